@@ -1,0 +1,19 @@
+"""Typed records passed between pipeline stages, one module per record type.
+
+Every record is a dataclass; `to_dict` turns any of them into JSON-ready data
+(Decimal → "1234.50" string, date → ISO string) so site_data/ is deterministic.
+"""
+from .common import Line, Problem, to_dict
+from .place import PlaceRef
+from .deliberation import (
+    Article, Attendance, Deliberation, Interest, Rapport, Annexe, Session, Signature, Vote,
+)
+from .recueil import ExecutiveAct, Part, Recueil
+from .subvention import Subvention, TotalCheck
+from .source import SourceDocument
+
+__all__ = [
+    "Line", "Problem", "to_dict", "PlaceRef", "Article", "Attendance", "Deliberation",
+    "Interest", "Rapport", "Annexe", "Session", "Signature", "Vote", "ExecutiveAct", "Part",
+    "Recueil", "Subvention", "TotalCheck", "SourceDocument",
+]

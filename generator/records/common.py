@@ -1,0 +1,51 @@
+"""Shared small records: a source line and a problem for the control report."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Line:
+    """One normalised line of a source, keeping the 1-based line number in the file.
+
+    `page_start` is True when the extraction marked this line as the first of a
+    printed page (leading single space in pdftotext output), a hint for segmentation.
+    """
+
+    no: int
+    text: str
+    page_start: bool = False
+
+
+Severity = Literal["erreur", "avertissement", "info"]
+
+
+@dataclass
+class Problem:
+    """Something the publisher must see in the control report: where, what, why."""
+
+    source: str
+    line: int | None
+    kind: str  # short machine code, e.g. "numero-incoherent", "total-ecart"
+    message: str  # French sentence for the publisher
+    severity: Severity = "avertissement"
+    deliberation: str | None = None
+
+
+def to_dict(obj: Any) -> Any:
+    """JSON-ready, deterministic representation of records (Decimal as plain string)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Decimal):
+        return format(obj, "f")
+    if isinstance(obj, (_dt.date, _dt.datetime)):
+        return obj.isoformat()
+    if isinstance(obj, dict):
+        return {str(k): to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(v) for v in obj]
+    return obj

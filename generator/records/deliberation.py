@@ -1,0 +1,117 @@
+"""Deliberations, their sessions, votes, attendance, rapports and annexes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .place import PlaceRef
+
+
+@dataclass
+class Attendance:
+    presents: list[str] = field(default_factory=list)
+    excuses: list[str] = field(default_factory=list)
+    absents: list[str] = field(default_factory=list)
+    presents_sans_voix: list[str] = field(default_factory=list)  # « Assistant également sans voix délibérative »
+    excuses_sans_voix: list[str] = field(default_factory=list)
+    procurations: list[dict] = field(default_factory=list)  # {"mandant": ..., "mandataire": ...}
+
+
+@dataclass
+class Interest:
+    """A councillor who declared an interest (« intéressé(e) à l'affaire ») and left."""
+
+    name: str
+    text: str
+    line: int
+
+
+@dataclass
+class Vote:
+    """The vote block; counts are None when the document states no figure."""
+
+    pour: int | None = None
+    contre: int | None = None
+    abstention: int | None = None
+    absents_sans_delegation: int | None = None
+    groupes: dict[str, list[str]] = field(default_factory=dict)  # "pour"/"contre"/... → groups
+    resultat: str | None = None  # « Adopté », « A la majorité absolue »...
+    texte: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Article:
+    numero: str  # "1", "2", "unique"
+    texte: str
+    line: int
+
+
+@dataclass
+class Signature:
+    lieu: str | None = None
+    date: str | None = None  # ISO
+    signataires: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Rapport:
+    numero: str
+    line: int
+    organisation: list[str] = field(default_factory=list)  # Pôle / Direction / Service lines
+    territoires: list[PlaceRef] = field(default_factory=list)
+    cantons: list[PlaceRef] = field(default_factory=list)
+    epcis: list[PlaceRef] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    titre: str = ""
+    texte: str = ""
+    line_end: int | None = None
+
+
+@dataclass
+class Annexe:
+    titre: str
+    texte: str
+    line: int
+    line_end: int
+    position: str = "deliberation"  # "deliberation" (before the rapport) or "rapport" (after it)
+
+
+@dataclass
+class Session:
+    id: str  # e.g. "cp-2021-06-07", "cd-2019-04-29", "cabbalr-cc-2023-12-12"
+    organe: str  # « Conseil départemental », « Commission permanente », « Conseil communautaire »
+    collectivite: str  # « Département du Pas-de-Calais » or the partner body's name
+    date: str  # ISO
+    president: str | None = None
+    secretaire: str | None = None
+
+
+@dataclass
+class Deliberation:
+    id: str  # corrected number, e.g. "2019-119"; for an unnumbered partner act a stable id
+    numero_imprime: str | None  # as printed, e.g. "2017-119"; None when there is none
+    source: str
+    line: int  # first line of the deliberation's header
+    line_end: int
+    titre: str
+    session_id: str
+    organe: str
+    collectivite: str
+    date: str  # ISO session date
+    epci_siren: str | None = None  # partner body that is an EPCI
+    attendance: Attendance = field(default_factory=Attendance)
+    interets: list[Interest] = field(default_factory=list)
+    visas: list[str] = field(default_factory=list)
+    verbes: list[str] = field(default_factory=list)  # « DECIDE », « INFORME L'ASSEMBLEE », « APPROUVE »...
+    articles: list[Article] = field(default_factory=list)
+    vote: Vote = field(default_factory=Vote)
+    signature: Signature = field(default_factory=Signature)
+    envoi_controle_legalite: str | None = None  # ISO
+    affichage: str | None = None  # ISO
+    certifie_executoire: str | None = None  # ISO (partner bodies)
+    publication: str | None = None  # ISO
+    page: int | None = None  # printed page in the recueil when known
+    partie: str | None = None  # e.g. "2ème partie"
+    rapport: Rapport | None = None
+    annexes: list[Annexe] = field(default_factory=list)
+    texte: str = ""  # full normalised text of the deliberation itself

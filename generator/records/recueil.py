@@ -1,0 +1,44 @@
+"""The monthly recueil as announced by its avis and sommaire."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Part:
+    """A part announced in the sommaire (« 1ère partie »...)."""
+
+    numero: int
+    libelle: str  # as printed, rejoined
+    organe: str | None = None  # « Conseil départemental », « Commission permanente », « Exécutif »
+    date_session: str | None = None  # ISO
+    premiere: str | None = None  # first deliberation number announced, e.g. "2021-188"
+    derniere: str | None = None
+    page: int | None = None
+    page_fin: int | None = None
+    line: int = 0
+
+
+@dataclass
+class ExecutiveAct:
+    """An act of the executive listed in the sommaire (décision, arrêté, voirie, ESMS...)."""
+
+    rubrique: str  # section heading, e.g. « Voirie Départementale »
+    titre: str  # rejoined entry text without leaders and page
+    page: int | None
+    line: int
+    nature: str | None = None  # « Travaux », « Manifestation », « Tarification »...
+    route: str | None = None  # « RD D939 » for voirie arrêtés
+    communes_ecrites: list[str] = field(default_factory=list)  # as written; resolved later
+    communes: list[str] = field(default_factory=list)  # INSEE codes once resolved
+
+
+@dataclass
+class Recueil:
+    numero: int | None
+    mois: int | None
+    annee: int | None
+    affichage: str | None = None  # ISO date of the avis
+    parties: list[Part] = field(default_factory=list)
+    actes_executif: list[ExecutiveAct] = field(default_factory=list)
+    line: int = 1

@@ -1,0 +1,47 @@
+"""Grants decided by a deliberation, and the totals the documents state."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .place import PlaceRef
+
+
+@dataclass
+class Subvention:
+    """One grant. Amounts are exact Decimals (never floats)."""
+
+    id: str  # stable: f"{deliberation}-{n:04d}" in document order
+    deliberation: str
+    source: str
+    line: int
+    beneficiaire: str  # as written
+    type_beneficiaire: str  # commune | epci | association | syndicat | gip | departement | autre
+    montant: Decimal
+    objet: str = ""
+    beneficiaire_ref: PlaceRef | None = None  # commune or EPCI when the beneficiary is one
+    commune_projet: PlaceRef | None = None  # where the project is, when stated
+    cout_projet: Decimal | None = None
+    montant_eligible: Decimal | None = None
+    taux: Decimal | None = None  # percent, e.g. Decimal("40.00")
+    dispositif: str | None = None  # « FARDA voirie », « Monuments historiques »...
+    imputation: str | None = None
+    tableau: str | None = None  # name of the table it came from, None for article text
+    reference: str | None = None  # dossier number in the table, e.g. "2021-01537"
+    territoire: str | None = None  # as written in the table when given
+
+
+@dataclass
+class TotalCheck:
+    """A total or count stated by the document, against what was extracted."""
+
+    deliberation: str
+    source: str
+    line: int
+    libelle: str  # what is totalled, e.g. « FARDA voirie — montant des aides »
+    declare: Decimal | None
+    calcule: Decimal | None
+    nombre_declare: int | None = None
+    nombre_trouve: int | None = None
+    statut: str = "ok"  # ok | ecart | illisible
+    message: str = ""
