@@ -19,6 +19,10 @@ class Line:
     no: int
     text: str
     page_start: bool = False
+    # Set only on the last line of a printed page whose footer survived extraction:
+    # `page` is the bulletin page number, `folio` the act's own counter ("3/3") if any.
+    page: int | None = None
+    folio: str | None = None
 
 
 Severity = Literal["erreur", "avertissement", "info"]

@@ -1,0 +1,124 @@
+"""Stage 2: turn any text extraction of a recueil into one uniform list of `Line`s.
+
+The three extractions of the corpus (Markdown-like, pdftotext with layout spaces,
+plain) differ in markup and page furniture. Parsers downstream must see the same
+text whatever the extraction, and still know the original line number of every
+line (for the control report) and, when the extraction kept it, its printed page.
+
+What is done here, and only this:
+- page furniture removed: per-act page counters (`1 / 3`) and the bulletin page
+  number on the following line, running headers (`Recueil des Actes Administratifs
+  N° 5 MAI 2021 - 1/11`), a bulletin page number glued to a cell amount
+  (`15 000,00976` → `15 000,00`, page 976);
+- the leading single space that marks the first line of a printed page is removed
+  and kept as `Line.page_start`;
+- Markdown / HTML formatting (`**`, `*`, `#`, `<i>`, `<sup>`, `^{ère}`) removed,
+  private-use bullets and odd space / hyphen / apostrophe characters mapped;
+- a line ending with a word hyphen is joined to the next text line keeping the
+  hyphen (`Pas-` + `de-Calais` → `Pas-de-Calais`).
+Interior spacing is kept (tables use it); `squash` collapses it for parsers that want.
+"""
+from __future__ import annotations
+
+import re
+
+from .records import Line
+
+_CHAR_MAP = {
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200b": "", "\ufeff": "",
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u02c3": ">",
+    "\uf0b7": "•", "\uf0a7": "▪", "\uf0fc": "✓", "\uf076": "❖", "\uf0d8": "➢", "\uf0e0": "→",
+    "\r": "",
+}
+_PRIVATE_USE = re.compile("[\uf000-\uf8ff]")
+_PAGE_COUNTER = re.compile(r"^\s*\d{1,3} ?/ ?\d{1,3}\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_RUNNING_HEADER = re.compile(r"^\s*Recueil des Actes Administratifs N°.*-\s*\d+\s*/\s*\d+\s*$", re.I)
+_GLUED_PAGE = re.compile(r"(\d,\d\d)(\d{3,4})$")
+_SUPERSCRIPT = re.compile(r"\s?\^\{([^}]*)\}")
+_HTML_FORMAT = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|span|br)\s*/?>", re.I)
+_HEADING = re.compile(r"^#{1,6}\s+")
+_BOLD = re.compile(r"\*{2,3}")
+_ITALIC_EDGE = re.compile(r"^\*(?=\S)|(?<=\S)\*$")
+_RULE = re.compile(r"^\s*-{3,}\s*$")
+_WORD_HYPHEN_END = re.compile(r"[A-Za-zÀ-ÿ]-$")
+_STARTS_WITH_LETTER = re.compile(r"^[A-Za-zÀ-ÿ]")
+_MULTISPACE = re.compile(r"[ \t]+")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of spaces and tabs (layout justification) to one space."""
+    return _MULTISPACE.sub(" ", text).strip()
+
+
+def _clean(text: str) -> str:
+    for a, b in _CHAR_MAP.items():
+        if a in text:
+            text = text.replace(a, b)
+    text = _PRIVATE_USE.sub("•", text)
+    text = _SUPERSCRIPT.sub(r"\1", text)
+    text = _HTML_FORMAT.sub("", text)
+    text = _HEADING.sub("", text)
+    text = _BOLD.sub("", text)
+    text = _ITALIC_EDGE.sub("", text.strip(" ")) if "*" in text else text
+    return text.rstrip()
+
+
+def normalise(text: str) -> list[Line]:
+    """Normalised lines of a source text; line numbers refer to the original file."""
+    raw = text.split("\n")
+    staged: list[list] = []  # [line no, text, page_start, page, folio]
+    i = 0
+    while i < len(raw):
+        line = raw[i]
+        no = i + 1
+        i += 1
+        if _PAGE_COUNTER.match(line):
+            # the bulletin page number usually follows, possibly after one blank line
+            j = i
+            while j < len(raw) and j < i + 2 and not raw[j].strip():
+                j += 1
+            m = _PAGE_NUMBER.match(raw[j]) if j < len(raw) else None
+            if m:
+                i = j + 1
+                _mark_page(staged, int(m.group(1)), squash(line).replace(" ", ""))
+            continue
+        if _RUNNING_HEADER.match(line) or _RULE.match(line):
+            continue
+        page_start = line.startswith(" ") and not line.startswith("  ") and line.strip() != ""
+        cleaned = _clean(line)
+        if page_start:
+            cleaned = cleaned.lstrip(" ")
+        glued = _GLUED_PAGE.search(cleaned)
+        if glued:
+            cleaned = cleaned[: glued.start(2)]
+        staged.append([no, cleaned, page_start, None, None])
+        if glued:
+            _mark_page(staged, int(glued.group(2)), None)
+
+    out: list[Line] = []
+    k = 0
+    while k < len(staged):
+        no, txt, ps, page, folio = staged[k]
+        k += 1
+        # join word-hyphenated line ends with the next text line (skipping one blank)
+        while _WORD_HYPHEN_END.search(txt):
+            j = k
+            if j < len(staged) and not staged[j][1].strip():
+                j += 1
+            if j < len(staged) and _STARTS_WITH_LETTER.match(staged[j][1].lstrip()):
+                txt = txt + staged[j][1].lstrip()
+                page, folio = page or staged[j][3], folio or staged[j][4]
+                k = j + 1
+            else:
+                break
+        out.append(Line(no=no, text=txt, page_start=ps, page=page, folio=folio))
+    return out
+
+
+def _mark_page(staged: list[list], page: int, folio: str | None) -> None:
+    """Attach a surviving page footer to the last text line before it."""
+    for item in reversed(staged):
+        if item[1].strip():
+            item[3], item[4] = page, folio
+            return

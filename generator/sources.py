@@ -1,0 +1,123 @@
+"""Stage 1: read a source file (text or PDF) into text, or refuse it with a clear reason.
+
+A refused source never stops the others: the caller reports the `SourceError`
+(file, line, what is wrong, what to do) and keeps what other sources gave.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUPPORTED = (".txt", ".pdf")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SourceError(Exception):
+    """A source that cannot be read at all. `line` is 1-based when known."""
+
+    def __init__(self, source: str, message: str, line: int | None = None):
+        self.source = source
+        self.line = line
+        self.message = message
+        where = f"{source}, ligne {line}" if line else source
+        super().__init__(f"{where} : {message}")
+
+
+@dataclass
+class SourceText:
+    name: str
+    text: str
+    sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path) -> SourceText:
+    """Text of a .txt or .pdf source, with its content hash."""
+    path = Path(path)
+    name = path.name
+    if path.suffix.lower() not in SUPPORTED:
+        raise SourceError(name, f"type de fichier non pris en charge ({path.suffix or 'sans extension'}) : déposez un .txt ou un .pdf")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise SourceError(name, "fichier vide : aucun texte à lire. Déposez le recueil complet.")
+    if path.suffix.lower() == ".pdf":
+        text, warnings = _read_pdf(name, data)
+    else:
+        text, warnings = decode_text(name, data)
+    if not text.strip():
+        raise SourceError(name, "aucun texte extractible (document scanné sans couche texte ?)")
+    return SourceText(name=name, text=text, sha256=digest, warnings=warnings)
+
+
+def decode_text(name: str, data: bytes) -> tuple[str, list[str]]:
+    """Decode a text source: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    warnings: list[str] = []
+    if data.startswith(b"%PDF-"):
+        raise SourceError(name, "ce fichier .txt est en réalité un PDF : renommez-le en .pdf")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(name, f"UTF-16 illisible ({exc.reason})") from None
+        warnings.append("encodé en UTF-16 : converti en UTF-8")
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            if b"\x00" in data or _looks_binary(data):
+                raise SourceError(name, "contenu binaire, pas du texte (fichier corrompu ou mal nommé)", line) from None
+            text = data.decode("cp1252", errors="replace")
+            warnings.append(f"pas en UTF-8 (premier octet invalide ligne {line}) : lu comme Windows-1252 / Latin-1")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise SourceError(name, f"caractère de contrôle U+{ord(bad.group()):04X} : contenu binaire ou corrompu", line)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) * 0.01
+
+
+def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
+    """PDF text with pypdf, one leading space on each page's first line (the pdftotext page mark)."""
+    if not data.startswith(b"%PDF-"):
+        raise SourceError(name, "ce fichier .pdf n'est pas un PDF (en-tête %PDF absent)")
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise SourceError(name, "PDF chiffré (protégé par mot de passe) : demandez une version non protégée")
+            except SourceError:
+                raise
+            except Exception:
+                raise SourceError(name, "PDF chiffré (protégé par mot de passe) : demandez une version non protégée") from None
+        pages = []
+        for n, page in enumerate(reader.pages, start=1):
+            try:
+                txt = page.extract_text() or ""
+            except Exception as exc:  # a broken page is reported, not silently skipped
+                raise SourceError(name, f"page {n} illisible ({exc})") from None
+            lines = txt.split("\n")
+            if lines and lines[0].strip():
+                lines[0] = " " + lines[0].strip()
+            pages.append("\n".join(lines))
+    except SourceError:
+        raise
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise SourceError(name, f"PDF illisible ou tronqué ({exc})") from None
+    return "\n".join(pages), []
