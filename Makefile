@@ -1,0 +1,41 @@
+# Two commands on a fresh machine with Python 3.11: `make build` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+STRICT ?=
+DEST   ?=
+
+.PHONY: build test serve clean refdata bench publish extract
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+build: $(STAMP)
+	$(PY) -m generator build $(if $(STRICT),--strict,)
+
+extract: $(STAMP)
+	$(PY) -m generator extract
+
+test: $(STAMP)
+	$(PY) -m generator build
+	$(PY) -m pytest
+
+serve: build
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+refdata: $(STAMP)
+	$(PY) -m generator.refdata
+
+bench: $(STAMP)
+	$(PY) -m generator.bench
+
+publish: build
+	@test -n "$(DEST)" || (echo "Usage : make publish DEST=/chemin/du/dossier/publié" && exit 2)
+	mkdir -p "$(DEST)" && cp -a site/. "$(DEST)/"
+	@echo "Site copié dans $(DEST)"
+
+clean:
+	rm -rf site .build content/communes content/cantons content/epci content/territoires content/deliberations content/recueils content/seances content/beneficiaires content/dispositifs content/donnees content/parcourir content/index.md content/controle.md

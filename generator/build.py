@@ -1,0 +1,150 @@
+"""The whole pipeline, from site_data/sources/ to site/, as the publisher runs it.
+
+Each stage writes its output under site_data/ (visible, diffable); rendering reads
+only those files. A source that cannot be read is reported and its previously
+extracted data is kept as it was; the site is built into a temporary folder and
+swapped in only when the build succeeded.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import places, store
+from .reconcile import CONSEILLERS_PAR_CANTON, build_report
+from .records import to_dict
+from .render import write_pages
+from .sources import SUPPORTED, SourceError
+
+
+@dataclass
+class Paths:
+    root: Path
+
+    @property
+    def sources(self): return self.root / "site_data" / "sources"
+    @property
+    def actes(self): return self.root / "site_data" / "actes"
+    @property
+    def subventions(self): return self.root / "site_data" / "subventions"
+    @property
+    def controle(self): return self.root / "site_data" / "controle.json"
+    @property
+    def content(self): return self.root / "content"
+    @property
+    def site(self): return self.root / "site"
+
+
+@dataclass
+class BuildResult:
+    documents: list[dict] = field(default_factory=list)
+    subventions: dict[str, dict] = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    report: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def source_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
+
+
+def data_name(source: str) -> str:
+    return Path(source).stem + ".json"
+
+
+def extract(paths: Paths, log=print) -> BuildResult:
+    """Stages 1–7: every source to site_data/actes, site_data/subventions and controle.json."""
+    from .ingest import ingest_source
+    from .localisation import localise
+
+    res = BuildResult()
+    t0 = time.perf_counter()
+    files = source_files(paths.sources)
+    keep = {data_name(p.name) for p in files}
+    for p in files:
+        try:
+            ex = localise(ingest_source(p))
+        except SourceError as err:
+            res.errors.append({"source": err.source, "line": err.line, "message": err.message})
+            log(f"ERREUR {err}")
+            log(f"  → les données déjà publiées pour {p.name} (s'il y en a) sont conservées telles quelles.")
+            continue
+        store.write_json(paths.actes / data_name(p.name), ex.document)
+        store.write_json(paths.subventions / data_name(p.name), {"source": p.name, "subventions": ex.subventions, "controles": ex.controles})
+    # data of sources removed from the inbox goes; data of refused sources stays
+    for folder in (paths.actes, paths.subventions):
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in folder.glob("*.json"):
+            if f.name not in keep:
+                f.unlink()
+    for f in sorted(paths.actes.glob("*.json")):
+        res.documents.append(store.read_json(f))
+        sf = paths.subventions / f.name
+        if sf.exists():
+            res.subventions[res.documents[-1]["source"]] = store.read_json(sf)
+    res.timings["extraction"] = time.perf_counter() - t0
+    membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
+    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd)
+    store.write_json(paths.controle, res.report)
+    return res
+
+
+def render(paths: Paths, res: BuildResult) -> int:
+    """Stage 8: content/*.md from site_data/."""
+    from .pages import lieux
+
+    t0 = time.perf_counter()
+    ref = places.reference()
+    pages = lieux.build(ref)
+    n = write_pages(pages, paths.content)
+    res.timings["rendu"] = time.perf_counter() - t0
+    return n
+
+
+def mkdocs_build(paths: Paths, res: BuildResult) -> None:
+    """Stage 9: MkDocs into a temporary folder, then swap it in place of site/."""
+    t0 = time.perf_counter()
+    tmp = paths.root / ".build" / "site"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "--site-dir", str(tmp)]
+    proc = subprocess.run(cmd, cwd=paths.root, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError("mkdocs build a échoué ; site/ n'a pas été modifié.\n" + proc.stderr[-4000:])
+    old = paths.root / ".build" / "site.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if paths.site.exists():
+        paths.site.rename(old)
+    tmp.rename(paths.site)
+    shutil.rmtree(old, ignore_errors=True)
+    res.timings["mkdocs"] = time.perf_counter() - t0
+
+
+def run(root: Path, strict: bool = False, log=print) -> int:
+    paths = Paths(Path(root))
+    res = extract(paths, log)
+    pages = render(paths, res)
+    mkdocs_build(paths, res)
+    summary = res.report.get("resume", {})
+    log(f"{len(res.documents)} source(s), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
+        f"{sum(len(s['subventions']) for s in res.subventions.values())} subvention(s), {pages} pages générées.")
+    log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
+    warnings = [(s["source"], f) for s in res.report.get("sources", []) for f in s["constats"] if f["severity"] in ("erreur", "avertissement")]
+    if res.errors or warnings or summary.get("totaux_en_ecart"):
+        log("\nÀ vérifier (détail dans site_data/controle.json et la page « Contrôle de publication ») :")
+        for e in res.errors:
+            log(f"  ERREUR {e['source']}{', ligne ' + str(e['line']) if e['line'] else ''} : {e['message']}")
+        for source, f in warnings[:200]:
+            log(f"  {f['severity']} {source}{', ligne ' + str(f['line']) if f['line'] else ''} : {f['message']}")
+        if len(warnings) > 200:
+            log(f"  … et {len(warnings) - 200} autres.")
+    if res.errors:
+        return 2
+    if strict and (warnings or summary.get("totaux_en_ecart")):
+        log("STRICT=1 : des avertissements bloquent la publication.")
+        return 1
+    return 0

@@ -1,0 +1,40 @@
+"""French display formats used by every page: amounts, dates, counts."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from .montants import format_montant
+
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+        "septembre", "octobre", "novembre", "décembre"]
+
+
+def montant_fr(value) -> str:
+    """`3 107,00 €` from a Decimal, a decimal string or None ('—')."""
+    if value is None or value == "":
+        return "—"
+    return format_montant(Decimal(str(value)))
+
+
+def date_fr(value) -> str:
+    """`7 juin 2021`, `1er avril 2019` from an ISO date string."""
+    if not value:
+        return "—"
+    d = dt.date.fromisoformat(str(value)[:10])
+    jour = "1er" if d.day == 1 else str(d.day)
+    return f"{jour} {MOIS[d.month - 1]} {d.year}"
+
+
+def mois_fr(mois: int | None, annee: int | None) -> str:
+    if not mois or not annee:
+        return str(annee or "")
+    return f"{MOIS[mois - 1]} {annee}"
+
+
+def nombre_fr(value) -> str:
+    """`12 345` with a narrow no-break space."""
+    if value is None:
+        return "—"
+    s = f"{int(value):,}".replace(",", "\u202f")
+    return s

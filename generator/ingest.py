@@ -1,0 +1,68 @@
+"""Stages 1–5 for one source: read → normalise → parse acts and sommaire → extract grants.
+
+`ingest_source` is a pure function of the file's bytes (and the parser version):
+it returns everything extracted from one source, or raises `SourceError` when the
+source cannot be read at all. Place names are resolved afterwards by `localisation`.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import PARSER_VERSION
+from .actes import parse_actes
+from .normalise import normalise
+from .recueil import parse_recueil
+from .records import Line, Problem, SourceDocument, Subvention, TotalCheck
+from .sources import SourceError, read_source
+from .subventions import extract_subventions
+
+_PARTNER = re.compile(r"conseil communautaire|conseil municipal|comité syndical", re.I)
+
+
+@dataclass
+class Extraction:
+    document: SourceDocument
+    subventions: list[Subvention] = field(default_factory=list)
+    controles: list[TotalCheck] = field(default_factory=list)
+
+
+def nature_of(document: SourceDocument) -> str:
+    if document.recueil is not None:
+        return "recueil"
+    if document.deliberations and all(d.collectivite != "Département du Pas-de-Calais" for d in document.deliberations):
+        return "partenaire"
+    return "extrait"
+
+
+def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = None) -> Extraction:
+    lines = normalise(text)
+    problems: list[Problem] = [Problem(name, None, "encodage", w, "info") for w in (warnings or [])]
+    recueil, p1 = parse_recueil(lines, name)
+    sessions, deliberations, p2 = parse_actes(lines, name)
+    problems += p1 + p2
+    if not deliberations and recueil is None:
+        raise SourceError(name, "aucune délibération ni sommaire de recueil reconnu : ce n'est pas un acte du Département, ou sa mise en page est inconnue")
+    numbers = [l.no for l in lines]
+    subventions: list[Subvention] = []
+    controles: list[TotalCheck] = []
+    for d in deliberations:
+        lo = bisect.bisect_left(numbers, d.line)
+        hi = bisect.bisect_right(numbers, d.line_end)
+        subs, checks, p3 = extract_subventions(d, lines[lo:hi])
+        subventions += subs
+        controles += checks
+        problems += p3
+    doc = SourceDocument(
+        source=name, sha256=sha256, parser_version=PARSER_VERSION, nature="", lines=text.count("\n") + 1,
+        recueil=recueil, sessions=sessions, deliberations=deliberations, problems=problems,
+    )
+    doc.nature = nature_of(doc)
+    return Extraction(document=doc, subventions=subventions, controles=controles)
+
+
+def ingest_source(path: Path) -> Extraction:
+    src = read_source(path)
+    return ingest_text(src.name, src.text, src.sha256, src.warnings)

@@ -1,0 +1,1 @@
+"""Page builders, one module per family of pages; each returns `render.Page`s."""

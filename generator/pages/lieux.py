@@ -1,0 +1,128 @@
+"""Pages of places: one per commune, canton, EPCI and territoire, plus A–Z indexes."""
+from __future__ import annotations
+
+import unicodedata
+
+from ..formats import nombre_fr
+from ..places import Reference
+from ..render import Page
+
+NATURES = {"CA": "Communauté d'agglomération", "CC": "Communauté de communes", "CU": "Communauté urbaine"}
+
+
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def _initial(name: str) -> str:
+    return _sort_key(name)[:1].upper()
+
+
+def _communes(ref: Reference, codes) -> list[dict]:
+    return sorted((ref.communes[c] for c in codes if c in ref.communes), key=lambda c: _sort_key(c["nom"]))
+
+
+def _by_codes(entities: dict, codes) -> list[dict]:
+    return sorted((entities[c] for c in codes if c in entities), key=lambda e: _sort_key(e["nom"]))
+
+
+def _territoires_of(ref: Reference, slugs) -> list[dict]:
+    return [ref.territoires[s] for s in dict.fromkeys(slugs) if s in ref.territoires]
+
+
+def build(ref: Reference) -> list[Page]:
+    pages: list[Page] = []
+    # communes
+    for insee, c in ref.communes.items():
+        pages.append(Page(
+            path=f"communes/{c['slug']}.md", template="commune.md.j2", title=c["nom"], kind="commune",
+            context={
+                "c": c,
+                "cantons": _by_codes(ref.cantons, c.get("cantons", [])),
+                "epci": ref.epci.get(c.get("epci")),
+                "territoire": ref.territoires.get(c.get("territoire")),
+                "territoire_fin": ref.territoires.get(c.get("territoire_fin")),
+            },
+        ))
+    # cantons
+    for code, k in ref.cantons.items():
+        pages.append(Page(
+            path=f"cantons/{k['slug']}.md", template="collectivite.md.j2", title=f"Canton de {k['nom']}", kind="canton",
+            context={
+                "p": {"nom": f"Canton de {k['nom']}"}, "kicker": "Canton du Pas-de-Calais",
+                "facts": [("Code", code), ("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in k["communes"] if c in ref.communes and c not in k.get("fraction", []))) + " habitants (hors fractions de commune)")],
+                "links": [("Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""), _territoires_of(ref, k.get("territoires") or [k.get("territoire")]), "territoires"),
+                          ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci")],
+                "communes": _communes(ref, k["communes"]), "fraction": set(k.get("fraction", [])),
+            },
+        ))
+    # EPCI
+    for siren, e in ref.epci.items():
+        facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature"), e.get("nature") or "—"))]
+        if e.get("sigle"):
+            facts.append(("Sigle", e["sigle"]))
+        facts.append(("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in e["membres"] if c in ref.communes)) + " habitants (Pas-de-Calais)"))
+        if e.get("membres_hors_62"):
+            facts.append(("Communes hors Pas-de-Calais", str(e["membres_hors_62"])))
+        cantons = sorted({k for c in e["membres"] if c in ref.communes for k in ref.communes[c].get("cantons", [])})
+        pages.append(Page(
+            path=f"epci/{e['slug']}.md", template="collectivite.md.j2", title=e["nom"], kind="epci",
+            context={
+                "p": {"nom": e.get("nom_officiel") or e["nom"]}, "kicker": "Intercommunalité (EPCI à fiscalité propre)",
+                "facts": facts,
+                "links": [("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
+                          ("Cantons", _by_codes(ref.cantons, cantons), "cantons")],
+                "communes": _communes(ref, e["membres"]), "fraction": set(),
+            },
+        ))
+    # territoires
+    for slug, t in ref.territoires.items():
+        parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
+        subs = _territoires_of(ref, t.get("sous_territoires") or [])
+        pages.append(Page(
+            path=f"territoires/{slug}.md", template="collectivite.md.j2", title=f"Territoire {t['nom']}", kind="territoire",
+            context={
+                "p": {"nom": f"Territoire {t['nom']}"}, "kicker": "Territoire du Département",
+                "facts": [("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in t["communes"] if c in ref.communes)) + " habitants")],
+                "links": [("Fait partie de", parent, "territoires"), ("Se subdivise en", subs, "territoires"),
+                          ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
+                          ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons")],
+                "communes": _communes(ref, t["communes"]), "fraction": set(),
+            },
+        ))
+    pages += _indexes(ref)
+    return pages
+
+
+def _indexes(ref: Reference) -> list[Page]:
+    def grouped(items):
+        groups: dict[str, list] = {}
+        for it in sorted(items, key=lambda i: _sort_key(i["nom"])):
+            groups.setdefault(_initial(it["nom"]), []).append(it)
+        return list(groups.items())
+
+    communes = [{"nom": c["nom"], "slug": c["slug"], "cols": [c["insee"], nombre_fr(c["population"])]} for c in ref.communes.values()]
+    cantons = [{"nom": k["nom"], "slug": k["slug"], "cols": [k["code"], str(len(k["communes"]))]} for k in ref.cantons.values()]
+    epci = [{"nom": e["nom"], "slug": e["slug"], "cols": [e.get("sigle") or "", str(len(e["membres"]))]} for e in ref.epci.values()]
+    terr = [{"nom": t["nom"], "slug": t["slug"], "cols": [("découpage en 7" if t.get("niveau") == 7 else "découpage en 9"), str(len(t["communes"]))]} for t in ref.territoires.values()]
+    g = grouped(communes)
+    return [
+        Page("communes/index.md", "place_index.md.j2", "Communes", kind="index", context={
+            "titre": "Les communes du Pas-de-Calais", "intro": f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune.",
+            "letters": [l for l, _ in g], "groups": g, "headers": ["Commune", "Code INSEE", "Population"], "kind": "communes"}),
+        Page("cantons/index.md", "place_index.md.j2", "Cantons", kind="index", context={
+            "titre": "Les cantons du Pas-de-Calais", "intro": f"{len(cantons)} cantons.", "letters": [], "groups": [("", sorted(cantons, key=lambda i: _sort_key(i['nom'])))],
+            "headers": ["Canton", "Code", "Communes"], "kind": "cantons"}),
+        Page("epci/index.md", "place_index.md.j2", "Intercommunalités", kind="index", context={
+            "titre": "Les intercommunalités (EPCI)", "intro": f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais.", "letters": [],
+            "groups": [("", sorted(epci, key=lambda i: _sort_key(i['nom'])))], "headers": ["Intercommunalité", "Sigle", "Communes"], "kind": "epci"}),
+        Page("territoires/index.md", "place_index.md.j2", "Territoires", kind="index", context={
+            "titre": "Les territoires du Département", "intro": "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin).", "letters": [],
+            "groups": [("", sorted(terr, key=lambda i: _sort_key(i['nom'])))], "headers": ["Territoire", "Découpage", "Communes"], "kind": "territoires"}),
+    ]
+
+
+def accueil(ref: Reference) -> Page:
+    communes = sorted(ref.communes.values(), key=lambda c: _sort_key(c["nom"]))
+    return Page("index.md", "accueil.md.j2", "Accueil", kind="accueil", context={
+        "communes": communes, "nb_communes": len(ref.communes), "nb_cantons": len(ref.cantons), "nb_epci": len(ref.epci)})

@@ -1,0 +1,77 @@
+"""Stage 8: write the Markdown pages of the site into content/ from site_data/.
+
+Pages are Markdown files whose body is one HTML block produced by autoescaping
+Jinja2 templates: Markdown never sees source text as markup, so a title holding
+`<script>`, `{{ … }}` or `[lien](x)` shows as text. Links are relative (`../../`)
+so the site works under any sub-path of any static host. Generated folders are
+owned by this stage: they are emptied and rewritten on every build.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import formats
+from .store import write_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+GENERATED_DIRS = ["communes", "cantons", "epci", "territoires"]
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr)
+    return env
+
+
+def front_matter(title: str, **extra) -> str:
+    """YAML front matter; values are JSON strings (valid YAML), title made HTML-safe."""
+    import html
+
+    lines = [f"title: {json.dumps(html.escape(title, quote=False), ensure_ascii=False)}"]
+    for key, value in extra.items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
+def root_for(path: str) -> str:
+    """Relative prefix from a page's URL back to the site root (directory URLs)."""
+    parts = path.split("/")
+    depth = len(parts) - 1 if parts[-1] == "index.md" else len(parts)
+    return "../" * depth
+
+
+@dataclass
+class Page:
+    path: str  # relative to content/, e.g. "communes/wancourt.md"
+    template: str
+    title: str
+    context: dict = field(default_factory=dict)
+    kind: str = "page"
+
+
+def write_pages(pages: list[Page], content_dir: Path, env: jinja2.Environment | None = None) -> int:
+    env = env or environment()
+    for d in GENERATED_DIRS:
+        shutil.rmtree(content_dir / d, ignore_errors=True)
+    for page in pages:
+        text = env.get_template(page.template).render(
+            front_matter=Markup(front_matter(page.title)),  # already made safe
+            root=root_for(page.path),
+            page_kind=page.kind,
+            **page.context,
+        )
+        write_text(content_dir / page.path, text)
+    return len(pages)
