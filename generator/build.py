@@ -94,12 +94,24 @@ def extract(paths: Paths, log=print) -> BuildResult:
 
 
 def render(paths: Paths, res: BuildResult) -> int:
-    """Stage 8: content/*.md from site_data/."""
-    from .pages import lieux
+    """Stage 8: content/*.md from site_data/ (read back through `Corpus`)."""
+    from collections import defaultdict
+
+    from .corpus import Corpus
+    from .pages import actes, lieux
+    from .render import Page
 
     t0 = time.perf_counter()
-    ref = places.reference()
-    pages = lieux.build(ref)
+    corpus = Corpus.load(paths.root / "site_data", places.reference())
+    subs_par_delib, checks_par_delib = defaultdict(list), defaultdict(list)
+    for s in corpus.subventions:
+        subs_par_delib[s["deliberation"]].append(s)
+    for source in res.report.get("sources", []):
+        for k in source["controles"]:
+            checks_par_delib[k["deliberation"]].append(k)
+    pages = lieux.build(corpus) + [lieux.accueil(corpus)]
+    pages += actes.build(corpus, subs_par_delib, checks_par_delib)
+    pages.append(Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": corpus.controle}))
     n = write_pages(pages, paths.content)
     res.timings["rendu"] = time.perf_counter() - t0
     return n

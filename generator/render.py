@@ -20,7 +20,7 @@ from . import formats
 from .store import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
-GENERATED_DIRS = ["communes", "cantons", "epci", "territoires"]
+GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils"]
 
 
 def environment() -> jinja2.Environment:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..corpus import Corpus
 from ..formats import nombre_fr
 from ..places import Reference
 from ..render import Page
@@ -30,7 +31,23 @@ def _territoires_of(ref: Reference, slugs) -> list[dict]:
     return [ref.territoires[s] for s in dict.fromkeys(slugs) if s in ref.territoires]
 
 
-def build(ref: Reference) -> list[Page]:
+def _activite(corpus: Corpus, kind: str, code: str, communes) -> dict:
+    """Grants located in the place's communes, their totals, and the deliberations concerning it."""
+    subs = corpus.grants_in(communes)
+    views = [dict(s, _commune=corpus.ref.communes.get(corpus.commune_of(s) or "")) for s in subs]
+    ids = set(corpus.delib_lieux.get((kind, code), set())) | {s["deliberation"] for s in subs}
+    delibs = sorted((corpus.deliberations[i] for i in ids if i in corpus.deliberations), key=lambda d: (d["date"], d["id"]), reverse=True)
+    montants = {}
+    for s in subs:
+        c = corpus.commune_of(s)
+        if c:
+            tot, n = montants.get(c, (0, 0))
+            montants[c] = (tot + corpus.total([s]), n + 1)
+    return {"subs": views, "total": corpus.total(subs), "years": corpus.by_year(subs), "delibs": delibs, "montants": montants}
+
+
+def build(corpus: Corpus) -> list[Page]:
+    ref = corpus.ref
     pages: list[Page] = []
     # communes
     for insee, c in ref.communes.items():
@@ -42,6 +59,8 @@ def build(ref: Reference) -> list[Page]:
                 "epci": ref.epci.get(c.get("epci")),
                 "territoire": ref.territoires.get(c.get("territoire")),
                 "territoire_fin": ref.territoires.get(c.get("territoire_fin")),
+                "actes": corpus.actes_par_commune.get(insee, []),
+                **_activite(corpus, "commune", insee, [insee]),
             },
         ))
     # cantons
@@ -54,6 +73,8 @@ def build(ref: Reference) -> list[Page]:
                 "links": [("Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""), _territoires_of(ref, k.get("territoires") or [k.get("territoire")]), "territoires"),
                           ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci")],
                 "communes": _communes(ref, k["communes"]), "fraction": set(k.get("fraction", [])),
+                "propres": [], "propres_total": 0,
+                **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
             },
         ))
     # EPCI
@@ -73,6 +94,9 @@ def build(ref: Reference) -> list[Page]:
                 "links": [("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
                           ("Cantons", _by_codes(ref.cantons, cantons), "cantons")],
                 "communes": _communes(ref, e["membres"]), "fraction": set(),
+                "propres": [dict(s, _commune=None) for s in corpus.par_epci.get(siren, [])],
+                "propres_total": corpus.total(corpus.par_epci.get(siren, [])),
+                **_activite(corpus, "epci", siren, e["membres"]),
             },
         ))
     # territoires
@@ -88,6 +112,8 @@ def build(ref: Reference) -> list[Page]:
                           ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
                           ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons")],
                 "communes": _communes(ref, t["communes"]), "fraction": set(),
+                "propres": [], "propres_total": 0,
+                **_activite(corpus, "territoire", slug, t["communes"]),
             },
         ))
     pages += _indexes(ref)
@@ -122,7 +148,8 @@ def _indexes(ref: Reference) -> list[Page]:
     ]
 
 
-def accueil(ref: Reference) -> Page:
+def accueil(corpus: Corpus) -> Page:
+    ref = corpus.ref
     communes = sorted(ref.communes.values(), key=lambda c: _sort_key(c["nom"]))
     return Page("index.md", "accueil.md.j2", "Accueil", kind="accueil", context={
         "communes": communes, "nb_communes": len(ref.communes), "nb_cantons": len(ref.cantons), "nb_epci": len(ref.epci)})

@@ -1,0 +1,116 @@
+"""The published data, read back from site_data/ and indexed for pages and exports.
+
+Rendering and exports read only this (never the parsers), so what the site shows
+is exactly what site_data/ holds.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from . import store
+from .places import Reference
+
+DEPARTEMENT = "Département du Pas-de-Calais"
+
+
+@dataclass
+class Corpus:
+    ref: Reference
+    documents: list[dict]
+    controle: dict
+    deliberations: dict[str, dict] = field(default_factory=dict)  # id → deliberation (+ "_source", "_recueil")
+    subventions: list[dict] = field(default_factory=list)  # + "_date", "_deliberation"
+    par_commune: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    par_epci: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # grants TO the EPCI
+    delib_lieux: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # (kind, code) → ids
+    actes_par_commune: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    recueils: list[dict] = field(default_factory=list)  # {"slug", "source", "recueil", "document"}
+
+    @classmethod
+    def load(cls, site_data: Path, ref: Reference) -> "Corpus":
+        docs = [store.read_json(f) for f in sorted((site_data / "actes").glob("*.json"))]
+        subs_by_source = {}
+        for f in sorted((site_data / "subventions").glob("*.json")):
+            d = store.read_json(f)
+            subs_by_source[d["source"]] = d
+        controle = store.read_json(site_data / "controle.json") if (site_data / "controle.json").exists() else {}
+        c = cls(ref=ref, documents=docs, controle=controle)
+        c._index(subs_by_source)
+        return c
+
+    def _index(self, subs_by_source: dict) -> None:
+        for doc in self.documents:
+            rec = doc.get("recueil")
+            slug = None
+            if rec and rec.get("annee") and rec.get("mois"):
+                slug = f"{rec['annee']}-{rec['mois']:02d}"
+                if rec.get("numero") is not None:
+                    slug += f"-n{rec['numero']}"
+                self.recueils.append({"slug": slug, "source": doc["source"], "recueil": rec, "document": doc})
+            for d in doc["deliberations"]:
+                if d["id"] in self.deliberations:
+                    continue  # a duplicate: the control report says which source is published
+                d = dict(d, _source=doc["source"], _recueil=slug)
+                self.deliberations[d["id"]] = d
+                r = d.get("rapport") or {}
+                for kind, key in (("territoire", "territoires"), ("canton", "cantons"), ("epci", "epcis")):
+                    for p in r.get(key) or []:
+                        if p.get("status") == "resolu" and p.get("code"):
+                            self.delib_lieux[(kind, p["code"])].add(d["id"])
+                if d.get("epci_siren"):
+                    self.delib_lieux[("epci", d["epci_siren"])].add(d["id"])
+            if rec:
+                for a in rec.get("actes_executif", []):
+                    for code in dict.fromkeys(a.get("communes") or []):
+                        self.actes_par_commune[code].append(dict(a, _recueil=slug, _source=doc["source"]))
+        for source in sorted(subs_by_source):
+            for s in subs_by_source[source]["subventions"]:
+                d = self.deliberations.get(s["deliberation"])
+                if d is None or d["_source"] != source:
+                    continue
+                s = dict(s, _date=d["date"], _deliberation=d)
+                self.subventions.append(s)
+                communes = set()
+                for key in ("beneficiaire_ref", "commune_projet"):
+                    p = s.get(key)
+                    if p and p.get("kind") == "commune" and p.get("status") == "resolu":
+                        communes.add(p["code"])
+                    if p and p.get("kind") == "epci" and p.get("status") == "resolu" and key == "beneficiaire_ref":
+                        self.par_epci[p["code"]].append(s)
+                        self.delib_lieux[("epci", p["code"])].add(d["id"])
+                for code in sorted(communes):
+                    self.par_commune[code].append(s)
+                    self.delib_lieux[("commune", code)].add(d["id"])
+        for lst in list(self.par_commune.values()) + list(self.par_epci.values()):
+            lst.sort(key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+
+    # -- helpers for pages -------------------------------------------------
+    def commune_of(self, s: dict) -> str | None:
+        for key in ("commune_projet", "beneficiaire_ref"):
+            p = s.get(key)
+            if p and p.get("kind") == "commune" and p.get("status") == "resolu":
+                return p["code"]
+        return None
+
+    def total(self, subs) -> Decimal:
+        return sum((Decimal(s["montant"]) for s in subs), Decimal(0))
+
+    def by_year(self, subs) -> list[tuple[int, Decimal, int]]:
+        acc: dict[int, list] = defaultdict(list)
+        for s in subs:
+            acc[int(s["_date"][:4])].append(s)
+        return [(y, self.total(v), len(v)) for y, v in sorted(acc.items())]
+
+    def grants_in(self, communes) -> list[dict]:
+        """Grants located in any of these communes (each grant once)."""
+        seen, out = set(), []
+        for code in communes:
+            for s in self.par_commune.get(code, []):
+                if s["id"] not in seen:
+                    seen.add(s["id"])
+                    out.append(s)
+        out.sort(key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+        return out

@@ -1,0 +1,142 @@
+"""Pages of the acts: deliberations (with their annexes), sessions, recueils, and their indexes."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..corpus import DEPARTEMENT, Corpus
+from ..formats import date_fr, mois_fr
+from ..render import Page
+from ..textes import decouper, paragraphes
+
+ANNEXE_INLINE_MAX = 20_000  # larger annexes get their own page(s), so deliberation pages stay light
+
+
+def recueil_titre(rec: dict) -> str:
+    n = f"N° {rec['numero']} — " if rec.get("numero") is not None else ""
+    return f"Recueil {n}{mois_fr(rec.get('mois'), rec.get('annee'))}"
+
+
+def _taille(texte: str) -> str:
+    n = texte.count("\n") + 1
+    return f"{n} lignes"
+
+
+def _place(corpus: Corpus, kind: str, code: str) -> dict | None:
+    ent = corpus.ref.entities(kind).get(code)
+    return ent
+
+
+def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
+    out = []
+    r = d.get("rapport") or {}
+    for label, key, kind, folder in (("Territoires", "territoires", "territoire", "territoires"), ("Cantons", "cantons", "canton", "cantons"), ("Intercommunalités", "epcis", "epci", "epci")):
+        items = []
+        for p in r.get(key) or []:
+            if p["status"] == "tous":
+                items.append({"nom": p["written"], "slug": None})
+            elif p["status"] == "resolu":
+                e = _place(corpus, kind, p["code"])
+                items.append({"nom": e["nom"], "slug": e["slug"]})
+            else:
+                items.append({"nom": p["written"] + " (non reconnu)", "slug": None})
+        if items:
+            out.append((label, items, folder))
+    communes = {}
+    for s in subs:
+        code = corpus.commune_of(s)
+        if code and code in corpus.ref.communes:
+            c = corpus.ref.communes[code]
+            communes[c["slug"]] = {"nom": c["nom"], "slug": c["slug"]}
+    if communes:
+        out.append((f"Communes des subventions ({len(communes)})", [communes[k] for k in sorted(communes)], "communes"))
+    return out
+
+
+def _subs_view(corpus: Corpus, subs: list[dict]) -> list[dict]:
+    out = []
+    for s in subs:
+        code = corpus.commune_of(s)
+        out.append(dict(s, _commune=corpus.ref.communes.get(code) if code else None))
+    return out
+
+
+def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_delib: dict[str, list[dict]]) -> list[Page]:
+    pages: list[Page] = []
+    recueils = {r["slug"]: dict(r, titre=recueil_titre(r["recueil"])) for r in corpus.recueils}
+    sessions: dict[str, dict] = {}
+    for doc in corpus.documents:
+        for s in doc["sessions"]:
+            sessions.setdefault(s["id"], s)
+    for did, d in sorted(corpus.deliberations.items()):
+        subs = _subs_view(corpus, sorted(subs_par_delib.get(did, []), key=lambda s: s["id"]))
+        annexes = []
+        for i, a in enumerate(d.get("annexes") or [], start=1):
+            titre = a["titre"] or f"Annexe {i}"
+            if len(a["texte"]) > ANNEXE_INLINE_MAX:
+                parts = decouper(a["texte"])
+                for k, part in enumerate(parts, start=1):
+                    suffix = f"annexe-{i}" + (f"-partie-{k}" if len(parts) > 1 else "")
+                    pages.append(Page(f"deliberations/{did}/{suffix}.md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
+                        "d": d, "titre": titre, "blocks": paragraphes(part), "partie": k, "nb_parties": len(parts),
+                        "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
+                annexes.append({"titre": titre, "url": f"deliberations/{did}/annexe-{i}" + ("-partie-1" if len(parts) > 1 else "") + "/",
+                                "taille": _taille(a["texte"]) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
+            else:
+                annexes.append({"titre": titre, "url": None, "blocks": paragraphes(a["texte"])})
+        dv = dict(d, articles=[dict(a, _blocks=paragraphes(a["texte"])) for a in d.get("articles") or []])
+        pages.append(Page(f"deliberations/{did}/index.md", "deliberation.md.j2", f"{did} — {d['titre']}", kind="deliberation", context={
+            "d": dv, "session": sessions.get(d["session_id"], {}), "recueil": recueils.get(d["_recueil"]),
+            "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
+            "subs": subs, "total": corpus.total(subs) if subs else None, "checks": checks_par_delib.get(did, []),
+            "lieux": _lieux(corpus, d, subs), "annexes": annexes,
+            "rapport_blocks": paragraphes((d.get("rapport") or {}).get("texte", "")),
+        }))
+    # sessions
+    delibs_par_session = defaultdict(list)
+    for d in corpus.deliberations.values():
+        delibs_par_session[d["session_id"]].append(d)
+    for sid, s in sorted(sessions.items()):
+        ds = sorted(delibs_par_session.get(sid, []), key=lambda d: d["id"])
+        pages.append(Page(f"seances/{sid}.md", "seance.md.j2", f"{s['organe']} du {date_fr(s['date'])}", kind="seance", context={
+            "s": s, "delibs": ds, "subs_total": {d["id"]: corpus.total(subs_par_delib.get(d["id"], [])) for d in ds},
+            "subs_count": {d["id"]: len(subs_par_delib.get(d["id"], [])) for d in ds}}))
+    # recueils
+    for slug, r in sorted(recueils.items()):
+        pages.append(Page(f"recueils/{slug}.md", "recueil.md.j2", r["titre"], kind="recueil", context={
+            "r": r, "rec": r["recueil"], "parties": _parties(corpus, r),
+            "actes": [dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes]) for a in r["recueil"].get("actes_executif", [])]}))
+    pages += _indexes(corpus, recueils, sessions, subs_par_delib)
+    return pages
+
+
+def _parties(corpus: Corpus, r: dict) -> list[dict]:
+    """Each announced part with its deliberations: present (linked) or « non disponible dans ce fichier »."""
+    import re
+
+    found = {d["id"] for d in r["document"]["deliberations"]}
+    out = []
+    for p in r["recueil"].get("parties", []):
+        items = []
+        a, b = p.get("premiere"), p.get("derniere")
+        ma, mb = (re.fullmatch(r"(\d{4})-(\d+)", x or "") for x in (a, b))
+        if ma and mb and ma.group(1) == mb.group(1):
+            for n in range(int(ma.group(2)), int(mb.group(2)) + 1):
+                did = f"{ma.group(1)}-{n}"
+                d = corpus.deliberations.get(did)
+                items.append({"id": did, "present": did in found and d is not None, "titre": d["titre"] if d else None})
+        out.append(dict(p, items=items, presentes=sum(1 for i in items if i["present"])))
+    return out
+
+
+def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib) -> list[Page]:
+    by_year = defaultdict(list)
+    for d in corpus.deliberations.values():
+        by_year[d["date"][:4]].append(d)
+    years = [(y, sorted(ds, key=lambda d: (d["date"], d["id"]))) for y, ds in sorted(by_year.items(), reverse=True)]
+    return [
+        Page("deliberations/index.md", "deliberations_index.md.j2", "Délibérations", kind="index", context={
+            "years": years, "subs_count": {k: len(v) for k, v in subs_par_delib.items()},
+            "sessions": sorted(sessions.values(), key=lambda s: s["date"], reverse=True), "departement": DEPARTEMENT}),
+        Page("recueils/index.md", "recueils_index.md.j2", "Recueils", kind="index", context={
+            "recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True)}),
+    ]

@@ -1,0 +1,160 @@
+"""Sport equipment grants (équipements d'animation sportive locale, EASL) annex table.
+
+Layout: header `Maitre d'Ouvrage Equipements Nature du projet` / `Coût des Travaux` /
+`Proposition DSPO`, then one row per grant closing with `<coût> € <proposition> €`
+(`Epinoy City stade Construction 133 440,00 € 14 814 €`); a long cell wraps so the
+beneficiary and equipment can sit on the lines above (`Biache St Vaast` / `2 Terrains` /
+`Synthétiques à 5` / `Construction  133 770,50 € 40 000 €`). It ends with `TOTAL <x> €`.
+The articles may also hold a summary by equipment type ending `TOTAL <count> <x> €`,
+which gives a count and a total to check against the rows.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ...records import Line, Subvention
+from . import _commun as c
+from .base import Contexte, TableResult, commune_ecrite
+
+NOM = "Équipements d'animation sportive locale"
+DISPOSITIF = "Équipements d'animation sportive locale"
+
+_HEADER = re.compile(r"Ma[iî]tre d'Ouvrage.*Equipements?|Ma[iî]tre d'Ouvrage.*[ÉE]quipements?", re.I)
+_ROW_END = re.compile(rf"^(?P<txt>.*?)\s*(?P<cout>{c.AMOUNT})\s*€\s+(?P<prop>{c.AMOUNT})\s*€\s*$")
+_TOTAL = re.compile(rf"^TOTAL\s+(?P<montant>{c.AMOUNT})\s*€\s*$", re.I)
+_TOTAL_COUNT = re.compile(rf"^TOTAL\s+(?P<n>\d+)\s+(?P<montant>{c.AMOUNT})\s*€\s*$", re.I)
+_HEADER_WORDS = re.compile(r"^(?:Co[uû]t des|Travaux|Proposition|DSPO|Montant|Subvention)\b", re.I)
+# equipment named at the start of the equipment cell; `2 Terrains` before `Terrain`
+_EQUIPEMENT = re.compile(
+    r"\b(\d+\s+Terrains?|City[ -]?stade|Terrains?\b|Skate[ -]?parc|Pump[ -]?track|Plateau|Parcours|Piste|"
+    r"Aire\b|Street|Mur\b|Salle|Dojo|Court|Boulodrome|BMX|Fitness|Agr[èe]s|Gymnase|Halle|Plaine|Stade)", re.I)
+_NATURE = re.compile(r"\s+(Construction|R[ée]novation|R[ée]habilitation|Extension|Cr[ée]ation|Am[ée]nagement|"
+                     r"R[ée]fection|Modernisation|Acquisition|Installation|Mise aux normes)\s*$", re.I)
+
+
+def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
+    """The EASL table(s) of a délibération unit; [] when the unit has none."""
+    results: list[TableResult] = []
+    i = 0
+    while i < len(lines):
+        if _HEADER.search(c.texte(lines[i])) and _has_rows(lines, i):
+            res, i = _read_table(lines, i, ctx)
+            results.append(res)
+        else:
+            i += 1
+    if results:
+        _summary_checks(lines, ctx, results[0])
+    return results
+
+
+def _has_rows(lines: list[Line], start: int) -> bool:
+    for ln in lines[start + 1:start + 30]:
+        if _ROW_END.match(c.texte(ln)):
+            return True
+    return False
+
+
+def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
+    res = TableResult(NOM, DISPOSITIF, lines[start].no, lines[start].no)
+    res.consumed.add(lines[start].no)
+    pending: list[Line] = []
+    illisibles = 0
+    i = start + 1
+    while i < len(lines):
+        ln = lines[i]
+        t = c.texte(ln)
+        i += 1
+        if not t:
+            continue
+        m_total = _TOTAL.match(t)
+        if m_total:
+            for p in pending:  # text left without amounts before the total
+                res.problems.append(c.ligne_illisible(ctx, p.no, p.text, NOM))
+                illisibles += 1
+            declare = Decimal(0) + _dec(m_total.group("montant"))
+            calcule = sum((s.montant for s in res.subventions), Decimal(0))
+            res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", declare, calcule,
+                                            illisibles=illisibles))
+            res.consumed.add(ln.no)
+            res.line_end = ln.no
+            return res, i
+        if not pending and not res.subventions and _HEADER_WORDS.match(t):
+            res.consumed.add(ln.no)
+            continue
+        m = _ROW_END.match(t)
+        if m:
+            # a pending line that already reads like a whole row (€ sign, nature of works at its
+            # end) is a row whose amounts could not be read, not a wrapped cell of this one
+            last_bad = max((k for k, p in enumerate(pending) if "€" in p.text or _NATURE.search(c.texte(p))), default=-1)
+            for p in pending[:last_bad + 1]:
+                res.problems.append(c.ligne_illisible(ctx, p.no, p.text, NOM))
+                res.consumed.add(p.no)
+                illisibles += 1
+            pending = pending[last_bad + 1:]
+            raw = " ".join([c.texte(p) for p in pending] + [m.group("txt")]).strip()
+            first = pending[0] if pending else ln
+            res.subventions.append(_subvention(raw, m, first.no, ctx))
+            res.consumed.update(p.no for p in pending)
+            res.consumed.add(ln.no)
+            res.line_end = ln.no
+            pending = []
+            continue
+        if _looks_like_prose(t) and res.subventions:
+            break  # table over without a TOTAL row
+        pending.append(ln)
+    for p in pending:
+        res.problems.append(c.ligne_illisible(ctx, p.no, p.text, NOM))
+    res.problems.append(c.info(ctx, res.line, "total-absent", f"{NOM} : pas de ligne TOTAL trouvée après le tableau."))
+    return res, i
+
+
+def _looks_like_prose(t: str) -> bool:
+    return len(t.split()) > 12 and not c.euros(t)
+
+
+def _dec(s: str) -> Decimal:
+    return c.euros(s + " €")[0]
+
+
+def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
+    nature = ""
+    body = raw
+    mn = _NATURE.search(body)
+    if mn:
+        nature = mn.group(1)
+        body = body[:mn.start()]
+    me = _EQUIPEMENT.search(body)
+    if me and me.start() > 0:
+        benef, equip = body[:me.start()].strip(), body[me.start():].strip()
+    else:
+        benef, equip = body.strip(), ""
+    typ = c.type_beneficiaire(benef, defaut="commune")
+    commune = c.commune_nommee(benef) or (benef if typ == "commune" else None)
+    objet = " — ".join(x for x in (equip, nature) if x)
+    return Subvention(
+        id="", deliberation=ctx.deliberation, source=ctx.source, line=line, beneficiaire=benef,
+        type_beneficiaire=typ, montant=_dec(m.group("prop")), objet=objet,
+        beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
+        commune_projet=commune_ecrite(commune) if commune else None,
+        cout_projet=_dec(m.group("cout")), dispositif=DISPOSITIF, tableau=NOM,
+    )
+
+
+def _summary_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
+    """`TOTAL 22 511 259 €` of the summary by equipment type (articles and rapport)."""
+    n = len(res.subventions)
+    total = sum((s.montant for s in res.subventions), Decimal(0))
+    seen_header = False
+    for ln in lines:
+        t = c.texte(ln)
+        if "Nombre" in t and re.search(r"Subvention|Montant", t, re.I):
+            seen_header = True
+            continue
+        m = _TOTAL_COUNT.match(t)
+        if seen_header and m and ln.no not in res.consumed:
+            res.checks.append(c.total_check(
+                ctx, ln.no, f"{NOM} — récapitulatif par type d'équipement", _dec(m.group("montant")), total,
+                int(m.group("n")), n))
+            res.consumed.add(ln.no)
+            seen_header = False
