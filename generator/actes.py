@@ -344,10 +344,15 @@ def _attendance(doc: _Doc, a: int, b: int, att: Attendance, stop_title: bool) ->
     return after
 
 
+_NAMES_CONTINUE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'\- ]*[A-ZÀ-Ý]\s*[,.](\s|$)|^.*,\s+(?:M\.|Mme)\s")
+
+
 def _list_goes_on(buf: str, text: str, stop_title: bool) -> bool:
     """Does paragraph `text` continue the attendance list `buf`?"""
     if not buf or re.search(r"(,|;|\bM\.|\bMme|\bMM\.|-)$", buf):
         return True  # label alone on its line, or a list visibly cut (page break)
+    if not buf.endswith(".") and _NAMES_CONTINUE.match(text):
+        return True  # a list not yet closed by its full stop, split by a blank line (PDF layout)
     if stop_title:
         return False  # Département: the title follows the lists
     return not _SECRETAIRE_PHRASE.match(text) and not text.lower().startswith("la séance")

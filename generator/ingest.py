@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import PARSER_VERSION
@@ -37,6 +37,27 @@ def nature_of(document: SourceDocument) -> str:
     return "extrait"
 
 
+def _num(id_: str | None) -> tuple[int, int] | None:
+    m = re.fullmatch(r"(\d{4})-(\d+)", id_ or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def assign_parts(recueil, deliberations):
+    """Each deliberation's part of the recueil, from the ranges its sommaire announces."""
+    if recueil is None:
+        return deliberations
+    out = []
+    for d in deliberations:
+        n = _num(d.id)
+        for part in recueil.parties:
+            a, b = _num(part.premiere), _num(part.derniere)
+            if n and a and b and a <= n <= b:
+                d = replace(d, partie=("1ère" if part.numero == 1 else f"{part.numero}ème") + " partie")
+                break
+        out.append(d)
+    return out
+
+
 def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = None) -> Extraction:
     lines = normalise(text)
     problems: list[Problem] = [Problem(name, None, "encodage", w, "info") for w in (warnings or [])]
@@ -45,6 +66,7 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     problems += p1 + p2
     if not deliberations and recueil is None:
         raise SourceError(name, "aucune délibération ni sommaire de recueil reconnu : ce n'est pas un acte du Département, ou sa mise en page est inconnue")
+    deliberations = assign_parts(recueil, deliberations)
     numbers = [l.no for l in lines]
     subventions: list[Subvention] = []
     controles: list[TotalCheck] = []

@@ -88,7 +88,8 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
-    """PDF text with pypdf, one leading space on each page's first line (the pdftotext page mark)."""
+    """PDF text with pypdf in layout mode (blank lines kept, like pdftotext), one leading space
+    on each page's first line (the pdftotext page mark)."""
     if not data.startswith(b"%PDF-"):
         raise SourceError(name, "ce fichier .pdf n'est pas un PDF (en-tête %PDF absent)")
     import io
@@ -109,11 +110,13 @@ def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
         pages = []
         for n, page in enumerate(reader.pages, start=1):
             try:
-                txt = page.extract_text() or ""
+                txt = page.extract_text(extraction_mode="layout") or ""
             except Exception as exc:  # a broken page is reported, not silently skipped
                 raise SourceError(name, f"page {n} illisible ({exc})") from None
-            lines = txt.split("\n")
-            if lines and lines[0].strip():
+            lines = [l.rstrip() for l in txt.split("\n")]
+            while lines and not lines[0].strip():
+                lines.pop(0)
+            if lines:
                 lines[0] = " " + lines[0].strip()
             pages.append("\n".join(lines))
     except SourceError:

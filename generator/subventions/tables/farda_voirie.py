@@ -124,7 +124,6 @@ def items_of(lines: list[Line]) -> Items:
     return Items(lines)
 
 
-_COUNT_WORDS = ("rojet", "ubvention", "ossier")  # substring tests: cheap on a whole recueil
 
 
 def nombres_annonces(lines: list[Line], exclus: set[int], totaux: set[Decimal]) -> list[tuple[int, int]]:
@@ -306,13 +305,17 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
     i = hend + 1
     while i < len(items):
         no, text = items[i]
+        m = _TOTAL_RE.match(text)
+        if m:
+            if buf:  # the last row never reached its amounts
+                res.problems.append(ligne_illisible(ctx, buf[0][0], " ".join(t for _, t in buf),
+                                                    "Ligne du tableau FARDA voirie sans montants lisibles"))
+                buf = []
+            totals = (no, montant(m.group("a")), montant(m.group("b")))
+            res.line_end = no
+            i += 1
+            break
         if not buf:
-            m = _TOTAL_RE.match(text)
-            if m:
-                totals = (no, montant(m.group("a")), montant(m.group("b")))
-                res.line_end = no
-                i += 1
-                break
             if _HEADER_START.search(text):  # header repeated on a new page
                 end = _header_at(items, i)
                 if end is not None:

@@ -128,16 +128,22 @@ def _read_table(items, start, lines, ctx):
     while i < len(items):
         no, raw = items[i]
         text = squash(raw)
-        if not buf:
-            m = _TOTAL_RE.match(text)
+        if text in noise:  # page title or header repeated on a new page (even inside a wrapped row)
+            i += 1
+            continue
+        m = _TOTAL_RE.match(text)
+        start_m = _ROW_START.match(raw)
+        if m or (start_m and buf and _numero(buf) is not None and int(start_m.group("n")) > _numero(buf)):
+            if buf:  # the row being read never reached its amounts
+                res.problems.append(ligne_illisible(ctx, buf[0][0], squash(" ".join(t for _, t in buf)),
+                                                    "Ligne du tableau Monuments historiques sans montants lisibles"))
+                buf = []
             if m:
                 totals = (no, montant(m.group("a")), montant(m.group("b")))
                 res.line_end = no
                 i += 1
                 break
-            if text in noise:  # page title or header repeated on a new page
-                i += 1
-                continue
+        if not buf:
             buf_start = i
         buf.append((no, raw))
         if _CLOSE_RE.match(text):
@@ -159,12 +165,13 @@ def _read_table(items, start, lines, ctx):
             res.subventions.append(sub[0])
             if sub[1] is not None:
                 numeros.append((sub[1], row[0][0]))
-    for k, (n, ln) in enumerate(numeros):
-        if n != k + 1:
+    prev = 0
+    for n, ln in numeros:  # rows are numbered 1, 2, 3…: a gap means a row was not read
+        if n != prev + 1:
             res.problems.append(Problem(ctx.source, ln, "numero-incoherent",
-                                        f"Ligne n° {n} du tableau Monuments historiques à la position {k + 1}.",
+                                        f"Tableau Monuments historiques : la ligne n° {n} suit la ligne n° {prev}.",
                                         "avertissement", ctx.deliberation))
-            break
+        prev = n
     bad = [p for p in res.problems if p.kind == "ligne-illisible"]
     if totals:
         no, a, b = totals
@@ -178,6 +185,15 @@ def _read_table(items, start, lines, ctx):
                                     "avertissement", ctx.deliberation))
     res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
     return res, i
+
+
+def _numero(buf: list[tuple[int, str]]) -> int | None:
+    """The printed number of the row being read, if its first line was seen."""
+    for _, t in buf:
+        m = _ROW_START.match(t)
+        if m:
+            return int(m.group("n"))
+    return None
 
 
 def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titre: str):

@@ -1,0 +1,133 @@
+"""The pipeline on bad inputs: a clear message naming the file (and line), other data untouched."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import SOURCES
+from generator.build import Paths, extract
+
+S003 = "003_97c6f9649ae06488.txt"
+
+
+@pytest.fixture
+def root(tmp_path):
+    (tmp_path / "site_data" / "sources").mkdir(parents=True)
+    shutil.copy(SOURCES / S003, tmp_path / "site_data" / "sources" / S003)
+    return tmp_path
+
+
+def _extract(root):
+    logs = []
+    res = extract(Paths(root), log=logs.append)
+    return res, logs
+
+
+def _snapshot(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "site_data").rglob("*.json")) if p.name != "controle.json"}
+
+
+def _bad(root, name, data: bytes):
+    (root / "site_data" / "sources" / name).write_bytes(data)
+
+
+def test_good_source_alone(root):
+    res, _ = _extract(root)
+    assert not res.errors
+    assert [d["id"] for d in res.documents[0]["deliberations"]] == ["2022-317"]
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("vide.txt", b"", "fichier vide"),
+    ("bruit.txt", bytes(range(256)) * 40, "binaire"),
+    ("faux.pdf", b"ceci n'est pas un PDF", "n'est pas un PDF"),
+    ("notes.txt", "Compte rendu de la réunion de quartier.\nRien à voir.\n".encode(), "aucune délibération"),
+])
+def test_unreadable_source_is_refused_and_others_unchanged(root, name, data, message):
+    _extract(root)
+    before = _snapshot(root)
+    _bad(root, name, data)
+    res, logs = _extract(root)
+    assert len(res.errors) == 1
+    err = res.errors[0]
+    assert err["source"] == name and message in err["message"]
+    assert any(name in l and message in l for l in logs)
+    assert _snapshot(root) == before
+    assert res.report["erreurs"][0]["source"] == name
+
+
+def test_binary_error_names_the_line(root):
+    _bad(root, "casse.txt", b"DEPARTEMENT DU PAS-DE-CALAIS\nligne deux\n\x01\x02\x03 binaire\n")
+    res, _ = _extract(root)
+    assert res.errors[0]["source"] == "casse.txt"
+    assert res.errors[0]["line"] == 3 and "U+0001" in res.errors[0]["message"]
+
+
+def test_latin1_source_is_read_with_a_warning(root):
+    text = (SOURCES / S003).read_text("utf-8").replace("2022-317", "2022-999").replace("\u2019", "'")
+    _bad(root, "latin1.txt", text.encode("cp1252"))
+    res, _ = _extract(root)
+    assert not res.errors
+    doc = next(d for d in res.documents if d["source"] == "latin1.txt")
+    assert doc["deliberations"][0]["id"] == "2022-999"
+    assert doc["deliberations"][0]["titre"].startswith("DÉLIBÉRATION CADRE")
+    assert any(p["kind"] == "encodage" and "Windows-1252" in p["message"] for p in doc["problems"])
+
+
+def test_utf16_source_is_read(root):
+    text = (SOURCES / S003).read_text("utf-8").replace("2022-317", "2022-998")
+    _bad(root, "utf16.txt", text.encode("utf-16"))
+    res, _ = _extract(root)
+    doc = next(d for d in res.documents if d["source"] == "utf16.txt")
+    assert doc["deliberations"][0]["id"] == "2022-998"
+
+
+def test_refused_source_keeps_its_previous_data(root):
+    """A correction that breaks the file must not unpublish what was extracted before."""
+    good = (SOURCES / S003).read_bytes().replace(b"2022-317", b"2022-500")
+    _bad(root, "mise-a-jour.txt", good)
+    _extract(root)
+    before = _snapshot(root)
+    assert "site_data/actes/mise-a-jour.json" in before
+    _bad(root, "mise-a-jour.txt", b"")
+    res, _ = _extract(root)
+    assert res.errors and res.errors[0]["source"] == "mise-a-jour.txt"
+    assert _snapshot(root) == before
+
+
+def test_recueil_cut_in_the_middle_of_a_deliberation(root):
+    lines = (SOURCES / S003).read_text("utf-8").split("\n")
+    cut = next(i for i, l in enumerate(lines) if l.strip().startswith("DECIDE"))
+    _bad(root, "coupe.txt", "\n".join(lines[: cut + 3]).replace("2022-317", "2022-901").encode())
+    res, _ = _extract(root)
+    doc = next(d for d in res.documents if d["source"] == "coupe.txt")
+    assert [d["id"] for d in doc["deliberations"]] == ["2022-901"]
+    assert any(p["kind"] == "deliberation-incomplete" for p in doc["problems"])
+    assert next(d for d in res.documents if d["source"] == S003)["deliberations"][0]["id"] == "2022-317"
+
+
+def test_deliberation_without_its_number_line(root):
+    text = (SOURCES / S003).read_text("utf-8").replace("(N°2022-317)", "")
+    _bad(root, "sans-numero.txt", text.encode())
+    res, _ = _extract(root)
+    doc = next(d for d in res.documents if d["source"] == "sans-numero.txt")
+    problems = [p for p in doc["problems"] if p["kind"] == "numero-absent"]
+    assert problems and problems[0]["line"] == 3  # the « DELIBERATION DU CONSEIL DEPARTEMENTAL » header
+    assert "(N°" in problems[0]["message"]
+    assert "sans-numero.txt" in {s["source"] for s in res.report["sources"]}
+
+
+def test_encrypted_pdf_is_refused(root):
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=200, height=200)
+    w.encrypt("secret")
+    buf = BytesIO()
+    w.write(buf)
+    _bad(root, "chiffre.pdf", buf.getvalue())
+    res, _ = _extract(root)
+    assert "chiffré" in res.errors[0]["message"]
