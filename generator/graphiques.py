@@ -39,8 +39,8 @@ NB_CLASSES = len(PALETTE)
 
 COS_LAT = math.cos(math.radians(50.5))  # equirectangular x-scaling at the département's latitude
 CARTE_MAX = 1000  # the map is fitted into a CARTE_MAX × CARTE_MAX box, integer coordinates
-SEUIL_POINT = 1.6  # a vertex closer than this (viewBox units) to the previous kept one is dropped
-TOLERANCE_DP = 0.9  # Douglas-Peucker tolerance in viewBox units
+SEUIL_POINT = 1.0  # a vertex closer than this (viewBox units) to the previous kept one is dropped
+TOLERANCE_DP = 0.6  # Douglas-Peucker tolerance in viewBox units
 
 
 def _e(text) -> str:
@@ -78,14 +78,14 @@ def montant_court(value: Decimal) -> str:
     signe = "-" if v < 0 else ""
     v = abs(v)
     unites = [(Decimal(10) ** 9, "Md€"), (Decimal(10) ** 6, "M€"), (Decimal(1000), "k€")]
-    if v < 1000:
-        q = v.quantize(Decimal("1"), rounding=ROUND_HALF_UP) if v >= 100 or v == v.to_integral_value() \
-            else v.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if q == q.to_integral_value():
-            return f"{signe}{int(q)}{NBSP}€"
-        return f"{signe}{str(q).replace('.', ',')}{NBSP}€"
+    petit = v.quantize(Decimal("1") if v >= 100 or v == v.to_integral_value() else Decimal("0.01"),
+                       rounding=ROUND_HALF_UP)
+    if petit < 1000:
+        if petit == petit.to_integral_value():
+            return f"{signe}{int(petit)}{NBSP}€"
+        return f"{signe}{str(petit).replace('.', ',')}{NBSP}€"
     for i, (base, unite) in enumerate(unites):
-        if v >= base:
+        if v >= base or (i == len(unites) - 1):  # 999,99 € → « 1 k€ »
             x = v / base
             q = x.quantize(Decimal("0.1") if x < 100 else Decimal("1"), rounding=ROUND_HALF_UP)
             if q >= 1000 and i > 0:  # 999 950 → « 1 M€ », not « 1000 k€ »
@@ -209,7 +209,7 @@ def classe(valeur: Decimal | None, seuils: list[Decimal]) -> int:
 
 def _libelles(seuils: list[Decimal]) -> list[str]:
     if not seuils:
-        return ["subvention"]
+        return ["subvention reçue"]
     out = [f"moins de {_montant_rond(seuils[0])}"]
     for a, b in zip(seuils, seuils[1:]):
         out.append(f"de {_montant_rond(a)} à moins de {_montant_rond(b)}")

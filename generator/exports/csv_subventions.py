@@ -1,0 +1,154 @@
+"""`subventions.csv` and `subventions.json`: one row per grant, with its places.
+
+The row is the grant as published in site_data/subventions, flattened and
+completed from the reference geography (commune, cantons, EPCI, territoire), so
+that a spreadsheet user can filter and sum without knowing our JSON. Amounts are
+plain decimals with a dot and two decimals (`3107.00`), never floats.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from ..places import slug as place_slug
+from ..store import write_text
+
+# (column, description) — the description feeds the « Données » page.
+COLUMNS: list[tuple[str, str]] = [
+    ("id", "Identifiant de la subvention sur ce site (numéro de délibération + rang)"),
+    ("deliberation", "Numéro de la délibération qui attribue la subvention (ex. 2021-243)"),
+    ("date", "Date de la délibération (AAAA-MM-JJ)"),
+    ("organe", "Assemblée qui a délibéré (Conseil départemental, Commission permanente)"),
+    ("beneficiaire", "Bénéficiaire, tel qu'écrit dans la délibération ou son annexe"),
+    ("type_beneficiaire", "Nature du bénéficiaire : commune, epci, association, syndicat, gip, autre"),
+    ("code_insee", "Code INSEE de la commune du projet, à défaut de la commune bénéficiaire"),
+    ("commune", "Nom officiel de cette commune"),
+    ("commune_ecrite", "Commune telle qu'écrite quand elle n'a pas pu être identifiée avec certitude"),
+    ("siren_epci", "SIREN de l'intercommunalité quand le bénéficiaire EST un EPCI"),
+    ("epci", "Nom de cette intercommunalité"),
+    ("canton", "Code(s) du canton de la commune, séparés par « ; » quand la commune est partagée entre cantons"),
+    ("territoire", "Territoire du Département (identifiant, ex. arrageois)"),
+    ("objet", "Objet de la subvention"),
+    ("montant", "Montant attribué en euros (point décimal)"),
+    ("cout_projet", "Coût total du projet en euros, quand il est indiqué"),
+    ("montant_eligible", "Dépense (assiette) éligible en euros, quand elle est indiquée"),
+    ("taux", "Taux de subvention en pourcentage, quand il est indiqué"),
+    ("dispositif", "Dispositif ou programme départemental"),
+    ("imputation", "Imputation budgétaire (chapitre/article)"),
+    ("tableau", "Titre du tableau annexé d'où la ligne est tirée"),
+    ("reference_dossier", "Numéro de dossier du Département (ex. 2021-01843)"),
+    ("source", "Fichier source et numéro de ligne (`fichier:ligne`) : où vérifier"),
+    ("page", "Adresse de la page de la délibération sur ce site (relative à la racine)"),
+]
+FIELDS = [c for c, _ in COLUMNS]
+CENT = Decimal("0.01")
+
+
+def decimal_text(value) -> str:
+    """`3107.00` from `3107`, `3107.0` or a Decimal; empty when unknown."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).quantize(CENT), "f")
+
+
+def centimes(value) -> int:
+    return int(Decimal(str(value)).quantize(CENT) * 100)
+
+
+def _resolved(p: dict | None, kind: str) -> str | None:
+    if p and p.get("kind") == kind and p.get("status") == "resolu" and p.get("code"):
+        return p["code"]
+    return None
+
+
+def _territoire(ref, insee: str | None, siren: str | None, written: str | None) -> str:
+    """The reference territoire of the commune, else of the EPCI, else the written one if it is known."""
+    if insee and insee in ref.communes and ref.communes[insee].get("territoire"):
+        return ref.communes[insee]["territoire"]
+    if siren and siren in ref.epci and ref.epci[siren].get("territoire"):
+        return ref.epci[siren]["territoire"]
+    if written:
+        s = place_slug(written)
+        if s in ref.territoires:
+            return s
+        return written
+    return ""
+
+
+def row(corpus, s: dict) -> dict[str, str]:
+    """The flat CSV row of one grant (every value a string)."""
+    ref = corpus.ref
+    insee = corpus.commune_of(s)
+    siren = _resolved(s.get("beneficiaire_ref"), "epci")
+    commune = ref.communes.get(insee) if insee else None
+    ecrite = ""
+    if not insee:
+        for key in ("commune_projet", "beneficiaire_ref"):
+            p = s.get(key)
+            if p and p.get("kind") == "commune" and p.get("written"):
+                ecrite = p["written"]
+                break
+    d = s.get("_deliberation") or {}
+    return {
+        "id": s["id"],
+        "deliberation": s["deliberation"],
+        "date": s["_date"],
+        "organe": d.get("organe") or "",
+        "beneficiaire": s.get("beneficiaire") or "",
+        "type_beneficiaire": s.get("type_beneficiaire") or "",
+        "code_insee": insee or "",
+        "commune": commune["nom"] if commune else "",
+        "commune_ecrite": ecrite,
+        "siren_epci": siren or "",
+        "epci": ref.epci[siren]["nom"] if siren in ref.epci else "",
+        "canton": ";".join(sorted(commune.get("cantons") or [])) if commune else "",
+        "territoire": _territoire(ref, insee, siren, s.get("territoire")),
+        "objet": s.get("objet") or "",
+        "montant": decimal_text(s["montant"]),
+        "cout_projet": decimal_text(s.get("cout_projet")),
+        "montant_eligible": decimal_text(s.get("montant_eligible")),
+        "taux": s.get("taux") or "",
+        "dispositif": s.get("dispositif") or "",
+        "imputation": s.get("imputation") or "",
+        "tableau": s.get("tableau") or "",
+        "reference_dossier": s.get("reference") or "",
+        "source": f"{s['source']}:{s['line']}",
+        "page": f"deliberations/{s['deliberation']}/",
+    }
+
+
+def sort_key(s: dict):
+    return (s["_date"], s["deliberation"], s["id"])
+
+
+def rows(corpus, subs=None) -> list[dict[str, str]]:
+    """Rows sorted by date, then deliberation, then grant id."""
+    subs = corpus.subventions if subs is None else subs
+    return [row(corpus, s) for s in sorted(subs, key=sort_key)]
+
+
+def csv_text(fields: list[str], data: list[dict]) -> str:
+    """RFC 4180 CSV (comma, minimal quoting, `\\n` line ends), header first."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writeheader()
+    for r in data:
+        w.writerow(r)
+    return buf.getvalue()
+
+
+def json_text(data: list[dict]) -> str:
+    """The same records as a JSON array; empty cells become null, amounts stay strings."""
+    out = [{k: (v if v != "" else None) for k, v in r.items()} for r in data]
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+
+
+def write(corpus, out_dir: Path) -> list[Path]:
+    data = rows(corpus)
+    paths = [out_dir / "subventions.csv", out_dir / "subventions.json"]
+    write_text(paths[0], csv_text(FIELDS, data))
+    write_text(paths[1], json_text(data))
+    return paths

@@ -1,0 +1,225 @@
+"""SCDL exports: `subventions-scdl.csv` (Subventions 2.1.1) and `deliberations-scdl.csv` (Délibérations 2.1.5).
+
+The socle commun des données locales is what the open-data portals of French
+collectivités (data.gouv.fr, validata.fr) expect: exact column names and order,
+ISO dates, enumerations. The schemas are copied in generator/schemas/scdl/ and
+the column list is read from them, so a column can never be misspelt.
+
+Unknown values are left empty rather than invented: the beneficiaries' SIRETs
+are not printed in the recueils (only the SIREN of communes and EPCI is known
+from the reference geography, and a SIRET's NIC cannot be deduced), so
+`idBeneficiaire` stays empty unless a verified SIRET is passed in `identifiants`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from ..corpus import DEPARTEMENT
+from ..store import write_text
+from .csv_subventions import csv_text, decimal_text, sort_key
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "scdl"
+SIRET_DEPARTEMENT = "22620001200012"  # printed « 226 200 012 00012 » in the recueils' conventions
+PREFECTURE = "PREF062"  # the Département's acts go to the préfecture du Pas-de-Calais
+OBJET_MAX = 256
+
+
+@cache
+def schema(name: str) -> dict:
+    """`subventions` or `deliberations`: the Table Schema as published on schema.data.gouv.fr."""
+    return json.loads((SCHEMAS / f"scdl-{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def fields(name: str) -> list[str]:
+    return [f["name"] for f in schema(name)["fields"]]
+
+
+def siret_valide(value: str) -> bool:
+    """SIRET checksum (Luhn), with the La Poste exception (SIREN 356000000: digit sum multiple of 5)."""
+    if not re.fullmatch(r"\d{14}", value or ""):
+        return False
+    if value.startswith("356000000"):
+        return sum(int(c) for c in value) % 5 == 0
+    total = 0
+    for i, c in enumerate(reversed(value)):
+        n = int(c) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- subventions ------------------------------------------------------------
+
+ECHELONNE = re.compile(r"premier versement|acomptes?\b|versement du solde|en plusieurs versements", re.I)
+
+
+def conditions_versement(delib: dict) -> str:
+    """`échelonné` when the articles describe staged payments, else `autre` (set by a convention or the rapport)."""
+    texte = " ".join(a.get("texte", "") for a in delib.get("articles") or [])
+    return "échelonné" if ECHELONNE.search(texte) else "autre"
+
+
+def beneficiary_ids(s: dict, identifiants: dict[str, str] | None) -> str:
+    """A verified SIRET for the beneficiary's SIREN, if the caller has one; never guessed."""
+    if not identifiants:
+        return ""
+    p = s.get("beneficiaire_ref") or {}
+    if p.get("status") != "resolu" or not p.get("code"):
+        return ""
+    return identifiants.get(p["code"], "")
+
+
+def subventions_rows(corpus, identifiants: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """One SCDL row per grant of the Département, in the order of subventions.csv.
+
+    `identifiants` maps an INSEE code or an EPCI SIREN to a checked SIRET; a
+    value whose checksum or SIREN does not match is ignored.
+    """
+    ref = corpus.ref
+    out = []
+    for s in sorted(corpus.subventions, key=sort_key):
+        d = s.get("_deliberation") or {}
+        if d.get("collectivite") != DEPARTEMENT:
+            continue
+        siret = beneficiary_ids(s, identifiants)
+        p = s.get("beneficiaire_ref") or {}
+        siren = (ref.communes.get(p.get("code")) or {}).get("siren") if p.get("kind") == "commune" else p.get("code")
+        if siret and not (siret_valide(siret) and siren and siret.startswith(siren)):
+            siret = ""
+        objet = s.get("objet") or s.get("dispositif") or d.get("titre") or ""
+        out.append({
+            "nomAttribuant": DEPARTEMENT,
+            "idAttribuant": SIRET_DEPARTEMENT,
+            "dateConvention": s["_date"],
+            "referenceDecision": s["deliberation"],
+            "nomBeneficiaire": " ".join((s.get("beneficiaire") or "").split()),
+            "idBeneficiaire": siret,
+            "rnaBeneficiaire": "",
+            "objet": _short(objet, OBJET_MAX),
+            "montant": decimal_text(s["montant"]),
+            "nature": "aide en numéraire",
+            "conditionsVersement": conditions_versement(d),
+            "datesPeriodeVersement": s["_date"],
+            "idRAE": "",
+            "notificationUE": "non",
+            "pourcentageSubvention": "1.00",
+            "dispositifAide": "",
+        })
+    return out
+
+
+# -- délibérations ----------------------------------------------------------
+
+# Nomenclature ACTES, level 2 (code → « matière/sous-matière » in lower case, no comma nor parenthesis).
+MATIERES = {
+    "7.1": "finances locales/décisions budgétaires",
+    "7.5": "finances locales/subventions",
+    "8.1": "domaines de compétences par thèmes/enseignement",
+    "8.2": "domaines de compétences par thèmes/aide sociale",
+    "8.3": "domaines de compétences par thèmes/voirie",
+    "8.4": "domaines de compétences par thèmes/aménagement du territoire",
+    "8.5": "domaines de compétences par thèmes/politique de la ville-habitat-logement",
+    "8.6": "domaines de compétences par thèmes/emploi-formation professionnelle",
+    "8.7": "domaines de compétences par thèmes/transports",
+    "8.8": "domaines de compétences par thèmes/environnement",
+    "8.9": "domaines de compétences par thèmes/culture",
+    "9.2": "autres domaines de compétences/autres domaines de compétences des départements",
+}
+
+# Keywords of a deliberation's title → matière, first match wins; grants come first (7.5).
+THEMES: list[tuple[str, str]] = [
+    (r"\bvoirie\b|\bRD ?\d+|giratoire|route|ouvrage d'art|travers[ée]e", "8.3"),
+    (r"biblioth[eè]que|lecture publique|patrimoin|monuments? historique|culture|mus[ée]e|archives", "8.9"),
+    (r"espaces? naturels?|environnement|agricultur|biodiversit|eau\b|d[ée]chets", "8.8"),
+    (r"coll[eè]ge|[ée]tudiant|enseignement|scolaire", "8.1"),
+    (r"pauvret[ée]|handicap|autonomie|aide sociale|enfance|protection de l'enfan|insertion|aide à domicile|personnes [âa]g[ée]es|RSA\b", "8.2"),
+    (r"logement|habitat|politique de la ville", "8.5"),
+    (r"emploi|formation professionnelle", "8.6"),
+    (r"transport|mobilit", "8.7"),
+    (r"contractualisation|contrats? territoria|am[ée]nagement|bassin minier|territori", "8.4"),
+    (r"budget|d[ée]cision modificative|compte administratif", "7.1"),
+]
+
+
+def matiere(delib: dict, has_grants: bool) -> tuple[str, str]:
+    """(code, nom) in the nomenclature ACTES: grants → 7.5, else the first theme of the title, else 9.2."""
+    if has_grants:
+        code = "7.5"
+    else:
+        titre = delib.get("titre") or ""
+        code = next((c for pattern, c in THEMES if re.search(pattern, titre, re.I)), "9.2")
+    return code, MATIERES[code]
+
+
+BUDGET = re.compile(r"budget\s+d[ée]partemental", re.I)
+
+
+def budget(delib: dict) -> tuple[str, str]:
+    """(année, nom) when an article imputes the decision on the departmental budget, else empty."""
+    if any(BUDGET.search(a.get("texte", "")) for a in delib.get("articles") or []):
+        return delib["date"][:4], "Budget départemental"
+    return "", ""
+
+
+def votes(delib: dict) -> dict[str, str]:
+    """SCDL vote counts: all or nothing (cohesive columns); VOTE_REEL = pour + contre + abstention.
+
+    VOTE_EFFECTIF is the number of votes the vote block accounts for, absent
+    members without proxy included (78 in a Conseil départemental).
+    """
+    v = delib.get("vote") or {}
+    keys = ("VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION")
+    if v.get("pour") is None:
+        return dict.fromkeys(keys, "")
+    pour, contre, abst = v.get("pour") or 0, v.get("contre") or 0, v.get("abstention") or 0
+    reel = pour + contre + abst
+    effectif = reel + (v.get("absents_sans_delegation") or 0)
+    return dict(zip(keys, (str(x) for x in (effectif, reel, pour, contre, abst))))
+
+
+def deliberations_rows(corpus, base_url: str | None = None) -> list[dict[str, str]]:
+    """One SCDL row per deliberation of the Département (partner bodies' deliberations excluded).
+
+    `DELIB_URL` must be an absolute URI: filled only when `base_url` (the
+    site's public address) is given.
+    """
+    with_grants = {s["deliberation"] for s in corpus.subventions}
+    out = []
+    for d in sorted(corpus.deliberations.values(), key=lambda d: (d["date"], d["id"])):
+        if d.get("collectivite") != DEPARTEMENT:
+            continue
+        code, nom = matiere(d, d["id"] in with_grants)
+        annee, budget_nom = budget(d)
+        envoi = d.get("envoi_controle_legalite") or ""
+        if envoi and envoi < d["date"]:
+            envoi = ""  # a transmission before the vote is a misreading
+        out.append({
+            "COLL_NOM": DEPARTEMENT,
+            "COLL_SIRET": SIRET_DEPARTEMENT,
+            "DELIB_ID": d["id"],
+            "DELIB_DATE": d["date"],
+            "DELIB_MATIERE_CODE": code,
+            "DELIB_MATIERE_NOM": nom,
+            "DELIB_OBJET": " ".join((d.get("titre") or "").split()),
+            "BUDGET_ANNEE": annee,
+            "BUDGET_NOM": budget_nom,
+            "PREF_ID": PREFECTURE if envoi else "",
+            "PREF_DATE": envoi,
+            **votes(d),
+            "DELIB_URL": f"{base_url.rstrip('/')}/deliberations/{d['id']}/" if base_url else "",
+        })
+    return out
+
+
+def write(corpus, out_dir: Path, identifiants: dict[str, str] | None = None, base_url: str | None = None) -> list[Path]:
+    paths = [out_dir / "subventions-scdl.csv", out_dir / "deliberations-scdl.csv"]
+    write_text(paths[0], csv_text(fields("subventions"), subventions_rows(corpus, identifiants)))
+    write_text(paths[1], csv_text(fields("deliberations"), deliberations_rows(corpus, base_url)))
+    return paths
