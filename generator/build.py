@@ -7,6 +7,7 @@ swapped in only when the build succeeded.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from collections import defaultdict
 
     from .corpus import Corpus
-    from .pages import actes, lieux
+    from .pages import actes, lieux, subventions
     from .render import Page
 
     t0 = time.perf_counter()
@@ -111,10 +112,26 @@ def render(paths: Paths, res: BuildResult) -> int:
             checks_par_delib[k["deliberation"]].append(k)
     pages = lieux.build(corpus) + [lieux.accueil(corpus)]
     pages += actes.build(corpus, subs_par_delib, checks_par_delib)
+    pages += subventions.build(corpus)
     pages.append(Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": corpus.controle}))
+    from .exports import fichiers_meta, write_all
+
+    out = paths.content / "donnees"
+    written = write_all(corpus, out)
+    pages.append(Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)}))
     n = write_pages(pages, paths.content)
     res.timings["rendu"] = time.perf_counter() - t0
     return n
+
+
+def _content_epoch(res: BuildResult) -> int:
+    """The build's date for MkDocs (sitemap, gzip): the newest act published, never the clock,
+    so two builds of the same inputs are byte-identical."""
+    import datetime as dt
+
+    dates = [d["date"] for doc in res.documents for d in doc["deliberations"] if d.get("date")]
+    day = max(dates) if dates else "2000-01-01"
+    return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc).timestamp())
 
 
 def mkdocs_build(paths: Paths, res: BuildResult) -> None:
@@ -124,7 +141,8 @@ def mkdocs_build(paths: Paths, res: BuildResult) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "--site-dir", str(tmp)]
-    proc = subprocess.run(cmd, cwd=paths.root, capture_output=True, text=True)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(_content_epoch(res)))
+    proc = subprocess.run(cmd, cwd=paths.root, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError("mkdocs build a échoué ; site/ n'a pas été modifié.\n" + proc.stderr[-4000:])
     old = paths.root / ".build" / "site.old"

@@ -16,6 +16,22 @@ from .places import Reference
 DEPARTEMENT = "Département du Pas-de-Calais"
 
 
+def de(nom: str) -> str:
+    """« de Wancourt », « d'Aire-sur-la-Lys », « du Touquet-Paris-Plage », « des Attaques »."""
+    for art, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if nom.startswith(art):
+            return contracted + nom[len(art):]
+    if nom[:1].lower() in "aeiouyàâéèêëîïôöûüæœ":  # h muet or aspiré cannot be told from the spelling
+        return "d'" + nom
+    return "de " + nom
+
+
+def beneficiaire_slug(nom: str) -> str:
+    from slugify import slugify
+
+    return slugify(nom, max_length=80, word_boundary=True) or "sans-nom"
+
+
 @dataclass
 class Corpus:
     ref: Reference
@@ -72,6 +88,7 @@ class Corpus:
                 if d is None or d["_source"] != source:
                     continue
                 s = dict(s, _date=d["date"], _deliberation=d)
+                s["_beneficiaire"] = self.beneficiaire(s)
                 self.subventions.append(s)
                 communes = set()
                 for key in ("beneficiaire_ref", "commune_projet"):
@@ -88,6 +105,19 @@ class Corpus:
             lst.sort(key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
 
     # -- helpers for pages -------------------------------------------------
+    def beneficiaire(self, s: dict) -> dict:
+        """Display name, kind and link target of a grant's beneficiary."""
+        p = s.get("beneficiaire_ref")
+        if p and p.get("status") == "resolu":
+            if p["kind"] == "commune" and p["code"] in self.ref.communes:
+                c = self.ref.communes[p["code"]]
+                return {"nom": "Commune " + de(c["nom"]), "type": "commune", "url": f"communes/{c['slug']}/"}
+            if p["kind"] == "epci" and p["code"] in self.ref.epci:
+                e = self.ref.epci[p["code"]]
+                return {"nom": e["nom"], "type": "epci", "url": f"beneficiaires/{e['slug']}/", "epci_url": f"epci/{e['slug']}/"}
+        nom = " ".join((s.get("beneficiaire") or "").replace("«", "").replace("»", "").split())
+        return {"nom": nom, "type": s.get("type_beneficiaire") or "autre", "url": f"beneficiaires/{beneficiaire_slug(nom)}/"}
+
     def commune_of(self, s: dict) -> str | None:
         for key in ("commune_projet", "beneficiaire_ref"):
             p = s.get(key)

@@ -54,6 +54,13 @@ def decimal_text(value) -> str:
     return format(Decimal(str(value)).quantize(CENT), "f")
 
 
+def percent_text(value) -> str:
+    """`40` from `40.00`, `33.33` kept: one spelling per rate."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
 def centimes(value) -> int:
     return int(Decimal(str(value)).quantize(CENT) * 100)
 
@@ -110,7 +117,7 @@ def row(corpus, s: dict) -> dict[str, str]:
         "montant": decimal_text(s["montant"]),
         "cout_projet": decimal_text(s.get("cout_projet")),
         "montant_eligible": decimal_text(s.get("montant_eligible")),
-        "taux": s.get("taux") or "",
+        "taux": percent_text(s.get("taux")),
         "dispositif": s.get("dispositif") or "",
         "imputation": s.get("imputation") or "",
         "tableau": s.get("tableau") or "",

@@ -136,9 +136,9 @@ MATIERES = {
 # Keywords of a deliberation's title → matière, first match wins; grants come first (7.5).
 THEMES: list[tuple[str, str]] = [
     (r"\bvoirie\b|\bRD ?\d+|giratoire|route|ouvrage d'art|travers[ée]e", "8.3"),
-    (r"biblioth[eè]que|lecture publique|patrimoin|monuments? historique|culture|mus[ée]e|archives", "8.9"),
-    (r"espaces? naturels?|environnement|agricultur|biodiversit|eau\b|d[ée]chets", "8.8"),
-    (r"coll[eè]ge|[ée]tudiant|enseignement|scolaire", "8.1"),
+    (r"biblioth[eè]que|lecture publique|patrimoin|monuments? historique|\bculture|mus[ée]e|archives", "8.9"),
+    (r"espaces? naturels?|environnement|agricultur|biodiversit|\beau\b|d[ée]chets", "8.8"),
+    (r"coll[eèé]g|[ée]tudiant|enseignement|scolaire", "8.1"),
     (r"pauvret[ée]|handicap|autonomie|aide sociale|enfance|protection de l'enfan|insertion|aide à domicile|personnes [âa]g[ée]es|RSA\b", "8.2"),
     (r"logement|habitat|politique de la ville", "8.5"),
     (r"emploi|formation professionnelle", "8.6"),

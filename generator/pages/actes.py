@@ -49,6 +49,19 @@ def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
             communes[c["slug"]] = {"nom": c["nom"], "slug": c["slug"]}
     if communes:
         out.append((f"Communes des subventions ({len(communes)})", [communes[k] for k in sorted(communes)], "communes"))
+        cantons, epcis = {}, {}
+        for s in subs:
+            c = corpus.ref.communes.get(corpus.commune_of(s) or "")
+            if not c:
+                continue
+            for k in c.get("cantons", []):
+                if k in corpus.ref.cantons:
+                    cantons[k] = {"nom": corpus.ref.cantons[k]["nom"], "slug": corpus.ref.cantons[k]["slug"]}
+            e = corpus.ref.epci.get(c.get("epci"))
+            if e:
+                epcis[e["siren"]] = {"nom": e["nom"], "slug": e["slug"]}
+        out.append((f"Cantons des subventions ({len(cantons)})", sorted(cantons.values(), key=lambda x: x["slug"]), "cantons"))
+        out.append((f"Intercommunalités des subventions ({len(epcis)})", sorted(epcis.values(), key=lambda x: x["slug"]), "epci"))
     return out
 
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import unicodedata
 
+from markupsafe import Markup
+
+from .. import graphiques
 from ..corpus import Corpus
-from ..formats import nombre_fr
+from ..formats import montant_fr, nombre_fr
 from ..places import Reference
-from ..render import Page
+from ..render import Page, root_for
 
 NATURES = {"CA": "Communauté d'agglomération", "CC": "Communauté de communes", "CU": "Communauté urbaine"}
 
@@ -43,11 +46,26 @@ def _activite(corpus: Corpus, kind: str, code: str, communes) -> dict:
         if c:
             tot, n = montants.get(c, (0, 0))
             montants[c] = (tot + corpus.total([s]), n + 1)
-    return {"subs": views, "total": corpus.total(subs), "years": corpus.by_year(subs), "delibs": delibs, "montants": montants}
+    years = corpus.by_year(subs)
+    chart = Markup(graphiques.barres_par_annee([(y, t) for y, t, _ in years], "Subventions par année")) if years else ""
+    return {"subs": views, "total": corpus.total(subs), "years": years, "delibs": delibs, "montants": montants, "graphique": chart}
+
+
+def _carte(corpus: Corpus, path: str, titre: str, communes=None) -> Markup:
+    """Static SVG map of communes shaded by the grants located in them, each linked to its page."""
+    root = root_for(path)
+    montants = {c: corpus.total(subs) for c, subs in corpus.par_commune.items() if c in corpus.ref.communes}
+    if communes is not None:
+        communes = [c for c in communes if c in corpus.ref.communes]
+        montants = {c: v for c, v in montants.items() if c in set(communes)}
+    return Markup(graphiques.carte_communes(montants, lambda c: f"{root}communes/{c['slug']}/", titre, communes))
 
 
 def build(corpus: Corpus) -> list[Page]:
+    from ..exports import par_lieu_paths
+
     ref = corpus.ref
+    csv = par_lieu_paths(corpus)
     pages: list[Page] = []
     # communes
     for insee, c in ref.communes.items():
@@ -60,6 +78,7 @@ def build(corpus: Corpus) -> list[Page]:
                 "territoire": ref.territoires.get(c.get("territoire")),
                 "territoire_fin": ref.territoires.get(c.get("territoire_fin")),
                 "actes": corpus.actes_par_commune.get(insee, []),
+                "csv": csv.get(("commune", insee)),
                 **_activite(corpus, "commune", insee, [insee]),
             },
         ))
@@ -73,7 +92,8 @@ def build(corpus: Corpus) -> list[Page]:
                 "links": [("Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""), _territoires_of(ref, k.get("territoires") or [k.get("territoire")]), "territoires"),
                           ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci")],
                 "communes": _communes(ref, k["communes"]), "fraction": set(k.get("fraction", [])),
-                "propres": [], "propres_total": 0,
+                "propres": [], "propres_total": 0, "carte": "",
+                "csv": csv.get(("canton", code)),
                 **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
             },
         ))
@@ -95,7 +115,8 @@ def build(corpus: Corpus) -> list[Page]:
                           ("Cantons", _by_codes(ref.cantons, cantons), "cantons")],
                 "communes": _communes(ref, e["membres"]), "fraction": set(),
                 "propres": [dict(s, _commune=None) for s in corpus.par_epci.get(siren, [])],
-                "propres_total": corpus.total(corpus.par_epci.get(siren, [])),
+                "propres_total": corpus.total(corpus.par_epci.get(siren, [])), "carte": "",
+                "csv": csv.get(("epci", siren)),
                 **_activite(corpus, "epci", siren, e["membres"]),
             },
         ))
@@ -113,21 +134,25 @@ def build(corpus: Corpus) -> list[Page]:
                           ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons")],
                 "communes": _communes(ref, t["communes"]), "fraction": set(),
                 "propres": [], "propres_total": 0,
+                "carte": _carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
+                "csv": csv.get(("territoire", slug)),
                 **_activite(corpus, "territoire", slug, t["communes"]),
             },
         ))
-    pages += _indexes(ref)
+    pages += _indexes(corpus)
     return pages
 
 
-def _indexes(ref: Reference) -> list[Page]:
+def _indexes(corpus: Corpus) -> list[Page]:
+    ref = corpus.ref
     def grouped(items):
         groups: dict[str, list] = {}
         for it in sorted(items, key=lambda i: _sort_key(i["nom"])):
             groups.setdefault(_initial(it["nom"]), []).append(it)
         return list(groups.items())
 
-    communes = [{"nom": c["nom"], "slug": c["slug"], "cols": [c["insee"], nombre_fr(c["population"])]} for c in ref.communes.values()]
+    recu = {c: corpus.total(subs) for c, subs in corpus.par_commune.items()}
+    communes = [{"nom": c["nom"], "slug": c["slug"], "cols": [c["insee"], nombre_fr(c["population"]), montant_fr(recu.get(c["insee"], 0))]} for c in ref.communes.values()]
     cantons = [{"nom": k["nom"], "slug": k["slug"], "cols": [k["code"], str(len(k["communes"]))]} for k in ref.cantons.values()]
     epci = [{"nom": e["nom"], "slug": e["slug"], "cols": [e.get("sigle") or "", str(len(e["membres"]))]} for e in ref.epci.values()]
     terr = [{"nom": t["nom"], "slug": t["slug"], "cols": [("découpage en 7" if t.get("niveau") == 7 else "découpage en 9"), str(len(t["communes"]))]} for t in ref.territoires.values()]
@@ -135,16 +160,17 @@ def _indexes(ref: Reference) -> list[Page]:
     return [
         Page("communes/index.md", "place_index.md.j2", "Communes", kind="index", context={
             "titre": "Les communes du Pas-de-Calais", "intro": f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune.",
-            "letters": [l for l, _ in g], "groups": g, "headers": ["Commune", "Code INSEE", "Population"], "kind": "communes"}),
+            "letters": [l for l, _ in g], "groups": g, "headers": ["Commune", "Code INSEE", "Population", "Subventions reçues"], "kind": "communes",
+            "carte": _carte(corpus, "communes/index.md", "Subventions par commune du Pas-de-Calais")}),
         Page("cantons/index.md", "place_index.md.j2", "Cantons", kind="index", context={
             "titre": "Les cantons du Pas-de-Calais", "intro": f"{len(cantons)} cantons.", "letters": [], "groups": [("", sorted(cantons, key=lambda i: _sort_key(i['nom'])))],
-            "headers": ["Canton", "Code", "Communes"], "kind": "cantons"}),
+            "headers": ["Canton", "Code", "Communes"], "kind": "cantons", "carte": ""}),
         Page("epci/index.md", "place_index.md.j2", "Intercommunalités", kind="index", context={
             "titre": "Les intercommunalités (EPCI)", "intro": f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais.", "letters": [],
-            "groups": [("", sorted(epci, key=lambda i: _sort_key(i['nom'])))], "headers": ["Intercommunalité", "Sigle", "Communes"], "kind": "epci"}),
+            "groups": [("", sorted(epci, key=lambda i: _sort_key(i['nom'])))], "headers": ["Intercommunalité", "Sigle", "Communes"], "kind": "epci", "carte": ""}),
         Page("territoires/index.md", "place_index.md.j2", "Territoires", kind="index", context={
             "titre": "Les territoires du Département", "intro": "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin).", "letters": [],
-            "groups": [("", sorted(terr, key=lambda i: _sort_key(i['nom'])))], "headers": ["Territoire", "Découpage", "Communes"], "kind": "territoires"}),
+            "groups": [("", sorted(terr, key=lambda i: _sort_key(i['nom'])))], "headers": ["Territoire", "Découpage", "Communes"], "kind": "territoires", "carte": ""}),
     ]
 
 
@@ -152,4 +178,5 @@ def accueil(corpus: Corpus) -> Page:
     ref = corpus.ref
     communes = sorted(ref.communes.values(), key=lambda c: _sort_key(c["nom"]))
     return Page("index.md", "accueil.md.j2", "Accueil", kind="accueil", context={
+        "carte": _carte(corpus, "index.md", "Subventions par commune du Pas-de-Calais"),
         "communes": communes, "nb_communes": len(ref.communes), "nb_cantons": len(ref.cantons), "nb_epci": len(ref.epci)})

@@ -1,0 +1,145 @@
+"""Open-data exports of the published corpus (the « Données » page), one module per target.
+
+`write_all(corpus, out_dir)` writes every file and returns their paths;
+`fichiers_meta(out_dir, paths)` describes them for the « Données » page. Every
+output is deterministic (stable order, no timestamp), so an unchanged corpus
+gives unchanged files and a clean diff.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from . import csv_subventions, par_lieu, scdl, sqlite
+from .par_lieu import par_lieu_paths
+
+__all__ = ["write_all", "fichiers_meta", "par_lieu_paths"]
+
+MAIN_FILES = ["subventions.csv", "subventions.json", "subventions-scdl.csv", "deliberations-scdl.csv", "recueil.sqlite"]
+
+DESCRIPTIONS = {
+    "subventions.csv": "Toutes les subventions attribuées par les délibérations publiées, une ligne par subvention, "
+                       "avec la commune, le canton, l'intercommunalité et le territoire concernés.",
+    "subventions.json": "Les mêmes enregistrements que subventions.csv, en tableau JSON (montants en chaînes décimales).",
+    "subventions-scdl.csv": "Les subventions au format national SCDL « Subventions » 2.1.1 (données essentielles des conventions).",
+    "deliberations-scdl.csv": "Les délibérations du Département au format national SCDL « Délibérations » 2.1.5.",
+    "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, "
+                      "géographie de référence, et un index de recherche plein texte (table recherche).",
+}
+GROUPS = {
+    "communes": "Un fichier par commune ayant reçu ou accueilli au moins une subvention (mêmes colonnes que subventions.csv), "
+                "lié depuis la page de la commune.",
+    "cantons": "Un fichier par canton : les subventions situées dans ses communes entières (mêmes colonnes que subventions.csv).",
+    "epci": "Un fichier par intercommunalité : les subventions qu'elle reçoit et celles situées dans ses communes membres.",
+    "territoires": "Un fichier par territoire du Département : les subventions situées dans ses communes.",
+}
+SQLITE_TABLES = [
+    ("deliberations", "une ligne par délibération : date, organe, titre, décompte du vote, nombre de présents, excusés, absents, source"),
+    ("presences", "les élus présents, excusés, absents, avec procuration, par délibération"),
+    ("articles", "le dispositif (articles) de chaque délibération"),
+    ("rapports", "le rapport joint à chaque délibération"),
+    ("annexes", "les annexes (texte extrait)"),
+    ("subventions", "les colonnes de subventions.csv, plus montant_centimes (entier) pour des sommes exactes"),
+    ("communes, cantons, commune_cantons, epci, territoires", "la géographie de référence"),
+    ("recherche", "index plein texte (FTS5) : titres, articles, rapports, annexes, bénéficiaires et objets des subventions"),
+]
+
+
+def _clean(out_dir: Path, written: list[Path]) -> None:
+    """Remove per-place CSVs of a previous build that were not rewritten (a place without grants any more); nothing else."""
+    keep = set(written)
+    for folder in par_lieu.KINDS.values():
+        for f in sorted((out_dir / folder).glob("*")):
+            if f not in keep and f.is_file():
+                f.unlink()
+
+
+def write_all(corpus, out_dir: Path, identifiants: dict[str, str] | None = None, base_url: str | None = None) -> list[Path]:
+    """Every export under `out_dir`; main files first, then per-place CSVs in (kind, code) order.
+
+    `identifiants` (INSEE/SIREN → verified SIRET) and `base_url` (public address of
+    the site) only enrich the SCDL files; without them the cells stay empty.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = csv_subventions.write(corpus, out_dir)
+    paths += scdl.write(corpus, out_dir, identifiants, base_url)
+    paths += sqlite.write(corpus, out_dir)
+    paths += par_lieu.write(corpus, out_dir)
+    _clean(out_dir, paths)
+    return paths
+
+
+def taille_fr(n: int) -> str:
+    """`92 Ko`, `1,8 Mo`, `640 octets` (1 Ko = 1 000 octets)."""
+    if n < 1000:
+        return f"{n} octets"
+    if n < 1_000_000:
+        return f"{round(n / 1000)} Ko"
+    return f"{n / 1_000_000:.1f} Mo".replace(".", ",")
+
+
+def _lignes(path: Path) -> int | None:
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as f:
+            return sum(1 for _ in csv.reader(f)) - 1
+    if path.suffix == ".json":
+        return len(json.loads(path.read_text(encoding="utf-8")))
+    return None
+
+
+def _colonnes(name: str) -> list[dict]:
+    if name in ("subventions.csv", "subventions.json"):
+        return [{"nom": c, "description": d} for c, d in csv_subventions.COLUMNS]
+    if name.endswith("-scdl.csv"):
+        which = name.removesuffix("-scdl.csv")
+        return [{"nom": f["name"], "description": f.get("title", "") + RULES.get(f["name"], "")} for f in scdl.schema(which)["fields"]]
+    if name == "recueil.sqlite":
+        return [{"nom": t, "description": d} for t, d in SQLITE_TABLES]
+    return []
+
+
+# How each SCDL column is filled here, when it is not self-evident.
+RULES = {
+    "idAttribuant": " — SIRET du Département, tel qu'imprimé dans les conventions du recueil",
+    "dateConvention": " — date de la délibération d'attribution",
+    "referenceDecision": " — numéro de la délibération",
+    "idBeneficiaire": " — vide : le SIRET des bénéficiaires n'est pas imprimé dans les recueils",
+    "rnaBeneficiaire": " — vide : le numéro RNA n'est pas imprimé dans les recueils",
+    "conditionsVersement": " — « échelonné » quand la délibération prévoit acomptes ou premier versement, sinon « autre » (modalités fixées par convention ou rapport)",
+    "datesPeriodeVersement": " — date de la délibération (les dates de versement ne figurent pas au recueil)",
+    "notificationUE": " — « non »",
+    "pourcentageSubvention": " — 1.00 (un bénéficiaire par ligne)",
+    "DELIB_MATIERE_CODE": " — 7.5 (subventions) quand la délibération attribue des subventions, sinon déduit du titre, à défaut 9.2",
+    "BUDGET_ANNEE": " — année de la délibération, quand un article impute la dépense au budget départemental",
+    "PREF_ID": " — PREF062 quand la date d'envoi au contrôle de légalité est imprimée",
+    "PREF_DATE": " — date d'envoi au contrôle de légalité imprimée en tête de la délibération",
+    "VOTE_EFFECTIF": " — voix décomptées au vote, absents sans délégation compris",
+    "VOTE_REEL": " — pour + contre + abstention",
+    "DELIB_URL": " — vide tant que l'adresse publique du site n'est pas fixée",
+}
+
+
+def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
+    """The « Données » page's list: main files one by one, per-place CSVs grouped by folder.
+
+    Each item: {nom, url (relative to the site root, None for a group), taille,
+    description, lignes, colonnes}; a group also has `nombre` (its file count).
+    """
+    out_dir = Path(out_dir)
+    prefix = out_dir.name
+    rel = sorted({p.relative_to(out_dir).as_posix() for p in written_paths})
+    out = []
+    for name in MAIN_FILES:
+        if name in rel:
+            p = out_dir / name
+            out.append({"nom": name, "url": f"{prefix}/{name}", "taille": taille_fr(p.stat().st_size),
+                        "description": DESCRIPTIONS[name], "lignes": _lignes(p), "colonnes": _colonnes(name)})
+    for folder in par_lieu.KINDS.values():
+        members = [r for r in rel if r.startswith(folder + "/")]
+        if members:
+            size = sum((out_dir / r).stat().st_size for r in members)
+            out.append({"nom": f"{folder}/*.csv", "url": None, "taille": taille_fr(size), "nombre": len(members),
+                        "description": GROUPS[folder], "lignes": sum(_lignes(out_dir / r) for r in members), "colonnes": []})
+    return out

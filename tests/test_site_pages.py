@@ -1,0 +1,77 @@
+"""The public pages built from the real corpus (issue 5), read from the built HTML."""
+from __future__ import annotations
+
+import html
+import re
+
+from site_helpers import SITE, article_html, article_links, page, require_site
+
+
+def text(url: str) -> str:
+    t = re.sub(r"<[^>]+>", " ", article_html(url))
+    return re.sub(r"\s+", " ", html.unescape(t)).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_wancourt_grant_and_its_deliberation_link_back():
+    require_site()
+    t = text("communes/wancourt/")
+    assert "3 107,00 €" in t and "FARDA aménagement" in t and "7 juin 2021" in t
+    assert "../../deliberations/2021-243/" in article_links("communes/wancourt/")
+    links = article_links("deliberations/2021-243/")
+    assert "../../communes/wancourt/" in links
+    assert "../../cantons/arras-3/" in links
+    assert "../../epci/cu-d-arras/" in links
+
+
+def test_baincthun_three_farda_grants_and_total():
+    require_site()
+    t = text("communes/baincthun/")
+    for amount in ("15 000,00 €", "3 500,00 €", "87 500,00 €"):
+        assert amount in t
+    assert "3 subventions pour un total de 106 000,00 €" in t
+
+
+def test_wancourt_lists_the_voirie_arrete_of_june_2021():
+    require_site()
+    t = text("communes/wancourt/")
+    assert "RD D37E1 au territoire de la commune de Wancourt" in t
+    assert "(page 1636)" in t
+
+
+def test_deliberation_2019_117_grants_and_vote():
+    require_site()
+    t = text("deliberations/2019-117/")
+    assert "Total (19 subventions) 6 167 760,00 €" in t
+    assert re.search(r"Pour 77 ", t)
+    assert "Le Touquet-Paris-Plage" in t and "1 000 000,00 €" in t
+
+
+def test_recueil_june_2021_marks_missing_deliberations():
+    require_site()
+    recueil = next(p for p in (SITE / "recueils").iterdir() if p.name.startswith("2021-06"))
+    t = text(f"recueils/{recueil.name}/")
+    for n in (188, 200, 231):
+        assert f"2021-{n} — non disponible dans ce fichier" in t
+    assert "2021-232 — BOURSE INITIATIVES JEUNES" in t
+    assert "0 sur 44 dans ce fichier" in t and "21 sur 21 dans ce fichier" in t
+
+
+def test_pages_are_light():
+    require_site()
+    for p in (SITE / "deliberations").glob("*/index.html"):
+        assert p.stat().st_size < 150_000, p
+    for p in SITE.rglob("*.html"):
+        assert p.stat().st_size < 1_000_000, p
+
+
+def test_french_formats_everywhere():
+    require_site()
+    t = text("seances/commission-permanente-2021-06-07/")
+    assert "Commission permanente du 7 juin 2021" in t
+    assert "5 450 715,82 €" in t  # FARDA aménagement total of 2021-243
+
+
+def test_control_page_lists_the_fieet_discrepancy():
+    require_site()
+    t = text("controle/")
+    assert "499 998,00 €" in t and "499 999,00 €" in t and "écart" in t
