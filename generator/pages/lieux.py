@@ -177,6 +177,17 @@ def _indexes(corpus: Corpus) -> list[Page]:
 def accueil(corpus: Corpus) -> Page:
     ref = corpus.ref
     communes = sorted(ref.communes.values(), key=lambda c: _sort_key(c["nom"]))
+    from ..pages.actes import recueil_titre
+
+    latest = max(corpus.recueils, key=lambda r: r["slug"], default=None)
+    year = max((s["_date"][:4] for s in corpus.subventions), default=None)
+    this_year = [s for s in corpus.subventions if s["_date"][:4] == year]
+    chiffres = {
+        "deliberations": len(corpus.deliberations), "subventions": len(corpus.subventions),
+        "annee": year, "total_annee": corpus.total(this_year), "n_annee": len(this_year),
+        "recueil": dict(latest, titre=recueil_titre(latest["recueil"])) if latest else None,
+    }
     return Page("index.md", "accueil.md.j2", "Accueil", kind="accueil", context={
+        "chiffres": chiffres,
         "carte": _carte(corpus, "index.md", "Subventions par commune du Pas-de-Calais"),
         "communes": communes, "nb_communes": len(ref.communes), "nb_cantons": len(ref.cantons), "nb_epci": len(ref.epci)})
