@@ -7,6 +7,7 @@ swapped in only when the build succeeded.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -35,6 +36,10 @@ class Paths:
     @property
     def controle(self): return self.root / "site_data" / "controle.json"
     @property
+    def corrections(self): return self.root / "site_data" / "corrections.yaml"
+    @property
+    def cache(self): return self.root / ".cache" / "extraction.json"
+    @property
     def content(self): return self.root / "content"
     @property
     def site(self): return self.root / "site"
@@ -47,6 +52,7 @@ class BuildResult:
     errors: list[dict] = field(default_factory=list)
     report: dict = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    parsed: int = 0
 
 
 def source_files(directory: Path) -> list[Path]:
@@ -57,39 +63,91 @@ def data_name(source: str) -> str:
     return Path(source).stem + ".json"
 
 
+PARSING_CODE = ["records", "sources.py", "normalise.py", "actes.py", "recueil.py", "montants.py", "subventions",
+                "ingest.py", "localisation.py", "places.py", "corrections.py", "__init__.py"]
+
+
+def _fingerprint(paths: Paths) -> str:
+    """What, besides a source's own bytes, decides its extraction: parser code, reference data, corrections."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).parent
+    files = []
+    for name in PARSING_CODE:
+        p = pkg / name
+        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    files += sorted((paths.root / "site_data" / "reference").glob("*.json"))
+    if paths.corrections.exists():
+        files.append(paths.corrections)
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def extract(paths: Paths, log=print) -> BuildResult:
-    """Stages 1–7: every source to site_data/actes, site_data/subventions and controle.json."""
+    """Stages 1–7: every source to site_data/actes, site_data/subventions and controle.json.
+
+    A source whose bytes, parser code, reference data and corrections are unchanged
+    since the last build is not parsed again (cache in .cache/extraction.json).
+    """
+    from . import corrections as corr
     from .ingest import ingest_source
     from .localisation import localise
 
     res = BuildResult()
     t0 = time.perf_counter()
+    try:
+        fixes = corr.load(paths.corrections)
+    except corr.CorrectionError as err:
+        res.errors.append({"source": "corrections.yaml", "line": None, "message": str(err)})
+        log(f"ERREUR {err}")
+        fixes = corr.load(Path("/nonexistent"))
+    fingerprint = _fingerprint(paths)
+    cache = store.read_json(paths.cache) if paths.cache.exists() else {}
     files = source_files(paths.sources)
     keep = {data_name(p.name) for p in files}
+    applied: list[dict] = []
+    parsed = 0
     for p in files:
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        key = f"{digest}:{fingerprint}"
+        entry = cache.get(p.name)
+        if entry and entry.get("key") == key and (paths.actes / data_name(p.name)).exists() and (paths.subventions / data_name(p.name)).exists():
+            applied += entry.get("corrections", [])
+            continue
         try:
-            ex = localise(ingest_source(p))
+            mine: list[dict] = []
+            ex = corr.apply(localise(ingest_source(p)), fixes, mine)
         except SourceError as err:
             res.errors.append({"source": err.source, "line": err.line, "message": err.message})
             log(f"ERREUR {err}")
             log(f"  → les données déjà publiées pour {p.name} (s'il y en a) sont conservées telles quelles.")
+            cache.pop(p.name, None)
             continue
+        parsed += 1
+        applied += mine
         store.write_json(paths.actes / data_name(p.name), ex.document)
         store.write_json(paths.subventions / data_name(p.name), {"source": p.name, "subventions": ex.subventions, "controles": ex.controles})
+        cache[p.name] = {"key": key, "corrections": mine}
     # data of sources removed from the inbox goes; data of refused sources stays
     for folder in (paths.actes, paths.subventions):
         folder.mkdir(parents=True, exist_ok=True)
         for f in folder.glob("*.json"):
             if f.name not in keep:
                 f.unlink()
+    cache = {k: v for k, v in cache.items() if data_name(k) in keep}
+    store.write_json(paths.cache, dict(sorted(cache.items())))
     for f in sorted(paths.actes.glob("*.json")):
         res.documents.append(store.read_json(f))
         sf = paths.subventions / f.name
         if sf.exists():
             res.subventions[res.documents[-1]["source"]] = store.read_json(sf)
     res.timings["extraction"] = time.perf_counter() - t0
+    res.parsed = parsed
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
-    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd)
+    unused = [{"source": u.source, "line": u.line, "kind": u.kind, "message": u.message, "severity": u.severity, "deliberation": None}
+              for u in corr.unused(fixes, applied)]
+    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused)
     store.write_json(paths.controle, res.report)
     return res
 
@@ -120,6 +178,9 @@ def render(paths: Paths, res: BuildResult) -> int:
     written = write_all(corpus, out)
     pages.append(Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)}))
     n = write_pages(pages, paths.content)
+    from .pages import flux
+
+    store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
     res.timings["rendu"] = time.perf_counter() - t0
     return n
 
@@ -160,7 +221,7 @@ def run(root: Path, strict: bool = False, log=print) -> int:
     pages = render(paths, res)
     mkdocs_build(paths, res)
     summary = res.report.get("resume", {})
-    log(f"{len(res.documents)} source(s), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
+    log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
         f"{sum(len(s['subventions']) for s in res.subventions.values())} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     warnings = [(s["source"], f) for s in res.report.get("sources", []) for f in s["constats"] if f["severity"] in ("erreur", "avertissement")]

@@ -75,3 +75,15 @@ def test_control_page_lists_the_fieet_discrepancy():
     require_site()
     t = text("controle/")
     assert "499 998,00 €" in t and "499 999,00 €" in t and "écart" in t
+
+
+def test_atom_feed_lists_recueils_and_deliberations():
+    import xml.etree.ElementTree as ET
+
+    require_site()
+    feed = ET.parse(SITE / "flux.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert any(t.startswith("2021-243 — PROGRAMMATION FARDA AMENAGEMENT") for t in titles)
+    assert any(t.startswith("Recueil N° 6 — juin 2021") for t in titles)
+    assert "flux.xml" in (SITE / "index.html").read_text("utf-8")

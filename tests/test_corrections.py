@@ -1,0 +1,72 @@
+"""Publisher corrections (site_data/corrections.yaml) and the extraction cache."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import SOURCES
+from generator.build import Paths, extract
+
+S003, S004 = "003_97c6f9649ae06488.txt", "004_45492b4b56f19b50.txt"
+
+
+@pytest.fixture
+def root(tmp_path):
+    (tmp_path / "site_data" / "sources").mkdir(parents=True)
+    for s in (S003, S004):
+        shutil.copy(SOURCES / s, tmp_path / "site_data" / "sources" / s)
+    return tmp_path
+
+
+def _subs(root):
+    return json.loads((root / "site_data/subventions/004_45492b4b56f19b50.json").read_text("utf-8"))["subventions"]
+
+
+def test_corrections_are_applied_and_listed(root):
+    res = extract(Paths(root), log=lambda *_: None)
+    estrees = next(s for s in _subs(root) if s["beneficiaire_ref"] and s["beneficiaire_ref"]["written"] == "ESTREES")
+    assert estrees["beneficiaire_ref"]["status"] == "non-resolu"
+    (root / "site_data" / "corrections.yaml").write_text(f"""
+lieux:
+  - ecrit: "Estrées"
+    type: commune
+    code: "62312"
+deliberations:
+  - id: "2022-317"
+    corriger: {{titre: "DÉLIBÉRATION CADRE — CONTRACTUALISATION 2023-2026"}}
+subventions:
+  - id: "{estrees['id']}"
+    corriger: {{objet: "Création d'un verger conservatoire (corrigé)"}}
+  - id: "2099-000-0001"
+    corriger: {{objet: "rien"}}
+""", "utf-8")
+    res = extract(Paths(root), log=lambda *_: None)
+    assert res.parsed == 2  # the corrections changed: both sources are parsed again
+    fixed = next(s for s in _subs(root) if s["id"] == estrees["id"])
+    assert fixed["beneficiaire_ref"]["status"] == "resolu" and fixed["beneficiaire_ref"]["code"] == "62312"
+    assert fixed["objet"].endswith("(corrigé)")
+    d = json.loads((root / "site_data/actes/003_97c6f9649ae06488.json").read_text("utf-8"))["deliberations"][0]
+    assert d["titre"] == "DÉLIBÉRATION CADRE — CONTRACTUALISATION 2023-2026"
+    messages = [c["message"] for c in res.report["corrections"]]
+    assert any("ESTREES" in m and "Estrée" in m for m in messages)
+    assert any("2022-317" in m and "titre" in m for m in messages)
+    assert any("Correction sans effet" in m and "2099-000-0001" in m for m in messages)
+
+
+def test_broken_corrections_file_is_a_clear_error(root):
+    (root / "site_data" / "corrections.yaml").write_text("lieux:\n  - ecrit: X\n    type: commune\n    code: '99999'\n", "utf-8")
+    res = extract(Paths(root), log=lambda *_: None)
+    assert res.errors[0]["source"] == "corrections.yaml" and "99999" in res.errors[0]["message"]
+    (root / "site_data" / "corrections.yaml").write_text("lieux: [\n", "utf-8")
+    res = extract(Paths(root), log=lambda *_: None)
+    assert "illisible" in res.errors[0]["message"] and "ligne" in res.errors[0]["message"]
+
+
+def test_unchanged_sources_are_not_parsed_again(root):
+    assert extract(Paths(root), log=lambda *_: None).parsed == 2
+    assert extract(Paths(root), log=lambda *_: None).parsed == 0
+    (root / "site_data/sources" / S003).write_text((SOURCES / S003).read_text("utf-8") + "\n", "utf-8")
+    res = extract(Paths(root), log=lambda *_: None)
+    assert res.parsed == 1 and len(res.documents) == 2
