@@ -225,6 +225,7 @@ def run(root: Path, strict: bool = False, log=print) -> int:
         f"{sum(len(s['subventions']) for s in res.subventions.values())} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     warnings = [(s["source"], f) for s in res.report.get("sources", []) for f in s["constats"] if f["severity"] in ("erreur", "avertissement")]
+    warnings += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) if f.get("severity") in ("erreur", "avertissement")]
     if res.errors or warnings or summary.get("totaux_en_ecart"):
         log("\nÀ vérifier (détail dans site_data/controle.json et la page « Contrôle de publication ») :")
         for e in res.errors:

@@ -131,3 +131,21 @@ def test_encrypted_pdf_is_refused(root):
     _bad(root, "chiffre.pdf", buf.getvalue())
     res, _ = _extract(root)
     assert "chiffré" in res.errors[0]["message"]
+
+
+def test_same_recueil_dropped_twice_under_two_names(root):
+    shutil.copy(SOURCES / S003, root / "site_data" / "sources" / "copie du 003.txt")
+    res, _ = _extract(root)
+    assert not res.errors
+    dups = res.report["doublons"]
+    assert len(dups) == 1 and dups[0]["kind"] == "doublon" and dups[0]["severity"] == "info"
+    assert dups[0]["deliberation"] == "2022-317"
+
+
+def test_two_sources_claim_the_same_number_with_different_content(root):
+    text = (SOURCES / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
+    _bad(root, "autre.txt", text.encode())
+    res, logs = _extract(root)
+    dups = res.report["doublons"]
+    assert len(dups) == 1 and dups[0]["kind"] == "doublon-different" and dups[0]["severity"] == "erreur"
+    assert "DIFFÉRENT" in dups[0]["message"] and "003_97c6f9649ae06488.txt" in dups[0]["message"]
