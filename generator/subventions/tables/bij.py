@@ -81,7 +81,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     calc = sum((s.montant for s in res.subventions), Decimal(0))
     if total_line:
         ln, mt = total_line
-        res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", c.euros(mt.group("total") + " €")[0],
+        res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", c.montant_euros(mt.group("total")),
                                         calc, int(mt.group("n")), len(res.subventions),
                                         illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible")))
     else:
@@ -110,7 +110,7 @@ def _row(current: dict, am: re.Match, names: list[str], ctx: Contexte, res: Tabl
     else:
         res.problems.append(c.info(ctx, current["line"], "beneficiaire-non-delimite",
                                    f"{NOM} : bénéficiaire, commune et descriptif non séparés : « {text} »."))
-    montant = c.euros(am.group("prop") + " €")[0]
+    montant = c.montant_euros(am.group("prop"))
     if montant == 0:
         res.problems.append(c.info(ctx, current["line"], "demande-refusee", f"{NOM} : « {benef} » — proposition 0 €, aucune subvention créée."))
         return None
@@ -119,7 +119,7 @@ def _row(current: dict, am: re.Match, names: list[str], ctx: Contexte, res: Tabl
         id="", deliberation=ctx.deliberation, source=ctx.source, line=current["line"], beneficiaire=benef,
         type_beneficiaire=typ, montant=montant, objet=objet or current["theme"].title(),
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=c.euros(am.group("budget") + " €")[0], dispositif=NOM, tableau=NOM, territoire=current["terr"],
+        cout_projet=c.montant_euros(am.group("budget")), dispositif=NOM, tableau=NOM, territoire=current["terr"],
     )
 
 
@@ -145,7 +145,7 @@ def _after(parts: list[str], name: str) -> list[str]:
 
 
 def _sheet_check(lines: list[Line], ctx: Contexte, res: TableResult, calc: Decimal) -> None:
-    found = [(ln.no, c.euros(m.group("m") + " €")[0]) for ln in lines if (m := _SHEET.search(c.texte(ln)))]
+    found = [(ln.no, c.montant_euros(m.group("m"))) for ln in lines if (m := _SHEET.search(c.texte(ln)))]
     if found:
         res.checks.append(c.total_check(ctx, found[0][0], f"{NOM} — fiches synthèse (« Montant Proposé »)",
                                         sum((v for _, v in found), Decimal(0)), calc, len(found), len(res.subventions)))
@@ -157,4 +157,4 @@ def _article_check(lines: list[Line], ctx: Contexte, res: TableResult, calc: Dec
         m = re.search(rf"participation globale de\s+({_A})\s*€", t)
         if m:
             res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — participation globale (article)",
-                                            c.euros(m.group(1) + " €")[0], calc))
+                                            c.montant_euros(m.group(1)), calc))

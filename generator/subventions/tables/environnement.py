@@ -75,7 +75,7 @@ def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
         if not t:
             continue
         if _TOTAL.match(t) and c.euros(t):
-            illisibles += _flush_unread(pending, res, ctx, nom)
+            illisibles += c.lignes_illisibles(pending, res, ctx, nom)
             pending = []
             i = _fieet_totals(lines, i - 1, res, ctx, illisibles)
             return res, i
@@ -87,7 +87,7 @@ def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             continue
         if pending and _NEW_BENEF.match(t) and any(c.euros(c.texte(p)) for p in pending):
             # a new beneficiary while the previous row has amounts but no grant: unreadable row
-            illisibles += _flush_unread(pending, res, ctx, nom)
+            illisibles += c.lignes_illisibles(pending, res, ctx, nom)
             pending = []
         pending.append(ln)
         sub = _fieet_row(pending, ctx)
@@ -96,15 +96,9 @@ def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             res.consumed.update(p.no for p in pending)
             res.line_end = ln.no
             pending = []
-    illisibles += _flush_unread(pending, res, ctx, nom)
+    illisibles += c.lignes_illisibles(pending, res, ctx, nom)
     res.problems.append(c.info(ctx, res.line, "total-absent", "FIEET : pas de ligne « Total » après le tableau."))
     return res, i
-
-
-def _flush_unread(pending: list[Line], res: TableResult, ctx: Contexte, nom: str) -> int:
-    for p in pending:
-        res.problems.append(c.ligne_illisible(ctx, p.no, p.text, nom))
-    return len(pending)
 
 
 def _split_benef(text: str) -> tuple[str, str]:
@@ -165,7 +159,7 @@ def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte, il
             j += 1
             m = _LONE_AMOUNT.match(t)
             if m:
-                amounts.append((lines[j - 1].no, c.euros(m.group(1) + " €")[0]))
+                amounts.append((lines[j - 1].no, c.montant_euros(m.group(1))))
                 res.line_end = lines[j - 1].no
                 break
     for (no, dec), lab, val in zip(amounts, labels, values):
@@ -197,7 +191,7 @@ def _read_fien(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResul
             if re.search(r"\bTOTAL\b", around, re.I):
                 calc = sum((s.montant for s in res.subventions), Decimal(0))
                 res.checks.append(c.total_check(ctx, ln.no, "FIEN — total des subventions proposées",
-                                                c.euros(lone.group(1) + " €")[0], calc, illisibles=illisibles))
+                                                c.montant_euros(lone.group(1)), calc, illisibles=illisibles))
                 res.consumed.add(ln.no)
                 res.line_end = ln.no
                 for x in lines[i:i + 5]:
@@ -216,9 +210,9 @@ def _read_fien(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResul
             res.line_end = ln.no
             pending = []
         elif len(pending) > 4 or (len(t.split()) > 14 and not res.subventions):
-            illisibles += _flush_unread(pending[:1], res, ctx, nom)
+            illisibles += c.lignes_illisibles(pending[:1], res, ctx, nom)
             pending = pending[1:]
-    illisibles += _flush_unread(pending, res, ctx, nom)
+    illisibles += c.lignes_illisibles(pending, res, ctx, nom)
     res.problems.append(c.info(ctx, res.line, "total-absent", "FIEN : pas de total trouvé après le tableau."))
     return res, i
 
@@ -237,10 +231,10 @@ def _fien_row(m: re.Match, line: int, ctx: Contexte, res: TableResult) -> Subven
     commune = c.commune_nommee(benef)
     return Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=line, beneficiaire=benef,
-        type_beneficiaire=typ, montant=c.euros(m.group("subv") + " €")[0], objet=desc,
+        type_beneficiaire=typ, montant=c.montant_euros(m.group("subv")), objet=desc,
         beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=c.euros(m.group("cout") + " €")[0], dispositif="FIEN", tableau="FIEN", territoire=territoire,
+        cout_projet=c.montant_euros(m.group("cout")), dispositif="FIEN", tableau="FIEN", territoire=territoire,
     )
 
 
@@ -265,7 +259,7 @@ def _article_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
         m_count = re.search(r"(\d+)\s+(?:projets|dossiers)", txt)
         if not m_amount and not m_count:
             continue
-        declare = c.euros(m_amount.group(1) + " €")[0] if m_amount else None
+        declare = c.montant_euros(m_amount.group(1)) if m_amount else None
         calc = sum((s.montant for s in res.subventions), Decimal(0))
         res.checks.append(c.total_check(
             ctx, no, f"{res.dispositif} — montant et nombre de projets annoncés par l'article", declare,

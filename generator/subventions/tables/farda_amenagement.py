@@ -16,14 +16,12 @@ The table ends on a row of two bare amounts (sum of projects, sum of aids).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
-from ...records import Line, Problem, Subvention
-from .base import Contexte, TableResult, commune_ecrite
-from .farda_voirie import (
-    AMOUNT, REF, TAUX, _TOTAL_RE, check_montant, check_nombre, colonnes_montants,
-    commune_du_beneficiaire, items_of, ligne_illisible, montant, nombres_annonces,
-    repartir_montants, taux, type_beneficiaire, titre_tableau,
+from ...records import Line, Problem
+from .base import Contexte, TableResult
+from ._commun import (
+    AMOUNT_CENTIMES, REF, TAUX, TOTAL_DEUX_MONTANTS_RE, checks_nombre_annonce, checks_totaux, colonnes_montants,
+    items_of, ligne_illisible_erreur, montant, subvention_farda, titre_tableau,
 )
 
 DISPOSITIF = "FARDA aménagement"
@@ -41,7 +39,7 @@ _BENEF_START = re.compile(
 )
 _HEADER_RE = re.compile(r"Num[ée]ro\s+Description\s+Type\s+de\s+demande\s+B[ée]n[ée]ficiaire", re.I)
 _ROW_RE = re.compile(
-    rf"^(?P<ref>{REF})\s+(?P<mid>.*?)\s*(?P<amts>(?:{AMOUNT}\s+){{1,3}})(?P<taux>{TAUX}) ?%\s+(?P<aide>{AMOUNT})$"
+    rf"^(?P<ref>{REF})\s+(?P<mid>.*?)\s*(?P<amts>(?:{AMOUNT_CENTIMES}\s+){{1,3}})(?P<taux>{TAUX}) ?%\s+(?P<aide>{AMOUNT_CENTIMES})$"
 )
 _ROW_START = re.compile(rf"^{REF}\s")
 _MAX_ROW_ITEMS = 4  # a wrapped row (other layouts) never spans more lines
@@ -87,13 +85,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
             continue
         i += 1
     if results:
-        consumed = set().union(*(r.consumed for r in results))
-        trouve = sum(len(r.subventions) for r in results)
-        bad = [p for r in results for p in r.problems if p.kind == "ligne-illisible"]
-        totaux = {c.declare for r in results for c in r.checks if c.declare is not None}
-        totaux |= {sum((s.montant for r in results for s in r.subventions), Decimal(0))}
-        for n, ln in nombres_annonces(lines, consumed, totaux):
-            results[0].checks.append(check_nombre(ctx, ln, f"{DISPOSITIF} — nombre de projets", n, trouve, bad))
+        checks_nombre_annonce(results, lines, ctx, f"{DISPOSITIF} — nombre de projets")
     return results
 
 
@@ -114,7 +106,7 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
     i = hend + 1
     while i < len(items):
         no, text = items[i]
-        m = _TOTAL_RE.match(text)
+        m = TOTAL_DEUX_MONTANTS_RE.match(text)
         if m:
             totals = (no, montant(m.group("a")), montant(m.group("b")))
             res.line_end = no
@@ -127,12 +119,12 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
             continue
         if _ROW_START.match(text):
             for _, pno, ptext in pending:
-                res.problems.append(ligne_illisible(ctx, pno, ptext, "Ligne du tableau FARDA aménagement illisible"))
+                res.problems.append(ligne_illisible_erreur(ctx, pno, ptext, "Ligne du tableau FARDA aménagement illisible"))
             pending = []
             buf = text
             j = i
             while not _ROW_RE.match(buf) and j + 1 < len(items) and j - i < _MAX_ROW_ITEMS \
-                    and not _ROW_START.match(items[j + 1][1]) and not _TOTAL_RE.match(items[j + 1][1]):
+                    and not _ROW_START.match(items[j + 1][1]) and not TOTAL_DEUX_MONTANTS_RE.match(items[j + 1][1]):
                 j += 1
                 buf += " " + items[j][1]
             if not _ROW_RE.match(buf):
@@ -152,35 +144,16 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
         m = _ROW_RE.match(text)
         parts = _split_mid(m.group("mid")) if m else None
         if not m or parts is None or not parts[2]:
-            res.problems.append(ligne_illisible(ctx, first, text, "Ligne du tableau FARDA aménagement illisible"))
+            res.problems.append(ligne_illisible_erreur(ctx, first, text, "Ligne du tableau FARDA aménagement illisible"))
             continue
         desc, typ, benef, connu = parts
         if not connu:
             res.problems.append(Problem(ctx.source, first, "type-inconnu",
                                         f"Type de demande « {typ} » hors nomenclature FARDA aménagement "
                                         f"(lu avant le bénéficiaire « {benef} »).", "info", ctx.deliberation))
-        cout, eligible = repartir_montants([montant(a) for a in re.findall(AMOUNT, m.group("amts"))])
-        commune = commune_du_beneficiaire(benef)
-        res.subventions.append(Subvention(
-            id="", deliberation=ctx.deliberation, source=ctx.source, line=first,
-            beneficiaire=benef, type_beneficiaire=type_beneficiaire(benef), montant=montant(m.group("aide")),
-            objet=f"{typ} — {desc}" if typ and desc else (typ or desc),
-            beneficiaire_ref=commune_ecrite(commune) if commune else None,
-            commune_projet=commune_ecrite(commune) if commune else None,
-            cout_projet=cout, montant_eligible=eligible, taux=taux(m.group("taux")),
-            dispositif=DISPOSITIF, tableau=nom, reference=m.group("ref"),
-        ))
-    bad = [p for p in res.problems if p.kind == "ligne-illisible"]
-    if totals:
-        no, a, b = totals
-        if "cout" in cols or not cols:
-            res.checks.append(check_montant(ctx, no, f"{DISPOSITIF} — montant total des projets", a,
-                                            sum((s.cout_projet or Decimal(0) for s in res.subventions), Decimal(0)), bad))
-        res.checks.append(check_montant(ctx, no, f"{DISPOSITIF} — montant total des aides", b,
-                                        sum((s.montant for s in res.subventions), Decimal(0)), bad))
-    else:
-        res.problems.append(Problem(ctx.source, res.line, "total-absent",
-                                    "Tableau FARDA aménagement sans ligne de total : sommes non vérifiées.",
-                                    "avertissement", ctx.deliberation))
+        res.subventions.append(subvention_farda(ctx, first, m, benef, typ, desc, DISPOSITIF, nom))
+    checks_totaux(ctx, res, totals,
+                  f"{DISPOSITIF} — montant total des projets" if "cout" in cols or not cols else None,
+                  f"{DISPOSITIF} — montant total des aides")
     res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
     return res, i

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
 
 from ...records import Line, Problem, Subvention
 from .base import Contexte, TableResult, commune_ecrite
-from .farda_voirie import sq as squash, check_montant, check_nombre, ligne_illisible, montant, nombres_annonces, type_beneficiaire
+from ._commun import checks_nombre_annonce, checks_totaux, ligne_illisible_erreur, montant, sq, type_par_prefixe
 
 DISPOSITIF = "Monuments historiques"
 
@@ -93,13 +92,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
             continue
         i += 1
     if results:
-        consumed = set().union(*(r.consumed for r in results))
-        trouve = sum(len(r.subventions) for r in results)
-        bad = [p for r in results for p in r.problems if p.kind == "ligne-illisible"]
-        totaux = {c.declare for r in results for c in r.checks if c.declare is not None}
-        totaux |= {sum((s.montant for r in results for s in r.subventions), Decimal(0))}
-        for n, ln in nombres_annonces(lines, consumed, totaux):
-            results[0].checks.append(check_nombre(ctx, ln, f"{DISPOSITIF} — nombre de subventions", n, trouve, bad))
+        checks_nombre_annonce(results, lines, ctx, f"{DISPOSITIF} — nombre de subventions")
     return results
 
 
@@ -112,11 +105,11 @@ def _read_table(items, start, lines, ctx):
             break
     if hend is None:
         return None, start + 1
-    header = squash(" ".join(t for _, t in items[start:hend + 1]))
+    header = sq(" ".join(t for _, t in items[start:hend + 1]))
     if not re.search(r"SUBVENTION", header, re.I) or not re.search(r"MONTANT", header, re.I):
         return None, start + 1
-    above = [squash(t) for _, t in items[max(0, start - 4):start]]
-    noise = set(above) | {squash(t) for _, t in items[start:hend + 1]}
+    above = [sq(t) for _, t in items[max(0, start - 4):start]]
+    noise = set(above) | {sq(t) for _, t in items[start:hend + 1]}
     nom = next((t for t in above if re.search(r"monuments?\s+historiques", t, re.I)), DISPOSITIF)
     res = TableResult(nom=nom, dispositif=DISPOSITIF, line=items[start][0], line_end=items[hend][0])
     titre = nom
@@ -127,7 +120,7 @@ def _read_table(items, start, lines, ctx):
     i = hend + 1
     while i < len(items):
         no, raw = items[i]
-        text = squash(raw)
+        text = sq(raw)
         if text in noise:  # page title or header repeated on a new page (even inside a wrapped row)
             i += 1
             continue
@@ -135,7 +128,7 @@ def _read_table(items, start, lines, ctx):
         start_m = _ROW_START.match(raw)
         if m or (start_m and buf and _numero(buf) is not None and int(start_m.group("n")) > _numero(buf)):
             if buf:  # the row being read never reached its amounts
-                res.problems.append(ligne_illisible(ctx, buf[0][0], squash(" ".join(t for _, t in buf)),
+                res.problems.append(ligne_illisible_erreur(ctx, buf[0][0], sq(" ".join(t for _, t in buf)),
                                                     "Ligne du tableau Monuments historiques sans montants lisibles"))
                 buf = []
             if m:
@@ -156,7 +149,7 @@ def _read_table(items, start, lines, ctx):
     if buf and not totals:
         i = buf_start  # the unclosed lines are not part of the table
         if any(_ROW_START.match(t) for _, t in buf):
-            res.problems.append(ligne_illisible(ctx, buf[0][0], squash(" ".join(t for _, t in buf[:6])),
+            res.problems.append(ligne_illisible_erreur(ctx, buf[0][0], sq(" ".join(t for _, t in buf[:6])),
                                                 "Ligne du tableau Monuments historiques sans montants lisibles"))
     numeros = []
     for row in rows:
@@ -172,17 +165,8 @@ def _read_table(items, start, lines, ctx):
                                         f"Tableau Monuments historiques : la ligne n° {n} suit la ligne n° {prev}.",
                                         "avertissement", ctx.deliberation))
         prev = n
-    bad = [p for p in res.problems if p.kind == "ligne-illisible"]
-    if totals:
-        no, a, b = totals
-        res.checks.append(check_montant(ctx, no, f"{DISPOSITIF} — montant total des travaux HT", a,
-                                        sum((s.cout_projet or Decimal(0) for s in res.subventions), Decimal(0)), bad))
-        res.checks.append(check_montant(ctx, no, f"{DISPOSITIF} — montant total des subventions", b,
-                                        sum((s.montant for s in res.subventions), Decimal(0)), bad))
-    else:
-        res.problems.append(Problem(ctx.source, res.line, "total-absent",
-                                    "Tableau Monuments historiques sans ligne de total : sommes non vérifiées.",
-                                    "avertissement", ctx.deliberation))
+    checks_totaux(ctx, res, totals, f"{DISPOSITIF} — montant total des travaux HT",
+                  f"{DISPOSITIF} — montant total des subventions")
     res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
     return res, i
 
@@ -201,9 +185,9 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
     first_idx = next((k for k, (_, t) in enumerate(row) if _ROW_START.match(t)), None)
     lead = row[:first_idx] if first_idx else []
     for no, t in lead:  # text between two rows that is neither page furniture nor a row
-        res.problems.append(ligne_illisible(ctx, no, squash(t), "Texte hors ligne dans le tableau Monuments historiques"))
+        res.problems.append(ligne_illisible_erreur(ctx, no, sq(t), "Texte hors ligne dans le tableau Monuments historiques"))
     body = row[first_idx:] if first_idx is not None else row
-    close = _CLOSE_RE.match(squash(body[-1][1]))
+    close = _CLOSE_RE.match(sq(body[-1][1]))
     pieces = [t for _, t in body[:-1]]
     last_raw = body[-1][1]
     # keep the raw spacing of the closing line's text part (it may hold a wide gap)
@@ -248,7 +232,7 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
     if benef is None and commune:
         benef, doute = commune, True
     if not commune or not mixed:
-        res.problems.append(ligne_illisible(ctx, body[0][0], squash(" ".join(t for _, t in body)),
+        res.problems.append(ligne_illisible_erreur(ctx, body[0][0], sq(" ".join(t for _, t in body)),
                                             "Ligne du tableau Monuments historiques illisible"))
         return None
     if doute:
@@ -267,7 +251,7 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
     is_commune = benef == commune
     sub = Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=body[0][0],
-        beneficiaire=benef, type_beneficiaire="commune" if is_commune else type_beneficiaire(benef),
+        beneficiaire=benef, type_beneficiaire="commune" if is_commune else type_par_prefixe(benef),
         montant=montant(close.group("sub")), objet=objet,
         beneficiaire_ref=commune_ecrite(benef) if is_commune else None,
         commune_projet=commune_ecrite(commune), cout_projet=montant(close.group("ht")),

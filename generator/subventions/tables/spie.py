@@ -69,7 +69,7 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
             name = squash(" ".join([c.texte(x) for x in struct_pending] + [ma.group("txt")]))
             first = struct_pending[0].no if struct_pending else ln.no
             rows.append({"line": first, "name": name, "terr": terr_pending,
-                         "montant": c.euros(ma.group("m") + " €")[0]})
+                         "montant": c.montant_euros(ma.group("m"))})
             res.consumed.update(x.no for x in struct_pending)
             res.consumed.add(ln.no)
             res.line_end = ln.no
@@ -78,9 +78,7 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
         else:
             struct_pending.append(ln)
             prev_was_amount = False
-    for x in struct_pending:
-        res.problems.append(c.ligne_illisible(ctx, x.no, x.text, NOM))
-    _stated_total(lines, start, ctx, res, rows, len(struct_pending))
+    _stated_total(lines, start, ctx, res, rows, c.lignes_illisibles(struct_pending, res, ctx, NOM))
     decided = _decided(lines, rows)
     for r in rows:
         territoire = ", ".join(r["terr"]) or None

@@ -69,10 +69,8 @@ def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             continue
         m_total = _TOTAL.match(t)
         if m_total:
-            for p in pending:  # text left without amounts before the total
-                res.problems.append(c.ligne_illisible(ctx, p.no, p.text, NOM))
-                illisibles += 1
-            declare = Decimal(0) + _dec(m_total.group("montant"))
+            illisibles += c.lignes_illisibles(pending, res, ctx, NOM)  # text left without amounts before the total
+            declare = Decimal(0) + c.montant_euros(m_total.group("montant"))
             calcule = sum((s.montant for s in res.subventions), Decimal(0))
             res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", declare, calcule,
                                             illisibles=illisibles))
@@ -103,18 +101,13 @@ def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
         if _looks_like_prose(t) and res.subventions:
             break  # table over without a TOTAL row
         pending.append(ln)
-    for p in pending:
-        res.problems.append(c.ligne_illisible(ctx, p.no, p.text, NOM))
+    c.lignes_illisibles(pending, res, ctx, NOM)
     res.problems.append(c.info(ctx, res.line, "total-absent", f"{NOM} : pas de ligne TOTAL trouvée après le tableau."))
     return res, i
 
 
 def _looks_like_prose(t: str) -> bool:
     return len(t.split()) > 12 and not c.euros(t)
-
-
-def _dec(s: str) -> Decimal:
-    return c.euros(s + " €")[0]
 
 
 def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
@@ -134,10 +127,10 @@ def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
     objet = " — ".join(x for x in (equip, nature) if x)
     return Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=line, beneficiaire=benef,
-        type_beneficiaire=typ, montant=_dec(m.group("prop")), objet=objet,
+        type_beneficiaire=typ, montant=c.montant_euros(m.group("prop")), objet=objet,
         beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=_dec(m.group("cout")), dispositif=DISPOSITIF, tableau=NOM,
+        cout_projet=c.montant_euros(m.group("cout")), dispositif=DISPOSITIF, tableau=NOM,
     )
 
 
@@ -154,7 +147,7 @@ def _summary_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
         m = _TOTAL_COUNT.match(t)
         if seen_header and m and ln.no not in res.consumed:
             res.checks.append(c.total_check(
-                ctx, ln.no, f"{NOM} — récapitulatif par type d'équipement", _dec(m.group("montant")), total,
+                ctx, ln.no, f"{NOM} — récapitulatif par type d'équipement", c.montant_euros(m.group("montant")), total,
                 int(m.group("n")), n))
             res.consumed.add(ln.no)
             seen_header = False

@@ -144,10 +144,10 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
             porteur = " ".join(parts[:with_x]) if before_ticks else parts[0]
     if porteur != joined and joined.startswith(porteur):
         projet = joined[len(porteur):].strip()
-    montant_prop = None if am.group("zero") else c.euros(am.group("prop") + " €")[0]
-    soll = c.euros(am.group("soll") + " €")[0]
-    elig = c.euros(am.group("elig") + " €")[0]
-    nelig = c.euros(am.group("nelig") + " €")[0] if am.group("nelig") else None
+    montant_prop = None if am.group("zero") else c.montant_euros(am.group("prop"))
+    soll = c.montant_euros(am.group("soll"))
+    elig = c.montant_euros(am.group("elig"))
+    nelig = c.montant_euros(am.group("nelig")) if am.group("nelig") else None
     if nature_type == "commune":
         nature_type = c.type_beneficiaire(porteur, defaut="commune")
     commune = c.commune_nommee(porteur) if nature_type == "commune" else None
@@ -194,7 +194,7 @@ def _article_checks(lines: list[Line], ctx: Contexte, res: TableResult, rows: li
         granted = [r for r in rows if r["sub"] is not None and r["nature"] == kind]
         distinct = _distinct(granted)
         res.checks.append(c.total_check(
-            ctx, ln.no, f"{NOM} — {m.group(2).strip()} (article)", c.euros(m.group(3) + " €")[0],
+            ctx, ln.no, f"{NOM} — {m.group(2).strip()} (article)", c.montant_euros(m.group(3)),
             sum((r["prop"] for r in granted), Decimal(0)), int(m.group(1)), distinct))
 
 
