@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .normalise import squash
+from .dates import parse_date_fr
 from .records import (
     Annexe, Article, Attendance, Deliberation, Interest, Line, PlaceRef, Problem, Rapport,
     Session, Signature, Vote,
@@ -47,12 +48,6 @@ ORGANES_CONNUS = {
     **DEPARTEMENT_ORGANES,
 }
 
-_MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
-    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8,
-    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
-    "decembre": 12, "dec": 12,
-}
 
 # --- line patterns (applied to squashed text) -------------------------------------------
 _HEADER = re.compile(r"^DELIBERATION (?:DU |DE LA |DE L'|DES )(.+)$")
@@ -115,23 +110,6 @@ def _slug(text: str) -> str:
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
-
-
-def parse_date_fr(text: str) -> str | None:
-    """First date in French text (`7 JUIN 2021`, `1er avril 2019`, `20 DEC. 2023`, `26/09/2022`) as ISO."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    m = re.search(r"\b(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})\b", plain)
-    if m and m.group(2) in _MONTHS:
-        day, month, year = int(m.group(1)), _MONTHS[m.group(2)], int(m.group(3))
-        if 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
-    m = re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", plain)
-    if m:
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
 
 
 def _is_upper_token(tok: str) -> bool:

@@ -63,18 +63,13 @@ def data_name(source: str) -> str:
     return Path(source).stem + ".json"
 
 
-PARSING_CODE = ["records", "sources.py", "normalise.py", "actes.py", "recueil.py", "montants.py", "subventions",
-                "ingest.py", "localisation.py", "places.py", "corrections.py", "__init__.py"]
 
 
 def _fingerprint(paths: Paths) -> str:
     """What, besides a source's own bytes, decides its extraction: parser code, reference data, corrections."""
     h = hashlib.sha256()
     pkg = Path(__file__).parent
-    files = []
-    for name in PARSING_CODE:
-        p = pkg / name
-        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    files = sorted(pkg.rglob("*.py"))  # any code change re-parses: cheap, and never stale
     files += sorted((paths.root / "site_data" / "reference").glob("*.json"))
     if paths.corrections.exists():
         files.append(paths.corrections)

@@ -19,17 +19,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .normalise import squash
+from .dates import MOIS, find_date as _find_date
 from .records import ExecutiveAct, Line, Part, Problem, Recueil
 
 # ---------------------------------------------------------------- dates
 
-_MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-}
 _WORD = r"[A-Za-zÀ-ÿ]+"
-_DATE_RE = re.compile(rf"\b(\d{{1,2}})\s*(?:er|ER)?\s+({_WORD})\s+(\d{{4}})\b")
-_NUM_DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
 def _fold(word: str) -> str:
@@ -38,20 +33,7 @@ def _fold(word: str) -> str:
 
 
 def _month(word: str) -> int | None:
-    return _MONTHS.get(_fold(word))
-
-
-def _find_date(text: str) -> tuple[str, int] | None:
-    """First French date in `text` as (ISO, end offset); None when there is none."""
-    for m in _DATE_RE.finditer(text):
-        month = _month(m.group(2))
-        day, year = int(m.group(1)), int(m.group(3))
-        if month and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}", m.end()
-    m = _NUM_DATE_RE.search(text)
-    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(1)) <= 31:
-        return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}", m.end()
-    return None
+    return MOIS.get(_fold(word))
 
 
 # ---------------------------------------------------------------- front matter shapes
@@ -493,7 +475,7 @@ def _split_page(text: str) -> tuple[int | None, str]:
     m = _PLAIN_PAGE.search(text)
     if m:
         before = _fold(m.group(1))
-        if before not in _MONTHS and before not in _NOT_A_PAGE_BEFORE:
+        if before not in MOIS and before not in _NOT_A_PAGE_BEFORE:
             return int(m.group(2)), text[:m.start(2)].rstrip()
     m = _PAGE_ONLY.match(text)
     if m:
