@@ -45,3 +45,19 @@ def test_markup_in_source_is_shown_as_text(built):
 def test_file_name_with_spaces_and_accents(built):
     control = (built / "controle" / "index.html").read_text("utf-8")
     assert "injection avec espaces é.txt" in control
+
+
+def test_two_builds_are_byte_identical(built):
+    """Same inputs, same bytes: no clock in pages, stable order everywhere."""
+    import hashlib
+
+    def snapshot(folder):
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    root = built.parent
+    before_site, before_data = snapshot(built), snapshot(root / "site_data")
+    shutil.rmtree(root / ".cache", ignore_errors=True)  # force a full re-extraction too
+    assert run(root, log=lambda *_: None) == 0
+    assert snapshot(built) == before_site
+    assert snapshot(root / "site_data") == before_data
