@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .formats import montant_fr
+from .geometrie import douglas_peucker
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "site_data" / "reference"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -226,34 +227,6 @@ def _couleurs(nb: int) -> list[str]:
     return [PALETTE[round(i * (NB_CLASSES - 1) / (nb - 1))] for i in range(nb)]
 
 
-def _dp(points: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
-    """Douglas-Peucker on an open polyline (iterative, endpoints kept)."""
-    if len(points) < 3:
-        return points
-    garde = [False] * len(points)
-    garde[0] = garde[-1] = True
-    pile = [(0, len(points) - 1)]
-    while pile:
-        i, j = pile.pop()
-        (ax, ay), (bx, by) = points[i], points[j]
-        dx, dy = bx - ax, by - ay
-        norme = math.hypot(dx, dy)
-        dmax, kmax = -1.0, -1
-        for k in range(i + 1, j):
-            px, py = points[k]
-            if norme == 0:
-                d = math.hypot(px - ax, py - ay)
-            else:
-                d = abs(dy * (px - ax) - dx * (py - ay)) / norme
-            if d > dmax:
-                dmax, kmax = d, k
-        if kmax >= 0 and dmax > tol:
-            garde[kmax] = True
-            pile.append((i, kmax))
-            pile.append((kmax, j))
-    return [p for p, g in zip(points, garde) if g]
-
-
 def _simplifie(ring: list[tuple[float, float]]) -> list[tuple[int, int]]:
     """Projected ring → integer vertices, close points dropped, Douglas-Peucker; ≥ 3 points kept."""
     pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else list(ring)
@@ -266,7 +239,7 @@ def _simplifie(ring: list[tuple[float, float]]) -> list[tuple[int, int]]:
         if not garde or math.hypot(p[0] - garde[-1][0], p[1] - garde[-1][1]) >= SEUIL_POINT:
             garde.append(p)
     if len(garde) >= 4:
-        garde = _dp(garde + [garde[0]], TOLERANCE_DP)[:-1]
+        garde = douglas_peucker(garde + [garde[0]], TOLERANCE_DP)[:-1]
     entiers: list[tuple[int, int]] = []
     for x, y in garde:
         q = (round(x), round(y))

@@ -7,7 +7,6 @@ source cannot be read at all. Place names are resolved afterwards by `localisati
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,11 +14,10 @@ from . import PARSER_VERSION
 from .actes import parse_actes
 from .normalise import normalise
 from .recueil import parse_recueil
-from .records import Line, Problem, SourceDocument, Subvention, TotalCheck
+from .records import Line, Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
 from .sources import SourceError, read_source
 from .subventions import extract_subventions
 
-_PARTNER = re.compile(r"conseil communautaire|conseil municipal|comité syndical", re.I)
 
 
 @dataclass
@@ -37,20 +35,15 @@ def nature_of(document: SourceDocument) -> str:
     return "extrait"
 
 
-def _num(id_: str | None) -> tuple[int, int] | None:
-    m = re.fullmatch(r"(\d{4})-(\d+)", id_ or "")
-    return (int(m.group(1)), int(m.group(2))) if m else None
-
-
 def assign_parts(recueil, deliberations):
     """Each deliberation's part of the recueil, from the ranges its sommaire announces."""
     if recueil is None:
         return deliberations
     out = []
     for d in deliberations:
-        n = _num(d.id)
+        n = numero_sequence(d.id)
         for part in recueil.parties:
-            a, b = _num(part.premiere), _num(part.derniere)
+            a, b = numero_sequence(part.premiere), numero_sequence(part.derniere)
             if n and a and b and a <= n <= b:
                 d = replace(d, partie=("1ère" if part.numero == 1 else f"{part.numero}ème") + " partie")
                 break

@@ -5,16 +5,12 @@ will be published. Each finding names the source file and line.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from .records import numero_sequence, plage_numeros
+
 CONSEILLERS_PAR_CANTON = 2  # a binôme per canton since 2015
-
-
-def _num(id_: str) -> tuple[int, int] | None:
-    m = re.fullmatch(r"(\d{4})-(\d+)", id_ or "")
-    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def _finding(source, line, kind, message, severity="avertissement", deliberation=None):
@@ -29,14 +25,14 @@ def announced_vs_found(doc: dict) -> list[dict]:
     ranges = []
     if rec:
         for part in rec["parties"]:
-            a, b = _num(part.get("premiere")), _num(part.get("derniere"))
+            a, b = numero_sequence(part.get("premiere")), numero_sequence(part.get("derniere"))
             if not a or not b:
                 if part.get("organe") == "Exécutif":
                     out.append(_finding(doc["source"], part["line"], "partie-absente",
                                         f"{part['libelle']} : annoncée au sommaire ({len(rec['actes_executif'])} actes listés), textes absents du fichier", "info"))
                 continue
             ranges.append((a, b))
-            wanted = [f"{a[0]}-{n}" for n in range(a[1], b[1] + 1)] if a[0] == b[0] else []
+            wanted = plage_numeros(part.get("premiere"), part.get("derniere"))
             present = [w for w in wanted if w in found]
             if wanted and not present:
                 out.append(_finding(doc["source"], part["line"], "partie-absente",
@@ -49,7 +45,7 @@ def announced_vs_found(doc: dict) -> list[dict]:
                 out.append(_finding(doc["source"], part["line"], "partie-complete",
                                     f"Partie {part['numero']} : les {len(wanted)} délibérations annoncées ({part['premiere']} à {part['derniere']}) sont présentes", "info"))
         for d in doc["deliberations"]:
-            n = _num(d["id"])
+            n = numero_sequence(d["id"])
             if n and ranges and not any(a <= n <= b for a, b in ranges):
                 out.append(_finding(doc["source"], d["line"], "hors-sommaire",
                                     f"Délibération {d['id']} trouvée dans le fichier mais hors des plages annoncées au sommaire", deliberation=d["id"]))

@@ -22,7 +22,6 @@ import csv
 import io
 import json
 import lzma
-import math
 import struct
 import subprocess
 import sys
@@ -32,6 +31,8 @@ import zipfile
 from pathlib import Path
 
 from slugify import slugify
+
+from .geometrie import douglas_peucker
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "refdata"
@@ -225,28 +226,11 @@ def centroid(ring) -> tuple[float, float]:
     return cx / (6 * a), cy / (6 * a)
 
 
-def douglas_peucker(ring, tol: float):
-    """Iterative Douglas-Peucker; keeps the ring closed and at least a triangle."""
+def douglas_peucker_ring(ring, tol: float):
+    """Douglas-Peucker on a closed ring; keeps it closed and at least a triangle."""
     if len(ring) < 5:
         return ring
-    keep = [False] * len(ring)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(ring) - 1)]
-    while stack:
-        a, b = stack.pop()
-        (ax, ay), (bx, by) = ring[a], ring[b]
-        dx, dy = bx - ax, by - ay
-        norm = math.hypot(dx, dy)
-        best, idx = -1.0, -1
-        for i in range(a + 1, b):
-            px, py = ring[i]
-            d = abs(dy * (px - ax) - dx * (py - ay)) / norm if norm else math.hypot(px - ax, py - ay)
-            if d > best:
-                best, idx = d, i
-        if idx >= 0 and best > tol:
-            keep[idx] = True
-            stack += [(a, idx), (idx, b)]
-    out = [p for p, k in zip(ring, keep) if k]
+    out = douglas_peucker(ring, tol)
     if len(out) < 4:  # collapsed: keep the farthest points so the ring stays visible
         step = max(1, len(ring) // 3)
         out = [ring[0], ring[step], ring[2 * step], ring[0]]
@@ -259,7 +243,7 @@ def simplify(polys, tol: float):
     for ring in rings_of(polys):
         if abs(ring_area(ring)) < (tol * tol) * 2:
             continue
-        simple = douglas_peucker(ring, tol)
+        simple = douglas_peucker_ring(ring, tol)
         out.append([[round(x, 4), round(y, 4)] for x, y in simple])
     return out
 

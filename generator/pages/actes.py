@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from ..corpus import DEPARTEMENT, Corpus
 from ..formats import date_fr, mois_fr
+from ..records import plage_numeros
 from ..render import Page
 from ..textes import decouper, paragraphes
 
@@ -124,19 +125,13 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
 
 def _parties(corpus: Corpus, r: dict) -> list[dict]:
     """Each announced part with its deliberations: present (linked) or « non disponible dans ce fichier »."""
-    import re
-
     found = {d["id"] for d in r["document"]["deliberations"]}
     out = []
     for p in r["recueil"].get("parties", []):
         items = []
-        a, b = p.get("premiere"), p.get("derniere")
-        ma, mb = (re.fullmatch(r"(\d{4})-(\d+)", x or "") for x in (a, b))
-        if ma and mb and ma.group(1) == mb.group(1):
-            for n in range(int(ma.group(2)), int(mb.group(2)) + 1):
-                did = f"{ma.group(1)}-{n}"
-                d = corpus.deliberations.get(did)
-                items.append({"id": did, "present": did in found and d is not None, "titre": d["titre"] if d else None})
+        for did in plage_numeros(p.get("premiere"), p.get("derniere")):
+            d = corpus.deliberations.get(did)
+            items.append({"id": did, "present": did in found and d is not None, "titre": d["titre"] if d else None})
         out.append(dict(p, items=items, presentes=sum(1 for i in items if i["present"])))
     return out
 

@@ -1,6 +1,7 @@
 """Deliberations, their sessions, votes, attendance, rapports and annexes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .place import PlaceRef
@@ -115,3 +116,17 @@ class Deliberation:
     rapport: Rapport | None = None
     annexes: list[Annexe] = field(default_factory=list)
     texte: str = ""  # full normalised text of the deliberation itself
+
+
+def numero_sequence(id_: str | None) -> tuple[int, int] | None:
+    """(year, sequence) of a deliberation number such as "2021-243"; None for other ids."""
+    m = re.fullmatch(r"(\d{4})-(\d+)", id_ or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def plage_numeros(premiere: str | None, derniere: str | None) -> list[str]:
+    """Every number of an announced range « N° 2021-188 à N° 2021-231 » (empty across years)."""
+    a, b = numero_sequence(premiere), numero_sequence(derniere)
+    if not a or not b or a[0] != b[0]:
+        return []
+    return [f"{a[0]}-{n}" for n in range(a[1], b[1] + 1)]
