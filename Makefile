@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+NAV_STAMP := $(VENV)/.navigateur-$(shell cat requirements-navigateur.lock tests/navigateur/package-lock.json | cksum | cut -d' ' -f1)
 STRICT ?=
 DEST   ?=
 
-.PHONY: build test serve clean refdata bench publish extract
+.PHONY: build test test-navigateur serve clean refdata bench publish extract
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +22,18 @@ extract: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m generator build
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/navigateur
+
+# Browser tests (search, accessibility, screenshots) in Debian's Chromium
+# (`apt-get install chromium`, done by .ci/run), driven by Playwright; axe-core from npm.
+$(NAV_STAMP): $(STAMP) requirements-navigateur.lock tests/navigateur/package-lock.json
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-navigateur.lock
+	cd tests/navigateur && npm ci --no-audit --no-fund --silent
+	rm -f $(VENV)/.navigateur-* && touch $(NAV_STAMP)
+
+test-navigateur: $(NAV_STAMP)
+	test -f site/index.html || $(PY) -m generator build
+	$(PY) -m pytest tests/navigateur
 
 serve: build
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000

@@ -1,0 +1,129 @@
+"""Browser tests: the built site/ served on localhost under a sub-path, driven in
+Debian's headless Chromium by Playwright (installed by `make test-navigateur`).
+
+The site is served under /rpc/ rather than at the root so that every test also
+checks that nothing assumes the site lives at the host's root.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "site"
+CAPTURES = ROOT / ".build" / "captures"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+TAILLES = {"telephone": {"width": 390, "height": 844}, "bureau": {"width": 1366, "height": 768}}
+SOUS_CHEMIN = "rpc"
+
+
+class _Silencieux(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """http://127.0.0.1:PORT/rpc/ serving site/ (a symlink in a temporary root)."""
+    if not (SITE / "index.html").exists():
+        pytest.fail("site/ n'est pas construit : lancez `make build` avant les tests en navigateur")
+    racine = Path(tempfile.mkdtemp(prefix="rpc-serveur-"))
+    (racine / SOUS_CHEMIN).symlink_to(SITE, target_is_directory=True)
+    handler = functools.partial(_Silencieux, directory=str(racine))
+    socketserver.TCPServer.allow_reuse_address = True
+    serveur = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=serveur.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{serveur.server_address[1]}/{SOUS_CHEMIN}/"
+    serveur.shutdown()
+    shutil.rmtree(racine, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def navigateur():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : `apt-get install chromium` (fait par .ci/run)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _contexte(navigateur, taille: str):
+    ctx = navigateur.new_context(viewport=TAILLES[taille], locale="fr-FR",
+                                 device_scale_factor=1, is_mobile=(taille == "telephone"),
+                                 has_touch=(taille == "telephone"))
+    externes: list[str] = []
+
+    def _route(route):
+        url = route.request.url
+        if url.startswith("http://127.0.0.1:") or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:  # the site must make no request outside itself
+            externes.append(url)
+            route.abort()
+
+    ctx.route("**/*", _route)
+    ctx.requetes_externes = externes
+    return ctx
+
+
+@pytest.fixture(params=list(TAILLES))
+def page(request, navigateur):
+    """A fresh page at each size (phone 390×844, desktop 1366×768)."""
+    ctx = _contexte(navigateur, request.param)
+    pg = ctx.new_page()
+    pg.taille = request.param
+    erreurs: list[str] = []
+    pg.on("pageerror", lambda e: erreurs.append(str(e)))
+    pg.erreurs_js = erreurs
+    yield pg
+    assert ctx.requetes_externes == [], f"requêtes hors du site : {ctx.requetes_externes}"
+    assert erreurs == [], f"erreurs JavaScript : {erreurs}"
+    ctx.close()
+
+
+@pytest.fixture
+def page_bureau(navigateur):
+    ctx = _contexte(navigateur, "bureau")
+    pg = ctx.new_page()
+    pg.taille = "bureau"
+    yield pg
+    assert ctx.requetes_externes == []
+    ctx.close()
+
+
+@pytest.fixture
+def page_telephone(navigateur):
+    ctx = _contexte(navigateur, "telephone")
+    pg = ctx.new_page()
+    pg.taille = "telephone"
+    yield pg
+    assert ctx.requetes_externes == []
+    ctx.close()
+
+
+def capture(pg, nom: str) -> Path:
+    """Full-page screenshot in .build/captures/<taille>-<nom>.png, to be looked at."""
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    chemin = CAPTURES / f"{pg.taille}-{nom}.png"
+    pg.screenshot(path=str(chemin), full_page=True)
+    return chemin
+
+
+def texte(locator) -> str:
+    """Visible text with French typographic spaces (U+202F, U+00A0) as plain spaces."""
+    return locator.inner_text().replace("\u202f", " ").replace("\xa0", " ")

@@ -1,0 +1,32 @@
+"""The citizen's path in a real browser: home page, commune finder, commune page,
+deliberation page — at phone and desktop sizes, under a sub-path, with no
+request leaving the site and no JavaScript error (checked by the `page` fixture)."""
+from conftest import capture, texte
+
+
+def test_accueil_trouver_sa_commune(page, base_url):
+    page.goto(base_url)
+    assert "Pas-de-Calais" in page.title()
+    capture(page, "accueil")
+    page.fill("#rpc-commune", "wancourt")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/communes/wancourt/")
+    assert page.locator("article h1").inner_text().strip() == "Wancourt"
+    assert "3 107,00 €" in texte(page.locator("article"))
+    capture(page, "commune-wancourt")
+
+
+def test_commune_vers_deliberation_et_retour(page, base_url):
+    page.goto(base_url + "communes/wancourt/")
+    page.locator("article a[href*='deliberations/2021-243/']").first.click()
+    page.wait_for_url("**/deliberations/2021-243/")
+    contenu = texte(page.locator("article"))
+    assert "2021-243" in contenu
+    capture(page, "deliberation-2021-243")
+    page.locator("article a[href*='communes/wancourt/']").first.click()
+    page.wait_for_url("**/communes/wancourt/")
+
+
+def test_page_introuvable_en_francais(page, base_url):
+    reponse = page.goto(base_url + "deliberations/1999-999/")
+    assert reponse.status == 404
