@@ -38,6 +38,8 @@ class Paths:
     @property
     def corrections(self): return self.root / "site_data" / "corrections.yaml"
     @property
+    def identifiants(self): return self.root / "site_data" / "identifiants.csv"
+    @property
     def cache(self): return self.root / ".cache" / "extraction.json"
     @property
     def content(self): return self.root / "content"
@@ -51,6 +53,7 @@ class BuildResult:
     subventions: dict[str, dict] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
     report: dict = field(default_factory=dict)
+    identifiants: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     parsed: int = 0
 
@@ -142,9 +145,34 @@ def extract(paths: Paths, log=print) -> BuildResult:
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [{"source": u.source, "line": u.line, "kind": u.kind, "message": u.message, "severity": u.severity, "deliberation": None}
               for u in corr.unused(fixes, applied)]
+    res.identifiants = _identifiants(paths, res, log)
     res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused)
+    res.report["identifiants"] = _couverture(res)
     store.write_json(paths.controle, res.report)
     return res
+
+
+def _identifiants(paths: Paths, res: BuildResult, log) -> list:
+    """The publisher's SIRET/RNA table; a bad line is an error naming it, and the table is then not used."""
+    from . import identifiants
+
+    sirens = {code: c.get("siren") for code, c in places.reference().communes.items() if c.get("siren")}
+    try:
+        return identifiants.load(paths.identifiants, sirens)
+    except identifiants.IdentifiantError as err:
+        res.errors.append({"source": paths.identifiants.name, "line": None, "message": str(err)})
+        log(f"ERREUR {err}")
+        return []
+
+
+def _couverture(res: BuildResult) -> dict:
+    """How many of the Département's grants the SCDL export identifies (SIRET or RNA)."""
+    from .corpus import DEPARTEMENT
+    from .identifiants import couverture
+
+    du_departement = {d["id"] for doc in res.documents for d in doc["deliberations"] if d.get("collectivite") == DEPARTEMENT}
+    subs = [s for data in res.subventions.values() for s in data["subventions"] if s["deliberation"] in du_departement]
+    return couverture(subs, res.identifiants, places.reference().communes)
 
 
 def render(paths: Paths, res: BuildResult) -> int:
@@ -170,7 +198,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from .exports import fichiers_meta, write_all
 
     out = paths.content / "donnees"
-    written = write_all(corpus, out)
+    written = write_all(corpus, out, identifiants=res.identifiants)
     pages.append(Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)}))
     n = write_pages(pages, paths.content)
     from .pages import flux

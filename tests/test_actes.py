@@ -1,5 +1,4 @@
 """generator.actes on the real corpus: deliberations, sessions, votes, rapports, annexes."""
-import time
 from functools import lru_cache
 
 import pytest
@@ -203,13 +202,6 @@ def test_004_stamps_pages_and_spans():
     assert owners == ["2021-243"]
     assert d["2021-252"].line_end == 41839
     assert any(p.kind == "hors-deliberation" and p.line == 41840 for p in parsed(F004)[2])
-
-
-def test_004_is_fast():
-    lines = list(lines_of(F004))
-    t = time.perf_counter()
-    parse_actes(lines, F004)
-    assert time.perf_counter() - t < 1.0
 
 
 # --- 003: single extract -------------------------------------------------------------------

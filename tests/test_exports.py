@@ -178,13 +178,6 @@ def test_validator_rejects_wrong_header():
     assert (1, "*", "en-tete") in validate_scdl(scdl.schema("deliberations"), text)
 
 
-def test_siret_checksum():
-    assert scdl.siret_valide(scdl.SIRET_DEPARTEMENT)
-    assert not scdl.siret_valide("22620001200013")
-    assert not scdl.siret_valide("226200012")
-    assert scdl.siret_valide("35600000000010") and not scdl.siret_valide("35600000000011")  # La Poste: digit sum multiple of 5
-
-
 def test_formats():
     assert csv_subventions.decimal_text("2000") == "2000.00"
     assert csv_subventions.decimal_text(Decimal("3107.0")) == "3107.00"
@@ -303,6 +296,9 @@ def test_scdl_subventions_valid(exported, corpus):
     rows = read_csv(out / "subventions-scdl.csv")
     assert len(errors) == sum(1 for r in rows if not r["idBeneficiaire"] and not r["rnaBeneficiaire"])
     assert len(rows) == 524
+    # the one SIRET printed in the corpus' conventions (GIP Pas-de-Calais Actif, 004 line 1686) fills its row
+    assert [(r["referenceDecision"], r["idBeneficiaire"], r["montant"]) for r in rows if r["idBeneficiaire"]] == [
+        ("2021-233", "18620009300083", "534172.00")]
     w = next(r for r in rows if r["referenceDecision"] == "2021-243" and r["nomBeneficiaire"] == "COMMUNE DE WANCOURT")
     assert (w["idAttribuant"], w["dateConvention"], w["montant"], w["nature"], w["conditionsVersement"]) == (
         "22620001200012", "2021-06-07", "3107.00", "aide en numéraire", "échelonné")
@@ -311,11 +307,15 @@ def test_scdl_subventions_valid(exported, corpus):
 
 @needs_corpus
 def test_scdl_identifiants_only_when_checked(corpus):
+    from generator.identifiants import Identifiant, siret_valide
     wancourt = corpus.ref.communes["62873"]["siren"]
-    good = next(wancourt + f"{nic:05d}" for nic in range(100) if scdl.siret_valide(wancourt + f"{nic:05d}"))
-    rows = scdl.subventions_rows(corpus, {"62873": good, "62075": "21620075800000"})  # the second has a bad checksum
+    good = next(wancourt + f"{nic:05d}" for nic in range(100) if siret_valide(wancourt + f"{nic:05d}"))
+    table = [Identifiant("62873", good, "", "test", 2), Identifiant("62075", "21620075800000", "", "test", 3),  # bad checksum
+             Identifiant("Les Amis du Fort d'Ambleteuse", "", "W623000001", "test", 4)]
+    rows = scdl.subventions_rows(corpus, table)
     assert {r["idBeneficiaire"] for r in rows if r["nomBeneficiaire"] == "COMMUNE DE WANCOURT"} == {good}
     assert {r["idBeneficiaire"] for r in rows if r["nomBeneficiaire"] == "COMMUNE DE BAINCTHUN"} == {""}
+    assert {(r["idBeneficiaire"], r["rnaBeneficiaire"]) for r in rows if "Ambleteuse" in r["nomBeneficiaire"]} == {("", "W623000001")}
 
 
 @needs_corpus

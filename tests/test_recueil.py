@@ -1,5 +1,4 @@
 """The recueil's avis and sommaire, on the real corpus (notes-001 §1/§5, notes-004 §1/§5)."""
-import time
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -213,11 +212,10 @@ def test_004_esms_communes():
     assert _act(r, "Tarif repas").communes_ecrites == []
 
 
-def test_004_fast_and_deterministic():
+def test_004_deterministic():
+    """Parse time is measured by `make bench`, not asserted here."""
     lines = list(_lines(R004))
-    t0 = time.perf_counter()
     first = parse_recueil(lines, R004)
-    assert time.perf_counter() - t0 < 0.5
     assert to_dict(first[0]) == to_dict(parse_recueil(lines, R004)[0])
     assert all(a.communes == [] for a in first[0].actes_executif)
 

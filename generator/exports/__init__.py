@@ -55,11 +55,11 @@ def _clean(out_dir: Path, written: list[Path]) -> None:
                 f.unlink()
 
 
-def write_all(corpus, out_dir: Path, identifiants: dict[str, str] | None = None, base_url: str | None = None) -> list[Path]:
+def write_all(corpus, out_dir: Path, identifiants: list | None = None, base_url: str | None = None) -> list[Path]:
     """Every export under `out_dir`; main files first, then per-place CSVs in (kind, code) order.
 
-    `identifiants` (INSEE/SIREN → verified SIRET) and `base_url` (public address of
-    the site) only enrich the SCDL files; without them the cells stay empty.
+    `identifiants` (the publisher's checked table, `generator.identifiants.load`) and
+    `base_url` (public address of the site) only enrich the SCDL files.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -105,8 +105,8 @@ RULES = {
     "idAttribuant": " — SIRET du Département, tel qu'imprimé dans les conventions du recueil",
     "dateConvention": " — date de la délibération d'attribution",
     "referenceDecision": " — numéro de la délibération",
-    "idBeneficiaire": " — vide : le SIRET des bénéficiaires n'est pas imprimé dans les recueils",
-    "rnaBeneficiaire": " — vide : le numéro RNA n'est pas imprimé dans les recueils",
+    "idBeneficiaire": " — le SIRET imprimé dans les conventions de la délibération, ou vérifié par l'éditeur (site_data/identifiants.csv) ; vide sinon, jamais deviné",
+    "rnaBeneficiaire": " — le numéro RNA vérifié par l'éditeur (site_data/identifiants.csv) ; vide sinon",
     "conditionsVersement": " — « échelonné » quand la délibération prévoit acomptes ou premier versement, sinon « autre » (modalités fixées par convention ou rapport)",
     "datesPeriodeVersement": " — date de la délibération (les dates de versement ne figurent pas au recueil)",
     "notificationUE": " — « non »",

@@ -5,10 +5,10 @@ collectivités (data.gouv.fr, validata.fr) expect: exact column names and order,
 ISO dates, enumerations. The schemas are copied in generator/schemas/scdl/ and
 the column list is read from them, so a column can never be misspelt.
 
-Unknown values are left empty rather than invented: the beneficiaries' SIRETs
-are not printed in the recueils (only the SIREN of communes and EPCI is known
-from the reference geography, and a SIRET's NIC cannot be deduced), so
-`idBeneficiaire` stays empty unless a verified SIRET is passed in `identifiants`.
+Unknown values are left empty rather than invented: a SIRET's NIC cannot be
+deduced from a SIREN, so `idBeneficiaire` is filled only with a number printed in
+the deliberation's own conventions (`subventions.identifiants`) or given by the
+publisher in `site_data/identifiants.csv` (`generator.identifiants`).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from ..corpus import DEPARTEMENT
+from ..identifiants import Identifiant, identifiants_de, par_cle, siren_de
 from ..store import write_text
 from .csv_subventions import csv_text, decimal_text, sort_key
 
@@ -37,19 +38,6 @@ def fields(name: str) -> list[str]:
     return [f["name"] for f in schema(name)["fields"]]
 
 
-def siret_valide(value: str) -> bool:
-    """SIRET checksum (Luhn), with the La Poste exception (SIREN 356000000: digit sum multiple of 5)."""
-    if not re.fullmatch(r"\d{14}", value or ""):
-        return False
-    if value.startswith("356000000"):
-        return sum(int(c) for c in value) % 5 == 0
-    total = 0
-    for i, c in enumerate(reversed(value)):
-        n = int(c) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
-
-
 def _short(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -66,33 +54,19 @@ def conditions_versement(delib: dict) -> str:
     return "échelonné" if ECHELONNE.search(texte) else "autre"
 
 
-def beneficiary_ids(s: dict, identifiants: dict[str, str] | None) -> str:
-    """A verified SIRET for the beneficiary's SIREN, if the caller has one; never guessed."""
-    if not identifiants:
-        return ""
-    p = s.get("beneficiaire_ref") or {}
-    if p.get("status") != "resolu" or not p.get("code"):
-        return ""
-    return identifiants.get(p["code"], "")
-
-
-def subventions_rows(corpus, identifiants: dict[str, str] | None = None) -> list[dict[str, str]]:
+def subventions_rows(corpus, identifiants: list[Identifiant] | None = None) -> list[dict[str, str]]:
     """One SCDL row per grant of the Département, in the order of subventions.csv.
 
-    `identifiants` maps an INSEE code or an EPCI SIREN to a checked SIRET; a
-    value whose checksum or SIREN does not match is ignored.
+    `identifiants` is the publisher's table (site_data/identifiants.csv, checked on load).
     """
+    table = par_cle(identifiants)
     ref = corpus.ref
     out = []
     for s in sorted(corpus.subventions, key=sort_key):
         d = s.get("_deliberation") or {}
         if d.get("collectivite") != DEPARTEMENT:
             continue
-        siret = beneficiary_ids(s, identifiants)
-        p = s.get("beneficiaire_ref") or {}
-        siren = (ref.communes.get(p.get("code")) or {}).get("siren") if p.get("kind") == "commune" else p.get("code")
-        if siret and not (siret_valide(siret) and siren and siret.startswith(siren)):
-            siret = ""
+        siret, rna = identifiants_de(s, table, siren_de(s, ref.communes))
         objet = s.get("objet") or s.get("dispositif") or d.get("titre") or ""
         out.append({
             "nomAttribuant": DEPARTEMENT,
@@ -101,7 +75,7 @@ def subventions_rows(corpus, identifiants: dict[str, str] | None = None) -> list
             "referenceDecision": s["deliberation"],
             "nomBeneficiaire": " ".join((s.get("beneficiaire") or "").split()),
             "idBeneficiaire": siret,
-            "rnaBeneficiaire": "",
+            "rnaBeneficiaire": rna,
             "objet": _short(objet, OBJET_MAX),
             "montant": decimal_text(s["montant"]),
             "nature": "aide en numéraire",
@@ -218,7 +192,7 @@ def deliberations_rows(corpus, base_url: str | None = None) -> list[dict[str, st
     return out
 
 
-def write(corpus, out_dir: Path, identifiants: dict[str, str] | None = None, base_url: str | None = None) -> list[Path]:
+def write(corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
     paths = [out_dir / "subventions-scdl.csv", out_dir / "deliberations-scdl.csv"]
     write_text(paths[0], csv_text(fields("subventions"), subventions_rows(corpus, identifiants)))
     write_text(paths[1], csv_text(fields("deliberations"), deliberations_rows(corpus, base_url)))

@@ -29,6 +29,8 @@ class Subvention:
     tableau: str | None = None  # name of the table it came from, None for article text
     reference: str | None = None  # dossier number in the table, e.g. "2021-01537"
     territoire: str | None = None  # as written in the table when given
+    siret: str | None = None  # the beneficiary's SIRET when printed in this deliberation (never guessed)
+    siret_ligne: int | None = None  # the line where it is printed
 
 
 @dataclass

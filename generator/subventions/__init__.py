@@ -18,6 +18,7 @@ from . import tables as _tables_pkg
 from .beneficiaires import classify, clean_name, fold_name
 from .budget import Budget, LigneBudget, check_depense, extract_budget
 from .tables.base import Contexte, TableResult
+from .identifiants import attacher, sirets_imprimes
 from .texte import extract_from_articles
 
 __all__ = ["extract_subventions", "table_modules", "classify", "clean_name", "extract_budget", "check_depense",
@@ -78,6 +79,7 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
     if dep is not None:
         checks.append(dep)
     subs.sort(key=lambda s: (s.line, fold_name(s.beneficiaire), s.montant))
+    attacher(subs, sirets_imprimes(lines))
     for n, s in enumerate(subs, start=1):
         s.id = f"{deliberation.id}-{n:04d}"
         s.deliberation = deliberation.id

@@ -1,0 +1,73 @@
+"""SIRETs printed in a deliberation's conventions, attached to its own grants.
+
+A convention annexed to a deliberation names each party with its registry number
+(« Et le Groupement d'Intérêt Public « Pas-de-Calais Actif », dont le siège … identifiée
+au répertoire SIREN sous le n° 186 200 093 000 83 »). When such a number has 14 digits
+and a valid checksum, and the party is a beneficiary of a grant of the same
+deliberation, it is that beneficiary's SIRET (the SCDL export needs it). The
+Département's own number, 9-digit SIRENs and parties that receive nothing are ignored.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..identifiants import chiffres, siret_valide
+from ..records import Line, Subvention
+from .beneficiaires import fold_name
+
+_NUMERO = re.compile(r"(?:r[ée]pertoire\s+(?:SIRE[NT]|INSEE)|\bSIRE[NT])\s*(?:sous\s+le\s+)?(?:n°|no|num[ée]ro)?\s*:?\s*(?P<n>\d[\d  \u202f]{8,22}\d)", re.I)
+_SIEGE = re.compile(r",\s*(?:dont\s+le\s+si[èe]ge|domicili[ée]e?|sise?\b|situ[ée]e?\b|identifi[ée]e?\b)", re.I)
+_GUILLEMETS = re.compile(r"«\s*([^»]{3,120}?)\s*»")
+_DEBUT = re.compile(r"^(?:et\s*,?\s*)?(?:d['’]autre\s+part\s*,?\s*)?(?:le|la|les|l['’])?\s*", re.I)
+DEPARTEMENT_SIREN = "226200012"
+
+
+@dataclass(frozen=True)
+class SiretImprime:
+    partie: str  # the party's name as printed
+    siret: str
+    line: int
+
+
+def _paragraphe(lines: list[Line], i: int) -> tuple[str, int]:
+    """The paragraph that ends at line i (lines back to the previous blank line), joined."""
+    j = i
+    while j > 0 and lines[j - 1].text.strip() and i - j < 8:
+        j -= 1
+    return " ".join(l.text.strip() for l in lines[j:i + 1]), lines[j].no
+
+
+def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
+    """Every valid 14-digit SIRET printed next to a named party, other than the Département's."""
+    out = []
+    for i, line in enumerate(lines):
+        if "SIRE" not in line.text.upper():
+            continue
+        texte, _ = _paragraphe(lines, i)
+        for m in _NUMERO.finditer(texte):
+            numero = chiffres(m.group("n"))
+            if len(numero) != 14 or not siret_valide(numero) or numero.startswith(DEPARTEMENT_SIREN):
+                continue
+            avant = texte[:m.start()]
+            siege = None
+            for siege in _SIEGE.finditer(avant):
+                break
+            nom = avant[:siege.start()] if siege else avant
+            quoted = _GUILLEMETS.findall(nom)
+            nom = quoted[-1] if quoted else _DEBUT.sub("", nom).strip(" ,;:")
+            if 3 <= len(nom) <= 150:
+                out.append(SiretImprime(" ".join(nom.split()), numero, line.no))
+    return out
+
+
+def attacher(subventions: list[Subvention], imprimes: list[SiretImprime]) -> None:
+    """Give a grant the SIRET printed for its beneficiary (name contained in the other, one party only)."""
+    for s in subventions:
+        nom = fold_name(s.beneficiaire)
+        if not nom:
+            continue
+        trouves = {p.siret: p for p in imprimes if len(fold_name(p.partie)) >= 6 and fold_name(p.partie) in nom}
+        if len(trouves) == 1:
+            p = next(iter(trouves.values()))
+            s.siret, s.siret_ligne = p.siret, p.line

@@ -1,0 +1,84 @@
+"""Beneficiaries' identifiers: SIRET checks, the publisher's table, SIRETs printed in conventions."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import SOURCES
+from generator import identifiants
+from generator.build import Paths, extract
+from generator.ingest import ingest_source
+from generator.records import Line
+from generator.subventions.identifiants import sirets_imprimes
+
+S004 = "004_45492b4b56f19b50.txt"
+WANCOURT_SIREN = "216208736"  # @etalab/decoupage-administratif
+
+
+def test_siret_checksum():
+    assert identifiants.siret_valide("22620001200012")  # the Département, as printed « 226 200 012 00012 »
+    assert identifiants.siret_valide("18620009300083")  # GIP Pas-de-Calais Actif, printed in 004
+    assert not identifiants.siret_valide("22620001200013")
+    assert not identifiants.siret_valide("226200012")
+    assert identifiants.siret_valide("35600000000010") and not identifiants.siret_valide("35600000000011")  # La Poste
+
+
+def _good_siret(siren: str) -> str:
+    return next(siren + f"{nic:05d}" for nic in range(100) if identifiants.siret_valide(siren + f"{nic:05d}"))
+
+
+def test_publisher_table_is_checked_line_by_line(tmp_path):
+    p = tmp_path / "identifiants.csv"
+    good = _good_siret(WANCOURT_SIREN)
+    p.write_text("# commentaire\nbeneficiaire,siret,rna,source\n"
+                 f"62873,{good[:9]} {good[9:]},,annuaire 2026-11-21\n"
+                 "Les Amis du Fort d'Ambleteuse,,W623000001,JOAFE\n", "utf-8")
+    rows = identifiants.load(p, {"62873": WANCOURT_SIREN})
+    assert [(r.beneficiaire, r.siret, r.rna, r.line) for r in rows] == [
+        ("62873", good, "", 3), ("Les Amis du Fort d'Ambleteuse", "", "W623000001", 4)]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("62873,22620001200013,,x", "ligne 3 : SIRET « 22620001200013 » invalide"),
+    ("62873,22620001200012,,x", "ligne 3 : le SIRET 22620001200012 n'appartient pas à « 62873 » (SIREN 216208736)"),
+    ("62873,,W12,x", "ligne 3 : RNA « W12 » invalide"),
+    ("62873,,,x", "ligne 3 : ni SIRET ni RNA"),
+    ("62873,22620001200012", "ligne 3 : 4 colonnes attendues"),
+    ("Association X,,W623000001,", "ligne 3 : indiquez d'où vient le numéro"),
+])
+def test_publisher_table_errors_name_the_line(tmp_path, line, message):
+    p = tmp_path / "identifiants.csv"
+    p.write_text(f"# en-tête ci-dessous\nbeneficiaire,siret,rna,source\n{line}\n", "utf-8")
+    with pytest.raises(identifiants.IdentifiantError) as err:
+        identifiants.load(p, {"62873": WANCOURT_SIREN})
+    assert str(err.value).startswith("identifiants.csv, ligne") and message in str(err.value)
+
+
+def test_repo_table_is_valid():
+    from conftest import ROOT
+    assert identifiants.load(ROOT / "site_data" / "identifiants.csv") == []  # only comments until the publisher verifies numbers
+
+
+def test_sirets_printed_in_a_convention():
+    lines = [Line(n, t) for n, t in enumerate((SOURCES / S004).read_text("utf-8").splitlines(), start=1)][1670:1695]
+    found = sirets_imprimes(lines)
+    # the Département (SIREN only) is not a beneficiary; the GIP's 14-digit number is its SIRET
+    assert [(f.partie, f.siret, f.line) for f in found] == [("Pas-de-Calais Actif", "18620009300083", 1686)]
+
+
+def test_printed_siret_reaches_the_grant():
+    ex = ingest_source(SOURCES / S004)
+    gip = [s for s in ex.subventions if s.siret]
+    assert [(s.deliberation, s.beneficiaire, str(s.montant), s.siret) for s in gip] == [
+        ("2021-233", "Groupement d'Intérêt Public Pas-de-Calais Actif", "534172", "18620009300083")]
+
+
+def test_broken_table_stops_the_build_and_names_the_line(tmp_path):
+    (tmp_path / "site_data" / "sources").mkdir(parents=True)
+    shutil.copy(SOURCES / "003_97c6f9649ae06488.txt", tmp_path / "site_data" / "sources")
+    (tmp_path / "site_data" / "identifiants.csv").write_text("beneficiaire,siret,rna,source\n62873,12345678901234,,x\n", "utf-8")
+    res = extract(Paths(tmp_path), log=lambda *_: None)
+    assert res.errors == [{"source": "identifiants.csv", "line": None,
+                           "message": "identifiants.csv, ligne 2 : SIRET « 12345678901234 » invalide (14 chiffres dont la clé de contrôle)"}]
+    assert res.identifiants == []
