@@ -198,7 +198,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from .exports import fichiers_meta, write_all
 
     out = paths.content / "donnees"
-    written = write_all(corpus, out, identifiants=res.identifiants)
+    written = write_all(corpus, out, identifiants=res.identifiants, base_url=os.environ.get("SITE_URL") or None)
     pages.append(Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)}))
     n = write_pages(pages, paths.content)
     from .pages import flux
@@ -247,6 +247,9 @@ def run(root: Path, strict: bool = False, log=print) -> int:
     log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
         f"{sum(len(s['subventions']) for s in res.subventions.values())} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
+    if not os.environ.get("SITE_URL"):
+        log("Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
+            "(make build SITE_URL=https://adresse.du/site/ pour les renseigner).")
     warnings = [(s["source"], f) for s in res.report.get("sources", []) for f in s["constats"] if f["severity"] in ("erreur", "avertissement")]
     warnings += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) if f.get("severity") in ("erreur", "avertissement")]
     if res.errors or warnings or summary.get("totaux_en_ecart"):
