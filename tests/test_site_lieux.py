@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from site_helpers import ROOT, article_links as _links, page, require_site
+from site_helpers import ROOT, article_html, article_links as _links, page, require_site
 
 
 def test_wancourt_links_to_its_epci_and_canton_which_link_back():
@@ -38,3 +38,14 @@ def test_indexes_and_french():
     assert "Wancourt" in html and "Ablain-Saint-Nazaire" in html
     assert "Aire-sur-la-Lys" in page("cantons/").read_text("utf-8")
     assert "CC Flandre Lys" in page("epci/").read_text("utf-8") or "Flandre Lys" in page("epci/").read_text("utf-8")
+
+
+def test_canton_page_speaks_french_and_explains_fractions():
+    """« Canton d'Arras-1 » (elision); Arras, shared between cantons, shows its grants but is not in the canton's total."""
+    html = article_html("cantons/arras-1/").replace("&#39;", "'")
+    assert "<h1>Canton d'Arras-1</h1>" in html
+    assert "Communes du canton d'Arras-1" in html and "Délibérations qui concernent le canton d'Arras-1" in html
+    assert "ne sont pas comptées dans les totaux du canton d'Arras-1" in html
+    assert "4 subventions</strong> pour un total de <strong>60\u202f520,00\xa0€" in html
+    epci = article_html("epci/cu-d-arras/").replace("&#39;", "'")
+    assert "Communes de la Communauté urbaine d'Arras" in epci

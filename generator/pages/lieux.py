@@ -6,7 +6,7 @@ import unicodedata
 from markupsafe import Markup
 
 from .. import graphiques
-from ..corpus import Corpus
+from ..corpus import Corpus, de
 from ..formats import montant_fr, nombre_fr
 from ..places import Reference
 from ..render import Page, root_for
@@ -61,6 +61,12 @@ def _carte(corpus: Corpus, path: str, titre: str, communes=None) -> Markup:
     return Markup(graphiques.carte_communes(montants, lambda c: f"{root}communes/{c['slug']}/", titre, communes))
 
 
+def _nom_epci(nom: str) -> dict:
+    """« la Communauté urbaine d'Arras », « de la Communauté… »: the article French needs around an EPCI's name."""
+    feminin = nom.split(" ", 1)[0].lower() in ("communauté", "métropole")
+    return {"nom": nom, "le": ("la " if feminin else "") + nom, "de": ("de la " if feminin else "de ") + nom}
+
+
 def build(corpus: Corpus) -> list[Page]:
     from ..exports import par_lieu_paths
 
@@ -85,9 +91,10 @@ def build(corpus: Corpus) -> list[Page]:
     # cantons
     for code, k in ref.cantons.items():
         pages.append(Page(
-            path=f"cantons/{k['slug']}.md", template="collectivite.md.j2", title=f"Canton de {k['nom']}", kind="canton",
+            path=f"cantons/{k['slug']}.md", template="collectivite.md.j2", title=f"Canton {de(k['nom'])}", kind="canton",
             context={
-                "p": {"nom": f"Canton de {k['nom']}"}, "kicker": "Canton du Pas-de-Calais",
+                "p": {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
+                "kicker": "Canton du Pas-de-Calais",
                 "facts": [("Code", code), ("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in k["communes"] if c in ref.communes and c not in k.get("fraction", []))) + " habitants (hors fractions de commune)")],
                 "links": [("Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""), _territoires_of(ref, k.get("territoires") or [k.get("territoire")]), "territoires"),
                           ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci")],
@@ -97,6 +104,10 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
             },
         ))
+        for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
+            subs = corpus.grants_in([c])
+            if subs:
+                pages[-1].context["montants"][c] = (corpus.total(subs), len(subs))
     # EPCI
     for siren, e in ref.epci.items():
         facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature"), e.get("nature") or "—"))]
@@ -109,7 +120,7 @@ def build(corpus: Corpus) -> list[Page]:
         pages.append(Page(
             path=f"epci/{e['slug']}.md", template="collectivite.md.j2", title=e["nom"], kind="epci",
             context={
-                "p": {"nom": e.get("nom_officiel") or e["nom"]}, "kicker": "Intercommunalité (EPCI à fiscalité propre)",
+                "p": _nom_epci(e.get("nom_officiel") or e["nom"]), "kicker": "Intercommunalité (EPCI à fiscalité propre)",
                 "facts": facts,
                 "links": [("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
                           ("Cantons", _by_codes(ref.cantons, cantons), "cantons")],
@@ -127,7 +138,8 @@ def build(corpus: Corpus) -> list[Page]:
         pages.append(Page(
             path=f"territoires/{slug}.md", template="collectivite.md.j2", title=f"Territoire {t['nom']}", kind="territoire",
             context={
-                "p": {"nom": f"Territoire {t['nom']}"}, "kicker": "Territoire du Département",
+                "p": {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
+                "kicker": "Territoire du Département",
                 "facts": [("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in t["communes"] if c in ref.communes)) + " habitants")],
                 "links": [("Fait partie de", parent, "territoires"), ("Se subdivise en", subs, "territoires"),
                           ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
