@@ -2,8 +2,9 @@
 
 Drawn at build time as plain SVG strings (no JavaScript, no external request), so
 the pages stay readable offline and without scripts. Every picture carries its own
-text alternative (`<title>`, `<desc>`, `role="img"`); the page that shows the map
-also prints a table of the same amounts. Text uses `currentColor` and fills carry
+text alternative (`<title>`, `<desc>`; `role="img"` for the bars, `role="group"` for the
+map, whose links are for the mouse only); the pages that show them also print a table
+of the same amounts. Text uses `currentColor` and fills carry
 classes (`rpc-bar`, `rpc-axis`, `rpc-carte-cN`) so the site stylesheet can adapt
 them to dark mode. Same input → same bytes: iteration is always sorted.
 
@@ -288,8 +289,11 @@ def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], ti
     `montants`: INSEE code → amount (absent or 0: « aucune subvention »); `lien(commune)`
     gives the relative href of a commune (its communes.json entry); `communes` limits the
     map to a subset (territoire, EPCI, canton page), the classes then follow that subset.
-    Links carry tabindex="-1": the picture is `role="img"`, the table printed beside it
-    holds the same links for keyboard and screen-reader users.
+    The links are for the mouse only (tabindex="-1", inside `aria-hidden` groups): the
+    table printed beside the map holds the same links and amounts for keyboard and
+    screen-reader users, so they do not tab through 890 shapes. The picture is therefore a
+    `role="group"` named by its title and described by its `<desc>` (a `role="img"` may not
+    contain links, even unfocusable ones: axe-core rule nested-interactive).
     """
     ref, geos = _reference(str(reference_dir))
     if communes is None:
@@ -352,11 +356,11 @@ def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], ti
 
     out = [
         f'<svg xmlns="{SVG_NS}" class="rpc-graphique rpc-carte" viewBox="0 0 {largeur} {hauteur}" '
-        f'role="img" aria-label="{_e(titre)}" aria-describedby="{ident}-d" '
+        f'role="group" aria-label="{_e(titre)}" aria-describedby="{ident}-d" '
         f'font-family="sans-serif" font-size="{fonte}">',
         f'<title>{_e(titre)}</title>',
         f'<desc id="{ident}-d">{_e(desc)}</desc>',
-        f'<g transform="translate({decal} 0)" stroke="#ffffff" stroke-width="1" '
+        f'<g aria-hidden="true" transform="translate({decal} 0)" stroke="#ffffff" stroke-width="1" '
         f'stroke-linejoin="round" fill-rule="evenodd">',
     ]
     for k in sorted(par_classe):
@@ -371,7 +375,7 @@ def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], ti
                        f'<path d="{_chemin(anneaux)}"/></a>')
         out.append("</g>")
     out.append("</g>")
-    out.append(f'<g class="rpc-legende" fill="currentColor">')
+    out.append('<g class="rpc-legende" aria-hidden="true" fill="currentColor">')
     for i, (fill, lib, k) in enumerate(entrees):
         y = leg_y + i * ligne
         out.append(f'<rect class="rpc-carte-c{k}" x="{decal + 2}" y="{y}" width="{case}" height="{case}" '

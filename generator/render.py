@@ -47,27 +47,6 @@ def front_matter(title: str, **extra) -> str:
     return "\n".join(lines)
 
 
-def nav_pages(mkdocs_yml: Path) -> set[str]:
-    """The pages listed in mkdocs.yml's nav (the few index pages; generated pages stay out of it)."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV and friends: not needed here
-    config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader) if mkdocs_yml.exists() else {}
-
-    def walk(items):
-        for item in items or []:
-            value = next(iter(item.values())) if isinstance(item, dict) else item
-            if isinstance(value, list):
-                yield from walk(value)
-            elif isinstance(value, str):
-                yield value
-
-    return set(walk(config.get("nav")))
-
-
 def root_for(path: str) -> str:
     """Relative prefix from a page's URL back to the site root (directory URLs)."""
     parts = path.split("/")
@@ -84,18 +63,13 @@ class Page:
     kind: str = "page"
 
 
-def write_pages(pages: list[Page], content_dir: Path, env: jinja2.Environment | None = None,
-                nav: set[str] | None = None) -> int:
-    """Pages to content/. Their headings are raw HTML, so Material's table of contents would be
-    empty: it is hidden, and so is the navigation sidebar on pages that are not in the nav,
-    which gives tables the full width of the screen."""
+def write_pages(pages: list[Page], content_dir: Path, env: jinja2.Environment | None = None) -> int:
     env = env or environment()
-    nav = nav_pages(content_dir.parent / "mkdocs.yml") if nav is None else nav
     for d in GENERATED_DIRS:
         shutil.rmtree(content_dir / d, ignore_errors=True)
     for page in pages:
         text = env.get_template(page.template).render(
-            front_matter=Markup(front_matter(page.title, hide=["toc"] if page.path in nav else ["navigation", "toc"])),  # already made safe
+            front_matter=Markup(front_matter(page.title)),  # already made safe
             root=root_for(page.path),
             page_kind=page.kind,
             **page.context,

@@ -94,7 +94,12 @@ def test_barres_titre_echappe():
 
 def test_carte_complete(carte_wancourt):
     root = ET.fromstring(carte_wancourt)
-    assert root.get("role") == "img" and root.get("aria-label") == "Subventions par commune"
+    assert root.get("role") == "group" and root.get("aria-label") == "Subventions par commune"
+    # mouse-only links: out of the Tab order and hidden from screen readers (the table has them)
+    assert {a.get("tabindex") for a in root.iter(f"{{{NS['s']}}}a")} == {"-1"}
+    dessin = [g for g in root.findall("s:g", NS)]
+    assert [g.get("aria-hidden") for g in dessin] == ["true", "true"]
+    assert len(list(dessin[0].iter(f"{{{NS['s']}}}a"))) == 887
     assert "Le tableau ci-dessous donne les mêmes montants" in root.find("s:desc", NS).text
     paths = root.findall(".//s:a/s:path", NS)
     assert len(paths) == 887 == len(COMMUNES)

@@ -1,6 +1,8 @@
 /* Small self-hosted enhancements; every page works without them.
    - commune finder: typing a commune name and validating opens its page;
-   - sortable tables: click a column header of a .rpc-sortable table to sort it. */
+   - sortable tables: click a column header of a .rpc-sortable table to sort it;
+   - menu button: Material's phone menu button is a <label>, which the keyboard cannot reach;
+     a real <button> takes its place (Enter or Space opens the menu, Escape closes it). */
 (function () {
   function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim(); }
 
@@ -45,7 +47,52 @@
     });
   }
 
+  function menu() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector('label.md-header__button[for="__drawer"]');
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !label || document.querySelector(".rpc-menu")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon rpc-menu";
+    button.setAttribute("aria-label", "Menu");
+    button.setAttribute("aria-expanded", String(toggle.checked));
+    button.innerHTML = label.innerHTML;  // Material's own menu icon
+    label.parentNode.insertBefore(button, label);
+    document.documentElement.classList.add("rpc-menu-js");  // rpc.css hides the label
+    toggle.addEventListener("change", function () { button.setAttribute("aria-expanded", String(toggle.checked)); });
+    button.addEventListener("click", function (ev) {
+      toggle.click();  // checks the box and fires its events, as a tap on the label would
+      if (!toggle.checked || ev.detail !== 0 || !drawer) return;
+      // opened from the keyboard (detail 0): focus goes to the first item in sight in the menu
+      var items = drawer.querySelectorAll("a[href], [tabindex='0']");
+      for (var i = 0; i < items.length; i++) {
+        if (getComputedStyle(items[i]).visibility === "visible") { items[i].focus(); break; }
+      }
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && toggle.checked) { toggle.click(); button.focus(); }
+    });
+    // focus leaving the open menu (Tab past its last item) closes it: nothing stays covered
+    document.addEventListener("focusin", function (ev) {
+      if (toggle.checked && drawer && !drawer.contains(ev.target) && ev.target !== button) toggle.click();
+    });
+    // a sub-menu's title is its « back » control: reachable by Tab (Material clicks a focused
+    // label on Enter); opening or closing a sub-menu moves focus to what is now in sight
+    Array.prototype.forEach.call(document.querySelectorAll(".md-nav--primary .md-nav__toggle[id^='__nav']"), function (sub) {
+      var back = document.querySelector(".md-nav--primary label.md-nav__title[for='" + sub.id + "']");
+      var opener = document.getElementById(sub.id + "_label");
+      if (!back || !opener) return;
+      back.setAttribute("tabindex", "0");
+      sub.addEventListener("change", function () {
+        if (!toggle.checked) return;  // wide screens: the sidebar is not a drawer
+        (sub.checked ? back : opener).focus();
+      });
+    });
+  }
+
   function init() {
+    menu();
     Array.prototype.forEach.call(document.querySelectorAll("form.rpc-finder"), finder);
     Array.prototype.forEach.call(document.querySelectorAll("table.rpc-sortable"), sortable);
   }

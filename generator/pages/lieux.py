@@ -199,7 +199,11 @@ def accueil(corpus: Corpus) -> Page:
         "annee": year, "total_annee": corpus.total(this_year), "n_annee": len(this_year),
         "recueil": dict(latest, titre=recueil_titre(latest["recueil"])) if latest else None,
     }
+    # the map's figures as a table (its text alternative): communes that received a grant
+    aidees = [(ref.communes[c], corpus.total(subs), len(subs)) for c, subs in corpus.par_commune.items()
+              if c in ref.communes and corpus.total(subs) > 0]
+    aidees.sort(key=lambda t: _sort_key(t[0]["nom"]))
     return Page("index.md", "accueil.md.j2", "Accueil", kind="accueil", context={
-        "chiffres": chiffres,
+        "chiffres": chiffres, "aidees": aidees,
         "carte": _carte(corpus, "index.md", "Subventions par commune du Pas-de-Calais"),
         "communes": communes, "nb_communes": len(ref.communes), "nb_cantons": len(ref.cantons), "nb_epci": len(ref.epci)})

@@ -62,10 +62,11 @@ def navigateur():
         b.close()
 
 
-def _contexte(navigateur, taille: str):
-    ctx = navigateur.new_context(viewport=TAILLES[taille], locale="fr-FR",
-                                 device_scale_factor=1, is_mobile=(taille == "telephone"),
-                                 has_touch=(taille == "telephone"))
+def _contexte(navigateur, taille: str, **reglages):
+    """A browser context at one of TAILLES; `reglages` override new_context() arguments."""
+    options = dict(viewport=TAILLES[taille], locale="fr-FR", device_scale_factor=1,
+                   is_mobile=(taille == "telephone"), has_touch=(taille == "telephone"))
+    ctx = navigateur.new_context(**(options | reglages))
     externes: list[str] = []
 
     def _route(route):
@@ -120,7 +121,7 @@ def capture(pg, nom: str) -> Path:
     """Full-page screenshot in .build/captures/<taille>-<nom>.png, to be looked at."""
     CAPTURES.mkdir(parents=True, exist_ok=True)
     chemin = CAPTURES / f"{pg.taille}-{nom}.png"
-    pg.screenshot(path=str(chemin), full_page=True)
+    pg.screenshot(path=str(chemin), full_page=True, animations="disabled")  # transitions finished
     return chemin
 
 
