@@ -322,12 +322,12 @@ def test_tableaux_defilent_dans_leur_cadre(page_telephone, base_url):
     assert cadre.evaluate("w => w.scrollLeft") > 0
     pg.goto(base_url + PAGES_CLES["commune-wancourt"])
     carte = pg.locator("table.rpc-cartes", has=pg.locator("caption", has_text="Subventions — Wancourt")).locator("tbody tr").first
-    position = carte.evaluate("""tr => ({montant: tr.querySelector('.rpc-montant').getBoundingClientRect().top,
-                                        date: tr.querySelector('[data-label=Date]').getBoundingClientRect().top,
+    position = carte.evaluate("""tr => ({montant: tr.querySelector('td.rpc-num').getBoundingClientRect().top,
+                                        date: tr.cells[0].getBoundingClientRect().top,
                                         droite: tr.getBoundingClientRect().right,
-                                        etiquette: getComputedStyle(tr.querySelector('[data-label=Objet]'), '::before').content})""")
+                                        etiquette: getComputedStyle(tr.cells[3], '::before').content})""")
     assert position["montant"] < position["date"] and position["droite"] <= 390
-    assert position["etiquette"] not in ("none", "normal", "")  # the cell's label is shown before it
+    assert position["etiquette"] == '"Objet : "'  # the cell's column name is shown before it
     assert "3 107,00 €" in texte(carte)
     for nom in ("commune-wancourt", "deliberation-2021-243", "canton-arras-3"):
         pg.goto(base_url + PAGES_CLES[nom])
