@@ -1,0 +1,488 @@
+"""Search: lunr indexes built at build time, queried in the browser by content/assets/recherche.js.
+
+Why sharded: a single index of every deliberation, rapport and grant of ten years is
+tens of megabytes; the reader wants a first answer in a fraction of a second. So the
+browser first loads a manifest and two small indexes that do not grow with the years
+(places; beneficiaries), then the year's deliberation titles, then — newest first and
+only when asked — chunks of grants and of full text (articles and rapports).
+
+French is handled by one normalisation written twice, here and in recherche.js, and
+checked to agree by the browser tests: accents and ligatures folded (« École » →
+« ecole »), elisions dropped (« d'Arras » → « arras »), « st » read as « saint »,
+stop words removed, then the Snowball French stemmer of the pinned snowballstemmer
+(translated to JavaScript by generator/snowball_js.py so both sides stem alike).
+
+Indexes are lunr 2.3.9 indexes built by the Python `lunr` package; its per-token
+pipeline is slow on full text, so `Constructeur` fills the builder's tables from our
+own token counts (same result as `Builder.add`, checked by a test). Every shard is
+deterministic (sorted keys, stable order, scores rounded by lunr to 3 decimals) and
+cached in .cache/recherche/ under the hash of its input, so a build re-indexes only
+the years whose data changed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import shutil
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from lunr.builder import Builder
+from lunr.field_ref import FieldRef
+from lunr.idf import idf as lunr_idf
+from lunr.pipeline import Pipeline
+from lunr.vector import Vector
+from snowballstemmer.french_stemmer import FrenchStemmer
+
+from . import formats
+
+VERSION = 1  # bump when the shard format changes (the JS reads it)
+
+# -- French normalisation (mirrored in content/assets/recherche.js) -----------
+APOSTROPHES = "’‘ʼ`´′"
+LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"}
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)")
+_MOT = re.compile(r"[a-z0-9']+")
+_DIACRITIQUES = re.compile("[\u0300-\u036f]")
+SYNONYMES = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+# Short French function words: dropped from indexes and queries (« le touquet » → « touquet »).
+MOTS_VIDES = frozenset("""
+a au aux avec ce ces cet cette c d de des du elle elles en et eux il ils j je l la le les leur leurs lui m ma mais me mes
+moi mon n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur t ta te tes toi ton tu un une vos votre
+vous y dont est sont ont
+""".split())
+
+
+def plier(texte: str) -> str:
+    """Lower case without accents, ligatures spelt out, every apostrophe as « ' »."""
+    s = texte
+    for a in APOSTROPHES:
+        s = s.replace(a, "'")
+    s = _DIACRITIQUES.sub("", unicodedata.normalize("NFKD", s)).lower()
+    for lig, rep in LIGATURES.items():
+        s = s.replace(lig, rep)
+    return s
+
+
+def mots(texte: str) -> list[str]:
+    """Words as typed or printed → comparable words: « L'École d’Arras, St-Omer » → ecole, arras, saint, omer."""
+    out: list[str] = []
+    for brut in _MOT.findall(plier(texte or "")):
+        for m in _ELISION.sub("", brut).split("'"):
+            if m:
+                out.append(SYNONYMES.get(m, m))
+    return out
+
+
+_STEMMER = FrenchStemmer()
+
+
+@functools.lru_cache(maxsize=None)
+def racine(mot: str) -> str:
+    """Snowball French stem of an already normalised word (same function in the browser)."""
+    return _STEMMER.stemWord(mot)
+
+
+def termes(texte: str) -> list[str]:
+    """What a text contributes to an index: its words, without stop words, stemmed."""
+    return [racine(m) for m in mots(texte) if m not in MOTS_VIDES]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _termes_brut(brut: str) -> tuple[str, ...]:
+    return tuple(racine(m) for m in (SYNONYMES.get(x, x) for x in _ELISION.sub("", brut).split("'") if x) if m not in MOTS_VIDES)
+
+
+def compter(texte: str) -> tuple[dict[str, int], int]:
+    """`Counter(termes(texte))` (in first-occurrence order) and `len(termes(texte))`, computed per distinct
+    word rather than per occurrence: indexing ten years of full text stays a matter of seconds."""
+    counts: dict[str, int] = {}
+    n = 0
+    for brut, k in Counter(_MOT.findall(plier(texte or ""))).items():
+        for t in _termes_brut(brut):
+            counts[t] = counts.get(t, 0) + k
+            n += k
+    return counts, n
+
+
+# lunr pipeline functions: the search pipeline is serialised by name in every index and
+# recherche.js registers the same names (queries are normalised by `mots` first).
+def racine_fr(token, i=None, tokens=None):
+    return token.update(lambda s, meta=None: racine(s))
+
+
+def mots_vides_fr(token, i=None, tokens=None):
+    return None if str(token) in MOTS_VIDES else token
+
+
+Pipeline.register_function(racine_fr, "racine-fr")
+Pipeline.register_function(mots_vides_fr, "mots-vides-fr")
+
+
+class Constructeur(Builder):
+    """A lunr Builder fed with our French terms, fast enough for ten years of full text.
+
+    `add` and `_create_field_vectors` give the same index as lunr's own (the stock
+    `Builder` with pipeline mots-vides-fr + racine-fr fed `" ".join(mots(texte))`):
+    tests/test_recherche.py checks it on the corpus.
+    """
+
+    def __init__(self, champs: list[tuple[str, int]]):
+        super().__init__()
+        self.pipeline.add(mots_vides_fr, racine_fr)
+        self.search_pipeline.add(racine_fr)
+        self.ref("r")
+        for nom, boost in champs:
+            self.field(nom, boost=boost)
+
+    def add(self, doc, attributes=None):
+        doc_ref = str(doc[self._ref])
+        self._documents[doc_ref] = attributes or {}
+        self.document_count += 1
+        for field_name in self._fields:
+            counts, longueur = compter(doc.get(field_name) or "")  # first-occurrence order, as lunr numbers terms
+            key = str(FieldRef(doc_ref, field_name))
+            self.field_term_frequencies[key] = counts
+            self.field_lengths[key] = longueur
+            for term in counts:
+                posting = self.inverted_index.get(term)
+                if posting is None:
+                    posting = {f: {} for f in self._fields}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                    self.inverted_index[term] = posting
+                posting[field_name][doc_ref] = {}
+
+    def _create_field_vectors(self):
+        k1, b, n = self._k1, self._b, self.document_count
+        idfs: dict[str, float] = {}
+        vectors = {}
+        for field_ref, freqs in self.field_term_frequencies.items():
+            fr = FieldRef.from_string(field_ref)
+            elements = []
+            for term, tf in freqs.items():
+                norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / self.average_field_length[fr.field_name]))
+                idf = idfs.get(term)
+                if idf is None:
+                    idf = idfs[term] = lunr_idf(self.inverted_index[term], n)
+                score = idf * ((k1 + 1) * tf) / (norm + tf)
+                score *= self._fields[fr.field_name].boost
+                score *= self._documents[fr.doc_ref].get("boost", 1)
+                elements.append((self.inverted_index[term]["_index"], round(score, 3)))
+            elements.sort()
+            vectors[field_ref] = Vector([x for pair in elements for x in pair])
+        self.field_vectors = vectors
+
+
+def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None) -> dict:
+    """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}."""
+    b = Constructeur(champs)
+    for i, d in enumerate(docs):
+        b.add(d, {"boost": boosts[i]} if boosts and boosts[i] != 1 else None)
+    return b.build().serialize()
+
+
+def compacter(index: dict) -> dict:
+    """Drop the empty per-field postings lunr writes for every term (recherche.js puts them back)."""
+    inv = [[term, {k: v for k, v in posting.items() if k == "_index" or v}] for term, posting in index["invertedIndex"]]
+    return dict(index, invertedIndex=inv)
+
+
+def completer(index: dict) -> dict:
+    """Undo `compacter` (what recherche.js does before `lunr.Index.load`)."""
+    champs = index["fields"]
+    return dict(index, invertedIndex=[[t, {**{c: {} for c in champs}, **p}] for t, p in index["invertedIndex"]])
+
+
+# -- querying, as recherche.js does it (used by tests and the benchmark) ---------------
+_FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
+
+
+def analyser(requete: str) -> list[tuple[str, str, bool]]:
+    """(word, stem, matched as a prefix) for each significant word of a query; the last word is a
+    prefix while it is being typed (the query does not end with a space or punctuation)."""
+    tous = mots(requete)
+    significatifs = [m for m in tous if m not in MOTS_VIDES]
+    en_cours = not _FIN_DE_MOT.search(requete)
+    return [(m, racine(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
+
+
+def chercher(index, requete: str) -> list[str]:
+    """Refs of the documents matching every significant word (its stem, or as a prefix), best first."""
+    from lunr.index import Index
+    from lunr.query import Query
+
+    if isinstance(index, dict):
+        index = Index.load(completer(index))
+    a = analyser(requete)
+    if not a:
+        return []
+
+    def construire_requete(q):
+        for mot, rac, prefixe in a:
+            q.term(rac, use_pipeline=False, boost=10)
+            if prefixe:
+                q.term(mot, use_pipeline=False, boost=1, wildcard=Query.WILDCARD_TRAILING)
+
+    out = []
+    for r in index.query(callback=construire_requete):
+        trouves = r["match_data"].metadata.keys()
+        if all(any(t == rac or (prefixe and t.startswith(mot)) for t in trouves) for mot, rac, prefixe in a):
+            out.append(r["ref"])
+    return out
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# -- documents -------------------------------------------------------------------
+TYPES_FILTRE = [("", "Tout"), ("lieu", "Lieux"), ("beneficiaire", "Bénéficiaires"), ("deliberation", "Délibérations"), ("subvention", "Subventions")]
+LIBELLES = {"commune": "Commune", "canton": "Canton", "epci": "Intercommunalité", "territoire": "Territoire",
+            "beneficiaire": "Bénéficiaire", "deliberation": "Délibération", "annexe": "Annexe", "subvention": "Subvention"}
+# places first in suggestions; among them the commune wins over the canton or EPCI of the same name
+BOOST_LIEU = {"commune": 4, "canton": 3, "epci": 2, "territoire": 2}
+
+
+@dataclass
+class Morceau:
+    """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display."""
+    chemin: str
+    champs: list[tuple[str, int]]
+    docs: list[dict]
+    affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
+    boosts: list[float] | None = None
+
+
+def documents_lieux(corpus) -> Morceau:
+    """Communes, cantons, EPCI and territoires: fixed in number, loaded first."""
+    from .corpus import de
+
+    ref = corpus.ref
+    docs, rows, boosts = [], [], []
+    recu = {c: corpus.total(subs) for c, subs in corpus.par_commune.items()}
+
+    def ajoute(kind, nom, affiche, autres, url, detail):
+        docs.append({"r": str(len(docs)), "n": nom, "a": " ".join(a for a in autres if a)})
+        rows.append([kind, affiche, url, detail])
+        boosts.append(BOOST_LIEU[kind])
+
+    for insee, c in ref.communes.items():
+        detail = f"Commune · INSEE {insee}"
+        if insee in recu:
+            detail += f" · {formats.montant_fr(recu[insee])} de subventions"
+        ajoute("commune", c["nom"], c["nom"], ["commune", insee, *c.get("codes_postaux", []), *(a["nom"] for a in c.get("anciens", []))],
+               f"communes/{c['slug']}/", detail)
+    for code, k in ref.cantons.items():
+        ajoute("canton", k["nom"], "Canton " + de(k["nom"]), ["canton", code], f"cantons/{k['slug']}/", f"Canton · {len(k['communes'])} communes")
+    for siren, e in ref.epci.items():
+        ajoute("epci", e["nom"], e["nom"], ["intercommunalite", "epci", e.get("sigle"), e.get("nom_officiel"), siren], f"epci/{e['slug']}/",
+               f"Intercommunalité · {len(e['membres'])} communes")
+    for slug, t in ref.territoires.items():
+        ajoute("territoire", t["nom"], f"Territoire {t['nom']}", ["territoire"], f"territoires/{slug}/",
+               f"Territoire du Département · {len(t['communes'])} communes")
+    return Morceau("lieux", [("n", 10), ("a", 2)], docs, rows, boosts)
+
+
+def documents_beneficiaires(corpus) -> Morceau:
+    """Beneficiaries that have their own page (associations, syndicats…), all years. Communes and EPCI
+    are found as places: their pages list the grants they received."""
+    from .pages.subventions import TYPES
+
+    par_url: dict[str, dict] = {}
+    for s in corpus.subventions:
+        b = s["_beneficiaire"]
+        if b["type"] == "commune" or b.get("epci_url"):  # same rule as the beneficiary pages, plus resolved EPCI
+            continue
+        e = par_url.setdefault(b["url"], {"nom": b["nom"], "type": b["type"], "subs": []})
+        e["subs"].append(s)
+    docs, rows = [], []
+    for url in sorted(par_url):
+        e = par_url[url]
+        annees = sorted({s["_date"][:4] for s in e["subs"]}, reverse=True)
+        n = len(e["subs"])
+        detail = f"{TYPES.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
+        docs.append({"r": str(len(docs)), "n": e["nom"]})
+        rows.append(["beneficiaire", e["nom"], url, detail, annees])
+    return Morceau("beneficiaires", [("n", 10)], docs, rows)
+
+
+def _texte_deliberation(d: dict) -> str:
+    """Full text searched for a deliberation: its articles and its rapport (annexes have their own chunks)."""
+    r = d.get("rapport") or {}
+    parts = [a.get("texte") or "" for a in d.get("articles") or []]
+    parts += [r.get("titre") or "", r.get("texte") or ""]
+    return "\n".join(parts)
+
+
+def _organe(d: dict) -> str:
+    from .corpus import DEPARTEMENT
+
+    if d.get("collectivite") and d["collectivite"] != DEPARTEMENT:
+        return f"{d['collectivite']} — {d['organe']}"
+    return d.get("organe") or ""
+
+
+TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk (≈ 110 deliberations with their rapports)
+SUBVENTIONS_PAR_MORCEAU = 1_500
+
+
+def documents_annee(corpus, annee: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+    """A year's shards: deliberation titles (+ display), full-text chunks, annex chunks, grant chunks; newest first."""
+    from .pages.actes import parties_annexe
+
+    out: list[Morceau] = []
+    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
+    titres = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "c": _organe(d)} for i, d in enumerate(delibs)]
+    rows = [["deliberation", d["id"], d["titre"] or "(sans titre)", f"deliberations/{d['id']}/", formats.date_fr(d["date"]), _organe(d)]
+            for d in delibs]
+    out.append(Morceau(f"{annee}/deliberations", [("n", 20), ("t", 10), ("c", 1)], titres, rows))
+    chunk: list[dict] = []
+    taille = 0
+    k = 1
+    for i, d in enumerate(delibs):
+        texte = _texte_deliberation(d)
+        chunk.append({"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": texte})
+        taille += len(texte)
+        if taille >= TEXTE_PAR_MORCEAU or i == len(delibs) - 1:
+            out.append(Morceau(f"{annee}/textes-{k}", [("n", 20), ("t", 10), ("x", 1)], chunk, None))
+            chunk, taille, k = [], 0, k + 1
+    chunk, rows, taille, k = [], [], 0, 1
+    for d in delibs:
+        for i, a in enumerate(d.get("annexes") or [], start=1):
+            titre = a.get("titre") or f"Annexe {i}"
+            parts = parties_annexe(d["id"], i, a)
+            for p, (url, texte) in enumerate(parts, start=1):
+                chunk.append({"r": str(len(chunk)), "t": titre, "x": texte})
+                rows.append(["annexe", titre + (f" (partie {p} sur {len(parts)})" if len(parts) > 1 else ""),
+                             url or f"deliberations/{d['id']}/#annexes", d["id"], formats.date_fr(d["date"]), d["titre"] or ""])
+                taille += len(texte)
+                if taille >= TEXTE_PAR_MORCEAU:
+                    out.append(Morceau(f"{annee}/annexes-{k}", [("t", 5), ("x", 1)], chunk, rows))
+                    chunk, rows, taille, k = [], [], 0, k + 1
+    if chunk:
+        out.append(Morceau(f"{annee}/annexes-{k}", [("t", 5), ("x", 1)], chunk, rows))
+    subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+    for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
+        part = subs[start:start + SUBVENTIONS_PAR_MORCEAU]
+        docs, rows = [], []
+        for s in part:
+            b = s["_beneficiaire"]
+            code = corpus.commune_of(s)
+            c = corpus.ref.communes.get(code) if code else None
+            docs.append({"r": str(len(docs)), "o": " ".join(x for x in (s.get("objet"), s.get("dispositif")) if x),
+                         "b": " ".join(x for x in (b["nom"], c["nom"] if c else "") if x)})
+            rows.append(["subvention", s.get("objet") or "(objet non précisé)", formats.montant_fr(s["montant"]), b["nom"],
+                         None if b["type"] == "commune" else b["url"], c["nom"] if c else "", f"communes/{c['slug']}/" if c else None,
+                         formats.date_fr(s["_date"]), s["deliberation"], s.get("dispositif") or ""])
+        out.append(Morceau(f"{annee}/subventions-{k}", [("o", 5), ("b", 3)], docs, rows))
+    return out
+
+
+def morceaux(corpus) -> list[Morceau]:
+    """Every shard of the corpus, in a stable order."""
+    delibs, subs = defaultdict(list), defaultdict(list)
+    for d in corpus.deliberations.values():
+        delibs[d["date"][:4]].append(d)
+    for s in corpus.subventions:
+        subs[s["_date"][:4]].append(s)
+    out = [documents_lieux(corpus), documents_beneficiaires(corpus)]
+    for annee in sorted(set(delibs) | set(subs), reverse=True):
+        out += documents_annee(corpus, annee, delibs[annee], subs[annee])
+    return out
+
+
+# -- writing ---------------------------------------------------------------------
+def _empreinte_code() -> str:
+    """What besides a shard's documents decides its bytes: this module and the lunr / Snowball versions."""
+    import lunr
+    import snowballstemmer
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}".encode())
+    return h.hexdigest()
+
+
+def _cle(m: Morceau, empreinte: str) -> str:
+    return hashlib.sha256((empreinte + dumps([m.chemin, m.champs, m.docs, m.affichage, m.boosts])).encode()).hexdigest()
+
+
+def contenu(m: Morceau, cache: Path | None = None, empreinte: str = "") -> str:
+    """The shard's JSON text: {"index": lunr index, "docs": display rows}; from the cache when its input is unchanged."""
+    f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
+    if f is not None and f.exists():
+        return f.read_text(encoding="utf-8")
+    obj = {"index": compacter(construire(m.champs, m.docs, m.boosts))}
+    if m.affichage is not None:
+        obj["docs"] = m.affichage
+    text = dumps(obj)
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text, encoding="utf-8")
+    return text
+
+
+def _nom_fichier(chemin: str, text: str) -> str:
+    """`2021/subventions-1.3fa2c1d0.json`: the content hash in the name lets browsers cache shards for good."""
+    return f"{chemin}.{hashlib.sha256(text.encode()).hexdigest()[:10]}.json"
+
+
+def bibliotheques() -> dict[str, str]:
+    """lunr.js as shipped by MkDocs (MIT) and our generated stemmer: served by the site itself, no CDN."""
+    import mkdocs.contrib.search as ms
+
+    from .snowball_js import racine_fr_js
+
+    lunr_js = Path(ms.__file__).parent / "templates" / "search" / "lunr.js"
+    return {"lunr.js": lunr_js.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
+
+
+def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
+    """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest."""
+    empreinte = _empreinte_code()
+    fichiers: dict[str, str] = {}
+    annees: dict[str, dict] = {}
+    manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
+    utilises = set()
+    for m in morceaux(corpus):
+        utilises.add(_cle(m, empreinte))
+        text = contenu(m, cache, empreinte)
+        nom = _nom_fichier(m.chemin, text)
+        fichiers[nom] = text
+        if "/" not in m.chemin:
+            manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}
+            continue
+        annee, sorte = m.chemin.split("/")
+        a = annees.setdefault(annee, {"annee": annee, "deliberations": None, "textes": [], "annexes": [], "subventions": [],
+                                      "n_deliberations": 0, "n_subventions": 0})
+        if sorte == "deliberations":
+            a["deliberations"], a["n_deliberations"] = nom, len(m.docs)
+        elif sorte.startswith("textes-"):
+            a["textes"].append(nom)
+        elif sorte.startswith("annexes-"):
+            a["annexes"].append(nom)
+        else:
+            a["subventions"].append(nom)
+            a["n_subventions"] += len(m.docs)
+    manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
+    manifeste["octets"] = {nom: len(text.encode()) for nom, text in sorted(fichiers.items())}  # the browser budgets what it reads
+    for nom, text in bibliotheques().items():
+        fichiers[nom] = text
+    fichiers["manifeste.json"] = dumps(manifeste)
+    for nom, text in sorted(fichiers.items()):
+        p = dossier / nom
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    if cache is not None and cache.exists():  # the cache keeps only what this build used
+        for f in cache.glob("*.json"):
+            if f.stem not in utilises:
+                f.unlink()
+    return manifeste
+
+
+def vider(dossier: Path) -> None:
+    shutil.rmtree(dossier, ignore_errors=True)
