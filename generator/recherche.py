@@ -143,19 +143,25 @@ class Constructeur(Builder):
         doc_ref = str(doc[self._ref])
         self._documents[doc_ref] = attributes or {}
         self.document_count += 1
-        for field_name in self._fields:
+        inverted, champs = self.inverted_index, list(self._fields)
+        for field_name in champs:
             counts, longueur = compter(doc.get(field_name) or "")  # first-occurrence order, as lunr numbers terms
             key = str(FieldRef(doc_ref, field_name))
             self.field_term_frequencies[key] = counts
             self.field_lengths[key] = longueur
             for term in counts:
-                posting = self.inverted_index.get(term)
+                posting = inverted.get(term)
                 if posting is None:
-                    posting = {f: {} for f in self._fields}
+                    posting = inverted[term] = dict.fromkeys(champs)
+                    for f in champs:
+                        posting[f] = {}
                     posting["_index"] = self.term_index
                     self.term_index += 1
-                    self.inverted_index[term] = posting
                 posting[field_name][doc_ref] = {}
+
+    def _create_token_set(self):
+        """Not part of the serialised index (lunr.js rebuilds it from the terms): skipped."""
+        self.token_set = None
 
     def _create_field_vectors(self):
         k1, b, n = self._k1, self._b, self.document_count
@@ -327,59 +333,84 @@ def _organe(d: dict) -> str:
     return d.get("organe") or ""
 
 
-TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk (≈ 110 deliberations with their rapports)
+TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk
 SUBVENTIONS_PAR_MORCEAU = 1_500
+INDEXER_ANNEXES = True  # annexes are most of a recueil's text: searchable, in their own chunks, searched last
 
 
-def documents_annee(corpus, annee: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
-    """A year's shards: deliberation titles (+ display), full-text chunks, annex chunks, grant chunks; newest first."""
+def _ligne_deliberation(d: dict) -> list:
+    return ["deliberation", d["id"], d["titre"] or "(sans titre)", f"deliberations/{d['id']}/", formats.date_fr(d["date"]), _organe(d)]
+
+
+def _decouper(items: list, taille, limite: int) -> list[list]:
+    """Consecutive groups of items whose sizes add up to about `limite` (each group at least one item)."""
+    groupes, cur, n = [], [], 0
+    for it in items:
+        cur.append(it)
+        n += taille(it)
+        if n >= limite:
+            groupes.append(cur)
+            cur, n = [], 0
+    if cur:
+        groupes.append(cur)
+    return groupes
+
+
+def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+    """Full-text, annex and grant chunks of one source (one recueil) for one year: self-contained (their own
+    display rows), so a recueil published once is indexed once (the cache keeps it) whatever comes next."""
     from .pages.actes import parties_annexe
 
     out: list[Morceau] = []
+    stem = Path(source).stem
     delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
-    titres = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "c": _organe(d)} for i, d in enumerate(delibs)]
-    rows = [["deliberation", d["id"], d["titre"] or "(sans titre)", f"deliberations/{d['id']}/", formats.date_fr(d["date"]), _organe(d)]
-            for d in delibs]
-    out.append(Morceau(f"{annee}/deliberations", [("n", 20), ("t", 10), ("c", 1)], titres, rows))
-    chunk: list[dict] = []
-    taille = 0
-    k = 1
-    for i, d in enumerate(delibs):
-        texte = _texte_deliberation(d)
-        chunk.append({"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": texte})
-        taille += len(texte)
-        if taille >= TEXTE_PAR_MORCEAU or i == len(delibs) - 1:
-            out.append(Morceau(f"{annee}/textes-{k}", [("n", 20), ("t", 10), ("x", 1)], chunk, None))
-            chunk, taille, k = [], 0, k + 1
-    chunk, rows, taille, k = [], [], 0, 1
-    for d in delibs:
-        for i, a in enumerate(d.get("annexes") or [], start=1):
-            titre = a.get("titre") or f"Annexe {i}"
-            parts = parties_annexe(d["id"], i, a)
-            for p, (url, texte) in enumerate(parts, start=1):
-                chunk.append({"r": str(len(chunk)), "t": titre, "x": texte})
-                rows.append(["annexe", titre + (f" (partie {p} sur {len(parts)})" if len(parts) > 1 else ""),
-                             url or f"deliberations/{d['id']}/#annexes", d["id"], formats.date_fr(d["date"]), d["titre"] or ""])
-                taille += len(texte)
-                if taille >= TEXTE_PAR_MORCEAU:
-                    out.append(Morceau(f"{annee}/annexes-{k}", [("t", 5), ("x", 1)], chunk, rows))
-                    chunk, rows, taille, k = [], [], 0, k + 1
-    if chunk:
-        out.append(Morceau(f"{annee}/annexes-{k}", [("t", 5), ("x", 1)], chunk, rows))
+    for k, groupe in enumerate(_decouper(delibs, lambda d: len(_texte_deliberation(d)), TEXTE_PAR_MORCEAU), start=1):
+        docs = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
+        out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, [_ligne_deliberation(d) for d in groupe]))
+    if INDEXER_ANNEXES:
+        parties = []
+        for d in delibs:
+            for i, a in enumerate(d.get("annexes") or [], start=1):
+                titre = a.get("titre") or f"Annexe {i}"
+                morceaux_annexe = parties_annexe(d["id"], i, a)
+                for p, (url, texte) in enumerate(morceaux_annexe, start=1):
+                    ligne = ["annexe", titre + (f" (partie {p} sur {len(morceaux_annexe)})" if len(morceaux_annexe) > 1 else ""),
+                             url or f"deliberations/{d['id']}/#annexes", d["id"], formats.date_fr(d["date"]), d["titre"] or ""]
+                    parties.append((titre, texte, ligne))
+        for k, groupe in enumerate(_decouper(parties, lambda x: len(x[1]), TEXTE_PAR_MORCEAU), start=1):
+            out.append(Morceau(f"{annee}/annexes-{stem}-{k}", [("t", 5), ("x", 1)],
+                               [{"r": str(i), "t": t, "x": x} for i, (t, x, _) in enumerate(groupe)], [ligne for _, _, ligne in groupe]))
     subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
     for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
-        part = subs[start:start + SUBVENTIONS_PAR_MORCEAU]
         docs, rows = [], []
-        for s in part:
+        for s in subs[start:start + SUBVENTIONS_PAR_MORCEAU]:
             b = s["_beneficiaire"]
             code = corpus.commune_of(s)
             c = corpus.ref.communes.get(code) if code else None
             docs.append({"r": str(len(docs)), "o": " ".join(x for x in (s.get("objet"), s.get("dispositif")) if x),
                          "b": " ".join(x for x in (b["nom"], c["nom"] if c else "") if x)})
-            rows.append(["subvention", s.get("objet") or "(objet non précisé)", formats.montant_fr(s["montant"]), b["nom"],
-                         None if b["type"] == "commune" else b["url"], c["nom"] if c else "", f"communes/{c['slug']}/" if c else None,
-                         formats.date_fr(s["_date"]), s["deliberation"], s.get("dispositif") or ""])
-        out.append(Morceau(f"{annee}/subventions-{k}", [("o", 5), ("b", 3)], docs, rows))
+            c_url = f"communes/{c['slug']}/" if c else None
+            rows.append(["subvention", s.get("objet") or "(objet non précisé)", formats.montant_fr(s["montant"]), b["nom"], b["url"],
+                         "" if b["url"] == c_url else c["nom"] if c else "",  # « Commune de Wancourt » needs no « Wancourt » after it
+                         c_url, formats.date_fr(s["_date"]), s["deliberation"], s.get("dispositif") or ""])
+        out.append(Morceau(f"{annee}/subventions-{stem}-{k}", [("o", 5), ("b", 3)], docs, rows))
+    return out
+
+
+def documents_annee(corpus, annee: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+    """A year's shards: its deliberation titles (small, for suggestions and numbers), then per source,
+    newest first, its grant, full-text and annex chunks."""
+    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
+    titres = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "c": _organe(d)} for i, d in enumerate(delibs)]
+    out = [Morceau(f"{annee}/deliberations", [("n", 20), ("t", 10), ("c", 1)], titres, [_ligne_deliberation(d) for d in delibs])]
+    par_source: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for d in delibs:
+        par_source[d["_source"]][0].append(d)
+    for sub in subs:
+        par_source[sub["_deliberation"]["_source"]][1].append(sub)
+    recent = {src: max([d["date"] for d in ds] + [x["_date"] for x in ss]) for src, (ds, ss) in par_source.items()}
+    for src in sorted(par_source, key=lambda x: (recent[x], x), reverse=True):
+        out += documents_source(corpus, annee, src, *par_source[src])
     return out
 
 
@@ -416,10 +447,10 @@ def contenu(m: Morceau, cache: Path | None = None, empreinte: str = "") -> str:
     f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
     if f is not None and f.exists():
         return f.read_text(encoding="utf-8")
-    obj = {"index": compacter(construire(m.champs, m.docs, m.boosts))}
-    if m.affichage is not None:
-        obj["docs"] = m.affichage
-    text = dumps(obj)
+    # the index is written in the order it was built (deterministic: same documents, same order),
+    # without sort_keys, which costs a third of the time on full text
+    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
+    text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(text, encoding="utf-8")
@@ -441,32 +472,59 @@ def bibliotheques() -> dict[str, str]:
     return {"lunr.js": lunr_js.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
 
 
+def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str]:
+    """Every shard's text; shards not in the cache are indexed on all cores (the result does not depend on it)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    textes: list[str | None] = [None] * len(ms)
+    a_faire = []
+    for i, m in enumerate(ms):
+        f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
+        if f is not None and f.exists():
+            textes[i] = f.read_text(encoding="utf-8")
+        else:
+            a_faire.append(i)
+    lourds = [i for i in a_faire if sum(len(v) for d in ms[i].docs for v in d.values()) > 200_000]
+    coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
+    if coeurs > 1 and len(lourds) > 1:
+        with ProcessPoolExecutor(max_workers=coeurs) as pool:
+            for i, t in zip(lourds, pool.map(contenu, [ms[i] for i in lourds], [cache] * len(lourds), [empreinte] * len(lourds))):
+                textes[i] = t
+    for i in a_faire:
+        if textes[i] is None:
+            textes[i] = contenu(ms[i], cache, empreinte)
+    return textes  # type: ignore[return-value]
+
+
 def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
-    """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest."""
+    """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest.
+
+    Manifest: the small shards (places, beneficiaries), then each year newest first with its titles
+    shard and its lots (one per source, newest first), each lot listing its grant, full-text and annex chunks.
+    """
     empreinte = _empreinte_code()
     fichiers: dict[str, str] = {}
     annees: dict[str, dict] = {}
     manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
-    utilises = set()
-    for m in morceaux(corpus):
-        utilises.add(_cle(m, empreinte))
-        text = contenu(m, cache, empreinte)
+    ms = morceaux(corpus)
+    for m, text in zip(ms, _contenus(ms, cache, empreinte)):
         nom = _nom_fichier(m.chemin, text)
         fichiers[nom] = text
         if "/" not in m.chemin:
             manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}
             continue
         annee, sorte = m.chemin.split("/")
-        a = annees.setdefault(annee, {"annee": annee, "deliberations": None, "textes": [], "annexes": [], "subventions": [],
-                                      "n_deliberations": 0, "n_subventions": 0})
+        a = annees.setdefault(annee, {"annee": annee, "deliberations": None, "lots": [], "n_deliberations": 0, "n_subventions": 0})
         if sorte == "deliberations":
             a["deliberations"], a["n_deliberations"] = nom, len(m.docs)
-        elif sorte.startswith("textes-"):
-            a["textes"].append(nom)
-        elif sorte.startswith("annexes-"):
-            a["annexes"].append(nom)
-        else:
-            a["subventions"].append(nom)
+            continue
+        genre, reste = sorte.split("-", 1)
+        source = reste.rsplit("-", 1)[0]
+        if not a["lots"] or a["lots"][-1]["source"] != source:
+            a["lots"].append({"source": source, "subventions": [], "textes": [], "annexes": []})
+        a["lots"][-1][genre].append(nom)
+        if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
     manifeste["octets"] = {nom: len(text.encode()) for nom, text in sorted(fichiers.items())}  # the browser budgets what it reads
@@ -478,6 +536,7 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     if cache is not None and cache.exists():  # the cache keeps only what this build used
+        utilises = {_cle(m, empreinte) for m in ms}
         for f in cache.glob("*.json"):
             if f.stem not in utilises:
                 f.unlink()

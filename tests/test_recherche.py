@@ -21,9 +21,17 @@ def corpus():
     return Corpus.load(ROOT / "site_data", places.reference())
 
 
+class _Morceaux(dict):
+    """Shards by path; `["2021/textes"]` is the year's single full-text chunk (one recueil in 2021)."""
+    def __missing__(self, prefixe):
+        trouves = [m for chemin, m in self.items() if chemin.startswith(prefixe + "-")]
+        assert len(trouves) == 1, (prefixe, [m.chemin for m in trouves])
+        return trouves[0]
+
+
 @pytest.fixture(scope="module")
 def shards(corpus):
-    return {m.chemin: m for m in R.morceaux(corpus)}
+    return _Morceaux({m.chemin: m for m in R.morceaux(corpus)})
 
 
 def index_of(m):
@@ -88,7 +96,7 @@ def test_analyser_la_requete_comme_le_navigateur():
 
 
 # -- index building -------------------------------------------------------------------
-@pytest.mark.parametrize("chemin", ["lieux", "2021/textes-1", "2021/subventions-1"])
+@pytest.mark.parametrize("chemin", ["lieux", "2021/textes", "2021/subventions"])
 def test_constructeur_rapide_egale_builder_lunr(shards, chemin):
     """Our fast Builder gives byte for byte the index lunr's own Builder.add gives."""
     m = shards[chemin]
@@ -148,30 +156,31 @@ def test_deliberation_par_numero_titre_et_texte(shards):
     refs = R.chercher(index_of(titres), "2021-243")
     assert titres.affichage[int(refs[0])][:4] == ["deliberation", "2021-243", "PROGRAMMATION FARDA AMENAGEMENT", "deliberations/2021-243/"]
     assert titres.affichage[int(refs[0])][4] == "7 juin 2021"
-    textes = shards["2021/textes-1"]
+    textes = shards["2021/textes"]
     refs = R.chercher(index_of(textes), "farda amenagement")
     assert "2021-243" in {textes.docs[int(r)]["n"] for r in refs}
     # full text of rapports: « collège » is in 2019-117's rapport, not in its title
-    t2019 = shards["2019/textes-1"]
+    t2019 = shards["2019/textes"]
     assert {t2019.docs[int(r)]["n"] for r in R.chercher(index_of(t2019), "college")} == {"2019-117"}
+    assert t2019.affichage[0][0] == "deliberation" and len(t2019.affichage) == len(t2019.docs)  # self-contained chunk
 
 
 def test_annexes_cherchables_et_liees_a_leur_page(shards):
-    m = shards["2019/annexes-1"]
+    m = shards["2019/annexes"]
     rows = [m.affichage[int(r)] for r in R.chercher(index_of(m), "piscine")]
     assert rows and all(r[0] == "annexe" and r[3] == "2019-117" for r in rows)
     assert all(r[2].startswith("deliberations/2019-117/annexe-") for r in rows)
 
 
 def test_subvention_par_objet_avec_montant_beneficiaire_commune_date(shards):
-    m = shards["2021/subventions-1"]
+    m = shards["2021/subventions"]
     idx = index_of(m)
     rows = [m.affichage[int(r)] for r in R.chercher(idx, "abribus")]
     assert len(rows) == 18
     assert all("abribus" in R.plier(r[1]) or "abri bus" in R.plier(r[1]) for r in rows)
     wancourt = [m.affichage[int(r)] for r in R.chercher(idx, "wancourt")]
-    assert [r[1:4] + r[5:9] for r in wancourt] == [[
-        wancourt[0][1], "3\u202f107,00\xa0€", "Commune de Wancourt", "Wancourt", "communes/wancourt/", "7 juin 2021", "2021-243"]]
+    assert [r[2:9] for r in wancourt] == [[
+        "3\u202f107,00\xa0€", "Commune de Wancourt", "communes/wancourt/", "", "communes/wancourt/", "7 juin 2021", "2021-243"]]
     assert [m.affichage[int(r)][1] for r in R.chercher(idx, "défense incendie")] == ["DECI — Défense incendie"]
     ecole = [m.affichage[int(r)][1] for r in R.chercher(idx, "ecole")]
     assert "REHAB PARTIELLES — Remplacement de fenêtres à l'école" in ecole
@@ -195,7 +204,10 @@ def test_ecrire_deterministe_et_manifeste_complet(corpus, tmp_path):
     assert y2021["n_deliberations"] == 21 and y2021["n_subventions"] == 505
     listed = [manifeste["lieux"]["fichier"], manifeste["beneficiaires"]["fichier"]]
     for y in manifeste["annees"]:
-        listed += [y["deliberations"], *y["textes"], *y["annexes"], *y["subventions"]]
+        listed.append(y["deliberations"])
+        for lot in y["lots"]:
+            listed += [*lot["textes"], *lot["annexes"], *lot["subventions"]]
+    assert [lot["source"] for lot in y2021["lots"]] == ["004_45492b4b56f19b50"]
     assert sorted(listed + ["lunr.js", "racine-fr.js", "manifeste.json"]) == sorted(str(f) for f in fichiers)
     assert set(manifeste["octets"]) == set(listed)
     assert json.loads((a / "manifeste.json").read_text())["mots_vides"] == sorted(R.MOTS_VIDES)

@@ -145,7 +145,7 @@
     if (LIEUX[t]) return { type: t, titre: row[1], url: row[2], details: [row[3]] };
     if (t === "beneficiaire") return { type: t, titre: row[1], url: row[2], details: [row[3]], annees: row[4] };
     if (t === "deliberation") return { type: t, titre: row[2], url: row[3], numero: row[1], details: ["N° " + row[1], row[4], row[5]] };
-    if (t === "annexe") return { type: t, titre: row[1], url: row[2], details: [{ texte: "délibération " + row[3], url: "deliberations/" + row[3] + "/" }, row[4], row[5]] };
+    if (t === "annexe") return { type: t, titre: row[5] || row[1], url: row[2], details: ["Annexe : " + row[1], { texte: "délibération " + row[3], url: "deliberations/" + row[3] + "/" }, row[4]] };
     return { type: t, titre: row[1], url: "deliberations/" + row[8] + "/#subventions", montant: row[2],
       details: [{ texte: row[3], url: row[4] }, row[5] ? { texte: row[5], url: row[6] } : null, row[7], { texte: "délibération " + row[8], url: "deliberations/" + row[8] + "/" }, row[9]] };
   }
@@ -174,12 +174,13 @@
       ouvrir.setAttribute("aria-controls", form.id);
       ouvrir.addEventListener("click", function (ev) {
         ev.preventDefault();
-        var ouverte = form.classList.toggle("rpc-recherche--ouverte");
+        var ouverte = form.classList.toggle("rpc-boite--ouverte");
         ouvrir.setAttribute("aria-expanded", String(ouverte));
         if (ouverte) input.focus();
       });
     }
     function fermer() {
+      generation += 1;  // an answer still on its way must not reopen the list
       liste.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); actif = -1;
     }
     function activer(i) {
@@ -195,14 +196,15 @@
       liste.textContent = ""; options = [];
       var tout = resultats.concat([{ type: "tout", titre: "Tous les résultats pour « " + q + " »", url: "recherche/?q=" + encodeURIComponent(q), details: [] }]);
       tout.forEach(function (r, i) {
-        var li = el("li", { role: "option", id: input.id + "-option-" + i, "aria-selected": "false", "class": "rpc-s rpc-s-" + r.type }, [
-          el("a", { href: RACINE + r.url, tabindex: "-1" }, [
-            r.type !== "tout" ? el("span", { "class": "rpc-r-type", texte: LIBELLES[r.type] }) : null,
-            el("span", { "class": "rpc-r-titre", texte: r.titre }),
-            r.details.length || r.montant ? ligneDetails({ details: r.details.map(function (d) { return d && d.texte ? d.texte : d; }), montant: r.montant }) : null
-          ])
+        // options hold no link (an option is not a container of controls): choosing one opens data-href
+        var li = el("li", { role: "option", id: input.id + "-option-" + i, "aria-selected": "false", "class": "rpc-s rpc-s-" + r.type,
+                            "data-href": RACINE + r.url }, [
+          r.type !== "tout" ? el("span", { "class": "rpc-r-type", texte: LIBELLES[r.type] }) : null,
+          el("span", { "class": "rpc-r-titre", texte: r.titre }),
+          r.details.length || r.montant ? ligneDetails({ details: r.details.map(function (d) { return d && d.texte ? d.texte : d; }), montant: r.montant }) : null
         ]);
         li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });  // keep focus in the input
+        li.addEventListener("click", function () { window.location.href = li.getAttribute("data-href"); });
         liste.appendChild(li); options.push(li);
       });
       liste.hidden = false; input.setAttribute("aria-expanded", "true"); actif = -1;
@@ -242,11 +244,11 @@
         activer(i < 0 ? n - 1 : i >= n ? 0 : i);
       } else if (ev.key === "Enter" && actif >= 0 && !liste.hidden) {
         ev.preventDefault();
-        window.location.href = options[actif].querySelector("a").href;
+        window.location.href = options[actif].getAttribute("data-href");
       } else if (ev.key === "Escape") {
         if (!liste.hidden) { fermer(); ev.preventDefault(); }
         else if (input.value) { input.value = ""; statut.textContent = ""; }
-        else if (ouvrir && form.classList.contains("rpc-recherche--ouverte")) { form.classList.remove("rpc-recherche--ouverte"); ouvrir.setAttribute("aria-expanded", "false"); ouvrir.focus(); }
+        else if (ouvrir && form.classList.contains("rpc-boite--ouverte")) { form.classList.remove("rpc-boite--ouverte"); ouvrir.setAttribute("aria-expanded", "false"); ouvrir.focus(); }
       }
     });
     form.addEventListener("focusout", function (ev) { if (!form.contains(ev.relatedTarget)) fermer(); });
@@ -319,8 +321,15 @@
         sec.bouton.textContent = "Afficher " + Math.min(reste, PAR_PAGE) + " de plus (" + reste + " non affichés)";
       }
     }
+    /* The status line is a polite live region: while shards load it changes at most every 1.5 s, so a
+       screen reader is not flooded; the final count is always announced. */
+    var dernierAnnonce = 0, annonceDifferee = null;
     function annoncer() {
       if (!etat) return;
+      var occupe = etat.enCours || etat.attente > 0;
+      clearTimeout(annonceDifferee);
+      if (occupe && Date.now() - dernierAnnonce < 1500) { annonceDifferee = setTimeout(annoncer, 1500); return; }
+      dernierAnnonce = Date.now();
       var n = etat.total, fini = !etat.taches.length;
       fini = fini && !etat.enCours && !(etat.attente > 0);
       var txt = n === 0 && fini ? "Aucun résultat pour « " + etat.q + " »." : n + " résultat" + (n > 1 ? "s" : "") + " pour « " + etat.q + " »";
@@ -329,13 +338,14 @@
       else if (!fini) txt += ".";
       statut.textContent = txt;
       plus.hidden = fini || etat.enCours || etat.attente > 0;
-      if (!plus.hidden) plus.textContent = "Chercher aussi en " + etat.taches[0].annee + (etat.taches.length > 1 && etat.taches[etat.taches.length - 1].annee !== etat.taches[0].annee ? " (puis années précédentes)" : "");
+      if (!plus.hidden) plus.textContent = "Chercher plus loin (" + (etat.annees.indexOf(etat.taches[0].annee) >= 0 ? "suite de " : "") + etat.taches[0].annee
+        + (etat.taches[etat.taches.length - 1].annee !== etat.taches[0].annee ? " et années précédentes" : "") + ")";
     }
     function lancer() {
       var q = input.value.trim(), t = typeChoisi(), an = annee.value;
       zone.textContent = ""; plus.hidden = true;
       if (!q) { statut.textContent = "Tapez un nom de commune, de bénéficiaire, un numéro de délibération ou des mots."; etat = null; return; }
-      var e = etat = { q: q, total: 0, annees: [], taches: [], enCours: false, attente: 0, vus: {}, sections: {}, octets: 0, tout: !!an };
+      var e = etat = { q: q, total: 0, annees: [], taches: [], enCours: false, attente: 0, vus: {}, sections: {}, octets: 0, limite: AUTO_OCTETS };
       statut.textContent = "Recherche de « " + q + " »…";
       demarrer().then(function (m) {
         if (e !== etat) return;
@@ -344,8 +354,8 @@
         e.tailles = m.octets;
         if (!t || t === "lieu") e.sections.lieu = section("lieu", "Lieux");
         if (!t || t === "beneficiaire") e.sections.beneficiaire = section("beneficiaire", "Bénéficiaires");
-        if (!t || t === "deliberation") e.sections.deliberation = section("deliberation", "Délibérations");
         if (!t || t === "subvention") e.sections.subvention = section("subvention", "Subventions");
+        if (!t || t === "deliberation") e.sections.deliberation = section("deliberation", "Délibérations et annexes");
         var premiers = [];
         if (e.sections.lieu && !an) premiers.push(morceau(m.lieux.fichier).then(function (x) { ajouter(e, "lieu", x, chercher(x, a)); }));
         if (e.sections.beneficiaire) premiers.push(morceau(m.beneficiaires.fichier).then(function (x) {
@@ -355,41 +365,37 @@
         if (a.numero && !an) {  // the year of a deliberation number comes first
           annees = annees.filter(function (y) { return y.annee === a.numero.annee; }).concat(annees.filter(function (y) { return y.annee !== a.numero.annee; }));
         }
-        annees.forEach(function (y) {
+        annees.forEach(function (y) {  // a year: its titles, then each recueil (newest first): grants, full text, annexes
           if (e.sections.deliberation) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
-          if (e.sections.subvention) y.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
-          if (e.sections.deliberation) y.textes.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f, titres: y.deliberations }); });
-          if (e.sections.deliberation) y.annexes.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "annexes", fichier: f }); });
+          y.lots.forEach(function (lot) {
+            if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
+            if (e.sections.deliberation) lot.textes.concat(lot.annexes).forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f }); });
+          });
         });
         e.attente = premiers.length;
         premiers = premiers.map(function (p) { return p.then(function () { e.attente -= 1; annoncer(); }); });
         return Promise.all(premiers.concat([suite(e, false)]));
       }).catch(function () { if (e === etat) statut.textContent = "La recherche n'a pas pu se charger."; });
     }
-    /* Search the queued shards, newest year first. A year once begun is finished; then the next year is
-       searched only while there are few results and the bytes read stay under AUTO_OCTETS (or, when the
-       reader asks — button, scrolling to the end — one more year). With a year filter, the whole year. */
+    /* Search the queued shards, newest first, until there are enough results or AUTO_OCTETS have been
+       read; the reader asks for more (button, or scrolling to the end of the list): AUTO_OCTETS more. */
     function suite(e, demande) {
       if (e !== etat || e.enCours) return Promise.resolve();
       if (!e.taches.length) { annoncer(); return Promise.resolve(); }
+      if (demande) e.limite = e.octets + AUTO_OCTETS;
       e.enCours = true; annoncer();
-      var anneeDemandee = demande ? e.taches[0].annee : null;
       function prochaine() {
         if (e !== etat) return Promise.resolve();
         var t = e.taches[0];
         if (!t) return Promise.resolve();
-        var commencee = e.annees.indexOf(t.annee) >= 0;
-        var continuer = e.tout || commencee || t.annee === anneeDemandee || !e.annees.length
-          || (!anneeDemandee && e.total < ASSEZ && e.octets < AUTO_OCTETS);
-        if (!continuer) return Promise.resolve();
+        if (e.annees.length && !(e.octets < e.limite && (demande || e.total < ASSEZ))) return Promise.resolve();
         e.taches.shift();
-        var titres = t.titres ? morceau(t.titres) : Promise.resolve(null);
-        return Promise.all([morceau(t.fichier), titres]).then(function (x) {
+        return morceau(t.fichier).then(function (x) {
           if (e !== etat) return;
           if (e.annees.indexOf(t.annee) < 0) e.annees.push(t.annee);
           e.octets += e.tailles[t.fichier] || 0;
-          var docs = t.sorte === "textes" ? x[1].docs : x[0].docs;
-          var res = chercher(x[0], e.a);
+          var docs = x.docs;
+          var res = chercher(x, e.a);
           if (t.sorte === "titres" && e.a.numero) {  // the deliberation whose number was typed comes first
             docs.forEach(function (row, i) {
               if (row[1] === e.a.numero.id && !res.some(function (r) { return +r.ref === i; })) res.unshift({ ref: String(i) });
@@ -405,11 +411,13 @@
       if (e !== etat) return;
       var sec = e.sections[sorte];
       res.forEach(function (r) {
-        var cle = (tache ? tache.annee + ":" + (tache.sorte === "subventions" || tache.sorte === "annexes" ? tache.fichier : "") : sorte) + ":" + r.ref;
+        var row = x.docs[+r.ref];
+        // one line per deliberation (found by its title or its text), per annex part, per grant, per place
+        var cle = row[0] === "deliberation" ? "d:" + row[1] : row[0] === "annexe" ? "a:" + row[2] : row[0] === "subvention" ? "s:" + tache.fichier + ":" + r.ref : row[0] + ":" + row[2];
         if (e.vus[cle]) return;
         e.vus[cle] = true;
-        var item = resultat(x.docs[+r.ref]);
-        item.texteSeul = tache && tache.sorte === "textes";
+        var item = resultat(row);
+        item.texteSeul = tache && tache.sorte === "textes" && row[0] === "deliberation";
         sec.items.push(item);
         e.total += 1;
       });
