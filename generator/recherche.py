@@ -527,7 +527,6 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    manifeste["octets"] = {nom: len(text.encode()) for nom, text in sorted(fichiers.items())}  # the browser budgets what it reads
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)

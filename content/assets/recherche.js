@@ -84,12 +84,15 @@
   var index = {};
   function morceau(fichier) {
     if (!index[fichier]) {
-      index[fichier] = json(DOSSIER + fichier).then(function (data) {
-        var ser = data.index, champs = ser.fields;
+      index[fichier] = fetch(DOSSIER + fichier).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + " " + fichier);
+        return r.text();
+      }).then(function (texte) {
+        var data = JSON.parse(texte), ser = data.index, champs = ser.fields;
         ser.invertedIndex.forEach(function (e) {  // put back the empty postings the build leaves out
           champs.forEach(function (c) { if (!e[1][c]) e[1][c] = {}; });
         });
-        return { idx: window.lunr.Index.load(ser), docs: data.docs || null };
+        return { idx: window.lunr.Index.load(ser), docs: data.docs || null, taille: texte.length };
       });
       index[fichier].catch(function () { delete index[fichier]; });
     }
@@ -351,7 +354,6 @@
         if (e !== etat) return;
         var a = analyser(q);
         e.a = a;
-        e.tailles = m.octets;
         if (!t || t === "lieu") e.sections.lieu = section("lieu", "Lieux");
         if (!t || t === "beneficiaire") e.sections.beneficiaire = section("beneficiaire", "Bénéficiaires");
         if (!t || t === "subvention") e.sections.subvention = section("subvention", "Subventions");
@@ -393,7 +395,7 @@
         return morceau(t.fichier).then(function (x) {
           if (e !== etat) return;
           if (e.annees.indexOf(t.annee) < 0) e.annees.push(t.annee);
-          e.octets += e.tailles[t.fichier] || 0;
+          e.octets += x.taille;
           var docs = x.docs;
           var res = chercher(x, e.a);
           if (t.sorte === "titres" && e.a.numero) {  // the deliberation whose number was typed comes first

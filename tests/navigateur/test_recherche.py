@@ -190,3 +190,20 @@ def test_accessibilite_axe_des_elements_de_recherche(page, base_url):
                              .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
     assert res == []
     capture(page, "recherche-suggestions-arras")
+
+
+def test_chercher_plus_loin_a_la_demande(page_bureau, base_url):
+    """Enough results in the newest years: older ones are read only when asked."""
+    pg = page_bureau
+    pg.goto(base_url + "recherche/?q=ecole")
+    plus = pg.locator("#rpc-resultats-plus")
+    plus.wait_for(state="visible")
+    statut = pg.locator("#rpc-resultats-statut").inner_text()
+    assert "2021" in statut and "2019" not in statut and "en cours" not in statut
+    assert plus.inner_text().startswith("Chercher plus loin (suite de 2021")
+    n = pg.locator("#rpc-resultats .rpc-r").count()
+    plus.click()
+    pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
+                         "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
+    assert pg.locator("#rpc-resultats .rpc-r").count() > n
+    assert plus.is_hidden()
