@@ -176,7 +176,7 @@ def render(paths: Paths, res: BuildResult) -> int:
 
     annees = sorted({d["date"][:4] for d in corpus.deliberations.values()} | {s["_date"][:4] for s in corpus.subventions}, reverse=True)
     pages.append(Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
-        "annees": annees, "types": recherche.TYPES_FILTRE}))
+        "annees": annees, "types": recherche.TYPES_FILTRE, "annexes": recherche.INDEXER_ANNEXES}))
     n = write_pages(pages, paths.content)
     res.timings["rendu"] = time.perf_counter() - t0
     t1 = time.perf_counter()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import unicodedata
@@ -38,7 +39,7 @@ from lunr.pipeline import Pipeline
 from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
-from . import formats
+from . import formats, repertoire
 
 VERSION = 1  # bump when the shard format changes (the JS reads it)
 
@@ -335,7 +336,9 @@ def _organe(d: dict) -> str:
 
 TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk
 SUBVENTIONS_PAR_MORCEAU = 1_500
-INDEXER_ANNEXES = True  # annexes are most of a recueil's text: searchable, in their own chunks, searched last
+# Annexes are most of a recueil's text: indexing them multiplies the index size by 4.5 and its build time
+# by 6 (make bench: ten years, 380 Mo instead of 84 Mo). Off unless the publisher asks: make build RECHERCHE_ANNEXES=1.
+INDEXER_ANNEXES = os.environ.get("RECHERCHE_ANNEXES", "") == "1"
 
 
 def _ligne_deliberation(d: dict) -> list:
@@ -435,11 +438,18 @@ def _empreinte_code() -> str:
 
     h = hashlib.sha256(Path(__file__).read_bytes())
     h.update(f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}".encode())
+    h.update((Path(__file__).parent / "pages" / "actes.py").read_bytes())  # annex parts and their pages
     return h.hexdigest()
 
 
 def _cle(m: Morceau, empreinte: str) -> str:
-    return hashlib.sha256((empreinte + dumps([m.chemin, m.champs, m.docs, m.affichage, m.boosts])).encode()).hexdigest()
+    """Cache key: hash of everything the shard is made of, fed piece by piece (full text is large)."""
+    h = hashlib.sha256((empreinte + dumps([m.chemin, m.champs, m.affichage, m.boosts])).encode())
+    for d in m.docs:
+        for k in sorted(d):
+            h.update(b"\x1f" + k.encode() + b"\x1e" + (d[k] or "").encode())
+        h.update(b"\x1d")
+    return h.hexdigest()
 
 
 def contenu(m: Morceau, cache: Path | None = None, empreinte: str = "") -> str:
@@ -527,6 +537,12 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
+    # term directory over the recueils' chunks, in the manifest's order (positions used by recherche.js)
+    lots = [[fichiers[f] for f in lot["subventions"] + lot["textes"] + lot["annexes"]] for y in manifeste["annees"] for lot in y["lots"]]
+    rep, version = repertoire.textes_fichiers(repertoire.construire(lots))
+    manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
+    for nom, text in rep.items():
+        fichiers[f"repertoire/{nom}"] = text
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)

@@ -34,6 +34,16 @@ def shards(corpus):
     return _Morceaux({m.chemin: m for m in R.morceaux(corpus)})
 
 
+@pytest.fixture(scope="module")
+def shards_annexes(corpus):
+    """The shards as `make build RECHERCHE_ANNEXES=1` makes them."""
+    avant, R.INDEXER_ANNEXES = R.INDEXER_ANNEXES, True
+    try:
+        return _Morceaux({m.chemin: m for m in R.morceaux(corpus)})
+    finally:
+        R.INDEXER_ANNEXES = avant
+
+
 def index_of(m):
     return R.construire(m.champs, m.docs, m.boosts)
 
@@ -165,8 +175,9 @@ def test_deliberation_par_numero_titre_et_texte(shards):
     assert t2019.affichage[0][0] == "deliberation" and len(t2019.affichage) == len(t2019.docs)  # self-contained chunk
 
 
-def test_annexes_cherchables_et_liees_a_leur_page(shards):
-    m = shards["2019/annexes"]
+def test_annexes_cherchables_et_liees_a_leur_page(shards, shards_annexes):
+    assert not R.INDEXER_ANNEXES and not [c for c in shards if "/annexes-" in c]  # off by default
+    m = shards_annexes["2019/annexes"]
     rows = [m.affichage[int(r)] for r in R.chercher(index_of(m), "piscine")]
     assert rows and all(r[0] == "annexe" and r[3] == "2019-117" for r in rows)
     assert all(r[2].startswith("deliberations/2019-117/annexe-") for r in rows)
@@ -208,6 +219,9 @@ def test_ecrire_deterministe_et_manifeste_complet(corpus, tmp_path):
         for lot in y["lots"]:
             listed += [*lot["textes"], *lot["annexes"], *lot["subventions"]]
     assert [lot["source"] for lot in y2021["lots"]] == ["004_45492b4b56f19b50"]
+    repertoire = [str(f) for f in fichiers if str(f).startswith("repertoire/")]
+    assert len(repertoire) == manifeste["repertoire"]["fichiers"] > 100
+    fichiers = [f for f in fichiers if not str(f).startswith("repertoire/")]
     assert sorted(listed + ["lunr.js", "racine-fr.js", "manifeste.json"]) == sorted(str(f) for f in fichiers)
     assert json.loads((a / "manifeste.json").read_text())["mots_vides"] == sorted(R.MOTS_VIDES)
     assert "lunr - http://lunrjs.com" in (a / "lunr.js").read_text()
@@ -224,6 +238,32 @@ def test_site_construit_sans_recherche_material():
     page = (site / "recherche" / "index.html").read_text()
     assert 'id="rpc-q"' not in page  # one box on the search page: its own
     assert "La recherche a besoin de JavaScript" in page and 'href="../communes/"' in page
+
+
+# -- term directory ------------------------------------------------------------------------
+def test_repertoire_positions_des_recueils_par_terme():
+    from generator import repertoire
+
+    def morceau(*termes):
+        return R.dumps({"index": {"invertedIndex": [[t, {"_index": i, "x": {"0": {}}}] for i, t in enumerate(termes)]}})
+
+    lots = [[morceau("piscin", "ecol")], [morceau("ecol"), morceau("abribus")], [morceau("piscin")]]
+    f = repertoire.construire(lots)
+    assert f == {"pi": {"piscin": [0, 2]}, "ec": {"ecol": [0, 1]}, "ab": {"abribus": [1]}}
+    beaucoup = repertoire.construire([[morceau("ecol")]] * (repertoire.MAX_LOTS + 3))
+    assert beaucoup["ec"]["ecol"] == list(range(repertoire.MAX_LOTS)) + [-1]  # and maybe any older recueil
+    textes, version = repertoire.textes_fichiers(f)
+    assert sorted(textes) == ["ab.json", "ec.json", "pi.json"] and len(version) == 10
+    assert repertoire.textes_fichiers(f) == (textes, version)
+
+
+def test_repertoire_du_corpus(corpus, tmp_path):
+    manifeste = R.ecrire(corpus, tmp_path)
+    lots = [(y["annee"], lot["source"]) for y in manifeste["annees"] for lot in y["lots"]]
+    abribus = json.loads((tmp_path / "repertoire" / "ab.json").read_text())["abribus"]
+    assert [lots[p] for p in abribus] == [("2021", "004_45492b4b56f19b50")]
+    college = json.loads((tmp_path / "repertoire" / "co.json").read_text())["colleg"]
+    assert [lots[p][0] for p in college] == ["2019"]  # in 2019-117's rapport and a 2019 grant, nowhere in 2021
 
 
 # -- stemmer translated to JavaScript --------------------------------------------------

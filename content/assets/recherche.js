@@ -99,6 +99,43 @@
     return index[fichier];
   }
 
+  /* ---- term directory (generator/repertoire.py): which recueils can hold every word ---- */
+  function candidats(m, a) {
+    if (!m.repertoire || !a.mots.length) return Promise.resolve(null);
+    var position = 0;
+    m.annees.forEach(function (y) { y.lots.forEach(function (lot) { lot.position = position++; }); });
+    var noms = {}, libre = false;
+    a.mots.forEach(function (w) {
+      noms[w.racine.slice(0, 2)] = true;
+      if (w.prefixe) { if (w.mot.length < 2) libre = true; else noms[w.mot.slice(0, 2)] = true; }
+    });
+    if (libre) return Promise.resolve(null);  // a one-letter prefix: no useful restriction
+    return Promise.all(Object.keys(noms).map(function (p) {
+      return json(DOSSIER + "repertoire/" + p + ".json?v=" + m.repertoire.version).catch(function (err) {
+        if (/HTTP 404/.test(err.message)) return {};  // no term starts with these letters
+        throw err;
+      }).then(function (d) { return [p, d]; });
+    })).then(function (paires) {
+      var rep = {};
+      paires.forEach(function (x) { rep[x[0]] = x[1]; });
+      var tests = a.mots.map(function (w) {
+        var oui = {}, auDela = Infinity;  // listed recueils; with -1, any recueil older than the last listed
+        function prendre(liste) {
+          liste.forEach(function (p) { if (p >= 0) oui[p] = true; });
+          if (liste[liste.length - 1] === -1) auDela = Math.min(auDela, liste[liste.length - 2]);
+        }
+        var d = rep[w.racine.slice(0, 2)] || {};
+        if (d[w.racine]) prendre(d[w.racine]);
+        if (w.prefixe) {
+          var d2 = rep[w.mot.slice(0, 2)] || {};
+          Object.keys(d2).forEach(function (t) { if (t.indexOf(w.mot) === 0) prendre(d2[t]); });
+        }
+        return function (p) { return oui[p] || p > auDela; };
+      });
+      return function (p) { return tests.every(function (f) { return f(p); }); };
+    });
+  }
+
   /* ---- querying ---- */
   var NUMERO = /(?:^|[^0-9])((?:19|20)[0-9]{2})\s*[-\/]\s*([0-9]{1,4})(?![0-9])/;
   function analyser(q) {
@@ -363,20 +400,26 @@
         if (e.sections.beneficiaire) premiers.push(morceau(m.beneficiaires.fichier).then(function (x) {
           ajouter(e, "beneficiaire", x, chercher(x, a).filter(function (r) { return !an || x.docs[+r.ref][4].indexOf(an) >= 0; }));
         }));
+        e.attente = premiers.length + 1;  // + the directory
+        premiers = premiers.map(function (p) { return p.then(function () { e.attente -= 1; annoncer(); }); });
         var annees = m.annees.filter(function (y) { return !an || y.annee === an; });
         if (a.numero && !an) {  // the year of a deliberation number comes first
           annees = annees.filter(function (y) { return y.annee === a.numero.annee; }).concat(annees.filter(function (y) { return y.annee !== a.numero.annee; }));
         }
-        annees.forEach(function (y) {  // a year: its titles, then each recueil (newest first): grants, full text, annexes
-          if (e.sections.deliberation) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
-          y.lots.forEach(function (lot) {
-            if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
-            if (e.sections.deliberation) lot.textes.concat(lot.annexes).forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f }); });
+        var taches = candidats(m, a).catch(function () { return null; }).then(function (accepte) {
+          e.attente -= 1;
+          if (e !== etat) return;
+          annees.forEach(function (y) {  // a year: its titles, then each recueil that may hold every word (newest first)
+            if (e.sections.deliberation) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
+            y.lots.forEach(function (lot) {
+              if (accepte && !accepte(lot.position)) return;
+              if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
+              if (e.sections.deliberation) lot.textes.concat(lot.annexes).forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f }); });
+            });
           });
+          return suite(e, false);
         });
-        e.attente = premiers.length;
-        premiers = premiers.map(function (p) { return p.then(function () { e.attente -= 1; annoncer(); }); });
-        return Promise.all(premiers.concat([suite(e, false)]));
+        return Promise.all(premiers.concat([taches]));
       }).catch(function () { if (e === etat) statut.textContent = "La recherche n'a pas pu se charger."; });
     }
     /* Search the queued shards, newest first, until there are enough results or AUTO_OCTETS have been

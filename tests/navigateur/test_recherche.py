@@ -130,14 +130,24 @@ def test_page_de_resultats_filtres_type_et_annee_dans_l_url(page, base_url):
     page.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('Aucun résultat') === 0")
 
 
-def test_texte_integral_et_annexes_pour_le_journaliste(page_bureau, base_url):
+def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_bureau, base_url):
+    """« collège » is in 2019-117's rapport: the term directory sends the page to the 2019 recueil
+    without reading the 2021 one; a word in no recueil reads no chunk at all."""
     pg = page_bureau
+    lus: list[str] = []
+    pg.on("request", lambda r: lus.append(r.url))
     pg.goto(base_url + "recherche/?q=collège&type=deliberation")
     pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
                          "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
     liens = [a.get_attribute("href") for a in pg.locator("#rpc-resultats a.rpc-r-titre").all()]
-    assert any(h.endswith("/deliberations/2019-117/") for h in liens)  # in its rapport
-    assert any("/deliberations/2019-117/annexe-" in h for h in liens)  # and in its annexes
+    assert any(h.endswith("/deliberations/2019-117/") for h in liens)
+    assert "mots trouvés dans les articles ou le rapport" in texte(pg.locator("#rpc-resultats"))
+    morceaux = [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions|annexes)-", u)]
+    assert morceaux and all("/2019/" in u for u in morceaux)
+    lus.clear()
+    pg.goto(base_url + "recherche/?q=zzqxw")
+    pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('Aucun résultat') === 0")
+    assert [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions|annexes)-", u)] == []
 
 
 def test_francais_identique_en_python_et_en_javascript(page_bureau, base_url):
