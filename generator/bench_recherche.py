@@ -24,12 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+MOT_RARE = "cécifoot"  # put in one rapport of the oldest year only: the worst case of a full-text search
+
+
 def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventions_par_an: int = 5000, mois_derniere_annee: int = 12):
     """A Corpus of `annees` years ending with the newest real year, made of copies of the real records.
 
     Each year has 12 monthly recueils (the last year `mois_derniere_annee`); its deliberations cycle
     through the real Département deliberations (numbers 1…delibs_par_an), each copy keeping its title,
-    articles, rapport and annexes; the copies carry the grants of their original until the month's
+    articles, rapport and annexes (one rapport of the oldest year also gets MOT_RARE); the copies carry the grants of their original until the month's
     share of the yearly quota is reached, each grant moved to another commune of the reference so that
     place names vary.
     """
@@ -58,6 +61,8 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
                 did = f"{annee}-{numero}"
                 d = {k: v for k, v in m.items() if not k.startswith("_")}
                 d.update(id=did, numero_imprime=did, source=source, date=date, session_id=session["id"])
+                if annee == derniere - annees + 1 and mois == 1 and numero == 1 and d.get("rapport"):
+                    d["rapport"] = dict(d["rapport"], texte=d["rapport"]["texte"] + f"\nUne section de {MOT_RARE} est soutenue.")
                 delibs.append(d)
                 for k, s in enumerate(subs_de.get(m["id"], []), start=1):
                     if n_subs >= quota:
@@ -117,10 +122,17 @@ class _Serveur(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _ServeurTCP(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # a page closed while a shard was sent: not an error here
+        pass
+
+
 def _servir(racine: Path):
     handler = functools.partial(_Serveur, directory=str(racine))
-    socketserver.TCPServer.allow_reuse_address = True
-    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    srv = _ServeurTCP(("127.0.0.1", 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
 
@@ -216,7 +228,7 @@ def bench(corpus, annees_liste=(1, 10), navigateur: bool = True, log=print) -> d
                 f"chargé au premier caractère : {r['premier_gz'] / 1e3:.0f} Ko gzip ; une année complète : {r['annee_gz'] / 1e6:.2f} Mo gzip")
             if navigateur:
                 requetes = [("boite", "wancourt"), ("boite", "amis du fort"), ("boite", f"{ancienne}-243"),
-                            ("page", "abribus"), ("page", "piscine"), ("page", f"{ancienne}-243")]
+                            ("page", "abribus"), ("page", "collège"), ("page", f"{ancienne}-243"), ("page", MOT_RARE)]
                 r["navigateur"] = mesurer_navigateur(copie, requetes)
                 for m in r["navigateur"]:
                     log(f"    {'boîte' if m['ou'] == 'boite' else 'page de résultats':<18} « {m['q']} » : premier résultat à {m['ms']:.0f} ms "

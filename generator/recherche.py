@@ -4,7 +4,9 @@ Why sharded: a single index of every deliberation, rapport and grant of ten year
 tens of megabytes; the reader wants a first answer in a fraction of a second. So the
 browser first loads a manifest and two small indexes that do not grow with the years
 (places; beneficiaries), then the year's deliberation titles, then — newest first and
-only when asked — chunks of grants and of full text (articles and rapports).
+only when asked — each recueil's chunks of grants and of full text (articles and
+rapports; annexes too with RECHERCHE_ANNEXES=1). A term directory (generator/repertoire.py)
+tells the results page which recueils can hold every word of the query.
 
 French is handled by one normalisation written twice, here and in recherche.js, and
 checked to agree by the browser tests: accents and ligatures folded (« École » →
@@ -26,7 +28,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from snowballstemmer.french_stemmer import FrenchStemmer
 
 from . import formats, repertoire
 
-VERSION = 1  # bump when the shard format changes (the JS reads it)
+VERSION = 1  # bump when the shard format changes (part of the cache key)
 
 # -- French normalisation (mirrored in content/assets/recherche.js) -----------
 APOSTROPHES = "’‘ʼ`´′"
@@ -188,6 +189,9 @@ class Constructeur(Builder):
 def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None) -> dict:
     """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}."""
     b = Constructeur(champs)
+    if not docs:  # lunr divides by the number of documents: an empty shard is written as lunr.js would load it
+        return {"version": "2.3.9", "fields": [c for c, _ in champs], "fieldVectors": [], "invertedIndex": [],
+                "pipeline": b.search_pipeline.serialize()}
     for i, d in enumerate(docs):
         b.add(d, {"boost": boosts[i]} if boosts and boosts[i] != 1 else None)
     return b.build().serialize()
@@ -556,7 +560,3 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
             if f.stem not in utilises:
                 f.unlink()
     return manifeste
-
-
-def vider(dossier: Path) -> None:
-    shutil.rmtree(dossier, ignore_errors=True)

@@ -131,6 +131,14 @@ def test_index_serialise_pour_lunr_js(shards):
     assert len(R.dumps(compact)) < len(R.dumps(ser))
 
 
+def test_index_vide_chargeable():
+    """A corpus without beneficiaries still gets a beneficiaries shard lunr can load."""
+    from lunr.index import Index
+
+    vide = R.construire([("n", 10)], [])
+    assert vide == Index.load(vide).serialize() and R.chercher(vide, "amis") == []
+
+
 def test_lieux_trouves_comme_on_les_tape(shards):
     m = shards["lieux"]
     idx = index_of(m)
