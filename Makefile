@@ -50,4 +50,4 @@ publish: build
 	@echo "Site copié dans $(DEST)"
 
 clean:
-	rm -rf site .build content/communes content/cantons content/epci content/territoires content/deliberations content/recueils content/seances content/beneficiaires content/dispositifs content/donnees content/parcourir content/index.md content/controle.md content/flux.xml .cache/extraction.json
+	rm -rf site .build content/communes content/cantons content/epci content/territoires content/deliberations content/recueils content/seances content/beneficiaires content/dispositifs content/donnees content/parcourir content/index.md content/controle.md content/flux.xml .cache/extraction.json .cache/recherche

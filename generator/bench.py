@@ -1,4 +1,5 @@
-"""`make bench`: parse time and peak memory of each source, then of a whole build.
+"""`make bench`: parse time and peak memory of each source, then of a whole build, then search
+(generator/bench_recherche.py: index size and build time over ten years, first result in Chromium).
 
 Each measurement runs in a fresh child process so peak memory (max RSS) is that
 of the measured work alone. Figures are printed, not asserted: they go in notes.
@@ -69,7 +70,9 @@ def main() -> int:
             print("  " + l)
     else:
         print("(/usr/bin/time absent : construction complète non mesurée)")
-    return 0
+    from . import bench_recherche
+
+    return bench_recherche.main()
 
 
 if __name__ == "__main__":

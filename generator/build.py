@@ -200,11 +200,21 @@ def render(paths: Paths, res: BuildResult) -> int:
     out = paths.content / "donnees"
     written = write_all(corpus, out, identifiants=res.identifiants, base_url=os.environ.get("SITE_URL") or None)
     pages.append(Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)}))
+    from . import recherche
+
+    annees = sorted({d["date"][:4] for d in corpus.deliberations.values()} | {s["_date"][:4] for s in corpus.subventions}, reverse=True)
+    pages.append(Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
+        "annees": annees, "types": recherche.TYPES_FILTRE, "annexes": recherche.INDEXER_ANNEXES}))
     n = write_pages(pages, paths.content)
+    res.timings["rendu"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    recherche.ecrire(corpus, paths.content / "recherche", cache=paths.root / ".cache" / "recherche")
+    res.timings["recherche"] = time.perf_counter() - t1
+    t0 = time.perf_counter()
     from .pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
-    res.timings["rendu"] = time.perf_counter() - t0
+    res.timings["rendu"] += time.perf_counter() - t0
     return n
 
 

@@ -20,7 +20,7 @@ from . import formats
 from .store import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
-GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions"]
+GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions", "recherche"]
 # content/donnees/ is owned by generator.exports (files) plus its index page
 
 

@@ -22,6 +22,16 @@ def _taille(texte: str) -> str:
     return f"{n} lignes"
 
 
+def parties_annexe(did: str, i: int, annexe: dict) -> list[tuple[str | None, str]]:
+    """(page URL, text) of each part of a deliberation's i-th annex; URL None when it is shown inline."""
+    if len(annexe["texte"]) <= ANNEXE_INLINE_MAX:
+        return [(None, annexe["texte"])]
+    parts = decouper(annexe["texte"])
+    if len(parts) == 1:
+        return [(f"deliberations/{did}/annexe-{i}/", parts[0])]
+    return [(f"deliberations/{did}/annexe-{i}-partie-{k}/", part) for k, part in enumerate(parts, start=1)]
+
+
 def _place(corpus: Corpus, kind: str, code: str) -> dict | None:
     ent = corpus.ref.entities(kind).get(code)
     return ent
@@ -86,14 +96,13 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
         annexes = []
         for i, a in enumerate(d.get("annexes") or [], start=1):
             titre = a["titre"] or f"Annexe {i}"
-            if len(a["texte"]) > ANNEXE_INLINE_MAX:
-                parts = decouper(a["texte"])
-                for k, part in enumerate(parts, start=1):
-                    suffix = f"annexe-{i}" + (f"-partie-{k}" if len(parts) > 1 else "")
-                    pages.append(Page(f"deliberations/{did}/{suffix}.md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
+            parts = parties_annexe(did, i, a)
+            if parts[0][0] is not None:
+                for k, (url, part) in enumerate(parts, start=1):
+                    pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
                         "d": d, "titre": titre, "blocks": paragraphes(part), "partie": k, "nb_parties": len(parts),
                         "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
-                annexes.append({"titre": titre, "url": f"deliberations/{did}/annexe-{i}" + ("-partie-1" if len(parts) > 1 else "") + "/",
+                annexes.append({"titre": titre, "url": parts[0][0],
                                 "taille": _taille(a["texte"]) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
             else:
                 annexes.append({"titre": titre, "url": None, "blocks": paragraphes(a["texte"])})

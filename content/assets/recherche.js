@@ -1,0 +1,492 @@
+/* Site search: the header box (instant suggestions) and the results page (recherche/).
+   Indexes are lunr 2.3.9 indexes built at build time by generator/recherche.py and
+   loaded on demand: the manifest and the small indexes (places, beneficiaries, the
+   newest year's deliberation titles) when the box gets focus, then grants and full
+   text year by year, newest first. Words are normalised exactly as in
+   generator/recherche.py (accents, ligatures, elisions, « st » → « saint », stop
+   words) and stemmed by the same Snowball French stemmer (recherche/racine-fr.js),
+   so a query finds what the index holds. No request leaves the site. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var RACINE = new URL("../", script.src).href;  // this file is assets/recherche.js
+  var DOSSIER = RACINE + "recherche/";
+  var LIBELLES = { commune: "Commune", canton: "Canton", epci: "Intercommunalité", territoire: "Territoire",
+    beneficiaire: "Bénéficiaire", deliberation: "Délibération", annexe: "Annexe", subvention: "Subvention" };
+  var LIEUX = { commune: 1, canton: 1, epci: 1, territoire: 1 };
+
+  /* ---- French normalisation: keep identical to generator/recherche.py ---- */
+  var APOSTROPHES = /[\u2019\u2018\u02bc`\u00b4\u2032]/g;
+  var DIACRITIQUES = /[\u0300-\u036f]/g;
+  var LIGATURES = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l" };
+  var LIGATURE = /[œæßøđł]/g;
+  var ELISION = /^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)/;
+  var MOT = /[a-z0-9']+/g;
+  var motsVides = {}, synonymes = {};
+
+  function plier(texte) {
+    return String(texte).replace(APOSTROPHES, "'").normalize("NFKD").replace(DIACRITIQUES, "").toLowerCase()
+      .replace(LIGATURE, function (l) { return LIGATURES[l]; });
+  }
+  function mots(texte) {
+    var out = [], bruts = plier(texte || "").match(MOT) || [];
+    bruts.forEach(function (brut) {
+      brut.replace(ELISION, "").split("'").forEach(function (m) {
+        if (m) out.push(Object.prototype.hasOwnProperty.call(synonymes, m) ? synonymes[m] : m);
+      });
+    });
+    return out;
+  }
+  function termes(texte) {
+    return mots(texte).filter(function (m) { return !motsVides[m]; }).map(function (m) { return window.rpcRacineFr(m); });
+  }
+
+  /* ---- loading ---- */
+  var caches = {};
+  function json(url, options) {
+    if (!caches[url]) {
+      caches[url] = fetch(url, options).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + " " + url);
+        return r.json();
+      });
+      caches[url].catch(function () { delete caches[url]; });
+    }
+    return caches[url];
+  }
+  function scriptSrc(src) {
+    return new Promise(function (ok, ko) {
+      var s = document.createElement("script");
+      s.src = src; s.async = true; s.onload = ok; s.onerror = function () { ko(new Error("script " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+  var moteur = null;
+  function demarrer() {
+    if (!moteur) {
+      moteur = Promise.all([
+        scriptSrc(DOSSIER + "lunr.js").then(function () { return scriptSrc(DOSSIER + "racine-fr.js"); }),
+        json(DOSSIER + "manifeste.json", { cache: "no-cache" })
+      ]).then(function (r) {
+        var m = r[1];
+        m.mots_vides.forEach(function (w) { motsVides[w] = true; });
+        synonymes = m.synonymes;
+        var lunr = window.lunr;
+        lunr.Pipeline.registerFunction(function (token) {
+          return token.update(function (s) { return window.rpcRacineFr(s); });
+        }, "racine-fr");
+        lunr.Pipeline.registerFunction(function (token) { return motsVides[token.toString()] ? undefined : token; }, "mots-vides-fr");
+        return m;
+      });
+      moteur.catch(function () { moteur = null; });
+    }
+    return moteur;
+  }
+  var index = {};
+  function morceau(fichier) {
+    if (!index[fichier]) {
+      index[fichier] = fetch(DOSSIER + fichier).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + " " + fichier);
+        return r.text();
+      }).then(function (texte) {
+        var data = JSON.parse(texte), ser = data.index, champs = ser.fields;
+        ser.invertedIndex.forEach(function (e) {  // put back the empty postings the build leaves out
+          champs.forEach(function (c) { if (!e[1][c]) e[1][c] = {}; });
+        });
+        return { idx: window.lunr.Index.load(ser), docs: data.docs || null, taille: texte.length };
+      });
+      index[fichier].catch(function () { delete index[fichier]; });
+    }
+    return index[fichier];
+  }
+
+  /* ---- term directory (generator/repertoire.py): which recueils can hold every word ---- */
+  function candidats(m, a) {
+    if (!m.repertoire || !a.mots.length) return Promise.resolve(null);
+    var position = 0;
+    m.annees.forEach(function (y) { y.lots.forEach(function (lot) { lot.position = position++; }); });
+    var noms = {}, libre = false;
+    a.mots.forEach(function (w) {
+      noms[w.racine.slice(0, 2)] = true;
+      if (w.prefixe) { if (w.mot.length < 2) libre = true; else noms[w.mot.slice(0, 2)] = true; }
+    });
+    if (libre) return Promise.resolve(null);  // a one-letter prefix: no useful restriction
+    return Promise.all(Object.keys(noms).map(function (p) {
+      return json(DOSSIER + "repertoire/" + p + ".json?v=" + m.repertoire.version).catch(function (err) {
+        if (/HTTP 404/.test(err.message)) return {};  // no term starts with these letters
+        throw err;
+      }).then(function (d) { return [p, d]; });
+    })).then(function (paires) {
+      var rep = {};
+      paires.forEach(function (x) { rep[x[0]] = x[1]; });
+      var tests = a.mots.map(function (w) {
+        var oui = {}, auDela = Infinity;  // listed recueils; with -1, any recueil older than the last listed
+        function prendre(liste) {
+          liste.forEach(function (p) { if (p >= 0) oui[p] = true; });
+          if (liste[liste.length - 1] === -1) auDela = Math.min(auDela, liste[liste.length - 2]);
+        }
+        var d = rep[w.racine.slice(0, 2)] || {};
+        if (d[w.racine]) prendre(d[w.racine]);
+        if (w.prefixe) {
+          var d2 = rep[w.mot.slice(0, 2)] || {};
+          Object.keys(d2).forEach(function (t) { if (t.indexOf(w.mot) === 0) prendre(d2[t]); });
+        }
+        return function (p) { return oui[p] || p > auDela; };
+      });
+      return function (p) { return tests.every(function (f) { return f(p); }); };
+    });
+  }
+
+  /* ---- querying ---- */
+  var NUMERO = /(?:^|[^0-9])((?:19|20)[0-9]{2})\s*[-\/]\s*([0-9]{1,4})(?![0-9])/;
+  function analyser(q) {
+    var tous = mots(q), significatifs = tous.filter(function (m) { return !motsVides[m]; });
+    var enCours = !/[\s'’\-.,;:!?)»"]$/.test(q);  // the last word is still being typed: match it as a prefix
+    var dernier = tous.length ? tous[tous.length - 1] : null;
+    var numero = NUMERO.exec(q);
+    return {
+      texte: q,
+      mots: significatifs.map(function (m, i) {
+        return { mot: m, racine: window.rpcRacineFr(m), prefixe: enCours && i === significatifs.length - 1 && m === dernier };
+      }),
+      numero: numero ? { annee: numero[1], id: numero[1] + "-" + String(parseInt(numero[2], 10)) } : null
+    };
+  }
+  /* Every significant word must match (its stem, or as a prefix while it is typed); best first. */
+  function chercher(entree, a) {
+    if (!a.mots.length) return [];
+    var lunr = window.lunr;
+    var res = entree.idx.query(function (q) {
+      a.mots.forEach(function (m) {
+        q.term(m.racine, { usePipeline: false, boost: 10 });
+        if (m.prefixe) q.term(m.mot, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 1 });
+      });
+    });
+    return res.filter(function (r) {
+      var trouves = Object.keys(r.matchData.metadata);
+      return a.mots.every(function (m) {
+        return trouves.some(function (t) { return t === m.racine || (m.prefixe && t.indexOf(m.mot) === 0); });
+      });
+    });
+  }
+
+  /* ---- rendering ---- */
+  function el(tag, attrs, enfants) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "texte") e.textContent = attrs[k]; else if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
+    });
+    (enfants || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return e;
+  }
+  function lien(url, texte) { return url ? el("a", { href: RACINE + url, texte: texte }) : el("span", { texte: texte }); }
+  /* A result: {type, titre, url, details: [text or {texte, url}], annee} from a display row. */
+  function resultat(row) {
+    var t = row[0];
+    if (LIEUX[t]) return { type: t, titre: row[1], url: row[2], details: [row[3]] };
+    if (t === "beneficiaire") return { type: t, titre: row[1], url: row[2], details: [row[3]], annees: row[4] };
+    if (t === "deliberation") return { type: t, titre: row[2], url: row[3], numero: row[1], details: ["N° " + row[1], row[4], row[5]] };
+    if (t === "annexe") return { type: t, titre: row[5] || row[1], url: row[2], details: ["Annexe : " + row[1], { texte: "délibération " + row[3], url: "deliberations/" + row[3] + "/" }, row[4]] };
+    return { type: t, titre: row[1], url: "deliberations/" + row[8] + "/#subventions", montant: row[2],
+      details: [{ texte: row[3], url: row[4] }, row[5] ? { texte: row[5], url: row[6] } : null, row[7], { texte: "délibération " + row[8], url: "deliberations/" + row[8] + "/" }, row[9]] };
+  }
+  function ligneDetails(r) {
+    var p = el("span", { "class": "rpc-r-details" });
+    if (r.montant) p.appendChild(el("strong", { "class": "rpc-r-montant", texte: r.montant }));
+    r.details.forEach(function (d) {
+      if (!d || (typeof d === "object" && !d.texte)) return;
+      if (p.childNodes.length) p.appendChild(document.createTextNode(" · "));
+      p.appendChild(typeof d === "string" ? document.createTextNode(d) : lien(d.url, d.texte));
+    });
+    return p;
+  }
+
+  /* ---- header box: instant suggestions (ARIA combobox) ---- */
+  function boite(form) {
+    var input = form.querySelector("input[type=search]");
+    var liste = form.querySelector("[role=listbox]");
+    var statut = form.querySelector("[data-rpc-statut]");
+    var ouvrir = document.querySelector("[data-rpc-ouvrir]");
+    var options = [], actif = -1, generation = 0, minuterie = null;
+
+    if (ouvrir) {  // phone: the magnifier (a link to the search page without JavaScript) shows the box
+      ouvrir.setAttribute("role", "button");
+      ouvrir.setAttribute("aria-expanded", "false");
+      ouvrir.setAttribute("aria-controls", form.id);
+      ouvrir.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        var ouverte = form.classList.toggle("rpc-boite--ouverte");
+        ouvrir.setAttribute("aria-expanded", String(ouverte));
+        if (ouverte) input.focus();
+      });
+    }
+    function fermer() {
+      generation += 1;  // an answer still on its way must not reopen the list
+      liste.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); actif = -1;
+    }
+    function activer(i) {
+      if (actif >= 0 && options[actif]) options[actif].setAttribute("aria-selected", "false");
+      actif = i;
+      if (i >= 0 && options[i]) {
+        options[i].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", options[i].id);
+        options[i].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
+    }
+    function afficher(resultats, q) {
+      liste.textContent = ""; options = [];
+      var tout = resultats.concat([{ type: "tout", titre: "Tous les résultats pour « " + q + " »", url: "recherche/?q=" + encodeURIComponent(q), details: [] }]);
+      tout.forEach(function (r, i) {
+        // options hold no link (an option is not a container of controls): choosing one opens data-href
+        var li = el("li", { role: "option", id: input.id + "-option-" + i, "aria-selected": "false", "class": "rpc-s rpc-s-" + r.type,
+                            "data-href": RACINE + r.url }, [
+          r.type !== "tout" ? el("span", { "class": "rpc-r-type", texte: LIBELLES[r.type] }) : null,
+          el("span", { "class": "rpc-r-titre", texte: r.titre }),
+          r.details.length || r.montant ? ligneDetails({ details: r.details.map(function (d) { return d && d.texte ? d.texte : d; }), montant: r.montant }) : null
+        ]);
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });  // keep focus in the input
+        li.addEventListener("click", function () { window.location.href = li.getAttribute("data-href"); });
+        liste.appendChild(li); options.push(li);
+      });
+      liste.hidden = false; input.setAttribute("aria-expanded", "true"); actif = -1;
+      statut.textContent = resultats.length ? resultats.length + " suggestion" + (resultats.length > 1 ? "s" : "") + ", flèches haut et bas pour choisir"
+        : "Aucune suggestion ; Entrée pour chercher dans tout le site";
+    }
+    function suggerer() {
+      var q = input.value.trim(), gen = ++generation;
+      if (!q) { fermer(); statut.textContent = ""; return; }
+      demarrer().then(function (m) {
+        var a = analyser(input.value), recente = m.annees[0];
+        var attentes = [morceau(m.lieux.fichier), morceau(m.beneficiaires.fichier)];
+        attentes.push(recente ? morceau(recente.deliberations) : Promise.resolve(null));
+        var an = a.numero && m.annees.filter(function (x) { return x.annee === a.numero.annee; })[0];
+        attentes.push(an ? morceau(an.deliberations) : Promise.resolve(null));
+        return Promise.all(attentes).then(function (e) {
+          if (gen !== generation) return;
+          var out = [];
+          if (e[3]) e[3].docs.forEach(function (row) { if (row[1] === a.numero.id) out.push(resultat(row)); });
+          chercher(e[0], a).slice(0, 5).forEach(function (r) { out.push(resultat(e[0].docs[+r.ref])); });
+          chercher(e[1], a).slice(0, 3).forEach(function (r) { out.push(resultat(e[1].docs[+r.ref])); });
+          if (e[2]) chercher(e[2], a).slice(0, 3).forEach(function (r) {
+            var row = e[2].docs[+r.ref];
+            if (!a.numero || row[1] !== a.numero.id) out.push(resultat(row));
+          });
+          afficher(out, q);
+        });
+      }).catch(function () { if (gen === generation) statut.textContent = "La recherche n'a pas pu se charger."; });
+    }
+    input.addEventListener("focus", function () { demarrer(); });
+    input.addEventListener("input", function () { clearTimeout(minuterie); minuterie = setTimeout(suggerer, 60); });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        if (liste.hidden) { if (input.value.trim()) suggerer(); return; }
+        ev.preventDefault();
+        var n = options.length, i = actif + (ev.key === "ArrowDown" ? 1 : -1);
+        activer(i < 0 ? n - 1 : i >= n ? 0 : i);
+      } else if (ev.key === "Enter" && actif >= 0 && !liste.hidden) {
+        ev.preventDefault();
+        window.location.href = options[actif].getAttribute("data-href");
+      } else if (ev.key === "Escape") {
+        if (!liste.hidden) { fermer(); ev.preventDefault(); }
+        else if (input.value) { input.value = ""; statut.textContent = ""; }
+        else if (ouvrir && form.classList.contains("rpc-boite--ouverte")) { form.classList.remove("rpc-boite--ouverte"); ouvrir.setAttribute("aria-expanded", "false"); ouvrir.focus(); }
+      }
+    });
+    form.addEventListener("focusout", function (ev) { if (!form.contains(ev.relatedTarget)) fermer(); });
+    form.addEventListener("submit", function (ev) { if (!input.value.trim()) ev.preventDefault(); });
+  }
+
+  /* ---- results page: filters by type and year, years loaded newest first ---- */
+  var PAR_PAGE = 50, ASSEZ = 20, AUTO_OCTETS = 4000000;
+  function pageResultats(form) {
+    var input = form.querySelector("input[type=search]");
+    var annee = form.querySelector("select[name=annee]");
+    var zone = document.getElementById("rpc-resultats"), statut = document.getElementById("rpc-resultats-statut");
+    var plus = document.getElementById("rpc-resultats-plus");
+    var etat = null, minuterie = null;
+
+    function typeChoisi() { var r = form.querySelector("input[name=type]:checked"); return r ? r.value : ""; }
+    function lireUrl() {
+      var p = new URLSearchParams(window.location.search);
+      input.value = p.get("q") || "";
+      var t = form.querySelector("input[name=type][value='" + (p.get("type") || "") + "']");
+      if (t) t.checked = true;
+      annee.value = p.get("annee") || "";
+      if (annee.value !== (p.get("annee") || "")) annee.value = "";
+    }
+    function ecrireUrl() {
+      var p = new URLSearchParams();
+      if (input.value.trim()) p.set("q", input.value.trim());
+      if (typeChoisi()) p.set("type", typeChoisi());
+      if (annee.value) p.set("annee", annee.value);
+      var s = p.toString();
+      history.replaceState(null, "", window.location.pathname + (s ? "?" + s : ""));
+    }
+    function section(cle, titre) {
+      var s = el("section", { "class": "rpc-resultats-section", "aria-labelledby": "rpc-h-" + cle, hidden: "" }, [
+        el("h2", { id: "rpc-h-" + cle }, [titre, el("span", { "class": "rpc-compte" })]),
+        el("ol", { "class": "rpc-resultats-liste" })
+      ]);
+      zone.appendChild(s);
+      return { el: s, liste: s.querySelector("ol"), compte: s.querySelector(".rpc-compte"), items: [], montres: 0, bouton: null };
+    }
+    /* Render the section's results up to `jusqua` (by default at least PAR_PAGE); never re-renders shown ones. */
+    function montrer(sec, jusqua) {
+      var fin = Math.min(sec.items.length, jusqua || Math.max(sec.montres, PAR_PAGE));
+      for (var i = sec.montres; i < fin; i++) {
+        var r = sec.items[i];
+        sec.liste.appendChild(el("li", { "class": "rpc-r rpc-r-" + r.type }, [
+          el("span", { "class": "rpc-r-type", texte: LIBELLES[r.type] }),
+          el("a", { "class": "rpc-r-titre", href: RACINE + r.url, texte: r.titre }),
+          r.texteSeul ? el("span", { "class": "rpc-r-note", texte: "mots trouvés dans les articles ou le rapport" }) : null,
+          r.type === "annexe" ? el("span", { "class": "rpc-r-note", texte: "mots trouvés dans cette annexe" }) : null,
+          ligneDetails(r)
+        ]));
+      }
+      sec.montres = Math.max(sec.montres, fin);
+      sec.el.hidden = sec.items.length === 0;
+      sec.compte.textContent = " (" + sec.items.length + ")";
+      var reste = sec.items.length - sec.montres;
+      if (reste > 0 && !sec.bouton) {
+        sec.bouton = el("button", { type: "button", "class": "md-button rpc-voir-plus" });
+        sec.bouton.addEventListener("click", function () {
+          var premier = sec.montres;
+          montrer(sec, sec.montres + PAR_PAGE);
+          var a = sec.liste.children[premier] && sec.liste.children[premier].querySelector("a");
+          if (a) a.focus();  // keyboard users land on the first newly shown result
+        });
+        sec.el.appendChild(sec.bouton);
+      }
+      if (sec.bouton) {
+        sec.bouton.hidden = reste <= 0;
+        sec.bouton.textContent = "Afficher " + Math.min(reste, PAR_PAGE) + " de plus (" + reste + " non affichés)";
+      }
+    }
+    /* The status line is a polite live region: while shards load it changes at most every 1.5 s, so a
+       screen reader is not flooded; the final count is always announced. */
+    var dernierAnnonce = 0, annonceDifferee = null;
+    function annoncer() {
+      if (!etat) return;
+      var occupe = etat.enCours || etat.attente > 0;
+      clearTimeout(annonceDifferee);
+      if (occupe && Date.now() - dernierAnnonce < 1500) { annonceDifferee = setTimeout(annoncer, 1500); return; }
+      dernierAnnonce = Date.now();
+      var n = etat.total, fini = !etat.taches.length;
+      fini = fini && !etat.enCours && !(etat.attente > 0);
+      var txt = n === 0 && fini ? "Aucun résultat pour « " + etat.q + " »." : n + " résultat" + (n > 1 ? "s" : "") + " pour « " + etat.q + " »";
+      if (etat.annees.length) txt += (n === 0 && fini ? " " : " — ") + "années parcourues : " + etat.annees.join(", ");
+      if (etat.enCours || etat.attente > 0) txt += " ; recherche en cours…";
+      else if (!fini) txt += ".";
+      statut.textContent = txt;
+      plus.hidden = fini || etat.enCours || etat.attente > 0;
+      if (!plus.hidden) plus.textContent = "Chercher plus loin (" + (etat.annees.indexOf(etat.taches[0].annee) >= 0 ? "suite de " : "") + etat.taches[0].annee
+        + (etat.taches[etat.taches.length - 1].annee !== etat.taches[0].annee ? " et années précédentes" : "") + ")";
+    }
+    function lancer() {
+      var q = input.value.trim(), t = typeChoisi(), an = annee.value;
+      zone.textContent = ""; plus.hidden = true;
+      if (!q) { statut.textContent = "Tapez un nom de commune, de bénéficiaire, un numéro de délibération ou des mots."; etat = null; return; }
+      var e = etat = { q: q, total: 0, annees: [], taches: [], enCours: false, attente: 0, vus: {}, sections: {}, octets: 0, limite: AUTO_OCTETS };
+      statut.textContent = "Recherche de « " + q + " »…";
+      demarrer().then(function (m) {
+        if (e !== etat) return;
+        var a = analyser(q);
+        e.a = a;
+        if (!t || t === "lieu") e.sections.lieu = section("lieu", "Lieux");
+        if (!t || t === "beneficiaire") e.sections.beneficiaire = section("beneficiaire", "Bénéficiaires");
+        if (!t || t === "subvention") e.sections.subvention = section("subvention", "Subventions");
+        if (!t || t === "deliberation") e.sections.deliberation = section("deliberation", "Délibérations et annexes");
+        var premiers = [];
+        if (e.sections.lieu && !an) premiers.push(morceau(m.lieux.fichier).then(function (x) { ajouter(e, "lieu", x, chercher(x, a)); }));
+        if (e.sections.beneficiaire) premiers.push(morceau(m.beneficiaires.fichier).then(function (x) {
+          ajouter(e, "beneficiaire", x, chercher(x, a).filter(function (r) { return !an || x.docs[+r.ref][4].indexOf(an) >= 0; }));
+        }));
+        e.attente = premiers.length + 1;  // + the directory
+        premiers = premiers.map(function (p) { return p.then(function () { e.attente -= 1; annoncer(); }); });
+        var annees = m.annees.filter(function (y) { return !an || y.annee === an; });
+        if (a.numero && !an) {  // the year of a deliberation number comes first
+          annees = annees.filter(function (y) { return y.annee === a.numero.annee; }).concat(annees.filter(function (y) { return y.annee !== a.numero.annee; }));
+        }
+        var taches = candidats(m, a).catch(function () { return null; }).then(function (accepte) {
+          e.attente -= 1;
+          if (e !== etat) return;
+          annees.forEach(function (y) {  // a year: its titles, then each recueil that may hold every word (newest first)
+            if (e.sections.deliberation) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
+            y.lots.forEach(function (lot) {
+              if (accepte && !accepte(lot.position)) return;
+              if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
+              if (e.sections.deliberation) lot.textes.concat(lot.annexes).forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f }); });
+            });
+          });
+          return suite(e, false);
+        });
+        return Promise.all(premiers.concat([taches]));
+      }).catch(function () { if (e === etat) statut.textContent = "La recherche n'a pas pu se charger."; });
+    }
+    /* Search the queued shards, newest first, until there are enough results or AUTO_OCTETS have been
+       read; the reader asks for more (button, or scrolling to the end of the list): AUTO_OCTETS more. */
+    function suite(e, demande) {
+      if (e !== etat || e.enCours) return Promise.resolve();
+      if (!e.taches.length) { annoncer(); return Promise.resolve(); }
+      if (demande) e.limite = e.octets + AUTO_OCTETS;
+      e.enCours = true; annoncer();
+      function prochaine() {
+        if (e !== etat) return Promise.resolve();
+        var t = e.taches[0];
+        if (!t) return Promise.resolve();
+        if (e.annees.length && !(e.octets < e.limite && (demande || e.total < ASSEZ))) return Promise.resolve();
+        e.taches.shift();
+        return morceau(t.fichier).then(function (x) {
+          if (e !== etat) return;
+          if (e.annees.indexOf(t.annee) < 0) e.annees.push(t.annee);
+          e.octets += x.taille;
+          var docs = x.docs;
+          var res = chercher(x, e.a);
+          if (t.sorte === "titres" && e.a.numero) {  // the deliberation whose number was typed comes first
+            docs.forEach(function (row, i) {
+              if (row[1] === e.a.numero.id && !res.some(function (r) { return +r.ref === i; })) res.unshift({ ref: String(i) });
+            });
+            res.sort(function (p, q) { return (docs[+q.ref][1] === e.a.numero.id) - (docs[+p.ref][1] === e.a.numero.id); });
+          }
+          ajouter(e, t.sorte === "subventions" ? "subvention" : "deliberation", { docs: docs }, res, t);
+        }).then(prochaine);
+      }
+      return prochaine().then(function () { e.enCours = false; annoncer(); }, function (err) { e.enCours = false; throw err; });
+    }
+    function ajouter(e, sorte, x, res, tache) {
+      if (e !== etat) return;
+      var sec = e.sections[sorte];
+      res.forEach(function (r) {
+        var row = x.docs[+r.ref];
+        // one line per deliberation (found by its title or its text), per annex part, per grant, per place
+        var cle = row[0] === "deliberation" ? "d:" + row[1] : row[0] === "annexe" ? "a:" + row[2] : row[0] === "subvention" ? "s:" + tache.fichier + ":" + r.ref : row[0] + ":" + row[2];
+        if (e.vus[cle]) return;
+        e.vus[cle] = true;
+        var item = resultat(row);
+        item.texteSeul = tache && tache.sorte === "textes" && row[0] === "deliberation";
+        sec.items.push(item);
+        e.total += 1;
+      });
+      montrer(sec);
+      annoncer();
+    }
+    plus.addEventListener("click", function () { if (etat) suite(etat, true); });
+    window.addEventListener("scroll", function () {  // reading to the end of the list asks for the previous year
+      if (!etat || etat.enCours || !etat.taches.length || !etat.total) return;
+      if (window.innerHeight + window.scrollY >= document.body.offsetHeight - 200) suite(etat, true);
+    }, { passive: true });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); ecrireUrl(); lancer(); });
+    form.addEventListener("change", function (ev) { if (ev.target !== input) { ecrireUrl(); lancer(); } });
+    input.addEventListener("input", function () { clearTimeout(minuterie); minuterie = setTimeout(function () { ecrireUrl(); lancer(); }, 250); });
+    form.hidden = false;
+    lireUrl();
+    lancer();
+  }
+
+  function init() {
+    var page = document.getElementById("rpc-recherche-page");
+    if (page) pageResultats(page);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-rpc-recherche]"), boite);
+  }
+  window.rpcRecherche = { plier: plier, mots: mots, termes: termes, demarrer: demarrer, analyser: analyser };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();

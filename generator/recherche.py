@@ -1,0 +1,562 @@
+"""Search: lunr indexes built at build time, queried in the browser by content/assets/recherche.js.
+
+Why sharded: a single index of every deliberation, rapport and grant of ten years is
+tens of megabytes; the reader wants a first answer in a fraction of a second. So the
+browser first loads a manifest and two small indexes that do not grow with the years
+(places; beneficiaries), then the year's deliberation titles, then — newest first and
+only when asked — each recueil's chunks of grants and of full text (articles and
+rapports; annexes too with RECHERCHE_ANNEXES=1). A term directory (generator/repertoire.py)
+tells the results page which recueils can hold every word of the query.
+
+French is handled by one normalisation written twice, here and in recherche.js, and
+checked to agree by the browser tests: accents and ligatures folded (« École » →
+« ecole »), elisions dropped (« d'Arras » → « arras »), « st » read as « saint »,
+stop words removed, then the Snowball French stemmer of the pinned snowballstemmer
+(translated to JavaScript by generator/snowball_js.py so both sides stem alike).
+
+Indexes are lunr 2.3.9 indexes built by the Python `lunr` package; its per-token
+pipeline is slow on full text, so `Constructeur` fills the builder's tables from our
+own token counts (same result as `Builder.add`, checked by a test). Every shard is
+deterministic (sorted keys, stable order, scores rounded by lunr to 3 decimals) and
+cached in .cache/recherche/ under the hash of its input, so a build re-indexes only
+the years whose data changed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from lunr.builder import Builder
+from lunr.field_ref import FieldRef
+from lunr.idf import idf as lunr_idf
+from lunr.pipeline import Pipeline
+from lunr.vector import Vector
+from snowballstemmer.french_stemmer import FrenchStemmer
+
+from . import formats, repertoire
+
+VERSION = 1  # bump when the shard format changes (part of the cache key)
+
+# -- French normalisation (mirrored in content/assets/recherche.js) -----------
+APOSTROPHES = "’‘ʼ`´′"
+LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"}
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)")
+_MOT = re.compile(r"[a-z0-9']+")
+_DIACRITIQUES = re.compile("[\u0300-\u036f]")
+SYNONYMES = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+# Short French function words: dropped from indexes and queries (« le touquet » → « touquet »).
+MOTS_VIDES = frozenset("""
+a au aux avec ce ces cet cette c d de des du elle elles en et eux il ils j je l la le les leur leurs lui m ma mais me mes
+moi mon n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur t ta te tes toi ton tu un une vos votre
+vous y dont est sont ont
+""".split())
+
+
+def plier(texte: str) -> str:
+    """Lower case without accents, ligatures spelt out, every apostrophe as « ' »."""
+    s = texte
+    for a in APOSTROPHES:
+        s = s.replace(a, "'")
+    s = _DIACRITIQUES.sub("", unicodedata.normalize("NFKD", s)).lower()
+    for lig, rep in LIGATURES.items():
+        s = s.replace(lig, rep)
+    return s
+
+
+def mots(texte: str) -> list[str]:
+    """Words as typed or printed → comparable words: « L'École d’Arras, St-Omer » → ecole, arras, saint, omer."""
+    out: list[str] = []
+    for brut in _MOT.findall(plier(texte or "")):
+        for m in _ELISION.sub("", brut).split("'"):
+            if m:
+                out.append(SYNONYMES.get(m, m))
+    return out
+
+
+_STEMMER = FrenchStemmer()
+
+
+@functools.lru_cache(maxsize=None)
+def racine(mot: str) -> str:
+    """Snowball French stem of an already normalised word (same function in the browser)."""
+    return _STEMMER.stemWord(mot)
+
+
+def termes(texte: str) -> list[str]:
+    """What a text contributes to an index: its words, without stop words, stemmed."""
+    return [racine(m) for m in mots(texte) if m not in MOTS_VIDES]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _termes_brut(brut: str) -> tuple[str, ...]:
+    return tuple(racine(m) for m in (SYNONYMES.get(x, x) for x in _ELISION.sub("", brut).split("'") if x) if m not in MOTS_VIDES)
+
+
+def compter(texte: str) -> tuple[dict[str, int], int]:
+    """`Counter(termes(texte))` (in first-occurrence order) and `len(termes(texte))`, computed per distinct
+    word rather than per occurrence: indexing ten years of full text stays a matter of seconds."""
+    counts: dict[str, int] = {}
+    n = 0
+    for brut, k in Counter(_MOT.findall(plier(texte or ""))).items():
+        for t in _termes_brut(brut):
+            counts[t] = counts.get(t, 0) + k
+            n += k
+    return counts, n
+
+
+# lunr pipeline functions: the search pipeline is serialised by name in every index and
+# recherche.js registers the same names (queries are normalised by `mots` first).
+def racine_fr(token, i=None, tokens=None):
+    return token.update(lambda s, meta=None: racine(s))
+
+
+def mots_vides_fr(token, i=None, tokens=None):
+    return None if str(token) in MOTS_VIDES else token
+
+
+Pipeline.register_function(racine_fr, "racine-fr")
+Pipeline.register_function(mots_vides_fr, "mots-vides-fr")
+
+
+class Constructeur(Builder):
+    """A lunr Builder fed with our French terms, fast enough for ten years of full text.
+
+    `add` and `_create_field_vectors` give the same index as lunr's own (the stock
+    `Builder` with pipeline mots-vides-fr + racine-fr fed `" ".join(mots(texte))`):
+    tests/test_recherche.py checks it on the corpus.
+    """
+
+    def __init__(self, champs: list[tuple[str, int]]):
+        super().__init__()
+        self.pipeline.add(mots_vides_fr, racine_fr)
+        self.search_pipeline.add(racine_fr)
+        self.ref("r")
+        for nom, boost in champs:
+            self.field(nom, boost=boost)
+
+    def add(self, doc, attributes=None):
+        doc_ref = str(doc[self._ref])
+        self._documents[doc_ref] = attributes or {}
+        self.document_count += 1
+        inverted, champs = self.inverted_index, list(self._fields)
+        for field_name in champs:
+            counts, longueur = compter(doc.get(field_name) or "")  # first-occurrence order, as lunr numbers terms
+            key = str(FieldRef(doc_ref, field_name))
+            self.field_term_frequencies[key] = counts
+            self.field_lengths[key] = longueur
+            for term in counts:
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = inverted[term] = dict.fromkeys(champs)
+                    for f in champs:
+                        posting[f] = {}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                posting[field_name][doc_ref] = {}
+
+    def _create_token_set(self):
+        """Not part of the serialised index (lunr.js rebuilds it from the terms): skipped."""
+        self.token_set = None
+
+    def _create_field_vectors(self):
+        k1, b, n = self._k1, self._b, self.document_count
+        idfs: dict[str, float] = {}
+        vectors = {}
+        for field_ref, freqs in self.field_term_frequencies.items():
+            fr = FieldRef.from_string(field_ref)
+            elements = []
+            for term, tf in freqs.items():
+                norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / self.average_field_length[fr.field_name]))
+                idf = idfs.get(term)
+                if idf is None:
+                    idf = idfs[term] = lunr_idf(self.inverted_index[term], n)
+                score = idf * ((k1 + 1) * tf) / (norm + tf)
+                score *= self._fields[fr.field_name].boost
+                score *= self._documents[fr.doc_ref].get("boost", 1)
+                elements.append((self.inverted_index[term]["_index"], round(score, 3)))
+            elements.sort()
+            vectors[field_ref] = Vector([x for pair in elements for x in pair])
+        self.field_vectors = vectors
+
+
+def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None) -> dict:
+    """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}."""
+    b = Constructeur(champs)
+    if not docs:  # lunr divides by the number of documents: an empty shard is written as lunr.js would load it
+        return {"version": "2.3.9", "fields": [c for c, _ in champs], "fieldVectors": [], "invertedIndex": [],
+                "pipeline": b.search_pipeline.serialize()}
+    for i, d in enumerate(docs):
+        b.add(d, {"boost": boosts[i]} if boosts and boosts[i] != 1 else None)
+    return b.build().serialize()
+
+
+def compacter(index: dict) -> dict:
+    """Drop the empty per-field postings lunr writes for every term (recherche.js puts them back)."""
+    inv = [[term, {k: v for k, v in posting.items() if k == "_index" or v}] for term, posting in index["invertedIndex"]]
+    return dict(index, invertedIndex=inv)
+
+
+def completer(index: dict) -> dict:
+    """Undo `compacter` (what recherche.js does before `lunr.Index.load`)."""
+    champs = index["fields"]
+    return dict(index, invertedIndex=[[t, {**{c: {} for c in champs}, **p}] for t, p in index["invertedIndex"]])
+
+
+# -- querying, as recherche.js does it (used by tests and the benchmark) ---------------
+_FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
+
+
+def analyser(requete: str) -> list[tuple[str, str, bool]]:
+    """(word, stem, matched as a prefix) for each significant word of a query; the last word is a
+    prefix while it is being typed (the query does not end with a space or punctuation)."""
+    tous = mots(requete)
+    significatifs = [m for m in tous if m not in MOTS_VIDES]
+    en_cours = not _FIN_DE_MOT.search(requete)
+    return [(m, racine(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
+
+
+def chercher(index, requete: str) -> list[str]:
+    """Refs of the documents matching every significant word (its stem, or as a prefix), best first."""
+    from lunr.index import Index
+    from lunr.query import Query
+
+    if isinstance(index, dict):
+        index = Index.load(completer(index))
+    a = analyser(requete)
+    if not a:
+        return []
+
+    def construire_requete(q):
+        for mot, rac, prefixe in a:
+            q.term(rac, use_pipeline=False, boost=10)
+            if prefixe:
+                q.term(mot, use_pipeline=False, boost=1, wildcard=Query.WILDCARD_TRAILING)
+
+    out = []
+    for r in index.query(callback=construire_requete):
+        trouves = r["match_data"].metadata.keys()
+        if all(any(t == rac or (prefixe and t.startswith(mot)) for t in trouves) for mot, rac, prefixe in a):
+            out.append(r["ref"])
+    return out
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# -- documents -------------------------------------------------------------------
+TYPES_FILTRE = [("", "Tout"), ("lieu", "Lieux"), ("beneficiaire", "Bénéficiaires"), ("deliberation", "Délibérations"), ("subvention", "Subventions")]
+LIBELLES = {"commune": "Commune", "canton": "Canton", "epci": "Intercommunalité", "territoire": "Territoire",
+            "beneficiaire": "Bénéficiaire", "deliberation": "Délibération", "annexe": "Annexe", "subvention": "Subvention"}
+# places first in suggestions; among them the commune wins over the canton or EPCI of the same name
+BOOST_LIEU = {"commune": 4, "canton": 3, "epci": 2, "territoire": 2}
+
+
+@dataclass
+class Morceau:
+    """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display."""
+    chemin: str
+    champs: list[tuple[str, int]]
+    docs: list[dict]
+    affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
+    boosts: list[float] | None = None
+
+
+def documents_lieux(corpus) -> Morceau:
+    """Communes, cantons, EPCI and territoires: fixed in number, loaded first."""
+    from .corpus import de
+
+    ref = corpus.ref
+    docs, rows, boosts = [], [], []
+    recu = {c: corpus.total(subs) for c, subs in corpus.par_commune.items()}
+
+    def ajoute(kind, nom, affiche, autres, url, detail):
+        docs.append({"r": str(len(docs)), "n": nom, "a": " ".join(a for a in autres if a)})
+        rows.append([kind, affiche, url, detail])
+        boosts.append(BOOST_LIEU[kind])
+
+    for insee, c in ref.communes.items():
+        detail = f"Commune · INSEE {insee}"
+        if insee in recu:
+            detail += f" · {formats.montant_fr(recu[insee])} de subventions"
+        ajoute("commune", c["nom"], c["nom"], ["commune", insee, *c.get("codes_postaux", []), *(a["nom"] for a in c.get("anciens", []))],
+               f"communes/{c['slug']}/", detail)
+    for code, k in ref.cantons.items():
+        ajoute("canton", k["nom"], "Canton " + de(k["nom"]), ["canton", code], f"cantons/{k['slug']}/", f"Canton · {len(k['communes'])} communes")
+    for siren, e in ref.epci.items():
+        ajoute("epci", e["nom"], e["nom"], ["intercommunalite", "epci", e.get("sigle"), e.get("nom_officiel"), siren], f"epci/{e['slug']}/",
+               f"Intercommunalité · {len(e['membres'])} communes")
+    for slug, t in ref.territoires.items():
+        ajoute("territoire", t["nom"], f"Territoire {t['nom']}", ["territoire"], f"territoires/{slug}/",
+               f"Territoire du Département · {len(t['communes'])} communes")
+    return Morceau("lieux", [("n", 10), ("a", 2)], docs, rows, boosts)
+
+
+def documents_beneficiaires(corpus) -> Morceau:
+    """Beneficiaries that have their own page (associations, syndicats…), all years. Communes and EPCI
+    are found as places: their pages list the grants they received."""
+    from .pages.subventions import TYPES
+
+    par_url: dict[str, dict] = {}
+    for s in corpus.subventions:
+        b = s["_beneficiaire"]
+        if b["type"] == "commune" or b.get("epci_url"):  # same rule as the beneficiary pages, plus resolved EPCI
+            continue
+        e = par_url.setdefault(b["url"], {"nom": b["nom"], "type": b["type"], "subs": []})
+        e["subs"].append(s)
+    docs, rows = [], []
+    for url in sorted(par_url):
+        e = par_url[url]
+        annees = sorted({s["_date"][:4] for s in e["subs"]}, reverse=True)
+        n = len(e["subs"])
+        detail = f"{TYPES.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
+        docs.append({"r": str(len(docs)), "n": e["nom"]})
+        rows.append(["beneficiaire", e["nom"], url, detail, annees])
+    return Morceau("beneficiaires", [("n", 10)], docs, rows)
+
+
+def _texte_deliberation(d: dict) -> str:
+    """Full text searched for a deliberation: its articles and its rapport (annexes have their own chunks)."""
+    r = d.get("rapport") or {}
+    parts = [a.get("texte") or "" for a in d.get("articles") or []]
+    parts += [r.get("titre") or "", r.get("texte") or ""]
+    return "\n".join(parts)
+
+
+def _organe(d: dict) -> str:
+    from .corpus import DEPARTEMENT
+
+    if d.get("collectivite") and d["collectivite"] != DEPARTEMENT:
+        return f"{d['collectivite']} — {d['organe']}"
+    return d.get("organe") or ""
+
+
+TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk
+SUBVENTIONS_PAR_MORCEAU = 1_500
+# Annexes are most of a recueil's text: indexing them multiplies the index size by 4.5 and its build time
+# by 6 (make bench: ten years, 380 Mo instead of 84 Mo). Off unless the publisher asks: make build RECHERCHE_ANNEXES=1.
+INDEXER_ANNEXES = os.environ.get("RECHERCHE_ANNEXES", "") == "1"
+
+
+def _ligne_deliberation(d: dict) -> list:
+    return ["deliberation", d["id"], d["titre"] or "(sans titre)", f"deliberations/{d['id']}/", formats.date_fr(d["date"]), _organe(d)]
+
+
+def _decouper(items: list, taille, limite: int) -> list[list]:
+    """Consecutive groups of items whose sizes add up to about `limite` (each group at least one item)."""
+    groupes, cur, n = [], [], 0
+    for it in items:
+        cur.append(it)
+        n += taille(it)
+        if n >= limite:
+            groupes.append(cur)
+            cur, n = [], 0
+    if cur:
+        groupes.append(cur)
+    return groupes
+
+
+def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+    """Full-text, annex and grant chunks of one source (one recueil) for one year: self-contained (their own
+    display rows), so a recueil published once is indexed once (the cache keeps it) whatever comes next."""
+    from .pages.actes import parties_annexe
+
+    out: list[Morceau] = []
+    stem = Path(source).stem
+    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
+    for k, groupe in enumerate(_decouper(delibs, lambda d: len(_texte_deliberation(d)), TEXTE_PAR_MORCEAU), start=1):
+        docs = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
+        out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, [_ligne_deliberation(d) for d in groupe]))
+    if INDEXER_ANNEXES:
+        parties = []
+        for d in delibs:
+            for i, a in enumerate(d.get("annexes") or [], start=1):
+                titre = a.get("titre") or f"Annexe {i}"
+                morceaux_annexe = parties_annexe(d["id"], i, a)
+                for p, (url, texte) in enumerate(morceaux_annexe, start=1):
+                    ligne = ["annexe", titre + (f" (partie {p} sur {len(morceaux_annexe)})" if len(morceaux_annexe) > 1 else ""),
+                             url or f"deliberations/{d['id']}/#annexes", d["id"], formats.date_fr(d["date"]), d["titre"] or ""]
+                    parties.append((titre, texte, ligne))
+        for k, groupe in enumerate(_decouper(parties, lambda x: len(x[1]), TEXTE_PAR_MORCEAU), start=1):
+            out.append(Morceau(f"{annee}/annexes-{stem}-{k}", [("t", 5), ("x", 1)],
+                               [{"r": str(i), "t": t, "x": x} for i, (t, x, _) in enumerate(groupe)], [ligne for _, _, ligne in groupe]))
+    subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+    for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
+        docs, rows = [], []
+        for s in subs[start:start + SUBVENTIONS_PAR_MORCEAU]:
+            b = s["_beneficiaire"]
+            code = corpus.commune_of(s)
+            c = corpus.ref.communes.get(code) if code else None
+            docs.append({"r": str(len(docs)), "o": " ".join(x for x in (s.get("objet"), s.get("dispositif")) if x),
+                         "b": " ".join(x for x in (b["nom"], c["nom"] if c else "") if x)})
+            c_url = f"communes/{c['slug']}/" if c else None
+            rows.append(["subvention", s.get("objet") or "(objet non précisé)", formats.montant_fr(s["montant"]), b["nom"], b["url"],
+                         "" if b["url"] == c_url else c["nom"] if c else "",  # « Commune de Wancourt » needs no « Wancourt » after it
+                         c_url, formats.date_fr(s["_date"]), s["deliberation"], s.get("dispositif") or ""])
+        out.append(Morceau(f"{annee}/subventions-{stem}-{k}", [("o", 5), ("b", 3)], docs, rows))
+    return out
+
+
+def documents_annee(corpus, annee: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+    """A year's shards: its deliberation titles (small, for suggestions and numbers), then per source,
+    newest first, its grant, full-text and annex chunks."""
+    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
+    titres = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "c": _organe(d)} for i, d in enumerate(delibs)]
+    out = [Morceau(f"{annee}/deliberations", [("n", 20), ("t", 10), ("c", 1)], titres, [_ligne_deliberation(d) for d in delibs])]
+    par_source: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for d in delibs:
+        par_source[d["_source"]][0].append(d)
+    for sub in subs:
+        par_source[sub["_deliberation"]["_source"]][1].append(sub)
+    recent = {src: max([d["date"] for d in ds] + [x["_date"] for x in ss]) for src, (ds, ss) in par_source.items()}
+    for src in sorted(par_source, key=lambda x: (recent[x], x), reverse=True):
+        out += documents_source(corpus, annee, src, *par_source[src])
+    return out
+
+
+def morceaux(corpus) -> list[Morceau]:
+    """Every shard of the corpus, in a stable order."""
+    delibs, subs = defaultdict(list), defaultdict(list)
+    for d in corpus.deliberations.values():
+        delibs[d["date"][:4]].append(d)
+    for s in corpus.subventions:
+        subs[s["_date"][:4]].append(s)
+    out = [documents_lieux(corpus), documents_beneficiaires(corpus)]
+    for annee in sorted(set(delibs) | set(subs), reverse=True):
+        out += documents_annee(corpus, annee, delibs[annee], subs[annee])
+    return out
+
+
+# -- writing ---------------------------------------------------------------------
+def _empreinte_code() -> str:
+    """What besides a shard's documents decides its bytes: this module and the lunr / Snowball versions."""
+    import lunr
+    import snowballstemmer
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}".encode())
+    h.update((Path(__file__).parent / "pages" / "actes.py").read_bytes())  # annex parts and their pages
+    return h.hexdigest()
+
+
+def _cle(m: Morceau, empreinte: str) -> str:
+    """Cache key: hash of everything the shard is made of, fed piece by piece (full text is large)."""
+    h = hashlib.sha256((empreinte + dumps([m.chemin, m.champs, m.affichage, m.boosts])).encode())
+    for d in m.docs:
+        for k in sorted(d):
+            h.update(b"\x1f" + k.encode() + b"\x1e" + (d[k] or "").encode())
+        h.update(b"\x1d")
+    return h.hexdigest()
+
+
+def contenu(m: Morceau, cache: Path | None = None, empreinte: str = "") -> str:
+    """The shard's JSON text: {"index": lunr index, "docs": display rows}; from the cache when its input is unchanged."""
+    f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
+    if f is not None and f.exists():
+        return f.read_text(encoding="utf-8")
+    # the index is written in the order it was built (deterministic: same documents, same order),
+    # without sort_keys, which costs a third of the time on full text
+    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
+    text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text, encoding="utf-8")
+    return text
+
+
+def _nom_fichier(chemin: str, text: str) -> str:
+    """`2021/subventions-1.3fa2c1d0.json`: the content hash in the name lets browsers cache shards for good."""
+    return f"{chemin}.{hashlib.sha256(text.encode()).hexdigest()[:10]}.json"
+
+
+def bibliotheques() -> dict[str, str]:
+    """lunr.js as shipped by MkDocs (MIT) and our generated stemmer: served by the site itself, no CDN."""
+    import mkdocs.contrib.search as ms
+
+    from .snowball_js import racine_fr_js
+
+    lunr_js = Path(ms.__file__).parent / "templates" / "search" / "lunr.js"
+    return {"lunr.js": lunr_js.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
+
+
+def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str]:
+    """Every shard's text; shards not in the cache are indexed on all cores (the result does not depend on it)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    textes: list[str | None] = [None] * len(ms)
+    a_faire = []
+    for i, m in enumerate(ms):
+        f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
+        if f is not None and f.exists():
+            textes[i] = f.read_text(encoding="utf-8")
+        else:
+            a_faire.append(i)
+    lourds = [i for i in a_faire if sum(len(v) for d in ms[i].docs for v in d.values()) > 200_000]
+    coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
+    if coeurs > 1 and len(lourds) > 1:
+        with ProcessPoolExecutor(max_workers=coeurs) as pool:
+            for i, t in zip(lourds, pool.map(contenu, [ms[i] for i in lourds], [cache] * len(lourds), [empreinte] * len(lourds))):
+                textes[i] = t
+    for i in a_faire:
+        if textes[i] is None:
+            textes[i] = contenu(ms[i], cache, empreinte)
+    return textes  # type: ignore[return-value]
+
+
+def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
+    """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest.
+
+    Manifest: the small shards (places, beneficiaries), then each year newest first with its titles
+    shard and its lots (one per source, newest first), each lot listing its grant, full-text and annex chunks.
+    """
+    empreinte = _empreinte_code()
+    fichiers: dict[str, str] = {}
+    annees: dict[str, dict] = {}
+    manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
+    ms = morceaux(corpus)
+    for m, text in zip(ms, _contenus(ms, cache, empreinte)):
+        nom = _nom_fichier(m.chemin, text)
+        fichiers[nom] = text
+        if "/" not in m.chemin:
+            manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}
+            continue
+        annee, sorte = m.chemin.split("/")
+        a = annees.setdefault(annee, {"annee": annee, "deliberations": None, "lots": [], "n_deliberations": 0, "n_subventions": 0})
+        if sorte == "deliberations":
+            a["deliberations"], a["n_deliberations"] = nom, len(m.docs)
+            continue
+        genre, reste = sorte.split("-", 1)
+        source = reste.rsplit("-", 1)[0]
+        if not a["lots"] or a["lots"][-1]["source"] != source:
+            a["lots"].append({"source": source, "subventions": [], "textes": [], "annexes": []})
+        a["lots"][-1][genre].append(nom)
+        if genre == "subventions":
+            a["n_subventions"] += len(m.docs)
+    manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
+    # term directory over the recueils' chunks, in the manifest's order (positions used by recherche.js)
+    lots = [[fichiers[f] for f in lot["subventions"] + lot["textes"] + lot["annexes"]] for y in manifeste["annees"] for lot in y["lots"]]
+    rep, version = repertoire.textes_fichiers(repertoire.construire(lots))
+    manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
+    for nom, text in rep.items():
+        fichiers[f"repertoire/{nom}"] = text
+    for nom, text in bibliotheques().items():
+        fichiers[nom] = text
+    fichiers["manifeste.json"] = dumps(manifeste)
+    for nom, text in sorted(fichiers.items()):
+        p = dossier / nom
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    if cache is not None and cache.exists():  # the cache keeps only what this build used
+        utilises = {_cle(m, empreinte) for m in ms}
+        for f in cache.glob("*.json"):
+            if f.stem not in utilises:
+                f.unlink()
+    return manifeste

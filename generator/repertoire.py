@@ -1,0 +1,55 @@
+"""Term directory of the search chunks: for each indexed term, the recueils whose chunks hold it.
+
+Without it, a word found only in an old recueil is reached by reading every newer chunk first.
+With it, the results page reads, per query word, one small file (terms sharing the first two
+letters) and loads only the recueils that can hold every word — or none at all, when a word is in
+no recueil. Each term lists its first MAX_LOTS recueils, newest first; a term in more of them
+ends its list with -1 ("and possibly any older one"), which keeps the files small for common words.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+
+MAX_LOTS = 16
+_TERME = re.compile(r'\["([a-z0-9]+)",\{"')  # an invertedIndex entry of a serialised lunr index
+
+
+def termes(texte_morceau: str) -> set[str]:
+    """The terms of a shard, read from its JSON text (its invertedIndex entries)."""
+    return set(_TERME.findall(texte_morceau))
+
+
+def prefixe(terme: str) -> str:
+    return terme[:2]
+
+
+def construire(lots: list[list[str]]) -> dict[str, dict[str, list[int]]]:
+    """`lots[p]`: the JSON texts of the chunks of recueil p (0 = newest). → {prefix: {term: positions}}."""
+    par_terme: dict[str, list[int]] = {}
+    for pos, textes in enumerate(lots):
+        vus: set[str] = set()
+        for t in textes:
+            vus |= termes(t)
+        for terme in vus:
+            liste = par_terme.get(terme)
+            if liste is None:
+                par_terme[terme] = [pos]
+            elif len(liste) <= MAX_LOTS:
+                liste.append(pos)
+    fichiers: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for terme in sorted(par_terme):
+        liste = par_terme[terme]
+        fichiers[prefixe(terme)][terme] = liste[:MAX_LOTS] + ([-1] if len(liste) > MAX_LOTS else [])
+    return dict(fichiers)
+
+
+def textes_fichiers(fichiers: dict[str, dict[str, list[int]]]) -> tuple[dict[str, str], str]:
+    """({file name: JSON text}, version hash of the whole directory) — deterministic."""
+    out = {f"{p}.json": json.dumps(fichiers[p], ensure_ascii=False, sort_keys=True, separators=(",", ":")) for p in sorted(fichiers)}
+    h = hashlib.sha256()
+    for nom, texte in sorted(out.items()):
+        h.update(nom.encode() + b"\0" + texte.encode() + b"\0")
+    return out, h.hexdigest()[:10]

@@ -1,0 +1,219 @@
+"""Search in a real browser (issue 6): the header box with its suggestions, the results page with its
+filters, keyboard use, and the JavaScript normalisation and stemmer giving exactly what the Python
+side put in the indexes. Phone and desktop sizes (the `page` fixture), no request outside the site,
+no JavaScript error."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, capture, texte
+
+sys.path.insert(0, str(ROOT))
+from generator import recherche as R  # noqa: E402
+
+AXE = ROOT / "tests" / "navigateur" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def boite(pg):
+    """The header search box; on a phone it sits behind the magnifier button."""
+    bouton = pg.locator("[data-rpc-ouvrir]")
+    if bouton.is_visible():
+        bouton.click()
+        assert bouton.get_attribute("aria-expanded") == "true"
+    champ = pg.locator("#rpc-q")
+    champ.wait_for(state="visible")
+    return champ
+
+
+def suggestions(pg):
+    pg.wait_for_selector("#rpc-q-liste:not([hidden]) [role=option]")
+    return pg.locator("#rpc-q-liste [role=option]")
+
+
+def taper(pg, champ, q):
+    champ.fill("")
+    champ.type(q)  # key by key, as a person types
+    pg.wait_for_function("q => document.querySelector('#rpc-q-liste:not([hidden])') && "
+                         "document.querySelector('#rpc-q-liste [role=option]:last-child').textContent.indexOf(q) >= 0", arg=q)
+    return suggestions(pg)
+
+
+def test_wancourt_suggere_la_commune_et_y_mene(page, base_url):
+    page.goto(base_url)
+    champ = boite(page)
+    options = taper(page, champ, "wancourt")
+    premiere = options.first
+    assert texte(premiere).startswith("COMMUNE") or "Commune" in texte(premiere)
+    assert "Wancourt" in texte(premiere) and "3 107,00 €" in texte(premiere)
+    assert champ.get_attribute("aria-expanded") == "true"
+    capture(page, "recherche-suggestions-wancourt")
+    premiere.click()
+    page.wait_for_url("**/communes/wancourt/")
+    assert page.locator("article h1").inner_text().strip() == "Wancourt"
+
+
+def test_ecole_trouve_ecole_sur_la_page_de_resultats(page, base_url):
+    page.goto(base_url + "communes/arras/")
+    champ = boite(page)
+    taper(page, champ, "ecole")
+    champ.press("Enter")  # no suggestion chosen: the results page
+    page.wait_for_url(re.compile(r".*/recherche/\?q=ecole$"))
+    page.wait_for_selector("#rpc-resultats .rpc-r-subvention")
+    premier = texte(page.locator("#rpc-resultats .rpc-r").first)  # grants come before deliberations
+    assert "école" in premier
+    assert re.search(r"\d €", premier) and "2021" in premier  # amount, date
+    assert page.locator("#rpc-page-q").input_value() == "ecole"
+    capture(page, "recherche-resultats-ecole")
+
+
+def test_numero_de_deliberation_au_clavier(page, base_url):
+    page.goto(base_url)
+    champ = boite(page)
+    options = taper(page, champ, "2021-243")
+    assert "PROGRAMMATION FARDA AMENAGEMENT" in texte(options.first) and "2021-243" in texte(options.first)
+    champ.press("ArrowDown")
+    actif = champ.get_attribute("aria-activedescendant")
+    assert actif == options.first.get_attribute("id") and options.first.get_attribute("aria-selected") == "true"
+    champ.press("Enter")
+    page.wait_for_url("**/deliberations/2021-243/")
+    assert "2021-243" in texte(page.locator("article"))
+
+
+@pytest.mark.parametrize("q, attendu", [
+    ("bethune", "Béthune"), ("st omer", "Saint-Omer"), ("saint-omer", "Saint-Omer"),
+    ("le touquet", "Le Touquet-Paris-Plage"), ("wanc", "Wancourt"), ("amis du fort", "Les Amis du Fort d'Ambleteuse"),
+])
+def test_noms_tapes_comme_on_les_tape(page_bureau, base_url, q, attendu):
+    page_bureau.goto(base_url)
+    options = taper(page_bureau, boite(page_bureau), q)
+    assert page_bureau.locator("#rpc-q-liste [role=option] .rpc-r-titre").first.inner_text() == attendu
+
+
+def test_clavier_fleches_echap(page_bureau, base_url):
+    pg = page_bureau
+    pg.goto(base_url)
+    champ = boite(pg)
+    options = taper(pg, champ, "arras")
+    n = options.count()
+    assert n >= 5  # Arras, its cantons, the CU, « tous les résultats »
+    champ.press("ArrowUp")  # wraps to the last option: all results
+    assert champ.get_attribute("aria-activedescendant") == options.nth(n - 1).get_attribute("id")
+    champ.press("ArrowDown")
+    champ.press("ArrowDown")
+    assert champ.get_attribute("aria-activedescendant") == options.nth(1).get_attribute("id")
+    assert "suggestion" in pg.locator("[data-rpc-statut]").inner_text()
+    champ.press("Escape")
+    assert champ.get_attribute("aria-expanded") == "false" and pg.locator("#rpc-q-liste").is_hidden()
+    champ.press("Escape")
+    assert champ.input_value() == ""
+
+
+def test_page_de_resultats_filtres_type_et_annee_dans_l_url(page, base_url):
+    page.goto(base_url + "recherche/?q=abribus&type=subvention&annee=2021")
+    page.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('18 résultats') === 0")
+    statut = page.locator("#rpc-resultats-statut").inner_text()
+    assert "années parcourues : 2021" in statut and "en cours" not in statut
+    assert page.locator("#rpc-resultats .rpc-r-subvention").count() == 18
+    assert page.locator("#rpc-resultats .rpc-r-lieu, #rpc-resultats .rpc-r-deliberation").count() == 0
+    ligne = texte(page.locator("#rpc-resultats .rpc-r-subvention").first)
+    assert "Abribus" in ligne and "7 juin 2021" in ligne and "délibération 2021-243" in ligne and "€" in ligne
+    capture(page, "recherche-resultats-abribus")
+    page.check("input[name=type][value='']")
+    page.wait_for_url(re.compile(r".*\?q=abribus&annee=2021$"))
+    page.select_option("#rpc-page-annee", "2019")
+    page.wait_for_url(re.compile(r".*\?q=abribus&annee=2019$"))
+    page.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('Aucun résultat') === 0")
+
+
+def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_bureau, base_url):
+    """« collège » is in 2019-117's rapport: the term directory sends the page to the 2019 recueil
+    without reading the 2021 one; a word in no recueil reads no chunk at all."""
+    pg = page_bureau
+    lus: list[str] = []
+    pg.on("request", lambda r: lus.append(r.url))
+    pg.goto(base_url + "recherche/?q=collège&type=deliberation")
+    pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
+                         "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
+    liens = [a.get_attribute("href") for a in pg.locator("#rpc-resultats a.rpc-r-titre").all()]
+    assert any(h.endswith("/deliberations/2019-117/") for h in liens)
+    assert "mots trouvés dans les articles ou le rapport" in texte(pg.locator("#rpc-resultats"))
+    morceaux = [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions|annexes)-", u)]
+    assert morceaux and all("/2019/" in u for u in morceaux)
+    lus.clear()
+    pg.goto(base_url + "recherche/?q=zzqxw")
+    pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('Aucun résultat') === 0")
+    assert [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions|annexes)-", u)] == []
+
+
+def test_francais_identique_en_python_et_en_javascript(page_bureau, base_url):
+    """The browser's normalisation and stemmer give exactly the index side's terms."""
+    pg = page_bureau
+    pg.goto(base_url)
+    cas = ["L'École d’Arras", "ÉGLISE Saint-Éloi", "st omer", "Ste-Catherine", "Œuvres, cœur", "qu'il", "aujourd'hui",
+           "n°2021-243", "Le Touquet-Paris-Plage", "subventions", "Défense incendie", "« abribus »", "ﬁnancement", "Ⅳ",
+           "İstanbul", "ΣΟΦΊΑ", "straße", "Łódź", "´apostrophe", "jusqu'à", "l'", "3 107,00 €"]
+    d = pg.evaluate("async cas => { await rpcRecherche.demarrer(); return cas.map(c => [rpcRecherche.mots(c), rpcRecherche.termes(c)]); }", cas)
+    assert d == [[R.mots(c), R.termes(c)] for c in cas]
+    mots = set()
+    for f in sorted((ROOT / "site_data" / "actes").glob("*.json")) + sorted((ROOT / "site_data" / "subventions").glob("*.json")):
+        brut = f.read_text(encoding="utf-8")
+        mots.update(re.findall(r"[^\W\d_]+", brut.lower()))
+        mots.update(R.mots(brut))
+    mots = sorted(mots)
+    assert len(mots) > 20000
+    js = pg.evaluate("mots => mots.map(m => rpcRacineFr(m))", mots)
+    differents = [(m, j, R.racine(m)) for m, j in zip(mots, js) if j != R.racine(m)]
+    assert differents == []
+
+
+def test_sans_javascript_la_page_renvoie_aux_index(navigateur, base_url):
+    ctx = navigateur.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    pg = ctx.new_page()
+    pg.goto(base_url + "recherche/?q=wancourt")
+    assert "La recherche a besoin de JavaScript" in pg.locator("article").inner_text()
+    pg.locator("noscript a[href$='communes/'], article a[href$='communes/']").first.wait_for(state="attached")
+    pg.goto(base_url)
+    lien = pg.locator("a[data-rpc-ouvrir]")  # on a phone, the magnifier is a plain link to the search page
+    assert lien.get_attribute("href").endswith("recherche/")
+    ctx.close()
+
+
+def test_accessibilite_axe_des_elements_de_recherche(page, base_url):
+    if not AXE.exists():
+        pytest.fail("axe-core absent : make test-navigateur l'installe (npm ci)")
+    page.goto(base_url + "recherche/?q=arras")
+    page.wait_for_selector("#rpc-resultats .rpc-r")
+    page.add_script_tag(path=str(AXE))
+    res = page.evaluate("""async () => (await axe.run({include: [['#rpc-recherche-page'], ['#rpc-resultats'], ['#rpc-resultats-statut']]},
+                                                     {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})).violations
+                             .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+    assert res == []
+    page.goto(base_url + "communes/arras/")
+    taper(page, boite(page), "arras")
+    page.add_script_tag(path=str(AXE))
+    res = page.evaluate("""async () => (await axe.run({include: [['#rpc-boite']]}, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})).violations
+                             .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+    assert res == []
+    capture(page, "recherche-suggestions-arras")
+
+
+def test_chercher_plus_loin_a_la_demande(page_bureau, base_url):
+    """Enough results in the newest years: older ones are read only when asked."""
+    pg = page_bureau
+    pg.goto(base_url + "recherche/?q=ecole")
+    plus = pg.locator("#rpc-resultats-plus")
+    plus.wait_for(state="visible")
+    statut = pg.locator("#rpc-resultats-statut").inner_text()
+    assert "2021" in statut and "2019" not in statut and "en cours" not in statut
+    assert plus.inner_text().startswith("Chercher plus loin (suite de 2021")
+    n = pg.locator("#rpc-resultats .rpc-r").count()
+    plus.click()
+    pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
+                         "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
+    assert pg.locator("#rpc-resultats .rpc-r").count() > n
+    assert plus.is_hidden()
