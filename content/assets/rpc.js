@@ -4,7 +4,11 @@
    - menu button: Material's phone menu button is a <label>, which the keyboard cannot reach;
      a real <button> takes its place (Enter or Space opens the menu, Escape closes it). */
 (function () {
-  function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim(); }
+  // accents, case and punctuation folded; « st »/« ste » read as « saint »/« sainte » (as the site search does)
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim()
+      .replace(/\bste\b/g, "sainte").replace(/\bst\b/g, "saint");
+  }
 
   function finder(form) {
     var input = form.querySelector("input"), list = document.getElementById(input.getAttribute("list"));

@@ -30,3 +30,11 @@ def test_commune_vers_deliberation_et_retour(page, base_url):
 def test_page_introuvable_en_francais(page, base_url):
     reponse = page.goto(base_url + "deliberations/1999-999/")
     assert reponse.status == 404
+
+
+def test_trouver_sa_commune_comme_on_l_ecrit(page_telephone, base_url):
+    """« st omer » in the home finder opens Saint-Omer, as in the site search."""
+    page_telephone.goto(base_url)
+    page_telephone.fill("#rpc-commune", "st omer")
+    page_telephone.keyboard.press("Enter")
+    page_telephone.wait_for_url("**/communes/saint-omer/")
