@@ -21,6 +21,7 @@ Interior spacing is kept (tables use it); `squash` collapses it for parsers that
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .records import Line
 
@@ -46,21 +47,35 @@ _STARTS_WITH_LETTER = re.compile(r"^[A-Za-zÀ-ÿ]")
 _MULTISPACE = re.compile(r"[ \t]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
-    """Collapse runs of spaces and tabs (layout justification) to one space."""
+    """Collapse runs of spaces and tabs (layout justification) to one space.
+
+    Cached: every table reader squashes every line of its unit, so the same lines come back
+    a dozen times; lines without a run of blanks need no regex.
+    """
+    if "  " not in text and "\t" not in text:
+        return text.strip()
     return _MULTISPACE.sub(" ", text).strip()
 
 
+_CHAR_TABLE = str.maketrans(_CHAR_MAP)
+
+
 def _clean(text: str) -> str:
-    for a, b in _CHAR_MAP.items():
-        if a in text:
-            text = text.replace(a, b)
-    text = _PRIVATE_USE.sub("•", text)
-    text = _SUPERSCRIPT.sub(r"\1", text)
-    text = _HTML_FORMAT.sub("", text)
-    text = _HEADING.sub("", text)
-    text = _BOLD.sub("", text)
-    text = _ITALIC_EDGE.sub("", text.strip(" ")) if "*" in text else text
+    text = text.translate(_CHAR_TABLE)
+    if not text.isascii():
+        text = _PRIVATE_USE.sub("•", text)
+    if "^{" in text:
+        text = _SUPERSCRIPT.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_FORMAT.sub("", text)
+    if text.lstrip(" ").startswith("#"):
+        text = _HEADING.sub("", text)
+    if "*" in text:
+        text = _BOLD.sub("", text)
+        if "*" in text:
+            text = _ITALIC_EDGE.sub("", text.strip(" "))
     return text.rstrip()
 
 

@@ -139,8 +139,24 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "territoire", slug, t["communes"]),
             },
         ))
+    pages += _par_annee(corpus, pages)
     pages += _indexes(corpus)
     return pages
+
+
+def _par_annee(corpus: Corpus, pages: list[Page]) -> list[Page]:
+    """Places whose grants or deliberations are too many for one page get one page per year."""
+    from .decoupage import pages_par_annee, trop_long
+
+    extra = []
+    for p in pages:
+        p.context["annees"] = None
+        if trop_long(p.context["subs"], p.context["delibs"]):
+            base = p.path.removesuffix(".md")
+            p.context["annees"], more = pages_par_annee(base, p.title, base + "/", p.context["subs"], p.context["delibs"],
+                                                        kind=p.kind, total=corpus.total)
+            extra += more
+    return extra
 
 
 def _indexes(corpus: Corpus) -> list[Page]:
