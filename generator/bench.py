@@ -5,8 +5,8 @@
    recueils) is built in a temporary root — never the repository's site/ — from
    scratch (no extraction cache), then one more month is added and the site rebuilt.
    For each build: wall time, each stage's time, and the peak memory of the build
-   process and all its children summed (sampled from /proc every 50 ms, because
-   MkDocs runs as a child while the build process still holds its data). Then the
+   process and all its children summed (PSS, sampled from /proc every 0.2 s, because
+   MkDocs, the extraction workers and the exports run as children of the build process). Then the
    number and total size of pages, the largest page, and the search payload
    (every file under site/search/ and site/recherche/).
 
@@ -52,7 +52,7 @@ from pathlib import Path
 from generator import build
 lines = []
 code = build.run(Path({target!r}), log=lines.append)
-print(json.dumps({{"code": code, "log": lines[:3]}}))
+print(json.dumps({{"code": code, "log": lines[:4]}}))
 """
 
 
@@ -71,47 +71,73 @@ def bench_sources(repeat: int = 3) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- memory of a process tree
-def _rss_tree_kb(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, in kB (Linux /proc)."""
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat", "rb") as f:
-                stat = f.read().rsplit(b")", 1)[1].split()
-            ppid = int(stat[1])
-            rss[int(d)] = int(stat[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
-            children.setdefault(ppid, []).append(int(d))
-        except (OSError, IndexError, ValueError):
-            continue
-    total, todo = 0, [pid]
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    children.setdefault(int(f.read().rsplit(b")", 1)[1].split()[1]), []).append(int(d))
+            except (OSError, IndexError, ValueError):
+                continue
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        out.append(p)
         todo += children.get(p, [])
-    return total
+    return out
 
 
-def run_measured(cmd: list[str], cwd: Path) -> dict:
-    """Run `cmd`; wall time and peak summed RSS of its process tree (sampled every 50 ms)."""
+def _memoire_kb(pids: list[int]) -> tuple[int, int]:
+    """(summed RSS, summed PSS) in kB. PSS counts a page shared by forked processes once, split
+    between them: the memory the tree really occupies."""
+    rss = pss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss, pss
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run `cmd`; wall time, CPU time (all its processes) and peak summed RSS of its process tree
+    (sampled every 50 ms). The load average before the run says whether other work shared the cores."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    charge = os.getloadavg()[0]
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0]
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0, 0]
+    serie: list[tuple[float, int]] = []
     done = threading.Event()
 
-    def sample():
+    def sample():  # every 0.2 s: the sampling itself must not take the cores it measures
         while not done.is_set():
-            peak[0] = max(peak[0], _rss_tree_kb(proc.pid))
-            done.wait(0.05)
+            rss, pss = _memoire_kb(_tree(proc.pid))
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            serie.append((time.perf_counter() - t, pss))
+            done.wait(0.2)
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
     out, err = proc.communicate()
     done.set()
     th.join()
-    return {"s": time.perf_counter() - t, "pic_mo": peak[0] / 1024, "code": proc.returncode, "stdout": out, "stderr": err}
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"s": wall, "cpu_s": cpu, "charge": charge, "pic_mo": peak[1] / 1024, "pic_rss_mo": peak[0] / 1024, "serie": serie,
+            "code": proc.returncode, "stdout": out, "stderr": err}
 
 
 # ----------------------------------------------------------------------------- the synthetic site
@@ -134,13 +160,44 @@ def build_in(root: Path) -> dict:
     if r["code"] != 0:
         raise RuntimeError(f"construction en échec ({r['code']}) :\n{r['stderr'][-3000:]}")
     info = json.loads(r["stdout"].strip().splitlines()[-1])
-    durees = {}
+    durees, cpu = {}, {}
     for line in info["log"]:
-        if line.startswith("Durées : "):
-            for part in line[len("Durées : "):].split(", "):
-                k, v, _ = part.rsplit(" ", 2)
-                durees[k] = float(v)
-    return {"s": round(r["s"], 1), "pic_mo": round(r["pic_mo"]), "etapes_s": durees, "resume": info["log"][0], "code_retour": info["code"]}
+        for label, into in (("Durées : ", durees), ("Temps CPU (tous processus) : ", cpu)):
+            if line.startswith(label):
+                for part in line[len(label):].split(", "):
+                    k, v, _ = part.rsplit(" ", 2)
+                    into[k] = float(v)
+    # peak memory of each stage: the stages run one after the other from the start of the process
+    pics, debut = {}, 0.0
+    for k, v in durees.items():
+        if k.startswith("dont "):
+            continue
+        pics[k] = round(max((m for ts, m in r["serie"] if debut <= ts <= debut + v + 0.5), default=0) / 1024)
+        debut += v
+    return {"s": round(r["s"], 1), "cpu_s": round(r["cpu_s"], 1), "charge_avant": round(r["charge"], 1), "pic_mo": round(r["pic_mo"]),
+            "pic_rss_somme_mo": round(r["pic_rss_mo"]), "pic_par_etape_mo": pics,
+            "etapes_s": durees, "etapes_cpu_s": cpu, "resume": info["log"][0], "code_retour": info["code"]}
+
+
+def mkdocs_sans_recherche(root: Path) -> dict | None:
+    """Stage 9 again without Material's search plugin (which reads the HTML of every page): what
+    MkDocs costs once the site's own search replaces it. None when the config has no such plugin."""
+    import re
+
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    variant = re.sub(r"^plugins:\n(?:[ \t]+- search:?.*\n(?:[ \t]{6,}.*\n)*)", "plugins: []\n", text, flags=re.M)
+    if variant == text:
+        return None
+    cfg = root / "mkdocs-sans-recherche.yml"
+    cfg.write_text(variant, encoding="utf-8")
+    out = root / ".build" / "site-sans-recherche"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="0")
+    r = run_measured([sys.executable, "-m", "generator.mkdocs_rapide", "--config-file", str(cfg), "--site-dir", str(out)], cwd=root, env=env)
+    shutil.rmtree(out, ignore_errors=True)
+    cfg.unlink()
+    if r["code"] != 0:
+        raise RuntimeError(r["stderr"][-3000:])
+    return {"s": round(r["s"], 1), "cpu_s": round(r["cpu_s"], 1), "pic_mo": round(r["pic_mo"])}
 
 
 def site_figures(site: Path) -> dict:
@@ -189,6 +246,7 @@ def bench_echelle(annees: int, garder: Path | None = None) -> dict:
         res["ajout_un_mois"] = build_in(tmp)
         res["ajout_un_mois"]["recueil_ajoute"] = extra.nom
         res["ajout_un_mois"].update(site_figures(tmp / "site"))
+        res["mkdocs_sans_plugin_recherche"] = mkdocs_sans_recherche(tmp)
         return res
     finally:
         if garder is None:
@@ -198,14 +256,22 @@ def bench_echelle(annees: int, garder: Path | None = None) -> dict:
 def rapport_md(res: dict) -> str:
     c, f, a = res["corpus"], res["construction_complete"], res["ajout_un_mois"]
     def etapes(b):
-        return ", ".join(f"{k} {v:.1f} s" for k, v in b["etapes_s"].items())
+        cpu, pic = b.get("etapes_cpu_s", {}), b.get("pic_par_etape_mo", {})
+        return ", ".join(f"{k} {v:.1f} s" + (f" ({cpu[k]:.1f} s CPU, pic {pic[k]} Mo)" if k in cpu else "")
+                         for k, v in b["etapes_s"].items())
     lines = [
         "# Mesures d'échelle (`make bench`)", "",
         f"Corpus synthétique : {c['recueils']} recueils mensuels, {c['deliberations']} délibérations, "
         f"{c['subventions']} subventions, {c['sources_mo']} Mo de texte source.", "",
-        "| | durée | pic mémoire | étapes |", "|---|---|---|---|",
-        f"| construction complète (sans cache) | {f['s']} s | {f['pic_mo']} Mo | {etapes(f)} |",
-        f"| après ajout d'un mois | {a['s']} s | {a['pic_mo']} Mo | {etapes(a)} |", "",
+        "| | durée | temps CPU (2 cœurs) | pic mémoire (PSS) | étapes | charge avant |", "|---|---|---|---|---|---|",
+        f"| construction complète (sans cache) | {f['s']} s | {f['cpu_s']} s | {f['pic_mo']} Mo | {etapes(f)} | {f['charge_avant']} |",
+        f"| après ajout d'un mois | {a['s']} s | {a['cpu_s']} s | {a['pic_mo']} Mo | {etapes(a)} | {a['charge_avant']} |", "",
+    ]
+    m = res.get("mkdocs_sans_plugin_recherche")
+    if m:
+        lines += [f"Étape MkDocs sans le plugin de recherche de Material (remplacé par la recherche du site) : {m['s']} s, "
+                  f"{m['cpu_s']} s CPU, pic {m['pic_mo']} Mo.", ""]
+    lines += [
         f"Pages HTML : {a['pages_html']} ({a['pages_mo']} Mo ; site complet {a['site_mo']} Mo). "
         f"Plus grande page : {a['plus_grande_page']} ({a['plus_grande_page_ko']} Ko). "
         f"Pages de plus de 1 Mo : {a['nombre_pages_plus_de_1_mo']}.", "",

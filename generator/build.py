@@ -46,6 +46,14 @@ class Paths:
     def site(self): return self.root / "site"
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (workers, exports, MkDocs)."""
+    import resource
+
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
 @dataclass
 class BuildResult:
     documents: list[dict] = field(default_factory=list)
@@ -53,6 +61,7 @@ class BuildResult:
     errors: list[dict] = field(default_factory=list)
     report: dict = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
     parsed: int = 0
 
 
@@ -177,7 +186,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     from . import corrections as corr
 
     res = BuildResult()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     try:
         fixes = corr.load(paths.corrections)
     except corr.CorrectionError as err:
@@ -228,6 +237,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         if sf.exists():
             res.subventions[res.documents[-1]["source"]] = store.read_json(sf)
     res.timings["extraction"] = time.perf_counter() - t0
+    res.cpu["extraction"] = _cpu() - c0
     res.parsed = parsed
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [{"source": u.source, "line": u.line, "kind": u.kind, "message": u.message, "severity": u.severity, "deliberation": None}
@@ -250,7 +260,8 @@ def render(paths: Paths, res: BuildResult) -> int:
     from .pages import actes, lieux, subventions
     from .render import Page
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
+    res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference())
     subs_par_delib, checks_par_delib = defaultdict(list), defaultdict(list)
     for s in corpus.subventions:
@@ -264,7 +275,10 @@ def render(paths: Paths, res: BuildResult) -> int:
     def donnees():  # last: its page lists the files the exports wrote
         from .exports import fichiers_meta
 
-        yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, exports())})
+        t = time.perf_counter()
+        written = exports()
+        res.timings["dont attente des exports"] = time.perf_counter() - t
+        yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)})
 
     n = write_pages(itertools.chain(lieux.build(corpus), [lieux.accueil(corpus)], actes.build(corpus, subs_par_delib, checks_par_delib),
                                     subventions.build(corpus), _controle(corpus.controle), donnees()), paths.content)
@@ -272,6 +286,7 @@ def render(paths: Paths, res: BuildResult) -> int:
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
     res.timings["rendu"] = time.perf_counter() - t0
+    res.cpu["rendu"] = _cpu() - c0
     return n
 
 
@@ -356,7 +371,7 @@ def mkdocs_build(paths: Paths, res: BuildResult) -> None:
     by a background process: deleting ten years of pages takes longer than building them on
     a disk that trims freed blocks, and nothing waits for it.
     """
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     work = paths.root / ".build"
     tmp = work / "site"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -369,6 +384,7 @@ def mkdocs_build(paths: Paths, res: BuildResult) -> None:
     if proc.returncode != 0:
         raise RuntimeError("mkdocs build a échoué ; site/ n'a pas été modifié.\n" + proc.stderr[-4000:])
     res.timings["mkdocs"] = time.perf_counter() - t0
+    res.cpu["mkdocs"] = _cpu() - c0
     old = work / f"site.old-{os.getpid()}-{time.monotonic_ns()}"
     if paths.site.exists():
         paths.site.rename(old)
@@ -379,15 +395,33 @@ def mkdocs_build(paths: Paths, res: BuildResult) -> None:
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _alleger(res: BuildResult) -> None:
+    """Drop the texts of the deliberations once the pages are written: MkDocs runs next, in
+    another process, and this one should not hold ten years of texts meanwhile."""
+    import gc
+
+    res.documents = [{"source": d["source"], "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d["deliberations"]]}
+                     for d in res.documents]
+    gc.collect()
+    try:  # hand the freed memory back to the system (glibc keeps it otherwise)
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def run(root: Path, strict: bool = False, log=print) -> int:
     paths = Paths(Path(root))
     res = extract(paths, log)
     pages = render(paths, res)
+    _alleger(res)
     mkdocs_build(paths, res)
     summary = res.report.get("resume", {})
     log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
         f"{sum(len(s['subventions']) for s in res.subventions.values())} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
+    log("Temps CPU (tous processus) : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.cpu.items()))
     warnings = [(s["source"], f) for s in res.report.get("sources", []) for f in s["constats"] if f["severity"] in ("erreur", "avertissement")]
     warnings += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) if f.get("severity") in ("erreur", "avertissement")]
     if res.errors or warnings or summary.get("totaux_en_ecart"):

@@ -371,6 +371,7 @@ def ecrire(dest: Path, annees: int, debut: int = 2012, graine: int = 62, mois_en
     for k, m in enumerate(corpus(annees, debut, graine, mois_en_plus)):
         if seulement is None or k in seulement:
             (dest / m.nom).write_text(m.texte, encoding="utf-8")
+            m.texte = ""  # written: ten years of text need not stay in memory
         out.append(m)
     return out
 
@@ -384,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dest", type=Path, required=True)
     a = p.parse_args(argv)
     months = ecrire(a.dest, a.annees, a.debut, a.graine, a.mois_en_plus)
-    taille = sum(len(m.texte.encode()) for m in months)
+    taille = sum((a.dest / m.nom).stat().st_size for m in months)
     print(f"{len(months)} recueils dans {a.dest} : {sum(m.deliberations for m in months)} délibérations, "
           f"{sum(m.subventions for m in months)} subventions attendues, {taille / 1e6:.0f} Mo")
     return 0
