@@ -63,6 +63,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     parsed: int = 0
+    nb_subventions: int = 0
 
 
 def source_files(directory: Path) -> list[Path]:
@@ -236,6 +237,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         sf = paths.subventions / f.name
         if sf.exists():
             res.subventions[res.documents[-1]["source"]] = store.read_json(sf)
+    res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.timings["extraction"] = time.perf_counter() - t0
     res.cpu["extraction"] = _cpu() - c0
     res.parsed = parsed
@@ -262,7 +264,11 @@ def render(paths: Paths, res: BuildResult) -> int:
 
     t0, c0 = time.perf_counter(), _cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
+    for doc in res.documents:  # the whole text of each act served the control report (duplicates), no page shows it
+        for d in doc["deliberations"]:
+            d.pop("texte", None)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference())
+    res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
     subs_par_delib, checks_par_delib = defaultdict(list), defaultdict(list)
     for s in corpus.subventions:
         subs_par_delib[s["deliberation"]].append(s)
@@ -316,8 +322,14 @@ def _en_parallele(fn, *args):
         finally:
             send.close()
 
+    import gc
+
+    # objects that exist now are not moved by the child's garbage collector: it only touches
+    # (and so copies) what it reads, the rest of the parent's memory stays shared
+    gc.freeze()
     proc = ctx.Process(target=child, daemon=True)
     proc.start()
+    gc.unfreeze()
     send.close()
     got = []
 
@@ -419,7 +431,7 @@ def run(root: Path, strict: bool = False, log=print) -> int:
     mkdocs_build(paths, res)
     summary = res.report.get("resume", {})
     log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
-        f"{sum(len(s['subventions']) for s in res.subventions.values())} subvention(s), {pages} pages générées.")
+        f"{res.nb_subventions} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     log("Temps CPU (tous processus) : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.cpu.items()))
     warnings = [(s["source"], f) for s in res.report.get("sources", []) for f in s["constats"] if f["severity"] in ("erreur", "avertissement")]

@@ -68,7 +68,7 @@ def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch):
     """With a threshold of 40 rows, Arrageois (its real grants) is split; Wancourt (1 grant) is not."""
     corpus = Corpus.load(ROOT / "site_data", places.reference())
     monkeypatch.setattr(decoupage, "SEUIL", 40)
-    pages = lieux.build(corpus)
+    pages = list(lieux.build(corpus))
     by_path = {p.path: p for p in pages}
     arrageois = by_path["territoires/arrageois.md"]
     assert len(arrageois.context["subs"]) > 40

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 
 from markupsafe import Markup
 
@@ -61,12 +62,14 @@ def _carte(corpus: Corpus, path: str, titre: str, communes=None) -> Markup:
     return Markup(graphiques.carte_communes(montants, lambda c: f"{root}communes/{c['slug']}/", titre, communes))
 
 
-def build(corpus: Corpus) -> list[Page]:
+def build(corpus: Corpus) -> Iterator[Page]:
+    """Place pages, yielded one by one (with their year pages when too long): ten years of
+    grants copied into page contexts are never all in memory."""
     from ..exports import par_lieu_paths
 
     ref = corpus.ref
     csv = par_lieu_paths(corpus)
-    pages: list[Page] = []
+    pages = _Sortie(corpus)
     # communes
     for insee, c in ref.communes.items():
         pages.append(Page(
@@ -82,6 +85,7 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "commune", insee, [insee]),
             },
         ))
+        yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
         pages.append(Page(
@@ -97,6 +101,7 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
             },
         ))
+        yield from pages.vider()
     # EPCI
     for siren, e in ref.epci.items():
         facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature"), e.get("nature") or "—"))]
@@ -120,6 +125,7 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "epci", siren, e["membres"]),
             },
         ))
+        yield from pages.vider()
     # territoires
     for slug, t in ref.territoires.items():
         parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
@@ -139,24 +145,33 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "territoire", slug, t["communes"]),
             },
         ))
-    pages += _par_annee(corpus, pages)
-    pages += _indexes(corpus)
-    return pages
+        yield from pages.vider()
+    yield from _indexes(corpus)
 
 
-def _par_annee(corpus: Corpus, pages: list[Page]) -> list[Page]:
-    """Places whose grants or deliberations are too many for one page get one page per year."""
-    from .decoupage import pages_par_annee, trop_long
+class _Sortie(list):
+    """The place pages being built: each gets its year pages when its lists are too long
+    (`decoupage`), and they are handed on as soon as built."""
 
-    extra = []
-    for p in pages:
+    def __init__(self, corpus: Corpus):
+        super().__init__()
+        self.corpus = corpus
+
+    def append(self, p: Page) -> None:
+        from .decoupage import pages_par_annee, trop_long
+
         p.context["annees"] = None
+        super().append(p)
         if trop_long(p.context["subs"], p.context["delibs"]):
             base = p.path.removesuffix(".md")
             p.context["annees"], more = pages_par_annee(base, p.title, base + "/", p.context["subs"], p.context["delibs"],
-                                                        kind=p.kind, total=corpus.total)
-            extra += more
-    return extra
+                                                        kind=p.kind, total=self.corpus.total)
+            self.extend(more)
+
+    def vider(self) -> list[Page]:
+        out = list(self)
+        self.clear()
+        return out
 
 
 def _indexes(corpus: Corpus) -> list[Page]:
