@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 NAV_STAMP := $(VENV)/.navigateur-$(shell cat requirements-navigateur.lock tests/navigateur/package-lock.json | cksum | cut -d' ' -f1)
 STRICT ?=
 DEST   ?=
+BENCH  ?=
 
 .PHONY: build test test-navigateur serve clean refdata bench publish extract
 
@@ -42,7 +43,7 @@ refdata: $(STAMP)
 	$(PY) -m generator.refdata
 
 bench: $(STAMP)
-	$(PY) -m generator.bench
+	$(PY) -m generator.bench $(BENCH)
 
 publish: build
 	@test -n "$(DEST)" || (echo "Usage : make publish DEST=/chemin/du/dossier/publié" && exit 2)
@@ -50,4 +51,4 @@ publish: build
 	@echo "Site copié dans $(DEST)"
 
 clean:
-	rm -rf site .build content/communes content/cantons content/epci content/territoires content/deliberations content/recueils content/seances content/beneficiaires content/dispositifs content/donnees content/parcourir content/index.md content/controle.md content/flux.xml .cache/extraction.json .cache/recherche
+	rm -rf site .build content/communes content/cantons content/epci content/territoires content/deliberations content/recueils content/seances content/beneficiaires content/dispositifs content/subventions content/controle content/recherche content/donnees content/parcourir content/index.md content/controle.md content/flux.xml .cache/extraction.json .cache/recherche

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,14 @@ class Paths:
     def site(self): return self.root / "site"
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (workers, exports, MkDocs)."""
+    import resource
+
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
 @dataclass
 class BuildResult:
     documents: list[dict] = field(default_factory=list)
@@ -55,7 +64,9 @@ class BuildResult:
     report: dict = field(default_factory=dict)
     identifiants: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
     parsed: int = 0
+    nb_subventions: int = 0
 
 
 def source_files(directory: Path) -> list[Path]:
@@ -68,18 +79,106 @@ def data_name(source: str) -> str:
 
 
 
+# What `_parse_one` calls: the parser entry points and the JSON writer; `subventions`
+# discovers its table readers, so the whole package counts.
+_EXTRACTION = ("ingest.py", "localisation.py", "corrections.py", "store.py", "subventions")
+
+
+def code_extraction() -> list[Path]:
+    """Source files of the extraction: its entry points and every module they import, found in
+    the code itself (import statements, at any depth), so a change to the pages, templates or
+    exports does not re-parse ten years of recueils, and a change to any parser module does."""
+    import ast
+
+    pkg = Path(__file__).parent
+    todo = [pkg / e for e in _EXTRACTION if e.endswith(".py")]
+    todo += [f for e in _EXTRACTION if not e.endswith(".py") for f in sorted((pkg / e).rglob("*.py"))]
+    seen: set[Path] = set()
+
+    def module(base: Path, dotted: str) -> list[Path]:
+        target = base.joinpath(*dotted.split(".")) if dotted else base
+        return [f for f in (target.with_suffix(".py"), target / "__init__.py") if f.exists()]
+
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        d = f.parent
+        while d != pkg.parent and (d / "__init__.py").exists():  # importing a module runs its packages' __init__
+            todo.append(d / "__init__.py")
+            d = d.parent
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = f.parent
+                    for _ in range(node.level - 1):
+                        base = base.parent
+                elif (node.module or "").split(".")[0] == pkg.name:
+                    base = pkg.parent
+                else:
+                    continue
+                todo += module(base, node.module or "")
+                for alias in node.names:  # `from . import places`: a submodule
+                    todo += module(base, f"{node.module}.{alias.name}" if node.module else alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == pkg.name:
+                        todo += module(pkg.parent, alias.name)
+    return sorted(seen)
+
+
 def _fingerprint(paths: Paths) -> str:
     """What, besides a source's own bytes, decides its extraction: parser code, reference data, corrections."""
     h = hashlib.sha256()
     pkg = Path(__file__).parent
-    files = sorted(pkg.rglob("*.py"))  # any code change re-parses: cheap, and never stale
+    files = code_extraction()
     files += sorted((paths.root / "site_data" / "reference").glob("*.json"))
     if paths.corrections.exists():
         files.append(paths.corrections)
     for f in files:
-        h.update(f.name.encode())
+        h.update((f.relative_to(pkg).as_posix() if f.is_relative_to(pkg) else f.name).encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+def _parse_one(path: Path, fixes: dict):
+    """One source to its two JSON texts (run in a worker process): (True, (actes, subventions,
+    corrections applied)) or (False, SourceError)."""
+    from . import corrections as corr
+    from .ingest import ingest_source
+    from .localisation import localise
+
+    try:
+        mine: list[dict] = []
+        ex = corr.apply(localise(ingest_source(path)), fixes, mine)
+    except SourceError as err:
+        return False, (err.source, err.message, err.line)  # plain values: they cross processes
+    subs = {"source": path.name, "subventions": ex.subventions, "controles": ex.controles}
+    return True, (store.dumps(ex.document), store.dumps(subs), mine)
+
+
+def processus() -> int:
+    """Worker processes for the extraction: one per core (RPC_PROCESSUS overrides)."""
+    return max(1, int(os.environ.get("RPC_PROCESSUS") or os.cpu_count() or 1))
+
+
+def _parse_all(todo: list[Path], fixes: dict):
+    """Results of `_parse_one` in the order of `todo`, sources spread over the cores.
+
+    Sources are independent, so a ten-year rebuild parses two at a time on two cores;
+    results come back in file order, so the output does not depend on which finished first.
+    """
+    n = min(processus(), len(todo))
+    if n <= 1:
+        for p in todo:
+            yield _parse_one(p, fixes)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_parse_one, todo, [fixes] * len(todo))
 
 
 def extract(paths: Paths, log=print) -> BuildResult:
@@ -89,11 +188,9 @@ def extract(paths: Paths, log=print) -> BuildResult:
     since the last build is not parsed again (cache in .cache/extraction.json).
     """
     from . import corrections as corr
-    from .ingest import ingest_source
-    from .localisation import localise
 
     res = BuildResult()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     try:
         fixes = corr.load(paths.corrections)
     except corr.CorrectionError as err:
@@ -106,26 +203,29 @@ def extract(paths: Paths, log=print) -> BuildResult:
     keep = {data_name(p.name) for p in files}
     applied: list[dict] = []
     parsed = 0
+    todo = []
     for p in files:
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        with p.open("rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()  # streamed: a huge file is never held whole here
         key = f"{digest}:{fingerprint}"
         entry = cache.get(p.name)
         if entry and entry.get("key") == key and (paths.actes / data_name(p.name)).exists() and (paths.subventions / data_name(p.name)).exists():
             applied += entry.get("corrections", [])
             continue
-        try:
-            mine: list[dict] = []
-            ex = corr.apply(localise(ingest_source(p)), fixes, mine)
-        except SourceError as err:
-            res.errors.append({"source": err.source, "line": err.line, "message": err.message})
-            log(f"ERREUR {err}")
+        todo.append((p, key))
+    for (p, key), (ok, out) in zip(todo, _parse_all([p for p, _ in todo], fixes)):
+        if not ok:
+            out = SourceError(*out)
+            res.errors.append({"source": out.source, "line": out.line, "message": out.message})
+            log(f"ERREUR {out}")
             log(f"  → les données déjà publiées pour {p.name} (s'il y en a) sont conservées telles quelles.")
             cache.pop(p.name, None)
             continue
+        actes, subventions, mine = out
         parsed += 1
         applied += mine
-        store.write_json(paths.actes / data_name(p.name), ex.document)
-        store.write_json(paths.subventions / data_name(p.name), {"source": p.name, "subventions": ex.subventions, "controles": ex.controles})
+        store.write_text(paths.actes / data_name(p.name), actes)
+        store.write_text(paths.subventions / data_name(p.name), subventions)
         cache[p.name] = {"key": key, "corrections": mine}
     # data of sources removed from the inbox goes; data of refused sources stays
     for folder in (paths.actes, paths.subventions):
@@ -140,7 +240,9 @@ def extract(paths: Paths, log=print) -> BuildResult:
         sf = paths.subventions / f.name
         if sf.exists():
             res.subventions[res.documents[-1]["source"]] = store.read_json(sf)
+    res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.timings["extraction"] = time.perf_counter() - t0
+    res.cpu["extraction"] = _cpu() - c0
     res.parsed = parsed
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [{"source": u.source, "line": u.line, "kind": u.kind, "message": u.message, "severity": u.severity, "deliberation": None}
@@ -176,46 +278,128 @@ def _couverture(res: BuildResult) -> dict:
 
 
 def render(paths: Paths, res: BuildResult) -> int:
-    """Stage 8: content/*.md from site_data/ (read back through `Corpus`)."""
+    """Stage 8: content/*.md from site_data/ (as read by `extract`, through `Corpus`).
+
+    The open-data exports are written by a second process while this one writes the pages
+    (two cores; they share the corpus read once), and pages are written as they are built.
+    """
+    import itertools
     from collections import defaultdict
 
     from .corpus import Corpus
     from .pages import actes, lieux, subventions
     from .render import Page
 
-    t0 = time.perf_counter()
-    corpus = Corpus.load(paths.root / "site_data", places.reference())
+    t0, c0 = time.perf_counter(), _cpu()
+    res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
+    for doc in res.documents:  # the whole text of each act served the control report (duplicates), no page shows it
+        for d in doc["deliberations"]:
+            d.pop("texte", None)
+    corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference())
+    res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
     subs_par_delib, checks_par_delib = defaultdict(list), defaultdict(list)
     for s in corpus.subventions:
         subs_par_delib[s["deliberation"]].append(s)
     for source in res.report.get("sources", []):
         for k in source["controles"]:
             checks_par_delib[k["deliberation"]].append(k)
-    pages = lieux.build(corpus) + [lieux.accueil(corpus)]
-    pages += actes.build(corpus, subs_par_delib, checks_par_delib)
-    pages += subventions.build(corpus)
-    pages.append(Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": corpus.controle}))
-    from .exports import fichiers_meta, write_all
-
     out = paths.content / "donnees"
-    written = write_all(corpus, out, identifiants=res.identifiants, base_url=os.environ.get("SITE_URL") or None)
-    pages.append(Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)}))
+    exports = _en_parallele(_exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None)
+
+    def donnees():  # last: its page lists the files the exports wrote
+        from .exports import fichiers_meta
+
+        t = time.perf_counter()
+        written = exports()
+        res.timings["dont attente des exports"] = time.perf_counter() - t
+        yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)})
+
     from . import recherche
 
     annees = sorted({d["date"][:4] for d in corpus.deliberations.values()} | {s["_date"][:4] for s in corpus.subventions}, reverse=True)
-    pages.append(Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
-        "annees": annees, "types": recherche.TYPES_FILTRE, "annexes": recherche.INDEXER_ANNEXES}))
-    n = write_pages(pages, paths.content)
-    res.timings["rendu"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    recherche.ecrire(corpus, paths.content / "recherche", cache=paths.root / ".cache" / "recherche")
-    res.timings["recherche"] = time.perf_counter() - t1
-    t0 = time.perf_counter()
+    page_recherche = Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
+        "annees": annees, "types": recherche.TYPES_FILTRE, "annexes": recherche.INDEXER_ANNEXES})
+    n = write_pages(itertools.chain(lieux.build(corpus), [lieux.accueil(corpus)], actes.build(corpus, subs_par_delib, checks_par_delib),
+                                    subventions.build(corpus), _controle(corpus.controle), [page_recherche], donnees()), paths.content)
     from .pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
-    res.timings["rendu"] += time.perf_counter() - t0
+    res.timings["rendu"] = time.perf_counter() - t0
+    res.cpu["rendu"] = _cpu() - c0
+    t1, c1 = time.perf_counter(), _cpu()
+    recherche.ecrire(corpus, paths.content / "recherche", cache=paths.root / ".cache" / "recherche")
+    res.timings["recherche"] = time.perf_counter() - t1
+    res.cpu["recherche"] = _cpu() - c1
     return n
+
+
+def _exports(corpus, out: Path, identifiants: list, base_url: str | None) -> list[Path]:
+    from .exports import write_all
+
+    return write_all(corpus, out, identifiants=identifiants, base_url=base_url)
+
+
+def _en_parallele(fn, *args):
+    """Run `fn(*args)` in a forked process (it sees the parent's data without copying it);
+    returns a function that waits for its result. One core: run it here, now."""
+    if processus() < 2:
+        result = fn(*args)
+        return lambda: result
+    import multiprocessing
+    import traceback
+
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+
+    def child():
+        try:
+            send.send((True, fn(*args)))
+        except BaseException:
+            send.send((False, traceback.format_exc()))
+        finally:
+            send.close()
+
+    import gc
+
+    # objects that exist now are not moved by the child's garbage collector: it only touches
+    # (and so copies) what it reads, the rest of the parent's memory stays shared
+    gc.freeze()
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    gc.unfreeze()
+    send.close()
+    got = []
+
+    def wait():
+        if not got:
+            try:
+                got.append(recv.recv())
+            except EOFError:
+                got.append((False, f"le processus {fn.__name__} s'est arrêté sans résultat (code {proc.exitcode})"))
+            proc.join()
+        ok, value = got[0]
+        if not ok:
+            raise RuntimeError(f"{fn.__name__} a échoué :\n{value}")
+        return value
+
+    return wait
+
+
+def _controle(c: dict) -> list:
+    """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it."""
+    from .pages.decoupage import trop_long
+    from .render import Page
+
+    sources = c.get("sources", [])
+    items = [x for s in sources for x in s["controles"] + s["constats"]]
+    if not trop_long(items):
+        return [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": None})]
+    pages, liens = [], []
+    for n, s in enumerate(sources, start=1):
+        slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
+        pages.append(Page(f"controle/{slug}.md", "controle_source.md.j2", f"Contrôle — {s['source']}", kind="controle", context={"s": s, "n": n}))
+        liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
+    return pages + [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": liens})]
 
 
 def _content_epoch(res: BuildResult) -> int:
@@ -229,34 +413,64 @@ def _content_epoch(res: BuildResult) -> int:
 
 
 def mkdocs_build(paths: Paths, res: BuildResult) -> None:
-    """Stage 9: MkDocs into a temporary folder, then swap it in place of site/."""
-    t0 = time.perf_counter()
-    tmp = paths.root / ".build" / "site"
+    """Stage 9: MkDocs into a temporary folder, then swap it in place of site/.
+
+    MkDocs runs through `generator.mkdocs_rapide` (same output, without redoing for every
+    generated page what is the same for all). The previous site is moved aside and deleted
+    by a background process: deleting ten years of pages takes longer than building them on
+    a disk that trims freed blocks, and nothing waits for it.
+    """
+    t0, c0 = time.perf_counter(), _cpu()
+    work = paths.root / ".build"
+    tmp = work / "site"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "--site-dir", str(tmp)]
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(_content_epoch(res)))
+    work.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--site-dir", str(tmp)]
+    code = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(_content_epoch(res)),
+               PYTHONPATH=os.pathsep.join(p for p in (code, os.environ.get("PYTHONPATH")) if p))
     proc = subprocess.run(cmd, cwd=paths.root, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError("mkdocs build a échoué ; site/ n'a pas été modifié.\n" + proc.stderr[-4000:])
-    old = paths.root / ".build" / "site.old"
-    shutil.rmtree(old, ignore_errors=True)
+    res.timings["mkdocs"] = time.perf_counter() - t0
+    res.cpu["mkdocs"] = _cpu() - c0
+    old = work / f"site.old-{os.getpid()}-{time.monotonic_ns()}"
     if paths.site.exists():
         paths.site.rename(old)
     tmp.rename(paths.site)
-    shutil.rmtree(old, ignore_errors=True)
-    res.timings["mkdocs"] = time.perf_counter() - t0
+    stale = sorted(work.glob("site.old*"))
+    if stale:  # this build's previous site, and any a crashed build left
+        subprocess.Popen(["rm", "-rf", "--", *map(str, stale)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _alleger(res: BuildResult) -> None:
+    """Drop the texts of the deliberations once the pages are written: MkDocs runs next, in
+    another process, and this one should not hold ten years of texts meanwhile."""
+    import gc
+
+    res.documents = [{"source": d["source"], "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d["deliberations"]]}
+                     for d in res.documents]
+    gc.collect()
+    try:  # hand the freed memory back to the system (glibc keeps it otherwise)
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def run(root: Path, strict: bool = False, log=print) -> int:
     paths = Paths(Path(root))
     res = extract(paths, log)
     pages = render(paths, res)
+    _alleger(res)
     mkdocs_build(paths, res)
     summary = res.report.get("resume", {})
     log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
-        f"{sum(len(s['subventions']) for s in res.subventions.values())} subvention(s), {pages} pages générées.")
+        f"{res.nb_subventions} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
+    log("Temps CPU (tous processus) : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.cpu.items()))
     if not os.environ.get("SITE_URL"):
         log("Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
             "(make build SITE_URL=https://adresse.du/site/ pour les renseigner).")

@@ -53,7 +53,12 @@ class Corpus:
             d = store.read_json(f)
             subs_by_source[d["source"]] = d
         controle = store.read_json(site_data / "controle.json") if (site_data / "controle.json").exists() else {}
-        c = cls(ref=ref, documents=docs, controle=controle)
+        return cls.from_data(docs, subs_by_source, controle, ref)
+
+    @classmethod
+    def from_data(cls, documents: list[dict], subs_by_source: dict, controle: dict, ref: Reference) -> "Corpus":
+        """The same, from site_data already read (the build has just read it for the control report)."""
+        c = cls(ref=ref, documents=documents, controle=controle)
         c._index(subs_by_source)
         return c
 

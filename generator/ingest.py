@@ -70,12 +70,26 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
         subventions += subs
         controles += checks
         problems += p3
+    _refuse_if_cut(name, lines, deliberations, problems)
     doc = SourceDocument(
         source=name, sha256=sha256, parser_version=PARSER_VERSION, nature="", lines=text.count("\n") + 1,
         recueil=recueil, sessions=sessions, deliberations=deliberations, problems=problems,
     )
     doc.nature = nature_of(doc)
     return Extraction(document=doc, subventions=subventions, controles=controles)
+
+
+def _refuse_if_cut(name: str, lines: list[Line], deliberations, problems: list[Problem]) -> None:
+    """A file that ends inside a table of its last deliberation is a cut upload: refused whole,
+    so that a partial recueil (some rows, no total) never replaces what was published."""
+    if not deliberations:
+        return
+    last_line = max((l.no for l in lines if l.text.strip()), default=0)
+    d = deliberations[-1]
+    for p in problems:
+        if p.kind == "tableau-interrompu" and p.deliberation == d.id and d.line_end >= last_line and p.line == last_line:
+            raise SourceError(name, f"le fichier s'arrête au milieu d'un tableau (recueil tronqué ?). {p.message} "
+                                    "Déposez le recueil complet : les données déjà publiées pour ce fichier sont conservées.", p.line)
 
 
 def ingest_source(path: Path) -> Extraction:

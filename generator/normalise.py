@@ -21,6 +21,7 @@ Interior spacing is kept (tables use it); `squash` collapses it for parsers that
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .records import Line
 
@@ -46,21 +47,38 @@ _STARTS_WITH_LETTER = re.compile(r"^[A-Za-zÀ-ÿ]")
 _MULTISPACE = re.compile(r"[ \t]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
-    """Collapse runs of spaces and tabs (layout justification) to one space."""
+    """Collapse runs of spaces and tabs (layout justification) to one space.
+
+    Cached: every table reader squashes every line of its unit, so the same lines come back
+    a dozen times; lines without a run of blanks need no regex.
+    """
+    if "  " not in text and "\t" not in text:
+        return text.strip()
     return _MULTISPACE.sub(" ", text).strip()
 
 
+_MAPPED = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "]")
+
+
 def _clean(text: str) -> str:
-    for a, b in _CHAR_MAP.items():
-        if a in text:
-            text = text.replace(a, b)
-    text = _PRIVATE_USE.sub("•", text)
-    text = _SUPERSCRIPT.sub(r"\1", text)
-    text = _HTML_FORMAT.sub("", text)
-    text = _HEADING.sub("", text)
-    text = _BOLD.sub("", text)
-    text = _ITALIC_EDGE.sub("", text.strip(" ")) if "*" in text else text
+    if not text.isascii() or "\r" in text:  # every mapped character but CR is non-ASCII
+        if _MAPPED.search(text):  # most lines have nothing to map
+            for a, b in _CHAR_MAP.items():
+                if a in text:
+                    text = text.replace(a, b)
+        text = _PRIVATE_USE.sub("•", text)
+    if "^{" in text:
+        text = _SUPERSCRIPT.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_FORMAT.sub("", text)
+    if text.lstrip(" ").startswith("#"):
+        text = _HEADING.sub("", text)
+    if "*" in text:
+        text = _BOLD.sub("", text)
+        if "*" in text:
+            text = _ITALIC_EDGE.sub("", text.strip(" "))
     return text.rstrip()
 
 
@@ -73,7 +91,7 @@ def normalise(text: str) -> list[Line]:
         line = raw[i]
         no = i + 1
         i += 1
-        if _PAGE_COUNTER.match(line):
+        if "/" in line and _PAGE_COUNTER.match(line):
             # the bulletin page number usually follows, possibly after one blank line
             j = i
             while j < len(raw) and j < i + 2 and not raw[j].strip():
@@ -83,13 +101,13 @@ def normalise(text: str) -> list[Line]:
                 i = j + 1
                 _mark_page(staged, int(m.group(1)), squash(line).replace(" ", ""))
             continue
-        if _RUNNING_HEADER.match(line) or _RULE.match(line):
+        if ("/" in line and _RUNNING_HEADER.match(line)) or ("---" in line and _RULE.match(line)):
             continue
         page_start = line.startswith(" ") and not line.startswith("  ") and line.strip() != ""
         cleaned = _clean(line)
         if page_start:
             cleaned = cleaned.lstrip(" ")
-        glued = _GLUED_PAGE.search(cleaned)
+        glued = _GLUED_PAGE.search(cleaned) if cleaned[-1:].isdigit() else None
         if glued:
             cleaned = cleaned[: glued.start(2)]
         staged.append([no, cleaned, page_start, None, None])
@@ -102,7 +120,7 @@ def normalise(text: str) -> list[Line]:
         no, txt, ps, page, folio = staged[k]
         k += 1
         # join word-hyphenated line ends with the next text line (skipping one blank)
-        while _WORD_HYPHEN_END.search(txt):
+        while txt.endswith("-") and _WORD_HYPHEN_END.search(txt):
             j = k
             if j < len(staged) and not staged[j][1].strip():
                 j += 1

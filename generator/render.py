@@ -9,7 +9,7 @@ owned by this stage: they are emptied and rewritten on every build.
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +20,34 @@ from . import formats
 from .store import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
-GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions", "recherche"]
+GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions",
+                  "controle", "recherche"]
 # content/donnees/ is owned by generator.exports (files) plus its index page
 
 
+_METHODES_DICT = frozenset(dir(dict))
+
+
+class _Environnement(jinja2.Environment):
+    """Jinja2 whose `x.nom` on a plain dict reads the key first.
+
+    Jinja tries the attribute first and the key only after an AttributeError: on the
+    million dict lookups of ten years of pages, the exception is most of the rendering
+    time. A plain dict has no attribute but its methods, so for any other name the result
+    is the same; method names (`get`, `items`…) keep Jinja's order.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _METHODES_DICT:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environnement(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -63,16 +85,37 @@ class Page:
     kind: str = "page"
 
 
-def write_pages(pages: list[Page], content_dir: Path, env: jinja2.Environment | None = None) -> int:
+def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environment | None = None) -> int:
+    """Write the pages (any iterable: builders may yield them one by one, so that ten years of
+    pages are never all in memory); return how many.
+
+    A page whose text is unchanged is not rewritten, and the files of the generated folders
+    that no page wrote this time are removed: the same result as emptying the folders first,
+    without deleting and rewriting thousands of unchanged files (slow on disks that trim freed
+    blocks, and it keeps their dates for `rsync`).
+    """
     env = env or environment()
-    for d in GENERATED_DIRS:
-        shutil.rmtree(content_dir / d, ignore_errors=True)
+    written: set[Path] = set()
+    n = 0
     for page in pages:
+        n += 1
         text = env.get_template(page.template).render(
             front_matter=Markup(front_matter(page.title)),  # already made safe
             root=root_for(page.path),
             page_kind=page.kind,
             **page.context,
         )
-        write_text(content_dir / page.path, text)
-    return len(pages)
+        path = content_dir / page.path
+        write_text(path, text)
+        written.add(path)
+    for d in GENERATED_DIRS:
+        folder = content_dir / d
+        if not folder.is_dir():
+            continue
+        for f in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+            if f.is_dir():
+                if not any(f.iterdir()):
+                    f.rmdir()
+            elif f not in written:
+                f.unlink()
+    return n

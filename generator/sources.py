@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPPORTED = (".txt", ".pdf")
+# A monthly recueil is 1 to 5 MB of text (June 2021: its 2ème partie, 700 pages, is 1.4 MB;
+# all its 1,910 pages would be about 4 MB); 20 MB is four whole recueils. Above it the file is not one recueil (files joined,
+# text duplicated) and reading it would cost the build minutes and gigabytes: refused
+# before it is read.
+TEXTE_MAX = 20_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -39,6 +44,11 @@ def read_source(path: Path) -> SourceText:
     name = path.name
     if path.suffix.lower() not in SUPPORTED:
         raise SourceError(name, f"type de fichier non pris en charge ({path.suffix or 'sans extension'}) : déposez un .txt ou un .pdf")
+    size = path.stat().st_size
+    if path.suffix.lower() == ".txt" and size > TEXTE_MAX:
+        raise SourceError(name, f"fichier texte de {size / 1e6:.0f} Mo, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} Mo : "
+                                "un recueil mensuel fait de 1 à 5 Mo de texte. Plusieurs recueils réunis ou un texte dupliqué ? "
+                                "Déposez un fichier par recueil.")
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
@@ -49,6 +59,9 @@ def read_source(path: Path) -> SourceText:
         text, warnings = decode_text(name, data)
     if not text.strip():
         raise SourceError(name, "aucun texte extractible (document scanné sans couche texte ?)")
+    if len(text) > TEXTE_MAX:
+        raise SourceError(name, f"{len(text) / 1e6:.0f} millions de caractères de texte, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} millions : "
+                                "un recueil mensuel en compte de 1 à 5. Plusieurs recueils réunis ? Déposez un fichier par recueil.")
     return SourceText(name=name, text=text, sha256=digest, warnings=warnings)
 
 

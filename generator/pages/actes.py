@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from ..corpus import DEPARTEMENT, Corpus
 from ..formats import date_fr, mois_fr
@@ -84,7 +85,9 @@ def _subs_view(corpus: Corpus, subs: list[dict]) -> list[dict]:
     return out
 
 
-def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_delib: dict[str, list[dict]]) -> list[Page]:
+def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_delib: dict[str, list[dict]]) -> Iterator[Page]:
+    """The pages of the acts, yielded deliberation by deliberation (ten years of texts are never
+    all turned into page contexts at once)."""
     pages: list[Page] = []
     recueils = {r["slug"]: dict(r, titre=recueil_titre(r["recueil"])) for r in corpus.recueils}
     sessions: dict[str, dict] = {}
@@ -114,6 +117,8 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
             "lieux": _lieux(corpus, d, subs), "annexes": annexes,
             "rapport_blocks": paragraphes((d.get("rapport") or {}).get("texte", "")),
         }))
+        yield from pages
+        pages.clear()
     # sessions
     delibs_par_session = defaultdict(list)
     for d in corpus.deliberations.values():
@@ -129,7 +134,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
             "r": r, "rec": r["recueil"], "parties": _parties(corpus, r),
             "actes": [dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes]) for a in r["recueil"].get("actes_executif", [])]}))
     pages += _indexes(corpus, recueils, sessions, subs_par_delib)
-    return pages
+    yield from pages
 
 
 def _parties(corpus: Corpus, r: dict) -> list[dict]:
@@ -145,14 +150,30 @@ def _parties(corpus: Corpus, r: dict) -> list[dict]:
     return out
 
 
+def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[dict] | None]:
+    """More deliberations than one page holds (ten years: ~6 000): one index page per year."""
+    from .decoupage import trop_long
+
+    if not trop_long([d for _, ds in years for d in ds]):
+        return [], None
+    nav = [(y, f"deliberations/{y}/") for y, _ in years]
+    pages = [Page(f"deliberations/{y}.md", "deliberations_annee.md.j2", f"Délibérations {y}", kind="index", context={
+        "annee": y, "ds": ds, "annees": nav, "subs_count": subs_count, "departement": DEPARTEMENT}) for y, ds in years]
+    liens = [{"annee": y, "url": f"deliberations/{y}/", "n": sum(subs_count.get(d["id"], 0) for d in ds), "total": None, "delibs": len(ds)}
+             for y, ds in years]
+    return pages, liens
+
+
 def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib) -> list[Page]:
     by_year = defaultdict(list)
     for d in corpus.deliberations.values():
         by_year[d["date"][:4]].append(d)
     years = [(y, sorted(ds, key=lambda d: (d["date"], d["id"]))) for y, ds in sorted(by_year.items(), reverse=True)]
-    return [
+    subs_count = {k: len(v) for k, v in subs_par_delib.items()}
+    par_annee, annees = _index_par_annee(years, subs_count)
+    return par_annee + [
         Page("deliberations/index.md", "deliberations_index.md.j2", "Délibérations", kind="index", context={
-            "years": years, "subs_count": {k: len(v) for k, v in subs_par_delib.items()},
+            "years": years, "subs_count": subs_count, "annees": annees,
             "sessions": sorted(sessions.values(), key=lambda s: s["date"], reverse=True), "departement": DEPARTEMENT}),
         Page("recueils/index.md", "recueils_index.md.j2", "Recueils", kind="index", context={
             "recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True)}),

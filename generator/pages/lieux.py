@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 
 from markupsafe import Markup
 
@@ -67,12 +68,14 @@ def _nom_epci(nom: str) -> dict:
     return {"nom": nom, "le": ("la " if feminin else "") + nom, "de": ("de la " if feminin else "de ") + nom}
 
 
-def build(corpus: Corpus) -> list[Page]:
+def build(corpus: Corpus) -> Iterator[Page]:
+    """Place pages, yielded one by one (with their year pages when too long): ten years of
+    grants copied into page contexts are never all in memory."""
     from ..exports import par_lieu_paths
 
     ref = corpus.ref
     csv = par_lieu_paths(corpus)
-    pages: list[Page] = []
+    pages = _Sortie(corpus)
     # communes
     for insee, c in ref.communes.items():
         pages.append(Page(
@@ -88,9 +91,10 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "commune", insee, [insee]),
             },
         ))
+        yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
-        pages.append(Page(
+        canton = Page(
             path=f"cantons/{k['slug']}.md", template="collectivite.md.j2", title=f"Canton {de(k['nom'])}", kind="canton",
             context={
                 "p": {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
@@ -103,11 +107,13 @@ def build(corpus: Corpus) -> list[Page]:
                 "csv": csv.get(("canton", code)),
                 **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
             },
-        ))
+        )
         for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
             subs = corpus.grants_in([c])
             if subs:
-                pages[-1].context["montants"][c] = (corpus.total(subs), len(subs))
+                canton.context["montants"][c] = (corpus.total(subs), len(subs))
+        pages.append(canton)
+        yield from pages.vider()
     # EPCI
     for siren, e in ref.epci.items():
         facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature"), e.get("nature") or "—"))]
@@ -131,6 +137,7 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "epci", siren, e["membres"]),
             },
         ))
+        yield from pages.vider()
     # territoires
     for slug, t in ref.territoires.items():
         parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
@@ -151,8 +158,33 @@ def build(corpus: Corpus) -> list[Page]:
                 **_activite(corpus, "territoire", slug, t["communes"]),
             },
         ))
-    pages += _indexes(corpus)
-    return pages
+        yield from pages.vider()
+    yield from _indexes(corpus)
+
+
+class _Sortie(list):
+    """The place pages being built: each gets its year pages when its lists are too long
+    (`decoupage`), and they are handed on as soon as built."""
+
+    def __init__(self, corpus: Corpus):
+        super().__init__()
+        self.corpus = corpus
+
+    def append(self, p: Page) -> None:
+        from .decoupage import pages_par_annee, trop_long
+
+        p.context["annees"] = None
+        super().append(p)
+        if trop_long(p.context["subs"], p.context["delibs"]):
+            base = p.path.removesuffix(".md")
+            p.context["annees"], more = pages_par_annee(base, p.title, base + "/", p.context["subs"], p.context["delibs"],
+                                                        kind=p.kind, total=self.corpus.total)
+            self.extend(more)
+
+    def vider(self) -> list[Page]:
+        out = list(self)
+        self.clear()
+        return out
 
 
 def _indexes(corpus: Corpus) -> list[Page]:

@@ -17,6 +17,18 @@ def _view(corpus: Corpus, subs):
     return [dict(s, _commune=corpus.ref.communes.get(corpus.commune_of(s) or "")) for s in subs]
 
 
+def _par_annee(corpus: Corpus, page: Page) -> list[Page]:
+    """A beneficiary or a scheme with too many grants for one page: one page per year."""
+    from .decoupage import pages_par_annee, trop_long
+
+    page.context["annees"] = None
+    if not trop_long(page.context["subs"]):
+        return []
+    base = page.path.removesuffix(".md")
+    page.context["annees"], pages = pages_par_annee(base, page.title, base + "/", page.context["subs"], kind=page.kind, total=corpus.total)
+    return pages
+
+
 def build(corpus: Corpus) -> list[Page]:
     pages: list[Page] = []
     benef: dict[str, dict] = {}
@@ -31,6 +43,7 @@ def build(corpus: Corpus) -> list[Page]:
         subs = sorted(b["subs"], key=lambda s: (s["_date"], s["id"]), reverse=True)
         pages.append(Page(f"beneficiaires/{slug}.md", "beneficiaire.md.j2", b["nom"], kind="beneficiaire", context={
             "b": b, "type_label": TYPES.get(b["type"], b["type"]), "subs": _view(corpus, subs), "total": corpus.total(subs), "years": corpus.by_year(subs)}))
+        pages += _par_annee(corpus, pages[-1])
     rows = sorted(({"nom": b["nom"], "slug": s, "type": TYPES.get(b["type"], b["type"]), "n": len(b["subs"]), "total": corpus.total(b["subs"])} for s, b in benef.items()),
                   key=lambda r: (-r["total"], r["nom"]))
     pages.append(Page("beneficiaires/index.md", "beneficiaires_index.md.j2", "Bénéficiaires", kind="index", context={"rows": rows}))
@@ -50,6 +63,7 @@ def build(corpus: Corpus) -> list[Page]:
         subs_sorted = sorted(subs, key=lambda s: (s["_date"], s["id"]), reverse=True)
         pages.append(Page(f"dispositifs/{slug}.md", "dispositif.md.j2", nom, kind="dispositif", context={
             "nom": nom, "subs": _view(corpus, subs_sorted), "total": corpus.total(subs), "years": corpus.by_year(subs), "territoires": terr}))
+        pages += _par_annee(corpus, pages[-1])
         drows.append({"nom": nom, "slug": slug, "n": len(subs), "total": corpus.total(subs)})
     pages.append(Page("dispositifs/index.md", "dispositifs_index.md.j2", "Dispositifs", kind="index", context={"rows": drows}))
 

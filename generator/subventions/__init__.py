@@ -67,6 +67,7 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
             results.append(res)
             checks.extend(res.checks)
             problems.extend(res.problems)
+    problems.extend(_interrompus(results, lines, ctx))
     table_subs = [s for r in results for s in r.subventions]
     text_subs, text_checks, text_problems = extract_from_articles(deliberation, ctx, tables=results, lines=lines)
     seen = {(c.line, c.declare) for c in checks}
@@ -87,6 +88,31 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
     checks.sort(key=lambda c: (c.line, c.libelle))
     problems.sort(key=lambda p: (p.line if p.line is not None else 0, p.kind))
     return subs, checks, problems
+
+
+_QUEUE_MAX = 6  # non-blank lines after a table's last row that still mean « nothing follows »
+
+
+def _interrompus(results: list[TableResult], lines: list[Line], ctx: Contexte) -> list[Problem]:
+    """Tables that reach the end of their unit without a total row: the text stops inside the table.
+
+    A table without its total row in the middle of a unit is only a warning of its reader;
+    one that nothing follows is the mark of a cut document (`ingest` refuses the source when
+    this unit is also the end of the file).
+    """
+    out = []
+    for res in results:
+        if not any(p.kind == "total-absent" for p in res.problems):
+            continue
+        after = [l for l in lines if l.no > res.line_end and l.text.strip()]
+        if len(after) > _QUEUE_MAX:
+            continue
+        last = after[-1].no if after else res.line_end
+        out.append(Problem(ctx.source, last, "tableau-interrompu",
+                           f"Le tableau « {res.nom} » (commencé ligne {res.line}) s'arrête ligne {last} sans sa ligne de total, "
+                           f"{len(res.subventions)} ligne(s) lue(s) : le texte de la délibération {ctx.deliberation} "
+                           "se termine au milieu du tableau.", "erreur", ctx.deliberation))
+    return out
 
 
 def _dedup(text_subs: list[Subvention], table_subs: list[Subvention], ctx: Contexte, problems: list[Problem]

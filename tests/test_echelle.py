@@ -1,0 +1,123 @@
+"""What makes ten years buildable leaves the site as it was: same bytes, same pages, fresh data.
+
+- MkDocs' shortcuts (generator/mkdocs_rapide.py) give byte-identical output to plain MkDocs;
+- long lists are split by year only above the threshold;
+- the extraction cache follows the extraction's own code, not the pages';
+- two worker processes extract exactly what one does;
+- pages are written only when changed and stale ones removed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SOURCES
+from generator import build, places
+from generator.corpus import Corpus
+from generator.pages import decoupage, lieux
+from generator.render import Page, write_pages
+from site_helpers import require_site
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _mkdocs(config: Path, site: Path, normal: bool) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1623024000", SITE_URL="https://exemple.fr/recueil/")
+    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--config-file", str(config), "--site-dir", str(site)]
+    subprocess.run(cmd + (["--normal"] if normal else []), cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path):
+    """On the corpus's pages (built by `make build`), with an absolute site address (canonical links).
+    The project's mkdocs.yml has no MkDocs plugin (the site's own search replaced Material's)."""
+    require_site()
+    config = ROOT / "mkdocs.yml"
+    _mkdocs(config, tmp_path / "normal", normal=True)
+    _mkdocs(config, tmp_path / "rapide", normal=False)
+    normal, rapide = _snapshot(tmp_path / "normal"), _snapshot(tmp_path / "rapide")
+    assert len(normal) > 1000
+    assert rapide == normal
+    html = (tmp_path / "rapide" / "communes" / "wancourt" / "index.html").read_text("utf-8")
+    assert '<link rel="canonical" href="https://exemple.fr/recueil/communes/wancourt/">' in html
+    assert "<title>Wancourt - Recueil des actes administratifs du Pas-de-Calais</title>" in html
+    # data files are hard links to content/donnees (written by rename, never in place)
+    assert os.path.samefile(tmp_path / "rapide" / "donnees" / "subventions.csv", ROOT / "content" / "donnees" / "subventions.csv")
+
+
+def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch):
+    """With a threshold of 40 rows, Arrageois (its real grants) is split; Wancourt (1 grant) is not."""
+    corpus = Corpus.load(ROOT / "site_data", places.reference())
+    monkeypatch.setattr(decoupage, "SEUIL", 40)
+    pages = list(lieux.build(corpus))
+    by_path = {p.path: p for p in pages}
+    arrageois = by_path["territoires/arrageois.md"]
+    assert len(arrageois.context["subs"]) > 40
+    annees = arrageois.context["annees"]
+    assert [a["annee"] for a in annees] == ["2021", "2019"]
+    assert sum(a["n"] for a in annees) == len(arrageois.context["subs"])
+    first = by_path["territoires/arrageois/2021.md"]
+    assert first.context["subs"] and len(first.context["subs"]) <= 40
+    parts = [p for p in pages if p.path.startswith("territoires/arrageois/2021")]
+    assert sum(len(p.context["subs"]) for p in parts) == annees[0]["n"]
+    assert by_path["communes/wancourt.md"].context["annees"] is None
+    write_pages([arrageois, first, by_path["communes/wancourt.md"]], tmp_path)
+    summary = (tmp_path / "territoires" / "arrageois.md").read_text("utf-8")
+    assert 'href="../../territoires/arrageois/2021/"' in summary and "année par année" in summary
+    year = (tmp_path / "territoires" / "arrageois" / "2021.md").read_text("utf-8")
+    assert "Territoire Arrageois — 2021" in year and 'href="../../../deliberations/2021-243/"' in year
+    assert "Wancourt" in (tmp_path / "communes" / "wancourt.md").read_text("utf-8")
+
+
+def test_corpus_pages_stay_whole():
+    """Nothing of the real corpus reaches the threshold: every list is on its page, as before."""
+    require_site()
+    assert not (ROOT / "site" / "deliberations" / "2021").exists()
+    assert not (ROOT / "site" / "territoires" / "arrageois" / "2021").exists()
+    html = (ROOT / "site" / "territoires" / "arrageois" / "index.html").read_text("utf-8")
+    assert "2021-243" in html and "année par année" not in html
+
+
+def test_extraction_cache_follows_the_parser_code_only():
+    files = {f.relative_to(ROOT / "generator").as_posix() for f in build.code_extraction()}
+    assert {"actes.py", "normalise.py", "recueil.py", "sources.py", "places.py", "dates.py", "montants.py",
+            "subventions/tables/farda_voirie.py", "subventions/budget.py", "records/subvention.py", "__init__.py"} <= files
+    assert not any(f.startswith(("pages/", "exports/", "templates/")) for f in files)
+    assert not {"render.py", "corpus.py", "bench.py", "synthetique.py", "mkdocs_rapide.py", "build.py"} & files
+
+
+def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
+    for n in ("1", "2"):
+        root = tmp_path / n
+        (root / "site_data" / "sources").mkdir(parents=True)
+        for name in ("002_4b206b7012456076.txt", "003_97c6f9649ae06488.txt"):
+            shutil.copy(SOURCES / name, root / "site_data" / "sources" / name)
+        monkeypatch.setenv("RPC_PROCESSUS", n)
+        res = build.extract(build.Paths(root), log=lambda *_: None)
+        assert res.parsed == 2 and not res.errors
+    assert _snapshot(tmp_path / "1" / "site_data") == _snapshot(tmp_path / "2" / "site_data")
+
+
+def test_pages_rewritten_only_when_changed_and_stale_ones_removed(tmp_path):
+    def page(path, title):
+        return Page(path, "liste_annee.md.j2", title, context={
+            "nom": title, "retour": "communes/", "annee": "2021", "annees": [], "partie": 1, "parties": [(1, "x/")],
+            "subs": [], "total": None, "n_annee": 0, "total_annee": None, "delibs": [], "show_commune": True})
+
+    assert write_pages([page("communes/a.md", "A"), page("communes/b.md", "B")], tmp_path) == 2
+    a = tmp_path / "communes" / "a.md"
+    os.utime(a, (1, 1))
+    assert write_pages([page("communes/a.md", "A")], tmp_path) == 1
+    assert a.stat().st_mtime == 1  # same text: not rewritten
+    assert not (tmp_path / "communes" / "b.md").exists()
+    write_pages([page("communes/a.md", "A bis")], tmp_path)
+    assert "A bis" in a.read_text("utf-8")
