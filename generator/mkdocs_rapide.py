@@ -69,7 +69,7 @@ class _Gabarit:
         from mkdocs.utils import get_relative_url
 
         key = (context["base_url"], tuple(get_relative_url(u, page.url) for u in p.nav_urls),
-               "<h1" in html, page.canonical_url is not None)
+               "<h1" in html, page.canonical_url is not None, tuple(page.meta.get("hide") or ()))
         if key not in self.coquilles:
             self.coquilles[key] = self._coquille(context, page, html)
         shell = self.coquilles[key]
@@ -95,7 +95,7 @@ class _Gabarit:
         """The shell of this page's key (markers in place of title, content, address), checked
         against the normal rendering of the page itself; None when they differ."""
         saved = (page.meta, page.content, page.canonical_url)
-        page.meta = {"title": _MT}
+        page.meta = {**saved[0], "title": _MT}  # `hide` (sidebars) is part of the shell's key
         page.content = _MC + ("<h1" if "<h1" in html else "")
         if page.canonical_url is not None:
             page.canonical_url = _MU
@@ -168,7 +168,7 @@ def _raccourcis(docs_dir: Path):
     donnees = (docs_dir / "donnees").resolve()
 
     def fast_render(self, config, files):
-        html = brut(self.markdown or "") if set(self.meta) == {"title"} else None
+        html = brut(self.markdown or "") if set(self.meta) <= {"title", "hide"} else None
         if html is None:
             return render(self, config, files)
         self._rpc_genere = True
