@@ -49,6 +49,12 @@ def brut(markdown: str) -> str | None:
     return None
 
 
+def rapide(meta: dict, markdown: str) -> str | None:
+    """The HTML of a page that can skip Python-Markdown: front matter of a generated page
+    (title, and the sidebars it hides) and one raw block; None otherwise."""
+    return brut(markdown or "") if set(meta) <= {"title", "hide"} else None
+
+
 class _Gabarit:
     """Stands for Material's `main.html`: generated pages are filled into a cached shell."""
 
@@ -168,7 +174,7 @@ def _raccourcis(docs_dir: Path):
     donnees = (docs_dir / "donnees").resolve()
 
     def fast_render(self, config, files):
-        html = brut(self.markdown or "") if set(self.meta) <= {"title", "hide"} else None
+        html = rapide(self.meta, self.markdown)
         if html is None:
             return render(self, config, files)
         self._rpc_genere = True

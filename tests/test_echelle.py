@@ -121,3 +121,18 @@ def test_pages_rewritten_only_when_changed_and_stale_ones_removed(tmp_path):
     assert not (tmp_path / "communes" / "b.md").exists()
     write_pages([page("communes/a.md", "A bis")], tmp_path)
     assert "A bis" in a.read_text("utf-8")
+
+
+def test_generated_pages_take_the_fast_path():
+    """Every kind of generated page skips Python-Markdown (its front matter hides the sidebars:
+    the fast path must accept it, or MkDocs goes back to 66 s for three synthetic years)."""
+    from mkdocs.utils import meta
+
+    from generator import mkdocs_rapide
+
+    require_site()
+    for name in ("communes/wancourt.md", "deliberations/2021-243/index.md", "cantons/arras-3.md", "index.md", "controle.md"):
+        body, m = meta.get_data((ROOT / "content" / name).read_text("utf-8"))
+        assert "hide" in m and mkdocs_rapide.rapide(m, body) is not None, name
+    body, m = meta.get_data((ROOT / "content" / "a-propos.md").read_text("utf-8"))
+    assert mkdocs_rapide.rapide(m, body) is None  # hand-written Markdown goes through Markdown
