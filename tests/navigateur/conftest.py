@@ -97,24 +97,24 @@ def page(request, navigateur):
     ctx.close()
 
 
+def _page_a_la_taille(navigateur, taille: str):
+    """One page at a fixed size; fails if it requested anything outside the site."""
+    ctx = _contexte(navigateur, taille)
+    pg = ctx.new_page()
+    pg.taille = taille
+    yield pg
+    assert ctx.requetes_externes == [], f"requêtes hors du site : {ctx.requetes_externes}"
+    ctx.close()
+
+
 @pytest.fixture
 def page_bureau(navigateur):
-    ctx = _contexte(navigateur, "bureau")
-    pg = ctx.new_page()
-    pg.taille = "bureau"
-    yield pg
-    assert ctx.requetes_externes == []
-    ctx.close()
+    yield from _page_a_la_taille(navigateur, "bureau")
 
 
 @pytest.fixture
 def page_telephone(navigateur):
-    ctx = _contexte(navigateur, "telephone")
-    pg = ctx.new_page()
-    pg.taille = "telephone"
-    yield pg
-    assert ctx.requetes_externes == []
-    ctx.close()
+    yield from _page_a_la_taille(navigateur, "telephone")
 
 
 def capture(pg, nom: str) -> Path:
