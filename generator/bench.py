@@ -142,20 +142,6 @@ def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
 
 
 # ----------------------------------------------------------------------------- the synthetic site
-def prepare_root(root: Path) -> None:
-    """A project root holding what a build reads, without the real sources."""
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    from .render import GENERATED_DIRS
-
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns(
-        *GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"))
-    (root / "site_data" / "sources").mkdir(parents=True)
-    if (ROOT / "site_data" / "corrections.yaml").exists():
-        shutil.copy(ROOT / "site_data" / "corrections.yaml", root / "site_data" / "corrections.yaml")
-    shutil.copytree(ROOT / "site_data" / "reference", root / "site_data" / "reference")
-
-
 def build_in(root: Path) -> dict:
     r = run_measured([sys.executable, "-c", _BUILD.format(root=str(ROOT), target=str(root))], cwd=ROOT)
     if r["code"] != 0:
@@ -226,7 +212,7 @@ def bench_echelle(annees: int, garder: Path | None = None) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
     try:
-        prepare_root(tmp)
+        build.prepare_root(tmp, ROOT)
         sources = tmp / "site_data" / "sources"
         t = time.perf_counter()
         months = synthetique.ecrire(sources, annees, mois_en_plus=1, seulement=range(annees * 12))

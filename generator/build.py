@@ -69,6 +69,22 @@ class BuildResult:
     nb_subventions: int = 0
 
 
+def prepare_root(root: Path, projet: Path) -> None:
+    """A new project root holding what a build reads from `projet` (configuration, theme,
+    hand-written pages, reference data, corrections) but none of its sources or generated
+    pages: where the benchmark and the full-build tests build."""
+    from .render import GENERATED_DIRS
+
+    shutil.copy(projet / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(projet / "overrides", root / "overrides")
+    shutil.copytree(projet / "content", root / "content", ignore=shutil.ignore_patterns(
+        *GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"))
+    (root / "site_data" / "sources").mkdir(parents=True)
+    if (projet / "site_data" / "corrections.yaml").exists():
+        shutil.copy(projet / "site_data" / "corrections.yaml", root / "site_data" / "corrections.yaml")
+    shutil.copytree(projet / "site_data" / "reference", root / "site_data" / "reference")
+
+
 def source_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, SOURCES
-from generator.build import run
+from generator.build import prepare_root, run
 
 ADRESSE = "https://exemple.fr/recueil/"
 
@@ -16,12 +16,7 @@ ADRESSE = "https://exemple.fr/recueil/"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("adresse")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns(
-        "communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils",
-        "beneficiaires", "dispositifs", "subventions", "donnees", "index.md", "controle.md", "recherche"))
-    (root / "site_data" / "sources").mkdir(parents=True)
+    prepare_root(root, ROOT)
     shutil.copy(SOURCES / "003_97c6f9649ae06488.txt", root / "site_data" / "sources")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SITE_URL", ADRESSE)

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, SOURCES
-from generator.build import run
+from generator.build import prepare_root, run
 
 INJECTION = '<script>alert("x")</script> {{ 7*7 }} {% raw %} [lien](https://exemple.invalid) **gras** <b>gras</b>'
 
@@ -14,12 +14,7 @@ INJECTION = '<script>alert("x")</script> {{ 7*7 }} {% raw %} [lien](https://exem
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    shutil.copytree(ROOT / "content", root / "content", ignore=shutil.ignore_patterns(
-        "communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils",
-        "beneficiaires", "dispositifs", "subventions", "donnees", "index.md", "controle.md"))
-    (root / "site_data" / "sources").mkdir(parents=True)
+    prepare_root(root, ROOT)
     text = (SOURCES / "003_97c6f9649ae06488.txt").read_text("utf-8")
     text = text.replace("DÉLIBÉRATION CADRE POUR LA MISE EN ŒUVRE DE LA QUATRIÈME", INJECTION)
     text = text.replace("Article   unique     :", "Article   unique     :\n\n" + INJECTION + "\n", 1)

@@ -30,12 +30,12 @@ class SiretImprime:
     line: int
 
 
-def _paragraphe(lines: list[Line], i: int) -> tuple[str, int]:
-    """The paragraph that ends at line i (lines back to the previous blank line), joined."""
+def _paragraphe(lines: list[Line], i: int) -> str:
+    """The paragraph that ends at line i (back to the previous blank line, at most 8 lines), joined."""
     j = i
     while j > 0 and lines[j - 1].text.strip() and i - j < 8:
         j -= 1
-    return " ".join(l.text.strip() for l in lines[j:i + 1]), lines[j].no
+    return " ".join(l.text.strip() for l in lines[j:i + 1])
 
 
 def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
@@ -44,15 +44,13 @@ def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
     for i, line in enumerate(lines):
         if "SIRE" not in line.text.upper():
             continue
-        texte, _ = _paragraphe(lines, i)
+        texte = _paragraphe(lines, i)
         for m in _NUMERO.finditer(texte):
             numero = chiffres(m.group("n"))
             if len(numero) != 14 or not siret_valide(numero) or numero.startswith(DEPARTEMENT_SIREN):
                 continue
             avant = texte[:m.start()]
-            siege = None
-            for siege in _SIEGE.finditer(avant):
-                break
+            siege = _SIEGE.search(avant)  # the name ends where its address or registration begins
             nom = avant[:siege.start()] if siege else avant
             quoted = _GUILLEMETS.findall(nom)
             nom = quoted[-1] if quoted else _DEBUT.sub("", nom).strip(" ,;:")
@@ -62,12 +60,15 @@ def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
 
 
 def attacher(subventions: list[Subvention], imprimes: list[SiretImprime]) -> None:
-    """Give a grant the SIRET printed for its beneficiary (name contained in the other, one party only)."""
+    """Give a grant the SIRET printed for its beneficiary: the party's name (6 characters or more)
+    is contained in the beneficiary's, and only one such party has a number."""
+    parties = [(fold_name(p.partie), p) for p in imprimes]
+    parties = [(nom, p) for nom, p in parties if len(nom) >= 6]
+    if not parties:
+        return
     for s in subventions:
         nom = fold_name(s.beneficiaire)
-        if not nom:
-            continue
-        trouves = {p.siret: p for p in imprimes if len(fold_name(p.partie)) >= 6 and fold_name(p.partie) in nom}
+        trouves = {p.siret: p for partie, p in parties if partie in nom}
         if len(trouves) == 1:
             p = next(iter(trouves.values()))
             s.siret, s.siret_ligne = p.siret, p.line
