@@ -205,7 +205,7 @@ def site_figures(site: Path) -> dict:
 
 
 def bench_echelle(annees: int, garder: Path | None = None) -> dict:
-    from . import synthetique
+    from . import build, synthetique
 
     tmp = Path(tempfile.mkdtemp(prefix="rpc-bench-")) if garder is None else garder
     if garder is not None:
