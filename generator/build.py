@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import places, store
-from .reconcile import CONSEILLERS_PAR_CANTON, build_report
+from .corpus import lire_actes
+from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import write_pages
 from .sources import SUPPORTED, SourceError
@@ -89,8 +90,7 @@ def source_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
 
 
-def data_name(source: str) -> str:
-    return Path(source).stem + ".json"
+data_name = store.data_name
 
 
 
@@ -165,13 +165,14 @@ def _parse_one(path: Path, fixes: dict):
     from .ingest import ingest_source
     from .localisation import localise
 
-    try:
-        mine: list[dict] = []
-        ex = corr.apply(localise(ingest_source(path)), fixes, mine)
-    except SourceError as err:
-        return False, (err.source, err.message, err.line)  # plain values: they cross processes
-    subs = {"source": path.name, "subventions": ex.subventions, "controles": ex.controles}
-    return True, (store.dumps(ex.document), store.dumps(subs), mine)
+    mine: list[dict] = []
+    with store.sans_ramasse_miettes():
+        try:
+            ex = corr.apply(localise(ingest_source(path)), fixes, mine)
+        except SourceError as err:
+            return False, (err.source, err.message, err.line)  # plain values: they cross processes
+        subs = {"source": path.name, "subventions": ex.subventions, "controles": ex.controles}
+        return True, (store.dumps(ex.document), store.dumps(subs), mine)
 
 
 def processus() -> int:
@@ -252,7 +253,10 @@ def extract(paths: Paths, log=print) -> BuildResult:
     cache = {k: v for k, v in cache.items() if data_name(k) in keep}
     store.write_json(paths.cache, dict(sorted(cache.items())))
     for f in sorted(paths.actes.glob("*.json")):
-        res.documents.append(store.read_json(f))
+        res.documents.append(lire_actes(f))  # without annex texts: Corpus.texte_annexe reads them when needed
+        for d in res.documents[-1]["deliberations"]:  # the whole text of each act: only its digest is used
+            d["_texte_sha256"] = empreinte_texte(d)
+            d.pop("texte", None)
         sf = paths.subventions / f.name
         if sf.exists():
             res.subventions[res.documents[-1]["source"]] = store.read_json(sf)
@@ -308,11 +312,13 @@ def render(paths: Paths, res: BuildResult) -> int:
 
     t0, c0 = time.perf_counter(), _cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
-    for doc in res.documents:  # the whole text of each act served the control report (duplicates), no page shows it
-        for d in doc["deliberations"]:
-            d.pop("texte", None)
-    corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference())
+    corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
+    import gc
+
+    # the corpus lives until the pages are written: out of the collector's sight, it is not rescanned
+    # at every full collection the rendering triggers (and the exports' fork shares it untouched)
+    gc.freeze()
     subs_par_delib, checks_par_delib = defaultdict(list), defaultdict(list)
     for s in corpus.subventions:
         subs_par_delib[s["deliberation"]].append(s)
@@ -340,6 +346,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from .pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
+    gc.unfreeze()
     res.timings["rendu"] = time.perf_counter() - t0
     res.cpu["rendu"] = _cpu() - c0
     t1, c1 = time.perf_counter(), _cpu()
@@ -379,10 +386,12 @@ def _en_parallele(fn, *args):
 
     # objects that exist now are not moved by the child's garbage collector: it only touches
     # (and so copies) what it reads, the rest of the parent's memory stays shared
+    gele = gc.get_freeze_count() > 0  # the caller froze its data already: leave it so
     gc.freeze()
     proc = ctx.Process(target=child, daemon=True)
     proc.start()
-    gc.unfreeze()
+    if not gele:
+        gc.unfreeze()
     send.close()
     got = []
 

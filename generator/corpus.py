@@ -26,6 +26,25 @@ def de(nom: str) -> str:
     return "de " + nom
 
 
+def alleger(doc: dict) -> dict:
+    """A document of site_data/actes without its annexes' texts, in place.
+
+    Annexes are nine tenths of a recueil's text (ten synthetic years: 348 of 395 million characters,
+    about 700 Mo in memory). Only the deliberation and annex pages, the SQLite export and search
+    read them, one deliberation at a time: `Corpus.texte_annexe` reads them back from the source's
+    file when asked, so ten years of annexes are never all in memory.
+    """
+    for d in doc["deliberations"]:
+        for a in d.get("annexes") or []:
+            a.pop("texte", None)
+    return doc
+
+
+def lire_actes(path: Path) -> dict:
+    """One file of site_data/actes, without its annexes' texts (see `alleger`)."""
+    return alleger(store.read_json(path))
+
+
 def beneficiaire_slug(nom: str) -> str:
     from slugify import slugify
 
@@ -44,23 +63,42 @@ class Corpus:
     delib_lieux: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # (kind, code) → ids
     actes_par_commune: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     recueils: list[dict] = field(default_factory=list)  # {"slug", "source", "recueil", "document"}
+    actes: Path | None = None  # site_data/actes: where annex texts left out of `documents` are read back
+    _annexes: tuple = (None, {})  # (source, {deliberation id: [annex texts]}) of the last source read
 
     @classmethod
     def load(cls, site_data: Path, ref: Reference) -> "Corpus":
-        docs = [store.read_json(f) for f in sorted((site_data / "actes").glob("*.json"))]
+        docs = [lire_actes(f) for f in sorted((site_data / "actes").glob("*.json"))]
         subs_by_source = {}
         for f in sorted((site_data / "subventions").glob("*.json")):
             d = store.read_json(f)
             subs_by_source[d["source"]] = d
         controle = store.read_json(site_data / "controle.json") if (site_data / "controle.json").exists() else {}
-        return cls.from_data(docs, subs_by_source, controle, ref)
+        return cls.from_data(docs, subs_by_source, controle, ref, actes=site_data / "actes")
 
     @classmethod
-    def from_data(cls, documents: list[dict], subs_by_source: dict, controle: dict, ref: Reference) -> "Corpus":
-        """The same, from site_data already read (the build has just read it for the control report)."""
-        c = cls(ref=ref, documents=documents, controle=controle)
+    def from_data(cls, documents: list[dict], subs_by_source: dict, controle: dict, ref: Reference,
+                  actes: Path | None = None) -> "Corpus":
+        """The same, from site_data already read (the build has just read it for the control report).
+        `actes`: the folder the documents were read from, when their annex texts were left out."""
+        c = cls(ref=ref, documents=documents, controle=controle, actes=actes)
         c._index(subs_by_source)
         return c
+
+    def texte_annexe(self, d: dict, i: int) -> str:
+        """The text of deliberation `d`'s annex `i` (0-based): from memory when the document kept it,
+        else from its source's file in site_data/actes, one source kept at a time (readers go through
+        the deliberations in date or number order, so each file is read about once)."""
+        a = d["annexes"][i]
+        if "texte" in a:
+            return a["texte"] or ""
+        source, textes = self._annexes
+        if source != d["_source"]:
+            textes = {}
+            for x in store.read_json(self.actes / store.data_name(d["_source"]))["deliberations"]:
+                textes.setdefault(x["id"], [a.get("texte") or "" for a in x.get("annexes") or []])  # first copy, as _index
+            self._annexes = (d["_source"], textes)
+        return textes[d["id"]][i]
 
     def _index(self, subs_by_source: dict) -> None:
         for doc in self.documents:

@@ -379,7 +379,7 @@ def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: 
         for d in delibs:
             for i, a in enumerate(d.get("annexes") or [], start=1):
                 titre = a.get("titre") or f"Annexe {i}"
-                morceaux_annexe = parties_annexe(d["id"], i, a)
+                morceaux_annexe = parties_annexe(d["id"], i, corpus.texte_annexe(d, i - 1))
                 for p, (url, texte) in enumerate(morceaux_annexe, start=1):
                     ligne = ["annexe", titre + (f" (partie {p} sur {len(morceaux_annexe)})" if len(morceaux_annexe) > 1 else ""),
                              url or f"deliberations/{d['id']}/#annexes", d["id"], formats.date_fr(d["date"]), d["titre"] or ""]

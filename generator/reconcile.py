@@ -5,6 +5,8 @@ will be published. Each finding names the source file and line.
 """
 from __future__ import annotations
 
+import hashlib
+
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -87,6 +89,14 @@ def attendance_checks(doc: dict, membres_cd: int) -> list[dict]:
     return out
 
 
+def empreinte_texte(d: dict) -> str:
+    """What tells two copies of a deliberation apart: its whole text, read as a digest (the build
+    keeps only the digest once the sources are read, not ten years of texts twice)."""
+    if "texte" in d:
+        return hashlib.sha256((d["texte"] or "").encode("utf-8")).hexdigest()
+    return d.get("_texte_sha256", "")
+
+
 def duplicates(docs: list[dict]) -> list[dict]:
     out = []
     seen: dict[str, dict] = {}
@@ -94,9 +104,9 @@ def duplicates(docs: list[dict]) -> list[dict]:
         for d in doc["deliberations"]:
             prev = seen.get(d["id"])
             if prev is None:
-                seen[d["id"]] = {"source": doc["source"], "titre": d["titre"], "line": d["line"], "texte": d.get("texte", "")}
+                seen[d["id"]] = {"source": doc["source"], "titre": d["titre"], "line": d["line"], "texte": empreinte_texte(d)}
                 continue
-            same = prev["texte"] == d.get("texte", "")
+            same = prev["texte"] == empreinte_texte(d)
             out.append(_finding(doc["source"], d["line"], "doublon" if same else "doublon-different",
                                 f"Délibération {d['id']} déjà présente dans {prev['source']} (ligne {prev['line']})" + ("" if same else " avec un contenu DIFFÉRENT : la première source est publiée, vérifiez laquelle fait foi"),
                                 "info" if same else "erreur", d["id"]))

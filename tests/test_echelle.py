@@ -136,3 +136,21 @@ def test_generated_pages_take_the_fast_path():
         assert "hide" in m and mkdocs_rapide.rapide(m, body) is not None, name
     body, m = meta.get_data((ROOT / "content" / "a-propos.md").read_text("utf-8"))
     assert mkdocs_rapide.rapide(m, body) is None  # hand-written Markdown goes through Markdown
+
+
+def test_annex_texts_are_read_back_from_site_data_not_held_in_memory():
+    """The corpus leaves annex texts out (nine tenths of a recueil's text) and reads them back
+    from site_data/actes when a page, an export or the search asks: the same text as the file."""
+    import json
+
+    corpus = Corpus.load(ROOT / "site_data", places.reference())
+    d = corpus.deliberations["2019-117"]
+    assert d["annexes"] and all("texte" not in a for a in d["annexes"])
+    textes = [corpus.texte_annexe(d, i) for i in range(len(d["annexes"]))]
+    assert any("piscine" in t for t in textes)  # the convention of the aquatic centre
+    fichier = json.loads((ROOT / "site_data" / "actes" / f"{Path(d['_source']).stem}.json").read_text(encoding="utf-8"))
+    attendu = next(x for x in fichier["deliberations"] if x["id"] == "2019-117")
+    assert textes == [a["texte"] for a in attendu["annexes"]]
+    # a deliberation of another source: the file read follows the deliberation asked for
+    autre = next(x for x in corpus.deliberations.values() if x["_source"] != d["_source"] and x.get("annexes"))
+    assert corpus.texte_annexe(autre, 0) and corpus._annexes[0] == autre["_source"]

@@ -8,7 +8,7 @@ from ..corpus import DEPARTEMENT, Corpus
 from ..formats import date_fr, mois_fr
 from ..records import plage_numeros
 from ..render import Page
-from ..textes import decouper, paragraphes
+from ..textes import decouper, html
 
 ANNEXE_INLINE_MAX = 20_000  # larger annexes get their own page(s), so deliberation pages stay light
 
@@ -23,11 +23,11 @@ def _taille(texte: str) -> str:
     return f"{n} lignes"
 
 
-def parties_annexe(did: str, i: int, annexe: dict) -> list[tuple[str | None, str]]:
-    """(page URL, text) of each part of a deliberation's i-th annex; URL None when it is shown inline."""
-    if len(annexe["texte"]) <= ANNEXE_INLINE_MAX:
-        return [(None, annexe["texte"])]
-    parts = decouper(annexe["texte"])
+def parties_annexe(did: str, i: int, texte: str) -> list[tuple[str | None, str]]:
+    """(page URL, text) of each part of a deliberation's i-th annex (text `texte`); URL None when it is shown inline."""
+    if len(texte) <= ANNEXE_INLINE_MAX:
+        return [(None, texte)]
+    parts = decouper(texte)
     if len(parts) == 1:
         return [(f"deliberations/{did}/annexe-{i}/", parts[0])]
     return [(f"deliberations/{did}/annexe-{i}-partie-{k}/", part) for k, part in enumerate(parts, start=1)]
@@ -99,23 +99,24 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
         annexes = []
         for i, a in enumerate(d.get("annexes") or [], start=1):
             titre = a["titre"] or f"Annexe {i}"
-            parts = parties_annexe(did, i, a)
+            texte = corpus.texte_annexe(d, i - 1)
+            parts = parties_annexe(did, i, texte)
             if parts[0][0] is not None:
                 for k, (url, part) in enumerate(parts, start=1):
                     pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
-                        "d": d, "titre": titre, "blocks": paragraphes(part), "partie": k, "nb_parties": len(parts),
+                        "d": d, "titre": titre, "html": html(part), "partie": k, "nb_parties": len(parts),
                         "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
                 annexes.append({"titre": titre, "url": parts[0][0],
-                                "taille": _taille(a["texte"]) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
+                                "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
             else:
-                annexes.append({"titre": titre, "url": None, "blocks": paragraphes(a["texte"])})
-        dv = dict(d, articles=[dict(a, _blocks=paragraphes(a["texte"])) for a in d.get("articles") or []])
+                annexes.append({"titre": titre, "url": None, "html": html(texte)})
+        dv = dict(d, articles=[dict(a, _html=html(a["texte"])) for a in d.get("articles") or []])
         pages.append(Page(f"deliberations/{did}/index.md", "deliberation.md.j2", f"{did} — {d['titre']}", kind="deliberation", context={
             "d": dv, "session": sessions.get(d["session_id"], {}), "recueil": recueils.get(d["_recueil"]),
             "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
             "subs": subs, "total": corpus.total(subs) if subs else None, "checks": checks_par_delib.get(did, []),
             "lieux": _lieux(corpus, d, subs), "annexes": annexes,
-            "rapport_blocks": paragraphes((d.get("rapport") or {}).get("texte", "")),
+            "rapport_html": html((d.get("rapport") or {}).get("texte", "")),
         }))
         yield from pages
         pages.clear()
