@@ -298,10 +298,12 @@ def _couverture(res: BuildResult) -> dict:
 
 
 def render(paths: Paths, res: BuildResult) -> int:
-    """Stage 8: content/*.md from site_data/ (as read by `extract`, through `Corpus`).
+    """Stage 8: content/*.md from site_data/ (as read by `extract`, through `Corpus`), the open-data
+    exports (content/donnees/) and the search indexes (content/recherche/).
 
-    The open-data exports are written by a second process while this one writes the pages
-    (two cores; they share the corpus read once), and pages are written as they are built.
+    The three are independent readers of the same corpus: the exports and the search indexes are
+    computed by two forked processes (they share the corpus read once) while this one writes the
+    pages, so that the two cores stay busy; pages are written as they are built.
     """
     import itertools
     from collections import defaultdict
@@ -327,6 +329,9 @@ def render(paths: Paths, res: BuildResult) -> int:
             checks_par_delib[k["deliberation"]].append(k)
     out = paths.content / "donnees"
     exports = _en_parallele(_exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None)
+    from . import recherche
+
+    index_recherche = _en_parallele(recherche.preparer, corpus, paths.root / ".cache" / "recherche")
 
     def donnees():  # last: its page lists the files the exports wrote
         from .exports import fichiers_meta
@@ -336,8 +341,6 @@ def render(paths: Paths, res: BuildResult) -> int:
         res.timings["dont attente des exports"] = time.perf_counter() - t
         yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)})
 
-    from . import recherche
-
     annees = sorted({d["date"][:4] for d in corpus.deliberations.values()} | {s["_date"][:4] for s in corpus.subventions}, reverse=True)
     page_recherche = Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
         "annees": annees, "types": recherche.TYPES_FILTRE, "annexes": recherche.INDEXER_ANNEXES})
@@ -346,13 +349,13 @@ def render(paths: Paths, res: BuildResult) -> int:
     from .pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
+    t1 = time.perf_counter()
+    _, fichiers = index_recherche()
+    recherche.ecrire_fichiers(paths.content / "recherche", fichiers)  # after the pages: they clean the folder
+    res.timings["dont attente de la recherche"] = time.perf_counter() - t1
     gc.unfreeze()
     res.timings["rendu"] = time.perf_counter() - t0
     res.cpu["rendu"] = _cpu() - c0
-    t1, c1 = time.perf_counter(), _cpu()
-    recherche.ecrire(corpus, paths.content / "recherche", cache=paths.root / ".cache" / "recherche")
-    res.timings["recherche"] = time.perf_counter() - t1
-    res.cpu["recherche"] = _cpu() - c1
     return n
 
 
@@ -388,7 +391,7 @@ def _en_parallele(fn, *args):
     # (and so copies) what it reads, the rest of the parent's memory stays shared
     gele = gc.get_freeze_count() > 0  # the caller froze its data already: leave it so
     gc.freeze()
-    proc = ctx.Process(target=child, daemon=True)
+    proc = ctx.Process(target=child)  # not a daemon: it may start its own workers (search)
     proc.start()
     if not gele:
         gc.unfreeze()

@@ -64,7 +64,7 @@ class Corpus:
     actes_par_commune: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     recueils: list[dict] = field(default_factory=list)  # {"slug", "source", "recueil", "document"}
     actes: Path | None = None  # site_data/actes: where annex texts left out of `documents` are read back
-    _annexes: tuple = (None, {})  # (source, {deliberation id: [annex texts]}) of the last source read
+    _annexes: dict = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
 
     @classmethod
     def load(cls, site_data: Path, ref: Reference) -> "Corpus":
@@ -87,17 +87,20 @@ class Corpus:
 
     def texte_annexe(self, d: dict, i: int) -> str:
         """The text of deliberation `d`'s annex `i` (0-based): from memory when the document kept it,
-        else from its source's file in site_data/actes, one source kept at a time (readers go through
-        the deliberations in date or number order, so each file is read about once)."""
+        else from its source's file in site_data/actes. The last few sources read are kept: readers go
+        through the deliberations by source or by date, so each file is read about once."""
         a = d["annexes"][i]
         if "texte" in a:
             return a["texte"] or ""
-        source, textes = self._annexes
-        if source != d["_source"]:
+        source = d["_source"]
+        textes = self._annexes.pop(source, None)
+        if textes is None:
             textes = {}
-            for x in store.read_json(self.actes / store.data_name(d["_source"]))["deliberations"]:
+            for x in store.read_json(self.actes / store.data_name(source))["deliberations"]:
                 textes.setdefault(x["id"], [a.get("texte") or "" for a in x.get("annexes") or []])  # first copy, as _index
-            self._annexes = (d["_source"], textes)
+            if len(self._annexes) >= 4:
+                del self._annexes[next(iter(self._annexes))]  # the least recently used
+        self._annexes[source] = textes
         return textes[d["id"]][i]
 
     def _index(self, subs_by_source: dict) -> None:

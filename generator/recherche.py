@@ -512,7 +512,22 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str
 
 
 def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
-    """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest.
+    """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest."""
+    manifeste, fichiers = preparer(corpus, cache)
+    ecrire_fichiers(dossier, fichiers)
+    return manifeste
+
+
+def ecrire_fichiers(dossier: Path, fichiers: dict[str, str]) -> None:
+    for nom, text in sorted(fichiers.items()):
+        p = dossier / nom
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+
+def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
+    """(manifest, {file name: text}) of the whole search, written nowhere but the cache: the build
+    computes it beside the pages and writes it once they are written.
 
     Manifest: the small shards (places, beneficiaries), then each year newest first with its titles
     shard and its lots (one per source, newest first), each lot listing its grant, full-text and annex chunks.
@@ -550,13 +565,9 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)
-    for nom, text in sorted(fichiers.items()):
-        p = dossier / nom
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
     if cache is not None and cache.exists():  # the cache keeps only what this build used
         utilises = {_cle(m, empreinte) for m in ms}
         for f in cache.glob("*.json"):
             if f.stem not in utilises:
                 f.unlink()
-    return manifeste
+    return manifeste, fichiers

@@ -1,7 +1,5 @@
-"""Source text as readable paragraphs for pages.
-
-`paragraphes` gives the blocks (text only); `html` gives them as escaped HTML, ready for a template.
-"""
+"""Source text as readable paragraphs for pages: blocks separated by blank lines become `<p>`
+(their lines joined, runs of spaces collapsed); a block with TAB cells stays a table."""
 from __future__ import annotations
 
 import re
@@ -13,45 +11,40 @@ _BLANC = re.compile(r"\n\s*\n")
 _BLANC_GARDE = re.compile(r"(\n\s*\n)")
 
 
-def paragraphes(texte: str) -> list[dict]:
-    """Blocks separated by blank lines; a block with TAB cells stays a table-like block."""
-    out = []
-    for block in _BLANC.split(texte or ""):
-        if "\n" not in block:  # most blocks of a pdftotext extraction: one line
-            if not block.strip():
-                continue
-            lines = [block]
-        else:
-            lines = [l for l in block.split("\n") if l.strip()]
-            if not lines:
-                continue
-        if "\t" in block and any("\t" in l for l in lines):
-            out.append({"type": "cellules", "lignes": [[c.strip() for c in l.split("\t")] for l in lines]})
-        else:
-            # stripped lines joined by one space make no new run of spaces: one pass for the block
-            p = " ".join(l.strip() for l in lines) if len(lines) > 1 else lines[0].strip()
-            out.append({"type": "p", "texte": _SPACES.sub(" ", p) if "  " in p else p})
-    return out
-
-
 _TABLEAU = '<div class="rpc-table-wrap" tabindex="0" role="region" aria-label="Tableau du document source"><table class="rpc-table rpc-cells"><tbody>'
 
 
 def html(texte: str | None) -> Markup:
-    """The blocks of `paragraphes` as HTML: `<p>` per paragraph, a scrolling table for TAB cells.
+    """The text as escaped HTML: `<p>` per block, a scrolling table for a block with TAB cells.
 
-    The whole text is escaped once, before it is cut: escaping adds no blank, tab or line break,
-    so the blocks are the same, and ten years of texts are not escaped piece by piece in a
-    template loop (it was a fifth of the pages' rendering time).
+    The whole text is escaped once, before it is cut (escaping adds no blank, tab or line break, so
+    the blocks are the same), and the blocks are written as they are cut: ten years of annexes are
+    millions of blocks, each passed through here once.
     """
     out = []
-    for b in paragraphes(str(escape(texte or ""))):
-        if b["type"] == "p":
-            out.append(f"<p>{b['texte']}</p>\n")
+    for block in _BLANC.split(str(escape(texte or ""))):
+        if "\n" not in block:  # most blocks of a pdftotext extraction: one line
+            p = block.strip()
+            if not p:
+                continue
+            if "\t" in block:
+                out.append(_cellules([block]))
+                continue
         else:
-            rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in b["lignes"])
-            out.append(f"{_TABLEAU}{rows}</tbody></table></div>\n")
+            lines = [l for l in block.split("\n") if l.strip()]
+            if not lines:
+                continue
+            if "\t" in block and any("\t" in l for l in lines):
+                out.append(_cellules(lines))
+                continue
+            p = " ".join(l.strip() for l in lines) if len(lines) > 1 else lines[0].strip()
+        out.append(f"<p>{_SPACES.sub(' ', p)}</p>\n" if "  " in p else f"<p>{p}</p>\n")
     return Markup("".join(out))
+
+
+def _cellules(lines: list[str]) -> str:
+    rows = "".join("<tr>" + "".join(f"<td>{c.strip()}</td>" for c in l.split("\t")) + "</tr>" for l in lines)
+    return f"{_TABLEAU}{rows}</tbody></table></div>\n"
 
 
 def decouper(texte: str, limite: int = 250_000) -> list[str]:

@@ -153,4 +153,4 @@ def test_annex_texts_are_read_back_from_site_data_not_held_in_memory():
     assert textes == [a["texte"] for a in attendu["annexes"]]
     # a deliberation of another source: the file read follows the deliberation asked for
     autre = next(x for x in corpus.deliberations.values() if x["_source"] != d["_source"] and x.get("annexes"))
-    assert corpus.texte_annexe(autre, 0) and corpus._annexes[0] == autre["_source"]
+    assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre["_source"]

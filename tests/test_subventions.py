@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SOURCES
 from generator.records import Subvention, TotalCheck
-from generator.subventions import extract_subventions, table_modules
+from generator.subventions import Contexte, extract_subventions, table_modules
 from generator.subventions.tables.base import TableResult, commune_ecrite
 from test_subventions_texte import F001, F003, F004, _all_units, corpus_lines
 
@@ -147,3 +147,28 @@ def test_whole_corpus_with_actes_parser():
     for num in ("2019-118", "2019-119", "2019-120", "2019-121", "2021-235", "2021-238", "2021-240", "2021-242",
                 "2021-244", "2021-246", "2021-247", "2021-249", "2021-250", "2021-252", "2022-317"):
         assert totals[num][0] == 0, num
+
+
+def test_indice_skips_only_units_where_the_reader_finds_nothing():
+    """A table reader's INDICE lets most units skip it; on every unit of every real source, reading
+    with the INDICEs gives exactly what reading every unit with every reader gives."""
+    actes = pytest.importorskip("generator.actes")
+    sans_indice = [_module(m.__name__.rsplit(".", 1)[-1], m.extract) for m in table_modules()]
+    assert all(hasattr(m, "INDICE") for m in table_modules())
+    lus = sautes = 0
+    for name in sorted(p.name for p in SOURCES.glob("*.txt")):
+        lines = list(corpus_lines(name))
+        numbers = [l.no for l in lines]
+        _, delibs, _ = actes.parse_actes(lines, name)
+        for d in delibs:
+            unit = lines[bisect.bisect_left(numbers, d.line):bisect.bisect_right(numbers, d.line_end)]
+            assert extract_subventions(d, unit) == extract_subventions(d, unit, modules=sans_indice), d.id
+            brut = "\n".join(l.text for l in unit)
+            for m in table_modules():
+                found = m.extract(unit, Contexte(d.id, d.source))
+                if m.INDICE.search(brut):
+                    lus += 1
+                else:
+                    sautes += 1
+                    assert found == [], (m.__name__, d.id)
+    assert sautes > 5 * lus  # the point of it: most readers are skipped on most units

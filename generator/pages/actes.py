@@ -94,7 +94,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
     for doc in corpus.documents:
         for s in doc["sessions"]:
             sessions.setdefault(s["id"], s)
-    for did, d in sorted(corpus.deliberations.items()):
+    for did, d in sorted(corpus.deliberations.items(), key=lambda kv: (kv[1]["_source"], kv[0])):  # by source: annex texts are read per source
         subs = _subs_view(corpus, sorted(subs_par_delib.get(did, []), key=lambda s: s["id"]))
         annexes = []
         for i, a in enumerate(d.get("annexes") or [], start=1):

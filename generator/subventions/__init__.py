@@ -5,7 +5,8 @@
 tables, reads the articles (only articles are decisions; rapports repeat them), keeps
 a single copy of a grant met both in an article and in a table (the table row, more
 detailed), checks the budget table's Dépense against the grants, and numbers the
-grants in document order.
+grants in document order. A table module may declare `INDICE`, a pattern that any unit holding
+its table contains: most units hold no table, and one search tells so before the reader scans them.
 """
 from __future__ import annotations
 
@@ -45,7 +46,11 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
     problems: list[Problem] = []
     results: list[TableResult] = []
     owner: dict[int, str] = {}
+    brut = "\n".join(ln.text for ln in lines)
     for mod in (table_modules() if modules is None else modules):
+        indice = getattr(mod, "INDICE", None)
+        if indice is not None and not indice.search(brut):
+            continue  # most units hold no table: a reader's INDICE says in one search that it would find none
         name = mod.__name__.rsplit(".", 1)[-1]
         try:
             found = mod.extract(lines, ctx)

@@ -30,6 +30,10 @@ _TOTAL = re.compile(rf"^(?P<n>\d+)\s+dossiers?\s+(?P<total>{_A})\s*€", re.I)
 _SHEET = re.compile(rf"Montant Propos[ée]\s*:\s*(?P<m>{_A})\s*€", re.I)
 
 
+# Necessary for a table here (its header line starts with « Thématiques »): units without it are not read (extract_subventions).
+INDICE = re.compile(r"Thématiques")
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The BIJ table of a délibération unit; [] when the unit has none."""
     texts = [c.texte(ln) for ln in lines]

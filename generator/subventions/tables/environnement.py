@@ -37,6 +37,10 @@ _NEW_BENEF = re.compile(r"^[A-ZÀ-Ý'][A-ZÀ-Ý'-]+\s+[A-ZÀ-Ý'][A-ZÀ-Ý'-]+")
 _ARTICLE = re.compile(r"^\s*Article\s+(\d+|unique)\s*:", re.I)
 
 
+# Necessary for a table here (a line starting with its header, as _HEAD): units without it are not read (extract_subventions).
+INDICE = re.compile(r"^[ \t]*B[ée]n[ée]ficiaire", re.I | re.M)
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """FIEET and FIEN tables of a délibération unit; [] when the unit has none."""
     whole = " ".join(c.texte(ln) for ln in lines)

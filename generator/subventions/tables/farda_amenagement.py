@@ -73,6 +73,10 @@ def _split_mid(mid: str) -> tuple[str, str, str, bool] | None:
     return " ".join(before[:k]), " ".join(before[k:]), m.group("b").strip(), False
 
 
+# Necessary for a table here (the start of its header row): units without it are not read (extract_subventions).
+INDICE = re.compile(r"Num[ée]ro\s+Description", re.I)
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """Every FARDA aménagement table of the deliberation unit (usually one), with its checks."""
     items = items_of(lines)

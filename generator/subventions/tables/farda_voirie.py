@@ -60,6 +60,10 @@ def _split_type(rest: str) -> tuple[str, str]:
     return " ".join(toks[:k]), " ".join(toks[k:])
 
 
+# Necessary for a table here (the start of its header row): units without it are not read (extract_subventions).
+INDICE = re.compile(r"CODE\s+DE\s+LA", re.I)
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """Every FARDA voirie table of the deliberation unit (usually one), with its checks."""
     items = items_of(lines)

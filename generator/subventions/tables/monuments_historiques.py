@@ -79,6 +79,10 @@ def _tokens(pieces: list[str]) -> list[tuple[str, bool, bool]]:
     return out
 
 
+# Necessary for a table here (its header row): units without it are not read (extract_subventions).
+INDICE = _HEADER_RE
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """Every monuments-historiques table of the deliberation unit (usually one), with its checks."""
     items = [(l.no, l.text) for l in lines if l.text.strip()]  # raw: the layout's gaps mark cells

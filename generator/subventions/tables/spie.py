@@ -29,6 +29,10 @@ _AMOUNT_END = re.compile(rf"^(?P<txt>.*?)\s*(?P<m>{c.AMOUNT})\s*€\s*$")
 _TERR_LINE = re.compile(r"^(?P<terr>(?:" + "|".join(re.escape(t) for t in c.TERRITOIRES) + r"))(?:\s+(?P<rest>.*))?$")  # labels in capitals
 
 
+# Necessary for a table here (the start of its header row): units without it are not read (extract_subventions).
+INDICE = re.compile(r"TERRITOIRES?\s+STRUCTURES?", re.I)
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The SPIE referents table of a délibération unit; [] when the unit has none."""
     results = []

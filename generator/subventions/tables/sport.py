@@ -33,6 +33,10 @@ _NATURE = re.compile(r"\s+(Construction|R[ée]novation|R[ée]habilitation|Extens
                      r"R[ée]fection|Modernisation|Acquisition|Installation|Mise aux normes)\s*$", re.I)
 
 
+# Necessary for a table here (its header row): units without it are not read (extract_subventions).
+INDICE = re.compile(r"Ma[iî]tre\s+d'Ouvrage", re.I)
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The EASL table(s) of a délibération unit; [] when the unit has none."""
     results: list[TableResult] = []

@@ -49,6 +49,10 @@ def _untick(part: str) -> str:
     return re.sub(r"\s+", " ", _TICK.sub(" ", part)).strip()
 
 
+# Necessary for a table here (its header row): units without it are not read (extract_subventions).
+INDICE = re.compile(r"Subvention\s+sollicitée")
+
+
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The table of a délibération unit; [] when the unit has none."""
     texts = [c.texte(ln) for ln in lines]
