@@ -59,15 +59,14 @@ def squash(text: str) -> str:
     return _MULTISPACE.sub(" ", text).strip()
 
 
-_MAPPED = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "]")
+_MAPPED = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "\uf000-\uf8ff]")  # mapped or private-use
 
 
 def _clean(text: str) -> str:
-    if not text.isascii() or "\r" in text:  # every mapped character but CR is non-ASCII
-        if _MAPPED.search(text):  # most lines have nothing to map
-            for a, b in _CHAR_MAP.items():
-                if a in text:
-                    text = text.replace(a, b)
+    if (not text.isascii() or "\r" in text) and _MAPPED.search(text):  # every mapped character but CR is non-ASCII
+        for a, b in _CHAR_MAP.items():
+            if a in text:
+                text = text.replace(a, b)
         text = _PRIVATE_USE.sub("•", text)
     if "^{" in text:
         text = _SUPERSCRIPT.sub(r"\1", text)
@@ -107,7 +106,8 @@ def normalise(text: str) -> list[Line]:
         cleaned = _clean(line)
         if page_start:
             cleaned = cleaned.lstrip(" ")
-        glued = _GLUED_PAGE.search(cleaned) if cleaned[-1:].isdigit() else None
+        # a match is 7 or 8 characters long and ends the line: only the tail is searched
+        glued = _GLUED_PAGE.search(cleaned, max(0, len(cleaned) - 8)) if cleaned[-1:].isdigit() else None
         if glued:
             cleaned = cleaned[: glued.start(2)]
         staged.append([no, cleaned, page_start, None, None])
