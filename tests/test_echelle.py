@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -154,3 +155,17 @@ def test_annex_texts_are_read_back_from_site_data_not_held_in_memory():
     # a deliberation of another source: the file read follows the deliberation asked for
     autre = next(x for x in corpus.deliberations.values() if x["_source"] != d["_source"] and x.get("annexes"))
     assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre["_source"]
+
+
+def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch):
+    """`make bench` itself, on the smallest corpus it takes (no year, then one month added): a broken
+    benchmark is found here, not on the day its figures are needed."""
+    from generator import bench
+
+    monkeypatch.setattr(bench, "OUT", tmp_path / "out")
+    assert bench.main(["--annees", "0", "--sans-sources", "--sans-recherche", "--garder", str(tmp_path / "racine")]) == 0
+    res = json.loads((tmp_path / "out" / "bench.json").read_text(encoding="utf-8"))
+    ajout = res["ajout_un_mois"]
+    assert ajout["code_retour"] == 0 and ajout["recueil_ajoute"].endswith(".txt")
+    assert ajout["pages_html"] > 1000 and ajout["nombre_pages_plus_de_1_mo"] == 0
+    assert "| après ajout d'un mois |" in (tmp_path / "out" / "bench.md").read_text(encoding="utf-8")
