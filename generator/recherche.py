@@ -5,14 +5,19 @@ tens of megabytes; the reader wants a first answer in a fraction of a second. So
 browser first loads a manifest and two small indexes that do not grow with the years
 (places; beneficiaries), then the year's deliberation titles, then — newest first and
 only when asked — each recueil's chunks of grants and of full text (articles and
-rapports; annexes too with RECHERCHE_ANNEXES=1). A term directory (generator/repertoire.py)
-tells the results page which recueils can hold every word of the query.
+rapports), and the vocabulary of its annexes. Annexes are most of a recueil's text: a
+lunr index of them was 4.5 times the size of all the others and took 6 times their
+build time, so they get a list of which annex parts hold each term (no counts, no
+positions: found, not ranked). A term directory (generator/repertoire.py) tells the
+results page which recueils' chunks or annexes can hold every word of the query.
 
 French is handled by one normalisation written twice, here and in recherche.js, and
 checked to agree by the browser tests: accents and ligatures folded (« École » →
 « ecole »), elisions dropped (« d'Arras » → « arras »), « st » read as « saint »,
 stop words removed, then the Snowball French stemmer of the pinned snowballstemmer
-(translated to JavaScript by generator/snowball_js.py so both sides stem alike).
+(translated to JavaScript by generator/snowball_js.py so both sides stem alike). A query
+word is also looked up under its plural's or singular's stem where Snowball keeps them
+apart (`variantes`: « ami » finds « amis »).
 
 Indexes are lunr 2.3.9 indexes built by the Python `lunr` package; its per-token
 pipeline is slow on full text, so `Constructeur` fills the builder's tables from our
@@ -25,8 +30,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
-import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -42,7 +47,7 @@ from snowballstemmer.french_stemmer import FrenchStemmer
 
 from . import formats, repertoire
 
-VERSION = 1  # bump when the shard format changes (part of the cache key)
+VERSION = 2  # bump when the shard format changes (part of the cache key)
 
 # -- French normalisation (mirrored in content/assets/recherche.js) -----------
 APOSTROPHES = "’‘ʼ`´′"
@@ -86,6 +91,8 @@ _STEMMER = FrenchStemmer()
 @functools.lru_cache(maxsize=None)
 def racine(mot: str) -> str:
     """Snowball French stem of an already normalised word (same function in the browser)."""
+    if mot.isdigit():  # what Snowball gives a number (the annexes' tables hold thousands), without asking it
+        return mot
     return _STEMMER.stemWord(mot)
 
 
@@ -99,16 +106,41 @@ def _termes_brut(brut: str) -> tuple[str, ...]:
     return tuple(racine(m) for m in (SYNONYMES.get(x, x) for x in _ELISION.sub("", brut).split("'") if x) if m not in MOTS_VIDES)
 
 
+_TERMES_BLOC: dict[str, tuple[str, ...]] = {}
+
+
+def _termes_blocs(blocs: set[str]) -> dict[str, tuple[str, ...]]:
+    """`termes` of whitespace-free pieces of text, remembered: a text is read as its distinct pieces
+    (`str.split`, done in C) and each distinct piece is folded and stemmed once. Same terms as reading
+    the whole text: no whitespace character folds into a word character or joins two words."""
+    cache = _TERMES_BLOC
+    nouveaux = blocs.difference(cache)
+    if len(cache) + len(nouveaux) > 2_000_000:  # ten years of annexes hold millions of distinct pieces
+        cache.clear()
+        nouveaux = blocs
+    for b in nouveaux:
+        cache[b] = tuple(x for brut in _MOT.findall(plier(b)) for x in _termes_brut(brut))
+    return cache
+
+
 def compter(texte: str) -> tuple[dict[str, int], int]:
     """`Counter(termes(texte))` (in first-occurrence order) and `len(termes(texte))`, computed per distinct
-    word rather than per occurrence: indexing ten years of full text stays a matter of seconds."""
+    piece of text rather than per word: indexing ten years of full text stays a matter of seconds."""
     counts: dict[str, int] = {}
     n = 0
-    for brut, k in Counter(_MOT.findall(plier(texte or ""))).items():
-        for t in _termes_brut(brut):
+    blocs = Counter((texte or "").split())  # first-occurrence order of pieces, hence of terms
+    cache = _termes_blocs(set(blocs))
+    for bloc, k in blocs.items():
+        for t in cache[bloc]:
             counts[t] = counts.get(t, 0) + k
             n += k
     return counts, n
+
+
+def vocabulaire(texte: str) -> set[str]:
+    """`set(termes(texte))`, fast enough for every annex of ten years (hundreds of megabytes)."""
+    blocs = set((texte or "").split())
+    return set(itertools.chain.from_iterable(map(_termes_blocs(blocs).__getitem__, blocs)))
 
 
 # lunr pipeline functions: the search pipeline is serialised by name in every index and
@@ -197,6 +229,37 @@ def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[flo
     return b.build().serialize()
 
 
+def vocabulaire_annexes(annexes: list[dict], lignes: list[list]) -> dict:
+    """The annexes of a recueil as their pages show them (parts of a long one on pages of their own), and
+    which parts hold each term, without counts or positions: {"docs": display rows, "termes": {"0 3": "term
+    term…"}}, the terms of each list of part numbers together (most terms are in one part only). A tenth
+    of a lunr index's size and build time: what makes every annex searchable by default."""
+    from .pages.actes import parties_annexe
+
+    rows: list[list] = []
+    parties: dict[str, list[str]] = {}
+    for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
+        morceaux_annexe = parties_annexe(did, i, {"texte": a["x"]})
+        for p, (url, texte) in enumerate(morceaux_annexe, start=1):
+            r = str(len(rows))
+            rows.append(["annexe", titre, url or f"deliberations/{did}/#annexes", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
+            for t in vocabulaire(texte):
+                liste = parties.get(t)
+                if liste is None:
+                    parties[t] = [r]
+                else:
+                    liste.append(r)
+    groupes: dict[str, list[str]] = defaultdict(list)
+    for t in sorted(parties):
+        groupes[" ".join(parties[t])].append(t)
+    return {"docs": rows, "termes": {k: " ".join(v) for k, v in groupes.items()}}
+
+
+def parties_par_terme(termes_groupes: dict[str, str]) -> dict[str, list[str]]:
+    """Undo the grouping of `vocabulaire_annexes`: term → part numbers (what recherche.js does on reading the file)."""
+    return {t: refs.split() for refs, ts in termes_groupes.items() for t in ts.split()}
+
+
 def compacter(index: dict) -> dict:
     """Drop the empty per-field postings lunr writes for every term (recherche.js puts them back)."""
     inv = [[term, {k: v for k, v in posting.items() if k == "_index" or v}] for term, posting in index["invertedIndex"]]
@@ -213,17 +276,36 @@ def completer(index: dict) -> dict:
 _FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
 
 
-def analyser(requete: str) -> list[tuple[str, str, bool]]:
-    """(word, stem, matched as a prefix) for each significant word of a query; the last word is a
+def variantes(mot: str) -> tuple[str, ...]:
+    """The stems a query word is looked up under: its own, and its plural's or singular's where Snowball
+    keeps them apart (« ami » finds « Amis du Fort », « jeu » « jeux », « vélo » « vélos »)."""
+    autres = []
+    if len(mot) >= 3 and not mot.isdigit():
+        if mot[-1] in "sx":
+            if len(mot) >= 4:
+                autres.append(mot[:-1])
+        else:
+            autres.append(mot + "s")
+            if mot.endswith(("au", "eu")):
+                autres.append(mot + "x")
+    out = [racine(mot)]
+    for v in autres:
+        if v not in MOTS_VIDES and racine(v) not in out:
+            out.append(racine(v))
+    return tuple(out)
+
+
+def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(word, its stems, matched as a prefix) for each significant word of a query; the last word is a
     prefix while it is being typed (the query does not end with a space or punctuation)."""
     tous = mots(requete)
     significatifs = [m for m in tous if m not in MOTS_VIDES]
     en_cours = not _FIN_DE_MOT.search(requete)
-    return [(m, racine(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
+    return [(m, variantes(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
 
 
 def chercher(index, requete: str) -> list[str]:
-    """Refs of the documents matching every significant word (its stem, or as a prefix), best first."""
+    """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first."""
     from lunr.index import Index
     from lunr.query import Query
 
@@ -234,17 +316,34 @@ def chercher(index, requete: str) -> list[str]:
         return []
 
     def construire_requete(q):
-        for mot, rac, prefixe in a:
-            q.term(rac, use_pipeline=False, boost=10)
+        for mot, racines, prefixe in a:
+            for i, rac in enumerate(racines):
+                q.term(rac, use_pipeline=False, boost=5 if i else 10)
             if prefixe:
                 q.term(mot, use_pipeline=False, boost=1, wildcard=Query.WILDCARD_TRAILING)
 
     out = []
     for r in index.query(callback=construire_requete):
         trouves = r["match_data"].metadata.keys()
-        if all(any(t == rac or (prefixe and t.startswith(mot)) for t in trouves) for mot, rac, prefixe in a):
+        if all(any(t in racines or (prefixe and t.startswith(mot)) for t in trouves) for mot, racines, prefixe in a):
             out.append(r["ref"])
     return out
+
+
+def chercher_annexes(fichier: dict, requete: str) -> list[str]:
+    """Numbers of the annex parts (of a `vocabulaire_annexes` file) holding every significant word of the
+    query (one of its stems, or as a prefix), in the file's order."""
+    a = analyser(requete)
+    if not a:
+        return []
+    parties = parties_par_terme(fichier["termes"])
+    trouves: set[str] | None = None
+    for mot, racines, prefixe in a:
+        refs = {r for rac in racines for r in parties.get(rac, ())}
+        if prefixe:
+            refs.update(r for t, rs in parties.items() if t.startswith(mot) for r in rs)
+        trouves = refs if trouves is None else trouves & refs
+    return sorted(trouves or (), key=int)
 
 
 def dumps(obj) -> str:
@@ -261,12 +360,14 @@ BOOST_LIEU = {"commune": 4, "canton": 3, "epci": 2, "territoire": 2}
 
 @dataclass
 class Morceau:
-    """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display."""
+    """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display.
+    sorte "annexes": no lunr index but the vocabulary of each document (`vocabulaire_annexes`)."""
     chemin: str
     champs: list[tuple[str, int]]
     docs: list[dict]
     affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
     boosts: list[float] | None = None
+    sorte: str = "lunr"
 
 
 def documents_lieux(corpus) -> Morceau:
@@ -323,7 +424,7 @@ def documents_beneficiaires(corpus) -> Morceau:
 
 
 def _texte_deliberation(d: dict) -> str:
-    """Full text searched for a deliberation: its articles and its rapport (annexes have their own chunks)."""
+    """Full text searched for a deliberation: its articles and its rapport (annexes have their own vocabulary)."""
     r = d.get("rapport") or {}
     parts = [a.get("texte") or "" for a in d.get("articles") or []]
     parts += [r.get("titre") or "", r.get("texte") or ""]
@@ -340,9 +441,9 @@ def _organe(d: dict) -> str:
 
 TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk
 SUBVENTIONS_PAR_MORCEAU = 1_500
-# Annexes are most of a recueil's text: indexing them multiplies the index size by 4.5 and its build time
-# by 6 (make bench: ten years, 380 Mo instead of 84 Mo). Off unless the publisher asks: make build RECHERCHE_ANNEXES=1.
-INDEXER_ANNEXES = os.environ.get("RECHERCHE_ANNEXES", "") == "1"
+# Annexes are most of a recueil's text (conventions, tables): a lunr index of them was 4.5 times the size of all
+# the others and 6 times their build time (ten years: 380 Mo instead of 84 Mo). They get a vocabulary instead.
+INDEXER_ANNEXES = True  # annexes are always searched (build.py passes this to the search page's text)
 
 
 def _ligne_deliberation(d: dict) -> list:
@@ -366,27 +467,19 @@ def _decouper(items: list, taille, limite: int) -> list[list]:
 def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
     """Full-text, annex and grant chunks of one source (one recueil) for one year: self-contained (their own
     display rows), so a recueil published once is indexed once (the cache keeps it) whatever comes next."""
-    from .pages.actes import parties_annexe
-
     out: list[Morceau] = []
     stem = Path(source).stem
     delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
     for k, groupe in enumerate(_decouper(delibs, lambda d: len(_texte_deliberation(d)), TEXTE_PAR_MORCEAU), start=1):
         docs = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
         out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, [_ligne_deliberation(d) for d in groupe]))
-    if INDEXER_ANNEXES:
-        parties = []
-        for d in delibs:
-            for i, a in enumerate(d.get("annexes") or [], start=1):
-                titre = a.get("titre") or f"Annexe {i}"
-                morceaux_annexe = parties_annexe(d["id"], i, a)
-                for p, (url, texte) in enumerate(morceaux_annexe, start=1):
-                    ligne = ["annexe", titre + (f" (partie {p} sur {len(morceaux_annexe)})" if len(morceaux_annexe) > 1 else ""),
-                             url or f"deliberations/{d['id']}/#annexes", d["id"], formats.date_fr(d["date"]), d["titre"] or ""]
-                    parties.append((titre, texte, ligne))
-        for k, groupe in enumerate(_decouper(parties, lambda x: len(x[1]), TEXTE_PAR_MORCEAU), start=1):
-            out.append(Morceau(f"{annee}/annexes-{stem}-{k}", [("t", 5), ("x", 1)],
-                               [{"r": str(i), "t": t, "x": x} for i, (t, x, _) in enumerate(groupe)], [ligne for _, _, ligne in groupe]))
+    docs, annexes = [], []  # the annexes; `vocabulaire_annexes` splits them into their pages' parts
+    for d in delibs:
+        for i, a in enumerate(d.get("annexes") or [], start=1):
+            docs.append({"r": str(len(docs)), "x": a["texte"]})
+            annexes.append([d["id"], i, a.get("titre") or "", formats.date_fr(d["date"]), d["titre"] or ""])
+    if docs:
+        out.append(Morceau(f"{annee}/annexes-{stem}-1", [], docs, annexes, sorte="annexes"))
     subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
     for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
         docs, rows = [], []
@@ -461,10 +554,13 @@ def contenu(m: Morceau, cache: Path | None = None, empreinte: str = "") -> str:
     f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
     if f is not None and f.exists():
         return f.read_text(encoding="utf-8")
-    # the index is written in the order it was built (deterministic: same documents, same order),
-    # without sort_keys, which costs a third of the time on full text
-    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
-    text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
+    if m.sorte == "annexes":
+        text = dumps(vocabulaire_annexes(m.docs, m.affichage))
+    else:
+        # the index is written in the order it was built (deterministic: same documents, same order),
+        # without sort_keys, which costs a third of the time on full text
+        index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
+        text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(text, encoding="utf-8")
@@ -515,7 +611,8 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
     """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest.
 
     Manifest: the small shards (places, beneficiaries), then each year newest first with its titles
-    shard and its lots (one per source, newest first), each lot listing its grant, full-text and annex chunks.
+    shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
+    and its annex vocabulary, with their numbers in the term directory (position, position_annexes).
     """
     empreinte = _empreinte_code()
     fichiers: dict[str, str] = {}
@@ -541,9 +638,17 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    # term directory over the recueils' chunks, in the manifest's order (positions used by recherche.js)
-    lots = [[fichiers[f] for f in lot["subventions"] + lot["textes"] + lot["annexes"]] for y in manifeste["annees"] for lot in y["lots"]]
-    rep, version = repertoire.textes_fichiers(repertoire.construire(lots))
+    # term directory: per recueil in the manifest's order, its lunr chunks then its annex vocabulary, each
+    # a numbered source (the numbers written in the lot: recherche.js asks the directory about them)
+    sources: list[set[str]] = []
+    for y in manifeste["annees"]:
+        for lot in y["lots"]:
+            lot["position"] = len(sources)
+            sources.append(set().union(*(repertoire.termes(fichiers[f]) for f in lot["subventions"] + lot["textes"])))
+            if lot["annexes"]:
+                lot["position_annexes"] = len(sources)
+                sources.append({t for f in lot["annexes"] for liste in json.loads(fichiers[f])["termes"].values() for t in liste.split()})
+    rep, version = repertoire.textes_fichiers(repertoire.construire(sources))
     manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
     for nom, text in rep.items():
         fichiers[f"repertoire/{nom}"] = text
