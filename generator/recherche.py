@@ -45,7 +45,7 @@ from lunr.pipeline import Pipeline
 from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
-from . import formats, repertoire
+from . import formats, repertoire, store
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
 
@@ -231,33 +231,20 @@ def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[flo
 
 def vocabulaire_annexes(annexes: list[dict], lignes: list[list]) -> dict:
     """The annexes of a recueil as their pages show them (parts of a long one on pages of their own), and
-    which parts hold each term, without counts or positions: {"docs": display rows, "termes": {"0 3": "term
-    term…"}}, the terms of each list of part numbers together (most terms are in one part only). A tenth
-    of a lunr index's size and build time: what makes every annex searchable by default."""
+    the terms of each part, sorted, without counts or positions: {"docs": display rows, "parties": ["term
+    term…", …]}. A twentieth of a lunr index's size, and built with set operations done in C: what makes
+    every annex searchable by default. (Listing the parts of each term instead makes a file half as big
+    on a synthetic corpus, a quarter on the real one, but costs a Python step per term and part.)"""
     from .pages.actes import parties_annexe
 
     rows: list[list] = []
-    parties: dict[str, list[str]] = {}
+    parties: list[str] = []
     for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
         morceaux_annexe = parties_annexe(did, i, {"texte": a["x"]})
         for p, (url, texte) in enumerate(morceaux_annexe, start=1):
-            r = str(len(rows))
             rows.append(["annexe", titre, url or f"deliberations/{did}/#annexes", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
-            for t in vocabulaire(texte):
-                liste = parties.get(t)
-                if liste is None:
-                    parties[t] = [r]
-                else:
-                    liste.append(r)
-    groupes: dict[str, list[str]] = defaultdict(list)
-    for t in sorted(parties):
-        groupes[" ".join(parties[t])].append(t)
-    return {"docs": rows, "termes": {k: " ".join(v) for k, v in groupes.items()}}
-
-
-def parties_par_terme(termes_groupes: dict[str, str]) -> dict[str, list[str]]:
-    """Undo the grouping of `vocabulaire_annexes`: term → part numbers (what recherche.js does on reading the file)."""
-    return {t: refs.split() for refs, ts in termes_groupes.items() for t in ts.split()}
+            parties.append(" ".join(sorted(vocabulaire(texte))))
+    return {"docs": rows, "parties": parties}
 
 
 def compacter(index: dict) -> dict:
@@ -336,14 +323,13 @@ def chercher_annexes(fichier: dict, requete: str) -> list[str]:
     a = analyser(requete)
     if not a:
         return []
-    parties = parties_par_terme(fichier["termes"])
-    trouves: set[str] | None = None
-    for mot, racines, prefixe in a:
-        refs = {r for rac in racines for r in parties.get(rac, ())}
-        if prefixe:
-            refs.update(r for t, rs in parties.items() if t.startswith(mot) for r in rs)
-        trouves = refs if trouves is None else trouves & refs
-    return sorted(trouves or (), key=int)
+    out = []
+    for k, partie in enumerate(fichier["parties"]):
+        termes_partie = set(partie.split())
+        if all(any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
+               for mot, racines, prefixe in a):
+            out.append(str(k))
+    return out
 
 
 def dumps(obj) -> str:
@@ -549,11 +535,9 @@ def _cle(m: Morceau, empreinte: str) -> str:
     return h.hexdigest()
 
 
-def contenu(m: Morceau, cache: Path | None = None, empreinte: str = "") -> str:
-    """The shard's JSON text: {"index": lunr index, "docs": display rows}; from the cache when its input is unchanged."""
-    f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
-    if f is not None and f.exists():
-        return f.read_text(encoding="utf-8")
+def contenu(m: Morceau, f: Path | None = None) -> str:
+    """The shard's JSON text: {"index": lunr index, "docs": display rows} (annexes: {"docs", "termes"}),
+    written to the cache file `f` if given."""
     if m.sorte == "annexes":
         text = dumps(vocabulaire_annexes(m.docs, m.affichage))
     else:
@@ -574,36 +558,61 @@ def _nom_fichier(chemin: str, text: str) -> str:
 
 def bibliotheques() -> dict[str, str]:
     """lunr.js as shipped by MkDocs (MIT) and our generated stemmer: served by the site itself, no CDN."""
-    import mkdocs.contrib.search as ms
+    import importlib.util
 
     from .snowball_js import racine_fr_js
 
-    lunr_js = Path(ms.__file__).parent / "templates" / "search" / "lunr.js"
+    # the file only: importing MkDocs' search plugin costs a quarter of a second
+    lunr_js = Path(importlib.util.find_spec("mkdocs.contrib.search").origin).parent / "templates" / "search" / "lunr.js"
     return {"lunr.js": lunr_js.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
 
 
+_A_FAIRE: tuple[list[Morceau], list[Path | None]] = ([], [])
+
+
+def _contenu_n(i: int) -> str:
+    """`contenu` of the i-th shard of `_A_FAIRE`, in a forked worker: the shards' text (hundreds of
+    megabytes at ten years) is inherited from the parent, not sent through a pipe."""
+    ms, fichiers = _A_FAIRE
+    return contenu(ms[i], fichiers[i])
+
+
 def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str]:
-    """Every shard's text; shards not in the cache are indexed on all cores (the result does not depend on it)."""
+    """Every shard's text, from the cache when its input is unchanged; the others are indexed on all
+    cores (the result does not depend on it)."""
+    import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
+    global _A_FAIRE
+
     textes: list[str | None] = [None] * len(ms)
+    fichiers: list[Path | None] = [cache / f"{_cle(m, empreinte)}.json" if cache is not None else None for m in ms]
     a_faire = []
-    for i, m in enumerate(ms):
-        f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
+    for i, f in enumerate(fichiers):
         if f is not None and f.exists():
             textes[i] = f.read_text(encoding="utf-8")
         else:
             a_faire.append(i)
-    lourds = [i for i in a_faire if sum(len(v) for d in ms[i].docs for v in d.values()) > 200_000]
+    taille = {i: sum(len(v) for d in ms[i].docs for v in d.values()) for i in a_faire}
+    lourds = sorted((i for i in a_faire if taille[i] > 200_000), key=lambda i: -taille[i])  # largest first: no core idle at the end
     coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
     if coeurs > 1 and len(lourds) > 1:
-        with ProcessPoolExecutor(max_workers=coeurs) as pool:
-            for i, t in zip(lourds, pool.map(contenu, [ms[i] for i in lourds], [cache] * len(lourds), [empreinte] * len(lourds))):
-                textes[i] = t
+        _A_FAIRE = (ms, fichiers)
+        try:
+            with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for i, t in zip(lourds, pool.map(_contenu_n, lourds)):
+                    textes[i] = t
+        finally:
+            _A_FAIRE = ([], [])
     for i in a_faire:
         if textes[i] is None:
-            textes[i] = contenu(ms[i], cache, empreinte)
+            textes[i] = contenu(ms[i], fichiers[i])
+    if cache is not None and cache.exists():  # the cache keeps only what this build used
+        utilises = {f.name for f in fichiers}
+        for f in cache.glob("*.json"):
+            if f.name not in utilises:
+                f.unlink()
     return textes  # type: ignore[return-value]
 
 
@@ -616,12 +625,14 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
     """
     empreinte = _empreinte_code()
     fichiers: dict[str, str] = {}
+    haches: set[str] = set()  # the shards, named by their content
     annees: dict[str, dict] = {}
     manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
     ms = morceaux(corpus)
     for m, text in zip(ms, _contenus(ms, cache, empreinte)):
         nom = _nom_fichier(m.chemin, text)
         fichiers[nom] = text
+        haches.add(nom)
         if "/" not in m.chemin:
             manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}
             continue
@@ -647,7 +658,7 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
             sources.append(set().union(*(repertoire.termes(fichiers[f]) for f in lot["subventions"] + lot["textes"])))
             if lot["annexes"]:
                 lot["position_annexes"] = len(sources)
-                sources.append({t for f in lot["annexes"] for liste in json.loads(fichiers[f])["termes"].values() for t in liste.split()})
+                sources.append(set(" ".join(p for f in lot["annexes"] for p in json.loads(fichiers[f])["parties"]).split()))
     rep, version = repertoire.textes_fichiers(repertoire.construire(sources))
     manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
     for nom, text in rep.items():
@@ -657,11 +668,7 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
     fichiers["manifeste.json"] = dumps(manifeste)
     for nom, text in sorted(fichiers.items()):
         p = dossier / nom
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-    if cache is not None and cache.exists():  # the cache keeps only what this build used
-        utilises = {_cle(m, empreinte) for m in ms}
-        for f in cache.glob("*.json"):
-            if f.stem not in utilises:
-                f.unlink()
+        if nom in haches and p.exists():  # a content hash in its name: already written, unchanged
+            continue
+        store.write_text(p, text)
     return manifeste

@@ -31,13 +31,16 @@ def prefixe(terme: str) -> str:
 def construire(sources: list[set[str]]) -> dict[str, dict[str, list[int]]]:
     """`sources[p]`: the terms of source p (a recueil's chunks, or its annexes; 0 = newest) → {prefix: {term: positions}}."""
     par_terme: dict[str, list[int]] = {}
+    complets: set[str] = set()  # terms already in MAX_LOTS + 1 sources: skipped (in C) from then on
     for pos, vus in enumerate(sources):
-        for terme in vus:
+        for terme in vus.difference(complets) if complets else vus:
             liste = par_terme.get(terme)
             if liste is None:
                 par_terme[terme] = [pos]
-            elif len(liste) <= MAX_LOTS:
+            else:
                 liste.append(pos)
+                if len(liste) > MAX_LOTS:
+                    complets.add(terme)
     fichiers: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for terme in sorted(par_terme):
         liste = par_terme[terme]

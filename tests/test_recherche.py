@@ -223,12 +223,12 @@ def test_annexe_courte_liee_a_la_page_de_sa_deliberation(shards):
     assert fichier["docs"][int(ref)][2:4] + fichier["docs"][int(ref)][6:] == ["deliberations/2021-236/#annexes", "2021-236", 1, 1, 1]
 
 
-def test_vocabulaire_annexes_groupe_les_termes_par_parties():
-    f = R.vocabulaire_annexes([{"r": "0", "x": "Piscine et école"}, {"r": "1", "x": "l'École, les écoles"}],
+def test_vocabulaire_annexes_termes_tries_de_chaque_partie():
+    f = R.vocabulaire_annexes([{"r": "0", "x": "Piscine et école"}, {"r": "1", "x": "l'École, les écoles d'Arras"}],
                               [["d-1", 1, "A", "1 janvier 2021", "T"], ["d-1", 2, "", "1 janvier 2021", "T"]])
-    assert f["termes"] == {"0": "piscin", "0 1": "ecol"}
+    assert f["parties"] == ["ecol piscin", "arras ecol"]
     assert f["docs"][1] == ["annexe", "", "deliberations/d-1/#annexes", "d-1", "1 janvier 2021", "T", 2, 1, 1]
-    assert R.parties_par_terme(f["termes"]) == {"piscin": ["0"], "ecol": ["0", "1"]}
+    assert R.chercher_annexes(f, "écoles") == ["0", "1"] and R.chercher_annexes(f, "ecole arr") == ["1"]
 
 
 def test_subvention_par_objet_avec_montant_beneficiaire_commune_date(shards):

@@ -100,7 +100,7 @@
     return index[fichier];
   }
 
-  /* An annex vocabulary (generator/recherche.py, vocabulaire_annexes): {docs: parts, termes: {"0 3": "term term"}}. */
+  /* An annex vocabulary (generator/recherche.py, vocabulaire_annexes): {docs: parts, parties: ["term term…" sorted, …]}. */
   var vocabulaires = {};
   function vocabulaire(fichier) {
     if (!vocabulaires[fichier]) {
@@ -108,12 +108,8 @@
         if (!r.ok) throw new Error("HTTP " + r.status + " " + fichier);
         return r.text();
       }).then(function (texte) {
-        var data = JSON.parse(texte), parties = Object.create(null);
-        Object.keys(data.termes).forEach(function (refs) {
-          var liste = refs.split(" ");
-          data.termes[refs].split(" ").forEach(function (t) { parties[t] = liste; });
-        });
-        return { parties: parties, termes: Object.keys(parties), docs: data.docs, taille: texte.length };
+        var data = JSON.parse(texte);
+        return { parties: data.parties.map(function (p) { return p ? p.split(" ") : []; }), docs: data.docs, taille: texte.length };
       });
       vocabulaires[fichier].catch(function () { delete vocabulaires[fichier]; });
     }
@@ -206,19 +202,25 @@
       });
     });
   }
+  /* First position in the sorted list `termes` of a term >= t (terms are [a-z0-9]: the same order as Python's sort). */
+  function rang(termes, t) {
+    var bas = 0, haut = termes.length;
+    while (bas < haut) { var m = (bas + haut) >> 1; if (termes[m] < t) bas = m + 1; else haut = m; }
+    return bas;
+  }
   /* The annex parts holding every significant word (one of its stems, or as a prefix), in the file's order. */
   function chercherAnnexes(v, a) {
     if (!a.mots.length) return [];
-    var communs = null;
-    a.mots.forEach(function (m) {
-      var ici = {};
-      m.racines.forEach(function (r) { (v.parties[r] || []).forEach(function (p) { ici[p] = true; }); });
-      if (m.prefixe) v.termes.forEach(function (t) {
-        if (t.indexOf(m.mot) === 0) v.parties[t].forEach(function (p) { ici[p] = true; });
+    var out = [];
+    v.parties.forEach(function (termes, k) {
+      var tous = a.mots.every(function (m) {
+        if (m.racines.some(function (r) { return termes[rang(termes, r)] === r; })) return true;
+        var t = m.prefixe ? termes[rang(termes, m.mot)] : undefined;
+        return t !== undefined && t.indexOf(m.mot) === 0;
       });
-      communs = communs === null ? ici : Object.keys(communs).reduce(function (o, p) { if (ici[p]) o[p] = true; return o; }, {});
+      if (tous) out.push({ ref: String(k) });
     });
-    return Object.keys(communs).sort(function (x, y) { return x - y; }).map(function (p) { return { ref: p }; });
+    return out;
   }
 
   /* ---- rendering ---- */
