@@ -32,6 +32,7 @@ import functools
 import hashlib
 import itertools
 import json
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -231,20 +232,34 @@ def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[flo
 
 def vocabulaire_annexes(annexes: list[dict], lignes: list[list]) -> dict:
     """The annexes of a recueil as their pages show them (parts of a long one on pages of their own), and
-    the terms of each part, sorted, without counts or positions: {"docs": display rows, "parties": ["term
-    term…", …]}. A twentieth of a lunr index's size, and built with set operations done in C: what makes
-    every annex searchable by default. (Listing the parts of each term instead makes a file half as big
-    on a synthetic corpus, a quarter on the real one, but costs a Python step per term and part.)"""
+    the terms of each part, without counts or positions: {"docs": display rows, "termes": "term term…"
+    (every term of these annexes, sorted), "parties": ["3 1 12…", …]} where a part lists the numbers
+    of its terms in "termes", each written as the gap from the previous one. A twentieth of a lunr
+    index's size, built with set operations done in C: what makes every annex searchable by default.
+    (Listing the parts of each term instead makes a file about as small but costs a Python step per
+    term and part.)"""
     from .pages.actes import parties_annexe
 
     rows: list[list] = []
-    parties: list[str] = []
+    vocabulaires: list[set[str]] = []
     for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
         morceaux_annexe = parties_annexe(did, i, {"texte": a["x"]})
         for p, (url, texte) in enumerate(morceaux_annexe, start=1):
             rows.append(["annexe", titre, url or f"deliberations/{did}/#annexes", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
-            parties.append(" ".join(sorted(vocabulaire(texte))))
-    return {"docs": rows, "parties": parties}
+            vocabulaires.append(vocabulaire(texte))
+    tous = sorted(set().union(*vocabulaires))
+    numero = {t: k for k, t in enumerate(tous)}
+    parties = []
+    for v in vocabulaires:
+        n = sorted(map(numero.__getitem__, v))
+        parties.append(" ".join(map(str, n[:1] + list(map(operator.sub, n[1:], n)))))
+    return {"docs": rows, "termes": " ".join(tous), "parties": parties}
+
+
+def termes_des_parties(fichier: dict) -> list[list[str]]:
+    """The sorted terms of each part of a `vocabulaire_annexes` file (what recherche.js reads from it)."""
+    tous = fichier["termes"].split()
+    return [[tous[k] for k in itertools.accumulate(map(int, p.split()))] for p in fichier["parties"]]
 
 
 def compacter(index: dict) -> dict:
@@ -324,8 +339,8 @@ def chercher_annexes(fichier: dict, requete: str) -> list[str]:
     if not a:
         return []
     out = []
-    for k, partie in enumerate(fichier["parties"]):
-        termes_partie = set(partie.split())
+    for k, partie in enumerate(termes_des_parties(fichier)):
+        termes_partie = set(partie)
         if all(any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
                for mot, racines, prefixe in a):
             out.append(str(k))
@@ -595,13 +610,13 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str
         else:
             a_faire.append(i)
     taille = {i: sum(len(v) for d in ms[i].docs for v in d.values()) for i in a_faire}
-    lourds = sorted((i for i in a_faire if taille[i] > 200_000), key=lambda i: -taille[i])  # largest first: no core idle at the end
+    a_faire.sort(key=lambda i: -taille[i])  # largest first: no core idle at the end
     coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
-    if coeurs > 1 and len(lourds) > 1:
+    if coeurs > 1 and sum(taille.values()) > 1_000_000:  # worth forking
         _A_FAIRE = (ms, fichiers)
         try:
             with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork")) as pool:
-                for i, t in zip(lourds, pool.map(_contenu_n, lourds)):
+                for i, t in zip(a_faire, pool.map(_contenu_n, a_faire)):
                     textes[i] = t
         finally:
             _A_FAIRE = ([], [])
@@ -658,7 +673,7 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
             sources.append(set().union(*(repertoire.termes(fichiers[f]) for f in lot["subventions"] + lot["textes"])))
             if lot["annexes"]:
                 lot["position_annexes"] = len(sources)
-                sources.append(set(" ".join(p for f in lot["annexes"] for p in json.loads(fichiers[f])["parties"]).split()))
+                sources.append(set(" ".join(json.loads(fichiers[f])["termes"] for f in lot["annexes"]).split()))
     rep, version = repertoire.textes_fichiers(repertoire.construire(sources))
     manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
     for nom, text in rep.items():

@@ -226,7 +226,8 @@ def test_annexe_courte_liee_a_la_page_de_sa_deliberation(shards):
 def test_vocabulaire_annexes_termes_tries_de_chaque_partie():
     f = R.vocabulaire_annexes([{"r": "0", "x": "Piscine et école"}, {"r": "1", "x": "l'École, les écoles d'Arras"}],
                               [["d-1", 1, "A", "1 janvier 2021", "T"], ["d-1", 2, "", "1 janvier 2021", "T"]])
-    assert f["parties"] == ["ecol piscin", "arras ecol"]
+    assert f["termes"] == "arras ecol piscin" and f["parties"] == ["1 1", "0 1"]  # numbers in "termes", as gaps
+    assert R.termes_des_parties(f) == [["ecol", "piscin"], ["arras", "ecol"]]
     assert f["docs"][1] == ["annexe", "", "deliberations/d-1/#annexes", "d-1", "1 janvier 2021", "T", 2, 1, 1]
     assert R.chercher_annexes(f, "écoles") == ["0", "1"] and R.chercher_annexes(f, "ecole arr") == ["1"]
 

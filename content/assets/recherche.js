@@ -2,8 +2,8 @@
    Indexes are lunr 2.3.9 indexes built at build time by generator/recherche.py and
    loaded on demand: the manifest and the small indexes (places, beneficiaries, the
    newest year's deliberation titles) when the box gets focus, then grants and full
-   text year by year, newest first, with the vocabulary of each recueil's annexes (which
-   parts hold which terms). Words are normalised exactly as in
+   text year by year, newest first, with the vocabulary of each recueil's annexes (the
+   terms of each part). Words are normalised exactly as in
    generator/recherche.py (accents, ligatures, elisions, « st » → « saint », stop
    words) and stemmed by the same Snowball French stemmer (recherche/racine-fr.js),
    so a query finds what the index holds. No request leaves the site. */
@@ -100,7 +100,8 @@
     return index[fichier];
   }
 
-  /* An annex vocabulary (generator/recherche.py, vocabulaire_annexes): {docs: parts, parties: ["term term…" sorted, …]}. */
+  /* An annex vocabulary (generator/recherche.py, vocabulaire_annexes): {docs: parts, termes: "term term…" (sorted),
+     parties: ["3 1 12…", …]}: each part lists the numbers of its terms in termes, as gaps from the previous one. */
   var vocabulaires = {};
   function vocabulaire(fichier) {
     if (!vocabulaires[fichier]) {
@@ -109,7 +110,11 @@
         return r.text();
       }).then(function (texte) {
         var data = JSON.parse(texte);
-        return { parties: data.parties.map(function (p) { return p ? p.split(" ") : []; }), docs: data.docs, taille: texte.length };
+        var parties = data.parties.map(function (p) {
+          var n = 0;
+          return p ? p.split(" ").map(function (ecart) { n += +ecart; return n; }) : [];
+        });
+        return { termes: data.termes ? data.termes.split(" ") : [], parties: parties, docs: data.docs, taille: texte.length };
       });
       vocabulaires[fichier].catch(function () { delete vocabulaires[fichier]; });
     }
@@ -202,23 +207,32 @@
       });
     });
   }
-  /* First position in the sorted list `termes` of a term >= t (terms are [a-z0-9]: the same order as Python's sort). */
-  function rang(termes, t) {
-    var bas = 0, haut = termes.length;
-    while (bas < haut) { var m = (bas + haut) >> 1; if (termes[m] < t) bas = m + 1; else haut = m; }
+  /* First position in the sorted list `liste` of a value >= x (terms are [a-z0-9]: JavaScript orders them as Python does). */
+  function rang(liste, x) {
+    var bas = 0, haut = liste.length;
+    while (bas < haut) { var m = (bas + haut) >> 1; if (liste[m] < x) bas = m + 1; else haut = m; }
     return bas;
   }
-  /* The annex parts holding every significant word (one of its stems, or as a prefix), in the file's order. */
+  /* The annex parts holding every significant word (one of its stems, or as a prefix), in the file's order.
+     A word is a set of ranges of term numbers (each stem; the terms starting with the prefix); a part holds
+     it when one of its term numbers falls in one of them. */
   function chercherAnnexes(v, a) {
     if (!a.mots.length) return [];
+    var plages = a.mots.map(function (m) {
+      var p = m.racines.map(function (r) { var k = rang(v.termes, r); return v.termes[k] === r ? [k, k + 1] : null; });
+      if (m.prefixe) {
+        var debut = rang(v.termes, m.mot), fin = debut;
+        while (fin < v.termes.length && v.termes[fin].indexOf(m.mot) === 0) fin++;
+        p.push([debut, fin]);
+      }
+      return p.filter(function (x) { return x && x[0] < x[1]; });
+    });
+    if (plages.some(function (p) { return !p.length; })) return [];  // a word in none of these annexes
     var out = [];
-    v.parties.forEach(function (termes, k) {
-      var tous = a.mots.every(function (m) {
-        if (m.racines.some(function (r) { return termes[rang(termes, r)] === r; })) return true;
-        var t = m.prefixe ? termes[rang(termes, m.mot)] : undefined;
-        return t !== undefined && t.indexOf(m.mot) === 0;
-      });
-      if (tous) out.push({ ref: String(k) });
+    v.parties.forEach(function (numeros, k) {
+      if (plages.every(function (p) { return p.some(function (x) { var i = rang(numeros, x[0]); return i < numeros.length && numeros[i] < x[1]; }); })) {
+        out.push({ ref: String(k) });
+      }
     });
     return out;
   }
@@ -239,7 +253,7 @@
     if (LIEUX[t]) return { type: t, titre: row[1], url: row[2], details: [row[3]] };
     if (t === "beneficiaire") return { type: t, titre: row[1], url: row[2], details: [row[3]], annees: row[4] };
     if (t === "deliberation") return { type: t, titre: row[2], url: row[3], numero: row[1], details: ["N° " + row[1], row[4], row[5]] };
-    if (t === "annexe") return { type: t, titre: "Annexe " + row[6] + " de la délibération " + row[3], url: row[2], annexe: row[3] + ":" + row[6],
+    if (t === "annexe") return { type: t, titre: "Annexe " + row[6] + " de la délibération " + row[3], url: row[2],
       parties: [{ numero: row[7], url: row[2] }], nParties: row[8],
       details: [row[1], { texte: row[5] || "délibération " + row[3], url: "deliberations/" + row[3] + "/" }, row[4]] };
     return { type: t, titre: row[1], url: "deliberations/" + row[8] + "/#subventions", montant: row[2],
@@ -357,7 +371,7 @@
     var note = el("span", { "class": "rpc-r-note" }, [r.parties.length > 1 ? "mots trouvés dans les parties " : "mots trouvés dans la partie "]);
     r.parties.forEach(function (p, i) {
       if (i) note.appendChild(document.createTextNode(i === r.parties.length - 1 ? " et " : ", "));
-      note.appendChild(el("a", { href: RACINE + p.url, "aria-label": "partie " + p.numero + " de l'annexe " + r.titre.slice(7), texte: String(p.numero) }));
+      note.appendChild(el("a", { href: RACINE + p.url, "aria-label": "partie " + p.numero + " : " + r.titre, texte: String(p.numero) }));
     });
     note.appendChild(document.createTextNode(" (sur " + r.nParties + ")"));
     return note;
@@ -561,6 +575,9 @@
     if (page) pageResultats(page);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-rpc-recherche]"), boite);
   }
-  window.rpcRecherche = { plier: plier, mots: mots, termes: termes, demarrer: demarrer, analyser: analyser };
+  window.rpcRecherche = { plier: plier, mots: mots, termes: termes, demarrer: demarrer, analyser: analyser,
+    annexes: function (fichier, q) {  // the parts of an annex vocabulary found for q (for the tests)
+      return vocabulaire(fichier).then(function (v) { return chercherAnnexes(v, analyser(q)).map(function (r) { return r.ref; }); });
+    } };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

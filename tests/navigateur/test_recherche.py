@@ -173,6 +173,20 @@ def test_piscine_trouvee_dans_les_annexes(page, base_url):
     assert "piscine" in texte(page.locator("article")).lower()
 
 
+def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
+    """The browser reads the annex vocabularies as generator/recherche.py wrote them: same parts found."""
+    pg = page_bureau
+    pg.goto(base_url)
+    manifeste = json.loads((ROOT / "site" / "recherche" / "manifeste.json").read_text())
+    fichiers = [f for y in manifeste["annees"] for lot in y["lots"] for f in lot["annexes"]]
+    assert len(fichiers) == 3
+    requetes = ["piscine", "pisc", "piscine college", "college ", "abribus", "haie auxil", "zzqxw", "2021", "departement pas calais", "a", "contrat territoire"]
+    for f in fichiers:
+        data = json.loads((ROOT / "site" / "recherche" / f).read_text())
+        js = pg.evaluate("async ([f, qs]) => { await rpcRecherche.demarrer(); return Promise.all(qs.map(q => rpcRecherche.annexes(f, q))); }", [f, requetes])
+        assert js == [R.chercher_annexes(data, q) for q in requetes], f
+
+
 def test_ami_du_fort_au_singulier(page_bureau, base_url):
     """Snowball keeps « ami » and « amis » apart: the query looks the word up under both."""
     page_bureau.goto(base_url)
