@@ -612,7 +612,8 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str
     taille = {i: sum(len(v) for d in ms[i].docs for v in d.values()) for i in a_faire}
     a_faire.sort(key=lambda i: -taille[i])  # largest first: no core idle at the end
     coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
-    if coeurs > 1 and sum(taille.values()) > 1_000_000:  # worth forking
+    # forking a process that holds ten years of corpus costs more than indexing a month's text (about 4 Mo)
+    if coeurs > 1 and sum(taille.values()) > 20_000_000:
         _A_FAIRE = (ms, fichiers)
         try:
             with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork")) as pool:
