@@ -687,4 +687,7 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
         if nom in haches and p.exists():  # a content hash in its name: already written, unchanged
             continue
         store.write_text(p, text)
+    for p in dossier.rglob("*"):  # what an earlier build wrote and this one did not (the search page itself stays)
+        if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in fichiers:
+            p.unlink()
     return manifeste

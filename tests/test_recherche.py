@@ -257,8 +257,11 @@ def test_ecrire_deterministe_et_manifeste_complet(corpus, tmp_path):
     fichiers = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert fichiers == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in fichiers)
-    R.ecrire(corpus, b, cache=cache)  # from the cache: same bytes
+    (b / "2019" / "textes-ancien.0123456789.json").write_text("{}")  # left by an earlier build
+    (b / "index.md").write_text("page")
+    R.ecrire(corpus, b, cache=cache)  # from the cache: same bytes, nothing else
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in fichiers)
+    assert sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()) == sorted(fichiers + [Path("index.md")])
     assert [y["annee"] for y in manifeste["annees"]] == ["2023", "2022", "2021", "2019"]
     y2021 = manifeste["annees"][2]
     assert y2021["n_deliberations"] == 21 and y2021["n_subventions"] == 505

@@ -368,12 +368,12 @@
   /* « mots trouvés dans cette annexe », or in which of its parts (each a page of its own, linked). */
   function noteAnnexe(r) {
     if (r.nParties <= 1) return el("span", { "class": "rpc-r-note", texte: "mots trouvés dans cette annexe" });
-    var note = el("span", { "class": "rpc-r-note" }, [r.parties.length > 1 ? "mots trouvés dans les parties " : "mots trouvés dans la partie "]);
-    r.parties.forEach(function (p, i) {
-      if (i) note.appendChild(document.createTextNode(i === r.parties.length - 1 ? " et " : ", "));
+    var note = el("span", { "class": "rpc-r-note rpc-r-parties" }, [(r.parties.length > 1 ? "mots trouvés dans les parties" : "mots trouvés dans la partie")
+      + " (sur " + r.nParties + ") :"]);
+    r.parties.forEach(function (p) {
+      note.appendChild(document.createTextNode(" "));
       note.appendChild(el("a", { href: RACINE + p.url, "aria-label": "partie " + p.numero + " : " + r.titre, texte: String(p.numero) }));
     });
-    note.appendChild(document.createTextNode(" (sur " + r.nParties + ")"));
     return note;
   }
 
