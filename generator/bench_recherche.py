@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 MOT_RARE = "cécifoot"  # put in one rapport of the oldest year only: the worst case of a full-text search
+MOT_RARE_ANNEXE = "trampoline"  # put in one annex of the oldest year only: the worst case of an annex search
 
 
 def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventions_par_an: int = 5000, mois_derniere_annee: int = 12):
@@ -32,7 +33,7 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
 
     Each year has 12 monthly recueils (the last year `mois_derniere_annee`); its deliberations cycle
     through the real Département deliberations (numbers 1…delibs_par_an), each copy keeping its title,
-    articles, rapport and annexes (one rapport of the oldest year also gets MOT_RARE); the copies carry the grants of their original until the month's
+    articles, rapport and annexes (one rapport of the oldest year also gets MOT_RARE, one annex MOT_RARE_ANNEXE); the copies carry the grants of their original until the month's
     share of the yearly quota is reached, each grant moved to another commune of the reference so that
     place names vary.
     """
@@ -63,6 +64,8 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
                 d.update(id=did, numero_imprime=did, source=source, date=date, session_id=session["id"])
                 if annee == derniere - annees + 1 and mois == 1 and numero == 1 and d.get("rapport"):
                     d["rapport"] = dict(d["rapport"], texte=d["rapport"]["texte"] + f"\nUne section de {MOT_RARE} est soutenue.")
+                if annee == derniere - annees + 1 and mois == 1 and d.get("annexes") and not any(MOT_RARE_ANNEXE in a["texte"] for x in delibs for a in x.get("annexes") or []):
+                    d["annexes"] = [dict(d["annexes"][0], texte=d["annexes"][0]["texte"] + f"\nAchat d'un {MOT_RARE_ANNEXE}.")] + d["annexes"][1:]
                 delibs.append(d)
                 for k, s in enumerate(subs_de.get(m["id"], []), start=1):
                     if n_subs >= quota:
@@ -224,11 +227,12 @@ def bench(corpus, annees_liste=(1, 10), navigateur: bool = True, log=print) -> d
             ancienne = r["manifeste"]["annees"][-1]["annee"]
             log(f"{annees} an(s) : {r['deliberations']} délibérations, {r['subventions']} subventions ; index construits sans cache en "
                 f"{r['s']:.1f} s ({r['cpu']:.1f} s de processeur) ; {r['fichiers']} fichiers, {r['brut'] / 1e6:.1f} Mo ({r['gz'] / 1e6:.1f} Mo gzip), "
-                f"dont hors annexes {r['sans_annexes_brut'] / 1e6:.1f} Mo ({r['sans_annexes_gz'] / 1e6:.1f} Mo gzip) ; "
+                f"dont vocabulaires des annexes {(r['brut'] - r['sans_annexes_brut']) / 1e6:.1f} Mo ({(r['gz'] - r['sans_annexes_gz']) / 1e6:.1f} Mo gzip) ; "
                 f"chargé au premier caractère : {r['premier_gz'] / 1e3:.0f} Ko gzip ; une année complète : {r['annee_gz'] / 1e6:.2f} Mo gzip")
             if navigateur:
                 requetes = [("boite", "wancourt"), ("boite", "amis du fort"), ("boite", f"{ancienne}-243"),
-                            ("page", "abribus"), ("page", "collège"), ("page", f"{ancienne}-243"), ("page", MOT_RARE)]
+                            ("page", "abribus"), ("page", "collège"), ("page", f"{ancienne}-243"), ("page", MOT_RARE),
+                            ("page", "piscine"), ("page", MOT_RARE_ANNEXE)]
                 r["navigateur"] = mesurer_navigateur(copie, requetes)
                 for m in r["navigateur"]:
                     log(f"    {'boîte' if m['ou'] == 'boite' else 'page de résultats':<18} « {m['q']} » : premier résultat à {m['ms']:.0f} ms "

@@ -331,7 +331,10 @@ def render(paths: Paths, res: BuildResult) -> int:
     exports = _en_parallele(_exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None)
     from . import recherche
 
-    index_recherche = _en_parallele(recherche.preparer, corpus, paths.root / ".cache" / "recherche")
+    # the pages and the SQLite export are one long task each; the search indexes are many small ones
+    # (spread over the cores by their own workers): lower priority, they fill whatever core is free
+    # and end the stage on both cores, rather than one long task ending it alone on one
+    index_recherche = _en_parallele(recherche.preparer, corpus, paths.root / ".cache" / "recherche", gentil=10)
 
     def donnees():  # last: its page lists the files the exports wrote
         from .exports import fichiers_meta
@@ -343,7 +346,7 @@ def render(paths: Paths, res: BuildResult) -> int:
 
     annees = sorted({d["date"][:4] for d in corpus.deliberations.values()} | {s["_date"][:4] for s in corpus.subventions}, reverse=True)
     page_recherche = Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
-        "annees": annees, "types": recherche.TYPES_FILTRE, "annexes": recherche.INDEXER_ANNEXES})
+        "annees": annees, "types": recherche.TYPES_FILTRE})
     n = write_pages(itertools.chain(lieux.build(corpus), [lieux.accueil(corpus)], actes.build(corpus, subs_par_delib, checks_par_delib),
                                     subventions.build(corpus), _controle(corpus.controle), [page_recherche], donnees()), paths.content)
     from .pages import flux
@@ -365,9 +368,10 @@ def _exports(corpus, out: Path, identifiants: list, base_url: str | None) -> lis
     return write_all(corpus, out, identifiants=identifiants, base_url=base_url)
 
 
-def _en_parallele(fn, *args):
+def _en_parallele(fn, *args, gentil: int = 0):
     """Run `fn(*args)` in a forked process (it sees the parent's data without copying it);
-    returns a function that waits for its result. One core: run it here, now."""
+    returns a function that waits for its result. One core: run it here, now.
+    `gentil`: the child's niceness, so that it takes only the CPU the others leave."""
     if processus() < 2:
         result = fn(*args)
         return lambda: result
@@ -379,6 +383,8 @@ def _en_parallele(fn, *args):
 
     def child():
         try:
+            if gentil:
+                os.nice(gentil)
             send.send((True, fn(*args)))
         except BaseException:
             send.send((False, traceback.format_exc()))

@@ -36,7 +36,8 @@ def alleger(doc: dict) -> dict:
     """
     for d in doc["deliberations"]:
         for a in d.get("annexes") or []:
-            a.pop("texte", None)
+            if "texte" in a:
+                a["_caracteres"] = len(a.pop("texte") or "")
     return doc
 
 
@@ -84,6 +85,11 @@ class Corpus:
         c = cls(ref=ref, documents=documents, controle=controle, actes=actes)
         c._index(subs_by_source)
         return c
+
+    def longueur_annexe(self, d: dict, i: int) -> int:
+        """Characters of deliberation `d`'s annex `i` (0-based), without reading it back."""
+        a = d["annexes"][i]
+        return len(a["texte"] or "") if "texte" in a else a.get("_caracteres", 0)
 
     def texte_annexe(self, d: dict, i: int) -> str:
         """The text of deliberation `d`'s annex `i` (0-based): from memory when the document kept it,

@@ -5,14 +5,19 @@ tens of megabytes; the reader wants a first answer in a fraction of a second. So
 browser first loads a manifest and two small indexes that do not grow with the years
 (places; beneficiaries), then the year's deliberation titles, then — newest first and
 only when asked — each recueil's chunks of grants and of full text (articles and
-rapports; annexes too with RECHERCHE_ANNEXES=1). A term directory (generator/repertoire.py)
-tells the results page which recueils can hold every word of the query.
+rapports), and the vocabulary of its annexes. Annexes are most of a recueil's text: a
+lunr index of them was 4.5 times the size of all the others and took 6 times their
+build time, so they get a list of which annex parts hold each term (no counts, no
+positions: found, not ranked). A term directory (generator/repertoire.py) tells the
+results page which recueils' chunks or annexes can hold every word of the query.
 
 French is handled by one normalisation written twice, here and in recherche.js, and
 checked to agree by the browser tests: accents and ligatures folded (« École » →
 « ecole »), elisions dropped (« d'Arras » → « arras »), « st » read as « saint »,
 stop words removed, then the Snowball French stemmer of the pinned snowballstemmer
-(translated to JavaScript by generator/snowball_js.py so both sides stem alike).
+(translated to JavaScript by generator/snowball_js.py so both sides stem alike). A query
+word is also looked up under its plural's or singular's stem where Snowball keeps them
+apart (`variantes`: « ami » finds « amis »).
 
 Indexes are lunr 2.3.9 indexes built by the Python `lunr` package; its per-token
 pipeline is slow on full text, so `Constructeur` fills the builder's tables from our
@@ -25,8 +30,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
-import os
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -40,9 +46,9 @@ from lunr.pipeline import Pipeline
 from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
-from . import formats, repertoire
+from . import formats, repertoire, store
 
-VERSION = 1  # bump when the shard format changes (part of the cache key)
+VERSION = 2  # bump when the shard format changes (part of the cache key)
 
 # -- French normalisation (mirrored in content/assets/recherche.js) -----------
 APOSTROPHES = "’‘ʼ`´′"
@@ -86,6 +92,8 @@ _STEMMER = FrenchStemmer()
 @functools.lru_cache(maxsize=None)
 def racine(mot: str) -> str:
     """Snowball French stem of an already normalised word (same function in the browser)."""
+    if mot.isdigit():  # what Snowball gives a number (the annexes' tables hold thousands), without asking it
+        return mot
     return _STEMMER.stemWord(mot)
 
 
@@ -99,16 +107,41 @@ def _termes_brut(brut: str) -> tuple[str, ...]:
     return tuple(racine(m) for m in (SYNONYMES.get(x, x) for x in _ELISION.sub("", brut).split("'") if x) if m not in MOTS_VIDES)
 
 
+_TERMES_BLOC: dict[str, tuple[str, ...]] = {}
+
+
+def _termes_blocs(blocs: set[str]) -> dict[str, tuple[str, ...]]:
+    """`termes` of whitespace-free pieces of text, remembered: a text is read as its distinct pieces
+    (`str.split`, done in C) and each distinct piece is folded and stemmed once. Same terms as reading
+    the whole text: no whitespace character folds into a word character or joins two words."""
+    cache = _TERMES_BLOC
+    nouveaux = blocs.difference(cache)
+    if len(cache) + len(nouveaux) > 2_000_000:  # ten years of annexes hold millions of distinct pieces
+        cache.clear()
+        nouveaux = blocs
+    for b in nouveaux:
+        cache[b] = tuple(x for brut in _MOT.findall(plier(b)) for x in _termes_brut(brut))
+    return cache
+
+
 def compter(texte: str) -> tuple[dict[str, int], int]:
     """`Counter(termes(texte))` (in first-occurrence order) and `len(termes(texte))`, computed per distinct
-    word rather than per occurrence: indexing ten years of full text stays a matter of seconds."""
+    piece of text rather than per word: indexing ten years of full text stays a matter of seconds."""
     counts: dict[str, int] = {}
     n = 0
-    for brut, k in Counter(_MOT.findall(plier(texte or ""))).items():
-        for t in _termes_brut(brut):
+    blocs = Counter((texte or "").split())  # first-occurrence order of pieces, hence of terms
+    cache = _termes_blocs(set(blocs))
+    for bloc, k in blocs.items():
+        for t in cache[bloc]:
             counts[t] = counts.get(t, 0) + k
             n += k
     return counts, n
+
+
+def vocabulaire(texte: str) -> set[str]:
+    """`set(termes(texte))`, fast enough for every annex of ten years (hundreds of megabytes)."""
+    blocs = set((texte or "").split())
+    return set(itertools.chain.from_iterable(map(_termes_blocs(blocs).__getitem__, blocs)))
 
 
 # lunr pipeline functions: the search pipeline is serialised by name in every index and
@@ -197,6 +230,38 @@ def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[flo
     return b.build().serialize()
 
 
+def vocabulaire_annexes(annexes, lignes: list[list]) -> dict:
+    """The annexes of a recueil as their pages show them (parts of a long one on pages of their own), and
+    the terms of each part, without counts or positions: {"docs": display rows, "termes": "term term…"
+    (every term of these annexes, sorted), "parties": ["3 1 12…", …]} where a part lists the numbers
+    of its terms in "termes", each written as the gap from the previous one. A twentieth of a lunr
+    index's size, built with set operations done in C: what makes every annex searchable by default.
+    (Listing the parts of each term instead makes a file about as small but costs a Python step per
+    term and part.)"""
+    from .pages.actes import parties_annexe
+
+    rows: list[list] = []
+    vocabulaires: list[set[str]] = []
+    for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
+        morceaux_annexe = parties_annexe(did, i, a["x"])
+        for p, (url, texte) in enumerate(morceaux_annexe, start=1):
+            rows.append(["annexe", titre, url or f"deliberations/{did}/#annexes", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
+            vocabulaires.append(vocabulaire(texte))
+    tous = sorted(set().union(*vocabulaires))
+    numero = {t: k for k, t in enumerate(tous)}
+    parties = []
+    for v in vocabulaires:
+        n = sorted(map(numero.__getitem__, v))
+        parties.append(" ".join(map(str, n[:1] + list(map(operator.sub, n[1:], n)))))
+    return {"docs": rows, "termes": " ".join(tous), "parties": parties}
+
+
+def termes_des_parties(fichier: dict) -> list[list[str]]:
+    """The sorted terms of each part of a `vocabulaire_annexes` file (what recherche.js reads from it)."""
+    tous = fichier["termes"].split()
+    return [[tous[k] for k in itertools.accumulate(map(int, p.split()))] for p in fichier["parties"]]
+
+
 def compacter(index: dict) -> dict:
     """Drop the empty per-field postings lunr writes for every term (recherche.js puts them back)."""
     inv = [[term, {k: v for k, v in posting.items() if k == "_index" or v}] for term, posting in index["invertedIndex"]]
@@ -213,17 +278,36 @@ def completer(index: dict) -> dict:
 _FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
 
 
-def analyser(requete: str) -> list[tuple[str, str, bool]]:
-    """(word, stem, matched as a prefix) for each significant word of a query; the last word is a
+def variantes(mot: str) -> tuple[str, ...]:
+    """The stems a query word is looked up under: its own, and its plural's or singular's where Snowball
+    keeps them apart (« ami » finds « Amis du Fort », « jeu » « jeux », « vélo » « vélos »)."""
+    autres = []
+    if len(mot) >= 3 and not mot.isdigit():
+        if mot[-1] in "sx":
+            if len(mot) >= 4:
+                autres.append(mot[:-1])
+        else:
+            autres.append(mot + "s")
+            if mot.endswith(("au", "eu")):
+                autres.append(mot + "x")
+    out = [racine(mot)]
+    for v in autres:
+        if v not in MOTS_VIDES and racine(v) not in out:
+            out.append(racine(v))
+    return tuple(out)
+
+
+def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(word, its stems, matched as a prefix) for each significant word of a query; the last word is a
     prefix while it is being typed (the query does not end with a space or punctuation)."""
     tous = mots(requete)
     significatifs = [m for m in tous if m not in MOTS_VIDES]
     en_cours = not _FIN_DE_MOT.search(requete)
-    return [(m, racine(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
+    return [(m, variantes(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
 
 
 def chercher(index, requete: str) -> list[str]:
-    """Refs of the documents matching every significant word (its stem, or as a prefix), best first."""
+    """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first."""
     from lunr.index import Index
     from lunr.query import Query
 
@@ -234,16 +318,32 @@ def chercher(index, requete: str) -> list[str]:
         return []
 
     def construire_requete(q):
-        for mot, rac, prefixe in a:
-            q.term(rac, use_pipeline=False, boost=10)
+        for mot, racines, prefixe in a:
+            for i, rac in enumerate(racines):
+                q.term(rac, use_pipeline=False, boost=5 if i else 10)
             if prefixe:
                 q.term(mot, use_pipeline=False, boost=1, wildcard=Query.WILDCARD_TRAILING)
 
     out = []
     for r in index.query(callback=construire_requete):
         trouves = r["match_data"].metadata.keys()
-        if all(any(t == rac or (prefixe and t.startswith(mot)) for t in trouves) for mot, rac, prefixe in a):
+        if all(any(t in racines or (prefixe and t.startswith(mot)) for t in trouves) for mot, racines, prefixe in a):
             out.append(r["ref"])
+    return out
+
+
+def chercher_annexes(fichier: dict, requete: str) -> list[str]:
+    """Numbers of the annex parts (of a `vocabulaire_annexes` file) holding every significant word of the
+    query (one of its stems, or as a prefix), in the file's order."""
+    a = analyser(requete)
+    if not a:
+        return []
+    out = []
+    for k, partie in enumerate(termes_des_parties(fichier)):
+        termes_partie = set(partie)
+        if all(any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
+               for mot, racines, prefixe in a):
+            out.append(str(k))
     return out
 
 
@@ -259,14 +359,40 @@ LIBELLES = {"commune": "Commune", "canton": "Canton", "epci": "Intercommunalité
 BOOST_LIEU = {"commune": 4, "canton": 3, "epci": 2, "territoire": 2}
 
 
+class AnnexesLues:
+    """The annexes of one recueil as an annex shard's documents ({"r", "x"}), their texts read back from
+    site_data/actes each time they are gone through (`Corpus.texte_annexe`): ten years of annexes are
+    never all in memory, here nor in the workers that index them."""
+
+    def __init__(self, corpus, refs: list[tuple[dict, int]]):
+        self.corpus, self.refs = corpus, refs  # (deliberation, annex index from 0)
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __iter__(self):
+        for k, (d, i) in enumerate(self.refs):
+            yield {"r": str(k), "x": self.corpus.texte_annexe(d, i)}
+
+    def taille(self) -> int:
+        return sum(self.corpus.longueur_annexe(d, i) for d, i in self.refs)
+
+
+def _taille(m: "Morceau") -> int:
+    """Characters a shard indexes (to start the largest first), without reading annex texts back."""
+    return m.docs.taille() if isinstance(m.docs, AnnexesLues) else sum(len(v) for d in m.docs for v in d.values())
+
+
 @dataclass
 class Morceau:
-    """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display."""
+    """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display.
+    sorte "annexes": no lunr index but the vocabulary of each document (`vocabulaire_annexes`)."""
     chemin: str
     champs: list[tuple[str, int]]
-    docs: list[dict]
+    docs: list[dict] | AnnexesLues
     affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
     boosts: list[float] | None = None
+    sorte: str = "lunr"
 
 
 def documents_lieux(corpus) -> Morceau:
@@ -323,7 +449,7 @@ def documents_beneficiaires(corpus) -> Morceau:
 
 
 def _texte_deliberation(d: dict) -> str:
-    """Full text searched for a deliberation: its articles and its rapport (annexes have their own chunks)."""
+    """Full text searched for a deliberation: its articles and its rapport (annexes have their own vocabulary)."""
     r = d.get("rapport") or {}
     parts = [a.get("texte") or "" for a in d.get("articles") or []]
     parts += [r.get("titre") or "", r.get("texte") or ""]
@@ -340,9 +466,8 @@ def _organe(d: dict) -> str:
 
 TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk
 SUBVENTIONS_PAR_MORCEAU = 1_500
-# Annexes are most of a recueil's text: indexing them multiplies the index size by 4.5 and its build time
-# by 6 (make bench: ten years, 380 Mo instead of 84 Mo). Off unless the publisher asks: make build RECHERCHE_ANNEXES=1.
-INDEXER_ANNEXES = os.environ.get("RECHERCHE_ANNEXES", "") == "1"
+# Annexes are most of a recueil's text (conventions, tables): a lunr index of them was 4.5 times the size of all
+# the others and 6 times their build time (ten years: 380 Mo instead of 84 Mo). They get a vocabulary instead.
 
 
 def _ligne_deliberation(d: dict) -> list:
@@ -366,27 +491,19 @@ def _decouper(items: list, taille, limite: int) -> list[list]:
 def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
     """Full-text, annex and grant chunks of one source (one recueil) for one year: self-contained (their own
     display rows), so a recueil published once is indexed once (the cache keeps it) whatever comes next."""
-    from .pages.actes import parties_annexe
-
     out: list[Morceau] = []
     stem = Path(source).stem
     delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
     for k, groupe in enumerate(_decouper(delibs, lambda d: len(_texte_deliberation(d)), TEXTE_PAR_MORCEAU), start=1):
         docs = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
         out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, [_ligne_deliberation(d) for d in groupe]))
-    if INDEXER_ANNEXES:
-        parties = []
-        for d in delibs:
-            for i, a in enumerate(d.get("annexes") or [], start=1):
-                titre = a.get("titre") or f"Annexe {i}"
-                morceaux_annexe = parties_annexe(d["id"], i, corpus.texte_annexe(d, i - 1))
-                for p, (url, texte) in enumerate(morceaux_annexe, start=1):
-                    ligne = ["annexe", titre + (f" (partie {p} sur {len(morceaux_annexe)})" if len(morceaux_annexe) > 1 else ""),
-                             url or f"deliberations/{d['id']}/#annexes", d["id"], formats.date_fr(d["date"]), d["titre"] or ""]
-                    parties.append((titre, texte, ligne))
-        for k, groupe in enumerate(_decouper(parties, lambda x: len(x[1]), TEXTE_PAR_MORCEAU), start=1):
-            out.append(Morceau(f"{annee}/annexes-{stem}-{k}", [("t", 5), ("x", 1)],
-                               [{"r": str(i), "t": t, "x": x} for i, (t, x, _) in enumerate(groupe)], [ligne for _, _, ligne in groupe]))
+    refs, annexes = [], []  # the annexes; `vocabulaire_annexes` splits them into their pages' parts
+    for d in delibs:
+        for i, a in enumerate(d.get("annexes") or [], start=1):
+            refs.append((d, i - 1))
+            annexes.append([d["id"], i, a.get("titre") or "", formats.date_fr(d["date"]), d["titre"] or ""])
+    if refs:
+        out.append(Morceau(f"{annee}/annexes-{stem}-1", [], AnnexesLues(corpus, refs), annexes, sorte="annexes"))
     subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
     for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
         docs, rows = [], []
@@ -456,15 +573,16 @@ def _cle(m: Morceau, empreinte: str) -> str:
     return h.hexdigest()
 
 
-def contenu(m: Morceau, cache: Path | None = None, empreinte: str = "") -> str:
-    """The shard's JSON text: {"index": lunr index, "docs": display rows}; from the cache when its input is unchanged."""
-    f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
-    if f is not None and f.exists():
-        return f.read_text(encoding="utf-8")
-    # the index is written in the order it was built (deterministic: same documents, same order),
-    # without sort_keys, which costs a third of the time on full text
-    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
-    text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
+def contenu(m: Morceau, f: Path | None = None) -> str:
+    """The shard's JSON text: {"index": lunr index, "docs": display rows} (annexes: {"docs", "termes"}),
+    written to the cache file `f` if given."""
+    if m.sorte == "annexes":
+        text = dumps(vocabulaire_annexes(m.docs, m.affichage))
+    else:
+        # the index is written in the order it was built (deterministic: same documents, same order),
+        # without sort_keys, which costs a third of the time on full text
+        index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
+        text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(text, encoding="utf-8")
@@ -478,36 +596,62 @@ def _nom_fichier(chemin: str, text: str) -> str:
 
 def bibliotheques() -> dict[str, str]:
     """lunr.js as shipped by MkDocs (MIT) and our generated stemmer: served by the site itself, no CDN."""
-    import mkdocs.contrib.search as ms
+    import importlib.util
 
     from .snowball_js import racine_fr_js
 
-    lunr_js = Path(ms.__file__).parent / "templates" / "search" / "lunr.js"
+    # the file only: importing MkDocs' search plugin costs a quarter of a second
+    lunr_js = Path(importlib.util.find_spec("mkdocs.contrib.search").origin).parent / "templates" / "search" / "lunr.js"
     return {"lunr.js": lunr_js.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
 
 
+_A_FAIRE: tuple[list[Morceau], list[Path | None]] = ([], [])
+
+
+def _contenu_n(i: int) -> str:
+    """`contenu` of the i-th shard of `_A_FAIRE`, in a forked worker: the shards' text (hundreds of
+    megabytes at ten years) is inherited from the parent, not sent through a pipe."""
+    ms, fichiers = _A_FAIRE
+    return contenu(ms[i], fichiers[i])
+
+
 def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str]:
-    """Every shard's text; shards not in the cache are indexed on all cores (the result does not depend on it)."""
+    """Every shard's text, from the cache when its input is unchanged; the others are indexed on all
+    cores (the result does not depend on it)."""
+    import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
+    global _A_FAIRE
+
     textes: list[str | None] = [None] * len(ms)
+    fichiers: list[Path | None] = [cache / f"{_cle(m, empreinte)}.json" if cache is not None else None for m in ms]
     a_faire = []
-    for i, m in enumerate(ms):
-        f = cache / f"{_cle(m, empreinte)}.json" if cache is not None else None
+    for i, f in enumerate(fichiers):
         if f is not None and f.exists():
             textes[i] = f.read_text(encoding="utf-8")
         else:
             a_faire.append(i)
-    lourds = [i for i in a_faire if sum(len(v) for d in ms[i].docs for v in d.values()) > 200_000]
+    taille = {i: _taille(ms[i]) for i in a_faire}
+    a_faire.sort(key=lambda i: -taille[i])  # largest first: no core idle at the end
     coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
-    if coeurs > 1 and len(lourds) > 1:
-        with ProcessPoolExecutor(max_workers=coeurs) as pool:
-            for i, t in zip(lourds, pool.map(contenu, [ms[i] for i in lourds], [cache] * len(lourds), [empreinte] * len(lourds))):
-                textes[i] = t
+    # forking a process that holds ten years of corpus costs more than indexing a month's text (about 4 Mo)
+    if coeurs > 1 and sum(taille.values()) > 20_000_000:
+        _A_FAIRE = (ms, fichiers)
+        try:
+            with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for i, t in zip(a_faire, pool.map(_contenu_n, a_faire)):
+                    textes[i] = t
+        finally:
+            _A_FAIRE = ([], [])
     for i in a_faire:
         if textes[i] is None:
-            textes[i] = contenu(ms[i], cache, empreinte)
+            textes[i] = contenu(ms[i], fichiers[i])
+    if cache is not None and cache.exists():  # the cache keeps only what this build used
+        utilises = {f.name for f in fichiers}
+        for f in cache.glob("*.json"):
+            if f.name not in utilises:
+                f.unlink()
     return textes  # type: ignore[return-value]
 
 
@@ -519,10 +663,19 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
 
 
 def ecrire_fichiers(dossier: Path, fichiers: dict[str, str]) -> None:
+    """Write the files `preparer` made; a shard named by its content hash and already there is not
+    rewritten, and what an earlier build wrote and this one did not goes (the search page itself stays)."""
     for nom, text in sorted(fichiers.items()):
         p = dossier / nom
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
+        if _NOM_HACHE.search(nom) and p.exists():  # a content hash in its name: already written, unchanged
+            continue
+        store.write_text(p, text)
+    for p in sorted(dossier.rglob("*")):
+        if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in fichiers:
+            p.unlink()
+
+
+_NOM_HACHE = re.compile(r"\.[0-9a-f]{10}\.json$")  # `_nom_fichier`
 
 
 def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
@@ -530,7 +683,8 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
     computes it beside the pages and writes it once they are written.
 
     Manifest: the small shards (places, beneficiaries), then each year newest first with its titles
-    shard and its lots (one per source, newest first), each lot listing its grant, full-text and annex chunks.
+    shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
+    and its annex vocabulary, with their numbers in the term directory (position, position_annexes).
     """
     empreinte = _empreinte_code()
     fichiers: dict[str, str] = {}
@@ -556,18 +710,21 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    # term directory over the recueils' chunks, in the manifest's order (positions used by recherche.js)
-    lots = [[fichiers[f] for f in lot["subventions"] + lot["textes"] + lot["annexes"]] for y in manifeste["annees"] for lot in y["lots"]]
-    rep, version = repertoire.textes_fichiers(repertoire.construire(lots))
+    # term directory: per recueil in the manifest's order, its lunr chunks then its annex vocabulary, each
+    # a numbered source (the numbers written in the lot: recherche.js asks the directory about them)
+    sources: list[set[str]] = []
+    for y in manifeste["annees"]:
+        for lot in y["lots"]:
+            lot["position"] = len(sources)
+            sources.append(set().union(*(repertoire.termes(fichiers[f]) for f in lot["subventions"] + lot["textes"])))
+            if lot["annexes"]:
+                lot["position_annexes"] = len(sources)
+                sources.append(set(" ".join(json.loads(fichiers[f])["termes"] for f in lot["annexes"]).split()))
+    rep, version = repertoire.textes_fichiers(repertoire.construire(sources))
     manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
     for nom, text in rep.items():
         fichiers[f"repertoire/{nom}"] = text
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)
-    if cache is not None and cache.exists():  # the cache keeps only what this build used
-        utilises = {_cle(m, empreinte) for m in ms}
-        for f in cache.glob("*.json"):
-            if f.stem not in utilises:
-                f.unlink()
     return manifeste, fichiers

@@ -89,7 +89,7 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     """Write the pages (any iterable: builders may yield them one by one, so that ten years of
     pages are never all in memory); return how many.
 
-    A page whose text is unchanged is not rewritten, and the files of the generated folders
+    A page whose text is unchanged is not rewritten, and the pages of the generated folders
     that no page wrote this time are removed: the same result as emptying the folders first,
     without deleting and rewriting thousands of unchanged files (slow on disks that trim freed
     blocks, and it keeps their dates for `rsync`).
@@ -116,6 +116,6 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
             if f.is_dir():
                 if not any(f.iterdir()):
                     f.rmdir()
-            elif f not in written:
+            elif f not in written and f.suffix == ".md":  # other files are the search's (it cleans its own)
                 f.unlink()
     return n

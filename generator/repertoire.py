@@ -1,10 +1,12 @@
-"""Term directory of the search chunks: for each indexed term, the recueils whose chunks hold it.
+"""Term directory of the search files: for each indexed term, the sources that hold it.
 
-Without it, a word found only in an old recueil is reached by reading every newer chunk first.
-With it, the results page reads, per query word, one small file (terms sharing the first two
-letters) and loads only the recueils that can hold every word — or none at all, when a word is in
-no recueil. Each term lists its first MAX_LOTS recueils, newest first; a term in more of them
-ends its list with -1 ("and possibly any older one"), which keeps the files small for common words.
+A source is a recueil's lunr chunks (grants, full text) or its annex vocabulary, numbered newest
+first (the numbers are written in the manifest's lots). Without the directory, a word found only
+in an old recueil is reached by reading every newer chunk first. With it, the results page reads,
+per query word, one small file (terms sharing the first two letters) and loads only the sources
+that can hold every word — or none at all, when a word is in no recueil. Each term lists its first
+MAX_LOTS sources, newest first; a term in more of them ends its list with -1 ("and possibly any
+older one"), which keeps the files small for common words.
 """
 from __future__ import annotations
 
@@ -26,19 +28,19 @@ def prefixe(terme: str) -> str:
     return terme[:2]
 
 
-def construire(lots: list[list[str]]) -> dict[str, dict[str, list[int]]]:
-    """`lots[p]`: the JSON texts of the chunks of recueil p (0 = newest). → {prefix: {term: positions}}."""
+def construire(sources: list[set[str]]) -> dict[str, dict[str, list[int]]]:
+    """`sources[p]`: the terms of source p (a recueil's chunks, or its annexes; 0 = newest) → {prefix: {term: positions}}."""
     par_terme: dict[str, list[int]] = {}
-    for pos, textes in enumerate(lots):
-        vus: set[str] = set()
-        for t in textes:
-            vus |= termes(t)
-        for terme in vus:
+    complets: set[str] = set()  # terms already in MAX_LOTS + 1 sources: skipped (in C) from then on
+    for pos, vus in enumerate(sources):
+        for terme in vus.difference(complets) if complets else vus:
             liste = par_terme.get(terme)
             if liste is None:
                 par_terme[terme] = [pos]
-            elif len(liste) <= MAX_LOTS:
+            else:
                 liste.append(pos)
+                if len(liste) > MAX_LOTS:
+                    complets.add(terme)
     fichiers: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for terme in sorted(par_terme):
         liste = par_terme[terme]

@@ -34,16 +34,6 @@ def shards(corpus):
     return _Morceaux({m.chemin: m for m in R.morceaux(corpus)})
 
 
-@pytest.fixture(scope="module")
-def shards_annexes(corpus):
-    """The shards as `make build RECHERCHE_ANNEXES=1` makes them."""
-    avant, R.INDEXER_ANNEXES = R.INDEXER_ANNEXES, True
-    try:
-        return _Morceaux({m.chemin: m for m in R.morceaux(corpus)})
-    finally:
-        R.INDEXER_ANNEXES = avant
-
-
 def index_of(m):
     return R.construire(m.champs, m.docs, m.boosts)
 
@@ -87,22 +77,46 @@ def test_racine_snowball_3_pas_celle_de_lunr_fr():
     assert R.racine("subventions") == R.racine("subvention") == "subvent"
 
 
+ESPACES_PIEGES = "St-Omer,\u00a0l'école\u2003d’Arras\n\tÉ\u0301cole a \u0301b jusqu'\u00a0à 3\u202f107,00 ﬁn Ⅳ ¨ ²"
+
+
 def test_compter_egale_termes_sur_le_corpus(corpus):
     d = corpus.deliberations["2021-243"]
-    for texte in (R._texte_deliberation(d), d["titre"], "St-Omer, l'école d’Arras"):
+    for texte in (R._texte_deliberation(d), d["titre"], ESPACES_PIEGES):
         counts, n = R.compter(texte)
         attendu = Counter(R.termes(texte))
         assert list(counts.items()) == list(attendu.items())  # same order: lunr numbers terms by first occurrence
         assert n == len(R.termes(texte))
 
 
+def test_vocabulaire_egale_termes_sur_les_annexes(corpus):
+    """The annexes' vocabulary is read piece by piece (`str.split`): the same terms as reading word by word."""
+    textes = [corpus.texte_annexe(d, i) for d in corpus.deliberations.values() for i in range(len(d.get("annexes") or []))]
+    assert sum(map(len, textes)) > 2_000_000
+    for texte in textes + [ESPACES_PIEGES]:
+        assert R.vocabulaire(texte) == set(R.termes(texte))
+
+
 # -- query side ---------------------------------------------------------------------
 def test_analyser_la_requete_comme_le_navigateur():
-    assert R.analyser("st omer") == [("saint", "saint", False), ("omer", "omer", True)]
-    assert R.analyser("st omer ") == [("saint", "saint", False), ("omer", "omer", False)]
-    assert R.analyser("le touquet") == [("touquet", "touquet", True)]
-    assert R.analyser("EGLISE") == [("eglise", "eglis", True)]
+    assert R.analyser("st omer") == [("saint", ("saint",), False), ("omer", ("omer",), True)]  # Snowball joins the plurals
+    assert R.analyser("st omer ") == [("saint", ("saint",), False), ("omer", ("omer",), False)]
+    assert R.analyser("le touquet") == [("touquet", ("touquet",), True)]
+    assert R.analyser("EGLISE") == [("eglise", ("eglis",), True)]
+    assert R.analyser("ami du fort") == [("ami", ("ami", "amis"), False), ("fort", ("fort",), True)]
     assert R.analyser("de la") == []
+
+
+@pytest.mark.parametrize("mot, aussi", [("ami", "amis"), ("amis", "ami"), ("jeu", "jeux"), ("lieux", "lieu"), ("velo", "vélos")])
+def test_variantes_singulier_pluriel_que_snowball_separe(mot, aussi):
+    assert R.racine(mot) != R.racine(R.mots(aussi)[0])
+    assert R.racine(R.mots(aussi)[0]) in R.variantes(mot)
+
+
+def test_variantes_sans_nombres_ni_mots_vides():
+    assert R.variantes("2021") == ("2021",)
+    assert R.variantes("mois") == ("mois",)  # « moi » is a stop word
+    assert R.variantes("bus") == ("bus",)  # too short to lose its « s »
 
 
 # -- index building -------------------------------------------------------------------
@@ -183,12 +197,39 @@ def test_deliberation_par_numero_titre_et_texte(shards):
     assert t2019.affichage[0][0] == "deliberation" and len(t2019.affichage) == len(t2019.docs)  # self-contained chunk
 
 
-def test_annexes_cherchables_et_liees_a_leur_page(shards, shards_annexes):
-    assert not R.INDEXER_ANNEXES and not [c for c in shards if "/annexes-" in c]  # off by default
-    m = shards_annexes["2019/annexes"]
-    rows = [m.affichage[int(r)] for r in R.chercher(index_of(m), "piscine")]
-    assert rows and all(r[0] == "annexe" and r[3] == "2019-117" for r in rows)
-    assert all(r[2].startswith("deliberations/2019-117/annexe-") for r in rows)
+def test_annexes_cherchables_et_liees_a_leur_page(shards):
+    """« piscine » is only in annexes: 2019-117's convention (6 pages, the word in parts 1 to 5) and the CABBALR contract."""
+    m = shards["2019/annexes"]
+    assert m.sorte == "annexes" and not m.champs
+    fichier = json.loads(R.contenu(m))
+    assert len(fichier["docs"]) == 10  # 2019-117's convention in 6 parts, one annex for each of 2019-118 to 2019-121
+    rows = [fichier["docs"][int(r)] for r in R.chercher_annexes(fichier, "piscine")]
+    assert [r[2] for r in rows] == [f"deliberations/2019-117/annexe-1-partie-{k}/" for k in range(1, 6)]
+    assert rows[0] == ["annexe", "CONVENTION", "deliberations/2019-117/annexe-1-partie-1/", "2019-117", "29 avril 2019",
+                       "CONTRACTUALISATION: VALIDATION DES CONTRATS TERRITORIAUX DE DÉVELOPPEMENT DURABLE ENTRE LE DÉPARTEMENT "
+                       "DU PAS-DE-CALAIS ET SES PARTENAIRES", 1, 1, 6]
+    assert R.chercher_annexes(fichier, "piscines") == R.chercher_annexes(fichier, "PISCINE ") == R.chercher_annexes(fichier, "pisc")
+    assert R.chercher_annexes(fichier, "piscine zzqxw") == []
+    cabbalr = json.loads(R.contenu(shards["2023/annexes"]))
+    assert [cabbalr["docs"][int(r)][2:4] for r in R.chercher_annexes(cabbalr, "piscine")] == [
+        ["deliberations/cabbalr-2023-12-12/annexe-1/", "cabbalr-2023-12-12"]]
+    t2019 = shards["2019/textes"]
+    assert R.chercher(index_of(t2019), "piscine") == []  # not in any title, article or rapport
+
+
+def test_annexe_courte_liee_a_la_page_de_sa_deliberation(shards):
+    fichier = json.loads(R.contenu(shards["2021/annexes"]))
+    (ref,) = R.chercher_annexes(fichier, "haie auxilières")
+    assert fichier["docs"][int(ref)][2:4] + fichier["docs"][int(ref)][6:] == ["deliberations/2021-236/#annexes", "2021-236", 1, 1, 1]
+
+
+def test_vocabulaire_annexes_termes_tries_de_chaque_partie():
+    f = R.vocabulaire_annexes([{"r": "0", "x": "Piscine et école"}, {"r": "1", "x": "l'École, les écoles d'Arras"}],
+                              [["d-1", 1, "A", "1 janvier 2021", "T"], ["d-1", 2, "", "1 janvier 2021", "T"]])
+    assert f["termes"] == "arras ecol piscin" and f["parties"] == ["1 1", "0 1"]  # numbers in "termes", as gaps
+    assert R.termes_des_parties(f) == [["ecol", "piscin"], ["arras", "ecol"]]
+    assert f["docs"][1] == ["annexe", "", "deliberations/d-1/#annexes", "d-1", "1 janvier 2021", "T", 2, 1, 1]
+    assert R.chercher_annexes(f, "écoles") == ["0", "1"] and R.chercher_annexes(f, "ecole arr") == ["1"]
 
 
 def test_subvention_par_objet_avec_montant_beneficiaire_commune_date(shards):
@@ -216,8 +257,11 @@ def test_ecrire_deterministe_et_manifeste_complet(corpus, tmp_path):
     fichiers = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert fichiers == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in fichiers)
-    R.ecrire(corpus, b, cache=cache)  # from the cache: same bytes
+    (b / "2019" / "textes-ancien.0123456789.json").write_text("{}")  # left by an earlier build
+    (b / "index.md").write_text("page")
+    R.ecrire(corpus, b, cache=cache)  # from the cache: same bytes, nothing else
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in fichiers)
+    assert sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()) == sorted(fichiers + [Path("index.md")])
     assert [y["annee"] for y in manifeste["annees"]] == ["2023", "2022", "2021", "2019"]
     y2021 = manifeste["annees"][2]
     assert y2021["n_deliberations"] == 21 and y2021["n_subventions"] == 505
@@ -249,29 +293,38 @@ def test_site_construit_sans_recherche_material():
 
 
 # -- term directory ------------------------------------------------------------------------
-def test_repertoire_positions_des_recueils_par_terme():
+def test_repertoire_positions_des_sources_par_terme():
     from generator import repertoire
 
-    def morceau(*termes):
-        return R.dumps({"index": {"invertedIndex": [[t, {"_index": i, "x": {"0": {}}}] for i, t in enumerate(termes)]}})
-
-    lots = [[morceau("piscin", "ecol")], [morceau("ecol"), morceau("abribus")], [morceau("piscin")]]
-    f = repertoire.construire(lots)
+    f = repertoire.construire([{"piscin", "ecol"}, {"ecol", "abribus"}, {"piscin"}])
     assert f == {"pi": {"piscin": [0, 2]}, "ec": {"ecol": [0, 1]}, "ab": {"abribus": [1]}}
-    beaucoup = repertoire.construire([[morceau("ecol")]] * (repertoire.MAX_LOTS + 3))
-    assert beaucoup["ec"]["ecol"] == list(range(repertoire.MAX_LOTS)) + [-1]  # and maybe any older recueil
+    beaucoup = repertoire.construire([{"ecol"}] * (repertoire.MAX_LOTS + 3))
+    assert beaucoup["ec"]["ecol"] == list(range(repertoire.MAX_LOTS)) + [-1]  # and maybe any older source
     textes, version = repertoire.textes_fichiers(f)
     assert sorted(textes) == ["ab.json", "ec.json", "pi.json"] and len(version) == 10
     assert repertoire.textes_fichiers(f) == (textes, version)
+    index = R.dumps({"index": {"invertedIndex": [[t, {"_index": i, "x": {"0": {}}}] for i, t in enumerate(["piscin", "ecol"])]}})
+    assert repertoire.termes(index) == {"piscin", "ecol"}
 
 
 def test_repertoire_du_corpus(corpus, tmp_path):
+    """Each recueil is two sources, its lunr chunks and its annexes, numbered in the manifest's lots."""
     manifeste = R.ecrire(corpus, tmp_path)
-    lots = [(y["annee"], lot["source"]) for y in manifeste["annees"] for lot in y["lots"]]
-    abribus = json.loads((tmp_path / "repertoire" / "ab.json").read_text())["abribus"]
-    assert [lots[p] for p in abribus] == [("2021", "004_45492b4b56f19b50")]
-    college = json.loads((tmp_path / "repertoire" / "co.json").read_text())["colleg"]
-    assert [lots[p][0] for p in college] == ["2019"]  # in 2019-117's rapport and a 2019 grant, nowhere in 2021
+    sources = {}
+    for y in manifeste["annees"]:
+        for lot in y["lots"]:
+            sources[lot["position"]] = (y["annee"], "morceaux")
+            if lot["annexes"]:
+                sources[lot["position_annexes"]] = (y["annee"], "annexes")
+    assert sorted(sources) == list(range(len(sources))) and len(sources) == 7  # 2022's extract has no annex
+
+    def ou(terme):
+        return [sources[p] for p in json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text())[terme]]
+
+    assert ou("abribus") == [("2021", "morceaux"), ("2021", "annexes")]  # grants of 2021-243 and the table of its annex
+    # « collège »: 2019-117 (rapport, convention) and a 2019 grant; otherwise only in annexes of 2021 and 2023
+    assert ou("colleg") == [("2023", "annexes"), ("2021", "annexes"), ("2019", "morceaux"), ("2019", "annexes")]
+    assert ou("piscin") == [("2023", "annexes"), ("2019", "annexes")]  # nowhere but in annexes
 
 
 # -- stemmer translated to JavaScript --------------------------------------------------

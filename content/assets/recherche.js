@@ -2,7 +2,8 @@
    Indexes are lunr 2.3.9 indexes built at build time by generator/recherche.py and
    loaded on demand: the manifest and the small indexes (places, beneficiaries, the
    newest year's deliberation titles) when the box gets focus, then grants and full
-   text year by year, newest first. Words are normalised exactly as in
+   text year by year, newest first, with the vocabulary of each recueil's annexes (the
+   terms of each part). Words are normalised exactly as in
    generator/recherche.py (accents, ligatures, elisions, « st » → « saint », stop
    words) and stemmed by the same Snowball French stemmer (recherche/racine-fr.js),
    so a query finds what the index holds. No request leaves the site. */
@@ -99,14 +100,33 @@
     return index[fichier];
   }
 
-  /* ---- term directory (generator/repertoire.py): which recueils can hold every word ---- */
+  /* An annex vocabulary (generator/recherche.py, vocabulaire_annexes): {docs: parts, termes: "term term…" (sorted),
+     parties: ["3 1 12…", …]}: each part lists the numbers of its terms in termes, as gaps from the previous one. */
+  var vocabulaires = {};
+  function vocabulaire(fichier) {
+    if (!vocabulaires[fichier]) {
+      vocabulaires[fichier] = fetch(DOSSIER + fichier).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + " " + fichier);
+        return r.text();
+      }).then(function (texte) {
+        var data = JSON.parse(texte);
+        var parties = data.parties.map(function (p) {
+          var n = 0;
+          return p ? p.split(" ").map(function (ecart) { n += +ecart; return n; }) : [];
+        });
+        return { termes: data.termes ? data.termes.split(" ") : [], parties: parties, docs: data.docs, taille: texte.length };
+      });
+      vocabulaires[fichier].catch(function () { delete vocabulaires[fichier]; });
+    }
+    return vocabulaires[fichier];
+  }
+
+  /* ---- term directory (generator/repertoire.py): which sources (a recueil's chunks, its annexes) can hold every word ---- */
   function candidats(m, a) {
     if (!m.repertoire || !a.mots.length) return Promise.resolve(null);
-    var position = 0;
-    m.annees.forEach(function (y) { y.lots.forEach(function (lot) { lot.position = position++; }); });
     var noms = {}, libre = false;
     a.mots.forEach(function (w) {
-      noms[w.racine.slice(0, 2)] = true;
+      w.racines.forEach(function (r) { noms[r.slice(0, 2)] = true; });
       if (w.prefixe) { if (w.mot.length < 2) libre = true; else noms[w.mot.slice(0, 2)] = true; }
     });
     if (libre) return Promise.resolve(null);  // a one-letter prefix: no useful restriction
@@ -124,8 +144,10 @@
           liste.forEach(function (p) { if (p >= 0) oui[p] = true; });
           if (liste[liste.length - 1] === -1) auDela = Math.min(auDela, liste[liste.length - 2]);
         }
-        var d = rep[w.racine.slice(0, 2)] || {};
-        if (d[w.racine]) prendre(d[w.racine]);
+        w.racines.forEach(function (r) {
+          var d = rep[r.slice(0, 2)] || {};
+          if (d[r]) prendre(d[r]);
+        });
         if (w.prefixe) {
           var d2 = rep[w.mot.slice(0, 2)] || {};
           Object.keys(d2).forEach(function (t) { if (t.indexOf(w.mot) === 0) prendre(d2[t]); });
@@ -138,6 +160,22 @@
 
   /* ---- querying ---- */
   var NUMERO = /(?:^|[^0-9])((?:19|20)[0-9]{2})\s*[-\/]\s*([0-9]{1,4})(?![0-9])/;
+  /* The stems a query word is looked up under: its own, and its plural's or singular's where Snowball
+     keeps them apart (ami/amis, jeu/jeux, vélo/vélos); same rule as variantes() in generator/recherche.py. */
+  function variantes(m) {
+    var autres = [];
+    if (m.length >= 3 && !/^[0-9]+$/.test(m)) {
+      if (/[sx]$/.test(m)) { if (m.length >= 4) autres.push(m.slice(0, -1)); }
+      else { autres.push(m + "s"); if (/(?:au|eu)$/.test(m)) autres.push(m + "x"); }
+    }
+    var out = [window.rpcRacineFr(m)];
+    autres.forEach(function (v) {
+      if (motsVides[v]) return;
+      var r = window.rpcRacineFr(v);
+      if (out.indexOf(r) < 0) out.push(r);
+    });
+    return out;
+  }
   function analyser(q) {
     var tous = mots(q), significatifs = tous.filter(function (m) { return !motsVides[m]; });
     var enCours = !/[\s'’\-.,;:!?)»"]$/.test(q);  // the last word is still being typed: match it as a prefix
@@ -146,7 +184,8 @@
     return {
       texte: q,
       mots: significatifs.map(function (m, i) {
-        return { mot: m, racine: window.rpcRacineFr(m), prefixe: enCours && i === significatifs.length - 1 && m === dernier };
+        var racines = variantes(m);
+        return { mot: m, racine: racines[0], racines: racines, prefixe: enCours && i === significatifs.length - 1 && m === dernier };
       }),
       numero: numero ? { annee: numero[1], id: numero[1] + "-" + String(parseInt(numero[2], 10)) } : null
     };
@@ -157,16 +196,45 @@
     var lunr = window.lunr;
     var res = entree.idx.query(function (q) {
       a.mots.forEach(function (m) {
-        q.term(m.racine, { usePipeline: false, boost: 10 });
+        m.racines.forEach(function (r, i) { q.term(r, { usePipeline: false, boost: i ? 5 : 10 }); });
         if (m.prefixe) q.term(m.mot, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 1 });
       });
     });
     return res.filter(function (r) {
       var trouves = Object.keys(r.matchData.metadata);
       return a.mots.every(function (m) {
-        return trouves.some(function (t) { return t === m.racine || (m.prefixe && t.indexOf(m.mot) === 0); });
+        return trouves.some(function (t) { return m.racines.indexOf(t) >= 0 || (m.prefixe && t.indexOf(m.mot) === 0); });
       });
     });
+  }
+  /* First position in the sorted list `liste` of a value >= x (terms are [a-z0-9]: JavaScript orders them as Python does). */
+  function rang(liste, x) {
+    var bas = 0, haut = liste.length;
+    while (bas < haut) { var m = (bas + haut) >> 1; if (liste[m] < x) bas = m + 1; else haut = m; }
+    return bas;
+  }
+  /* The annex parts holding every significant word (one of its stems, or as a prefix), in the file's order.
+     A word is a set of ranges of term numbers (each stem; the terms starting with the prefix); a part holds
+     it when one of its term numbers falls in one of them. */
+  function chercherAnnexes(v, a) {
+    if (!a.mots.length) return [];
+    var plages = a.mots.map(function (m) {
+      var p = m.racines.map(function (r) { var k = rang(v.termes, r); return v.termes[k] === r ? [k, k + 1] : null; });
+      if (m.prefixe) {
+        var debut = rang(v.termes, m.mot), fin = debut;
+        while (fin < v.termes.length && v.termes[fin].indexOf(m.mot) === 0) fin++;
+        p.push([debut, fin]);
+      }
+      return p.filter(function (x) { return x && x[0] < x[1]; });
+    });
+    if (plages.some(function (p) { return !p.length; })) return [];  // a word in none of these annexes
+    var out = [];
+    v.parties.forEach(function (numeros, k) {
+      if (plages.every(function (p) { return p.some(function (x) { var i = rang(numeros, x[0]); return i < numeros.length && numeros[i] < x[1]; }); })) {
+        out.push({ ref: String(k) });
+      }
+    });
+    return out;
   }
 
   /* ---- rendering ---- */
@@ -185,7 +253,9 @@
     if (LIEUX[t]) return { type: t, titre: row[1], url: row[2], details: [row[3]] };
     if (t === "beneficiaire") return { type: t, titre: row[1], url: row[2], details: [row[3]], annees: row[4] };
     if (t === "deliberation") return { type: t, titre: row[2], url: row[3], numero: row[1], details: ["N° " + row[1], row[4], row[5]] };
-    if (t === "annexe") return { type: t, titre: row[5] || row[1], url: row[2], details: ["Annexe : " + row[1], { texte: "délibération " + row[3], url: "deliberations/" + row[3] + "/" }, row[4]] };
+    if (t === "annexe") return { type: t, titre: "Annexe " + row[6] + " de la délibération " + row[3], url: row[2],
+      parties: [{ numero: row[7], url: row[2] }], nParties: row[8],
+      details: [row[1], { texte: row[5] || "délibération " + row[3], url: "deliberations/" + row[3] + "/" }, row[4]] };
     return { type: t, titre: row[1], url: "deliberations/" + row[8] + "/#subventions", montant: row[2],
       details: [{ texte: row[3], url: row[4] }, row[5] ? { texte: row[5], url: row[6] } : null, row[7], { texte: "délibération " + row[8], url: "deliberations/" + row[8] + "/" }, row[9]] };
   }
@@ -295,6 +365,18 @@
     form.addEventListener("submit", function (ev) { if (!input.value.trim()) ev.preventDefault(); });
   }
 
+  /* « mots trouvés dans cette annexe », or in which of its parts (each a page of its own, linked). */
+  function noteAnnexe(r) {
+    if (r.nParties <= 1) return el("span", { "class": "rpc-r-note", texte: "mots trouvés dans cette annexe" });
+    var note = el("span", { "class": "rpc-r-note rpc-r-parties" }, [(r.parties.length > 1 ? "mots trouvés dans les parties" : "mots trouvés dans la partie")
+      + " (sur " + r.nParties + ") :"]);
+    r.parties.forEach(function (p) {
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(el("a", { href: RACINE + p.url, "aria-label": "partie " + p.numero + " : " + r.titre, texte: String(p.numero) }));
+    });
+    return note;
+  }
+
   /* ---- results page: filters by type and year, years loaded newest first ---- */
   var PAR_PAGE = 50, ASSEZ = 20, AUTO_OCTETS = 4000000;
   function pageResultats(form) {
@@ -338,7 +420,7 @@
           el("span", { "class": "rpc-r-type", texte: LIBELLES[r.type] }),
           el("a", { "class": "rpc-r-titre", href: RACINE + r.url, texte: r.titre }),
           r.texteSeul ? el("span", { "class": "rpc-r-note", texte: "mots trouvés dans les articles ou le rapport" }) : null,
-          r.type === "annexe" ? el("span", { "class": "rpc-r-note", texte: "mots trouvés dans cette annexe" }) : null,
+          r.type === "annexe" ? noteAnnexe(r) : null,
           ligneDetails(r)
         ]));
       }
@@ -412,9 +494,13 @@
           annees.forEach(function (y) {  // a year: its titles, then each recueil that may hold every word (newest first)
             if (e.sections.deliberation) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
             y.lots.forEach(function (lot) {
-              if (accepte && !accepte(lot.position)) return;
-              if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
-              if (e.sections.deliberation) lot.textes.concat(lot.annexes).forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f }); });
+              if (!accepte || accepte(lot.position)) {
+                if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
+                if (e.sections.deliberation) lot.textes.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f }); });
+              }
+              if (e.sections.deliberation && lot.annexes.length && (!accepte || accepte(lot.position_annexes))) {
+                lot.annexes.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "annexes", fichier: f }); });
+              }
             });
           });
           return suite(e, false);
@@ -435,12 +521,12 @@
         if (!t) return Promise.resolve();
         if (e.annees.length && !(e.octets < e.limite && (demande || e.total < ASSEZ))) return Promise.resolve();
         e.taches.shift();
-        return morceau(t.fichier).then(function (x) {
+        return (t.sorte === "annexes" ? vocabulaire : morceau)(t.fichier).then(function (x) {
           if (e !== etat) return;
           if (e.annees.indexOf(t.annee) < 0) e.annees.push(t.annee);
           e.octets += x.taille;
           var docs = x.docs;
-          var res = chercher(x, e.a);
+          var res = t.sorte === "annexes" ? chercherAnnexes(x, e.a) : chercher(x, e.a);
           if (t.sorte === "titres" && e.a.numero) {  // the deliberation whose number was typed comes first
             docs.forEach(function (row, i) {
               if (row[1] === e.a.numero.id && !res.some(function (r) { return +r.ref === i; })) res.unshift({ ref: String(i) });
@@ -454,14 +540,16 @@
     }
     function ajouter(e, sorte, x, res, tache) {
       if (e !== etat) return;
-      var sec = e.sections[sorte];
+      var sec = e.sections[sorte], annexes = {};
       res.forEach(function (r) {
         var row = x.docs[+r.ref];
-        // one line per deliberation (found by its title or its text), per annex part, per grant, per place
-        var cle = row[0] === "deliberation" ? "d:" + row[1] : row[0] === "annexe" ? "a:" + row[2] : row[0] === "subvention" ? "s:" + tache.fichier + ":" + r.ref : row[0] + ":" + row[2];
+        // one line per deliberation (found by its title or its text), per annex (listing its parts), per grant, per place
+        var cle = row[0] === "deliberation" ? "d:" + row[1] : row[0] === "annexe" ? "a:" + row[3] + ":" + row[6] : row[0] === "subvention" ? "s:" + tache.fichier + ":" + r.ref : row[0] + ":" + row[2];
+        if (annexes[cle]) { annexes[cle].parties.push({ numero: row[7], url: row[2] }); return; }
         if (e.vus[cle]) return;
         e.vus[cle] = true;
         var item = resultat(row);
+        if (item.type === "annexe") annexes[cle] = item;
         item.texteSeul = tache && tache.sorte === "textes" && row[0] === "deliberation";
         sec.items.push(item);
         e.total += 1;
@@ -487,6 +575,9 @@
     if (page) pageResultats(page);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-rpc-recherche]"), boite);
   }
-  window.rpcRecherche = { plier: plier, mots: mots, termes: termes, demarrer: demarrer, analyser: analyser };
+  window.rpcRecherche = { plier: plier, mots: mots, termes: termes, demarrer: demarrer, analyser: analyser,
+    annexes: function (fichier, q) {  // the parts of an annex vocabulary found for q (for the tests)
+      return vocabulaire(fichier).then(function (v) { return chercherAnnexes(v, analyser(q)).map(function (r) { return r.ref; }); });
+    } };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

@@ -131,8 +131,9 @@ def test_page_de_resultats_filtres_type_et_annee_dans_l_url(page, base_url):
 
 
 def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_bureau, base_url):
-    """« collège » is in 2019-117's rapport: the term directory sends the page to the 2019 recueil
-    without reading the 2021 one; a word in no recueil reads no chunk at all."""
+    """« collège » is in 2019-117's rapport, and elsewhere only in annexes: the term directory sends the page
+    to the 2019 recueil's chunks and to the annex vocabularies, without reading the 2021 chunks; a word in
+    no recueil reads nothing at all."""
     pg = page_bureau
     lus: list[str] = []
     pg.on("request", lambda r: lus.append(r.url))
@@ -142,12 +143,55 @@ def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_burea
     liens = [a.get_attribute("href") for a in pg.locator("#rpc-resultats a.rpc-r-titre").all()]
     assert any(h.endswith("/deliberations/2019-117/") for h in liens)
     assert "mots trouvés dans les articles ou le rapport" in texte(pg.locator("#rpc-resultats"))
-    morceaux = [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions|annexes)-", u)]
+    morceaux = [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions)-", u)]
     assert morceaux and all("/2019/" in u for u in morceaux)
+    annexes = sorted(re.search(r"/recherche/(\d{4})/annexes-", u).group(1) for u in lus if "/annexes-" in u)
+    assert annexes == ["2019", "2021", "2023"]
     lus.clear()
     pg.goto(base_url + "recherche/?q=zzqxw")
     pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('Aucun résultat') === 0")
     assert [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions|annexes)-", u)] == []
+
+
+def test_piscine_trouvee_dans_les_annexes(page, base_url):
+    """« piscine » is in no title, article or rapport: only in 2019-117's convention (parts 1 to 5 of its 6 pages)
+    and in the CABBALR contract. One line per annex, linking to the page of the part that holds the word."""
+    page.goto(base_url + "recherche/?q=piscine")
+    page.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2 résultats') === 0 && "
+                           "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
+    annexes = page.locator("#rpc-resultats .rpc-r-annexe")
+    assert annexes.count() == 2
+    cabbalr, convention = texte(annexes.nth(0)), texte(annexes.nth(1))  # newest recueil first
+    assert "Annexe 1 de la délibération cabbalr-2023-12-12" in cabbalr and "CONTRAT DE TERRITOIRE 2023-2026" in cabbalr
+    assert "Annexe 1 de la délibération 2019-117" in convention and "CONVENTION" in convention and "29 avril 2019" in convention
+    assert "mots trouvés dans les parties (sur 6) : 1 2 3 4 5" in convention
+    parties = [a.get_attribute("href") for a in annexes.nth(1).locator(".rpc-r-note a").all()]
+    assert [h.split("deliberations/")[1] for h in parties] == [f"2019-117/annexe-1-partie-{k}/" for k in range(1, 6)]
+    capture(page, "recherche-resultats-piscine")
+    annexes.nth(1).locator("a.rpc-r-titre").click()
+    page.wait_for_url("**/deliberations/2019-117/annexe-1-partie-1/")
+    assert "piscine" in texte(page.locator("article")).lower()
+
+
+def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
+    """The browser reads the annex vocabularies as generator/recherche.py wrote them: same parts found."""
+    pg = page_bureau
+    pg.goto(base_url)
+    manifeste = json.loads((ROOT / "site" / "recherche" / "manifeste.json").read_text())
+    fichiers = [f for y in manifeste["annees"] for lot in y["lots"] for f in lot["annexes"]]
+    assert len(fichiers) == 3
+    requetes = ["piscine", "pisc", "piscine college", "college ", "abribus", "haie auxil", "zzqxw", "2021", "departement pas calais", "a", "contrat territoire"]
+    for f in fichiers:
+        data = json.loads((ROOT / "site" / "recherche" / f).read_text())
+        js = pg.evaluate("async ([f, qs]) => { await rpcRecherche.demarrer(); return Promise.all(qs.map(q => rpcRecherche.annexes(f, q))); }", [f, requetes])
+        assert js == [R.chercher_annexes(data, q) for q in requetes], f
+
+
+def test_ami_du_fort_au_singulier(page_bureau, base_url):
+    """Snowball keeps « ami » and « amis » apart: the query looks the word up under both."""
+    page_bureau.goto(base_url)
+    taper(page_bureau, boite(page_bureau), "ami du fort")
+    assert page_bureau.locator("#rpc-q-liste [role=option] .rpc-r-titre").first.inner_text() == "Les Amis du Fort d'Ambleteuse"
 
 
 def test_francais_identique_en_python_et_en_javascript(page_bureau, base_url):
@@ -159,6 +203,9 @@ def test_francais_identique_en_python_et_en_javascript(page_bureau, base_url):
            "İstanbul", "ΣΟΦΊΑ", "straße", "Łódź", "´apostrophe", "jusqu'à", "l'", "3 107,00 €"]
     d = pg.evaluate("async cas => { await rpcRecherche.demarrer(); return cas.map(c => [rpcRecherche.mots(c), rpcRecherche.termes(c)]); }", cas)
     assert d == [[R.mots(c), R.termes(c)] for c in cas]
+    requetes = ["ami du fort", "jeu", "lieux ", "mois", "2021-243", "st omer", "vélo", "bus", "de la", "piscines"]
+    d = pg.evaluate("qs => qs.map(q => rpcRecherche.analyser(q).mots.map(m => [m.mot, m.racines, m.prefixe]))", requetes)
+    assert d == [[[m, list(r), p] for m, r, p in R.analyser(q)] for q in requetes]
     mots = set()
     for f in sorted((ROOT / "site_data" / "actes").glob("*.json")) + sorted((ROOT / "site_data" / "subventions").glob("*.json")):
         brut = f.read_text(encoding="utf-8")
