@@ -68,6 +68,7 @@ class BuildResult:
     cpu: dict[str, float] = field(default_factory=dict)
     parsed: int = 0
     nb_subventions: int = 0
+    recherche: object = None  # waits for the search index files (computed beside the pages, written beside MkDocs)
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -352,10 +353,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from .pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
-    t1 = time.perf_counter()
-    _, fichiers = index_recherche()
-    recherche.ecrire_fichiers(paths.content / "recherche", fichiers)  # after the pages: they clean the folder
-    res.timings["dont attente de la recherche"] = time.perf_counter() - t1
+    res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
     gc.unfreeze()
     res.timings["rendu"] = time.perf_counter() - t0
     res.cpu["rendu"] = _cpu() - c0
@@ -460,12 +458,32 @@ def mkdocs_build(paths: Paths, res: BuildResult) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--site-dir", str(tmp)]
+    if res.recherche is not None:
+        cmd.append("--sans-fichiers-recherche")
     code = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(_content_epoch(res)),
                PYTHONPATH=os.pathsep.join(p for p in (code, os.environ.get("PYTHONPATH")) if p))
-    proc = subprocess.run(cmd, cwd=paths.root, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        raise RuntimeError("mkdocs build a échoué ; site/ n'a pas été modifié.\n" + proc.stderr[-4000:])
+    import tempfile
+
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as erreurs:
+        proc = subprocess.Popen(cmd, cwd=paths.root, stdout=subprocess.DEVNULL, stderr=erreurs, text=True, env=env)
+        try:
+            if res.recherche is not None:  # the search indexes end while MkDocs builds the pages
+                from . import recherche
+
+                t1 = time.perf_counter()
+                _, fichiers = res.recherche()
+                recherche.ecrire_fichiers(paths.content / "recherche", fichiers)
+                res.timings["dont attente de la recherche"] = time.perf_counter() - t1
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        if proc.wait() != 0:
+            erreurs.seek(0)
+            raise RuntimeError("mkdocs build a échoué ; site/ n'a pas été modifié.\n" + erreurs.read()[-4000:])
+    if res.recherche is not None:
+        _lier(paths.content / "recherche", tmp / "recherche")
     res.timings["mkdocs"] = time.perf_counter() - t0
     res.cpu["mkdocs"] = _cpu() - c0
     old = work / f"site.old-{os.getpid()}-{time.monotonic_ns()}"
@@ -476,6 +494,18 @@ def mkdocs_build(paths: Paths, res: BuildResult) -> None:
     if stale:  # this build's previous site, and any a crashed build left
         subprocess.Popen(["rm", "-rf", "--", *map(str, stale)], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _lier(source: Path, dest: Path) -> None:
+    """The search's index files into the built site, hard-linked (copied across file systems)."""
+    for f in sorted(source.rglob("*")):
+        if f.is_file() and f.suffix in (".json", ".js"):
+            cible = dest / f.relative_to(source)
+            cible.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(f, cible)
+            except OSError:
+                shutil.copyfile(f, cible)
 
 
 def _alleger(res: BuildResult) -> None:

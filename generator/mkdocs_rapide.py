@@ -17,7 +17,9 @@ block, front matter holding only a title, not in the navigation):
 3. without Material's search plugin (which reads every page's HTML), a page's HTML
    is not kept in memory: it is read again from content/ when the page is written;
 4. the data files of content/donnees/ (written by a rename, never in place) are
-   hard-linked into the site instead of copied.
+   hard-linked into the site instead of copied;
+5. with `--sans-fichiers-recherche`, the search's index files (content/recherche/, not its
+   page) are left out: the build computes them while MkDocs runs and links them in after.
 
 Everything else is MkDocs itself (config, nav, theme, static files, sitemap, 404).
 The output is byte-identical to `mkdocs build` (tests/test_echelle.py builds both).
@@ -121,8 +123,9 @@ class _Gabarit:
 class Rapide(BasePlugin):
     """The MkDocs events of the shortcuts (see the module's docstring)."""
 
-    def __init__(self):
+    def __init__(self, sans_fichiers_recherche: bool = False):
         super().__init__()
+        self.sans_fichiers_recherche = sans_fichiers_recherche
         self.garde_contenu = True
         self.nav_urls: list[str] = []
         self.nav_pages: set = set()
@@ -131,6 +134,12 @@ class Rapide(BasePlugin):
     def on_config(self, config):
         self.garde_contenu = any(name.split("/")[-1] == "search" for name in config.plugins)
         return config
+
+    def on_files(self, files, config):
+        if self.sans_fichiers_recherche:
+            for f in [f for f in files if f.src_uri.startswith("recherche/") and not f.is_documentation_page()]:
+                files.remove(f)
+        return files
 
     def on_nav(self, nav, config, files):
         self.nav_pages = {id(p) for p in nav.pages}  # pages compare by URL and are unhashable
@@ -205,7 +214,7 @@ def _raccourcis(docs_dir: Path):
         mk_pages.Page.render, mk_files.File.copy_file = render, copy_file
 
 
-def build(config_file: Path, site_dir: Path, normal: bool = False) -> None:
+def build(config_file: Path, site_dir: Path, normal: bool = False, sans_fichiers_recherche: bool = False) -> None:
     from mkdocs.commands import build as mk_build
     from mkdocs.config import load_config
 
@@ -218,7 +227,7 @@ def build(config_file: Path, site_dir: Path, normal: bool = False) -> None:
         finally:
             cfg.plugins.on_shutdown()
         return
-    cfg.plugins["rpc-rapide"] = Rapide()
+    cfg.plugins["rpc-rapide"] = Rapide(sans_fichiers_recherche)
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         with _raccourcis(Path(cfg.docs_dir)):
@@ -232,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
     p.add_argument("--site-dir", type=Path, required=True)
     p.add_argument("--normal", action="store_true", help="MkDocs sans raccourcis (comparaison)")
+    p.add_argument("--sans-fichiers-recherche", action="store_true", help="sans les fichiers d'index de content/recherche/")
     a = p.parse_args(argv)
-    build(a.config_file, a.site_dir, normal=a.normal or bool(os.environ.get("RPC_MKDOCS_NORMAL")))
+    build(a.config_file, a.site_dir, normal=a.normal or bool(os.environ.get("RPC_MKDOCS_NORMAL")),
+          sans_fichiers_recherche=a.sans_fichiers_recherche)
     return 0
 
 
