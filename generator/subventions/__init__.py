@@ -5,8 +5,9 @@
 tables, reads the articles (only articles are decisions; rapports repeat them), keeps
 a single copy of a grant met both in an article and in a table (the table row, more
 detailed), checks the budget table's Dépense against the grants, and numbers the
-grants in document order. A table module may declare `INDICE`, a pattern that any unit holding
-its table contains: most units hold no table, and one search tells so before the reader scans them.
+grants in document order. A table module may declare `INDICE`, a pattern that the text of any unit
+holding its table contains once lowered: most units hold no table, and one search tells so before
+the reader scans them.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
     problems: list[Problem] = []
     results: list[TableResult] = []
     owner: dict[int, str] = {}
-    brut = "\n".join(ln.text for ln in lines)
+    brut = "\n".join(ln.text for ln in lines).lower()  # lower case: the INDICEs need no case-insensitive search (slow)
     for mod in (table_modules() if modules is None else modules):
         indice = getattr(mod, "INDICE", None)
         if indice is not None and not indice.search(brut):

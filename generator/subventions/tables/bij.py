@@ -30,8 +30,8 @@ _TOTAL = re.compile(rf"^(?P<n>\d+)\s+dossiers?\s+(?P<total>{_A})\s*€", re.I)
 _SHEET = re.compile(rf"Montant Propos[ée]\s*:\s*(?P<m>{_A})\s*€", re.I)
 
 
-# Necessary for a table here (its header line starts with « Thématiques »): units without it are not read (extract_subventions).
-INDICE = re.compile(r"Thématiques")
+# Necessary for a table here (its header line starts with « Thématiques » and names the « Bénéficiaires »): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"^\s*thématiques[^\n]*bénéficiaires", re.M)
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

@@ -37,8 +37,8 @@ _NEW_BENEF = re.compile(r"^[A-ZÀ-Ý'][A-ZÀ-Ý'-]+\s+[A-ZÀ-Ý'][A-ZÀ-Ý'-]+")
 _ARTICLE = re.compile(r"^\s*Article\s+(\d+|unique)\s*:", re.I)
 
 
-# Necessary for a table here (a line starting with its header, as _HEAD): units without it are not read (extract_subventions).
-INDICE = re.compile(r"^[ \t]*B[ée]n[ée]ficiaire", re.I | re.M)
+# Necessary for a table here (a line starting with its header, as _HEAD): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"^\s*b[ée]n[ée]ficiaire", re.M)
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

@@ -73,8 +73,8 @@ def _split_mid(mid: str) -> tuple[str, str, str, bool] | None:
     return " ".join(before[:k]), " ".join(before[k:]), m.group("b").strip(), False
 
 
-# Necessary for a table here (the start of its header row): units without it are not read (extract_subventions).
-INDICE = re.compile(r"Num[ée]ro\s+Description", re.I)
+# Necessary for a table here (the start of its header row): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"num[ée]ro\s+description")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

@@ -60,8 +60,8 @@ def _split_type(rest: str) -> tuple[str, str]:
     return " ".join(toks[:k]), " ".join(toks[k:])
 
 
-# Necessary for a table here (the start of its header row): units without it are not read (extract_subventions).
-INDICE = re.compile(r"CODE\s+DE\s+LA", re.I)
+# Necessary for a table here (its header names the « CODE DE LA DEMANDE »): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"code\s+de\s+la\s+demande")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

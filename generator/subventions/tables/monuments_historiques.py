@@ -79,8 +79,8 @@ def _tokens(pieces: list[str]) -> list[tuple[str, bool, bool]]:
     return out
 
 
-# Necessary for a table here (its header row): units without it are not read (extract_subventions).
-INDICE = _HEADER_RE
+# Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"territoires?\s+communes?\s+b[ée]n[ée]ficiaires?\s+[ée]difices?")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

@@ -29,8 +29,8 @@ _AMOUNT_END = re.compile(rf"^(?P<txt>.*?)\s*(?P<m>{c.AMOUNT})\s*€\s*$")
 _TERR_LINE = re.compile(r"^(?P<terr>(?:" + "|".join(re.escape(t) for t in c.TERRITOIRES) + r"))(?:\s+(?P<rest>.*))?$")  # labels in capitals
 
 
-# Necessary for a table here (the start of its header row): units without it are not read (extract_subventions).
-INDICE = re.compile(r"TERRITOIRES?\s+STRUCTURES?", re.I)
+# Necessary for a table here (the start of its header row): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"territoires?\s+structures?")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

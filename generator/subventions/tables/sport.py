@@ -33,8 +33,8 @@ _NATURE = re.compile(r"\s+(Construction|R[ée]novation|R[ée]habilitation|Extens
                      r"R[ée]fection|Modernisation|Acquisition|Installation|Mise aux normes)\s*$", re.I)
 
 
-# Necessary for a table here (its header row): units without it are not read (extract_subventions).
-INDICE = re.compile(r"Ma[iî]tre\s+d'Ouvrage", re.I)
+# Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"ma[iî]tre\s+d'ouvrage")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

@@ -49,8 +49,8 @@ def _untick(part: str) -> str:
     return re.sub(r"\s+", " ", _TICK.sub(" ", part)).strip()
 
 
-# Necessary for a table here (its header row): units without it are not read (extract_subventions).
-INDICE = re.compile(r"Subvention\s+sollicitée")
+# Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"subvention\s+sollicitée")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
