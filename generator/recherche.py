@@ -377,6 +377,18 @@ class AnnexesLues:
     def taille(self) -> int:
         return sum(self.corpus.longueur_annexe(d, i) for d, i in self.refs)
 
+    def empreinte(self) -> str | None:
+        """What decides these texts, without reading them back: the digest of their source's file in
+        site_data/actes (None when the corpus holds the texts in memory)."""
+        if not self.refs or self.corpus.actes is None or any("texte" in d["annexes"][i] for d, i in self.refs):
+            return None
+        sources = sorted({d["_source"] for d, _ in self.refs})
+        h = hashlib.sha256()
+        for s in sources:
+            h.update(s.encode() + b"\0" + hashlib.sha256((self.corpus.actes / store.data_name(s)).read_bytes()).digest())
+        h.update(dumps([[d["id"], i] for d, i in self.refs]).encode())
+        return h.hexdigest()
+
 
 def _taille(m: "Morceau") -> int:
     """Characters a shard indexes (to start the largest first), without reading annex texts back."""
@@ -566,6 +578,10 @@ def _empreinte_code() -> str:
 def _cle(m: Morceau, empreinte: str) -> str:
     """Cache key: hash of everything the shard is made of, fed piece by piece (full text is large)."""
     h = hashlib.sha256((empreinte + dumps([m.chemin, m.champs, m.affichage, m.boosts])).encode())
+    fichier = m.docs.empreinte() if isinstance(m.docs, AnnexesLues) else None
+    if fichier is not None:  # annexes: their source file's digest, not their texts read back and hashed
+        h.update(b"\x1c" + fichier.encode())
+        return h.hexdigest()
     for d in m.docs:
         for k in sorted(d):
             h.update(b"\x1f" + k.encode() + b"\x1e" + (d[k] or "").encode())
