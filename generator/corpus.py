@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from . import store
@@ -39,6 +40,10 @@ def alleger(doc: dict) -> dict:
             if "texte" in a:
                 a["_caracteres"] = len(a.pop("texte") or "")
     return doc
+
+
+# the same amounts are summed again for every place that holds a grant (commune, canton, EPCI…)
+_decimal = lru_cache(maxsize=1 << 16)(Decimal)
 
 
 def lire_actes(path: Path) -> dict:
@@ -178,7 +183,7 @@ class Corpus:
         return None
 
     def total(self, subs) -> Decimal:
-        return sum((Decimal(s["montant"]) for s in subs), Decimal(0))
+        return sum(map(_decimal, [s["montant"] for s in subs]), Decimal(0))
 
     def by_year(self, subs) -> list[tuple[int, Decimal, int]]:
         acc: dict[int, list] = defaultdict(list)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from .montants import format_montant
 
@@ -10,13 +11,17 @@ MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
         "septembre", "octobre", "novembre", "décembre"]
 
 
+@lru_cache(maxsize=1 << 16)
 def montant_fr(value) -> str:
-    """`3 107,00 €` from a Decimal, a decimal string or None ('—')."""
+    """`3 107,00 €` from a Decimal, a decimal string or None ('—').
+
+    Cached: each grant's amount is shown on six to eight pages."""
     if value is None or value == "":
         return "—"
     return format_montant(Decimal(str(value)))
 
 
+@lru_cache(maxsize=1 << 12)
 def date_fr(value) -> str:
     """`7 juin 2021`, `1er avril 2019` from an ISO date string."""
     if not value:

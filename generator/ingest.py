@@ -84,7 +84,7 @@ def _refuse_if_cut(name: str, lines: list[Line], deliberations, problems: list[P
     so that a partial recueil (some rows, no total) never replaces what was published."""
     if not deliberations:
         return
-    last_line = max((l.no for l in lines if l.text.strip()), default=0)
+    last_line = next((l.no for l in reversed(lines) if l.text.strip()), 0)
     d = deliberations[-1]
     for p in problems:
         if p.kind == "tableau-interrompu" and p.deliberation == d.id and d.line_end >= last_line and p.line == last_line:

@@ -31,7 +31,6 @@ _CHAR_MAP = {
     "\uf0b7": "•", "\uf0a7": "▪", "\uf0fc": "✓", "\uf076": "❖", "\uf0d8": "➢", "\uf0e0": "→",
     "\r": "",
 }
-_PRIVATE_USE = re.compile("[\uf000-\uf8ff]")
 _PAGE_COUNTER = re.compile(r"^\s*\d{1,3} ?/ ?\d{1,3}\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 _RUNNING_HEADER = re.compile(r"^\s*Recueil des Actes Administratifs N°.*-\s*\d+\s*/\s*\d+\s*$", re.I)
@@ -59,15 +58,19 @@ def squash(text: str) -> str:
     return _MULTISPACE.sub(" ", text).strip()
 
 
-_MAPPED = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "\uf000-\uf8ff]")  # mapped or private-use
+_PRIVATE_USE = re.compile("[\uf000-\uf8ff]")
 
 
-def _clean(text: str) -> str:
-    if (not text.isascii() or "\r" in text) and _MAPPED.search(text):  # every mapped character but CR is non-ASCII
-        for a, b in _CHAR_MAP.items():
-            if a in text:
-                text = text.replace(a, b)
-        text = _PRIVATE_USE.sub("•", text)
+def _map_chars(text: str) -> str:
+    """Odd characters mapped, any other private-use character made a bullet (whole text at once)."""
+    for a, b in _CHAR_MAP.items():
+        if a in text:
+            text = text.replace(a, b)
+    return _PRIVATE_USE.sub("•", text) if _PRIVATE_USE.search(text) else text
+
+
+def _markup(text: str) -> str:
+    """Markdown / HTML formatting removed from one line (already mapped)."""
     if "^{" in text:
         text = _SUPERSCRIPT.sub(r"\1", text)
     if "<" in text:
@@ -78,59 +81,76 @@ def _clean(text: str) -> str:
         text = _BOLD.sub("", text)
         if "*" in text:
             text = _ITALIC_EDGE.sub("", text.strip(" "))
-    return text.rstrip()
+    return text
 
 
 def normalise(text: str) -> list[Line]:
-    """Normalised lines of a source text; line numbers refer to the original file."""
+    """Normalised lines of a source text; line numbers refer to the original file.
+
+    Characters are mapped in one pass over the whole text (a source has some 100 000 lines,
+    so per-line work is kept to a few `in` tests); page furniture is recognised on the raw line.
+    """
     raw = text.split("\n")
+    mapped = _map_chars(text).split("\n")  # mapping keeps every \n: mapped[i] is raw[i] cleaned
     staged: list[list] = []  # [line no, text, page_start, page, folio]
+    append = staged.append
+    n = len(raw)
     i = 0
-    while i < len(raw):
+    while i < n:
         line = raw[i]
-        no = i + 1
         i += 1
-        if "/" in line and _PAGE_COUNTER.match(line):
-            # the bulletin page number usually follows, possibly after one blank line
-            j = i
-            while j < len(raw) and j < i + 2 and not raw[j].strip():
-                j += 1
-            m = _PAGE_NUMBER.match(raw[j]) if j < len(raw) else None
-            if m:
-                i = j + 1
-                _mark_page(staged, int(m.group(1)), squash(line).replace(" ", ""))
+        if "/" in line:
+            if _PAGE_COUNTER.match(line):
+                # the bulletin page number usually follows, possibly after one blank line
+                j = i
+                while j < n and j < i + 2 and not raw[j].strip():
+                    j += 1
+                m = _PAGE_NUMBER.match(raw[j]) if j < n else None
+                if m:
+                    i = j + 1
+                    _mark_page(staged, int(m.group(1)), squash(line).replace(" ", ""))
+                continue
+            if _RUNNING_HEADER.match(line):
+                continue
+        if "---" in line and _RULE.match(line):
             continue
-        if ("/" in line and _RUNNING_HEADER.match(line)) or ("---" in line and _RULE.match(line)):
-            continue
-        page_start = line.startswith(" ") and not line.startswith("  ") and line.strip() != ""
-        cleaned = _clean(line)
-        if page_start:
+        cleaned = mapped[i - 1]
+        if "*" in cleaned or "<" in cleaned or "#" in cleaned or "^{" in cleaned:
+            cleaned = _markup(cleaned)
+        cleaned = cleaned.rstrip()
+        if line[:1] == " " and line[1:2] != " " and line.strip():  # first line of a printed page
             cleaned = cleaned.lstrip(" ")
-        # a match is 7 or 8 characters long and ends the line: only the tail is searched
-        glued = _GLUED_PAGE.search(cleaned, max(0, len(cleaned) - 8)) if cleaned[-1:].isdigit() else None
-        if glued:
-            cleaned = cleaned[: glued.start(2)]
-        staged.append([no, cleaned, page_start, None, None])
-        if glued:
-            _mark_page(staged, int(glued.group(2)), None)
+            page_start = True
+        else:
+            page_start = False
+        if cleaned[-1:].isdigit():
+            # a match is 7 or 8 characters long and ends the line: only the tail is searched
+            glued = _GLUED_PAGE.search(cleaned, max(0, len(cleaned) - 8))
+            if glued:
+                append([i, cleaned[: glued.start(2)], page_start, None, None])
+                _mark_page(staged, int(glued.group(2)), None)
+                continue
+        append([i, cleaned, page_start, None, None])
 
     out: list[Line] = []
+    append, new = out.append, tuple.__new__
     k = 0
-    while k < len(staged):
+    n = len(staged)
+    while k < n:
         no, txt, ps, page, folio = staged[k]
         k += 1
         # join word-hyphenated line ends with the next text line (skipping one blank)
-        while txt.endswith("-") and _WORD_HYPHEN_END.search(txt):
+        while txt[-1:] == "-" and _WORD_HYPHEN_END.search(txt):
             j = k
-            if j < len(staged) and not staged[j][1].strip():
+            if j < n and not staged[j][1].strip():
                 j += 1
-            if j < len(staged) and _STARTS_WITH_LETTER.match(staged[j][1].lstrip()):
+            if j < n and _STARTS_WITH_LETTER.match(staged[j][1].lstrip()):
                 txt = txt + staged[j][1].lstrip()
                 page, folio = page or staged[j][3], folio or staged[j][4]
                 k = j + 1
             else:
                 break
-        out.append(Line(no=no, text=txt, page_start=ps, page=page, folio=folio))
+        append(new(Line, (no, txt, ps, page, folio)))  # Line(...) without its Python-level __new__
     return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import formats
+from . import formats, tableau_subventions
 from .store import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -56,6 +56,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr)
+    env.globals["lignes_subventions"] = tableau_subventions.lignes
     return env
 
 

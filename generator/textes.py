@@ -23,7 +23,15 @@ def html(texte: str | None) -> Markup:
     """
     out = []
     for block in _BLANC.split(str(escape(texte or ""))):
-        if "\n" not in block:  # most blocks of a pdftotext extraction: one line
+        if "\t" not in block:  # a paragraph: its lines stripped and joined by one space
+            p = block.strip()
+            if not p:
+                continue
+            if "\n" in p:  # inside a block every line holds text (a blank one would have split it)
+                p = " ".join([l.strip() for l in p.split("\n")])
+            out.append(f"<p>{_SPACES.sub(' ', p)}</p>\n" if "  " in p else f"<p>{p}</p>\n")
+            continue
+        if "\n" not in block:
             p = block.strip()
             if not p:
                 continue

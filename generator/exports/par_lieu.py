@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..store import write_text
-from .csv_subventions import FIELDS, csv_text, rows
+from .csv_subventions import FIELDS, csv_text, row, sort_key
 
 KINDS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires"}
 
@@ -56,9 +56,19 @@ def par_lieu_paths(corpus) -> dict[tuple[str, str], str]:
 
 
 def write(corpus, out_dir: Path) -> list[Path]:
+    """One CSV per place. A grant is in the files of its commune, canton, EPCI and territoire: its CSV
+    line is written once and reused (a CSV line depends on its row only)."""
     paths = []
+    entete = csv_text(FIELDS, [])
+    lignes: dict[str, str] = {}
     for key, subs in sorted(_grants(corpus).items()):
         path = out_dir / KINDS[key[0]] / f"{_slug(corpus, *key)}.csv"
-        write_text(path, csv_text(FIELDS, rows(corpus, subs)))
+        parts = [entete]
+        for s in sorted(subs, key=sort_key):
+            ligne = lignes.get(s["id"])
+            if ligne is None:
+                ligne = lignes[s["id"]] = csv_text(FIELDS, [row(corpus, s)]).removeprefix(entete)
+            parts.append(ligne)
+        write_text(path, "".join(parts))
         paths.append(path)
     return paths

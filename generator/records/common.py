@@ -5,15 +5,16 @@ import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One normalised line of a source, keeping the 1-based line number in the file.
 
     `page_start` is True when the extraction marked this line as the first of a
     printed page (leading single space in pdftotext output), a hint for segmentation.
+    A named tuple, not a dataclass: a month's recueil is some 100 000 lines, and a frozen
+    dataclass takes ten times as long to build one (1.2 µs against 0.1 µs here).
     """
 
     no: int

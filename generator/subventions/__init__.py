@@ -86,7 +86,8 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
     if dep is not None:
         checks.append(dep)
     subs.sort(key=lambda s: (s.line, fold_name(s.beneficiaire), s.montant))
-    attacher(subs, sirets_imprimes(lines))
+    if "sire" in brut:  # SIRET or SIREN: most units print neither
+        attacher(subs, sirets_imprimes(lines))
     for n, s in enumerate(subs, start=1):
         s.id = f"{deliberation.id}-{n:04d}"
         s.deliberation = deliberation.id

@@ -17,6 +17,7 @@ are reported as info Problems so nothing is silently dropped.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -113,9 +114,10 @@ def analyse_articles(deliberation: Deliberation, ctx: Contexte, lines: list[Line
     """Read every article; grants and breakdown checks now, global amounts for later."""
     out = Analyse()
     arts = sorted(deliberation.articles, key=lambda x: x.line)
+    nos = [l.no for l in lines] if lines else []  # ascending: each article's lines are one slice
     for i, art in enumerate(arts):
         nxt = arts[i + 1].line if i + 1 < len(arts) else None
-        segs = _segments(art, nxt, lines)
+        segs = _segments(art, nxt, lines, nos)
         before = len(out.globales)
         _article(deliberation, art.numero, art.line, segs, ctx, out)
         for g in out.globales[before:]:
@@ -123,10 +125,11 @@ def analyse_articles(deliberation: Deliberation, ctx: Contexte, lines: list[Line
     return out
 
 
-def _segments(art, nxt: int | None, lines: list[Line] | None) -> list[tuple[int, str]]:
+def _segments(art, nxt: int | None, lines: list[Line] | None, nos: list[int]) -> list[tuple[int, str]]:
     """(line number, text) of an article: from the Lines when given, else from its texte."""
     if lines:
-        seg = [(l.no, l.text) for l in lines if l.no >= art.line and (nxt is None or l.no < nxt) and l.text.strip()]
+        a, b = bisect.bisect_left(nos, art.line), (len(lines) if nxt is None else bisect.bisect_left(nos, nxt))
+        seg = [(l.no, l.text) for l in lines[a:b] if l.text.strip()]
         if nxt is None:  # last article: stop at the vote block
             cut = next((k for k, (_, t) in enumerate(seg) if re.search(r"Dans les conditions de vote|^\s*\(Adopt", t)), None)
             seg = seg[:cut] if cut is not None else seg

@@ -43,12 +43,14 @@ INDICE = re.compile(r"^\s*b[ée]n[ée]ficiaire", re.M)
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """FIEET and FIEN tables of a délibération unit; [] when the unit has none."""
-    whole = " ".join(c.texte(ln) for ln in lines)
+    whole = None  # the unit's text, joined only when a header is seen (most units have none)
     results: list[TableResult] = []
     i = 0
     while i < len(lines):
         t = c.texte(lines[i])
         if _HEAD.match(t):
+            if whole is None:
+                whole = " ".join(c.texte(ln) for ln in lines)
             head = " ".join(c.texte(ln) for ln in lines[i:i + 10])
             if re.search(r"[ée]ligible", head, re.I) and "Taux" in head and re.search(r"\bFIEET\b|ENJEUX [ÉE]COLOGIQUES", whole, re.I):
                 res, i = _read_fieet(lines, i, ctx)
