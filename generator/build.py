@@ -8,6 +8,7 @@ swapped in only when the build succeeded.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import places, store
-from .corpus import lire_actes
+from .corpus import alleger, lire_actes
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import write_pages
@@ -231,6 +232,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
             applied += entry.get("corrections", [])
             continue
         todo.append((p, key))
+    lus: dict[str, tuple[dict, dict]] = {}  # sources parsed now: read from the texts just written, while the workers go on
     for (p, key), (ok, out) in zip(todo, _parse_all([p for p, _ in todo], fixes)):
         if not ok:
             out = SourceError(*out)
@@ -244,6 +246,8 @@ def extract(paths: Paths, log=print) -> BuildResult:
         applied += mine
         store.write_text(paths.actes / data_name(p.name), actes)
         store.write_text(paths.subventions / data_name(p.name), subventions)
+        with store.sans_ramasse_miettes():
+            lus[data_name(p.name)] = (_leger(alleger(json.loads(actes))), json.loads(subventions))
         cache[p.name] = {"key": key, "corrections": mine}
     # data of sources removed from the inbox goes; data of refused sources stays
     for folder in (paths.actes, paths.subventions):
@@ -254,13 +258,14 @@ def extract(paths: Paths, log=print) -> BuildResult:
     cache = {k: v for k, v in cache.items() if data_name(k) in keep}
     store.write_json(paths.cache, dict(sorted(cache.items())))
     for f in sorted(paths.actes.glob("*.json")):
-        res.documents.append(lire_actes(f))  # without annex texts: Corpus.texte_annexe reads them when needed
-        for d in res.documents[-1]["deliberations"]:  # the whole text of each act: only its digest is used
-            d["_texte_sha256"] = empreinte_texte(d)
-            d.pop("texte", None)
-        sf = paths.subventions / f.name
-        if sf.exists():
-            res.subventions[res.documents[-1]["source"]] = store.read_json(sf)
+        doc, subs = lus.pop(f.name, (None, None))
+        if doc is None:  # unchanged since the last build: read from site_data
+            doc = _leger(lire_actes(f))  # without annex texts: Corpus.texte_annexe reads them when needed
+            sf = paths.subventions / f.name
+            subs = store.read_json(sf) if sf.exists() else None
+        res.documents.append(doc)
+        if subs is not None:
+            res.subventions[doc["source"]] = subs
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.timings["extraction"] = time.perf_counter() - t0
     res.cpu["extraction"] = _cpu() - c0
@@ -273,6 +278,14 @@ def extract(paths: Paths, log=print) -> BuildResult:
     res.report["identifiants"] = _couverture(res)
     store.write_json(paths.controle, res.report)
     return res
+
+
+def _leger(doc: dict) -> dict:
+    """A document as the build holds it: the whole text of each act only as its digest (for the duplicate check)."""
+    for d in doc["deliberations"]:
+        d["_texte_sha256"] = empreinte_texte(d)
+        d.pop("texte", None)
+    return doc
 
 
 def _identifiants(paths: Paths, res: BuildResult, log) -> list:

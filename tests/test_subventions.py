@@ -172,3 +172,30 @@ def test_indice_skips_only_units_where_the_reader_finds_nothing():
                     sautes += 1
                     assert found == [], (m.__name__, d.id)
     assert sautes > 5 * lus  # the point of it: most readers are skipped on most units
+
+
+def test_an_indice_at_line_start_searches_as_its_regex_does():
+    """`EnDebutDeLigne` (the fast INDICE of a header that starts a line) finds a line start exactly
+    where `^\\s*motif` (re.M) does: on every unit of the real sources and on edge cases."""
+    import re
+
+    from generator.subventions.tables._commun import EnDebutDeLigne
+
+    actes = pytest.importorskip("generator.actes")
+    motifs = [r"b[ée]n[ée]ficiaire", r"thématiques[^\n]*bénéficiaires", r"article"]
+    paires = [(re.compile(r"^\s*" + m, re.M), EnDebutDeLigne(m)) for m in motifs]
+    textes = ["", "bénéficiaire", "  \t bénéficiaire", "x bénéficiaire", "x\n\u00a0 bénéficiaire", "x bénéficiaire\n bénéficiaire",
+              "x\n\n  \nbeneficiaire", "thématiques a thématiques b bénéficiaires", "x thématiques\nthématiques bénéficiaires"]
+    for name in sorted(p.name for p in SOURCES.glob("*.txt")):
+        lines = list(corpus_lines(name))
+        numbers = [l.no for l in lines]
+        _, delibs, _ = actes.parse_actes(lines, name)
+        textes += ["\n".join(l.text for l in lines[bisect.bisect_left(numbers, d.line):bisect.bisect_right(numbers, d.line_end)]).lower()
+                   for d in delibs]
+    trouves = 0
+    for texte in textes:
+        for regex, rapide in paires:
+            attendu = regex.search(texte)
+            assert bool(rapide.search(texte)) == bool(attendu), (regex.pattern, texte[:80])
+            trouves += bool(attendu)
+    assert trouves > 20 and not EnDebutDeLigne(motifs[0]).search("x bénéficiaire")

@@ -33,6 +33,23 @@ _DECIDE = re.compile(r"^\s*(?:DECIDE|DÉCIDE|INFORME L'ASSEMBLEE|APPROUVE)\b")
 _VOTE = re.compile(r"^\s*Dans les conditions de vote")
 
 
+class EnDebutDeLigne:
+    r"""An INDICE for a header that starts a line: the search of `re.compile(r"^\s*" + motif, re.M)`,
+    done by finding `motif` (a fast scan when it starts with a letter) and checking that only
+    blanks precede it on its line. `^\s*` alone makes the regex try every position of the unit."""
+
+    def __init__(self, motif: str):
+        self.motif = re.compile(motif)
+        self.pattern = r"^\s*" + motif  # what it means, for the reader
+
+    def search(self, texte: str) -> re.Match | None:
+        for m in self.motif.finditer(texte):
+            debut = texte.rfind("\n", 0, m.start()) + 1
+            if debut == m.start() or texte[debut:m.start()].isspace():
+                return m
+        return None
+
+
 def texte(line: Line) -> str:
     return squash(line.text)
 

@@ -38,7 +38,7 @@ _ARTICLE = re.compile(r"^\s*Article\s+(\d+|unique)\s*:", re.I)
 
 
 # Necessary for a table here (a line starting with its header, as _HEAD): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"^\s*b[ée]n[ée]ficiaire", re.M)
+INDICE = c.EnDebutDeLigne(r"b[ée]n[ée]ficiaire")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
