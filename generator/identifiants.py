@@ -123,7 +123,8 @@ def identifiants_de(s: dict, table: dict[str, Identifiant], siren: str | None) -
 
     p = s.get("beneficiaire_ref") or {}
     entry = table.get(p["code"]) if p.get("status") == "resolu" and p.get("code") else None
-    entry = entry or table.get(fold_name(s.get("beneficiaire") or ""))
+    if entry is None and table:  # (an empty table: no name to fold, for each of thousands of grants)
+        entry = table.get(fold_name(s.get("beneficiaire") or ""))
     siret = s.get("siret") or (entry.siret if entry else "")
     if siret and not (siret_valide(siret) and (not siren or siret.startswith(siren))):
         siret = ""
