@@ -92,8 +92,9 @@ def normalise(text: str) -> list[Line]:
     """
     raw = text.split("\n")
     mapped = _map_chars(text).split("\n")  # mapping keeps every \n: mapped[i] is raw[i] cleaned
-    staged: list[list] = []  # [line no, text, page_start, page, folio]
-    append = staged.append
+    staged: list = []  # Lines, and None for a line joined to the one before
+    append, new = staged.append, tuple.__new__  # new(Line, (…)): Line(…) without its Python-level __new__
+    coupes: list[int] = []  # indices of lines ending with a hyphen
     n = len(raw)
     i = 0
     while i < n:
@@ -127,18 +128,20 @@ def normalise(text: str) -> list[Line]:
             # a match is 7 or 8 characters long and ends the line: only the tail is searched
             glued = _GLUED_PAGE.search(cleaned, max(0, len(cleaned) - 8))
             if glued:
-                append([i, cleaned[: glued.start(2)], page_start, None, None])
+                append(new(Line, (i, cleaned[: glued.start(2)], page_start, None, None)))
                 _mark_page(staged, int(glued.group(2)), None)
                 continue
-        append([i, cleaned, page_start, None, None])
-
-    out: list[Line] = []
-    append, new = out.append, tuple.__new__
-    k = 0
+        elif cleaned[-1:] == "-":
+            coupes.append(len(staged))
+        append(new(Line, (i, cleaned, page_start, None, None)))
+    if not coupes:
+        return staged
     n = len(staged)
-    while k < n:
-        no, txt, ps, page, folio = staged[k]
-        k += 1
+    for k0 in coupes:
+        if staged[k0] is None:  # itself joined to an earlier line
+            continue
+        no, txt, ps, page, folio = staged[k0]
+        k = k0 + 1
         # join word-hyphenated line ends with the next text line (skipping one blank)
         while txt[-1:] == "-" and _WORD_HYPHEN_END.search(txt):
             j = k
@@ -147,16 +150,18 @@ def normalise(text: str) -> list[Line]:
             if j < n and _STARTS_WITH_LETTER.match(staged[j][1].lstrip()):
                 txt = txt + staged[j][1].lstrip()
                 page, folio = page or staged[j][3], folio or staged[j][4]
+                staged[k:j + 1] = [None] * (j + 1 - k)
                 k = j + 1
             else:
                 break
-        append(new(Line, (no, txt, ps, page, folio)))  # Line(...) without its Python-level __new__
-    return out
+        if k > k0 + 1:
+            staged[k0] = new(Line, (no, txt, ps, page, folio))
+    return [l for l in staged if l is not None]
 
 
-def _mark_page(staged: list[list], page: int, folio: str | None) -> None:
+def _mark_page(staged: list[Line], page: int, folio: str | None) -> None:
     """Attach a surviving page footer to the last text line before it."""
-    for item in reversed(staged):
-        if item[1].strip():
-            item[3], item[4] = page, folio
+    for k in range(len(staged) - 1, -1, -1):
+        if staged[k].text.strip():
+            staged[k] = staged[k]._replace(page=page, folio=folio)
             return

@@ -11,7 +11,9 @@ the reader scans them.
 """
 from __future__ import annotations
 
+import functools
 import importlib
+import operator
 import pkgutil
 from decimal import Decimal
 
@@ -27,8 +29,12 @@ __all__ = ["extract_subventions", "table_modules", "classify", "clean_name", "ex
            "extract_from_articles", "Budget", "LigneBudget", "Contexte", "TableResult"]
 
 
-def table_modules() -> list:
-    """Table extractors: every submodule of `tables` except base with an `extract`, by name."""
+_TEXTE = operator.attrgetter("text")
+
+
+@functools.cache
+def table_modules() -> tuple:
+    """Table extractors: every submodule of `tables` except base with an `extract`, by name (found once)."""
     mods = []
     for info in sorted(pkgutil.iter_modules(_tables_pkg.__path__), key=lambda i: i.name):
         if info.name == "base" or info.name.startswith("_"):
@@ -36,7 +42,7 @@ def table_modules() -> list:
         mod = importlib.import_module(f"{_tables_pkg.__name__}.{info.name}")
         if callable(getattr(mod, "extract", None)):
             mods.append(mod)
-    return mods
+    return tuple(mods)
 
 
 def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: list | None = None
@@ -47,7 +53,7 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
     problems: list[Problem] = []
     results: list[TableResult] = []
     owner: dict[int, str] = {}
-    brut = "\n".join(ln.text for ln in lines).lower()  # lower case: the INDICEs need no case-insensitive search (slow)
+    brut = "\n".join(map(_TEXTE, lines)).lower()  # lower case: the INDICEs need no case-insensitive search (slow)
     for mod in (table_modules() if modules is None else modules):
         indice = getattr(mod, "INDICE", None)
         if indice is not None and not indice.search(brut):

@@ -28,6 +28,7 @@ from . import _commun as c
 from .base import Contexte, TableResult, commune_ecrite
 
 _HEAD = re.compile(r"^B[ée]n[ée]ficiaire\b", re.I)
+_B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped
 _SKIP = re.compile(r"^(?:ANNEXE\b|Montant\b|Total montant\b|du projet\b|propos[ée]e?\b|Taux\b|subvention\b|"
                    r"B[ée]n[ée]ficiaire\b|Description\b)", re.I)
 _TOTAL = re.compile(r"^Total\b", re.I)
@@ -47,6 +48,9 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     results: list[TableResult] = []
     i = 0
     while i < len(lines):
+        if lines[i].text.lstrip()[:1] not in _B:  # _HEAD cannot match: no squash, no regex
+            i += 1
+            continue
         t = c.texte(lines[i])
         if _HEAD.match(t):
             if whole is None:
