@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import tracemalloc
+from decimal import Decimal
 
 import pytest
 
@@ -67,6 +68,36 @@ def test_cut_in_a_wrapped_row_of_the_voirie_table(root):
     assert len(res.errors) == 1 and res.errors[0]["source"] == "juin-coupe.txt"
     assert "PROGRAMMATION FARDA - AIDE À LA VOIRIE COMMUNALE" in res.errors[0]["message"]
     assert not (root / "site_data" / "actes" / "juin-coupe.json").exists()
+
+
+@pytest.mark.parametrize("coupe,derniere", [(8420, "2021-05 S.C.I.C Bookkafé"), (8500, "d'urgence")])
+def test_recueil_cut_inside_the_student_life_table_is_refused(root, coupe, derniere):
+    """Cut in a dossier of the « Vie étudiante » table (2021-237), or in the column headers printed
+    between two pages of its rows: refused, and what was published for the file stays."""
+    inbox = root / "site_data" / "sources"
+    shutil.copy(SOURCES / S004, inbox / S004)
+    _extract(root)
+    before = _snapshot(root)
+    lines = (SOURCES / S004).read_text("utf-8").split("\n")
+    assert lines[coupe - 1].startswith(derniere)
+    (inbox / S004).write_text("\n".join(lines[:coupe]), encoding="utf-8")
+    res, _ = _extract(root)
+    assert len(res.errors) == 1
+    err = res.errors[0]
+    assert (err["source"], err["line"]) == (S004, coupe)
+    assert "s'arrête au milieu d'un tableau" in err["message"] and "2021-237" in err["message"]
+    assert "« Vie étudiante » (commencé ligne 8328)" in err["message"]
+    assert _snapshot(root) == before
+
+
+def test_recueil_ending_on_the_student_life_totals_is_read(root):
+    lines = (SOURCES / S004).read_text("utf-8").split("\n")
+    assert lines[8677].endswith("170 000 €TOTAUX")
+    (root / "site_data" / "sources" / "juin-237.txt").write_text("\n".join(lines[:8678]), encoding="utf-8")
+    res, _ = _extract(root)
+    assert not res.errors
+    subs = [s for s in res.subventions["juin-237.txt"]["subventions"] if s["deliberation"] == "2021-237"]
+    assert len(subs) == 27 and sum(Decimal(s["montant"]) for s in subs) == Decimal("170000")  # as in the whole recueil
 
 
 def test_complete_recueil_ending_on_a_table_total_is_read(root):

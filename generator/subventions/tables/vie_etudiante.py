@@ -49,16 +49,27 @@ def _untick(part: str) -> str:
     return re.sub(r"\s+", " ", _TICK.sub(" ", part)).strip()
 
 
-# Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"subvention\s+sollicitée")
+# Necessary for a table here (its title or its header row): searched in the unit's text in lower case (extract_subventions).
+INDICE = re.compile(r"propositions de soutien financier|subvention\s+sollicitée")
+
+
+def _titre(texts: list[str]) -> int | None:
+    """The table's title line, when the first column headers follow it (the amounts' headers
+    come only after the first page of rows: a text cut on that page has none of them)."""
+    for k, t in enumerate(texts):
+        if t.startswith("Propositions de soutien financier") and any(x.startswith("Total éligible du") for x in texts[k + 1:k + 30]):
+            return k
+    return None
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The table of a délibération unit; [] when the unit has none."""
     texts = [c.texte(ln) for ln in lines]
-    if not any("Subvention sollicitée" in t and "Subvention proposée" in t for t in texts):
+    start = _titre(texts)
+    if start is None and not any("Subvention sollicitée" in t and "Subvention proposée" in t for t in texts):
         return []
-    start = next((k for k, t in enumerate(texts) if t.startswith("Propositions de soutien financier")), None)
+    if start is None:
+        start = next((k for k, t in enumerate(texts) if t.startswith("Propositions de soutien financier")), None)
     if start is None:
         start = next(k for k, t in enumerate(texts) if "Subvention sollicitée" in t)
     dispositif = NOM
@@ -108,6 +119,9 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
                 current = None
     else:
         _close_unread(current, res, ctx)
+        # only its TOTAUX line ends this table (its headers and comments fill pages between rows):
+        # without it, the table runs to the end of the unit, and a file that ends there was cut
+        res.line_end = max((ln.no for ln, t in zip(lines, texts) if t), default=res.line_end)
         res.problems.append(c.info(ctx, res.line, "total-absent", f"{NOM} : ligne TOTAUX introuvable."))
     res.subventions = [r["sub"] for r in rows if r["sub"] is not None]
     _article_checks(lines, ctx, res, rows)
