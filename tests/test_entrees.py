@@ -70,10 +70,15 @@ def test_cut_in_a_wrapped_row_of_the_voirie_table(root):
     assert not (root / "site_data" / "actes" / "juin-coupe.json").exists()
 
 
-@pytest.mark.parametrize("coupe,derniere", [(8420, "2021-05 S.C.I.C Bookkafé"), (8500, "d'urgence")])
-def test_recueil_cut_inside_the_student_life_table_is_refused(root, coupe, derniere):
-    """Cut in a dossier of the « Vie étudiante » table (2021-237), or in the column headers printed
-    between two pages of its rows: refused, and what was published for the file stays."""
+@pytest.mark.parametrize("coupe,derniere,tableau,delib", [
+    (8420, "2021-05 S.C.I.C Bookkafé", "« Vie étudiante » (commencé ligne 8328)", "2021-237"),  # in a dossier
+    (8500, "d'urgence", "« Vie étudiante » (commencé ligne 8328)", "2021-237"),  # in the headers between two pages of rows
+    (994, "Création d'une exposition", "« Bourse Initiatives Jeunes »", "2021-232"),  # in the first of its two rows
+    (18620, "Restauration du clocher", "« La programmation des opérations de restauration", "2021-245"),  # in a row after a page header
+])
+def test_recueil_cut_inside_other_tables_is_refused(root, coupe, derniere, tableau, delib):
+    """Cut inside the student-life, BIJ and historic-monuments tables: refused, and what was
+    published for the file stays (each table of June 2021 was cut at eleven points: all refused)."""
     inbox = root / "site_data" / "sources"
     shutil.copy(SOURCES / S004, inbox / S004)
     _extract(root)
@@ -85,8 +90,8 @@ def test_recueil_cut_inside_the_student_life_table_is_refused(root, coupe, derni
     assert len(res.errors) == 1
     err = res.errors[0]
     assert (err["source"], err["line"]) == (S004, coupe)
-    assert "s'arrête au milieu d'un tableau" in err["message"] and "2021-237" in err["message"]
-    assert "« Vie étudiante » (commencé ligne 8328)" in err["message"]
+    assert "s'arrête au milieu d'un tableau" in err["message"] and delib in err["message"]
+    assert tableau in err["message"]
     assert _snapshot(root) == before
 
 

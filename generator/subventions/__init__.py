@@ -117,10 +117,12 @@ def _interrompus(results: list[TableResult], lines: list[Line], ctx: Contexte) -
     for res in results:
         if not any(p.kind == "total-absent" for p in res.problems):
             continue
-        after = [l for l in lines if l.no > res.line_end and l.text.strip()]
+        # the table reaches its last row read, or a later row it could not read (a row cut in two)
+        fin = max([res.line_end] + [p.line for p in res.problems if p.kind == "ligne-illisible" and p.line])
+        after = [l for l in lines if l.no > fin and l.text.strip()]
         if len(after) > _QUEUE_MAX:
             continue
-        last = after[-1].no if after else res.line_end
+        last = after[-1].no if after else fin
         out.append(Problem(ctx.source, last, "tableau-interrompu",
                            f"Le tableau « {res.nom} » (commencé ligne {res.line}) s'arrête ligne {last} sans sa ligne de total, "
                            f"{len(res.subventions)} ligne(s) lue(s) : le texte de la délibération {ctx.deliberation} "

@@ -81,6 +81,8 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
         else:
             current["parts"].append(t)
             current["lines"].append(ln.no)
+    if total_line is None and current and current["open"]:  # the text ends inside a row: reported, not dropped
+        res.problems.append(c.ligne_illisible(ctx, current["line"], " ".join(current["parts"]), NOM))
     res.subventions = [r for r in rows if r is not None]
     calc = sum((s.montant for s in res.subventions), Decimal(0))
     if total_line:
