@@ -170,7 +170,7 @@ def _parse_one(path: Path, fixes: dict):
     mine: list[dict] = []
     with store.sans_ramasse_miettes():
         try:
-            ex = corr.apply(localise(ingest_source(path)), fixes, mine)
+            ex = corr.apply(localise(ingest_source(path), corr.lieux(fixes), mine), fixes, mine)
         except SourceError as err:
             return False, (err.source, err.message, err.line)  # plain values: they cross processes
         subs = {"source": path.name, "subventions": ex.subventions, "controles": ex.controles}

@@ -7,6 +7,7 @@ is listed in the control report, and one that matches nothing is reported too.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,19 +62,15 @@ def _fold(text: str) -> str:
     return places.normalise(text)
 
 
-def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
-    """A corrected copy of one source's extraction; `applied` receives what was changed."""
-    source = ex.document.source
-    lieux = {( e["type"], _fold(str(e["ecrit"]))): str(e["code"]) for e in corrections["lieux"]}
+def lieux(corrections: dict) -> dict[tuple[str, str], str]:
+    """The place corrections as `localisation.localise` consults them: {(kind, folded name): code}."""
+    return {(e["type"], _fold(str(e["ecrit"]))): str(e["code"]) for e in corrections["lieux"]}
 
-    def fix_ref(ref: PlaceRef | None, where: str, sid: str) -> PlaceRef | None:
-        if ref is None or ref.status == "resolu":
-            return ref
-        code = lieux.get((ref.kind, _fold(ref.written)))
-        if code is None:
-            return ref
-        applied.append({"source": source, "message": f"{where} {sid} : « {ref.written} » rattaché à {places.reference().name(ref.kind, code)} ({code})"})
-        return replace(ref, status="resolu", code=code, name=places.reference().name(ref.kind, code), candidates=[])
+
+def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
+    """A corrected copy of one source's extraction (deliberations and grants; places are corrected
+    where they are resolved, `localisation.localise`); `applied` receives what was changed."""
+    source = ex.document.source
 
     delibs = []
     for d in ex.document.deliberations:
@@ -88,7 +85,6 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
     for s in ex.subventions:
         if s.deliberation in renamed:
             s = replace(s, deliberation=renamed[s.deliberation])
-        s = replace(s, beneficiaire_ref=fix_ref(s.beneficiaire_ref, "Subvention", s.id), commune_projet=fix_ref(s.commune_projet, "Subvention", s.id))
         for e in corrections["subventions"]:
             if str(e["id"]) == s.id:
                 changes = dict(e.get("corriger") or {})
@@ -106,10 +102,14 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
     return Extraction(document=doc, subventions=subs, controles=checks)
 
 
+_ECRITS = re.compile(r"« (.+?) » rattaché à")
+
+
 def unused(corrections: dict, applied: list[dict]) -> list[Problem]:
     """Corrections that matched nothing: the publisher should know."""
     text = " ".join(a["message"] for a in applied)
-    out = []
+    out = [Problem("corrections.yaml", None, "correction-inutilisee", f"Correction sans effet : {e}", "avertissement")
+           for e in corrections["lieux"] if not any(_fold(str(e["ecrit"])) == _fold(m) for m in _ECRITS.findall(text))]
     for e in corrections["deliberations"] + corrections["subventions"]:
         if str(e["id"]) not in text:
             out.append(Problem("corrections.yaml", None, "correction-inutilisee", f"Correction sans effet : {e}", "avertissement"))

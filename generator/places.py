@@ -13,6 +13,7 @@ The reference data is built by ``generator.refdata`` into
 from __future__ import annotations
 
 import bisect
+import difflib
 import json
 import re
 import unicodedata
@@ -259,6 +260,18 @@ def _lookup(kind: PlaceKind, written: str) -> tuple[str, list[str], bool]:
     if complete and len(codes) > 1:
         return "ambigu", sorted(codes), False
     return "non-resolu", [], False
+
+
+@lru_cache(maxsize=4096)
+def noms_proches(kind: PlaceKind, written: str, n: int = 3) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the places whose name is closest to `written` (`Gonchem` → Gonnehem): a
+    suggestion for the publisher's corrections file, never a resolution (a misprint and another
+    commune can be one letter apart)."""
+    noms: dict[str, list[str]] = {}
+    for code, ent in reference().entities(kind).items():
+        noms.setdefault(normalise(ent["nom"]), []).append(code)
+    proches = difflib.get_close_matches(normalise(written), sorted(noms), n=n, cutoff=0.8)
+    return tuple((code, reference().entities(kind)[code]["nom"]) for m in proches for code in sorted(noms[m]))
 
 
 def resolve(kind: PlaceKind, written: str, context: dict | None = None) -> PlaceRef:

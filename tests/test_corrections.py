@@ -55,6 +55,30 @@ subventions:
     assert any("Correction sans effet" in m and "2099-000-0001" in m for m in messages)
 
 
+def test_place_corrections_reach_executive_acts_and_unused_ones_are_reported(root):
+    """A place correction is applied wherever the name is resolved: here a commune of the sommaire's
+    executive acts (001 is not in this root, 004's « La-Gorge » is); one that matches nothing is reported."""
+    (root / "site_data" / "corrections.yaml").write_text("""
+lieux:
+  - ecrit: "La-Gorge"
+    type: commune
+    code: "62521"
+  - ecrit: "Nulle-Part"
+    type: commune
+    code: "62001"
+""", "utf-8")
+    res = extract(Paths(root), log=lambda *_: None)
+    recueil = json.loads((root / "site_data/actes/004_45492b4b56f19b50.json").read_text("utf-8"))["recueil"]
+    actes = [a for a in recueil["actes_executif"] if "La-Gorge" in a["communes_ecrites"]]
+    assert len(actes) == 2 and all("62521" in a["communes"] for a in actes)
+    messages = [c["message"] for c in res.report["corrections"]]
+    assert "Acte de l'exécutif (ligne 448) : « La-Gorge » rattaché à La Loge (62521)" in messages
+    assert any("Correction sans effet" in m and "Nulle-Part" in m for m in messages)
+    problems = json.loads((root / "site_data/actes/004_45492b4b56f19b50.json").read_text("utf-8"))["problems"]
+    assert any("« ESTREES » non reconnu" in p["message"] for p in problems)  # not corrected here: still reported
+    assert not any("La-Gorge" in p["message"] for p in problems)  # corrected: no longer reported
+
+
 def test_broken_corrections_file_is_a_clear_error(root):
     (root / "site_data" / "corrections.yaml").write_text("lieux:\n  - ecrit: X\n    type: commune\n    code: '99999'\n", "utf-8")
     res = extract(Paths(root), log=lambda *_: None)

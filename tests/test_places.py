@@ -51,6 +51,19 @@ def test_commune_unknown_and_typo_stay_unresolved():
     assert (resolve("commune", "Fouqieres-les-Bethune").status, resolve("commune", "Fouqieres-les-Bethune").code) == ("resolu", "62350")
 
 
+def test_close_names_are_suggested_never_resolved():
+    """What the control report suggests for a name it cannot place (the publisher confirms it in
+    site_data/corrections.yaml): the real misprints of the corpus."""
+    from generator.places import noms_proches
+
+    assert noms_proches("commune", "Gonchem") == (("62376", "Gonnehem"),)
+    assert noms_proches("commune", "Montcarvel") == (("62585", "Montcavrel"),)
+    assert noms_proches("commune", "La Madeleine-sous-Montreuil") == (("62535", "La Madelaine-sous-Montreuil"),)
+    assert [c for c, _ in noms_proches("commune", "Havelinghen")] == ["62402", "62444"]  # Halinghen, Hervelinghen: two
+    assert noms_proches("commune", "Atlantis") == ()
+    assert resolve("commune", "Montcarvel").status == "non-resolu"
+
+
 def test_short_truncation_is_not_guessed():
     # 'Neuville-' is the start of several communes: never resolve a short prefix
     ref = resolve("commune", "NEUVILLE")

@@ -38,6 +38,17 @@ def test_wancourt_lists_the_voirie_arrete_of_june_2021():
     assert "(page 1636)" in t
 
 
+def test_corrected_misprint_puts_the_arrete_on_the_commune_page():
+    """« Montcarvel » (April 2019 sommaire, l. 115) is mapped to Montcavrel in site_data/corrections.yaml:
+    the arrêté is on Montcavrel's page and the control page lists the correction."""
+    require_site()
+    t = text("communes/montcavrel/")
+    assert "La Calotteries, La Madeleine-sous-Montreuil, Longvilliers, Marenla, Marles-sur-Canche, Montcarvel" in t
+    assert "Manifestation Touquet Raid (page 1580)" in t
+    c = text("controle/")
+    assert "« Montcarvel » rattaché à Montcavrel (62585)" in c and "« Gonchem » rattaché à Gonnehem (62376)" in c
+
+
 def test_deliberation_2019_117_grants_and_vote():
     require_site()
     t = text("deliberations/2019-117/")
