@@ -71,6 +71,7 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
         controles += checks
         problems += p3
     _refuse_if_cut(name, lines, deliberations, problems)
+    _sans_fin(name, lines, recueil, deliberations, problems)
     doc = SourceDocument(
         source=name, sha256=sha256, parser_version=PARSER_VERSION, nature="", lines=text.count("\n") + 1,
         recueil=recueil, sessions=sessions, deliberations=deliberations, problems=problems,
@@ -90,6 +91,19 @@ def _refuse_if_cut(name: str, lines: list[Line], deliberations, problems: list[P
         if p.kind == "tableau-interrompu" and p.deliberation == d.id and d.line_end >= last_line and p.line == last_line:
             raise SourceError(name, f"le fichier s'arrête au milieu d'un tableau (recueil tronqué ?). {p.message} "
                                     "Déposez le recueil complet : les données déjà publiées pour ce fichier sont conservées.", p.line)
+
+
+def _sans_fin(name: str, lines: list[Line], recueil, deliberations, problems: list[Problem]) -> None:
+    """A recueil ends with its back cover (the Maisons du Département's addresses, ISSN): without it,
+    the file may have been cut between two deliberations, where no table says so. A warning, so
+    that the publisher checks the file before publishing (`make build STRICT=1` stops on it)."""
+    if recueil is None or not deliberations or any(p.kind == "hors-deliberation" for p in problems):
+        return
+    last = next((l.no for l in reversed(lines) if l.text.strip()), None)
+    problems.append(Problem(name, last, "fin-du-recueil-absente",
+                            f"Le recueil ne se termine pas par sa dernière page (adresses des Maisons du Département, ISSN) : "
+                            f"le fichier s'arrête ligne {last}, dans la délibération {deliberations[-1].id}. "
+                            "Vérifiez qu'il est complet avant de le publier.", "avertissement", deliberations[-1].id))
 
 
 def ingest_source(path: Path) -> Extraction:

@@ -5,6 +5,7 @@ what was published for that file before stays exactly as it was.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import tracemalloc
 from decimal import Decimal
@@ -114,6 +115,18 @@ def test_complete_recueil_ending_on_a_table_total_is_read(root):
     assert not res.errors
     subs = res.subventions["juin-243.txt"]["subventions"]
     assert sum(1 for s in subs if s["deliberation"] == "2021-243") == 179
+    # but the file stops before the recueil's back cover: the publisher is warned, line named
+    problems = json.loads((root / "site_data" / "actes" / "juin-243.json").read_text("utf-8"))["problems"]
+    fin = [p for p in problems if p["kind"] == "fin-du-recueil-absente"]
+    assert len(fin) == 1 and fin[0]["line"] == 18005 and fin[0]["severity"] == "avertissement"
+    assert "dans la délibération 2021-243" in fin[0]["message"]
+
+
+def test_complete_recueils_end_with_their_back_cover():
+    for name in (S004, "001_e1a7153a0531ec73.txt"):
+        problems = json.loads((SOURCES.parent / "actes" / name.replace(".txt", ".json")).read_text("utf-8"))["problems"]
+        assert any(p["kind"] == "hors-deliberation" for p in problems)
+        assert not any(p["kind"] == "fin-du-recueil-absente" for p in problems)
 
 
 def test_50_mb_source_is_refused_without_being_read(root):
