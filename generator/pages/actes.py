@@ -147,7 +147,25 @@ def _parties(corpus: Corpus, r: dict) -> list[dict]:
         for did in plage_numeros(p.get("premiere"), p.get("derniere")):
             d = corpus.deliberations.get(did)
             items.append({"id": did, "present": did in found and d is not None, "titre": d["titre"] if d else None})
-        out.append(dict(p, items=items, presentes=sum(1 for i in items if i["present"])))
+        out.append(dict(p, items=items, lignes=_plages(items), presentes=sum(1 for i in items if i["present"])))
+    return out
+
+
+def _plages(items: list[dict]) -> list[dict]:
+    """The lines of a part's list: three or more missing deliberations in a row make one line
+    (« 2021-188 à 2021-231 : 44 délibérations non disponibles »), not a screenful on a phone."""
+    out: list[dict] = []
+    k = 0
+    while k < len(items):
+        j = k
+        while j < len(items) and not items[j]["present"]:
+            j += 1
+        if j - k >= 3:
+            out.append({"plage": True, "de": items[k]["id"], "a": items[j - 1]["id"], "n": j - k})
+            k = j
+            continue
+        out.append(dict(items[k], plage=False))
+        k += 1
     return out
 
 
