@@ -245,7 +245,7 @@ def vocabulaire_annexes(annexes, lignes: list[list]) -> dict:
     for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
         morceaux_annexe = parties_annexe(did, i, a["x"])
         for p, (url, texte) in enumerate(morceaux_annexe, start=1):
-            rows.append(["annexe", titre, url or f"deliberations/{did}/#annexes", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
+            rows.append(["annexe", titre, url or f"deliberations/{did}/#annexe-{i}", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
             vocabulaires.append(vocabulaire(texte))
     tous = sorted(set().union(*vocabulaires))
     numero = {t: k for k, t in enumerate(tous)}

@@ -220,7 +220,7 @@ def test_annexes_cherchables_et_liees_a_leur_page(shards):
 def test_annexe_courte_liee_a_la_page_de_sa_deliberation(shards):
     fichier = json.loads(R.contenu(shards["2021/annexes"]))
     (ref,) = R.chercher_annexes(fichier, "haie auxilières")
-    assert fichier["docs"][int(ref)][2:4] + fichier["docs"][int(ref)][6:] == ["deliberations/2021-236/#annexes", "2021-236", 1, 1, 1]
+    assert fichier["docs"][int(ref)][2:4] + fichier["docs"][int(ref)][6:] == ["deliberations/2021-236/#annexe-1", "2021-236", 1, 1, 1]
 
 
 def test_vocabulaire_annexes_termes_tries_de_chaque_partie():
@@ -228,7 +228,7 @@ def test_vocabulaire_annexes_termes_tries_de_chaque_partie():
                               [["d-1", 1, "A", "1 janvier 2021", "T"], ["d-1", 2, "", "1 janvier 2021", "T"]])
     assert f["termes"] == "arras ecol piscin" and f["parties"] == ["1 1", "0 1"]  # numbers in "termes", as gaps
     assert R.termes_des_parties(f) == [["ecol", "piscin"], ["arras", "ecol"]]
-    assert f["docs"][1] == ["annexe", "", "deliberations/d-1/#annexes", "d-1", "1 janvier 2021", "T", 2, 1, 1]
+    assert f["docs"][1] == ["annexe", "", "deliberations/d-1/#annexe-2", "d-1", "1 janvier 2021", "T", 2, 1, 1]  # its own anchor
     assert R.chercher_annexes(f, "écoles") == ["0", "1"] and R.chercher_annexes(f, "ecole arr") == ["1"]
 
 

@@ -2,7 +2,8 @@
    - commune finder: typing a commune name and validating opens its page;
    - sortable tables: click a column header of a .rpc-sortable table to sort it;
    - menu button: Material's phone menu button is a <label>, which the keyboard cannot reach;
-     a real <button> takes its place (Enter or Space opens the menu, Escape closes it). */
+     a real <button> takes its place (Enter or Space opens the menu, Escape closes it);
+   - a link to an annex shown inline on its deliberation page opens it. */
 (function () {
   // accents, case and punctuation folded; « st »/« ste » read as « saint »/« sainte » (as the site search does)
   function fold(s) {
@@ -95,10 +96,18 @@
     });
   }
 
+  // a link to a short annex shown inline (#annexe-2, from the search) opens its <details>
+  function annexeCiblee() {
+    var id = decodeURIComponent(window.location.hash.slice(1)), cible = id && document.getElementById(id);
+    if (cible && cible.tagName === "DETAILS" && !cible.open) { cible.open = true; cible.scrollIntoView(); }
+  }
+
   function init() {
     menu();
+    annexeCiblee();
     Array.prototype.forEach.call(document.querySelectorAll("form.rpc-finder"), finder);
     Array.prototype.forEach.call(document.querySelectorAll("table.rpc-sortable"), sortable);
   }
   if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); } else { document.addEventListener("DOMContentLoaded", init); }
+  window.addEventListener("hashchange", annexeCiblee);
 })();

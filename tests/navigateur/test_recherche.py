@@ -173,6 +173,21 @@ def test_piscine_trouvee_dans_les_annexes(page, base_url):
     assert "piscine" in texte(page.locator("article")).lower()
 
 
+def test_annexe_courte_ouverte_sur_la_page_de_sa_deliberation(page, base_url):
+    """« auxilières » is only in 2021-236's short annex, shown inline (folded) on the deliberation page: the
+    result links to that annex, and following it opens the annex where the word is."""
+    page.goto(base_url + "recherche/?q=haie%20auxili%C3%A8res")
+    page.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0 && "
+                           "document.querySelectorAll('#rpc-resultats .rpc-r-annexe').length > 0")
+    lien = page.locator("#rpc-resultats .rpc-r-annexe a.rpc-r-titre").first
+    assert lien.get_attribute("href").endswith("deliberations/2021-236/#annexe-1")
+    lien.click()
+    page.wait_for_url("**/deliberations/2021-236/#annexe-1")
+    annexe = page.locator("details#annexe-1")
+    page.wait_for_function("document.getElementById('annexe-1').open")
+    assert "auxili" in texte(annexe).lower()
+
+
 def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
     """The browser reads the annex vocabularies as generator/recherche.py wrote them: same parts found."""
     pg = page_bureau
