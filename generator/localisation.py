@@ -97,8 +97,13 @@ def localise(ex: Extraction, lieux: dict[tuple[str, str], str] | None = None, ap
             codes = []
             for written in a.communes_ecrites:
                 ref = res.corriger(places.resolve("commune", written), f"Acte de l'exécutif (ligne {a.line})")
+                deux = places.deux_noms("commune", written) if ref.status == "non-resolu" else None
                 if ref.status == "resolu":
                     codes.append(ref.code)
+                elif deux:  # a list of communes whose comma was lost: two exact names
+                    codes += [r.code for r in deux]
+                    problems.append(Problem(doc.source, a.line, "lieu-deux-noms", f"Acte de l'exécutif : « {written} » lu comme deux "
+                                            f"communes, {deux[0].name} et {deux[1].name} (virgule absente de la liste)", "info"))
                 else:
                     _report(ref, doc.source, a.line, "Acte de l'exécutif", None, problems)
             acts.append(replace(a, communes=codes))

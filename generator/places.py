@@ -345,6 +345,18 @@ def resolve_list(kind: PlaceKind, field_text: str, max_join: int = 3) -> list[Pl
     return out
 
 
+def deux_noms(kind: PlaceKind, written: str) -> tuple[PlaceRef, PlaceRef] | None:
+    """Two places written as one, their comma missing (`Coyecques Delettes`): both halves of a cut at
+    a space must be exact official names, otherwise None (no half-name is ever guessed)."""
+    mots = written.split()
+    for k in range(1, len(mots)):
+        a, b = " ".join(mots[:k]), " ".join(mots[k:])
+        (sa, ca, ea), (sb, cb, eb) = _lookup(kind, a), _lookup(kind, b)
+        if ea and eb and sa == sb == "resolu":
+            return _ref(kind, a, sa, ca), _ref(kind, b, sb, cb)
+    return None
+
+
 _COMMUNES_DE = re.compile(
     r"\b(?:la |les )?communes?\s+(de |d['’]\s*|du |des )", re.IGNORECASE)
 _END = re.compile(r"\s[–—-]\s|\s[–—]|[–—]\s|[.;:()\n]|\s+pour\s|\s+entre\s", re.IGNORECASE)

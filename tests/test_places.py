@@ -64,6 +64,17 @@ def test_close_names_are_suggested_never_resolved():
     assert resolve("commune", "Montcarvel").status == "non-resolu"
 
 
+def test_two_communes_written_as_one_are_split_only_into_exact_names():
+    """The April 2019 sommaire lost two commas: « Coyecques Delettes », « Pihen-les-Guines Saint-Inglevert »."""
+    from generator.places import deux_noms
+
+    assert [r.code for r in deux_noms("commune", "Coyecques Delettes")] == ["62254", "62265"]
+    assert [r.name for r in deux_noms("commune", "Pihen-les-Guines Saint-Inglevert")] == ["Pihen-lès-Guînes", "Saint-Inglevert"]
+    assert deux_noms("commune", "Arras Centre") is None  # one half is no commune
+    assert deux_noms("commune", "Montcarvel Frencq") is None  # a misprint is not split around
+    assert deux_noms("commune", "Wancourt") is None
+
+
 def test_short_truncation_is_not_guessed():
     # 'Neuville-' is the start of several communes: never resolve a short prefix
     ref = resolve("commune", "NEUVILLE")

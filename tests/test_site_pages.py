@@ -49,6 +49,12 @@ def test_corrected_misprint_puts_the_arrete_on_the_commune_page():
     assert "« Montcarvel » rattaché à Montcavrel (62585)" in c and "« Gonchem » rattaché à Gonnehem (62376)" in c
 
 
+def test_communes_of_a_list_missing_its_comma_both_list_the_arrete():
+    require_site()
+    for commune in ("coyecques", "delettes"):
+        assert "Clety, Coyecques Delettes, Dohem" in text(f"communes/{commune}/")
+
+
 def test_deliberation_2019_117_grants_and_vote():
     require_site()
     t = text("deliberations/2019-117/")
