@@ -14,7 +14,7 @@ from . import PARSER_VERSION
 from .actes import parse_actes
 from .normalise import normalise
 from .recueil import parse_recueil
-from .records import Line, Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
+from .records import Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
 from .sources import SourceError, read_source
 from .subventions import extract_subventions
 
@@ -70,8 +70,9 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
         subventions += subs
         controles += checks
         problems += p3
-    _refuse_if_cut(name, lines, deliberations, problems)
-    _sans_fin(name, lines, recueil, deliberations, problems)
+    derniere = next((l.no for l in reversed(lines) if l.text.strip()), 0)  # the file's last line of text
+    _refuse_if_cut(name, derniere, deliberations, problems)
+    _sans_fin(name, derniere, recueil, deliberations, problems)
     doc = SourceDocument(
         source=name, sha256=sha256, parser_version=PARSER_VERSION, nature="", lines=text.count("\n") + 1,
         recueil=recueil, sessions=sessions, deliberations=deliberations, problems=problems,
@@ -80,12 +81,11 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     return Extraction(document=doc, subventions=subventions, controles=controles)
 
 
-def _refuse_if_cut(name: str, lines: list[Line], deliberations, problems: list[Problem]) -> None:
+def _refuse_if_cut(name: str, last_line: int, deliberations, problems: list[Problem]) -> None:
     """A file that ends inside a table of its last deliberation is a cut upload: refused whole,
     so that a partial recueil (some rows, no total) never replaces what was published."""
     if not deliberations:
         return
-    last_line = next((l.no for l in reversed(lines) if l.text.strip()), 0)
     d = deliberations[-1]
     for p in problems:
         if p.kind == "tableau-interrompu" and p.deliberation == d.id and d.line_end >= last_line and p.line == last_line:
@@ -93,13 +93,12 @@ def _refuse_if_cut(name: str, lines: list[Line], deliberations, problems: list[P
                                     "Déposez le recueil complet : les données déjà publiées pour ce fichier sont conservées.", p.line)
 
 
-def _sans_fin(name: str, lines: list[Line], recueil, deliberations, problems: list[Problem]) -> None:
+def _sans_fin(name: str, last: int, recueil, deliberations, problems: list[Problem]) -> None:
     """A recueil ends with its back cover (the Maisons du Département's addresses, ISSN): without it,
     the file may have been cut between two deliberations, where no table says so. A warning, so
     that the publisher checks the file before publishing (`make build STRICT=1` stops on it)."""
     if recueil is None or not deliberations or any(p.kind == "hors-deliberation" for p in problems):
         return
-    last = next((l.no for l in reversed(lines) if l.text.strip()), None)
     problems.append(Problem(name, last, "fin-du-recueil-absente",
                             f"Le recueil ne se termine pas par sa dernière page (adresses des Maisons du Département, ISSN) : "
                             f"le fichier s'arrête ligne {last}, dans la délibération {deliberations[-1].id}. "

@@ -267,11 +267,18 @@ def noms_proches(kind: PlaceKind, written: str, n: int = 3) -> tuple[tuple[str, 
     """(code, name) of the places whose name is closest to `written` (`Gonchem` → Gonnehem): a
     suggestion for the publisher's corrections file, never a resolution (a misprint and another
     commune can be one letter apart)."""
+    noms = _noms_normalises(kind)
+    proches = difflib.get_close_matches(normalise(written), list(noms), n=n, cutoff=0.8)
+    return tuple((code, reference().entities(kind)[code]["nom"]) for m in proches for code in noms[m])
+
+
+@lru_cache(maxsize=None)
+def _noms_normalises(kind: PlaceKind) -> dict[str, list[str]]:
+    """Folded official name → codes, sorted (built once per kind, not per name looked up)."""
     noms: dict[str, list[str]] = {}
     for code, ent in reference().entities(kind).items():
         noms.setdefault(normalise(ent["nom"]), []).append(code)
-    proches = difflib.get_close_matches(normalise(written), sorted(noms), n=n, cutoff=0.8)
-    return tuple((code, reference().entities(kind)[code]["nom"]) for m in proches for code in sorted(noms[m]))
+    return {k: sorted(v) for k, v in sorted(noms.items())}
 
 
 def resolve(kind: PlaceKind, written: str, context: dict | None = None) -> PlaceRef:

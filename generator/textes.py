@@ -31,21 +31,14 @@ def html(texte: str | None) -> Markup:
                 p = " ".join([l.strip() for l in p.split("\n")])
             out.append(f"<p>{_SPACES.sub(' ', p)}</p>\n" if "  " in p else f"<p>{p}</p>\n")
             continue
-        if "\n" not in block:
-            p = block.strip()
-            if not p:
-                continue
-            if "\t" in block:
-                out.append(_cellules([block]))
-                continue
-        else:
-            lines = [l for l in block.split("\n") if l.strip()]
-            if not lines:
-                continue
-            if "\t" in block and any("\t" in l for l in lines):
-                out.append(_cellules(lines))
-                continue
-            p = " ".join(l.strip() for l in lines) if len(lines) > 1 else lines[0].strip()
+        # a block with a TAB: its lines are table rows, unless the TABs were only on blank lines
+        lines = [l for l in block.split("\n") if l.strip()]
+        if not lines:
+            continue
+        if any("\t" in l for l in lines):
+            out.append(_cellules(lines))
+            continue
+        p = " ".join(l.strip() for l in lines)
         out.append(f"<p>{_SPACES.sub(' ', p)}</p>\n" if "  " in p else f"<p>{p}</p>\n")
     return Markup("".join(out))
 
