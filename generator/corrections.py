@@ -102,15 +102,15 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
     return Extraction(document=doc, subventions=subs, controles=checks)
 
 
-_ECRITS = re.compile(r"« (.+?) » rattaché à")
+_ECRITS = re.compile(r"« ([^«»]+) » rattaché à")  # the place name of a place correction's message
 
 
 def unused(corrections: dict, applied: list[dict]) -> list[Problem]:
     """Corrections that matched nothing: the publisher should know."""
     text = " ".join(a["message"] for a in applied)
-    out = [Problem("corrections.yaml", None, "correction-inutilisee", f"Correction sans effet : {e}", "avertissement")
-           for e in corrections["lieux"] if not any(_fold(str(e["ecrit"])) == _fold(m) for m in _ECRITS.findall(text))]
-    for e in corrections["deliberations"] + corrections["subventions"]:
-        if str(e["id"]) not in text:
+    ecrits = {_fold(m) for m in _ECRITS.findall(text)}  # place names corrected somewhere
+    out = []
+    for e in corrections["lieux"] + corrections["deliberations"] + corrections["subventions"]:
+        if (_fold(str(e["ecrit"])) not in ecrits) if "ecrit" in e else (str(e["id"]) not in text):
             out.append(Problem("corrections.yaml", None, "correction-inutilisee", f"Correction sans effet : {e}", "avertissement"))
     return out

@@ -66,12 +66,12 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The table of a délibération unit; [] when the unit has none."""
     texts = [c.texte(ln) for ln in lines]
     start = _titre(texts)
-    if start is None and not any("Subvention sollicitée" in t and "Subvention proposée" in t for t in texts):
-        return []
-    if start is None:
+    if start is None:  # no title followed by its headers: the amounts' header row names the table
+        if not any("Subvention sollicitée" in t and "Subvention proposée" in t for t in texts):
+            return []
         start = next((k for k, t in enumerate(texts) if t.startswith("Propositions de soutien financier")), None)
-    if start is None:
-        start = next(k for k, t in enumerate(texts) if "Subvention sollicitée" in t)
+        if start is None:
+            start = next(k for k, t in enumerate(texts) if "Subvention sollicitée" in t)
     dispositif = NOM
     m = re.search(r"[\"«]\s*([^\"»]+?)\s*[\"»]", texts[start])
     if m:
