@@ -61,6 +61,9 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
                 m = modeles[(numero - 1) % len(modeles)]
                 did = f"{annee}-{numero}"
                 d = {k: v for k, v in m.items() if not k.startswith("_")}
+                if m.get("annexes"):  # the real corpus reads its annex texts back from site_data; the copy holds them
+                    d["annexes"] = [dict({k: v for k, v in x.items() if k != "_caracteres"}, texte=corpus.texte_annexe(m, i))
+                                    for i, x in enumerate(m["annexes"])]
                 d.update(id=did, numero_imprime=did, source=source, date=date, session_id=session["id"])
                 if annee == derniere - annees + 1 and mois == 1 and numero == 1 and d.get("rapport"):
                     d["rapport"] = dict(d["rapport"], texte=d["rapport"]["texte"] + f"\nUne section de {MOT_RARE} est soutenue.")
