@@ -40,7 +40,6 @@ class EnDebutDeLigne:
 
     def __init__(self, motif: str):
         self.motif = re.compile(motif)
-        self.pattern = r"^\s*" + motif  # what it means, for the reader
 
     def search(self, texte: str) -> re.Match | None:
         for m in self.motif.finditer(texte):
