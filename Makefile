@@ -8,7 +8,7 @@ STRICT ?=
 DEST   ?=
 BENCH  ?=
 
-.PHONY: build test test-navigateur serve clean refdata bench publish extract
+.PHONY: build test test-navigateur serve clean refdata bench publish rollback extract
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,10 +45,15 @@ refdata: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m generator.bench $(BENCH)
 
-publish: build
+# Build, verify, then mirror the verified site into DEST (built beside it, exchanged in one step).
+publish: $(STAMP)
 	@test -n "$(DEST)" || (echo "Usage : make publish DEST=/chemin/du/dossier/publié" && exit 2)
-	mkdir -p "$(DEST)" && cp -a site/. "$(DEST)/"
-	@echo "Site copié dans $(DEST)"
+	$(PY) -m generator publish "$(DEST)" $(if $(STRICT),--strict,)
 
+# The previous version back online: site/ (or DEST when given).
+rollback: $(STAMP)
+	$(PY) -m generator rollback $(if $(DEST),"$(DEST)",)
+
+# Everything the build made (generator.build.GENERE), never site_data/.
 clean:
-	rm -rf site .build content/communes content/cantons content/epci content/territoires content/deliberations content/recueils content/seances content/beneficiaires content/dispositifs content/subventions content/controle content/recherche content/donnees content/parcourir content/index.md content/controle.md content/flux.xml .cache/extraction.json .cache/recherche
+	if test -x $(PY); then $(PY) -m generator clean; else rm -rf site .build .cache; fi

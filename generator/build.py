@@ -7,6 +7,7 @@ swapped in only when the build succeeded.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -14,15 +15,17 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import places, store
+from . import places, publication, recherche, store, verification
 from .corpus import alleger, lire_actes
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
-from .render import write_pages
+from .render import CONTENU_GENERE, write_pages
+from .enfants import lier_au_parent
 from .sources import SUPPORTED, SourceError
 
 
@@ -70,22 +73,41 @@ class BuildResult:
     parsed: int = 0
     nb_subventions: int = 0
     recherche: object = None  # waits for the search index files (computed beside the pages, written beside MkDocs)
+    attendu: verification.Attendu = field(default_factory=verification.Attendu)  # what the built site must hold
 
 
 def prepare_root(root: Path, projet: Path) -> None:
     """A new project root holding what a build reads from `projet` (configuration, theme,
     hand-written pages, reference data, corrections) but none of its sources or generated
     pages: where the benchmark and the full-build tests build."""
-    from .render import GENERATED_DIRS
-
     shutil.copy(projet / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(projet / "overrides", root / "overrides")
-    shutil.copytree(projet / "content", root / "content", ignore=shutil.ignore_patterns(
-        *GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"))
+    shutil.copytree(projet / "content", root / "content", ignore=shutil.ignore_patterns(*CONTENU_GENERE))
     (root / "site_data" / "sources").mkdir(parents=True)
     if (projet / "site_data" / "corrections.yaml").exists():
         shutil.copy(projet / "site_data" / "corrections.yaml", root / "site_data" / "corrections.yaml")
     shutil.copytree(projet / "site_data" / "reference", root / "site_data" / "reference")
+
+
+GENERE = ["site", ".build", ".cache", *(f"content/{c}" for c in CONTENU_GENERE)]
+"""What the build writes outside site_data/ (relative to the root): `make clean` removes it, .gitignore lists it."""
+
+
+def nettoyer_tout(root: Path) -> None:
+    """`make clean`: everything the build made, but site_data/ (the published data, versioned) and the lock being held."""
+    for rel in GENERE:
+        p = Path(root) / rel
+        if p.is_symlink() or p.is_file():
+            p.unlink()
+        elif rel == ".build" and p.is_dir():
+            for q in p.iterdir():
+                if q.name != publication.VERROU.name:
+                    if q.is_dir() and not q.is_symlink():
+                        shutil.rmtree(q)
+                    else:
+                        q.unlink()
+        elif p.is_dir():
+            shutil.rmtree(p)
 
 
 def source_files(directory: Path) -> list[Path]:
@@ -196,7 +218,8 @@ def _parse_all(todo: list[Path], fixes: dict):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
+                             initializer=lier_au_parent, initargs=(os.getpid(),)) as pool:
         yield from pool.map(_parse_one, todo, [fixes] * len(todo))
 
 
@@ -330,6 +353,8 @@ def render(paths: Paths, res: BuildResult) -> int:
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
+    res.attendu = verification.Attendu(deliberations=sorted(corpus.deliberations), recueils=[r["slug"] for r in corpus.recueils],
+                                       subventions=len(corpus.subventions))
     import gc
 
     # the corpus lives until the pages are written: out of the collector's sight, it is not rescanned
@@ -343,7 +368,6 @@ def render(paths: Paths, res: BuildResult) -> int:
             checks_par_delib[k["deliberation"]].append(k)
     out = paths.content / "donnees"
     exports = _en_parallele(_exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None)
-    from . import recherche
 
     # the pages and the SQLite export are one long task each; the search indexes are many small ones
     # (spread over the cores by their own workers): lower priority, they fill whatever core is free
@@ -392,8 +416,11 @@ def _en_parallele(fn, *args, gentil: int = 0):
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
 
+    parent = os.getpid()
+
     def child():
         try:
+            lier_au_parent(parent)
             if gentil:
                 os.nice(gentil)
             send.send((True, fn(*args)))
@@ -457,33 +484,25 @@ def _content_epoch(res: BuildResult) -> int:
     return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc).timestamp())
 
 
-def mkdocs_build(paths: Paths, res: BuildResult) -> None:
-    """Stage 9: MkDocs into a temporary folder, then swap it in place of site/.
+def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
+    """Stage 9: MkDocs into `dest`, a new version folder beside the published site (`publication`
+    verifies it and switches it in).
 
     MkDocs runs through `generator.mkdocs_rapide` (same output, without redoing for every
-    generated page what is the same for all). The previous site is moved aside and deleted
-    by a background process: deleting ten years of pages takes longer than building them on
-    a disk that trims freed blocks, and nothing waits for it.
+    generated page what is the same for all), in a child process that dies with this one.
     """
     t0, c0 = time.perf_counter(), _cpu()
-    work = paths.root / ".build"
-    tmp = work / "site"
-    shutil.rmtree(tmp, ignore_errors=True)
-    work.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--site-dir", str(tmp)]
+    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--site-dir", str(dest)]
     if res.recherche is not None:
         cmd.append("--sans-fichiers-recherche")
     code = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(_content_epoch(res)),
                PYTHONPATH=os.pathsep.join(p for p in (code, os.environ.get("PYTHONPATH")) if p))
-    import tempfile
-
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as erreurs:
-        proc = subprocess.Popen(cmd, cwd=paths.root, stdout=subprocess.DEVNULL, stderr=erreurs, text=True, env=env)
+        proc = subprocess.Popen(cmd, cwd=paths.root, stdout=subprocess.DEVNULL, stderr=erreurs, text=True, env=env,
+                                preexec_fn=functools.partial(lier_au_parent, os.getpid()))
         try:
             if res.recherche is not None:  # the search indexes end while MkDocs builds the pages
-                from . import recherche
-
                 t1 = time.perf_counter()
                 _, fichiers = res.recherche()
                 recherche.ecrire_fichiers(paths.content / "recherche", fichiers)
@@ -494,19 +513,11 @@ def mkdocs_build(paths: Paths, res: BuildResult) -> None:
             raise
         if proc.wait() != 0:
             erreurs.seek(0)
-            raise RuntimeError("mkdocs build a échoué ; site/ n'a pas été modifié.\n" + erreurs.read()[-4000:])
+            raise RuntimeError("mkdocs build a échoué :\n" + erreurs.read()[-4000:])
     if res.recherche is not None:
-        _lier(paths.content / "recherche", tmp / "recherche")
+        _lier(paths.content / "recherche", dest / "recherche")
     res.timings["mkdocs"] = time.perf_counter() - t0
     res.cpu["mkdocs"] = _cpu() - c0
-    old = work / f"site.old-{os.getpid()}-{time.monotonic_ns()}"
-    if paths.site.exists():
-        paths.site.rename(old)
-    tmp.rename(paths.site)
-    stale = sorted(work.glob("site.old*"))
-    if stale:  # this build's previous site, and any a crashed build left
-        subprocess.Popen(["rm", "-rf", "--", *map(str, stale)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _lier(source: Path, dest: Path) -> None:
@@ -537,33 +548,82 @@ def _alleger(res: BuildResult) -> None:
         pass
 
 
-def run(root: Path, strict: bool = False, log=print) -> int:
-    paths = Paths(Path(root))
+def _constats(res: BuildResult) -> list[tuple[str, dict]]:
+    """The control report's errors and warnings, with their source."""
+    out = [(src["source"], f) for src in res.report.get("sources", []) for f in src["constats"] if f["severity"] in ("erreur", "avertissement")]
+    out += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) if f.get("severity") in ("erreur", "avertissement")]
+    return out
+
+
+def _ou(source: str, line) -> str:
+    return f"{source}{', ligne ' + str(line) if line else ''}"
+
+
+def run(root: Path, strict: bool = False, log=print, commande: str = "make build") -> int:
+    """The whole build, under the lock: 0 published; 1 refused by STRICT=1 (warnings); 2 errors (a source
+    refused: published without it; or nothing published, the verdict says which)."""
+    with publication.Verrou(Path(root), commande) as verrou:
+        return construire_sous_verrou(Path(root), verrou, strict, log)
+
+
+def construire_sous_verrou(root: Path, verrou: publication.Verrou, strict: bool = False, log=print) -> int:
+    """`run` for a caller that holds the lock already (`make publish` builds, then copies, under one lock)."""
+    if verrou.interrompue is not None:
+        i = verrou.interrompue
+        log(f"La construction précédente ({i.commande}, PID {i.pid}, commencée le {i.debut}) s'est arrêtée avant la fin : "
+            "ses fichiers temporaires sont retirés ; le site publié est celui de la dernière construction réussie.")
+    publication.nettoyer(root)
+    return _construire(Paths(root), strict, log)
+
+
+def _construire(paths: Paths, strict: bool, log) -> int:
     res = extract(paths, log)
-    pages = render(paths, res)
-    _alleger(res)
-    mkdocs_build(paths, res)
+    constats = _constats(res)
     summary = res.report.get("resume", {})
-    log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {sum(len(d['deliberations']) for d in res.documents)} délibération(s), "
-        f"{res.nb_subventions} subvention(s), {pages} pages générées.")
+    if strict and (constats or summary.get("totaux_en_ecart")):
+        _afficher(res, constats, log)
+        log(f"Rien n'a été publié (STRICT=1) : {len(constats)} erreur(s) ou avertissement(s) du contrôle à traiter ; le site en ligne est inchangé.")
+        return 1
+    pages = render(paths, res)
+    attendu = res.attendu
+    _alleger(res)
+    version = publication.nouvelle_version(paths.root)
+    try:
+        mkdocs_build(paths, res, version)
+        publication.rendre_lisible(version)
+        problemes = verification.verifier(version, attendu)
+        if problemes:
+            raise RuntimeError("le site construit n'a pas passé la vérification : " + " ; ".join(problemes))
+        publication.marquer_verifiee(version, {"deliberations": len(attendu.deliberations), "subventions": attendu.subventions})
+        publication.basculer(paths.root, version)
+    except BaseException:
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    publication.nettoyer(paths.root)
+    log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {len(attendu.deliberations)} délibération(s), "
+        f"{attendu.subventions} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     log("Temps CPU (tous processus) : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.cpu.items()))
     if not os.environ.get("SITE_URL"):
         log("Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
             "(make build SITE_URL=https://adresse.du/site/ pour les renseigner).")
-    warnings = [(s["source"], f) for s in res.report.get("sources", []) for f in s["constats"] if f["severity"] in ("erreur", "avertissement")]
-    warnings += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) if f.get("severity") in ("erreur", "avertissement")]
-    if res.errors or warnings or summary.get("totaux_en_ecart"):
+    _afficher(res, constats, log)
+    if res.errors:
+        refuses = sorted({e["source"] for e in res.errors})
+        log(f"Publié sans {', '.join(refuses)} : {len(res.errors)} erreur(s) ci-dessus ; ce qui avait été publié de ces fichiers l'est toujours. "
+            "make publish refusera de copier le site tant qu'une erreur reste.")
+        return 2
+    log(f"Publié : {len(attendu.deliberations)} délibération(s), {attendu.subventions} subvention(s)"
+        + (f" ; {len(constats)} point(s) à vérifier sur la page « Contrôle de publication »." if constats else "."))
+    return 0
+
+
+def _afficher(res: BuildResult, constats: list[tuple[str, dict]], log) -> None:
+    if res.errors or constats or res.report.get("resume", {}).get("totaux_en_ecart"):
         log("\nÀ vérifier (détail dans site_data/controle.json et la page « Contrôle de publication ») :")
         for e in res.errors:
-            log(f"  ERREUR {e['source']}{', ligne ' + str(e['line']) if e['line'] else ''} : {e['message']}")
-        for source, f in warnings[:200]:
-            log(f"  {f['severity']} {source}{', ligne ' + str(f['line']) if f['line'] else ''} : {f['message']}")
-        if len(warnings) > 200:
-            log(f"  … et {len(warnings) - 200} autres.")
-    if res.errors:
-        return 2
-    if strict and (warnings or summary.get("totaux_en_ecart")):
-        log("STRICT=1 : des avertissements bloquent la publication.")
-        return 1
-    return 0
+            log(f"  ERREUR {_ou(e['source'], e['line'])} : {e['message']}")
+        for source, f in constats[:200]:
+            log(f"  {f['severity']} {_ou(source, f['line'])} : {f['message']}")
+        if len(constats) > 200:
+            log(f"  … et {len(constats) - 200} autres.")

@@ -1,24 +1,108 @@
-"""Command line: `python -m generator build|extract` (the Makefile calls these)."""
+"""Command line: `python -m generator build|extract|publish|rollback|clean` (the Makefile calls these).
+
+Exit codes: 0 done; 1 refused by `--strict` (warnings of the control report); 2 a mistake in what was
+given (a source, `corrections.yaml`, `identifiants.csv`, DEST, a full disk…: one French message with the
+file, the line and the fix); 3 another build or publication is running; 4 an internal error (its
+traceback is written to a log file under .build/journal/, whose path is printed). Never a traceback
+on the terminal.
+"""
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import time
+import traceback
 from pathlib import Path
 
+from . import build, publication
+from .erreurs import ErreurDeSaisie, message_systeme
+
 ROOT = Path(__file__).resolve().parent.parent
+INCHANGE = "le site publié n'a pas été modifié"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Site du recueil des actes administratifs du Pas-de-Calais")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="extraire les sources, générer les pages, vérifier et publier site/")
+    b.add_argument("--strict", action="store_true", help="refuser de publier s'il reste des avertissements du contrôle")
+    sub.add_parser("extract", help="seulement extraire les sources vers site_data/")
+    p = sub.add_parser("publish", help="construire puis copier le site vérifié dans DEST (miroir, échange atomique)")
+    p.add_argument("dest", help="dossier servi par le serveur web, par exemple /var/www/recueil")
+    p.add_argument("--strict", action="store_true")
+    r = sub.add_parser("rollback", help="rétablir la version précédente de site/ (ou de DEST)")
+    r.add_argument("dest", nargs="?", default=None)
+    sub.add_parser("clean", help="effacer tout ce que la construction produit (site/, .build/, pages générées, caches)")
+    return parser
+
+
+def _executer(args: argparse.Namespace, log) -> int:
+    if args.command == "build":
+        return build.run(ROOT, strict=args.strict, log=log, commande="make build" + (" STRICT=1" if args.strict else ""))
+    if args.command == "extract":
+        with publication.Verrou(ROOT, "make extract"):
+            res = build.extract(build.Paths(ROOT), log)
+        return 2 if res.errors else 0
+    if args.command == "publish":
+        with publication.Verrou(ROOT, f"make publish DEST={args.dest}") as verrou:
+            code = build.construire_sous_verrou(ROOT, verrou, strict=args.strict, log=log)
+            if code != 0:
+                log(f"make publish : rien n'a été copié dans {args.dest} (la construction s'est terminée avec le code {code}).")
+                return code
+            publication.publier(ROOT, Path(args.dest), log=log)
+        return 0
+    if args.command == "rollback":
+        with publication.Verrou(ROOT, "make rollback"):
+            if args.dest:
+                publication.retour_dest(Path(args.dest))
+                log(f"La publication précédente est de nouveau en ligne dans {args.dest}.")
+            else:
+                v = publication.retour(ROOT)
+                log(f"site/ est revenu à la version précédente ({v.name}) ; make rollback à nouveau revient à la suivante.")
+        return 0
+    if args.command == "clean":
+        with publication.Verrou(ROOT, "make clean"):
+            build.nettoyer_tout(ROOT)
+        return 0
+    return 1
+
+
+def _journal(root: Path) -> Path:
+    """Where an internal error's traceback goes (the terminal gets one sentence and this path)."""
+    d = root / ".build" / "journal"
+    d.mkdir(parents=True, exist_ok=True)
+    f = d / f"erreur-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    f.write_text(traceback.format_exc(), encoding="utf-8")
+    return f
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Site du recueil des actes administratifs du Pas-de-Calais")
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="extraire les sources, générer les pages et construire site/")
-    b.add_argument("--strict", action="store_true", help="échouer aussi sur les avertissements du contrôle")
-    sub.add_parser("extract", help="seulement extraire les sources vers site_data/")
-    args = parser.parse_args(argv)
-    from . import build
+    args = _parser().parse_args(argv)
 
-    if args.command == "build":
-        return build.run(ROOT, strict=args.strict)
-    if args.command == "extract":
-        res = build.extract(build.Paths(ROOT))
-        return 2 if res.errors else 0
-    return 1
+    def log(texte: str) -> None:
+        print(texte, flush=True)
+
+    try:
+        return _executer(args, log)
+    except publication.Occupe as err:
+        log(f"ERREUR {err.texte()}")
+        return 3
+    except ErreurDeSaisie as err:
+        log(f"ERREUR {err.texte()}")
+        return 2
+    except OSError as err:
+        log(f"ERREUR {message_systeme(err)}")
+        return 2
+    except KeyboardInterrupt:
+        log(f"Interrompu : {INCHANGE} (une construction relancée reprend proprement).")
+        return 130
+    except Exception as err:  # a bug of ours: its detail in a file, one sentence here
+        try:
+            where = f" ; détail dans {_journal(ROOT).relative_to(ROOT)}"
+        except OSError:
+            where = ""
+            traceback.print_exc(file=sys.stderr)
+        log(f"ERREUR interne ({err.__class__.__name__}: {str(err)[:300]}){where} ; {INCHANGE}. "
+            "Signalez-la aux développeurs avec ce fichier.")
+        return 4

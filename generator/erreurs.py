@@ -22,3 +22,17 @@ class ErreurDeSaisie(Exception):
     def texte(self) -> str:
         where = f"{self.fichier}, ligne {self.ligne}" if self.ligne else self.fichier
         return f"{where} : {self.message}"
+
+
+def message_systeme(exc: OSError) -> str:
+    """A system error (full disk, no permission, read-only folder…) as one French sentence with the path and the fix."""
+    import errno
+
+    chemin = exc.filename or "?"
+    causes = {
+        errno.ENOSPC: "disque plein", errno.EDQUOT: "quota disque dépassé", errno.EACCES: "permission refusée",
+        errno.EPERM: "opération non permise", errno.EROFS: "système de fichiers en lecture seule",
+        errno.ENAMETOOLONG: "nom de fichier trop long",
+    }
+    cause = causes.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"{chemin} : {cause} ; corrigez la cause puis relancez la commande (le site publié n'a pas été modifié)."

@@ -47,6 +47,7 @@ from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
 from . import formats, repertoire, store
+from .enfants import lier_au_parent
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
 
@@ -655,7 +656,8 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str
     if coeurs > 1 and sum(taille.values()) > 20_000_000:
         _A_FAIRE = (ms, fichiers)
         try:
-            with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork")) as pool:
+            with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=lier_au_parent, initargs=(os.getpid(),)) as pool:
                 for i, t in zip(a_faire, pool.map(_contenu_n, a_faire)):
                     textes[i] = t
         finally:

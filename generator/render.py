@@ -23,6 +23,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions",
                   "controle", "recherche"]
 # content/donnees/ is owned by generator.exports (files) plus its index page
+CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"]
+"""Everything the build writes under content/ (the rest of content/ is written by hand): what
+`make clean` removes, what a new project copies without (`build.prepare_root`), what .gitignore lists."""
 
 
 _METHODES_DICT = frozenset(dir(dict))
