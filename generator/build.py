@@ -20,7 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import places, publication, recherche, store, verification
+from . import corrections as corr
+from . import garde, places, publication, recherche, store, verification
 from .corpus import alleger, lire_actes
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
@@ -185,7 +186,6 @@ def _fingerprint(paths: Paths) -> str:
 def _parse_one(path: Path, fixes: dict):
     """One source to its two JSON texts (run in a worker process): (True, (actes, subventions,
     corrections applied)) or (False, SourceError)."""
-    from . import corrections as corr
     from .ingest import ingest_source
     from .localisation import localise
 
@@ -226,25 +226,21 @@ def _parse_all(todo: list[Path], fixes: dict):
 def extract(paths: Paths, log=print) -> BuildResult:
     """Stages 1–7: every source to site_data/actes, site_data/subventions and controle.json.
 
-    A source whose bytes, parser code, reference data and corrections are unchanged
-    since the last build is not parsed again (cache in .cache/extraction.json).
+    In order: the publisher's files are checked (a mistake in corrections.yaml stops everything before
+    anything is written); sources changed since the last build are parsed (a source whose bytes,
+    parser code, reference data and corrections are unchanged is not: cache in .cache/extraction.json)
+    into a staging folder; `garde` then refuses a new extraction that would unpublish acts or grants,
+    or that conflicts with another file; only then are the accepted ones moved into site_data/ (one
+    rename each). A refused source keeps its previous extraction.
     """
-    from . import corrections as corr
-
     res = BuildResult()
     t0, c0 = time.perf_counter(), _cpu()
-    try:
-        fixes = corr.load(paths.corrections)
-    except corr.CorrectionError as err:
-        res.errors.append({"source": "corrections.yaml", "line": None, "message": str(err)})
-        log(f"ERREUR {err}")
-        fixes = corr.load(Path("/nonexistent"))
+    fixes = corr.load(paths.corrections)  # CorrectionError: nothing is written
     fingerprint = _fingerprint(paths)
-    cache = store.read_json(paths.cache) if paths.cache.exists() else {}
+    cache = _lire_cache(paths.cache)
     files = source_files(paths.sources)
-    keep = {data_name(p.name) for p in files}
+    presents = {data_name(p.name): p.name for p in files}
     applied: list[dict] = []
-    parsed = 0
     todo = []
     for p in files:
         with p.open("rb") as f:
@@ -255,44 +251,88 @@ def extract(paths: Paths, log=print) -> BuildResult:
             applied += entry.get("corrections", [])
             continue
         todo.append((p, key))
+    staging = paths.root / ".build" / "extraction"
+    shutil.rmtree(staging, ignore_errors=True)
     lus: dict[str, tuple[dict, dict]] = {}  # sources parsed now: read from the texts just written, while the workers go on
+    nouveaux: dict[str, garde.Resume] = {}
+    appliquees: dict[str, list[dict]] = {}
+    cles: dict[str, str] = {}
     for (p, key), (ok, out) in zip(todo, _parse_all([p for p, _ in todo], fixes)):
         if not ok:
             out = SourceError(*out)
-            res.errors.append({"source": out.source, "line": out.line, "message": out.message})
-            log(f"ERREUR {out}")
-            log(f"  → les données déjà publiées pour {p.name} (s'il y en a) sont conservées telles quelles.")
+            _refuser(res, paths, p.name, out.message, out.line, log)
             cache.pop(p.name, None)
             continue
         actes, subventions, mine = out
-        parsed += 1
-        applied += mine
-        store.write_text(paths.actes / data_name(p.name), actes)
-        store.write_text(paths.subventions / data_name(p.name), subventions)
+        name = data_name(p.name)
+        store.write_text(staging / "actes" / name, actes)
+        store.write_text(staging / "subventions" / name, subventions)
         with store.sans_ramasse_miettes():
-            lus[data_name(p.name)] = (_leger(alleger(json.loads(actes))), json.loads(subventions))
-        cache[p.name] = {"key": key, "corrections": mine}
-    # data of sources removed from the inbox goes; data of refused sources stays
-    for folder in (paths.actes, paths.subventions):
-        folder.mkdir(parents=True, exist_ok=True)
-        for f in folder.glob("*.json"):
-            if f.name not in keep:
-                f.unlink()
-    cache = {k: v for k, v in cache.items() if data_name(k) in keep}
+            doc, subs = _leger(alleger(json.loads(actes))), json.loads(subventions)
+        lus[name] = (doc, subs)
+        nouveaux[p.name] = garde.resumer(doc, subs)
+        appliquees[p.name] = mine
+        cles[p.name] = key
+    # what was published before, for the sources parsed now and those gone from the inbox
+    anciens: dict[str, garde.Resume] = {}
+    precedents: dict[str, tuple[dict, dict | None]] = {}  # the previous extraction of a source parsed now
+    inchanges: dict[str, garde.Resume] = {}
+    retires: set[str] = set()
+    parses = {data_name(n) for n in nouveaux}
+    refuses_avant = {data_name(e["source"]) for e in res.errors}
+    for f in sorted(paths.actes.glob("*.json")) if paths.actes.is_dir() else []:
+        doc = _leger(lire_actes(f))
+        sf = paths.subventions / f.name
+        subs = store.read_json(sf) if sf.exists() else None
+        r = garde.resumer(doc, subs)
+        if f.name in parses:
+            anciens[presents[f.name]] = r
+            precedents[f.name] = (doc, subs)
+        elif f.name in presents or f.name in refuses_avant:
+            inchanges[doc["source"]] = r
+            lus.setdefault(f.name, (doc, subs))
+        else:
+            anciens[doc["source"]] = r
+            retires.add(doc["source"])
+            lus.setdefault(f.name, (doc, subs))
+    retraits = fixes.get("retraits") or []
+    verdict = garde.juger(nouveaux, anciens, inchanges, retires,
+                          {str(e["deliberation"]) for e in retraits if "deliberation" in e},
+                          {str(e["source"]) for e in retraits if "source" in e})
+    for source, refus in sorted(verdict.refuses.items()):
+        _refuser(res, paths, source, refus.message, refus.line, log)
+        cache.pop(source, None)
+        lus.pop(data_name(source), None)
+        if data_name(source) in precedents:
+            lus[data_name(source)] = precedents[data_name(source)]
+    for source, refus in sorted(verdict.gardes.items()):
+        _refuser(res, paths, source, refus.message, refus.line, log)
+    # the accepted extractions into site_data/, one rename each; data of withdrawn sources goes
+    for source in sorted(nouveaux):
+        if source in verdict.refuses:
+            continue
+        for folder in (paths.actes, paths.subventions):
+            folder.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / folder.name / data_name(source), folder / data_name(source))
+        cache[source] = {"key": cles[source], "corrections": appliquees[source]}
+        applied += appliquees[source]
+    for source in sorted(retires - set(verdict.gardes)):
+        for folder in (paths.actes, paths.subventions):
+            (folder / data_name(source)).unlink(missing_ok=True)
+        lus.pop(data_name(source), None)
+    shutil.rmtree(staging, ignore_errors=True)
+    cache = {k: v for k, v in cache.items() if data_name(k) in presents}
     store.write_json(paths.cache, dict(sorted(cache.items())))
-    for f in sorted(paths.actes.glob("*.json")):
-        doc, subs = lus.pop(f.name, (None, None))
-        if doc is None:  # unchanged since the last build: read from site_data
-            doc = _leger(lire_actes(f))  # without annex texts: Corpus.texte_annexe reads them when needed
-            sf = paths.subventions / f.name
-            subs = store.read_json(sf) if sf.exists() else None
-        res.documents.append(doc)
-        if subs is not None:
-            res.subventions[doc["source"]] = subs
+    for name in sorted(lus):
+        doc, subs = lus[name]
+        if data_name(doc["source"]) in presents or doc["source"] in verdict.gardes or name in refuses_avant:
+            res.documents.append(doc)
+            if subs is not None:
+                res.subventions[doc["source"]] = subs
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.timings["extraction"] = time.perf_counter() - t0
     res.cpu["extraction"] = _cpu() - c0
-    res.parsed = parsed
+    res.parsed = len(nouveaux) - len(verdict.refuses)
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [{"source": u.source, "line": u.line, "kind": u.kind, "message": u.message, "severity": u.severity, "deliberation": None}
               for u in corr.unused(fixes, applied)]
@@ -301,6 +341,23 @@ def extract(paths: Paths, log=print) -> BuildResult:
     res.report["identifiants"] = _couverture(res)
     store.write_json(paths.controle, res.report)
     return res
+
+
+def _refuser(res: BuildResult, paths: Paths, source: str, message: str, line, log) -> None:
+    """A source refused: reported; its previous extraction (if any) stays as it was."""
+    res.errors.append({"source": source, "line": line, "message": message})
+    log(f"ERREUR {_ou(source, line)} : {message}")
+    if (paths.actes / data_name(source)).exists():
+        log(f"  → les données déjà publiées pour {source} sont conservées telles quelles.")
+
+
+def _lire_cache(path: Path) -> dict:
+    """The extraction cache; unreadable or not what it should be: empty (every source is parsed again)."""
+    try:
+        data = store.read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _leger(doc: dict) -> dict:
@@ -560,8 +617,8 @@ def _ou(source: str, line) -> str:
 
 
 def run(root: Path, strict: bool = False, log=print, commande: str = "make build") -> int:
-    """The whole build, under the lock: 0 published; 1 refused by STRICT=1 (warnings); 2 errors (a source
-    refused: published without it; or nothing published, the verdict says which)."""
+    """The whole build, under the lock: 0 published; 1 refused by STRICT=1 (warnings); 2 refused by an error
+    (a source refused, a removed source whose acts would vanish). Whenever it is not 0, site/ is unchanged."""
     with publication.Verrou(Path(root), commande) as verrou:
         return construire_sous_verrou(Path(root), verrou, strict, log)
 
@@ -580,6 +637,13 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     res = extract(paths, log)
     constats = _constats(res)
     summary = res.report.get("resume", {})
+    if res.errors:  # a refused source: the others are extracted and ready, nothing is published until it is fixed
+        _afficher(res, constats, log)
+        refuses = sorted({e["source"] for e in res.errors})
+        log(f"Rien n'a été publié : {len(res.errors)} erreur(s) ci-dessus ({', '.join(refuses)}) ; le site en ligne est inchangé "
+            "et ce qu'il publiait de ces fichiers le reste. Corrigez ou retirez ces fichiers, puis relancez make build "
+            "(les autres sources sont déjà lues : ce sera rapide).")
+        return 2
     if strict and (constats or summary.get("totaux_en_ecart")):
         _afficher(res, constats, log)
         log(f"Rien n'a été publié (STRICT=1) : {len(constats)} erreur(s) ou avertissement(s) du contrôle à traiter ; le site en ligne est inchangé.")
@@ -608,11 +672,6 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         log("Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
             "(make build SITE_URL=https://adresse.du/site/ pour les renseigner).")
     _afficher(res, constats, log)
-    if res.errors:
-        refuses = sorted({e["source"] for e in res.errors})
-        log(f"Publié sans {', '.join(refuses)} : {len(res.errors)} erreur(s) ci-dessus ; ce qui avait été publié de ces fichiers l'est toujours. "
-            "make publish refusera de copier le site tant qu'une erreur reste.")
-        return 2
     log(f"Publié : {len(attendu.deliberations)} délibération(s), {attendu.subventions} subvention(s)"
         + (f" ; {len(constats)} point(s) à vérifier sur la page « Contrôle de publication »." if constats else "."))
     return 0

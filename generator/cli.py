@@ -9,6 +9,7 @@ on the terminal.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import time
@@ -77,7 +78,19 @@ def _journal(root: Path) -> Path:
     return f
 
 
+def _arreter_enfants() -> None:
+    """Workers still running when the build stops on an error: killed, or this process would wait for them at exit."""
+    enfants = multiprocessing.active_children()
+    for p in enfants:
+        p.kill()
+    for p in enfants:
+        p.join(timeout=10)
+
+
 def main(argv: list[str] | None = None) -> int:
+    for flux in (sys.stdout, sys.stderr):  # a C or POSIX locale (cron, minimal containers) cannot print « é »
+        if (flux.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
+            flux.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
     args = _parser().parse_args(argv)
 
     def log(texte: str) -> None:
@@ -106,3 +119,5 @@ def main(argv: list[str] | None = None) -> int:
         log(f"ERREUR interne ({err.__class__.__name__}: {str(err)[:300]}){where} ; {INCHANGE}. "
             "Signalez-la aux développeurs avec ce fichier.")
         return 4
+    finally:
+        _arreter_enfants()

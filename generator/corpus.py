@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import store
 from .places import Reference
+from .records import recueil_slug
 
 DEPARTEMENT = "Département du Pas-de-Calais"
 
@@ -117,12 +118,12 @@ class Corpus:
     def _index(self, subs_by_source: dict) -> None:
         for doc in self.documents:
             rec = doc.get("recueil")
-            slug = None
-            if rec and rec.get("annee") and rec.get("mois"):
-                slug = f"{rec['annee']}-{rec['mois']:02d}"
-                if rec.get("numero") is not None:
-                    slug += f"-n{rec['numero']}"
-                self.recueils.append({"slug": slug, "source": doc["source"], "recueil": rec, "document": doc})
+            slug = recueil_slug(rec)
+            if slug is not None:
+                if any(r["slug"] == slug for r in self.recueils):  # an exact copy in another file (garde refuses any other)
+                    slug = None
+                else:
+                    self.recueils.append({"slug": slug, "source": doc["source"], "recueil": rec, "document": doc})
             for d in doc["deliberations"]:
                 if d["id"] in self.deliberations:
                     continue  # a duplicate: the control report says which source is published

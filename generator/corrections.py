@@ -27,7 +27,7 @@ class CorrectionError(Exception):
 
 def load(path: Path) -> dict:
     """The corrections file, checked; an empty structure when there is none."""
-    empty = {"lieux": [], "deliberations": [], "subventions": []}
+    empty = {"lieux": [], "deliberations": [], "subventions": [], "retraits": []}
     if not path.exists():
         return empty
     try:
@@ -47,6 +47,9 @@ def load(path: Path) -> dict:
             raise CorrectionError(f"{path.name} : une correction de lieu demande ecrit, type et code : {entry}")
         if entry["type"] not in ("commune", "epci") or str(entry["code"]) not in places.reference().entities(entry["type"]):
             raise CorrectionError(f"{path.name} : {entry['type']} « {entry['code']} » inconnu dans le référentiel")
+    for entry in out["retraits"]:
+        if not isinstance(entry, dict) or len({"deliberation", "source"} & set(entry)) != 1 or not entry.get("motif"):
+            raise CorrectionError(f"{path.name} : un retrait demande « deliberation » ou « source », et un « motif » : {entry}")
     for entry in out["deliberations"]:
         bad = set(entry.get("corriger") or {}) - DELIBERATION_FIELDS
         if "id" not in entry or bad:

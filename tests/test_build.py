@@ -142,10 +142,30 @@ def test_same_recueil_dropped_twice_under_two_names(root):
     assert dups[0]["deliberation"] == "2022-317"
 
 
-def test_two_sources_claim_the_same_number_with_different_content(root):
+def test_two_new_sources_claim_the_same_number_with_different_content(root):
+    """Neither can be told right: both refused, each naming the other; nothing of 2022-317 published."""
     text = (SOURCES / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
     _bad(root, "autre.txt", text.encode())
     res, logs = _extract(root)
-    dups = res.report["doublons"]
-    assert len(dups) == 1 and dups[0]["kind"] == "doublon-different" and dups[0]["severity"] == "erreur"
-    assert "DIFFÉRENT" in dups[0]["message"] and "003_97c6f9649ae06488.txt" in dups[0]["message"]
+    errs = {e["source"]: e for e in res.errors}
+    assert set(errs) == {"autre.txt", S003}
+    assert "la délibération 2022-317 est déjà publiée par autre.txt avec un texte différent" in errs[S003]["message"]
+    assert f"la délibération 2022-317 est déjà publiée par {S003} avec un texte différent" in errs["autre.txt"]["message"]
+    assert "gardez un seul des deux fichiers" in errs["autre.txt"]["message"]
+    assert res.documents == [] and not (root / "site_data" / "actes" / "autre.json").exists()
+
+
+def test_a_new_source_claiming_a_published_act_with_another_text_is_refused(root):
+    """The act published first stays as it was; the newcomer is refused, not published beside it."""
+    _extract(root)
+    before = _snapshot(root)
+    text = (SOURCES / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
+    _bad(root, "autre.txt", text.encode())
+    res, logs = _extract(root)
+    assert [e["source"] for e in res.errors] == ["autre.txt"]
+    ligne = next(d["line"] for d in res.documents[0]["deliberations"] if d["id"] == "2022-317")
+    assert res.errors[0]["line"] == ligne  # where the act starts in autre.txt (the same place as in the original)
+    assert f"la délibération 2022-317 est déjà publiée par {S003} avec un texte différent" in res.errors[0]["message"]
+    assert any(f"ERREUR autre.txt, ligne {ligne}" in l for l in logs)
+    assert _snapshot(root) == before
+    assert [d["source"] for d in res.documents] == [S003]

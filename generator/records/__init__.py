@@ -8,12 +8,12 @@ from .place import PlaceRef
 from .deliberation import (
     Article, Attendance, Deliberation, Interest, Rapport, Annexe, Session, Signature, Vote, numero_sequence, plage_numeros,
 )
-from .recueil import ExecutiveAct, Part, Recueil
+from .recueil import ExecutiveAct, Part, Recueil, recueil_slug
 from .subvention import Subvention, TotalCheck
 from .source import SourceDocument
 
 __all__ = [
     "Line", "Problem", "to_dict", "PlaceRef", "Article", "Attendance", "Deliberation",
     "Interest", "Rapport", "Annexe", "Session", "Signature", "Vote", "ExecutiveAct", "Part",
-    "Recueil", "Subvention", "TotalCheck", "SourceDocument", "numero_sequence", "plage_numeros",
+    "Recueil", "recueil_slug", "Subvention", "TotalCheck", "SourceDocument", "numero_sequence", "plage_numeros",
 ]

@@ -42,3 +42,12 @@ class Recueil:
     parties: list[Part] = field(default_factory=list)
     actes_executif: list[ExecutiveAct] = field(default_factory=list)
     line: int = 1
+
+
+def recueil_slug(rec: dict | None) -> str | None:
+    """The recueil's address on the site and its identity (« 2021-06-n6 »), from its JSON in site_data/;
+    None when the sommaire gave no month."""
+    if not rec or not rec.get("annee") or not rec.get("mois"):
+        return None
+    slug = f"{rec['annee']}-{rec['mois']:02d}"
+    return slug + (f"-n{rec['numero']}" if rec.get("numero") is not None else "")

@@ -1,0 +1,76 @@
+"""A copy of the project in a temporary folder, built and faulted as a publisher would.
+
+`copier_projet` copies the code, configuration, theme, hand-written pages and reference data (never
+the inbox nor what was extracted from it) and drops the chosen real documents of tests/fixtures/corpus
+into its inbox; `construire` runs `python -m generator …` there as the Makefile does (its own root,
+exit code and messages, any environment); `empreinte_site` is what the published site holds, file by
+file, to assert that a refused build left it byte for byte as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import CORPUS, ROOT
+from generator.render import CONTENU_GENERE
+
+S001 = "001_e1a7153a0531ec73.txt"  # recueil N° 5, mai 2019: 2019-117 to 2019-121, 19 grants
+S002 = "002_4b206b7012456076.txt"  # CABBALR, 12 December 2023
+S003 = "003_97c6f9649ae06488.txt"  # 2022-317
+S004 = "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021: 2021-232 to 2021-252, 505 grants
+
+
+def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bool = False) -> Path:
+    """A project at `dest` holding `sources` (names of tests/fixtures/corpus) in its inbox."""
+    dest = Path(dest)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "generator", dest / "generator", ignore=ignore)
+    shutil.copytree(ROOT / "overrides", dest / "overrides", ignore=ignore)
+    shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns(*CONTENU_GENERE))
+    for f in ("mkdocs.yml", "Makefile", "pyproject.toml", "requirements.txt", "requirements.lock"):
+        shutil.copy(ROOT / f, dest / f)
+    shutil.copytree(ROOT / "site_data" / "reference", dest / "site_data" / "reference")
+    (dest / "site_data" / "sources").mkdir(parents=True)
+    shutil.copy(ROOT / "site_data" / "identifiants.csv", dest / "site_data" / "identifiants.csv")
+    if corrections:
+        shutil.copy(ROOT / "tests" / "fixtures" / "corrections.yaml", dest / "site_data" / "corrections.yaml")
+    for s in sources:
+        shutil.copy(CORPUS / s, dest / "site_data" / "sources" / s)
+    return dest
+
+
+def commande(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", *args]
+
+
+def construire(root: Path, *args: str, env: dict | None = None, umask: int | None = None) -> subprocess.CompletedProcess:
+    """`python -m generator build` (or the given command) in the project at `root`."""
+    e = dict(os.environ)
+    e.pop("SITE_URL", None)
+    e.update(env or {})
+    pre = (lambda: os.umask(umask)) if umask is not None else None
+    return subprocess.run(commande(root, *(args or ("build",))), cwd=root, env=e, capture_output=True, text=True,
+                          preexec_fn=pre, timeout=600)
+
+
+def empreinte_site(root: Path) -> dict[str, str]:
+    """Every file of the published site (through the `site` link) with the digest of its bytes."""
+    site = Path(root) / "site"
+    out = {}
+    for base, dirs, files in os.walk(site):
+        dirs.sort()
+        for f in sorted(files):
+            p = Path(base) / f
+            out[p.relative_to(site).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def empreinte_donnees(root: Path) -> dict[str, bytes]:
+    """The published data: site_data/ but its inbox and the control report of the last attempt."""
+    d = Path(root) / "site_data"
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*"))
+            if p.is_file() and "sources" not in p.relative_to(d).parts and p.name != "controle.json"}
