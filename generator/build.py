@@ -212,9 +212,10 @@ def extract(paths: Paths, log=print) -> BuildResult:
     t0, c0 = time.perf_counter(), _cpu()
     try:
         fixes = corr.load(paths.corrections)
-    except corr.CorrectionError as err:
-        res.errors.append({"source": "corrections.yaml", "line": None, "message": str(err)})
-        log(f"ERREUR {err}")
+    except corr.CorrectionError as err:  # h-fichiers: every problem of the file, each with its line
+        for e in err.erreurs:
+            res.errors.append({"source": e.fichier, "line": e.ligne, "message": e.message})
+            log(f"ERREUR {e}")
         fixes = corr.load(Path("/nonexistent"))
     fingerprint = _fingerprint(paths)
     cache = store.read_json(paths.cache) if paths.cache.exists() else {}
@@ -271,10 +272,16 @@ def extract(paths: Paths, log=print) -> BuildResult:
     res.cpu["extraction"] = _cpu() - c0
     res.parsed = parsed
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
-    unused = [{"source": u.source, "line": u.line, "kind": u.kind, "message": u.message, "severity": u.severity, "deliberation": None}
-              for u in corr.unused(fixes, applied)]
-    res.identifiants = _identifiants(paths, res, log)
-    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused)
+    # h-fichiers: an act or grant named in corrections.yaml that no source holds is an error with its
+    # line (to run before anything is written, once the restructured extract allows it)
+    sans_cible = corr.verifier_cibles(fixes, *corr.cibles(res.documents, res.subventions), applied)
+    for e in sans_cible:
+        res.errors.append({"source": e.fichier, "line": e.ligne, "message": e.message})
+        log(f"ERREUR {e}")
+    unused = [to_dict(u) for u in corr.unused(fixes, applied, sans_cible)]
+    res.identifiants, constats_identifiants = _identifiants(paths, res, log)
+    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants)
+    # h-fichiers: end
     res.report["identifiants"] = _couverture(res)
     store.write_json(paths.controle, res.report)
     return res
@@ -288,17 +295,25 @@ def _leger(doc: dict) -> dict:
     return doc
 
 
-def _identifiants(paths: Paths, res: BuildResult, log) -> list:
-    """The publisher's SIRET/RNA table; a bad line is an error naming it, and the table is then not used."""
+def _identifiants(paths: Paths, res: BuildResult, log) -> tuple[list, list[dict]]:
+    """The publisher's SIRET/RNA table, without its bad lines, and the findings for the control report
+    (a bad line: avertissement; read as Windows-1252: info). A table that cannot be read at all
+    (encoding, header) is an error, and no line of it is used."""
     from . import identifiants
 
     sirens = {code: c.get("siren") for code, c in places.reference().communes.items() if c.get("siren")}
-    try:
-        return identifiants.load(paths.identifiants, sirens)
-    except identifiants.IdentifiantError as err:
-        res.errors.append({"source": paths.identifiants.name, "line": None, "message": str(err)})
-        log(f"ERREUR {err}")
-        return []
+    table, problems = identifiants.load(paths.identifiants, sirens)
+    constats = []
+    for p in problems:
+        where = f"{p.source}, ligne {p.line}" if p.line else p.source
+        if p.severity == "erreur":
+            res.errors.append({"source": p.source, "line": p.line, "message": p.message})
+            log(f"ERREUR {where} : {p.message}")
+        else:
+            constats.append(to_dict(p))
+            if p.severity == "info":
+                log(f"info {where} : {p.message}")
+    return table, constats
 
 
 def _couverture(res: BuildResult) -> dict:

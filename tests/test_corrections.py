@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.build import Paths, extract
 
 S003, S004 = "003_97c6f9649ae06488.txt", "004_45492b4b56f19b50.txt"
@@ -16,7 +16,7 @@ S003, S004 = "003_97c6f9649ae06488.txt", "004_45492b4b56f19b50.txt"
 def root(tmp_path):
     (tmp_path / "site_data" / "sources").mkdir(parents=True)
     for s in (S003, S004):
-        shutil.copy(SOURCES / s, tmp_path / "site_data" / "sources" / s)
+        shutil.copy(CORPUS / s, tmp_path / "site_data" / "sources" / s)
     return tmp_path
 
 
@@ -52,7 +52,8 @@ subventions:
     messages = [c["message"] for c in res.report["corrections"]]
     assert any("ESTREES" in m and "Estrée" in m for m in messages)
     assert any("2022-317" in m and "titre" in m for m in messages)
-    assert any("Correction sans effet" in m and "2099-000-0001" in m for m in messages)
+    # a grant no source holds: an error naming its line in corrections.yaml (no longer a mere warning)
+    assert [(e["line"], e["message"].split(" ;")[0]) for e in res.errors] == [(12, "la subvention 2099-000-0001 n'existe dans aucune source")]
 
 
 def test_place_corrections_reach_executive_acts_and_unused_ones_are_reported(root):
@@ -82,15 +83,15 @@ lieux:
 def test_broken_corrections_file_is_a_clear_error(root):
     (root / "site_data" / "corrections.yaml").write_text("lieux:\n  - ecrit: X\n    type: commune\n    code: '99999'\n", "utf-8")
     res = extract(Paths(root), log=lambda *_: None)
-    assert res.errors[0]["source"] == "corrections.yaml" and "99999" in res.errors[0]["message"]
+    assert (res.errors[0]["source"], res.errors[0]["line"]) == ("corrections.yaml", 4) and "99999" in res.errors[0]["message"]
     (root / "site_data" / "corrections.yaml").write_text("lieux: [\n", "utf-8")
     res = extract(Paths(root), log=lambda *_: None)
-    assert "illisible" in res.errors[0]["message"] and "ligne" in res.errors[0]["message"]
+    assert (res.errors[0]["line"], res.errors[0]["message"].split(" ;")[0]) == (1, "valeur manquante (crochet, accolade ou guillemet non refermé ?)")
 
 
 def test_unchanged_sources_are_not_parsed_again(root):
     assert extract(Paths(root), log=lambda *_: None).parsed == 2
     assert extract(Paths(root), log=lambda *_: None).parsed == 0
-    (root / "site_data/sources" / S003).write_text((SOURCES / S003).read_text("utf-8") + "\n", "utf-8")
+    (root / "site_data/sources" / S003).write_text((CORPUS / S003).read_text("utf-8") + "\n", "utf-8")
     res = extract(Paths(root), log=lambda *_: None)
     assert res.parsed == 1 and len(res.documents) == 2
