@@ -211,12 +211,13 @@ def extract(paths: Paths, log=print) -> BuildResult:
     res = BuildResult()
     t0, c0 = time.perf_counter(), _cpu()
     try:
-        fixes = corr.load(paths.corrections)
+        fixes = a_verifier = corr.load(paths.corrections)
     except corr.CorrectionError as err:  # h-fichiers: every problem of the file, each with its line
         for e in err.erreurs:
             res.errors.append({"source": e.fichier, "line": e.ligne, "message": e.message})
             log(f"ERREUR {e}")
         fixes = corr.load(Path("/nonexistent"))
+        a_verifier = err.corrections  # h-fichiers: the right entries' targets are still checked below
     fingerprint = _fingerprint(paths)
     cache = store.read_json(paths.cache) if paths.cache.exists() else {}
     files = source_files(paths.sources)
@@ -274,7 +275,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     # h-fichiers: an act or grant named in corrections.yaml that no source holds is an error with its
     # line (to run before anything is written, once the restructured extract allows it)
-    sans_cible = corr.verifier_cibles(fixes, *corr.cibles(res.documents, res.subventions), applied)
+    sans_cible = corr.verifier_cibles(a_verifier, *corr.cibles(res.documents, res.subventions), applied)
     for e in sans_cible:
         res.errors.append({"source": e.fichier, "line": e.ligne, "message": e.message})
         log(f"ERREUR {e}")

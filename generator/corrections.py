@@ -64,10 +64,12 @@ _SYNTAXE = (
 
 
 class CorrectionError(ErreurDeSaisie):
-    """Every problem found in corrections.yaml (`erreurs`, one `ErreurDeSaisie` each, in line order)."""
+    """Every problem found in corrections.yaml (`erreurs`, one `ErreurDeSaisie` each, in line order);
+    `corrections`: the entries that were right, as `load` gives them (their targets can still be checked)."""
 
-    def __init__(self, erreurs: list[ErreurDeSaisie]):
+    def __init__(self, erreurs: list[ErreurDeSaisie], corrections: dict | None = None):
         self.erreurs = sorted(erreurs, key=lambda e: e.ligne or 0)
+        self.corrections = corrections or {k: [] for k in RUBRIQUES}
         first = self.erreurs[0]
         super().__init__(first.fichier, first.message, first.ligne)
 
@@ -94,7 +96,7 @@ def load(path: Path) -> dict:
                     out[rubrique].append(entree)
         lecteur.doublons(out["lieux"])
     if lecteur.erreurs:
-        raise CorrectionError(lecteur.erreurs)
+        raise CorrectionError(lecteur.erreurs, out)
     return out
 
 
@@ -401,26 +403,30 @@ def verifier_cibles(corrections: dict, deliberations: Mapping[str, Collection[st
     for e in corrections["deliberations"]:
         numero, source = e["id"], e.get("source")
         ou = deliberations.get(numero, set())
-        if e[LIGNE] in faites or (ou and (source is None or source in ou)):
+        if e.get(LIGNE) in faites or (ou and (source is None or source in ou)):
             continue
         if ou:
             out.append(ErreurDeSaisie(fichier, f"la délibération {numero} n'est pas dans la source {source} ; elle est dans "
                                                f"{', '.join(sorted(ou))} ; attendu la source qui la contient ; corrigez « source: » "
-                                               "ou supprimez-la", e[LIGNE]))
+                                               "ou supprimez-la", e.get(LIGNE)))
         else:
             out.append(ErreurDeSaisie(fichier, f"la délibération {numero} n'existe dans aucune source{_voisins(numero, deliberations)} ; "
                                                "attendu le numéro extrait ou le numéro imprimé d'une délibération publiée ; "
-                                               "corrigez le numéro ou supprimez cette correction", e[LIGNE]))
+                                               "corrigez le numéro ou supprimez cette correction", e.get(LIGNE)))
     for e in corrections["subventions"]:
-        if e[LIGNE] not in faites and e["id"] not in subventions:
+        if e.get(LIGNE) not in faites and e["id"] not in subventions:
             out.append(ErreurDeSaisie(fichier, f"la subvention {e['id']} n'existe dans aucune source{_voisins(e['id'], subventions)} ; "
                                                "attendu l'identifiant d'une subvention publiée (colonne id des données) ; "
-                                               "corrigez l'identifiant ou supprimez cette correction", e[LIGNE]))
+                                               "corrigez l'identifiant ou supprimez cette correction", e.get(LIGNE)))
     return out
 
 
 def _voisins(numero: str, existants: Collection[str]) -> str:
-    proches = difflib.get_close_matches(numero, list(existants), n=3, cutoff=0.8)
+    """« (le plus proche : 2021-243) »: ids with two neighbouring characters swapped first, then the most alike."""
+    echanges = sorted({numero[:i] + numero[i + 1] + numero[i] + numero[i + 2:] for i in range(len(numero) - 1)} - {numero})
+    proches = [e for e in echanges if e in existants]
+    proches += [e for e in difflib.get_close_matches(numero, list(existants), n=3, cutoff=0.8) if e not in proches]
+    proches = proches[:3]
     return f" (le{'s' if len(proches) > 1 else ''} plus proche{'s' if len(proches) > 1 else ''} : {', '.join(proches)})" if proches else ""
 
 

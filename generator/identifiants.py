@@ -96,6 +96,8 @@ def load(path: Path, sirens: dict[str, str] | None = None) -> tuple[list[Identif
         except csv.Error as exc:
             dire(n, f"ligne illisible ({exc}) ; attendu {sep.join(COLONNES)} ; ligne ignorée, corrigez-la")
             continue
+        if not any(v.strip() for v in rec):
+            continue  # a spreadsheet's empty row « ;;; »
         while len(rec) > len(COLONNES) and not rec[-1].strip():
             rec.pop()  # a spreadsheet pads every row to its widest one
         if len(rec) != len(COLONNES):
@@ -127,16 +129,16 @@ def _decode(path: Path, dire) -> str | None:
         return None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        where = data.count(b"\n", 0, exc.start) + 1
+    except UnicodeDecodeError:
+        pass
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         dire(data.count(b"\n", 0, exc.start) + 1, "caractère illisible, ni UTF-8 ni Windows-1252 ; attendu un texte CSV ; "
                                                   "enregistrez le fichier au format « CSV UTF-8 »", "erreur", "identifiants-illisible")
         return None
-    dire(None, f"lu comme Windows-1252 (enregistré par un tableur ?), premier caractère non UTF-8 ligne {where} ; "
-               "enregistrez-le en UTF-8 pour lever ce message", "info", "identifiants-encodage")
+    dire(None, "lu comme Windows-1252 (enregistré par un tableur ?) ; enregistrez-le en UTF-8 pour lever ce message",
+         "info", "identifiants-encodage")
     return text
 
 
