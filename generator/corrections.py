@@ -113,7 +113,7 @@ def _decrit(node: Node) -> str:
         return "une liste"
     if isinstance(node, MappingNode):
         return "un ensemble de clés"
-    return f"« {node.value} »"
+    return f"« {node.value[:80]}{'…' if len(node.value) > 80 else ''} »"
 
 
 def _proche(mot: str, possibles: Iterable[str]) -> str:

@@ -3,7 +3,6 @@ its line, what was expected and the fix; no value can become a path; never a tra
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -11,8 +10,7 @@ from conftest import CORPUS
 from generator import corrections
 from generator.build import Paths, extract
 from generator.erreurs import ErreurDeSaisie
-
-S003, S004 = "003_97c6f9649ae06488.txt", "004_45492b4b56f19b50.txt"
+from test_corrections import S003, S004, root  # noqa: F401  (root: a site_data with the real 003 and 004)
 ATTENDU_DELIBERATION = "attendu un numéro de délibération comme 2021-243 (ou cabbalr-2023-12-12 pour l'acte d'un partenaire)"
 
 
@@ -229,12 +227,8 @@ def test_an_anchor_bomb_is_not_expanded(tmp_path):
 
 # --- the act or grant a correction names must exist (after the sources are read) ---------------------
 
-def _fixes(tmp_path, texte):
-    return _charger(tmp_path, texte)
-
-
 def test_a_target_in_no_source_is_an_error_with_the_closest_ids(tmp_path):
-    fixes = _fixes(tmp_path, """deliberations:
+    fixes = _charger(tmp_path, """deliberations:
   - id: "2019-171"
     corriger: {titre: x}
   - id: "2022-317"
@@ -262,14 +256,6 @@ subventions:
     ]
     # what `apply` matched counts as found (an act renamed by its correction is no longer under its old id)
     assert corrections.verifier_cibles(fixes, {}, set(), [{"ligne_correction": n} for n in (2, 4, 6, 10, 12)]) == []
-
-
-@pytest.fixture
-def root(tmp_path):
-    (tmp_path / "site_data" / "sources").mkdir(parents=True)
-    for s in (S003, S004):
-        shutil.copy(CORPUS / s, tmp_path / "site_data" / "sources" / s)
-    return tmp_path
 
 
 def test_build_reports_a_missing_target_with_its_line_and_applies_the_rest(root):
