@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import corrections as corr
-from . import garde, places, publication, recherche, store, verification
+from . import garde, identifiants, places, publication, recherche, store, verification
+from .erreurs import ErreurDeSaisie
 from .corpus import alleger, lire_actes
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
@@ -235,7 +236,12 @@ def extract(paths: Paths, log=print) -> BuildResult:
     """
     res = BuildResult()
     t0, c0 = time.perf_counter(), _cpu()
-    fixes = corr.load(paths.corrections)  # CorrectionError: nothing is written
+    # the publisher's files first: a mistake there stops everything before anything is written to site_data/
+    try:
+        fixes, erreurs_corrections = corr.load(paths.corrections), []
+    except corr.CorrectionError as err:  # still parsed (into the staging folder only), so that one build
+        fixes, erreurs_corrections = err.corrections, err.erreurs  # also names the right entries' missing targets
+    res.identifiants, constats_identifiants = _identifiants(paths, log)
     fingerprint = _fingerprint(paths)
     cache = _lire_cache(paths.cache)
     files = source_files(paths.sources)
@@ -307,6 +313,21 @@ def extract(paths: Paths, log=print) -> BuildResult:
             lus[data_name(source)] = precedents[data_name(source)]
     for source, refus in sorted(verdict.gardes.items()):
         _refuser(res, paths, source, refus.message, refus.line, log)
+    gardees = {data_name(n) for n in presents.values()} | {data_name(s) for s in verdict.gardes} | refuses_avant
+    for name in sorted(lus):
+        if name in gardees:
+            doc, subs = lus[name]
+            res.documents.append(doc)
+            if subs is not None:
+                res.subventions[doc["source"]] = subs
+    for source in sorted(nouveaux):
+        if source not in verdict.refuses:
+            applied += appliquees[source]
+    # an act or grant that corrections.yaml names must exist in what is about to be published
+    sans_cible = corr.verifier_cibles(fixes, *corr.cibles(res.documents, res.subventions), applied)
+    if erreurs_corrections or sans_cible:  # nothing of this build is written
+        shutil.rmtree(staging, ignore_errors=True)
+        raise corr.CorrectionError(erreurs_corrections + sans_cible)
     # the accepted extractions into site_data/, one rename each; data of withdrawn sources goes
     for source in sorted(nouveaux):
         if source in verdict.refuses:
@@ -315,29 +336,19 @@ def extract(paths: Paths, log=print) -> BuildResult:
             folder.mkdir(parents=True, exist_ok=True)
             os.replace(staging / folder.name / data_name(source), folder / data_name(source))
         cache[source] = {"key": cles[source], "corrections": appliquees[source]}
-        applied += appliquees[source]
     for source in sorted(retires - set(verdict.gardes)):
         for folder in (paths.actes, paths.subventions):
             (folder / data_name(source)).unlink(missing_ok=True)
-        lus.pop(data_name(source), None)
     shutil.rmtree(staging, ignore_errors=True)
     cache = {k: v for k, v in cache.items() if data_name(k) in presents}
     store.write_json(paths.cache, dict(sorted(cache.items())))
-    for name in sorted(lus):
-        doc, subs = lus[name]
-        if data_name(doc["source"]) in presents or doc["source"] in verdict.gardes or name in refuses_avant:
-            res.documents.append(doc)
-            if subs is not None:
-                res.subventions[doc["source"]] = subs
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.timings["extraction"] = time.perf_counter() - t0
     res.cpu["extraction"] = _cpu() - c0
     res.parsed = len(nouveaux) - len(verdict.refuses)
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
-    unused = [{"source": u.source, "line": u.line, "kind": u.kind, "message": u.message, "severity": u.severity, "deliberation": None}
-              for u in corr.unused(fixes, applied)]
-    res.identifiants = _identifiants(paths, res, log)
-    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused)
+    unused = [to_dict(u) for u in corr.unused(fixes, applied)]
+    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants)
     res.report["identifiants"] = _couverture(res)
     store.write_json(paths.controle, res.report)
     return res
@@ -368,17 +379,20 @@ def _leger(doc: dict) -> dict:
     return doc
 
 
-def _identifiants(paths: Paths, res: BuildResult, log) -> list:
-    """The publisher's SIRET/RNA table; a bad line is an error naming it, and the table is then not used."""
-    from . import identifiants
-
+def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
+    """The publisher's SIRET/RNA table, without its bad lines, and the findings for the control report
+    (a bad line: avertissement; read as Windows-1252: info). A table that cannot be read at all
+    (encoding, header) stops the build before anything is written."""
     sirens = {code: c.get("siren") for code, c in places.reference().communes.items() if c.get("siren")}
-    try:
-        return identifiants.load(paths.identifiants, sirens)
-    except identifiants.IdentifiantError as err:
-        res.errors.append({"source": paths.identifiants.name, "line": None, "message": str(err)})
-        log(f"ERREUR {err}")
-        return []
+    table, problems = identifiants.load(paths.identifiants, sirens)
+    constats = []
+    for p in problems:
+        if p.severity == "erreur":
+            raise ErreurDeSaisie(p.source, p.message, p.line)
+        constats.append(to_dict(p))
+        if p.severity == "info":
+            log(f"info {_ou(p.source, p.line)} : {p.message}")
+    return table, constats
 
 
 def _couverture(res: BuildResult) -> dict:

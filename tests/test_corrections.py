@@ -6,8 +6,9 @@ import shutil
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.build import Paths, extract
+from generator.corrections import CorrectionError
 
 S003, S004 = "003_97c6f9649ae06488.txt", "004_45492b4b56f19b50.txt"
 
@@ -16,7 +17,7 @@ S003, S004 = "003_97c6f9649ae06488.txt", "004_45492b4b56f19b50.txt"
 def root(tmp_path):
     (tmp_path / "site_data" / "sources").mkdir(parents=True)
     for s in (S003, S004):
-        shutil.copy(SOURCES / s, tmp_path / "site_data" / "sources" / s)
+        shutil.copy(CORPUS / s, tmp_path / "site_data" / "sources" / s)
     return tmp_path
 
 
@@ -28,7 +29,7 @@ def test_corrections_are_applied_and_listed(root):
     res = extract(Paths(root), log=lambda *_: None)
     estrees = next(s for s in _subs(root) if s["beneficiaire_ref"] and s["beneficiaire_ref"]["written"] == "ESTREES")
     assert estrees["beneficiaire_ref"]["status"] == "non-resolu"
-    (root / "site_data" / "corrections.yaml").write_text(f"""
+    texte = f"""
 lieux:
   - ecrit: "Estrées"
     type: commune
@@ -41,7 +42,16 @@ subventions:
     corriger: {{objet: "Création d'un verger conservatoire (corrigé)"}}
   - id: "2099-000-0001"
     corriger: {{objet: "rien"}}
-""", "utf-8")
+"""
+    avant = {p: p.read_bytes() for p in sorted((root / "site_data").rglob("*.json")) if p.name != "controle.json"}
+    (root / "site_data" / "corrections.yaml").write_text(texte, "utf-8")
+    # a grant no source holds: an error naming its line in corrections.yaml, and nothing written
+    with pytest.raises(CorrectionError) as err:
+        extract(Paths(root), log=lambda *_: None)
+    assert [(e.ligne, e.message.split(" ;")[0]) for e in err.value.erreurs] == [(12, "la subvention 2099-000-0001 n'existe dans aucune source")]
+    assert {p: p.read_bytes() for p in sorted((root / "site_data").rglob("*.json")) if p.name != "controle.json"} == avant
+    sans = "\n".join(texte.split("\n")[:-3]) + "\n"  # the same file without the grant that does not exist
+    (root / "site_data" / "corrections.yaml").write_text(sans, "utf-8")
     res = extract(Paths(root), log=lambda *_: None)
     assert res.parsed == 2  # the corrections changed: both sources are parsed again
     fixed = next(s for s in _subs(root) if s["id"] == estrees["id"])
@@ -52,7 +62,7 @@ subventions:
     messages = [c["message"] for c in res.report["corrections"]]
     assert any("ESTREES" in m and "Estrée" in m for m in messages)
     assert any("2022-317" in m and "titre" in m for m in messages)
-    assert any("Correction sans effet" in m and "2099-000-0001" in m for m in messages)
+    assert not res.errors
 
 
 def test_place_corrections_reach_executive_acts_and_unused_ones_are_reported(root):
@@ -80,17 +90,23 @@ lieux:
 
 
 def test_broken_corrections_file_is_a_clear_error(root):
+    """Stops the extraction before anything is written (nothing exists yet in this root)."""
     (root / "site_data" / "corrections.yaml").write_text("lieux:\n  - ecrit: X\n    type: commune\n    code: '99999'\n", "utf-8")
-    res = extract(Paths(root), log=lambda *_: None)
-    assert res.errors[0]["source"] == "corrections.yaml" and "99999" in res.errors[0]["message"]
+    with pytest.raises(CorrectionError) as err:
+        extract(Paths(root), log=lambda *_: None)
+    e = err.value.erreurs[0]
+    assert (e.fichier, e.ligne) == ("corrections.yaml", 4) and "99999" in e.message
     (root / "site_data" / "corrections.yaml").write_text("lieux: [\n", "utf-8")
-    res = extract(Paths(root), log=lambda *_: None)
-    assert "illisible" in res.errors[0]["message"] and "ligne" in res.errors[0]["message"]
+    with pytest.raises(CorrectionError) as err:
+        extract(Paths(root), log=lambda *_: None)
+    e = err.value.erreurs[0]
+    assert (e.ligne, e.message.split(" ;")[0]) == (1, "valeur manquante (crochet, accolade ou guillemet non refermé ?)")
+    assert not (root / "site_data" / "actes").exists()
 
 
 def test_unchanged_sources_are_not_parsed_again(root):
     assert extract(Paths(root), log=lambda *_: None).parsed == 2
     assert extract(Paths(root), log=lambda *_: None).parsed == 0
-    (root / "site_data/sources" / S003).write_text((SOURCES / S003).read_text("utf-8") + "\n", "utf-8")
+    (root / "site_data/sources" / S003).write_text((CORPUS / S003).read_text("utf-8") + "\n", "utf-8")
     res = extract(Paths(root), log=lambda *_: None)
     assert res.parsed == 1 and len(res.documents) == 2

@@ -6,7 +6,8 @@ Every record is a dataclass; `to_dict` turns any of them into JSON-ready data
 from .common import Line, Problem, to_dict
 from .place import PlaceRef
 from .deliberation import (
-    Article, Attendance, Deliberation, Interest, Rapport, Annexe, Session, Signature, Vote, numero_sequence, plage_numeros,
+    ID_DELIBERATION, ID_SUBVENTION, Article, Attendance, Deliberation, Interest, Rapport, Annexe, Session, Signature, Vote,
+    numero_sequence, plage_numeros,
 )
 from .recueil import ExecutiveAct, Part, Recueil, recueil_slug
 from .subvention import Subvention, TotalCheck
@@ -16,4 +17,5 @@ __all__ = [
     "Line", "Problem", "to_dict", "PlaceRef", "Article", "Attendance", "Deliberation",
     "Interest", "Rapport", "Annexe", "Session", "Signature", "Vote", "ExecutiveAct", "Part",
     "Recueil", "recueil_slug", "Subvention", "TotalCheck", "SourceDocument", "numero_sequence", "plage_numeros",
+    "ID_DELIBERATION", "ID_SUBVENTION",
 ]

@@ -118,6 +118,16 @@ class Deliberation:
     texte: str = ""  # full normalised text of the deliberation itself
 
 
+# The shapes of the ids the extraction gives, which the publisher also writes in corrections.yaml:
+# a Département number « 2021-243 » (`_NUMERO` of actes.py), a partner body's act « cabbalr-2023-12-12 »
+# (acronym and session date, `actes._parse_partenaire`), either one with « -doublon-2 » when a source
+# repeats it; a grant adds its rank in the deliberation, « 2021-243-0012 » (`subventions.extract`).
+# Letters, digits and dashes only: an id names a folder of the site (deliberations/2021-243/), so
+# no id can lead out of it.
+ID_DELIBERATION = re.compile(r"(?:\d{4}-\d{1,5}|[a-z0-9]{1,40}-(?:\d{4}-\d{2}-\d{2}|sans-date))(?:-doublon-\d{1,4})?")
+ID_SUBVENTION = re.compile(ID_DELIBERATION.pattern + r"-\d{4,5}")
+
+
 def numero_sequence(id_: str | None) -> tuple[int, int] | None:
     """(year, sequence) of a deliberation number such as "2021-243"; None for other ids."""
     m = re.fullmatch(r"(\d{4})-(\d+)", id_ or "")
