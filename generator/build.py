@@ -20,10 +20,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache_extraction, garde, identifiants, places, publication, recherche, store, verification
 from . import corrections as corr
-from . import garde, identifiants, places, publication, recherche, store, verification
+from .corpus import alleger
 from .erreurs import ErreurDeSaisie
-from .corpus import alleger, lire_actes
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import CONTENU_GENERE, write_pages
@@ -243,26 +243,34 @@ def extract(paths: Paths, log=print) -> BuildResult:
         fixes, erreurs_corrections = err.corrections, err.erreurs  # also names the right entries' missing targets
     res.identifiants, constats_identifiants = _identifiants(paths, log)
     fingerprint = _fingerprint(paths)
-    cache = _lire_cache(paths.cache)
+    site_data = paths.root / "site_data"
+    for dossier in (paths.root / ".cache", paths.content, paths.actes, paths.subventions, site_data):  # what a killed build left
+        store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)
+    cache = cache_extraction.lire(paths.cache, log)
+    cache_avant = dict(cache)  # what the last build wrote, for the guard
     files = source_files(paths.sources)
     presents = {data_name(p.name): p.name for p in files}
     applied: list[dict] = []
     todo = []
+    lus: dict[str, tuple[dict, dict]] = {}  # read back (unchanged sources) or from the texts just written
     for p in files:
         with p.open("rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()  # streamed: a huge file is never held whole here
         key = f"{digest}:{fingerprint}"
         entry = cache.get(p.name)
-        if entry and entry.get("key") == key and (paths.actes / data_name(p.name)).exists() and (paths.subventions / data_name(p.name)).exists():
-            applied += entry.get("corrections", [])
-            continue
+        if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
+            lu = cache_extraction.relire(paths.actes / data_name(p.name), paths.subventions / data_name(p.name), entry)
+            if not isinstance(lu, str):
+                lus[data_name(p.name)] = (_leger(alleger(lu[0])), lu[1])
+                applied += entry["corrections"]
+                continue
+            log(f"{lu} : {p.name} est analysée à nouveau.")
         todo.append((p, key))
     staging = paths.root / ".build" / "extraction"
     shutil.rmtree(staging, ignore_errors=True)
-    lus: dict[str, tuple[dict, dict]] = {}  # sources parsed now: read from the texts just written, while the workers go on
     nouveaux: dict[str, garde.Resume] = {}
     appliquees: dict[str, list[dict]] = {}
-    cles: dict[str, str] = {}
+    entrees: dict[str, dict] = {}  # cache entries of the sources parsed now
     for (p, key), (ok, out) in zip(todo, _parse_all([p for p, _ in todo], fixes)):
         if not ok:
             out = SourceError(*out)
@@ -278,29 +286,26 @@ def extract(paths: Paths, log=print) -> BuildResult:
         lus[name] = (doc, subs)
         nouveaux[p.name] = garde.resumer(doc, subs)
         appliquees[p.name] = mine
-        cles[p.name] = key
-    # what was published before, for the sources parsed now and those gone from the inbox
+        entrees[p.name] = cache_extraction.entree(key, mine, actes, subventions, nouveaux[p.name])
+    # what was published before: the sources parsed now (their previous extraction), those refused
+    # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
-    precedents: dict[str, tuple[dict, dict | None]] = {}  # the previous extraction of a source parsed now
-    inchanges: dict[str, garde.Resume] = {}
+    inchanges = {doc["source"]: garde.resumer(doc, subs) for doc, subs in lus.values() if doc["source"] not in nouveaux}
     retires: set[str] = set()
-    parses = {data_name(n) for n in nouveaux}
     refuses_avant = {data_name(e["source"]) for e in res.errors}
     for f in sorted(paths.actes.glob("*.json")) if paths.actes.is_dir() else []:
-        doc = _leger(lire_actes(f))
-        sf = paths.subventions / f.name
-        subs = store.read_json(sf) if sf.exists() else None
-        r = garde.resumer(doc, subs)
-        if f.name in parses:
-            anciens[presents[f.name]] = r
-            precedents[f.name] = (doc, subs)
-        elif f.name in presents or f.name in refuses_avant:
-            inchanges[doc["source"]] = r
-            lus.setdefault(f.name, (doc, subs))
-        else:
-            anciens[doc["source"]] = r
-            retires.add(doc["source"])
-            lus.setdefault(f.name, (doc, subs))
+        source = presents.get(f.name)
+        if source is not None and source not in nouveaux and f.name not in refuses_avant:
+            continue  # unchanged: read back above
+        if f.name in refuses_avant:  # a refused source's previous data: published if it is whole
+            _relire_refusee(res, paths, f, lus, inchanges, log)
+            continue
+        ancien = cache_extraction.resume(cache_avant.get(source or ""), f, paths.subventions / f.name)
+        if ancien is None:
+            continue  # unreadable: nothing to keep
+        anciens[ancien.source] = ancien
+        if source is None:
+            retires.add(ancien.source)
     retraits = fixes.get("retraits") or []
     verdict = garde.juger(nouveaux, anciens, inchanges, retires,
                           {str(e["deliberation"]) for e in retraits if "deliberation" in e},
@@ -309,10 +314,11 @@ def extract(paths: Paths, log=print) -> BuildResult:
         _refuser(res, paths, source, refus.message, refus.line, log)
         cache.pop(source, None)
         lus.pop(data_name(source), None)
-        if data_name(source) in precedents:
-            lus[data_name(source)] = precedents[data_name(source)]
+        if source in anciens:  # its previous extraction stays published
+            _relire_refusee(res, paths, paths.actes / data_name(source), lus, inchanges, log)
     for source, refus in sorted(verdict.gardes.items()):
         _refuser(res, paths, source, refus.message, refus.line, log)
+        _relire_refusee(res, paths, paths.actes / data_name(source), lus, inchanges, log)
     gardees = {data_name(n) for n in presents.values()} | {data_name(s) for s in verdict.gardes} | refuses_avant
     for name in sorted(lus):
         if name in gardees:
@@ -335,7 +341,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         for folder in (paths.actes, paths.subventions):
             folder.mkdir(parents=True, exist_ok=True)
             os.replace(staging / folder.name / data_name(source), folder / data_name(source))
-        cache[source] = {"key": cles[source], "corrections": appliquees[source]}
+        cache[source] = entrees[source]
     for source in sorted(retires - set(verdict.gardes)):
         for folder in (paths.actes, paths.subventions):
             (folder / data_name(source)).unlink(missing_ok=True)
@@ -354,21 +360,26 @@ def extract(paths: Paths, log=print) -> BuildResult:
     return res
 
 
+def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchanges: dict, log) -> None:
+    """The previous extraction of a refused source, kept published if it is whole (checked against its
+    schemas: no cache entry vouches for it); a damaged one is an error, and not published."""
+    lu = cache_extraction.relire(f, paths.subventions / f.name, None)
+    if isinstance(lu, str):
+        res.errors.append({"source": f"site_data/actes/{f.name}", "line": None, "message": f"{lu} ; sa source a été refusée : "
+                           "ses données ne sont pas publiées (corrigez la source et redéposez-la)."})
+        log(f"ERREUR {res.errors[-1]['source']} : {res.errors[-1]['message']}")
+        return
+    doc, subs = _leger(alleger(lu[0])), lu[1]  # without annex texts: Corpus.texte_annexe reads them when needed
+    lus[f.name] = (doc, subs)
+    inchanges[doc["source"]] = garde.resumer(doc, subs)
+
+
 def _refuser(res: BuildResult, paths: Paths, source: str, message: str, line, log) -> None:
     """A source refused: reported; its previous extraction (if any) stays as it was."""
     res.errors.append({"source": source, "line": line, "message": message})
     log(f"ERREUR {_ou(source, line)} : {message}")
     if (paths.actes / data_name(source)).exists():
         log(f"  → les données déjà publiées pour {source} sont conservées telles quelles.")
-
-
-def _lire_cache(path: Path) -> dict:
-    """The extraction cache; unreadable or not what it should be: empty (every source is parsed again)."""
-    try:
-        data = store.read_json(path)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _leger(doc: dict) -> dict:
@@ -460,7 +471,7 @@ def render(paths: Paths, res: BuildResult) -> int:
                                     subventions.build(corpus), _controle(corpus.controle), [page_recherche], donnees()), paths.content)
     from .pages import flux
 
-    store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")))
+    store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
     res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
     gc.unfreeze()
     res.timings["rendu"] = time.perf_counter() - t0
@@ -673,6 +684,7 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         if problemes:
             raise RuntimeError("le site construit n'a pas passé la vérification : " + " ; ".join(problemes))
         publication.marquer_verifiee(version, {"deliberations": len(attendu.deliberations), "subventions": attendu.subventions})
+        store.synchroniser(version)  # the new site on the disk whole (pages, hard-linked exports) before it replaces the old
         publication.basculer(paths.root, version)
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)

@@ -17,10 +17,12 @@ import traceback
 from pathlib import Path
 
 from . import build, publication
-from .erreurs import ErreurDeSaisie, message_systeme
+from .erreurs import INCHANGE, ErreurDeSaisie, message_systeme
 
 ROOT = Path(__file__).resolve().parent.parent
-INCHANGE = "le site publié n'a pas été modifié"
+
+
+_COMMANDES = {"build": "make build", "extract": "make extract", "publish": "make publish", "rollback": "make rollback", "clean": "make clean"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"ERREUR {err.texte()}")
         return 2
     except OSError as err:
-        log(f"ERREUR {message_systeme(err)}")
+        log(f"ERREUR {message_systeme(err, commande=_COMMANDES.get(args.command, 'make build'))}")
         return 2
     except KeyboardInterrupt:
         log(f"Interrompu : {INCHANGE} (une construction relancée reprend proprement).")

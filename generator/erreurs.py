@@ -5,8 +5,14 @@ command argument, a second build started while one runs: each is an `ErreurDeSai
 file, the line when there is one, what is wrong and how to fix it. The command line prints its
 message and exits with a non-zero code; anything else is an internal error, whose traceback goes
 to a log file (`generator.cli`).
+
+A full disk, a read-only folder, a missing permission is not a bug either: `message_systeme` turns
+the `OSError` into one French sentence naming the path and the fix.
 """
 from __future__ import annotations
+
+import errno
+import os
 
 
 class ErreurDeSaisie(Exception):
@@ -24,15 +30,39 @@ class ErreurDeSaisie(Exception):
         return f"{where} : {self.message}"
 
 
-def message_systeme(exc: OSError) -> str:
-    """A system error (full disk, no permission, read-only folder…) as one French sentence with the path and the fix."""
-    import errno
+INCHANGE = "le site publié n'a pas été modifié"
 
-    chemin = exc.filename or "?"
-    causes = {
-        errno.ENOSPC: "disque plein", errno.EDQUOT: "quota disque dépassé", errno.EACCES: "permission refusée",
-        errno.EPERM: "opération non permise", errno.EROFS: "système de fichiers en lecture seule",
-        errno.ENAMETOOLONG: "nom de fichier trop long",
-    }
-    cause = causes.get(exc.errno or 0, exc.strerror or str(exc))
-    return f"{chemin} : {cause} ; corrigez la cause puis relancez la commande (le site publié n'a pas été modifié)."
+# errno → (what happened, at the path; the fix): a cause in the machine, not a bug of ours
+_CAUSES = {
+    errno.ENOSPC: ("disque plein en écrivant {chemin}", "libérez de la place (df -h {dossier} ; df -i si des fichiers manquent) puis relancez {commande}"),
+    errno.EDQUOT: ("quota disque dépassé en écrivant {chemin}", "libérez de la place dans votre quota (quota -s) ou faites-le relever, puis relancez {commande}"),
+    errno.EACCES: ("permission refusée sur {chemin}", "donnez à l'utilisateur qui construit le droit de le lire et d'écrire dans {dossier} (ls -ld {dossier}, puis chmod u+rw ou chown) et relancez {commande}"),
+    errno.EPERM: ("opération non permise sur {chemin}", "vérifiez son propriétaire et ses attributs (ls -ld {dossier} ; lsattr), corrigez-les puis relancez {commande}"),
+    errno.EROFS: ("{dossier} est sur un disque en lecture seule (en écrivant {chemin})", "remontez ce disque en écriture (mount -o remount,rw) ou placez le projet sur un disque inscriptible, puis relancez {commande}"),
+    errno.ENAMETOOLONG: ("nom de fichier trop long : {chemin}", "raccourcissez le nom du fichier déposé (moins de 200 caractères) ou le chemin du projet, puis relancez {commande}"),
+    errno.EMFILE: ("trop de fichiers ouverts en lisant ou écrivant {chemin}", "relevez la limite (ulimit -n 4096 dans ce terminal) puis relancez {commande}"),
+    errno.ENFILE: ("trop de fichiers ouverts sur la machine en lisant ou écrivant {chemin}", "fermez d'autres programmes ou relevez fs.file-max, puis relancez {commande}"),
+}
+
+
+def message_systeme(exc: OSError, chemin: str | os.PathLike | None = None, commande: str = "make build") -> str:
+    """A system error (full disk, no permission, read-only disk…) as one French sentence naming the
+    path and the fix, for the command line's top-level handler: not a traceback, not a bug of ours.
+    `chemin`: the path concerned, when the error does not carry it (`exc.filename`); shown relative to
+    the current folder when it is inside it."""
+    brut = chemin if chemin is not None else exc.filename
+    lieu = _relatif(brut) if brut is not None else "un fichier du projet"
+    dossier = _relatif(os.path.dirname(os.path.abspath(brut))) if brut is not None else "."
+    cause = _CAUSES.get(exc.errno or 0)
+    if cause is None:
+        quoi = f"erreur du système (« {exc.strerror or exc} ») sur {lieu}"
+        remede = f"vérifiez le disque et les droits de {dossier} puis relancez {commande}"
+    else:
+        quoi, remede = (t.format(chemin=lieu, dossier=dossier, commande=commande) for t in cause)
+    return f"{quoi} : {remede} ; {INCHANGE}."
+
+
+def _relatif(chemin: str | os.PathLike) -> str:
+    p = os.path.abspath(chemin)
+    ici = os.getcwd()
+    return os.path.relpath(p, ici) if p == ici or p.startswith(ici + os.sep) else os.fspath(chemin)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .erreurs import ErreurDeSaisie
+from .store import fsync, write_text
 
 SITES = Path(".build") / "sites"
 VERROU = Path(".build") / "verrou"
@@ -185,8 +186,6 @@ def _record(version: Path) -> Path:
 
 def marquer_verifiee(version: Path, resume: dict) -> None:
     """The verification record of a version, written (atomically) once the site passed every check."""
-    from .store import write_text
-
     write_text(_record(version), json.dumps({"resume": resume, "fichiers": inventaire(version)}, ensure_ascii=False, indent=0) + "\n")
 
 
@@ -222,7 +221,7 @@ def _lien_atomique(lien: Path, cible: Path) -> None:
         tmp.unlink()
     os.symlink(os.path.relpath(cible, lien.parent), tmp)
     os.replace(tmp, lien)
-    _fsync_dossier(lien.parent)
+    fsync(lien.parent)
 
 
 _RENAME_EXCHANGE = 2
@@ -244,14 +243,6 @@ def echanger(a: Path, b: Path) -> bool:
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), str(a))
-
-
-def _fsync_dossier(dossier: Path) -> None:
-    fd = os.open(dossier, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def basculer(root: Path, version: Path) -> None:
@@ -371,7 +362,7 @@ def publier(root: Path, dest: Path, log=print) -> None:
         shutil.rmtree(neuf, ignore_errors=True)
         raise OSError(errno.EIO, "la copie ne correspond pas au site vérifié", str(neuf))
     rendre_lisible(neuf)
-    _fsync_dossier(parent)
+    fsync(parent)
     if not dest.exists():
         os.rename(neuf, dest)
     elif echanger(neuf, dest):
@@ -384,7 +375,7 @@ def publier(root: Path, dest: Path, log=print) -> None:
         os.rename(dest, prec)
         os.rename(neuf, dest)
         log(f"Attention : ce système de fichiers ne permet pas l'échange atomique ; {dest} a manqué un court instant.")
-    _fsync_dossier(parent)
+    fsync(parent)
     log(f"Site publié dans {dest} : {len(rec['fichiers'])} fichiers ({copies} copiés, {liees} inchangés). "
         f"La publication précédente est gardée dans {prec} (make rollback DEST={dest} pour la rétablir).")
 
@@ -425,4 +416,4 @@ def retour_dest(dest: Path) -> None:
     elif not echanger(prec, dest):
         raise ErreurDeSaisie("DEST", "ce système de fichiers ne permet pas l'échange atomique : rétablissez à la main "
                                      f"(mv {dest} {dest}.ancien && mv {prec} {dest}).")
-    _fsync_dossier(dest.parent)
+    fsync(dest.parent)

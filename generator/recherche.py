@@ -590,25 +590,55 @@ def _cle(m: Morceau, empreinte: str) -> str:
     return h.hexdigest()
 
 
-def contenu(m: Morceau, f: Path | None = None) -> str:
-    """The shard's JSON text: {"index": lunr index, "docs": display rows} (annexes: {"docs", "termes"}),
-    written to the cache file `f` if given."""
+def contenu(m: Morceau) -> str:
+    """The shard's JSON text: {"index": lunr index, "docs": display rows} (annexes: {"docs", "termes"})."""
     if m.sorte == "annexes":
-        text = dumps(vocabulaire_annexes(m.docs, m.affichage))
-    else:
-        # the index is written in the order it was built (deterministic: same documents, same order),
-        # without sort_keys, which costs a third of the time on full text
-        index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
-        text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
-    if f is not None:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(text, encoding="utf-8")
-    return text
+        return dumps(vocabulaire_annexes(m.docs, m.affichage))
+    # the index is written in the order it was built (deterministic: same documents, same order),
+    # without sort_keys, which costs a third of the time on full text
+    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
+    return '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
 
 
-def _nom_fichier(chemin: str, text: str) -> str:
-    """`2021/subventions-1.3fa2c1d0.json`: the content hash in the name lets browsers cache shards for good."""
-    return f"{chemin}.{hashlib.sha256(text.encode()).hexdigest()[:10]}.json"
+def _calculer(m: Morceau, cache: Path | None) -> tuple[str, str]:
+    """(text, sha256 of the text) of a shard, written to the cache if given (`cache`: the cache folder
+    and the shard's key, `<cache>/<clé>`, to which the digest and `.json` are added)."""
+    text = contenu(m)
+    data = text.encode("utf-8")
+    empreinte = hashlib.sha256(data).hexdigest()
+    if cache is not None:
+        store.write_bytes(_fichier_cache(cache, empreinte), data)
+    return text, empreinte
+
+
+def _fichier_cache(cache: Path, empreinte: str) -> Path:
+    """`.cache/recherche/<clé>.<sha256 du texte>.json`: the file says what its text must hash to."""
+    return cache.with_name(f"{cache.name}.{empreinte}.json")
+
+
+def _en_cache(cache: Path | None, cles: list[str]) -> list[tuple[str, str] | None]:
+    """(text, digest) of the shards whose key is in the cache, each checked against the digest its
+    name holds: a file truncated by a full disk or a crash, or edited, does not match, is never
+    used, and its shard is indexed again."""
+    if cache is None or not cache.is_dir():
+        return [None] * len(cles)
+    fichiers = {f.name.partition(".")[0]: f for f in cache.glob("*.json")}
+    out: list[tuple[str, str] | None] = []
+    for cle in cles:
+        f = fichiers.get(cle)
+        if f is None:
+            out.append(None)
+            continue
+        data = f.read_bytes()
+        empreinte = hashlib.sha256(data).hexdigest()
+        out.append((data.decode("utf-8"), empreinte) if f == _fichier_cache(cache / cle, empreinte) else None)
+    return out
+
+
+def _nom_fichier(chemin: str, empreinte: str) -> str:
+    """`2021/subventions-1.3fa2c1d0.json` (`empreinte`: the text's sha256): the content hash in the
+    name lets browsers cache shards for good."""
+    return f"{chemin}.{empreinte[:10]}.json"
 
 
 def bibliotheques() -> dict[str, str]:
@@ -625,30 +655,26 @@ def bibliotheques() -> dict[str, str]:
 _A_FAIRE: tuple[list[Morceau], list[Path | None]] = ([], [])
 
 
-def _contenu_n(i: int) -> str:
-    """`contenu` of the i-th shard of `_A_FAIRE`, in a forked worker: the shards' text (hundreds of
+def _contenu_n(i: int) -> tuple[str, str]:
+    """`_calculer` of the i-th shard of `_A_FAIRE`, in a forked worker: the shards' text (hundreds of
     megabytes at ten years) is inherited from the parent, not sent through a pipe."""
     ms, fichiers = _A_FAIRE
-    return contenu(ms[i], fichiers[i])
+    return _calculer(ms[i], fichiers[i])
 
 
-def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str]:
-    """Every shard's text, from the cache when its input is unchanged; the others are indexed on all
-    cores (the result does not depend on it)."""
+def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tuple[str, str]]:
+    """Every shard's (text, sha256 of the text), from the cache when its input is unchanged and its
+    file checks; the others are indexed on all cores (the result does not depend on it)."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
     global _A_FAIRE
 
-    textes: list[str | None] = [None] * len(ms)
-    fichiers: list[Path | None] = [cache / f"{_cle(m, empreinte)}.json" if cache is not None else None for m in ms]
-    a_faire = []
-    for i, f in enumerate(fichiers):
-        if f is not None and f.exists():
-            textes[i] = f.read_text(encoding="utf-8")
-        else:
-            a_faire.append(i)
+    cles = [_cle(m, empreinte) for m in ms]
+    textes = _en_cache(cache, cles)
+    fichiers: list[Path | None] = [cache / cle if cache is not None else None for cle in cles]
+    a_faire = [i for i, t in enumerate(textes) if t is None]
     taille = {i: _taille(ms[i]) for i in a_faire}
     a_faire.sort(key=lambda i: -taille[i])  # largest first: no core idle at the end
     coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
@@ -664,11 +690,11 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[str
             _A_FAIRE = ([], [])
     for i in a_faire:
         if textes[i] is None:
-            textes[i] = contenu(ms[i], fichiers[i])
-    if cache is not None and cache.exists():  # the cache keeps only what this build used
-        utilises = {f.name for f in fichiers}
+            textes[i] = _calculer(ms[i], fichiers[i])
+    if cache is not None and cache.exists():  # the cache keeps only what this build used (a file that did not check is replaced)
+        utilises = {_fichier_cache(cache / cle, t[1]) for cle, t in zip(cles, textes)}
         for f in cache.glob("*.json"):
-            if f.name not in utilises:
+            if f not in utilises:
                 f.unlink()
     return textes  # type: ignore[return-value]
 
@@ -681,19 +707,14 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
 
 
 def ecrire_fichiers(dossier: Path, fichiers: dict[str, str]) -> None:
-    """Write the files `preparer` made; a shard named by its content hash and already there is not
-    rewritten, and what an earlier build wrote and this one did not goes (the search page itself stays)."""
+    """Write the files `preparer` made; one already there with the same bytes is not rewritten (a shard
+    named by its content hash but truncated by a crash is), and what an earlier build wrote and this
+    one did not goes (the search page itself stays)."""
     for nom, text in sorted(fichiers.items()):
-        p = dossier / nom
-        if _NOM_HACHE.search(nom) and p.exists():  # a content hash in its name: already written, unchanged
-            continue
-        store.write_text(p, text)
+        store.write_text(dossier / nom, text, durable=False)
     for p in sorted(dossier.rglob("*")):
         if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in fichiers:
             p.unlink()
-
-
-_NOM_HACHE = re.compile(r"\.[0-9a-f]{10}\.json$")  # `_nom_fichier`
 
 
 def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
@@ -709,8 +730,8 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
     annees: dict[str, dict] = {}
     manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
     ms = morceaux(corpus)
-    for m, text in zip(ms, _contenus(ms, cache, empreinte)):
-        nom = _nom_fichier(m.chemin, text)
+    for m, (text, empreinte_texte) in zip(ms, _contenus(ms, cache, empreinte)):
+        nom = _nom_fichier(m.chemin, empreinte_texte)
         fichiers[nom] = text
         if "/" not in m.chemin:
             manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}

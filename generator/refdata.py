@@ -33,6 +33,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .geometrie import douglas_peucker
+from .store import write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "refdata"
@@ -480,7 +481,7 @@ def former_communes(paths, communes: dict[str, dict]) -> list[dict]:
 def dump(name: str, data, indent: int | None = 1) -> int:
     text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=True,
                       separators=(",", ":") if indent is None else None) + "\n"
-    (OUT / name).write_text(text, "utf-8")
+    write_text(OUT / name, text)  # atomic: the build reads these files
     return len(text.encode("utf-8"))
 
 

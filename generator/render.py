@@ -112,7 +112,7 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
         if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
             raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
         path = content_dir / page.path
-        write_text(path, text)
+        write_text(path, text, durable=False)  # recomputed and compared at every build (`store`)
         written.add(path)
     for d in GENERATED_DIRS:
         folder = content_dir / d

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import records
+from .store import write_text
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
@@ -95,7 +96,7 @@ def write() -> list[Path]:
     out = []
     for name, schema in schemas().items():
         p = SCHEMA_DIR / name
-        p.write_text(json.dumps(schema, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_text(p, json.dumps(schema, ensure_ascii=False, indent=1) + "\n")
         out.append(p)
     return out
 

@@ -70,7 +70,8 @@ def empreinte_site(root: Path) -> dict[str, str]:
 
 
 def empreinte_donnees(root: Path) -> dict[str, bytes]:
-    """The published data: site_data/ but its inbox and the control report of the last attempt."""
+    """The extracted data: site_data/actes and site_data/subventions (not the publisher's own files,
+    nor the control report of the last attempt)."""
     d = Path(root) / "site_data"
-    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*"))
-            if p.is_file() and "sources" not in p.relative_to(d).parts and p.name != "controle.json"}
+    return {p.relative_to(d).as_posix(): p.read_bytes() for sous in ("actes", "subventions") for p in sorted((d / sous).rglob("*"))
+            if p.is_file()}

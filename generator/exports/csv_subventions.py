@@ -45,6 +45,11 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 FIELDS = [c for c, _ in COLUMNS]
 CENT = Decimal("0.01")
+TEXTE = frozenset({"organe", "beneficiaire", "type_beneficiaire", "commune", "commune_ecrite", "epci", "territoire", "objet",
+                   "dispositif", "imputation", "tableau", "reference_dossier", "source"})
+"""The columns of text, as read in the recueils or named by the publisher (`source`: the file's name): neutralised
+in the CSVs for people (`neutraliser`). Amounts, rates, dates, codes and this site's identifiers never are."""
+FORMULE = ("=", "+", "-", "@", "\t", "\r")
 
 
 def decimal_text(value) -> str:
@@ -137,13 +142,24 @@ def rows(corpus, subs=None) -> list[dict[str, str]]:
     return [row(corpus, s) for s in sorted(subs, key=sort_key)]
 
 
-def csv_text(fields: list[str], data: list[dict]) -> str:
-    """RFC 4180 CSV (comma, minimal quoting, `\\n` line ends), header first."""
+def neutraliser(texte: str) -> str:
+    """A text cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab or carriage return
+    first) behind a single quote, the OWASP way (« CSV injection »): shown as written, never run."""
+    return "'" + texte if texte.startswith(FORMULE) else texte
+
+
+def csv_text(fields: list[str], data: list[dict], texte: frozenset[str] = frozenset()) -> str:
+    """RFC 4180 CSV (comma, minimal quoting, `\\n` line ends), header first; the cells of the columns
+    `texte` neutralised (`neutraliser`: the CSVs for people, not the SCDL files)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    # the csv module quotes a cell holding a line feed, not one holding a lone carriage return (not in
+    # `lineterminator`): such a row is written all quoted, so that no reader cuts it in two
+    w_cr = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_ALL)
     w.writeheader()
     for r in data:
-        w.writerow(r)
+        r = {k: neutraliser(v) if k in texte else v for k, v in r.items()} if texte else r
+        (w_cr if any("\r" in v for v in r.values() if isinstance(v, str)) else w).writerow(r)
     return buf.getvalue()
 
 
@@ -156,6 +172,6 @@ def json_text(data: list[dict]) -> str:
 def write(corpus, out_dir: Path) -> list[Path]:
     data = rows(corpus)
     paths = [out_dir / "subventions.csv", out_dir / "subventions.json"]
-    write_text(paths[0], csv_text(FIELDS, data))
-    write_text(paths[1], json_text(data))
+    write_text(paths[0], csv_text(FIELDS, data, TEXTE), durable=False)
+    write_text(paths[1], json_text(data), durable=False)
     return paths

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..store import write_text
-from .csv_subventions import FIELDS, csv_text, row, sort_key
+from .csv_subventions import FIELDS, TEXTE, csv_text, row, sort_key
 
 KINDS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires"}
 
@@ -67,8 +67,8 @@ def write(corpus, out_dir: Path) -> list[Path]:
         for s in sorted(subs, key=sort_key):
             ligne = lignes.get(s["id"])
             if ligne is None:
-                ligne = lignes[s["id"]] = csv_text(FIELDS, [row(corpus, s)]).removeprefix(entete)
+                ligne = lignes[s["id"]] = csv_text(FIELDS, [row(corpus, s)], TEXTE).removeprefix(entete)
             parts.append(ligne)
-        write_text(path, "".join(parts))
+        write_text(path, "".join(parts), durable=False)
         paths.append(path)
     return paths

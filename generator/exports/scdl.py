@@ -194,6 +194,6 @@ def deliberations_rows(corpus, base_url: str | None = None) -> list[dict[str, st
 
 def write(corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
     paths = [out_dir / "subventions-scdl.csv", out_dir / "deliberations-scdl.csv"]
-    write_text(paths[0], csv_text(fields("subventions"), subventions_rows(corpus, identifiants)))
-    write_text(paths[1], csv_text(fields("deliberations"), deliberations_rows(corpus, base_url)))
+    write_text(paths[0], csv_text(fields("subventions"), subventions_rows(corpus, identifiants)), durable=False)
+    write_text(paths[1], csv_text(fields("deliberations"), deliberations_rows(corpus, base_url)), durable=False)
     return paths

@@ -7,15 +7,18 @@ their articles, rapports and annexes, the grants (exact sums through
 The file is byte-identical for identical input: built in a temporary file with
 a fixed insert order and no timestamp, then renamed into place. No `VACUUM`: a
 database written once in order has nothing to reclaim (measured: 0.4 % smaller, for
-half of the export's time), and no journal or sync: an interrupted build leaves only
-the temporary file, which the next build deletes.
+half of the export's time), and no journal or sync: an interrupted build leaves only the
+temporary file, which the next build deletes (the site that links it is flushed to the disk
+whole before it is published: `store.synchroniser`).
 """
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
 
+from ..store import remplacement_atomique
 from .csv_subventions import FIELDS, centimes, rows
 
 SCHEMA = """
@@ -45,6 +48,8 @@ CREATE INDEX subventions_deliberation ON subventions(deliberation);
 CREATE INDEX subventions_commune ON subventions(code_insee);
 CREATE VIRTUAL TABLE recherche USING {fts}(type, ref, titre, texte, tokenize = 'unicode61 remove_diacritics 2');
 """
+SYSTEME = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS, sqlite3.SQLITE_PERM: errno.EACCES}
+"""SQLite's own codes for a full disk, a read-only or forbidden file: reported as the system's (`erreurs.message_systeme`)."""
 STATUTS = ("presents", "excuses", "absents", "presents_sans_voix", "excuses_sans_voix", "procurations")
 NULLABLE = {"code_insee", "siren_epci"}  # empty → NULL so that the foreign keys hold
 
@@ -130,27 +135,27 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
 
 
 def build(corpus, path: Path) -> Path:
-    """Write the database at `path` (through a temporary file, then an atomic rename)."""
+    """Write the database at `path` (built in a temporary file, then renamed: `store.remplacement_atomique`)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    for p in (tmp, tmp.with_name(tmp.name + "-journal")):
-        if p.exists():
-            p.unlink()
-    con = sqlite3.connect(tmp)
-    try:
-        con.execute("PRAGMA journal_mode=OFF")
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute("PRAGMA foreign_keys=ON")
-        con.executescript(_schema(fts_module()))
-        with con:
-            _fill(con, corpus)
-        bad = con.execute("PRAGMA foreign_key_check").fetchall()
-        if bad:
-            raise ValueError(f"recueil.sqlite : clés étrangères invalides : {bad[:5]}")
-    finally:
-        con.close()
-    os.replace(tmp, path)
+    with remplacement_atomique(path, durable=False) as tmp:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("PRAGMA synchronous=OFF")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.executescript(_schema(fts_module()))
+            with con:
+                _fill(con, corpus)
+            bad = con.execute("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise ValueError(f"recueil.sqlite : clés étrangères invalides : {bad[:5]}")
+        except sqlite3.OperationalError as err:
+            code = SYSTEME.get((getattr(err, "sqlite_errorcode", 0) or 0) & 0xFF)  # the primary code of an extended one
+            if code is None:
+                raise
+            raise OSError(code, os.strerror(code), str(path)) from err
+        finally:
+            con.close()
     return path
 
 
