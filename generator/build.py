@@ -23,7 +23,7 @@ from pathlib import Path
 from . import cache_extraction, garde, identifiants, places, publication, recherche, store, verification
 from . import corrections as corr
 from .corpus import alleger
-from .erreurs import ErreurDeSaisie
+from .erreurs import ErreurDeSaisie, erreur_systeme_dans
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import CONTENU_GENERE, write_pages
@@ -506,8 +506,8 @@ def _en_parallele(fn, *args, gentil: int = 0):
             if gentil:
                 os.nice(gentil)
             send.send((True, fn(*args)))
-        except BaseException:
-            send.send((False, traceback.format_exc()))
+        except BaseException as err:  # a system error (full disk…) crosses back as itself, to be told as such
+            send.send((False, (traceback.format_exc(), err if isinstance(err, OSError) else None)))
         finally:
             send.close()
 
@@ -529,11 +529,14 @@ def _en_parallele(fn, *args, gentil: int = 0):
             try:
                 got.append(recv.recv())
             except EOFError:
-                got.append((False, f"le processus {fn.__name__} s'est arrêté sans résultat (code {proc.exitcode})"))
+                got.append((False, (f"le processus {fn.__name__} s'est arrêté sans résultat (code {proc.exitcode})", None)))
             proc.join()
         ok, value = got[0]
         if not ok:
-            raise RuntimeError(f"{fn.__name__} a échoué :\n{value}")
+            trace, systeme = value
+            if systeme is not None:
+                raise systeme
+            raise RuntimeError(f"{fn.__name__} a échoué :\n{trace}")
         return value
 
     return wait
@@ -595,7 +598,11 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
             raise
         if proc.wait() != 0:
             erreurs.seek(0)
-            raise RuntimeError("mkdocs build a échoué :\n" + erreurs.read()[-4000:])
+            trace = erreurs.read()
+            systeme = erreur_systeme_dans(trace)  # a full disk while MkDocs writes is the machine's, not a bug
+            if systeme is not None:
+                raise OSError(systeme.errno, systeme.strerror, systeme.filename or str(dest))
+            raise RuntimeError("mkdocs build a échoué :\n" + trace[-4000:])
     if res.recherche is not None:
         _lier(paths.content / "recherche", dest / "recherche")
     res.timings["mkdocs"] = time.perf_counter() - t0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 
 
 class ErreurDeSaisie(Exception):
@@ -66,3 +67,16 @@ def _relatif(chemin: str | os.PathLike) -> str:
     p = os.path.abspath(chemin)
     ici = os.getcwd()
     return os.path.relpath(p, ici) if p == ici or p.startswith(ici + os.sep) else os.fspath(chemin)
+
+
+_TRACE_OS = re.compile(r"^(?:\w+\.)*\w*Error: \[Errno (\d+)\] ([^\n]*?)(?:: '([^'\n]*)')?$", re.M)
+
+
+def erreur_systeme_dans(trace: str) -> OSError | None:
+    """The system error that ended a child process (MkDocs, a worker), read back from its traceback,
+    so that a full disk there is told as a full disk and not as a bug; None if it ended otherwise."""
+    trouvees = _TRACE_OS.findall(trace)
+    if not trouvees:
+        return None
+    numero, texte, chemin = trouvees[-1]
+    return OSError(int(numero), texte, chemin or None)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .erreurs import ErreurDeSaisie
-from .store import fsync, write_text
+from .store import fsync, synchroniser, write_text
 
 SITES = Path(".build") / "sites"
 VERROU = Path(".build") / "verrou"
@@ -357,12 +357,16 @@ def publier(root: Path, dest: Path, log=print) -> None:
         shutil.rmtree(vieux, ignore_errors=True)
     rec = lire_record(version)
     assert rec is not None
-    copies, liees = _copier(version, neuf, dest if dest.is_dir() else None)
-    if inventaire(neuf) != rec["fichiers"]:
+    try:  # a full disk or a kill here leaves DEST as it was; the half copy goes
+        copies, liees = _copier(version, neuf, dest if dest.is_dir() else None)
+        if inventaire(neuf) != rec["fichiers"]:
+            raise OSError(errno.EIO, "la copie ne correspond pas au site vérifié", str(neuf))
+        rendre_lisible(neuf)
+        synchroniser(neuf)
+        fsync(parent)
+    except BaseException:
         shutil.rmtree(neuf, ignore_errors=True)
-        raise OSError(errno.EIO, "la copie ne correspond pas au site vérifié", str(neuf))
-    rendre_lisible(neuf)
-    fsync(parent)
+        raise
     if not dest.exists():
         os.rename(neuf, dest)
     elif echanger(neuf, dest):
