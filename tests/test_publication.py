@@ -183,6 +183,29 @@ def test_a_path_with_spaces_and_accents(modele, tmp_path):
     assert (dest / "site" / "deliberations" / "2019-121" / "index.html").is_file()
 
 
+def test_read_only_inputs_and_code(projet):
+    """The publisher's inbox, the reference geography and the code on read-only mounts (a shared
+    folder, a package installed by root): the build reads them and writes only its own outputs."""
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    montes = []
+    try:
+        for d in ("site_data/sources", "site_data/reference", "generator"):
+            p = str(projet / d)
+            if os.geteuid() != 0 or subprocess.run(["mount", "--bind", p, p], capture_output=True).returncode != 0:
+                pytest.skip("un montage en lecture seule demande root et CAP_SYS_ADMIN (le cas de la CI)")
+            montes.append(p)
+            assert subprocess.run(["mount", "-o", "remount,bind,ro", p, p], capture_output=True).returncode == 0
+        with pytest.raises(OSError):
+            (projet / "site_data" / "sources" / "essai").write_text("x")
+        r = construire(projet, env={"PYTHONDONTWRITEBYTECODE": ""})
+        assert r.returncode == 0, _sortie(r)
+        assert "Publié : 7 délibération(s), 19 subvention(s)" in r.stdout
+        assert (projet / "site" / "deliberations" / "2019-117" / "index.html").is_file()
+    finally:
+        for p in reversed(montes):
+            subprocess.run(["umount", p], capture_output=True)
+
+
 def test_an_internal_error_is_one_sentence_and_a_log_file(projet):
     """A bug of ours (simulated in the copy's code): one sentence, the traceback in .build/journal/, the site unchanged."""
     avant = empreinte_site(projet)
