@@ -43,6 +43,14 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
     return dest
 
 
+def projet_construit(dest: Path, sources: list[str] = (S002, S003)) -> Path:
+    """`copier_projet`, then built (asserting it published): the model that tests copy."""
+    root = copier_projet(dest, sources)
+    r = construire(root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return root
+
+
 def commande(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "generator", *args]
 

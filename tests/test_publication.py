@@ -19,16 +19,13 @@ import pytest
 
 from conftest import CORPUS
 from generator import publication
-from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site
+from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site, projet_construit
 
 
 @pytest.fixture(scope="module")
 def modele(tmp_path_factory) -> Path:
     """A project built once (2022-317 and the CABBALR deliberation), copied by each test."""
-    root = copier_projet(tmp_path_factory.mktemp("modele") / "projet")
-    r = construire(root)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return root
+    return projet_construit(tmp_path_factory.mktemp("modele") / "projet")
 
 
 @pytest.fixture

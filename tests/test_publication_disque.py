@@ -25,7 +25,7 @@ import pytest
 
 from conftest import CORPUS
 from generator.erreurs import erreur_systeme_dans
-from projet import S001, construire, copier_projet, empreinte_donnees, empreinte_site
+from projet import S001, construire, empreinte_donnees, empreinte_site, projet_construit
 
 MO = 1024 * 1024
 TAILLE = 160 * MO
@@ -43,10 +43,7 @@ def _demonter(point: Path) -> None:
 
 @pytest.fixture(scope="module")
 def modele(tmp_path_factory) -> Path:
-    root = copier_projet(tmp_path_factory.mktemp("disque") / "projet")
-    r = construire(root)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return root
+    return projet_construit(tmp_path_factory.mktemp("disque") / "projet")
 
 
 @pytest.fixture(scope="module")
