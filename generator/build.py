@@ -686,13 +686,17 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     version = publication.nouvelle_version(paths.root)
     try:
         mkdocs_build(paths, res, version)
+        t0 = time.perf_counter()
         publication.rendre_lisible(version)
         problemes = verification.verifier(version, attendu)
         if problemes:
             raise RuntimeError("le site construit n'a pas passé la vérification : " + " ; ".join(problemes))
         publication.marquer_verifiee(version, {"deliberations": len(attendu.deliberations), "subventions": attendu.subventions})
+        t1 = time.perf_counter()
         store.synchroniser(version)  # the new site on the disk whole (pages, hard-linked exports) before it replaces the old
         publication.basculer(paths.root, version)
+        res.timings["vérification"] = t1 - t0
+        res.timings["écriture sur disque et bascule"] = time.perf_counter() - t1
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)
         raise
