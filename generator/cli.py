@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import sys
-import time
 import traceback
 from pathlib import Path
 
 from . import build, publication
-from .erreurs import INCHANGE, ErreurDeSaisie, message_systeme
+from .erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,11 +71,7 @@ def _executer(args: argparse.Namespace, log) -> int:
 
 def _journal(root: Path) -> Path:
     """Where an internal error's traceback goes (the terminal gets one sentence and this path)."""
-    d = root / ".build" / "journal"
-    d.mkdir(parents=True, exist_ok=True)
-    f = d / f"erreur-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    f.write_text(traceback.format_exc(), encoding="utf-8")
-    return f
+    return journal(root, "erreur", traceback.format_exc())
 
 
 def _arreter_enfants() -> None:

@@ -164,8 +164,10 @@ def read_json(path: Path) -> Any:
 
 
 def data_name(source: str) -> str:
-    """The name of a source's files in site_data/actes and site_data/subventions."""
-    return Path(source).stem + ".json"
+    """The name of a source's files in site_data/actes and site_data/subventions, as the file system
+    spells it: the same bytes (the name's UTF-8) whatever the locale, from the source's published name
+    or from its file-system form (`boite.Entree`)."""
+    return os.fsdecode((Path(source).stem + ".json").encode("utf-8", "surrogateescape"))
 
 
 @contextmanager
