@@ -47,14 +47,15 @@ def commande(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "generator", *args]
 
 
-def construire(root: Path, *args: str, env: dict | None = None, umask: int | None = None) -> subprocess.CompletedProcess:
+def construire(root: Path, *args: str, env: dict | None = None, umask: int | None = None,
+               timeout: float = 600) -> subprocess.CompletedProcess:
     """`python -m generator build` (or the given command) in the project at `root`."""
     e = dict(os.environ)
     e.pop("SITE_URL", None)
     e.update(env or {})
     pre = (lambda: os.umask(umask)) if umask is not None else None
     return subprocess.run(commande(root, *(args or ("build",))), cwd=root, env=e, capture_output=True, text=True,
-                          preexec_fn=pre, timeout=600)
+                          preexec_fn=pre, timeout=timeout)
 
 
 def empreinte_site(root: Path) -> dict[str, str]:
