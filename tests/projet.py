@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import CORPUS, ROOT
 from generator.render import CONTENU_GENERE
 
@@ -40,6 +42,22 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
         shutil.copy(ROOT / "tests" / "fixtures" / "corrections.yaml", dest / "site_data" / "corrections.yaml")
     for s in sources:
         shutil.copy(CORPUS / s, dest / "site_data" / "sources" / s)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def modele(tmp_path_factory) -> Path:
+    """A project built once (2022-317 and the CABBALR deliberation), copied by each test (`projet`)."""
+    root = copier_projet(tmp_path_factory.mktemp("modele") / "projet")
+    r = construire(root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return root
+
+
+@pytest.fixture
+def projet(modele, tmp_path) -> Path:
+    dest = tmp_path / "projet"
+    shutil.copytree(modele, dest, symlinks=True)
     return dest
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import CORPUS
 from generator import boite, build, corrections, ingest, store
-from projet import S001, S002, S003, construire, copier_projet, empreinte_donnees, empreinte_site
+from projet import S001, S002, S003, construire, empreinte_donnees, empreinte_site, modele, projet  # noqa: F401 (fixtures)
 
 C = {"LC_ALL": "C", "PYTHONUTF8": "0", "LANG": "C"}
 
@@ -187,22 +187,6 @@ def test_a_parser_bug_refuses_its_source_with_a_journal_and_keeps_what_it_publis
 
 
 # -- the real build on a copy of the project ------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def modele(tmp_path_factory) -> Path:
-    """A project built once (2022-317 and the CABBALR deliberation), copied by each test."""
-    root = copier_projet(tmp_path_factory.mktemp("modele") / "projet", sources=[S002, S003])
-    r = construire(root)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return root
-
-
-@pytest.fixture
-def projet(modele, tmp_path) -> Path:
-    dest = tmp_path / "projet"
-    shutil.copytree(modele, dest, symlinks=True)
-    return dest
-
 
 def _refuse(projet: Path, avant: dict, donnees: dict, env: dict | None = None, timeout: float = 600) -> str:
     """A build that must refuse: exit 2, nothing published, the site and the data as they were; its output."""

@@ -19,23 +19,7 @@ import pytest
 
 from conftest import CORPUS
 from generator import publication
-from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site
-
-
-@pytest.fixture(scope="module")
-def modele(tmp_path_factory) -> Path:
-    """A project built once (2022-317 and the CABBALR deliberation), copied by each test."""
-    root = copier_projet(tmp_path_factory.mktemp("modele") / "projet")
-    r = construire(root)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return root
-
-
-@pytest.fixture
-def projet(modele, tmp_path) -> Path:
-    dest = tmp_path / "projet"
-    shutil.copytree(modele, dest, symlinks=True)
-    return dest
+from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site, modele, projet  # noqa: F401 (fixtures)
 
 
 def _sortie(r) -> str:
