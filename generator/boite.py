@@ -102,7 +102,10 @@ def _defaut_du_nom(brut: bytes) -> str | None:
 
 def _defaut_du_fichier(entree: os.DirEntry) -> str | None:
     """Why this entry (looked at with lstat, never opened) cannot be read as a source, or None."""
-    st = entree.stat(follow_symlinks=False)
+    try:
+        st = entree.stat(follow_symlinks=False)
+    except FileNotFoundError:
+        return "ce fichier a disparu pendant la lecture de site_data/sources/ (déplacé ou renommé en même temps) : relancez."
     if stat.S_ISLNK(st.st_mode):
         boite = os.path.realpath(os.path.dirname(entree.path))
         cible = os.path.realpath(entree.path)
