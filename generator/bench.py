@@ -58,10 +58,10 @@ print(json.dumps({{"code": code, "log": lines[:4]}}))
 
 
 def bench_sources(repeat: int = 3) -> list[dict]:
-    from .build import source_files
+    from .boite import lister
 
     rows = []
-    for p in source_files(ROOT / "site_data" / "sources"):
+    for p in (e.chemin for e in lister(ROOT / "site_data" / "sources").fichiers):
         runs = []
         for _ in range(repeat):
             out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(p))], capture_output=True, text=True, check=True)

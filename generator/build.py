@@ -17,18 +17,19 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache_extraction, garde, identifiants, places, publication, recherche, store, verification
+from . import boite, cache_extraction, garde, identifiants, places, publication, recherche, store, verification
 from . import corrections as corr
 from .corpus import alleger
-from .erreurs import ErreurDeSaisie, erreur_systeme_dans
+from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import CONTENU_GENERE, write_pages
 from .enfants import lier_au_parent
-from .sources import SUPPORTED, SourceError
+from .sources import SourceError
 
 
 @dataclass
@@ -112,10 +113,6 @@ def nettoyer_tout(root: Path) -> None:
             shutil.rmtree(p)
 
 
-def source_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
-
-
 data_name = store.data_name
 
 
@@ -184,20 +181,25 @@ def _fingerprint(paths: Paths) -> str:
     return h.hexdigest()
 
 
-def _parse_one(path: Path, fixes: dict):
+def _parse_one(path: Path, fixes: dict, nom: str | None = None):
     """One source to its two JSON texts (run in a worker process): (True, (actes, subventions,
-    corrections applied)) or (False, SourceError)."""
-    from .ingest import ingest_source
+    corrections applied)), (False, SourceError) or, for a bug of ours, (None, its traceback), so that
+    one source's crash neither stops the build nor the other sources. `nom`: the source's published
+    name (`boite.Entree.nom`), when the path spells it otherwise."""
+    from . import ingest
     from .localisation import localise
 
+    nom = nom or path.name
     mine: list[dict] = []
     with store.sans_ramasse_miettes():
         try:
-            ex = corr.apply(localise(ingest_source(path), corr.lieux(fixes), mine), fixes, mine)
+            ex = corr.apply(localise(ingest.ingest_source(path, nom), corr.lieux(fixes), mine), fixes, mine)
+            subs = {"source": nom, "subventions": ex.subventions, "controles": ex.controles}
+            return True, (store.dumps(ex.document), store.dumps(subs), mine)
         except SourceError as err:
             return False, (err.source, err.message, err.line)  # plain values: they cross processes
-        subs = {"source": path.name, "subventions": ex.subventions, "controles": ex.controles}
-        return True, (store.dumps(ex.document), store.dumps(subs), mine)
+        except Exception:
+            return None, traceback.format_exc()
 
 
 def processus() -> int:
@@ -205,7 +207,7 @@ def processus() -> int:
     return max(1, int(os.environ.get("RPC_PROCESSUS") or os.cpu_count() or 1))
 
 
-def _parse_all(todo: list[Path], fixes: dict):
+def _parse_all(todo: list[boite.Entree], fixes: dict):
     """Results of `_parse_one` in the order of `todo`, sources spread over the cores.
 
     Sources are independent, so a ten-year rebuild parses two at a time on two cores;
@@ -213,15 +215,15 @@ def _parse_all(todo: list[Path], fixes: dict):
     """
     n = min(processus(), len(todo))
     if n <= 1:
-        for p in todo:
-            yield _parse_one(p, fixes)
+        for e in todo:
+            yield _parse_one(e.chemin, fixes, e.nom)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                              initializer=lier_au_parent, initargs=(os.getpid(),)) as pool:
-        yield from pool.map(_parse_one, todo, [fixes] * len(todo))
+        yield from pool.map(_parse_one, [e.chemin for e in todo], [fixes] * len(todo), [e.nom for e in todo])
 
 
 def extract(paths: Paths, log=print) -> BuildResult:
@@ -248,45 +250,56 @@ def extract(paths: Paths, log=print) -> BuildResult:
         store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)
     cache = cache_extraction.lire(paths.cache, log)
     cache_avant = dict(cache)  # what the last build wrote, for the guard
-    files = source_files(paths.sources)
-    presents = {data_name(p.name): p.name for p in files}
+    # the inbox: a file it refuses (a link, a pipe, a name confused with another, too long, not UTF-8…)
+    # is refused like an unreadable source: its previous extraction stays, the others are read
+    inbox = boite.lister(paths.sources)
+    for remarque in inbox.remarques:
+        log(remarque)
+    for nom, message in inbox.refus:
+        _refuser(res, paths, nom, message, None, log)
+    files = inbox.fichiers
+    presents = {data_name(e.nom): e.nom for e in files}
     applied: list[dict] = []
     todo = []
     lus: dict[str, tuple[dict, dict]] = {}  # read back (unchanged sources) or from the texts just written
-    for p in files:
-        with p.open("rb") as f:
+    for e in files:
+        with e.chemin.open("rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()  # streamed: a huge file is never held whole here
         key = f"{digest}:{fingerprint}"
-        entry = cache.get(p.name)
+        entry = cache.get(e.nom)
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
-            lu = cache_extraction.relire(paths.actes / data_name(p.name), paths.subventions / data_name(p.name), entry)
+            lu = cache_extraction.relire(paths.actes / data_name(e.nom), paths.subventions / data_name(e.nom), entry)
             if not isinstance(lu, str):
-                lus[data_name(p.name)] = (_leger(alleger(lu[0])), lu[1])
+                lus[data_name(e.nom)] = (_leger(alleger(lu[0])), lu[1])
                 applied += entry["corrections"]
                 continue
-            log(f"{lu} : {p.name} est analysée à nouveau.")
-        todo.append((p, key))
+            log(f"{lu} : {e.nom} est analysée à nouveau.")
+        todo.append((e, key))
     staging = paths.root / ".build" / "extraction"
     shutil.rmtree(staging, ignore_errors=True)
     nouveaux: dict[str, garde.Resume] = {}
     appliquees: dict[str, list[dict]] = {}
     entrees: dict[str, dict] = {}  # cache entries of the sources parsed now
-    for (p, key), (ok, out) in zip(todo, _parse_all([p for p, _ in todo], fixes)):
+    for (e, key), (ok, out) in zip(todo, _parse_all([e for e, _ in todo], fixes)):
+        if ok is None:  # a bug of ours while reading this source: its traceback in a file, the others go on
+            _refuser(res, paths, e.nom, _erreur_interne(paths, e.nom, out), None, log)
+            cache.pop(e.nom, None)
+            continue
         if not ok:
             out = SourceError(*out)
-            _refuser(res, paths, p.name, out.message, out.line, log)
-            cache.pop(p.name, None)
+            _refuser(res, paths, e.nom, out.message, out.line, log)
+            cache.pop(e.nom, None)
             continue
         actes, subventions, mine = out
-        name = data_name(p.name)
+        name = data_name(e.nom)
         store.write_text(staging / "actes" / name, actes)
         store.write_text(staging / "subventions" / name, subventions)
         with store.sans_ramasse_miettes():
             doc, subs = _leger(alleger(json.loads(actes))), json.loads(subventions)
         lus[name] = (doc, subs)
-        nouveaux[p.name] = garde.resumer(doc, subs)
-        appliquees[p.name] = mine
-        entrees[p.name] = cache_extraction.entree(key, mine, actes, subventions, nouveaux[p.name])
+        nouveaux[e.nom] = garde.resumer(doc, subs)
+        appliquees[e.nom] = mine
+        entrees[e.nom] = cache_extraction.entree(key, mine, actes, subventions, nouveaux[e.nom])
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
@@ -365,7 +378,7 @@ def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchange
     schemas: no cache entry vouches for it); a damaged one is an error, and not published."""
     lu = cache_extraction.relire(f, paths.subventions / f.name, None)
     if isinstance(lu, str):
-        res.errors.append({"source": f"site_data/actes/{f.name}", "line": None, "message": f"{lu} ; sa source a été refusée : "
+        res.errors.append({"source": f"site_data/actes/{boite.affichable(f.name)}", "line": None, "message": f"{lu} ; sa source a été refusée : "
                            "ses données ne sont pas publiées (corrigez la source et redéposez-la)."})
         log(f"ERREUR {res.errors[-1]['source']} : {res.errors[-1]['message']}")
         return
@@ -378,8 +391,19 @@ def _refuser(res: BuildResult, paths: Paths, source: str, message: str, line, lo
     """A source refused: reported; its previous extraction (if any) stays as it was."""
     res.errors.append({"source": source, "line": line, "message": message})
     log(f"ERREUR {_ou(source, line)} : {message}")
-    if (paths.actes / data_name(source)).exists():
+    if os.path.exists(paths.actes / data_name(source)):  # (False, not an error, for a name too long to exist)
         log(f"  → les données déjà publiées pour {source} sont conservées telles quelles.")
+
+
+def _erreur_interne(paths: Paths, source: str, trace: str) -> str:
+    """The message of a source whose reading raised a bug of ours; its traceback `trace` goes to the journal."""
+    try:
+        ou = f"détail dans {journal(paths.root, 'source-' + Path(source).stem, trace).relative_to(paths.root)}"
+    except OSError as err:
+        ou = f"le détail n'a pas pu être écrit dans .build/journal/ ({err.strerror})"
+    derniere = trace.strip().splitlines()[-1] if trace.strip() else "?"
+    return (f"erreur interne en analysant ce fichier ({derniere[:300]}) ; {ou}. Ce n'est pas une faute du fichier : "
+            "signalez-la aux développeurs avec ce journal. Le fichier est refusé et ce qu'il publiait avant reste publié.")
 
 
 def _leger(doc: dict) -> dict:

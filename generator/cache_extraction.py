@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jsonschema
 
+from .boite import affichable
 from .corpus import alleger
 from .garde import Resume, resumer
 from .schema import SCHEMA_DIR
@@ -116,4 +117,4 @@ def relire(actes: Path, subventions: Path, e: dict | None) -> tuple[dict, dict] 
 
 def _nom(f: Path) -> str:
     """`site_data/actes/x.json`: a data file as the publisher sees it."""
-    return "/".join(f.parts[-3:])
+    return affichable("/".join(f.parts[-3:]))

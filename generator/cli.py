@@ -12,12 +12,11 @@ import argparse
 import multiprocessing
 import os
 import sys
-import time
 import traceback
 from pathlib import Path
 
 from . import build, publication
-from .erreurs import INCHANGE, ErreurDeSaisie, message_systeme
+from .erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,11 +72,7 @@ def _executer(args: argparse.Namespace, log) -> int:
 
 def _journal(root: Path) -> Path:
     """Where an internal error's traceback goes (the terminal gets one sentence and this path)."""
-    d = root / ".build" / "journal"
-    d.mkdir(parents=True, exist_ok=True)
-    f = d / f"erreur-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    f.write_text(traceback.format_exc(), encoding="utf-8")
-    return f
+    return journal(root, "erreur", traceback.format_exc())
 
 
 def _arreter_enfants() -> None:
@@ -89,7 +84,22 @@ def _arreter_enfants() -> None:
         p.join(timeout=10)
 
 
+def _relancer_en_utf8() -> None:
+    """Under a C or POSIX locale with UTF-8 mode off (`LC_ALL=C PYTHONUTF8=0`: cron, minimal containers)
+    Python spells file names in ASCII: a source named « été.txt » could be neither opened under its name
+    nor written to JSON, nor the pages and search files named after it. The command restarts itself in
+    UTF-8 mode (same arguments, folder and environment, PYTHONUTF8=1), so names are their UTF-8 bytes
+    whatever the locale (a name that is not UTF-8 is refused by `boite`)."""
+    if sys.flags.utf8_mode or sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
+        return
+    env = dict(os.environ, PYTHONUTF8="1",
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    os.execve(sys.executable, [sys.executable, "-m", "generator", *sys.argv[1:]], env)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # the command line (not a caller in this process)
+        _relancer_en_utf8()
     for flux in (sys.stdout, sys.stderr):  # a C or POSIX locale (cron, minimal containers) cannot print « é »
         if (flux.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
             flux.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import errno
 import os
 import re
+import time
+from pathlib import Path
 
 
 class ErreurDeSaisie(Exception):
@@ -32,6 +34,18 @@ class ErreurDeSaisie(Exception):
 
 
 INCHANGE = "le site publié n'a pas été modifié"
+
+
+def journal(root: Path, nom: str, texte: str) -> Path:
+    """Write an internal error's traceback `texte` to `.build/journal/<nom>-<date>-<pid>.log` under `root`
+    and return that path (the terminal and the report get one sentence and the path). `nom` is cut to
+    letters, digits, `.`, `_` and `-`, and to 80 characters, so that any source's name makes a valid file name."""
+    d = Path(root) / ".build" / "journal"
+    d.mkdir(parents=True, exist_ok=True)
+    nom = re.sub(r"[^A-Za-z0-9._-]+", "-", nom)[:80]
+    f = d / f"{nom}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    f.write_text(texte, encoding="utf-8", errors="backslashreplace")
+    return f
 
 # errno → (what happened, at the path; the fix): a cause in the machine, not a bug of ours
 _CAUSES = {

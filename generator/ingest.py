@@ -105,6 +105,6 @@ def _sans_fin(name: str, last: int, recueil, deliberations, problems: list[Probl
                             "Vérifiez qu'il est complet avant de le publier.", "avertissement", deliberations[-1].id))
 
 
-def ingest_source(path: Path) -> Extraction:
-    src = read_source(path)
+def ingest_source(path: Path, name: str | None = None) -> Extraction:
+    src = read_source(path, name)
     return ingest_text(src.name, src.text, src.sha256, src.warnings)

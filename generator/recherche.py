@@ -710,10 +710,11 @@ def ecrire_fichiers(dossier: Path, fichiers: dict[str, str]) -> None:
     """Write the files `preparer` made; one already there with the same bytes is not rewritten (a shard
     named by its content hash but truncated by a crash is), and what an earlier build wrote and this
     one did not goes (the search page itself stays)."""
-    for nom, text in sorted(fichiers.items()):
-        store.write_text(dossier / nom, text, durable=False)
+    for nom, text in sorted(fichiers.items()):  # a shard's name holds its source's (file-system spelling)
+        store.write_text(dossier / store.nom_fichier(nom), text, durable=False)
+    ecrits = {store.nom_fichier(nom) for nom in fichiers}
     for p in sorted(dossier.rglob("*")):
-        if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in fichiers:
+        if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in ecrits:
             p.unlink()
 
 

@@ -38,10 +38,11 @@ class SourceText:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_source(path: Path) -> SourceText:
-    """Text of a .txt or .pdf source, with its content hash."""
+def read_source(path: Path, name: str | None = None) -> SourceText:
+    """Text of a .txt or .pdf source, with its content hash. `name`: the source's name as published
+    (`boite.Entree.nom`), when the path spells it otherwise."""
     path = Path(path)
-    name = path.name
+    name = name or path.name
     if path.suffix.lower() not in SUPPORTED:
         raise SourceError(name, f"type de fichier non pris en charge ({path.suffix or 'sans extension'}) : déposez un .txt ou un .pdf")
     size = path.stat().st_size

@@ -96,7 +96,7 @@ def remplacement_atomique(path: Path, durable: bool = True) -> Iterator[Path]:
 def temporaire(path: Path) -> Path:
     """`.nom.json.tmp-<pid>-<8 chiffres hexadécimaux>` beside `path` (the name cut to stay within the
     file system's 255 bytes)."""
-    nom = path.name.encode("utf-8")[:200].decode("utf-8", "ignore")
+    nom = os.fsdecode(os.fsencode(path.name)[:200].decode("utf-8", "ignore").encode("utf-8"))  # whatever the locale
     return path.with_name(f".{nom}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
 
 
@@ -164,8 +164,16 @@ def read_json(path: Path) -> Any:
 
 
 def data_name(source: str) -> str:
-    """The name of a source's files in site_data/actes and site_data/subventions."""
-    return Path(source).stem + ".json"
+    """The name of a source's files in site_data/actes and site_data/subventions (file-system spelling,
+    `nom_fichier`), from the source's published name or from its file-system form (`boite.Entree`)."""
+    return nom_fichier(Path(source).stem + ".json")
+
+
+def nom_fichier(nom: str) -> str:
+    """A name made from a source's name (`été.json`) as the file system spells it: the same bytes, its
+    UTF-8, whatever the locale (under `LC_ALL=C PYTHONUTF8=0` Python spells them with surrogates, and
+    a path holding « é » cannot even be opened)."""
+    return os.fsdecode(nom.encode("utf-8", "surrogateescape"))
 
 
 @contextmanager

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import CORPUS, ROOT
 from generator.render import CONTENU_GENERE
 
@@ -51,18 +53,32 @@ def projet_construit(dest: Path, sources: list[str] = (S002, S003)) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def modele(tmp_path_factory) -> Path:
+    """A project built once (2022-317 and the CABBALR deliberation), copied by each test (`projet`)."""
+    return projet_construit(tmp_path_factory.mktemp("modele") / "projet")
+
+
+@pytest.fixture
+def projet(modele, tmp_path) -> Path:
+    dest = tmp_path / "projet"
+    shutil.copytree(modele, dest, symlinks=True)
+    return dest
+
+
 def commande(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "generator", *args]
 
 
-def construire(root: Path, *args: str, env: dict | None = None, umask: int | None = None) -> subprocess.CompletedProcess:
+def construire(root: Path, *args: str, env: dict | None = None, umask: int | None = None,
+               timeout: float = 600) -> subprocess.CompletedProcess:
     """`python -m generator build` (or the given command) in the project at `root`."""
     e = dict(os.environ)
     e.pop("SITE_URL", None)
     e.update(env or {})
     pre = (lambda: os.umask(umask)) if umask is not None else None
     return subprocess.run(commande(root, *(args or ("build",))), cwd=root, env=e, capture_output=True, text=True,
-                          preexec_fn=pre, timeout=600)
+                          preexec_fn=pre, timeout=timeout)
 
 
 def empreinte_site(root: Path) -> dict[str, str]:

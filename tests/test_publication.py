@@ -19,20 +19,7 @@ import pytest
 
 from conftest import CORPUS
 from generator import publication
-from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site, projet_construit
-
-
-@pytest.fixture(scope="module")
-def modele(tmp_path_factory) -> Path:
-    """A project built once (2022-317 and the CABBALR deliberation), copied by each test."""
-    return projet_construit(tmp_path_factory.mktemp("modele") / "projet")
-
-
-@pytest.fixture
-def projet(modele, tmp_path) -> Path:
-    dest = tmp_path / "projet"
-    shutil.copytree(modele, dest, symlinks=True)
-    return dest
+from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site, modele, projet  # noqa: F401 (fixtures)
 
 
 def _sortie(r) -> str:
