@@ -318,7 +318,7 @@ def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
             os.rename(d, poubelle / d.name)
     poubelles = sorted(base.glob(".poubelle-*"))  # this one, and any a killed cleaning left
     if poubelles:
-        subprocess.Popen(["rm", "-rf", "--", *map(str, poubelles)], start_new_session=True,
+        subprocess.Popen(["rm", "-rf", "--", *map(str, poubelles)], start_new_session=True, cwd=base,  # detached, not in the project
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return [p.name for p in jetes]
 
