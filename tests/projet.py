@@ -16,12 +16,16 @@ import sys
 from pathlib import Path
 
 from conftest import CORPUS, ROOT
+from generator.build import prepare_root
 from generator.render import CONTENU_GENERE
 
 S001 = "001_e1a7153a0531ec73.txt"  # recueil N° 5, mai 2019: 2019-117 to 2019-121, 19 grants
 S002 = "002_4b206b7012456076.txt"  # CABBALR, 12 December 2023
 S003 = "003_97c6f9649ae06488.txt"  # 2022-317
+CORRECTIONS = ROOT / "tests" / "fixtures" / "corrections.yaml"  # the publisher's files as the tests know them
+IDENTIFIANTS = ROOT / "tests" / "fixtures" / "identifiants.csv"  # (the repository's change month after month)
 S004 = "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021: 2021-232 to 2021-252, 505 grants
+CORPUS_COMPLET = (S001, S002, S003, S004)
 
 
 def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bool = False) -> Path:
@@ -35,12 +39,20 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
         shutil.copy(ROOT / f, dest / f)
     shutil.copytree(ROOT / "site_data" / "reference", dest / "site_data" / "reference")
     (dest / "site_data" / "sources").mkdir(parents=True)
-    shutil.copy(ROOT / "site_data" / "identifiants.csv", dest / "site_data" / "identifiants.csv")
+    shutil.copy(IDENTIFIANTS, dest / "site_data" / "identifiants.csv")
     if corrections:
-        shutil.copy(ROOT / "tests" / "fixtures" / "corrections.yaml", dest / "site_data" / "corrections.yaml")
+        shutil.copy(CORRECTIONS, dest / "site_data" / "corrections.yaml")
     for s in sources:
         shutil.copy(CORPUS / s, dest / "site_data" / "sources" / s)
     return dest
+
+
+def preparer_racine(root: Path) -> Path:
+    """`build.prepare_root` from the repository (configuration, theme, pages, reference data), with the
+    corrections of tests/fixtures rather than the publisher's, which change month after month."""
+    prepare_root(root, ROOT)
+    shutil.copy(CORRECTIONS, root / "site_data" / "corrections.yaml")
+    return root
 
 
 def commande(root: Path, *args: str) -> list[str]:
