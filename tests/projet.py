@@ -1,8 +1,8 @@
 """A copy of the project in a temporary folder, built and faulted as a publisher would.
 
 `copier_projet` copies the code, configuration, theme, hand-written pages and reference data (never
-the inbox nor what was extracted from it) and drops the chosen real documents of tests/fixtures/corpus
-into its inbox; `construire` runs `python -m generator …` there as the Makefile does (its own root,
+the inbox nor what was extracted from it, and the publisher's files as tests/fixtures holds them) and
+drops the chosen real documents of tests/fixtures/corpus into its inbox; `construire` runs `python -m generator …` there as the Makefile does (its own root,
 exit code and messages, any environment); `empreinte_site` is what the published site holds, file by
 file, to assert that a refused build left it byte for byte as it was.
 """
@@ -28,10 +28,13 @@ S004 = "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021: 2021-232 to 2021-
 CORPUS_COMPLET = (S001, S002, S003, S004)
 
 
-def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bool = False) -> Path:
-    """A project at `dest` holding `sources` (names of tests/fixtures/corpus) in its inbox."""
+def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bool = False, tests: bool = False) -> Path:
+    """A project at `dest` holding `sources` (names of tests/fixtures/corpus) in its inbox; with `tests`,
+    its test suite too (tests/ with its fixtures, but the browser tests' node_modules)."""
     dest = Path(dest)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    if tests:
+        shutil.copytree(ROOT / "tests", dest / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules"))
     shutil.copytree(ROOT / "generator", dest / "generator", ignore=ignore)
     shutil.copytree(ROOT / "overrides", dest / "overrides", ignore=ignore)
     shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns(*CONTENU_GENERE))
