@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from site_helpers import article_html, article_links, page
+from site_helpers import article_html, article_links
 
 pytestmark = pytest.mark.usefixtures("site")
 
