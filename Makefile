@@ -21,8 +21,9 @@ build: $(STAMP)
 extract: $(STAMP)
 	$(PY) -m generator extract
 
+# The tests never read the inbox nor what was built from it: they build their own copy of the project
+# from tests/fixtures (tests/conftest.py), and tests/test_copie_projet.py adds a new recueil to a copy.
 test: $(STAMP)
-	$(PY) -m generator build
 	$(PY) -m pytest --ignore=tests/navigateur
 
 # Browser tests (search, accessibility, screenshots) in Debian's Chromium

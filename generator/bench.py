@@ -57,11 +57,11 @@ print(json.dumps({{"code": code, "log": lines[:4]}}))
 """
 
 
-def bench_sources(repeat: int = 3) -> list[dict]:
+def bench_sources(repeat: int = 3, projet: Path = ROOT) -> list[dict]:
     from .boite import lister
 
     rows = []
-    for p in (e.chemin for e in lister(ROOT / "site_data" / "sources").fichiers):
+    for p in (e.chemin for e in lister(projet / "site_data" / "sources").fichiers):
         runs = []
         for _ in range(repeat):
             out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(p))], capture_output=True, text=True, check=True)
@@ -204,7 +204,9 @@ def site_figures(site: Path) -> dict:
     }
 
 
-def bench_echelle(annees: int, garder: Path | None = None) -> dict:
+def bench_echelle(annees: int, garder: Path | None = None, projet: Path = ROOT) -> dict:
+    """The synthetic years built in a new root holding what `projet` holds (configuration, theme, pages,
+    reference data, corrections), the months made from the model recueil of `projet`'s inbox."""
     from . import build, synthetique
 
     tmp = Path(tempfile.mkdtemp(prefix="rpc-bench-")) if garder is None else garder
@@ -212,10 +214,11 @@ def bench_echelle(annees: int, garder: Path | None = None) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
     try:
-        build.prepare_root(tmp, ROOT)
+        build.prepare_root(tmp, projet)
         sources = tmp / "site_data" / "sources"
         t = time.perf_counter()
-        months = synthetique.ecrire(sources, annees, mois_en_plus=1, seulement=range(annees * 12))
+        months = synthetique.ecrire(sources, annees, mois_en_plus=1, seulement=range(annees * 12),
+                                    sources=projet / "site_data" / "sources")
         gen_s = time.perf_counter() - t
         corpus = months[:annees * 12]
         res = {
@@ -273,16 +276,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--annees", type=int, default=10, help="années de corpus synthétique (10 par défaut)")
     p.add_argument("--sans-sources", action="store_true", help="ne pas mesurer les sources réelles une à une")
     p.add_argument("--garder", type=Path, help="construire dans ce dossier et le garder (sinon dossier temporaire effacé)")
+    p.add_argument("--projet", type=Path, default=ROOT,
+                   help="projet dont la configuration, les corrections et le recueil modèle (boîte de dépôt) sont repris (celui-ci par défaut)")
     p.add_argument("--sans-recherche", action="store_true", help="ne pas mesurer la recherche dans Chromium (generator/bench_recherche.py)")
     a = p.parse_args(argv)
     res: dict = {}
     if not a.sans_sources:
         print("Extraction par source réelle (meilleur de 3, processus neuf ; mémoire = pic du processus, référentiel compris)")
-        res["sources"] = bench_sources()
+        res["sources"] = bench_sources(projet=a.projet)
         for r in res["sources"]:
             print(f"  {r['source']:<32} {r['taille_mo']:6.2f} Mo  {r['s']:6.2f} s  pic {r['rss_mo']:7.1f} Mo "
                   f"(dont {r['rss_base_mo']:.1f} Mo avant lecture)  {r['delibs']} délib., {r['subs']} subventions")
-    res.update(bench_echelle(a.annees, a.garder))
+    res.update(bench_echelle(a.annees, a.garder, a.projet))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "bench.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     md = rapport_md(res)

@@ -34,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELE = "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021 (2ème partie)
+SOURCES = ROOT / "site_data" / "sources"  # where MODELE is read unless told (the tests give tests/fixtures/corpus)
 MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
         "septembre", "octobre", "novembre", "décembre"]
 ANNEE_MODELE = 2021
@@ -116,9 +117,10 @@ class Modele:
     communes: list[dict]
 
 
-@lru_cache(maxsize=1)
-def modele() -> Modele:
-    """The real recueil cut into its units, with its two FARDA tables described (parsed once)."""
+@lru_cache(maxsize=2)
+def modele(sources: Path = SOURCES) -> Modele:
+    """The real recueil (MODELE in the folder `sources`) cut into its units, with its two FARDA tables
+    described (parsed once)."""
     import json
 
     from .ingest import ingest_text
@@ -126,7 +128,7 @@ def modele() -> Modele:
     from .subventions.budget import extract_budget
     from .subventions.tables.base import Contexte
 
-    src = read_source(ROOT / "site_data" / "sources" / MODELE)
+    src = read_source(sources / MODELE)
     text = src.text
     lines = text.split("\n")
     ex = ingest_text(src.name, text, src.sha256)
@@ -305,9 +307,9 @@ def _redate(lines: list[str], annee: int, seance: dt.date, envoi: dt.date) -> li
     return text.split("\n")
 
 
-def mois(annee: int, numero_mois: int, premier: int, graine: int = 62) -> Mois:
-    """The recueil of one month: deliberations numbered from `premier`."""
-    m = modele()
+def mois(annee: int, numero_mois: int, premier: int, graine: int = 62, sources: Path = SOURCES) -> Mois:
+    """The recueil of one month: deliberations numbered from `premier` (the model read in `sources`)."""
+    m = modele(sources)
     rng = random.Random(graine * 1_000_000 + annee * 100 + numero_mois)
     seance = first_monday(annee, numero_mois)
     envoi = seance + dt.timedelta(days=28)
@@ -351,7 +353,7 @@ def mois(annee: int, numero_mois: int, premier: int, graine: int = 62) -> Mois:
     return Mois(annee, numero_mois, f"{annee}-{numero_mois:02d}_raa-n{numero_mois}.txt", texte, len(choix), subs, tableaux)
 
 
-def corpus(annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int = 0):
+def corpus(annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int = 0, sources: Path = SOURCES):
     """The months of `annees` years from January of `debut`, plus `mois_en_plus` months after."""
     n = annees * 12 + mois_en_plus
     premier = 1
@@ -359,16 +361,17 @@ def corpus(annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int =
         annee, numero = debut + k // 12, k % 12 + 1
         if numero == 1:
             premier = 1
-        m = mois(annee, numero, premier, graine)
+        m = mois(annee, numero, premier, graine, sources)
         premier += m.deliberations
         yield m
 
 
-def ecrire(dest: Path, annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int = 0, seulement=None) -> list[Mois]:
+def ecrire(dest: Path, annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int = 0, seulement=None,
+           sources: Path = SOURCES) -> list[Mois]:
     """Write the recueils into `dest` (only the `seulement` indexes when given); returns them."""
     dest.mkdir(parents=True, exist_ok=True)
     out = []
-    for k, m in enumerate(corpus(annees, debut, graine, mois_en_plus)):
+    for k, m in enumerate(corpus(annees, debut, graine, mois_en_plus, sources)):
         if seulement is None or k in seulement:
             (dest / m.nom).write_text(m.texte, encoding="utf-8")
             m.texte = ""  # written: ten years of text need not stay in memory

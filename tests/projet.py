@@ -1,8 +1,8 @@
 """A copy of the project in a temporary folder, built and faulted as a publisher would.
 
 `copier_projet` copies the code, configuration, theme, hand-written pages and reference data (never
-the inbox nor what was extracted from it) and drops the chosen real documents of tests/fixtures/corpus
-into its inbox; `construire` runs `python -m generator …` there as the Makefile does (its own root,
+the inbox nor what was extracted from it, and the publisher's files as tests/fixtures holds them) and
+drops the chosen real documents of tests/fixtures/corpus into its inbox; `construire` runs `python -m generator …` there as the Makefile does (its own root,
 exit code and messages, any environment); `empreinte_site` is what the published site holds, file by
 file, to assert that a refused build left it byte for byte as it was.
 """
@@ -18,18 +18,25 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT
+from generator.build import prepare_root
 from generator.render import CONTENU_GENERE
 
 S001 = "001_e1a7153a0531ec73.txt"  # recueil N° 5, mai 2019: 2019-117 to 2019-121, 19 grants
 S002 = "002_4b206b7012456076.txt"  # CABBALR, 12 December 2023
 S003 = "003_97c6f9649ae06488.txt"  # 2022-317
+CORRECTIONS = ROOT / "tests" / "fixtures" / "corrections.yaml"  # the publisher's files as the tests know them
+IDENTIFIANTS = ROOT / "tests" / "fixtures" / "identifiants.csv"  # (the repository's change month after month)
 S004 = "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021: 2021-232 to 2021-252, 505 grants
+CORPUS_COMPLET = (S001, S002, S003, S004)
 
 
-def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bool = False) -> Path:
-    """A project at `dest` holding `sources` (names of tests/fixtures/corpus) in its inbox."""
+def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bool = False, tests: bool = False) -> Path:
+    """A project at `dest` holding `sources` (names of tests/fixtures/corpus) in its inbox; with `tests`,
+    its test suite too (tests/ with its fixtures, but the browser tests' node_modules)."""
     dest = Path(dest)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    if tests:
+        shutil.copytree(ROOT / "tests", dest / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules"))
     shutil.copytree(ROOT / "generator", dest / "generator", ignore=ignore)
     shutil.copytree(ROOT / "overrides", dest / "overrides", ignore=ignore)
     shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns(*CONTENU_GENERE))
@@ -37,9 +44,9 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
         shutil.copy(ROOT / f, dest / f)
     shutil.copytree(ROOT / "site_data" / "reference", dest / "site_data" / "reference")
     (dest / "site_data" / "sources").mkdir(parents=True)
-    shutil.copy(ROOT / "site_data" / "identifiants.csv", dest / "site_data" / "identifiants.csv")
+    shutil.copy(IDENTIFIANTS, dest / "site_data" / "identifiants.csv")
     if corrections:
-        shutil.copy(ROOT / "tests" / "fixtures" / "corrections.yaml", dest / "site_data" / "corrections.yaml")
+        shutil.copy(CORRECTIONS, dest / "site_data" / "corrections.yaml")
     for s in sources:
         shutil.copy(CORPUS / s, dest / "site_data" / "sources" / s)
     return dest
@@ -64,6 +71,14 @@ def projet(modele, tmp_path) -> Path:
     dest = tmp_path / "projet"
     shutil.copytree(modele, dest, symlinks=True)
     return dest
+
+
+def preparer_racine(root: Path) -> Path:
+    """`build.prepare_root` from the repository (configuration, theme, pages, reference data), with the
+    corrections of tests/fixtures rather than the publisher's, which change month after month."""
+    prepare_root(root, ROOT)
+    shutil.copy(CORRECTIONS, root / "site_data" / "corrections.yaml")
+    return root
 
 
 def commande(root: Path, *args: str) -> list[str]:

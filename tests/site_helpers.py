@@ -1,11 +1,12 @@
-"""Helpers for tests that read the built site (make test builds it first)."""
+"""Helpers for tests that read the built site: the copy of the project built from tests/fixtures by the
+session fixture `site` (tests/conftest.py), never the repository's own site/."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "site"
+SITE: Path | None = None  # set by the `site` fixture (tests/conftest.py) to the built copy's site/
 
 
 class LinkParser(HTMLParser):
@@ -34,14 +35,9 @@ def parse(path: Path) -> LinkParser:
 
 def page(url: str) -> Path:
     """Built file of a site URL such as 'communes/wancourt/'."""
+    if SITE is None:
+        raise RuntimeError("aucun site construit : le test doit demander la fixture `site` (tests/conftest.py)")
     return SITE / url / "index.html" if url.endswith("/") or not url else SITE / url
-
-
-def require_site():
-    import pytest
-
-    if not (SITE / "index.html").exists():
-        pytest.fail("site/ n'est pas construit : lancez `make build` (make test le fait)")
 
 
 def article_html(url: str) -> str:

@@ -3,7 +3,7 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.actes import parse_actes, parse_date_fr, person_name
 from generator.normalise import normalise
 from generator.records import Line, to_dict
@@ -16,7 +16,7 @@ F004 = "004_45492b4b56f19b50.txt"
 
 @lru_cache(maxsize=None)
 def lines_of(name):
-    return tuple(normalise((SOURCES / name).read_text(encoding="utf-8")))
+    return tuple(normalise((CORPUS / name).read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=None)

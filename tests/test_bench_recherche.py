@@ -1,16 +1,15 @@
 """The search benchmark's replicated corpus (generator/bench_recherche.py), built from the real one."""
 from __future__ import annotations
 
-from conftest import ROOT
 from generator import places, recherche
 from generator.bench_recherche import MOT_RARE, MOT_RARE_ANNEXE, corpus_replique
 from generator.corpus import Corpus
 
 
-def test_replicated_corpus_carries_the_real_annex_texts():
+def test_replicated_corpus_carries_the_real_annex_texts(donnees):
     """The real corpus holds no annex text in memory (read back from site_data/actes): the copy must
     hold them, with the rare words the browser benchmark looks for (`make bench` broke on this)."""
-    reel = Corpus.load(ROOT / "site_data", places.reference())
+    reel = Corpus.load(donnees, places.reference())
     c = corpus_replique(reel, annees=1, delibs_par_an=60, subventions_par_an=400, mois_derniere_annee=2)
     annexes = [c.texte_annexe(d, i) for d in c.deliberations.values() for i in range(len(d.get("annexes") or []))]
     assert annexes and all(annexes)

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.build import Paths, extract
 
 S003 = "003_97c6f9649ae06488.txt"
@@ -14,7 +14,7 @@ S003 = "003_97c6f9649ae06488.txt"
 @pytest.fixture
 def root(tmp_path):
     (tmp_path / "site_data" / "sources").mkdir(parents=True)
-    shutil.copy(SOURCES / S003, tmp_path / "site_data" / "sources" / S003)
+    shutil.copy(CORPUS / S003, tmp_path / "site_data" / "sources" / S003)
     return tmp_path
 
 
@@ -65,7 +65,7 @@ def test_binary_error_names_the_line(root):
 
 
 def test_latin1_source_is_read_with_a_warning(root):
-    text = (SOURCES / S003).read_text("utf-8").replace("2022-317", "2022-999").replace("\u2019", "'")
+    text = (CORPUS / S003).read_text("utf-8").replace("2022-317", "2022-999").replace("\u2019", "'")
     _bad(root, "latin1.txt", text.encode("cp1252"))
     res, _ = _extract(root)
     assert not res.errors
@@ -76,7 +76,7 @@ def test_latin1_source_is_read_with_a_warning(root):
 
 
 def test_utf16_source_is_read(root):
-    text = (SOURCES / S003).read_text("utf-8").replace("2022-317", "2022-998")
+    text = (CORPUS / S003).read_text("utf-8").replace("2022-317", "2022-998")
     _bad(root, "utf16.txt", text.encode("utf-16"))
     res, _ = _extract(root)
     doc = next(d for d in res.documents if d["source"] == "utf16.txt")
@@ -85,7 +85,7 @@ def test_utf16_source_is_read(root):
 
 def test_refused_source_keeps_its_previous_data(root):
     """A correction that breaks the file must not unpublish what was extracted before."""
-    good = (SOURCES / S003).read_bytes().replace(b"2022-317", b"2022-500")
+    good = (CORPUS / S003).read_bytes().replace(b"2022-317", b"2022-500")
     _bad(root, "mise-a-jour.txt", good)
     _extract(root)
     before = _snapshot(root)
@@ -97,7 +97,7 @@ def test_refused_source_keeps_its_previous_data(root):
 
 
 def test_recueil_cut_in_the_middle_of_a_deliberation(root):
-    lines = (SOURCES / S003).read_text("utf-8").split("\n")
+    lines = (CORPUS / S003).read_text("utf-8").split("\n")
     cut = next(i for i, l in enumerate(lines) if l.strip().startswith("DECIDE"))
     _bad(root, "coupe.txt", "\n".join(lines[: cut + 3]).replace("2022-317", "2022-901").encode())
     res, _ = _extract(root)
@@ -108,7 +108,7 @@ def test_recueil_cut_in_the_middle_of_a_deliberation(root):
 
 
 def test_deliberation_without_its_number_line(root):
-    text = (SOURCES / S003).read_text("utf-8").replace("(N°2022-317)", "")
+    text = (CORPUS / S003).read_text("utf-8").replace("(N°2022-317)", "")
     _bad(root, "sans-numero.txt", text.encode())
     res, _ = _extract(root)
     doc = next(d for d in res.documents if d["source"] == "sans-numero.txt")
@@ -134,7 +134,7 @@ def test_encrypted_pdf_is_refused(root):
 
 
 def test_same_recueil_dropped_twice_under_two_names(root):
-    shutil.copy(SOURCES / S003, root / "site_data" / "sources" / "copie du 003.txt")
+    shutil.copy(CORPUS / S003, root / "site_data" / "sources" / "copie du 003.txt")
     res, _ = _extract(root)
     assert not res.errors
     dups = res.report["doublons"]
@@ -144,7 +144,7 @@ def test_same_recueil_dropped_twice_under_two_names(root):
 
 def test_two_new_sources_claim_the_same_number_with_different_content(root):
     """Neither can be told right: both refused, each naming the other; nothing of 2022-317 published."""
-    text = (SOURCES / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
+    text = (CORPUS / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
     _bad(root, "autre.txt", text.encode())
     res, logs = _extract(root)
     errs = {e["source"]: e for e in res.errors}
@@ -159,7 +159,7 @@ def test_a_new_source_claiming_a_published_act_with_another_text_is_refused(root
     """The act published first stays as it was; the newcomer is refused, not published beside it."""
     _extract(root)
     before = _snapshot(root)
-    text = (SOURCES / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
+    text = (CORPUS / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
     _bad(root, "autre.txt", text.encode())
     res, logs = _extract(root)
     assert [e["source"] for e in res.errors] == ["autre.txt"]

@@ -14,18 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS
 from generator import places, recherche, store
-from generator.build import Paths, extract, prepare_root, run
+from generator.build import Paths, extract, run
 from generator.corpus import Corpus
+from projet import preparer_racine
 
 S003 = "003_97c6f9649ae06488.txt"
 S004 = "004_45492b4b56f19b50.txt"
-SOURCES = sorted(p.name for p in CORPUS.glob("*.txt"))
+DOCUMENTS = sorted(p.name for p in CORPUS.glob("*.txt"))
 
 
 def _sources(root: Path) -> None:
-    for name in SOURCES:
+    for name in DOCUMENTS:
         shutil.copy(CORPUS / name, root / "site_data" / "sources" / name)
 
 
@@ -60,7 +61,7 @@ def extrait(tmp_path_factory):
     (root / "site_data" / "sources").mkdir(parents=True)
     _sources(root)
     res, _ = _extraire(root)
-    assert res.parsed == len(SOURCES) and not res.errors
+    assert res.parsed == len(DOCUMENTS) and not res.errors
     return root
 
 
@@ -95,7 +96,7 @@ def test_unreadable_extraction_cache_is_ignored_and_the_sources_parsed_again(roo
 def test_unchanged_sources_are_read_back_not_parsed(root, extrait):
     res, logs = _extraire(root)
     assert res.parsed == 0 and not res.errors and logs == []
-    assert len(res.documents) == len(SOURCES) and res.nb_subventions == 524
+    assert len(res.documents) == len(DOCUMENTS) and res.nb_subventions == 524
     assert _donnees(root) == _donnees(extrait)
 
 
@@ -136,7 +137,7 @@ def test_refused_source_whose_previous_data_is_truncated_is_reported_not_publish
     assert [e["source"] for e in res.errors] == [S003, f"site_data/actes/{store.data_name(S003)}"]
     assert "fichier vide" in res.errors[0]["message"]
     assert "n'est pas du JSON valide" in res.errors[1]["message"] and "ne sont pas publiées" in res.errors[1]["message"]
-    assert S003 not in {d["source"] for d in res.documents} and len(res.documents) == len(SOURCES) - 1
+    assert S003 not in {d["source"] for d in res.documents} and len(res.documents) == len(DOCUMENTS) - 1
     assert any(line.startswith(f"ERREUR site_data/actes/{store.data_name(S003)} :") for line in logs)
 
 
@@ -205,7 +206,7 @@ def test_old_style_search_cache_files_are_not_trusted(extrait, tmp_path):
 def test_corrupt_caches_and_leftovers_everywhere_then_the_build_gives_a_clean_builds_bytes(tmp_path):
     root = tmp_path / "projet"
     root.mkdir()
-    prepare_root(root, ROOT)
+    preparer_racine(root)
     _sources(root)
     assert run(root, log=lambda *_: None) == 0
     propre = _tout(root)
@@ -247,4 +248,4 @@ def test_leftover_temporary_file_of_a_running_build_is_left_alone(root):
     en_cours = root / "site_data" / "actes" / f".{store.data_name(S004)}.tmp-{os.getppid()}-0123abcd"
     en_cours.write_text("{")
     res, _ = _extraire(root)
-    assert not res.errors and en_cours.exists() and len(res.documents) == len(SOURCES)
+    assert not res.errors and en_cours.exists() and len(res.documents) == len(DOCUMENTS)

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCES
+from conftest import CORPUS, ROOT
 from generator import build, places
 from generator.corpus import Corpus
 from generator.pages import decoupage, lieux
 from generator.render import Page, write_pages
-from site_helpers import require_site
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -32,19 +31,18 @@ def _snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _mkdocs(config: Path, site: Path, normal: bool) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1623024000", SITE_URL="https://exemple.fr/recueil/")
-    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--config-file", str(config), "--site-dir", str(site)]
-    subprocess.run(cmd + (["--normal"] if normal else []), cwd=ROOT, env=env, check=True, capture_output=True)
+def _mkdocs(projet: Path, site: Path, normal: bool) -> None:
+    env = dict(os.environ, PYTHONPATH=str(projet), SOURCE_DATE_EPOCH="1623024000", SITE_URL="https://exemple.fr/recueil/")
+    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--config-file", str(projet / "mkdocs.yml"), "--site-dir", str(site)]
+    subprocess.run(cmd + (["--normal"] if normal else []), cwd=projet, env=env, check=True, capture_output=True)
 
 
-def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path):
-    """On the corpus's pages (built by `make build`), with an absolute site address (canonical links).
-    The project's mkdocs.yml has no MkDocs plugin (the site's own search replaced Material's)."""
-    require_site()
-    config = ROOT / "mkdocs.yml"
-    _mkdocs(config, tmp_path / "normal", normal=True)
-    _mkdocs(config, tmp_path / "rapide", normal=False)
+def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path, projet_construit):
+    """On the pages of the four real documents (the copy of the project built from tests/fixtures), with
+    an absolute site address (canonical links). The project's mkdocs.yml has no MkDocs plugin (the
+    site's own search replaced Material's)."""
+    _mkdocs(projet_construit, tmp_path / "normal", normal=True)
+    _mkdocs(projet_construit, tmp_path / "rapide", normal=False)
     normal, rapide = _snapshot(tmp_path / "normal"), _snapshot(tmp_path / "rapide")
     assert len(normal) > 1000
     assert rapide == normal
@@ -52,12 +50,13 @@ def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path):
     assert '<link rel="canonical" href="https://exemple.fr/recueil/communes/wancourt/">' in html
     assert "<title>Wancourt - Recueil des actes administratifs du Pas-de-Calais</title>" in html
     # data files are hard links to content/donnees (written by rename, never in place)
-    assert os.path.samefile(tmp_path / "rapide" / "donnees" / "subventions.csv", ROOT / "content" / "donnees" / "subventions.csv")
+    assert os.path.samefile(tmp_path / "rapide" / "donnees" / "subventions.csv",
+                            projet_construit / "content" / "donnees" / "subventions.csv")
 
 
-def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch):
+def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch, donnees):
     """With a threshold of 40 rows, Arrageois (its real grants) is split; Wancourt (1 grant) is not."""
-    corpus = Corpus.load(ROOT / "site_data", places.reference())
+    corpus = Corpus.load(donnees, places.reference())
     monkeypatch.setattr(decoupage, "SEUIL", 40)
     pages = list(lieux.build(corpus))
     by_path = {p.path: p for p in pages}
@@ -79,12 +78,11 @@ def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch):
     assert "Wancourt" in (tmp_path / "communes" / "wancourt.md").read_text("utf-8")
 
 
-def test_corpus_pages_stay_whole():
+def test_corpus_pages_stay_whole(site):
     """Nothing of the real corpus reaches the threshold: every list is on its page, as before."""
-    require_site()
-    assert not (ROOT / "site" / "deliberations" / "2021").exists()
-    assert not (ROOT / "site" / "territoires" / "arrageois" / "2021").exists()
-    html = (ROOT / "site" / "territoires" / "arrageois" / "index.html").read_text("utf-8")
+    assert not (site / "deliberations" / "2021").exists()
+    assert not (site / "territoires" / "arrageois" / "2021").exists()
+    html = (site / "territoires" / "arrageois" / "index.html").read_text("utf-8")
     assert "2021-243" in html and "année par année" not in html
 
 
@@ -101,7 +99,7 @@ def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
         root = tmp_path / n
         (root / "site_data" / "sources").mkdir(parents=True)
         for name in ("002_4b206b7012456076.txt", "003_97c6f9649ae06488.txt"):
-            shutil.copy(SOURCES / name, root / "site_data" / "sources" / name)
+            shutil.copy(CORPUS / name, root / "site_data" / "sources" / name)
         monkeypatch.setenv("RPC_PROCESSUS", n)
         res = build.extract(build.Paths(root), log=lambda *_: None)
         assert res.parsed == 2 and not res.errors
@@ -124,32 +122,31 @@ def test_pages_rewritten_only_when_changed_and_stale_ones_removed(tmp_path):
     assert "A bis" in a.read_text("utf-8")
 
 
-def test_generated_pages_take_the_fast_path():
+def test_generated_pages_take_the_fast_path(projet_construit):
     """Every kind of generated page skips Python-Markdown (its front matter hides the sidebars:
     the fast path must accept it, or MkDocs goes back to 66 s for three synthetic years)."""
     from mkdocs.utils import meta
 
     from generator import mkdocs_rapide
 
-    require_site()
     for name in ("communes/wancourt.md", "deliberations/2021-243/index.md", "cantons/arras-3.md", "index.md", "controle.md"):
-        body, m = meta.get_data((ROOT / "content" / name).read_text("utf-8"))
+        body, m = meta.get_data((projet_construit / "content" / name).read_text("utf-8"))
         assert "hide" in m and mkdocs_rapide.rapide(m, body) is not None, name
-    body, m = meta.get_data((ROOT / "content" / "a-propos.md").read_text("utf-8"))
+    body, m = meta.get_data((projet_construit / "content" / "a-propos.md").read_text("utf-8"))
     assert mkdocs_rapide.rapide(m, body) is None  # hand-written Markdown goes through Markdown
 
 
-def test_annex_texts_are_read_back_from_site_data_not_held_in_memory():
+def test_annex_texts_are_read_back_from_site_data_not_held_in_memory(donnees):
     """The corpus leaves annex texts out (nine tenths of a recueil's text) and reads them back
     from site_data/actes when a page, an export or the search asks: the same text as the file."""
     import json
 
-    corpus = Corpus.load(ROOT / "site_data", places.reference())
+    corpus = Corpus.load(donnees, places.reference())
     d = corpus.deliberations["2019-117"]
     assert d["annexes"] and all("texte" not in a for a in d["annexes"])
     textes = [corpus.texte_annexe(d, i) for i in range(len(d["annexes"]))]
     assert any("piscine" in t for t in textes)  # the convention of the aquatic centre
-    fichier = json.loads((ROOT / "site_data" / "actes" / f"{Path(d['_source']).stem}.json").read_text(encoding="utf-8"))
+    fichier = json.loads((donnees / "actes" / f"{Path(d['_source']).stem}.json").read_text(encoding="utf-8"))
     attendu = next(x for x in fichier["deliberations"] if x["id"] == "2019-117")
     assert textes == [a["texte"] for a in attendu["annexes"]]
     # a deliberation of another source: the file read follows the deliberation asked for
@@ -157,13 +154,15 @@ def test_annex_texts_are_read_back_from_site_data_not_held_in_memory():
     assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre["_source"]
 
 
-def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch):
+def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, projet_construit):
     """`make bench` itself, on the smallest corpus it takes (no year, then one month added): a broken
-    benchmark is found here, not on the day its figures are needed."""
+    benchmark is found here, not on the day its figures are needed. Its model recueil and corrections
+    are those of tests/fixtures (the built copy), not the inbox's."""
     from generator import bench
 
     monkeypatch.setattr(bench, "OUT", tmp_path / "out")
-    assert bench.main(["--annees", "0", "--sans-sources", "--sans-recherche", "--garder", str(tmp_path / "racine")]) == 0
+    assert bench.main(["--annees", "0", "--sans-sources", "--sans-recherche", "--garder", str(tmp_path / "racine"),
+                       "--projet", str(projet_construit)]) == 0
     res = json.loads((tmp_path / "out" / "bench.json").read_text(encoding="utf-8"))
     ajout = res["ajout_un_mois"]
     assert ajout["code_retour"] == 0 and ajout["recueil_ajoute"].endswith(".txt")

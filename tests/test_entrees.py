@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.build import Paths, extract
 
 S004 = "004_45492b4b56f19b50.txt"
@@ -37,14 +37,14 @@ def _snapshot(root):
 def test_recueil_cut_inside_the_farda_table_is_refused_and_published_data_kept(root):
     """June 2021 cut after row 77 of the 179 of the FARDA aménagement table (2021-243)."""
     inbox = root / "site_data" / "sources"
-    shutil.copy(SOURCES / S004, inbox / S004)
+    shutil.copy(CORPUS / S004, inbox / S004)
     res, _ = _extract(root)
     assert not res.errors
     before = _snapshot(root)
     published = next(d for d in res.documents if d["source"] == S004)
     assert len(published["deliberations"]) == 21
 
-    lines = (SOURCES / S004).read_text("utf-8").split("\n")
+    lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[17799].startswith("2021-01655 Rénovation de la Place Foch BOURGS CENTRES COMMUNE DE GUÎNES")
     (inbox / S004).write_text("\n".join(lines[:17800]), encoding="utf-8")
     res, logs = _extract(root)
@@ -62,7 +62,7 @@ def test_recueil_cut_inside_the_farda_table_is_refused_and_published_data_kept(r
 
 def test_cut_in_a_wrapped_row_of_the_voirie_table(root):
     """Cut between the beneficiary and the amounts of a voirie row (cells wrapped over lines)."""
-    lines = (SOURCES / S004).read_text("utf-8").split("\n")
+    lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[13557].startswith("COMMUNE DE ABLAIN-SAINT-")
     (root / "site_data" / "sources" / "juin-coupe.txt").write_text("\n".join(lines[:13563]), encoding="utf-8")
     res, _ = _extract(root)
@@ -81,10 +81,10 @@ def test_recueil_cut_inside_other_tables_is_refused(root, coupe, derniere, table
     """Cut inside the student-life, BIJ and historic-monuments tables: refused, and what was
     published for the file stays (each table of June 2021 was cut at eleven points: all refused)."""
     inbox = root / "site_data" / "sources"
-    shutil.copy(SOURCES / S004, inbox / S004)
+    shutil.copy(CORPUS / S004, inbox / S004)
     _extract(root)
     before = _snapshot(root)
-    lines = (SOURCES / S004).read_text("utf-8").split("\n")
+    lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[coupe - 1].startswith(derniere)
     (inbox / S004).write_text("\n".join(lines[:coupe]), encoding="utf-8")
     res, _ = _extract(root)
@@ -97,7 +97,7 @@ def test_recueil_cut_inside_other_tables_is_refused(root, coupe, derniere, table
 
 
 def test_recueil_ending_on_the_student_life_totals_is_read(root):
-    lines = (SOURCES / S004).read_text("utf-8").split("\n")
+    lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[8677].endswith("170 000 €TOTAUX")
     (root / "site_data" / "sources" / "juin-237.txt").write_text("\n".join(lines[:8678]), encoding="utf-8")
     res, _ = _extract(root)
@@ -108,7 +108,7 @@ def test_recueil_ending_on_the_student_life_totals_is_read(root):
 
 def test_complete_recueil_ending_on_a_table_total_is_read(root):
     """The same file cut right after the FARDA total row: every table closed, nothing refused."""
-    lines = (SOURCES / S004).read_text("utf-8").split("\n")
+    lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[18004].strip() == "28 871 527,75 5 450 715,82"
     (root / "site_data" / "sources" / "juin-243.txt").write_text("\n".join(lines[:18005]), encoding="utf-8")
     res, _ = _extract(root)
@@ -122,20 +122,20 @@ def test_complete_recueil_ending_on_a_table_total_is_read(root):
     assert "dans la délibération 2021-243" in fin[0]["message"]
 
 
-def test_complete_recueils_end_with_their_back_cover():
+def test_complete_recueils_end_with_their_back_cover(donnees):
     for name in (S004, "001_e1a7153a0531ec73.txt"):
-        problems = json.loads((SOURCES.parent / "actes" / name.replace(".txt", ".json")).read_text("utf-8"))["problems"]
+        problems = json.loads((donnees / "actes" / name.replace(".txt", ".json")).read_text("utf-8"))["problems"]
         assert any(p["kind"] == "hors-deliberation" for p in problems)
         assert not any(p["kind"] == "fin-du-recueil-absente" for p in problems)
 
 
 def test_50_mb_source_is_refused_without_being_read(root):
     inbox = root / "site_data" / "sources"
-    shutil.copy(SOURCES / S003, inbox / S003)
+    shutil.copy(CORPUS / S003, inbox / S003)
     _extract(root)
     before = _snapshot(root)
     # a real recueil repeated to 50 MB (written in pieces: the test itself holds 1.4 MB)
-    piece = (SOURCES / S004).read_bytes()
+    piece = (CORPUS / S004).read_bytes()
     with (inbox / S003).open("wb") as f:
         while f.tell() < 50_000_000:
             f.write(piece)

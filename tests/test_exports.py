@@ -19,11 +19,11 @@ import pytest
 from markupsafe import Markup
 
 from conftest import ROOT
+from generator import places
+from generator.corpus import Corpus
 from generator.exports import csv_subventions, fichiers_meta, par_lieu_paths, scdl, sqlite as exp_sqlite, taille_fr, write_all
 
-SITE_DATA = ROOT / "site_data"
 FIXTURES = ROOT / "tests" / "fixtures"
-needs_corpus = pytest.mark.skipif(not (SITE_DATA / "actes").is_dir(), reason="site_data absent (run `python -m generator build`)")
 
 
 # -- a Table Schema + SCDL custom checks validator ----------------------------
@@ -201,11 +201,9 @@ def test_matiere_and_versement_rules():
 # -- the real corpus -------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def corpus():
-    from generator import places
-    from generator.corpus import Corpus
-
-    return Corpus.load(SITE_DATA, places.reference())
+def corpus(donnees):
+    """The four real documents as extracted by the copy of the project built from tests/fixtures."""
+    return Corpus.load(donnees, places.reference())
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +218,6 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-@needs_corpus
 def test_subventions_csv_wancourt(exported):
     out, _ = exported
     rows = read_csv(out / "subventions.csv")
@@ -232,7 +229,6 @@ def test_subventions_csv_wancourt(exported):
     assert r["source"].startswith("004_45492b4b56f19b50.txt:") and r["siren_epci"] == ""
 
 
-@needs_corpus
 def test_subventions_csv_totals_and_order(exported, corpus):
     out, _ = exported
     raw = (out / "subventions.csv").read_bytes()
@@ -248,7 +244,6 @@ def test_subventions_csv_totals_and_order(exported, corpus):
     assert sum(Decimal(r["montant"]) for r in rows) == Decimal("26157871.27")
 
 
-@needs_corpus
 def test_subventions_places(exported):
     out, _ = exported
     rows = {r["id"]: r for r in read_csv(out / "subventions.csv")}
@@ -258,7 +253,6 @@ def test_subventions_places(exported):
     assert (epci["type_beneficiaire"], epci["siren_epci"], epci["code_insee"], epci["territoire"]) == ("epci", "200069037", "", "audomarois")
 
 
-@needs_corpus
 def test_subventions_json_same_records(exported):
     out, _ = exported
     rows = read_csv(out / "subventions.csv")
@@ -269,7 +263,6 @@ def test_subventions_json_same_records(exported):
     assert w["montant"] == "3107.00" and w["code_insee"] == "62873" and w["siren_epci"] is None
 
 
-@needs_corpus
 def test_par_lieu_baincthun(exported, corpus):
     out, paths = exported
     rel = par_lieu_paths(corpus)
@@ -286,7 +279,6 @@ def test_par_lieu_baincthun(exported, corpus):
     assert "2019-117-0006" in {r["id"] for r in epci}  # its own grant, alongside its communes'
 
 
-@needs_corpus
 def test_scdl_subventions_valid(exported, corpus):
     out, _ = exported
     text = (out / "subventions-scdl.csv").read_text(encoding="utf-8")
@@ -305,7 +297,6 @@ def test_scdl_subventions_valid(exported, corpus):
     assert {r["conditionsVersement"] for r in rows if r["referenceDecision"] == "2019-117"} == {"autre"}
 
 
-@needs_corpus
 def test_scdl_identifiants_only_when_checked(corpus):
     from generator.identifiants import Identifiant, siret_valide
     wancourt = corpus.ref.communes["62873"]["siren"]
@@ -318,7 +309,6 @@ def test_scdl_identifiants_only_when_checked(corpus):
     assert {(r["idBeneficiaire"], r["rnaBeneficiaire"]) for r in rows if "Ambleteuse" in r["nomBeneficiaire"]} == {("", "W623000001")}
 
 
-@needs_corpus
 def test_scdl_deliberations_valid(exported):
     out, _ = exported
     text = (out / "deliberations-scdl.csv").read_text(encoding="utf-8")
@@ -335,7 +325,6 @@ def test_scdl_deliberations_valid(exported):
     assert next(r for r in rows if r["DELIB_ID"] == "2021-240")["PREF_DATE"] == "2021-06-29"
 
 
-@needs_corpus
 def test_scdl_deliberation_url_absolute(corpus):
     rows = scdl.deliberations_rows(corpus, "https://exemple.fr/recueil/")
     text = csv_subventions.csv_text(scdl.fields("deliberations"), rows)
@@ -343,7 +332,6 @@ def test_scdl_deliberation_url_absolute(corpus):
     assert rows[0]["DELIB_URL"] == "https://exemple.fr/recueil/deliberations/2019-117/"
 
 
-@needs_corpus
 def test_sqlite_contents(exported):
     out, _ = exported
     con = sqlite3.connect(out / "recueil.sqlite")
@@ -367,7 +355,6 @@ def test_sqlite_contents(exported):
         con.close()
 
 
-@needs_corpus
 def test_sqlite_byte_identical(corpus, tmp_path):
     a = exp_sqlite.build(corpus, tmp_path / "a" / "recueil.sqlite").read_bytes()
     b = exp_sqlite.build(corpus, tmp_path / "b" / "recueil.sqlite").read_bytes()
@@ -375,7 +362,6 @@ def test_sqlite_byte_identical(corpus, tmp_path):
     assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob("*-journal"))
 
 
-@needs_corpus
 def test_write_all_deterministic_and_cleans(corpus, exported, tmp_path):
     out, paths = exported
     again = tmp_path / "donnees"
@@ -390,7 +376,6 @@ def test_write_all_deterministic_and_cleans(corpus, exported, tmp_path):
     assert (again / "index.md").read_text(encoding="utf-8") == "page"  # not ours: kept
 
 
-@needs_corpus
 def test_fichiers_meta_and_page(exported):
     out, paths = exported
     meta = fichiers_meta(out, paths)

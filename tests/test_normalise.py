@@ -1,11 +1,11 @@
 """Normalisation of the three extractions, on real lines of the corpus."""
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.normalise import normalise, squash
 from generator.sources import read_source
 
 
 def _by_no(name):
-    return {l.no: l for l in normalise(read_source(SOURCES / name).text)}
+    return {l.no: l for l in normalise(read_source(CORPUS / name).text)}
 
 
 def test_pdftotext_page_furniture_removed_and_page_kept():
@@ -40,7 +40,7 @@ def test_markdown_and_superscripts_removed():
 
 
 def test_private_use_bullets_mapped():
-    text = "\n".join(l.text for l in normalise(read_source(SOURCES / "004_45492b4b56f19b50.txt").text))
+    text = "\n".join(l.text for l in normalise(read_source(CORPUS / "004_45492b4b56f19b50.txt").text))
     assert "\uf0b7" not in text and "•" in text
 
 

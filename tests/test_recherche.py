@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 from lunr.builder import Builder
 
-from conftest import ROOT
 from generator import places, recherche as R
 from generator.corpus import Corpus
 from generator.snowball_js import NonTraduisible, traduire
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    return Corpus.load(ROOT / "site_data", places.reference())
+def corpus(donnees):
+    return Corpus.load(donnees, places.reference())
 
 
 class _Morceaux(dict):
@@ -279,10 +278,7 @@ def test_ecrire_deterministe_et_manifeste_complet(corpus, tmp_path):
     assert "lunr - http://lunrjs.com" in (a / "lunr.js").read_text()
 
 
-def test_site_construit_sans_recherche_material():
-    site = ROOT / "site"
-    if not (site / "index.html").exists():
-        pytest.skip("site/ non construit")
+def test_site_construit_sans_recherche_material(site):
     assert not (site / "search" / "search_index.json").exists()
     html = (site / "communes" / "wancourt" / "index.html").read_text()
     assert 'role="search"' in html and 'id="rpc-q"' in html and "md-search" not in html

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.normalise import normalise
 from generator.records import Line, to_dict
 from generator.recueil import parse_recueil
@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @lru_cache(maxsize=None)
 def _lines(name: str) -> tuple[Line, ...]:
-    return tuple(normalise((SOURCES / name).read_text(encoding="utf-8")))
+    return tuple(normalise((CORPUS / name).read_text(encoding="utf-8")))
 
 
 def _parse(name: str):

@@ -1,15 +1,13 @@
 """Sanity checks on the committed reference geography (site_data/reference/)."""
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, ROOT
 from generator.places import reference, resolve, resolve_list
 
-ROOT = Path(__file__).resolve().parent.parent
 REF = ROOT / "site_data" / "reference"
-SOURCES = ROOT / "site_data" / "sources"
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +111,10 @@ def test_files_are_deterministic_json():
         json.loads(text)
 
 
-# ---- the territoire membership, checked against the corpus (when present)
+# ---- the territoire membership, checked against the real documents of tests/fixtures/corpus
 
 def _source(name):
-    path = next(SOURCES.glob(f"{name}_*.txt"), None)
-    if path is None:
-        pytest.skip("corpus not available")
+    (path,) = CORPUS.glob(f"{name}_*.txt")
     return path.read_text("utf-8").splitlines()
 
 

@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, SOURCES
-from generator.build import prepare_root, run
+from conftest import CORPUS
+from generator.build import run
+from projet import preparer_racine
 
 ADRESSE = "https://exemple.fr/recueil/"
 
@@ -16,8 +17,8 @@ ADRESSE = "https://exemple.fr/recueil/"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("adresse")
-    prepare_root(root, ROOT)
-    shutil.copy(SOURCES / "003_97c6f9649ae06488.txt", root / "site_data" / "sources")
+    preparer_racine(root)
+    shutil.copy(CORPUS / "003_97c6f9649ae06488.txt", root / "site_data" / "sources")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SITE_URL", ADRESSE)
         assert run(root, log=lambda *_: None) == 0

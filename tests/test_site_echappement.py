@@ -5,8 +5,9 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, SOURCES
-from generator.build import prepare_root, run
+from conftest import CORPUS
+from generator.build import run
+from projet import preparer_racine
 
 INJECTION = '<script>alert("x")</script> {{ 7*7 }} {% raw %} [lien](https://exemple.invalid) **gras** <b>gras</b>'
 
@@ -14,8 +15,8 @@ INJECTION = '<script>alert("x")</script> {{ 7*7 }} {% raw %} [lien](https://exem
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    prepare_root(root, ROOT)
-    text = (SOURCES / "003_97c6f9649ae06488.txt").read_text("utf-8")
+    preparer_racine(root)
+    text = (CORPUS / "003_97c6f9649ae06488.txt").read_text("utf-8")
     text = text.replace("DÉLIBÉRATION CADRE POUR LA MISE EN ŒUVRE DE LA QUATRIÈME", INJECTION)
     text = text.replace("Article   unique     :", "Article   unique     :\n\n" + INJECTION + "\n", 1)
     (root / "site_data" / "sources" / "injection avec espaces é.txt").write_text(text, "utf-8")

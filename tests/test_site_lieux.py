@@ -1,13 +1,16 @@
-"""Place pages of the built site, checked on real reference data (issue 2)."""
+"""Place pages of the site built from tests/fixtures, checked on real reference data (issue 2)."""
 from __future__ import annotations
 
 import json
 
-from site_helpers import ROOT, article_html, article_links as _links, page, require_site
+import pytest
+
+from site_helpers import ROOT, article_html, article_links as _links, page
+
+pytestmark = pytest.mark.usefixtures("site")  # the copy of the project built from tests/fixtures (tests/conftest.py)
 
 
 def test_wancourt_links_to_its_epci_and_canton_which_link_back():
-    require_site()
     links = _links("communes/wancourt/")
     assert "../../epci/cu-d-arras/" in links
     canton_links = [l for l in links if l.startswith("../../cantons/")]
@@ -19,20 +22,17 @@ def test_wancourt_links_to_its_epci_and_canton_which_link_back():
 
 
 def test_every_reference_commune_has_a_page():
-    require_site()
     communes = json.loads((ROOT / "site_data/reference/communes.json").read_text("utf-8"))
     missing = [c["slug"] for c in communes.values() if not page(f"communes/{c['slug']}/").is_file()]
     assert len(communes) > 880 and not missing
 
 
 def test_split_commune_belongs_to_each_of_its_cantons():
-    require_site()
     links = _links("communes/arras/")
     assert {l for l in links if l.startswith("../../cantons/")} == {"../../cantons/arras-1/", "../../cantons/arras-2/", "../../cantons/arras-3/"}
 
 
 def test_indexes_and_french():
-    require_site()
     html = page("communes/").read_text("utf-8")
     assert 'lang="fr"' in html
     assert "Wancourt" in html and "Ablain-Saint-Nazaire" in html

@@ -1,10 +1,15 @@
-"""The public pages built from the real corpus (issue 5), read from the built HTML."""
+"""The public pages built from the real corpus (issue 5), read from the built HTML of the copy of the
+project built from tests/fixtures (its four documents and its corrections: tests/conftest.py)."""
 from __future__ import annotations
 
 import html
 import re
 
-from site_helpers import SITE, article_html, article_links, page, require_site
+import pytest
+
+from site_helpers import article_html, article_links
+
+pytestmark = pytest.mark.usefixtures("site")
 
 
 def text(url: str) -> str:
@@ -13,7 +18,6 @@ def text(url: str) -> str:
 
 
 def test_wancourt_grant_and_its_deliberation_link_back():
-    require_site()
     t = text("communes/wancourt/")
     assert "3 107,00 €" in t and "FARDA aménagement" in t and "7 juin 2021" in t
     assert "../../deliberations/2021-243/" in article_links("communes/wancourt/")
@@ -24,7 +28,6 @@ def test_wancourt_grant_and_its_deliberation_link_back():
 
 
 def test_baincthun_three_farda_grants_and_total():
-    require_site()
     t = text("communes/baincthun/")
     for amount in ("15 000,00 €", "3 500,00 €", "87 500,00 €"):
         assert amount in t
@@ -32,16 +35,14 @@ def test_baincthun_three_farda_grants_and_total():
 
 
 def test_wancourt_lists_the_voirie_arrete_of_june_2021():
-    require_site()
     t = text("communes/wancourt/")
     assert "RD D37E1 au territoire de la commune de Wancourt" in t
     assert "(page 1636)" in t
 
 
 def test_corrected_misprint_puts_the_arrete_on_the_commune_page():
-    """« Montcarvel » (April 2019 sommaire, l. 115) is mapped to Montcavrel in site_data/corrections.yaml:
+    """« Montcarvel » (April 2019 sommaire, l. 115) is mapped to Montcavrel in the corrections (tests/fixtures/corrections.yaml):
     the arrêté is on Montcavrel's page and the control page lists the correction."""
-    require_site()
     t = text("communes/montcavrel/")
     assert "La Calotteries, La Madeleine-sous-Montreuil, Longvilliers, Marenla, Marles-sur-Canche, Montcarvel" in t
     assert "Manifestation Touquet Raid (page 1580)" in t
@@ -50,22 +51,19 @@ def test_corrected_misprint_puts_the_arrete_on_the_commune_page():
 
 
 def test_communes_of_a_list_missing_its_comma_both_list_the_arrete():
-    require_site()
     for commune in ("coyecques", "delettes"):
         assert "Clety, Coyecques Delettes, Dohem" in text(f"communes/{commune}/")
 
 
 def test_deliberation_2019_117_grants_and_vote():
-    require_site()
     t = text("deliberations/2019-117/")
     assert "Total (19 subventions) 6 167 760,00 €" in t
     assert re.search(r"Pour 77 ", t)
     assert "Le Touquet-Paris-Plage" in t and "1 000 000,00 €" in t
 
 
-def test_recueil_june_2021_marks_missing_deliberations():
-    require_site()
-    recueil = next(p for p in (SITE / "recueils").iterdir() if p.name.startswith("2021-06"))
+def test_recueil_june_2021_marks_missing_deliberations(site):
+    recueil = next(p for p in (site / "recueils").iterdir() if p.name.startswith("2021-06"))
     t = text(f"recueils/{recueil.name}/")
     assert "2021-188 à 2021-231 — 44 délibérations non disponibles dans ce fichier" in t  # one line, not 44
     assert "2021-200" not in t
@@ -73,34 +71,30 @@ def test_recueil_june_2021_marks_missing_deliberations():
     assert "0 sur 44 dans ce fichier" in t and "21 sur 21 dans ce fichier" in t
 
 
-def test_pages_are_light():
-    require_site()
-    for p in (SITE / "deliberations").glob("*/index.html"):
+def test_pages_are_light(site):
+    for p in (site / "deliberations").glob("*/index.html"):
         assert p.stat().st_size < 150_000, p
-    for p in SITE.rglob("*.html"):
+    for p in site.rglob("*.html"):
         assert p.stat().st_size < 1_000_000, p
 
 
 def test_french_formats_everywhere():
-    require_site()
     t = text("seances/commission-permanente-2021-06-07/")
     assert "Commission permanente du 7 juin 2021" in t
     assert "5 450 715,82 €" in t  # FARDA aménagement total of 2021-243
 
 
 def test_control_page_lists_the_fieet_discrepancy():
-    require_site()
     t = text("controle/")
     assert "499 998,00 €" in t and "499 999,00 €" in t and "écart" in t
 
 
-def test_atom_feed_lists_recueils_and_deliberations():
+def test_atom_feed_lists_recueils_and_deliberations(site):
     import xml.etree.ElementTree as ET
 
-    require_site()
-    feed = ET.parse(SITE / "flux.xml").getroot()
+    feed = ET.parse(site / "flux.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
     assert any(t.startswith("2021-243 — PROGRAMMATION FARDA AMENAGEMENT") for t in titles)
     assert any(t.startswith("Recueil N° 6 — juin 2021") for t in titles)
-    assert "flux.xml" in (SITE / "index.html").read_text("utf-8")
+    assert "flux.xml" in (site / "index.html").read_text("utf-8")

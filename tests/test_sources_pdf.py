@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.ingest import ingest_source
 
-S003 = SOURCES / "003_97c6f9649ae06488.txt"
+S003 = CORPUS / "003_97c6f9649ae06488.txt"
 
 
 def _latin1(text: str) -> str:

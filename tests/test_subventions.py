@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS
 from generator.records import Subvention, TotalCheck
 from generator.subventions import Contexte, extract_subventions, table_modules
 from generator.subventions.tables.base import TableResult, commune_ecrite
@@ -156,7 +156,7 @@ def test_indice_skips_only_units_where_the_reader_finds_nothing():
     sans_indice = [_module(m.__name__.rsplit(".", 1)[-1], m.extract) for m in table_modules()]
     assert all(hasattr(m, "INDICE") for m in table_modules())
     lus = sautes = 0
-    for name in sorted(p.name for p in SOURCES.glob("*.txt")):
+    for name in sorted(p.name for p in CORPUS.glob("*.txt")):
         lines = list(corpus_lines(name))
         numbers = [l.no for l in lines]
         _, delibs, _ = actes.parse_actes(lines, name)
@@ -186,7 +186,7 @@ def test_an_indice_at_line_start_searches_as_its_regex_does():
     paires = [(re.compile(r"^\s*" + m, re.M), EnDebutDeLigne(m)) for m in motifs]
     textes = ["", "bénéficiaire", "  \t bénéficiaire", "x bénéficiaire", "x\n\u00a0 bénéficiaire", "x bénéficiaire\n bénéficiaire",
               "x\n\n  \nbeneficiaire", "thématiques a thématiques b bénéficiaires", "x thématiques\nthématiques bénéficiaires"]
-    for name in sorted(p.name for p in SOURCES.glob("*.txt")):
+    for name in sorted(p.name for p in CORPUS.glob("*.txt")):
         lines = list(corpus_lines(name))
         numbers = [l.no for l in lines]
         _, delibs, _ = actes.parse_actes(lines, name)

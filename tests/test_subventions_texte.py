@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS, ROOT
 from generator.normalise import normalise
 from generator.records import Article, Deliberation, Subvention
 from generator.sources import read_source
@@ -30,7 +30,7 @@ _ART = re.compile(r"^\s*Article\s+(\d+|unique)\s*:", re.I)
 
 @lru_cache(maxsize=None)
 def corpus_lines(name: str):
-    return tuple(normalise(read_source(SOURCES / name).text))
+    return tuple(normalise(read_source(CORPUS / name).text))
 
 
 def units(name: str) -> dict[str, tuple[Deliberation, list]]:
@@ -79,7 +79,7 @@ def articles_of(lines) -> list[Article]:
 
 def fixture_deliberation(fname: str, num: str):
     """A Deliberation from a small real excerpt under tests/fixtures (line numbers of the excerpt)."""
-    lines = normalise((SOURCES.parent.parent / "tests" / "fixtures" / fname).read_text(encoding="utf-8"))
+    lines = normalise((ROOT / "tests" / "fixtures" / fname).read_text(encoding="utf-8"))
     vote = next((i for i, l in enumerate(lines) if "Dans les conditions de vote" in l.text), len(lines))
     d = Deliberation(id=num, numero_imprime=num, source=fname, line=1, line_end=lines[-1].no, titre="", session_id="",
                      organe="", collectivite="", date="", articles=articles_of(lines[:vote]))

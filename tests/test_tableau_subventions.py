@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from markupsafe import escape
 
-from conftest import ROOT
 from generator import places
 from generator.corpus import Corpus
 from generator.pages.subventions import _view
@@ -25,8 +24,8 @@ BOUCLE = (
 
 
 @pytest.fixture(scope="module")
-def vues():
-    corpus = Corpus.load(ROOT / "site_data", places.reference())
+def vues(donnees):
+    corpus = Corpus.load(donnees, places.reference())
     return _view(corpus, corpus.subventions)
 
 

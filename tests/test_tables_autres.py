@@ -5,21 +5,21 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import SOURCES
+from conftest import CORPUS, ROOT
 from generator.normalise import normalise
 from generator.sources import read_source
 from generator.subventions.tables import bij, environnement, spie, sport, vie_etudiante
 from generator.subventions.tables.base import Contexte
 
 R004 = "004_45492b4b56f19b50.txt"
-FIXTURES = SOURCES.parent.parent / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 MODULES = [sport, environnement, vie_etudiante, bij, spie]
 
 
 @lru_cache(maxsize=None)
 def units(name: str) -> dict[str, list]:
     """Délibération units of a source: from a header to the next (test helper only)."""
-    lines = normalise(read_source(SOURCES / name).text)
+    lines = normalise(read_source(CORPUS / name).text)
     starts = [i for i, ln in enumerate(lines) if re.match(r"^DELIBERATION D", ln.text.strip())]
     starts = [0] + [max(0, s - 4) for s in starts[1:]] if starts else [0]
     out = {}

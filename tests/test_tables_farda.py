@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES
+from conftest import CORPUS
 
 from generator.normalise import normalise
 from generator.sources import read_source
@@ -22,7 +22,7 @@ _NUM = re.compile(r"^\s*\(N°\s*(\d{4}-\d+)\)")
 
 @lru_cache(maxsize=None)
 def lines_of(name):
-    return normalise(read_source(SOURCES / name).text)
+    return normalise(read_source(CORPUS / name).text)
 
 
 @lru_cache(maxsize=None)

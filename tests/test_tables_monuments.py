@@ -4,7 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SOURCES
+from conftest import CORPUS
 
 from generator.normalise import normalise
 from generator.sources import read_source
@@ -19,7 +19,7 @@ D = Decimal
 @pytest.fixture(scope="module")
 def unit():
     """Deliberation 2021-245: from its `(N°2021-245)` line to the next legality stamp."""
-    lines = normalise(read_source(SOURCES / S004).text)
+    lines = normalise(read_source(CORPUS / S004).text)
     start = next(k for k, l in enumerate(lines) if re.match(r"\s*\(N°2021-245\)", l.text))
     end = next(k for k in range(start, len(lines)) if "Envoi au contrôle de légalité" in lines[k].text)
     return lines[start:end]

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from conftest import ROOT
 from generator.textes import decouper, html
 
 
@@ -41,10 +38,9 @@ def _reference(texte: str) -> str:
     return "".join(out)
 
 
-@pytest.mark.skipif(not (ROOT / "site_data" / "actes").is_dir(), reason="site_data absent")
-def test_every_text_of_the_corpus_as_the_plain_rule_gives_it():
+def test_every_text_of_the_corpus_as_the_plain_rule_gives_it(donnees):
     n = 0
-    for f in sorted((ROOT / "site_data" / "actes").glob("*.json")):
+    for f in sorted((donnees / "actes").glob("*.json")):
         for d in json.loads(f.read_text(encoding="utf-8"))["deliberations"]:
             textes = [a["texte"] for a in d.get("articles") or []] + [a["texte"] for a in d.get("annexes") or []]
             textes.append((d.get("rapport") or {}).get("texte") or "")
