@@ -34,7 +34,6 @@ $(NAV_STAMP): $(STAMP) requirements-navigateur.lock tests/navigateur/package-loc
 	rm -f $(VENV)/.navigateur-* && touch $(NAV_STAMP)
 
 test-navigateur: $(NAV_STAMP)
-	test -f site/index.html || $(PY) -m generator build
 	$(PY) -m pytest tests/navigateur
 
 serve: build

@@ -20,11 +20,7 @@ def projet_construit(tmp_path_factory) -> Path:
     """A copy of the project whose inbox holds the four documents of tests/fixtures/corpus and whose
     corrections are tests/fixtures/corrections.yaml, built once per session (`make build` there).
     Tests read it; none writes into it."""
-    root = projet.copier_projet(tmp_path_factory.mktemp("projet-construit") / "projet", sources=projet.CORPUS_COMPLET,
-                                corrections=True)
-    res = projet.construire(root)
-    assert res.returncode == 0, res.stdout + res.stderr
-    return root
+    return projet.copie_de_test(tmp_path_factory.mktemp("projet-construit") / "projet")
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,15 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
     return dest
 
 
+def copie_de_test(dest: Path) -> Path:
+    """The copy of the project that the tests read: the four documents of tests/fixtures/corpus in its
+    inbox, tests/fixtures/corrections.yaml as its corrections, built (asserting it published)."""
+    root = copier_projet(dest, sources=CORPUS_COMPLET, corrections=True)
+    res = construire(root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    return root
+
+
 def projet_construit(dest: Path, sources: list[str] = (S002, S003)) -> Path:
     """`copier_projet`, then built (asserting it published): the model that tests copy."""
     root = copier_projet(dest, sources)

@@ -1,5 +1,9 @@
-"""Browser tests: the built site/ served on localhost under a sub-path, driven in
+"""Browser tests: a site built for the tests served on localhost under a sub-path, driven in
 Debian's headless Chromium by Playwright (installed by `make test-navigateur`).
+
+The site is the tests' copy of the project (tests/projet.py `copie_de_test`: the four documents of
+tests/fixtures/corpus and the fixture corrections), built once when this file is loaded, never the
+repository's site/: what the publisher drops in the inbox does not change what these tests see.
 
 The site is served under /rpc/ rather than at the root so that every test also
 checks that nothing assumes the site lives at the host's root.
@@ -11,6 +15,7 @@ import http.server
 import os
 import shutil
 import socketserver
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -18,7 +23,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "site"
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+import projet as _projet  # noqa: E402  (tests/projet.py, from the paths just set)
+
+PROJET = _projet.copie_de_test(Path(tempfile.mkdtemp(prefix="rpc-projet-")) / "projet")
+SITE = PROJET / "site"
+DONNEES = PROJET / "site_data"
 CAPTURES = ROOT / ".build" / "captures"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARGS = [
@@ -34,11 +44,16 @@ class _Silencieux(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _effacer_la_copie():
+    """The tests' copy of the project removed when the session ends."""
+    yield
+    shutil.rmtree(PROJET.parent, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def base_url():
     """http://127.0.0.1:PORT/rpc/ serving site/ (a symlink in a temporary root)."""
-    if not (SITE / "index.html").exists():
-        pytest.fail("site/ n'est pas construit : lancez `make build` avant les tests en navigateur")
     racine = Path(tempfile.mkdtemp(prefix="rpc-serveur-"))
     (racine / SOUS_CHEMIN).symlink_to(SITE, target_is_directory=True)
     handler = functools.partial(_Silencieux, directory=str(racine))

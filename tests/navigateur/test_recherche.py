@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, capture, texte
+from conftest import DONNEES, ROOT, SITE, capture, texte
 
 sys.path.insert(0, str(ROOT))
 from generator import recherche as R  # noqa: E402
@@ -192,12 +192,12 @@ def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
     """The browser reads the annex vocabularies as generator/recherche.py wrote them: same parts found."""
     pg = page_bureau
     pg.goto(base_url)
-    manifeste = json.loads((ROOT / "site" / "recherche" / "manifeste.json").read_text())
+    manifeste = json.loads((SITE / "recherche" / "manifeste.json").read_text())
     fichiers = [f for y in manifeste["annees"] for lot in y["lots"] for f in lot["annexes"]]
     assert len(fichiers) == 3
     requetes = ["piscine", "pisc", "piscine college", "college ", "abribus", "haie auxil", "zzqxw", "2021", "departement pas calais", "a", "contrat territoire"]
     for f in fichiers:
-        data = json.loads((ROOT / "site" / "recherche" / f).read_text())
+        data = json.loads((SITE / "recherche" / f).read_text())
         js = pg.evaluate("async ([f, qs]) => { await rpcRecherche.demarrer(); return Promise.all(qs.map(q => rpcRecherche.annexes(f, q))); }", [f, requetes])
         assert js == [R.chercher_annexes(data, q) for q in requetes], f
 
@@ -222,7 +222,7 @@ def test_francais_identique_en_python_et_en_javascript(page_bureau, base_url):
     d = pg.evaluate("qs => qs.map(q => rpcRecherche.analyser(q).mots.map(m => [m.mot, m.racines, m.prefixe]))", requetes)
     assert d == [[[m, list(r), p] for m, r, p in R.analyser(q)] for q in requetes]
     mots = set()
-    for f in sorted((ROOT / "site_data" / "actes").glob("*.json")) + sorted((ROOT / "site_data" / "subventions").glob("*.json")):
+    for f in sorted((DONNEES / "actes").glob("*.json")) + sorted((DONNEES / "subventions").glob("*.json")):
         brut = f.read_text(encoding="utf-8")
         mots.update(re.findall(r"[^\W\d_]+", brut.lower()))
         mots.update(R.mots(brut))
