@@ -73,7 +73,9 @@ def test_a_build_killed_at_any_instant_leaves_one_whole_site(tmp_path):
     n = 0
     env = dict(os.environ)
     env.pop("SITE_URL", None)
-    while delai < duree + 1.0:
+    # past the end of a build as timed above; on a loaded machine a build may take longer: then on
+    # until a kill has also fallen after a switch (both versions seen), within a bound
+    while delai < duree + 1.0 or (len(vus) < 2 and delai < 4 * duree + 10):
         corrige = not corrige
         _etat(root, corrige)
         proc = subprocess.Popen(commande(root, "build"), cwd=root, env=env, stdout=subprocess.DEVNULL,
