@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT
-from generator.build import prepare_root
+from generator.build import BuildResult, Paths, extract, prepare_root
 from generator.render import CONTENU_GENERE
 
 S001 = "001_e1a7153a0531ec73.txt"  # recueil N° 5, mai 2019: 2019-117 to 2019-121, 19 grants
@@ -88,6 +88,19 @@ def preparer_racine(root: Path) -> Path:
     prepare_root(root, ROOT)
     shutil.copy(CORRECTIONS, root / "site_data" / "corrections.yaml")
     return root
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """An empty project root but its inbox, for extraction tests run in this process (`extraire`)."""
+    (tmp_path / "site_data" / "sources").mkdir(parents=True)
+    return tmp_path
+
+
+def extraire(root: Path) -> tuple[BuildResult, list[str]]:
+    """`build.extract` in this process: its result and what it logged."""
+    logs: list[str] = []
+    return extract(Paths(root), log=logs.append), logs
 
 
 def commande(root: Path, *args: str) -> list[str]:

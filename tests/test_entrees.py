@@ -13,21 +13,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import CORPUS
-from generator.build import Paths, extract
-
-S004 = "004_45492b4b56f19b50.txt"
-S003 = "003_97c6f9649ae06488.txt"
-
-
-@pytest.fixture
-def root(tmp_path):
-    (tmp_path / "site_data" / "sources").mkdir(parents=True)
-    return tmp_path
-
-
-def _extract(root):
-    logs = []
-    return extract(Paths(root), log=logs.append), logs
+from projet import S003, S004, extraire, root  # noqa: F401 (root: a fixture)
 
 
 def _snapshot(root):
@@ -38,7 +24,7 @@ def test_recueil_cut_inside_the_farda_table_is_refused_and_published_data_kept(r
     """June 2021 cut after row 77 of the 179 of the FARDA aménagement table (2021-243)."""
     inbox = root / "site_data" / "sources"
     shutil.copy(CORPUS / S004, inbox / S004)
-    res, _ = _extract(root)
+    res, _ = extraire(root)
     assert not res.errors
     before = _snapshot(root)
     published = next(d for d in res.documents if d["source"] == S004)
@@ -47,7 +33,7 @@ def test_recueil_cut_inside_the_farda_table_is_refused_and_published_data_kept(r
     lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[17799].startswith("2021-01655 Rénovation de la Place Foch BOURGS CENTRES COMMUNE DE GUÎNES")
     (inbox / S004).write_text("\n".join(lines[:17800]), encoding="utf-8")
-    res, logs = _extract(root)
+    res, logs = extraire(root)
 
     assert len(res.errors) == 1
     err = res.errors[0]
@@ -65,7 +51,7 @@ def test_cut_in_a_wrapped_row_of_the_voirie_table(root):
     lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[13557].startswith("COMMUNE DE ABLAIN-SAINT-")
     (root / "site_data" / "sources" / "juin-coupe.txt").write_text("\n".join(lines[:13563]), encoding="utf-8")
-    res, _ = _extract(root)
+    res, _ = extraire(root)
     assert len(res.errors) == 1 and res.errors[0]["source"] == "juin-coupe.txt"
     assert "PROGRAMMATION FARDA - AIDE À LA VOIRIE COMMUNALE" in res.errors[0]["message"]
     assert not (root / "site_data" / "actes" / "juin-coupe.json").exists()
@@ -82,12 +68,12 @@ def test_recueil_cut_inside_other_tables_is_refused(root, coupe, derniere, table
     published for the file stays (each table of June 2021 was cut at eleven points: all refused)."""
     inbox = root / "site_data" / "sources"
     shutil.copy(CORPUS / S004, inbox / S004)
-    _extract(root)
+    extraire(root)
     before = _snapshot(root)
     lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[coupe - 1].startswith(derniere)
     (inbox / S004).write_text("\n".join(lines[:coupe]), encoding="utf-8")
-    res, _ = _extract(root)
+    res, _ = extraire(root)
     assert len(res.errors) == 1
     err = res.errors[0]
     assert (err["source"], err["line"]) == (S004, coupe)
@@ -100,7 +86,7 @@ def test_recueil_ending_on_the_student_life_totals_is_read(root):
     lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[8677].endswith("170 000 €TOTAUX")
     (root / "site_data" / "sources" / "juin-237.txt").write_text("\n".join(lines[:8678]), encoding="utf-8")
-    res, _ = _extract(root)
+    res, _ = extraire(root)
     assert not res.errors
     subs = [s for s in res.subventions["juin-237.txt"]["subventions"] if s["deliberation"] == "2021-237"]
     assert len(subs) == 27 and sum(Decimal(s["montant"]) for s in subs) == Decimal("170000")  # as in the whole recueil
@@ -111,7 +97,7 @@ def test_complete_recueil_ending_on_a_table_total_is_read(root):
     lines = (CORPUS / S004).read_text("utf-8").split("\n")
     assert lines[18004].strip() == "28 871 527,75 5 450 715,82"
     (root / "site_data" / "sources" / "juin-243.txt").write_text("\n".join(lines[:18005]), encoding="utf-8")
-    res, _ = _extract(root)
+    res, _ = extraire(root)
     assert not res.errors
     subs = res.subventions["juin-243.txt"]["subventions"]
     assert sum(1 for s in subs if s["deliberation"] == "2021-243") == 179
@@ -132,7 +118,7 @@ def test_complete_recueils_end_with_their_back_cover(donnees):
 def test_50_mb_source_is_refused_without_being_read(root):
     inbox = root / "site_data" / "sources"
     shutil.copy(CORPUS / S003, inbox / S003)
-    _extract(root)
+    extraire(root)
     before = _snapshot(root)
     # a real recueil repeated to 50 MB (written in pieces: the test itself holds 1.4 MB)
     piece = (CORPUS / S004).read_bytes()
@@ -142,7 +128,7 @@ def test_50_mb_source_is_refused_without_being_read(root):
     assert (inbox / S003).stat().st_size >= 50_000_000
     tracemalloc.start()
     try:
-        res, logs = _extract(root)
+        res, logs = extraire(root)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
