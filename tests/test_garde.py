@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
-
 from conftest import CORPUS
 from projet import S001, S003, S004, extraire, root  # noqa: F401 (root: a fixture)
 
