@@ -78,7 +78,8 @@ def test_a_new_recueil_in_a_copy_builds_and_its_test_suite_passes(tmp_path):
     # the repository's .gitignore)
     r = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "-rfE",
                         "--ignore=tests/navigateur", "--ignore=tests/test_copie_projet.py",
-                        "--ignore=tests/test_depot.py",  # about the git repository, which a copy is not f"--basetemp={tmp_path / 'pytest-copie'}"],
+                        "--ignore=tests/test_depot.py",  # about the git repository, which a copy is not
+                        f"--basetemp={tmp_path / 'pytest-copie'}"],
                        cwd=root, capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
     resume = r.stdout.strip().splitlines()[-1]
