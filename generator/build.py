@@ -28,7 +28,7 @@ from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import CONTENU_GENERE, write_pages
-from .enfants import lier_au_parent
+from .enfants import lier_au_parent, processus
 from .sources import SourceError
 
 
@@ -200,11 +200,6 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
             return False, (err.source, err.message, err.line)  # plain values: they cross processes
         except Exception:
             return None, traceback.format_exc()
-
-
-def processus() -> int:
-    """Worker processes for the extraction: one per core (RPC_PROCESSUS overrides)."""
-    return max(1, int(os.environ.get("RPC_PROCESSUS") or os.cpu_count() or 1))
 
 
 def _parse_all(todo: list[boite.Entree], fixes: dict):
