@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -31,8 +32,16 @@ from .store import write_text
 DPI = 300  # a 200 dpi scan rendered at 300 dpi: measured, fewer misread letters (« les » read « Les » at 200)
 LANGUE = "fra"
 OPTIONS = ("--psm", "6", "-c", "preserve_interword_spaces=1")
-VERSION = "1"  # of this reading (rendering, options, text clean-up): part of the cache key
+VERSION = "2"  # of this reading (rendering, options, text clean-up): part of the cache key
 INSTALLER = "apt-get install tesseract-ocr tesseract-ocr-fra poppler-utils"
+# Tesseract's confusions that change what the parsers read, measured on scans of real acts: a zero
+# alone read as a letter (« Contre : O voix »), a capital A between numbers read « À » (« C03 - 321 À
+# 17 », an operation code). Only where no word can stand: never inside a word or a name.
+_CONFUSIONS = (
+    (re.compile(r"(?<![\w@])[Oo@](?= voix\b)"), "0"),
+    (re.compile(r"(?<=\d)[Oo](?=\d)|(?<=\d )[Oo](?=[ ,.]\d{2,3}\b)"), "0"),
+    (re.compile(r"(?<=\d )À(?= \d)"), "A"),
+)
 dossier_cache: Path | None = None
 """Where readings are cached; None: `.cache/ocr` under the current folder (the project's root for
 `make build`). The build sets it to its own root's."""
@@ -49,12 +58,15 @@ class OcrImpossible(Exception):
 
 def completer(pages: list[str], data: bytes) -> list[int]:
     """Replace, in place, each page of `pages` (the texts of the PDF `data`'s pages, in order) that has
-    no text by its OCR reading; returns the numbers (1-based) of the pages so read."""
+    no text but an image by its OCR reading; returns the numbers (1-based) of the pages so read (a
+    page with neither text nor image is left blank, and needs no Tesseract)."""
     vides = [n for n, texte in enumerate(pages, start=1) if not texte.strip()]
-    if vides:
-        for n, texte in lire_pages(data, vides).items():
-            pages[n - 1] = texte
-    return vides
+    if not vides:
+        return []
+    lues = lire_pages(data, vides)
+    for n, texte in lues.items():
+        pages[n - 1] = texte
+    return sorted(lues)
 
 
 def lignes_des_pages(pages: list[str], numeros: list[int]) -> dict[int, tuple[int, int]]:
@@ -70,17 +82,22 @@ def lignes_des_pages(pages: list[str], numeros: list[int]) -> dict[int, tuple[in
 
 
 def lire_pages(data: bytes, pages: list[int]) -> dict[int, str]:
-    """The text of pages `pages` (1-based) of the PDF `data`, read by Tesseract or from the cache: one
-    leading space on each page's first line (the page mark of the rest of the pipeline), no trailing
-    blank line."""
-    manque = _manque()
-    if manque:
-        raise OcrImpossible(manque, manque=True)
-    cache = Path(dossier_cache) if dossier_cache is not None else Path(".cache") / "ocr"
+    """The text of those of pages `pages` (1-based) of the PDF `data` that hold an image, read by
+    Tesseract or from the cache: one leading space on each page's first line (the page mark of the rest
+    of the pipeline), no trailing blank line."""
+    if shutil.which("pdfimages") is None:
+        raise OcrImpossible("pdfimages (Poppler) introuvable", manque=True)
     out: dict[int, str] = {}
     with tempfile.TemporaryDirectory(prefix="rpc-ocr-") as tmp:
         pdf = Path(tmp) / "source.pdf"
         pdf.write_bytes(data)
+        pages = sorted(set(pages) & _pages_avec_image(pdf))
+        if not pages:
+            return out
+        manque = _manque()
+        if manque:
+            raise OcrImpossible(manque, manque=True)
+        cache = Path(dossier_cache) if dossier_cache is not None else Path(".cache") / "ocr"
         images = {n: Path(tmp) / f"p{n}" for n in pages}
         _executer([["pdftoppm", "-r", str(DPI), "-gray", "-f", str(n), "-l", str(n), "-singlefile", str(pdf), str(img)]
                    for n, img in images.items()])
@@ -105,6 +122,8 @@ def _mettre_en_forme(brut: str) -> str:
     no leading or trailing blank line, one leading space on the first line."""
     lignes = [l.rstrip() for l in brut.replace("\f", "\n").replace("\r", "").split("\n")]
     lignes = ["".join(c for c in l if c >= " " or c == "\t") for l in lignes]
+    for motif, par in _CONFUSIONS:
+        lignes = [motif.sub(par, l) for l in lignes]
     while lignes and not lignes[0].strip():
         lignes.pop(0)
     while lignes and not lignes[-1].strip():
@@ -113,6 +132,14 @@ def _mettre_en_forme(brut: str) -> str:
         return ""
     lignes[0] = " " + lignes[0].strip()
     return "\n".join(lignes)
+
+
+def _pages_avec_image(pdf: Path) -> set[int]:
+    """Pages of `pdf` that draw at least one image (`pdfimages -list`: one row per image, its page first)."""
+    r = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, errors="replace")
+    if r.returncode != 0:
+        raise OcrImpossible(f"pdfimages a échoué (code {r.returncode}) : {r.stderr.strip()[-300:]}")
+    return {int(l.split()[0]) for l in r.stdout.splitlines()[2:] if l.split()[:1] and l.split()[0].isdigit()}
 
 
 def _entete(cle: str, texte: str) -> str:
