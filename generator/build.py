@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import boite, cache_extraction, garde, identifiants, places, publication, recherche, store, verification
+from . import boite, cache_extraction, garde, identifiants, ocr, places, publication, recherche, store, verification
 from . import corrections as corr
 from .corpus import alleger
 from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
@@ -243,6 +243,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     site_data = paths.root / "site_data"
     for dossier in (paths.root / ".cache", paths.content, paths.actes, paths.subventions, site_data):  # what a killed build left
         store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)
+    ocr.dossier_cache = paths.root / ".cache" / "ocr"  # the pages read by OCR, for every worker (forked)
     cache = cache_extraction.lire(paths.cache, log)
     cache_avant = dict(cache)  # what the last build wrote, for the guard
     # the inbox: a file it refuses (a link, a pipe, a name confused with another, too long, not UTF-8…)
