@@ -21,14 +21,14 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import boite, cache_extraction, garde, identifiants, places, publication, recherche, store, verification
+from . import boite, cache_extraction, garde, identifiants, ocr, places, publication, recherche, store, verification
 from . import corrections as corr
 from .corpus import alleger
 from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import CONTENU_GENERE, write_pages
-from .enfants import lier_au_parent
+from .enfants import lier_au_parent, processus
 from .sources import SourceError
 
 
@@ -202,11 +202,6 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
             return None, traceback.format_exc()
 
 
-def processus() -> int:
-    """Worker processes for the extraction: one per core (RPC_PROCESSUS overrides)."""
-    return max(1, int(os.environ.get("RPC_PROCESSUS") or os.cpu_count() or 1))
-
-
 def _parse_all(todo: list[boite.Entree], fixes: dict):
     """Results of `_parse_one` in the order of `todo`, sources spread over the cores.
 
@@ -248,6 +243,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     site_data = paths.root / "site_data"
     for dossier in (paths.root / ".cache", paths.content, paths.actes, paths.subventions, site_data):  # what a killed build left
         store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)
+    ocr.dossier_cache = paths.root / ".cache" / "ocr"  # the pages read by OCR, for every worker (forked)
     cache = cache_extraction.lire(paths.cache, log)
     cache_avant = dict(cache)  # what the last build wrote, for the guard
     # the inbox: a file it refuses (a link, a pipe, a name confused with another, too long, not UTF-8…)

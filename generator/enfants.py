@@ -15,6 +15,11 @@ import signal
 _PR_SET_PDEATHSIG = 1
 
 
+def processus() -> int:
+    """Worker processes for the extraction (and OCR): one per core (RPC_PROCESSUS overrides)."""
+    return max(1, int(os.environ.get("RPC_PROCESSUS") or os.cpu_count() or 1))
+
+
 def lier_au_parent(parent: int) -> None:
     """Die with the parent process `parent` (its PID, read before the fork): SIGKILL when it ends;
     if it already died, die now."""

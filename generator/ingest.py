@@ -51,7 +51,10 @@ def assign_parts(recueil, deliberations):
     return out
 
 
-def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = None) -> Extraction:
+def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = None,
+                ocr_pages: dict[int, tuple[int, int]] | None = None) -> Extraction:
+    """`ocr_pages`: the pages read by OCR (`SourceText.ocr_pages`), said on their acts and on the
+    control report's messages about their lines."""
     lines = normalise(text)
     problems: list[Problem] = [Problem(name, None, "encodage", w, "info") for w in (warnings or [])]
     recueil, p1 = parse_recueil(lines, name)
@@ -60,6 +63,8 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     if not deliberations and recueil is None:
         raise SourceError(name, "aucune délibération ni sommaire de recueil reconnu : ce n'est pas un acte du Département, ou sa mise en page est inconnue")
     deliberations = assign_parts(recueil, deliberations)
+    if ocr_pages:
+        deliberations = [replace(d, ocr_pages=_pages_ocr(ocr_pages, d.line, d.line_end)) for d in deliberations]
     numbers = [l.no for l in lines]
     subventions: list[Subvention] = []
     controles: list[TotalCheck] = []
@@ -70,6 +75,8 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
         subventions += subs
         controles += checks
         problems += p3
+    if ocr_pages:
+        _signaler_ocr(ocr_pages, problems, controles)
     derniere = next((l.no for l in reversed(lines) if l.text.strip()), 0)  # the file's last line of text
     _refuse_if_cut(name, derniere, deliberations, problems)
     _sans_fin(name, derniere, recueil, deliberations, problems)
@@ -79,6 +86,21 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     )
     doc.nature = nature_of(doc)
     return Extraction(document=doc, subventions=subventions, controles=controles)
+
+
+def _pages_ocr(ocr_pages: dict[int, tuple[int, int]], debut: int, fin: int) -> list[int]:
+    """The pages read by OCR that lines `debut`–`fin` touch."""
+    return sorted(p for p, (a, b) in ocr_pages.items() if a <= fin and b >= debut)
+
+
+def _signaler_ocr(ocr_pages: dict[int, tuple[int, int]], problems: list[Problem], controles: list[TotalCheck]) -> None:
+    """A problem or a total that does not reconcile, on a page read by OCR, names that page: a misread
+    digit is to be checked against the original."""
+    for x in [*problems, *(c for c in controles if c.statut != "ok")]:
+        pages = _pages_ocr(ocr_pages, x.line, x.line) if x.line else []
+        if pages:
+            x.message += (f" (page {pages[0]} du PDF, lue par reconnaissance optique de caractères : "
+                          "vérifiez sur l'original, qui fait foi)")
 
 
 def _refuse_if_cut(name: str, last_line: int, deliberations, problems: list[Problem]) -> None:
@@ -107,4 +129,4 @@ def _sans_fin(name: str, last: int, recueil, deliberations, problems: list[Probl
 
 def ingest_source(path: Path, name: str | None = None) -> Extraction:
     src = read_source(path, name)
-    return ingest_text(src.name, src.text, src.sha256, src.warnings)
+    return ingest_text(src.name, src.text, src.sha256, src.warnings, src.ocr_pages)

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import ocr
+
 SUPPORTED = (".txt", ".pdf")
 # A monthly recueil is 1 to 5 MB of text (June 2021: its 2ème partie, 700 pages, is 1.4 MB;
 # all its 1,910 pages would be about 4 MB); 20 MB is four whole recueils. Above it the file is not one recueil (files joined,
@@ -36,6 +38,8 @@ class SourceText:
     text: str
     sha256: str
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Pages of a PDF read by OCR (`ocr`): page number → its first and last line in `text`."""
 
 
 def read_source(path: Path, name: str | None = None) -> SourceText:
@@ -54,8 +58,9 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise SourceError(name, "fichier vide : aucun texte à lire. Déposez le recueil complet.")
+    ocr_pages: dict[int, tuple[int, int]] = {}
     if path.suffix.lower() == ".pdf":
-        text, warnings = _read_pdf(name, data)
+        text, warnings, ocr_pages = _read_pdf(name, data)
     else:
         text, warnings = decode_text(name, data)
     if not text.strip():
@@ -63,7 +68,7 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     if len(text) > TEXTE_MAX:
         raise SourceError(name, f"{len(text) / 1e6:.0f} millions de caractères de texte, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} millions : "
                                 "un recueil mensuel en compte de 1 à 5. Plusieurs recueils réunis ? Déposez un fichier par recueil.")
-    return SourceText(name=name, text=text, sha256=digest, warnings=warnings)
+    return SourceText(name=name, text=text, sha256=digest, warnings=warnings, ocr_pages=ocr_pages)
 
 
 def decode_text(name: str, data: bytes) -> tuple[str, list[str]]:
@@ -101,9 +106,10 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.01
 
 
-def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
+def _read_pdf(name: str, data: bytes) -> tuple[str, list[str], dict[int, tuple[int, int]]]:
     """PDF text with pypdf in layout mode (blank lines kept, like pdftotext), one leading space
-    on each page's first line (the pdftotext page mark)."""
+    on each page's first line (the pdftotext page mark); pages without text read by OCR (`ocr`:
+    their numbers and lines are the third value)."""
     if not data.startswith(b"%PDF-"):
         raise SourceError(name, "ce fichier .pdf n'est pas un PDF (en-tête %PDF absent)")
     import io
@@ -137,4 +143,23 @@ def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise SourceError(name, f"PDF illisible ou tronqué ({exc})") from None
-    return "\n".join(pages), []
+    lues = _ocr(name, data, pages)
+    return "\n".join(pages), [], ocr.lignes_des_pages(pages, lues)
+
+
+def _ocr(name: str, data: bytes, pages: list[str]) -> list[int]:
+    """`ocr.completer`, its failure as a `SourceError` naming the pages and what to install."""
+    try:
+        return ocr.completer(pages, data)
+    except ocr.OcrImpossible as err:
+        vides = [n for n, t in enumerate(pages, start=1) if not t.strip()]
+        quelles = f"la page {vides[0]}" if len(vides) == 1 else f"{len(vides)} pages ({_liste_pages(vides)})"
+        quoi = f"{quelles} sans couche texte (scannée{'s' if len(vides) > 1 else ''}) ne peu{'ven' if len(vides) > 1 else ''}t être lue{'s' if len(vides) > 1 else ''} par reconnaissance optique de caractères : {err}."
+        if err.manque:
+            quoi += f" Installez-les (« {ocr.INSTALLER} ») et relancez la construction ; les autres sources sont publiées."
+        raise SourceError(name, quoi) from None
+
+
+def _liste_pages(pages: list[int]) -> str:
+    """`3, 4, 7` (the first twenty, then « … »)."""
+    return ", ".join(map(str, pages[:20])) + (", …" if len(pages) > 20 else "")

@@ -116,6 +116,7 @@ class Deliberation:
     rapport: Rapport | None = None
     annexes: list[Annexe] = field(default_factory=list)
     texte: str = ""  # full normalised text of the deliberation itself
+    ocr_pages: list[int] = field(default_factory=list)  # pages of the source PDF read by OCR within its lines
 
 
 # The shapes of the ids the extraction gives, which the publisher also writes in corrections.yaml:

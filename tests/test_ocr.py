@@ -1,0 +1,224 @@
+"""A scanned act (an image-only PDF) gives the same records as its text: OCR by Tesseract (`generator.ocr`).
+
+The scan is made here from a real extract of tests/fixtures/corpus: deliberation 2021-234 of the June
+2021 recueil with its annex table (22 grants, 511 259 €) and its rapport's first page, 5 pages, printed in a
+proportional font (Liberation Sans, as the Département's acts), rasterised at 200 dpi in grey and
+wrapped into a PDF of images only, as a scanner makes it. Reading it takes Tesseract about a second
+per page on two cores (measured: 4 to 5 s for the 5 pages); the module reads it once.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from PIL import Image
+
+from conftest import CORPUS
+from generator import build, ocr
+from generator.ingest import ingest_source
+from generator.sources import SourceError
+
+S004 = CORPUS / "004_45492b4b56f19b50.txt"
+POLICE = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+OUTILS = all(shutil.which(o) for o in ("tesseract", "pdftoppm", "pdfimages"))
+
+pytestmark = pytest.mark.skipif(not OUTILS or not POLICE.exists(),
+                                reason="Tesseract, Poppler ou la police Liberation absents : "
+                                       "apt-get install tesseract-ocr tesseract-ocr-fra poppler-utils fonts-liberation")
+
+
+def _extrait() -> str:
+    """2021-234: from its « Envoi au contrôle de légalité » to the end of the first page of its rapport
+    (5 printed pages: the deliberation's three, its annex table, the rapport's first)."""
+    lignes = S004.read_text("utf-8").split("\n")
+    numero = next(i for i, l in enumerate(lignes) if "(N°2021-234)" in l)
+    debut = max(i for i in range(numero) if lignes[i].startswith(" Envoi au contrôle"))
+    rapport = next(i for i in range(numero, len(lignes)) if lignes[i].strip() == "RAPPORT N°47")
+    fin = next(i for i in range(rapport, len(lignes)) if _debut_de_page(lignes[i]))
+    assert lignes[debut].startswith(" Envoi au contrôle"), lignes[debut]
+    return "\n".join(lignes[debut:fin])
+
+
+def _debut_de_page(ligne: str) -> bool:
+    return ligne[:1] == " " and ligne[1:2] != " " and bool(ligne.strip())
+
+
+def _pages(texte: str) -> list[list[str]]:
+    """The extract's printed pages (a line with one leading space opens one)."""
+    pages: list[list[str]] = []
+    for l in texte.split("\n"):
+        if not pages or _debut_de_page(l):
+            pages.append([])
+        pages[-1].append(l.strip())
+    return pages
+
+
+def _pdf_texte(texte: str, chemin: Path) -> Path:
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("sans", fname=str(POLICE))
+    pdf.set_font("sans", size=9)
+    for page in _pages(texte):
+        pdf.add_page()
+        for k, l in enumerate(page):
+            if l:
+                pdf.text(10, 12 + 4.5 * k, l)
+    pdf.output(str(chemin))
+    return chemin
+
+
+def scanner(pdf: Path, chemin: Path, dpi: int = 200) -> Path:
+    """`pdf` as a scanner gives it: each page a grey image at `dpi`, no text layer."""
+    images = chemin.parent / f"{chemin.stem}-images"
+    images.mkdir()
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(images / "p")], check=True)
+    pages = [Image.open(f) for f in sorted(images.glob("p-*.png"))]
+    pages[0].save(chemin, save_all=True, append_images=pages[1:], resolution=dpi)
+    return chemin
+
+
+@pytest.fixture(scope="module")
+def dossier(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("ocr")
+    texte = _extrait()
+    (d / "2021-234.txt").write_text(texte, "utf-8")
+    scanner(_pdf_texte(texte, d / "2021-234-texte.pdf"), d / "2021-234-scan.pdf")
+    return d
+
+
+class Appels:
+    """The commands `ocr` runs, counted (the real ones are run)."""
+
+    def __init__(self, monkeypatch):
+        self.commandes: list[list[str]] = []
+        executer = ocr._executer
+
+        def compter(commandes):
+            self.commandes += commandes
+            return executer(commandes)
+        monkeypatch.setattr(ocr, "_executer", compter)
+
+    @property
+    def tesseract(self) -> int:
+        return sum(c[0] == "tesseract" for c in self.commandes)
+
+
+@pytest.fixture(scope="module")
+def premiere_lecture(dossier):
+    """The scan read once (5 pages by Tesseract), with its cache folder and the commands run."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ocr, "dossier_cache", dossier / "cache")
+        appels = Appels(mp)
+        ex = ingest_source(dossier / "2021-234-scan.pdf")
+    return ex, appels
+
+
+def _resume(ex):
+    (d,) = ex.document.deliberations
+    subs = ex.subventions
+    return {"id": d.id, "titre": d.titre, "date": d.date,
+            "vote": (d.vote.pour, d.vote.contre, d.vote.abstention, d.vote.resultat),
+            "subventions": [(s.beneficiaire, s.montant, s.objet) for s in subs],
+            "nombre": len(subs), "somme": sum(s.montant for s in subs),
+            "controles": [(c.libelle, c.declare, c.calcule, c.statut) for c in ex.controles]}
+
+
+def test_scan_gives_the_same_deliberation_grants_and_vote_as_its_text(dossier, premiere_lecture):
+    ex, appels = premiere_lecture
+    texte = ingest_source(dossier / "2021-234.txt")
+    attendu, lu = _resume(texte), _resume(ex)
+    assert attendu["id"] == "2021-234" and attendu["nombre"] == 22 and attendu["somme"] == 511259
+    assert attendu["vote"] == (42, 0, 0, "Adopté")
+    assert lu == attendu
+    assert all(c[3] == "ok" for c in lu["controles"]) and len(lu["controles"]) == 5
+    assert appels.tesseract == 5
+    assert ex.document.deliberations[0].ocr_pages == [1, 2, 3, 4, 5]
+    assert texte.document.deliberations[0].ocr_pages == []
+
+
+def test_a_second_reading_comes_from_the_cache(dossier, premiere_lecture, monkeypatch):
+    ex, _ = premiere_lecture
+    cache = dossier / "cache"
+    fichiers = sorted(cache.glob("*.txt"))
+    assert len(fichiers) == 5
+    dates = {f: f.stat().st_mtime_ns for f in fichiers}
+    monkeypatch.setattr(ocr, "dossier_cache", cache)
+    appels = Appels(monkeypatch)
+    again = ingest_source(dossier / "2021-234-scan.pdf")
+    assert appels.tesseract == 0
+    assert _resume(again) == _resume(ex)
+    assert {f: f.stat().st_mtime_ns for f in sorted(cache.glob("*.txt"))} == dates
+
+
+def test_a_damaged_cache_file_is_read_again(dossier, premiere_lecture, tmp_path, monkeypatch):
+    ex, _ = premiere_lecture
+    cache = tmp_path / "cache"
+    shutil.copytree(dossier / "cache", cache)
+    abime = sorted(cache.glob("*.txt"))[0]
+    entete, _, texte = abime.read_text("utf-8").partition("\n")
+    abime.write_text(entete + "\n" + texte.replace("0", "8"), "utf-8")  # a digit changed by hand
+    monkeypatch.setattr(ocr, "dossier_cache", cache)
+    appels = Appels(monkeypatch)
+    again = ingest_source(dossier / "2021-234-scan.pdf")
+    assert appels.tesseract == 1
+    assert _resume(again) == _resume(ex)
+    assert abime.read_text("utf-8") == (dossier / "cache" / abime.name).read_text("utf-8")
+
+
+def test_without_tesseract_the_source_is_refused_with_how_to_install_it(dossier, monkeypatch, tmp_path):
+    which = shutil.which
+    monkeypatch.setattr(ocr.shutil, "which", lambda p: None if p == "tesseract" else which(p))
+    monkeypatch.setattr(ocr, "dossier_cache", tmp_path / "cache")
+    with pytest.raises(SourceError) as err:
+        ingest_source(dossier / "2021-234-scan.pdf")
+    assert err.value.source == "2021-234-scan.pdf"
+    assert "5 pages (1, 2, 3, 4, 5) sans couche texte" in err.value.message
+    assert "apt-get install tesseract-ocr tesseract-ocr-fra" in err.value.message
+    # in the build, the SourceError path: the source refused with that message, the others published
+    ok, (source, message, _) = build._parse_one(dossier / "2021-234-scan.pdf", {})
+    assert ok is False and source == "2021-234-scan.pdf" and "tesseract introuvable" in message
+
+
+def test_without_the_french_model_the_message_says_so(dossier, tmp_path):
+    """In a subprocess whose Tesseract knows no French (TESSDATA_PREFIX pointing at an empty folder)."""
+    (tmp_path / "tessdata").mkdir()
+    code = ("import sys; from generator import ocr; from generator.ingest import ingest_source; "
+            "from generator.sources import SourceError\n"
+            f"ocr.dossier_cache = {str(tmp_path / 'cache')!r}\n"
+            f"try: ingest_source({str(dossier / '2021-234-scan.pdf')!r})\n"
+            "except SourceError as e: print(e.message); sys.exit(3)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True, text=True,
+                       env=dict(os.environ, TESSDATA_PREFIX=str(tmp_path / "tessdata")))
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "modèle français de Tesseract (fra) n'est pas installé" in r.stdout
+    assert "apt-get install tesseract-ocr tesseract-ocr-fra" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_a_text_pdf_with_a_blank_page_needs_no_tesseract(tmp_path, monkeypatch):
+    pdf = FPDF(format="A4")
+    pdf.set_font("Helvetica", size=9)
+    pdf.add_page()
+    pdf.text(10, 12, "DEPARTEMENT DU PAS-DE-CALAIS")
+    pdf.add_page()  # blank: neither text nor image
+    pdf.output(str(tmp_path / "blanc.pdf"))
+    which = shutil.which
+    monkeypatch.setattr(ocr.shutil, "which", lambda p: None if p == "tesseract" else which(p))
+    appels = Appels(monkeypatch)
+    pages = ["DEPARTEMENT DU PAS-DE-CALAIS", ""]
+    assert ocr.completer(pages, (tmp_path / "blanc.pdf").read_bytes()) == []
+    assert pages == ["DEPARTEMENT DU PAS-DE-CALAIS", ""] and appels.commandes == []
+
+
+def test_tesseract_confusions_are_corrected_where_no_word_can_stand():
+    brut = "\fContre : O voix\nAbstention : @ voix\nC03 - 321 À 17 2041421//9132\n1 2O0 000,00\nMme Odette à 5 O\n\n\f"
+    assert ocr._mettre_en_forme(brut).split("\n") == [
+        " Contre : 0 voix", "Abstention : 0 voix", "C03 - 321 A 17 2041421//9132", "1 200 000,00", "Mme Odette à 5 O"]
+
+
+def test_lines_of_the_pages():
+    assert ocr.lignes_des_pages([" a\nb", "", " c\nd\ne"], [1, 3]) == {1: (1, 2), 3: (4, 6)}
