@@ -69,6 +69,7 @@ class BuildResult:
     documents: list[dict] = field(default_factory=list)
     subventions: dict[str, dict] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
+    en_attente: list[dict] = field(default_factory=list)  # sources waiting for a tool (`_mettre_en_attente`)
     report: dict = field(default_factory=dict)
     identifiants: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -197,7 +198,7 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
             subs = {"source": nom, "subventions": ex.subventions, "controles": ex.controles}
             return True, (store.dumps(ex.document), store.dumps(subs), mine)
         except SourceError as err:
-            return False, (err.source, err.message, err.line)  # plain values: they cross processes
+            return False, (err.source, err.message, err.line, err.bloquant)  # plain values: they cross processes
         except Exception:
             return None, traceback.format_exc()
 
@@ -283,7 +284,10 @@ def extract(paths: Paths, log=print) -> BuildResult:
             continue
         if not ok:
             out = SourceError(*out)
-            _refuser(res, paths, e.nom, out.message, out.line, log)
+            if out.bloquant:
+                _refuser(res, paths, e.nom, out.message, out.line, log)
+            else:
+                _mettre_en_attente(res, paths, e.nom, out.message, log)
             cache.pop(e.nom, None)
             continue
         actes, subventions, mine = out
@@ -301,7 +305,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     anciens: dict[str, garde.Resume] = {}
     inchanges = {doc["source"]: garde.resumer(doc, subs) for doc, subs in lus.values() if doc["source"] not in nouveaux}
     retires: set[str] = set()
-    refuses_avant = {data_name(e["source"]) for e in res.errors}
+    refuses_avant = {data_name(e["source"]) for e in res.errors + res.en_attente}
     for f in sorted(paths.actes.glob("*.json")) if paths.actes.is_dir() else []:
         source = presents.get(f.name)
         if source is not None and source not in nouveaux and f.name not in refuses_avant:
@@ -365,6 +369,8 @@ def extract(paths: Paths, log=print) -> BuildResult:
     unused = [to_dict(u) for u in corr.unused(fixes, applied)]
     res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants)
     res.report["identifiants"] = _couverture(res)
+    res.report["en_attente"] = res.en_attente
+    res.report["resume"]["avertissements"] += len(res.en_attente)
     store.write_json(paths.controle, res.report)
     return res
 
@@ -389,6 +395,16 @@ def _refuser(res: BuildResult, paths: Paths, source: str, message: str, line, lo
     log(f"ERREUR {_ou(source, line)} : {message}")
     if os.path.exists(paths.actes / data_name(source)):  # (False, not an error, for a name too long to exist)
         log(f"  → les données déjà publiées pour {source} sont conservées telles quelles.")
+
+
+def _mettre_en_attente(res: BuildResult, paths: Paths, source: str, message: str, log) -> None:
+    """A source the machine cannot read yet (a missing tool, not the file's fault): a warning, its
+    previous extraction stays published, and the other sources are published (unlike `_refuser`)."""
+    res.en_attente.append({"source": source, "line": None, "message": message, "severity": "avertissement"})
+    if os.path.exists(paths.actes / data_name(source)):
+        message += " Ce qu'il publiait avant reste publié."
+        res.en_attente[-1]["message"] = message
+    log(f"avertissement {source} : {message}")
 
 
 def _erreur_interne(paths: Paths, source: str, trace: str) -> str:
@@ -660,7 +676,8 @@ def _alleger(res: BuildResult) -> None:
 def _constats(res: BuildResult) -> list[tuple[str, dict]]:
     """The control report's errors and warnings, with their source."""
     out = [(src["source"], f) for src in res.report.get("sources", []) for f in src["constats"] if f["severity"] in ("erreur", "avertissement")]
-    out += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) if f.get("severity") in ("erreur", "avertissement")]
+    out += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) + res.report.get("en_attente", [])
+            if f.get("severity") in ("erreur", "avertissement")]
     return out
 
 

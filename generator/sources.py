@@ -22,12 +22,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SourceError(Exception):
-    """A source that cannot be read at all. `line` is 1-based when known."""
+    """A source that cannot be read at all. `line` is 1-based when known. `bloquant` False: the
+    file is not at fault, a tool the machine lacks is (Tesseract for its scanned pages): the source
+    waits, what it published stays, and the other sources are published."""
 
-    def __init__(self, source: str, message: str, line: int | None = None):
+    def __init__(self, source: str, message: str, line: int | None = None, bloquant: bool = True):
         self.source = source
         self.line = line
         self.message = message
+        self.bloquant = bloquant
         where = f"{source}, ligne {line}" if line else source
         super().__init__(f"{where} : {message}")
 
@@ -157,7 +160,7 @@ def _ocr(name: str, data: bytes, pages: list[str]) -> list[int]:
         quoi = f"{quelles} sans couche texte (scannée{'s' if len(vides) > 1 else ''}) ne peu{'ven' if len(vides) > 1 else ''}t être lue{'s' if len(vides) > 1 else ''} par reconnaissance optique de caractères : {err}."
         if err.manque:
             quoi += f" Installez-les (« {ocr.INSTALLER} ») et relancez la construction ; les autres sources sont publiées."
-        raise SourceError(name, quoi) from None
+        raise SourceError(name, quoi, bloquant=not err.manque) from None
 
 
 def _liste_pages(pages: list[int]) -> str:

@@ -22,6 +22,7 @@ from conftest import CORPUS
 from generator import build, ocr
 from generator.ingest import ingest_source
 from generator.sources import SourceError
+from projet import S001, construire, empreinte_site, modele  # noqa: F401 (modele: a fixture)
 
 S004 = CORPUS / "004_45492b4b56f19b50.txt"
 POLICE = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
@@ -180,8 +181,32 @@ def test_without_tesseract_the_source_is_refused_with_how_to_install_it(dossier,
     assert "5 pages (1, 2, 3, 4, 5) sans couche texte" in err.value.message
     assert "apt-get install tesseract-ocr tesseract-ocr-fra" in err.value.message
     # in the build, the SourceError path: the source refused with that message, the others published
-    ok, (source, message, _) = build._parse_one(dossier / "2021-234-scan.pdf", {})
+    ok, (source, message, _, bloquant) = build._parse_one(dossier / "2021-234-scan.pdf", {})
     assert ok is False and source == "2021-234-scan.pdf" and "tesseract introuvable" in message
+    assert bloquant is False  # the file is not at fault: it waits, the others are published
+
+
+def test_a_build_without_the_french_model_publishes_the_other_sources(dossier, modele, tmp_path):
+    """The whole build, Tesseract knowing no French: the scan waits (a warning, with the command to
+    install), the May 2019 recueil dropped beside it is published; STRICT=1 refuses."""
+    root = tmp_path / "projet"
+    shutil.copytree(modele, root, symlinks=True)
+    shutil.copy(dossier / "2021-234-scan.pdf", root / "site_data" / "sources" / "2021-234-scan.pdf")
+    shutil.copy(CORPUS / S001, root / "site_data" / "sources" / S001)
+    (tmp_path / "tessdata").mkdir()
+    env = {"TESSDATA_PREFIX": str(tmp_path / "tessdata")}
+    avant = empreinte_site(root)
+    r = construire(root, "build", "--strict", env=env)
+    assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr, r.stdout + r.stderr
+    assert empreinte_site(root) == avant
+    r = construire(root, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "avertissement 2021-234-scan.pdf : 5 pages (1, 2, 3, 4, 5) sans couche texte" in r.stdout
+    assert "apt-get install tesseract-ocr tesseract-ocr-fra" in r.stdout
+    assert "Publié : 7 délibération(s), 19 subvention(s)" in r.stdout
+    assert not (root / "site" / "deliberations" / "2021-234").exists()
+    controle = (root / "site" / "controle" / "index.html").read_text("utf-8")
+    assert "Sources en attente" in controle and "2021-234-scan.pdf" in controle
 
 
 def test_without_the_french_model_the_message_says_so(dossier, tmp_path):
