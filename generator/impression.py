@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .normalise import symboles_prives
+
 CHROMIUM_ABSENT = "chromium introuvable : apt-get install chromium"
 _DEBUT_PAGE = re.compile(r"^ [^ ]")
 
@@ -25,9 +27,11 @@ POLICES = {
 
 
 def pages_du_texte(text: str) -> list[list[str]]:
-    """The text's pages: split on form feeds, and before each line that starts with exactly one space."""
+    """The text's pages: split on form feeds, and before each line that starts with exactly one space.
+    Word's symbol-font bullets have no glyph in the fonts Chromium finds: they are printed as the
+    characters they are read as (an office suite's PDF carries them with their Unicode meaning)."""
     pages: list[list[str]] = []
-    for bloc in text.replace("\r\n", "\n").split("\f"):
+    for bloc in symboles_prives(text.replace("\r\n", "\n")).split("\f"):
         courante: list[str] = []
         for line in bloc.split("\n"):
             if _DEBUT_PAGE.match(line) and courante:

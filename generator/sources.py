@@ -184,7 +184,7 @@ def join_pages(pages: list[str]) -> tuple[str, list[int]]:
 def _pdf_refus(data: bytes, code: int, stderr: str) -> str:
     """pdftotext's failure as what the publisher can do about it."""
     if "Incorrect password" in stderr or (code == 1 and b"/Encrypt" in data):
-        return ("PDF protégé par un mot de passe : demandez au service qui l'a produit une version sans mot de passe "
+        return ("PDF chiffré, protégé par un mot de passe : demandez au service qui l'a produit une version sans mot de passe "
                 "(ou enregistrez-le sans protection) et déposez-la.")
     if "page count 0" in stderr or "Wrong page range" in stderr:
         return "PDF sans aucune page : déposez le recueil complet."
