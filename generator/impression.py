@@ -21,7 +21,7 @@ _DEBUT_PAGE = re.compile(r"^ [^ ]")
 
 # A proportional serif font, as a word processor prints a recueil; monospace, as a printer prints a text file.
 POLICES = {
-    "serif": "'Liberation Serif', 'DejaVu Serif', 'Times New Roman', serif",
+    "serif": "'DejaVu Serif', 'Liberation Serif', 'Times New Roman', serif",
     "mono": "'Liberation Mono', 'DejaVu Sans Mono', 'Courier New', monospace",
 }
 
