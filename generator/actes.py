@@ -283,13 +283,24 @@ def _departement_name(text: str) -> str:
 
 # --- parsing one Département deliberation -----------------------------------------------
 
+def _list_paragraphs(doc: _Doc, a: int, b: int) -> list[tuple[int, str]]:
+    """`doc.paragraphs`, a paragraph also starting at a line that opens a list (« Excusé(s) : »): where a
+    PDF's page ends between two lists, the blank line between them is not in the text."""
+    out: list[tuple[int, str]] = []
+    for start, _ in doc.paragraphs(a, b):
+        end = _end_of_paragraph(doc, start, b)
+        cut = [start] + [i for i in range(start + 1, end) if any(p.match(doc.sq[i]) for p, _ in _DEP_LABELS)] + [end]
+        out += [(i, " ".join(doc.sq[i:j])) for i, j in zip(cut, cut[1:])]
+    return out
+
+
 def _attendance(doc: _Doc, a: int, b: int, att: Attendance, stop_title: bool) -> int:
     """Fill `att` from the lists in a..b-1; return the index after the last list paragraph.
 
     A list runs over several paragraphs only while the text is visibly unfinished
     (ends with `,` or a civility), so the title that follows is not swallowed.
     """
-    paras = doc.paragraphs(a, b)
+    paras = _list_paragraphs(doc, a, b)
     current: str | None = None
     buf = ""
     after = a

@@ -11,6 +11,9 @@
    number and total size of pages, the largest page, and the search payload
    (every file under site/search/ and site/recherche/).
 
+3. PDF: 1,000- and 2,000-page text PDFs printed by Chromium from the real corpus, read as the build
+   reads them (pdftotext), and the ratio of the two times (generator/bench_pdf.py).
+
 Figures are printed and written to .build/bench.json and .build/bench.md; they are
 reported in notes, never asserted by tests.
 """
@@ -26,6 +29,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from . import bench_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".build"
@@ -278,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--garder", type=Path, help="construire dans ce dossier et le garder (sinon dossier temporaire effacé)")
     p.add_argument("--projet", type=Path, default=ROOT,
                    help="projet dont la configuration, les corrections et le recueil modèle (boîte de dépôt) sont repris (celui-ci par défaut)")
+    p.add_argument("--sans-pdf", action="store_true", help="ne pas mesurer la lecture des PDF de 1 000 et 2 000 pages (generator/bench_pdf.py)")
     p.add_argument("--sans-recherche", action="store_true", help="ne pas mesurer la recherche dans Chromium (generator/bench_recherche.py)")
     a = p.parse_args(argv)
     res: dict = {}
@@ -287,10 +293,14 @@ def main(argv: list[str] | None = None) -> int:
         for r in res["sources"]:
             print(f"  {r['source']:<32} {r['taille_mo']:6.2f} Mo  {r['s']:6.2f} s  pic {r['rss_mo']:7.1f} Mo "
                   f"(dont {r['rss_base_mo']:.1f} Mo avant lecture)  {r['delibs']} délib., {r['subs']} subventions")
+    if not a.sans_pdf:
+        print("Lecture de PDF de 1 000 et 2 000 pages imprimés par Chromium (generator/bench_pdf.py)")
+        res["pdf"] = bench_pdf.mesurer()
+        print(bench_pdf.rapport_md(res["pdf"]))
     res.update(bench_echelle(a.annees, a.garder, a.projet))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "bench.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    md = rapport_md(res)
+    md = rapport_md(res) + ("\n" + bench_pdf.rapport_md(res["pdf"]) if "pdf" in res else "")
     (OUT / "bench.md").write_text(md, encoding="utf-8")
     print(md)
     print(f"(détail : {OUT / 'bench.json'})")

@@ -59,6 +59,7 @@ def squash(text: str) -> str:
 
 
 _PRIVATE_USE = re.compile("[\uf000-\uf8ff]")
+_SYMBOLES = str.maketrans({k: v for k, v in _CHAR_MAP.items() if _PRIVATE_USE.match(k)})
 
 
 def _map_chars(text: str) -> str:
@@ -67,6 +68,11 @@ def _map_chars(text: str) -> str:
         if a in text:
             text = text.replace(a, b)
     return _PRIVATE_USE.sub("•", text) if _PRIVATE_USE.search(text) else text
+
+
+def symboles_prives(text: str) -> str:
+    """Word's symbol-font bullets (private-use code points) as the characters they are read as."""
+    return _PRIVATE_USE.sub("•", text.translate(_SYMBOLES)) if _PRIVATE_USE.search(text) else text
 
 
 def _markup(text: str) -> str:

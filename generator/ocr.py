@@ -69,18 +69,6 @@ def completer(pages: list[str], data: bytes) -> list[int]:
     return sorted(lues)
 
 
-def lignes_des_pages(pages: list[str], numeros: list[int]) -> dict[int, tuple[int, int]]:
-    """For the pages `numeros` of `pages` joined by newlines: page → (its first line, its last line), 1-based."""
-    out, ligne = {}, 1
-    voulues = set(numeros)
-    for n, texte in enumerate(pages, start=1):
-        fin = ligne + texte.count("\n")
-        if n in voulues:
-            out[n] = (ligne, fin)
-        ligne = fin + 1
-    return out
-
-
 def lire_pages(data: bytes, pages: list[int]) -> dict[int, str]:
     """The text of those of pages `pages` (1-based) of the PDF `data` that hold an image, read by
     Tesseract or from the cache: one leading space on each page's first line (the page mark of the rest

@@ -5,8 +5,11 @@ A refused source never stops the others: the caller reports the `SourceError`
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,12 @@ SUPPORTED = (".txt", ".pdf")
 # text duplicated) and reading it would cost the build minutes and gigabytes: refused
 # before it is read.
 TEXTE_MAX = 20_000_000
+# PDFs are read by Poppler's pdftotext (Debian poppler-utils), a separate program: its layout mode
+# keeps the columns of tables as runs of spaces, as the parsers expect, in C (a 1,000-page recueil in
+# about a second and a half).
+PDFTOTEXT_ABSENT = ("pdftotext introuvable : les sources PDF ne peuvent pas être lues. "
+                    "Installez-le (apt-get install poppler-utils) puis relancez la construction.")
+PDF_DELAI = 600  # seconds: a 2,000-page recueil is read in a few seconds; beyond this the file is abnormal
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -43,6 +52,13 @@ class SourceText:
     warnings: list[str] = field(default_factory=list)
     ocr_pages: dict[int, tuple[int, int]] = field(default_factory=dict)
     """Pages of a PDF read by OCR (`ocr`): page number → its first and last line in `text`."""
+    # PDF sources: the 1-based line number where each page starts (page n starts at line pages[n - 1]);
+    # empty for a text source
+    pages: list[int] = field(default_factory=list)
+
+    def page_of(self, line: int) -> int | None:
+        """The 1-based page of a 1-based line number, None for a text source."""
+        return bisect.bisect_right(self.pages, line) or None if self.pages else None
 
 
 def read_source(path: Path, name: str | None = None) -> SourceText:
@@ -61,9 +77,10 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise SourceError(name, "fichier vide : aucun texte à lire. Déposez le recueil complet.")
+    pages: list[int] = []
     ocr_pages: dict[int, tuple[int, int]] = {}
     if path.suffix.lower() == ".pdf":
-        text, warnings, ocr_pages = _read_pdf(name, data)
+        text, warnings, pages, ocr_pages = _read_pdf(name, data)
     else:
         text, warnings = decode_text(name, data)
     if not text.strip():
@@ -71,7 +88,7 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     if len(text) > TEXTE_MAX:
         raise SourceError(name, f"{len(text) / 1e6:.0f} millions de caractères de texte, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} millions : "
                                 "un recueil mensuel en compte de 1 à 5. Plusieurs recueils réunis ? Déposez un fichier par recueil.")
-    return SourceText(name=name, text=text, sha256=digest, warnings=warnings, ocr_pages=ocr_pages)
+    return SourceText(name=name, text=text, sha256=digest, warnings=warnings, pages=pages, ocr_pages=ocr_pages)
 
 
 def decode_text(name: str, data: bytes) -> tuple[str, list[str]]:
@@ -109,45 +126,45 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.01
 
 
-def _read_pdf(name: str, data: bytes) -> tuple[str, list[str], dict[int, tuple[int, int]]]:
-    """PDF text with pypdf in layout mode (blank lines kept, like pdftotext), one leading space
-    on each page's first line (the pdftotext page mark); pages without text read by OCR (`ocr`:
-    their numbers and lines are the third value)."""
-    if not data.startswith(b"%PDF-"):
-        raise SourceError(name, "ce fichier .pdf n'est pas un PDF (en-tête %PDF absent)")
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    raise SourceError(name, "PDF chiffré (protégé par mot de passe) : demandez une version non protégée")
-            except SourceError:
-                raise
-            except Exception:
-                raise SourceError(name, "PDF chiffré (protégé par mot de passe) : demandez une version non protégée") from None
-        pages = []
-        for n, page in enumerate(reader.pages, start=1):
-            try:
-                txt = page.extract_text(extraction_mode="layout") or ""
-            except Exception as exc:  # a broken page is reported, not silently skipped
-                raise SourceError(name, f"page {n} illisible ({exc})") from None
-            lines = [l.rstrip() for l in txt.split("\n")]
-            while lines and not lines[0].strip():
-                lines.pop(0)
-            if lines:
-                lines[0] = " " + lines[0].strip()
-            pages.append("\n".join(lines))
-    except SourceError:
-        raise
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise SourceError(name, f"PDF illisible ou tronqué ({exc})") from None
+def _read_pdf(name: str, data: bytes) -> tuple[str, list[str], list[int], dict[int, tuple[int, int]]]:
+    """PDF text, page by page (`pdf_pages`), pages without text read by OCR (`ocr`), joined as
+    pdftotext's layout output: one leading space on each page's first line (the page mark of the
+    corpus); with the line number where each page starts and, for the pages read by OCR, their
+    first and last lines."""
+    pages = pdf_pages(name, data)
     lues = _ocr(name, data, pages)
-    return "\n".join(pages), [], ocr.lignes_des_pages(pages, lues)
+    text, starts = join_pages(pages)
+    fins = [s - 1 for s in starts[1:]] + [text.count("\n") + 1]
+    return text, [], starts, {n: (starts[n - 1], fins[n - 1]) for n in lues}
+
+
+def pdf_pages(name: str, data: bytes) -> list[str]:
+    """The text of each page of a PDF, laid out by Poppler's `pdftotext -layout` (columns kept as runs
+    of spaces, as in the text extractions), "" for a page without text. Refuses what is not a readable
+    PDF (not a PDF, truncated, protected by a password, no page) with what to do."""
+    if not data[:1024].lstrip(b"\x00\t\n\r\x0c ").startswith(b"%PDF-"):
+        raise SourceError(name, "ce fichier .pdf n'est pas un PDF (en-tête %PDF absent) : fichier mal nommé ou "
+                                "corrompu. Déposez le recueil tel que le Département le publie.")
+    if b"%%EOF" not in data.rstrip(b"\x00\t\n\r ")[-4096:]:
+        raise SourceError(name, "PDF tronqué (sa fin, %%EOF, est absente) : le téléchargement ou la copie s'est "
+                                "interrompu. Déposez à nouveau le fichier complet ; ce qu'il avait publié reste publié.")
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise SourceError(name, PDFTOTEXT_ABSENT)
+    try:
+        r = subprocess.run([exe, "-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"], input=data,
+                           capture_output=True, timeout=PDF_DELAI)
+    except subprocess.TimeoutExpired:
+        raise SourceError(name, f"lecture du PDF interrompue après {PDF_DELAI} s (fichier anormal ?) : "
+                                "ouvrez-le dans un lecteur PDF, réenregistrez-le et déposez-le à nouveau.") from None
+    if r.returncode != 0:
+        raise SourceError(name, _pdf_refus(data, r.returncode, r.stderr.decode("utf-8", "replace")))
+    text = [_CONTROL.sub(" ", page) for page in r.stdout.decode("utf-8", "replace").split("\f")]
+    if text and not text[-1].strip():
+        text.pop()  # pdftotext ends each page with a form feed: nothing follows the last one
+    if not text:
+        raise SourceError(name, "PDF sans aucune page : déposez le recueil complet.")
+    return text
 
 
 def _ocr(name: str, data: bytes, pages: list[str]) -> list[int]:
@@ -156,13 +173,53 @@ def _ocr(name: str, data: bytes, pages: list[str]) -> list[int]:
         return ocr.completer(pages, data)
     except ocr.OcrImpossible as err:
         vides = [n for n, t in enumerate(pages, start=1) if not t.strip()]
-        quelles = f"la page {vides[0]}" if len(vides) == 1 else f"{len(vides)} pages ({_liste_pages(vides)})"
+        quelles = f"la page {vides[0]}" if len(vides) == 1 else f"{len(vides)} pages ({_plages(vides)})"
         quoi = f"{quelles} sans couche texte (scannée{'s' if len(vides) > 1 else ''}) ne peu{'ven' if len(vides) > 1 else ''}t être lue{'s' if len(vides) > 1 else ''} par reconnaissance optique de caractères : {err}."
         if err.manque:
             quoi += f" Installez-les (« {ocr.INSTALLER} ») et relancez la construction ; les autres sources sont publiées."
         raise SourceError(name, quoi, bloquant=not err.manque) from None
 
 
-def _liste_pages(pages: list[int]) -> str:
-    """`3, 4, 7` (the first twenty, then « … »)."""
-    return ", ".join(map(str, pages[:20])) + (", …" if len(pages) > 20 else "")
+def join_pages(pages: list[str]) -> tuple[str, list[int]]:
+    """The pages' texts as one text, pdftotext's way (trailing spaces and the blank lines at a page's top and
+    bottom removed, one leading space on its first line), and the 1-based line number where each page
+    starts. A page without text is one blank line, so that every page has a line."""
+    out: list[str] = []
+    starts: list[int] = []
+    for page in pages:
+        lines = [l.rstrip() for l in page.split("\n")]
+        a, b = 0, len(lines)
+        while a < b and not lines[a]:
+            a += 1
+        while b > a and not lines[b - 1]:
+            b -= 1
+        starts.append(len(out) + 1)
+        if a == b:
+            out.append("")
+            continue
+        out.append(" " + lines[a].strip())
+        out.extend(lines[a + 1:b])
+    return "\n".join(out), starts
+
+
+def _pdf_refus(data: bytes, code: int, stderr: str) -> str:
+    """pdftotext's failure as what the publisher can do about it."""
+    if "Incorrect password" in stderr or (code == 1 and b"/Encrypt" in data):
+        return ("PDF chiffré, protégé par un mot de passe : demandez au service qui l'a produit une version sans mot de passe "
+                "(ou enregistrez-le sans protection) et déposez-la.")
+    if "page count 0" in stderr or "Wrong page range" in stderr:
+        return "PDF sans aucune page : déposez le recueil complet."
+    detail = next((l.strip() for l in stderr.splitlines() if l.strip()), f"code {code}")
+    return (f"PDF illisible ou endommagé ({detail}) : ouvrez-le dans un lecteur PDF ; s'il s'affiche, "
+            "réenregistrez-le (« Imprimer en PDF ») et déposez-le à nouveau.")
+
+
+def _plages(numbers: list[int]) -> str:
+    """`1, 3–5, 9` for [1, 3, 4, 5, 9]."""
+    out: list[str] = []
+    for n in numbers:
+        if out and out[-1][1] == n - 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in out)

@@ -21,7 +21,7 @@ from PIL import Image
 from conftest import CORPUS
 from generator import build, ocr
 from generator.ingest import ingest_source
-from generator.sources import SourceError
+from generator.sources import SourceError, read_source
 from projet import S001, construire, empreinte_site, modele  # noqa: F401 (modele: a fixture)
 
 S004 = CORPUS / "004_45492b4b56f19b50.txt"
@@ -178,7 +178,7 @@ def test_without_tesseract_the_source_is_refused_with_how_to_install_it(dossier,
     with pytest.raises(SourceError) as err:
         ingest_source(dossier / "2021-234-scan.pdf")
     assert err.value.source == "2021-234-scan.pdf"
-    assert "5 pages (1, 2, 3, 4, 5) sans couche texte" in err.value.message
+    assert "5 pages (1–5) sans couche texte" in err.value.message
     assert "apt-get install tesseract-ocr tesseract-ocr-fra" in err.value.message
     # in the build, the SourceError path: the source refused with that message, the others published
     ok, (source, message, _, bloquant) = build._parse_one(dossier / "2021-234-scan.pdf", {})
@@ -201,7 +201,7 @@ def test_a_build_without_the_french_model_publishes_the_other_sources(dossier, m
     assert empreinte_site(root) == avant
     r = construire(root, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "avertissement 2021-234-scan.pdf : 5 pages (1, 2, 3, 4, 5) sans couche texte" in r.stdout
+    assert "avertissement 2021-234-scan.pdf : 5 pages (1–5) sans couche texte" in r.stdout
     assert "apt-get install tesseract-ocr tesseract-ocr-fra" in r.stdout
     assert "Publié : 7 délibération(s), 19 subvention(s)" in r.stdout
     assert not (root / "site" / "deliberations" / "2021-234").exists()
@@ -245,5 +245,12 @@ def test_tesseract_confusions_are_corrected_where_no_word_can_stand():
         " Contre : 0 voix", "Abstention : 0 voix", "C03 - 321 A 17 2041421//9132", "1 200 000,00", "Mme Odette à 5 O"]
 
 
-def test_lines_of_the_pages():
-    assert ocr.lignes_des_pages([" a\nb", "", " c\nd\ne"], [1, 3]) == {1: (1, 2), 3: (4, 6)}
+def test_the_lines_of_the_pages_read_by_ocr(dossier, premiere_lecture, monkeypatch):
+    """Each page read by OCR: its first and last lines in the source's text, the pages' own starts."""
+    monkeypatch.setattr(ocr, "dossier_cache", dossier / "cache")  # read back, no Tesseract
+    st = read_source(dossier / "2021-234-scan.pdf")
+    assert sorted(st.ocr_pages) == [1, 2, 3, 4, 5]
+    lignes = st.text.split("\n")
+    for n, (debut, fin) in st.ocr_pages.items():
+        assert debut == st.pages[n - 1] and lignes[debut - 1].startswith(" ") and not lignes[debut - 1].startswith("  ")
+        assert fin == (st.pages[n] - 1 if n < 5 else len(lignes))
