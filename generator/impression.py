@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from PIL import Image
+
 from .normalise import symboles_prives
 
 CHROMIUM_ABSENT = "chromium introuvable : apt-get install chromium"
@@ -77,3 +79,14 @@ def imprimer(pages: list[list[str]], dest: Path, police: str = "serif", timeout:
 
 def imprimer_texte(text: str, dest: Path, police: str = "serif") -> Path:
     return imprimer(pages_du_texte(text), dest, police)
+
+
+def scanner(pdf: Path, chemin: Path, dpi: int = 200) -> Path:
+    """`pdf` as a scanner gives it: each page a grey image at `dpi`, no text layer (Poppler's pdftoppm, Pillow)."""
+    images = chemin.parent / f"{chemin.stem}-images"
+    images.mkdir()
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(images / "p")], check=True)
+    pages = [Image.open(f) for f in sorted(images.glob("p-*.png"))]
+    pages[0].save(chemin, save_all=True, append_images=pages[1:], resolution=dpi)
+    return chemin
+

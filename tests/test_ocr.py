@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from fpdf import FPDF
-from PIL import Image
 
 from conftest import CORPUS
 from generator import build, ocr
+from generator.impression import scanner
 from generator.ingest import ingest_source
 from generator.sources import SourceError, read_source
 from projet import S001, construire, empreinte_site, modele  # noqa: F401 (modele: a fixture)
@@ -70,16 +70,6 @@ def _pdf_texte(texte: str, chemin: Path) -> Path:
             if l:
                 pdf.text(10, 12 + 4.5 * k, l)
     pdf.output(str(chemin))
-    return chemin
-
-
-def scanner(pdf: Path, chemin: Path, dpi: int = 200) -> Path:
-    """`pdf` as a scanner gives it: each page a grey image at `dpi`, no text layer."""
-    images = chemin.parent / f"{chemin.stem}-images"
-    images.mkdir()
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(images / "p")], check=True)
-    pages = [Image.open(f) for f in sorted(images.glob("p-*.png"))]
-    pages[0].save(chemin, save_all=True, append_images=pages[1:], resolution=dpi)
     return chemin
 
 
