@@ -19,3 +19,4 @@ class SourceDocument:
     sessions: list[Session] = field(default_factory=list)
     deliberations: list[Deliberation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    pages: int | None = None  # number of pages of a PDF source; None for a text source
