@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import boite, cache_extraction, garde, identifiants, ocr, places, publication, recherche, store, verification
+from . import boite, cache_extraction, garde, identifiants, ocr, originaux, places, publication, recherche, store, verification
 from . import corrections as corr
 from .corpus import alleger
 from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
@@ -78,6 +78,7 @@ class BuildResult:
     nb_subventions: int = 0
     recherche: object = None  # waits for the search index files (computed beside the pages, written beside MkDocs)
     attendu: verification.Attendu = field(default_factory=verification.Attendu)  # what the built site must hold
+    fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -262,6 +263,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     for e in files:
         with e.chemin.open("rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()  # streamed: a huge file is never held whole here
+        res.fichiers[e.nom] = (e.chemin, digest)
         key = f"{digest}:{fingerprint}"
         entry = cache.get(e.nom)
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
@@ -471,8 +473,11 @@ def render(paths: Paths, res: BuildResult) -> int:
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
+    corpus.lier_originaux(originaux.publier(paths.content, res.fichiers, res.documents, {r["source"]: r["slug"] for r in corpus.recueils},
+                                            paths.root / ".cache" / "originaux.json"))
     res.attendu = verification.Attendu(deliberations=sorted(corpus.deliberations), recueils=[r["slug"] for r in corpus.recueils],
-                                       subventions=len(corpus.subventions))
+                                       subventions=len(corpus.subventions),
+                                       originaux={o["url"]: o["taille"] for o in corpus.originaux.values()})
     import gc
 
     # the corpus lives until the pages are written: out of the collector's sight, it is not rescanned

@@ -15,7 +15,7 @@ from .actes import parse_actes
 from .normalise import normalise
 from .recueil import parse_recueil
 from .records import Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
-from .sources import SourceError, SourceText, read_source
+from .sources import SourceError, page_de, read_source
 from .subventions import extract_subventions
 
 
@@ -87,21 +87,21 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     )
     doc.nature = nature_of(doc)
     if pages:
-        _paginer(SourceText(name, "", sha256, pages=pages), doc, subventions, controles)
+        _paginer(pages, doc, subventions, controles)
     return Extraction(document=doc, subventions=subventions, controles=controles)
 
 
-def _paginer(src: SourceText, doc: SourceDocument, subventions: list[Subvention], controles: list[TotalCheck]) -> None:
-    """The page of the PDF of every record that has a line (`SourceText.page_of`)."""
-    doc.pages = len(src.pages)
+def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention], controles: list[TotalCheck]) -> None:
+    """The page of the PDF of every record that has a line (`pages`: the line where each page starts)."""
+    doc.pages = pages
     for d in doc.deliberations:
-        d.page_debut, d.page_fin = src.page_of(d.line), src.page_of(d.line_end)
+        d.page_debut, d.page_fin = page_de(pages, d.line), page_de(pages, d.line_end)
         if d.rapport is not None:
-            d.rapport.page = src.page_of(d.rapport.line)
+            d.rapport.page_pdf = page_de(pages, d.rapport.line)
         for a in d.annexes:
-            a.page = src.page_of(a.line)
+            a.page_pdf = page_de(pages, a.line)
     for x in [*subventions, *controles, *doc.problems]:
-        x.page = src.page_of(x.line) if x.line else None
+        x.page_pdf = page_de(pages, x.line)
 
 
 def _pages_ocr(ocr_pages: dict[int, tuple[int, int]], debut: int, fin: int) -> list[int]:

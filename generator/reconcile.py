@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from .records import numero_sequence, plage_numeros
+from .sources import page_de
 
 CONSEILLERS_PAR_CANTON = 2  # a binôme per canton since 2015
 
@@ -121,6 +122,8 @@ def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[di
         findings = list(doc.get("problems", []))
         findings += announced_vs_found(doc)
         findings += attendance_checks(doc, membres_cd)
+        if doc.get("pages"):  # a PDF: every finding with a line names its page
+            findings = [f if f.get("page_pdf") or not f.get("line") else dict(f, page_pdf=page_de(doc["pages"], f["line"])) for f in findings]
         total = sum((Decimal(s["montant"]) for s in subs["subventions"]), Decimal(0))
         checks = subs["controles"]
         sources.append({

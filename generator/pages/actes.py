@@ -113,6 +113,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
         dv = dict(d, articles=[dict(a, _html=html(a["texte"])) for a in d.get("articles") or []])
         pages.append(Page(f"deliberations/{did}/index.md", "deliberation.md.j2", f"{did} — {d['titre']}", kind="deliberation", context={
             "d": dv, "session": sessions.get(d["session_id"], {}), "recueil": recueils.get(d["_recueil"]),
+            "original": corpus.originaux.get(d["_source"]),
             "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
             "subs": subs, "total": corpus.total(subs) if subs else None, "checks": checks_par_delib.get(did, []),
             "lieux": _lieux(corpus, d, subs), "annexes": annexes,
@@ -132,7 +133,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
     # recueils
     for slug, r in sorted(recueils.items()):
         pages.append(Page(f"recueils/{slug}.md", "recueil.md.j2", r["titre"], kind="recueil", context={
-            "r": r, "rec": r["recueil"], "parties": _parties(corpus, r),
+            "r": r, "rec": r["recueil"], "parties": _parties(corpus, r), "original": corpus.originaux.get(r["source"]),
             "actes": [dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes]) for a in r["recueil"].get("actes_executif", [])]}))
     pages += _indexes(corpus, recueils, sessions, subs_par_delib)
     yield from pages

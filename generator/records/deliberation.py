@@ -66,7 +66,7 @@ class Rapport:
     titre: str = ""
     texte: str = ""
     line_end: int | None = None
-    page: int | None = None  # page of the source PDF where it starts; None for a text source
+    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Annexe:
     line: int
     line_end: int
     position: str = "deliberation"  # "deliberation" (before the rapport) or "rapport" (after it)
-    page: int | None = None  # page of the source PDF where it starts; None for a text source
+    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
 
 
 @dataclass

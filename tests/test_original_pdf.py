@@ -1,0 +1,99 @@
+"""The original PDF is published at one stable address and the pages link to its pages.
+
+A copy of the project whose inbox holds the May 2019 recueil as a PDF (printed back by Chromium,
+`generator.impression`, as an office suite would) and 2022-317 as text, built as the publisher builds:
+the PDF is in the site byte for byte, each act and grant links to its page (checked against the PDF's
+own text, page by page, with pdftotext), the text source keeps citing its lines, and a build from
+scratch gives the same site byte for byte.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS
+from generator.build import nettoyer_tout
+from generator.formats import montant_fr
+from generator.impression import imprimer_texte
+from projet import S001, S003, construire, copier_projet, empreinte_site
+
+PDF = "001_mai_2019.pdf"
+ADRESSE = "originaux/2019-05-n5.pdf"  # named after the recueil (N° 5, May 2019)
+
+
+@pytest.fixture(scope="module")
+def projet_pdf(tmp_path_factory) -> Path:
+    root = copier_projet(tmp_path_factory.mktemp("original") / "projet", sources=[S003])
+    imprimer_texte((CORPUS / S001).read_text("utf-8"), root / "site_data" / "sources" / PDF)
+    r = construire(root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return root
+
+
+def _texte_page(pdf: Path, n: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _html(root: Path, url: str) -> str:
+    return (root / "site" / url / "index.html").read_text("utf-8")
+
+
+def test_le_pdf_est_publie_a_son_adresse(projet_pdf):
+    source = projet_pdf / "site_data" / "sources" / PDF
+    publie = projet_pdf / "site" / ADRESSE
+    assert publie.read_bytes() == source.read_bytes()
+    page = _html(projet_pdf, "recueils/2019-05-n5")
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert 'href="../../originaux/2019-05-n5.pdf" download>Télécharger le recueil original</a> (PDF, 1\u202f492 pages' in page
+    assert sha in page and "fait foi" in page
+
+
+def test_l_acte_renvoie_a_sa_premiere_page(projet_pdf):
+    pdf = projet_pdf / "site" / ADRESSE
+    n = int(re.search(r'originaux/2019-05-n5\.pdf#page=(\d+)">Voir dans le recueil original, p\. (\d+)</a>',
+                      _html(projet_pdf, "deliberations/2019-117")).group(1))
+    # independently: the first page whose text holds the deliberation's number as its heading prints it, « (N°2019-117) »
+    premiere = next(p for p in range(1, 60) if "(N°2019-117)" in _texte_page(pdf, p))
+    assert n == premiere
+
+
+def test_une_subvention_renvoie_a_la_page_de_sa_ligne(projet_pdf):
+    page = _html(projet_pdf, "deliberations/2019-117")  # its 19 grants
+    lignes = re.findall(r'data-sort="([0-9.]+)">[^<]*<br><a class="rpc-original" href="\.\./\.\./originaux/2019-05-n5\.pdf#page=(\d+)"', page)
+    assert lignes, "aucune subvention liée à sa page"
+    pdf = projet_pdf / "site" / ADRESSE
+    assert len(lignes) == 19
+    textes = {n: re.sub(r"\s", "", _texte_page(pdf, int(n))) for n in {n for _, n in lignes}}
+    for montant, n in lignes:  # « 100 000,00 € » on the site, « 100 000 € » or « 100 000,00 » in the recueil
+        entiers = re.sub(r"\s", "", montant_fr(montant).split(",")[0])
+        assert re.search(rf"(?<![\d.]){entiers}(?![\d.])", textes[n]), (montant, n)
+
+
+def test_la_source_texte_garde_ses_lignes(projet_pdf):
+    page = _html(projet_pdf, "deliberations/2022-317")
+    assert re.search(r"003_97c6f9649ae06488\.txt, lignes \d+ à \d+", page)
+    assert ".pdf" not in page and "rpc-original" not in page
+
+
+def test_la_page_de_controle_cite_des_pages(projet_pdf):
+    page = (projet_pdf / "site" / "controle" / "index.html").read_text("utf-8")
+    assert re.search(r"page \d+ — ", page)
+
+
+def test_une_reconstruction_donne_le_meme_site(projet_pdf, tmp_path):
+    root = tmp_path / "projet"
+    shutil.copytree(projet_pdf, root, symlinks=True, ignore=shutil.ignore_patterns(".build"))
+    avant = empreinte_site(projet_pdf)
+    nettoyer_tout(root)
+    r = construire(root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert empreinte_site(root) == avant
+    r = construire(root)  # unchanged: the PDF is neither copied nor read again
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert empreinte_site(root) == avant
