@@ -509,7 +509,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     page_recherche = Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
         "annees": annees, "types": recherche.TYPES_FILTRE})
     n = write_pages(itertools.chain(lieux.build(corpus), [lieux.accueil(corpus)], actes.build(corpus, subs_par_delib, checks_par_delib),
-                                    subventions.build(corpus), _controle(corpus.controle), [page_recherche], donnees()), paths.content)
+                                    subventions.build(corpus), _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}), [page_recherche], donnees()), paths.content)
     from .pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
@@ -583,21 +583,22 @@ def _en_parallele(fn, *args, gentil: int = 0):
     return wait
 
 
-def _controle(c: dict) -> list:
-    """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it."""
+def _controle(c: dict, originaux: dict[str, str]) -> list:
+    """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it.
+    `originaux`: source → address of its published PDF, where its findings' pages link to."""
     from .pages.decoupage import trop_long
     from .render import Page
 
     sources = c.get("sources", [])
     items = [x for s in sources for x in s["controles"] + s["constats"]]
     if not trop_long(items):
-        return [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": None})]
+        return [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": None, "originaux": originaux})]
     pages, liens = [], []
     for n, s in enumerate(sources, start=1):
         slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
-        pages.append(Page(f"controle/{slug}.md", "controle_source.md.j2", f"Contrôle — {s['source']}", kind="controle", context={"s": s, "n": n}))
+        pages.append(Page(f"controle/{slug}.md", "controle_source.md.j2", f"Contrôle — {s['source']}", kind="controle", context={"s": s, "n": n, "originaux": originaux}))
         liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
-    return pages + [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": liens})]
+    return pages + [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": liens, "originaux": originaux})]
 
 
 def _content_epoch(res: BuildResult) -> int:

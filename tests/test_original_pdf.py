@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
+from generator import originaux, verification
 from generator.build import nettoyer_tout
 from generator.formats import montant_fr
 from generator.impression import imprimer_texte
@@ -83,7 +84,45 @@ def test_la_source_texte_garde_ses_lignes(projet_pdf):
 
 def test_la_page_de_controle_cite_des_pages(projet_pdf):
     page = (projet_pdf / "site" / "controle" / "index.html").read_text("utf-8")
-    assert re.search(r"page \d+ — ", page)
+    assert re.search(r'<a href="\.\./originaux/2019-05-n5\.pdf#page=\d+">page \d+</a> — ', page)
+    assert not re.search(r"ligne \d+ — 2019-", page)  # the PDF's findings cite pages, not lines
+
+
+def test_la_verification_exige_chaque_pdf(projet_pdf):
+    site = projet_pdf / "site"
+    taille = (site / ADRESSE).stat().st_size
+    assert verification._originaux(site, verification.Attendu(originaux={ADRESSE: taille})) == []
+    assert verification._originaux(site, verification.Attendu(originaux={ADRESSE: taille + 1, "originaux/x.pdf": 1})) == [
+        "2 PDF original(aux) absent(s) ou incomplet(s), dont originaux/2019-05-n5.pdf, originaux/x.pdf"]
+
+
+def _doc(source: str, data: bytes) -> dict:
+    return {"source": source, "sha256": hashlib.sha256(data).hexdigest(), "pages": [1, 40]}
+
+
+def test_publier_garde_l_original_publie(tmp_path):
+    """Copied once, never re-read while unchanged; a new version refused leaves the published bytes,
+    and so does a `cp` over the inbox file (rewritten in place); files no longer published go."""
+    content, cache, boite = tmp_path / "content", tmp_path / "originaux.json", tmp_path / "boite"
+    boite.mkdir()
+    v1 = b"%PDF-1.4 version 1 %%EOF"
+    (boite / "a.pdf").write_bytes(v1)
+    (content / "originaux").mkdir(parents=True)
+    (content / "originaux" / "ancien.pdf").write_bytes(b"%PDF")
+    docs = [_doc("a.pdf", v1), {"source": "b.txt", "sha256": "0" * 64, "pages": []}]
+    fichiers = {"a.pdf": (boite / "a.pdf", docs[0]["sha256"])}
+    out = originaux.publier(content, fichiers, docs, {"a.pdf": "2019-05-n5"}, cache)
+    assert out == {"a.pdf": {"url": ADRESSE, "pages": 2, "taille": len(v1), "sha256": docs[0]["sha256"]}}
+    publie = content / ADRESSE
+    assert sorted(p.name for p in (content / "originaux").iterdir()) == ["2019-05-n5.pdf"]
+    inode = publie.stat().st_ino
+    assert originaux.publier(content, fichiers, docs, {"a.pdf": "2019-05-n5"}, cache) == out
+    assert publie.stat().st_ino == inode  # unchanged: not copied again
+    (boite / "a.pdf").open("r+b").write(b"%PDF-1.4 version 2")  # rewritten in place, then refused
+    fichiers = {"a.pdf": (boite / "a.pdf", hashlib.sha256((boite / "a.pdf").read_bytes()).hexdigest())}
+    assert originaux.publier(content, fichiers, docs, {"a.pdf": "2019-05-n5"}, cache) == out
+    assert publie.read_bytes() == v1
+    assert originaux.publier(content, {}, [], {}, cache) == {} and not publie.exists()  # withdrawn
 
 
 def test_une_reconstruction_donne_le_meme_site(projet_pdf, tmp_path):

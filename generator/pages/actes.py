@@ -106,10 +106,10 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                     pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
                         "d": d, "titre": titre, "html": html(part), "partie": k, "nb_parties": len(parts),
                         "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
-                annexes.append({"titre": titre, "url": parts[0][0],
+                annexes.append({"titre": titre, "url": parts[0][0], "page_pdf": a.get("page_pdf"),
                                 "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
             else:
-                annexes.append({"titre": titre, "url": None, "html": html(texte)})
+                annexes.append({"titre": titre, "url": None, "html": html(texte), "page_pdf": a.get("page_pdf")})
         dv = dict(d, articles=[dict(a, _html=html(a["texte"])) for a in d.get("articles") or []])
         pages.append(Page(f"deliberations/{did}/index.md", "deliberation.md.j2", f"{did} — {d['titre']}", kind="deliberation", context={
             "d": dv, "session": sessions.get(d["session_id"], {}), "recueil": recueils.get(d["_recueil"]),
