@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator import originaux, verification
+from generator import originaux, places, verification
+from generator.corpus import Corpus
+from generator.pages import actes
+from generator.render import environment, root_for
 from generator.build import nettoyer_tout
 from generator.formats import montant_fr
 from generator.impression import imprimer_texte
@@ -136,3 +139,14 @@ def test_une_reconstruction_donne_le_meme_site(projet_pdf, tmp_path):
     r = construire(root)  # unchanged: the PDF is neither copied nor read again
     assert r.returncode == 0, r.stdout + r.stderr
     assert empreinte_site(root) == avant
+
+
+def test_la_note_de_l_ocr_renvoie_a_la_page_lue(projet_pdf):
+    """An act read by OCR says so, and each page read links to the original, which has legal value."""
+    corpus = Corpus.load(projet_pdf / "site_data", places.reference())
+    corpus.lier_originaux({PDF: {"url": ADRESSE, "pages": 1492, "taille": 1, "sha256": "0" * 64}})
+    corpus.deliberations["2019-120"]["ocr_pages"] = [1486, 1487]
+    page = next(p for p in actes.build(corpus, {}, {}) if p.path == "deliberations/2019-120/index.md")
+    texte = environment().get_template(page.template).render(front_matter="", root=root_for(page.path), page_kind=page.kind, **page.context)
+    assert ("l'original fait foi</strong> (pages <a href=\"../../originaux/2019-05-n5.pdf#page=1486\">1486</a>, "
+            "<a href=\"../../originaux/2019-05-n5.pdf#page=1487\">1487</a> du recueil original, lues sur l'image scannée)") in texte.replace("&#39;", "'")
