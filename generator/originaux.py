@@ -16,15 +16,22 @@ import os
 import shutil
 from pathlib import Path
 
+from slugify import slugify
+
 from . import store
-from .store import data_name
 
 DOSSIER = "originaux"
 
 
-def adresse(source: str, slug: str | None) -> str:
-    """The original's address from the site's root: after its recueil, else after its file."""
-    return f"{DOSSIER}/{slug or Path(data_name(source)).stem}.pdf"
+def adresse(source: str, slug: str | None, prises: set[str] = frozenset()) -> str:
+    """The original's address from the site's root: after its recueil, else after its file's name (as
+    a slug: an address without spaces or accents), never one of `prises` (another source's)."""
+    base = f"{DOSSIER}/{slug or slugify(Path(source).stem, max_length=80) or 'source'}"
+    url, n = f"{base}.pdf", 1
+    while url in prises:
+        n += 1
+        url = f"{base}-{n}.pdf"
+    return url
 
 
 def publier(content: Path, fichiers: dict[str, tuple[Path, str]], documents: list[dict], slugs: dict[str, str],
@@ -41,10 +48,12 @@ def publier(content: Path, fichiers: dict[str, tuple[Path, str]], documents: lis
     connus = store.read_json(cache) if cache.is_file() else {}
     empreintes: dict[str, list] = {}
     out: dict[str, dict] = {}
-    for doc in sorted(documents, key=lambda d: d["source"]):
+    prises = {f"{DOSSIER}/{s}.pdf" for s in slugs.values()}  # the recueils' addresses first: they never move
+    for doc in sorted(documents, key=lambda d: (d["source"] not in slugs, d["source"])):
         if not doc.get("pages"):  # a text source
             continue
-        url = adresse(doc["source"], slugs.get(doc["source"]))
+        url = adresse(doc["source"], slugs.get(doc["source"]), prises - {f"{DOSSIER}/{slugs.get(doc['source'])}.pdf"})
+        prises.add(url)
         cible = Path(content) / url
         origine, sha256 = fichiers.get(doc["source"], (None, None))
         if not _a_le_contenu(cible, doc["sha256"], connus.get(url)):

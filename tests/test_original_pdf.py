@@ -150,3 +150,10 @@ def test_la_note_de_l_ocr_renvoie_a_la_page_lue(projet_pdf):
     texte = environment().get_template(page.template).render(front_matter="", root=root_for(page.path), page_kind=page.kind, **page.context)
     assert ("l'original fait foi</strong> (pages <a href=\"../../originaux/2019-05-n5.pdf#page=1486\">1486</a>, "
             "<a href=\"../../originaux/2019-05-n5.pdf#page=1487\">1487</a> du recueil original, lues sur l'image scannée)") in texte.replace("&#39;", "'")
+
+
+def test_adresse_stable_et_sans_espace():
+    assert originaux.adresse("RAA juin 2021 été.pdf", None) == "originaux/raa-juin-2021-ete.pdf"
+    assert originaux.adresse("n6.pdf", "2021-06-n6") == "originaux/2021-06-n6.pdf"
+    # a file named like a recueil's address never takes it
+    assert originaux.adresse("2021-06-n6.pdf", None, {"originaux/2021-06-n6.pdf"}) == "originaux/2021-06-n6-2.pdf"

@@ -105,6 +105,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                 for k, (url, part) in enumerate(parts, start=1):
                     pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
                         "d": d, "titre": titre, "html": html(part), "partie": k, "nb_parties": len(parts),
+                        "original": corpus.originaux.get(d["_source"]), "page_pdf": a.get("page_pdf"),
                         "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
                 annexes.append({"titre": titre, "url": parts[0][0], "page_pdf": a.get("page_pdf"),
                                 "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
