@@ -687,8 +687,9 @@ def _constats(res: BuildResult) -> list[tuple[str, dict]]:
     return out
 
 
-def _ou(source: str, line) -> str:
-    return f"{source}{', ligne ' + str(line) if line else ''}"
+def _ou(source: str, line, page: int | None = None) -> str:
+    """Where: the file and its line, and for a PDF the page (which the publisher opens)."""
+    return f"{source}{', page ' + str(page) if page else ''}{', ligne ' + str(line) if line else ''}"
 
 
 def run(root: Path, strict: bool = False, log=print, commande: str = "make build") -> int:
@@ -763,6 +764,6 @@ def _afficher(res: BuildResult, constats: list[tuple[str, dict]], log) -> None:
         for e in res.errors:
             log(f"  ERREUR {_ou(e['source'], e['line'])} : {e['message']}")
         for source, f in constats[:200]:
-            log(f"  {f['severity']} {_ou(source, f['line'])} : {f['message']}")
+            log(f"  {f['severity']} {_ou(source, f['line'], f.get('page_pdf'))} : {f['message']}")
         if len(constats) > 200:
             log(f"  … et {len(constats) - 200} autres.")

@@ -28,6 +28,7 @@ from projet import S001, S003, construire, copier_projet, empreinte_site
 
 PDF = "001_mai_2019.pdf"
 ADRESSE = "originaux/2019-05-n5.pdf"  # named after the recueil (N° 5, May 2019)
+SORTIE: dict[str, str] = {}  # what the first build printed
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,7 @@ def projet_pdf(tmp_path_factory) -> Path:
     imprimer_texte((CORPUS / S001).read_text("utf-8"), root / "site_data" / "sources" / PDF)
     r = construire(root)
     assert r.returncode == 0, r.stdout + r.stderr
+    SORTIE["build"] = r.stdout
     return root
 
 
@@ -89,6 +91,7 @@ def test_la_page_de_controle_cite_des_pages(projet_pdf):
     page = (projet_pdf / "site" / "controle" / "index.html").read_text("utf-8")
     assert re.search(r'<a href="\.\./originaux/2019-05-n5\.pdf#page=\d+">page \d+</a> — ', page)
     assert not re.search(r"ligne \d+ — 2019-", page)  # the PDF's findings cite pages, not lines
+    assert re.search(rf"avertissement {PDF}, page \d+, ligne \d+ : ", SORTIE["build"])  # the publisher opens the page
 
 
 def test_la_verification_exige_chaque_pdf(projet_pdf):
