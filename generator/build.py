@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import boite, cache_extraction, garde, identifiants, ocr, places, publication, recherche, store, verification
+from . import boite, cache_extraction, garde, identifiants, ocr, originaux, places, publication, recherche, store, verification
 from . import corrections as corr
 from .corpus import alleger
 from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
@@ -78,6 +78,7 @@ class BuildResult:
     nb_subventions: int = 0
     recherche: object = None  # waits for the search index files (computed beside the pages, written beside MkDocs)
     attendu: verification.Attendu = field(default_factory=verification.Attendu)  # what the built site must hold
+    fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -262,6 +263,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     for e in files:
         with e.chemin.open("rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()  # streamed: a huge file is never held whole here
+        res.fichiers[e.nom] = (e.chemin, digest)
         key = f"{digest}:{fingerprint}"
         entry = cache.get(e.nom)
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
@@ -471,8 +473,11 @@ def render(paths: Paths, res: BuildResult) -> int:
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
+    corpus.lier_originaux(originaux.publier(paths.content, res.fichiers, res.documents, {r["source"]: r["slug"] for r in corpus.recueils},
+                                            paths.root / ".cache" / "originaux.json"))
     res.attendu = verification.Attendu(deliberations=sorted(corpus.deliberations), recueils=[r["slug"] for r in corpus.recueils],
-                                       subventions=len(corpus.subventions))
+                                       subventions=len(corpus.subventions),
+                                       originaux={o["url"]: o["taille"] for o in corpus.originaux.values()})
     import gc
 
     # the corpus lives until the pages are written: out of the collector's sight, it is not rescanned
@@ -504,7 +509,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     page_recherche = Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
         "annees": annees, "types": recherche.TYPES_FILTRE})
     n = write_pages(itertools.chain(lieux.build(corpus), [lieux.accueil(corpus)], actes.build(corpus, subs_par_delib, checks_par_delib),
-                                    subventions.build(corpus), _controle(corpus.controle), [page_recherche], donnees()), paths.content)
+                                    subventions.build(corpus), _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}), [page_recherche], donnees()), paths.content)
     from .pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
@@ -578,21 +583,22 @@ def _en_parallele(fn, *args, gentil: int = 0):
     return wait
 
 
-def _controle(c: dict) -> list:
-    """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it."""
+def _controle(c: dict, originaux: dict[str, str]) -> list:
+    """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it.
+    `originaux`: source → address of its published PDF, where its findings' pages link to."""
     from .pages.decoupage import trop_long
     from .render import Page
 
     sources = c.get("sources", [])
     items = [x for s in sources for x in s["controles"] + s["constats"]]
     if not trop_long(items):
-        return [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": None})]
+        return [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": None, "originaux": originaux})]
     pages, liens = [], []
     for n, s in enumerate(sources, start=1):
         slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
-        pages.append(Page(f"controle/{slug}.md", "controle_source.md.j2", f"Contrôle — {s['source']}", kind="controle", context={"s": s, "n": n}))
+        pages.append(Page(f"controle/{slug}.md", "controle_source.md.j2", f"Contrôle — {s['source']}", kind="controle", context={"s": s, "n": n, "originaux": originaux}))
         liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
-    return pages + [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": liens})]
+    return pages + [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": liens, "originaux": originaux})]
 
 
 def _content_epoch(res: BuildResult) -> int:
@@ -681,8 +687,9 @@ def _constats(res: BuildResult) -> list[tuple[str, dict]]:
     return out
 
 
-def _ou(source: str, line) -> str:
-    return f"{source}{', ligne ' + str(line) if line else ''}"
+def _ou(source: str, line, page: int | None = None) -> str:
+    """Where: the file and its line, and for a PDF the page (which the publisher opens)."""
+    return f"{source}{', page ' + str(page) if page else ''}{', ligne ' + str(line) if line else ''}"
 
 
 def run(root: Path, strict: bool = False, log=print, commande: str = "make build") -> int:
@@ -757,6 +764,6 @@ def _afficher(res: BuildResult, constats: list[tuple[str, dict]], log) -> None:
         for e in res.errors:
             log(f"  ERREUR {_ou(e['source'], e['line'])} : {e['message']}")
         for source, f in constats[:200]:
-            log(f"  {f['severity']} {_ou(source, f['line'])} : {f['message']}")
+            log(f"  {f['severity']} {_ou(source, f['line'], f.get('page_pdf'))} : {f['message']}")
         if len(constats) > 200:
             log(f"  … et {len(constats) - 200} autres.")

@@ -72,6 +72,14 @@ class Corpus:
     recueils: list[dict] = field(default_factory=list)  # {"slug", "source", "recueil", "document"}
     actes: Path | None = None  # site_data/actes: where annex texts left out of `documents` are read back
     _annexes: dict = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
+    originaux: dict[str, dict] = field(default_factory=dict)  # source → its published PDF (`originaux.publier`)
+
+    def lier_originaux(self, originaux: dict[str, dict]) -> None:
+        """The published PDFs (`originaux.publier`): each grant of one of them links to its page (`_original`: the PDF's address)."""
+        self.originaux = originaux
+        for s in self.subventions:
+            o = originaux.get(s["source"])
+            s["_original"] = o["url"] if o else None
 
     @classmethod
     def load(cls, site_data: Path, ref: Reference) -> "Corpus":

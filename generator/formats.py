@@ -43,3 +43,12 @@ def nombre_fr(value) -> str:
         return "—"
     s = f"{int(value):,}".replace(",", "\u202f")
     return s
+
+
+def taille_fr(n: int) -> str:
+    """`92 Ko`, `1,8 Mo`, `640 octets` (1 Ko = 1 000 octets)."""
+    if n < 1000:
+        return f"{n} octets"
+    if n < 1_000_000:
+        return f"{round(n / 1000)} Ko"
+    return f"{n / 1_000_000:.1f} Mo".replace(".", ",")

@@ -15,7 +15,7 @@ from .actes import parse_actes
 from .normalise import normalise
 from .recueil import parse_recueil
 from .records import Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
-from .sources import SourceError, read_source
+from .sources import SourceError, page_de, read_source
 from .subventions import extract_subventions
 
 
@@ -52,9 +52,10 @@ def assign_parts(recueil, deliberations):
 
 
 def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = None,
-                ocr_pages: dict[int, tuple[int, int]] | None = None) -> Extraction:
+                ocr_pages: dict[int, tuple[int, int]] | None = None, pages: list[int] | None = None) -> Extraction:
     """`ocr_pages`: the pages read by OCR (`SourceText.ocr_pages`), said on their acts and on the
-    control report's messages about their lines."""
+    control report's messages about their lines. `pages`: a PDF's first line of each page
+    (`SourceText.pages`), so that every act, grant, annex and message knows its page."""
     lines = normalise(text)
     problems: list[Problem] = [Problem(name, None, "encodage", w, "info") for w in (warnings or [])]
     recueil, p1 = parse_recueil(lines, name)
@@ -85,7 +86,22 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
         recueil=recueil, sessions=sessions, deliberations=deliberations, problems=problems,
     )
     doc.nature = nature_of(doc)
+    if pages:
+        _paginer(pages, doc, subventions, controles)
     return Extraction(document=doc, subventions=subventions, controles=controles)
+
+
+def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention], controles: list[TotalCheck]) -> None:
+    """The page of the PDF of every record that has a line (`pages`: the line where each page starts)."""
+    doc.pages = pages
+    for d in doc.deliberations:
+        d.page_debut, d.page_fin = page_de(pages, d.line), page_de(pages, d.line_end)
+        if d.rapport is not None:
+            d.rapport.page_pdf = page_de(pages, d.rapport.line)
+        for a in d.annexes:
+            a.page_pdf = page_de(pages, a.line)
+    for x in [*subventions, *controles, *doc.problems]:
+        x.page_pdf = page_de(pages, x.line)
 
 
 def _pages_ocr(ocr_pages: dict[int, tuple[int, int]], debut: int, fin: int) -> list[int]:
@@ -129,4 +145,4 @@ def _sans_fin(name: str, last: int, recueil, deliberations, problems: list[Probl
 
 def ingest_source(path: Path, name: str | None = None) -> Extraction:
     src = read_source(path, name)
-    return ingest_text(src.name, src.text, src.sha256, src.warnings, src.ocr_pages)
+    return ingest_text(src.name, src.text, src.sha256, src.warnings, src.ocr_pages, src.pages)

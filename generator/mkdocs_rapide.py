@@ -180,7 +180,7 @@ def _raccourcis(docs_dir: Path):
     from mkdocs.structure.toc import get_toc
 
     render, copy_file = mk_pages.Page.render, mk_files.File.copy_file
-    donnees = (docs_dir / "donnees").resolve()
+    lies = [(docs_dir / d).resolve() for d in ("donnees", "originaux")]  # large files: hard-linked, not copied
 
     def fast_render(self, config, files):
         html = rapide(self.meta, self.markdown)
@@ -196,7 +196,7 @@ def _raccourcis(docs_dir: Path):
 
     def link_or_copy(self, dirty: bool = False):
         src = self.abs_src_path
-        if self._content is None and src and Path(src).resolve().is_relative_to(donnees) and not dirty:
+        if self._content is None and src and any(Path(src).resolve().is_relative_to(d) for d in lies) and not dirty:
             os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.abs_dest_path)

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from .records import numero_sequence, plage_numeros
+from .sources import page_de
 
 CONSEILLERS_PAR_CANTON = 2  # a binôme per canton since 2015
 
@@ -113,6 +114,13 @@ def duplicates(docs: list[dict]) -> list[dict]:
     return out
 
 
+def _paginer(findings: list[dict], pages: list[int] | None) -> list[dict]:
+    """A PDF's findings with a line name their page (`pages`: the line where each page starts)."""
+    if not pages:
+        return findings
+    return [f if f.get("page_pdf") or not f.get("line") else dict(f, page_pdf=page_de(pages, f["line"])) for f in findings]
+
+
 def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[dict], membres_cd: int, corrections: list[dict] | None = None) -> dict:
     """The whole control report, per source, deterministic."""
     sources = []
@@ -121,6 +129,7 @@ def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[di
         findings = list(doc.get("problems", []))
         findings += announced_vs_found(doc)
         findings += attendance_checks(doc, membres_cd)
+        findings = _paginer(findings, doc.get("pages"))
         total = sum((Decimal(s["montant"]) for s in subs["subventions"]), Decimal(0))
         checks = subs["controles"]
         sources.append({
@@ -134,7 +143,8 @@ def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[di
             "controles": checks,
             "constats": findings,
         })
-    dups = duplicates(docs)
+    pages = {doc["source"]: doc.get("pages") for doc in docs}
+    dups = [g for f in duplicates(docs) for g in _paginer([f], pages.get(f["source"]))]
     counts = Counter(f["severity"] for s in sources for f in s["constats"])
     counts.update(f["severity"] for f in dups)
     return {

@@ -21,7 +21,7 @@ from .store import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions",
-                  "controle", "recherche"]
+                  "controle", "recherche", "originaux"]
 # content/donnees/ is owned by generator.exports (files) plus its index page
 CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"]
 """Everything the build writes under content/ (the rest of content/ is written by hand): what
@@ -58,7 +58,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr)
+    env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
     env.globals["lignes_subventions"] = tableau_subventions.lignes
     return env
 

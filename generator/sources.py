@@ -58,7 +58,13 @@ class SourceText:
 
     def page_of(self, line: int) -> int | None:
         """The 1-based page of a 1-based line number, None for a text source."""
-        return bisect.bisect_right(self.pages, line) or None if self.pages else None
+        return page_de(self.pages, line)
+
+
+def page_de(debuts: list[int], line: int | None) -> int | None:
+    """The 1-based page holding 1-based line `line`, from the line where each page starts (`SourceText.pages`);
+    None for a text source (no pages) or no line."""
+    return bisect.bisect_right(debuts, line) or None if debuts and line else None
 
 
 def read_source(path: Path, name: str | None = None) -> SourceText:

@@ -51,7 +51,11 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
             cells.append(f'<td role="cell"><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else '<td role="cell"></td>')
         montant = s["montant"]
         cells.append(f'<td role="cell" class="rpc-objet">{e(s["objet"])}</td><td role="cell">{e(s["dispositif"] or "")}</td>'
-                     f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}</td>')
+                     f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}')
+        if s.get("_original") and s.get("page_pdf"):  # its row in the published PDF (`Corpus.lier_originaux`)
+            p = int(s["page_pdf"])
+            cells.append(f'<br><a class="rpc-original" href="{r}{e(s["_original"])}#page={p}" title="Page {p} du recueil original (PDF)">p.\u00a0{p}</a>')
+        cells.append("</td>")
         if show_delib:
             d = e(s["deliberation"])
             cells.append(f'<td role="cell"><a href="{r}deliberations/{d}/">{d}</a></td>')

@@ -39,6 +39,7 @@ class Attendu:
     deliberations: list[str] = field(default_factory=list)
     recueils: list[str] = field(default_factory=list)  # slugs
     subventions: int = 0
+    originaux: dict[str, int] = field(default_factory=dict)  # address of each original PDF → its size in bytes
 
 
 def verifier(site: Path, attendu: Attendu) -> list[str]:
@@ -56,10 +57,23 @@ def verifier(site: Path, attendu: Attendu) -> list[str]:
     manquants = [s for s in attendu.recueils if not (site / "recueils" / s / "index.html").is_file()]
     if manquants:
         problemes.append(f"recueil(s) sans page : {', '.join(manquants[:5])}")
+    problemes += _originaux(site, attendu)
     problemes += _liens_des_index(site)
     problemes += _recherche(site)
     problemes += _exports(site, attendu)
     return problemes
+
+
+def _originaux(site: Path, attendu: Attendu) -> list[str]:
+    """Each original PDF the pages link to is there, whole (its size; its bytes are the inbox's, hard-linked)."""
+    absents = []
+    for url, taille in sorted(attendu.originaux.items()):
+        f = site / url
+        if not f.is_file() or f.stat().st_size != taille:
+            absents.append(url)
+    if absents:
+        return [f"{len(absents)} PDF original(aux) absent(s) ou incomplet(s), dont {', '.join(absents[:5])}"]
+    return []
 
 
 def _index(site: Path) -> list[Path]:

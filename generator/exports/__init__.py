@@ -11,6 +11,7 @@ import csv
 import json
 from pathlib import Path
 
+from ..formats import taille_fr  # noqa: F401  (the size of each file, on the data page)
 from . import csv_subventions, par_lieu, scdl, sqlite
 from .par_lieu import par_lieu_paths
 
@@ -69,15 +70,6 @@ def write_all(corpus, out_dir: Path, identifiants: list | None = None, base_url:
     paths += par_lieu.write(corpus, out_dir)
     _clean(out_dir, paths)
     return paths
-
-
-def taille_fr(n: int) -> str:
-    """`92 Ko`, `1,8 Mo`, `640 octets` (1 Ko = 1 000 octets)."""
-    if n < 1000:
-        return f"{n} octets"
-    if n < 1_000_000:
-        return f"{round(n / 1000)} Ko"
-    return f"{n / 1_000_000:.1f} Mo".replace(".", ",")
 
 
 def _lignes(path: Path) -> int | None:

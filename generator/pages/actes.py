@@ -105,14 +105,16 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                 for k, (url, part) in enumerate(parts, start=1):
                     pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
                         "d": d, "titre": titre, "html": html(part), "partie": k, "nb_parties": len(parts),
+                        "original": corpus.originaux.get(d["_source"]), "page_pdf": a.get("page_pdf"),
                         "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
-                annexes.append({"titre": titre, "url": parts[0][0],
+                annexes.append({"titre": titre, "url": parts[0][0], "page_pdf": a.get("page_pdf"),
                                 "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
             else:
-                annexes.append({"titre": titre, "url": None, "html": html(texte)})
+                annexes.append({"titre": titre, "url": None, "html": html(texte), "page_pdf": a.get("page_pdf")})
         dv = dict(d, articles=[dict(a, _html=html(a["texte"])) for a in d.get("articles") or []])
         pages.append(Page(f"deliberations/{did}/index.md", "deliberation.md.j2", f"{did} — {d['titre']}", kind="deliberation", context={
             "d": dv, "session": sessions.get(d["session_id"], {}), "recueil": recueils.get(d["_recueil"]),
+            "original": corpus.originaux.get(d["_source"]),
             "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
             "subs": subs, "total": corpus.total(subs) if subs else None, "checks": checks_par_delib.get(did, []),
             "lieux": _lieux(corpus, d, subs), "annexes": annexes,
@@ -132,7 +134,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
     # recueils
     for slug, r in sorted(recueils.items()):
         pages.append(Page(f"recueils/{slug}.md", "recueil.md.j2", r["titre"], kind="recueil", context={
-            "r": r, "rec": r["recueil"], "parties": _parties(corpus, r),
+            "r": r, "rec": r["recueil"], "parties": _parties(corpus, r), "original": corpus.originaux.get(r["source"]),
             "actes": [dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes]) for a in r["recueil"].get("actes_executif", [])]}))
     pages += _indexes(corpus, recueils, sessions, subs_par_delib)
     yield from pages

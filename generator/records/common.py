@@ -39,6 +39,7 @@ class Problem:
     message: str  # French sentence for the publisher
     severity: Severity = "avertissement"
     deliberation: str | None = None
+    page_pdf: int | None = None  # page of the source PDF holding `line`; None for a text source
 
 
 def to_dict(obj: Any) -> Any:

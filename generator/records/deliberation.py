@@ -66,6 +66,7 @@ class Rapport:
     titre: str = ""
     texte: str = ""
     line_end: int | None = None
+    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Annexe:
     line: int
     line_end: int
     position: str = "deliberation"  # "deliberation" (before the rapport) or "rapport" (after it)
+    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
 
 
 @dataclass
@@ -117,6 +119,9 @@ class Deliberation:
     annexes: list[Annexe] = field(default_factory=list)
     texte: str = ""  # full normalised text of the deliberation itself
     ocr_pages: list[int] = field(default_factory=list)  # pages of the source PDF read by OCR within its lines
+    # pages of the source PDF where it starts and ends (`line`, `line_end`); None for a text source
+    page_debut: int | None = None
+    page_fin: int | None = None
 
 
 # The shapes of the ids the extraction gives, which the publisher also writes in corrections.yaml:

@@ -19,3 +19,4 @@ class SourceDocument:
     sessions: list[Session] = field(default_factory=list)
     deliberations: list[Deliberation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # a PDF source: the line where each page starts (empty for a text source)

@@ -31,6 +31,7 @@ class Subvention:
     territoire: str | None = None  # as written in the table when given
     siret: str | None = None  # the beneficiary's SIRET when printed in this deliberation (never guessed)
     siret_ligne: int | None = None  # the line where it is printed
+    page_pdf: int | None = None  # page of the source PDF holding `line` (its table row); None for a text source
 
 
 @dataclass
@@ -47,3 +48,4 @@ class TotalCheck:
     nombre_trouve: int | None = None
     statut: str = "ok"  # ok | ecart | illisible
     message: str = ""
+    page_pdf: int | None = None  # page of the source PDF holding `line`; None for a text source
