@@ -369,10 +369,8 @@ def extract(paths: Paths, log=print) -> BuildResult:
     res.parsed = len(nouveaux) - len(verdict.refuses)
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [to_dict(u) for u in corr.unused(fixes, applied)]
-    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants)
+    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente)
     res.report["identifiants"] = _couverture(res)
-    res.report["en_attente"] = res.en_attente
-    res.report["resume"]["avertissements"] += len(res.en_attente)
     store.write_json(paths.controle, res.report)
     return res
 
@@ -402,10 +400,9 @@ def _refuser(res: BuildResult, paths: Paths, source: str, message: str, line, lo
 def _mettre_en_attente(res: BuildResult, paths: Paths, source: str, message: str, log) -> None:
     """A source the machine cannot read yet (a missing tool, not the file's fault): a warning, its
     previous extraction stays published, and the other sources are published (unlike `_refuser`)."""
-    res.en_attente.append({"source": source, "line": None, "message": message, "severity": "avertissement"})
     if os.path.exists(paths.actes / data_name(source)):
         message += " Ce qu'il publiait avant reste publié."
-        res.en_attente[-1]["message"] = message
+    res.en_attente.append({"source": source, "line": None, "message": message, "severity": "avertissement"})
     log(f"avertissement {source} : {message}")
 
 

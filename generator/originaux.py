@@ -12,7 +12,6 @@ its lines.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -89,9 +88,7 @@ def _a_le_contenu(f: Path, sha256: str, connu: list | None) -> bool:
 
 
 def _copier(origine: Path, cible: Path) -> None:
-    """`cible` a copy of `origine` (a new file: the site versions that hard-link the old one keep it)."""
-    cible.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cible.with_name(f".{cible.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    shutil.copyfile(origine, tmp)
-    os.replace(tmp, cible)
+    """`cible` a copy of `origine` (a new file: the site versions that hard-link the old one keep it),
+    written as every other output is (`store.remplacement_atomique`: a full disk leaves no half copy)."""
+    with store.remplacement_atomique(cible) as tmp:
+        shutil.copyfile(origine, tmp)

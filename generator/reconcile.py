@@ -121,8 +121,10 @@ def _paginer(findings: list[dict], pages: list[int] | None) -> list[dict]:
     return [f if f.get("page_pdf") or not f.get("line") else dict(f, page_pdf=page_de(pages, f["line"])) for f in findings]
 
 
-def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[dict], membres_cd: int, corrections: list[dict] | None = None) -> dict:
-    """The whole control report, per source, deterministic."""
+def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[dict], membres_cd: int, corrections: list[dict] | None = None,
+                 en_attente: list[dict] | None = None) -> dict:
+    """The whole control report, per source, deterministic. `en_attente`: sources waiting for a tool
+    the machine lacks (warnings, `build._mettre_en_attente`)."""
     sources = []
     for doc in docs:
         subs = subventions.get(doc["source"], {"subventions": [], "controles": []})
@@ -152,9 +154,10 @@ def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[di
         "erreurs": errors,
         "doublons": dups,
         "corrections": corrections or [],
+        "en_attente": en_attente or [],
         "resume": {
             "sources": len(docs), "sources_refusees": len(errors),
-            "erreurs": counts.get("erreur", 0) + len(errors), "avertissements": counts.get("avertissement", 0),
+            "erreurs": counts.get("erreur", 0) + len(errors), "avertissements": counts.get("avertissement", 0) + len(en_attente or []),
             "totaux_en_ecart": sum(s["totaux_en_ecart"] for s in sources),
         },
     }

@@ -222,7 +222,7 @@ def _pdf_refus(data: bytes, code: int, stderr: str) -> str:
 
 def _plages(numbers: list[int]) -> str:
     """`1, 3–5, 9` for [1, 3, 4, 5, 9]."""
-    out: list[str] = []
+    out: list[list[int]] = []
     for n in numbers:
         if out and out[-1][1] == n - 1:
             out[-1][1] = n
