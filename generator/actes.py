@@ -24,11 +24,11 @@ partner bodies reordered, all-capitals first names title-cased).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .normalise import squash
+from .pliage import cle_majuscules, sans_accents, slug_ascii
 from .dates import parse_date_fr
 from .records import (
     Annexe, Article, Attendance, Deliberation, Interest, Line, PlaceRef, Problem, Rapport,
@@ -101,15 +101,11 @@ _PROCURATION = re.compile(r"^(.+?)\s+(?:donne|a donné|a donne) (?:procuration|p
 
 def _fold(text: str) -> str:
     """Upper-case, accent-free, alphanumeric-only form, to compare titles."""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return re.sub(r"[^A-Z0-9]", "", t.upper())
+    return cle_majuscules(text)
 
 
 def _slug(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+    return slug_ascii(text)
 
 
 def _is_upper_token(tok: str) -> bool:
@@ -229,8 +225,7 @@ def _organe_of(doc: _Doc, i: int) -> str:
 
 
 def _fold_spaces(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in t if not unicodedata.combining(c)).upper()
+    return sans_accents(text).upper()
 
 
 def _find_units(doc: _Doc, problems: list[Problem]) -> list[_Unit]:

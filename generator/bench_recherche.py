@@ -226,7 +226,6 @@ def bench(corpus, annees_liste=(1, 10), navigateur: bool = True, log=print) -> d
             (copie / "recherche").mkdir()
             shutil.copy2(site / "recherche" / "index.html", copie / "recherche" / "index.html")
             r = construire_index(synth, copie / "recherche")
-            derniere = r["manifeste"]["annees"][0]["annee"]
             ancienne = r["manifeste"]["annees"][-1]["annee"]
             log(f"{annees} an(s) : {r['deliberations']} délibérations, {r['subventions']} subventions ; index construits sans cache en "
                 f"{r['s']:.1f} s ({r['cpu']:.1f} s de processeur) ; {r['fichiers']} fichiers, {r['brut'] / 1e6:.1f} Mo ({r['gz'] / 1e6:.1f} Mo gzip), "

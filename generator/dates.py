@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from .pliage import plier_lettre_a_lettre
 MOIS = {
     "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3,
     "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8,
@@ -14,19 +14,10 @@ _DATE = re.compile(r"\b(\d{1,2})\s*(?:er)?\s+([a-z]+)\.?\s+(\d{4})\b")
 _NUM_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, one character for one (so match offsets stay valid)."""
-    out = []
-    for c in text.lower():
-        d = unicodedata.normalize("NFD", c)
-        out.append(d[0] if len(d) > 1 and unicodedata.combining(d[1]) else c)
-    return "".join(out)
-
-
 def find_date(text: str) -> tuple[str, int] | None:
     """First date in `text` (`7 JUIN 2021`, `1er avril 2019`, `20 DEC. 2023`, `26/09/2022`)
     as (ISO date, end offset in `text`), or None."""
-    plain = _fold(text)
+    plain = plier_lettre_a_lettre(text)
     for m in _DATE.finditer(plain):
         month = MOIS.get(m.group(2))
         day, year = int(m.group(1)), int(m.group(3))

@@ -16,7 +16,6 @@ import bisect
 import difflib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 from slugify import slugify as _slugify
 
 from generator.records.place import PlaceKind, PlaceRef
+from generator.pliage import sans_accents
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "site_data" / "reference"
 
@@ -53,8 +53,7 @@ _TOUS = re.compile(
 def normalise(text: str) -> str:
     """Lower case, no accents, words separated by single spaces; `St` → `saint`, `lez` → `les`."""
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = sans_accents(text).lower()
     for ch in _APOSTROPHES:
         text = text.replace(ch, " ")
     text = re.sub(r"[^a-z0-9]+", " ", text)

@@ -34,7 +34,6 @@ import itertools
 import json
 import operator
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,15 +47,13 @@ from snowballstemmer.french_stemmer import FrenchStemmer
 
 from . import formats, repertoire, store
 from .enfants import lier_au_parent
+from .pliage import plier
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
 
 # -- French normalisation (mirrored in content/assets/recherche.js) -----------
-APOSTROPHES = "’‘ʼ`´′"
-LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"}
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)")
 _MOT = re.compile(r"[a-z0-9']+")
-_DIACRITIQUES = re.compile("[\u0300-\u036f]")
 SYNONYMES = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # Short French function words: dropped from indexes and queries (« le touquet » → « touquet »).
 MOTS_VIDES = frozenset("""
@@ -64,17 +61,6 @@ a au aux avec ce ces cet cette c d de des du elle elles en et eux il ils j je l 
 moi mon n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur t ta te tes toi ton tu un une vos votre
 vous y dont est sont ont
 """.split())
-
-
-def plier(texte: str) -> str:
-    """Lower case without accents, ligatures spelt out, every apostrophe as « ' »."""
-    s = texte
-    for a in APOSTROPHES:
-        s = s.replace(a, "'")
-    s = _DIACRITIQUES.sub("", unicodedata.normalize("NFKD", s)).lower()
-    for lig, rep in LIGATURES.items():
-        s = s.replace(lig, rep)
-    return s
 
 
 def mots(texte: str) -> list[str]:

@@ -15,10 +15,10 @@ and the title-page sommaire of the same part) are all returned, with a Problem.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .normalise import squash
+from .pliage import sans_accents
 from .dates import MOIS, find_date as _find_date
 from .records import ExecutiveAct, Line, Part, Problem, Recueil
 
@@ -29,7 +29,7 @@ _WORD = r"[A-Za-zÀ-ÿ]+"
 
 def _fold(word: str) -> str:
     """Lower case without accents, to compare month names however printed."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+    return sans_accents(word.lower())
 
 
 def _month(word: str) -> int | None:
@@ -71,7 +71,7 @@ _VOIRIE_HEAD_RE = re.compile(
 # the page of an entry, in decreasing order of certainty
 _LEADER_PAGE = re.compile(r"(?:\s*(?:\.{2,}|…+|\t))+\s*(\d{1,4})\s*$")
 _GLUED_YEAR_PAGE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d{3,4})\s*$")
-_PLAIN_PAGE = re.compile(rf"(?:^|\s)(\S*?)\s+(\d{{1,4}})\s*$")
+_PLAIN_PAGE = re.compile(r"(?:^|\s)(\S*?)\s+(\d{1,4})\s*$")
 _PAGE_ONLY = re.compile(r"^(?:\.{2,}|…+|\s)*(\d{1,4})\s*$")
 _NOT_A_PAGE_BEFORE = {"rd", "rn", "d", "n°", "no", "route"}
 _TRAILING_LEADERS = re.compile(r"(?:\s*(?:\.{2,}|…+))+\s*$")

@@ -23,7 +23,6 @@ changes the others. Not part of the default build: `python -m generator.syntheti
 from __future__ import annotations
 
 import argparse
-import calendar
 import datetime as dt
 import random
 import re

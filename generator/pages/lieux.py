@@ -1,7 +1,6 @@
 """Pages of places: one per commune, canton, EPCI and territoire, plus A–Z indexes."""
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 
 from markupsafe import Markup
@@ -10,13 +9,14 @@ from .. import graphiques
 from ..corpus import Corpus, de
 from ..formats import montant_fr, nombre_fr
 from ..places import Reference
+from ..pliage import plier
 from ..render import Page, root_for
 
 NATURES = {"CA": "Communauté d'agglomération", "CC": "Communauté de communes", "CU": "Communauté urbaine"}
 
 
 def _sort_key(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return plier(name)
 
 
 def _initial(name: str) -> str:

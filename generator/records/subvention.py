@@ -1,7 +1,7 @@
 """Grants decided by a deliberation, and the totals the documents state."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .place import PlaceRef

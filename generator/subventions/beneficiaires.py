@@ -9,43 +9,49 @@ name only, never from a list of known beneficiaries.
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from ..pliage import sans_accents
 TYPES = ("commune", "epci", "association", "syndicat", "gip", "departement", "autre")
 
 
 def _fold(text: str) -> str:
     """Lower case without accents, typographic apostrophes and extra spaces."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = sans_accents(text.replace("\u2019", "'"))
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-# order matters: a « syndicat intercommunal » is a syndicat, not an EPCI à fiscalité propre
+# Order matters: a name written « commune de … » is the commune; a « syndicat intercommunal » is a
+# syndicat, not an EPCI à fiscalité propre. Tables write names truncated and upper-cased (`COM DE COM`,
+# `SYND INTERCOM`, `SIVOM`, `CAPSO`): their abbreviations are here too, so that articles and every
+# table layout classify a name the same way.
 _RULES: list[tuple[str, re.Pattern]] = [
+    ("commune", re.compile(r"^(?:la |a la |de la )?(?:commune|ville|mairie)\b(?! ?s\b)|^(?:la |l')?municipalite\b")),
     ("gip", re.compile(r"\bgroupement d'interet public\b|\bgip\b")),
-    ("syndicat", re.compile(r"\bsynd(?:icat)?\b|\bsivom\b|\bsivu\b|\bsmt?\b(?! ?\d)|\bpole d'equilibre\b|\bpetr\b")),
+    ("syndicat", re.compile(r"\bsynd(?:icat)?\b|\bsivom\b|\bsivu\b|\bsiv\b|\bsiaep\b|\bsmage\b|\bsmt?\b(?! ?\d)|\bpole d'equilibre\b|\bpetr\b"
+                             r"|^(?:pnr|parc naturel)\b|^(?:smi|si|sia|side|s\.i\.)(?=\W|$)")),
     ("epci", re.compile(
         r"\bcommunaute (?:de communes|d'agglomeration|urbaine)\b|\bcom(?:\.|munes?)? (?:de )?com(?:\.|munes?)?(?=\W|$)"
-        r"|\bc\. ?(?:de )?com\.|\bc\. ?d'agglo\b|\bc\. ?urbaine\b|\bagglo(?:meration)?\b|\bmetropole\b"
+        r"|\bc\. ?(?:de )?com\.|\bc\. ?d'agglo\b|\bc\. ?urbaine\b|\bagglo(?:meration)?\b|\bmetropole\b|\bpole metropolitain\b"
         r"|\bcommunaute\b|\bepci\b"
-        r"|^(?:cc|ca|cu)[a-z0-9]{1,6}$|^(?:cc|ca) |\bcapso\b|\bca2bm\b|\bcua\b|\bcabbalr\b|\bcaballr\b"
+        r"|^(?:cc|ca|cu) |\bcapso\b|\bca2bm\b|\bcua\b|\bcabbalr\b|\bcaballr\b"
         r"|\bcall\b|\bcahc\b|\bcab\b|\bcagctm\b|\bgctm\b")),
     ("departement", re.compile(r"^(?:le |du )?departement\b|^conseil departemental\b|^cd ?62\b")),
-    ("association", re.compile(r"\bassociation\b|\bassoc\.?\b|\basso\b|\bamicale\b|\bclub\b|\bcomite\b|\bfederation\b|\bligue\b|\bunion sportive\b|^us \b|^as \b")),
-    ("commune", re.compile(r"^(?:la |a la |de la )?(?:commune|ville|mairie)\b|^(?:la |l')?municipalite\b")),
+    ("association", re.compile(r"\bassociation\b|\bassoc\.?\b|\basso\b|\bamicale\b|\bclub\b|\bcomite\b|\bfederation\b|\bligue\b"
+                                r"|\bunion sportive\b|^us \b|^as \b|^union\b")),
 ]
 
 
-def classify(name: str) -> str:
-    """commune | epci | association | syndicat | gip | departement | autre, from the written name."""
+def classify(name: str, defaut: str = "autre") -> str:
+    """commune | epci | association | syndicat | gip | departement, from the written name (an article's
+    `la commune de …`, a table's `COM DE COM …`); `defaut` when the name says nothing (a table of
+    communes writes their bare names: its reader passes « commune »). The one classifier of beneficiaries."""
     f = _fold(name)
     f = re.sub(r"[«»\"]", " ", f).strip(" ,;.")
     f = re.sub(r"\s+", " ", f)
     for kind, rx in _RULES:
         if rx.search(f):
             return kind
-    return "autre"
+    return defaut
 
 
 _LEADS = re.compile(

@@ -1,12 +1,13 @@
 """Helpers shared by the annex-table extractors. No `extract` here: this module is not a
 table layout (the orchestrator skips it).
 
+Beneficiaries of every family are classified by `subventions.beneficiaires.classify`, as in articles.
 Two families live here, and where they look alike they do not behave alike:
 - the « other » tables (FIEET/FIEN, EASL, vie étudiante, BIJ, SPIE): `AMOUNT`, `euros`,
-  `montant_euros`, `type_beneficiaire`, `commune_nommee`, `total_check`, `ligne_illisible`
+  `montant_euros`, `commune_nommee`, `total_check`, `ligne_illisible`
   (avertissement) — amounts kept as printed, totals stated « le document annonce … »;
 - the FARDA (voirie, aménagement) and monuments historiques tables: `AMOUNT_CENTIMES`,
-  `montant` (quantized to the cent), `type_par_prefixe`, `commune_du_beneficiaire`,
+  `montant` (quantized to the cent), `commune_du_beneficiaire`,
   `check_montant` / `check_nombre`, `ligne_illisible_erreur` (erreur) — totals stated
   « Total déclaré … ».
 
@@ -23,6 +24,7 @@ from decimal import Decimal
 from ...montants import find_montants, format_montant
 from ...normalise import squash
 from ...records import Line, Problem, Subvention, TotalCheck
+from ..beneficiaires import classify
 from .base import Contexte, TableResult, commune_ecrite
 
 # Amount as printed in table cells: `15 534,00`, `4 278`, `150 600.00`, `511 970.00`.
@@ -122,11 +124,6 @@ def info(ctx: Contexte, line: int, kind: str, message: str) -> Problem:
 
 
 _COMMUNE = re.compile(r"^(?:COMMUNE|Commune|Ville|VILLE|Mairie|MAIRIE)\s+(?:DE\s+|de\s+|D'|d'|DU\s+|du\s+)?(.+)$")
-_EPCI = re.compile(r"^(?:COM(?:MUNAUTE)?\s+(?:DE\s+)?COM|COM\s+COMMUNES|Communaut[ée]|COMMUNAUT[ÉE]|C\.\s*(?:de\s+Com|d'Agglo|Urbaine)|"
-                   r"CA\b|CC\b|CU\b|CAPSO\b|CA2BM\b|CALL\b|CAHC\b|CABBALR\b|CUA\b)", re.I)
-_SYNDICAT = re.compile(r"^(?:SYND|Syndicat|SIVOM|SIVU|SIAEP|SMAGE|PNR|Parc naturel)", re.I)
-_ASSO = re.compile(r"\b(?:association|asso\.?)\b", re.I)
-_GIP = re.compile(r"\b(?:GIP|Groupement d'Int[ée]r[êe]t Public)\b", re.I)
 
 
 def commune_nommee(name: str) -> str | None:
@@ -136,21 +133,6 @@ def commune_nommee(name: str) -> str | None:
         return None
     rest = m.group(1).split("/")[0].strip(" ,")
     return rest or None
-
-
-def type_beneficiaire(name: str, defaut: str = "autre") -> str:
-    n = name.strip()
-    if _COMMUNE.match(n):
-        return "commune"
-    if _SYNDICAT.match(n):
-        return "syndicat"
-    if _EPCI.match(n):
-        return "epci"
-    if _GIP.search(n):
-        return "gip"
-    if _ASSO.search(n):
-        return "association"
-    return defaut
 
 
 TERRITOIRES = (
@@ -173,14 +155,6 @@ TOTAL_DEUX_MONTANTS_RE = re.compile(
     re.I,
 )
 _COMMUNE_PREFIX = re.compile(r"^COMMUNE\s+(?:DE\s+|D'\s*|DU\s+|DES\s+)?", re.I)
-_EPCI_RE = re.compile(
-    r"^(?:COM(?:MUNAUTE)?\.?\s+(?:DE\s+|D'\s*)?(?:COM|AGGLO|URBAINE)|COM\s+COMMUNES|C(?:A|C|U)\b|C(?:A|C)[A-Z0-9]{2,}\b|"
-    r"COMMUNAUTE|M[EÉ]TROPOLE|P[OÔ]LE\s+M[EÉ]TROPOLITAIN)",
-    re.I,
-)
-_SYNDICAT_RE = re.compile(r"^(?:SYND|SIVU|SIVOM|SIV\b|SMI|SI\s|SIA\b|SIDE|SMAGE|S\.I\.)", re.I)
-_GIP_RE = re.compile(r"^(?:GIP\b|GROUPEMENT D'INT[EÉ]R[EÊ]T PUBLIC)", re.I)
-_ASSO_RE = re.compile(r"^(?:ASSOCIATION|ASSO\b|ASS\.|AMICALE|CLUB|COMIT[EÉ]|F[EÉ]D[EÉ]RATION|UNION\b)", re.I)
 
 # « … correspondant à 176 projets », « représentent 176 projets », « D'attribuer 26 subventions »
 _COUNT_RE = re.compile(
@@ -199,29 +173,9 @@ def taux(text: str) -> Decimal:
     return Decimal(text.replace(",", "."))
 
 
-def type_par_prefixe(nom: str) -> str:
-    """Kind of beneficiary from the way tables write it (`COMMUNE DE …`, `COM DE COM …`, `SYND …`).
-
-    `CA…`/`CC…` acronyms (CAPSO, CA2BM) are the usual names of communautés
-    d'agglomération / de communes, hence EPCI.
-    """
-    n = nom.strip()
-    if _COMMUNE_PREFIX.match(n) and not re.match(r"^COMMUNE\s*S\b|^COMMUNAUTE", n, re.I):
-        return "commune"
-    if _EPCI_RE.match(n):
-        return "epci"
-    if _SYNDICAT_RE.match(n):
-        return "syndicat"
-    if _GIP_RE.match(n):
-        return "gip"
-    if _ASSO_RE.match(n):
-        return "association"
-    return "autre"
-
-
 def commune_du_beneficiaire(nom: str) -> str | None:
     """`COMMUNE DE BAINCTHUN` → `BAINCTHUN` (as written), None when the beneficiary is no commune."""
-    if type_par_prefixe(nom) != "commune":
+    if classify(nom) != "commune":
         return None
     rest = _COMMUNE_PREFIX.sub("", nom.strip(), count=1).strip()
     return rest or None
@@ -373,7 +327,7 @@ def subvention_farda(ctx: Contexte, line: int, m: re.Match, benef: str, typ: str
     commune = commune_du_beneficiaire(benef)
     return Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=line,
-        beneficiaire=benef, type_beneficiaire=type_par_prefixe(benef), montant=montant(m.group("aide")),
+        beneficiaire=benef, type_beneficiaire=classify(benef), montant=montant(m.group("aide")),
         objet=f"{typ} — {desc}" if typ and desc else (typ or desc),
         beneficiaire_ref=commune_ecrite(commune) if commune else None,
         commune_projet=commune_ecrite(commune) if commune else None,

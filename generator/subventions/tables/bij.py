@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from ...normalise import squash
 from ...records import Line, Subvention
+from ..beneficiaires import classify
 from . import _commun as c
 from .base import Contexte, TableResult, commune_ecrite
 
@@ -120,7 +121,7 @@ def _row(current: dict, am: re.Match, names: list[str], ctx: Contexte, res: Tabl
     if montant == 0:
         res.problems.append(c.info(ctx, current["line"], "demande-refusee", f"{NOM} : « {benef} » — proposition 0 €, aucune subvention créée."))
         return None
-    typ = c.type_beneficiaire(benef)
+    typ = classify(benef)
     return Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=current["line"], beneficiaire=benef,
         type_beneficiaire=typ, montant=montant, objet=objet or current["theme"].title(),

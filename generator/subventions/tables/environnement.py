@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from ...montants import TAUX_RE, parse_taux
 from ...records import Line, Subvention
+from ..beneficiaires import classify
 from . import _commun as c
 from .base import Contexte, TableResult, commune_ecrite
 
@@ -135,7 +136,7 @@ def _fieet_row(pending: list[Line], ctx: Contexte) -> Subvention | None:
     head = text[:first_amount.start()].strip()
     benef, desc = _split_benef(head)
     commune = c.commune_nommee(benef)
-    typ = c.type_beneficiaire(benef)
+    typ = classify(benef)
     return Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=pending[0].no, beneficiaire=benef,
         type_beneficiaire=typ, montant=after[0], objet=desc,
@@ -237,7 +238,7 @@ def _fien_row(m: re.Match, line: int, ctx: Contexte, res: TableResult) -> Subven
         benef = head[:found[-1].start()].strip()
     else:
         res.problems.append(c.info(ctx, line, "territoire-absent", f"FIEN : territoire non reconnu dans « {head} »."))
-    typ = c.type_beneficiaire(benef, defaut="association")
+    typ = classify(benef, defaut="association")
     commune = c.commune_nommee(benef)
     return Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=line, beneficiaire=benef,

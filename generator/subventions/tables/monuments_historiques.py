@@ -18,11 +18,12 @@ else the operation starts at a works word (`Restauration`, `Travaux`…).
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from ...pliage import sans_accents
 from ...records import Line, Problem, Subvention
+from ..beneficiaires import classify
 from .base import Contexte, TableResult, commune_ecrite
-from ._commun import checks_nombre_annonce, checks_totaux, ligne_illisible_erreur, montant, sq, type_par_prefixe
+from ._commun import checks_nombre_annonce, checks_totaux, ligne_illisible_erreur, montant, sq
 
 DISPOSITIF = "Monuments historiques"
 
@@ -56,7 +57,7 @@ _CONNECTORS = {"de", "du", "des", "la", "le", "les", "et", "d'", "l'", "à", "au
 
 
 def _plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+    return sans_accents(word.lower())
 
 
 def _is_upper(tok: str) -> bool:
@@ -255,7 +256,7 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
     is_commune = benef == commune
     sub = Subvention(
         id="", deliberation=ctx.deliberation, source=ctx.source, line=body[0][0],
-        beneficiaire=benef, type_beneficiaire="commune" if is_commune else type_par_prefixe(benef),
+        beneficiaire=benef, type_beneficiaire="commune" if is_commune else classify(benef),
         montant=montant(close.group("sub")), objet=objet,
         beneficiaire_ref=commune_ecrite(benef) if is_commune else None,
         commune_projet=commune_ecrite(commune), cout_projet=montant(close.group("ht")),

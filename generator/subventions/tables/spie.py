@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from ...normalise import squash
 from ...records import Line, Subvention
+from ..beneficiaires import classify
 from . import _commun as c
 from .base import Contexte, TableResult
 
@@ -89,7 +90,7 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
         if decided:
             res.subventions.append(Subvention(
                 id="", deliberation=ctx.deliberation, source=ctx.source, line=r["line"], beneficiaire=r["name"],
-                type_beneficiaire=c.type_beneficiaire(r["name"]), montant=r["montant"],
+                type_beneficiaire=classify(r["name"]), montant=r["montant"],
                 objet="Accompagnement des allocataires du RSA (référent SPIE)", dispositif="SPIE", tableau=NOM,
                 territoire=territoire))
         else:

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from ...records import Line, Subvention
+from ..beneficiaires import classify
 from . import _commun as c
 from .base import Contexte, TableResult, commune_ecrite
 
@@ -126,7 +127,7 @@ def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
         benef, equip = body[:me.start()].strip(), body[me.start():].strip()
     else:
         benef, equip = body.strip(), ""
-    typ = c.type_beneficiaire(benef, defaut="commune")
+    typ = classify(benef, defaut="commune")
     commune = c.commune_nommee(benef) or (benef if typ == "commune" else None)
     objet = " — ".join(x for x in (equip, nature) if x)
     return Subvention(

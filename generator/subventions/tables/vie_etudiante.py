@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from ...montants import parse_taux
 from ...records import Line, Subvention
+from ..beneficiaires import classify
 from . import _commun as c
 from .base import Contexte, TableResult, commune_ecrite
 
@@ -167,7 +168,7 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
     elig = c.montant_euros(am.group("elig"))
     nelig = c.montant_euros(am.group("nelig")) if am.group("nelig") else None
     if nature_type == "commune":
-        nature_type = c.type_beneficiaire(porteur, defaut="commune")
+        nature_type = classify(porteur, defaut="commune")
     commune = c.commune_nommee(porteur) if nature_type == "commune" else None
     if commune:
         commune = re.match(r"((?:(?:Le|La|Les)\s+|L')?[^\s/]+)", commune).group(1)
