@@ -17,33 +17,14 @@ from pathlib import Path
 
 from . import places
 from .records import Problem
+from .subventions.beneficiaires import fold_name
+from .subventions.identifiants import chiffres, rna_valide, siret_valide
 
 COLONNES = ("beneficiaire", "siret", "rna", "source")
 SEPARATEURS = (",", ";", "\t")  # a French spreadsheet writes « ; »
 TAILLE_MAX = 10_000_000  # bytes: one line per beneficiary is some 100 000 lines at most
 _INSEE = re.compile(r"\d[\dAB]\d{3}")
 _SIREN = re.compile(r"\d{9}")
-
-
-def siret_valide(value: str) -> bool:
-    """SIRET checksum (Luhn), with the La Poste exception (SIREN 356000000: digit sum multiple of 5)."""
-    if not re.fullmatch(r"\d{14}", value or ""):
-        return False
-    if value.startswith("356000000"):
-        return sum(int(c) for c in value) % 5 == 0
-    total = 0
-    for i, c in enumerate(reversed(value)):
-        n = int(c) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
-
-
-def rna_valide(value: str) -> bool:
-    return bool(re.fullmatch(r"W\d{9}", value or ""))
-
-
-def chiffres(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
 
 
 @dataclass(frozen=True)
@@ -189,8 +170,6 @@ def _faute(values: dict[str, str], sirens: dict[str, str] | None, seen: dict[str
 
 def cle(beneficiaire: str) -> str:
     """How the table is keyed: INSEE code or EPCI SIREN as written, else the folded beneficiary name."""
-    from .subventions.beneficiaires import fold_name
-
     return beneficiaire if _INSEE.fullmatch(beneficiaire) or _SIREN.fullmatch(beneficiaire) else fold_name(beneficiaire)
 
 
@@ -209,8 +188,6 @@ def siren_de(s: dict, communes: dict[str, dict]) -> str | None:
 
 def identifiants_de(s: dict, table: dict[str, Identifiant], siren: str | None) -> tuple[str, str]:
     """(SIRET, RNA) of a grant's beneficiary: printed in its deliberation, else the publisher's table; never guessed."""
-    from .subventions.beneficiaires import fold_name
-
     p = s.get("beneficiaire_ref") or {}
     entry = table.get(p["code"]) if p.get("status") == "resolu" and p.get("code") else None
     if entry is None and table:  # (an empty table: no name to fold, for each of thousands of grants)

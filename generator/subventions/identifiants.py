@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..identifiants import chiffres, siret_valide
 from ..records import Line, Subvention
 from .beneficiaires import fold_name
 
@@ -21,6 +20,27 @@ _SIEGE = re.compile(r",\s*(?:dont\s+le\s+si[èe]ge|domicili[ée]e?|sise?\b|situ[
 _GUILLEMETS = re.compile(r"«\s*([^»]{3,120}?)\s*»")
 _DEBUT = re.compile(r"^(?:et\s*,?\s*)?(?:d['’]autre\s+part\s*,?\s*)?(?:le|la|les|l['’])?\s*", re.I)
 DEPARTEMENT_SIREN = "226200012"
+
+
+def siret_valide(value: str) -> bool:
+    """SIRET checksum (Luhn), with the La Poste exception (SIREN 356000000: digit sum multiple of 5)."""
+    if not re.fullmatch(r"\d{14}", value or ""):
+        return False
+    if value.startswith("356000000"):
+        return sum(int(c) for c in value) % 5 == 0
+    total = 0
+    for i, c in enumerate(reversed(value)):
+        n = int(c) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def rna_valide(value: str) -> bool:
+    return bool(re.fullmatch(r"W\d{9}", value or ""))
+
+
+def chiffres(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
 
 
 @dataclass(frozen=True)
