@@ -14,10 +14,10 @@ results page which recueils' chunks or annexes can hold every word of the query.
 French is handled by one normalisation written twice, here and in recherche.js, and
 checked to agree by the browser tests: accents and ligatures folded (« École » →
 « ecole »), elisions dropped (« d'Arras » → « arras »), « st » read as « saint »,
-stop words removed, then the Snowball French stemmer of the pinned snowballstemmer
-(translated to JavaScript by generator/snowball_js.py so both sides stem alike). A query
-word is also looked up under its plural's or singular's stem where Snowball keeps them
-apart (`variantes`: « ami » finds « amis »).
+stop words removed, then the Snowball French stemmer of the pinned snowballstemmer (in the
+browser, Snowball's own JavaScript build of it, vendored by generator/snowball_js.py and checked
+to stem every word of the test corpus alike). A query word is also looked up under its plural's
+or singular's stem where Snowball keeps them apart (`variantes`: « ami » finds « amis »).
 
 Indexes are lunr 2.3.9 indexes built by the Python `lunr` package; its per-token
 pipeline is slow on full text, so `Constructeur` fills the builder's tables from our

@@ -1,6 +1,6 @@
 """Search (issue 6): French normalisation on the index and the query side, lunr indexes built from
 the real corpus, and what they find. The browser side (recherche.js, the same normalisation in
-JavaScript, the stemmer translated to JavaScript) is tested in tests/navigateur/test_recherche.py."""
+JavaScript) is tested in tests/navigateur/test_recherche.py, the stemmer's JavaScript in tests/test_racine_js.py."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,6 @@ from lunr.builder import Builder
 
 from generator import places, recherche as R
 from generator.corpus import Corpus
-from generator.snowball_js import NonTraduisible, traduire
 
 
 @pytest.fixture(scope="module")
@@ -322,12 +321,3 @@ def test_repertoire_du_corpus(corpus, tmp_path):
     assert ou("colleg") == [("2023", "annexes"), ("2021", "annexes"), ("2019", "morceaux"), ("2019", "annexes")]
     assert ou("piscin") == [("2023", "annexes"), ("2019", "annexes")]  # nowhere but in annexes
 
-
-# -- stemmer translated to JavaScript --------------------------------------------------
-def test_traduction_refuse_ce_quelle_ne_connait_pas():
-    src = "class S:\n    def _stem(self):\n        for x in range(3):\n            pass\n"
-    with pytest.raises(NonTraduisible):
-        traduire(src, "S", "f")
-    src = "class S:\n    def _stem(self):\n        raise lab0()\n"
-    with pytest.raises(NonTraduisible, match="sans except"):
-        traduire(src, "S", "f")
