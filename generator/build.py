@@ -28,6 +28,7 @@ from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
 from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from .records import to_dict
 from .render import CONTENU_GENERE, write_pages
+from .schema import non_conforme
 from .enfants import lier_au_parent, processus
 from .sources import SourceError
 
@@ -196,8 +197,14 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
     with store.sans_ramasse_miettes():
         try:
             ex = corr.apply(localise(ingest.ingest_source(path, nom), corr.lieux(fixes), mine), fixes, mine)
-            subs = {"source": nom, "subventions": ex.subventions, "controles": ex.controles}
-            return True, (store.dumps(ex.document), store.dumps(subs), mine)
+            doc = to_dict(ex.document)
+            subs = to_dict({"source": nom, "subventions": ex.subventions, "controles": ex.controles})
+            for schema, data, dossier in (("actes.schema.json", doc, "actes"), ("subventions.schema.json", subs, "subventions")):
+                faute = non_conforme(schema, data)
+                if faute is not None:  # a record that does not follow its schema is a bug of ours: never written
+                    return None, (f"EnregistrementNonConforme: site_data/{dossier}/{data_name(nom)} ne suit pas "
+                                  f"generator/schemas/{schema} ({faute})")
+            return True, (store.dumps(doc), store.dumps(subs), mine)
         except SourceError as err:
             return False, (err.source, err.message, err.line, err.bloquant)  # plain values: they cross processes
         except Exception:

@@ -5,9 +5,9 @@ its files in site_data/actes and site_data/subventions are read back. The cache 
 that key, the corrections it applied, and the sha256 of the two files as they were written; a file
 read back must hash to it. So a file truncated by a full disk or a crash, or edited by hand, is never
 published: its source is parsed again. Checking costs one sha256 of what is read anyway (about half
-a millisecond per megabyte); validating the files against their JSON Schemas would cost two to three
-milliseconds per deliberation and a third of a millisecond per grant (half a minute at ten years),
-so the schemas are used only for files the cache does not vouch for (those of a refused source).
+a millisecond per megabyte). Every file is validated against its JSON Schema when it is written
+(`build._parse_one`); a file read back without the cache's word for it (that of a refused source)
+is validated again.
 
 A cache file that cannot be read, is not JSON or not of its shape is ignored (its sources are parsed
 again), never a crash.
@@ -17,15 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from functools import cache
 from pathlib import Path
-
-import jsonschema
 
 from .boite import affichable
 from .corpus import alleger
 from .garde import Resume, resumer
-from .schema import SCHEMA_DIR
+from .schema import non_conforme
 from .store import sans_ramasse_miettes
 
 
@@ -84,11 +81,6 @@ def lire(chemin: Path, log=print) -> dict[str, dict]:
     return bonnes
 
 
-@cache
-def _validateur(nom: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / nom).read_text(encoding="utf-8")))
-
-
 def relire(actes: Path, subventions: Path, e: dict | None) -> tuple[dict, dict] | str:
     """A source's two data files read back, (actes document, subventions), or why they cannot be
     published: checked against the digests of its cache entry `e`, else (no entry: a refused source's
@@ -107,11 +99,10 @@ def relire(actes: Path, subventions: Path, e: dict | None) -> tuple[dict, dict] 
     except ValueError as err:
         return f"{_nom(actes)} ou {_nom(subventions)} n'est pas du JSON valide ({err})"
     if e is None:
-        for f, data, schema in ((actes, doc, "actes.schema.json"), (subventions, subs, "subventions.schema.json")):
-            erreur = next(iter(_validateur(schema).iter_errors(data)), None)
-            if erreur is not None:
-                where = "/".join(map(str, erreur.absolute_path))
-                return f"{_nom(f)} n'a pas la forme attendue ({where + ' : ' if where else ''}{erreur.message[:200]})"
+        for f, data, nom in ((actes, doc, "actes.schema.json"), (subventions, subs, "subventions.schema.json")):
+            faute = non_conforme(nom, data)
+            if faute is not None:
+                return f"{_nom(f)} n'a pas la forme attendue ({faute})"
     return doc, subs
 
 

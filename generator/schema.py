@@ -6,12 +6,18 @@ that the committed schemas are current and that every file of site_data/ validat
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import io
 import json
 import sys
+import tokenize
 import types
 import typing
+from functools import cache
 from decimal import Decimal
 from pathlib import Path
+
+import fastjsonschema
 
 from . import records
 from .store import write_text
@@ -40,8 +46,13 @@ def _type_schema(tp, defs: dict) -> dict:
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
             hints = typing.get_type_hints(tp)
-            props = {f.name: _type_schema(hints[f.name], defs) for f in dataclasses.fields(tp)}
-            defs[name] = {"type": "object", "description": (tp.__doc__ or "").strip().split("\n")[0],
+            notes = commentaires(tp)
+            props = {}
+            for f in dataclasses.fields(tp):
+                props[f.name] = _type_schema(hints[f.name], defs)
+                if f.name in notes:
+                    props[f.name] = {"description": notes[f.name], **props[f.name]}
+            defs[name] = {"type": "object", "description": description(tp),
                           "properties": props, "required": sorted(props), "additionalProperties": False}
         return {"$ref": f"#/$defs/{name}"}
     if tp is Decimal:
@@ -59,6 +70,46 @@ def _type_schema(tp, defs: dict) -> dict:
     if tp is list:
         return {"type": "array"}
     return {}
+
+
+def description(cls: type) -> str:
+    """What a record is, for the people who read the schema: the first paragraph of its own docstring
+    (a dataclass without one gets a generated signature as `__doc__`: refused)."""
+    doc = cls.__dict__.get("__doc__") or ""
+    if not doc.strip() or doc.startswith(f"{cls.__name__}("):
+        raise TypeError(f"{cls.__module__}.{cls.__name__} : enregistrement sans description (docstring)")
+    return " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+
+
+@cache
+def commentaires(cls: type) -> dict[str, str]:
+    """Each field's description: the comment written after it in the record's source
+    (`montant: Decimal  # in euros`), or on the line above it."""
+    notes: dict[str, str] = {}
+    dessus: list[str] = []
+    lignes = inspect.getsource(cls).splitlines()
+    for tok in tokenize.generate_tokens(io.StringIO("\n".join(lignes) + "\n").readline):
+        if tok.type != tokenize.COMMENT:
+            continue
+        ligne = lignes[tok.start[0] - 1]
+        texte = tok.string.lstrip("#").strip()
+        avant = ligne[: tok.start[1]].strip()
+        if not avant:
+            dessus.append(texte)
+            continue
+        champ = avant.split(":")[0].strip()
+        if champ.isidentifier():
+            notes[champ] = texte
+    # a comment alone on its line describes the fields that follow it without their own (`page_debut`, `page_fin`)
+    for i, ligne in enumerate(lignes):
+        if ligne.strip().startswith("#"):
+            texte = ligne.strip().lstrip("#").strip()
+            for suite in lignes[i + 1:]:
+                champ = suite.strip().split(":")[0]
+                if not suite.strip() or not champ.isidentifier() or ":" not in suite:
+                    break
+                notes.setdefault(champ, texte)
+    return notes
 
 
 def schema_for(cls, title: str, wrapper: dict | None = None) -> dict:
@@ -90,6 +141,25 @@ def schemas() -> dict[str, dict]:
         "actes.schema.json": schema_for(records.SourceDocument, "Actes extraits d'une source (site_data/actes/*.json)"),
         "subventions.schema.json": sub,
     }
+
+
+@cache
+def _valideur(nom: str):
+    """The compiled validator of `SCHEMA_DIR/nom` (fastjsonschema: some 20 times faster than `jsonschema`,
+    so that every file is validated when written; compiled once per process)."""
+    return fastjsonschema.compile(json.loads((SCHEMA_DIR / nom).read_text(encoding="utf-8")))
+
+
+def non_conforme(nom: str, data: object) -> str | None:
+    """Why `data` (JSON-ready, as `records.to_dict` gives it) does not follow the schema `nom`
+    (`actes.schema.json`, `subventions.schema.json`): « deliberations/3/line : must be integer »; None when it does."""
+    try:
+        _valideur(nom)(data)
+    except fastjsonschema.JsonSchemaValueException as err:
+        chemin = "/".join(str(p) for p in (err.path or [])[1:])
+        message = err.message.removeprefix((err.name or "") + " ").strip()
+        return f"{chemin + ' : ' if chemin else ''}{message[:200]}"
+    return None
 
 
 def write() -> list[Path]:

@@ -9,6 +9,8 @@ from .place import PlaceRef
 
 @dataclass
 class Attendance:
+    """Who attended: the names as printed in the presence lists of the séance or of the deliberation."""
+
     presents: list[str] = field(default_factory=list)
     excuses: list[str] = field(default_factory=list)
     absents: list[str] = field(default_factory=list)
@@ -42,6 +44,8 @@ class Vote:
 
 @dataclass
 class Article:
+    """One article of what the assembly decides (« Article 1 », « Article unique »)."""
+
     numero: str  # "1", "2", "unique"
     texte: str
     line: int
@@ -49,6 +53,8 @@ class Article:
 
 @dataclass
 class Signature:
+    """Where, when and by whom the act is signed."""
+
     lieu: str | None = None
     date: str | None = None  # ISO
     signataires: list[str] = field(default_factory=list)
@@ -56,6 +62,8 @@ class Signature:
 
 @dataclass
 class Rapport:
+    """The rapport presented to the assembly before it decided: its services, places, themes and text."""
+
     numero: str
     line: int
     organisation: list[str] = field(default_factory=list)  # Pôle / Direction / Service lines
@@ -71,6 +79,8 @@ class Rapport:
 
 @dataclass
 class Annexe:
+    """A document annexed to the deliberation or to its rapport (convention, table of beneficiaries…)."""
+
     titre: str
     texte: str
     line: int
@@ -81,6 +91,8 @@ class Annexe:
 
 @dataclass
 class Session:
+    """A séance of an assembly: which body met, on which date, who presided."""
+
     id: str  # e.g. "cp-2021-06-07", "cd-2019-04-29", "cabbalr-cc-2023-12-12"
     organe: str  # « Conseil départemental », « Commission permanente », « Conseil communautaire »
     collectivite: str  # « Département du Pas-de-Calais » or the partner body's name
@@ -91,6 +103,8 @@ class Session:
 
 @dataclass
 class Deliberation:
+    """One deliberation as published: its number, séance, title, attendance, vote, articles, rapport and annexes."""
+
     id: str  # corrected number, e.g. "2019-119"; for an unnumbered partner act a stable id
     numero_imprime: str | None  # as printed, e.g. "2017-119"; None when there is none
     source: str

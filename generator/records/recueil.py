@@ -35,6 +35,8 @@ class ExecutiveAct:
 
 @dataclass
 class Recueil:
+    """The monthly recueil as its avis and sommaire announce it: number, month, parts, acts of the executive."""
+
     numero: int | None
     mois: int | None
     annee: int | None

@@ -10,6 +10,8 @@ from .recueil import Recueil
 
 @dataclass
 class SourceDocument:
+    """Everything extracted from one source file (one file of site_data/actes/)."""
+
     source: str  # file name in site_data/sources/
     sha256: str
     parser_version: str
