@@ -40,7 +40,7 @@ def _type_schema(tp, defs: dict) -> dict:
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
             hints = typing.get_type_hints(tp)
-            props = {f.name: _type_schema(hints[f.name], defs) for f in dataclasses.fields(tp)}
+            props = {f.name: _decrit(_type_schema(hints[f.name], defs), f) for f in dataclasses.fields(tp)}
             defs[name] = {"type": "object", "description": (tp.__doc__ or "").strip().split("\n")[0],
                           "properties": props, "required": sorted(props), "additionalProperties": False}
         return {"$ref": f"#/$defs/{name}"}
@@ -59,6 +59,12 @@ def _type_schema(tp, defs: dict) -> dict:
     if tp is list:
         return {"type": "array"}
     return {}
+
+
+def _decrit(schema: dict, f: dataclasses.Field) -> dict:
+    """The field's schema with its description for people (`records.common.decrit`), when it has one."""
+    description = f.metadata.get("description")
+    return dict(schema, description=description) if description else schema
 
 
 def schema_for(cls, title: str, wrapper: dict | None = None) -> dict:

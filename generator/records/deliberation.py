@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .common import PAGE_PDF, decrit
 from .place import PlaceRef
 
 
 @dataclass
 class Attendance:
+    """Who was present, excused, absent, without a deliberative vote, and the proxies given."""
+
     presents: list[str] = field(default_factory=list)
     excuses: list[str] = field(default_factory=list)
     absents: list[str] = field(default_factory=list)
@@ -42,6 +45,8 @@ class Vote:
 
 @dataclass
 class Article:
+    """An article of the decision (« Article 1 »…), with the line where it starts."""
+
     numero: str  # "1", "2", "unique"
     texte: str
     line: int
@@ -49,6 +54,8 @@ class Article:
 
 @dataclass
 class Signature:
+    """Where, when and by whom the act is signed, as printed at its end."""
+
     lieu: str | None = None
     date: str | None = None  # ISO
     signataires: list[str] = field(default_factory=list)
@@ -56,8 +63,10 @@ class Signature:
 
 @dataclass
 class Rapport:
+    """The rapport presented to the assembly, printed after the deliberation: its services, places, themes and text."""
+
     numero: str
-    line: int
+    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence le rapport")
     organisation: list[str] = field(default_factory=list)  # Pôle / Direction / Service lines
     territoires: list[PlaceRef] = field(default_factory=list)
     cantons: list[PlaceRef] = field(default_factory=list)
@@ -65,22 +74,32 @@ class Rapport:
     themes: list[str] = field(default_factory=list)
     titre: str = ""
     texte: str = ""
-    line_end: int | None = None
-    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
+    line_end: int | None = decrit("Dernière ligne du rapport dans le texte de la source", default=None)
+    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # where it starts; None for a text source
 
 
 @dataclass
 class Annexe:
+    """An annex of the act (convention, table, programme…), its text as extracted."""
+
     titre: str
     texte: str
-    line: int
-    line_end: int
+    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'annexe")
+    line_end: int = decrit("Dernière ligne de l'annexe dans le texte de la source")
     position: str = "deliberation"  # "deliberation" (before the rapport) or "rapport" (after it)
-    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
+    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # where it starts; None for a text source
+    # a PDF source: the lines of `texte` where each of its next pages starts (`ingest._paginer`), so that
+    # a part of a long annex links to its own page (`pages.actes.page_dans_annexe`)
+    sauts_page: list[int] = decrit(
+        "Sauts de page du PDF source dans le texte de l'annexe : la ligne de `texte` (numérotée à partir de 1) où commence "
+        "chacune de ses pages suivantes (la page page_pdf + k commence à la ligne sauts_page[k - 1]) ; vide pour une "
+        "source texte ou une annexe tenant sur une page", default_factory=list)
 
 
 @dataclass
 class Session:
+    """A sitting of an assembly (Conseil départemental, Commission permanente, a partner body's council)."""
+
     id: str  # e.g. "cp-2021-06-07", "cd-2019-04-29", "cabbalr-cc-2023-12-12"
     organe: str  # « Conseil départemental », « Commission permanente », « Conseil communautaire »
     collectivite: str  # « Département du Pas-de-Calais » or the partner body's name
@@ -91,11 +110,13 @@ class Session:
 
 @dataclass
 class Deliberation:
+    """A deliberation: its assembly and date, attendance, vote, decision, rapport and annexes, and where it is in its source."""
+
     id: str  # corrected number, e.g. "2019-119"; for an unnumbered partner act a stable id
     numero_imprime: str | None  # as printed, e.g. "2017-119"; None when there is none
     source: str
-    line: int  # first line of the deliberation's header
-    line_end: int
+    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'en-tête de la délibération")
+    line_end: int = decrit("Dernière ligne de la délibération (rapport et annexes compris) dans le texte de la source")
     titre: str
     session_id: str
     organe: str
@@ -113,15 +134,17 @@ class Deliberation:
     affichage: str | None = None  # ISO
     certifie_executoire: str | None = None  # ISO (partner bodies)
     publication: str | None = None  # ISO
-    page: int | None = None  # printed page in the recueil when known
+    page: int | None = decrit("Numéro de page imprimé du recueil, quand il est lisible (il peut différer de la page du PDF)", default=None)
     partie: str | None = None  # e.g. "2ème partie"
     rapport: Rapport | None = None
     annexes: list[Annexe] = field(default_factory=list)
     texte: str = ""  # full normalised text of the deliberation itself
-    ocr_pages: list[int] = field(default_factory=list)  # pages of the source PDF read by OCR within its lines
+    ocr_pages: list[int] = decrit("Pages du PDF source lues par reconnaissance optique de caractères (image scannée) parmi les siennes",
+                                  default_factory=list)
     # pages of the source PDF where it starts and ends (`line`, `line_end`); None for a text source
-    page_debut: int | None = None
-    page_fin: int | None = None
+    page_debut: int | None = decrit("Page du PDF source (numérotée à partir de 1) où commence la délibération : l'original publié "
+                                    "s'ouvre à cette page par son adresse suivie de #page=N ; null pour une source texte", default=None)
+    page_fin: int | None = decrit("Page du PDF source où elle se termine ; null pour une source texte", default=None)
 
 
 # The shapes of the ids the extraction gives, which the publisher also writes in corrections.yaml:

@@ -35,6 +35,8 @@ class ExecutiveAct:
 
 @dataclass
 class Recueil:
+    """The monthly recueil: its number, month and display date, the parts and executive acts of its sommaire."""
+
     numero: int | None
     mois: int | None
     annee: int | None
