@@ -87,12 +87,14 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     )
     doc.nature = nature_of(doc)
     if pages:
-        _paginer(pages, doc, subventions, controles)
+        _paginer(pages, doc, subventions, controles, numbers)
     return Extraction(document=doc, subventions=subventions, controles=controles)
 
 
-def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention], controles: list[TotalCheck]) -> None:
-    """The page of the PDF of every record that has a line (`pages`: the line where each page starts)."""
+def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention], controles: list[TotalCheck],
+             numbers: list[int]) -> None:
+    """The page of the PDF of every record that has a line (`pages`: the line where each page starts), and
+    the page breaks within each annex's text (`numbers`: the source line of each normalised line)."""
     doc.pages = pages
     for d in doc.deliberations:
         d.page_debut, d.page_fin = page_de(pages, d.line), page_de(pages, d.line_end)
@@ -100,8 +102,18 @@ def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention
             d.rapport.page_pdf = page_de(pages, d.rapport.line)
         for a in d.annexes:
             a.page_pdf = page_de(pages, a.line)
+            a.sauts_page = _sauts_page(pages, numbers, a.line, a.page_pdf, page_de(pages, a.line_end))
     for x in [*subventions, *controles, *doc.problems]:
         x.page_pdf = page_de(pages, x.line)
+
+
+def _sauts_page(pages: list[int], numbers: list[int], line: int, premiere: int, derniere: int) -> list[int]:
+    """The line of an annex's text (1-based) where each of its pages after the first (`premiere`…`derniere`)
+    starts. Its text is its normalised lines from source line `line` on, one text line each (`actes._annexes`:
+    `numbers`, the source line of each normalised line, tells which): a page starts at the first of them on or
+    after the page's first source line (page furniture removed by `normalise` has no line of its own)."""
+    lo = bisect.bisect_left(numbers, line)
+    return [bisect.bisect_left(numbers, pages[p - 1], lo) - lo + 1 for p in range(premiere + 1, derniere + 1)]
 
 
 def _pages_ocr(ocr_pages: dict[int, tuple[int, int]], debut: int, fin: int) -> list[int]:

@@ -50,8 +50,9 @@ def _type_schema(tp, defs: dict) -> dict:
             props = {}
             for f in dataclasses.fields(tp):
                 props[f.name] = _type_schema(hints[f.name], defs)
-                if f.name in notes:
-                    props[f.name] = {"description": notes[f.name], **props[f.name]}
+                note = f.metadata.get("description") or notes.get(f.name)  # `records.common.decrit`, else its comment
+                if note:
+                    props[f.name] = {"description": note, **props[f.name]}
             defs[name] = {"type": "object", "description": description(tp),
                           "properties": props, "required": sorted(props), "additionalProperties": False}
         return {"$ref": f"#/$defs/{name}"}

@@ -54,7 +54,8 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
                      f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}')
         if s.get("_original") and s.get("page_pdf"):  # its row in the published PDF (`Corpus.lier_originaux`)
             p = int(s["page_pdf"])
-            cells.append(f'<br><a class="rpc-original" href="{r}{e(s["_original"])}#page={p}" title="Page {p} du recueil original (PDF)">p.\u00a0{p}</a>')
+            nom = "recueil" if s["_deliberation"].get("_recueil") else "document"  # a source that is not a recueil is not called one
+            cells.append(f'<br><a class="rpc-original" href="{r}{e(s["_original"])}#page={p}" title="Page {p} du {nom} original (PDF)">p.\u00a0{p}</a>')
         cells.append("</td>")
         if show_delib:
             d = e(s["deliberation"])

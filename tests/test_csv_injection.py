@@ -69,7 +69,7 @@ def test_neutraliser():
 def test_columns_are_decided_one_by_one():
     """Every column is text (neutralised) or one of these (never): a new column needs a decision."""
     assert set(FIELDS) - TEXTE == {"id", "deliberation", "date", "code_insee", "siren_epci", "canton", "montant",
-                                   "cout_projet", "montant_eligible", "taux", "page"}
+                                   "cout_projet", "montant_eligible", "taux", "page", "page_pdf", "url_original"}
     assert TEXTE <= set(FIELDS)
 
 

@@ -229,6 +229,28 @@ def test_subventions_csv_wancourt(exported):
     assert r["source"].startswith("004_45492b4b56f19b50.txt:") and r["siren_epci"] == ""
 
 
+def test_une_source_texte_n_a_ni_page_ni_original(exported):
+    """The four documents here are text: their rows cite their lines (`source`), with no PDF page nor
+    original (tests/test_original_pdf.py exports the same grants from PDFs, with their pages)."""
+    out, _ = exported
+    rows = read_csv(out / "subventions.csv")
+    assert list(rows[0])[-3:] == ["page", "page_pdf", "url_original"]
+    assert {(r["page_pdf"], r["url_original"]) for r in rows} == {("", "")}
+    b = next(r for r in rows if r["id"] == "2021-243-0079")  # Baincthun, FARDA aménagement
+    assert (b["commune"], b["montant"], b["source"]) == ("Baincthun", "3500.00", "004_45492b4b56f19b50.txt:17804")
+    data = json.loads((out / "subventions.json").read_text(encoding="utf-8"))
+    assert {(d["page_pdf"], d["url_original"]) for d in data} == {(None, None)}
+    con = sqlite3.connect(out / "recueil.sqlite")
+    try:
+        assert con.execute("SELECT COUNT(*) FROM subventions WHERE page_pdf IS NULL AND url_original IS NULL").fetchone() == (524,)
+        assert con.execute("SELECT source, line, line_end, page_debut, page_fin, url_original FROM deliberations WHERE id = '2021-243'").fetchone() == (
+            "004_45492b4b56f19b50.txt", 17453, 18137, None, None, None)
+        assert con.execute("SELECT line, page_pdf FROM rapports WHERE deliberation = '2021-243'").fetchone() == (18006, None)
+        assert con.execute("SELECT line, page_pdf FROM annexes WHERE deliberation = '2021-243'").fetchall() == [(17638, None)]
+    finally:
+        con.close()
+
+
 def test_subventions_csv_totals_and_order(exported, corpus):
     out, _ = exported
     raw = (out / "subventions.csv").read_bytes()
@@ -393,3 +415,5 @@ def test_fichiers_meta_and_page(exported):
     assert '<a href="../donnees/subventions.csv" download>subventions.csv</a>' in html
     assert "Licence Ouverte / Open Licence 2.0" in html and "Datasette" in html and "DB Browser for SQLite" in html
     assert "<code>idBeneficiaire</code>" in html and "<code>code_insee</code>" in html
+    assert "<td><code>page_pdf</code></td><td>Page du PDF original où figure la ligne de la subvention" in html
+    assert "<code>url_original</code>" in html and "Seul l'original signé fait foi." in html

@@ -40,7 +40,7 @@ def test_every_record_and_field_is_described_for_people():
             assert d["description"] and not d["description"].startswith(f"{rec}("), (name, rec)
     deliberation = schemas()["actes.schema.json"]["$defs"]["Deliberation"]
     assert deliberation["description"].startswith("One deliberation as published")
-    assert deliberation["properties"]["page_fin"]["description"].startswith("pages of the source PDF where it starts and ends")
+    assert deliberation["properties"]["page_fin"]["description"] == "Page du PDF source où elle se termine ; null pour une source texte"
     subvention = schemas()["subventions.schema.json"]["$defs"]["Subvention"]["properties"]
     assert subvention["type_beneficiaire"]["description"] == "commune | epci | association | syndicat | gip | departement | autre"
 

@@ -26,7 +26,7 @@ from generator.sources import SourceError, read_source
 S003 = CORPUS / "003_97c6f9649ae06488.txt"
 S004 = CORPUS / "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021: 21 deliberations, 505 grants
 _SANS_LIGNES = {"line", "line_end", "siret_ligne", "lines", "source", "sha256",  # where the two files differ
-                "page_pdf", "page_debut", "page_fin", "pages"}  # (a text source has no pages)
+                "page_pdf", "page_debut", "page_fin", "pages", "sauts_page"}  # (a text source has no pages)
 
 
 def _outil(nom: str, paquet: str) -> str:

@@ -21,8 +21,8 @@ MAIN_FILES = ["subventions.csv", "subventions.json", "subventions-scdl.csv", "de
 
 DESCRIPTIONS = {
     "subventions.csv": "Toutes les subventions attribuées par les délibérations publiées, une ligne par subvention, "
-                       "avec la commune, le canton, l'intercommunalité et le territoire concernés.",
-    "subventions.json": "Les mêmes enregistrements que subventions.csv, en tableau JSON (montants en chaînes décimales).",
+                       "avec la commune, le canton, l'intercommunalité et le territoire concernés, et la page de l'original PDF où la vérifier.",
+    "subventions.json": "Les mêmes enregistrements que subventions.csv, en tableau JSON (montants en chaînes décimales, page_pdf en nombre).",
     "subventions-scdl.csv": "Les subventions au format national SCDL « Subventions » 2.1.1 (données essentielles des conventions).",
     "deliberations-scdl.csv": "Les délibérations du Département au format national SCDL « Délibérations » 2.1.5.",
     "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, "
@@ -36,12 +36,13 @@ GROUPS = {
     "territoires": "Un fichier par territoire du Département : les subventions situées dans ses communes.",
 }
 SQLITE_TABLES = [
-    ("deliberations", "une ligne par délibération : date, organe, titre, décompte du vote, nombre de présents, excusés, absents, source"),
+    ("deliberations", "une ligne par délibération : date, organe, titre, décompte du vote, nombre de présents, excusés, absents, "
+                      "source (fichier, lignes line à line_end ; pour un PDF, pages page_debut à page_fin de l'original url_original)"),
     ("presences", "les élus présents, excusés, absents, avec procuration, par délibération"),
     ("articles", "le dispositif (articles) de chaque délibération"),
-    ("rapports", "le rapport joint à chaque délibération"),
-    ("annexes", "les annexes (texte extrait)"),
-    ("subventions", "les colonnes de subventions.csv, plus montant_centimes (entier) pour des sommes exactes"),
+    ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
+    ("annexes", "les annexes (texte extrait), avec la ligne et, pour un PDF, la page de l'original (page_pdf) où chacune commence"),
+    ("subventions", "les colonnes de subventions.csv (page_pdf en entier), plus montant_centimes (entier) pour des sommes exactes"),
     ("communes, cantons, commune_cantons, epci, territoires", "la géographie de référence"),
     ("recherche", "index plein texte (FTS5) : titres, articles, rapports, annexes, bénéficiaires et objets des subventions"),
 ]

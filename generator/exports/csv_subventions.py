@@ -42,8 +42,14 @@ COLUMNS: list[tuple[str, str]] = [
     ("reference_dossier", "Numéro de dossier du Département (ex. 2021-01843)"),
     ("source", "Fichier source et numéro de ligne (`fichier:ligne`) : où vérifier"),
     ("page", "Adresse de la page de la délibération sur ce site (relative à la racine)"),
+    ("page_pdf", "Page du PDF original où figure la ligne de la subvention (sa ligne de tableau, ou son article) ; "
+                 "vide pour une source texte, dont la colonne source donne la ligne"),
+    ("url_original", "Adresse du PDF original sur ce site (relative à la racine), à ouvrir à la page voulue en ajoutant "
+                     "#page= et la page_pdf ; vide pour une source texte. L'original signé fait foi"),
 ]
 FIELDS = [c for c, _ in COLUMNS]
+ENTIERS = frozenset({"page_pdf"})
+"""The columns of whole numbers: integers in the JSON and the SQLite database, digits in the CSVs."""
 CENT = Decimal("0.01")
 TEXTE = frozenset({"organe", "beneficiaire", "type_beneficiaire", "commune", "commune_ecrite", "epci", "territoire", "objet",
                    "dispositif", "imputation", "tableau", "reference_dossier", "source"})
@@ -104,6 +110,7 @@ def row(corpus, s: dict) -> dict[str, str]:
                 ecrite = p["written"]
                 break
     d = s.get("_deliberation") or {}
+    original = corpus.originaux.get(s["source"])  # its published PDF (`Corpus.lier_originaux`)
     return {
         "id": s["id"],
         "deliberation": s["deliberation"],
@@ -129,6 +136,8 @@ def row(corpus, s: dict) -> dict[str, str]:
         "reference_dossier": s.get("reference") or "",
         "source": f"{s['source']}:{s['line']}",
         "page": f"deliberations/{s['deliberation']}/",
+        "page_pdf": str(s["page_pdf"]) if s.get("page_pdf") else "",
+        "url_original": original["url"] if original else "",
     }
 
 
@@ -164,8 +173,9 @@ def csv_text(fields: list[str], data: list[dict], texte: frozenset[str] = frozen
 
 
 def json_text(data: list[dict]) -> str:
-    """The same records as a JSON array; empty cells become null, amounts stay strings."""
-    out = [{k: (v if v != "" else None) for k, v in r.items()} for r in data]
+    """The same records as a JSON array; empty cells become null, amounts stay strings, whole numbers
+    (`ENTIERS`) are numbers."""
+    out = [{k: (None if v == "" else int(v) if k in ENTIERS else v) for k, v in r.items()} for r in data]
     return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 
 

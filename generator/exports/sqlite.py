@@ -19,7 +19,7 @@ import sqlite3
 from pathlib import Path
 
 from ..store import remplacement_atomique
-from .csv_subventions import FIELDS, centimes, rows
+from .csv_subventions import ENTIERS, FIELDS, centimes, rows
 
 SCHEMA = """
 CREATE TABLE territoires (slug TEXT PRIMARY KEY, nom TEXT NOT NULL, niveau INTEGER, parent TEXT REFERENCES territoires(slug));
@@ -33,14 +33,15 @@ CREATE TABLE commune_cantons (insee TEXT NOT NULL REFERENCES communes(insee), ca
 CREATE TABLE deliberations (id TEXT PRIMARY KEY, numero_imprime TEXT, date TEXT NOT NULL, organe TEXT, collectivite TEXT, titre TEXT,
   session_id TEXT, vote_pour INTEGER, vote_contre INTEGER, vote_abstention INTEGER, vote_absents INTEGER, resultat TEXT,
   presents INTEGER, excuses INTEGER, absents INTEGER, envoi_controle_legalite TEXT, affichage TEXT, recueil TEXT,
-  source TEXT NOT NULL, line INTEGER, url TEXT);
+  source TEXT NOT NULL, line INTEGER, url TEXT, line_end INTEGER, page_debut INTEGER, page_fin INTEGER, url_original TEXT);
 CREATE TABLE presences (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, nom TEXT NOT NULL,
   statut TEXT NOT NULL, PRIMARY KEY (deliberation, statut, rang));
 CREATE TABLE articles (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, numero TEXT, texte TEXT,
   line INTEGER, PRIMARY KEY (deliberation, rang));
-CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), numero TEXT, titre TEXT, texte TEXT, line INTEGER);
+CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), numero TEXT, titre TEXT, texte TEXT, line INTEGER,
+  page_pdf INTEGER);
 CREATE TABLE annexes (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, titre TEXT, texte TEXT,
-  line INTEGER, PRIMARY KEY (deliberation, rang));
+  line INTEGER, page_pdf INTEGER, PRIMARY KEY (deliberation, rang));
 CREATE TABLE subventions ({subvention_columns}, montant_centimes INTEGER NOT NULL,
   FOREIGN KEY (deliberation) REFERENCES deliberations(id), FOREIGN KEY (code_insee) REFERENCES communes(insee),
   FOREIGN KEY (siren_epci) REFERENCES epci(siren));
@@ -51,7 +52,7 @@ CREATE VIRTUAL TABLE recherche USING {fts}(type, ref, titre, texte, tokenize = '
 SYSTEME = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS, sqlite3.SQLITE_PERM: errno.EACCES}
 """SQLite's own codes for a full disk, a read-only or forbidden file: reported as the system's (`erreurs.message_systeme`)."""
 STATUTS = ("presents", "excuses", "absents", "presents_sans_voix", "excuses_sans_voix", "procurations")
-NULLABLE = {"code_insee", "siren_epci"}  # empty → NULL so that the foreign keys hold
+NULLABLE = {"code_insee", "siren_epci", "url_original"}  # empty → NULL: so that the foreign keys hold; no original
 
 
 def fts_module() -> str:
@@ -67,7 +68,7 @@ def fts_module() -> str:
 
 
 def _schema(fts: str) -> str:
-    cols = ", ".join(f"{c} TEXT PRIMARY KEY" if c == "id" else f"{c} TEXT" for c in FIELDS)
+    cols = ", ".join(f"{c} TEXT PRIMARY KEY" if c == "id" else f"{c} INTEGER" if c in ENTIERS else f"{c} TEXT" for c in FIELDS)
     sql = SCHEMA.replace("{subvention_columns}", cols).replace("{fts}", fts)
     if fts == "fts4":
         sql = sql.replace("remove_diacritics 2", "remove_diacritics 1")
@@ -105,11 +106,13 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
 
     for d in sorted(corpus.deliberations.values(), key=lambda d: (d["date"], d["id"])):
         v, a = d.get("vote") or {}, d.get("attendance") or {}
+        original = corpus.originaux.get(d["_source"])  # its published PDF (`Corpus.lier_originaux`)
         ligne("deliberations", (d["id"], d.get("numero_imprime"), d["date"], d.get("organe"), d.get("collectivite"), d.get("titre"),
                                 d.get("session_id"), v.get("pour"), v.get("contre"), v.get("abstention"), v.get("absents_sans_delegation"),
                                 v.get("resultat"), len(a.get("presents") or []), len(a.get("excuses") or []), len(a.get("absents") or []),
                                 d.get("envoi_controle_legalite"), d.get("affichage"), d.get("_recueil"), d["_source"], d.get("line"),
-                                f"deliberations/{d['id']}/"))
+                                f"deliberations/{d['id']}/", d.get("line_end"), d.get("page_debut"), d.get("page_fin"),
+                                original["url"] if original else None))
         for statut in STATUTS:
             for i, nom in enumerate(a.get(statut) or [], 1):
                 ligne("presences", (d["id"], i, str(nom), statut))
@@ -119,16 +122,17 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
             ligne("recherche", ("article", f"{d['id']}#{art.get('numero')}", d.get("titre") or "", art.get("texte") or ""))
         r = d.get("rapport")
         if r:
-            ligne("rapports", (d["id"], r.get("numero"), r.get("titre"), r.get("texte"), r.get("line")))
+            ligne("rapports", (d["id"], r.get("numero"), r.get("titre"), r.get("texte"), r.get("line"), r.get("page_pdf")))
             ligne("recherche", ("rapport", d["id"], r.get("titre") or "", r.get("texte") or ""))
         for i, x in enumerate(d.get("annexes") or [], 1):
             texte = corpus.texte_annexe(d, i - 1)
-            ligne("annexes", (d["id"], i, x.get("titre"), texte, x.get("line")))
+            ligne("annexes", (d["id"], i, x.get("titre"), texte, x.get("line"), x.get("page_pdf")))
             ligne("recherche", ("annexe", f"{d['id']}#{i}", x.get("titre") or "", texte))
 
     srows, fts = [], []
     for r in rows(corpus):
-        srows.append(tuple((r[c] or None) if c in NULLABLE else r[c] for c in FIELDS) + (centimes(r["montant"]),))
+        srows.append(tuple((int(r[c]) if r[c] else None) if c in ENTIERS else (r[c] or None) if c in NULLABLE else r[c]
+                           for c in FIELDS) + (centimes(r["montant"]),))
         fts.append(("subvention", r["id"], r["beneficiaire"], " ".join(x for x in (r["objet"], r["dispositif"], r["commune"]) if x)))
     _insert(con, "subventions", srows)
     _insert(con, "recherche", fts)

@@ -1,6 +1,7 @@
 """Pages of the acts: deliberations (with their annexes), sessions, recueils, and their indexes."""
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -31,6 +32,16 @@ def parties_annexe(did: str, i: int, texte: str) -> list[tuple[str | None, str]]
     if len(parts) == 1:
         return [(f"deliberations/{did}/annexe-{i}/", parts[0])]
     return [(f"deliberations/{did}/annexe-{i}-partie-{k}/", part) for k, part in enumerate(parts, start=1)]
+
+
+def page_dans_annexe(a: dict, texte: str, debut: int) -> int | None:
+    """The page of the source PDF where annex `a`'s text `texte` has its first character after offset `debut`
+    that is not a blank (where a part of it starts, `parties_annexe`); None for a text source."""
+    if not a.get("page_pdf"):
+        return None
+    premier = len(texte) - len(texte[debut:].lstrip())
+    ligne = texte.count("\n", 0, premier) + 1
+    return a["page_pdf"] + bisect.bisect_right(a.get("sauts_page") or [], ligne)
 
 
 def _place(corpus: Corpus, kind: str, code: str) -> dict | None:
@@ -102,11 +113,13 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
             texte = corpus.texte_annexe(d, i - 1)
             parts = parties_annexe(did, i, texte)
             if parts[0][0] is not None:
+                debut = 0
                 for k, (url, part) in enumerate(parts, start=1):
                     pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
                         "d": d, "titre": titre, "html": html(part), "partie": k, "nb_parties": len(parts),
-                        "original": corpus.originaux.get(d["_source"]), "page_pdf": a.get("page_pdf"),
-                        "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
+                        "original": corpus.originaux.get(d["_source"]), "page_pdf": page_dans_annexe(a, texte, debut),
+                        "recueil": d["_recueil"] is not None, "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
+                    debut += len(part)
                 annexes.append({"titre": titre, "url": parts[0][0], "page_pdf": a.get("page_pdf"),
                                 "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
             else:

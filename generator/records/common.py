@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
@@ -26,6 +26,15 @@ class Line(NamedTuple):
     folio: str | None = None
 
 
+def decrit(description: str, **kwargs):
+    """A dataclass field with its description for people, carried into the JSON Schemas of site_data/
+    (`generator.schema`): the fields that tell a reader where to check a value in its source."""
+    return field(metadata={"description": description}, **kwargs)
+
+
+PAGE_PDF = ("Page du PDF source (numérotée à partir de 1) qui porte la ligne `line` : l'original publié s'ouvre à cette page "
+            "par son adresse suivie de #page=N ; null pour une source texte, qui cite ses lignes")
+
 Severity = Literal["erreur", "avertissement", "info"]
 
 
@@ -34,12 +43,12 @@ class Problem:
     """Something the publisher must see in the control report: where, what, why."""
 
     source: str
-    line: int | None
+    line: int | None = decrit("Ligne du texte de la source (numérotée à partir de 1) où porte le constat ; null quand il porte sur tout le fichier")
     kind: str  # short machine code, e.g. "numero-incoherent", "total-ecart"
     message: str  # French sentence for the publisher
     severity: Severity = "avertissement"
     deliberation: str | None = None
-    page_pdf: int | None = None  # page of the source PDF holding `line`; None for a text source
+    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # page of the source PDF holding `line`; None for a text source
 
 
 def to_dict(obj: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .common import PAGE_PDF, decrit
 from .place import PlaceRef
 
 
@@ -65,7 +66,7 @@ class Rapport:
     """The rapport presented to the assembly before it decided: its services, places, themes and text."""
 
     numero: str
-    line: int
+    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence le rapport")
     organisation: list[str] = field(default_factory=list)  # Pôle / Direction / Service lines
     territoires: list[PlaceRef] = field(default_factory=list)
     cantons: list[PlaceRef] = field(default_factory=list)
@@ -73,8 +74,8 @@ class Rapport:
     themes: list[str] = field(default_factory=list)
     titre: str = ""
     texte: str = ""
-    line_end: int | None = None
-    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
+    line_end: int | None = decrit("Dernière ligne du rapport dans le texte de la source", default=None)
+    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # where it starts; None for a text source
 
 
 @dataclass
@@ -83,10 +84,16 @@ class Annexe:
 
     titre: str
     texte: str
-    line: int
-    line_end: int
+    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'annexe")
+    line_end: int = decrit("Dernière ligne de l'annexe dans le texte de la source")
     position: str = "deliberation"  # "deliberation" (before the rapport) or "rapport" (after it)
-    page_pdf: int | None = None  # page of the source PDF where it starts; None for a text source
+    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # where it starts; None for a text source
+    # a PDF source: the lines of `texte` where each of its next pages starts (`ingest._paginer`), so that
+    # a part of a long annex links to its own page (`pages.actes.page_dans_annexe`)
+    sauts_page: list[int] = decrit(
+        "Sauts de page du PDF source dans le texte de l'annexe : la ligne de `texte` (numérotée à partir de 1) où commence "
+        "chacune de ses pages suivantes (la page page_pdf + k commence à la ligne sauts_page[k - 1]) ; vide pour une "
+        "source texte ou une annexe tenant sur une page", default_factory=list)
 
 
 @dataclass
@@ -108,8 +115,8 @@ class Deliberation:
     id: str  # corrected number, e.g. "2019-119"; for an unnumbered partner act a stable id
     numero_imprime: str | None  # as printed, e.g. "2017-119"; None when there is none
     source: str
-    line: int  # first line of the deliberation's header
-    line_end: int
+    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'en-tête de la délibération")
+    line_end: int = decrit("Dernière ligne de la délibération (rapport et annexes compris) dans le texte de la source")
     titre: str
     session_id: str
     organe: str
@@ -127,15 +134,17 @@ class Deliberation:
     affichage: str | None = None  # ISO
     certifie_executoire: str | None = None  # ISO (partner bodies)
     publication: str | None = None  # ISO
-    page: int | None = None  # printed page in the recueil when known
+    page: int | None = decrit("Numéro de page imprimé du recueil, quand il est lisible (il peut différer de la page du PDF)", default=None)
     partie: str | None = None  # e.g. "2ème partie"
     rapport: Rapport | None = None
     annexes: list[Annexe] = field(default_factory=list)
     texte: str = ""  # full normalised text of the deliberation itself
-    ocr_pages: list[int] = field(default_factory=list)  # pages of the source PDF read by OCR within its lines
+    ocr_pages: list[int] = decrit("Pages du PDF source lues par reconnaissance optique de caractères (image scannée) parmi les siennes",
+                                  default_factory=list)
     # pages of the source PDF where it starts and ends (`line`, `line_end`); None for a text source
-    page_debut: int | None = None
-    page_fin: int | None = None
+    page_debut: int | None = decrit("Page du PDF source (numérotée à partir de 1) où commence la délibération : l'original publié "
+                                    "s'ouvre à cette page par son adresse suivie de #page=N ; null pour une source texte", default=None)
+    page_fin: int | None = decrit("Page du PDF source où elle se termine ; null pour une source texte", default=None)
 
 
 # The shapes of the ids the extraction gives, which the publisher also writes in corrections.yaml:

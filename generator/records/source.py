@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .common import Problem
+from .common import Problem, decrit
 from .deliberation import Deliberation, Session
 from .recueil import Recueil
 
@@ -16,9 +16,10 @@ class SourceDocument:
     sha256: str
     parser_version: str
     nature: str  # "recueil" | "extrait" | "partenaire"
-    lines: int
+    lines: int = decrit("Nombre de lignes du texte de la source (pour un PDF, son texte extrait page par page)")
     recueil: Recueil | None = None
     sessions: list[Session] = field(default_factory=list)
     deliberations: list[Deliberation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    pages: list[int] = field(default_factory=list)  # a PDF source: the line where each page starts (empty for a text source)
+    pages: list[int] = decrit("Pour un PDF : la ligne du texte (numérotée à partir de 1) où commence chacune de ses pages, "
+                              "la page n à la ligne pages[n - 1] ; vide pour une source texte", default_factory=list)
