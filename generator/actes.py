@@ -84,6 +84,18 @@ _SEANCE = re.compile(r"^Le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanch
 _PRESIDENCE_PHRASE = re.compile(r"sous la Pr[ée]sidence de (?:Monsieur|Madame|M\.|Mme) ([^,]+?)(?:,|\s+Pr[ée]sident)", re.I)
 _SECRETAIRE_PHRASE = re.compile(r"^(?:Madame|Monsieur|Mme|M\.)\s+(.+?) est [ée]lue? Secr[ée]taire", re.I)
 _BODY_NAME = re.compile(r"^(Communaut[ée]|Syndicat|Commune|Ville|M[ée]tropole|P[ôo]le|[ÉE]tablissement) .{6,}$")
+# Lines that open or mark an act, its session, its rapport, an article or an annex (`structure`).
+_STRUCTURE = (_HEADER, _DEPARTEMENT, _STAMP, _REUNION, _NUMERO, _RAPPORT, _RAPPORT_ORGANE, _PRESIDENCE,
+              _SECRETAIRE, _ARTICLE, _ANNEXE_SPLIT)
+
+
+def structure(texte: str) -> bool:
+    """`texte` (squashed) is a line this parser opens or marks an act, a session, a rapport, an article or
+    an annex with: never page furniture, however many pages repeat it at their top (`normalise.mobilier`:
+    a recueil of one-page acts starts each page with « DEPARTEMENT DU PAS-DE-CALAIS », an annex of one-page
+    annexes numbers them with the pages)."""
+    return any(p.match(texte) for p in _STRUCTURE)
+
 
 # Attendance labels: (pattern on the start of a paragraph, field)
 _DEP_LABELS = [

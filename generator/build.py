@@ -80,6 +80,7 @@ class BuildResult:
     recherche: object = None  # waits for the search index files (computed beside the pages, written beside MkDocs)
     attendu: verification.Attendu = field(default_factory=verification.Attendu)  # what the built site must hold
     fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
+    empreintes: set[str] = field(default_factory=set)  # SHA-256 of the inbox's files and of the published sources (`ocr.elaguer`)
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -371,6 +372,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     cache = {k: v for k, v in cache.items() if data_name(k) in presents}
     store.write_json(paths.cache, dict(sorted(cache.items())))
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
+    res.empreintes = {d for _, d in res.fichiers.values()} | {doc["sha256"] for doc in res.documents if doc.get("sha256")}
     res.timings["extraction"] = time.perf_counter() - t0
     res.cpu["extraction"] = _cpu() - c0
     res.parsed = len(nouveaux) - len(verdict.refuses)
@@ -749,6 +751,9 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         shutil.rmtree(version, ignore_errors=True)
         raise
     publication.nettoyer(paths.root)
+    retirees = ocr.elaguer(paths.root / ".cache" / "ocr", res.empreintes)  # published: readings no source needs go
+    if retirees:
+        log(f"Reconnaissance de caractères : {retirees} lecture(s) de page qu'aucune source n'utilise plus retirée(s) du cache.")
     log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {len(attendu.deliberations)} délibération(s), "
         f"{attendu.subventions} subvention(s), {pages} pages générées.")
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))

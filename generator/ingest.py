@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import PARSER_VERSION
-from .actes import parse_actes
+from .actes import parse_actes, structure
 from .normalise import normalise
 from .recueil import parse_recueil
 from .records import Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
@@ -56,7 +56,7 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     """`ocr_pages`: the pages read by OCR (`SourceText.ocr_pages`), said on their acts and on the
     control report's messages about their lines. `pages`: a PDF's first line of each page
     (`SourceText.pages`), so that every act, grant, annex and message knows its page."""
-    lines = normalise(text)
+    lines = normalise(text, pages or None, structure)
     problems: list[Problem] = [Problem(name, None, "encodage", w, "info") for w in (warnings or [])]
     recueil, p1 = parse_recueil(lines, name)
     sessions, deliberations, p2 = parse_actes(lines, name)

@@ -11,6 +11,9 @@ page image with the reading's settings and Tesseract's version: a rebuild (a new
 PDF uploaded again) renders the page (a tenth of a second) but does not read it again (a second or
 two). A cache file holds its key and the sha256 of its text on its first line and is written
 atomically (`store.write_text`); one that does not match is read again, never trusted.
+`.cache/ocr/sources/<sha256 du PDF>.txt` lists the keys a PDF's pages have: after a build that
+published, `elaguer` removes the readings no source still needs (a page removed from the inbox does
+not keep its reading forever; one put back within `DELAI` days, a rollback, is not read again).
 
 Missing Tesseract, its French model or Poppler is `OcrImpossible`, whose message says what to
 install: the caller refuses that source with it and publishes the others.
@@ -24,11 +27,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from .enfants import lier_au_parent, processus
 from .store import write_text
 
+DELAI = 30  # days a source gone from the inbox (and from the site) keeps its readings: put back, it is not read again
 DPI = 300  # a 200 dpi scan rendered at 300 dpi: measured, fewer misread letters (« les » read « Les » at 200)
 LANGUE = "fra"
 OPTIONS = ("--psm", "6", "-c", "preserve_interword_spaces=1")
@@ -101,7 +106,41 @@ def lire_pages(data: bytes, pages: list[int]) -> dict[int, str]:
             texte = _mettre_en_forme(images[n].with_suffix(".txt").read_text(encoding="utf-8", errors="replace"))
             write_text(cache / f"{cles[n]}.txt", f"{_entete(cles[n], texte)}\n{texte}")
             out[n] = texte
+        write_text(cache / "sources" / f"{hashlib.sha256(data).hexdigest()}.txt", "".join(f"{c}\n" for c in sorted(set(cles.values()))))
     return out
+
+
+def elaguer(dossier: Path, empreintes: set[str], maintenant: float | None = None) -> int:
+    """Remove from the cache `dossier` the readings no source needs any more; how many were removed.
+
+    Kept: the readings of the PDFs whose sha256 is in `empreintes` (the sources of the inbox and those the
+    site publishes: a refused source's previous version stays published), and of the PDFs seen there
+    less than `DELAI` days ago (each build that sees a PDF dates its list of keys): a file removed from the
+    inbox, or replaced, then put back, is not read again. Any other reading goes, and the readings no list
+    names (an older Tesseract's, a page no kept PDF has). A file that cannot be removed is left for the
+    next build: the cache never stops a build."""
+    dossier = Path(dossier)
+    maintenant = time.time() if maintenant is None else maintenant
+    gardees: set[str] = set()
+    for liste in sorted((dossier / "sources").glob("*.txt")):
+        try:
+            if liste.stem in empreintes:
+                os.utime(liste, (maintenant, maintenant))
+            elif maintenant - liste.stat().st_mtime >= DELAI * 86400:
+                liste.unlink()
+                continue
+            gardees.update(liste.read_text(encoding="utf-8").split())
+        except (OSError, UnicodeDecodeError):
+            continue
+    retirees = 0
+    for lecture in sorted(dossier.glob("*.txt")):
+        if lecture.stem not in gardees:
+            try:
+                lecture.unlink()
+                retirees += 1
+            except OSError:
+                pass
+    return retirees
 
 
 

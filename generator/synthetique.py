@@ -137,8 +137,9 @@ def modele(sources: Path = SOURCES) -> Modele:
         subs = [s for s in ex.subventions if s.deliberation == d.id]
         u = Unite(d.id, lines[d.line - 1:d.line_end], len(subs))
         if d.id in (VOIRIE, AMENAGEMENT):
+            from .actes import structure
             from .normalise import normalise
-            norm = [l for l in normalise(text) if d.line <= l.no <= d.line_end]
+            norm = [l for l in normalise(text, garder=structure) if d.line <= l.no <= d.line_end]
             budget = extract_budget(norm, Contexte(d.id, src.name), d)
             dep = [b.depense for b in budget.lignes if b.depense is not None]
             u.tableau = _tableau(u, d.line, subs, [c for c in ex.controles if c.deliberation == d.id], dep[0], d.id == VOIRIE)

@@ -8,6 +8,7 @@ per page on two cores (measured: 4 to 5 s for the 5 pages); the module reads it 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -244,3 +245,81 @@ def test_the_lines_of_the_pages_read_by_ocr(dossier, premiere_lecture, monkeypat
     for n, (debut, fin) in st.ocr_pages.items():
         assert debut == st.pages[n - 1] and lignes[debut - 1].startswith(" ") and not lignes[debut - 1].startswith("  ")
         assert fin == (st.pages[n] - 1 if n < 5 else len(lignes))
+
+
+# The cache pruned after a build that published (`ocr.elaguer`).
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def deux_sources(dossier, premiere_lecture, tmp_path_factory):
+    """A cache holding the scan's five readings and the reading of another scanned PDF (the extract's last
+    page alone, at 150 dpi: another image, read by Tesseract once), the source that leaves the inbox."""
+    d = tmp_path_factory.mktemp("elagage")
+    cache = d / "cache"
+    shutil.copytree(dossier / "cache", cache)
+    autre = scanner(_pdf_texte("\n".join(_pages(_extrait())[-1]), d / "autre-texte.pdf"), d / "autre.pdf", dpi=150)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ocr, "dossier_cache", cache)
+        appels = Appels(mp)
+        lu = ocr.lire_pages(autre.read_bytes(), [1])
+    assert appels.tesseract == 1 and "RAPPORT N°47" in lu[1]
+    return cache, autre
+
+
+def test_each_pdf_lists_the_readings_of_its_pages(dossier, deux_sources):
+    cache, autre = deux_sources
+    lectures = {f.stem for f in cache.glob("*.txt")}
+    scan = (cache / "sources" / f"{_sha(dossier / '2021-234-scan.pdf')}.txt").read_text("utf-8").split()
+    (une,) = (cache / "sources" / f"{_sha(autre)}.txt").read_text("utf-8").split()
+    assert len(scan) == 5 and len(lectures) == 6 and lectures == {*scan, une}
+    assert sorted(f.name for f in (cache / "sources").iterdir()) == sorted(f"{_sha(p)}.txt" for p in (dossier / "2021-234-scan.pdf", autre))
+
+
+def test_pruning_keeps_the_readings_of_the_sources_and_those_gone_for_less_than_a_month(dossier, deux_sources, tmp_path):
+    """The scan is a source, the other PDF is not: its reading stays DELAI days after a build last saw it
+    (put back, it is not read again), then goes with its list; a reading no list names goes at once."""
+    cache = tmp_path / "cache"
+    shutil.copytree(deux_sources[0], cache)
+    scan, autre = _sha(dossier / "2021-234-scan.pdf"), _sha(deux_sources[1])
+    vues = (cache / "sources" / f"{autre}.txt").stat().st_mtime
+    assert ocr.DELAI == 30
+    assert ocr.elaguer(cache, {scan}, vues + 29 * 86400) == 0 and len(list(cache.glob("*.txt"))) == 6
+    assert (cache / "sources" / f"{scan}.txt").stat().st_mtime == vues + 29 * 86400  # the scan seen by that build
+    une = (cache / "sources" / f"{autre}.txt").read_text("utf-8").split()[0]
+    assert ocr.elaguer(cache, {scan}, vues + 31 * 86400) == 1
+    assert not (cache / f"{une}.txt").exists() and not (cache / "sources" / f"{autre}.txt").exists()
+    assert {f.stem for f in cache.glob("*.txt")} == set((cache / "sources" / f"{scan}.txt").read_text("utf-8").split())
+    assert ocr.elaguer(cache, {scan}, vues + 31 * 86400) == 0
+    (cache / "sources" / f"{scan}.txt").unlink()  # a cache from before the lists: its readings named by none
+    assert ocr.elaguer(cache, {scan}) == 5 and list(cache.glob("*.txt")) == []
+
+
+def test_a_build_that_publishes_prunes_the_cache(dossier, deux_sources, modele, tmp_path):
+    """The whole build, the scan in the inbox, the cache holding its readings and the other PDF's, gone from
+    the inbox 31 days ago: the scan is read from the cache (no reading written again) and published, the
+    other reading removed."""
+    root = tmp_path / "projet"
+    shutil.copytree(modele, root, symlinks=True)
+    shutil.copy(dossier / "2021-234-scan.pdf", root / "site_data" / "sources" / "2021-234-scan.pdf")
+    cache = root / ".cache" / "ocr"
+    shutil.copytree(deux_sources[0], cache)
+    liste = cache / "sources" / f"{_sha(deux_sources[1])}.txt"
+    une = liste.read_text("utf-8").split()[0]
+    il_y_a_31_jours = liste.stat().st_mtime - 31 * 86400
+    os.utime(liste, (il_y_a_31_jours, il_y_a_31_jours))
+    lectures = {f.name for f in cache.glob("*.txt") if f.stem != une}
+    # Tesseract as the build finds it, each reading of a page written down
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "tesseract").write_text(f'#!/bin/sh\necho "$1" >> {tmp_path / "lues"}\nexec {shutil.which("tesseract")} "$@"\n')
+    (tmp_path / "bin" / "tesseract").chmod(0o755)
+    r = construire(root, env={"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Reconnaissance de caractères : 1 lecture(s) de page qu'aucune source n'utilise plus retirée(s) du cache." in r.stdout
+    assert (root / "site" / "deliberations" / "2021-234").is_dir()
+    lancements = (tmp_path / "lues").read_text().split()
+    assert lancements and not [a for a in lancements if a.endswith(".pgm")]  # its version asked, no page read
+    assert {f.name for f in cache.glob("*.txt")} == lectures
+    assert not liste.exists() and not (cache / f"{une}.txt").exists()

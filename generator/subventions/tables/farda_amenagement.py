@@ -116,9 +116,10 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
             res.line_end = no
             i += 1
             break
-        if _HEADER_RE.search(text):  # header repeated on a new page
+        if _HEADER_RE.search(text):  # header repeated on a new page: its wrapped lines skipped too
+            h = i
             i += 1
-            while i < len(items) and not _ROW_START.match(items[i][1]) and i - start < 10:
+            while i < len(items) and not _ROW_START.match(items[i][1]) and i - h < 10:
                 i += 1
             continue
         if _ROW_START.match(text):
