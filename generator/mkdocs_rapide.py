@@ -52,7 +52,8 @@ import sys
 from pathlib import Path
 
 import jinja2
-from mkdocs.config import base, config_options
+from mkdocs.commands import build as mk_build
+from mkdocs.config import base, config_options, load_config
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -115,7 +116,8 @@ class PageGeneree(Page):
     def render(self, config, files) -> None:
         html = rapide(self.meta, self.markdown)
         if html is None:
-            return super().render(config, files)
+            super().render(config, files)
+            return
         self.content = html
         self.toc = get_toc([])
         self.present_anchor_ids = set()
@@ -265,9 +267,6 @@ def _remplir(shell: str, page, html: str) -> str:
 
 def build(config_file: Path, site_dir: Path, normal: bool = False, sans_fichiers_recherche: bool = False) -> None:
     """`mkdocs build --quiet --config-file … --site-dir …` with the plugin's options set."""
-    from mkdocs.commands import build as mk_build
-    from mkdocs.config import load_config
-
     logging.getLogger("mkdocs").setLevel(logging.ERROR)  # as `mkdocs build --quiet`
     cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
     plugin = cfg.plugins.get(NOM)
