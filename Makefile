@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 NAV_STAMP := $(VENV)/.navigateur-$(shell cat requirements-navigateur.lock tests/navigateur/package-lock.json | cksum | cut -d' ' -f1)
 STRICT ?=
 DEST   ?=
@@ -10,9 +10,12 @@ BENCH  ?=
 
 .PHONY: build test test-navigateur serve clean refdata bench publish rollback extract
 
-$(STAMP): requirements.lock
+# The project itself is installed too (editable, no dependencies): the entry point of its MkDocs
+# plugin, `rpc-rapide` in mkdocs.yml (pyproject.toml, generator/mkdocs_rapide.py).
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 build: $(STAMP)

@@ -177,7 +177,7 @@ def mkdocs_sans_recherche(root: Path) -> dict | None:
     import re
 
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    variant = re.sub(r"^plugins:\n(?:[ \t]+- search:?.*\n(?:[ \t]{6,}.*\n)*)", "plugins: []\n", text, flags=re.M)
+    variant = re.sub(r"^[ \t]+- search:?.*\n(?:[ \t]{6,}.*\n)*", "", text, flags=re.M)  # rpc-rapide stays listed
     if variant == text:
         return None
     cfg = root / "mkdocs-sans-recherche.yml"

@@ -19,9 +19,10 @@ browser, Snowball's own JavaScript build of it, vendored by generator/snowball_j
 to stem every word of the test corpus alike). A query word is also looked up under its plural's
 or singular's stem where Snowball keeps them apart (`variantes`: « ami » finds « amis »).
 
-Indexes are lunr 2.3.9 indexes built by the Python `lunr` package; its per-token
-pipeline is slow on full text, so `Constructeur` fills the builder's tables from our
-own token counts (same result as `Builder.add`, checked by a test). Every shard is
+Indexes are lunr 2.3.9 indexes built by the Python `lunr` package and read in the browser by
+lunr.js 2.3.9 (generator/vendor/lunr/, from npm); its per-token pipeline is slow on full text,
+so `Constructeur` fills the builder's tables from our own token counts (same result as
+`Builder.add`, checked by a test). Every shard is
 deterministic (sorted keys, stable order, scores rounded by lunr to 3 decimals) and
 cached in .cache/recherche/ under the hash of its input, so a build re-indexes only
 the years whose data changed.
@@ -41,7 +42,9 @@ from pathlib import Path
 from lunr.builder import Builder
 from lunr.field_ref import FieldRef
 from lunr.idf import idf as lunr_idf
+from lunr.index import Index
 from lunr.pipeline import Pipeline
+from lunr.query import Query
 from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
@@ -50,6 +53,7 @@ from .enfants import lier_au_parent
 from .pliage import plier
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
+LUNR_JS = Path(__file__).parent / "vendor" / "lunr" / "lunr.js"  # what the browser loads the indexes with
 
 # -- French normalisation (mirrored in content/assets/recherche.js) -----------
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)")
@@ -145,12 +149,17 @@ Pipeline.register_function(racine_fr, "racine-fr")
 Pipeline.register_function(mots_vides_fr, "mots-vides-fr")
 
 
+_K1, _B = 1.2, 0.75  # lunr's BM25 parameters, left at its defaults (`Builder.k1`, `Builder.b` are not called)
+
+
 class Constructeur(Builder):
     """A lunr Builder fed with our French terms, fast enough for ten years of full text.
 
-    `add` and `_create_field_vectors` give the same index as lunr's own (the stock
-    `Builder` with pipeline mots-vides-fr + racine-fr fed `" ".join(mots(texte))`):
-    tests/test_recherche.py checks it on the corpus.
+    Set up as lunr's own (`ref`, `field`, the pipelines), it gives the same index as the stock
+    `Builder` with pipeline mots-vides-fr + racine-fr fed `" ".join(mots(texte))` (tests/test_recherche.py
+    checks it on the corpus) through lunr's public methods only: `add` counts the terms of a whole
+    text at once (`compter`), and `build` makes each vector in one pass and leaves out lunr's TokenSet,
+    which the serialised index does not hold (lunr.js rebuilds it from the terms).
     """
 
     def __init__(self, champs: list[tuple[str, int]]):
@@ -160,12 +169,16 @@ class Constructeur(Builder):
         self.ref("r")
         for nom, boost in champs:
             self.field(nom, boost=boost)
+        self.champs = dict(champs)  # field → boost, in lunr's order of fields
+        self.boosts: dict[str, float] = {}  # document → its boost, when not 1
 
     def add(self, doc, attributes=None):
-        doc_ref = str(doc[self._ref])
-        self._documents[doc_ref] = attributes or {}
+        doc_ref = str(doc["r"])
+        boost = (attributes or {}).get("boost", 1)
+        if boost != 1:
+            self.boosts[doc_ref] = boost
         self.document_count += 1
-        inverted, champs = self.inverted_index, list(self._fields)
+        inverted, champs = self.inverted_index, list(self.champs)
         for field_name in champs:
             counts, longueur = compter(doc.get(field_name) or "")  # first-occurrence order, as lunr numbers terms
             key = str(FieldRef(doc_ref, field_name))
@@ -181,37 +194,36 @@ class Constructeur(Builder):
                     self.term_index += 1
                 posting[field_name][doc_ref] = {}
 
-    def _create_token_set(self):
-        """Not part of the serialised index (lunr.js rebuilds it from the terms): skipped."""
-        self.token_set = None
-
-    def _create_field_vectors(self):
-        k1, b, n = self._k1, self._b, self.document_count
+    def build(self) -> Index:
+        n = self.document_count
+        longueurs = dict.fromkeys(self.champs, 0)
+        for field_ref, longueur in self.field_lengths.items():
+            longueurs[FieldRef.from_string(field_ref).field_name] += longueur
+        moyennes = {f: total / n for f, total in longueurs.items()} if n else {}  # every document has every field
         idfs: dict[str, float] = {}
         vectors = {}
         for field_ref, freqs in self.field_term_frequencies.items():
             fr = FieldRef.from_string(field_ref)
             elements = []
             for term, tf in freqs.items():
-                norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / self.average_field_length[fr.field_name]))
+                norm = _K1 * (1 - _B + _B * (self.field_lengths[field_ref] / moyennes[fr.field_name]))
                 idf = idfs.get(term)
                 if idf is None:
                     idf = idfs[term] = lunr_idf(self.inverted_index[term], n)
-                score = idf * ((k1 + 1) * tf) / (norm + tf)
-                score *= self._fields[fr.field_name].boost
-                score *= self._documents[fr.doc_ref].get("boost", 1)
+                score = idf * ((_K1 + 1) * tf) / (norm + tf)
+                score *= self.champs[fr.field_name]
+                score *= self.boosts.get(fr.doc_ref, 1)
                 elements.append((self.inverted_index[term]["_index"], round(score, 3)))
             elements.sort()
             vectors[field_ref] = Vector([x for pair in elements for x in pair])
-        self.field_vectors = vectors
+        return Index(inverted_index=self.inverted_index, field_vectors=vectors, token_set=None,
+                     fields=list(self.champs), pipeline=self.search_pipeline)
 
 
 def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None) -> dict:
-    """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}."""
+    """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}; without documents, the
+    empty index lunr.js loads."""
     b = Constructeur(champs)
-    if not docs:  # lunr divides by the number of documents: an empty shard is written as lunr.js would load it
-        return {"version": "2.3.9", "fields": [c for c, _ in champs], "fieldVectors": [], "invertedIndex": [],
-                "pipeline": b.search_pipeline.serialize()}
     for i, d in enumerate(docs):
         b.add(d, {"boost": boosts[i]} if boosts and boosts[i] != 1 else None)
     return b.build().serialize()
@@ -295,9 +307,6 @@ def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
 
 def chercher(index, requete: str) -> list[str]:
     """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first."""
-    from lunr.index import Index
-    from lunr.query import Query
-
     if isinstance(index, dict):
         index = Index.load(completer(index))
     a = analyser(requete)
@@ -628,14 +637,11 @@ def _nom_fichier(chemin: str, empreinte: str) -> str:
 
 
 def bibliotheques() -> dict[str, str]:
-    """lunr.js as shipped by MkDocs (MIT) and our generated stemmer: served by the site itself, no CDN."""
-    import importlib.util
-
+    """lunr.js (npm package lunr 2.3.9, MIT: generator/vendor/lunr/) and our generated stemmer: served by
+    the site itself, no CDN."""
     from .snowball_js import racine_fr_js
 
-    # the file only: importing MkDocs' search plugin costs a quarter of a second
-    lunr_js = Path(importlib.util.find_spec("mkdocs.contrib.search").origin).parent / "templates" / "search" / "lunr.js"
-    return {"lunr.js": lunr_js.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
+    return {"lunr.js": LUNR_JS.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
 
 
 _A_FAIRE: tuple[list[Morceau], list[Path | None]] = ([], [])

@@ -31,18 +31,26 @@ def _snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _mkdocs(projet: Path, site: Path, normal: bool) -> None:
+def _mkdocs(projet: Path, site: Path, config: Path | None = None, module: str = "mkdocs", *options: str):
     env = dict(os.environ, PYTHONPATH=str(projet), SOURCE_DATE_EPOCH="1623024000", SITE_URL="https://exemple.fr/recueil/")
-    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--config-file", str(projet / "mkdocs.yml"), "--site-dir", str(site)]
-    subprocess.run(cmd + (["--normal"] if normal else []), cwd=projet, env=env, check=True, capture_output=True)
+    cmd = [sys.executable, "-m", module, *(["build", "--quiet"] if module == "mkdocs" else []),
+           "--config-file", str(config or projet / "mkdocs.yml"), "--site-dir", str(site), *options]
+    return subprocess.run(cmd, cwd=projet, env=env, capture_output=True, text=True)
 
 
 def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path, projet_construit):
     """On the pages of the four real documents (the copy of the project built from tests/fixtures), with
-    an absolute site address (canonical links). The project's mkdocs.yml has no MkDocs plugin (the
-    site's own search replaced Material's)."""
-    _mkdocs(projet_construit, tmp_path / "normal", normal=True)
-    _mkdocs(projet_construit, tmp_path / "rapide", normal=False)
+    an absolute site address (canonical links): `mkdocs build` with the project's mkdocs.yml (the plugin
+    rpc-rapide, found by its entry point) gives the bytes it gives without the plugin. The project's
+    mkdocs.yml has no other MkDocs plugin (the site's own search replaced Material's)."""
+    texte = (projet_construit / "mkdocs.yml").read_text("utf-8")
+    assert "\nplugins:\n  - rpc-rapide\n" in texte
+    sans = tmp_path / "mkdocs-sans-greffon.yml"  # the copy is read-only for tests: its paths made absolute
+    sans.write_text(texte.replace("\nplugins:\n  - rpc-rapide\n", "\nplugins: []\n")
+                    .replace("docs_dir: content", f"docs_dir: {projet_construit / 'content'}")
+                    .replace("custom_dir: overrides", f"custom_dir: {projet_construit / 'overrides'}"), "utf-8")
+    for res in (_mkdocs(projet_construit, tmp_path / "normal", sans), _mkdocs(projet_construit, tmp_path / "rapide")):
+        assert res.returncode == 0, res.stderr
     normal, rapide = _snapshot(tmp_path / "normal"), _snapshot(tmp_path / "rapide")
     assert len(normal) > 1000
     assert rapide == normal
@@ -52,6 +60,42 @@ def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path, projet_construit):
     # data files are hard links to content/donnees (written by rename, never in place)
     assert os.path.samefile(tmp_path / "rapide" / "donnees" / "subventions.csv",
                             projet_construit / "content" / "donnees" / "subventions.csv")
+    assert not os.path.samefile(tmp_path / "normal" / "donnees" / "subventions.csv",
+                                projet_construit / "content" / "donnees" / "subventions.csv")
+
+
+def _petit_projet(racine: Path, plugins: str = "[rpc-rapide]") -> Path:
+    """A Material site of three generated pages whose template shows the page's address, which no
+    shell of the plugin knows: two pages at the same depth share a shell."""
+    (racine / "docs" / "a").mkdir(parents=True)
+    (racine / "docs" / "index.md").write_text("# Accueil\n", "utf-8")
+    for nom in ("x", "y", "z"):
+        (racine / "docs" / "a" / f"{nom}.md").write_text(
+            f'---\ntitle: "{nom.upper()}"\n---\n\n<div class="rpc-page">{nom}</div>\n', "utf-8")
+    (racine / "gabarits").mkdir()
+    (racine / "gabarits" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p>{{ page.url }}</p>{{ super() }}{% endblock %}', "utf-8")
+    (racine / "mkdocs.yml").write_text(
+        f"site_name: Essai\ntheme:\n  name: material\n  custom_dir: gabarits\nnav:\n  - index.md\nplugins: {plugins}\n", "utf-8")
+    return racine / "mkdocs.yml"
+
+
+def test_shell_differing_from_material_stops_the_build(tmp_path):
+    """No silent fallback: a page filled in its shell that is not what Material gives stops the build
+    and says how to build without the shortcuts, which then gives every page its own address."""
+    config = _petit_projet(tmp_path / "p")
+    res = _mkdocs(ROOT, tmp_path / "site", config, "generator.mkdocs_rapide")
+    assert res.returncode != 0
+    assert "rpc-rapide : la page a/y.md remplie dans son gabarit partagé n'est pas celle que donne Material" in res.stderr
+    assert "RPC_MKDOCS_NORMAL=1" in res.stderr
+    res = _mkdocs(ROOT, tmp_path / "site", config, "generator.mkdocs_rapide", "--normal")
+    assert res.returncode == 0, res.stderr
+    assert "<p>a/z/</p>" in (tmp_path / "site" / "a" / "z" / "index.html").read_text("utf-8")
+
+
+def test_build_requires_the_plugin_in_mkdocs_yml(tmp_path):
+    res = _mkdocs(ROOT, tmp_path / "site", _petit_projet(tmp_path / "p", plugins="[]"), "generator.mkdocs_rapide")
+    assert res.returncode != 0 and "ne déclare pas le greffon rpc-rapide" in res.stderr
 
 
 def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch, donnees):

@@ -134,6 +134,26 @@ def test_constructeur_rapide_egale_builder_lunr(shards, chemin):
     assert R.dumps(index_of(m)) == R.dumps(b.build().serialize())
 
 
+def test_constructeur_ne_surcharge_que_des_methodes_publiques_de_lunr():
+    surcharges = {nom for nom in vars(R.Constructeur) if callable(getattr(Builder, nom, None))}
+    assert surcharges == {"__init__", "add", "build"}
+
+
+def test_lunr_js_du_paquet_npm_a_la_version_des_index():
+    """The browser's lunr.js is the npm package's, unchanged, with its licence (generator/vendor/lunr/),
+    at the version of lunr.js that the Python package writes its indexes for."""
+    import hashlib
+
+    import lunr
+
+    texte = R.LUNR_JS.read_bytes()
+    assert hashlib.sha256(texte).hexdigest() == "9431726f05c0eae2a6e54dc197709422869f25cad44f2430d2fb7ddae80cc717"
+    assert texte.splitlines()[1].endswith(f"- {lunr.__TARGET_JS_VERSION__}".encode())
+    assert R.construire([("n", 1)], [])["version"] == lunr.__TARGET_JS_VERSION__ == "2.3.9"
+    assert (R.LUNR_JS.parent / "LICENSE").read_text().startswith("Copyright (C) 2013 by Oliver Nightingale")
+    assert R.bibliotheques()["lunr.js"] == texte.decode()
+
+
 def test_index_serialise_pour_lunr_js(shards):
     ser = index_of(shards["lieux"])
     assert ser["version"] == "2.3.9"
