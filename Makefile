@@ -11,7 +11,7 @@ BENCH  ?=
 .PHONY: build test test-navigateur serve clean refdata bench publish rollback extract
 
 # The project itself is installed too (editable, no dependencies): the entry point of its MkDocs
-# plugin, `rpc-rapide` in mkdocs.yml (pyproject.toml, generator/mkdocs_rapide.py).
+# plugin, `rpc-rapide` in mkdocs.yml (pyproject.toml, generator/mkdocs_plugin.py).
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -43,10 +43,10 @@ serve: build
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 refdata: $(STAMP)
-	$(PY) -m generator.refdata
+	$(PY) -m generator.lieux.refdata
 
 bench: $(STAMP)
-	$(PY) -m generator.bench $(BENCH)
+	$(PY) -m tools.bench $(BENCH)
 
 # Build, verify, then mirror the verified site into DEST (built beside it, exchanged in one step).
 publish: $(STAMP)

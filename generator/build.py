@@ -21,16 +21,23 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import boite, cache_extraction, garde, identifiants, ocr, originaux, places, publication, recherche, store, verification
-from . import corrections as corr
-from .corpus import alleger
-from .erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
-from .reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
-from .records import to_dict
-from .render import CONTENU_GENERE, write_pages
-from .schema import non_conforme
-from .enfants import lier_au_parent, processus
-from .sources import SourceError
+from generator.commun import store
+from generator.controle import garde, identifiants
+from generator.lieux import places
+from generator.publication import transaction as publication, verification
+from generator.recherche import index as recherche
+from generator.records import cache_extraction
+from generator.site import originaux
+from generator.sources import boite, ocr
+from generator.controle import corrections as corr
+from generator.records.corpus import alleger
+from generator.commun.erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
+from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
+from generator.records import to_dict
+from generator.site.render import CONTENU_GENERE, write_pages
+from generator.records.schema import non_conforme
+from generator.commun.enfants import lier_au_parent, processus
+from generator.sources.lecture import SourceError
 
 
 @dataclass
@@ -124,7 +131,7 @@ data_name = store.data_name
 
 # What `_parse_one` calls: the parser entry points and the JSON writer; `subventions`
 # discovers its table readers, so the whole package counts.
-_EXTRACTION = ("ingest.py", "localisation.py", "corrections.py", "store.py", "subventions")
+_EXTRACTION = ("parse/ingest.py", "lieux/localisation.py", "controle/corrections.py", "commun/store.py", "subventions")
 
 
 def code_extraction() -> list[Path]:
@@ -190,8 +197,8 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
     corrections applied)), (False, SourceError) or, for a bug of ours, (None, its traceback), so that
     one source's crash neither stops the build nor the other sources. `nom`: the source's published
     name (`boite.Entree.nom`), when the path spells it otherwise."""
-    from . import ingest
-    from .localisation import localise
+    from generator.parse import ingest
+    from generator.lieux.localisation import localise
 
     nom = nom or path.name
     mine: list[dict] = []
@@ -204,7 +211,7 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
                 faute = non_conforme(schema, data)
                 if faute is not None:  # a record that does not follow its schema is a bug of ours: never written
                     return None, (f"EnregistrementNonConforme: site_data/{dossier}/{data_name(nom)} ne suit pas "
-                                  f"generator/schemas/{schema} ({faute})")
+                                  f"generator/records/schemas/{schema} ({faute})")
             return True, (store.dumps(doc), store.dumps(subs), mine)
         except SourceError as err:
             return False, (err.source, err.message, err.line, err.bloquant)  # plain values: they cross processes
@@ -452,8 +459,8 @@ def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
 
 def _couverture(res: BuildResult) -> dict:
     """How many of the Département's grants the SCDL export identifies (SIRET or RNA)."""
-    from .corpus import DEPARTEMENT
-    from .identifiants import couverture
+    from generator.records.corpus import DEPARTEMENT
+    from generator.controle.identifiants import couverture
 
     du_departement = {d["id"] for doc in res.documents for d in doc["deliberations"] if d.get("collectivite") == DEPARTEMENT}
     subs = [s for data in res.subventions.values() for s in data["subventions"] if s["deliberation"] in du_departement]
@@ -471,9 +478,9 @@ def render(paths: Paths, res: BuildResult) -> int:
     import itertools
     from collections import defaultdict
 
-    from .corpus import Corpus
-    from .pages import actes, lieux, subventions
-    from .render import Page
+    from generator.records.corpus import Corpus
+    from generator.site.pages import actes, lieux, subventions
+    from generator.site.render import Page
 
     t0, c0 = time.perf_counter(), _cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
@@ -504,7 +511,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     index_recherche = _en_parallele(recherche.preparer, corpus, paths.root / ".cache" / "recherche", gentil=10)
 
     def donnees():  # last: its page lists the files the exports wrote
-        from .exports import fichiers_meta
+        from generator.exports import fichiers_meta
 
         t = time.perf_counter()
         written = exports()
@@ -516,7 +523,7 @@ def render(paths: Paths, res: BuildResult) -> int:
         "annees": annees, "types": recherche.TYPES_FILTRE})
     n = write_pages(itertools.chain(lieux.build(corpus), [lieux.accueil(corpus)], actes.build(corpus, subs_par_delib, checks_par_delib),
                                     subventions.build(corpus), _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}), [page_recherche], donnees()), paths.content)
-    from .pages import flux
+    from generator.site.pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
     res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
@@ -527,7 +534,7 @@ def render(paths: Paths, res: BuildResult) -> int:
 
 
 def _exports(corpus, out: Path, identifiants: list, base_url: str | None) -> list[Path]:
-    from .exports import write_all
+    from generator.exports import write_all
 
     return write_all(corpus, out, identifiants=identifiants, base_url=base_url)
 
@@ -592,8 +599,8 @@ def _en_parallele(fn, *args, gentil: int = 0):
 def _controle(c: dict, originaux: dict[str, str]) -> list:
     """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it.
     `originaux`: source → address of its published PDF, where its findings' pages link to."""
-    from .pages.decoupage import trop_long
-    from .render import Page
+    from generator.site.pages.decoupage import trop_long
+    from generator.site.render import Page
 
     sources = c.get("sources", [])
     items = [x for s in sources for x in s["controles"] + s["constats"]]
@@ -621,11 +628,11 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
     """Stage 9: MkDocs into `dest`, a new version folder beside the published site (`publication`
     verifies it and switches it in).
 
-    MkDocs runs through `generator.mkdocs_rapide` (same output, without redoing for every
+    MkDocs runs through `generator.mkdocs_plugin` (same output, without redoing for every
     generated page what is the same for all), in a child process that dies with this one.
     """
     t0, c0 = time.perf_counter(), _cpu()
-    cmd = [sys.executable, "-m", "generator.mkdocs_rapide", "--site-dir", str(dest)]
+    cmd = [sys.executable, "-m", "generator.mkdocs_plugin", "--site-dir", str(dest)]
     if res.recherche is not None:
         cmd.append("--sans-fichiers-recherche")
     code = str(Path(__file__).resolve().parent.parent)

@@ -15,8 +15,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import build, publication
-from .erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
+from generator import build
+from generator.publication import transaction as publication
+from generator.commun.erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import CORPUS, ROOT
 from generator.build import BuildResult, Paths, extract, prepare_root
-from generator.render import CONTENU_GENERE
+from generator.site.render import CONTENU_GENERE
 
 S001 = "001_e1a7153a0531ec73.txt"  # recueil N° 5, mai 2019: 2019-117 to 2019-121, 19 grants
 S002 = "002_4b206b7012456076.txt"  # CABBALR, 12 December 2023
@@ -38,6 +38,8 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
     if tests:
         shutil.copytree(ROOT / "tests", dest / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules"))
     shutil.copytree(ROOT / "generator", dest / "generator", ignore=ignore)
+    if tests:  # (the tests print PDFs with the developer tools)
+        shutil.copytree(ROOT / "tools", dest / "tools", ignore=ignore)
     shutil.copytree(ROOT / "overrides", dest / "overrides", ignore=ignore)
     shutil.copytree(ROOT / "content", dest / "content", ignore=shutil.ignore_patterns(*CONTENU_GENERE))
     for f in ("mkdocs.yml", "Makefile", "pyproject.toml", "requirements.txt", "requirements.lock"):

@@ -1,11 +1,11 @@
-"""generator.actes on the real corpus: deliberations, sessions, votes, rapports, annexes."""
+"""generator.parse.actes on the real corpus: deliberations, sessions, votes, rapports, annexes."""
 from functools import lru_cache
 
 import pytest
 
 from conftest import CORPUS
-from generator.actes import parse_actes, parse_date_fr, person_name
-from generator.normalise import normalise
+from generator.parse.actes import parse_actes, parse_date_fr, person_name
+from generator.parse.normalise import normalise
 from generator.records import Line, to_dict
 
 F001 = "001_e1a7153a0531ec73.txt"

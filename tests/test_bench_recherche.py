@@ -1,9 +1,10 @@
-"""The search benchmark's replicated corpus (generator/bench_recherche.py), built from the real one."""
+"""The search benchmark's replicated corpus (tools/bench_recherche.py), built from the real one."""
 from __future__ import annotations
 
-from generator import places, recherche
-from generator.bench_recherche import MOT_RARE, MOT_RARE_ANNEXE, corpus_replique
-from generator.corpus import Corpus
+from generator.lieux import places
+from generator.recherche import index as recherche
+from tools.bench_recherche import MOT_RARE, MOT_RARE_ANNEXE, corpus_replique
+from generator.records.corpus import Corpus
 
 
 def test_replicated_corpus_carries_the_real_annex_texts(donnees):

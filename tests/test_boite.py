@@ -1,4 +1,4 @@
-"""The inbox (generator/boite.py): what the build reads from site_data/sources/, refuses or ignores.
+"""The inbox (generator/sources/boite.py): what the build reads from site_data/sources/, refuses or ignores.
 
 Unit tests of `boite.lister` on temporary folders, then the real build on a copy of the project
 (tests/projet.py) holding the 2022-317 extract and the CABBALR deliberation: each fault asserts the
@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator import boite, build, corrections, ingest, store
+from generator import build
+from generator.commun import store
+from generator.controle import corrections
+from generator.parse import ingest
+from generator.sources import boite
 from projet import S001, S002, S003, construire, empreinte_donnees, empreinte_site, modele, projet  # noqa: F401 (fixtures)
 
 C = {"LC_ALL": "C", "PYTHONUTF8": "0", "LANG": "C"}

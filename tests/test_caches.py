@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator import places, recherche, store
+from generator.commun import store
+from generator.lieux import places
+from generator.recherche import index as recherche
 from generator.build import Paths, extract, run
-from generator.corpus import Corpus
+from generator.records.corpus import Corpus
 from projet import preparer_racine
 
 S003 = "003_97c6f9649ae06488.txt"

@@ -4,7 +4,7 @@ dropped into its inbox as the publisher does, the copy is built again and shows 
 and grants, and then the copy's own test suite passes there, its inbox now holding five recueils.
 
 The new recueil is January 2024 made by the synthetic-corpus generator of `make bench`
-(generator/synthetique.py) from the real June 2021 recueil of tests/fixtures: its own number, date,
+(tools/synthetique.py) from the real June 2021 recueil of tests/fixtures: its own number, date,
 deliberation numbers (2024-1 onwards), FARDA tables with other communes and amounts."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator import synthetique
+from tools import synthetique
 from projet import CORPUS_COMPLET, construire, copier_projet
 
 pytestmark = pytest.mark.copie_projet

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CORPUS
 from generator.build import Paths, extract
-from generator.corrections import CorrectionError
+from generator.controle.corrections import CorrectionError
 
 S003, S004 = "003_97c6f9649ae06488.txt", "004_45492b4b56f19b50.txt"
 

@@ -15,10 +15,11 @@ import sqlite3
 import pytest
 
 from conftest import CORPUS
-from generator import places
+from generator.lieux import places
 from generator.build import Paths, extract
-from generator.corpus import Corpus
-from generator.exports import csv_subventions, scdl, write_all
+from generator.records.corpus import Corpus
+from generator.exports import write_all
+from generator.exports import csv_subventions, scdl
 from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, neutraliser
 from test_exports import validate_scdl
 

@@ -1,6 +1,6 @@
 """What makes ten years buildable leaves the site as it was: same bytes, same pages, fresh data.
 
-- MkDocs' shortcuts (generator/mkdocs_rapide.py) give byte-identical output to plain MkDocs;
+- MkDocs' shortcuts (generator/mkdocs_plugin.py) give byte-identical output to plain MkDocs;
 - long lists are split by year only above the threshold;
 - the extraction cache follows the extraction's own code, not the pages';
 - two worker processes extract exactly what one does;
@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT
-from generator import build, places
-from generator.corpus import Corpus
-from generator.pages import decoupage, lieux
-from generator.render import Page, write_pages
+from generator import build
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.site.pages import decoupage, lieux
+from generator.site.render import Page, write_pages
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -84,17 +85,17 @@ def test_shell_differing_from_material_stops_the_build(tmp_path):
     """No silent fallback: a page filled in its shell that is not what Material gives stops the build
     and says how to build without the shortcuts, which then gives every page its own address."""
     config = _petit_projet(tmp_path / "p")
-    res = _mkdocs(ROOT, tmp_path / "site", config, "generator.mkdocs_rapide")
+    res = _mkdocs(ROOT, tmp_path / "site", config, "generator.mkdocs_plugin")
     assert res.returncode != 0
     assert "rpc-rapide : la page a/y.md remplie dans son gabarit partagé n'est pas celle que donne Material" in res.stderr
     assert "RPC_MKDOCS_NORMAL=1" in res.stderr
-    res = _mkdocs(ROOT, tmp_path / "site", config, "generator.mkdocs_rapide", "--normal")
+    res = _mkdocs(ROOT, tmp_path / "site", config, "generator.mkdocs_plugin", "--normal")
     assert res.returncode == 0, res.stderr
     assert "<p>a/z/</p>" in (tmp_path / "site" / "a" / "z" / "index.html").read_text("utf-8")
 
 
 def test_build_requires_the_plugin_in_mkdocs_yml(tmp_path):
-    res = _mkdocs(ROOT, tmp_path / "site", _petit_projet(tmp_path / "p", plugins="[]"), "generator.mkdocs_rapide")
+    res = _mkdocs(ROOT, tmp_path / "site", _petit_projet(tmp_path / "p", plugins="[]"), "generator.mkdocs_plugin")
     assert res.returncode != 0 and "ne déclare pas le greffon rpc-rapide" in res.stderr
 
 
@@ -132,10 +133,11 @@ def test_corpus_pages_stay_whole(site):
 
 def test_extraction_cache_follows_the_parser_code_only():
     files = {f.relative_to(ROOT / "generator").as_posix() for f in build.code_extraction()}
-    assert {"actes.py", "normalise.py", "recueil.py", "sources.py", "places.py", "dates.py", "montants.py",
-            "subventions/tables/farda_voirie.py", "subventions/budget.py", "records/subvention.py", "__init__.py"} <= files
-    assert not any(f.startswith(("pages/", "exports/", "templates/")) for f in files)
-    assert not {"render.py", "corpus.py", "bench.py", "synthetique.py", "mkdocs_rapide.py", "build.py"} & files
+    assert {"parse/actes.py", "parse/normalise.py", "parse/recueil.py", "sources/lecture.py", "lieux/places.py", "commun/dates.py",
+            "commun/montants.py", "subventions/tables/farda_voirie.py", "subventions/budget.py", "records/subvention.py",
+            "__init__.py"} <= files
+    assert not any(f.startswith(("site/", "exports/", "recherche/", "publication/")) for f in files)
+    assert not {"records/corpus.py", "build.py", "cli.py"} & files
 
 
 def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
@@ -171,7 +173,7 @@ def test_generated_pages_take_the_fast_path(projet_construit):
     the fast path must accept it, or MkDocs goes back to 66 s for three synthetic years)."""
     from mkdocs.utils import meta
 
-    from generator import mkdocs_rapide
+    from generator import mkdocs_plugin as mkdocs_rapide
 
     for name in ("communes/wancourt.md", "deliberations/2021-243/index.md", "cantons/arras-3.md", "index.md", "controle.md"):
         body, m = meta.get_data((projet_construit / "content" / name).read_text("utf-8"))
@@ -202,7 +204,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, projet_construit):
     """`make bench` itself, on the smallest corpus it takes (no year, then one month added): a broken
     benchmark is found here, not on the day its figures are needed. Its model recueil and corrections
     are those of tests/fixtures (the built copy), not the inbox's."""
-    from generator import bench
+    from tools import bench
 
     monkeypatch.setattr(bench, "OUT", tmp_path / "out")
     assert bench.main(["--annees", "0", "--sans-sources", "--sans-recherche", "--garder", str(tmp_path / "racine"),

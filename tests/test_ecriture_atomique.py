@@ -13,9 +13,10 @@ import sys
 
 import pytest
 
-from generator import places, store
-from generator.corpus import Corpus
-from generator.erreurs import message_systeme
+from generator.commun import store
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.commun.erreurs import message_systeme
 from generator.exports import sqlite as exp_sqlite
 
 ANCIEN = b'{"ancien": "contenu publi\xc3\xa9"}\n'

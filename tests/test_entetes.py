@@ -10,7 +10,7 @@ The documents are real extracts of tests/fixtures/corpus, from the June 2021 rec
 Each page is given a running header and a footer of one of several styles (a page count « 12/76 »,
 « page 735 », « Page 12 sur 76 », a bare page number, « - 12 - », a fixed logo line, a fixed publication
 line), as text (a line with one leading space starts a page) and printed to PDF by Chromium
-(`generator.impression`). Chromium and pdftotext are required, never skipped (CI installs them).
+(`tools.impression`). Chromium and pdftotext are required, never skipped (CI installs them).
 """
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ from functools import cache
 import pytest
 
 from conftest import CORPUS
-from generator.actes import structure
-from generator.impression import imprimer
-from generator.ingest import ingest_source, ingest_text
-from generator.normalise import debuts_de_page, mobilier, normalise
-from generator.sources import read_source
+from generator.parse.actes import structure
+from tools.impression import imprimer
+from generator.parse.ingest import ingest_source, ingest_text
+from generator.parse.normalise import debuts_de_page, mobilier, normalise
+from generator.sources.lecture import read_source
 
 S004 = CORPUS / "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021: 21 deliberations, 505 grants
 ACTES = ("2021-241", "2021-242", "2021-243", "2021-244", "2021-245")

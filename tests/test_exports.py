@@ -19,9 +19,10 @@ import pytest
 from markupsafe import Markup
 
 from conftest import ROOT
-from generator import places
-from generator.corpus import Corpus
-from generator.exports import csv_subventions, fichiers_meta, par_lieu_paths, scdl, sqlite as exp_sqlite, taille_fr, write_all
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.exports import fichiers_meta, par_lieu_paths, taille_fr, write_all
+from generator.exports import csv_subventions, scdl, sqlite as exp_sqlite
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -320,7 +321,7 @@ def test_scdl_subventions_valid(exported, corpus):
 
 
 def test_scdl_identifiants_only_when_checked(corpus):
-    from generator.identifiants import Identifiant, siret_valide
+    from generator.controle.identifiants import Identifiant, siret_valide
     wancourt = corpus.ref.communes["62873"]["siren"]
     good = next(wancourt + f"{nic:05d}" for nic in range(100) if siret_valide(wancourt + f"{nic:05d}"))
     table = [Identifiant("62873", good, "", "test", 2), Identifiant("62075", "21620075800000", "", "test", 3),  # bad checksum
@@ -408,7 +409,7 @@ def test_fichiers_meta_and_page(exported):
     assert by_name["communes/*.csv"]["nombre"] == 345 and by_name["communes/*.csv"]["url"] is None
     assert [c["nom"] for c in by_name["subventions-scdl.csv"]["colonnes"]] == scdl.fields("subventions")
 
-    from generator.render import environment, front_matter
+    from generator.site.render import environment, front_matter
 
     html = environment().get_template("donnees.md.j2").render(
         front_matter=Markup(front_matter("Données")), root="../", page_kind="donnees", fichiers=meta)

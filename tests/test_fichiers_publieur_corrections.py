@@ -7,10 +7,10 @@ import json
 import pytest
 
 from conftest import CORPUS
-from generator import corrections
+from generator.controle import corrections
 from generator.build import Paths, extract
-from generator.corrections import CorrectionError
-from generator.erreurs import ErreurDeSaisie
+from generator.controle.corrections import CorrectionError
+from generator.commun.erreurs import ErreurDeSaisie
 from projet import CORRECTIONS
 from test_corrections import S003, S004, root  # noqa: F401  (root: a site_data with the real 003 and 004)
 ATTENDU_DELIBERATION = "attendu un numéro de délibération comme 2021-243 (ou cabbalr-2023-12-12 pour l'acte d'un partenaire)"
@@ -300,7 +300,7 @@ def test_build_refuses_a_path_as_id_and_writes_nothing_with_it(root):
 
 def test_ids_the_extraction_gives_all_have_the_checked_shape(root):
     """Every id of the real documents fits `ID_DELIBERATION` / `ID_SUBVENTION`: a correction can name any of them."""
-    from generator.ingest import ingest_source
+    from generator.parse.ingest import ingest_source
     from generator.records import ID_DELIBERATION, ID_SUBVENTION
 
     exs = [ingest_source(CORPUS / s) for s in ("001_e1a7153a0531ec73.txt", "002_4b206b7012456076.txt", S003, S004)]

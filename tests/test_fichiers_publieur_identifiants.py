@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS
-from generator import identifiants
+from generator.controle import identifiants
 
 WANCOURT, WANCOURT_SIREN = "62873", "216208736"  # communes.json (INSEE code, SIREN)
 BAINCTHUN, BAINCTHUN_SIREN = "62075", "216200758"

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from generator.formats import date_fr, mois_fr, montant_fr, nombre_fr
+from generator.commun.formats import date_fr, mois_fr, montant_fr, nombre_fr
 
 
 def test_montant_fr():

@@ -1,4 +1,4 @@
-"""What a new version of the inbox may not do to what is published (generator.garde, through extract).
+"""What a new version of the inbox may not do to what is published (generator.controle.garde, through extract).
 
 Real documents (tests/fixtures/corpus): May 2019 (five deliberations of the Conseil départemental,
 19 grants), June 2021 (21 deliberations, 505 grants), the 2022-317 extract. Each refusal is asserted

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import ROOT
-from generator import graphiques as g
+from generator.site import graphiques as g
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -6,10 +6,10 @@ import shutil
 import pytest
 
 from conftest import CORPUS
-from generator import identifiants
+from generator.controle import identifiants
 from generator.build import Paths, extract
-from generator.erreurs import ErreurDeSaisie
-from generator.ingest import ingest_source
+from generator.commun.erreurs import ErreurDeSaisie
+from generator.parse.ingest import ingest_source
 from generator.records import Line
 from generator.subventions.identifiants import sirets_imprimes
 from projet import IDENTIFIANTS

@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from generator.montants import find_montants, format_montant, parse_montant, parse_taux
+from generator.commun.montants import find_montants, format_montant, parse_montant, parse_taux
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -1,7 +1,7 @@
 """Normalisation of the three extractions, on real lines of the corpus."""
 from conftest import CORPUS
-from generator.normalise import normalise, squash
-from generator.sources import read_source
+from generator.parse.normalise import normalise, squash
+from generator.sources.lecture import read_source
 
 
 def _by_no(name):

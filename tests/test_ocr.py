@@ -1,4 +1,4 @@
-"""A scanned act (an image-only PDF) gives the same records as its text: OCR by Tesseract (`generator.ocr`).
+"""A scanned act (an image-only PDF) gives the same records as its text: OCR by Tesseract (`generator.sources.ocr`).
 
 The scan is made here from a real extract of tests/fixtures/corpus: deliberation 2021-234 of the June
 2021 recueil with its annex table (22 grants, 511 259 €) and its rapport's first page, 5 pages, printed in a
@@ -19,10 +19,11 @@ import pytest
 from fpdf import FPDF
 
 from conftest import CORPUS
-from generator import build, ocr
-from generator.impression import scanner
-from generator.ingest import ingest_source
-from generator.sources import SourceError, read_source
+from generator import build
+from generator.sources import ocr
+from tools.impression import scanner
+from generator.parse.ingest import ingest_source
+from generator.sources.lecture import SourceError, read_source
 from projet import S001, construire, empreinte_site, modele  # noqa: F401 (modele: a fixture)
 
 S004 = CORPUS / "004_45492b4b56f19b50.txt"
@@ -203,8 +204,8 @@ def test_a_build_without_the_french_model_publishes_the_other_sources(dossier, m
 def test_without_the_french_model_the_message_says_so(dossier, tmp_path):
     """In a subprocess whose Tesseract knows no French (TESSDATA_PREFIX pointing at an empty folder)."""
     (tmp_path / "tessdata").mkdir()
-    code = ("import sys; from generator import ocr; from generator.ingest import ingest_source; "
-            "from generator.sources import SourceError\n"
+    code = ("import sys; from generator.sources import ocr; from generator.parse.ingest import ingest_source; "
+            "from generator.sources.lecture import SourceError\n"
             f"ocr.dossier_cache = {str(tmp_path / 'cache')!r}\n"
             f"try: ingest_source({str(dossier / '2021-234-scan.pdf')!r})\n"
             "except SourceError as e: print(e.message); sys.exit(3)")

@@ -2,7 +2,7 @@
 
 A copy of the project whose inbox holds the May 2019 and June 2021 recueils and the CABBALR's
 deliberation (a partner body's act, not a recueil) as PDFs (printed back by Chromium,
-`generator.impression`, as an office suite would) and 2022-317 as text, built as the publisher builds:
+`tools.impression`, as an office suite would) and 2022-317 as text, built as the publisher builds:
 the PDF is in the site byte for byte, each act, annex part and grant links to its page (checked against
 the PDF's own text, page by page, with pdftotext), the exports give the same pages, a document that is
 not a recueil is never called one, the text source keeps citing its lines, and a build from scratch
@@ -23,14 +23,16 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator import originaux, places, verification
-from generator.corpus import Corpus
-from generator.pages import actes
-from generator.render import environment, root_for
+from generator.lieux import places
+from generator.publication import verification
+from generator.site import originaux
+from generator.records.corpus import Corpus
+from generator.site.pages import actes
+from generator.site.render import environment, root_for
 from generator.build import nettoyer_tout
-from generator.formats import montant_fr
-from generator.impression import imprimer_texte
-from generator.tableau_subventions import lignes
+from generator.commun.formats import montant_fr
+from tools.impression import imprimer_texte
+from generator.site.tableau_subventions import lignes
 from projet import S001, S002, S003, S004, construire, copier_projet, empreinte_site
 
 PDF = "001_mai_2019.pdf"

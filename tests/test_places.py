@@ -1,7 +1,7 @@
 """The resolver maps every written form seen in the recueils to one reference key, and never guesses."""
 import pytest
 
-from generator.places import find_communes, normalise, reference, resolve, resolve_list, slug
+from generator.lieux.places import find_communes, normalise, reference, resolve, resolve_list, slug
 
 
 @pytest.mark.parametrize("written, insee", [
@@ -54,7 +54,7 @@ def test_commune_unknown_and_typo_stay_unresolved():
 def test_close_names_are_suggested_never_resolved():
     """What the control report suggests for a name it cannot place (the publisher confirms it in
     site_data/corrections.yaml): the real misprints of the corpus."""
-    from generator.places import noms_proches
+    from generator.lieux.places import noms_proches
 
     assert noms_proches("commune", "Gonchem") == (("62376", "Gonnehem"),)
     assert noms_proches("commune", "Montcarvel") == (("62585", "Montcavrel"),)
@@ -66,7 +66,7 @@ def test_close_names_are_suggested_never_resolved():
 
 def test_two_communes_written_as_one_are_split_only_into_exact_names():
     """The April 2019 sommaire lost two commas: « Coyecques Delettes », « Pihen-les-Guines Saint-Inglevert »."""
-    from generator.places import deux_noms
+    from generator.lieux.places import deux_noms
 
     assert [r.code for r in deux_noms("commune", "Coyecques Delettes")] == ["62254", "62265"]
     assert [r.name for r in deux_noms("commune", "Pihen-les-Guines Saint-Inglevert")] == ["Pihen-lès-Guînes", "Saint-Inglevert"]

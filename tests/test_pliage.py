@@ -1,10 +1,10 @@
-"""One way to fold text (generator.pliage) and one way to classify a beneficiary
+"""One way to fold text (generator.commun.pliage) and one way to classify a beneficiary
 (generator.subventions.beneficiaires.classify), on names as the real documents write them."""
 from __future__ import annotations
 
 import pytest
 
-from generator.pliage import cle_majuscules, plier, plier_lettre_a_lettre, sans_accents, slug_ascii
+from generator.commun.pliage import cle_majuscules, plier, plier_lettre_a_lettre, sans_accents, slug_ascii
 from generator.subventions.beneficiaires import classify
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator import publication
+from generator.publication import transaction as publication
 from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site, modele, projet  # noqa: F401 (fixtures)
 
 
@@ -193,7 +193,7 @@ def test_read_only_inputs_and_code(projet):
 def test_an_internal_error_is_one_sentence_and_a_log_file(projet):
     """A bug of ours (simulated in the copy's code): one sentence, the traceback in .build/journal/, the site unchanged."""
     avant = empreinte_site(projet)
-    flux = projet / "generator" / "pages" / "flux.py"
+    flux = projet / "generator" / "site" / "pages" / "flux.py"
     flux.write_text(flux.read_text("utf-8") + "\n\ndef atom(*a, **k):\n    raise KeyError('panne simulée')\n", encoding="utf-8")
     shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
     r = construire(projet)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import publication
+from generator.publication import transaction as publication
 from projet import commande, construire, copier_projet, empreinte_site
 
 CORRECTION = 'deliberations:\n  - id: "2022-317"\n    corriger:\n      titre: "DÉLIBÉRATION CADRE (titre corrigé pour le test d\'arrêt)"\n'

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator.erreurs import erreur_systeme_dans
+from generator.commun.erreurs import erreur_systeme_dans
 from projet import S001, construire, empreinte_donnees, empreinte_site, projet_construit
 
 MO = 1024 * 1024

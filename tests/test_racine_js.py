@@ -1,4 +1,4 @@
-"""The browser's French stemmer (Snowball's JavaScript build in generator/vendor/snowball/, served as
+"""The browser's French stemmer (Snowball's JavaScript build in generator/recherche/vendor/snowball/, served as
 recherche/racine-fr.js) against the Python `snowballstemmer` that stems the indexes: the same stem
 for every word of the test corpus, folded as the search folds it (and as printed, accents and all),
 run in Node.js as the browser runs a script."""
@@ -14,9 +14,9 @@ import pytest
 from snowballstemmer.french_stemmer import FrenchStemmer
 
 from conftest import CORPUS
-from generator import recherche as R, snowball_js
+from generator.recherche import index as R, snowball_js
 
-# generator/vendor/snowball/README.md: copied byte for byte from the sphinx 9.0.4 wheel, never edited
+# generator/recherche/vendor/snowball/README.md: copied byte for byte from the sphinx 9.0.4 wheel, never edited
 EMPREINTES = {
     "base-stemmer.js": "eb67bedbfa264bd8a2201ebe07c861abbcbc56d7eaa28c53ff8b84f65ccd450f",
     "french-stemmer.js": "30a3083e5b6076e2caa7f75cff84cc228a7655f046ce621bc726a0728bb03020",

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from lunr.builder import Builder
 
-from generator import places, recherche as R
-from generator.corpus import Corpus
+from generator.lieux import places
+from generator.recherche import index as R
+from generator.records.corpus import Corpus
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +141,7 @@ def test_constructeur_ne_surcharge_que_des_methodes_publiques_de_lunr():
 
 
 def test_lunr_js_du_paquet_npm_a_la_version_des_index():
-    """The browser's lunr.js is the npm package's, unchanged, with its licence (generator/vendor/lunr/),
+    """The browser's lunr.js is the npm package's, unchanged, with its licence (generator/recherche/vendor/lunr/),
     at the version of lunr.js that the Python package writes its indexes for."""
     import hashlib
 
@@ -309,7 +310,7 @@ def test_site_construit_sans_recherche_material(site):
 
 # -- term directory ------------------------------------------------------------------------
 def test_repertoire_positions_des_sources_par_terme():
-    from generator import repertoire
+    from generator.recherche import repertoire
 
     f = repertoire.construire([{"piscin", "ecol"}, {"ecol", "abribus"}, {"piscin"}])
     assert f == {"pi": {"piscin": [0, 2]}, "ec": {"ecol": [0, 1]}, "ab": {"abribus": [1]}}

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from generator.normalise import normalise
+from generator.parse.normalise import normalise
 from generator.records import Line, to_dict
-from generator.recueil import parse_recueil
+from generator.parse.recueil import parse_recueil
 
 R001 = "001_e1a7153a0531ec73.txt"
 R004 = "004_45492b4b56f19b50.txt"

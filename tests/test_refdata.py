@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import CORPUS, ROOT
-from generator.places import reference, resolve, resolve_list
+from generator.lieux.places import reference, resolve, resolve_list
 
 REF = ROOT / "site_data" / "reference"
 

@@ -7,13 +7,13 @@ import jsonschema
 import pytest
 
 from conftest import CORPUS
-from generator.schema import SCHEMA_DIR, non_conforme, schemas
+from generator.records.schema import SCHEMA_DIR, non_conforme, schemas
 
 
 def test_committed_schemas_are_current():
     for name, schema in schemas().items():
         committed = json.loads((SCHEMA_DIR / name).read_text("utf-8"))
-        assert committed == schema, f"{name} est périmé : lancez python -m generator.schema"
+        assert committed == schema, f"{name} est périmé : lancez python -m generator.records.schema"
 
 
 @pytest.mark.parametrize("folder,schema", [("actes", "actes.schema.json"), ("subventions", "subventions.schema.json")])
@@ -61,7 +61,8 @@ def test_the_fast_validator_agrees_with_jsonschema(donnees):
 def test_a_record_that_breaks_its_schema_is_never_written(monkeypatch, tmp_path):
     """A parser bug giving a record of the wrong shape: the source is refused as an internal error,
     its message names the file and the field, nothing of it is written."""
-    from generator import build, ingest
+    from generator import build
+    from generator.parse import ingest
 
     lire = ingest.ingest_source
 
@@ -74,4 +75,4 @@ def test_a_record_that_breaks_its_schema_is_never_written(monkeypatch, tmp_path)
     ok, trace = build._parse_one(CORPUS / "003_97c6f9649ae06488.txt", {"lieux": [], "deliberations": [], "subventions": []})
     assert ok is None
     assert trace == ("EnregistrementNonConforme: site_data/actes/003_97c6f9649ae06488.json ne suit pas "
-                     "generator/schemas/actes.schema.json (deliberations/0/line : must be integer)")
+                     "generator/records/schemas/actes.schema.json (deliberations/0/line : must be integer)")

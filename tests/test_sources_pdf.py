@@ -2,7 +2,7 @@
 and a damaged PDF is refused with one French message naming the file and what to do.
 
 The PDFs are generated here from the real documents of tests/fixtures/corpus: printed back by headless
-Chromium (`generator.impression`, as a browser or an office suite prints them), written with fpdf2, or
+Chromium (`tools.impression`, as a browser or an office suite prints them), written with fpdf2, or
 encrypted with qpdf. Chromium, pdftotext and qpdf are required, never skipped: CI installs them (.ci/run).
 """
 from __future__ import annotations
@@ -18,10 +18,10 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from conftest import CORPUS
-from generator import sources
-from generator.impression import imprimer, imprimer_texte, pages_du_texte
-from generator.ingest import ingest_source
-from generator.sources import SourceError, read_source
+from generator.sources import lecture as sources
+from tools.impression import imprimer, imprimer_texte, pages_du_texte
+from generator.parse.ingest import ingest_source
+from generator.sources.lecture import SourceError, read_source
 
 S003 = CORPUS / "003_97c6f9649ae06488.txt"
 S004 = CORPUS / "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021: 21 deliberations, 505 grants

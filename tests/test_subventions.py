@@ -127,7 +127,7 @@ def test_2021_236_fieet_one_euro_gap_is_reported_not_forced():
 
 def test_whole_corpus_with_actes_parser():
     """Through the real deliberation parser, every decided amount is a grant or a checked total."""
-    actes = pytest.importorskip("generator.actes")
+    actes = pytest.importorskip("generator.parse.actes")
     totals = {}
     for name in (F001, F003, F004):
         lines = list(corpus_lines(name))
@@ -152,7 +152,7 @@ def test_whole_corpus_with_actes_parser():
 def test_indice_skips_only_units_where_the_reader_finds_nothing():
     """A table reader's INDICE lets most units skip it; on every unit of every real source, reading
     with the INDICEs gives exactly what reading every unit with every reader gives."""
-    actes = pytest.importorskip("generator.actes")
+    actes = pytest.importorskip("generator.parse.actes")
     sans_indice = [_module(m.__name__.rsplit(".", 1)[-1], m.extract) for m in table_modules()]
     assert all(hasattr(m, "INDICE") for m in table_modules())
     lus = sautes = 0
@@ -181,7 +181,7 @@ def test_an_indice_at_line_start_searches_as_its_regex_does():
 
     from generator.subventions.tables._commun import EnDebutDeLigne
 
-    actes = pytest.importorskip("generator.actes")
+    actes = pytest.importorskip("generator.parse.actes")
     motifs = [r"b[ée]n[ée]ficiaire", r"thématiques[^\n]*bénéficiaires", r"article"]
     paires = [(re.compile(r"^\s*" + m, re.M), EnDebutDeLigne(m)) for m in motifs]
     textes = ["", "bénéficiaire", "  \t bénéficiaire", "x bénéficiaire", "x\n\u00a0 bénéficiaire", "x bénéficiaire\n bénéficiaire",

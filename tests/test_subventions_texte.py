@@ -13,9 +13,9 @@ from functools import lru_cache
 import pytest
 
 from conftest import CORPUS, ROOT
-from generator.normalise import normalise
+from generator.parse.normalise import normalise
 from generator.records import Article, Deliberation, Subvention
-from generator.sources import read_source
+from generator.sources.lecture import read_source
 from generator.subventions.beneficiaires import classify, clean_name
 from generator.subventions.budget import check_depense, extract_budget
 from generator.subventions.tables.base import Contexte, TableResult

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from conftest import CORPUS
-from generator import synthetique
-from generator.ingest import ingest_text
-from generator.localisation import localise
+from tools import synthetique
+from generator.parse.ingest import ingest_text
+from generator.lieux.localisation import localise
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,15 @@
-"""Grant table rows written in Python (generator/tableau_subventions.py): the same bytes as the
+"""Grant table rows written in Python (generator/site/tableau_subventions.py): the same bytes as the
 Jinja loop they replace, on every real grant, and source text escaped."""
 from __future__ import annotations
 
 import pytest
 from markupsafe import escape
 
-from generator import places
-from generator.corpus import Corpus
-from generator.pages.subventions import _view
-from generator.render import environment
-from generator.tableau_subventions import echapper, lignes
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.site.pages.subventions import _view
+from generator.site.render import environment
+from generator.site.tableau_subventions import echapper, lignes
 
 # the loop of `_subventions.j2` before it called `lignes_subventions`, kept here as the rule
 BOUCLE = (

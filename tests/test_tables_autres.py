@@ -6,8 +6,8 @@ from functools import lru_cache
 import pytest
 
 from conftest import CORPUS, ROOT
-from generator.normalise import normalise
-from generator.sources import read_source
+from generator.parse.normalise import normalise
+from generator.sources.lecture import read_source
 from generator.subventions.tables import bij, environnement, spie, sport, vie_etudiante
 from generator.subventions.tables.base import Contexte
 

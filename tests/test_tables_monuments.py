@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from generator.normalise import normalise
-from generator.sources import read_source
+from generator.parse.normalise import normalise
+from generator.sources.lecture import read_source
 from generator.subventions.tables import monuments_historiques
 from generator.subventions.tables.base import Contexte
 

@@ -1,9 +1,9 @@
-"""Source text as page HTML (generator/textes.py): paragraphs, TAB cells, escaping, long annexes cut."""
+"""Source text as page HTML (generator/site/textes.py): paragraphs, TAB cells, escaping, long annexes cut."""
 from __future__ import annotations
 
 import json
 
-from generator.textes import decouper, html
+from generator.site.textes import decouper, html
 
 
 def test_blocks_become_paragraphs_lines_joined_spaces_collapsed():

@@ -11,9 +11,9 @@ import csv
 import json
 from pathlib import Path
 
-from ..formats import taille_fr  # noqa: F401  (the size of each file, on the data page)
-from . import csv_subventions, par_lieu, scdl, sqlite
-from .par_lieu import par_lieu_paths
+from generator.commun.formats import taille_fr
+from generator.exports import csv_subventions, par_lieu, scdl, sqlite
+from generator.exports.par_lieu import par_lieu_paths
 
 __all__ = ["write_all", "fichiers_meta", "par_lieu_paths"]
 
@@ -60,7 +60,7 @@ def _clean(out_dir: Path, written: list[Path]) -> None:
 def write_all(corpus, out_dir: Path, identifiants: list | None = None, base_url: str | None = None) -> list[Path]:
     """Every export under `out_dir`; main files first, then per-place CSVs in (kind, code) order.
 
-    `identifiants` (the publisher's checked table, `generator.identifiants.load`) and
+    `identifiants` (the publisher's checked table, `generator.controle.identifiants.load`) and
     `base_url` (public address of the site) only enrich the SCDL files.
     """
     out_dir = Path(out_dir)

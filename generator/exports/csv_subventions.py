@@ -13,8 +13,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from ..places import slug as place_slug
-from ..store import write_text
+from generator.lieux.places import slug as place_slug
+from generator.commun.store import write_text
 
 # (column, description) — the description feeds the « Données » page.
 COLUMNS: list[tuple[str, str]] = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..store import write_text
-from .csv_subventions import FIELDS, TEXTE, csv_text, row, sort_key
+from generator.commun.store import write_text
+from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, row, sort_key
 
 KINDS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires"}
 

@@ -2,13 +2,13 @@
 
 The socle commun des données locales is what the open-data portals of French
 collectivités (data.gouv.fr, validata.fr) expect: exact column names and order,
-ISO dates, enumerations. The schemas are copied in generator/schemas/scdl/ and
+ISO dates, enumerations. The schemas are copied in generator/records/schemas/scdl/ and
 the column list is read from them, so a column can never be misspelt.
 
 Unknown values are left empty rather than invented: a SIRET's NIC cannot be
 deduced from a SIREN, so `idBeneficiaire` is filled only with a number printed in
 the deliberation's own conventions (`subventions.identifiants`) or given by the
-publisher in `site_data/identifiants.csv` (`generator.identifiants`).
+publisher in `site_data/identifiants.csv` (`generator.controle.identifiants`).
 """
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ..corpus import DEPARTEMENT
-from ..identifiants import Identifiant, identifiants_de, par_cle, siren_de
-from ..store import write_text
-from .csv_subventions import csv_text, decimal_text, sort_key
+from generator.records.corpus import DEPARTEMENT
+from generator.controle.identifiants import Identifiant, identifiants_de, par_cle, siren_de
+from generator.commun.store import write_text
+from generator.exports.csv_subventions import csv_text, decimal_text, sort_key
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "scdl"
+SCHEMAS = Path(__file__).resolve().parent.parent / "records" / "schemas" / "scdl"
 SIRET_DEPARTEMENT = "22620001200012"  # printed « 226 200 012 00012 » in the recueils' conventions
 PREFECTURE = "PREF062"  # the Département's acts go to the préfecture du Pas-de-Calais
 OBJET_MAX = 256

@@ -18,8 +18,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from ..store import remplacement_atomique
-from .csv_subventions import ENTIERS, FIELDS, centimes, rows
+from generator.commun.store import remplacement_atomique
+from generator.exports.csv_subventions import ENTIERS, FIELDS, centimes, rows
 
 SCHEMA = """
 CREATE TABLE territoires (slug TEXT PRIMARY KEY, nom TEXT NOT NULL, niveau INTEGER, parent TEXT REFERENCES territoires(slug));

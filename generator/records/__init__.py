@@ -3,15 +3,26 @@
 Every record is a dataclass; `to_dict` turns any of them into JSON-ready data
 (Decimal → "1234.50" string, date → ISO string) so site_data/ is deterministic.
 """
-from .common import Line, Problem, to_dict
-from .place import PlaceRef
-from .deliberation import (
-    ID_DELIBERATION, ID_SUBVENTION, Article, Attendance, Deliberation, Interest, Rapport, Annexe, Session, Signature, Vote,
-    numero_sequence, plage_numeros,
+from generator.records.common import Line, Problem, to_dict
+from generator.records.place import PlaceRef
+from generator.records.deliberation import (
+    ID_DELIBERATION,
+    ID_SUBVENTION,
+    Article,
+    Attendance,
+    Deliberation,
+    Interest,
+    Rapport,
+    Annexe,
+    Session,
+    Signature,
+    Vote,
+    numero_sequence,
+    plage_numeros,
 )
-from .recueil import ExecutiveAct, Part, Recueil, recueil_slug
-from .subvention import Subvention, TotalCheck
-from .source import SourceDocument
+from generator.records.recueil import ExecutiveAct, Part, Recueil, recueil_slug
+from generator.records.subvention import Subvention, TotalCheck
+from generator.records.source import SourceDocument
 
 __all__ = [
     "Line", "Problem", "to_dict", "PlaceRef", "Article", "Attendance", "Deliberation",

@@ -28,7 +28,7 @@ class Line(NamedTuple):
 
 def decrit(description: str, **kwargs):
     """A dataclass field with its description for people, carried into the JSON Schemas of site_data/
-    (`generator.schema`): the fields that tell a reader where to check a value in its source."""
+    (`generator.records.schema`): the fields that tell a reader where to check a value in its source."""
     return field(metadata={"description": description}, **kwargs)
 
 

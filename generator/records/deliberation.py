@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .common import PAGE_PDF, decrit
-from .place import PlaceRef
+from generator.records.common import PAGE_PDF, decrit
+from generator.records.place import PlaceRef
 
 
 @dataclass

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .common import Problem, decrit
-from .deliberation import Deliberation, Session
-from .recueil import Recueil
+from generator.records.common import Problem, decrit
+from generator.records.deliberation import Deliberation, Session
+from generator.records.recueil import Recueil
 
 
 @dataclass

@@ -17,13 +17,13 @@ import operator
 import pkgutil
 from decimal import Decimal
 
-from ..records import Deliberation, Line, Problem, Subvention, TotalCheck
-from . import tables as _tables_pkg
-from .beneficiaires import classify, clean_name, fold_name
-from .budget import Budget, LigneBudget, check_depense, extract_budget
-from .tables.base import Contexte, TableResult
-from .identifiants import attacher, sirets_imprimes
-from .texte import extract_from_articles
+from generator.records import Deliberation, Line, Problem, Subvention, TotalCheck
+from generator.subventions import tables as _tables_pkg
+from generator.subventions.beneficiaires import classify, clean_name, fold_name
+from generator.subventions.budget import Budget, LigneBudget, check_depense, extract_budget
+from generator.subventions.tables.base import Contexte, TableResult
+from generator.subventions.identifiants import attacher, sirets_imprimes
+from generator.subventions.texte import extract_from_articles
 
 __all__ = ["extract_subventions", "table_modules", "classify", "clean_name", "extract_budget", "check_depense",
            "extract_from_articles", "Budget", "LigneBudget", "Contexte", "TableResult"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..pliage import sans_accents
+from generator.commun.pliage import sans_accents
 TYPES = ("commune", "epci", "association", "syndicat", "gip", "departement", "autre")
 
 

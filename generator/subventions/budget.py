@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..montants import find_montants
-from ..normalise import squash
-from ..records import Deliberation, Line, Problem, Subvention, TotalCheck
-from .tables.base import Contexte
+from generator.commun.montants import find_montants
+from generator.parse.normalise import squash
+from generator.records import Deliberation, Line, Problem, Subvention, TotalCheck
+from generator.subventions.tables.base import Contexte
 
 _CODE = re.compile(r"\bC\s?\d{2}\s*-\s*\d{3}\s*-?\s*[A-Z]\s*-?\s*\d{2}\b")
 _CODE_START = re.compile(r"\bC\s?\d{2}\s*-(?:\s*\d{3}|\s*$)")

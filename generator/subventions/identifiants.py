@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..records import Line, Subvention
-from .beneficiaires import fold_name
+from generator.records import Line, Subvention
+from generator.subventions.beneficiaires import fold_name
 
 _NUMERO = re.compile(r"(?:r[ée]pertoire\s+(?:SIRE[NT]|INSEE)|\bSIRE[NT])\s*(?:sous\s+le\s+)?(?:n°|no|num[ée]ro)?\s*:?\s*(?P<n>\d[\d  \u202f]{8,22}\d)", re.I)
 _SIEGE = re.compile(r",\s*(?:dont\s+le\s+si[èe]ge|domicili[ée]e?|sise?\b|situ[ée]e?\b|identifi[ée]e?\b)", re.I)

@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..montants import Montant, find_montants
-from ..normalise import squash
-from ..records import Deliberation, Line, PlaceRef, Problem, Subvention, TotalCheck
-from .beneficiaires import classify, clean_name, fold_name
-from .tables.base import Contexte, TableResult, commune_ecrite
+from generator.commun.montants import Montant, find_montants
+from generator.parse.normalise import squash
+from generator.records import Deliberation, Line, PlaceRef, Problem, Subvention, TotalCheck
+from generator.subventions.beneficiaires import classify, clean_name, fold_name
+from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
 _APOS = str.maketrans({"\u2019": "'", "\u00a0": " ", "\u202f": " "})
 _VERB = re.compile(r"^\s*(?:D'|De |d')\s*(?:attribuer|allouer|accorder|octroyer|engager|verser)\b", re.I)

@@ -14,7 +14,7 @@ import pytest
 from conftest import DONNEES, ROOT, SITE, capture, texte
 
 sys.path.insert(0, str(ROOT))
-from generator import recherche as R  # noqa: E402
+from generator.recherche import index as R
 
 AXE = ROOT / "tests" / "navigateur" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -189,7 +189,7 @@ def test_annexe_courte_ouverte_sur_la_page_de_sa_deliberation(page, base_url):
 
 
 def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
-    """The browser reads the annex vocabularies as generator/recherche.py wrote them: same parts found."""
+    """The browser reads the annex vocabularies as generator/recherche/index.py wrote them: same parts found."""
     pg = page_bureau
     pg.goto(base_url)
     manifeste = json.loads((SITE / "recherche" / "manifeste.json").read_text())

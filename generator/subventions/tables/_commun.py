@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...montants import find_montants, format_montant
-from ...normalise import squash
-from ...records import Line, Problem, Subvention, TotalCheck
-from ..beneficiaires import classify
-from .base import Contexte, TableResult, commune_ecrite
+from generator.commun.montants import find_montants, format_montant
+from generator.parse.normalise import squash
+from generator.records import Line, Problem, Subvention, TotalCheck
+from generator.subventions.beneficiaires import classify
+from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
 # Amount as printed in table cells: `15 534,00`, `4 278`, `150 600.00`, `511 970.00`.
 AMOUNT = r"(?:\d{1,3}(?:[ \u00a0]{1,2}\d{3})+(?:[,.]\d{2})?|\d+(?:[,.]\d{2})?)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...records import PlaceRef, Problem, Subvention, TotalCheck
+from generator.records import PlaceRef, Problem, Subvention, TotalCheck
 
 
 @dataclass(frozen=True)

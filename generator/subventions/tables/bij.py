@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...normalise import squash
-from ...records import Line, Subvention
-from ..beneficiaires import classify
-from . import _commun as c
-from .base import Contexte, TableResult, commune_ecrite
+from generator.parse.normalise import squash
+from generator.records import Line, Subvention
+from generator.subventions.beneficiaires import classify
+from generator.subventions.tables import _commun as c
+from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
 NOM = "Bourse Initiatives Jeunes"
 _A = c.AMOUNT

@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...montants import TAUX_RE, parse_taux
-from ...records import Line, Subvention
-from ..beneficiaires import classify
-from . import _commun as c
-from .base import Contexte, TableResult, commune_ecrite
+from generator.commun.montants import TAUX_RE, parse_taux
+from generator.records import Line, Subvention
+from generator.subventions.beneficiaires import classify
+from generator.subventions.tables import _commun as c
+from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
 _HEAD = re.compile(r"^B[ée]n[ée]ficiaire\b", re.I)
 _B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped

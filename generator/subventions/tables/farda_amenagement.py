@@ -17,11 +17,21 @@ from __future__ import annotations
 
 import re
 
-from ...records import Line, Problem
-from .base import Contexte, TableResult
-from ._commun import (
-    AMOUNT_CENTIMES, REF, TAUX, TOTAL_DEUX_MONTANTS_RE, checks_nombre_annonce, checks_totaux, colonnes_montants,
-    items_of, ligne_illisible_erreur, montant, subvention_farda, titre_tableau,
+from generator.records import Line, Problem
+from generator.subventions.tables.base import Contexte, TableResult
+from generator.subventions.tables._commun import (
+    AMOUNT_CENTIMES,
+    REF,
+    TAUX,
+    TOTAL_DEUX_MONTANTS_RE,
+    checks_nombre_annonce,
+    checks_totaux,
+    colonnes_montants,
+    items_of,
+    ligne_illisible_erreur,
+    montant,
+    subvention_farda,
+    titre_tableau,
 )
 
 DISPOSITIF = "FARDA aménagement"

@@ -19,11 +19,17 @@ from __future__ import annotations
 
 import re
 
-from ...pliage import sans_accents
-from ...records import Line, Problem, Subvention
-from ..beneficiaires import classify
-from .base import Contexte, TableResult, commune_ecrite
-from ._commun import checks_nombre_annonce, checks_totaux, ligne_illisible_erreur, montant, sq
+from generator.commun.pliage import sans_accents
+from generator.records import Line, Problem, Subvention
+from generator.subventions.beneficiaires import classify
+from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
+from generator.subventions.tables._commun import (
+    checks_nombre_annonce,
+    checks_totaux,
+    ligne_illisible_erreur,
+    montant,
+    sq,
+)
 
 DISPOSITIF = "Monuments historiques"
 

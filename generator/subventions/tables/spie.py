@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...normalise import squash
-from ...records import Line, Subvention
-from ..beneficiaires import classify
-from . import _commun as c
-from .base import Contexte, TableResult
+from generator.parse.normalise import squash
+from generator.records import Line, Subvention
+from generator.subventions.beneficiaires import classify
+from generator.subventions.tables import _commun as c
+from generator.subventions.tables.base import Contexte, TableResult
 
 NOM = "SPIE — structures référentes"
 _HEADER = re.compile(r"^TERRITOIRES?\s+STRUCTURES?\b.*\bMONTANT", re.I)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...records import Line, Subvention
-from ..beneficiaires import classify
-from . import _commun as c
-from .base import Contexte, TableResult, commune_ecrite
+from generator.records import Line, Subvention
+from generator.subventions.beneficiaires import classify
+from generator.subventions.tables import _commun as c
+from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
 NOM = "Équipements d'animation sportive locale"
 DISPOSITIF = "Équipements d'animation sportive locale"

@@ -1,0 +1,190 @@
+"""Files the build writes: deterministic JSON (stable order, no timestamps), every file written atomically.
+
+Writing goes through a temporary file beside the target (`.nom.json.tmp-<pid>-<hasard>`: hidden, never
+matched by `*.json` or `*.csv`, unique to the process and the write), flushed to the disk, then renamed
+over the target and the folder flushed in turn. A full disk, a kill or a power cut leaves the previous
+file whole (or no file) and at most a temporary one, which `nettoyer_temporaires` removes at the next
+build: never half a file where a published one was, nor a file that a later build trusts.
+
+What a later build reads back instead of recomputing (site_data/, .cache/) is flushed file by file
+(`durable=True`, the default). What every build recomputes and compares (content/: pages, exports,
+search files) is written atomically but not flushed one by one (`durable=False`): a fsync costs half a
+millisecond to ten per file, and a clean build writes thousands; the built site, which links those
+files, is flushed whole by one `synchroniser` before it is published.
+"""
+from __future__ import annotations
+
+import ctypes
+import gc
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from generator.records import to_dict
+
+TEMPORAIRE = re.compile(r"^\..+\.tmp-(\d+)-[0-9a-f]{8}$")
+"""A temporary file of `remplacement_atomique` (the pid of the process that writes it is in its name)."""
+ANCIEN_TEMPORAIRE = re.compile(r"^[^.].*\.(?:json|sqlite|csv|md|xml|js)\.tmp(?:-journal)?$")
+"""`nom.json.tmp`, `recueil.sqlite.tmp`: the temporary names of earlier versions, left by a crash."""
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(to_dict(obj), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def write_json(path: Path, obj: Any) -> bool:
+    """Write `obj` as JSON; returns True when the file content changed."""
+    text = dumps(obj)
+    return write_text(path, text)
+
+
+def write_text(path: Path, text: str, durable: bool = True) -> bool:
+    """Write `text` (UTF-8) atomically; returns True when the file content changed (an unchanged file is
+    not rewritten: it keeps its date and its hard links)."""
+    return write_bytes(path, text.encode("utf-8"), durable)
+
+
+def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
+    """`write_text` for bytes. `durable=False`: atomic but not flushed to the disk, for files that every
+    build regenerates and compares (a page lost to a power cut is rewritten by the next build)."""
+    path = Path(path)
+    if _identique(path, data):
+        return False
+    with remplacement_atomique(path, durable) as tmp, open(tmp, "xb") as f:
+        f.write(data)
+    return True
+
+
+def _identique(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):  # a truncated file is told at once, without reading it
+            return False
+    except FileNotFoundError:
+        return False
+    return path.read_bytes() == data
+
+
+@contextmanager
+def remplacement_atomique(path: Path, durable: bool = True) -> Iterator[Path]:
+    """A temporary path beside `path` for the caller to write (a file, a SQLite database); when the
+    block ends without error it is flushed to the disk, renamed to `path` and the folder flushed. On
+    any error (full disk, interruption) the temporary file is removed, `path` is untouched, and an
+    `OSError` names `path` (a failed `write` names no file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporaire(path)
+    try:
+        yield tmp
+        if durable:
+            fsync(tmp)
+        os.replace(tmp, path)
+    except BaseException as err:
+        with suppress(OSError):  # not created yet, or the disk refuses even that: the original error matters
+            tmp.unlink()
+        if isinstance(err, OSError) and (err.filename is None or err.filename == str(tmp)):
+            err.filename = str(path)
+        raise
+    if durable:
+        fsync(path.parent)
+
+
+def temporaire(path: Path) -> Path:
+    """`.nom.json.tmp-<pid>-<8 chiffres hexadécimaux>` beside `path` (the name cut to stay within the
+    file system's 255 bytes)."""
+    nom = os.fsdecode(os.fsencode(path.name)[:200].decode("utf-8", "ignore").encode("utf-8"))  # whatever the locale
+    return path.with_name(f".{nom}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def fsync(chemin: Path) -> None:
+    """Flush a file's bytes, or a folder's entries (a rename in it), to the disk."""
+    fd = os.open(chemin, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def synchroniser(dossier: Path) -> None:
+    """Flush to the disk everything written on the file system that holds `dossier` (syncfs): one
+    call for a whole built site, where a fsync per page would cost seconds."""
+    fd = os.open(dossier, os.O_RDONLY)
+    try:
+        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+        if syncfs is None:
+            os.sync()
+        elif syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(dossier))
+    finally:
+        os.close(fd)
+
+
+def _vivant(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # the caller writes nothing while it cleans
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def nettoyer_temporaires(dossier: Path, recursif: bool = True) -> list[Path]:
+    """Remove from `dossier` the temporary files a killed build left (those of a process still running
+    stay: another build's writes in progress). Returns what was removed."""
+    dossier = Path(dossier)
+    retires = []
+    if not dossier.is_dir():
+        return retires
+    for racine, sous, noms in os.walk(dossier):
+        if not recursif:
+            sous.clear()
+        for nom in noms:
+            m = TEMPORAIRE.match(nom)
+            if (m and not _vivant(int(m.group(1)))) or ANCIEN_TEMPORAIRE.match(nom):
+                p = Path(racine) / nom
+                try:
+                    p.unlink()
+                except FileNotFoundError:
+                    continue
+                retires.append(p)
+    return sorted(retires)
+
+
+def read_json(path: Path) -> Any:
+    with sans_ramasse_miettes():
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def data_name(source: str) -> str:
+    """The name of a source's files in site_data/actes and site_data/subventions (file-system spelling,
+    `nom_fichier`), from the source's published name or from its file-system form (`boite.Entree`)."""
+    return nom_fichier(Path(source).stem + ".json")
+
+
+def nom_fichier(nom: str) -> str:
+    """A name made from a source's name (`été.json`) as the file system spells it: the same bytes, its
+    UTF-8, whatever the locale (under `LC_ALL=C PYTHONUTF8=0` Python spells them with surrogates, and
+    a path holding « é » cannot even be opened)."""
+    return os.fsdecode(nom.encode("utf-8", "surrogateescape"))
+
+
+@contextmanager
+def sans_ramasse_miettes():
+    """The cyclic garbage collector paused for a bounded burst of allocation (parsing one source,
+    reading one JSON file). Those create hundreds of thousands of acyclic objects, and every
+    collection they trigger rescans all that is alive: measured, a third of a source's parse time."""
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if actif:
+            gc.enable()

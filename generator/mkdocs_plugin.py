@@ -1,0 +1,298 @@
+"""Stage 9: `mkdocs build` with the `rpc-rapide` plugin, which spares MkDocs what is the same for
+every generated page.
+
+Why: ten years of recueils make some 12 000 generated pages. For each one MkDocs runs
+Python-Markdown over a page that is one raw HTML block (which Markdown passes through
+unchanged), renders Material's template and its navigation (the same for every page
+at the same place in the tree), and keeps the page's HTML in memory until the end.
+Measured on two synthetic years, that is 37 ms a page (`make bench`).
+
+The plugin (`Rapide`, entry point `rpc-rapide` of the `mkdocs.plugins` group in pyproject.toml,
+listed in mkdocs.yml; Zensical ignores the plugins it does not know) uses MkDocs' public events
+only. For the generated pages (Markdown that is exactly one `<div class="rpc-page …">…</div>`
+block, front matter holding only a title and the sidebars it hides):
+
+1. the page's HTML is the block itself (what Markdown would make of it): Python-Markdown is not
+   run. `on_pre_page` gives the pages outside the navigation (all but a dozen) as `PageGeneree`,
+   a `Page` whose `render` does not call Markdown for such a block; the pages of the navigation
+   (held by MkDocs' `Navigation`, so not replaced) get an empty text from `on_page_markdown` and
+   their block back from `on_page_content` (setting Markdown up for an empty text is 0.18 ms a
+   page, 2 s for ten years if every page went that way);
+2. for those not in the navigation, Material's template is rendered once per *shell* — pages
+   whose relative links resolve alike (same `base_url`, same links to the navigation) — with
+   markers for the title, the content and the canonical address (`on_page_context`), then
+   filled by string replacement (`on_post_page`); MkDocs itself renders for them a template of
+   the plugin that writes nothing (`template` in the page's metadata, which MkDocs reads). The
+   first two pages of each shell are also rendered the normal way and compared: a difference
+   stops the build (`RPC_MKDOCS_NORMAL=1`, or the option `raccourcis: false`, builds without
+   the shortcuts);
+3. when no other plugin is configured (one could read every page's HTML, as Material's search
+   does), a page's HTML is not kept in memory: it is read again from content/ when the page is
+   written;
+4. `on_files`: the data files of content/donnees/ and content/originaux/ (written by a rename,
+   never in place) become files that hard-link themselves into the site instead of being copied;
+5. option `sans_fichiers_recherche` (`--sans-fichiers-recherche`): the search's index files
+   (content/recherche/, not its page) are left out: the build computes them while MkDocs runs
+   and links them in after.
+
+Everything else is MkDocs itself (config, nav, theme, static files, sitemap, 404).
+The output is byte-identical to `mkdocs build` without the plugin (tests/test_echelle.py builds
+both). Run as `python -m generator.mkdocs_plugin --site-dir DIR` from the project root
+(generator.build does): `mkdocs build --quiet`, with the plugin's options from the command line,
+and an error if mkdocs.yml does not list the plugin.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import logging
+import os
+import sys
+from pathlib import Path
+
+import jinja2
+from mkdocs.commands import build as mk_build
+from mkdocs.config import base, config_options, load_config
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import YAML_RE
+
+NOM = "rpc-rapide"  # the entry point's name (pyproject.toml), as mkdocs.yml lists it
+_DEBUT = '<div class="rpc-page'
+_MT, _MC, _MU = ('RPC\x1f<b>"T&amp;\'\x1f', 'RPC\x1f<b>"C&amp;\'\x1f', 'RPC\x1f<b>"U&amp;\'\x1f')  # markers: raw output only
+_STUB = "<!-- rpc: contenu relu au moment d'écrire la page -->"
+_GABARIT = "rpc-rapide/page-generee.html"  # renders nothing: on_post_page gives the filled shell
+_VERIFIEES = 2  # pages of each shell also rendered the normal way and compared
+_LIES = ("donnees", "originaux")  # large files of content/: hard-linked, not copied
+_AUTRE_SYSTEME = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP}  # no hard link there: copied
+
+
+class ErreurRapide(RuntimeError):
+    """What the shortcuts cannot do the same as MkDocs: the build stops rather than differ."""
+
+
+def brut(markdown: str) -> str | None:
+    """The page's HTML when its Markdown is one raw `rpc-page` block, else None."""
+    s = markdown.strip()
+    if s.startswith(_DEBUT) and s.endswith("</div>"):
+        return s
+    return None
+
+
+def rapide(meta: dict, markdown: str) -> str | None:
+    """The HTML of a page that can skip Python-Markdown: front matter of a generated page
+    (title, and the sidebars it hides) and one raw block; None otherwise."""
+    return brut(markdown or "") if set(meta) <= {"title", "hide"} else None
+
+
+class FichierLie(File):
+    """A data file that hard-links itself into the site (its source is replaced by a rename, never
+    written in place, so the site's link keeps the bytes it was built with); copied where the file
+    system has no hard link (another device, a file system without links)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        dest = self.abs_dest_path
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dest)
+        try:
+            os.link(self.abs_src_path, dest)
+        except OSError as e:
+            if e.errno not in _AUTRE_SYSTEME:
+                raise
+            super().copy_file(dirty)
+
+
+class PageGeneree(Page):
+    """A page outside the navigation: one raw generated block is its own HTML (no Markdown; the
+    shell's template, see `Rapide`); any other Markdown is rendered by MkDocs."""
+
+    def render(self, config, files) -> None:
+        html = rapide(self.meta, self.markdown)
+        if html is None:
+            super().render(config, files)
+            return
+        self.content = html
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.markdown = ""  # not kept: the title comes from the front matter
+        if not self.file.inclusion.is_excluded():
+            self.meta["template"] = _GABARIT
+
+
+class RapideConfig(base.Config):
+    raccourcis = config_options.Type(bool, default=True)
+    sans_fichiers_recherche = config_options.Type(bool, default=False)
+
+
+class Rapide(BasePlugin[RapideConfig]):
+    """The MkDocs events of the shortcuts (see the module's docstring)."""
+
+    def on_config(self, config):
+        self.garde_contenu = any(p is not self for p in config.plugins.values())
+        self.nav_uris: set[str] = set()
+        self.nav_urls: list[str] = []
+        self.env: jinja2.Environment | None = None
+        self.coquilles: dict[tuple, list] = {}  # key: [shell, pages checked against Material]
+        self._bloc: tuple | None = None  # (page, its HTML) from on_page_markdown to on_page_content
+        self._sortie: tuple | None = None  # (page, its filled shell) from on_page_context to on_post_page
+        return config
+
+    def on_files(self, files, config):
+        c = self.config
+        garder = []
+        for f in files:
+            statique = not f.is_documentation_page()
+            if c.sans_fichiers_recherche and statique and f.src_uri.startswith("recherche/"):
+                continue
+            if c.raccourcis and statique and f.src_uri.split("/", 1)[0] in _LIES and f.abs_src_path:
+                f = FichierLie.generated(config, f.src_uri, abs_src_path=f.abs_src_path, inclusion=f.inclusion)
+            garder.append(f)
+        return Files(garder)
+
+    def on_nav(self, nav, config, files):
+        self.nav_uris = {p.file.src_uri for p in nav.pages}
+        self.nav_urls = sorted({p.url for p in nav.pages})
+        return nav
+
+    def on_pre_page(self, page, config, files):
+        if not self.config.raccourcis or page.file.src_uri in self.nav_uris:
+            return page
+        return PageGeneree(page.title, page.file, config)  # becomes `page.file.page`: what MkDocs builds
+
+    @event_priority(-100)  # after other plugins' changes: the Markdown that would be converted
+    def on_page_markdown(self, markdown, page, config, files):
+        html = rapide(page.meta, markdown) if self.config.raccourcis and page.file.src_uri in self.nav_uris else None
+        if html is None:
+            return markdown
+        self._bloc = (page, html)
+        return ""
+
+    @event_priority(100)  # before other plugins: they see the page's HTML
+    def on_page_content(self, html, page, config, files):
+        if self._bloc is not None and self._bloc[0] is page:
+            bloc, self._bloc = self._bloc[1], None
+            if html:
+                raise ErreurRapide(f"{NOM} : Markdown a produit du contenu pour la page vide {page.file.src_uri}")
+            return bloc
+        return _STUB if page.meta.get("template") == _GABARIT and not self.garde_contenu else html
+
+    def on_env(self, env, config, files):
+        if self.config.raccourcis:
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_GABARIT: ""}), env.loader])
+        self.env = env
+        return env
+
+    @event_priority(-100)  # after other plugins: the context the template is rendered with
+    def on_page_context(self, context, page, config, nav):
+        if page.meta.get("template") != _GABARIT:
+            return context
+        html = page.content if self.garde_contenu else self.relire(page)
+        key = (context["base_url"], tuple(get_relative_url(u, page.url) for u in self.nav_urls), "<h1" in html,
+               page.canonical_url is not None, page.edit_url, tuple(page.meta.get("hide") or ()))
+        coquille = self.coquilles.get(key)
+        if coquille is None:
+            coquille = self.coquilles[key] = [self._coquille(context, page, html), 0]
+        sortie = _remplir(coquille[0], page, html)
+        if coquille[1] < _VERIFIEES:
+            self._verifier(context, page, html, sortie)
+            coquille[1] += 1
+        self._sortie = (page, sortie)
+        return context
+
+    @event_priority(100)  # before other plugins: they see the whole page
+    def on_post_page(self, output, page, config):
+        if page.meta.get("template") != _GABARIT:
+            return output
+        if self._sortie is None or self._sortie[0] is not page or output:
+            raise ErreurRapide(f"{NOM} : pas de coquille remplie pour {page.file.src_uri}")
+        html, self._sortie = self._sortie[1], None
+        return html
+
+    def _coquille(self, context, page, html: str) -> str:
+        """The shell of this page's key: Material's page with markers in place of title, content, address."""
+        saved = (page.meta, page.content, page.canonical_url)
+        try:
+            page.meta = {**_sans_gabarit(page.meta), "title": _MT}  # `hide` (sidebars) is part of the shell's key
+            page.content = _MC + ("<h1" if "<h1" in html else "")
+            if page.canonical_url is not None:
+                page.canonical_url = _MU
+            shell = self.env.get_template("main.html").render(context).replace(_MC + "<h1", _MC)
+        finally:
+            page.meta, page.content, page.canonical_url = saved
+        if shell.count("RPC\x1f") != shell.count(_MT) + shell.count(_MC) + shell.count(_MU) or shell.count(_MC) != 1:
+            raise ErreurRapide(f"{NOM} : le gabarit de Material transforme le titre, le contenu ou l'adresse de {page.file.src_uri} ; "
+                               "construire sans les raccourcis : RPC_MKDOCS_NORMAL=1")
+        return shell
+
+    def _verifier(self, context, page, html: str, sortie: str) -> None:
+        """The filled shell is what Material renders for the page itself, or the build stops."""
+        saved = (page.meta, page.content)
+        try:
+            page.meta, page.content = _sans_gabarit(page.meta), html
+            attendu = self.env.get_template("main.html").render(context)
+        finally:
+            page.meta, page.content = saved
+        if sortie != attendu:
+            raise ErreurRapide(f"{NOM} : la page {page.file.src_uri} remplie dans son gabarit partagé n'est pas celle que donne "
+                               "Material ; construire sans les raccourcis : RPC_MKDOCS_NORMAL=1")
+
+    @staticmethod
+    def relire(page) -> str:
+        """The page's HTML read again from content/ (as MkDocs reads it, front matter left out)."""
+        texte = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+        m = YAML_RE.match(texte)
+        html = brut(texte[m.end():] if m else texte)
+        if html is None:
+            raise ErreurRapide(f"{NOM} : {page.file.src_uri} a changé pendant la construction")
+        return html
+
+
+def _sans_gabarit(meta: dict) -> dict:
+    return {k: v for k, v in meta.items() if k != "template"}
+
+
+def _remplir(shell: str, page, html: str) -> str:
+    out = shell.replace(_MT, page.meta["title"])
+    if page.canonical_url is not None:
+        out = out.replace(_MU, page.canonical_url)
+    return out.replace(_MC, html)
+
+
+def build(config_file: Path, site_dir: Path, normal: bool = False, sans_fichiers_recherche: bool = False) -> None:
+    """`mkdocs build --quiet --config-file … --site-dir …` with the plugin's options set."""
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # as `mkdocs build --quiet`
+    cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    plugin = cfg.plugins.get(NOM)
+    if plugin is None:
+        raise ErreurRapide(f"{config_file} ne déclare pas le greffon {NOM} (plugins: - {NOM}), ou le désactive : "
+                           "la construction en a besoin (option raccourcis: false pour s'en passer)")
+    plugin.config.raccourcis = plugin.config.raccourcis and not normal
+    plugin.config.sans_fichiers_recherche = sans_fichiers_recherche
+    cfg.plugins.on_startup(command="build", dirty=False)
+    try:
+        mk_build.build(cfg, dirty=False)
+    finally:
+        cfg.plugins.on_shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m generator.mkdocs_plugin")
+    p.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
+    p.add_argument("--site-dir", type=Path, required=True)
+    p.add_argument("--normal", action="store_true", help="MkDocs sans raccourcis (comparaison)")
+    p.add_argument("--sans-fichiers-recherche", action="store_true", help="sans les fichiers d'index de content/recherche/")
+    a = p.parse_args(argv)
+    build(a.config_file, a.site_dir, normal=a.normal or bool(os.environ.get("RPC_MKDOCS_NORMAL")),
+          sans_fichiers_recherche=a.sans_fichiers_recherche)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Publishing as a transaction: lock, verification of the new site, swap, rollback."""

@@ -1,0 +1,423 @@
+"""Publishing as a transaction: one publisher at a time; the new site built beside the one online,
+verified, then switched in by one atomic rename; the previous version kept for `make rollback`.
+
+On disk, under the project root:
+
+    site                       symbolic link to .build/sites/<version>: the site as published
+    .build/sites/<version>/    one whole version of the site (the one `site` points to, the previous one)
+    .build/sites/<version>.json  its verification record: every file with its size (what `make publish` checks)
+    .build/sites/precedent     link to the previous version (`make rollback` switches back to it)
+    .build/verrou              the lock (flock), with who holds it: PID, command, start
+
+A kill at any instant leaves `site` pointing at one whole, verified version: a new version is
+complete and verified before the link is replaced, and replacing a link is one `rename(2)`. The first
+build after the old layout (`site` a real folder) exchanges the folder and the link in one step
+(`renameat2(RENAME_EXCHANGE)`, Linux), so there too no instant is without a whole site.
+
+`make publish DEST=…` copies a verified `site/` into a new folder beside DEST (unchanged files
+hard-linked from the current DEST, the rest copied), checks the copy against the verification record,
+then exchanges it with DEST in one step; the replaced copy is kept beside DEST for
+`make rollback DEST=…`. What no longer exists in the site no longer exists in DEST.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import filecmp
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.commun.erreurs import ErreurDeSaisie
+from generator.commun.store import fsync, synchroniser, write_text
+
+SITES = Path(".build") / "sites"
+VERROU = Path(".build") / "verrou"
+PRECEDENT = "precedent"
+FICHIER_PUBLIE = 0o644  # published files readable by the web server whatever the umask
+DOSSIER_PUBLIE = 0o755
+
+
+class Occupe(ErreurDeSaisie):
+    """Another build or publication holds the lock."""
+
+
+# -- the lock -----------------------------------------------------------------------------------
+
+@dataclass
+class Interrompue:
+    """What the lock file said of a build that died holding it (killed, machine stopped)."""
+
+    pid: int | None
+    commande: str
+    debut: str
+
+
+class Verrou:
+    """One publisher at a time: an exclusive `flock` on .build/verrou, the holder written in it.
+
+    The kernel releases a `flock` when its holder dies, so a killed build never blocks the next one;
+    the file still says « en cours », which is how the next build knows the previous one was
+    interrupted (`interrompue`) and says so.
+    """
+
+    def __init__(self, root: Path, commande: str):
+        self.chemin = Path(root) / VERROU
+        self.commande = commande
+        self.fd: int | None = None
+        self.interrompue: Interrompue | None = None
+
+    def __enter__(self) -> "Verrou":
+        self.chemin.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.chemin, os.O_RDWR | os.O_CREAT, FICHIER_PUBLIE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            info = _lire_verrou(fd)
+            os.close(fd)
+            qui = f"{info.get('commande') or 'une construction'} (PID {info.get('pid', '?')}, depuis {info.get('debut', '?')})"
+            raise Occupe(VERROU.as_posix(), f"une autre construction ou publication est en cours : {qui}. "
+                                            "Attendez qu'elle se termine, puis relancez la commande ; rien n'a été modifié.") from None
+        info = _lire_verrou(fd)
+        if info.get("etat") == "en cours":
+            self.interrompue = Interrompue(info.get("pid"), str(info.get("commande", "")), str(info.get("debut", "")))
+        self.fd = fd
+        self.debut = time.strftime("%Y-%m-%d %H:%M:%S")
+        self._ecrire("en cours")
+        return self
+
+    def _ecrire(self, etat: str) -> None:
+        assert self.fd is not None
+        data = json.dumps({"pid": os.getpid(), "hote": socket.gethostname(), "commande": self.commande,
+                           "debut": self.debut, "etat": etat}, ensure_ascii=False).encode()
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, data, 0)
+        os.fsync(self.fd)
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is None:
+            return
+        try:
+            self._ecrire("terminée")
+        except OSError:
+            pass  # a full disk: the lock is released anyway, and the next build reads « en cours »
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+        self.fd = None
+
+
+def _lire_verrou(fd: int) -> dict:
+    try:
+        data = json.loads(os.pread(fd, 4096, 0).decode("utf-8") or "{}")
+    except (ValueError, UnicodeDecodeError, OSError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# -- versions of the local site -----------------------------------------------------------------
+
+def dossier_sites(root: Path) -> Path:
+    return Path(root) / SITES
+
+
+def nouvelle_version(root: Path) -> Path:
+    """An empty folder for the site being built, beside the published versions (same file system,
+    so that switching is a rename). Its name orders the versions; nothing of it is published."""
+    base = dossier_sites(root)
+    base.mkdir(parents=True, exist_ok=True)
+    nom = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    chemin = base / nom
+    shutil.rmtree(chemin, ignore_errors=True)
+    chemin.mkdir()
+    return chemin
+
+
+def version_courante(root: Path) -> Path | None:
+    """The version `site` points to (None when there is no site yet, or `site` is an old real folder)."""
+    site = Path(root) / "site"
+    if not site.is_symlink():
+        return None
+    cible = (site.parent / os.readlink(site)).resolve()
+    return cible if cible.is_dir() else None
+
+
+def version_precedente(root: Path) -> Path | None:
+    lien = dossier_sites(root) / PRECEDENT
+    if not lien.is_symlink():
+        return None
+    cible = (lien.parent / os.readlink(lien)).resolve()
+    return cible if cible.is_dir() else None
+
+
+def rendre_lisible(dossier: Path) -> None:
+    """Files 0644 and folders 0755 whatever the umask (a server's `umask 077` would make the site
+    unreadable by the web server)."""
+    os.chmod(dossier, DOSSIER_PUBLIE)
+    for base, dirs, files in os.walk(dossier):
+        for d in dirs:
+            os.chmod(os.path.join(base, d), DOSSIER_PUBLIE)
+        for f in files:
+            p = os.path.join(base, f)
+            if not os.path.islink(p):
+                os.chmod(p, FICHIER_PUBLIE)
+
+
+def inventaire(dossier: Path) -> dict[str, int]:
+    """Every file of a site with its size, by relative path (sorted)."""
+    out: dict[str, int] = {}
+    for base, dirs, files in os.walk(dossier):
+        dirs.sort()
+        rel = os.path.relpath(base, dossier)
+        for f in sorted(files):
+            p = os.path.join(base, f)
+            out[f if rel == "." else f"{rel}/{f}"] = os.lstat(p).st_size
+    return dict(sorted(out.items()))
+
+
+def _record(version: Path) -> Path:
+    return version.with_name(version.name + ".json")
+
+
+def marquer_verifiee(version: Path, resume: dict) -> None:
+    """The verification record of a version, written (atomically) once the site passed every check."""
+    write_text(_record(version), json.dumps({"resume": resume, "fichiers": inventaire(version)}, ensure_ascii=False, indent=0) + "\n")
+
+
+def lire_record(version: Path) -> dict | None:
+    try:
+        data = json.loads(_record(version).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("fichiers"), dict) else None
+
+
+def ecart_au_record(version: Path) -> str | None:
+    """Why a version is not the one that was verified (a file added, removed or changed since), or None."""
+    rec = lire_record(version)
+    if rec is None:
+        return "elle n'a pas été vérifiée (construction interrompue ou refusée)"
+    actuel = inventaire(version)
+    attendu = rec["fichiers"]
+    for nom in sorted(set(attendu) | set(actuel)):
+        if nom not in actuel:
+            return f"le fichier {nom} a disparu depuis la vérification"
+        if nom not in attendu:
+            return f"le fichier {nom} a été ajouté depuis la vérification"
+        if attendu[nom] != actuel[nom]:
+            return f"le fichier {nom} a changé depuis la vérification"
+    return None
+
+
+def _lien_atomique(lien: Path, cible: Path) -> None:
+    """Point `lien` at `cible` (relative link) in one rename: at every instant `lien` is the old or the new link."""
+    tmp = lien.with_name(f".{lien.name}.nouveau-{os.getpid()}")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(cible, lien.parent), tmp)
+    os.replace(tmp, lien)
+    fsync(lien.parent)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def echanger(a: Path, b: Path) -> bool:
+    """Exchange two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`); False where the system or
+    the file system cannot (the caller then falls back on two renames)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd = -100
+    if fn(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def basculer(root: Path, version: Path) -> None:
+    """Publish `version` (whole and verified): `site` points at it, `precedent` at the version it replaces."""
+    root = Path(root)
+    site = root / "site"
+    ancienne = version_courante(root)
+    if site.exists() and not site.is_symlink():  # the old layout: `site` a real folder, exchanged for the link
+        dossier_ancien = dossier_sites(root) / ("ancien-" + time.strftime("%Y%m%d-%H%M%S"))
+        tmp = root / f".site.nouveau-{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(os.path.relpath(version, root), tmp)
+        if echanger(tmp, site):  # `site` is now the link; the old folder is at tmp
+            os.rename(tmp, dossier_ancien)
+        else:  # no exchange on this file system: two renames, the old folder first out of the way
+            os.rename(site, dossier_ancien)
+            os.rename(tmp, site)
+        ancienne = dossier_ancien
+    else:
+        _lien_atomique(site, version)
+    if ancienne is not None and ancienne != version.resolve():
+        _lien_atomique(dossier_sites(root) / PRECEDENT, ancienne)
+
+
+def retour(root: Path) -> Path:
+    """`make rollback`: the previous version online again (and the current one kept as previous)."""
+    root = Path(root)
+    prec, cour = version_precedente(root), version_courante(root)
+    if prec is None:
+        raise ErreurDeSaisie("site", "aucune version précédente du site n'est conservée : rien à rétablir.")
+    probleme = ecart_au_record(prec)
+    if probleme:
+        raise ErreurDeSaisie("site", f"la version précédente ({prec.name}) ne peut pas être rétablie : {probleme}.")
+    _lien_atomique(root / "site", prec)
+    if cour is not None:
+        _lien_atomique(dossier_sites(root) / PRECEDENT, cour)
+    return prec
+
+
+def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
+    """Remove what killed or refused builds left (versions neither online nor previous, their records,
+    half-made links) in the background: deleting thousands of pages takes longer than building them.
+    Returns the names removed."""
+    base = dossier_sites(root)
+    if not base.is_dir():
+        return []
+    site = Path(root) / "site"
+    if not site.exists() and not site.is_symlink():  # killed between the two renames of `basculer`'s fallback
+        for lien in sorted(Path(root).glob(".site.nouveau-*"), reverse=True):
+            if lien.is_symlink() and lien.resolve().is_dir() and ecart_au_record(lien.resolve()) is None:
+                os.rename(lien, site)
+                break
+    vivants = {p.resolve() for p in (version_courante(root), version_precedente(root), *garder) if p is not None}
+    jetes = []
+    for p in sorted(base.iterdir()):
+        if p.name == PRECEDENT or p.name.startswith(".poubelle-"):
+            continue
+        cible = p.with_suffix("") if p.suffix == ".json" and not p.is_dir() else p
+        if cible.resolve() in vivants:
+            continue
+        jetes.append(p)
+    for p in sorted(Path(root).glob(".site.nouveau-*")):
+        jetes.append(p)
+    fichiers = [p for p in jetes if not p.is_dir() or p.is_symlink()]
+    for p in fichiers:
+        p.unlink(missing_ok=True)
+    dossiers = [p for p in jetes if p.is_dir() and not p.is_symlink()]
+    if dossiers:  # moved out of the way at once (renames), deleted in the background
+        poubelle = base / f".poubelle-{os.getpid()}-{time.monotonic_ns()}"
+        poubelle.mkdir()
+        for d in dossiers:
+            os.rename(d, poubelle / d.name)
+    poubelles = sorted(base.glob(".poubelle-*"))  # this one, and any a killed cleaning left
+    if poubelles:
+        subprocess.Popen(["rm", "-rf", "--", *map(str, poubelles)], start_new_session=True, cwd=base,  # detached, not in the project
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return [p.name for p in jetes]
+
+
+# -- make publish DEST=… ------------------------------------------------------------------------
+
+def _ressemble_a_notre_site(dossier: Path) -> bool:
+    return (dossier / "index.html").is_file() and (dossier / "donnees" / "recueil.sqlite").is_file()
+
+
+def publier(root: Path, dest: Path, log=print) -> None:
+    """Mirror the verified `site/` into `dest`: built beside it, checked, exchanged in one step."""
+    root = Path(root)
+    version = version_courante(root)
+    if version is None:
+        raise ErreurDeSaisie("site", "aucun site vérifié à publier : lancez d'abord make build.")
+    probleme = ecart_au_record(version)
+    if probleme:
+        raise ErreurDeSaisie("site", f"site/ ne peut pas être publié : {probleme}. Relancez make build, puis make publish.")
+    dest = Path(os.path.abspath(dest))
+    if dest == Path(dest.anchor) or dest == Path.home() or root.resolve().is_relative_to(dest) or dest.is_relative_to(root.resolve()):
+        raise ErreurDeSaisie("DEST", f"« {dest} » ne peut pas recevoir le site (racine, dossier personnel ou dossier du projet) : "
+                                     "choisissez le dossier servi par le serveur web, par exemple /var/www/recueil.")
+    parent = dest.parent
+    if not parent.is_dir():
+        raise ErreurDeSaisie("DEST", f"le dossier parent {parent} n'existe pas : créez-le (mkdir -p {parent}) ou corrigez DEST.")
+    if dest.exists() and not dest.is_dir():
+        raise ErreurDeSaisie("DEST", f"{dest} existe et n'est pas un dossier : choisissez un dossier.")
+    if dest.is_dir() and any(dest.iterdir()) and not _ressemble_a_notre_site(dest):
+        raise ErreurDeSaisie("DEST", f"{dest} contient déjà des fichiers qui ne sont pas une publication de ce site "
+                                     "(pas de index.html ni de donnees/recueil.sqlite) : choisissez un dossier vide ou nouveau, "
+                                     "rien n'y a été modifié.")
+    neuf = parent / f".{dest.name}.nouveau-{os.getpid()}"
+    prec = parent / f".{dest.name}.precedent"
+    for vieux in sorted(parent.glob(f".{dest.name}.nouveau-*")):  # left by a killed publication
+        shutil.rmtree(vieux, ignore_errors=True)
+    rec = lire_record(version)
+    assert rec is not None
+    try:  # a full disk or a kill here leaves DEST as it was; the half copy goes
+        copies, liees = _copier(version, neuf, dest if dest.is_dir() else None)
+        if inventaire(neuf) != rec["fichiers"]:
+            raise OSError(errno.EIO, "la copie ne correspond pas au site vérifié", str(neuf))
+        rendre_lisible(neuf)
+        synchroniser(neuf)
+        fsync(parent)
+    except BaseException:
+        shutil.rmtree(neuf, ignore_errors=True)
+        raise
+    if not dest.exists():
+        os.rename(neuf, dest)
+    elif echanger(neuf, dest):
+        if prec.exists():
+            shutil.rmtree(prec)
+        os.rename(neuf, prec)
+    else:  # no exchange on this file system (NFS…): the old copy out of the way, then the new one in
+        if prec.exists():
+            shutil.rmtree(prec)
+        os.rename(dest, prec)
+        os.rename(neuf, dest)
+        log(f"Attention : ce système de fichiers ne permet pas l'échange atomique ; {dest} a manqué un court instant.")
+    fsync(parent)
+    log(f"Site publié dans {dest} : {len(rec['fichiers'])} fichiers ({copies} copiés, {liees} inchangés). "
+        f"La publication précédente est gardée dans {prec} (make rollback DEST={dest} pour la rétablir).")
+
+
+def _copier(source: Path, neuf: Path, actuel: Path | None) -> tuple[int, int]:
+    """Copy `source` into `neuf`; a file identical to the one DEST already has is hard-linked from it
+    (our files are never rewritten in place, so sharing them is safe) instead of written again."""
+    copies = liees = 0
+    for base, dirs, files in os.walk(source):
+        dirs.sort()
+        rel = os.path.relpath(base, source)
+        cible_dir = neuf / rel if rel != "." else neuf
+        cible_dir.mkdir(parents=True, exist_ok=True)
+        for f in sorted(files):
+            src = Path(base) / f
+            dst = cible_dir / f
+            ancien = (actuel / rel / f) if actuel is not None else None
+            if ancien is not None and ancien.is_file() and not ancien.is_symlink() and filecmp.cmp(src, ancien, shallow=False):
+                try:
+                    os.link(ancien, dst)
+                    liees += 1
+                    continue
+                except OSError:
+                    pass
+            shutil.copyfile(src, dst)
+            copies += 1
+    return copies, liees
+
+
+def retour_dest(dest: Path) -> None:
+    """`make rollback DEST=…`: the previous publication back in DEST (exchanged: the current one becomes the previous)."""
+    dest = Path(os.path.abspath(dest))
+    prec = dest.parent / f".{dest.name}.precedent"
+    if not prec.is_dir():
+        raise ErreurDeSaisie("DEST", f"aucune publication précédente n'est gardée pour {dest} ({prec} absent) : rien à rétablir.")
+    if not dest.exists():
+        os.rename(prec, dest)
+    elif not echanger(prec, dest):
+        raise ErreurDeSaisie("DEST", "ce système de fichiers ne permet pas l'échange atomique : rétablissez à la main "
+                                     f"(mv {dest} {dest}.ancien && mv {prec} {dest}).")
+    fsync(dest.parent)

@@ -1,0 +1,210 @@
+"""A built site checked whole before it replaces the published one.
+
+What is checked, in the new version's folder (`publication` swaps it in only if nothing is found):
+- the home page and the 404 page are there and complete HTML;
+- every deliberation and every recueil of `site_data/` has its page (nothing extracted is missing);
+- every link of the index pages (the home page and each section's index, and the pages they split
+  into) leads to a page or file of the site;
+- the search: its manifest and every file it names are there, parse as JSON, and a file named by
+  its content's hash has that content;
+- the exports: `subventions.csv`, `subventions.json` and `recueil.sqlite` hold every grant (and the
+  database every deliberation) and open; the SCDL files, the Atom feed and the sitemap parse.
+
+Each problem is one French sentence; a clean site gives an empty list.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from generator.site.render import GENERATED_DIRS
+
+_HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
+_HACHE = re.compile(r"\.([0-9a-f]{10})\.json$")
+_EXTERNE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+@dataclass
+class Attendu:
+    """What the site must hold, from the data it was built from."""
+
+    deliberations: list[str] = field(default_factory=list)
+    recueils: list[str] = field(default_factory=list)  # slugs
+    subventions: int = 0
+    originaux: dict[str, int] = field(default_factory=dict)  # address of each original PDF → its size in bytes
+
+
+def verifier(site: Path, attendu: Attendu) -> list[str]:
+    site = Path(site)
+    problemes: list[str] = []
+    for nom in ("index.html", "404.html"):
+        f = site / nom
+        if not f.is_file() or b"</html>" not in f.read_bytes()[-4096:]:
+            problemes.append(f"la page {nom} est absente ou incomplète")
+    if problemes:
+        return problemes
+    manquantes = [i for i in attendu.deliberations if not (site / "deliberations" / i / "index.html").is_file()]
+    if manquantes:
+        problemes.append(f"{len(manquantes)} délibération(s) sans page, dont {', '.join(manquantes[:5])}")
+    manquants = [s for s in attendu.recueils if not (site / "recueils" / s / "index.html").is_file()]
+    if manquants:
+        problemes.append(f"recueil(s) sans page : {', '.join(manquants[:5])}")
+    problemes += _originaux(site, attendu)
+    problemes += _liens_des_index(site)
+    problemes += _recherche(site)
+    problemes += _exports(site, attendu)
+    return problemes
+
+
+def _originaux(site: Path, attendu: Attendu) -> list[str]:
+    """Each original PDF the pages link to is there, whole (its size; its bytes are the inbox's, hard-linked)."""
+    absents = []
+    for url, taille in sorted(attendu.originaux.items()):
+        f = site / url
+        if not f.is_file() or f.stat().st_size != taille:
+            absents.append(url)
+    if absents:
+        return [f"{len(absents)} PDF original(aux) absent(s) ou incomplet(s), dont {', '.join(absents[:5])}"]
+    return []
+
+
+def _index(site: Path) -> list[Path]:
+    """The home page, each generated section's index, and the pages an index is split into (one per
+    year…). Hand-written pages (« À propos »…) are not indexes: they may cite pages of the real corpus."""
+    pages = [site / "index.html"]
+    for nom in sorted({*GENERATED_DIRS, "donnees"}):
+        d = site / nom
+        if not d.is_dir():
+            continue
+        if (d / "index.html").is_file():
+            pages.append(d / "index.html")
+        for sous in sorted(p for p in d.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)):
+            if (sous / "index.html").is_file():
+                pages.append(sous / "index.html")
+    return pages
+
+
+def _cible_existe(site: Path, page: Path, href: str) -> bool:
+    chemin = unquote(href.split("#", 1)[0].split("?", 1)[0])
+    if not chemin:
+        return True
+    cible = Path(os.path.normpath(page.parent / chemin))
+    if not cible.is_relative_to(site):
+        return False
+    return cible.is_file() or (cible / "index.html").is_file()
+
+
+def _liens_des_index(site: Path) -> list[str]:
+    casses: list[str] = []
+    for page in _index(site):
+        texte = page.read_text(encoding="utf-8", errors="replace")
+        for href in dict.fromkeys(_HREF.findall(texte)):
+            if _EXTERNE.match(href) or href.startswith("#"):
+                continue
+            if not _cible_existe(site, page, href):
+                casses.append(f"{page.relative_to(site).as_posix()} → {href}")
+    if casses:
+        return [f"{len(casses)} lien(s) des pages d'index sans cible, dont {' ; '.join(casses[:5])}"]
+    return []
+
+
+def _json(f: Path) -> object:
+    return json.loads(f.read_bytes())
+
+
+def _recherche(site: Path) -> list[str]:
+    dossier = site / "recherche"
+    manifeste = dossier / "manifeste.json"
+    try:
+        donnees = _json(manifeste)
+    except (OSError, ValueError) as exc:
+        return [f"recherche/manifeste.json illisible ({exc.__class__.__name__})"]
+    noms: set[str] = set()
+
+    def parcourir(x: object) -> None:
+        if isinstance(x, dict):
+            for v in x.values():
+                parcourir(v)
+        elif isinstance(x, list):
+            for v in x:
+                parcourir(v)
+        elif isinstance(x, str) and x.endswith((".json", ".js")):
+            noms.add(x)
+
+    parcourir(donnees)
+    problemes = []
+    for nom in sorted(noms):
+        f = dossier / nom
+        try:
+            data = f.read_bytes()
+        except OSError:
+            problemes.append(f"recherche/{nom} annoncé par le manifeste mais absent")
+            continue
+        m = _HACHE.search(nom)
+        if m and hashlib.sha256(data).hexdigest()[:10] != m.group(1):
+            problemes.append(f"recherche/{nom} n'a pas le contenu que son nom annonce (fichier tronqué ou altéré)")
+        elif nom.endswith(".json"):
+            try:
+                json.loads(data)
+            except ValueError:
+                problemes.append(f"recherche/{nom} n'est pas du JSON valide")
+    return problemes
+
+
+def _exports(site: Path, attendu: Attendu) -> list[str]:
+    d = site / "donnees"
+    problemes = []
+    try:
+        with (d / "subventions.csv").open(encoding="utf-8", newline="") as f:
+            lignes = sum(1 for _ in csv.reader(f)) - 1
+        if lignes != attendu.subventions:
+            problemes.append(f"donnees/subventions.csv compte {lignes} subvention(s) au lieu de {attendu.subventions}")
+    except (OSError, csv.Error, UnicodeDecodeError) as exc:
+        problemes.append(f"donnees/subventions.csv illisible ({exc.__class__.__name__})")
+    try:
+        n = len(_json(d / "subventions.json"))  # type: ignore[arg-type]
+        if n != attendu.subventions:
+            problemes.append(f"donnees/subventions.json compte {n} subvention(s) au lieu de {attendu.subventions}")
+    except (OSError, ValueError, TypeError) as exc:
+        problemes.append(f"donnees/subventions.json illisible ({exc.__class__.__name__})")
+    for nom in ("subventions-scdl.csv", "deliberations-scdl.csv"):
+        try:
+            with (d / nom).open(encoding="utf-8", newline="") as f:
+                entete = next(csv.reader(f), None)
+            if not entete:
+                problemes.append(f"donnees/{nom} est vide")
+        except (OSError, csv.Error, UnicodeDecodeError) as exc:
+            problemes.append(f"donnees/{nom} illisible ({exc.__class__.__name__})")
+    base = d / "recueil.sqlite"
+    if not base.is_file():
+        problemes.append("donnees/recueil.sqlite absent")
+    else:
+        try:
+            con = sqlite3.connect(f"file:{base}?mode=ro&immutable=1", uri=True)
+            try:
+                etat = con.execute("PRAGMA quick_check").fetchone()[0]
+                nd = con.execute("SELECT count(*) FROM deliberations").fetchone()[0]
+                ns = con.execute("SELECT count(*) FROM subventions").fetchone()[0]
+            finally:
+                con.close()
+            if etat != "ok":
+                problemes.append(f"donnees/recueil.sqlite endommagé ({etat})")
+            if ns != attendu.subventions or nd != len(attendu.deliberations):
+                problemes.append(f"donnees/recueil.sqlite compte {nd} délibération(s) et {ns} subvention(s) au lieu de "
+                                 f"{len(attendu.deliberations)} et {attendu.subventions}")
+        except sqlite3.Error as exc:
+            problemes.append(f"donnees/recueil.sqlite illisible ({exc})")
+    for nom in ("flux.xml", "sitemap.xml"):
+        try:
+            ET.parse(site / nom)
+        except (OSError, ET.ParseError) as exc:
+            problemes.append(f"{nom} illisible ({exc.__class__.__name__})")
+    return problemes

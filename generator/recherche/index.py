@@ -1,0 +1,763 @@
+"""Search: lunr indexes built at build time, queried in the browser by content/assets/recherche.js.
+
+Why sharded: a single index of every deliberation, rapport and grant of ten years is
+tens of megabytes; the reader wants a first answer in a fraction of a second. So the
+browser first loads a manifest and two small indexes that do not grow with the years
+(places; beneficiaries), then the year's deliberation titles, then — newest first and
+only when asked — each recueil's chunks of grants and of full text (articles and
+rapports), and the vocabulary of its annexes. Annexes are most of a recueil's text: a
+lunr index of them was 4.5 times the size of all the others and took 6 times their
+build time, so they get a list of which annex parts hold each term (no counts, no
+positions: found, not ranked). A term directory (generator/recherche/repertoire.py) tells the
+results page which recueils' chunks or annexes can hold every word of the query.
+
+French is handled by one normalisation written twice, here and in recherche.js, and
+checked to agree by the browser tests: accents and ligatures folded (« École » →
+« ecole »), elisions dropped (« d'Arras » → « arras »), « st » read as « saint »,
+stop words removed, then the Snowball French stemmer of the pinned snowballstemmer (in the
+browser, Snowball's own JavaScript build of it, vendored by generator/recherche/snowball_js.py and checked
+to stem every word of the test corpus alike). A query word is also looked up under its plural's
+or singular's stem where Snowball keeps them apart (`variantes`: « ami » finds « amis »).
+
+Indexes are lunr 2.3.9 indexes built by the Python `lunr` package and read in the browser by
+lunr.js 2.3.9 (generator/recherche/vendor/lunr/, from npm); its per-token pipeline is slow on full text,
+so `Constructeur` fills the builder's tables from our own token counts (same result as
+`Builder.add`, checked by a test). Every shard is
+deterministic (sorted keys, stable order, scores rounded by lunr to 3 decimals) and
+cached in .cache/recherche/ under the hash of its input, so a build re-indexes only
+the years whose data changed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import json
+import operator
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from lunr.builder import Builder
+from lunr.field_ref import FieldRef
+from lunr.idf import idf as lunr_idf
+from lunr.index import Index
+from lunr.pipeline import Pipeline
+from lunr.query import Query
+from lunr.vector import Vector
+from snowballstemmer.french_stemmer import FrenchStemmer
+
+from generator.commun import formats, store
+from generator.recherche import repertoire
+from generator.commun.enfants import lier_au_parent
+from generator.commun.pliage import plier
+
+VERSION = 2  # bump when the shard format changes (part of the cache key)
+LUNR_JS = Path(__file__).parent / "vendor" / "lunr" / "lunr.js"  # what the browser loads the indexes with
+
+# -- French normalisation (mirrored in content/assets/recherche.js) -----------
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)")
+_MOT = re.compile(r"[a-z0-9']+")
+SYNONYMES = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+# Short French function words: dropped from indexes and queries (« le touquet » → « touquet »).
+MOTS_VIDES = frozenset("""
+a au aux avec ce ces cet cette c d de des du elle elles en et eux il ils j je l la le les leur leurs lui m ma mais me mes
+moi mon n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur t ta te tes toi ton tu un une vos votre
+vous y dont est sont ont
+""".split())
+
+
+def mots(texte: str) -> list[str]:
+    """Words as typed or printed → comparable words: « L'École d’Arras, St-Omer » → ecole, arras, saint, omer."""
+    out: list[str] = []
+    for brut in _MOT.findall(plier(texte or "")):
+        for m in _ELISION.sub("", brut).split("'"):
+            if m:
+                out.append(SYNONYMES.get(m, m))
+    return out
+
+
+_STEMMER = FrenchStemmer()
+
+
+@functools.lru_cache(maxsize=None)
+def racine(mot: str) -> str:
+    """Snowball French stem of an already normalised word (same function in the browser)."""
+    if mot.isdigit():  # what Snowball gives a number (the annexes' tables hold thousands), without asking it
+        return mot
+    return _STEMMER.stemWord(mot)
+
+
+def termes(texte: str) -> list[str]:
+    """What a text contributes to an index: its words, without stop words, stemmed."""
+    return [racine(m) for m in mots(texte) if m not in MOTS_VIDES]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _termes_brut(brut: str) -> tuple[str, ...]:
+    return tuple(racine(m) for m in (SYNONYMES.get(x, x) for x in _ELISION.sub("", brut).split("'") if x) if m not in MOTS_VIDES)
+
+
+_TERMES_BLOC: dict[str, tuple[str, ...]] = {}
+
+
+def _termes_blocs(blocs: set[str]) -> dict[str, tuple[str, ...]]:
+    """`termes` of whitespace-free pieces of text, remembered: a text is read as its distinct pieces
+    (`str.split`, done in C) and each distinct piece is folded and stemmed once. Same terms as reading
+    the whole text: no whitespace character folds into a word character or joins two words."""
+    cache = _TERMES_BLOC
+    nouveaux = blocs.difference(cache)
+    if len(cache) + len(nouveaux) > 2_000_000:  # ten years of annexes hold millions of distinct pieces
+        cache.clear()
+        nouveaux = blocs
+    for b in nouveaux:
+        cache[b] = tuple(x for brut in _MOT.findall(plier(b)) for x in _termes_brut(brut))
+    return cache
+
+
+def compter(texte: str) -> tuple[dict[str, int], int]:
+    """`Counter(termes(texte))` (in first-occurrence order) and `len(termes(texte))`, computed per distinct
+    piece of text rather than per word: indexing ten years of full text stays a matter of seconds."""
+    counts: dict[str, int] = {}
+    n = 0
+    blocs = Counter((texte or "").split())  # first-occurrence order of pieces, hence of terms
+    cache = _termes_blocs(set(blocs))
+    for bloc, k in blocs.items():
+        for t in cache[bloc]:
+            counts[t] = counts.get(t, 0) + k
+            n += k
+    return counts, n
+
+
+def vocabulaire(texte: str) -> set[str]:
+    """`set(termes(texte))`, fast enough for every annex of ten years (hundreds of megabytes)."""
+    blocs = set((texte or "").split())
+    return set(itertools.chain.from_iterable(map(_termes_blocs(blocs).__getitem__, blocs)))
+
+
+# lunr pipeline functions: the search pipeline is serialised by name in every index and
+# recherche.js registers the same names (queries are normalised by `mots` first).
+def racine_fr(token, i=None, tokens=None):
+    return token.update(lambda s, meta=None: racine(s))
+
+
+def mots_vides_fr(token, i=None, tokens=None):
+    return None if str(token) in MOTS_VIDES else token
+
+
+Pipeline.register_function(racine_fr, "racine-fr")
+Pipeline.register_function(mots_vides_fr, "mots-vides-fr")
+
+
+_K1, _B = 1.2, 0.75  # lunr's BM25 parameters, left at its defaults (`Builder.k1`, `Builder.b` are not called)
+
+
+class Constructeur(Builder):
+    """A lunr Builder fed with our French terms, fast enough for ten years of full text.
+
+    Set up as lunr's own (`ref`, `field`, the pipelines), it gives the same index as the stock
+    `Builder` with pipeline mots-vides-fr + racine-fr fed `" ".join(mots(texte))` (tests/test_recherche.py
+    checks it on the corpus) through lunr's public methods only: `add` counts the terms of a whole
+    text at once (`compter`), and `build` makes each vector in one pass and leaves out lunr's TokenSet,
+    which the serialised index does not hold (lunr.js rebuilds it from the terms).
+    """
+
+    def __init__(self, champs: list[tuple[str, int]]):
+        super().__init__()
+        self.pipeline.add(mots_vides_fr, racine_fr)
+        self.search_pipeline.add(racine_fr)
+        self.ref("r")
+        for nom, boost in champs:
+            self.field(nom, boost=boost)
+        self.champs = dict(champs)  # field → boost, in lunr's order of fields
+        self.boosts: dict[str, float] = {}  # document → its boost, when not 1
+
+    def add(self, doc, attributes=None):
+        doc_ref = str(doc["r"])
+        boost = (attributes or {}).get("boost", 1)
+        if boost != 1:
+            self.boosts[doc_ref] = boost
+        self.document_count += 1
+        inverted, champs = self.inverted_index, list(self.champs)
+        for field_name in champs:
+            counts, longueur = compter(doc.get(field_name) or "")  # first-occurrence order, as lunr numbers terms
+            key = str(FieldRef(doc_ref, field_name))
+            self.field_term_frequencies[key] = counts
+            self.field_lengths[key] = longueur
+            for term in counts:
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = inverted[term] = dict.fromkeys(champs)
+                    for f in champs:
+                        posting[f] = {}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                posting[field_name][doc_ref] = {}
+
+    def build(self) -> Index:
+        n = self.document_count
+        longueurs = dict.fromkeys(self.champs, 0)
+        for field_ref, longueur in self.field_lengths.items():
+            longueurs[FieldRef.from_string(field_ref).field_name] += longueur
+        moyennes = {f: total / n for f, total in longueurs.items()} if n else {}  # every document has every field
+        idfs: dict[str, float] = {}
+        vectors = {}
+        for field_ref, freqs in self.field_term_frequencies.items():
+            fr = FieldRef.from_string(field_ref)
+            elements = []
+            for term, tf in freqs.items():
+                norm = _K1 * (1 - _B + _B * (self.field_lengths[field_ref] / moyennes[fr.field_name]))
+                idf = idfs.get(term)
+                if idf is None:
+                    idf = idfs[term] = lunr_idf(self.inverted_index[term], n)
+                score = idf * ((_K1 + 1) * tf) / (norm + tf)
+                score *= self.champs[fr.field_name]
+                score *= self.boosts.get(fr.doc_ref, 1)
+                elements.append((self.inverted_index[term]["_index"], round(score, 3)))
+            elements.sort()
+            vectors[field_ref] = Vector([x for pair in elements for x in pair])
+        return Index(inverted_index=self.inverted_index, field_vectors=vectors, token_set=None,
+                     fields=list(self.champs), pipeline=self.search_pipeline)
+
+
+def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None) -> dict:
+    """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}; without documents, the
+    empty index lunr.js loads."""
+    b = Constructeur(champs)
+    for i, d in enumerate(docs):
+        b.add(d, {"boost": boosts[i]} if boosts and boosts[i] != 1 else None)
+    return b.build().serialize()
+
+
+def vocabulaire_annexes(annexes, lignes: list[list]) -> dict:
+    """The annexes of a recueil as their pages show them (parts of a long one on pages of their own), and
+    the terms of each part, without counts or positions: {"docs": display rows, "termes": "term term…"
+    (every term of these annexes, sorted), "parties": ["3 1 12…", …]} where a part lists the numbers
+    of its terms in "termes", each written as the gap from the previous one. A twentieth of a lunr
+    index's size, built with set operations done in C: what makes every annex searchable by default.
+    (Listing the parts of each term instead makes a file about as small but costs a Python step per
+    term and part.)"""
+    from generator.site.pages.actes import parties_annexe
+
+    rows: list[list] = []
+    vocabulaires: list[set[str]] = []
+    for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
+        morceaux_annexe = parties_annexe(did, i, a["x"])
+        for p, (url, texte) in enumerate(morceaux_annexe, start=1):
+            rows.append(["annexe", titre, url or f"deliberations/{did}/#annexe-{i}", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
+            vocabulaires.append(vocabulaire(texte))
+    tous = sorted(set().union(*vocabulaires))
+    numero = {t: k for k, t in enumerate(tous)}
+    parties = []
+    for v in vocabulaires:
+        n = sorted(map(numero.__getitem__, v))
+        parties.append(" ".join(map(str, n[:1] + list(map(operator.sub, n[1:], n)))))
+    return {"docs": rows, "termes": " ".join(tous), "parties": parties}
+
+
+def termes_des_parties(fichier: dict) -> list[list[str]]:
+    """The sorted terms of each part of a `vocabulaire_annexes` file (what recherche.js reads from it)."""
+    tous = fichier["termes"].split()
+    return [[tous[k] for k in itertools.accumulate(map(int, p.split()))] for p in fichier["parties"]]
+
+
+def compacter(index: dict) -> dict:
+    """Drop the empty per-field postings lunr writes for every term (recherche.js puts them back)."""
+    inv = [[term, {k: v for k, v in posting.items() if k == "_index" or v}] for term, posting in index["invertedIndex"]]
+    return dict(index, invertedIndex=inv)
+
+
+def completer(index: dict) -> dict:
+    """Undo `compacter` (what recherche.js does before `lunr.Index.load`)."""
+    champs = index["fields"]
+    return dict(index, invertedIndex=[[t, {**{c: {} for c in champs}, **p}] for t, p in index["invertedIndex"]])
+
+
+# -- querying, as recherche.js does it (used by tests and the benchmark) ---------------
+_FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
+
+
+def variantes(mot: str) -> tuple[str, ...]:
+    """The stems a query word is looked up under: its own, and its plural's or singular's where Snowball
+    keeps them apart (« ami » finds « Amis du Fort », « jeu » « jeux », « vélo » « vélos »)."""
+    autres = []
+    if len(mot) >= 3 and not mot.isdigit():
+        if mot[-1] in "sx":
+            if len(mot) >= 4:
+                autres.append(mot[:-1])
+        else:
+            autres.append(mot + "s")
+            if mot.endswith(("au", "eu")):
+                autres.append(mot + "x")
+    out = [racine(mot)]
+    for v in autres:
+        if v not in MOTS_VIDES and racine(v) not in out:
+            out.append(racine(v))
+    return tuple(out)
+
+
+def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(word, its stems, matched as a prefix) for each significant word of a query; the last word is a
+    prefix while it is being typed (the query does not end with a space or punctuation)."""
+    tous = mots(requete)
+    significatifs = [m for m in tous if m not in MOTS_VIDES]
+    en_cours = not _FIN_DE_MOT.search(requete)
+    return [(m, variantes(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
+
+
+def chercher(index, requete: str) -> list[str]:
+    """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first."""
+    if isinstance(index, dict):
+        index = Index.load(completer(index))
+    a = analyser(requete)
+    if not a:
+        return []
+
+    def construire_requete(q):
+        for mot, racines, prefixe in a:
+            for i, rac in enumerate(racines):
+                q.term(rac, use_pipeline=False, boost=5 if i else 10)
+            if prefixe:
+                q.term(mot, use_pipeline=False, boost=1, wildcard=Query.WILDCARD_TRAILING)
+
+    out = []
+    for r in index.query(callback=construire_requete):
+        trouves = r["match_data"].metadata.keys()
+        if all(any(t in racines or (prefixe and t.startswith(mot)) for t in trouves) for mot, racines, prefixe in a):
+            out.append(r["ref"])
+    return out
+
+
+def chercher_annexes(fichier: dict, requete: str) -> list[str]:
+    """Numbers of the annex parts (of a `vocabulaire_annexes` file) holding every significant word of the
+    query (one of its stems, or as a prefix), in the file's order."""
+    a = analyser(requete)
+    if not a:
+        return []
+    out = []
+    for k, partie in enumerate(termes_des_parties(fichier)):
+        termes_partie = set(partie)
+        if all(any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
+               for mot, racines, prefixe in a):
+            out.append(str(k))
+    return out
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# -- documents -------------------------------------------------------------------
+TYPES_FILTRE = [("", "Tout"), ("lieu", "Lieux"), ("beneficiaire", "Bénéficiaires"), ("deliberation", "Délibérations"), ("subvention", "Subventions")]
+LIBELLES = {"commune": "Commune", "canton": "Canton", "epci": "Intercommunalité", "territoire": "Territoire",
+            "beneficiaire": "Bénéficiaire", "deliberation": "Délibération", "annexe": "Annexe", "subvention": "Subvention"}
+# places first in suggestions; among them the commune wins over the canton or EPCI of the same name
+BOOST_LIEU = {"commune": 4, "canton": 3, "epci": 2, "territoire": 2}
+
+
+class AnnexesLues:
+    """The annexes of one recueil as an annex shard's documents ({"r", "x"}), their texts read back from
+    site_data/actes each time they are gone through (`Corpus.texte_annexe`): ten years of annexes are
+    never all in memory, here nor in the workers that index them."""
+
+    def __init__(self, corpus, refs: list[tuple[dict, int]]):
+        self.corpus, self.refs = corpus, refs  # (deliberation, annex index from 0)
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __iter__(self):
+        for k, (d, i) in enumerate(self.refs):
+            yield {"r": str(k), "x": self.corpus.texte_annexe(d, i)}
+
+    def taille(self) -> int:
+        return sum(self.corpus.longueur_annexe(d, i) for d, i in self.refs)
+
+    def empreinte(self) -> str | None:
+        """What decides these texts, without reading them back: the digest of their source's file in
+        site_data/actes (None when the corpus holds the texts in memory)."""
+        if not self.refs or self.corpus.actes is None or any("texte" in d["annexes"][i] for d, i in self.refs):
+            return None
+        sources = sorted({d["_source"] for d, _ in self.refs})
+        h = hashlib.sha256()
+        for s in sources:
+            h.update(s.encode() + b"\0" + hashlib.sha256((self.corpus.actes / store.data_name(s)).read_bytes()).digest())
+        h.update(dumps([[d["id"], i] for d, i in self.refs]).encode())
+        return h.hexdigest()
+
+
+def _taille(m: "Morceau") -> int:
+    """Characters a shard indexes (to start the largest first), without reading annex texts back."""
+    return m.docs.taille() if isinstance(m.docs, AnnexesLues) else sum(len(v) for d in m.docs for v in d.values())
+
+
+@dataclass
+class Morceau:
+    """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display.
+    sorte "annexes": no lunr index but the vocabulary of each document (`vocabulaire_annexes`)."""
+    chemin: str
+    champs: list[tuple[str, int]]
+    docs: list[dict] | AnnexesLues
+    affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
+    boosts: list[float] | None = None
+    sorte: str = "lunr"
+
+
+def documents_lieux(corpus) -> Morceau:
+    """Communes, cantons, EPCI and territoires: fixed in number, loaded first."""
+    from generator.records.corpus import de
+
+    ref = corpus.ref
+    docs, rows, boosts = [], [], []
+    recu = {c: corpus.total(subs) for c, subs in corpus.par_commune.items()}
+
+    def ajoute(kind, nom, affiche, autres, url, detail):
+        docs.append({"r": str(len(docs)), "n": nom, "a": " ".join(a for a in autres if a)})
+        rows.append([kind, affiche, url, detail])
+        boosts.append(BOOST_LIEU[kind])
+
+    for insee, c in ref.communes.items():
+        detail = f"Commune · INSEE {insee}"
+        if insee in recu:
+            detail += f" · {formats.montant_fr(recu[insee])} de subventions"
+        ajoute("commune", c["nom"], c["nom"], ["commune", insee, *c.get("codes_postaux", []), *(a["nom"] for a in c.get("anciens", []))],
+               f"communes/{c['slug']}/", detail)
+    for code, k in ref.cantons.items():
+        ajoute("canton", k["nom"], "Canton " + de(k["nom"]), ["canton", code], f"cantons/{k['slug']}/", f"Canton · {len(k['communes'])} communes")
+    for siren, e in ref.epci.items():
+        ajoute("epci", e["nom"], e["nom"], ["intercommunalite", "epci", e.get("sigle"), e.get("nom_officiel"), siren], f"epci/{e['slug']}/",
+               f"Intercommunalité · {len(e['membres'])} communes")
+    for slug, t in ref.territoires.items():
+        ajoute("territoire", t["nom"], f"Territoire {t['nom']}", ["territoire"], f"territoires/{slug}/",
+               f"Territoire du Département · {len(t['communes'])} communes")
+    return Morceau("lieux", [("n", 10), ("a", 2)], docs, rows, boosts)
+
+
+def documents_beneficiaires(corpus) -> Morceau:
+    """Beneficiaries that have their own page (associations, syndicats…), all years. Communes and EPCI
+    are found as places: their pages list the grants they received."""
+    from generator.site.pages.subventions import TYPES
+
+    par_url: dict[str, dict] = {}
+    for s in corpus.subventions:
+        b = s["_beneficiaire"]
+        if b["type"] == "commune" or b.get("epci_url"):  # same rule as the beneficiary pages, plus resolved EPCI
+            continue
+        e = par_url.setdefault(b["url"], {"nom": b["nom"], "type": b["type"], "subs": []})
+        e["subs"].append(s)
+    docs, rows = [], []
+    for url in sorted(par_url):
+        e = par_url[url]
+        annees = sorted({s["_date"][:4] for s in e["subs"]}, reverse=True)
+        n = len(e["subs"])
+        detail = f"{TYPES.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
+        docs.append({"r": str(len(docs)), "n": e["nom"]})
+        rows.append(["beneficiaire", e["nom"], url, detail, annees])
+    return Morceau("beneficiaires", [("n", 10)], docs, rows)
+
+
+def _texte_deliberation(d: dict) -> str:
+    """Full text searched for a deliberation: its articles and its rapport (annexes have their own vocabulary)."""
+    r = d.get("rapport") or {}
+    parts = [a.get("texte") or "" for a in d.get("articles") or []]
+    parts += [r.get("titre") or "", r.get("texte") or ""]
+    return "\n".join(parts)
+
+
+def _organe(d: dict) -> str:
+    from generator.records.corpus import DEPARTEMENT
+
+    if d.get("collectivite") and d["collectivite"] != DEPARTEMENT:
+        return f"{d['collectivite']} — {d['organe']}"
+    return d.get("organe") or ""
+
+
+TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk
+SUBVENTIONS_PAR_MORCEAU = 1_500
+# Annexes are most of a recueil's text (conventions, tables): a lunr index of them was 4.5 times the size of all
+# the others and 6 times their build time (ten years: 380 Mo instead of 84 Mo). They get a vocabulary instead.
+
+
+def _ligne_deliberation(d: dict) -> list:
+    return ["deliberation", d["id"], d["titre"] or "(sans titre)", f"deliberations/{d['id']}/", formats.date_fr(d["date"]), _organe(d)]
+
+
+def _decouper(items: list, taille, limite: int) -> list[list]:
+    """Consecutive groups of items whose sizes add up to about `limite` (each group at least one item)."""
+    groupes, cur, n = [], [], 0
+    for it in items:
+        cur.append(it)
+        n += taille(it)
+        if n >= limite:
+            groupes.append(cur)
+            cur, n = [], 0
+    if cur:
+        groupes.append(cur)
+    return groupes
+
+
+def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+    """Full-text, annex and grant chunks of one source (one recueil) for one year: self-contained (their own
+    display rows), so a recueil published once is indexed once (the cache keeps it) whatever comes next."""
+    out: list[Morceau] = []
+    stem = Path(source).stem
+    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
+    for k, groupe in enumerate(_decouper(delibs, lambda d: len(_texte_deliberation(d)), TEXTE_PAR_MORCEAU), start=1):
+        docs = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
+        out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, [_ligne_deliberation(d) for d in groupe]))
+    refs, annexes = [], []  # the annexes; `vocabulaire_annexes` splits them into their pages' parts
+    for d in delibs:
+        for i, a in enumerate(d.get("annexes") or [], start=1):
+            refs.append((d, i - 1))
+            annexes.append([d["id"], i, a.get("titre") or "", formats.date_fr(d["date"]), d["titre"] or ""])
+    if refs:
+        out.append(Morceau(f"{annee}/annexes-{stem}-1", [], AnnexesLues(corpus, refs), annexes, sorte="annexes"))
+    subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+    for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
+        docs, rows = [], []
+        for s in subs[start:start + SUBVENTIONS_PAR_MORCEAU]:
+            b = s["_beneficiaire"]
+            code = corpus.commune_of(s)
+            c = corpus.ref.communes.get(code) if code else None
+            docs.append({"r": str(len(docs)), "o": " ".join(x for x in (s.get("objet"), s.get("dispositif")) if x),
+                         "b": " ".join(x for x in (b["nom"], c["nom"] if c else "") if x)})
+            c_url = f"communes/{c['slug']}/" if c else None
+            rows.append(["subvention", s.get("objet") or "(objet non précisé)", formats.montant_fr(s["montant"]), b["nom"], b["url"],
+                         "" if b["url"] == c_url else c["nom"] if c else "",  # « Commune de Wancourt » needs no « Wancourt » after it
+                         c_url, formats.date_fr(s["_date"]), s["deliberation"], s.get("dispositif") or ""])
+        out.append(Morceau(f"{annee}/subventions-{stem}-{k}", [("o", 5), ("b", 3)], docs, rows))
+    return out
+
+
+def documents_annee(corpus, annee: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+    """A year's shards: its deliberation titles (small, for suggestions and numbers), then per source,
+    newest first, its grant, full-text and annex chunks."""
+    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
+    titres = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "c": _organe(d)} for i, d in enumerate(delibs)]
+    out = [Morceau(f"{annee}/deliberations", [("n", 20), ("t", 10), ("c", 1)], titres, [_ligne_deliberation(d) for d in delibs])]
+    par_source: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for d in delibs:
+        par_source[d["_source"]][0].append(d)
+    for sub in subs:
+        par_source[sub["_deliberation"]["_source"]][1].append(sub)
+    recent = {src: max([d["date"] for d in ds] + [x["_date"] for x in ss]) for src, (ds, ss) in par_source.items()}
+    for src in sorted(par_source, key=lambda x: (recent[x], x), reverse=True):
+        out += documents_source(corpus, annee, src, *par_source[src])
+    return out
+
+
+def morceaux(corpus) -> list[Morceau]:
+    """Every shard of the corpus, in a stable order."""
+    delibs, subs = defaultdict(list), defaultdict(list)
+    for d in corpus.deliberations.values():
+        delibs[d["date"][:4]].append(d)
+    for s in corpus.subventions:
+        subs[s["_date"][:4]].append(s)
+    out = [documents_lieux(corpus), documents_beneficiaires(corpus)]
+    for annee in sorted(set(delibs) | set(subs), reverse=True):
+        out += documents_annee(corpus, annee, delibs[annee], subs[annee])
+    return out
+
+
+# -- writing ---------------------------------------------------------------------
+def _empreinte_code() -> str:
+    """What besides a shard's documents decides its bytes: this module and the lunr / Snowball versions."""
+    import lunr
+    import snowballstemmer
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}".encode())
+    h.update((Path(__file__).parent.parent / "site" / "pages" / "actes.py").read_bytes())  # annex parts and their pages
+    return h.hexdigest()
+
+
+def _cle(m: Morceau, empreinte: str) -> str:
+    """Cache key: hash of everything the shard is made of, fed piece by piece (full text is large)."""
+    h = hashlib.sha256((empreinte + dumps([m.chemin, m.champs, m.affichage, m.boosts])).encode())
+    fichier = m.docs.empreinte() if isinstance(m.docs, AnnexesLues) else None
+    if fichier is not None:  # annexes: their source file's digest, not their texts read back and hashed
+        h.update(b"\x1c" + fichier.encode())
+        return h.hexdigest()
+    for d in m.docs:
+        for k in sorted(d):
+            h.update(b"\x1f" + k.encode() + b"\x1e" + (d[k] or "").encode())
+        h.update(b"\x1d")
+    return h.hexdigest()
+
+
+def contenu(m: Morceau) -> str:
+    """The shard's JSON text: {"index": lunr index, "docs": display rows} (annexes: {"docs", "termes"})."""
+    if m.sorte == "annexes":
+        return dumps(vocabulaire_annexes(m.docs, m.affichage))
+    # the index is written in the order it was built (deterministic: same documents, same order),
+    # without sort_keys, which costs a third of the time on full text
+    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
+    return '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
+
+
+def _calculer(m: Morceau, cache: Path | None) -> tuple[str, str]:
+    """(text, sha256 of the text) of a shard, written to the cache if given (`cache`: the cache folder
+    and the shard's key, `<cache>/<clé>`, to which the digest and `.json` are added)."""
+    text = contenu(m)
+    data = text.encode("utf-8")
+    empreinte = hashlib.sha256(data).hexdigest()
+    if cache is not None:
+        store.write_bytes(_fichier_cache(cache, empreinte), data)
+    return text, empreinte
+
+
+def _fichier_cache(cache: Path, empreinte: str) -> Path:
+    """`.cache/recherche/<clé>.<sha256 du texte>.json`: the file says what its text must hash to."""
+    return cache.with_name(f"{cache.name}.{empreinte}.json")
+
+
+def _en_cache(cache: Path | None, cles: list[str]) -> list[tuple[str, str] | None]:
+    """(text, digest) of the shards whose key is in the cache, each checked against the digest its
+    name holds: a file truncated by a full disk or a crash, or edited, does not match, is never
+    used, and its shard is indexed again."""
+    if cache is None or not cache.is_dir():
+        return [None] * len(cles)
+    fichiers = {f.name.partition(".")[0]: f for f in cache.glob("*.json")}
+    out: list[tuple[str, str] | None] = []
+    for cle in cles:
+        f = fichiers.get(cle)
+        if f is None:
+            out.append(None)
+            continue
+        data = f.read_bytes()
+        empreinte = hashlib.sha256(data).hexdigest()
+        out.append((data.decode("utf-8"), empreinte) if f == _fichier_cache(cache / cle, empreinte) else None)
+    return out
+
+
+def _nom_fichier(chemin: str, empreinte: str) -> str:
+    """`2021/subventions-1.3fa2c1d0.json` (`empreinte`: the text's sha256): the content hash in the
+    name lets browsers cache shards for good."""
+    return f"{chemin}.{empreinte[:10]}.json"
+
+
+def bibliotheques() -> dict[str, str]:
+    """lunr.js (npm package lunr 2.3.9, MIT: generator/recherche/vendor/lunr/) and our generated stemmer: served by
+    the site itself, no CDN."""
+    from generator.recherche.snowball_js import racine_fr_js
+
+    return {"lunr.js": LUNR_JS.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
+
+
+_A_FAIRE: tuple[list[Morceau], list[Path | None]] = ([], [])
+
+
+def _contenu_n(i: int) -> tuple[str, str]:
+    """`_calculer` of the i-th shard of `_A_FAIRE`, in a forked worker: the shards' text (hundreds of
+    megabytes at ten years) is inherited from the parent, not sent through a pipe."""
+    ms, fichiers = _A_FAIRE
+    return _calculer(ms[i], fichiers[i])
+
+
+def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tuple[str, str]]:
+    """Every shard's (text, sha256 of the text), from the cache when its input is unchanged and its
+    file checks; the others are indexed on all cores (the result does not depend on it)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _A_FAIRE
+
+    cles = [_cle(m, empreinte) for m in ms]
+    textes = _en_cache(cache, cles)
+    fichiers: list[Path | None] = [cache / cle if cache is not None else None for cle in cles]
+    a_faire = [i for i, t in enumerate(textes) if t is None]
+    taille = {i: _taille(ms[i]) for i in a_faire}
+    a_faire.sort(key=lambda i: -taille[i])  # largest first: no core idle at the end
+    coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
+    # forking a process that holds ten years of corpus costs more than indexing a month's text (about 4 Mo)
+    if coeurs > 1 and sum(taille.values()) > 20_000_000:
+        _A_FAIRE = (ms, fichiers)
+        try:
+            with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=lier_au_parent, initargs=(os.getpid(),)) as pool:
+                for i, t in zip(a_faire, pool.map(_contenu_n, a_faire)):
+                    textes[i] = t
+        finally:
+            _A_FAIRE = ([], [])
+    for i in a_faire:
+        if textes[i] is None:
+            textes[i] = _calculer(ms[i], fichiers[i])
+    if cache is not None and cache.exists():  # the cache keeps only what this build used (a file that did not check is replaced)
+        utilises = {_fichier_cache(cache / cle, t[1]) for cle, t in zip(cles, textes)}
+        for f in cache.glob("*.json"):
+            if f not in utilises:
+                f.unlink()
+    return textes  # type: ignore[return-value]
+
+
+def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
+    """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest."""
+    manifeste, fichiers = preparer(corpus, cache)
+    ecrire_fichiers(dossier, fichiers)
+    return manifeste
+
+
+def ecrire_fichiers(dossier: Path, fichiers: dict[str, str]) -> None:
+    """Write the files `preparer` made; one already there with the same bytes is not rewritten (a shard
+    named by its content hash but truncated by a crash is), and what an earlier build wrote and this
+    one did not goes (the search page itself stays)."""
+    for nom, text in sorted(fichiers.items()):  # a shard's name holds its source's (file-system spelling)
+        store.write_text(dossier / store.nom_fichier(nom), text, durable=False)
+    ecrits = {store.nom_fichier(nom) for nom in fichiers}
+    for p in sorted(dossier.rglob("*")):
+        if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in ecrits:
+            p.unlink()
+
+
+def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
+    """(manifest, {file name: text}) of the whole search, written nowhere but the cache: the build
+    computes it beside the pages and writes it once they are written.
+
+    Manifest: the small shards (places, beneficiaries), then each year newest first with its titles
+    shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
+    and its annex vocabulary, with their numbers in the term directory (position, position_annexes).
+    """
+    empreinte = _empreinte_code()
+    fichiers: dict[str, str] = {}
+    annees: dict[str, dict] = {}
+    manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
+    ms = morceaux(corpus)
+    for m, (text, empreinte_texte) in zip(ms, _contenus(ms, cache, empreinte)):
+        nom = _nom_fichier(m.chemin, empreinte_texte)
+        fichiers[nom] = text
+        if "/" not in m.chemin:
+            manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}
+            continue
+        annee, sorte = m.chemin.split("/")
+        a = annees.setdefault(annee, {"annee": annee, "deliberations": None, "lots": [], "n_deliberations": 0, "n_subventions": 0})
+        if sorte == "deliberations":
+            a["deliberations"], a["n_deliberations"] = nom, len(m.docs)
+            continue
+        genre, reste = sorte.split("-", 1)
+        source = reste.rsplit("-", 1)[0]
+        if not a["lots"] or a["lots"][-1]["source"] != source:
+            a["lots"].append({"source": source, "subventions": [], "textes": [], "annexes": []})
+        a["lots"][-1][genre].append(nom)
+        if genre == "subventions":
+            a["n_subventions"] += len(m.docs)
+    manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
+    # term directory: per recueil in the manifest's order, its lunr chunks then its annex vocabulary, each
+    # a numbered source (the numbers written in the lot: recherche.js asks the directory about them)
+    sources: list[set[str]] = []
+    for y in manifeste["annees"]:
+        for lot in y["lots"]:
+            lot["position"] = len(sources)
+            sources.append(set().union(*(repertoire.termes(fichiers[f]) for f in lot["subventions"] + lot["textes"])))
+            if lot["annexes"]:
+                lot["position_annexes"] = len(sources)
+                sources.append(set(" ".join(json.loads(fichiers[f])["termes"] for f in lot["annexes"]).split()))
+    rep, version = repertoire.textes_fichiers(repertoire.construire(sources))
+    manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
+    for nom, text in rep.items():
+        fichiers[f"repertoire/{nom}"] = text
+    for nom, text in bibliotheques().items():
+        fichiers[nom] = text
+    fichiers["manifeste.json"] = dumps(manifeste)
+    return manifeste, fichiers

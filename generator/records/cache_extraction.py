@@ -1,0 +1,111 @@
+"""The extraction cache (.cache/extraction.json) and the data files it vouches for, checked when read.
+
+A source whose bytes, parser code, reference data and corrections are unchanged is not parsed again:
+its files in site_data/actes and site_data/subventions are read back. The cache records, per source,
+that key, the corrections it applied, and the sha256 of the two files as they were written; a file
+read back must hash to it. So a file truncated by a full disk or a crash, or edited by hand, is never
+published: its source is parsed again. Checking costs one sha256 of what is read anyway (about half
+a millisecond per megabyte). Every file is validated against its JSON Schema when it is written
+(`build._parse_one`); a file read back without the cache's word for it (that of a refused source)
+is validated again.
+
+A cache file that cannot be read, is not JSON or not of its shape is ignored (its sources are parsed
+again), never a crash.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+from generator.sources.boite import affichable
+from generator.records.corpus import alleger
+from generator.controle.garde import Resume, resumer
+from generator.records.schema import non_conforme
+from generator.commun.store import sans_ramasse_miettes
+
+
+def empreinte(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def entree(cle: str, corrections: list, actes: str, subventions: str, r: Resume) -> dict:
+    """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, and
+    what they publish (`garde.Resume`: its next version is checked against it without reading them)."""
+    return {"key": cle, "corrections": corrections,
+            "empreintes": {"actes": empreinte(actes.encode("utf-8")), "subventions": empreinte(subventions.encode("utf-8"))},
+            "resume": {"source": r.source, "recueil": r.recueil, "deliberations": r.deliberations, "lignes": r.lignes,
+                       "subventions": dict(sorted(r.subventions.items()))}}
+
+
+def resume(e: dict | None, actes: Path, subventions: Path) -> Resume | None:
+    """What a source's previous extraction publishes: from its cache entry, else read from its files
+    (None when they cannot be read)."""
+    r = (e or {}).get("resume")
+    if isinstance(r, dict):
+        try:
+            return Resume(r["source"], dict(r["deliberations"]), dict(r["lignes"]), Counter(r["subventions"]), r["recueil"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    try:
+        with sans_ramasse_miettes():
+            doc = json.loads(actes.read_bytes())
+            subs = json.loads(subventions.read_bytes()) if subventions.exists() else None
+        return resumer(alleger(doc), subs)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _valide(e) -> bool:
+    return (isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("corrections"), list)
+            and all(isinstance(c, dict) for c in e["corrections"])
+            and isinstance(e.get("empreintes"), dict) and all(isinstance(e["empreintes"].get(k), str) for k in ("actes", "subventions")))
+
+
+def lire(chemin: Path, log=print) -> dict[str, dict]:
+    """The cache's entries (source name → entry); an unreadable file or entry is left out, and said."""
+    try:
+        data = json.loads(Path(chemin).read_bytes())
+    except FileNotFoundError:
+        return {}
+    except ValueError as err:  # not UTF-8, not JSON
+        log(f"{chemin.name} (cache de l'extraction) est illisible ({err.__class__.__name__}) : ignoré, les sources sont analysées à nouveau.")
+        return {}
+    if not isinstance(data, dict):
+        log(f"{chemin.name} (cache de l'extraction) n'a pas la forme attendue : ignoré, les sources sont analysées à nouveau.")
+        return {}
+    bonnes = {k: v for k, v in data.items() if _valide(v)}
+    if len(bonnes) < len(data):
+        log(f"{chemin.name} (cache de l'extraction) : {len(data) - len(bonnes)} entrée(s) illisible(s) ou d'une version précédente ignorée(s), leurs sources sont analysées à nouveau.")
+    return bonnes
+
+
+def relire(actes: Path, subventions: Path, e: dict | None) -> tuple[dict, dict] | str:
+    """A source's two data files read back, (actes document, subventions), or why they cannot be
+    published: checked against the digests of its cache entry `e`, else (no entry: a refused source's
+    previous data) against the JSON Schemas."""
+    try:
+        a, s = actes.read_bytes(), subventions.read_bytes()
+    except FileNotFoundError as err:
+        return f"{_nom(Path(err.filename))} manque"
+    if e is not None:
+        for f, data, attendu in ((actes, a, e["empreintes"]["actes"]), (subventions, s, e["empreintes"]["subventions"])):
+            if empreinte(data) != attendu:
+                return f"{_nom(f)} n'est plus ce que la construction avait écrit (fichier tronqué ou modifié)"
+    try:
+        with sans_ramasse_miettes():
+            doc, subs = json.loads(a), json.loads(s)
+    except ValueError as err:
+        return f"{_nom(actes)} ou {_nom(subventions)} n'est pas du JSON valide ({err})"
+    if e is None:
+        for f, data, nom in ((actes, doc, "actes.schema.json"), (subventions, subs, "subventions.schema.json")):
+            faute = non_conforme(nom, data)
+            if faute is not None:
+                return f"{_nom(f)} n'a pas la forme attendue ({faute})"
+    return doc, subs
+
+
+def _nom(f: Path) -> str:
+    """`site_data/actes/x.json`: a data file as the publisher sees it."""
+    return affichable("/".join(f.parts[-3:]))

@@ -1,0 +1,214 @@
+"""Pages of the acts: deliberations (with their annexes), sessions, recueils, and their indexes."""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterator
+
+from generator.records.corpus import DEPARTEMENT, Corpus
+from generator.commun.formats import date_fr, mois_fr
+from generator.records import plage_numeros
+from generator.site.render import Page
+from generator.site.textes import decouper, html
+
+ANNEXE_INLINE_MAX = 20_000  # larger annexes get their own page(s), so deliberation pages stay light
+
+
+def recueil_titre(rec: dict) -> str:
+    n = f"N° {rec['numero']} — " if rec.get("numero") is not None else ""
+    return f"Recueil {n}{mois_fr(rec.get('mois'), rec.get('annee'))}"
+
+
+def _taille(texte: str) -> str:
+    n = texte.count("\n") + 1
+    return f"{n} lignes"
+
+
+def parties_annexe(did: str, i: int, texte: str) -> list[tuple[str | None, str]]:
+    """(page URL, text) of each part of a deliberation's i-th annex (text `texte`); URL None when it is shown inline."""
+    if len(texte) <= ANNEXE_INLINE_MAX:
+        return [(None, texte)]
+    parts = decouper(texte)
+    if len(parts) == 1:
+        return [(f"deliberations/{did}/annexe-{i}/", parts[0])]
+    return [(f"deliberations/{did}/annexe-{i}-partie-{k}/", part) for k, part in enumerate(parts, start=1)]
+
+
+def page_dans_annexe(a: dict, texte: str, debut: int) -> int | None:
+    """The page of the source PDF where annex `a`'s text `texte` has its first character after offset `debut`
+    that is not a blank (where a part of it starts, `parties_annexe`); None for a text source."""
+    if not a.get("page_pdf"):
+        return None
+    premier = len(texte) - len(texte[debut:].lstrip())
+    ligne = texte.count("\n", 0, premier) + 1
+    return a["page_pdf"] + bisect.bisect_right(a.get("sauts_page") or [], ligne)
+
+
+def _place(corpus: Corpus, kind: str, code: str) -> dict | None:
+    ent = corpus.ref.entities(kind).get(code)
+    return ent
+
+
+def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
+    out = []
+    r = d.get("rapport") or {}
+    for label, key, kind, folder in (("Territoires", "territoires", "territoire", "territoires"), ("Cantons", "cantons", "canton", "cantons"), ("Intercommunalités", "epcis", "epci", "epci")):
+        items = []
+        for p in r.get(key) or []:
+            if p["status"] == "tous":
+                items.append({"nom": p["written"], "slug": None})
+            elif p["status"] == "resolu":
+                e = _place(corpus, kind, p["code"])
+                items.append({"nom": e["nom"], "slug": e["slug"]})
+            else:
+                items.append({"nom": p["written"] + " (non reconnu)", "slug": None})
+        if items:
+            out.append((label, items, folder))
+    communes = {}
+    for s in subs:
+        code = corpus.commune_of(s)
+        if code and code in corpus.ref.communes:
+            c = corpus.ref.communes[code]
+            communes[c["slug"]] = {"nom": c["nom"], "slug": c["slug"]}
+    if communes:
+        out.append((f"Communes des subventions ({len(communes)})", [communes[k] for k in sorted(communes)], "communes"))
+        cantons, epcis = {}, {}
+        for s in subs:
+            c = corpus.ref.communes.get(corpus.commune_of(s) or "")
+            if not c:
+                continue
+            for k in c.get("cantons", []):
+                if k in corpus.ref.cantons:
+                    cantons[k] = {"nom": corpus.ref.cantons[k]["nom"], "slug": corpus.ref.cantons[k]["slug"]}
+            e = corpus.ref.epci.get(c.get("epci"))
+            if e:
+                epcis[e["siren"]] = {"nom": e["nom"], "slug": e["slug"]}
+        out.append((f"Cantons des subventions ({len(cantons)})", sorted(cantons.values(), key=lambda x: x["slug"]), "cantons"))
+        out.append((f"Intercommunalités des subventions ({len(epcis)})", sorted(epcis.values(), key=lambda x: x["slug"]), "epci"))
+    return out
+
+
+def _subs_view(corpus: Corpus, subs: list[dict]) -> list[dict]:
+    out = []
+    for s in subs:
+        code = corpus.commune_of(s)
+        out.append(dict(s, _commune=corpus.ref.communes.get(code) if code else None))
+    return out
+
+
+def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_delib: dict[str, list[dict]]) -> Iterator[Page]:
+    """The pages of the acts, yielded deliberation by deliberation (ten years of texts are never
+    all turned into page contexts at once)."""
+    pages: list[Page] = []
+    recueils = {r["slug"]: dict(r, titre=recueil_titre(r["recueil"])) for r in corpus.recueils}
+    sessions: dict[str, dict] = {}
+    for doc in corpus.documents:
+        for s in doc["sessions"]:
+            sessions.setdefault(s["id"], s)
+    for did, d in sorted(corpus.deliberations.items(), key=lambda kv: (kv[1]["_source"], kv[0])):  # by source: annex texts are read per source
+        subs = _subs_view(corpus, sorted(subs_par_delib.get(did, []), key=lambda s: s["id"]))
+        annexes = []
+        for i, a in enumerate(d.get("annexes") or [], start=1):
+            titre = a["titre"] or f"Annexe {i}"
+            texte = corpus.texte_annexe(d, i - 1)
+            parts = parties_annexe(did, i, texte)
+            if parts[0][0] is not None:
+                debut = 0
+                for k, (url, part) in enumerate(parts, start=1):
+                    pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
+                        "d": d, "titre": titre, "html": html(part), "partie": k, "nb_parties": len(parts),
+                        "original": corpus.originaux.get(d["_source"]), "page_pdf": page_dans_annexe(a, texte, debut),
+                        "recueil": d["_recueil"] is not None, "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
+                    debut += len(part)
+                annexes.append({"titre": titre, "url": parts[0][0], "page_pdf": a.get("page_pdf"),
+                                "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
+            else:
+                annexes.append({"titre": titre, "url": None, "html": html(texte), "page_pdf": a.get("page_pdf")})
+        dv = dict(d, articles=[dict(a, _html=html(a["texte"])) for a in d.get("articles") or []])
+        pages.append(Page(f"deliberations/{did}/index.md", "deliberation.md.j2", f"{did} — {d['titre']}", kind="deliberation", context={
+            "d": dv, "session": sessions.get(d["session_id"], {}), "recueil": recueils.get(d["_recueil"]),
+            "original": corpus.originaux.get(d["_source"]),
+            "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
+            "subs": subs, "total": corpus.total(subs) if subs else None, "checks": checks_par_delib.get(did, []),
+            "lieux": _lieux(corpus, d, subs), "annexes": annexes,
+            "rapport_html": html((d.get("rapport") or {}).get("texte", "")),
+        }))
+        yield from pages
+        pages.clear()
+    # sessions
+    delibs_par_session = defaultdict(list)
+    for d in corpus.deliberations.values():
+        delibs_par_session[d["session_id"]].append(d)
+    for sid, s in sorted(sessions.items()):
+        ds = sorted(delibs_par_session.get(sid, []), key=lambda d: d["id"])
+        pages.append(Page(f"seances/{sid}.md", "seance.md.j2", f"{s['organe']} du {date_fr(s['date'])}", kind="seance", context={
+            "s": s, "delibs": ds, "subs_total": {d["id"]: corpus.total(subs_par_delib.get(d["id"], [])) for d in ds},
+            "subs_count": {d["id"]: len(subs_par_delib.get(d["id"], [])) for d in ds}}))
+    # recueils
+    for slug, r in sorted(recueils.items()):
+        pages.append(Page(f"recueils/{slug}.md", "recueil.md.j2", r["titre"], kind="recueil", context={
+            "r": r, "rec": r["recueil"], "parties": _parties(corpus, r), "original": corpus.originaux.get(r["source"]),
+            "actes": [dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes]) for a in r["recueil"].get("actes_executif", [])]}))
+    pages += _indexes(corpus, recueils, sessions, subs_par_delib)
+    yield from pages
+
+
+def _parties(corpus: Corpus, r: dict) -> list[dict]:
+    """Each announced part with its deliberations: present (linked) or « non disponible dans ce fichier »."""
+    found = {d["id"] for d in r["document"]["deliberations"]}
+    out = []
+    for p in r["recueil"].get("parties", []):
+        items = []
+        for did in plage_numeros(p.get("premiere"), p.get("derniere")):
+            d = corpus.deliberations.get(did)
+            items.append({"id": did, "present": did in found and d is not None, "titre": d["titre"] if d else None})
+        out.append(dict(p, items=items, lignes=_plages(items), presentes=sum(1 for i in items if i["present"])))
+    return out
+
+
+def _plages(items: list[dict]) -> list[dict]:
+    """The lines of a part's list: three or more missing deliberations in a row make one line
+    (« 2021-188 à 2021-231 : 44 délibérations non disponibles »), not a screenful on a phone."""
+    out: list[dict] = []
+    k = 0
+    while k < len(items):
+        j = k
+        while j < len(items) and not items[j]["present"]:
+            j += 1
+        if j - k >= 3:
+            out.append({"plage": True, "de": items[k]["id"], "a": items[j - 1]["id"], "n": j - k})
+            k = j
+            continue
+        out.append(dict(items[k], plage=False))
+        k += 1
+    return out
+
+
+def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[dict] | None]:
+    """More deliberations than one page holds (ten years: ~6 000): one index page per year."""
+    from generator.site.pages.decoupage import trop_long
+
+    if not trop_long([d for _, ds in years for d in ds]):
+        return [], None
+    nav = [(y, f"deliberations/{y}/") for y, _ in years]
+    pages = [Page(f"deliberations/{y}.md", "deliberations_annee.md.j2", f"Délibérations {y}", kind="index", context={
+        "annee": y, "ds": ds, "annees": nav, "subs_count": subs_count, "departement": DEPARTEMENT}) for y, ds in years]
+    liens = [{"annee": y, "url": f"deliberations/{y}/", "n": sum(subs_count.get(d["id"], 0) for d in ds), "total": None, "delibs": len(ds)}
+             for y, ds in years]
+    return pages, liens
+
+
+def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib) -> list[Page]:
+    by_year = defaultdict(list)
+    for d in corpus.deliberations.values():
+        by_year[d["date"][:4]].append(d)
+    years = [(y, sorted(ds, key=lambda d: (d["date"], d["id"]))) for y, ds in sorted(by_year.items(), reverse=True)]
+    subs_count = {k: len(v) for k, v in subs_par_delib.items()}
+    par_annee, annees = _index_par_annee(years, subs_count)
+    return par_annee + [
+        Page("deliberations/index.md", "deliberations_index.md.j2", "Délibérations", kind="index", context={
+            "years": years, "subs_count": subs_count, "annees": annees,
+            "sessions": sorted(sessions.values(), key=lambda s: s["date"], reverse=True), "departement": DEPARTEMENT}),
+        Page("recueils/index.md", "recueils_index.md.j2", "Recueils", kind="index", context={
+            "recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True)}),
+    ]

@@ -1,0 +1,128 @@
+"""Stage 8: write the Markdown pages of the site into content/ from site_data/.
+
+Pages are Markdown files whose body is one HTML block produced by autoescaping
+Jinja2 templates: Markdown never sees source text as markup, so a title holding
+`<script>`, `{{ … }}` or `[lien](x)` shows as text. Links are relative (`../../`)
+so the site works under any sub-path of any static host. Generated folders are
+owned by this stage: they are emptied and rewritten on every build.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator.commun import formats
+from generator.site import tableau_subventions
+from generator.commun.store import write_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions",
+                  "controle", "recherche", "originaux"]
+# content/donnees/ is owned by generator.exports (files) plus its index page
+CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"]
+"""Everything the build writes under content/ (the rest of content/ is written by hand): what
+`make clean` removes, what a new project copies without (`build.prepare_root`), what .gitignore lists."""
+
+
+_METHODES_DICT = frozenset(dir(dict))
+
+
+class _Environnement(jinja2.Environment):
+    """Jinja2 whose `x.nom` on a plain dict reads the key first.
+
+    Jinja tries the attribute first and the key only after an AttributeError: on the
+    million dict lookups of ten years of pages, the exception is most of the rendering
+    time. A plain dict has no attribute but its methods, so for any other name the result
+    is the same; method names (`get`, `items`…) keep Jinja's order.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _METHODES_DICT:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+def environment() -> jinja2.Environment:
+    env = _Environnement(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
+    env.globals["lignes_subventions"] = tableau_subventions.lignes
+    return env
+
+
+def front_matter(title: str, **extra) -> str:
+    """YAML front matter; values are JSON strings (valid YAML), title made HTML-safe."""
+    import html
+
+    lines = [f"title: {json.dumps(html.escape(title, quote=False), ensure_ascii=False)}"]
+    for key, value in extra.items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
+def root_for(path: str) -> str:
+    """Relative prefix from a page's URL back to the site root (directory URLs)."""
+    parts = path.split("/")
+    depth = len(parts) - 1 if parts[-1] == "index.md" else len(parts)
+    return "../" * depth
+
+
+@dataclass
+class Page:
+    path: str  # relative to content/, e.g. "communes/wancourt.md"
+    template: str
+    title: str
+    context: dict = field(default_factory=dict)
+    kind: str = "page"
+
+
+def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environment | None = None) -> int:
+    """Write the pages (any iterable: builders may yield them one by one, so that ten years of
+    pages are never all in memory); return how many.
+
+    A page whose text is unchanged is not rewritten, and the pages of the generated folders
+    that no page wrote this time are removed: the same result as emptying the folders first,
+    without deleting and rewriting thousands of unchanged files (slow on disks that trim freed
+    blocks, and it keeps their dates for `rsync`).
+    """
+    env = env or environment()
+    written: set[Path] = set()
+    n = 0
+    for page in pages:
+        n += 1
+        text = env.get_template(page.template).render(
+            front_matter=Markup(front_matter(page.title)),  # already made safe
+            root=root_for(page.path),
+            page_kind=page.kind,
+            **page.context,
+        )
+        if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
+            raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
+        path = content_dir / page.path
+        write_text(path, text, durable=False)  # recomputed and compared at every build (`store`)
+        written.add(path)
+    for d in GENERATED_DIRS:
+        folder = content_dir / d
+        if not folder.is_dir():
+            continue
+        for f in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+            if f.is_dir():
+                if not any(f.iterdir()):
+                    f.rmdir()
+            elif f not in written and f.suffix == ".md":  # other files are the search's (it cleans its own)
+                f.unlink()
+    return n

@@ -1,0 +1,65 @@
+"""The rows of a grants table (`_subventions.j2`'s `grants_table`), written in Python.
+
+Why not in the template: ten years are 48 000 grants, each shown on six to eight pages
+(its deliberation, commune, canton, EPCI, territoire, beneficiary, dispositif, year), so some
+380 000 rows; as a Jinja loop each value went through `markupsafe.escape` and a `Markup`
+object, most of the pages' rendering time. Here each value is escaped by plain string
+replacement, the same five characters as MarkupSafe in the same way, so the page is byte for
+byte what the template wrote (tests/test_tableau_subventions.py compares both).
+"""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from generator.commun.formats import date_fr, montant_fr
+
+
+def echapper(valeur) -> str:
+    """`markupsafe.escape(valeur)` as a plain string (same output, without building a Markup)."""
+    if isinstance(valeur, Markup):
+        return str(valeur)
+    s = str(valeur)
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if ">" in s:
+        s = s.replace(">", "&gt;")
+    if "<" in s:
+        s = s.replace("<", "&lt;")
+    if "'" in s:
+        s = s.replace("'", "&#39;")
+    if '"' in s:
+        s = s.replace('"', "&#34;")
+    return s
+
+
+def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) -> Markup:
+    """`<tr>` rows of `subs` (dicts of the corpus), each followed by a line break."""
+    e = echapper
+    r = e(root)
+    out = []
+    for s in subs:
+        b = s["_beneficiaire"]
+        date = s["_date"]
+        cells = [f'<tr role="row"><td role="cell" class="rpc-date" data-sort="{e(date)}">{e(date_fr(date))}</td><td role="cell">']
+        if b["type"] == "commune":
+            cells.append(e(b["nom"]))
+        else:
+            cells.append(f'<a href="{r}{e(b["url"])}">{e(b["nom"])}</a>')
+        cells.append("</td>")
+        if show_commune:
+            c = s["_commune"]
+            cells.append(f'<td role="cell"><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else '<td role="cell"></td>')
+        montant = s["montant"]
+        cells.append(f'<td role="cell" class="rpc-objet">{e(s["objet"])}</td><td role="cell">{e(s["dispositif"] or "")}</td>'
+                     f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}')
+        if s.get("_original") and s.get("page_pdf"):  # its row in the published PDF (`Corpus.lier_originaux`)
+            p = int(s["page_pdf"])
+            nom = "recueil" if s["_deliberation"].get("_recueil") else "document"  # a source that is not a recueil is not called one
+            cells.append(f'<br><a class="rpc-original" href="{r}{e(s["_original"])}#page={p}" title="Page {p} du {nom} original (PDF)">p.\u00a0{p}</a>')
+        cells.append("</td>")
+        if show_delib:
+            d = e(s["deliberation"])
+            cells.append(f'<td role="cell"><a href="{r}deliberations/{d}/">{d}</a></td>')
+        cells.append("</tr>\n")
+        out.append("".join(cells))
+    return Markup("".join(out))

@@ -1,0 +1,1 @@
+"""Developer tools, outside the product package: benchmarks (`make bench`), the synthetic corpus, PDF printing for tests."""

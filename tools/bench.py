@@ -1,0 +1,316 @@
+"""`make bench`: what the pipeline costs, on the real corpus and on ten synthetic years, then search
+(tools/bench_recherche.py: index size and build time over ten years, first result in Chromium).
+
+1. Real corpus: parse time and peak memory of each source (fresh child process each).
+2. Scale: a synthetic corpus (`tools.synthetique`: ten years × twelve monthly
+   recueils) is built in a temporary root — never the repository's site/ — from
+   scratch (no extraction cache), then one more month is added and the site rebuilt.
+   For each build: wall time, each stage's time, and the peak memory of the build
+   process and all its children summed (PSS, sampled from /proc every 0.2 s, because
+   MkDocs, the extraction workers and the exports run as children of the build process). Then the
+   number and total size of pages, the largest page, and the search payload
+   (every file under site/search/ and site/recherche/).
+
+3. PDF: 1,000- and 2,000-page text PDFs printed by Chromium from the real corpus, read as the build
+   reads them (pdftotext), and the ratio of the two times (tools/bench_pdf.py).
+
+Figures are printed and written to .build/bench.json and .build/bench.md; they are
+reported in notes, never asserted by tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from tools import bench_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / ".build"
+
+_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from generator.parse.ingest import ingest_source
+from generator.lieux.localisation import localise
+from generator.lieux import places
+places.reference()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+ex = localise(ingest_source(Path({path!r})))
+dt = time.perf_counter() - t
+print(json.dumps({{"s": dt, "rss_mo": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_base_mo": base / 1024, "delibs": len(ex.document.deliberations), "subs": len(ex.subventions)}}))
+"""
+
+_BUILD = r"""
+import json, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from generator import build
+lines = []
+code = build.run(Path({target!r}), log=lines.append)
+print(json.dumps({{"code": code, "log": lines[:4]}}))
+"""
+
+
+def bench_sources(repeat: int = 3, projet: Path = ROOT) -> list[dict]:
+    from generator.sources.boite import lister
+
+    rows = []
+    for p in (e.chemin for e in lister(projet / "site_data" / "sources").fichiers):
+        runs = []
+        for _ in range(repeat):
+            out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(p))], capture_output=True, text=True, check=True)
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        best = min(runs, key=lambda r: r["s"])
+        rows.append({"source": p.name, "taille_mo": p.stat().st_size / 1e6, **best})
+    return rows
+
+
+# ----------------------------------------------------------------------------- memory of a process tree
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    children.setdefault(int(f.read().rsplit(b")", 1)[1].split()[1]), []).append(int(d))
+            except (OSError, IndexError, ValueError):
+                continue
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _memoire_kb(pids: list[int]) -> tuple[int, int]:
+    """(summed RSS, summed PSS) in kB. PSS counts a page shared by forked processes once, split
+    between them: the memory the tree really occupies."""
+    rss = pss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss, pss
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run `cmd`; wall time, CPU time (all its processes) and peak summed RSS of its process tree
+    (sampled every 50 ms). The load average before the run says whether other work shared the cores."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    charge = os.getloadavg()[0]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0, 0]
+    serie: list[tuple[float, int]] = []
+    done = threading.Event()
+
+    def sample():  # every 0.2 s: the sampling itself must not take the cores it measures
+        while not done.is_set():
+            rss, pss = _memoire_kb(_tree(proc.pid))
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            serie.append((time.perf_counter() - t, pss))
+            done.wait(0.2)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, err = proc.communicate()
+    done.set()
+    th.join()
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"s": wall, "cpu_s": cpu, "charge": charge, "pic_mo": peak[1] / 1024, "pic_rss_mo": peak[0] / 1024, "serie": serie,
+            "code": proc.returncode, "stdout": out, "stderr": err}
+
+
+# ----------------------------------------------------------------------------- the synthetic site
+def build_in(root: Path) -> dict:
+    r = run_measured([sys.executable, "-c", _BUILD.format(root=str(ROOT), target=str(root))], cwd=ROOT)
+    if r["code"] != 0:
+        raise RuntimeError(f"construction en échec ({r['code']}) :\n{r['stderr'][-3000:]}")
+    info = json.loads(r["stdout"].strip().splitlines()[-1])
+    durees, cpu = {}, {}
+    for line in info["log"]:
+        for label, into in (("Durées : ", durees), ("Temps CPU (tous processus) : ", cpu)):
+            if line.startswith(label):
+                for part in line[len(label):].split(", "):
+                    k, v, _ = part.rsplit(" ", 2)
+                    into[k] = float(v)
+    # peak memory of each stage: the stages run one after the other from the start of the process
+    pics, debut = {}, 0.0
+    for k, v in durees.items():
+        if k.startswith("dont "):
+            continue
+        pics[k] = round(max((m for ts, m in r["serie"] if debut <= ts <= debut + v + 0.5), default=0) / 1024)
+        debut += v
+    return {"s": round(r["s"], 1), "cpu_s": round(r["cpu_s"], 1), "charge_avant": round(r["charge"], 1), "pic_mo": round(r["pic_mo"]),
+            "pic_rss_somme_mo": round(r["pic_rss_mo"]), "pic_par_etape_mo": pics,
+            "etapes_s": durees, "etapes_cpu_s": cpu, "resume": info["log"][0], "code_retour": info["code"]}
+
+
+def mkdocs_sans_recherche(root: Path) -> dict | None:
+    """Stage 9 again without Material's search plugin (which reads the HTML of every page): what
+    MkDocs costs once the site's own search replaces it. None when the config has no such plugin."""
+    import re
+
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    variant = re.sub(r"^[ \t]+- search:?.*\n(?:[ \t]{6,}.*\n)*", "", text, flags=re.M)  # rpc-rapide stays listed
+    if variant == text:
+        return None
+    cfg = root / "mkdocs-sans-recherche.yml"
+    cfg.write_text(variant, encoding="utf-8")
+    out = root / ".build" / "site-sans-recherche"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="0")
+    r = run_measured([sys.executable, "-m", "generator.mkdocs_plugin", "--config-file", str(cfg), "--site-dir", str(out)], cwd=root, env=env)
+    shutil.rmtree(out, ignore_errors=True)
+    cfg.unlink()
+    if r["code"] != 0:
+        raise RuntimeError(r["stderr"][-3000:])
+    return {"s": round(r["s"], 1), "cpu_s": round(r["cpu_s"], 1), "pic_mo": round(r["pic_mo"])}
+
+
+def site_figures(site: Path) -> dict:
+    pages = sorted(site.rglob("*.html"))
+    sizes = {p: p.stat().st_size for p in pages}
+    largest = max(pages, key=lambda p: (sizes[p], str(p)))
+    total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    search = [f for d in ("search", "recherche") if (site / d).is_dir() for f in (site / d).rglob("*") if f.is_file()]
+    over = sorted((p for p in pages if sizes[p] > 1_000_000), key=lambda p: -sizes[p])
+    return {
+        "pages_html": len(pages), "pages_mo": round(sum(sizes.values()) / 1e6, 1), "site_mo": round(total / 1e6, 1),
+        "plus_grande_page": largest.relative_to(site).as_posix(), "plus_grande_page_ko": round(sizes[largest] / 1e3),
+        "pages_plus_de_1_mo": [f"{p.relative_to(site).as_posix()} ({sizes[p] / 1e6:.2f} Mo)" for p in over[:20]],
+        "nombre_pages_plus_de_1_mo": len(over),
+        "recherche_fichiers": len(search), "recherche_mo": round(sum(f.stat().st_size for f in search) / 1e6, 2),
+        "recherche_plus_gros_fichier_ko": round(max((f.stat().st_size for f in search), default=0) / 1e3),
+    }
+
+
+def bench_echelle(annees: int, garder: Path | None = None, projet: Path = ROOT) -> dict:
+    """The synthetic years built in a new root holding what `projet` holds (configuration, theme, pages,
+    reference data, corrections), the months made from the model recueil of `projet`'s inbox."""
+    from generator import build
+    from tools import synthetique
+
+    tmp = Path(tempfile.mkdtemp(prefix="rpc-bench-")) if garder is None else garder
+    if garder is not None:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+    try:
+        build.prepare_root(tmp, projet)
+        sources = tmp / "site_data" / "sources"
+        t = time.perf_counter()
+        months = synthetique.ecrire(sources, annees, mois_en_plus=1, seulement=range(annees * 12),
+                                    sources=projet / "site_data" / "sources")
+        gen_s = time.perf_counter() - t
+        corpus = months[:annees * 12]
+        res = {
+            "corpus": {"recueils": len(corpus), "deliberations": sum(m.deliberations for m in corpus),
+                       "subventions": sum(m.subventions for m in corpus),
+                       "sources_mo": round(sum(p.stat().st_size for p in sources.iterdir()) / 1e6),
+                       "generation_s": round(gen_s, 1)},
+        }
+        print(f"Corpus synthétique : {res['corpus']}", flush=True)
+        res["construction_complete"] = build_in(tmp)
+        res["construction_complete"].update(site_figures(tmp / "site"))
+        print(f"Construction complète : {res['construction_complete']['s']} s", flush=True)
+        extra = months[-1]
+        (sources / extra.nom).write_text(extra.texte, encoding="utf-8")
+        res["ajout_un_mois"] = build_in(tmp)
+        res["ajout_un_mois"]["recueil_ajoute"] = extra.nom
+        res["ajout_un_mois"].update(site_figures(tmp / "site"))
+        res["mkdocs_sans_plugin_recherche"] = mkdocs_sans_recherche(tmp)
+        return res
+    finally:
+        if garder is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def rapport_md(res: dict) -> str:
+    c, f, a = res["corpus"], res["construction_complete"], res["ajout_un_mois"]
+    def etapes(b):
+        cpu, pic = b.get("etapes_cpu_s", {}), b.get("pic_par_etape_mo", {})
+        return ", ".join(f"{k} {v:.1f} s" + (f" ({cpu[k]:.1f} s CPU, pic {pic[k]} Mo)" if k in cpu else "")
+                         for k, v in b["etapes_s"].items())
+    lines = [
+        "# Mesures d'échelle (`make bench`)", "",
+        f"Corpus synthétique : {c['recueils']} recueils mensuels, {c['deliberations']} délibérations, "
+        f"{c['subventions']} subventions, {c['sources_mo']} Mo de texte source.", "",
+        "| | durée | temps CPU (2 cœurs) | pic mémoire (PSS) | étapes | charge avant |", "|---|---|---|---|---|---|",
+        f"| construction complète (sans cache) | {f['s']} s | {f['cpu_s']} s | {f['pic_mo']} Mo | {etapes(f)} | {f['charge_avant']} |",
+        f"| après ajout d'un mois | {a['s']} s | {a['cpu_s']} s | {a['pic_mo']} Mo | {etapes(a)} | {a['charge_avant']} |", "",
+    ]
+    m = res.get("mkdocs_sans_plugin_recherche")
+    if m:
+        lines += [f"Étape MkDocs sans le plugin de recherche de Material (remplacé par la recherche du site) : {m['s']} s, "
+                  f"{m['cpu_s']} s CPU, pic {m['pic_mo']} Mo.", ""]
+    lines += [
+        f"Pages HTML : {a['pages_html']} ({a['pages_mo']} Mo ; site complet {a['site_mo']} Mo). "
+        f"Plus grande page : {a['plus_grande_page']} ({a['plus_grande_page_ko']} Ko). "
+        f"Pages de plus de 1 Mo : {a['nombre_pages_plus_de_1_mo']}.", "",
+        f"Recherche : {a['recherche_fichiers']} fichier(s), {a['recherche_mo']} Mo "
+        f"(plus gros fichier {a['recherche_plus_gros_fichier_ko']} Ko).", "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tools.bench")
+    p.add_argument("--annees", type=int, default=10, help="années de corpus synthétique (10 par défaut)")
+    p.add_argument("--sans-sources", action="store_true", help="ne pas mesurer les sources réelles une à une")
+    p.add_argument("--garder", type=Path, help="construire dans ce dossier et le garder (sinon dossier temporaire effacé)")
+    p.add_argument("--projet", type=Path, default=ROOT,
+                   help="projet dont la configuration, les corrections et le recueil modèle (boîte de dépôt) sont repris (celui-ci par défaut)")
+    p.add_argument("--sans-pdf", action="store_true", help="ne pas mesurer la lecture des PDF de 1 000 et 2 000 pages (tools/bench_pdf.py)")
+    p.add_argument("--sans-recherche", action="store_true", help="ne pas mesurer la recherche dans Chromium (tools/bench_recherche.py)")
+    a = p.parse_args(argv)
+    res: dict = {}
+    if not a.sans_sources:
+        print("Extraction par source réelle (meilleur de 3, processus neuf ; mémoire = pic du processus, référentiel compris)")
+        res["sources"] = bench_sources(projet=a.projet)
+        for r in res["sources"]:
+            print(f"  {r['source']:<32} {r['taille_mo']:6.2f} Mo  {r['s']:6.2f} s  pic {r['rss_mo']:7.1f} Mo "
+                  f"(dont {r['rss_base_mo']:.1f} Mo avant lecture)  {r['delibs']} délib., {r['subs']} subventions")
+    if not a.sans_pdf:
+        print("Lecture de PDF de 1 000 et 2 000 pages imprimés par Chromium (tools/bench_pdf.py)")
+        res["pdf"] = bench_pdf.mesurer()
+        print(bench_pdf.rapport_md(res["pdf"]))
+    res.update(bench_echelle(a.annees, a.garder, a.projet))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "bench.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    md = rapport_md(res) + ("\n" + bench_pdf.rapport_md(res["pdf"]) if "pdf" in res else "")
+    (OUT / "bench.md").write_text(md, encoding="utf-8")
+    print(md)
+    print(f"(détail : {OUT / 'bench.json'})")
+    if a.sans_recherche:
+        return 0
+    from tools import bench_recherche
+
+    return bench_recherche.main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
