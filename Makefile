@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
 NAV_STAMP := $(VENV)/.navigateur-$(shell cat requirements-navigateur.lock tests/navigateur/package-lock.json | cksum | cut -d' ' -f1)
 STRICT ?=
 DEST   ?=
 BENCH  ?=
 
-.PHONY: build test test-navigateur serve clean refdata bench publish rollback extract
+.PHONY: build test lint test-navigateur serve clean refdata bench publish rollback extract
 
 # The project itself is installed too (editable, no dependencies): the entry point of its MkDocs
 # plugin, `rpc-rapide` in mkdocs.yml (pyproject.toml, generator/mkdocs_plugin.py).
@@ -26,12 +27,23 @@ extract: $(STAMP)
 
 # The tests never read the inbox nor what was built from it: they build their own copy of the project
 # from tests/fixtures (tests/conftest.py), and tests/test_copie_projet.py adds a new recueil to a copy.
-test: $(STAMP)
+# What only the tests and the checks need (pytest, fpdf2, ruff, mypy…): requirements-dev.lock.
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	rm -f $(VENV)/.dev-* && touch $(DEV_STAMP)
+
+test: $(DEV_STAMP)
 	$(PY) -m pytest --ignore=tests/navigateur
+
+# Code checks (run by .ci/run): ruff's lint and format, mypy (strict for records/ and parse/); settings in pyproject.toml.
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check generator tools tests
+	$(PY) -m ruff format --check generator tools tests
+	$(PY) -m mypy
 
 # Browser tests (search, accessibility, screenshots) in Debian's Chromium
 # (`apt-get install chromium`, done by .ci/run), driven by Playwright; axe-core from npm.
-$(NAV_STAMP): $(STAMP) requirements-navigateur.lock tests/navigateur/package-lock.json
+$(NAV_STAMP): $(DEV_STAMP) requirements-navigateur.lock tests/navigateur/package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-navigateur.lock
 	cd tests/navigateur && npm ci --no-audit --no-fund --silent
 	rm -f $(VENV)/.navigateur-* && touch $(NAV_STAMP)

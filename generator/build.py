@@ -5,6 +5,7 @@ only those files. A source that cannot be read is reported and its previously
 extracted data is kept as it was; the site is built into a temporary folder and
 swapped in only when the build succeeded.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,21 +23,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.commun import store
-from generator.controle import garde, identifiants
-from generator.lieux import places
-from generator.publication import transaction as publication, verification
-from generator.recherche import index as recherche
-from generator.records import cache_extraction
-from generator.site import originaux
-from generator.sources import boite, ocr
-from generator.controle import corrections as corr
-from generator.records.corpus import alleger
-from generator.commun.erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
-from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
-from generator.records import to_dict
-from generator.site.render import CONTENU_GENERE, write_pages
-from generator.records.schema import non_conforme
 from generator.commun.enfants import lier_au_parent, processus
+from generator.commun.erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
+from generator.controle import corrections as corr
+from generator.controle import garde, identifiants
+from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
+from generator.lieux import places
+from generator.publication import transaction as publication
+from generator.publication import verification
+from generator.recherche import index as recherche
+from generator.records import cache_extraction, to_dict
+from generator.records.corpus import alleger
+from generator.records.schema import non_conforme
+from generator.site import originaux
+from generator.site.render import CONTENU_GENERE, write_pages
+from generator.sources import boite, ocr
 from generator.sources.lecture import SourceError
 
 
@@ -45,23 +46,40 @@ class Paths:
     root: Path
 
     @property
-    def sources(self): return self.root / "site_data" / "sources"
+    def sources(self):
+        return self.root / "site_data" / "sources"
+
     @property
-    def actes(self): return self.root / "site_data" / "actes"
+    def actes(self):
+        return self.root / "site_data" / "actes"
+
     @property
-    def subventions(self): return self.root / "site_data" / "subventions"
+    def subventions(self):
+        return self.root / "site_data" / "subventions"
+
     @property
-    def controle(self): return self.root / "site_data" / "controle.json"
+    def controle(self):
+        return self.root / "site_data" / "controle.json"
+
     @property
-    def corrections(self): return self.root / "site_data" / "corrections.yaml"
+    def corrections(self):
+        return self.root / "site_data" / "corrections.yaml"
+
     @property
-    def identifiants(self): return self.root / "site_data" / "identifiants.csv"
+    def identifiants(self):
+        return self.root / "site_data" / "identifiants.csv"
+
     @property
-    def cache(self): return self.root / ".cache" / "extraction.json"
+    def cache(self):
+        return self.root / ".cache" / "extraction.json"
+
     @property
-    def content(self): return self.root / "content"
+    def content(self):
+        return self.root / "content"
+
     @property
-    def site(self): return self.root / "site"
+    def site(self):
+        return self.root / "site"
 
 
 def _cpu() -> float:
@@ -125,8 +143,6 @@ def nettoyer_tout(root: Path) -> None:
 
 
 data_name = store.data_name
-
-
 
 
 # What `_parse_one` calls: the parser entry points and the JSON writer; `subventions`
@@ -197,8 +213,8 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
     corrections applied)), (False, SourceError) or, for a bug of ours, (None, its traceback), so that
     one source's crash neither stops the build nor the other sources. `nom`: the source's published
     name (`boite.Entree.nom`), when the path spells it otherwise."""
-    from generator.parse import ingest
     from generator.lieux.localisation import localise
+    from generator.parse import ingest
 
     nom = nom or path.name
     mine: list[dict] = []
@@ -210,8 +226,10 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
             for schema, data, dossier in (("actes.schema.json", doc, "actes"), ("subventions.schema.json", subs, "subventions")):
                 faute = non_conforme(schema, data)
                 if faute is not None:  # a record that does not follow its schema is a bug of ours: never written
-                    return None, (f"EnregistrementNonConforme: site_data/{dossier}/{data_name(nom)} ne suit pas "
-                                  f"generator/records/schemas/{schema} ({faute})")
+                    return None, (
+                        f"EnregistrementNonConforme: site_data/{dossier}/{data_name(nom)} ne suit pas "
+                        f"generator/records/schemas/{schema} ({faute})"
+                    )
             return True, (store.dumps(doc), store.dumps(subs), mine)
         except SourceError as err:
             return False, (err.source, err.message, err.line, err.bloquant)  # plain values: they cross processes
@@ -233,8 +251,9 @@ def _parse_all(todo: list[boite.Entree], fixes: dict):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                             initializer=lier_au_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=n, mp_context=multiprocessing.get_context("fork"), initializer=lier_au_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(_parse_one, [e.chemin for e in todo], [fixes] * len(todo), [e.nom for e in todo])
 
 
@@ -337,9 +356,14 @@ def extract(paths: Paths, log=print) -> BuildResult:
         if source is None:
             retires.add(ancien.source)
     retraits = fixes.get("retraits") or []
-    verdict = garde.juger(nouveaux, anciens, inchanges, retires,
-                          {str(e["deliberation"]) for e in retraits if "deliberation" in e},
-                          {str(e["source"]) for e in retraits if "source" in e})
+    verdict = garde.juger(
+        nouveaux,
+        anciens,
+        inchanges,
+        retires,
+        {str(e["deliberation"]) for e in retraits if "deliberation" in e},
+        {str(e["source"]) for e in retraits if "source" in e},
+    )
     for source, refus in sorted(verdict.refuses.items()):
         _refuser(res, paths, source, refus.message, refus.line, log)
         cache.pop(source, None)
@@ -385,7 +409,9 @@ def extract(paths: Paths, log=print) -> BuildResult:
     res.parsed = len(nouveaux) - len(verdict.refuses)
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [to_dict(u) for u in corr.unused(fixes, applied)]
-    res.report = build_report(res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente)
+    res.report = build_report(
+        res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente
+    )
     res.report["identifiants"] = _couverture(res)
     store.write_json(paths.controle, res.report)
     return res
@@ -396,8 +422,13 @@ def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchange
     schemas: no cache entry vouches for it); a damaged one is an error, and not published."""
     lu = cache_extraction.relire(f, paths.subventions / f.name, None)
     if isinstance(lu, str):
-        res.errors.append({"source": f"site_data/actes/{boite.affichable(f.name)}", "line": None, "message": f"{lu} ; sa source a été refusée : "
-                           "ses données ne sont pas publiées (corrigez la source et redéposez-la)."})
+        res.errors.append(
+            {
+                "source": f"site_data/actes/{boite.affichable(f.name)}",
+                "line": None,
+                "message": f"{lu} ; sa source a été refusée : ses données ne sont pas publiées (corrigez la source et redéposez-la).",
+            }
+        )
         log(f"ERREUR {res.errors[-1]['source']} : {res.errors[-1]['message']}")
         return
     doc, subs = _leger(alleger(lu[0])), lu[1]  # without annex texts: Corpus.texte_annexe reads them when needed
@@ -429,8 +460,10 @@ def _erreur_interne(paths: Paths, source: str, trace: str) -> str:
     except OSError as err:
         ou = f"le détail n'a pas pu être écrit dans .build/journal/ ({err.strerror})"
     derniere = trace.strip().splitlines()[-1] if trace.strip() else "?"
-    return (f"erreur interne en analysant ce fichier ({derniere[:300]}) ; {ou}. Ce n'est pas une faute du fichier : "
-            "signalez-la aux développeurs avec ce journal. Le fichier est refusé et ce qu'il publiait avant reste publié.")
+    return (
+        f"erreur interne en analysant ce fichier ({derniere[:300]}) ; {ou}. Ce n'est pas une faute du fichier : "
+        "signalez-la aux développeurs avec ce journal. Le fichier est refusé et ce qu'il publiait avant reste publié."
+    )
 
 
 def _leger(doc: dict) -> dict:
@@ -459,8 +492,8 @@ def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
 
 def _couverture(res: BuildResult) -> dict:
     """How many of the Département's grants the SCDL export identifies (SIRET or RNA)."""
-    from generator.records.corpus import DEPARTEMENT
     from generator.controle.identifiants import couverture
+    from generator.records.corpus import DEPARTEMENT
 
     du_departement = {d["id"] for doc in res.documents for d in doc["deliberations"] if d.get("collectivite") == DEPARTEMENT}
     subs = [s for data in res.subventions.values() for s in data["subventions"] if s["deliberation"] in du_departement]
@@ -486,11 +519,21 @@ def render(paths: Paths, res: BuildResult) -> int:
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
-    corpus.lier_originaux(originaux.publier(paths.content, res.fichiers, res.documents, {r["source"]: r["slug"] for r in corpus.recueils},
-                                            paths.root / ".cache" / "originaux.json"))
-    res.attendu = verification.Attendu(deliberations=sorted(corpus.deliberations), recueils=[r["slug"] for r in corpus.recueils],
-                                       subventions=len(corpus.subventions),
-                                       originaux={o["url"]: o["taille"] for o in corpus.originaux.values()})
+    corpus.lier_originaux(
+        originaux.publier(
+            paths.content,
+            res.fichiers,
+            res.documents,
+            {r["source"]: r["slug"] for r in corpus.recueils},
+            paths.root / ".cache" / "originaux.json",
+        )
+    )
+    res.attendu = verification.Attendu(
+        deliberations=sorted(corpus.deliberations),
+        recueils=[r["slug"] for r in corpus.recueils],
+        subventions=len(corpus.subventions),
+        originaux={o["url"]: o["taille"] for o in corpus.originaux.values()},
+    )
     import gc
 
     # the corpus lives until the pages are written: out of the collector's sight, it is not rescanned
@@ -519,10 +562,21 @@ def render(paths: Paths, res: BuildResult) -> int:
         yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)})
 
     annees = sorted({d["date"][:4] for d in corpus.deliberations.values()} | {s["_date"][:4] for s in corpus.subventions}, reverse=True)
-    page_recherche = Page("recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={
-        "annees": annees, "types": recherche.TYPES_FILTRE})
-    n = write_pages(itertools.chain(lieux.build(corpus), [lieux.accueil(corpus)], actes.build(corpus, subs_par_delib, checks_par_delib),
-                                    subventions.build(corpus), _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}), [page_recherche], donnees()), paths.content)
+    page_recherche = Page(
+        "recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={"annees": annees, "types": recherche.TYPES_FILTRE}
+    )
+    n = write_pages(
+        itertools.chain(
+            lieux.build(corpus),
+            [lieux.accueil(corpus)],
+            actes.build(corpus, subs_par_delib, checks_par_delib),
+            subventions.build(corpus),
+            _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
+            [page_recherche],
+            donnees(),
+        ),
+        paths.content,
+    )
     from generator.site.pages import flux
 
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
@@ -605,13 +659,37 @@ def _controle(c: dict, originaux: dict[str, str]) -> list:
     sources = c.get("sources", [])
     items = [x for s in sources for x in s["controles"] + s["constats"]]
     if not trop_long(items):
-        return [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": None, "originaux": originaux})]
+        return [
+            Page(
+                "controle.md",
+                "controle.md.j2",
+                "Contrôle de publication",
+                kind="controle",
+                context={"c": c, "sources_pages": None, "originaux": originaux},
+            )
+        ]
     pages, liens = [], []
     for n, s in enumerate(sources, start=1):
         slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
-        pages.append(Page(f"controle/{slug}.md", "controle_source.md.j2", f"Contrôle — {s['source']}", kind="controle", context={"s": s, "n": n, "originaux": originaux}))
+        pages.append(
+            Page(
+                f"controle/{slug}.md",
+                "controle_source.md.j2",
+                f"Contrôle — {s['source']}",
+                kind="controle",
+                context={"s": s, "n": n, "originaux": originaux},
+            )
+        )
         liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
-    return pages + [Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context={"c": c, "sources_pages": liens, "originaux": originaux})]
+    return pages + [
+        Page(
+            "controle.md",
+            "controle.md.j2",
+            "Contrôle de publication",
+            kind="controle",
+            context={"c": c, "sources_pages": liens, "originaux": originaux},
+        )
+    ]
 
 
 def _content_epoch(res: BuildResult) -> int:
@@ -621,7 +699,7 @@ def _content_epoch(res: BuildResult) -> int:
 
     dates = [d["date"] for doc in res.documents for d in doc["deliberations"] if d.get("date")]
     day = max(dates) if dates else "2000-01-01"
-    return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp())
 
 
 def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
@@ -636,11 +714,21 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
     if res.recherche is not None:
         cmd.append("--sans-fichiers-recherche")
     code = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(_content_epoch(res)),
-               PYTHONPATH=os.pathsep.join(p for p in (code, os.environ.get("PYTHONPATH")) if p))
+    env = dict(
+        os.environ,
+        SOURCE_DATE_EPOCH=str(_content_epoch(res)),
+        PYTHONPATH=os.pathsep.join(p for p in (code, os.environ.get("PYTHONPATH")) if p),
+    )
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as erreurs:
-        proc = subprocess.Popen(cmd, cwd=paths.root, stdout=subprocess.DEVNULL, stderr=erreurs, text=True, env=env,
-                                preexec_fn=functools.partial(lier_au_parent, os.getpid()))
+        proc = subprocess.Popen(
+            cmd,
+            cwd=paths.root,
+            stdout=subprocess.DEVNULL,
+            stderr=erreurs,
+            text=True,
+            env=env,
+            preexec_fn=functools.partial(lier_au_parent, os.getpid()),
+        )
         try:
             if res.recherche is not None:  # the search indexes end while MkDocs builds the pages
                 t1 = time.perf_counter()
@@ -681,8 +769,10 @@ def _alleger(res: BuildResult) -> None:
     another process, and this one should not hold ten years of texts meanwhile."""
     import gc
 
-    res.documents = [{"source": d["source"], "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d["deliberations"]]}
-                     for d in res.documents]
+    res.documents = [
+        {"source": d["source"], "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d["deliberations"]]}
+        for d in res.documents
+    ]
     gc.collect()
     try:  # hand the freed memory back to the system (glibc keeps it otherwise)
         import ctypes
@@ -694,9 +784,14 @@ def _alleger(res: BuildResult) -> None:
 
 def _constats(res: BuildResult) -> list[tuple[str, dict]]:
     """The control report's errors and warnings, with their source."""
-    out = [(src["source"], f) for src in res.report.get("sources", []) for f in src["constats"] if f["severity"] in ("erreur", "avertissement")]
-    out += [(f["source"], f) for f in res.report.get("doublons", []) + res.report.get("corrections", []) + res.report.get("en_attente", [])
-            if f.get("severity") in ("erreur", "avertissement")]
+    out = [
+        (src["source"], f) for src in res.report.get("sources", []) for f in src["constats"] if f["severity"] in ("erreur", "avertissement")
+    ]
+    out += [
+        (f["source"], f)
+        for f in res.report.get("doublons", []) + res.report.get("corrections", []) + res.report.get("en_attente", [])
+        if f.get("severity") in ("erreur", "avertissement")
+    ]
     return out
 
 
@@ -716,8 +811,10 @@ def construire_sous_verrou(root: Path, verrou: publication.Verrou, strict: bool 
     """`run` for a caller that holds the lock already (`make publish` builds, then copies, under one lock)."""
     if verrou.interrompue is not None:
         i = verrou.interrompue
-        log(f"La construction précédente ({i.commande}, PID {i.pid}, commencée le {i.debut}) s'est arrêtée avant la fin : "
-            "ses fichiers temporaires sont retirés ; le site publié est celui de la dernière construction réussie.")
+        log(
+            f"La construction précédente ({i.commande}, PID {i.pid}, commencée le {i.debut}) s'est arrêtée avant la fin : "
+            "ses fichiers temporaires sont retirés ; le site publié est celui de la dernière construction réussie."
+        )
     publication.nettoyer(root)
     return _construire(Paths(root), strict, log)
 
@@ -729,13 +826,17 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     if res.errors:  # a refused source: the others are extracted and ready, nothing is published until it is fixed
         _afficher(res, constats, log)
         refuses = sorted({e["source"] for e in res.errors})
-        log(f"Rien n'a été publié : {len(res.errors)} erreur(s) ci-dessus ({', '.join(refuses)}) ; le site en ligne est inchangé "
+        log(
+            f"Rien n'a été publié : {len(res.errors)} erreur(s) ci-dessus ({', '.join(refuses)}) ; le site en ligne est inchangé "
             "et ce qu'il publiait de ces fichiers le reste. Corrigez ou retirez ces fichiers, puis relancez make build "
-            "(les autres sources sont déjà lues : ce sera rapide).")
+            "(les autres sources sont déjà lues : ce sera rapide)."
+        )
         return 2
     if strict and (constats or summary.get("totaux_en_ecart")):
         _afficher(res, constats, log)
-        log(f"Rien n'a été publié (STRICT=1) : {len(constats)} erreur(s) ou avertissement(s) du contrôle à traiter ; le site en ligne est inchangé.")
+        log(
+            f"Rien n'a été publié (STRICT=1) : {len(constats)} erreur(s) ou avertissement(s) du contrôle à traiter ; le site en ligne est inchangé."
+        )
         return 1
     pages = render(paths, res)
     attendu = res.attendu
@@ -761,16 +862,22 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     retirees = ocr.elaguer(paths.root / ".cache" / "ocr", res.empreintes)  # published: readings no source needs go
     if retirees:
         log(f"Reconnaissance de caractères : {retirees} lecture(s) de page qu'aucune source n'utilise plus retirée(s) du cache.")
-    log(f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {len(attendu.deliberations)} délibération(s), "
-        f"{attendu.subventions} subvention(s), {pages} pages générées.")
+    log(
+        f"{len(res.documents)} source(s) ({res.parsed} analysée(s), les autres inchangées), {len(attendu.deliberations)} délibération(s), "
+        f"{attendu.subventions} subvention(s), {pages} pages générées."
+    )
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     log("Temps CPU (tous processus) : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.cpu.items()))
     if not os.environ.get("SITE_URL"):
-        log("Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
-            "(make build SITE_URL=https://adresse.du/site/ pour les renseigner).")
+        log(
+            "Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
+            "(make build SITE_URL=https://adresse.du/site/ pour les renseigner)."
+        )
     _afficher(res, constats, log)
-    log(f"Publié : {len(attendu.deliberations)} délibération(s), {attendu.subventions} subvention(s)"
-        + (f" ; {len(constats)} point(s) à vérifier sur la page « Contrôle de publication »." if constats else "."))
+    log(
+        f"Publié : {len(attendu.deliberations)} délibération(s), {attendu.subventions} subvention(s)"
+        + (f" ; {len(constats)} point(s) à vérifier sur la page « Contrôle de publication »." if constats else ".")
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ file, the line and the fix); 3 another build or publication is running; 4 an int
 traceback is written to a log file under .build/journal/, whose path is printed). Never a traceback
 on the terminal.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,13 +17,19 @@ import traceback
 from pathlib import Path
 
 from generator import build
-from generator.publication import transaction as publication
 from generator.commun.erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
+from generator.publication import transaction as publication
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-_COMMANDES = {"build": "make build", "extract": "make extract", "publish": "make publish", "rollback": "make rollback", "clean": "make clean"}
+_COMMANDES = {
+    "build": "make build",
+    "extract": "make extract",
+    "publish": "make publish",
+    "rollback": "make rollback",
+    "clean": "make clean",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,8 +100,7 @@ def _relancer_en_utf8() -> None:
     whatever the locale (a name that is not UTF-8 is refused by `boite`)."""
     if sys.flags.utf8_mode or sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
         return
-    env = dict(os.environ, PYTHONUTF8="1",
-               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    env = dict(os.environ, PYTHONUTF8="1", PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
     os.execve(sys.executable, [sys.executable, "-m", "generator", *sys.argv[1:]], env)
 
 
@@ -129,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             where = ""
             traceback.print_exc(file=sys.stderr)
-        log(f"ERREUR interne ({err.__class__.__name__}: {str(err)[:300]}){where} ; {INCHANGE}. "
-            "Signalez-la aux développeurs avec ce fichier.")
+        log(
+            f"ERREUR interne ({err.__class__.__name__}: {str(err)[:300]}){where} ; {INCHANGE}. "
+            "Signalez-la aux développeurs avec ce fichier."
+        )
         return 4
     finally:
         _arreter_enfants()

@@ -41,6 +41,7 @@ both). Run as `python -m generator.mkdocs_plugin --site-dir DIR` from the projec
 (generator.build does): `mkdocs build --quiet`, with the plugin's options from the command line,
 and an error if mkdocs.yml does not list the plugin.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,7 +64,7 @@ from mkdocs.utils.meta import YAML_RE
 
 NOM = "rpc-rapide"  # the entry point's name (pyproject.toml), as mkdocs.yml lists it
 _DEBUT = '<div class="rpc-page'
-_MT, _MC, _MU = ('RPC\x1f<b>"T&amp;\'\x1f', 'RPC\x1f<b>"C&amp;\'\x1f', 'RPC\x1f<b>"U&amp;\'\x1f')  # markers: raw output only
+_MT, _MC, _MU = ("RPC\x1f<b>\"T&amp;'\x1f", "RPC\x1f<b>\"C&amp;'\x1f", "RPC\x1f<b>\"U&amp;'\x1f")  # markers: raw output only
 _STUB = "<!-- rpc: contenu relu au moment d'écrire la page -->"
 _GABARIT = "rpc-rapide/page-generee.html"  # renders nothing: on_post_page gives the filled shell
 _VERIFIEES = 2  # pages of each shell also rendered the normal way and compared
@@ -194,8 +195,14 @@ class Rapide(BasePlugin[RapideConfig]):
         if page.meta.get("template") != _GABARIT:
             return context
         html = page.content if self.garde_contenu else self.relire(page)
-        key = (context["base_url"], tuple(get_relative_url(u, page.url) for u in self.nav_urls), "<h1" in html,
-               page.canonical_url is not None, page.edit_url, tuple(page.meta.get("hide") or ()))
+        key = (
+            context["base_url"],
+            tuple(get_relative_url(u, page.url) for u in self.nav_urls),
+            "<h1" in html,
+            page.canonical_url is not None,
+            page.edit_url,
+            tuple(page.meta.get("hide") or ()),
+        )
         coquille = self.coquilles.get(key)
         if coquille is None:
             coquille = self.coquilles[key] = [self._coquille(context, page, html), 0]
@@ -227,8 +234,10 @@ class Rapide(BasePlugin[RapideConfig]):
         finally:
             page.meta, page.content, page.canonical_url = saved
         if shell.count("RPC\x1f") != shell.count(_MT) + shell.count(_MC) + shell.count(_MU) or shell.count(_MC) != 1:
-            raise ErreurRapide(f"{NOM} : le gabarit de Material transforme le titre, le contenu ou l'adresse de {page.file.src_uri} ; "
-                               "construire sans les raccourcis : RPC_MKDOCS_NORMAL=1")
+            raise ErreurRapide(
+                f"{NOM} : le gabarit de Material transforme le titre, le contenu ou l'adresse de {page.file.src_uri} ; "
+                "construire sans les raccourcis : RPC_MKDOCS_NORMAL=1"
+            )
         return shell
 
     def _verifier(self, context, page, html: str, sortie: str) -> None:
@@ -240,15 +249,17 @@ class Rapide(BasePlugin[RapideConfig]):
         finally:
             page.meta, page.content = saved
         if sortie != attendu:
-            raise ErreurRapide(f"{NOM} : la page {page.file.src_uri} remplie dans son gabarit partagé n'est pas celle que donne "
-                               "Material ; construire sans les raccourcis : RPC_MKDOCS_NORMAL=1")
+            raise ErreurRapide(
+                f"{NOM} : la page {page.file.src_uri} remplie dans son gabarit partagé n'est pas celle que donne "
+                "Material ; construire sans les raccourcis : RPC_MKDOCS_NORMAL=1"
+            )
 
     @staticmethod
     def relire(page) -> str:
         """The page's HTML read again from content/ (as MkDocs reads it, front matter left out)."""
         texte = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
         m = YAML_RE.match(texte)
-        html = brut(texte[m.end():] if m else texte)
+        html = brut(texte[m.end() :] if m else texte)
         if html is None:
             raise ErreurRapide(f"{NOM} : {page.file.src_uri} a changé pendant la construction")
         return html
@@ -271,8 +282,10 @@ def build(config_file: Path, site_dir: Path, normal: bool = False, sans_fichiers
     cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
     plugin = cfg.plugins.get(NOM)
     if plugin is None:
-        raise ErreurRapide(f"{config_file} ne déclare pas le greffon {NOM} (plugins: - {NOM}), ou le désactive : "
-                           "la construction en a besoin (option raccourcis: false pour s'en passer)")
+        raise ErreurRapide(
+            f"{config_file} ne déclare pas le greffon {NOM} (plugins: - {NOM}), ou le désactive : "
+            "la construction en a besoin (option raccourcis: false pour s'en passer)"
+        )
     plugin.config.raccourcis = plugin.config.raccourcis and not normal
     plugin.config.sans_fichiers_recherche = sans_fichiers_recherche
     cfg.plugins.on_startup(command="build", dirty=False)
@@ -289,8 +302,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--normal", action="store_true", help="MkDocs sans raccourcis (comparaison)")
     p.add_argument("--sans-fichiers-recherche", action="store_true", help="sans les fichiers d'index de content/recherche/")
     a = p.parse_args(argv)
-    build(a.config_file, a.site_dir, normal=a.normal or bool(os.environ.get("RPC_MKDOCS_NORMAL")),
-          sans_fichiers_recherche=a.sans_fichiers_recherche)
+    build(
+        a.config_file,
+        a.site_dir,
+        normal=a.normal or bool(os.environ.get("RPC_MKDOCS_NORMAL")),
+        sans_fichiers_recherche=a.sans_fichiers_recherche,
+    )
     return 0
 
 

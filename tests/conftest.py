@@ -2,6 +2,7 @@
 inbox site_data/sources/, which the publisher fills month after month), and one copy of the project
 built from those documents and the fixture corrections, for the tests that read a built site or
 extracted data (`projet_construit`, `donnees`, `site`)."""
+
 import sys
 from pathlib import Path
 
@@ -11,8 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"  # the real documents, as the tests know them (never the inbox)
 
+pytest.register_assert_rewrite("projet", "site_helpers")  # helpers with asserts, imported before pytest would rewrite them
 import projet  # noqa: E402  (after ROOT and CORPUS, which it reads; generator importable from ROOT)
 import site_helpers  # noqa: E402
+
+# the fixtures of tests/projet.py (`projet`, `modele`, `root`) for every test, without importing them
+pytest_plugins = ["projet"]
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ drops the chosen real documents of tests/fixtures/corpus into its inbox; `constr
 exit code and messages, any environment); `empreinte_site` is what the published site holds, file by
 file, to assert that a refused build left it byte for byte as it was.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
 from generator.build import BuildResult, Paths, extract, prepare_root
 from generator.site.render import CONTENU_GENERE
+
+from conftest import CORPUS, ROOT
 
 S001 = "001_e1a7153a0531ec73.txt"  # recueil N° 5, mai 2019: 2019-117 to 2019-121, 19 grants
 S002 = "002_4b206b7012456076.txt"  # CABBALR, 12 December 2023
@@ -109,15 +111,17 @@ def commande(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "generator", *args]
 
 
-def construire(root: Path, *args: str, env: dict | None = None, umask: int | None = None,
-               timeout: float = 600) -> subprocess.CompletedProcess:
+def construire(
+    root: Path, *args: str, env: dict | None = None, umask: int | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """`python -m generator build` (or the given command) in the project at `root`."""
     e = dict(os.environ)
     e.pop("SITE_URL", None)
     e.update(env or {})
     pre = (lambda: os.umask(umask)) if umask is not None else None
-    return subprocess.run(commande(root, *(args or ("build",))), cwd=root, env=e, capture_output=True, text=True,
-                          preexec_fn=pre, timeout=timeout)
+    return subprocess.run(
+        commande(root, *(args or ("build",))), cwd=root, env=e, capture_output=True, text=True, preexec_fn=pre, timeout=timeout
+    )
 
 
 def empreinte_site(root: Path) -> dict[str, str]:
@@ -136,5 +140,9 @@ def empreinte_donnees(root: Path) -> dict[str, bytes]:
     """The extracted data: site_data/actes and site_data/subventions (not the publisher's own files,
     nor the control report of the last attempt)."""
     d = Path(root) / "site_data"
-    return {p.relative_to(d).as_posix(): p.read_bytes() for sous in ("actes", "subventions") for p in sorted((d / sous).rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(d).as_posix(): p.read_bytes()
+        for sous in ("actes", "subventions")
+        for p in sorted((d / sous).rglob("*"))
+        if p.is_file()
+    }

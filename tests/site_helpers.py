@@ -1,5 +1,6 @@
 """Helpers for tests that read the built site: the copy of the project built from tests/fixtures by the
 session fixture `site` (tests/conftest.py), never the repository's own site/."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser

@@ -1,12 +1,14 @@
 """The pipeline on bad inputs: a clear message naming the file (and line), other data untouched."""
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
 
-from conftest import CORPUS
 from generator.build import Paths, extract
+
+from conftest import CORPUS
 
 S003 = "003_97c6f9649ae06488.txt"
 
@@ -25,7 +27,9 @@ def _extract(root):
 
 
 def _snapshot(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "site_data").rglob("*.json")) if p.name != "controle.json"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "site_data").rglob("*.json")) if p.name != "controle.json"
+    }
 
 
 def _bad(root, name, data: bytes):
@@ -38,12 +42,15 @@ def test_good_source_alone(root):
     assert [d["id"] for d in res.documents[0]["deliberations"]] == ["2022-317"]
 
 
-@pytest.mark.parametrize("name,data,message", [
-    ("vide.txt", b"", "fichier vide"),
-    ("bruit.txt", bytes(range(256)) * 40, "binaire"),
-    ("faux.pdf", b"ceci n'est pas un PDF", "n'est pas un PDF"),
-    ("notes.txt", "Compte rendu de la réunion de quartier.\nRien à voir.\n".encode(), "aucune délibération"),
-])
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("vide.txt", b"", "fichier vide"),
+        ("bruit.txt", bytes(range(256)) * 40, "binaire"),
+        ("faux.pdf", b"ceci n'est pas un PDF", "n'est pas un PDF"),
+        ("notes.txt", "Compte rendu de la réunion de quartier.\nRien à voir.\n".encode(), "aucune délibération"),
+    ],
+)
 def test_unreadable_source_is_refused_and_others_unchanged(root, name, data, message):
     _extract(root)
     before = _snapshot(root)

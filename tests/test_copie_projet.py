@@ -6,6 +6,7 @@ and grants, and then the copy's own test suite passes there, its inbox now holdi
 The new recueil is January 2024 made by the synthetic-corpus generator of `make bench`
 (tools/synthetique.py) from the real June 2021 recueil of tests/fixtures: its own number, date,
 deliberation numbers (2024-1 onwards), FARDA tables with other communes and amounts."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
 from tools import synthetique
+
+from conftest import CORPUS
 from projet import CORPUS_COMPLET, construire, copier_projet
 
 pytestmark = pytest.mark.copie_projet
@@ -76,11 +78,27 @@ def test_a_new_recueil_in_a_copy_builds_and_its_test_suite_passes(tmp_path):
 
     # the copy's own test suite, in the copy, its inbox holding five recueils (not the browser tests, this one, nor
     # the repository's .gitignore)
-    r = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "-rfEs",
-                        "--ignore=tests/navigateur", "--ignore=tests/test_copie_projet.py",
-                        "--ignore=tests/test_depot.py",  # about the git repository, which a copy is not
-                        f"--basetemp={tmp_path / 'pytest-copie'}"],
-                       cwd=root, capture_output=True, text=True, timeout=1800)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-o",
+            "addopts=",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rfEs",
+            "--ignore=tests/navigateur",
+            "--ignore=tests/test_copie_projet.py",
+            "--ignore=tests/test_depot.py",  # about the git repository, which a copy is not
+            f"--basetemp={tmp_path / 'pytest-copie'}",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
     resume = r.stdout.strip().splitlines()[-1]
     # hundreds of tests, none failed or in error (skipped: only those that need what this machine may

@@ -1,5 +1,6 @@
 """The repository keeps what the build writes out of git: .gitignore covers every generated path
 (`build.GENERE`, the list `make clean` removes), and none of them is tracked."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,8 +8,9 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
 from generator.build import GENERE
+
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

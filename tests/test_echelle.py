@@ -6,36 +6,43 @@
 - two worker processes extract exactly what one does;
 - pages are written only when changed and stale ones removed.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import CORPUS, ROOT
 from generator import build
 from generator.lieux import places
 from generator.records.corpus import Corpus
 from generator.site.pages import decoupage, lieux
 from generator.site.render import Page, write_pages
 
+from conftest import CORPUS, ROOT
+
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _mkdocs(projet: Path, site: Path, config: Path | None = None, module: str = "mkdocs", *options: str):
     env = dict(os.environ, PYTHONPATH=str(projet), SOURCE_DATE_EPOCH="1623024000", SITE_URL="https://exemple.fr/recueil/")
-    cmd = [sys.executable, "-m", module, *(["build", "--quiet"] if module == "mkdocs" else []),
-           "--config-file", str(config or projet / "mkdocs.yml"), "--site-dir", str(site), *options]
+    cmd = [
+        sys.executable,
+        "-m",
+        module,
+        *(["build", "--quiet"] if module == "mkdocs" else []),
+        "--config-file",
+        str(config or projet / "mkdocs.yml"),
+        "--site-dir",
+        str(site),
+        *options,
+    ]
     return subprocess.run(cmd, cwd=projet, env=env, capture_output=True, text=True)
 
 
@@ -47,9 +54,12 @@ def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path, projet_construit):
     texte = (projet_construit / "mkdocs.yml").read_text("utf-8")
     assert "\nplugins:\n  - rpc-rapide\n" in texte
     sans = tmp_path / "mkdocs-sans-greffon.yml"  # the copy is read-only for tests: its paths made absolute
-    sans.write_text(texte.replace("\nplugins:\n  - rpc-rapide\n", "\nplugins: []\n")
-                    .replace("docs_dir: content", f"docs_dir: {projet_construit / 'content'}")
-                    .replace("custom_dir: overrides", f"custom_dir: {projet_construit / 'overrides'}"), "utf-8")
+    sans.write_text(
+        texte.replace("\nplugins:\n  - rpc-rapide\n", "\nplugins: []\n")
+        .replace("docs_dir: content", f"docs_dir: {projet_construit / 'content'}")
+        .replace("custom_dir: overrides", f"custom_dir: {projet_construit / 'overrides'}"),
+        "utf-8",
+    )
     for res in (_mkdocs(projet_construit, tmp_path / "normal", sans), _mkdocs(projet_construit, tmp_path / "rapide")):
         assert res.returncode == 0, res.stderr
     normal, rapide = _snapshot(tmp_path / "normal"), _snapshot(tmp_path / "rapide")
@@ -59,10 +69,12 @@ def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path, projet_construit):
     assert '<link rel="canonical" href="https://exemple.fr/recueil/communes/wancourt/">' in html
     assert "<title>Wancourt - Recueil des actes administratifs du Pas-de-Calais</title>" in html
     # data files are hard links to content/donnees (written by rename, never in place)
-    assert os.path.samefile(tmp_path / "rapide" / "donnees" / "subventions.csv",
-                            projet_construit / "content" / "donnees" / "subventions.csv")
-    assert not os.path.samefile(tmp_path / "normal" / "donnees" / "subventions.csv",
-                                projet_construit / "content" / "donnees" / "subventions.csv")
+    assert os.path.samefile(
+        tmp_path / "rapide" / "donnees" / "subventions.csv", projet_construit / "content" / "donnees" / "subventions.csv"
+    )
+    assert not os.path.samefile(
+        tmp_path / "normal" / "donnees" / "subventions.csv", projet_construit / "content" / "donnees" / "subventions.csv"
+    )
 
 
 def _petit_projet(racine: Path, plugins: str = "[rpc-rapide]") -> Path:
@@ -72,12 +84,15 @@ def _petit_projet(racine: Path, plugins: str = "[rpc-rapide]") -> Path:
     (racine / "docs" / "index.md").write_text("# Accueil\n", "utf-8")
     for nom in ("x", "y", "z"):
         (racine / "docs" / "a" / f"{nom}.md").write_text(
-            f'---\ntitle: "{nom.upper()}"\n---\n\n<div class="rpc-page">{nom}</div>\n', "utf-8")
+            f'---\ntitle: "{nom.upper()}"\n---\n\n<div class="rpc-page">{nom}</div>\n', "utf-8"
+        )
     (racine / "gabarits").mkdir()
     (racine / "gabarits" / "main.html").write_text(
-        '{% extends "base.html" %}{% block content %}<p>{{ page.url }}</p>{{ super() }}{% endblock %}', "utf-8")
+        '{% extends "base.html" %}{% block content %}<p>{{ page.url }}</p>{{ super() }}{% endblock %}', "utf-8"
+    )
     (racine / "mkdocs.yml").write_text(
-        f"site_name: Essai\ntheme:\n  name: material\n  custom_dir: gabarits\nnav:\n  - index.md\nplugins: {plugins}\n", "utf-8")
+        f"site_name: Essai\ntheme:\n  name: material\n  custom_dir: gabarits\nnav:\n  - index.md\nplugins: {plugins}\n", "utf-8"
+    )
     return racine / "mkdocs.yml"
 
 
@@ -133,9 +148,19 @@ def test_corpus_pages_stay_whole(site):
 
 def test_extraction_cache_follows_the_parser_code_only():
     files = {f.relative_to(ROOT / "generator").as_posix() for f in build.code_extraction()}
-    assert {"parse/actes.py", "parse/normalise.py", "parse/recueil.py", "sources/lecture.py", "lieux/places.py", "commun/dates.py",
-            "commun/montants.py", "subventions/tables/farda_voirie.py", "subventions/budget.py", "records/subvention.py",
-            "__init__.py"} <= files
+    assert {
+        "parse/actes.py",
+        "parse/normalise.py",
+        "parse/recueil.py",
+        "sources/lecture.py",
+        "lieux/places.py",
+        "commun/dates.py",
+        "commun/montants.py",
+        "subventions/tables/farda_voirie.py",
+        "subventions/budget.py",
+        "records/subvention.py",
+        "__init__.py",
+    } <= files
     assert not any(f.startswith(("site/", "exports/", "recherche/", "publication/")) for f in files)
     assert not {"records/corpus.py", "build.py", "cli.py"} & files
 
@@ -154,9 +179,25 @@ def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
 
 def test_pages_rewritten_only_when_changed_and_stale_ones_removed(tmp_path):
     def page(path, title):
-        return Page(path, "liste_annee.md.j2", title, context={
-            "nom": title, "retour": "communes/", "annee": "2021", "annees": [], "partie": 1, "parties": [(1, "x/")],
-            "subs": [], "total": None, "n_annee": 0, "total_annee": None, "delibs": [], "show_commune": True})
+        return Page(
+            path,
+            "liste_annee.md.j2",
+            title,
+            context={
+                "nom": title,
+                "retour": "communes/",
+                "annee": "2021",
+                "annees": [],
+                "partie": 1,
+                "parties": [(1, "x/")],
+                "subs": [],
+                "total": None,
+                "n_annee": 0,
+                "total_annee": None,
+                "delibs": [],
+                "show_commune": True,
+            },
+        )
 
     assert write_pages([page("communes/a.md", "A"), page("communes/b.md", "B")], tmp_path) == 2
     a = tmp_path / "communes" / "a.md"
@@ -207,8 +248,12 @@ def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, projet_construit):
     from tools import bench
 
     monkeypatch.setattr(bench, "OUT", tmp_path / "out")
-    assert bench.main(["--annees", "0", "--sans-sources", "--sans-recherche", "--garder", str(tmp_path / "racine"),
-                       "--projet", str(projet_construit)]) == 0
+    assert (
+        bench.main(
+            ["--annees", "0", "--sans-sources", "--sans-recherche", "--garder", str(tmp_path / "racine"), "--projet", str(projet_construit)]
+        )
+        == 0
+    )
     res = json.loads((tmp_path / "out" / "bench.json").read_text(encoding="utf-8"))
     ajout = res["ajout_un_mois"]
     assert ajout["code_retour"] == 0 and ajout["recueil_ajoute"].endswith(".txt")

@@ -17,6 +17,7 @@
 Figures are printed and written to .build/bench.json and .build/bench.md; they are
 reported in notes, never asserted by tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,7 +70,9 @@ def bench_sources(repeat: int = 3, projet: Path = ROOT) -> list[dict]:
     for p in (e.chemin for e in lister(projet / "site_data" / "sources").fichiers):
         runs = []
         for _ in range(repeat):
-            out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(p))], capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(p))], capture_output=True, text=True, check=True
+            )
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         best = min(runs, key=lambda r: r["s"])
         rows.append({"source": p.name, "taille_mo": p.stat().st_size / 1e6, **best})
@@ -142,8 +145,17 @@ def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"s": wall, "cpu_s": cpu, "charge": charge, "pic_mo": peak[1] / 1024, "pic_rss_mo": peak[0] / 1024, "serie": serie,
-            "code": proc.returncode, "stdout": out, "stderr": err}
+    return {
+        "s": wall,
+        "cpu_s": cpu,
+        "charge": charge,
+        "pic_mo": peak[1] / 1024,
+        "pic_rss_mo": peak[0] / 1024,
+        "serie": serie,
+        "code": proc.returncode,
+        "stdout": out,
+        "stderr": err,
+    }
 
 
 # ----------------------------------------------------------------------------- the synthetic site
@@ -156,7 +168,7 @@ def build_in(root: Path) -> dict:
     for line in info["log"]:
         for label, into in (("Durées : ", durees), ("Temps CPU (tous processus) : ", cpu)):
             if line.startswith(label):
-                for part in line[len(label):].split(", "):
+                for part in line[len(label) :].split(", "):
                     k, v, _ = part.rsplit(" ", 2)
                     into[k] = float(v)
     # peak memory of each stage: the stages run one after the other from the start of the process
@@ -166,9 +178,18 @@ def build_in(root: Path) -> dict:
             continue
         pics[k] = round(max((m for ts, m in r["serie"] if debut <= ts <= debut + v + 0.5), default=0) / 1024)
         debut += v
-    return {"s": round(r["s"], 1), "cpu_s": round(r["cpu_s"], 1), "charge_avant": round(r["charge"], 1), "pic_mo": round(r["pic_mo"]),
-            "pic_rss_somme_mo": round(r["pic_rss_mo"]), "pic_par_etape_mo": pics,
-            "etapes_s": durees, "etapes_cpu_s": cpu, "resume": info["log"][0], "code_retour": info["code"]}
+    return {
+        "s": round(r["s"], 1),
+        "cpu_s": round(r["cpu_s"], 1),
+        "charge_avant": round(r["charge"], 1),
+        "pic_mo": round(r["pic_mo"]),
+        "pic_rss_somme_mo": round(r["pic_rss_mo"]),
+        "pic_par_etape_mo": pics,
+        "etapes_s": durees,
+        "etapes_cpu_s": cpu,
+        "resume": info["log"][0],
+        "code_retour": info["code"],
+    }
 
 
 def mkdocs_sans_recherche(root: Path) -> dict | None:
@@ -184,7 +205,9 @@ def mkdocs_sans_recherche(root: Path) -> dict | None:
     cfg.write_text(variant, encoding="utf-8")
     out = root / ".build" / "site-sans-recherche"
     env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="0")
-    r = run_measured([sys.executable, "-m", "generator.mkdocs_plugin", "--config-file", str(cfg), "--site-dir", str(out)], cwd=root, env=env)
+    r = run_measured(
+        [sys.executable, "-m", "generator.mkdocs_plugin", "--config-file", str(cfg), "--site-dir", str(out)], cwd=root, env=env
+    )
     shutil.rmtree(out, ignore_errors=True)
     cfg.unlink()
     if r["code"] != 0:
@@ -200,11 +223,15 @@ def site_figures(site: Path) -> dict:
     search = [f for d in ("search", "recherche") if (site / d).is_dir() for f in (site / d).rglob("*") if f.is_file()]
     over = sorted((p for p in pages if sizes[p] > 1_000_000), key=lambda p: -sizes[p])
     return {
-        "pages_html": len(pages), "pages_mo": round(sum(sizes.values()) / 1e6, 1), "site_mo": round(total / 1e6, 1),
-        "plus_grande_page": largest.relative_to(site).as_posix(), "plus_grande_page_ko": round(sizes[largest] / 1e3),
+        "pages_html": len(pages),
+        "pages_mo": round(sum(sizes.values()) / 1e6, 1),
+        "site_mo": round(total / 1e6, 1),
+        "plus_grande_page": largest.relative_to(site).as_posix(),
+        "plus_grande_page_ko": round(sizes[largest] / 1e3),
         "pages_plus_de_1_mo": [f"{p.relative_to(site).as_posix()} ({sizes[p] / 1e6:.2f} Mo)" for p in over[:20]],
         "nombre_pages_plus_de_1_mo": len(over),
-        "recherche_fichiers": len(search), "recherche_mo": round(sum(f.stat().st_size for f in search) / 1e6, 2),
+        "recherche_fichiers": len(search),
+        "recherche_mo": round(sum(f.stat().st_size for f in search) / 1e6, 2),
         "recherche_plus_gros_fichier_ko": round(max((f.stat().st_size for f in search), default=0) / 1e3),
     }
 
@@ -223,15 +250,17 @@ def bench_echelle(annees: int, garder: Path | None = None, projet: Path = ROOT) 
         build.prepare_root(tmp, projet)
         sources = tmp / "site_data" / "sources"
         t = time.perf_counter()
-        months = synthetique.ecrire(sources, annees, mois_en_plus=1, seulement=range(annees * 12),
-                                    sources=projet / "site_data" / "sources")
+        months = synthetique.ecrire(sources, annees, mois_en_plus=1, seulement=range(annees * 12), sources=projet / "site_data" / "sources")
         gen_s = time.perf_counter() - t
-        corpus = months[:annees * 12]
+        corpus = months[: annees * 12]
         res = {
-            "corpus": {"recueils": len(corpus), "deliberations": sum(m.deliberations for m in corpus),
-                       "subventions": sum(m.subventions for m in corpus),
-                       "sources_mo": round(sum(p.stat().st_size for p in sources.iterdir()) / 1e6),
-                       "generation_s": round(gen_s, 1)},
+            "corpus": {
+                "recueils": len(corpus),
+                "deliberations": sum(m.deliberations for m in corpus),
+                "subventions": sum(m.subventions for m in corpus),
+                "sources_mo": round(sum(p.stat().st_size for p in sources.iterdir()) / 1e6),
+                "generation_s": round(gen_s, 1),
+            },
         }
         print(f"Corpus synthétique : {res['corpus']}", flush=True)
         res["construction_complete"] = build_in(tmp)
@@ -251,28 +280,40 @@ def bench_echelle(annees: int, garder: Path | None = None, projet: Path = ROOT) 
 
 def rapport_md(res: dict) -> str:
     c, f, a = res["corpus"], res["construction_complete"], res["ajout_un_mois"]
+
     def etapes(b):
         cpu, pic = b.get("etapes_cpu_s", {}), b.get("pic_par_etape_mo", {})
-        return ", ".join(f"{k} {v:.1f} s" + (f" ({cpu[k]:.1f} s CPU, pic {pic[k]} Mo)" if k in cpu else "")
-                         for k, v in b["etapes_s"].items())
+        return ", ".join(
+            f"{k} {v:.1f} s" + (f" ({cpu[k]:.1f} s CPU, pic {pic[k]} Mo)" if k in cpu else "") for k, v in b["etapes_s"].items()
+        )
+
     lines = [
-        "# Mesures d'échelle (`make bench`)", "",
+        "# Mesures d'échelle (`make bench`)",
+        "",
         f"Corpus synthétique : {c['recueils']} recueils mensuels, {c['deliberations']} délibérations, "
-        f"{c['subventions']} subventions, {c['sources_mo']} Mo de texte source.", "",
-        "| | durée | temps CPU (2 cœurs) | pic mémoire (PSS) | étapes | charge avant |", "|---|---|---|---|---|---|",
+        f"{c['subventions']} subventions, {c['sources_mo']} Mo de texte source.",
+        "",
+        "| | durée | temps CPU (2 cœurs) | pic mémoire (PSS) | étapes | charge avant |",
+        "|---|---|---|---|---|---|",
         f"| construction complète (sans cache) | {f['s']} s | {f['cpu_s']} s | {f['pic_mo']} Mo | {etapes(f)} | {f['charge_avant']} |",
-        f"| après ajout d'un mois | {a['s']} s | {a['cpu_s']} s | {a['pic_mo']} Mo | {etapes(a)} | {a['charge_avant']} |", "",
+        f"| après ajout d'un mois | {a['s']} s | {a['cpu_s']} s | {a['pic_mo']} Mo | {etapes(a)} | {a['charge_avant']} |",
+        "",
     ]
     m = res.get("mkdocs_sans_plugin_recherche")
     if m:
-        lines += [f"Étape MkDocs sans le plugin de recherche de Material (remplacé par la recherche du site) : {m['s']} s, "
-                  f"{m['cpu_s']} s CPU, pic {m['pic_mo']} Mo.", ""]
+        lines += [
+            f"Étape MkDocs sans le plugin de recherche de Material (remplacé par la recherche du site) : {m['s']} s, "
+            f"{m['cpu_s']} s CPU, pic {m['pic_mo']} Mo.",
+            "",
+        ]
     lines += [
         f"Pages HTML : {a['pages_html']} ({a['pages_mo']} Mo ; site complet {a['site_mo']} Mo). "
         f"Plus grande page : {a['plus_grande_page']} ({a['plus_grande_page_ko']} Ko). "
-        f"Pages de plus de 1 Mo : {a['nombre_pages_plus_de_1_mo']}.", "",
+        f"Pages de plus de 1 Mo : {a['nombre_pages_plus_de_1_mo']}.",
+        "",
         f"Recherche : {a['recherche_fichiers']} fichier(s), {a['recherche_mo']} Mo "
-        f"(plus gros fichier {a['recherche_plus_gros_fichier_ko']} Ko).", "",
+        f"(plus gros fichier {a['recherche_plus_gros_fichier_ko']} Ko).",
+        "",
     ]
     return "\n".join(lines)
 
@@ -282,8 +323,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--annees", type=int, default=10, help="années de corpus synthétique (10 par défaut)")
     p.add_argument("--sans-sources", action="store_true", help="ne pas mesurer les sources réelles une à une")
     p.add_argument("--garder", type=Path, help="construire dans ce dossier et le garder (sinon dossier temporaire effacé)")
-    p.add_argument("--projet", type=Path, default=ROOT,
-                   help="projet dont la configuration, les corrections et le recueil modèle (boîte de dépôt) sont repris (celui-ci par défaut)")
+    p.add_argument(
+        "--projet",
+        type=Path,
+        default=ROOT,
+        help="projet dont la configuration, les corrections et le recueil modèle (boîte de dépôt) sont repris (celui-ci par défaut)",
+    )
     p.add_argument("--sans-pdf", action="store_true", help="ne pas mesurer la lecture des PDF de 1 000 et 2 000 pages (tools/bench_pdf.py)")
     p.add_argument("--sans-recherche", action="store_true", help="ne pas mesurer la recherche dans Chromium (tools/bench_recherche.py)")
     a = p.parse_args(argv)
@@ -292,8 +337,10 @@ def main(argv: list[str] | None = None) -> int:
         print("Extraction par source réelle (meilleur de 3, processus neuf ; mémoire = pic du processus, référentiel compris)")
         res["sources"] = bench_sources(projet=a.projet)
         for r in res["sources"]:
-            print(f"  {r['source']:<32} {r['taille_mo']:6.2f} Mo  {r['s']:6.2f} s  pic {r['rss_mo']:7.1f} Mo "
-                  f"(dont {r['rss_base_mo']:.1f} Mo avant lecture)  {r['delibs']} délib., {r['subs']} subventions")
+            print(
+                f"  {r['source']:<32} {r['taille_mo']:6.2f} Mo  {r['s']:6.2f} s  pic {r['rss_mo']:7.1f} Mo "
+                f"(dont {r['rss_base_mo']:.1f} Mo avant lecture)  {r['delibs']} délib., {r['subs']} subventions"
+            )
     if not a.sans_pdf:
         print("Lecture de PDF de 1 000 et 2 000 pages imprimés par Chromium (tools/bench_pdf.py)")
         res["pdf"] = bench_pdf.mesurer()

@@ -5,6 +5,7 @@ serif font) from the real corpus texts of tests/fixtures/corpus, 60 lines a page
 `sources.read_source` (pdftotext -layout, pages joined) as the build reads them: best of 3 for each,
 and the ratio. Target (issue 17): ≤ 10 s for 1,000 pages on 2 cores, 2,000 pages ≤ 2.2 × 1,000.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -12,8 +13,8 @@ import time
 from pathlib import Path
 
 from generator.sources import ocr
-from tools.impression import imprimer, scanner
 from generator.sources.lecture import read_source
+from tools.impression import imprimer, scanner
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -44,8 +45,14 @@ def mesurer(tailles=TAILLES, repeat: int = 3) -> dict:
                 t = time.perf_counter()
                 src = read_source(pdf)
                 temps.append(time.perf_counter() - t)
-            res["mesures"].append({"pages": len(src.pages), "mo": round(pdf.stat().st_size / 1e6, 1),
-                                   "s": round(min(temps), 2), "pages_par_s": round(len(src.pages) / min(temps))})
+            res["mesures"].append(
+                {
+                    "pages": len(src.pages),
+                    "mo": round(pdf.stat().st_size / 1e6, 1),
+                    "s": round(min(temps), 2),
+                    "pages_par_s": round(len(src.pages) / min(temps)),
+                }
+            )
     m = res["mesures"]
     if len(m) >= 2:
         res["rapport"] = round(m[-1]["s"] / m[0]["s"], 2)
@@ -70,22 +77,38 @@ def mesurer_ocr(n: int = 6, dpi: int = 200) -> dict:
             cache = time.perf_counter() - t
         finally:
             ocr.dossier_cache = avant
-    return {"pages": len(lues), "dpi": dpi, "s": round(froid, 1), "pages_par_min": round(60 * len(lues) / froid),
-            "depuis_le_cache_s": round(cache, 2)}
+    return {
+        "pages": len(lues),
+        "dpi": dpi,
+        "s": round(froid, 1),
+        "pages_par_min": round(60 * len(lues) / froid),
+        "depuis_le_cache_s": round(cache, 2),
+    }
 
 
 def rapport_md(res: dict) -> str:
-    lignes = ["## Lecture des PDF (pdftotext -layout)", "",
-              f"PDF imprimés par Chromium depuis le corpus réel ({res['lignes_par_page']} lignes par page), meilleur de 3.", "",
-              "| pages | taille | temps | pages/s |", "|---:|---:|---:|---:|"]
+    lignes = [
+        "## Lecture des PDF (pdftotext -layout)",
+        "",
+        f"PDF imprimés par Chromium depuis le corpus réel ({res['lignes_par_page']} lignes par page), meilleur de 3.",
+        "",
+        "| pages | taille | temps | pages/s |",
+        "|---:|---:|---:|---:|",
+    ]
     lignes += [f"| {m['pages']} | {m['mo']} Mo | {m['s']} s | {m['pages_par_s']} |" for m in res["mesures"]]
     if "rapport" in res:
-        lignes += ["", f"Rapport {res['mesures'][-1]['pages']} / {res['mesures'][0]['pages']} pages : {res['rapport']} "
-                       "(objectif ≤ 2,2 ; 1 000 pages en ≤ 10 s)"]
+        lignes += [
+            "",
+            f"Rapport {res['mesures'][-1]['pages']} / {res['mesures'][0]['pages']} pages : {res['rapport']} "
+            "(objectif ≤ 2,2 ; 1 000 pages en ≤ 10 s)",
+        ]
     o = res.get("ocr")
     if o:
-        lignes += ["", f"Reconnaissance optique (Tesseract, français) : {o['pages']} pages scannées à {o['dpi']} ppp lues en {o['s']} s, "
-                       f"soit {o['pages_par_min']} pages par minute sur ces cœurs ; relues depuis le cache en {o['depuis_le_cache_s']} s."]
+        lignes += [
+            "",
+            f"Reconnaissance optique (Tesseract, français) : {o['pages']} pages scannées à {o['dpi']} ppp lues en {o['s']} s, "
+            f"soit {o['pages_par_min']} pages par minute sur ces cœurs ; relues depuis le cache en {o['depuis_le_cache_s']} s.",
+        ]
     return "\n".join(lignes) + "\n"
 
 

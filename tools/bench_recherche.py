@@ -6,6 +6,7 @@ memory (`corpus_replique`): deliberations renumbered and re-dated year after yea
 over other communes of the reference. `bench(corpus)` takes any `Corpus`, so it can be pointed at a
 real synthetic corpus later. Figures are printed, never asserted.
 """
+
 from __future__ import annotations
 
 import copy
@@ -39,8 +40,10 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
     """
     from generator.records.corpus import DEPARTEMENT, Corpus
 
-    modeles = sorted((d for d in corpus.deliberations.values() if d.get("collectivite") == DEPARTEMENT and d.get("numero_imprime")),
-                     key=lambda d: d["id"])
+    modeles = sorted(
+        (d for d in corpus.deliberations.values() if d.get("collectivite") == DEPARTEMENT and d.get("numero_imprime")),
+        key=lambda d: d["id"],
+    )
     subs_de = defaultdict(list)
     for s in corpus.subventions:
         subs_de[s["deliberation"]].append({k: v for k, v in s.items() if not k.startswith("_")})
@@ -62,13 +65,22 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
                 did = f"{annee}-{numero}"
                 d = {k: v for k, v in m.items() if not k.startswith("_")}
                 if m.get("annexes"):  # the real corpus reads its annex texts back from site_data; the copy holds them
-                    d["annexes"] = [dict({k: v for k, v in x.items() if k != "_caracteres"}, texte=corpus.texte_annexe(m, i))
-                                    for i, x in enumerate(m["annexes"])]
+                    d["annexes"] = [
+                        dict({k: v for k, v in x.items() if k != "_caracteres"}, texte=corpus.texte_annexe(m, i))
+                        for i, x in enumerate(m["annexes"])
+                    ]
                 d.update(id=did, numero_imprime=did, source=source, date=date, session_id=session["id"])
                 if annee == derniere - annees + 1 and mois == 1 and numero == 1 and d.get("rapport"):
                     d["rapport"] = dict(d["rapport"], texte=d["rapport"]["texte"] + f"\nUne section de {MOT_RARE} est soutenue.")
-                if annee == derniere - annees + 1 and mois == 1 and d.get("annexes") and not any(MOT_RARE_ANNEXE in a["texte"] for x in delibs for a in x.get("annexes") or []):
-                    d["annexes"] = [dict(d["annexes"][0], texte=d["annexes"][0]["texte"] + f"\nAchat d'un {MOT_RARE_ANNEXE}.")] + d["annexes"][1:]
+                if (
+                    annee == derniere - annees + 1
+                    and mois == 1
+                    and d.get("annexes")
+                    and not any(MOT_RARE_ANNEXE in a["texte"] for x in delibs for a in x.get("annexes") or [])
+                ):
+                    d["annexes"] = [dict(d["annexes"][0], texte=d["annexes"][0]["texte"] + f"\nAchat d'un {MOT_RARE_ANNEXE}.")] + d[
+                        "annexes"
+                    ][1:]
                 delibs.append(d)
                 for k, s in enumerate(subs_de.get(m["id"], []), start=1):
                     if n_subs >= quota:
@@ -83,8 +95,14 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
                             p.update(code=code, name=corpus.ref.communes[code]["nom"], written=corpus.ref.communes[code]["nom"])
                     subs.append(s)
                     n_subs += 1
-            documents.append({"source": source, "recueil": {"numero": mois, "mois": mois, "annee": annee}, "sessions": [session],
-                              "deliberations": delibs})
+            documents.append(
+                {
+                    "source": source,
+                    "recueil": {"numero": mois, "mois": mois, "annee": annee},
+                    "sessions": [session],
+                    "deliberations": delibs,
+                }
+            )
             subs_by_source[source] = {"source": source, "subventions": subs}
     c = Corpus(ref=corpus.ref, documents=documents, controle={})
     c._index(subs_by_source)
@@ -112,15 +130,29 @@ def construire_index(corpus, dossier: Path, cache: Path | None = None) -> dict:
     fichiers = [p for p in dossier.rglob("*.json")]
     brut = sum(p.stat().st_size for p in fichiers)
     gz = sum(_gz(p.read_bytes()) for p in fichiers)
-    premier = [manifeste["lieux"]["fichier"], manifeste["beneficiaires"]["fichier"], manifeste["annees"][0]["deliberations"], "manifeste.json"]
+    premier = [
+        manifeste["lieux"]["fichier"],
+        manifeste["beneficiaires"]["fichier"],
+        manifeste["annees"][0]["deliberations"],
+        "manifeste.json",
+    ]
     annee = manifeste["annees"][0]
     une_annee = [annee["deliberations"]] + [f for lot in annee["lots"] for f in lot["textes"] + lot["annexes"] + lot["subventions"]]
     sans_annexes = [p for p in fichiers if not p.name.startswith("annexes-")]
-    return {"s": dt, "cpu": dcpu, "fichiers": len(fichiers), "brut": brut, "gz": gz, "manifeste": manifeste,
-            "deliberations": len(corpus.deliberations), "subventions": len(corpus.subventions),
-            "sans_annexes_brut": sum(p.stat().st_size for p in sans_annexes), "sans_annexes_gz": sum(_gz(p.read_bytes()) for p in sans_annexes),
-            "premier_gz": sum(_gz((dossier / f).read_bytes()) for f in premier),
-            "annee_gz": sum(_gz((dossier / f).read_bytes()) for f in une_annee)}
+    return {
+        "s": dt,
+        "cpu": dcpu,
+        "fichiers": len(fichiers),
+        "brut": brut,
+        "gz": gz,
+        "manifeste": manifeste,
+        "deliberations": len(corpus.deliberations),
+        "subventions": len(corpus.subventions),
+        "sans_annexes_brut": sum(p.stat().st_size for p in sans_annexes),
+        "sans_annexes_gz": sum(_gz(p.read_bytes()) for p in sans_annexes),
+        "premier_gz": sum(_gz((dossier / f).read_bytes()) for f in premier),
+        "annee_gz": sum(_gz((dossier / f).read_bytes()) for f in une_annee),
+    }
 
 
 class _Serveur(http.server.SimpleHTTPRequestHandler):
@@ -165,7 +197,7 @@ def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions:
     tailles: dict[str, int] = {}
 
     def gz_url(url: str) -> int:
-        chemin = url[len(base):].split("?")[0].split("#")[0]
+        chemin = url[len(base) :].split("?")[0].split("#")[0]
         f = site / chemin
         if f.is_dir() or not chemin:
             f = f / "index.html"
@@ -176,8 +208,10 @@ def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions:
     out = []
     try:
         with sync_playwright() as p:
-            nav = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            nav = p.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
             for ou, q in requetes:
                 essais = []
                 for _ in range(repetitions):
@@ -197,11 +231,22 @@ def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions:
                         pg.wait_for_function("window.__rpc.premier !== undefined", timeout=60000)
                         t = pg.evaluate("window.__rpc")
                     # what was fetched before the first result appeared (later fetches — older years — do not count)
-                    avant = pg.evaluate("""p => [location.href].concat(performance.getEntriesByType('resource')
-                                              .filter(e => e.startTime <= p).map(e => e.name))""", t["premier"])
-                    essais.append({"ms": max(0.0, t["premier"] - debut), "ms_navigation": t["premier"],
-                                   "octets_gz": sum(gz_url(u) for u in avant), "requetes": len(avant),
-                                   "recherche_gz": sum(gz_url(u) for u in avant if "/recherche/" in u and not u.endswith("/recherche/") and "?q=" not in u)})
+                    avant = pg.evaluate(
+                        """p => [location.href].concat(performance.getEntriesByType('resource')
+                                              .filter(e => e.startTime <= p).map(e => e.name))""",
+                        t["premier"],
+                    )
+                    essais.append(
+                        {
+                            "ms": max(0.0, t["premier"] - debut),
+                            "ms_navigation": t["premier"],
+                            "octets_gz": sum(gz_url(u) for u in avant),
+                            "requetes": len(avant),
+                            "recherche_gz": sum(
+                                gz_url(u) for u in avant if "/recherche/" in u and not u.endswith("/recherche/") and "?q=" not in u
+                            ),
+                        }
+                    )
                     ctx.close()
                 best = min(essais, key=lambda e: e["ms"])
                 out.append({"ou": ou, "q": q, **best})
@@ -221,25 +266,38 @@ def bench(corpus, annees_liste=(1, 10), navigateur: bool = True, log=print) -> d
         tmp = Path(tempfile.mkdtemp(prefix="rpc-bench-site-"))
         try:
             copie = tmp / "site"
-            shutil.copytree(site, copie, copy_function=os.link if _meme_disque(site, tmp) else shutil.copy2,
-                            ignore=shutil.ignore_patterns("recherche"))
+            shutil.copytree(
+                site, copie, copy_function=os.link if _meme_disque(site, tmp) else shutil.copy2, ignore=shutil.ignore_patterns("recherche")
+            )
             (copie / "recherche").mkdir()
             shutil.copy2(site / "recherche" / "index.html", copie / "recherche" / "index.html")
             r = construire_index(synth, copie / "recherche")
             ancienne = r["manifeste"]["annees"][-1]["annee"]
-            log(f"{annees} an(s) : {r['deliberations']} délibérations, {r['subventions']} subventions ; index construits sans cache en "
+            log(
+                f"{annees} an(s) : {r['deliberations']} délibérations, {r['subventions']} subventions ; index construits sans cache en "
                 f"{r['s']:.1f} s ({r['cpu']:.1f} s de processeur) ; {r['fichiers']} fichiers, {r['brut'] / 1e6:.1f} Mo ({r['gz'] / 1e6:.1f} Mo gzip), "
                 f"dont vocabulaires des annexes {(r['brut'] - r['sans_annexes_brut']) / 1e6:.1f} Mo ({(r['gz'] - r['sans_annexes_gz']) / 1e6:.1f} Mo gzip) ; "
-                f"chargé au premier caractère : {r['premier_gz'] / 1e3:.0f} Ko gzip ; une année complète : {r['annee_gz'] / 1e6:.2f} Mo gzip")
+                f"chargé au premier caractère : {r['premier_gz'] / 1e3:.0f} Ko gzip ; une année complète : {r['annee_gz'] / 1e6:.2f} Mo gzip"
+            )
             if navigateur:
-                requetes = [("boite", "wancourt"), ("boite", "amis du fort"), ("boite", f"{ancienne}-243"),
-                            ("page", "abribus"), ("page", "collège"), ("page", f"{ancienne}-243"), ("page", MOT_RARE),
-                            ("page", "piscine"), ("page", MOT_RARE_ANNEXE)]
+                requetes = [
+                    ("boite", "wancourt"),
+                    ("boite", "amis du fort"),
+                    ("boite", f"{ancienne}-243"),
+                    ("page", "abribus"),
+                    ("page", "collège"),
+                    ("page", f"{ancienne}-243"),
+                    ("page", MOT_RARE),
+                    ("page", "piscine"),
+                    ("page", MOT_RARE_ANNEXE),
+                ]
                 r["navigateur"] = mesurer_navigateur(copie, requetes)
                 for m in r["navigateur"]:
-                    log(f"    {'boîte' if m['ou'] == 'boite' else 'page de résultats':<18} « {m['q']} » : premier résultat à {m['ms']:.0f} ms "
+                    log(
+                        f"    {'boîte' if m['ou'] == 'boite' else 'page de résultats':<18} « {m['q']} » : premier résultat à {m['ms']:.0f} ms "
                         f"après le chargement de la page ({m['ms_navigation']:.0f} ms après la navigation), {m['octets_gz'] / 1e3:.0f} Ko gzip lus "
-                        f"(dont recherche {m['recherche_gz'] / 1e3:.0f} Ko), {m['requetes']} requêtes")
+                        f"(dont recherche {m['recherche_gz'] / 1e3:.0f} Ko), {m['requetes']} requêtes"
+                    )
             r.pop("manifeste")
             resultats[annees] = r
         finally:
@@ -259,8 +317,10 @@ def bench_incremental(corpus, annees: int, log=print) -> dict:
         apres = construire_index(corpus_replique(corpus, annees=annees), tmp / "b", cache)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log(f"Publication d'un mois de plus sur {annees} ans, index précédents en cache (.cache/recherche) : {apres['s']:.1f} s "
-        f"({apres['cpu']:.1f} s de processeur) ; la construction qui a rempli le cache : {avant['s']:.1f} s ({avant['cpu']:.1f} s de processeur)")
+    log(
+        f"Publication d'un mois de plus sur {annees} ans, index précédents en cache (.cache/recherche) : {apres['s']:.1f} s "
+        f"({apres['cpu']:.1f} s de processeur) ; la construction qui a rempli le cache : {avant['s']:.1f} s ({avant['cpu']:.1f} s de processeur)"
+    )
     return {"s": apres["s"], "cpu": apres["cpu"], "remplissage_s": avant["s"]}
 
 

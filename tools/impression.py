@@ -5,6 +5,7 @@ Pages follow the pdftotext convention of the corpus: a line starting with exactl
 page (and a form feed, when present, too). Each page is one `<pre>` (`white-space: pre`, so that the
 layout spaces are kept and no line wraps) on its own PDF page.
 """
+
 from __future__ import annotations
 
 import html
@@ -51,12 +52,14 @@ def html_des_pages(pages: list[list[str]], police: str = "serif") -> str:
     famille = POLICES[police]
     taille = "6pt" if police == "mono" else "7pt"
     corps = "\n".join(f"<pre>{html.escape(chr(10).join(p))}</pre>" for p in pages)
-    return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><style>"
-            "@page { size: A4 landscape; margin: 8mm; }"
-            f"pre {{ font-family: {famille}; font-size: {taille}; line-height: 1.15; white-space: pre;"
-            " margin: 0; page-break-after: always; break-after: page; }"
-            "pre:last-child { page-break-after: auto; break-after: auto; }"
-            f"</style></head><body>\n{corps}\n</body></html>\n")
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>'
+        "@page { size: A4 landscape; margin: 8mm; }"
+        f"pre {{ font-family: {famille}; font-size: {taille}; line-height: 1.15; white-space: pre;"
+        " margin: 0; page-break-after: always; break-after: page; }"
+        "pre:last-child { page-break-after: auto; break-after: auto; }"
+        f"</style></head><body>\n{corps}\n</body></html>\n"
+    )
 
 
 def imprimer(pages: list[list[str]], dest: Path, police: str = "serif", timeout: float = 600) -> Path:
@@ -69,9 +72,21 @@ def imprimer(pages: list[list[str]], dest: Path, police: str = "serif", timeout:
     with tempfile.TemporaryDirectory(prefix="impression-") as tmp:
         page_html = Path(tmp) / "recueil.html"
         page_html.write_text(html_des_pages(pages, police), "utf-8")
-        r = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                            f"--user-data-dir={tmp}/profil", f"--print-to-pdf={dest}", page_html.as_uri()],
-                           capture_output=True, text=True, timeout=timeout)
+        r = subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={tmp}/profil",
+                f"--print-to-pdf={dest}",
+                page_html.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     if r.returncode != 0 or not dest.exists():
         raise RuntimeError(f"chromium n'a pas imprimé {dest.name} : {r.stderr[-500:]}")
     return dest
@@ -89,4 +104,3 @@ def scanner(pdf: Path, chemin: Path, dpi: int = 200) -> Path:
     pages = [Image.open(f) for f in sorted(images.glob("p-*.png"))]
     pages[0].save(chemin, save_all=True, append_images=pages[1:], resolution=dpi)
     return chemin
-

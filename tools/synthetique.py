@@ -20,6 +20,7 @@ Each month has its own seed (`graine + année × 100 + mois`): adding a month ne
 changes the others. Not part of the default build: `python -m tools.synthetique
 --annees 10 --dest DIR`, used by `tools.bench`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODELE = "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021 (2ème partie)
 SOURCES = ROOT / "site_data" / "sources"  # where MODELE is read unless told (the tests give tests/fixtures/corpus)
-MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-        "septembre", "octobre", "novembre", "décembre"]
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 ANNEE_MODELE = 2021
 VOIRIE, AMENAGEMENT = "2021-239", "2021-243"
 LOURDES = ("2021-234", "2021-236", "2021-237", "2021-245")  # grant tables kept as printed
@@ -135,18 +135,20 @@ def modele(sources: Path = SOURCES) -> Modele:
     unites: dict[str, Unite] = {}
     for d in delibs:
         subs = [s for s in ex.subventions if s.deliberation == d.id]
-        u = Unite(d.id, lines[d.line - 1:d.line_end], len(subs))
+        u = Unite(d.id, lines[d.line - 1 : d.line_end], len(subs))
         if d.id in (VOIRIE, AMENAGEMENT):
             from generator.parse.actes import structure
             from generator.parse.normalise import normalise
+
             norm = [l for l in normalise(text, garder=structure) if d.line <= l.no <= d.line_end]
             budget = extract_budget(norm, Contexte(d.id, src.name), d)
             dep = [b.depense for b in budget.lignes if b.depense is not None]
             u.tableau = _tableau(u, d.line, subs, [c for c in ex.controles if c.deliberation == d.id], dep[0], d.id == VOIRIE)
         unites[d.id] = u
-    communes = sorted(json.loads((ROOT / "site_data" / "reference" / "communes.json").read_text(encoding="utf-8")).values(),
-                      key=lambda c: c["insee"])
-    return Modele(lines[:delibs[0].line - 1], lines[delibs[-1].line_end:], unites, communes)
+    communes = sorted(
+        json.loads((ROOT / "site_data" / "reference" / "communes.json").read_text(encoding="utf-8")).values(), key=lambda c: c["insee"]
+    )
+    return Modele(lines[: delibs[0].line - 1], lines[delibs[-1].line_end :], unites, communes)
 
 
 def _tableau(u: Unite, first_no: int, subs, checks, depense1: Decimal, voirie: bool) -> Tableau:
@@ -165,11 +167,29 @@ def _tableau(u: Unite, first_no: int, subs, checks, depense1: Decimal, voirie: b
         m = _TAIL.search(" ".join(x.strip() for x in block if x.strip()))
         if m is None:
             continue  # a page number glued to the aid (`15 000,00976`): not a model row
-        rows.append(Ligne(block, ref_at, s.beneficiaire, typ, desc,
-                          [Decimal(a.replace(" ", "").replace(",", ".")) for a in re.findall(_AMOUNT, m.group("amts"))],
-                          m.group("taux"), s.montant, s.beneficiaire_ref is not None))
-    return Tableau(starts[0], total_idx, total_idx, rows, total_check.declare,
-                   next(c.declare for c in checks if c.libelle.endswith("montant total des projets")), len(subs), depense1)
+        rows.append(
+            Ligne(
+                block,
+                ref_at,
+                s.beneficiaire,
+                typ,
+                desc,
+                [Decimal(a.replace(" ", "").replace(",", ".")) for a in re.findall(_AMOUNT, m.group("amts"))],
+                m.group("taux"),
+                s.montant,
+                s.beneficiaire_ref is not None,
+            )
+        )
+    return Tableau(
+        starts[0],
+        total_idx,
+        total_idx,
+        rows,
+        total_check.declare,
+        next(c.declare for c in checks if c.libelle.endswith("montant total des projets")),
+        len(subs),
+        depense1,
+    )
 
 
 # ----------------------------------------------------------------------------- one month
@@ -233,14 +253,14 @@ def _rows(t: Tableau, n: int, voirie: bool, annee: int, communes: list[dict], rn
 def _voirie_row(row: Ligne, benef: str, ref: str, tail: str) -> list[str]:
     """The row's real line structure, with the beneficiary wrapped as the table wraps it."""
     ref_line = row.lines[row.ref_at]
-    after_ref = ref_line[_REF.search(ref_line).end():]
+    after_ref = ref_line[_REF.search(ref_line).end() :]
     cut = max(benef.rfind("-", 11, 26), benef.rfind(" ", 11, 26))
     if len(benef) <= 27 or cut < 0:
         head = [f"{benef} {ref}{after_ref}"]
     else:
-        first, rest = (benef[:cut + 1], benef[cut + 1:]) if benef[cut] == "-" else (benef[:cut], benef[cut + 1:])
+        first, rest = (benef[: cut + 1], benef[cut + 1 :]) if benef[cut] == "-" else (benef[:cut], benef[cut + 1 :])
         head = [first, "", rest + " ", f"{ref}{after_ref}"]
-    body = row.lines[row.ref_at + 1:]
+    body = row.lines[row.ref_at + 1 :]
     lines = head + body
     last = max(i for i, l in enumerate(lines) if l.strip())
     lines[last] = _TAIL.sub(lambda m: tail, lines[last].rstrip())
@@ -259,7 +279,7 @@ def _farda(u: Unite, n: int, voirie: bool, annee: int, communes, rng) -> tuple[l
         if aides <= t.t_aides and aides > t.t_aides - t.depense1:
             break
         n -= 1  # keep the budget line positive and within what the model's budget allows
-    lines = u.lines[:t.debut] + rows + [f"{fmt(projets)} {fmt(aides)}"] + u.lines[t.total + 1:]
+    lines = u.lines[: t.debut] + rows + [f"{fmt(projets)} {fmt(aides)}"] + u.lines[t.total + 1 :]
     text = "\n".join(lines)
     # restate what the text says of the table: totals, count, budget lines and their balance
     text = _restate(text, t.t_aides, aides)
@@ -285,18 +305,23 @@ def _solde(text: str, old: Decimal, new: Decimal, old_total: Decimal | None = No
         was = old if old_total is None else old_total
         for k in range(1, len(nums) - 1):
             if nums[k] in (was, new) and nums[k - 1] - was == nums[k + 1]:
-                return " ".join(vals[:k] + [fmt(new), fmt(nums[k - 1] - new)] + vals[k + 2:])
+                return " ".join(vals[:k] + [fmt(new), fmt(nums[k - 1] - new)] + vals[k + 2 :])
         return amount_re(old).sub(fmt(new), line)
 
-    return "\n".join(fix(l) if amount_re(old).search(l) or (old_total is not None and amount_re(new).search(l)) else l
-                     for l in text.split("\n"))
+    return "\n".join(
+        fix(l) if amount_re(old).search(l) or (old_total is not None and amount_re(new).search(l)) else l for l in text.split("\n")
+    )
 
 
 def _redate(lines: list[str], annee: int, seance: dt.date, envoi: dt.date) -> list[str]:
     """The unit's own dates to the synthetic session, then every year to the recueil's year."""
     text = "\n".join(lines)
-    marks = {"\x00S\x00": date_fr(seance, upper=True), "\x00s\x00": date_fr(seance),
-             "\x00E\x00": date_fr(envoi), "\x00D\x00": seance.strftime("%Y%m%d")}
+    marks = {
+        "\x00S\x00": date_fr(seance, upper=True),
+        "\x00s\x00": date_fr(seance),
+        "\x00E\x00": date_fr(envoi),
+        "\x00D\x00": seance.strftime("%Y%m%d"),
+    }
     text = re.sub(r"((?:Envoi au contrôle de légalité|Affichage) le\s*:\s*)\d{1,2} \w+ 2021", lambda m: m.group(1) + "\x00E\x00", text)
     text = text.replace("7 JUIN 2021", "\x00S\x00").replace("7 juin 2021", "\x00s\x00")
     text = re.sub(r"CP20210607-", "CP\x00D\x00-", text)
@@ -336,7 +361,7 @@ def mois(annee: int, numero_mois: int, premier: int, graine: int = 62, sources: 
         lines = _redate(lines, annee, seance, envoi)
         text = "\n".join(lines)
         text = re.sub(rf"\(N°{annee}-\d+\)", f"(N°{annee}-{num})", text, count=1)
-        text = re.sub(r"^(\s*RAPPORT N°)\d+", lambda mm: f"{mm.group(1)}{k + 1}", text, flags=re.M)
+        text = re.sub(r"^(\s*RAPPORT N°)\d+", lambda mm, k=k: f"{mm.group(1)}{k + 1}", text, flags=re.M)
         corps.append(text)
     dernier = premier + len(choix) - 1
     coupe = premier + (len(choix) * 3) // 5  # 1ère partie / 2ème partie, both of the same session
@@ -347,7 +372,9 @@ def mois(annee: int, numero_mois: int, premier: int, graine: int = 62, sources: 
     avant = avant.replace(f"N° {annee}-188 à N° {annee}-231", f"N° {annee}-{premier} à N° {annee}-{coupe - 1}")
     avant = avant.replace(f"N° {annee}-232 à N° {annee}-252", f"N° {annee}-{coupe} à N° {annee}-{dernier}")
     avant = re.sub(r"ARRAS, \d+ \w+ \d{4}", f"ARRAS, {parution.day:02d} {MOIS[parution.month - 1]} {parution.year}", avant)
-    avant = re.sub(r"^\d{2} [A-ZÉÛ]+ \d{4}\s*$", f"{parution.day:02d} {MOIS[parution.month - 1].upper()} {parution.year}", avant, count=1, flags=re.M)
+    avant = re.sub(
+        r"^\d{2} [A-ZÉÛ]+ \d{4}\s*$", f"{parution.day:02d} {MOIS[parution.month - 1].upper()} {parution.year}", avant, count=1, flags=re.M
+    )
     apres = "\n".join(_redate(m.apres, annee, seance, envoi))
     texte = "\n".join([avant, *corps, apres])
     return Mois(annee, numero_mois, f"{annee}-{numero_mois:02d}_raa-n{numero_mois}.txt", texte, len(choix), subs, tableaux)
@@ -366,8 +393,9 @@ def corpus(annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int =
         yield m
 
 
-def ecrire(dest: Path, annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int = 0, seulement=None,
-           sources: Path = SOURCES) -> list[Mois]:
+def ecrire(
+    dest: Path, annees: int, debut: int = 2012, graine: int = 62, mois_en_plus: int = 0, seulement=None, sources: Path = SOURCES
+) -> list[Mois]:
     """Write the recueils into `dest` (only the `seulement` indexes when given); returns them."""
     dest.mkdir(parents=True, exist_ok=True)
     out = []
@@ -389,8 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     months = ecrire(a.dest, a.annees, a.debut, a.graine, a.mois_en_plus)
     taille = sum((a.dest / m.nom).stat().st_size for m in months)
-    print(f"{len(months)} recueils dans {a.dest} : {sum(m.deliberations for m in months)} délibérations, "
-          f"{sum(m.subventions for m in months)} subventions attendues, {taille / 1e6:.0f} Mo")
+    print(
+        f"{len(months)} recueils dans {a.dest} : {sum(m.deliberations for m in months)} délibérations, "
+        f"{sum(m.subventions for m in months)} subventions attendues, {taille / 1e6:.0f} Mo"
+    )
     return 0
 
 

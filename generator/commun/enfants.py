@@ -6,6 +6,7 @@ there too. Each child asks the kernel to kill it when its parent dies (Linux `PR
 `lier_au_parent(pid du parent)` is called first thing in a forked child (or as a pool's initializer,
 or as `preexec_fn` of a subprocess).
 """
+
 from __future__ import annotations
 
 import ctypes

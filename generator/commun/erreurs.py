@@ -9,6 +9,7 @@ to a log file (`generator.cli`).
 A full disk, a read-only folder, a missing permission is not a bug either: `message_systeme` turns
 the `OSError` into one French sentence naming the path and the fix.
 """
+
 from __future__ import annotations
 
 import errno
@@ -47,16 +48,41 @@ def journal(root: Path, nom: str, texte: str) -> Path:
     f.write_text(texte, encoding="utf-8", errors="backslashreplace")
     return f
 
+
 # errno → (what happened, at the path; the fix): a cause in the machine, not a bug of ours
 _CAUSES = {
-    errno.ENOSPC: ("disque plein en écrivant {chemin}", "libérez de la place (df -h {dossier} ; df -i si des fichiers manquent) puis relancez {commande}"),
-    errno.EDQUOT: ("quota disque dépassé en écrivant {chemin}", "libérez de la place dans votre quota (quota -s) ou faites-le relever, puis relancez {commande}"),
-    errno.EACCES: ("permission refusée sur {chemin}", "donnez à l'utilisateur qui construit le droit de le lire et d'écrire dans {dossier} (ls -ld {dossier}, puis chmod u+rw ou chown) et relancez {commande}"),
-    errno.EPERM: ("opération non permise sur {chemin}", "vérifiez son propriétaire et ses attributs (ls -ld {dossier} ; lsattr), corrigez-les puis relancez {commande}"),
-    errno.EROFS: ("{dossier} est sur un disque en lecture seule (en écrivant {chemin})", "remontez ce disque en écriture (mount -o remount,rw) ou placez le projet sur un disque inscriptible, puis relancez {commande}"),
-    errno.ENAMETOOLONG: ("nom de fichier trop long : {chemin}", "raccourcissez le nom du fichier déposé (moins de 200 caractères) ou le chemin du projet, puis relancez {commande}"),
-    errno.EMFILE: ("trop de fichiers ouverts en lisant ou écrivant {chemin}", "relevez la limite (ulimit -n 4096 dans ce terminal) puis relancez {commande}"),
-    errno.ENFILE: ("trop de fichiers ouverts sur la machine en lisant ou écrivant {chemin}", "fermez d'autres programmes ou relevez fs.file-max, puis relancez {commande}"),
+    errno.ENOSPC: (
+        "disque plein en écrivant {chemin}",
+        "libérez de la place (df -h {dossier} ; df -i si des fichiers manquent) puis relancez {commande}",
+    ),
+    errno.EDQUOT: (
+        "quota disque dépassé en écrivant {chemin}",
+        "libérez de la place dans votre quota (quota -s) ou faites-le relever, puis relancez {commande}",
+    ),
+    errno.EACCES: (
+        "permission refusée sur {chemin}",
+        "donnez à l'utilisateur qui construit le droit de le lire et d'écrire dans {dossier} (ls -ld {dossier}, puis chmod u+rw ou chown) et relancez {commande}",
+    ),
+    errno.EPERM: (
+        "opération non permise sur {chemin}",
+        "vérifiez son propriétaire et ses attributs (ls -ld {dossier} ; lsattr), corrigez-les puis relancez {commande}",
+    ),
+    errno.EROFS: (
+        "{dossier} est sur un disque en lecture seule (en écrivant {chemin})",
+        "remontez ce disque en écriture (mount -o remount,rw) ou placez le projet sur un disque inscriptible, puis relancez {commande}",
+    ),
+    errno.ENAMETOOLONG: (
+        "nom de fichier trop long : {chemin}",
+        "raccourcissez le nom du fichier déposé (moins de 200 caractères) ou le chemin du projet, puis relancez {commande}",
+    ),
+    errno.EMFILE: (
+        "trop de fichiers ouverts en lisant ou écrivant {chemin}",
+        "relevez la limite (ulimit -n 4096 dans ce terminal) puis relancez {commande}",
+    ),
+    errno.ENFILE: (
+        "trop de fichiers ouverts sur la machine en lisant ou écrivant {chemin}",
+        "fermez d'autres programmes ou relevez fs.file-max, puis relancez {commande}",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """French display formats used by every page: amounts, dates, counts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,7 @@ from functools import lru_cache
 
 from generator.commun.montants import format_montant
 
-MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-        "septembre", "octobre", "novembre", "décembre"]
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 
 
 @lru_cache(maxsize=1 << 16)

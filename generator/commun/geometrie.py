@@ -1,4 +1,5 @@
 """Plane geometry shared by the reference build (simplified shapes) and the SVG maps."""
+
 from __future__ import annotations
 
 import math

@@ -8,6 +8,7 @@ Forms met in the corpus: `1 000 000 €`, `15 534,00`, `8 404.22 €`, `150 600.
 A bulletin page number glued after the cents (`15 000,00976`) is removed earlier,
 by `normalise`.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,7 @@ def find_montants(text: str, euro_only: bool = False) -> list[Montant]:
     """Every amount in `text`, left to right (percentages excluded)."""
     out: list[Montant] = []
     for m in MONTANT_RE.finditer(text):
-        after = text[m.end():m.end() + 3].lstrip(" \u00a0\u202f")
+        after = text[m.end() : m.end() + 3].lstrip(" \u00a0\u202f")
         if after.startswith("%"):
             continue
         val = _to_decimal(m.group("num"))

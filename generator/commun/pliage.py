@@ -5,6 +5,7 @@ The documents write the same word in several ways (`DÉCEMBRE`, `decembre`, `Dé
 `sans_accents`; the browser search folds queries the same way (content/assets/recherche.js mirrors
 `plier`, tests/test_recherche.py checks both agree).
 """
+
 from __future__ import annotations
 
 import re

@@ -12,6 +12,7 @@ search files) is written atomically but not flushed one by one (`durable=False`)
 millisecond to ten per file, and a clean build writes thousands; the built site, which links those
 files, is flushed whole by one `synchroniser` before it is published.
 """
+
 from __future__ import annotations
 
 import ctypes

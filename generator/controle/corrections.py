@@ -13,6 +13,7 @@ the file, what was expected and what to do (`CorrectionError`). Whether the act 
 grant an entry names exists can only be known once the sources are read
 (`verifier_cibles`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,19 +26,27 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.commun.erreurs import ErreurDeSaisie
 from generator.lieux import places
 from generator.parse.actes import ORGANES_CONNUS
-from generator.commun.erreurs import ErreurDeSaisie
 from generator.parse.ingest import Extraction
 from generator.records import ID_DELIBERATION, ID_SUBVENTION, PlaceRef, Problem
 from generator.subventions.beneficiaires import TYPES as TYPES_BENEFICIAIRE
 
 RUBRIQUES = ("lieux", "deliberations", "subventions", "retraits")
 # The keys of an entry of each rubrique, those it must have first.
-CLES = {"lieux": ("ecrit", "type", "code"), "deliberations": ("id", "corriger", "source"), "subventions": ("id", "corriger"),
-        "retraits": ("deliberation", "source", "motif")}
-OBLIGATOIRES = {"lieux": ("ecrit", "type", "code"), "deliberations": ("id", "corriger"), "subventions": ("id", "corriger"),
-                "retraits": ("motif",)}
+CLES = {
+    "lieux": ("ecrit", "type", "code"),
+    "deliberations": ("id", "corriger", "source"),
+    "subventions": ("id", "corriger"),
+    "retraits": ("deliberation", "source", "motif"),
+}
+OBLIGATOIRES = {
+    "lieux": ("ecrit", "type", "code"),
+    "deliberations": ("id", "corriger"),
+    "subventions": ("id", "corriger"),
+    "retraits": ("motif",),
+}
 # retraits: a withdrawal the publisher confirms (`generator.controle.garde`): a deliberation (or some of its grants)
 # that a new version of its file no longer holds, or a whole source removed from the inbox
 DELIBERATION_FIELDS = ("id", "titre", "date", "organe")
@@ -49,8 +58,10 @@ LIGNE = "_ligne"  # key of each entry: its line in the file, for later messages 
 _NULL = "tag:yaml.org,2002:null"
 _CONTROLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NOM_DE_FICHIER = re.compile(r"[^/\\\x00-\x1f]+")
-_EXEMPLES = {"deliberations": "un numéro de délibération comme 2021-243 (ou cabbalr-2023-12-12 pour l'acte d'un partenaire)",
-             "subventions": "un identifiant de subvention comme 2021-243-0012 (numéro de la délibération et rang à 4 chiffres)"}
+_EXEMPLES = {
+    "deliberations": "un numéro de délibération comme 2021-243 (ou cabbalr-2023-12-12 pour l'acte d'un partenaire)",
+    "subventions": "un identifiant de subvention comme 2021-243-0012 (numéro de la délibération et rang à 4 chiffres)",
+}
 # PyYAML's words for the usual slips, in the publisher's words.
 _SYNTAXE = (
     ("mapping values are not allowed", "un « : » de trop (un texte contenant « : » doit être entre guillemets)"),
@@ -140,16 +151,21 @@ class _Lecteur:
     def composer(self, path: Path) -> Node | None:
         """The YAML tree of the file (nodes know their lines), or None after reporting why not."""
         if path.stat().st_size > TAILLE_MAX:
-            self.erreur(None, f"fichier de {path.stat().st_size} octets ; attendu un fichier de corrections de quelques "
-                              f"kilo-octets (au plus {TAILLE_MAX // 1000} ko) ; vérifiez que c'est bien le fichier des corrections")
+            self.erreur(
+                None,
+                f"fichier de {path.stat().st_size} octets ; attendu un fichier de corrections de quelques "
+                f"kilo-octets (au plus {TAILLE_MAX // 1000} ko) ; vérifiez que c'est bien le fichier des corrections",
+            )
             return None
         data = path.read_bytes()
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.erreur(data.count(b"\n", 0, exc.start) + 1,
-                        "caractère illisible : le fichier n'est pas enregistré en UTF-8 ; attendu un texte UTF-8 ; "
-                        "enregistrez-le en UTF-8 depuis votre éditeur (ou retapez les lettres accentuées de cette ligne)")
+            self.erreur(
+                data.count(b"\n", 0, exc.start) + 1,
+                "caractère illisible : le fichier n'est pas enregistré en UTF-8 ; attendu un texte UTF-8 ; "
+                "enregistrez-le en UTF-8 depuis votre éditeur (ou retapez les lettres accentuées de cette ligne)",
+            )
             return None
         try:
             return yaml.compose(text, Loader=yaml.SafeLoader)
@@ -162,18 +178,25 @@ class _Lecteur:
                 ouvert = exc.context_mark if exc.context_mark and exc.context_mark.index < fin else None
                 ligne = ouvert.line + 1 if ouvert else text.rstrip().count("\n") + 1
             dit = next((fr for en, fr in _SYNTAXE if en in f"{exc.context} {probleme}"), f"syntaxe YAML invalide ({probleme})")
-            self.erreur(ligne,
-                        f"{dit} ; attendu des lignes « clé: valeur » indentées par des espaces, chaque entrée commençant "
-                        "par « - » ; corrigez cette ligne (voir l'exemple en tête du fichier)")
+            self.erreur(
+                ligne,
+                f"{dit} ; attendu des lignes « clé: valeur » indentées par des espaces, chaque entrée commençant "
+                "par « - » ; corrigez cette ligne (voir l'exemple en tête du fichier)",
+            )
         except yaml.YAMLError as exc:  # a character YAML refuses (ReaderError): position in characters
             position = getattr(exc, "position", 0)
             code = getattr(exc, "character", None)
             code = f"U+{code:04X}" if isinstance(code, int) else "?"
-            self.erreur(text.count("\n", 0, position) + 1,
-                        f"caractère interdit ({code}) ; attendu du texte ; supprimez ce caractère (un fichier binaire ou mal copié ?)")
+            self.erreur(
+                text.count("\n", 0, position) + 1,
+                f"caractère interdit ({code}) ; attendu du texte ; supprimez ce caractère (un fichier binaire ou mal copié ?)",
+            )
         except RecursionError:
-            self.erreur(None, "imbrication trop profonde de listes ou de clés ; attendu trois niveaux au plus "
-                              "(rubrique, entrée, corriger) ; reprenez le fichier à partir de l'exemple en tête")
+            self.erreur(
+                None,
+                "imbrication trop profonde de listes ou de clés ; attendu trois niveaux au plus "
+                "(rubrique, entrée, corriger) ; reprenez le fichier à partir de l'exemple en tête",
+            )
         return None
 
     def rubriques(self, racine: Node) -> list[tuple[str, list[Node]]]:
@@ -181,26 +204,38 @@ class _Lecteur:
         if _vide(racine):
             return []
         if not isinstance(racine, MappingNode):
-            self.erreur(_ligne(racine), f"le fichier contient {_decrit(racine)} ; attendu les rubriques « lieux: », "
-                                        "« deliberations: », « subventions: » en début de ligne ; reprenez l'exemple en tête du fichier")
+            self.erreur(
+                _ligne(racine),
+                f"le fichier contient {_decrit(racine)} ; attendu les rubriques « lieux: », "
+                "« deliberations: », « subventions: » en début de ligne ; reprenez l'exemple en tête du fichier",
+            )
             return []
         out, vues = [], {}
         for cle, valeur in racine.value:
             nom = cle.value if isinstance(cle, ScalarNode) else None
             if nom not in RUBRIQUES:
-                self.erreur(_ligne(cle), f"rubrique inconnue {_decrit(cle)}{_proche(str(nom), RUBRIQUES) if nom else ''} ; "
-                                         "attendu lieux, deliberations ou subventions ; corrigez son nom")
+                self.erreur(
+                    _ligne(cle),
+                    f"rubrique inconnue {_decrit(cle)}{_proche(str(nom), RUBRIQUES) if nom else ''} ; "
+                    "attendu lieux, deliberations ou subventions ; corrigez son nom",
+                )
                 continue
             if nom in vues:
-                self.erreur(_ligne(cle), f"rubrique « {nom} » déjà ouverte ligne {vues[nom]} (ses entrées seraient perdues) ; "
-                                         "attendu une seule fois chaque rubrique ; réunissez leurs entrées sous la première")
+                self.erreur(
+                    _ligne(cle),
+                    f"rubrique « {nom} » déjà ouverte ligne {vues[nom]} (ses entrées seraient perdues) ; "
+                    "attendu une seule fois chaque rubrique ; réunissez leurs entrées sous la première",
+                )
                 continue
             vues[nom] = _ligne(cle)
             if _vide(valeur):
                 continue
             if not isinstance(valeur, SequenceNode):
-                self.erreur(_ligne(valeur), f"la rubrique « {nom} » contient {_decrit(valeur)} ; attendu une liste d'entrées, "
-                                            "chacune commençant par « - » ; ajoutez « - » devant la première clé de chaque entrée")
+                self.erreur(
+                    _ligne(valeur),
+                    f"la rubrique « {nom} » contient {_decrit(valeur)} ; attendu une liste d'entrées, "
+                    "chacune commençant par « - » ; ajoutez « - » devant la première clé de chaque entrée",
+                )
                 continue
             out.append((nom, valeur.value))
         return out
@@ -210,14 +245,19 @@ class _Lecteur:
         n = _ligne(node)
         cles = CLES[rubrique]
         if not isinstance(node, MappingNode):
-            self.erreur(n, f"entrée de « {rubrique} » : {_decrit(node)} ; attendu les clés {', '.join(cles)} "
-                           "(une par ligne, « clé: valeur ») ; reprenez l'exemple en tête du fichier")
+            self.erreur(
+                n,
+                f"entrée de « {rubrique} » : {_decrit(node)} ; attendu les clés {', '.join(cles)} "
+                "(une par ligne, « clé: valeur ») ; reprenez l'exemple en tête du fichier",
+            )
             return None
         avant = len(self.erreurs)
         champs = self.cles(node, cles, f"entrée de « {rubrique} »")
         for manque in (c for c in OBLIGATOIRES[rubrique] if c not in champs):
-            self.erreur(n, f"entrée de « {rubrique} » sans « {manque} » ; attendu {', '.join(OBLIGATOIRES[rubrique])} ; "
-                           f"ajoutez la clé « {manque}: »")
+            self.erreur(
+                n,
+                f"entrée de « {rubrique} » sans « {manque} » ; attendu {', '.join(OBLIGATOIRES[rubrique])} ; ajoutez la clé « {manque}: »",
+            )
         out: dict = {LIGNE: n}
         for cle, valeur in champs.items():
             if cle == "corriger":
@@ -227,8 +267,11 @@ class _Lecteur:
         if rubrique == "lieux" and isinstance(out.get("type"), str) and isinstance(out.get("code"), str):
             self.lieu(champs["code"], out["type"], out["code"])
         if rubrique == "retraits" and len({"deliberation", "source"} & set(champs)) != 1:
-            self.erreur(n, "un retrait nomme soit une délibération (« deliberation: 2021-243 »), soit un fichier retiré "
-                           "(« source: nom.txt ») ; attendu l'un des deux, avec un « motif » ; corrigez cette entrée")
+            self.erreur(
+                n,
+                "un retrait nomme soit une délibération (« deliberation: 2021-243 »), soit un fichier retiré "
+                "(« source: nom.txt ») ; attendu l'un des deux, avec un « motif » ; corrigez cette entrée",
+            )
         return out if len(self.erreurs) == avant else None
 
     def cles(self, node: MappingNode, permises: Collection[str], ou: str) -> dict[str, Node]:
@@ -238,11 +281,17 @@ class _Lecteur:
         for cle, valeur in node.value:
             nom = cle.value if isinstance(cle, ScalarNode) else None
             if nom not in permises:
-                self.erreur(_ligne(cle), f"{ou} : clé inconnue {_decrit(cle)}{_proche(str(nom), permises) if nom else ''} ; "
-                                         f"attendu {', '.join(permises)} ; corrigez ou supprimez cette clé")
+                self.erreur(
+                    _ligne(cle),
+                    f"{ou} : clé inconnue {_decrit(cle)}{_proche(str(nom), permises) if nom else ''} ; "
+                    f"attendu {', '.join(permises)} ; corrigez ou supprimez cette clé",
+                )
             elif nom in out:
-                self.erreur(_ligne(cle), f"{ou} : clé « {nom} » déjà donnée ligne {lignes[nom]} ; attendu une seule fois "
-                                         "chaque clé ; gardez la bonne valeur et supprimez l'autre")
+                self.erreur(
+                    _ligne(cle),
+                    f"{ou} : clé « {nom} » déjà donnée ligne {lignes[nom]} ; attendu une seule fois "
+                    "chaque clé ; gardez la bonne valeur et supprimez l'autre",
+                )
             else:
                 out[nom], lignes[nom] = valeur, _ligne(cle)
         return out
@@ -250,15 +299,19 @@ class _Lecteur:
     def texte(self, node: Node, cle: str) -> str | None:
         """A one-line text value, or None after reporting."""
         if not isinstance(node, ScalarNode):
-            self.erreur(_ligne(node), f"« {cle} » est {_decrit(node)} ; attendu un texte sur une ligne ; "
-                                      f"écrivez {cle}: \"…\" sur une seule ligne")
+            self.erreur(
+                _ligne(node), f'« {cle} » est {_decrit(node)} ; attendu un texte sur une ligne ; écrivez {cle}: "…" sur une seule ligne'
+            )
             return None
         if _vide(node):
             self.erreur(_ligne(node), f"« {cle} » est vide ; attendu une valeur ; complétez-la ou supprimez la clé")
             return None
         if m := _CONTROLE.search(node.value):
-            self.erreur(_ligne(node), f"« {cle} » contient un caractère de contrôle (U+{ord(m.group()):04X}, un retour à la ligne ?) ; "
-                                      "attendu un texte sur une ligne ; retapez cette valeur")
+            self.erreur(
+                _ligne(node),
+                f"« {cle} » contient un caractère de contrôle (U+{ord(m.group()):04X}, un retour à la ligne ?) ; "
+                "attendu un texte sur une ligne ; retapez cette valeur",
+            )
             return None
         return node.value.strip()
 
@@ -276,8 +329,11 @@ class _Lecteur:
             self.erreur(n, f"type « {v} » inconnu ; attendu commune ou epci ; corrigez le type")
             return None
         elif cle == "source" and (not _NOM_DE_FICHIER.fullmatch(v) or v in (".", "..")):
-            self.erreur(n, f"source « {v} » invalide ; attendu le nom d'un fichier de site_data/sources, "
-                           "sans dossier (ex. 003_97c6f9649ae06488.txt) ; gardez seulement le nom du fichier")
+            self.erreur(
+                n,
+                f"source « {v} » invalide ; attendu le nom d'un fichier de site_data/sources, "
+                "sans dossier (ex. 003_97c6f9649ae06488.txt) ; gardez seulement le nom du fichier",
+            )
         return v
 
     def identifiant(self, n: int, rubrique: str, v: str, cle: str) -> None:
@@ -285,16 +341,22 @@ class _Lecteur:
         if forme.fullmatch(v):
             return
         chemin = " ; « / », « \\ » et « .. » sont interdits dans un identifiant" if re.search(r"[/\\\x00]|\.\.", v) else ""
-        self.erreur(n, f"{cle} « {v} » n'est pas un identifiant valide{chemin} ; attendu {_EXEMPLES[rubrique]} ; "
-                       "recopiez l'identifiant affiché sur le site ou dans site_data")
+        self.erreur(
+            n,
+            f"{cle} « {v} » n'est pas un identifiant valide{chemin} ; attendu {_EXEMPLES[rubrique]} ; "
+            "recopiez l'identifiant affiché sur le site ou dans site_data",
+        )
 
     def corriger(self, rubrique: str, node: Node) -> dict | None:
         """The `corriger` mapping of a deliberation or grant entry, checked: {field: text}."""
         permis = DELIBERATION_FIELDS if rubrique == "deliberations" else SUBVENTION_FIELDS
         if not isinstance(node, MappingNode) or not node.value:
-            self.erreur(_ligne(node), f"« corriger » contient {'un ensemble vide' if isinstance(node, MappingNode) else _decrit(node)} ; "
-                                      f"attendu les champs à corriger, parmi {', '.join(permis)} ; "
-                                      "écrivez par exemple corriger: {titre: \"…\"}")
+            self.erreur(
+                _ligne(node),
+                f"« corriger » contient {'un ensemble vide' if isinstance(node, MappingNode) else _decrit(node)} ; "
+                f"attendu les champs à corriger, parmi {', '.join(permis)} ; "
+                'écrivez par exemple corriger: {titre: "…"}',
+            )
             return None
         out = {}
         for cle, valeur in self.cles(node, permis, "corriger").items():
@@ -311,17 +373,26 @@ class _Lecteur:
             elif cle == "type_beneficiaire" and v not in TYPES_BENEFICIAIRE:
                 self.erreur(n, f"type_beneficiaire « {v} » inconnu ; attendu l'un de : {', '.join(TYPES_BENEFICIAIRE)} ; corrigez-le")
             elif cle == "commune" and v not in places.reference().communes:
-                self.erreur(n, f"commune « {v} » inconnue du référentiel ; attendu le code INSEE d'une commune du Pas-de-Calais "
-                               "(ex. 62873 pour Wancourt) ; corrigez le code")
+                self.erreur(
+                    n,
+                    f"commune « {v} » inconnue du référentiel ; attendu le code INSEE d'une commune du Pas-de-Calais "
+                    "(ex. 62873 pour Wancourt) ; corrigez le code",
+                )
             out[cle] = v
         return out
 
     def lieu(self, node: Node, kind: str, code: str) -> None:
         if code not in places.reference().entities(kind):
-            attendu = ("le code INSEE d'une commune du Pas-de-Calais (ex. 62873 pour Wancourt)" if kind == "commune"
-                       else "le SIREN d'une intercommunalité du Pas-de-Calais (9 chiffres, ex. 200033579)")
-            self.erreur(_ligne(node), f"{kind} « {code} » inconnu{'e' if kind == 'commune' else ''} du référentiel ; attendu {attendu} ; "
-                                      "corrigez le code (voir site_data/reference)")
+            attendu = (
+                "le code INSEE d'une commune du Pas-de-Calais (ex. 62873 pour Wancourt)"
+                if kind == "commune"
+                else "le SIREN d'une intercommunalité du Pas-de-Calais (9 chiffres, ex. 200033579)"
+            )
+            self.erreur(
+                _ligne(node),
+                f"{kind} « {code} » inconnu{'e' if kind == 'commune' else ''} du référentiel ; attendu {attendu} ; "
+                "corrigez le code (voir site_data/reference)",
+            )
 
     def doublons(self, lieux: list[dict]) -> None:
         """Two place corrections of one name: only the last would be used."""
@@ -329,8 +400,11 @@ class _Lecteur:
         for e in lieux:
             cle = (e["type"], _fold(e["ecrit"]))
             if cle in vus:
-                self.erreur(e[LIGNE], f"« {e['ecrit']} » ({e['type']}) est déjà corrigé ligne {vus[cle]} ; attendu une seule "
-                                      "correction par nom ; gardez la bonne et supprimez l'autre")
+                self.erreur(
+                    e[LIGNE],
+                    f"« {e['ecrit']} » ({e['type']}) est déjà corrigé ligne {vus[cle]} ; attendu une seule "
+                    "correction par nom ; gardez la bonne et supprimez l'autre",
+                )
             vus.setdefault(cle, e[LIGNE])
 
 
@@ -361,8 +435,14 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
         for e in corrections["deliberations"]:
             if str(e["id"]) in (d.id, d.numero_imprime) and e.get("source", source) == source:
                 changes = {k: str(v) for k, v in (e.get("corriger") or {}).items()}
-                applied.append({"source": source, "ligne_correction": e.get(LIGNE),
-                                "message": f"Délibération {d.id} : " + ", ".join(f"{k} « {getattr(d, k)} » → « {v} »" for k, v in sorted(changes.items()))})
+                applied.append(
+                    {
+                        "source": source,
+                        "ligne_correction": e.get(LIGNE),
+                        "message": f"Délibération {d.id} : "
+                        + ", ".join(f"{k} « {getattr(d, k)} » → « {v} »" for k, v in sorted(changes.items())),
+                    }
+                )
                 d = replace(d, **changes)
         delibs.append(d)
     renamed = {o.id: n.id for o, n in zip(ex.document.deliberations, delibs) if o.id != n.id}
@@ -376,11 +456,25 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
                 commune = changes.pop("commune", None)
                 if commune is not None:
                     code = str(commune)
-                    s = replace(s, commune_projet=PlaceRef("commune", s.commune_projet.written if s.commune_projet else s.beneficiaire, "resolu", code, places.reference().name("commune", code)))
+                    s = replace(
+                        s,
+                        commune_projet=PlaceRef(
+                            "commune",
+                            s.commune_projet.written if s.commune_projet else s.beneficiaire,
+                            "resolu",
+                            code,
+                            places.reference().name("commune", code),
+                        ),
+                    )
                     changes["commune"] = code
                 s = replace(s, **{k: str(v) for k, v in changes.items() if k != "commune"})
-                applied.append({"source": source, "ligne_correction": e.get(LIGNE),
-                                "message": f"Subvention {s.id} : " + ", ".join(f"{k} → « {v} »" for k, v in sorted(changes.items()))})
+                applied.append(
+                    {
+                        "source": source,
+                        "ligne_correction": e.get(LIGNE),
+                        "message": f"Subvention {s.id} : " + ", ".join(f"{k} → « {v} »" for k, v in sorted(changes.items())),
+                    }
+                )
         subs.append(s)
     checks = [replace(c, deliberation=renamed.get(c.deliberation, c.deliberation)) for c in ex.controles]
     problems = [p for p in ex.document.problems]
@@ -399,8 +493,13 @@ def cibles(documents: Iterable[dict], subventions: Mapping[str, dict]) -> tuple[
     return delibs, {s["id"] for data in subventions.values() for s in data["subventions"]}
 
 
-def verifier_cibles(corrections: dict, deliberations: Mapping[str, Collection[str]], subventions: Collection[str],
-                    applied: Iterable[dict] = (), fichier: str = "corrections.yaml") -> list[ErreurDeSaisie]:
+def verifier_cibles(
+    corrections: dict,
+    deliberations: Mapping[str, Collection[str]],
+    subventions: Collection[str],
+    applied: Iterable[dict] = (),
+    fichier: str = "corrections.yaml",
+) -> list[ErreurDeSaisie]:
     """One error per deliberation or grant correction whose target is in no source (or not in the source
     it names), with its line in corrections.yaml and the closest existing ids.
 
@@ -415,24 +514,42 @@ def verifier_cibles(corrections: dict, deliberations: Mapping[str, Collection[st
         if e.get(LIGNE) in faites or (ou and (source is None or source in ou)):
             continue
         if ou:
-            out.append(ErreurDeSaisie(fichier, f"la délibération {numero} n'est pas dans la source {source} ; elle est dans "
-                                               f"{', '.join(sorted(ou))} ; attendu la source qui la contient ; corrigez « source: » "
-                                               "ou supprimez-la", e.get(LIGNE)))
+            out.append(
+                ErreurDeSaisie(
+                    fichier,
+                    f"la délibération {numero} n'est pas dans la source {source} ; elle est dans "
+                    f"{', '.join(sorted(ou))} ; attendu la source qui la contient ; corrigez « source: » "
+                    "ou supprimez-la",
+                    e.get(LIGNE),
+                )
+            )
         else:
-            out.append(ErreurDeSaisie(fichier, f"la délibération {numero} n'existe dans aucune source{_voisins(numero, deliberations)} ; "
-                                               "attendu le numéro extrait ou le numéro imprimé d'une délibération publiée ; "
-                                               "corrigez le numéro ou supprimez cette correction", e.get(LIGNE)))
+            out.append(
+                ErreurDeSaisie(
+                    fichier,
+                    f"la délibération {numero} n'existe dans aucune source{_voisins(numero, deliberations)} ; "
+                    "attendu le numéro extrait ou le numéro imprimé d'une délibération publiée ; "
+                    "corrigez le numéro ou supprimez cette correction",
+                    e.get(LIGNE),
+                )
+            )
     for e in corrections["subventions"]:
         if e.get(LIGNE) not in faites and e["id"] not in subventions:
-            out.append(ErreurDeSaisie(fichier, f"la subvention {e['id']} n'existe dans aucune source{_voisins(e['id'], subventions)} ; "
-                                               "attendu l'identifiant d'une subvention publiée (colonne id des données) ; "
-                                               "corrigez l'identifiant ou supprimez cette correction", e.get(LIGNE)))
+            out.append(
+                ErreurDeSaisie(
+                    fichier,
+                    f"la subvention {e['id']} n'existe dans aucune source{_voisins(e['id'], subventions)} ; "
+                    "attendu l'identifiant d'une subvention publiée (colonne id des données) ; "
+                    "corrigez l'identifiant ou supprimez cette correction",
+                    e.get(LIGNE),
+                )
+            )
     return out
 
 
 def _voisins(numero: str, existants: Collection[str]) -> str:
     """« (le plus proche : 2021-243) »: ids with two neighbouring characters swapped first, then the most alike."""
-    echanges = sorted({numero[:i] + numero[i + 1] + numero[i] + numero[i + 2:] for i in range(len(numero) - 1)} - {numero})
+    echanges = sorted({numero[:i] + numero[i + 1] + numero[i] + numero[i + 2 :] for i in range(len(numero) - 1)} - {numero})
     proches = [e for e in echanges if e in existants]
     proches += [e for e in difflib.get_close_matches(numero, list(existants), n=3, cutoff=0.8) if e not in proches]
     proches = proches[:3]
@@ -452,13 +569,27 @@ def unused(corrections: dict, applied: list[dict], signalees: Iterable[ErreurDeS
     out = []
     for e in corrections["lieux"]:
         if _fold(e["ecrit"]) not in ecrits:
-            out.append(Problem("corrections.yaml", e.get(LIGNE), "correction-inutilisee",
-                               f"Correction sans effet : « {e['ecrit']} » ({e['type']} {e['code']}) n'est écrit dans aucune source ; "
-                               "vérifiez l'orthographe recopiée du recueil, ou supprimez cette correction", "avertissement"))
+            out.append(
+                Problem(
+                    "corrections.yaml",
+                    e.get(LIGNE),
+                    "correction-inutilisee",
+                    f"Correction sans effet : « {e['ecrit']} » ({e['type']} {e['code']}) n'est écrit dans aucune source ; "
+                    "vérifiez l'orthographe recopiée du recueil, ou supprimez cette correction",
+                    "avertissement",
+                )
+            )
     for rubrique, quoi in (("deliberations", "la délibération"), ("subventions", "la subvention")):
         for e in corrections[rubrique]:
             if e.get(LIGNE) not in faites:
-                out.append(Problem("corrections.yaml", e.get(LIGNE), "correction-inutilisee",
-                                   f"Correction sans effet : {quoi} {e['id']} n'a été trouvée dans aucune source lue ; "
-                                   "vérifiez son numéro et le contrôle de sa source", "avertissement"))
+                out.append(
+                    Problem(
+                        "corrections.yaml",
+                        e.get(LIGNE),
+                        "correction-inutilisee",
+                        f"Correction sans effet : {quoi} {e['id']} n'a été trouvée dans aucune source lue ; "
+                        "vérifiez son numéro et le contrôle de sa source",
+                        "avertissement",
+                    )
+                )
     return out

@@ -20,6 +20,7 @@ The publisher confirms an intended loss in `site_data/corrections.yaml`:
 
 Pure functions of summaries; `build.extract` reads and writes the files.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -69,8 +70,14 @@ def _liste(ids: list[str], n: int = 8) -> str:
     return ", ".join(ids[:n]) + (f" et {len(ids) - n} autre(s)" if len(ids) > n else "")
 
 
-def juger(nouveaux: dict[str, Resume], anciens: dict[str, Resume], inchanges: dict[str, Resume], retires: set[str],
-          retraits_delib: set[str], retraits_source: set[str]) -> Verdict:
+def juger(
+    nouveaux: dict[str, Resume],
+    anciens: dict[str, Resume],
+    inchanges: dict[str, Resume],
+    retires: set[str],
+    retraits_delib: set[str],
+    retraits_source: set[str],
+) -> Verdict:
     """Which new extractions are refused, and which removed sources keep their data.
 
     `nouveaux`: sources parsed now; `anciens`: the previous extraction of a source parsed now or removed
@@ -96,10 +103,13 @@ def juger(nouveaux: dict[str, Resume], anciens: dict[str, Resume], inchanges: di
             ailleurs = {i for o, r in publies.items() if o != s for i in r.deliberations}
             perdues = sorted(i for i in ancien.deliberations if i not in ailleurs and i not in retraits_delib)
             if perdues:
-                v.gardes[s] = Refus(s, f"ce fichier a été retiré de site_data/sources/, mais ses {len(perdues)} délibération(s) "
-                                       f"({_liste(perdues)}) ne seraient alors plus publiées nulle part : elles restent publiées. "
-                                       f"Remettez le fichier, ou confirmez le retrait dans {CORRECTIONS} "
-                                       f"(retraits: - source: {s}, motif: \"…\").")
+                v.gardes[s] = Refus(
+                    s,
+                    f"ce fichier a été retiré de site_data/sources/, mais ses {len(perdues)} délibération(s) "
+                    f"({_liste(perdues)}) ne seraient alors plus publiées nulle part : elles restent publiées. "
+                    f"Remettez le fichier, ou confirmez le retrait dans {CORRECTIONS} "
+                    f'(retraits: - source: {s}, motif: "…").',
+                )
         if (len(v.refuses), len(v.gardes)) == avant:
             return v
 
@@ -111,27 +121,44 @@ def _juger_un(nouveau: Resume, ancien: Resume | None, publies: dict[str, Resume]
         ailleurs = {i for o, r in publies.items() if o != s for i in r.deliberations}
         perdues = sorted(i for i in ancien.deliberations if i not in nouveau.deliberations and i not in ailleurs and i not in retraits)
         if perdues:
-            return Refus(s, f"la nouvelle version de ce fichier ne contient plus {len(perdues)} délibération(s) qu'il publiait "
-                            f"({_liste(perdues)}) : fichier incomplet ou tronqué ? {suite}déposez le fichier complet, "
-                            f"ou, si ce retrait est voulu, déclarez-le dans {CORRECTIONS} (retraits: - deliberation: {perdues[0]}, motif: \"…\").")
-        baisses = sorted(i for i, n in ancien.subventions.items()
-                         if i in nouveau.deliberations and nouveau.subventions.get(i, 0) < n and i not in retraits)
+            return Refus(
+                s,
+                f"la nouvelle version de ce fichier ne contient plus {len(perdues)} délibération(s) qu'il publiait "
+                f"({_liste(perdues)}) : fichier incomplet ou tronqué ? {suite}déposez le fichier complet, "
+                f'ou, si ce retrait est voulu, déclarez-le dans {CORRECTIONS} (retraits: - deliberation: {perdues[0]}, motif: "…").',
+            )
+        baisses = sorted(
+            i
+            for i, n in ancien.subventions.items()
+            if i in nouveau.deliberations and nouveau.subventions.get(i, 0) < n and i not in retraits
+        )
         if baisses:
             i = baisses[0]
             detail = "; ".join(f"{x} : {ancien.subventions[x]} → {nouveau.subventions.get(x, 0)}" for x in baisses[:5])
-            return Refus(s, f"la nouvelle version de ce fichier donne moins de subventions que la précédente ({detail}) : "
-                            f"tableau tronqué ou illisible ? {suite}vérifiez le fichier, ou, si la baisse est voulue (recueil rectifié), "
-                            f"déclarez-la dans {CORRECTIONS} (retraits: - deliberation: {i}, motif: \"…\").", nouveau.lignes.get(i))
+            return Refus(
+                s,
+                f"la nouvelle version de ce fichier donne moins de subventions que la précédente ({detail}) : "
+                f"tableau tronqué ou illisible ? {suite}vérifiez le fichier, ou, si la baisse est voulue (recueil rectifié), "
+                f'déclarez-la dans {CORRECTIONS} (retraits: - deliberation: {i}, motif: "…").',
+                nouveau.lignes.get(i),
+            )
     for i in sorted(nouveau.deliberations):
         for o in sorted(publies):
             if o != s and publies[o].deliberations.get(i) not in (None, nouveau.deliberations[i]):
-                return Refus(s, f"la délibération {i} est déjà publiée par {o} avec un texte différent. {suite}"
-                                "gardez un seul des deux fichiers (celui qui fait foi), puis relancez.", nouveau.lignes.get(i))
+                return Refus(
+                    s,
+                    f"la délibération {i} est déjà publiée par {o} avec un texte différent. {suite}"
+                    "gardez un seul des deux fichiers (celui qui fait foi), puis relancez.",
+                    nouveau.lignes.get(i),
+                )
     if nouveau.recueil:
         for o in sorted(publies):
             autre = publies[o]
             copie = autre.deliberations == nouveau.deliberations and autre.subventions == nouveau.subventions
             if o != s and autre.recueil == nouveau.recueil and not copie:  # an exact copy is only listed (control report)
-                return Refus(s, f"le recueil {nouveau.recueil} est déjà publié par {o} : un recueil se dépose en un seul fichier. "
-                                f"{suite}retirez l'un des deux fichiers, puis relancez.")
+                return Refus(
+                    s,
+                    f"le recueil {nouveau.recueil} est déjà publié par {o} : un recueil se dépose en un seul fichier. "
+                    f"{suite}retirez l'un des deux fichiers, puis relancez.",
+                )
     return None

@@ -8,6 +8,7 @@ the deliberation itself (read by `subventions.identifiants`), and the table the
 publisher fills with numbers checked in the Sirene directory,
 `site_data/identifiants.csv`. Nothing is guessed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -58,16 +59,23 @@ def load(path: Path, sirens: dict[str, str] | None = None) -> tuple[list[Identif
     text = _decode(path, dire)
     if text is None:
         return [], problems
-    rows = [(n, line) for n, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1)
-            if line.strip() and not line.strip().lstrip('"').startswith("#")]
+    rows = [
+        (n, line)
+        for n, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1)
+        if line.strip() and not line.strip().lstrip('"').startswith("#")
+    ]
     if not rows:
         return [], problems
     n, header = rows[0]
     sep, order, detail = _entete(header)
     if order is None:
-        dire(n, f"en-tête non reconnu « {header.strip()[:200]} »{detail} ; attendu les colonnes {','.join(COLONNES)} "
-                "(séparées par « , » ou « ; ») ; corrigez cette première ligne non commentée (voir les commentaires en tête du fichier)",
-             "erreur", "identifiants-entete")
+        dire(
+            n,
+            f"en-tête non reconnu « {header.strip()[:200]} »{detail} ; attendu les colonnes {','.join(COLONNES)} "
+            "(séparées par « , » ou « ; ») ; corrigez cette première ligne non commentée (voir les commentaires en tête du fichier)",
+            "erreur",
+            "identifiants-entete",
+        )
         return [], problems
     out: list[Identifiant] = []
     seen: dict[str, int] = {}
@@ -82,8 +90,11 @@ def load(path: Path, sirens: dict[str, str] | None = None) -> tuple[list[Identif
         while len(rec) > len(COLONNES) and not rec[-1].strip():
             rec.pop()  # a spreadsheet pads every row to its widest one
         if len(rec) != len(COLONNES):
-            dire(n, f"{len(rec)} colonne(s) trouvée(s), {len(COLONNES)} attendues ({sep.join(order)}) ; ligne ignorée ; "
-                    f"complétez-la (un nom qui contient « {sep} » doit être entre guillemets)")
+            dire(
+                n,
+                f"{len(rec)} colonne(s) trouvée(s), {len(COLONNES)} attendues ({sep.join(order)}) ; ligne ignorée ; "
+                f"complétez-la (un nom qui contient « {sep} » doit être entre guillemets)",
+            )
             continue
         values = dict(zip(order, (v.strip() for v in rec)))
         why = _faute(values, sirens, seen)
@@ -100,13 +111,23 @@ def _decode(path: Path, dire) -> str | None:
     """The file's text (UTF-8, else Windows-1252, said), or None after saying why it cannot be read."""
     size = path.stat().st_size
     if size > TAILLE_MAX:
-        dire(None, f"fichier de {size} octets ; attendu une table d'au plus {TAILLE_MAX // 1_000_000} Mo ; "
-                   "vérifiez que c'est bien la table des identifiants", "erreur", "identifiants-illisible")
+        dire(
+            None,
+            f"fichier de {size} octets ; attendu une table d'au plus {TAILLE_MAX // 1_000_000} Mo ; "
+            "vérifiez que c'est bien la table des identifiants",
+            "erreur",
+            "identifiants-illisible",
+        )
         return None
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        dire(None, "fichier illisible (texte UTF-16 ou fichier binaire) ; attendu un texte CSV ; "
-                   "enregistrez-le depuis le tableur au format « CSV UTF-8 » (ou CSV Windows-1252)", "erreur", "identifiants-illisible")
+        dire(
+            None,
+            "fichier illisible (texte UTF-16 ou fichier binaire) ; attendu un texte CSV ; "
+            "enregistrez-le depuis le tableur au format « CSV UTF-8 » (ou CSV Windows-1252)",
+            "erreur",
+            "identifiants-illisible",
+        )
         return None
     try:
         return data.decode("utf-8-sig")
@@ -115,11 +136,19 @@ def _decode(path: Path, dire) -> str | None:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        dire(data.count(b"\n", 0, exc.start) + 1, "caractère illisible, ni UTF-8 ni Windows-1252 ; attendu un texte CSV ; "
-                                                  "enregistrez le fichier au format « CSV UTF-8 »", "erreur", "identifiants-illisible")
+        dire(
+            data.count(b"\n", 0, exc.start) + 1,
+            "caractère illisible, ni UTF-8 ni Windows-1252 ; attendu un texte CSV ; enregistrez le fichier au format « CSV UTF-8 »",
+            "erreur",
+            "identifiants-illisible",
+        )
         return None
-    dire(None, "lu comme Windows-1252 (enregistré par un tableur ?) ; enregistrez-le en UTF-8 pour lever ce message",
-         "info", "identifiants-encodage")
+    dire(
+        None,
+        "lu comme Windows-1252 (enregistré par un tableur ?) ; enregistrez-le en UTF-8 pour lever ce message",
+        "info",
+        "identifiants-encodage",
+    )
     return text
 
 
@@ -138,8 +167,9 @@ def _entete(line: str) -> tuple[str, tuple[str, ...] | None, str]:
     _, sep, names = max(found)
     missing = [c for c in COLONNES if c not in names]
     extra = [c for c in names if c not in COLONNES]
-    said = (f" ; manque{'nt' if len(missing) > 1 else ''} : {', '.join(missing)}" if missing else "") + \
-           (f" ; inconnue{'s' if len(extra) > 1 else ''} : {', '.join(extra)}" if extra else "")
+    said = (f" ; manque{'nt' if len(missing) > 1 else ''} : {', '.join(missing)}" if missing else "") + (
+        f" ; inconnue{'s' if len(extra) > 1 else ''} : {', '.join(extra)}" if extra else ""
+    )
     return sep, None, said
 
 
@@ -203,5 +233,10 @@ def couverture(subventions: list[dict], identifiants: list[Identifiant], commune
     table = par_cle(identifiants)
     imprimes = sum(1 for s in subventions if s.get("siret"))
     identifies = sum(1 for s in subventions if any(identifiants_de(s, table, siren_de(s, communes))))
-    return {"subventions": len(subventions), "siret_imprimes": imprimes, "lignes_table": len(identifiants),
-            "identifiees": identifies, "sans_identifiant": len(subventions) - identifies}
+    return {
+        "subventions": len(subventions),
+        "siret_imprimes": imprimes,
+        "lignes_table": len(identifiants),
+        "identifiees": identifies,
+        "sans_identifiant": len(subventions) - identifies,
+    }

@@ -3,10 +3,10 @@
 Works on the JSON of site_data/ (one dict per source), so it sees exactly what
 will be published. Each finding names the source file and line.
 """
+
 from __future__ import annotations
 
 import hashlib
-
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -31,27 +31,61 @@ def announced_vs_found(doc: dict) -> list[dict]:
             a, b = numero_sequence(part.get("premiere")), numero_sequence(part.get("derniere"))
             if not a or not b:
                 if part.get("organe") == "Exécutif":
-                    out.append(_finding(doc["source"], part["line"], "partie-absente",
-                                        f"{part['libelle']} : annoncée au sommaire ({len(rec['actes_executif'])} actes listés), textes absents du fichier", "info"))
+                    out.append(
+                        _finding(
+                            doc["source"],
+                            part["line"],
+                            "partie-absente",
+                            f"{part['libelle']} : annoncée au sommaire ({len(rec['actes_executif'])} actes listés), textes absents du fichier",
+                            "info",
+                        )
+                    )
                 continue
             ranges.append((a, b))
             wanted = plage_numeros(part.get("premiere"), part.get("derniere"))
             present = [w for w in wanted if w in found]
             if wanted and not present:
-                out.append(_finding(doc["source"], part["line"], "partie-absente",
-                                    f"Partie {part['numero']} : délibérations {part['premiere']} à {part['derniere']} annoncées au sommaire, aucune n'est dans le fichier ({len(wanted)} manquantes)", "info"))
+                out.append(
+                    _finding(
+                        doc["source"],
+                        part["line"],
+                        "partie-absente",
+                        f"Partie {part['numero']} : délibérations {part['premiere']} à {part['derniere']} annoncées au sommaire, aucune n'est dans le fichier ({len(wanted)} manquantes)",
+                        "info",
+                    )
+                )
             elif wanted and len(present) < len(wanted):
                 missing = [w for w in wanted if w not in found]
-                out.append(_finding(doc["source"], part["line"], "deliberations-manquantes",
-                                    f"Partie {part['numero']} : {len(missing)} délibération(s) annoncée(s) absente(s) : {', '.join(missing[:20])}{'…' if len(missing) > 20 else ''}"))
+                out.append(
+                    _finding(
+                        doc["source"],
+                        part["line"],
+                        "deliberations-manquantes",
+                        f"Partie {part['numero']} : {len(missing)} délibération(s) annoncée(s) absente(s) : {', '.join(missing[:20])}{'…' if len(missing) > 20 else ''}",
+                    )
+                )
             elif wanted:
-                out.append(_finding(doc["source"], part["line"], "partie-complete",
-                                    f"Partie {part['numero']} : les {len(wanted)} délibérations annoncées ({part['premiere']} à {part['derniere']}) sont présentes", "info"))
+                out.append(
+                    _finding(
+                        doc["source"],
+                        part["line"],
+                        "partie-complete",
+                        f"Partie {part['numero']} : les {len(wanted)} délibérations annoncées ({part['premiere']} à {part['derniere']}) sont présentes",
+                        "info",
+                    )
+                )
         for d in doc["deliberations"]:
             n = numero_sequence(d["id"])
             if n and ranges and not any(a <= n <= b for a, b in ranges):
-                out.append(_finding(doc["source"], d["line"], "hors-sommaire",
-                                    f"Délibération {d['id']} trouvée dans le fichier mais hors des plages annoncées au sommaire", deliberation=d["id"]))
+                out.append(
+                    _finding(
+                        doc["source"],
+                        d["line"],
+                        "hors-sommaire",
+                        f"Délibération {d['id']} trouvée dans le fichier mais hors des plages annoncées au sommaire",
+                        deliberation=d["id"],
+                    )
+                )
     return out
 
 
@@ -61,7 +95,7 @@ def attendance_checks(doc: dict, membres_cd: int) -> list[dict]:
     by_session = defaultdict(list)
     for d in doc["deliberations"]:
         by_session[d["session_id"]].append(d)
-    for session_id, delibs in by_session.items():
+    for delibs in by_session.values():
         totals = []
         for d in delibs:
             a = d["attendance"]
@@ -76,17 +110,33 @@ def attendance_checks(doc: dict, membres_cd: int) -> list[dict]:
                 continue
             a = d["attendance"]
             if total != membres:
-                out.append(_finding(doc["source"], d["line"], "presence-ecart",
-                                    f"{d['id']} : {len(a['presents'])} présents + {len(a['excuses'])} excusés + {len(a['absents'])} absents = {total}, attendu {membres} ({why})", deliberation=d["id"]))
+                out.append(
+                    _finding(
+                        doc["source"],
+                        d["line"],
+                        "presence-ecart",
+                        f"{d['id']} : {len(a['presents'])} présents + {len(a['excuses'])} excusés + {len(a['absents'])} absents = {total}, attendu {membres} ({why})",
+                        deliberation=d["id"],
+                    )
+                )
             v = d["vote"]
             counts = [v.get(k) for k in ("pour", "contre", "abstention", "absents_sans_delegation")]
             if v.get("pour") is None:
-                out.append(_finding(doc["source"], d["line"], "vote-absent", f"{d['id']} : aucun décompte de vote lu", deliberation=d["id"]))
+                out.append(
+                    _finding(doc["source"], d["line"], "vote-absent", f"{d['id']} : aucun décompte de vote lu", deliberation=d["id"])
+                )
                 continue
             vt = sum(c or 0 for c in counts)
             if vt != membres:
-                out.append(_finding(doc["source"], v.get("line") or d["line"], "vote-ecart",
-                                    f"{d['id']} : pour {v['pour']} + contre {v.get('contre') or 0} + abstention {v.get('abstention') or 0} + absents sans délégation {v.get('absents_sans_delegation') or 0} = {vt}, attendu {membres} ({why})", deliberation=d["id"]))
+                out.append(
+                    _finding(
+                        doc["source"],
+                        v.get("line") or d["line"],
+                        "vote-ecart",
+                        f"{d['id']} : pour {v['pour']} + contre {v.get('contre') or 0} + abstention {v.get('abstention') or 0} + absents sans délégation {v.get('absents_sans_delegation') or 0} = {vt}, attendu {membres} ({why})",
+                        deliberation=d["id"],
+                    )
+                )
     return out
 
 
@@ -108,9 +158,17 @@ def duplicates(docs: list[dict]) -> list[dict]:
                 seen[d["id"]] = {"source": doc["source"], "titre": d["titre"], "line": d["line"], "texte": empreinte_texte(d)}
                 continue
             same = prev["texte"] == empreinte_texte(d)
-            out.append(_finding(doc["source"], d["line"], "doublon" if same else "doublon-different",
-                                f"Délibération {d['id']} déjà présente dans {prev['source']} (ligne {prev['line']})" + ("" if same else " avec un contenu DIFFÉRENT : la première source est publiée, vérifiez laquelle fait foi"),
-                                "info" if same else "erreur", d["id"]))
+            out.append(
+                _finding(
+                    doc["source"],
+                    d["line"],
+                    "doublon" if same else "doublon-different",
+                    f"Délibération {d['id']} déjà présente dans {prev['source']} (ligne {prev['line']})"
+                    + ("" if same else " avec un contenu DIFFÉRENT : la première source est publiée, vérifiez laquelle fait foi"),
+                    "info" if same else "erreur",
+                    d["id"],
+                )
+            )
     return out
 
 
@@ -121,8 +179,14 @@ def _paginer(findings: list[dict], pages: list[int] | None) -> list[dict]:
     return [f if f.get("page_pdf") or not f.get("line") else dict(f, page_pdf=page_de(pages, f["line"])) for f in findings]
 
 
-def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[dict], membres_cd: int, corrections: list[dict] | None = None,
-                 en_attente: list[dict] | None = None) -> dict:
+def build_report(
+    docs: list[dict],
+    subventions: dict[str, dict],
+    errors: list[dict],
+    membres_cd: int,
+    corrections: list[dict] | None = None,
+    en_attente: list[dict] | None = None,
+) -> dict:
     """The whole control report, per source, deterministic. `en_attente`: sources waiting for a tool
     the machine lacks (warnings, `build._mettre_en_attente`)."""
     sources = []
@@ -134,17 +198,19 @@ def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[di
         findings = _paginer(findings, doc.get("pages"))
         total = sum((Decimal(s["montant"]) for s in subs["subventions"]), Decimal(0))
         checks = subs["controles"]
-        sources.append({
-            "source": doc["source"],
-            "nature": doc["nature"],
-            "deliberations": len(doc["deliberations"]),
-            "subventions": len(subs["subventions"]),
-            "montant_total": format(total, "f"),
-            "totaux_verifies": sum(1 for c in checks if c["statut"] == "ok"),
-            "totaux_en_ecart": sum(1 for c in checks if c["statut"] != "ok"),
-            "controles": checks,
-            "constats": findings,
-        })
+        sources.append(
+            {
+                "source": doc["source"],
+                "nature": doc["nature"],
+                "deliberations": len(doc["deliberations"]),
+                "subventions": len(subs["subventions"]),
+                "montant_total": format(total, "f"),
+                "totaux_verifies": sum(1 for c in checks if c["statut"] == "ok"),
+                "totaux_en_ecart": sum(1 for c in checks if c["statut"] != "ok"),
+                "controles": checks,
+                "constats": findings,
+            }
+        )
     pages = {doc["source"]: doc.get("pages") for doc in docs}
     dups = [g for f in duplicates(docs) for g in _paginer([f], pages.get(f["source"]))]
     counts = Counter(f["severity"] for s in sources for f in s["constats"])
@@ -156,8 +222,10 @@ def build_report(docs: list[dict], subventions: dict[str, dict], errors: list[di
         "corrections": corrections or [],
         "en_attente": en_attente or [],
         "resume": {
-            "sources": len(docs), "sources_refusees": len(errors),
-            "erreurs": counts.get("erreur", 0) + len(errors), "avertissements": counts.get("avertissement", 0) + len(en_attente or []),
+            "sources": len(docs),
+            "sources_refusees": len(errors),
+            "erreurs": counts.get("erreur", 0) + len(errors),
+            "avertissements": counts.get("avertissement", 0) + len(en_attente or []),
             "totaux_en_ecart": sum(s["totaux_en_ecart"] for s in sources),
         },
     }

@@ -5,6 +5,7 @@
 output is deterministic (stable order, no timestamp), so an unchanged corpus
 gives unchanged files and a clean diff.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,23 +22,26 @@ MAIN_FILES = ["subventions.csv", "subventions.json", "subventions-scdl.csv", "de
 
 DESCRIPTIONS = {
     "subventions.csv": "Toutes les subventions attribuées par les délibérations publiées, une ligne par subvention, "
-                       "avec la commune, le canton, l'intercommunalité et le territoire concernés, et la page de l'original PDF où la vérifier.",
+    "avec la commune, le canton, l'intercommunalité et le territoire concernés, et la page de l'original PDF où la vérifier.",
     "subventions.json": "Les mêmes enregistrements que subventions.csv, en tableau JSON (montants en chaînes décimales, page_pdf en nombre).",
     "subventions-scdl.csv": "Les subventions au format national SCDL « Subventions » 2.1.1 (données essentielles des conventions).",
     "deliberations-scdl.csv": "Les délibérations du Département au format national SCDL « Délibérations » 2.1.5.",
     "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, "
-                      "géographie de référence, et un index de recherche plein texte (table recherche).",
+    "géographie de référence, et un index de recherche plein texte (table recherche).",
 }
 GROUPS = {
     "communes": "Un fichier par commune ayant reçu ou accueilli au moins une subvention (mêmes colonnes que subventions.csv), "
-                "lié depuis la page de la commune.",
+    "lié depuis la page de la commune.",
     "cantons": "Un fichier par canton : les subventions situées dans ses communes entières (mêmes colonnes que subventions.csv).",
     "epci": "Un fichier par intercommunalité : les subventions qu'elle reçoit et celles situées dans ses communes membres.",
     "territoires": "Un fichier par territoire du Département : les subventions situées dans ses communes.",
 }
 SQLITE_TABLES = [
-    ("deliberations", "une ligne par délibération : date, organe, titre, décompte du vote, nombre de présents, excusés, absents, "
-                      "source (fichier, lignes line à line_end ; pour un PDF, pages page_debut à page_fin de l'original url_original)"),
+    (
+        "deliberations",
+        "une ligne par délibération : date, organe, titre, décompte du vote, nombre de présents, excusés, absents, "
+        "source (fichier, lignes line à line_end ; pour un PDF, pages page_debut à page_fin de l'original url_original)",
+    ),
     ("presences", "les élus présents, excusés, absents, avec procuration, par délibération"),
     ("articles", "le dispositif (articles) de chaque délibération"),
     ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
@@ -127,12 +131,29 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
     for name in MAIN_FILES:
         if name in rel:
             p = out_dir / name
-            out.append({"nom": name, "url": f"{prefix}/{name}", "taille": taille_fr(p.stat().st_size),
-                        "description": DESCRIPTIONS[name], "lignes": _lignes(p), "colonnes": _colonnes(name)})
+            out.append(
+                {
+                    "nom": name,
+                    "url": f"{prefix}/{name}",
+                    "taille": taille_fr(p.stat().st_size),
+                    "description": DESCRIPTIONS[name],
+                    "lignes": _lignes(p),
+                    "colonnes": _colonnes(name),
+                }
+            )
     for folder in par_lieu.KINDS.values():
         members = [r for r in rel if r.startswith(folder + "/")]
         if members:
             size = sum((out_dir / r).stat().st_size for r in members)
-            out.append({"nom": f"{folder}/*.csv", "url": None, "taille": taille_fr(size), "nombre": len(members),
-                        "description": GROUPS[folder], "lignes": sum(_lignes(out_dir / r) for r in members), "colonnes": []})
+            out.append(
+                {
+                    "nom": f"{folder}/*.csv",
+                    "url": None,
+                    "taille": taille_fr(size),
+                    "nombre": len(members),
+                    "description": GROUPS[folder],
+                    "lignes": sum(_lignes(out_dir / r) for r in members),
+                    "colonnes": [],
+                }
+            )
     return out

@@ -5,6 +5,7 @@ completed from the reference geography (commune, cantons, EPCI, territoire), so
 that a spreadsheet user can filter and sum without knowing our JSON. Amounts are
 plain decimals with a dot and two decimals (`3107.00`), never floats.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from generator.lieux.places import slug as place_slug
 from generator.commun.store import write_text
+from generator.lieux.places import slug as place_slug
 
 # (column, description) — the description feeds the « Données » page.
 COLUMNS: list[tuple[str, str]] = [
@@ -42,17 +43,38 @@ COLUMNS: list[tuple[str, str]] = [
     ("reference_dossier", "Numéro de dossier du Département (ex. 2021-01843)"),
     ("source", "Fichier source et numéro de ligne (`fichier:ligne`) : où vérifier"),
     ("page", "Adresse de la page de la délibération sur ce site (relative à la racine)"),
-    ("page_pdf", "Page du PDF original où figure la ligne de la subvention (sa ligne de tableau, ou son article) ; "
-                 "vide pour une source texte, dont la colonne source donne la ligne"),
-    ("url_original", "Adresse du PDF original sur ce site (relative à la racine), à ouvrir à la page voulue en ajoutant "
-                     "#page= et la page_pdf ; vide pour une source texte. L'original signé fait foi"),
+    (
+        "page_pdf",
+        "Page du PDF original où figure la ligne de la subvention (sa ligne de tableau, ou son article) ; "
+        "vide pour une source texte, dont la colonne source donne la ligne",
+    ),
+    (
+        "url_original",
+        "Adresse du PDF original sur ce site (relative à la racine), à ouvrir à la page voulue en ajoutant "
+        "#page= et la page_pdf ; vide pour une source texte. L'original signé fait foi",
+    ),
 ]
 FIELDS = [c for c, _ in COLUMNS]
 ENTIERS = frozenset({"page_pdf"})
 """The columns of whole numbers: integers in the JSON and the SQLite database, digits in the CSVs."""
 CENT = Decimal("0.01")
-TEXTE = frozenset({"organe", "beneficiaire", "type_beneficiaire", "commune", "commune_ecrite", "epci", "territoire", "objet",
-                   "dispositif", "imputation", "tableau", "reference_dossier", "source"})
+TEXTE = frozenset(
+    {
+        "organe",
+        "beneficiaire",
+        "type_beneficiaire",
+        "commune",
+        "commune_ecrite",
+        "epci",
+        "territoire",
+        "objet",
+        "dispositif",
+        "imputation",
+        "tableau",
+        "reference_dossier",
+        "source",
+    }
+)
 """The columns of text, as read in the recueils or named by the publisher (`source`: the file's name): neutralised
 in the CSVs for people (`neutraliser`). Amounts, rates, dates, codes and this site's identifiers never are."""
 FORMULE = ("=", "+", "-", "@", "\t", "\r")

@@ -6,6 +6,7 @@ the communes it shares with other cantons — plus, for an EPCI, the grants it
 receives itself. Only places with at least one grant get a file, so the page
 templates link the file through `par_lieu_paths` and never a missing one.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -10,6 +10,7 @@ deduced from a SIREN, so `idBeneficiaire` is filled only with a number printed i
 the deliberation's own conventions (`subventions.identifiants`) or given by the
 publisher in `site_data/identifiants.csv` (`generator.controle.identifiants`).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from generator.records.corpus import DEPARTEMENT
-from generator.controle.identifiants import Identifiant, identifiants_de, par_cle, siren_de
 from generator.commun.store import write_text
+from generator.controle.identifiants import Identifiant, identifiants_de, par_cle, siren_de
 from generator.exports.csv_subventions import csv_text, decimal_text, sort_key
+from generator.records.corpus import DEPARTEMENT
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "records" / "schemas" / "scdl"
 SIRET_DEPARTEMENT = "22620001200012"  # printed « 226 200 012 00012 » in the recueils' conventions
@@ -68,24 +69,26 @@ def subventions_rows(corpus, identifiants: list[Identifiant] | None = None) -> l
             continue
         siret, rna = identifiants_de(s, table, siren_de(s, ref.communes))
         objet = s.get("objet") or s.get("dispositif") or d.get("titre") or ""
-        out.append({
-            "nomAttribuant": DEPARTEMENT,
-            "idAttribuant": SIRET_DEPARTEMENT,
-            "dateConvention": s["_date"],
-            "referenceDecision": s["deliberation"],
-            "nomBeneficiaire": " ".join((s.get("beneficiaire") or "").split()),
-            "idBeneficiaire": siret,
-            "rnaBeneficiaire": rna,
-            "objet": _short(objet, OBJET_MAX),
-            "montant": decimal_text(s["montant"]),
-            "nature": "aide en numéraire",
-            "conditionsVersement": conditions_versement(d),
-            "datesPeriodeVersement": s["_date"],
-            "idRAE": "",
-            "notificationUE": "non",
-            "pourcentageSubvention": "1.00",
-            "dispositifAide": "",
-        })
+        out.append(
+            {
+                "nomAttribuant": DEPARTEMENT,
+                "idAttribuant": SIRET_DEPARTEMENT,
+                "dateConvention": s["_date"],
+                "referenceDecision": s["deliberation"],
+                "nomBeneficiaire": " ".join((s.get("beneficiaire") or "").split()),
+                "idBeneficiaire": siret,
+                "rnaBeneficiaire": rna,
+                "objet": _short(objet, OBJET_MAX),
+                "montant": decimal_text(s["montant"]),
+                "nature": "aide en numéraire",
+                "conditionsVersement": conditions_versement(d),
+                "datesPeriodeVersement": s["_date"],
+                "idRAE": "",
+                "notificationUE": "non",
+                "pourcentageSubvention": "1.00",
+                "dispositifAide": "",
+            }
+        )
     return out
 
 
@@ -113,7 +116,10 @@ THEMES: list[tuple[str, str]] = [
     (r"biblioth[eè]que|lecture publique|patrimoin|monuments? historique|\bculture|mus[ée]e|archives", "8.9"),
     (r"espaces? naturels?|environnement|agricultur|biodiversit|\beau\b|d[ée]chets", "8.8"),
     (r"coll[eèé]g|[ée]tudiant|enseignement|scolaire", "8.1"),
-    (r"pauvret[ée]|handicap|autonomie|aide sociale|enfance|protection de l'enfan|insertion|aide à domicile|personnes [âa]g[ée]es|RSA\b", "8.2"),
+    (
+        r"pauvret[ée]|handicap|autonomie|aide sociale|enfance|protection de l'enfan|insertion|aide à domicile|personnes [âa]g[ée]es|RSA\b",
+        "8.2",
+    ),
     (r"logement|habitat|politique de la ville", "8.5"),
     (r"emploi|formation professionnelle", "8.6"),
     (r"transport|mobilit", "8.7"),
@@ -174,21 +180,23 @@ def deliberations_rows(corpus, base_url: str | None = None) -> list[dict[str, st
         envoi = d.get("envoi_controle_legalite") or ""
         if envoi and envoi < d["date"]:
             envoi = ""  # a transmission before the vote is a misreading
-        out.append({
-            "COLL_NOM": DEPARTEMENT,
-            "COLL_SIRET": SIRET_DEPARTEMENT,
-            "DELIB_ID": d["id"],
-            "DELIB_DATE": d["date"],
-            "DELIB_MATIERE_CODE": code,
-            "DELIB_MATIERE_NOM": nom,
-            "DELIB_OBJET": " ".join((d.get("titre") or "").split()),
-            "BUDGET_ANNEE": annee,
-            "BUDGET_NOM": budget_nom,
-            "PREF_ID": PREFECTURE if envoi else "",
-            "PREF_DATE": envoi,
-            **votes(d),
-            "DELIB_URL": f"{base_url.rstrip('/')}/deliberations/{d['id']}/" if base_url else "",
-        })
+        out.append(
+            {
+                "COLL_NOM": DEPARTEMENT,
+                "COLL_SIRET": SIRET_DEPARTEMENT,
+                "DELIB_ID": d["id"],
+                "DELIB_DATE": d["date"],
+                "DELIB_MATIERE_CODE": code,
+                "DELIB_MATIERE_NOM": nom,
+                "DELIB_OBJET": " ".join((d.get("titre") or "").split()),
+                "BUDGET_ANNEE": annee,
+                "BUDGET_NOM": budget_nom,
+                "PREF_ID": PREFECTURE if envoi else "",
+                "PREF_DATE": envoi,
+                **votes(d),
+                "DELIB_URL": f"{base_url.rstrip('/')}/deliberations/{d['id']}/" if base_url else "",
+            }
+        )
     return out
 
 

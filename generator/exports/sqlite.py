@@ -11,6 +11,7 @@ half of the export's time), and no journal or sync: an interrupted build leaves 
 temporary file, which the next build deletes (the site that links it is flushed to the disk
 whole before it is published: `store.synchroniser`).
 """
+
 from __future__ import annotations
 
 import errno
@@ -82,11 +83,30 @@ def _insert(con, table: str, rows_: list[tuple]) -> None:
 
 def _fill(con: sqlite3.Connection, corpus) -> None:
     ref = corpus.ref
-    _insert(con, "territoires", [(s, t["nom"], t.get("niveau"), t.get("parent")) for s, t in sorted(ref.territoires.items(), key=lambda kv: (kv[1].get("parent") is not None, kv[0]))])
-    _insert(con, "epci", [(s, e["nom"], e.get("slug"), e.get("sigle"), e.get("nature"), e.get("population_totale"), e.get("territoire"))
-                          for s, e in sorted(ref.epci.items())])
-    _insert(con, "communes", [(i, c["nom"], c.get("slug"), c.get("siren"), c.get("population"), c.get("epci"), c.get("territoire"))
-                              for i, c in sorted(ref.communes.items())])
+    _insert(
+        con,
+        "territoires",
+        [
+            (s, t["nom"], t.get("niveau"), t.get("parent"))
+            for s, t in sorted(ref.territoires.items(), key=lambda kv: (kv[1].get("parent") is not None, kv[0]))
+        ],
+    )
+    _insert(
+        con,
+        "epci",
+        [
+            (s, e["nom"], e.get("slug"), e.get("sigle"), e.get("nature"), e.get("population_totale"), e.get("territoire"))
+            for s, e in sorted(ref.epci.items())
+        ],
+    )
+    _insert(
+        con,
+        "communes",
+        [
+            (i, c["nom"], c.get("slug"), c.get("siren"), c.get("population"), c.get("epci"), c.get("territoire"))
+            for i, c in sorted(ref.communes.items())
+        ],
+    )
     _insert(con, "cantons", [(k, c["nom"], c.get("slug"), c.get("territoire")) for k, c in sorted(ref.cantons.items())])
     cc = []
     for code, k in sorted(ref.cantons.items()):
@@ -107,12 +127,36 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
     for d in sorted(corpus.deliberations.values(), key=lambda d: (d["date"], d["id"])):
         v, a = d.get("vote") or {}, d.get("attendance") or {}
         original = corpus.originaux.get(d["_source"])  # its published PDF (`Corpus.lier_originaux`)
-        ligne("deliberations", (d["id"], d.get("numero_imprime"), d["date"], d.get("organe"), d.get("collectivite"), d.get("titre"),
-                                d.get("session_id"), v.get("pour"), v.get("contre"), v.get("abstention"), v.get("absents_sans_delegation"),
-                                v.get("resultat"), len(a.get("presents") or []), len(a.get("excuses") or []), len(a.get("absents") or []),
-                                d.get("envoi_controle_legalite"), d.get("affichage"), d.get("_recueil"), d["_source"], d.get("line"),
-                                f"deliberations/{d['id']}/", d.get("line_end"), d.get("page_debut"), d.get("page_fin"),
-                                original["url"] if original else None))
+        ligne(
+            "deliberations",
+            (
+                d["id"],
+                d.get("numero_imprime"),
+                d["date"],
+                d.get("organe"),
+                d.get("collectivite"),
+                d.get("titre"),
+                d.get("session_id"),
+                v.get("pour"),
+                v.get("contre"),
+                v.get("abstention"),
+                v.get("absents_sans_delegation"),
+                v.get("resultat"),
+                len(a.get("presents") or []),
+                len(a.get("excuses") or []),
+                len(a.get("absents") or []),
+                d.get("envoi_controle_legalite"),
+                d.get("affichage"),
+                d.get("_recueil"),
+                d["_source"],
+                d.get("line"),
+                f"deliberations/{d['id']}/",
+                d.get("line_end"),
+                d.get("page_debut"),
+                d.get("page_fin"),
+                original["url"] if original else None,
+            ),
+        )
         for statut in STATUTS:
             for i, nom in enumerate(a.get(statut) or [], 1):
                 ligne("presences", (d["id"], i, str(nom), statut))
@@ -131,8 +175,10 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
 
     srows, fts = [], []
     for r in rows(corpus):
-        srows.append(tuple((int(r[c]) if r[c] else None) if c in ENTIERS else (r[c] or None) if c in NULLABLE else r[c]
-                           for c in FIELDS) + (centimes(r["montant"]),))
+        srows.append(
+            tuple((int(r[c]) if r[c] else None) if c in ENTIERS else (r[c] or None) if c in NULLABLE else r[c] for c in FIELDS)
+            + (centimes(r["montant"]),)
+        )
         fts.append(("subvention", r["id"], r["beneficiaire"], " ".join(x for x in (r["objet"], r["dispositif"], r["commune"]) if x)))
     _insert(con, "subventions", srows)
     _insert(con, "recherche", fts)

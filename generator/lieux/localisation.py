@@ -7,6 +7,7 @@ unresolved with its candidates and is reported: never guessed. The publisher's p
 corrections (`corrections.lieux`) are consulted here, so that a corrected name is
 resolved wherever it is written (grants, rapports, executive acts) and no longer reported.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -52,9 +53,20 @@ def _report(ref: PlaceRef | None, source: str, line: int | None, what: str, deli
         cands = f" (candidats : {', '.join(ref.candidates)})" if ref.candidates else ""
         proches = places.noms_proches(ref.kind, ref.written) if not ref.candidates and ref.written else ()
         if proches:  # the publisher confirms one in corrections.yaml: nothing is resolved by resemblance
-            cands = (f" ({'noms proches' if len(proches) > 1 else 'nom proche'} : {', '.join(f'{nom} {code}' for code, nom in proches)}"
-                     " ; à confirmer dans site_data/corrections.yaml)")
-        problems.append(Problem(source, line, f"lieu-{ref.status}", f"{what} : « {ref.written} » {'ambigu' if ref.status == 'ambigu' else 'non reconnu'}{cands}", "avertissement", deliberation))
+            cands = (
+                f" ({'noms proches' if len(proches) > 1 else 'nom proche'} : {', '.join(f'{nom} {code}' for code, nom in proches)}"
+                " ; à confirmer dans site_data/corrections.yaml)"
+            )
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"lieu-{ref.status}",
+                f"{what} : « {ref.written} » {'ambigu' if ref.status == 'ambigu' else 'non reconnu'}{cands}",
+                "avertissement",
+                deliberation,
+            )
+        )
 
 
 def localise(ex: Extraction, lieux: dict[tuple[str, str], str] | None = None, applied: list[dict] | None = None) -> Extraction:
@@ -70,8 +82,12 @@ def localise(ex: Extraction, lieux: dict[tuple[str, str], str] | None = None, ap
         if d.rapport is not None:
             r = d.rapport
             ou = f"Rapport N°{r.numero} ({d.id})"
-            r = replace(r, territoires=res.field(r.territoires, "territoire", ou), cantons=res.field(r.cantons, "canton", ou),
-                        epcis=res.field(r.epcis, "epci", ou))
+            r = replace(
+                r,
+                territoires=res.field(r.territoires, "territoire", ou),
+                cantons=res.field(r.cantons, "canton", ou),
+                epcis=res.field(r.epcis, "epci", ou),
+            )
             for ref in r.territoires + r.cantons + r.epcis:
                 _report(ref, doc.source, r.line, f"Rapport N°{r.numero}", d.id, problems)
             d = replace(d, rapport=r)
@@ -102,8 +118,16 @@ def localise(ex: Extraction, lieux: dict[tuple[str, str], str] | None = None, ap
                     codes.append(ref.code)
                 elif deux:  # a list of communes whose comma was lost: two exact names
                     codes += [r.code for r in deux]
-                    problems.append(Problem(doc.source, a.line, "lieu-deux-noms", f"Acte de l'exécutif : « {written} » lu comme deux "
-                                            f"communes, {deux[0].name} et {deux[1].name} (virgule absente de la liste)", "info"))
+                    problems.append(
+                        Problem(
+                            doc.source,
+                            a.line,
+                            "lieu-deux-noms",
+                            f"Acte de l'exécutif : « {written} » lu comme deux "
+                            f"communes, {deux[0].name} et {deux[1].name} (virgule absente de la liste)",
+                            "info",
+                        )
+                    )
                 else:
                     _report(ref, doc.source, a.line, "Acte de l'exécutif", None, problems)
             acts.append(replace(a, communes=codes))

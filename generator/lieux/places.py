@@ -10,6 +10,7 @@ The reference data is built by ``generator.lieux.refdata`` into
 ``site_data/reference/``; known spelling variants that no rule can derive
 (typos, usage names) live as data in ``site_data/reference/alias.json``.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -17,13 +18,13 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from slugify import slugify as _slugify
 
-from generator.records.place import PlaceKind, PlaceRef
 from generator.commun.pliage import sans_accents
+from generator.records.place import PlaceKind, PlaceRef
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "site_data" / "reference"
 
@@ -39,15 +40,35 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "lez": "les", "s": "sur"}
 _NUMBERS = {"2": "deux", "7": "sept"}  # as EPCI names write them (`Terre des 2 Caps`)
 # Words that say what kind of EPCI it is but not which one.
 _EPCI_NOISE = {
-    "c", "com", "comm", "communaute", "communautes", "communes", "agglo", "agglomeration",
-    "urbaine", "cu", "ca", "cc", "de", "d", "du", "des", "la", "le", "les", "l", "et",
+    "c",
+    "com",
+    "comm",
+    "communaute",
+    "communautes",
+    "communes",
+    "agglo",
+    "agglomeration",
+    "urbaine",
+    "cu",
+    "ca",
+    "cc",
+    "de",
+    "d",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "l",
+    "et",
 }
 _TERRITOIRE_NOISE = {"territoire", "territoires", "de", "du", "d", "l", "le", "la", "des"}
 _CANTON_LEAD = {"canton", "cantons", "de", "du", "d"}
 # Sentinels of the rapport headers: « Tous les territoires », « Tous les EPCI (du territoire) ».
 _TOUS = re.compile(
     r"^(tous|toutes) les (territoires|cantons|epci|communes|intercommunalites)"
-    r"( (du|des) (territoire|territoires|departement))?$")
+    r"( (du|des) (territoire|territoires|departement))?$"
+)
 
 
 def normalise(text: str) -> str:
@@ -127,8 +148,7 @@ def _territoire_keys(written: str) -> list[str]:
     return keys
 
 
-_KEYS = {"commune": _commune_keys, "canton": _canton_keys, "epci": _epci_keys,
-         "territoire": _territoire_keys}
+_KEYS = {"commune": _commune_keys, "canton": _canton_keys, "epci": _epci_keys, "territoire": _territoire_keys}
 
 
 @dataclass
@@ -180,7 +200,7 @@ class Reference:
     indexes: dict[str, _Index] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, directory: Path = REFERENCE_DIR) -> "Reference":
+    def load(cls, directory: Path = REFERENCE_DIR) -> Reference:
         def read(name):
             return json.loads((directory / name).read_text("utf-8"))
 
@@ -196,16 +216,19 @@ class Reference:
         return ref
 
     def entities(self, kind: PlaceKind) -> dict[str, dict]:
-        return {"commune": self.communes, "canton": self.cantons, "epci": self.epci,
-                "territoire": self.territoires}[kind]
+        return {"commune": self.communes, "canton": self.cantons, "epci": self.epci, "territoire": self.territoires}[kind]
 
     def name(self, kind: PlaceKind, code: str) -> str:
         return self.entities(kind)[code]["nom"]
 
     def _build_indexes(self) -> None:
         """Tier 0: official names; tier 1: sigles and alias.json; tier 2: former communes."""
-        keyer = {"commune": lambda s: _commune_keys(s)[:1], "canton": lambda s: _canton_keys(s)[:1],
-                 "epci": _epci_keys, "territoire": lambda s: _territoire_keys(s)[-1:]}
+        keyer = {
+            "commune": lambda s: _commune_keys(s)[:1],
+            "canton": lambda s: _canton_keys(s)[:1],
+            "epci": _epci_keys,
+            "territoire": lambda s: _territoire_keys(s)[-1:],
+        }
         for kind in KINDS:
             index = _Index()
             for code, ent in self.entities(kind).items():
@@ -271,7 +294,7 @@ def noms_proches(kind: PlaceKind, written: str, n: int = 3) -> tuple[tuple[str, 
     return tuple((code, reference().entities(kind)[code]["nom"]) for m in proches for code in noms[m])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _noms_normalises(kind: PlaceKind) -> dict[str, list[str]]:
     """Folded official name → codes, sorted (built once per kind, not per name looked up)."""
     noms: dict[str, list[str]] = {}
@@ -363,8 +386,7 @@ def deux_noms(kind: PlaceKind, written: str) -> tuple[PlaceRef, PlaceRef] | None
     return None
 
 
-_COMMUNES_DE = re.compile(
-    r"\b(?:la |les )?communes?\s+(de |d['’]\s*|du |des )", re.IGNORECASE)
+_COMMUNES_DE = re.compile(r"\b(?:la |les )?communes?\s+(de |d['’]\s*|du |des )", re.IGNORECASE)
 _END = re.compile(r"\s[–—-]\s|\s[–—]|[–—]\s|[.;:()\n]|\s+pour\s|\s+entre\s", re.IGNORECASE)
 
 
@@ -376,7 +398,7 @@ def find_communes(text: str) -> list[PlaceRef]:
     text = _clean(text)
     out: list[PlaceRef] = []
     for m in _COMMUNES_DE.finditer(text):
-        rest = text[m.end():]
+        rest = text[m.end() :]
         end = _END.search(rest)
         names = rest[: end.start()] if end else rest
         article = normalise(m.group(1))

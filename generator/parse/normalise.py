@@ -21,6 +21,7 @@ What is done here, and only this:
   hyphen (`Pas-` + `de-Calais` → `Pas-de-Calais`).
 Interior spacing is kept (tables use it); `squash` collapses it for parsers that want.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,9 +32,24 @@ from typing import NamedTuple
 from generator.records import Line
 
 _CHAR_MAP = {
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200b": "", "\ufeff": "",
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u02c3": ">",
-    "\uf0b7": "•", "\uf0a7": "▪", "\uf0fc": "✓", "\uf076": "❖", "\uf0d8": "➢", "\uf0e0": "→",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u200b": "",
+    "\ufeff": "",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u02c3": ">",
+    "\uf0b7": "•",
+    "\uf0a7": "▪",
+    "\uf0fc": "✓",
+    "\uf076": "❖",
+    "\uf0d8": "➢",
+    "\uf0e0": "→",
     "\r": "",
 }
 _PAGE_COUNTER = re.compile(r"^\s*\d{1,3} ?/ ?\d{1,3}\s*$")
@@ -174,7 +190,7 @@ def normalise(text: str, pages: list[int] | None = None, garder: Callable[[str],
             if j < n and _STARTS_WITH_LETTER.match(staged[j][1].lstrip()):
                 txt = txt + staged[j][1].lstrip()
                 page, folio = page or staged[j][3], folio or staged[j][4]
-                staged[k:j + 1] = [None] * (j + 1 - k)
+                staged[k : j + 1] = [None] * (j + 1 - k)
                 k = j + 1
             else:
                 break
@@ -214,6 +230,7 @@ def debuts_de_page(raw: list[str]) -> list[int]:
 
 class _Vue(NamedTuple):
     """A line near a page's edge: its page, its index, its key, its numbers (value, glued after « 2021- »)."""
+
     page: int
     i: int
     cle: str | None  # None: a line `garder` keeps

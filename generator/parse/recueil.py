@@ -12,14 +12,16 @@ Everything is keyed on the layout (part headings, rubrique bullets, entry dashes
 page leaders), never on a file or act number. Statements that disagree (the avis
 and the title-page sommaire of the same part) are all returned, with a Problem.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from generator.parse.normalise import squash
+from generator.commun.dates import MOIS
+from generator.commun.dates import find_date as _find_date
 from generator.commun.pliage import sans_accents
-from generator.commun.dates import MOIS, find_date as _find_date
+from generator.parse.normalise import squash
 from generator.records import ExecutiveAct, Line, Part, Problem, Recueil
 
 # ---------------------------------------------------------------- dates
@@ -168,8 +170,7 @@ def parse_recueil(lines: list[Line], source: str) -> tuple[Recueil | None, list[
     recueil = Recueil(numero=numero, mois=mois, annee=annee, line=rline or front[0].no)
     recueil.affichage = _affichage(front, texts)
     if recueil.affichage is None:
-        problems.append(Problem(source, rline, "affichage-absent",
-                                "Date d'affichage du recueil introuvable dans l'avis.", "info"))
+        problems.append(Problem(source, rline, "affichage-absent", "Date d'affichage du recueil introuvable dans l'avis.", "info"))
     state = _State(source=source)
     for line, text in zip(front, texts):
         _step(state, line, text)
@@ -182,10 +183,14 @@ def parse_recueil(lines: list[Line], source: str) -> tuple[Recueil | None, list[
     if nb_parties is not None:
         numbers = {p.numero for p in state.parts}
         if len(numbers) != nb_parties:
-            problems.append(Problem(
-                source, rline, "parties-nombre",
-                f"L'avis annonce {nb_parties} parties, le sommaire en décrit {len(numbers)}.",
-            ))
+            problems.append(
+                Problem(
+                    source,
+                    rline,
+                    "parties-nombre",
+                    f"L'avis annonce {nb_parties} parties, le sommaire en décrit {len(numbers)}.",
+                )
+            )
     return recueil, problems
 
 
@@ -226,25 +231,32 @@ def _issue(front: list[Line], texts: list[str], source: str, problems: list[Prob
     if not found:
         if month_year:
             mois, annee, no = month_year[0]
-            problems.append(Problem(source, no, "numero-recueil-absent",
-                                    "Numéro du recueil introuvable dans l'avis et la page de titre."))
+            problems.append(Problem(source, no, "numero-recueil-absent", "Numéro du recueil introuvable dans l'avis et la page de titre."))
             return None, mois, annee, None, no
         return None, None, None, None, None
     numero, mois, annee, _, no = found[0]
     nb = next((f[3] for f in found if f[3] is not None), None)
     for other in found[1:]:
         if other[:3] != (numero, mois, annee):
-            problems.append(Problem(
-                source, other[4], "numero-recueil-incoherent",
-                f"Le recueil est annoncé N° {numero} ({mois:02d}/{annee}) ligne {no}, "
-                f"mais N° {other[0]} ({other[1]:02d}/{other[2]}) ici ; l'avis est retenu.",
-            ))
+            problems.append(
+                Problem(
+                    source,
+                    other[4],
+                    "numero-recueil-incoherent",
+                    f"Le recueil est annoncé N° {numero} ({mois:02d}/{annee}) ligne {no}, "
+                    f"mais N° {other[0]} ({other[1]:02d}/{other[2]}) ici ; l'avis est retenu.",
+                )
+            )
     for m_, y_, l_ in month_year:
         if (m_, y_) != (mois, annee):
-            problems.append(Problem(
-                source, l_, "numero-recueil-incoherent",
-                f"Le sommaire est daté {m_:02d}/{y_}, l'avis {mois:02d}/{annee} (ligne {no}).",
-            ))
+            problems.append(
+                Problem(
+                    source,
+                    l_,
+                    "numero-recueil-incoherent",
+                    f"Le sommaire est daté {m_:02d}/{y_}, l'avis {mois:02d}/{annee} (ligne {no}).",
+                )
+            )
     return numero, mois, annee, nb, no
 
 
@@ -257,7 +269,7 @@ def _affichage(front: list[Line], texts: list[str]) -> str | None:
         d = _find_date(m.group(1))
         if d:
             return d[0]
-        for nxt in texts[i + 1:i + 6]:
+        for nxt in texts[i + 1 : i + 6]:
             if nxt:
                 d = _find_date(nxt)
                 if d:
@@ -280,8 +292,7 @@ def _step(st: _State, line: Line, text: str) -> None:
         st.part_mode = "libelle"
         st.libelle_lines = []
         return
-    if st.entry is None and (_TITLE_PAGE_RE.match(text) or _SOMMAIRE_RE.match(text)
-                             or (not _ENTRY_RE.match(text) and _is_issue(text))):
+    if st.entry is None and (_TITLE_PAGE_RE.match(text) or _SOMMAIRE_RE.match(text) or (not _ENTRY_RE.match(text) and _is_issue(text))):
         _close_part(st)  # title page / new sommaire: the previous part's list is over
         return
     if st.part is None:
@@ -290,8 +301,7 @@ def _step(st: _State, line: Line, text: str) -> None:
         bare = _COLUMN_PAGE.sub("", text).strip()
         if bare.lower() == "page":
             return
-        if not _ENTRY_RE.match(bare) and not _RUBRIQUE_RE.match(bare) and (
-                _is_upper_libelle(bare) or _RANGE_RE.search(bare)):
+        if not _ENTRY_RE.match(bare) and not _RUBRIQUE_RE.match(bare) and (_is_upper_libelle(bare) or _RANGE_RE.search(bare)):
             _libelle_line(st, bare)
             return
         _end_libelle(st)
@@ -362,9 +372,11 @@ def _close_part(st: _State) -> None:
     if part.libelle or part.premiere or part.page is not None:
         st.parts.append(part)
         if not st.executive and part.page is None:
-            st.problems.append(Problem(st.source, part.line, "partie-sans-page",
-                                       f"Page de la {_ordinal(part.numero)} partie non indiquée au sommaire.",
-                                       "info"))
+            st.problems.append(
+                Problem(
+                    st.source, part.line, "partie-sans-page", f"Page de la {_ordinal(part.numero)} partie non indiquée au sommaire.", "info"
+                )
+            )
     st.part, st.part_mode, st.executive = None, "", False
 
 
@@ -391,7 +403,7 @@ def _executive_line(st: _State, line: Line, text: str) -> None:
     if sub or (entry and text.rstrip().endswith(":") and _split_page(text)[0] is None):
         _close_entry(st)
         _flush_ignored(st)
-        body = (text[sub.end():] if sub else entry.group(1)).rstrip(" :").strip()
+        body = (text[sub.end() :] if sub else entry.group(1)).rstrip(" :").strip()
         st.subheadings.append(body)
         st.rubrique_open = False
         return
@@ -422,8 +434,7 @@ def _executive_line(st: _State, line: Line, text: str) -> None:
         return
     if po and st.rubrique:
         # a page printed alone under its heading: the heading is the act's title
-        st.acts.append(ExecutiveAct(rubrique=st.rubrique, titre=st.rubrique,
-                                    page=int(po.group(1)), line=line.no))
+        st.acts.append(ExecutiveAct(rubrique=st.rubrique, titre=st.rubrique, page=int(po.group(1)), line=line.no))
         return
     st.ignored.append(line)
 
@@ -450,12 +461,16 @@ def _flush_ignored(st: _State) -> None:
         return
     first, last = st.ignored[0], st.ignored[-1]
     sample = " / ".join(squash(l.text) for l in st.ignored[:3])
-    st.problems.append(Problem(
-        st.source, first.no, "sommaire-texte-ignore",
-        f"{len(st.ignored)} ligne(s) du sommaire (l. {first.no}–{last.no}) ne sont ni un acte "
-        f"ni une rubrique (encart de l'avis ?) : « {sample} ».",
-        "info",
-    ))
+    st.problems.append(
+        Problem(
+            st.source,
+            first.no,
+            "sommaire-texte-ignore",
+            f"{len(st.ignored)} ligne(s) du sommaire (l. {first.no}–{last.no}) ne sont ni un acte "
+            f"ni une rubrique (encart de l'avis ?) : « {sample} ».",
+            "info",
+        )
+    )
     st.ignored = []
 
 
@@ -468,15 +483,15 @@ def _split_page(text: str) -> tuple[int | None, str]:
     """
     m = _LEADER_PAGE.search(text)
     if m:
-        return int(m.group(1)), text[:m.start()].rstrip()
+        return int(m.group(1)), text[: m.start()].rstrip()
     m = _GLUED_YEAR_PAGE.search(text)
     if m:
-        return int(m.group(2)), text[:m.start(2)].rstrip()
+        return int(m.group(2)), text[: m.start(2)].rstrip()
     m = _PLAIN_PAGE.search(text)
     if m:
         before = _fold(m.group(1))
         if before not in MOIS and before not in _NOT_A_PAGE_BEFORE:
-            return int(m.group(2)), text[:m.start(2)].rstrip()
+            return int(m.group(2)), text[: m.start(2)].rstrip()
     m = _PAGE_ONLY.match(text)
     if m:
         return int(m.group(1)), ""
@@ -498,10 +513,14 @@ def _close_entry(st: _State) -> None:
         return
     act = ExecutiveAct(rubrique=st.rubrique or "", titre=titre, page=page, line=entry.lines[0].no)
     if page is None:
-        st.problems.append(Problem(
-            st.source, act.line, "sommaire-page-illisible",
-            f"Page illisible pour l'acte « {titre[:90].rstrip()} » du sommaire ; entrée gardée sans page.",
-        ))
+        st.problems.append(
+            Problem(
+                st.source,
+                act.line,
+                "sommaire-page-illisible",
+                f"Page illisible pour l'acte « {titre[:90].rstrip()} » du sommaire ; entrée gardée sans page.",
+            )
+        )
     _describe(act, st.subheadings)
     st.acts.append(act)
 
@@ -542,7 +561,7 @@ def _esms_commune(titre: str) -> str | None:
     if "«" in bare:  # unclosed quote: the name runs to « à Commune »
         head, _, tail = bare.partition("«")
         cut = re.search(r"\s(?:à|a)\s", tail)
-        bare = head + (tail[cut.start():] if cut else "")
+        bare = head + (tail[cut.start() :] if cut else "")
     bare = squash(bare)
     m = _ESMS_A.search(bare)
     if m and not re.search(r"\s(?:du|de|des|d')\s", m.group(1)):
@@ -565,18 +584,20 @@ def _contradictions(parts: list[Part], source: str) -> list[Problem]:
     out = []
     fields = ("organe", "date_session", "premiere", "derniere")
     for i, a in enumerate(parts):
-        for b in parts[i + 1:]:
+        for b in parts[i + 1 :]:
             if a.numero != b.numero:
                 continue
-            diffs = [f for f in fields
-                     if getattr(a, f) and getattr(b, f) and getattr(a, f) != getattr(b, f)]
+            diffs = [f for f in fields if getattr(a, f) and getattr(b, f) and getattr(a, f) != getattr(b, f)]
             if diffs:
-                what = ", ".join(f"{f} {getattr(a, f)} (l. {a.line}) ≠ {getattr(b, f)} (l. {b.line})"
-                                 for f in diffs)
-                out.append(Problem(
-                    source, b.line, "sommaire-contradictoire",
-                    f"La {_ordinal(a.numero)} partie est annoncée deux fois différemment : {what}.",
-                ))
+                what = ", ".join(f"{f} {getattr(a, f)} (l. {a.line}) ≠ {getattr(b, f)} (l. {b.line})" for f in diffs)
+                out.append(
+                    Problem(
+                        source,
+                        b.line,
+                        "sommaire-contradictoire",
+                        f"La {_ordinal(a.numero)} partie est annoncée deux fois différemment : {what}.",
+                    )
+                )
     return out
 
 
@@ -588,10 +609,14 @@ def _page_order(acts: list[ExecutiveAct], source: str) -> list[Problem]:
         if act.page is None:
             continue
         if prev is not None and act.page < prev.page:
-            out.append(Problem(
-                source, act.line, "sommaire-page-decroissante",
-                f"Page {act.page} après la page {prev.page} (l. {prev.line}) dans le sommaire.",
-                "info",
-            ))
+            out.append(
+                Problem(
+                    source,
+                    act.line,
+                    "sommaire-page-decroissante",
+                    f"Page {act.page} après la page {prev.page} (l. {prev.line}) dans le sommaire.",
+                    "info",
+                )
+            )
         prev = act
     return out

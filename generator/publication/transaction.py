@@ -19,6 +19,7 @@ hard-linked from the current DEST, the rest copied), checks the copy against the
 then exchanges it with DEST in one step; the replaced copy is kept beside DEST for
 `make rollback DEST=…`. What no longer exists in the site no longer exists in DEST.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -50,6 +51,7 @@ class Occupe(ErreurDeSaisie):
 
 # -- the lock -----------------------------------------------------------------------------------
 
+
 @dataclass
 class Interrompue:
     """What the lock file said of a build that died holding it (killed, machine stopped)."""
@@ -73,7 +75,7 @@ class Verrou:
         self.fd: int | None = None
         self.interrompue: Interrompue | None = None
 
-    def __enter__(self) -> "Verrou":
+    def __enter__(self) -> Verrou:
         self.chemin.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.chemin, os.O_RDWR | os.O_CREAT, FICHIER_PUBLIE)
         try:
@@ -82,8 +84,11 @@ class Verrou:
             info = _lire_verrou(fd)
             os.close(fd)
             qui = f"{info.get('commande') or 'une construction'} (PID {info.get('pid', '?')}, depuis {info.get('debut', '?')})"
-            raise Occupe(VERROU.as_posix(), f"une autre construction ou publication est en cours : {qui}. "
-                                            "Attendez qu'elle se termine, puis relancez la commande ; rien n'a été modifié.") from None
+            raise Occupe(
+                VERROU.as_posix(),
+                f"une autre construction ou publication est en cours : {qui}. "
+                "Attendez qu'elle se termine, puis relancez la commande ; rien n'a été modifié.",
+            ) from None
         info = _lire_verrou(fd)
         if info.get("etat") == "en cours":
             self.interrompue = Interrompue(info.get("pid"), str(info.get("commande", "")), str(info.get("debut", "")))
@@ -94,8 +99,10 @@ class Verrou:
 
     def _ecrire(self, etat: str) -> None:
         assert self.fd is not None
-        data = json.dumps({"pid": os.getpid(), "hote": socket.gethostname(), "commande": self.commande,
-                           "debut": self.debut, "etat": etat}, ensure_ascii=False).encode()
+        data = json.dumps(
+            {"pid": os.getpid(), "hote": socket.gethostname(), "commande": self.commande, "debut": self.debut, "etat": etat},
+            ensure_ascii=False,
+        ).encode()
         os.ftruncate(self.fd, 0)
         os.pwrite(self.fd, data, 0)
         os.fsync(self.fd)
@@ -121,6 +128,7 @@ def _lire_verrou(fd: int) -> dict:
 
 
 # -- versions of the local site -----------------------------------------------------------------
+
 
 def dossier_sites(root: Path) -> Path:
     return Path(root) / SITES
@@ -318,12 +326,19 @@ def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
             os.rename(d, poubelle / d.name)
     poubelles = sorted(base.glob(".poubelle-*"))  # this one, and any a killed cleaning left
     if poubelles:
-        subprocess.Popen(["rm", "-rf", "--", *map(str, poubelles)], start_new_session=True, cwd=base,  # detached, not in the project
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            ["rm", "-rf", "--", *map(str, poubelles)],
+            start_new_session=True,
+            cwd=base,  # detached, not in the project
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return [p.name for p in jetes]
 
 
 # -- make publish DEST=… ------------------------------------------------------------------------
+
 
 def _ressemble_a_notre_site(dossier: Path) -> bool:
     return (dossier / "index.html").is_file() and (dossier / "donnees" / "recueil.sqlite").is_file()
@@ -340,17 +355,23 @@ def publier(root: Path, dest: Path, log=print) -> None:
         raise ErreurDeSaisie("site", f"site/ ne peut pas être publié : {probleme}. Relancez make build, puis make publish.")
     dest = Path(os.path.abspath(dest))
     if dest == Path(dest.anchor) or dest == Path.home() or root.resolve().is_relative_to(dest) or dest.is_relative_to(root.resolve()):
-        raise ErreurDeSaisie("DEST", f"« {dest} » ne peut pas recevoir le site (racine, dossier personnel ou dossier du projet) : "
-                                     "choisissez le dossier servi par le serveur web, par exemple /var/www/recueil.")
+        raise ErreurDeSaisie(
+            "DEST",
+            f"« {dest} » ne peut pas recevoir le site (racine, dossier personnel ou dossier du projet) : "
+            "choisissez le dossier servi par le serveur web, par exemple /var/www/recueil.",
+        )
     parent = dest.parent
     if not parent.is_dir():
         raise ErreurDeSaisie("DEST", f"le dossier parent {parent} n'existe pas : créez-le (mkdir -p {parent}) ou corrigez DEST.")
     if dest.exists() and not dest.is_dir():
         raise ErreurDeSaisie("DEST", f"{dest} existe et n'est pas un dossier : choisissez un dossier.")
     if dest.is_dir() and any(dest.iterdir()) and not _ressemble_a_notre_site(dest):
-        raise ErreurDeSaisie("DEST", f"{dest} contient déjà des fichiers qui ne sont pas une publication de ce site "
-                                     "(pas de index.html ni de donnees/recueil.sqlite) : choisissez un dossier vide ou nouveau, "
-                                     "rien n'y a été modifié.")
+        raise ErreurDeSaisie(
+            "DEST",
+            f"{dest} contient déjà des fichiers qui ne sont pas une publication de ce site "
+            "(pas de index.html ni de donnees/recueil.sqlite) : choisissez un dossier vide ou nouveau, "
+            "rien n'y a été modifié.",
+        )
     neuf = parent / f".{dest.name}.nouveau-{os.getpid()}"
     prec = parent / f".{dest.name}.precedent"
     for vieux in sorted(parent.glob(f".{dest.name}.nouveau-*")):  # left by a killed publication
@@ -380,8 +401,10 @@ def publier(root: Path, dest: Path, log=print) -> None:
         os.rename(neuf, dest)
         log(f"Attention : ce système de fichiers ne permet pas l'échange atomique ; {dest} a manqué un court instant.")
     fsync(parent)
-    log(f"Site publié dans {dest} : {len(rec['fichiers'])} fichiers ({copies} copiés, {liees} inchangés). "
-        f"La publication précédente est gardée dans {prec} (make rollback DEST={dest} pour la rétablir).")
+    log(
+        f"Site publié dans {dest} : {len(rec['fichiers'])} fichiers ({copies} copiés, {liees} inchangés). "
+        f"La publication précédente est gardée dans {prec} (make rollback DEST={dest} pour la rétablir)."
+    )
 
 
 def _copier(source: Path, neuf: Path, actuel: Path | None) -> tuple[int, int]:
@@ -418,6 +441,9 @@ def retour_dest(dest: Path) -> None:
     if not dest.exists():
         os.rename(prec, dest)
     elif not echanger(prec, dest):
-        raise ErreurDeSaisie("DEST", "ce système de fichiers ne permet pas l'échange atomique : rétablissez à la main "
-                                     f"(mv {dest} {dest}.ancien && mv {prec} {dest}).")
+        raise ErreurDeSaisie(
+            "DEST",
+            "ce système de fichiers ne permet pas l'échange atomique : rétablissez à la main "
+            f"(mv {dest} {dest}.ancien && mv {prec} {dest}).",
+        )
     fsync(dest.parent)

@@ -12,6 +12,7 @@ What is checked, in the new version's folder (`publication` swaps it in only if 
 
 Each problem is one French sentence; a clean site gives an empty list.
 """
+
 from __future__ import annotations
 
 import csv
@@ -198,8 +199,10 @@ def _exports(site: Path, attendu: Attendu) -> list[str]:
             if etat != "ok":
                 problemes.append(f"donnees/recueil.sqlite endommagé ({etat})")
             if ns != attendu.subventions or nd != len(attendu.deliberations):
-                problemes.append(f"donnees/recueil.sqlite compte {nd} délibération(s) et {ns} subvention(s) au lieu de "
-                                 f"{len(attendu.deliberations)} et {attendu.subventions}")
+                problemes.append(
+                    f"donnees/recueil.sqlite compte {nd} délibération(s) et {ns} subvention(s) au lieu de "
+                    f"{len(attendu.deliberations)} et {attendu.subventions}"
+                )
         except sqlite3.Error as exc:
             problemes.append(f"donnees/recueil.sqlite illisible ({exc})")
     for nom in ("flux.xml", "sitemap.xml"):

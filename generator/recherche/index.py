@@ -27,6 +27,7 @@ deterministic (sorted keys, stable order, scores rounded by lunr to 3 decimals) 
 cached in .cache/recherche/ under the hash of its input, so a build re-indexes only
 the years whose data changed.
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,9 +50,9 @@ from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
 from generator.commun import formats, store
-from generator.recherche import repertoire
 from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
+from generator.recherche import repertoire
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
 LUNR_JS = Path(__file__).parent / "vendor" / "lunr" / "lunr.js"  # what the browser loads the indexes with
@@ -61,11 +62,13 @@ _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)")
 _MOT = re.compile(r"[a-z0-9']+")
 SYNONYMES = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # Short French function words: dropped from indexes and queries (« le touquet » → « touquet »).
-MOTS_VIDES = frozenset("""
+MOTS_VIDES = frozenset(
+    """
 a au aux avec ce ces cet cette c d de des du elle elles en et eux il ils j je l la le les leur leurs lui m ma mais me mes
 moi mon n ne nos notre nous on ou par pas pour qu que qui s sa se ses son sur t ta te tes toi ton tu un une vos votre
 vous y dont est sont ont
-""".split())
+""".split()
+)
 
 
 def mots(texte: str) -> list[str]:
@@ -81,7 +84,7 @@ def mots(texte: str) -> list[str]:
 _STEMMER = FrenchStemmer()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def racine(mot: str) -> str:
     """Snowball French stem of an already normalised word (same function in the browser)."""
     if mot.isdigit():  # what Snowball gives a number (the annexes' tables hold thousands), without asking it
@@ -217,8 +220,13 @@ class Constructeur(Builder):
                 elements.append((self.inverted_index[term]["_index"], round(score, 3)))
             elements.sort()
             vectors[field_ref] = Vector([x for pair in elements for x in pair])
-        return Index(inverted_index=self.inverted_index, field_vectors=vectors, token_set=None,
-                     fields=list(self.champs), pipeline=self.search_pipeline)
+        return Index(
+            inverted_index=self.inverted_index,
+            field_vectors=vectors,
+            token_set=None,
+            fields=list(self.champs),
+            pipeline=self.search_pipeline,
+        )
 
 
 def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None) -> dict:
@@ -245,7 +253,9 @@ def vocabulaire_annexes(annexes, lignes: list[list]) -> dict:
     for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
         morceaux_annexe = parties_annexe(did, i, a["x"])
         for p, (url, texte) in enumerate(morceaux_annexe, start=1):
-            rows.append(["annexe", titre, url or f"deliberations/{did}/#annexe-{i}", did, date, titre_deliberation, i, p, len(morceaux_annexe)])
+            rows.append(
+                ["annexe", titre, url or f"deliberations/{did}/#annexe-{i}", did, date, titre_deliberation, i, p, len(morceaux_annexe)]
+            )
             vocabulaires.append(vocabulaire(texte))
     tous = sorted(set().union(*vocabulaires))
     numero = {t: k for k, t in enumerate(tous)}
@@ -338,8 +348,10 @@ def chercher_annexes(fichier: dict, requete: str) -> list[str]:
     out = []
     for k, partie in enumerate(termes_des_parties(fichier)):
         termes_partie = set(partie)
-        if all(any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
-               for mot, racines, prefixe in a):
+        if all(
+            any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
+            for mot, racines, prefixe in a
+        ):
             out.append(str(k))
     return out
 
@@ -349,9 +361,23 @@ def dumps(obj) -> str:
 
 
 # -- documents -------------------------------------------------------------------
-TYPES_FILTRE = [("", "Tout"), ("lieu", "Lieux"), ("beneficiaire", "Bénéficiaires"), ("deliberation", "Délibérations"), ("subvention", "Subventions")]
-LIBELLES = {"commune": "Commune", "canton": "Canton", "epci": "Intercommunalité", "territoire": "Territoire",
-            "beneficiaire": "Bénéficiaire", "deliberation": "Délibération", "annexe": "Annexe", "subvention": "Subvention"}
+TYPES_FILTRE = [
+    ("", "Tout"),
+    ("lieu", "Lieux"),
+    ("beneficiaire", "Bénéficiaires"),
+    ("deliberation", "Délibérations"),
+    ("subvention", "Subventions"),
+]
+LIBELLES = {
+    "commune": "Commune",
+    "canton": "Canton",
+    "epci": "Intercommunalité",
+    "territoire": "Territoire",
+    "beneficiaire": "Bénéficiaire",
+    "deliberation": "Délibération",
+    "annexe": "Annexe",
+    "subvention": "Subvention",
+}
 # places first in suggestions; among them the commune wins over the canton or EPCI of the same name
 BOOST_LIEU = {"commune": 4, "canton": 3, "epci": 2, "territoire": 2}
 
@@ -387,7 +413,7 @@ class AnnexesLues:
         return h.hexdigest()
 
 
-def _taille(m: "Morceau") -> int:
+def _taille(m: Morceau) -> int:
     """Characters a shard indexes (to start the largest first), without reading annex texts back."""
     return m.docs.taille() if isinstance(m.docs, AnnexesLues) else sum(len(v) for d in m.docs for v in d.values())
 
@@ -396,6 +422,7 @@ def _taille(m: "Morceau") -> int:
 class Morceau:
     """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display.
     sorte "annexes": no lunr index but the vocabulary of each document (`vocabulaire_annexes`)."""
+
     chemin: str
     champs: list[tuple[str, int]]
     docs: list[dict] | AnnexesLues
@@ -421,16 +448,41 @@ def documents_lieux(corpus) -> Morceau:
         detail = f"Commune · INSEE {insee}"
         if insee in recu:
             detail += f" · {formats.montant_fr(recu[insee])} de subventions"
-        ajoute("commune", c["nom"], c["nom"], ["commune", insee, *c.get("codes_postaux", []), *(a["nom"] for a in c.get("anciens", []))],
-               f"communes/{c['slug']}/", detail)
+        ajoute(
+            "commune",
+            c["nom"],
+            c["nom"],
+            ["commune", insee, *c.get("codes_postaux", []), *(a["nom"] for a in c.get("anciens", []))],
+            f"communes/{c['slug']}/",
+            detail,
+        )
     for code, k in ref.cantons.items():
-        ajoute("canton", k["nom"], "Canton " + de(k["nom"]), ["canton", code], f"cantons/{k['slug']}/", f"Canton · {len(k['communes'])} communes")
+        ajoute(
+            "canton",
+            k["nom"],
+            "Canton " + de(k["nom"]),
+            ["canton", code],
+            f"cantons/{k['slug']}/",
+            f"Canton · {len(k['communes'])} communes",
+        )
     for siren, e in ref.epci.items():
-        ajoute("epci", e["nom"], e["nom"], ["intercommunalite", "epci", e.get("sigle"), e.get("nom_officiel"), siren], f"epci/{e['slug']}/",
-               f"Intercommunalité · {len(e['membres'])} communes")
+        ajoute(
+            "epci",
+            e["nom"],
+            e["nom"],
+            ["intercommunalite", "epci", e.get("sigle"), e.get("nom_officiel"), siren],
+            f"epci/{e['slug']}/",
+            f"Intercommunalité · {len(e['membres'])} communes",
+        )
     for slug, t in ref.territoires.items():
-        ajoute("territoire", t["nom"], f"Territoire {t['nom']}", ["territoire"], f"territoires/{slug}/",
-               f"Territoire du Département · {len(t['communes'])} communes")
+        ajoute(
+            "territoire",
+            t["nom"],
+            f"Territoire {t['nom']}",
+            ["territoire"],
+            f"territoires/{slug}/",
+            f"Territoire du Département · {len(t['communes'])} communes",
+        )
     return Morceau("lieux", [("n", 10), ("a", 2)], docs, rows, boosts)
 
 
@@ -451,7 +503,9 @@ def documents_beneficiaires(corpus) -> Morceau:
         e = par_url[url]
         annees = sorted({s["_date"][:4] for s in e["subs"]}, reverse=True)
         n = len(e["subs"])
-        detail = f"{TYPES.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
+        detail = (
+            f"{TYPES.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
+        )
         docs.append({"r": str(len(docs)), "n": e["nom"]})
         rows.append(["beneficiaire", e["nom"], url, detail, annees])
     return Morceau("beneficiaires", [("n", 10)], docs, rows)
@@ -516,16 +570,32 @@ def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: 
     subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
     for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
         docs, rows = [], []
-        for s in subs[start:start + SUBVENTIONS_PAR_MORCEAU]:
+        for s in subs[start : start + SUBVENTIONS_PAR_MORCEAU]:
             b = s["_beneficiaire"]
             code = corpus.commune_of(s)
             c = corpus.ref.communes.get(code) if code else None
-            docs.append({"r": str(len(docs)), "o": " ".join(x for x in (s.get("objet"), s.get("dispositif")) if x),
-                         "b": " ".join(x for x in (b["nom"], c["nom"] if c else "") if x)})
+            docs.append(
+                {
+                    "r": str(len(docs)),
+                    "o": " ".join(x for x in (s.get("objet"), s.get("dispositif")) if x),
+                    "b": " ".join(x for x in (b["nom"], c["nom"] if c else "") if x),
+                }
+            )
             c_url = f"communes/{c['slug']}/" if c else None
-            rows.append(["subvention", s.get("objet") or "(objet non précisé)", formats.montant_fr(s["montant"]), b["nom"], b["url"],
-                         "" if b["url"] == c_url else c["nom"] if c else "",  # « Commune de Wancourt » needs no « Wancourt » after it
-                         c_url, formats.date_fr(s["_date"]), s["deliberation"], s.get("dispositif") or ""])
+            rows.append(
+                [
+                    "subvention",
+                    s.get("objet") or "(objet non précisé)",
+                    formats.montant_fr(s["montant"]),
+                    b["nom"],
+                    b["url"],
+                    "" if b["url"] == c_url else c["nom"] if c else "",  # « Commune de Wancourt » needs no « Wancourt » after it
+                    c_url,
+                    formats.date_fr(s["_date"]),
+                    s["deliberation"],
+                    s.get("dispositif") or "",
+                ]
+            )
         out.append(Morceau(f"{annee}/subventions-{stem}-{k}", [("o", 5), ("b", 3)], docs, rows))
     return out
 
@@ -675,8 +745,9 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
     if coeurs > 1 and sum(taille.values()) > 20_000_000:
         _A_FAIRE = (ms, fichiers)
         try:
-            with ProcessPoolExecutor(max_workers=coeurs, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=lier_au_parent, initargs=(os.getpid(),)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=coeurs, mp_context=multiprocessing.get_context("fork"), initializer=lier_au_parent, initargs=(os.getpid(),)
+            ) as pool:
                 for i, t in zip(a_faire, pool.map(_contenu_n, a_faire)):
                     textes[i] = t
         finally:

@@ -8,6 +8,7 @@ that can hold every word — or none at all, when a word is in no recueil. Each 
 MAX_LOTS sources, newest first; a term in more of them ends its list with -1 ("and possibly any
 older one"), which keeps the files small for common words.
 """
+
 from __future__ import annotations
 
 import hashlib

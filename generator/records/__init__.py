@@ -3,30 +3,51 @@
 Every record is a dataclass; `to_dict` turns any of them into JSON-ready data
 (Decimal → "1234.50" string, date → ISO string) so site_data/ is deterministic.
 """
+
 from generator.records.common import Line, Problem, to_dict
-from generator.records.place import PlaceRef
 from generator.records.deliberation import (
     ID_DELIBERATION,
     ID_SUBVENTION,
+    Annexe,
     Article,
     Attendance,
     Deliberation,
     Interest,
     Rapport,
-    Annexe,
     Session,
     Signature,
     Vote,
     numero_sequence,
     plage_numeros,
 )
+from generator.records.place import PlaceRef
 from generator.records.recueil import ExecutiveAct, Part, Recueil, recueil_slug
-from generator.records.subvention import Subvention, TotalCheck
 from generator.records.source import SourceDocument
+from generator.records.subvention import Subvention, TotalCheck
 
 __all__ = [
-    "Line", "Problem", "to_dict", "PlaceRef", "Article", "Attendance", "Deliberation",
-    "Interest", "Rapport", "Annexe", "Session", "Signature", "Vote", "ExecutiveAct", "Part",
-    "Recueil", "recueil_slug", "Subvention", "TotalCheck", "SourceDocument", "numero_sequence", "plage_numeros",
-    "ID_DELIBERATION", "ID_SUBVENTION",
+    "Line",
+    "Problem",
+    "to_dict",
+    "PlaceRef",
+    "Article",
+    "Attendance",
+    "Deliberation",
+    "Interest",
+    "Rapport",
+    "Annexe",
+    "Session",
+    "Signature",
+    "Vote",
+    "ExecutiveAct",
+    "Part",
+    "Recueil",
+    "recueil_slug",
+    "Subvention",
+    "TotalCheck",
+    "SourceDocument",
+    "numero_sequence",
+    "plage_numeros",
+    "ID_DELIBERATION",
+    "ID_SUBVENTION",
 ]

@@ -12,6 +12,7 @@ is validated again.
 A cache file that cannot be read, is not JSON or not of its shape is ignored (its sources are parsed
 again), never a crash.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,11 +20,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from generator.sources.boite import affichable
-from generator.records.corpus import alleger
-from generator.controle.garde import Resume, resumer
-from generator.records.schema import non_conforme
 from generator.commun.store import sans_ramasse_miettes
+from generator.controle.garde import Resume, resumer
+from generator.records.corpus import alleger
+from generator.records.schema import non_conforme
+from generator.sources.boite import affichable
 
 
 def empreinte(data: bytes) -> str:
@@ -33,10 +34,18 @@ def empreinte(data: bytes) -> str:
 def entree(cle: str, corrections: list, actes: str, subventions: str, r: Resume) -> dict:
     """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, and
     what they publish (`garde.Resume`: its next version is checked against it without reading them)."""
-    return {"key": cle, "corrections": corrections,
-            "empreintes": {"actes": empreinte(actes.encode("utf-8")), "subventions": empreinte(subventions.encode("utf-8"))},
-            "resume": {"source": r.source, "recueil": r.recueil, "deliberations": r.deliberations, "lignes": r.lignes,
-                       "subventions": dict(sorted(r.subventions.items()))}}
+    return {
+        "key": cle,
+        "corrections": corrections,
+        "empreintes": {"actes": empreinte(actes.encode("utf-8")), "subventions": empreinte(subventions.encode("utf-8"))},
+        "resume": {
+            "source": r.source,
+            "recueil": r.recueil,
+            "deliberations": r.deliberations,
+            "lignes": r.lignes,
+            "subventions": dict(sorted(r.subventions.items())),
+        },
+    }
 
 
 def resume(e: dict | None, actes: Path, subventions: Path) -> Resume | None:
@@ -58,9 +67,14 @@ def resume(e: dict | None, actes: Path, subventions: Path) -> Resume | None:
 
 
 def _valide(e) -> bool:
-    return (isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("corrections"), list)
-            and all(isinstance(c, dict) for c in e["corrections"])
-            and isinstance(e.get("empreintes"), dict) and all(isinstance(e["empreintes"].get(k), str) for k in ("actes", "subventions")))
+    return (
+        isinstance(e, dict)
+        and isinstance(e.get("key"), str)
+        and isinstance(e.get("corrections"), list)
+        and all(isinstance(c, dict) for c in e["corrections"])
+        and isinstance(e.get("empreintes"), dict)
+        and all(isinstance(e["empreintes"].get(k), str) for k in ("actes", "subventions"))
+    )
 
 
 def lire(chemin: Path, log=print) -> dict[str, dict]:
@@ -70,14 +84,18 @@ def lire(chemin: Path, log=print) -> dict[str, dict]:
     except FileNotFoundError:
         return {}
     except ValueError as err:  # not UTF-8, not JSON
-        log(f"{chemin.name} (cache de l'extraction) est illisible ({err.__class__.__name__}) : ignoré, les sources sont analysées à nouveau.")
+        log(
+            f"{chemin.name} (cache de l'extraction) est illisible ({err.__class__.__name__}) : ignoré, les sources sont analysées à nouveau."
+        )
         return {}
     if not isinstance(data, dict):
         log(f"{chemin.name} (cache de l'extraction) n'a pas la forme attendue : ignoré, les sources sont analysées à nouveau.")
         return {}
     bonnes = {k: v for k, v in data.items() if _valide(v)}
     if len(bonnes) < len(data):
-        log(f"{chemin.name} (cache de l'extraction) : {len(data) - len(bonnes)} entrée(s) illisible(s) ou d'une version précédente ignorée(s), leurs sources sont analysées à nouveau.")
+        log(
+            f"{chemin.name} (cache de l'extraction) : {len(data) - len(bonnes)} entrée(s) illisible(s) ou d'une version précédente ignorée(s), leurs sources sont analysées à nouveau."
+        )
     return bonnes
 
 

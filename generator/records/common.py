@@ -1,4 +1,5 @@
 """Shared small records: a source line and a problem for the control report."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,8 +33,10 @@ def decrit(description: str, **kwargs):
     return field(metadata={"description": description}, **kwargs)
 
 
-PAGE_PDF = ("Page du PDF source (numérotée à partir de 1) qui porte la ligne `line` : l'original publié s'ouvre à cette page "
-            "par son adresse suivie de #page=N ; null pour une source texte, qui cite ses lignes")
+PAGE_PDF = (
+    "Page du PDF source (numérotée à partir de 1) qui porte la ligne `line` : l'original publié s'ouvre à cette page "
+    "par son adresse suivie de #page=N ; null pour une source texte, qui cite ses lignes"
+)
 
 Severity = Literal["erreur", "avertissement", "info"]
 
@@ -43,7 +46,9 @@ class Problem:
     """Something the publisher must see in the control report: where, what, why."""
 
     source: str
-    line: int | None = decrit("Ligne du texte de la source (numérotée à partir de 1) où porte le constat ; null quand il porte sur tout le fichier")
+    line: int | None = decrit(
+        "Ligne du texte de la source (numérotée à partir de 1) où porte le constat ; null quand il porte sur tout le fichier"
+    )
     kind: str  # short machine code, e.g. "numero-incoherent", "total-ecart"
     message: str  # French sentence for the publisher
     severity: Severity = "avertissement"

@@ -3,6 +3,7 @@
 Rendering and exports read only this (never the parsers), so what the site shows
 is exactly what site_data/ holds.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -22,7 +23,7 @@ def de(nom: str) -> str:
     """« de Wancourt », « d'Aire-sur-la-Lys », « du Touquet-Paris-Plage », « des Attaques »."""
     for art, contracted in (("Le ", "du "), ("Les ", "des ")):
         if nom.startswith(art):
-            return contracted + nom[len(art):]
+            return contracted + nom[len(art) :]
     if nom[:1].lower() in "aeiouyàâéèêëîïôöûüæœ":  # h muet or aspiré cannot be told from the spelling
         return "d'" + nom
     return "de " + nom
@@ -82,7 +83,7 @@ class Corpus:
             s["_original"] = o["url"] if o else None
 
     @classmethod
-    def load(cls, site_data: Path, ref: Reference) -> "Corpus":
+    def load(cls, site_data: Path, ref: Reference) -> Corpus:
         docs = [lire_actes(f) for f in sorted((site_data / "actes").glob("*.json"))]
         subs_by_source = {}
         for f in sorted((site_data / "subventions").glob("*.json")):
@@ -92,8 +93,7 @@ class Corpus:
         return cls.from_data(docs, subs_by_source, controle, ref, actes=site_data / "actes")
 
     @classmethod
-    def from_data(cls, documents: list[dict], subs_by_source: dict, controle: dict, ref: Reference,
-                  actes: Path | None = None) -> "Corpus":
+    def from_data(cls, documents: list[dict], subs_by_source: dict, controle: dict, ref: Reference, actes: Path | None = None) -> Corpus:
         """The same, from site_data already read (the build has just read it for the control report).
         `actes`: the folder the documents were read from, when their annex texts were left out."""
         c = cls(ref=ref, documents=documents, controle=controle, actes=actes)

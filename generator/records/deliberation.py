@@ -1,4 +1,5 @@
 """Deliberations, their sessions, votes, attendance, rapports and annexes."""
+
 from __future__ import annotations
 
 import re
@@ -93,7 +94,9 @@ class Annexe:
     sauts_page: list[int] = decrit(
         "Sauts de page du PDF source dans le texte de l'annexe : la ligne de `texte` (numérotée à partir de 1) où commence "
         "chacune de ses pages suivantes (la page page_pdf + k commence à la ligne sauts_page[k - 1]) ; vide pour une "
-        "source texte ou une annexe tenant sur une page", default_factory=list)
+        "source texte ou une annexe tenant sur une page",
+        default_factory=list,
+    )
 
 
 @dataclass
@@ -139,11 +142,15 @@ class Deliberation:
     rapport: Rapport | None = None
     annexes: list[Annexe] = field(default_factory=list)
     texte: str = ""  # full normalised text of the deliberation itself
-    ocr_pages: list[int] = decrit("Pages du PDF source lues par reconnaissance optique de caractères (image scannée) parmi les siennes",
-                                  default_factory=list)
+    ocr_pages: list[int] = decrit(
+        "Pages du PDF source lues par reconnaissance optique de caractères (image scannée) parmi les siennes", default_factory=list
+    )
     # pages of the source PDF where it starts and ends (`line`, `line_end`); None for a text source
-    page_debut: int | None = decrit("Page du PDF source (numérotée à partir de 1) où commence la délibération : l'original publié "
-                                    "s'ouvre à cette page par son adresse suivie de #page=N ; null pour une source texte", default=None)
+    page_debut: int | None = decrit(
+        "Page du PDF source (numérotée à partir de 1) où commence la délibération : l'original publié "
+        "s'ouvre à cette page par son adresse suivie de #page=N ; null pour une source texte",
+        default=None,
+    )
     page_fin: int | None = decrit("Page du PDF source où elle se termine ; null pour une source texte", default=None)
 
 

@@ -1,4 +1,5 @@
 """A reference from a document to a place of the reference geography."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

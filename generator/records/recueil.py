@@ -1,4 +1,5 @@
 """The monthly recueil as announced by its avis and sommaire."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -3,6 +3,7 @@
 `python -m generator.records.schema` rewrites generator/records/schemas/*.schema.json; a test checks
 that the committed schemas are current and that every file of site_data/ validates.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,8 +14,8 @@ import sys
 import tokenize
 import types
 import typing
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import fastjsonschema
@@ -53,8 +54,13 @@ def _type_schema(tp, defs: dict) -> dict:
                 note = f.metadata.get("description") or notes.get(f.name)  # `records.common.decrit`, else its comment
                 if note:
                     props[f.name] = {"description": note, **props[f.name]}
-            defs[name] = {"type": "object", "description": description(tp),
-                          "properties": props, "required": sorted(props), "additionalProperties": False}
+            defs[name] = {
+                "type": "object",
+                "description": description(tp),
+                "properties": props,
+                "required": sorted(props),
+                "additionalProperties": False,
+            }
         return {"$ref": f"#/$defs/{name}"}
     if tp is Decimal:
         return DECIMAL
@@ -105,7 +111,7 @@ def commentaires(cls: type) -> dict[str, str]:
     for i, ligne in enumerate(lignes):
         if ligne.strip().startswith("#"):
             texte = ligne.strip().lstrip("#").strip()
-            for suite in lignes[i + 1:]:
+            for suite in lignes[i + 1 :]:
                 champ = suite.strip().split(":")[0]
                 if not suite.strip() or not champ.isidentifier() or ":" not in suite:
                     break
@@ -128,9 +134,16 @@ def schema_for(cls, title: str, wrapper: dict | None = None) -> dict:
 def schemas() -> dict[str, dict]:
     def subventions_file(_):
         defs_sub = {"$ref": "#/$defs/Subvention"}
-        return {"type": "object", "required": ["source", "subventions", "controles"], "additionalProperties": False,
-                "properties": {"source": {"type": "string"}, "subventions": {"type": "array", "items": defs_sub},
-                               "controles": {"type": "array", "items": {"$ref": "#/$defs/TotalCheck"}}}}
+        return {
+            "type": "object",
+            "required": ["source", "subventions", "controles"],
+            "additionalProperties": False,
+            "properties": {
+                "source": {"type": "string"},
+                "subventions": {"type": "array", "items": defs_sub},
+                "controles": {"type": "array", "items": {"$ref": "#/$defs/TotalCheck"}},
+            },
+        }
 
     sub = schema_for(records.Subvention, "Subventions extraites d'une source (site_data/subventions/*.json)", subventions_file)
     # TotalCheck is referenced from the wrapper: add its definition

@@ -1,4 +1,5 @@
 """Everything extracted from one source file: the unit written to site_data/actes/."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,5 +22,8 @@ class SourceDocument:
     sessions: list[Session] = field(default_factory=list)
     deliberations: list[Deliberation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    pages: list[int] = decrit("Pour un PDF : la ligne du texte (numérotée à partir de 1) où commence chacune de ses pages, "
-                              "la page n à la ligne pages[n - 1] ; vide pour une source texte", default_factory=list)
+    pages: list[int] = decrit(
+        "Pour un PDF : la ligne du texte (numérotée à partir de 1) où commence chacune de ses pages, "
+        "la page n à la ligne pages[n - 1] ; vide pour une source texte",
+        default_factory=list,
+    )

@@ -1,4 +1,5 @@
 """Grants decided by a deliberation, and the totals the documents state."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ class Subvention:
     id: str  # stable: f"{deliberation}-{n:04d}" in document order
     deliberation: str
     source: str
-    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où figure la subvention : sa ligne de tableau, ou son article")
+    line: int = decrit(
+        "Ligne du texte de la source (numérotée à partir de 1) où figure la subvention : sa ligne de tableau, ou son article"
+    )
     beneficiaire: str  # as written
     type_beneficiaire: str  # commune | epci | association | syndicat | gip | departement | autre
     montant: Decimal

@@ -11,17 +11,18 @@ them to dark mode. Same input → same bytes: iteration is always sorted.
 Demo: `python -m generator.site.graphiques --demo out.svg` renders the whole
 département with zero amounts (and `--html` wraps it in a page to look at).
 """
+
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
 import math
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Callable, Iterable
 
 from generator.commun.formats import montant_fr
 from generator.commun.geometrie import douglas_peucker
@@ -65,6 +66,7 @@ def _num(x: float) -> str:
 
 # --------------------------------------------------------------------------- amounts
 
+
 def _groupe(entier: int) -> str:
     s = f"{entier:,}".replace(",", NNBSP)
     return s
@@ -80,8 +82,7 @@ def montant_court(value: Decimal) -> str:
     signe = "-" if v < 0 else ""
     v = abs(v)
     unites = [(Decimal(10) ** 9, "Md€"), (Decimal(10) ** 6, "M€"), (Decimal(1000), "k€")]
-    petit = v.quantize(Decimal("1") if v >= 100 or v == v.to_integral_value() else Decimal("0.01"),
-                       rounding=ROUND_HALF_UP)
+    petit = v.quantize(Decimal("1") if v >= 100 or v == v.to_integral_value() else Decimal("0.01"), rounding=ROUND_HALF_UP)
     if petit < 1000:
         if petit == petit.to_integral_value():
             return f"{signe}{int(petit)}{NBSP}€"
@@ -107,6 +108,7 @@ def _montant_rond(value: Decimal) -> str:
 
 
 # --------------------------------------------------------------------------- bar chart
+
 
 def barres_par_annee(annees: list[tuple[int, Decimal]], titre: str) -> str:
     """Vertical bars of the grants per year, compact amount above each bar.
@@ -147,20 +149,23 @@ def barres_par_annee(annees: list[tuple[int, Decimal]], titre: str) -> str:
         if montant > 0:
             h = max(h, 1.0)  # a tiny grant stays visible
         y = base_y - h
-        out.append(f'<g><title>{annee} : {_e(montant_fr(montant))}</title>')
-        out.append(f'<rect class="rpc-bar" fill="{COULEUR_BARRE}" x="{_num(cx - largeur_barre / 2)}" '
-                   f'y="{_num(y)}" width="{_num(largeur_barre)}" height="{_num(h)}"/>')
-        out.append(f'<text x="{_num(cx)}" y="{_num(y - 6)}" text-anchor="middle" fill="currentColor">'
-                   f'{_e(montant_court(montant))}</text>')
-        out.append(f'<text x="{_num(cx)}" y="{_num(base_y + 19)}" text-anchor="middle" '
-                   f'fill="currentColor">{annee}</text></g>')
-    out.append(f'<line class="rpc-axis" x1="{_num(x0)}" y1="{base_y}" x2="{_num(x0 + n * slot)}" '
-               f'y2="{base_y}" stroke="currentColor" stroke-width="1"/>')
+        out.append(f"<g><title>{annee} : {_e(montant_fr(montant))}</title>")
+        out.append(
+            f'<rect class="rpc-bar" fill="{COULEUR_BARRE}" x="{_num(cx - largeur_barre / 2)}" '
+            f'y="{_num(y)}" width="{_num(largeur_barre)}" height="{_num(h)}"/>'
+        )
+        out.append(f'<text x="{_num(cx)}" y="{_num(y - 6)}" text-anchor="middle" fill="currentColor">{_e(montant_court(montant))}</text>')
+        out.append(f'<text x="{_num(cx)}" y="{_num(base_y + 19)}" text-anchor="middle" fill="currentColor">{annee}</text></g>')
+    out.append(
+        f'<line class="rpc-axis" x1="{_num(x0)}" y1="{base_y}" x2="{_num(x0 + n * slot)}" '
+        f'y2="{base_y}" stroke="currentColor" stroke-width="1"/>'
+    )
     out.append("</svg>")
     return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- map
+
 
 @lru_cache(maxsize=4)
 def _reference(directory: str) -> tuple[dict, dict]:
@@ -281,9 +286,14 @@ def _chemin(rings: list[list[tuple[int, int]]]) -> str:
     return "".join(parts)
 
 
-def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], titre: str,
-                   communes: Iterable[str] | None = None, *,
-                   reference_dir: Path | str = REFERENCE_DIR) -> str:
+def carte_communes(
+    montants: dict[str, Decimal],
+    lien: Callable[[dict], str],
+    titre: str,
+    communes: Iterable[str] | None = None,
+    *,
+    reference_dir: Path | str = REFERENCE_DIR,
+) -> str:
     """Clickable map of the communes, shaded by the amount each received.
 
     `montants`: INSEE code → amount (absent or 0: « aucune subvention »); `lien(commune)`
@@ -346,9 +356,11 @@ def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], ti
     ident = _ident("carte", titre, ",".join(dessinees))
     nb_aides = sum(1 for v in valeurs.values() if v > 0)
     total = sum((v for v in valeurs.values() if v > 0), Decimal(0))
-    desc = (f"Carte de {len(dessinees)} communes, teintées selon le montant des subventions reçues : "
-            f"{nb_aides} commune{'s' if nb_aides > 1 else ''} aidée{'s' if nb_aides > 1 else ''}, "
-            f"{montant_fr(total)} au total. Le tableau ci-dessous donne les mêmes montants.")
+    desc = (
+        f"Carte de {len(dessinees)} communes, teintées selon le montant des subventions reçues : "
+        f"{nb_aides} commune{'s' if nb_aides > 1 else ''} aidée{'s' if nb_aides > 1 else ''}, "
+        f"{montant_fr(total)} au total. Le tableau ci-dessous donne les mêmes montants."
+    )
     if sans_geo:
         desc += f" Sans contour connu, non dessinées : {', '.join(ref[c]['nom'] for c in sans_geo)}."
     if hors_ref:
@@ -358,7 +370,7 @@ def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], ti
         f'<svg xmlns="{SVG_NS}" class="rpc-graphique rpc-carte" viewBox="0 0 {largeur} {hauteur}" '
         f'role="group" aria-label="{_e(titre)}" aria-describedby="{ident}-d" '
         f'font-family="sans-serif" font-size="{fonte}">',
-        f'<title>{_e(titre)}</title>',
+        f"<title>{_e(titre)}</title>",
         f'<desc id="{ident}-d">{_e(desc)}</desc>',
         f'<g aria-hidden="true" transform="translate({decal} 0)" stroke="#ffffff" stroke-width="1" '
         f'stroke-linejoin="round" fill-rule="evenodd">',
@@ -371,17 +383,20 @@ def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], ti
             v = valeurs.get(c)
             quoi = montant_fr(v) if v is not None and v != 0 else "aucune subvention"
             anneaux = [_simplifie([proj(p) for p in r]) for r in geos[c]]
-            out.append(f'<a href="{_e(lien(com))}" tabindex="-1"><title>{_e(com["nom"])} : {_e(quoi)}</title>'
-                       f'<path d="{_chemin(anneaux)}"/></a>')
+            out.append(
+                f'<a href="{_e(lien(com))}" tabindex="-1"><title>{_e(com["nom"])} : {_e(quoi)}</title><path d="{_chemin(anneaux)}"/></a>'
+            )
         out.append("</g>")
     out.append("</g>")
     out.append('<g class="rpc-legende" aria-hidden="true" fill="currentColor">')
     for i, (fill, lib, k) in enumerate(entrees):
         y = leg_y + i * ligne
-        out.append(f'<rect class="rpc-carte-c{k}" x="{decal + 2}" y="{y}" width="{case}" height="{case}" '
-                   f'fill="{fill}" stroke="currentColor" stroke-width="0.5"/>'
-                   f'<text x="{decal + 2 + case + round(fonte * 0.5)}" y="{y + round(case * 0.85)}">'
-                   f'{_e(lib)}</text>')
+        out.append(
+            f'<rect class="rpc-carte-c{k}" x="{decal + 2}" y="{y}" width="{case}" height="{case}" '
+            f'fill="{fill}" stroke="currentColor" stroke-width="0.5"/>'
+            f'<text x="{decal + 2 + case + round(fonte * 0.5)}" y="{y + round(case * 0.85)}">'
+            f"{_e(lib)}</text>"
+        )
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
@@ -389,19 +404,22 @@ def carte_communes(montants: dict[str, Decimal], lien: Callable[[dict], str], ti
 
 # --------------------------------------------------------------------------- demo
 
+
 def _page(svg: str) -> str:
-    return ("<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Démo</title>"
-            "<body style=\"max-width:900px;margin:auto\">" + svg + "</body></html>")
+    return (
+        '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Démo</title>'
+        '<body style="max-width:900px;margin:auto">' + svg + "</body></html>"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.site.graphiques",
-                                     description="Rend la carte des communes (montants nuls) pour l'examiner.")
+    parser = argparse.ArgumentParser(
+        prog="python -m generator.site.graphiques", description="Rend la carte des communes (montants nuls) pour l'examiner."
+    )
     parser.add_argument("--demo", metavar="SORTIE", required=True, help="fichier SVG (ou .html) à écrire")
     args = parser.parse_args(argv)
     ref, _ = _reference(str(REFERENCE_DIR))
-    svg = carte_communes({c: Decimal(0) for c in ref}, lambda c: f"../communes/{c['slug']}/",
-                         "Subventions par commune (démonstration)")
+    svg = carte_communes({c: Decimal(0) for c in ref}, lambda c: f"../communes/{c['slug']}/", "Subventions par commune (démonstration)")
     sortie = Path(args.demo)
     texte = _page(svg) if sortie.suffix in (".html", ".htm") else svg
     sortie.write_text(texte, "utf-8")

@@ -9,6 +9,7 @@ copy must not change with it); an unchanged one is neither copied nor read again
 inode against .cache/originaux.json). MkDocs then hard-links it into the built site (`mkdocs_rapide`). A text source has no original to offer: its pages keep citing
 its lines.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,9 @@ def adresse(source: str, slug: str | None, prises: set[str] = frozenset()) -> st
     return url
 
 
-def publier(content: Path, fichiers: dict[str, tuple[Path, str]], documents: list[dict], slugs: dict[str, str],
-            cache: Path) -> dict[str, dict]:
+def publier(
+    content: Path, fichiers: dict[str, tuple[Path, str]], documents: list[dict], slugs: dict[str, str], cache: Path
+) -> dict[str, dict]:
     """content/originaux/ holding the PDF of each published document (`documents`, read from site_data/;
     `fichiers`: the inbox, source → its path and SHA-256 as the build read them; `slugs`: source →
     recueil slug), and nothing else; `cache`: what each file there holds. Returns source → {"url",

@@ -6,6 +6,7 @@ Jinja2 templates: Markdown never sees source text as markup, so a title holding
 so the site works under any sub-path of any static host. Generated folders are
 owned by this stage: they are emptied and rewritten on every build.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,12 +18,25 @@ import jinja2
 from markupsafe import Markup
 
 from generator.commun import formats
-from generator.site import tableau_subventions
 from generator.commun.store import write_text
+from generator.site import tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
-GENERATED_DIRS = ["communes", "cantons", "epci", "territoires", "deliberations", "seances", "recueils", "beneficiaires", "dispositifs", "subventions",
-                  "controle", "recherche", "originaux"]
+GENERATED_DIRS = [
+    "communes",
+    "cantons",
+    "epci",
+    "territoires",
+    "deliberations",
+    "seances",
+    "recueils",
+    "beneficiaires",
+    "dispositifs",
+    "subventions",
+    "controle",
+    "recherche",
+    "originaux",
+]
 # content/donnees/ is owned by generator.exports (files) plus its index page
 CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"]
 """Everything the build writes under content/ (the rest of content/ is written by hand): what

@@ -7,6 +7,7 @@ object, most of the pages' rendering time. Here each value is escaped by plain s
 replacement, the same five characters as MarkupSafe in the same way, so the page is byte for
 byte what the template wrote (tests/test_tableau_subventions.py compares both).
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -50,12 +51,16 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
             c = s["_commune"]
             cells.append(f'<td role="cell"><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else '<td role="cell"></td>')
         montant = s["montant"]
-        cells.append(f'<td role="cell" class="rpc-objet">{e(s["objet"])}</td><td role="cell">{e(s["dispositif"] or "")}</td>'
-                     f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}')
+        cells.append(
+            f'<td role="cell" class="rpc-objet">{e(s["objet"])}</td><td role="cell">{e(s["dispositif"] or "")}</td>'
+            f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}'
+        )
         if s.get("_original") and s.get("page_pdf"):  # its row in the published PDF (`Corpus.lier_originaux`)
             p = int(s["page_pdf"])
             nom = "recueil" if s["_deliberation"].get("_recueil") else "document"  # a source that is not a recueil is not called one
-            cells.append(f'<br><a class="rpc-original" href="{r}{e(s["_original"])}#page={p}" title="Page {p} du {nom} original (PDF)">p.\u00a0{p}</a>')
+            cells.append(
+                f'<br><a class="rpc-original" href="{r}{e(s["_original"])}#page={p}" title="Page {p} du {nom} original (PDF)">p.\u00a0{p}</a>'
+            )
         cells.append("</td>")
         if show_delib:
             d = e(s["deliberation"])

@@ -1,5 +1,6 @@
 """Source text as readable paragraphs for pages: blocks separated by blank lines become `<p>`
 (their lines joined, runs of spaces collapsed); a block with TAB cells stays a table."""
+
 from __future__ import annotations
 
 import re

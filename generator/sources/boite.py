@@ -27,6 +27,7 @@ Names: the source's name as published (JSON, pages, messages) is always the file
 Python spells non-ASCII names with surrogates, which no JSON file may hold). `store.data_name` maps
 either form to the data file's path.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,18 +86,26 @@ def _defaut_du_nom(brut: bytes) -> str | None:
     try:
         nom = brut.decode("utf-8")
     except UnicodeDecodeError as err:
-        return (f"le nom de ce fichier n'est pas en UTF-8 (octet 0x{brut[err.start]:02X} en position {err.start + 1}) : "
-                "renommez-le (lettres, chiffres, tirets), puis relancez.")
+        return (
+            f"le nom de ce fichier n'est pas en UTF-8 (octet 0x{brut[err.start]:02X} en position {err.start + 1}) : "
+            "renommez-le (lettres, chiffres, tirets), puis relancez."
+        )
     for c in nom:
         if c in INTERDITS:
-            return (f"le nom de ce fichier contient « {c} », qui coupe ou change les adresses web et les chemins : "
-                    f"renommez-le sans « {c} » (lettres, chiffres, tirets), puis relancez.")
+            return (
+                f"le nom de ce fichier contient « {c} », qui coupe ou change les adresses web et les chemins : "
+                f"renommez-le sans « {c} » (lettres, chiffres, tirets), puis relancez."
+            )
         if _invisible(c):
-            return (f"le nom de ce fichier contient un caractère de contrôle ou invisible (U+{ord(c):04X}) : "
-                    "renommez-le (lettres, chiffres, tirets), puis relancez.")
+            return (
+                f"le nom de ce fichier contient un caractère de contrôle ou invisible (U+{ord(c):04X}) : "
+                "renommez-le (lettres, chiffres, tirets), puis relancez."
+            )
     if len(brut) > NOM_MAX:
-        return (f"nom de fichier trop long ({len(brut)} octets, {NOM_MAX} au plus) : renommez-le en moins de {NOM_MAX} "
-                "caractères (un accent en compte deux), par exemple « recueil-2021-06-partie-2.pdf », puis relancez.")
+        return (
+            f"nom de fichier trop long ({len(brut)} octets, {NOM_MAX} au plus) : renommez-le en moins de {NOM_MAX} "
+            "caractères (un accent en compte deux), par exemple « recueil-2021-06-partie-2.pdf », puis relancez."
+        )
     return None
 
 
@@ -110,13 +119,19 @@ def _defaut_du_fichier(entree: os.DirEntry) -> str | None:
         boite = os.path.realpath(os.path.dirname(entree.path))
         cible = os.path.realpath(entree.path)
         if os.path.commonpath([boite, cible]) != boite:
-            return (f"lien symbolique qui pointe hors de {BOITE} : il n'est pas suivi. "
-                    f"Copiez le fichier lui-même dans {BOITE} (et retirez le lien), puis relancez.")
-        return (f"lien symbolique (vers {affichable(os.path.relpath(cible, boite))}) : un lien n'est pas lu. "
-                f"Copiez le fichier lui-même dans {BOITE} à la place du lien, puis relancez.")
+            return (
+                f"lien symbolique qui pointe hors de {BOITE} : il n'est pas suivi. "
+                f"Copiez le fichier lui-même dans {BOITE} (et retirez le lien), puis relancez."
+            )
+        return (
+            f"lien symbolique (vers {affichable(os.path.relpath(cible, boite))}) : un lien n'est pas lu. "
+            f"Copiez le fichier lui-même dans {BOITE} à la place du lien, puis relancez."
+        )
     if stat.S_ISDIR(st.st_mode):
-        return (f"c'est un dossier, pas un fichier : les sous-dossiers de {BOITE} ne sont pas lus. "
-                f"Déposez les fichiers eux-mêmes dans {BOITE} et renommez ou retirez ce dossier, puis relancez.")
+        return (
+            f"c'est un dossier, pas un fichier : les sous-dossiers de {BOITE} ne sont pas lus. "
+            f"Déposez les fichiers eux-mêmes dans {BOITE} et renommez ou retirez ce dossier, puis relancez."
+        )
     if not stat.S_ISREG(st.st_mode):
         genre = "un tube nommé" if stat.S_ISFIFO(st.st_mode) else "une socket" if stat.S_ISSOCK(st.st_mode) else "un périphérique"
         return f"ce n'est pas un fichier ordinaire ({genre}) : il n'est pas lu. Retirez-le et déposez le fichier lui-même, puis relancez."
@@ -152,16 +167,19 @@ def lister(dossier: Path) -> Boite:
         autres_noms = [n for n in groupes[_cle(nom)] if n != nom]
         if defaut is None and autres_noms:
             liste = ", ".join(f"« {n} »" for n in autres_noms)
-            defaut = (f"ce nom se confond avec {liste} (même nom à la casse, aux accents composés ou à l'extension près) : "
-                      "ils donneraient les mêmes données et les mêmes pages, aucun n'est lu. Retirez ou renommez l'un d'eux, "
-                      "puis relancez ; ce qu'ils publiaient avant reste publié.")
+            defaut = (
+                f"ce nom se confond avec {liste} (même nom à la casse, aux accents composés ou à l'extension près) : "
+                "ils donneraient les mêmes données et les mêmes pages, aucun n'est lu. Retirez ou renommez l'un d'eux, "
+                "puis relancez ; ce qu'ils publiaient avant reste publié."
+            )
         if defaut is None:
             b.fichiers.append(Entree(nom, Path(e.path)))
         else:
             b.refus.append((nom, defaut))
     if ignores:
-        b.remarques.append(f"Ignoré(s) dans {BOITE} (fichiers cachés ou temporaires d'un éditeur ou d'un téléchargement) : "
-                           + ", ".join(ignores))
+        b.remarques.append(
+            f"Ignoré(s) dans {BOITE} (fichiers cachés ou temporaires d'un éditeur ou d'un téléchargement) : " + ", ".join(ignores)
+        )
     if autres:
         b.remarques.append(f"Ignoré(s) dans {BOITE} (ni .txt ni .pdf) : " + ", ".join(autres))
     return b

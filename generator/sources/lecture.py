@@ -3,6 +3,7 @@
 A refused source never stops the others: the caller reports the `SourceError`
 (file, line, what is wrong, what to do) and keeps what other sources gave.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -24,8 +25,10 @@ TEXTE_MAX = 20_000_000
 # PDFs are read by Poppler's pdftotext (Debian poppler-utils), a separate program: its layout mode
 # keeps the columns of tables as runs of spaces, as the parsers expect, in C (a 1,000-page recueil in
 # about a second and a half).
-PDFTOTEXT_ABSENT = ("pdftotext introuvable : les sources PDF ne peuvent pas être lues. "
-                    "Installez-le (apt-get install poppler-utils) puis relancez la construction.")
+PDFTOTEXT_ABSENT = (
+    "pdftotext introuvable : les sources PDF ne peuvent pas être lues. "
+    "Installez-le (apt-get install poppler-utils) puis relancez la construction."
+)
 PDF_DELAI = 600  # seconds: a 2,000-page recueil is read in a few seconds; beyond this the file is abnormal
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -76,9 +79,12 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
         raise SourceError(name, f"type de fichier non pris en charge ({path.suffix or 'sans extension'}) : déposez un .txt ou un .pdf")
     size = path.stat().st_size
     if path.suffix.lower() == ".txt" and size > TEXTE_MAX:
-        raise SourceError(name, f"fichier texte de {size / 1e6:.0f} Mo, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} Mo : "
-                                "un recueil mensuel fait de 1 à 5 Mo de texte. Plusieurs recueils réunis ou un texte dupliqué ? "
-                                "Déposez un fichier par recueil.")
+        raise SourceError(
+            name,
+            f"fichier texte de {size / 1e6:.0f} Mo, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} Mo : "
+            "un recueil mensuel fait de 1 à 5 Mo de texte. Plusieurs recueils réunis ou un texte dupliqué ? "
+            "Déposez un fichier par recueil.",
+        )
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
@@ -92,8 +98,11 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     if not text.strip():
         raise SourceError(name, "aucun texte extractible (document scanné sans couche texte ?)")
     if len(text) > TEXTE_MAX:
-        raise SourceError(name, f"{len(text) / 1e6:.0f} millions de caractères de texte, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} millions : "
-                                "un recueil mensuel en compte de 1 à 5. Plusieurs recueils réunis ? Déposez un fichier par recueil.")
+        raise SourceError(
+            name,
+            f"{len(text) / 1e6:.0f} millions de caractères de texte, au-delà de la limite de {TEXTE_MAX / 1e6:.0f} millions : "
+            "un recueil mensuel en compte de 1 à 5. Plusieurs recueils réunis ? Déposez un fichier par recueil.",
+        )
     return SourceText(name=name, text=text, sha256=digest, warnings=warnings, pages=pages, ocr_pages=ocr_pages)
 
 
@@ -149,20 +158,28 @@ def pdf_pages(name: str, data: bytes) -> list[str]:
     of spaces, as in the text extractions), "" for a page without text. Refuses what is not a readable
     PDF (not a PDF, truncated, protected by a password, no page) with what to do."""
     if not data[:1024].lstrip(b"\x00\t\n\r\x0c ").startswith(b"%PDF-"):
-        raise SourceError(name, "ce fichier .pdf n'est pas un PDF (en-tête %PDF absent) : fichier mal nommé ou "
-                                "corrompu. Déposez le recueil tel que le Département le publie.")
+        raise SourceError(
+            name,
+            "ce fichier .pdf n'est pas un PDF (en-tête %PDF absent) : fichier mal nommé ou "
+            "corrompu. Déposez le recueil tel que le Département le publie.",
+        )
     if b"%%EOF" not in data.rstrip(b"\x00\t\n\r ")[-4096:]:
-        raise SourceError(name, "PDF tronqué (sa fin, %%EOF, est absente) : le téléchargement ou la copie s'est "
-                                "interrompu. Déposez à nouveau le fichier complet ; ce qu'il avait publié reste publié.")
+        raise SourceError(
+            name,
+            "PDF tronqué (sa fin, %%EOF, est absente) : le téléchargement ou la copie s'est "
+            "interrompu. Déposez à nouveau le fichier complet ; ce qu'il avait publié reste publié.",
+        )
     exe = shutil.which("pdftotext")
     if exe is None:
         raise SourceError(name, PDFTOTEXT_ABSENT)
     try:
-        r = subprocess.run([exe, "-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"], input=data,
-                           capture_output=True, timeout=PDF_DELAI)
+        r = subprocess.run([exe, "-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"], input=data, capture_output=True, timeout=PDF_DELAI)
     except subprocess.TimeoutExpired:
-        raise SourceError(name, f"lecture du PDF interrompue après {PDF_DELAI} s (fichier anormal ?) : "
-                                "ouvrez-le dans un lecteur PDF, réenregistrez-le et déposez-le à nouveau.") from None
+        raise SourceError(
+            name,
+            f"lecture du PDF interrompue après {PDF_DELAI} s (fichier anormal ?) : "
+            "ouvrez-le dans un lecteur PDF, réenregistrez-le et déposez-le à nouveau.",
+        ) from None
     if r.returncode != 0:
         raise SourceError(name, _pdf_refus(data, r.returncode, r.stderr.decode("utf-8", "replace")))
     text = [_CONTROL.sub(" ", page) for page in r.stdout.decode("utf-8", "replace").split("\f")]
@@ -204,20 +221,24 @@ def join_pages(pages: list[str]) -> tuple[str, list[int]]:
             out.append("")
             continue
         out.append(" " + lines[a].strip())
-        out.extend(lines[a + 1:b])
+        out.extend(lines[a + 1 : b])
     return "\n".join(out), starts
 
 
 def _pdf_refus(data: bytes, code: int, stderr: str) -> str:
     """pdftotext's failure as what the publisher can do about it."""
     if "Incorrect password" in stderr or (code == 1 and b"/Encrypt" in data):
-        return ("PDF chiffré, protégé par un mot de passe : demandez au service qui l'a produit une version sans mot de passe "
-                "(ou enregistrez-le sans protection) et déposez-la.")
+        return (
+            "PDF chiffré, protégé par un mot de passe : demandez au service qui l'a produit une version sans mot de passe "
+            "(ou enregistrez-le sans protection) et déposez-la."
+        )
     if "page count 0" in stderr or "Wrong page range" in stderr:
         return "PDF sans aucune page : déposez le recueil complet."
     detail = next((l.strip() for l in stderr.splitlines() if l.strip()), f"code {code}")
-    return (f"PDF illisible ou endommagé ({detail}) : ouvrez-le dans un lecteur PDF ; s'il s'affiche, "
-            "réenregistrez-le (« Imprimer en PDF ») et déposez-le à nouveau.")
+    return (
+        f"PDF illisible ou endommagé ({detail}) : ouvrez-le dans un lecteur PDF ; s'il s'affiche, "
+        "réenregistrez-le (« Imprimer en PDF ») et déposez-le à nouveau."
+    )
 
 
 def _plages(numbers: list[int]) -> str:

@@ -18,6 +18,7 @@ not keep its reading forever; one put back within `DELAI` days, a rollback, is n
 Missing Tesseract, its French model or Poppler is `OcrImpossible`, whose message says what to
 install: the caller refuses that source with it and publishes the others.
 """
+
 from __future__ import annotations
 
 import functools
@@ -92,16 +93,19 @@ def lire_pages(data: bytes, pages: list[int]) -> dict[int, str]:
             raise OcrImpossible(manque, manque=True)
         cache = Path(dossier_cache) if dossier_cache is not None else Path(".cache") / "ocr"
         images = {n: Path(tmp) / f"p{n}" for n in pages}
-        _executer([["pdftoppm", "-r", str(DPI), "-gray", "-f", str(n), "-l", str(n), "-singlefile", str(pdf), str(img)]
-                   for n, img in images.items()])
+        _executer(
+            [
+                ["pdftoppm", "-r", str(DPI), "-gray", "-f", str(n), "-l", str(n), "-singlefile", str(pdf), str(img)]
+                for n, img in images.items()
+            ]
+        )
         cles = {n: _cle(img.with_suffix(".pgm")) for n, img in images.items()}
         for n, cle in cles.items():
             texte = _relire(cache / f"{cle}.txt", cle)
             if texte is not None:
                 out[n] = texte
         a_lire = [n for n in pages if n not in out]
-        _executer([["tesseract", str(images[n].with_suffix(".pgm")), str(images[n]), "-l", LANGUE, *OPTIONS]
-                   for n in a_lire])
+        _executer([["tesseract", str(images[n].with_suffix(".pgm")), str(images[n]), "-l", LANGUE, *OPTIONS] for n in a_lire])
         for n in a_lire:
             texte = _mettre_en_forme(images[n].with_suffix(".txt").read_text(encoding="utf-8", errors="replace"))
             write_text(cache / f"{cles[n]}.txt", f"{_entete(cles[n], texte)}\n{texte}")
@@ -141,7 +145,6 @@ def elaguer(dossier: Path, empreintes: set[str], maintenant: float | None = None
             except OSError:
                 pass
     return retirees
-
 
 
 def _mettre_en_forme(brut: str) -> str:
@@ -219,8 +222,18 @@ def _executer(commandes: list[list[str]]) -> None:
         while attente or en_cours:
             while attente and len(en_cours) < processus():
                 cmd = attente.pop()
-                en_cours.append((subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                                  preexec_fn=functools.partial(lier_au_parent, parent)), cmd))
+                en_cours.append(
+                    (
+                        subprocess.Popen(
+                            cmd,
+                            env=env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE,
+                            preexec_fn=functools.partial(lier_au_parent, parent),
+                        ),
+                        cmd,
+                    )
+                )
             proc, cmd = en_cours.pop(0)
             _, err = proc.communicate()
             if proc.returncode != 0:

@@ -9,6 +9,7 @@ grants in document order. A table module may declare `INDICE`, a pattern that th
 holding its table contains once lowered: most units hold no table, and one search tells so before
 the reader scans them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,12 +22,23 @@ from generator.records import Deliberation, Line, Problem, Subvention, TotalChec
 from generator.subventions import tables as _tables_pkg
 from generator.subventions.beneficiaires import classify, clean_name, fold_name
 from generator.subventions.budget import Budget, LigneBudget, check_depense, extract_budget
-from generator.subventions.tables.base import Contexte, TableResult
 from generator.subventions.identifiants import attacher, sirets_imprimes
+from generator.subventions.tables.base import Contexte, TableResult
 from generator.subventions.texte import extract_from_articles
 
-__all__ = ["extract_subventions", "table_modules", "classify", "clean_name", "extract_budget", "check_depense",
-           "extract_from_articles", "Budget", "LigneBudget", "Contexte", "TableResult"]
+__all__ = [
+    "extract_subventions",
+    "table_modules",
+    "classify",
+    "clean_name",
+    "extract_budget",
+    "check_depense",
+    "extract_from_articles",
+    "Budget",
+    "LigneBudget",
+    "Contexte",
+    "TableResult",
+]
 
 
 _TEXTE = operator.attrgetter("text")
@@ -45,8 +57,9 @@ def table_modules() -> tuple:
     return tuple(mods)
 
 
-def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: list | None = None
-                        ) -> tuple[list[Subvention], list[TotalCheck], list[Problem]]:
+def extract_subventions(
+    deliberation: Deliberation, lines: list[Line], modules: list | None = None
+) -> tuple[list[Subvention], list[TotalCheck], list[Problem]]:
     """All grants of a deliberation unit (deliberation + annexes + rapport), its checks and problems."""
     ctx = Contexte(deliberation.id, deliberation.source)
     checks: list[TotalCheck] = []
@@ -54,7 +67,7 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
     results: list[TableResult] = []
     owner: dict[int, str] = {}
     brut = "\n".join(map(_TEXTE, lines)).lower()  # lower case: the INDICEs need no case-insensitive search (slow)
-    for mod in (table_modules() if modules is None else modules):
+    for mod in table_modules() if modules is None else modules:
         indice = getattr(mod, "INDICE", None)
         if indice is not None and not indice.search(brut):
             continue  # most units hold no table: a reader's INDICE says in one search that it would find none
@@ -62,17 +75,31 @@ def extract_subventions(deliberation: Deliberation, lines: list[Line], modules: 
         try:
             found = mod.extract(lines, ctx)
         except Exception as exc:  # one broken extractor must not hide the others' grants
-            problems.append(Problem(ctx.source, lines[0].no if lines else None, "extracteur-en-echec",
-                                    f"Le lecteur de tableaux « {name} » a échoué sur cette délibération ({type(exc).__name__} : {exc}).",
-                                    "erreur", ctx.deliberation))
+            problems.append(
+                Problem(
+                    ctx.source,
+                    lines[0].no if lines else None,
+                    "extracteur-en-echec",
+                    f"Le lecteur de tableaux « {name} » a échoué sur cette délibération ({type(exc).__name__} : {exc}).",
+                    "erreur",
+                    ctx.deliberation,
+                )
+            )
             continue
         for res in found:
             shared = sorted(n for n in res.consumed if n in owner)
             if shared:
-                problems.append(Problem(ctx.source, shared[0], "ligne-lue-deux-fois",
-                                        f"Le tableau « {res.nom} » ({name}) relit {len(shared)} ligne(s) déjà lue(s) par « {owner[shared[0]]} » "
-                                        f"(lignes {shared[0]}–{shared[-1]}) : ses subventions sont écartées pour éviter un double compte.",
-                                        "erreur", ctx.deliberation))
+                problems.append(
+                    Problem(
+                        ctx.source,
+                        shared[0],
+                        "ligne-lue-deux-fois",
+                        f"Le tableau « {res.nom} » ({name}) relit {len(shared)} ligne(s) déjà lue(s) par « {owner[shared[0]]} » "
+                        f"(lignes {shared[0]}–{shared[-1]}) : ses subventions sont écartées pour éviter un double compte.",
+                        "erreur",
+                        ctx.deliberation,
+                    )
+                )
                 continue
             for n in res.consumed:
                 owner[n] = f"{res.nom} ({name})"
@@ -123,15 +150,22 @@ def _interrompus(results: list[TableResult], lines: list[Line], ctx: Contexte) -
         if len(after) > _QUEUE_MAX:
             continue
         last = after[-1].no if after else fin
-        out.append(Problem(ctx.source, last, "tableau-interrompu",
-                           f"Le tableau « {res.nom} » (commencé ligne {res.line}) s'arrête ligne {last} sans sa ligne de total, "
-                           f"{len(res.subventions)} ligne(s) lue(s) : le texte de la délibération {ctx.deliberation} "
-                           "se termine au milieu du tableau.", "erreur", ctx.deliberation))
+        out.append(
+            Problem(
+                ctx.source,
+                last,
+                "tableau-interrompu",
+                f"Le tableau « {res.nom} » (commencé ligne {res.line}) s'arrête ligne {last} sans sa ligne de total, "
+                f"{len(res.subventions)} ligne(s) lue(s) : le texte de la délibération {ctx.deliberation} "
+                "se termine au milieu du tableau.",
+                "erreur",
+                ctx.deliberation,
+            )
+        )
     return out
 
 
-def _dedup(text_subs: list[Subvention], table_subs: list[Subvention], ctx: Contexte, problems: list[Problem]
-           ) -> list[Subvention]:
+def _dedup(text_subs: list[Subvention], table_subs: list[Subvention], ctx: Contexte, problems: list[Problem]) -> list[Subvention]:
     """An article grant equal (beneficiary + amount) to a table row is that row: keep the row."""
     kept = []
     used: set[int] = set()
@@ -145,9 +179,16 @@ def _dedup(text_subs: list[Subvention], table_subs: list[Subvention], ctx: Conte
         t = table_subs[twin]
         t.objet = t.objet or s.objet
         t.dispositif = t.dispositif or s.dispositif
-        problems.append(Problem(ctx.source, s.line, "doublon-article-tableau",
-                                f"La subvention de l'article ({s.beneficiaire}, {s.montant} €) est la ligne {t.line} du tableau « {t.tableau} » : comptée une seule fois.",
-                                "info", ctx.deliberation))
+        problems.append(
+            Problem(
+                ctx.source,
+                s.line,
+                "doublon-article-tableau",
+                f"La subvention de l'article ({s.beneficiaire}, {s.montant} €) est la ligne {t.line} du tableau « {t.tableau} » : comptée une seule fois.",
+                "info",
+                ctx.deliberation,
+            )
+        )
     return kept
 
 

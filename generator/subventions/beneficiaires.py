@@ -6,11 +6,13 @@ upper-cased (`COM COMMUNES SUD ARTOIS`, `SYND INTERCOM DU RPC MORINIE`). The typ
 the site (communes and EPCI are linked to the geography), so it is decided from the
 name only, never from a list of known beneficiaries.
 """
+
 from __future__ import annotations
 
 import re
 
 from generator.commun.pliage import sans_accents
+
 TYPES = ("commune", "epci", "association", "syndicat", "gip", "departement", "autre")
 
 
@@ -27,17 +29,31 @@ def _fold(text: str) -> str:
 _RULES: list[tuple[str, re.Pattern]] = [
     ("commune", re.compile(r"^(?:la |a la |de la )?(?:commune|ville|mairie)\b(?! ?s\b)|^(?:la |l')?municipalite\b")),
     ("gip", re.compile(r"\bgroupement d'interet public\b|\bgip\b")),
-    ("syndicat", re.compile(r"\bsynd(?:icat)?\b|\bsivom\b|\bsivu\b|\bsiv\b|\bsiaep\b|\bsmage\b|\bsmt?\b(?! ?\d)|\bpole d'equilibre\b|\bpetr\b"
-                             r"|^(?:pnr|parc naturel)\b|^(?:smi|si|sia|side|s\.i\.)(?=\W|$)")),
-    ("epci", re.compile(
-        r"\bcommunaute (?:de communes|d'agglomeration|urbaine)\b|\bcom(?:\.|munes?)? (?:de )?com(?:\.|munes?)?(?=\W|$)"
-        r"|\bc\. ?(?:de )?com\.|\bc\. ?d'agglo\b|\bc\. ?urbaine\b|\bagglo(?:meration)?\b|\bmetropole\b|\bpole metropolitain\b"
-        r"|\bcommunaute\b|\bepci\b"
-        r"|^(?:cc|ca|cu) |\bcapso\b|\bca2bm\b|\bcua\b|\bcabbalr\b|\bcaballr\b"
-        r"|\bcall\b|\bcahc\b|\bcab\b|\bcagctm\b|\bgctm\b")),
+    (
+        "syndicat",
+        re.compile(
+            r"\bsynd(?:icat)?\b|\bsivom\b|\bsivu\b|\bsiv\b|\bsiaep\b|\bsmage\b|\bsmt?\b(?! ?\d)|\bpole d'equilibre\b|\bpetr\b"
+            r"|^(?:pnr|parc naturel)\b|^(?:smi|si|sia|side|s\.i\.)(?=\W|$)"
+        ),
+    ),
+    (
+        "epci",
+        re.compile(
+            r"\bcommunaute (?:de communes|d'agglomeration|urbaine)\b|\bcom(?:\.|munes?)? (?:de )?com(?:\.|munes?)?(?=\W|$)"
+            r"|\bc\. ?(?:de )?com\.|\bc\. ?d'agglo\b|\bc\. ?urbaine\b|\bagglo(?:meration)?\b|\bmetropole\b|\bpole metropolitain\b"
+            r"|\bcommunaute\b|\bepci\b"
+            r"|^(?:cc|ca|cu) |\bcapso\b|\bca2bm\b|\bcua\b|\bcabbalr\b|\bcaballr\b"
+            r"|\bcall\b|\bcahc\b|\bcab\b|\bcagctm\b|\bgctm\b"
+        ),
+    ),
     ("departement", re.compile(r"^(?:le |du )?departement\b|^conseil departemental\b|^cd ?62\b")),
-    ("association", re.compile(r"\bassociation\b|\bassoc\.?\b|\basso\b|\bamicale\b|\bclub\b|\bcomite\b|\bfederation\b|\bligue\b"
-                                r"|\bunion sportive\b|^us \b|^as \b|^union\b")),
+    (
+        "association",
+        re.compile(
+            r"\bassociation\b|\bassoc\.?\b|\basso\b|\bamicale\b|\bclub\b|\bcomite\b|\bfederation\b|\bligue\b"
+            r"|\bunion sportive\b|^us \b|^as \b|^union\b"
+        ),
+    ),
 ]
 
 
@@ -77,11 +93,11 @@ def clean_name(written: str) -> str:
     folded = _fold(s)
     m = _LEADS.match(folded)
     if m and m.end() < len(s):
-        s = s[m.end():]
+        s = s[m.end() :]
     else:
         m2 = _ARTICLE_ONLY.match(folded)
         if m2 and m2.end() < len(s):
-            s = s[m2.end():]
+            s = s[m2.end() :]
     s = re.sub(r"[«»\"“”]", " ", s)
     s = re.sub(r"\s+", " ", s).strip().strip(" ,;:.")
     return s

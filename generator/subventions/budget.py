@@ -9,6 +9,7 @@ imputations broken inside (`2041411//917` ⏎ `38`). Only the zone between the f
 article and the vote is read: the rapport repeats the table with other columns
 (Disponible / Proposition / Solde) and must not count twice.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,9 @@ class Budget:
 
 def _col(name: str) -> str:
     n = name.upper().replace("É", "E")
-    return {"DEPENSE": "Dépense", "RECETTE": "Recette", "DISPONIBLE": "Disponible", "PROPOSITION": "Proposition",
-            "SOLDE": "Solde"}.get(n, n)
+    return {"DEPENSE": "Dépense", "RECETTE": "Recette", "DISPONIBLE": "Disponible", "PROPOSITION": "Proposition", "SOLDE": "Solde"}.get(
+        n, n
+    )
 
 
 def _zone(lines: list[Line], deliberation: Deliberation | None) -> list[Line]:
@@ -122,9 +124,16 @@ def _rows(zone: list[Line], k: int, cols: list[str], ctx: Contexte, budget: Budg
         pending.append(l)
     if pending:
         if cols:
-            budget.problems.append(Problem(ctx.source, pending[0].no, "ligne-illisible",
-                                           "Ligne du tableau d'imputation budgétaire sans montants : "
-                                           + squash(" ".join(p.text for p in pending)), "avertissement", ctx.deliberation))
+            budget.problems.append(
+                Problem(
+                    ctx.source,
+                    pending[0].no,
+                    "ligne-illisible",
+                    "Ligne du tableau d'imputation budgétaire sans montants : " + squash(" ".join(p.text for p in pending)),
+                    "avertissement",
+                    ctx.deliberation,
+                )
+            )
             budget.consumed.update(p.no for p in pending)
         else:
             _add_wrapped(budget, ctx, pending, [], cols)
@@ -159,16 +168,23 @@ def _add_wrapped(budget: Budget, ctx: Contexte, rows: list[Line], amounts: list[
     sm = _SECTION.match(text)
     if sm:
         section = sm.group(1).capitalize()
-        text = text[sm.end():]
+        text = text[sm.end() :]
     cm = _CODE.search(text)
     if not cm:
-        budget.problems.append(Problem(ctx.source, rows[0].no, "ligne-illisible",
-                                       f"Ligne d'imputation budgétaire sans code opération lisible : {text}",
-                                       "avertissement", ctx.deliberation))
+        budget.problems.append(
+            Problem(
+                ctx.source,
+                rows[0].no,
+                "ligne-illisible",
+                f"Ligne d'imputation budgétaire sans code opération lisible : {text}",
+                "avertissement",
+                ctx.deliberation,
+            )
+        )
         budget.consumed.update(r.no for r in rows)
         return
     code = re.sub(r"\s+", "", cm.group(0))
-    tokens = text[cm.end():].split()
+    tokens = text[cm.end() :].split()
     sub, imput = [], None
     while tokens:
         tok = tokens.pop(0)
@@ -184,21 +200,45 @@ def _add_wrapped(budget: Budget, ctx: Contexte, rows: list[Line], amounts: list[
     _add(budget, ctx, rows, code_full, imput, " ".join(tokens), amounts, cols, section=section)
 
 
-def _add(budget: Budget, ctx: Contexte, rows: list[Line], code: str, imput: str | None, libelle: str,
-         amounts: list[Decimal | None], cols: list[str], section: str | None = None) -> None:
+def _add(
+    budget: Budget,
+    ctx: Contexte,
+    rows: list[Line],
+    code: str,
+    imput: str | None,
+    libelle: str,
+    amounts: list[Decimal | None],
+    cols: list[str],
+    section: str | None = None,
+) -> None:
     if _CODE.fullmatch(code.strip()):
         code = re.sub(r"\s+", "", code)
     montants: dict[str, Decimal] = {}
     vals = [a for a in amounts if a is not None]
     if cols and len(vals) != len(cols):
-        budget.problems.append(Problem(ctx.source, rows[0].no, "ligne-illisible",
-                                       f"Ligne d'imputation {code} : {len(vals)} montant(s) pour {len(cols)} colonne(s) "
-                                       f"({', '.join(cols)}) ; lus de droite à gauche (cellule vide supposée à gauche).",
-                                       "info" if 0 < len(vals) < len(cols) else "avertissement", ctx.deliberation))
+        budget.problems.append(
+            Problem(
+                ctx.source,
+                rows[0].no,
+                "ligne-illisible",
+                f"Ligne d'imputation {code} : {len(vals)} montant(s) pour {len(cols)} colonne(s) "
+                f"({', '.join(cols)}) ; lus de droite à gauche (cellule vide supposée à gauche).",
+                "info" if 0 < len(vals) < len(cols) else "avertissement",
+                ctx.deliberation,
+            )
+        )
     for c, v in zip(reversed(cols), reversed(vals)):
         montants[c] = v
-    budget.lignes.append(LigneBudget(line=rows[0].no, code_operation=code.strip(), imputation=imput or None,
-                                     libelle=squash(libelle), montants=dict(sorted(montants.items())), section=section))
+    budget.lignes.append(
+        LigneBudget(
+            line=rows[0].no,
+            code_operation=code.strip(),
+            imputation=imput or None,
+            libelle=squash(libelle),
+            montants=dict(sorted(montants.items())),
+            section=section,
+        )
+    )
     budget.consumed.update(r.no for r in rows)
 
 
@@ -213,10 +253,21 @@ def check_depense(budget: Budget, subventions: list[Subvention], ctx: Contexte) 
     statut, msg = "ok", ""
     if declared != calc:
         statut = "ecart"
-        msg = (f"Dépense imputée au budget ({declared} €) différente de la somme des {len(subventions)} "
-               f"subvention(s) extraite(s) ({calc} €).")
-    return TotalCheck(ctx.deliberation, ctx.source, budget.line or lines[0].line, "Dépense imputée", declared, calc,
-                      nombre_declare=None, nombre_trouve=len(subventions), statut=statut, message=msg)
+        msg = (
+            f"Dépense imputée au budget ({declared} €) différente de la somme des {len(subventions)} subvention(s) extraite(s) ({calc} €)."
+        )
+    return TotalCheck(
+        ctx.deliberation,
+        ctx.source,
+        budget.line or lines[0].line,
+        "Dépense imputée",
+        declared,
+        calc,
+        nombre_declare=None,
+        nombre_trouve=len(subventions),
+        statut=statut,
+        message=msg,
+    )
 
 
 def _set_imputation(lines: list[LigneBudget], subventions: list[Subvention]) -> None:

@@ -7,6 +7,7 @@ and a valid checksum, and the party is a beneficiary of a grant of the same
 deliberation, it is that beneficiary's SIRET (the SCDL export needs it). The
 Département's own number, 9-digit SIRENs and parties that receive nothing are ignored.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from generator.records import Line, Subvention
 from generator.subventions.beneficiaires import fold_name
 
-_NUMERO = re.compile(r"(?:r[ée]pertoire\s+(?:SIRE[NT]|INSEE)|\bSIRE[NT])\s*(?:sous\s+le\s+)?(?:n°|no|num[ée]ro)?\s*:?\s*(?P<n>\d[\d  \u202f]{8,22}\d)", re.I)
+_NUMERO = re.compile(
+    r"(?:r[ée]pertoire\s+(?:SIRE[NT]|INSEE)|\bSIRE[NT])\s*(?:sous\s+le\s+)?(?:n°|no|num[ée]ro)?\s*:?\s*(?P<n>\d[\d  \u202f]{8,22}\d)", re.I
+)
 _SIEGE = re.compile(r",\s*(?:dont\s+le\s+si[èe]ge|domicili[ée]e?|sise?\b|situ[ée]e?\b|identifi[ée]e?\b)", re.I)
 _GUILLEMETS = re.compile(r"«\s*([^»]{3,120}?)\s*»")
 _DEBUT = re.compile(r"^(?:et\s*,?\s*)?(?:d['’]autre\s+part\s*,?\s*)?(?:le|la|les|l['’])?\s*", re.I)
@@ -55,7 +58,7 @@ def _paragraphe(lines: list[Line], i: int) -> str:
     j = i
     while j > 0 and lines[j - 1].text.strip() and i - j < 8:
         j -= 1
-    return " ".join(l.text.strip() for l in lines[j:i + 1])
+    return " ".join(l.text.strip() for l in lines[j : i + 1])
 
 
 def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
@@ -69,9 +72,9 @@ def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
             numero = chiffres(m.group("n"))
             if len(numero) != 14 or not siret_valide(numero) or numero.startswith(DEPARTEMENT_SIREN):
                 continue
-            avant = texte[:m.start()]
+            avant = texte[: m.start()]
             siege = _SIEGE.search(avant)  # the name ends where its address or registration begins
-            nom = avant[:siege.start()] if siege else avant
+            nom = avant[: siege.start()] if siege else avant
             quoted = _GUILLEMETS.findall(nom)
             nom = quoted[-1] if quoted else _DEBUT.sub("", nom).strip(" ,;:")
             if 3 <= len(nom) <= 150:

@@ -15,6 +15,7 @@ Budget articles (`imputées sur le budget départemental comme suit`) are left t
 Amounts cited but not decided (an envelope, a recette, an older grant being amended)
 are reported as info Problems so nothing is silently dropped.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -34,39 +35,59 @@ _BUDGET = re.compile(r"budget d[ée]partemental\s+comme suit|imput[ée]+s?\s+sur
 _SPLIT = re.compile(r"(?:ci-dessous|comme suit|suivante?s?|et notamment)\s*:", re.I)
 _GLOBAL = re.compile(
     r"montant\s+(?:total|global)|participation\s+globale|enveloppe\s+globale|correspondant\s+(?:à|aux)\s+\d+"
-    r"|\b\d+\s+(?:subventions|projets|dossiers|bénéficiaires|opérations)\b", re.I)
+    r"|\b\d+\s+(?:subventions|projets|dossiers|bénéficiaires|opérations)\b",
+    re.I,
+)
 _NUMWORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
 _COUNT = re.compile(
     r"\b(\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:subventions|projets|dossiers|bénéficiaires"
-    r"|opérations|porteurs|associations|communes|collectivités|structures)\b", re.I)
+    r"|opérations|porteurs|associations|communes|collectivités|structures)\b",
+    re.I,
+)
 _PLURAL_RECIPIENT = re.compile(
     r"^(?:les\s+|aux\s+)?(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|différents|divers)\b"
-    r"|^(?:les\s+)?(?:bénéficiaires|porteurs|communes|associations|collectivités|structures|lauréats)\b", re.I)
+    r"|^(?:les\s+)?(?:bénéficiaires|porteurs|communes|associations|collectivités|structures|lauréats)\b",
+    re.I,
+)
 _NOUN = r"(?:subventions?|participations?|aides?|dotations?|contributions?|sommes?|avances?|financements?)"
 # D'attribuer [,] à <B> [,] une subvention …
 _BEFORE = re.compile(
-    rf"^\s*(?:D'|De |d')\s*\w+\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)\s*,?\s+(?:une?|la|le|les|des|l')\s*{_NOUN}\b", re.I)
+    rf"^\s*(?:D'|De |d')\s*\w+\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)\s*,?\s+(?:une?|la|le|les|des|l')\s*{_NOUN}\b", re.I
+)
 # … <montant> au Groupement … / aux deux porteurs …
 _AFTER = re.compile(
-    r"^\s*(?:€|euros?)?\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)(?=\s+(?:au titre|pour|selon|dans le cadre|conformément|afin)\b|\s*[,;.(]|$)", re.I)
-_PARTNER = re.compile(
-    r"\bavec\s+(?P<b>(?:l'|la |le |les )[^,;]+?)\s*,\s*(?:la|le|les|l')\s*(?:convention|avenant|accord)", re.I)
+    r"^\s*(?:€|euros?)?\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)(?=\s+(?:au titre|pour|selon|dans le cadre|conformément|afin)\b|\s*[,;.(]|$)",
+    re.I,
+)
+_PARTNER = re.compile(r"\bavec\s+(?P<b>(?:l'|la |le |les )[^,;]+?)\s*,\s*(?:la|le|les|l')\s*(?:convention|avenant|accord)", re.I)
 _PARENS = re.compile(r"\(([^()]*\b(?:association|commune|ville|communauté|syndicat)\b[^()]*)\)", re.I)
 _CUT = re.compile(
-    r"\s*(?:,\s*)?(?:\bet\s+)?(?:selon les modalités|conformément|dans les termes|, ainsi qu|\bainsi qu'une\b)|\s*;|\.\s*$", re.I)
+    r"\s*(?:,\s*)?(?:\bet\s+)?(?:selon les modalités|conformément|dans les termes|, ainsi qu|\bainsi qu'une\b)|\s*;|\.\s*$", re.I
+)
 _DISPOSITIF = [
     re.compile(r"dispositif\s*«\s*(?P<d>[^»]+?)\s*»", re.I),
-    re.compile(r"(?:dans le cadre|au titre)\s+(?:du|de l'|de la|des)\s*(?P<d>(?:Fonds|FARDA|Appel à projets|Plan|Programme|Bourse)[^,;]*?)"
-               r"(?=\s+(?:\d{4}\b|pour|selon|correspondant|concourant)|\s*[,;.]|$)", re.I),
+    re.compile(
+        r"(?:dans le cadre|au titre)\s+(?:du|de l'|de la|des)\s*(?P<d>(?:Fonds|FARDA|Appel à projets|Plan|Programme|Bourse)[^,;]*?)"
+        r"(?=\s+(?:\d{4}\b|pour|selon|correspondant|concourant)|\s*[,;.]|$)",
+        re.I,
+    ),
     re.compile(r"au titre des\s+(?P<d>subventions d'équipement[^,;]*?)(?=\s+(?:pour|selon|concourant)\b|\s*[,;.]|$)", re.I),
 ]
 _COMMUNE_IN = re.compile(r"\bà\s+(?P<c>(?:(?:Le|La|Les|L')\s*)?[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+(?:-[A-Za-zÀ-ÿ'-]+)*)")
 _SOUS_TOTAL = re.compile(
     r"à\s+(?P<n>\d+)\s+(?P<who>associations?|collectivités?|communes?|EPCI|sociétés?(?:\s+coopératives?)?|entreprises?|structures?|établissements?)"
-    r"\s+pour\s+un\s+montant\s+total\s+de\s+(?P<m>[\d  .,]+\s*(?:€|euros?))", re.I)
+    r"\s+pour\s+un\s+montant\s+total\s+de\s+(?P<m>[\d  .,]+\s*(?:€|euros?))",
+    re.I,
+)
 _TYPES_OF = {
-    "association": {"association"}, "collectivit": {"commune", "epci", "syndicat"}, "commune": {"commune"},
-    "epci": {"epci"}, "soci": {"autre"}, "entreprise": {"autre"}, "structure": None, "établissement": None,
+    "association": {"association"},
+    "collectivit": {"commune", "epci", "syndicat"},
+    "commune": {"commune"},
+    "epci": {"epci"},
+    "soci": {"autre"},
+    "entreprise": {"autre"},
+    "structure": None,
+    "établissement": None,
 }
 _TOTAL_LABEL = re.compile(r"^\W*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\W*$|^\W*TOTAUX?\W*$", re.I)
 
@@ -98,8 +119,9 @@ class Analyse:
     problems: list[Problem] = field(default_factory=list)
 
 
-def extract_from_articles(deliberation: Deliberation, ctx: Contexte, tables: list[TableResult] | None = None,
-                          lines: list[Line] | None = None) -> tuple[list[Subvention], list[TotalCheck], list[Problem]]:
+def extract_from_articles(
+    deliberation: Deliberation, ctx: Contexte, tables: list[TableResult] | None = None, lines: list[Line] | None = None
+) -> tuple[list[Subvention], list[TotalCheck], list[Problem]]:
     """Grants and stated totals of the articles; global amounts are checked against `tables`.
 
     `lines` (the normalised Lines of the unit) only sharpen line numbers of breakdown rows.
@@ -163,12 +185,19 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
     sous = list(_SOUS_TOTAL.finditer(text))
     if not _VERB.match(text):
         for m in amounts:
-            out.problems.append(_problem(ctx, line_at(m.start), "montant-non-retenu", "info",
-                                         f"{label} : montant {m.texte.strip()} cité sans décision d'attribution (non retenu comme subvention)."))
+            out.problems.append(
+                _problem(
+                    ctx,
+                    line_at(m.start),
+                    "montant-non-retenu",
+                    "info",
+                    f"{label} : montant {m.texte.strip()} cité sans décision d'attribution (non retenu comme subvention).",
+                )
+            )
         return
     split = _SPLIT.search(text)
     intro = text[: split.start()] if split else text
-    rest = text[split.end():] if split else ""
+    rest = text[split.end() :] if split else ""
     intro_amounts = [m for m in amounts if m.start < len(intro)]
     dispositif = _dispositif(intro)
 
@@ -177,15 +206,33 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
             who = s.group("who").lower()
             types = next((v for k, v in _TYPES_OF.items() if who.startswith(k)), None)
             montant = find_montants(s.group("m"))[0].valeur
-            out.globales.append(Globale(numero, line_at(s.start()), montant, int(s.group("n")), text,
-                                        dispositif=dispositif, types=types, distincts=True, groupe=numero,
-                                        libelle=f"{label} — {s.group('n')} {s.group('who')}"))
+            out.globales.append(
+                Globale(
+                    numero,
+                    line_at(s.start()),
+                    montant,
+                    int(s.group("n")),
+                    text,
+                    dispositif=dispositif,
+                    types=types,
+                    distincts=True,
+                    groupe=numero,
+                    libelle=f"{label} — {s.group('n')} {s.group('who')}",
+                )
+            )
         if not intro_amounts:
             return
     if not intro_amounts:
         for m in amounts:
-            out.problems.append(_problem(ctx, line_at(m.start), "montant-non-interprete", "avertissement",
-                                         f"{label} : montant {m.texte.strip()} hors de la phrase de décision, non interprété."))
+            out.problems.append(
+                _problem(
+                    ctx,
+                    line_at(m.start),
+                    "montant-non-interprete",
+                    "avertissement",
+                    f"{label} : montant {m.texte.strip()} hors de la phrase de décision, non interprété.",
+                )
+            )
         return
 
     benef = _beneficiary(intro, intro_amounts[0], delib)
@@ -198,8 +245,17 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
         if cm:
             nombre = int(cm.group(1)) if cm.group(1).isdigit() else _NUMWORDS[cm.group(1).lower()]
         named = _PARENS.search(intro)
-        g = Globale(numero, line_at(total.start), total.valeur, nombre, text, destinataires=named.group(1) if named else "",
-                    dispositif=dispositif, groupe=numero, libelle=f"{label} — montant global")
+        g = Globale(
+            numero,
+            line_at(total.start),
+            total.valeur,
+            nombre,
+            text,
+            destinataires=named.group(1) if named else "",
+            dispositif=dispositif,
+            groupe=numero,
+            libelle=f"{label} — montant global",
+        )
         out.globales.append(g)
         if rest:
             _breakdown(rest, len(text) - len(rest), line_at, total.valeur, nombre, f"{label} — répartition", ctx, out)
@@ -215,17 +271,32 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
             benef_written, inferred = pm, True
     if not benef_written:
         for m in intro_amounts:
-            out.problems.append(_problem(ctx, line_at(m.start), "beneficiaire-introuvable", "avertissement",
-                                         f"{label} : montant {m.texte.strip()} attribué sans bénéficiaire lisible."))
+            out.problems.append(
+                _problem(
+                    ctx,
+                    line_at(m.start),
+                    "beneficiaire-introuvable",
+                    "avertissement",
+                    f"{label} : montant {m.texte.strip()} attribué sans bénéficiaire lisible.",
+                )
+            )
         benef_written = "(bénéficiaire non précisé)"
     name = clean_name(benef_written)
     kind = _kind(benef_written, delib)
     for k, m in enumerate(intro_amounts):
         end = intro_amounts[k + 1].start if k + 1 < len(intro_amounts) else len(intro)
-        objet = _objet(intro[m.end:end])
-        sub = Subvention(id="", deliberation=ctx.deliberation, source=ctx.source, line=line_at(m.start),
-                         beneficiaire=name, type_beneficiaire=kind, montant=m.valeur, objet=objet,
-                         dispositif=dispositif)
+        objet = _objet(intro[m.end : end])
+        sub = Subvention(
+            id="",
+            deliberation=ctx.deliberation,
+            source=ctx.source,
+            line=line_at(m.start),
+            beneficiaire=name,
+            type_beneficiaire=kind,
+            montant=m.valeur,
+            objet=objet,
+            dispositif=dispositif,
+        )
         if kind == "commune":
             sub.beneficiaire_ref = commune_ecrite(name)
         elif kind == "epci":
@@ -237,8 +308,15 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
             sub.commune_projet = commune_ecrite(name)
         out.subventions.append(sub)
         if inferred:
-            out.problems.append(_problem(ctx, sub.line, "beneficiaire-deduit", "info",
-                                         f"{label} : bénéficiaire non nommé dans l'article, déduit de la convention de la délibération : {name}."))
+            out.problems.append(
+                _problem(
+                    ctx,
+                    sub.line,
+                    "beneficiaire-deduit",
+                    "info",
+                    f"{label} : bénéficiaire non nommé dans l'article, déduit de la convention de la délibération : {name}.",
+                )
+            )
     if rest and len(intro_amounts) == 1:
         _breakdown(rest, len(text) - len(rest), line_at, intro_amounts[0].valeur, None, f"{label} — répartition ({name})", ctx, out)
 
@@ -247,7 +325,7 @@ def _beneficiary(intro: str, first: Montant, delib: Deliberation) -> str | None:
     m = _BEFORE.match(intro)
     if m and m.end("b") <= first.start:
         return m.group("b").strip(" ,")
-    m = _AFTER.match(intro[first.end:])
+    m = _AFTER.match(intro[first.end :])
     if m:
         return m.group("b").strip(" ,")
     return None
@@ -294,7 +372,9 @@ def _objet(seg: str) -> str:
     seg = re.sub(r"^\s*(?:€|euros?)", "", seg).strip(" ,")
     m = re.search(r"\bprojet\s+(?:de\s+(?:de\s+)?|d'|du\s+|des\s+)?(?P<o>.+)", seg, re.I)
     if not m:
-        m = re.search(r"\bpour\s+(?:la\s+réalisation\s+(?:de\s+son\s+|du\s+|de\s+la\s+|de\s+l'|des\s+)?|le\s+|la\s+|l'|les\s+)?(?P<o>.+)", seg, re.I)
+        m = re.search(
+            r"\bpour\s+(?:la\s+réalisation\s+(?:de\s+son\s+|du\s+|de\s+la\s+|de\s+l'|des\s+)?|le\s+|la\s+|l'|les\s+)?(?P<o>.+)", seg, re.I
+        )
     if not m:
         m = re.search(r"\bau\s+titre\s+(?!de\s+l'année)(?:des\s+|du\s+|de\s+la\s+|de\s+l')(?P<o>.+)", seg, re.I)
     if not m:
@@ -318,8 +398,7 @@ def _commune_in(objet: str) -> str | None:
     return None
 
 
-def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | None, libelle: str,
-               ctx: Contexte, out: Analyse) -> None:
+def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | None, libelle: str, ctx: Contexte, out: Analyse) -> None:
     """Label/amount lines after the decision; subtotals follow their items; `Total` closes."""
     amounts = [m for m in find_montants(rest, euro_only=True)]
     if not amounts:
@@ -330,7 +409,7 @@ def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | N
     total: tuple[Decimal, int | None, int] | None = None
     prev_end = 0
     for m in amounts:
-        label = squash(rest[prev_end:m.start])
+        label = squash(rest[prev_end : m.start])
         prev_end = m.end
         value, count = m.valeur, 0
         if with_count:
@@ -375,15 +454,38 @@ def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | N
     if with_count and ndecl is not None and found != ndecl:
         statut = "ecart"
         msg = (msg + " " if msg else "") + f"{libelle} : {found} éléments comptés pour {ndecl} annoncés."
-    out.checks.append(TotalCheck(ctx.deliberation, ctx.source, line, libelle, declared, calc,
-                                 nombre_declare=ndecl, nombre_trouve=found, statut=statut, message=msg))
+    out.checks.append(
+        TotalCheck(
+            ctx.deliberation,
+            ctx.source,
+            line,
+            libelle,
+            declared,
+            calc,
+            nombre_declare=ndecl,
+            nombre_trouve=found,
+            statut=statut,
+            message=msg,
+        )
+    )
     if total and total[0] != expected:
-        out.checks.append(TotalCheck(ctx.deliberation, ctx.source, line, f"{libelle} — total / décision", expected, total[0],
-                                     statut="ecart", message=f"{libelle} : le total du tableau ({total[0]} €) diffère du montant décidé ({expected} €)."))
+        out.checks.append(
+            TotalCheck(
+                ctx.deliberation,
+                ctx.source,
+                line,
+                f"{libelle} — total / décision",
+                expected,
+                total[0],
+                statut="ecart",
+                message=f"{libelle} : le total du tableau ({total[0]} €) diffère du montant décidé ({expected} €).",
+            )
+        )
 
 
-def resolve_globales(globales: list[Globale], tables: list[TableResult], ctx: Contexte
-                     ) -> tuple[list[Subvention], list[TotalCheck], list[Problem]]:
+def resolve_globales(
+    globales: list[Globale], tables: list[TableResult], ctx: Contexte
+) -> tuple[list[Subvention], list[TotalCheck], list[Problem]]:
     """Each global amount against the table rows that detail it (TotalCheck), or a fallback."""
     subs: list[Subvention] = []
     checks: list[TotalCheck] = []
@@ -398,8 +500,15 @@ def resolve_globales(globales: list[Globale], tables: list[TableResult], ctx: Co
             assigned[grp] = with_rows
             continue
         words = set(re.findall(r"\b[A-Z]{3,}\b", gg[0].texte)) | set(re.findall(r"\w+", (gg[0].dispositif or "").lower()))
-        pick = [t for t in free if words & (set(re.findall(r"\b[A-Z]{3,}\b", f"{t.nom} {t.dispositif or ''}"))
-                                            | set(re.findall(r"\w{4,}", f"{t.nom} {t.dispositif or ''}".lower())))]
+        pick = [
+            t
+            for t in free
+            if words
+            & (
+                set(re.findall(r"\b[A-Z]{3,}\b", f"{t.nom} {t.dispositif or ''}"))
+                | set(re.findall(r"\w{4,}", f"{t.nom} {t.dispositif or ''}".lower()))
+            )
+        ]
         if not pick:
             target = gg[0].montant
             pick = [t for t in free if sum((s.montant for s in t.subventions), Decimal(0)) == target][:1]
@@ -424,9 +533,20 @@ def resolve_globales(globales: list[Globale], tables: list[TableResult], ctx: Co
             statut = "ecart"
             msgs.append(f"{g.nombre} annoncés, {found} trouvés")
         nom = ", ".join(sorted({t.dispositif or t.nom for t in assigned.get(g.groupe, [])}))
-        checks.append(TotalCheck(ctx.deliberation, ctx.source, g.line, f"{g.libelle} ({nom})", g.montant, calc,
-                                 nombre_declare=g.nombre, nombre_trouve=found, statut=statut,
-                                 message=(f"{g.libelle} : " + " ; ".join(msgs) + ".") if msgs else ""))
+        checks.append(
+            TotalCheck(
+                ctx.deliberation,
+                ctx.source,
+                g.line,
+                f"{g.libelle} ({nom})",
+                g.montant,
+                calc,
+                nombre_declare=g.nombre,
+                nombre_trouve=found,
+                statut=statut,
+                message=(f"{g.libelle} : " + " ; ".join(msgs) + ".") if msgs else "",
+            )
+        )
     return subs, checks, problems
 
 
@@ -442,24 +562,66 @@ def _already_checked(g: Globale, tables: list[TableResult]) -> bool:
 def _fallback(g: Globale, ctx: Contexte, subs: list, checks: list, problems: list) -> None:
     if g.destinataires and g.types is None:
         names = g.destinataires
-        sub = Subvention(id="", deliberation=ctx.deliberation, source=ctx.source, line=g.line,
-                         beneficiaire=clean_name(names), type_beneficiaire=classify(names), montant=g.montant,
-                         dispositif=g.dispositif)
+        sub = Subvention(
+            id="",
+            deliberation=ctx.deliberation,
+            source=ctx.source,
+            line=g.line,
+            beneficiaire=clean_name(names),
+            type_beneficiaire=classify(names),
+            montant=g.montant,
+            dispositif=g.dispositif,
+        )
         subs.append(sub)
-        problems.append(_problem(ctx, g.line, "detail-introuvable", "avertissement",
-                                 f"{g.libelle} : le détail par bénéficiaire ({g.montant} €) n'a pas été trouvé dans un tableau ; "
-                                 f"une seule subvention globale est enregistrée pour {names}."))
-        checks.append(TotalCheck(ctx.deliberation, ctx.source, g.line, g.libelle, g.montant, None,
-                                 nombre_declare=g.nombre, nombre_trouve=None, statut="illisible",
-                                 message="Détail du tableau introuvable."))
+        problems.append(
+            _problem(
+                ctx,
+                g.line,
+                "detail-introuvable",
+                "avertissement",
+                f"{g.libelle} : le détail par bénéficiaire ({g.montant} €) n'a pas été trouvé dans un tableau ; "
+                f"une seule subvention globale est enregistrée pour {names}.",
+            )
+        )
+        checks.append(
+            TotalCheck(
+                ctx.deliberation,
+                ctx.source,
+                g.line,
+                g.libelle,
+                g.montant,
+                None,
+                nombre_declare=g.nombre,
+                nombre_trouve=None,
+                statut="illisible",
+                message="Détail du tableau introuvable.",
+            )
+        )
         return
-    checks.append(TotalCheck(ctx.deliberation, ctx.source, g.line, g.libelle, g.montant, None,
-                             nombre_declare=g.nombre, nombre_trouve=None, statut="illisible",
-                             message=f"{g.libelle} : aucun tableau lu ne détaille ce montant."))
-    problems.append(_problem(ctx, g.line, "detail-introuvable", "erreur",
-                             f"{g.libelle} : montant global de {g.montant} € annoncé, mais aucun tableau de bénéficiaires n'a été lu."))
+    checks.append(
+        TotalCheck(
+            ctx.deliberation,
+            ctx.source,
+            g.line,
+            g.libelle,
+            g.montant,
+            None,
+            nombre_declare=g.nombre,
+            nombre_trouve=None,
+            statut="illisible",
+            message=f"{g.libelle} : aucun tableau lu ne détaille ce montant.",
+        )
+    )
+    problems.append(
+        _problem(
+            ctx,
+            g.line,
+            "detail-introuvable",
+            "erreur",
+            f"{g.libelle} : montant global de {g.montant} € annoncé, mais aucun tableau de bénéficiaires n'a été lu.",
+        )
+    )
 
 
 def _problem(ctx: Contexte, line: int, kind: str, severity: str, message: str) -> Problem:
-    return Problem(source=ctx.source, line=line, kind=kind, message=message, severity=severity,
-                   deliberation=ctx.deliberation)
+    return Problem(source=ctx.source, line=line, kind=kind, message=message, severity=severity, deliberation=ctx.deliberation)

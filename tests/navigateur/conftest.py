@@ -8,6 +8,7 @@ repository's site/: what the publisher drops in the inbox does not change what t
 The site is served under /rpc/ rather than at the root so that every test also
 checks that nothing assumes the site lives at the host's root.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,8 +33,13 @@ DONNEES = PROJET / "site_data"
 CAPTURES = ROOT / ".build" / "captures"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TAILLES = {"telephone": {"width": 390, "height": 844}, "bureau": {"width": 1366, "height": 768}}
 SOUS_CHEMIN = "rpc"
@@ -79,8 +85,13 @@ def navigateur():
 
 def _contexte(navigateur, taille: str, **reglages):
     """A browser context at one of TAILLES; `reglages` override new_context() arguments."""
-    options = dict(viewport=TAILLES[taille], locale="fr-FR", device_scale_factor=1,
-                   is_mobile=(taille == "telephone"), has_touch=(taille == "telephone"))
+    options = dict(
+        viewport=TAILLES[taille],
+        locale="fr-FR",
+        device_scale_factor=1,
+        is_mobile=(taille == "telephone"),
+        has_touch=(taille == "telephone"),
+    )
     ctx = navigateur.new_context(**(options | reglages))
     externes: list[str] = []
 

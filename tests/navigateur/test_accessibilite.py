@@ -11,16 +11,16 @@
 Each audit writes its full result to .build/accessibilite/*.json (the figures quoted in the
 statement) and a full-page screenshot to .build/captures/, to be looked at.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from conftest import CAPTURES, ROOT, SITE, TAILLES, _contexte, capture, texte
+from conftest import ROOT, SITE, TAILLES, _contexte, capture, texte
 
 AXE = ROOT / "tests" / "navigateur" / "node_modules" / "axe-core" / "axe.min.js"
 RAPPORTS = ROOT / ".build" / "accessibilite"
@@ -61,7 +61,8 @@ def _ouvrir(pg, base_url: str, nom: str):
 
 def _axe(pg) -> dict:
     pg.add_script_tag(path=str(AXE))
-    return pg.evaluate("""async (normes) => {
+    return pg.evaluate(
+        """async (normes) => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: normes}, resultTypes: ['violations', 'incomplete']});
         const noeud = n => {
             const e = document.querySelector(n.target[0]);
@@ -71,7 +72,9 @@ def _axe(pg) -> dict:
         const regle = v => ({id: v.id, impact: v.impact, aide: v.help, noeuds: v.nodes.map(noeud)});
         return {version: axe.version, violations: r.violations.map(regle), incomplets: r.incomplete.map(regle),
                 regles_passees: r.passes.length};
-    }""", NORMES)
+    }""",
+        NORMES,
+    )
 
 
 def _retenues(violations: list[dict]) -> list[dict]:
@@ -91,6 +94,7 @@ def _declarees() -> set[str]:
 
 # --------------------------------------------------------------------------- audit
 
+
 @pytest.mark.parametrize("schema", list(SCHEMAS))
 @pytest.mark.parametrize("nom", list(PAGES_CLES))
 def test_audit_axe(page, base_url, nom, schema):
@@ -104,11 +108,15 @@ def test_audit_axe(page, base_url, nom, schema):
     assert resultat["version"] == "4.14.1"
     RAPPORTS.mkdir(parents=True, exist_ok=True)
     (RAPPORTS / f"{page.taille}-{nom}-{schema}.json").write_text(
-        json.dumps(resultat, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+        json.dumps(resultat, ensure_ascii=False, indent=1, sort_keys=True), "utf-8"
+    )
 
     retenues = _retenues(resultat["violations"])
-    graves = [f"{v['id']} ({v['impact']}) : {[n['cible'] for n in v['noeuds']][:5]} — {v['noeuds'][0]['resume'][:300]}"
-              for v in retenues if v["impact"] in ("serious", "critical")]
+    graves = [
+        f"{v['id']} ({v['impact']}) : {[n['cible'] for n in v['noeuds']][:5]} — {v['noeuds'][0]['resume'][:300]}"
+        for v in retenues
+        if v["impact"] in ("serious", "critical")
+    ]
     assert graves == [], "violations graves ou critiques :\n" + "\n".join(graves)
     non_declarees = sorted({v["id"] for v in retenues} - _declarees())
     assert non_declarees == [], f"violations absentes de la déclaration d'accessibilité : {non_declarees}"
@@ -157,7 +165,10 @@ def test_focus_visible_et_dans_l_ecran(page, base_url, nom):
         vus.add(f["cle"])
         if RECHERCHE_MATERIAL and f["recherche_material"]:
             continue
-        en_vue = lambda f: f["largeur"] > 0 and f["hauteur"] > 0 and f["dans_ecran"] and f["visible"] and f["apparent"]
+
+        def en_vue(f):
+            return f["largeur"] > 0 and f["hauteur"] > 0 and f["dans_ecran"] and f["visible"] and f["apparent"]
+
         if not en_vue(f):  # some elements slide or fade in when focused (skip link): look again
             page.wait_for_timeout(400)
             f = page.evaluate(_FOCUS)
@@ -174,7 +185,9 @@ def test_focus_visible_et_dans_l_ecran(page, base_url, nom):
 def test_lien_d_evitement(page, base_url):
     page.goto(base_url + PAGES_CLES["commune-wancourt"])
     page.keyboard.press("Tab")
-    lien = page.evaluate("[document.activeElement.classList.contains('rpc-evitement'), document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    lien = page.evaluate(
+        "[document.activeElement.classList.contains('rpc-evitement'), document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]"
+    )
     assert lien == [True, "Aller au contenu", "#contenu"]
     page.wait_for_timeout(400)  # the link slides in when focused
     boite = page.locator("a.rpc-evitement").bounding_box()
@@ -241,7 +254,10 @@ def test_tri_des_tableaux_au_clavier(page, base_url):
     """Canton Arras-3: the « Montant reçu » header sorts the 16 communes, with Enter then Space."""
     page.goto(base_url + PAGES_CLES["canton-arras-3"])
     table = page.locator("table.rpc-sortable", has=page.locator("caption", has_text="Communes du canton d'Arras-3"))
-    montants = lambda: [Decimal(v) for v in table.locator("tbody tr td:nth-child(4)").evaluate_all("l => l.map(td => td.dataset.sort)")]
+
+    def montants():
+        return [Decimal(v) for v in table.locator("tbody tr td:nth-child(4)").evaluate_all("l => l.map(td => td.dataset.sort)")]
+
     avant = montants()
     assert len(avant) == 16 and avant != sorted(avant)
     _tabuler_jusqu_a(page, "document.activeElement.textContent === 'Montant reçu'")
@@ -268,13 +284,15 @@ def test_palette_au_clavier(page_bureau, base_url):
 
 # --------------------------------------------------------------------------- layout
 
+
 @pytest.mark.parametrize("nom", [n for n in PAGES_CLES if n != "accessibilite"])
 def test_zoom_200_sur_telephone(navigateur, base_url, nom):
     """A 390 px phone at 200 % zoom lays pages out in 195 CSS px (each CSS px drawn on 2×2 device
     px): the same viewport as asking for it directly; no horizontal scrolling then."""
     telephone = TAILLES["telephone"]
-    ctx = _contexte(navigateur, "telephone", device_scale_factor=2,
-                    viewport={"width": telephone["width"] // 2, "height": telephone["height"] // 2})
+    ctx = _contexte(
+        navigateur, "telephone", device_scale_factor=2, viewport={"width": telephone["width"] // 2, "height": telephone["height"] // 2}
+    )
     try:
         pg = ctx.new_page()
         pg.taille = "zoom200"
@@ -360,6 +378,7 @@ def test_mots_longs_des_titres_non_coupes(page, base_url):
 
 
 # --------------------------------------------------------------------------- text alternatives
+
 
 def _montant(texte_fr: str) -> Decimal:
     return Decimal(re.sub(r"[\s\u202f\u00a0€]", "", texte_fr).replace(",", "."))
@@ -447,7 +466,12 @@ def test_declaration_d_accessibilite(page_bureau, base_url):
     assert "Déclaration d'accessibilité" in t
     assert "partiellement conforme" in t
     assert "21 novembre 2026" in t and "axe-core 4.14.1" in t
-    for section in ("État de conformité", "Contenus non accessibles", "Établissement de cette déclaration",
-                    "Retour d'information et contact", "Voies de recours"):
+    for section in (
+        "État de conformité",
+        "Contenus non accessibles",
+        "Établissement de cette déclaration",
+        "Retour d'information et contact",
+        "Voies de recours",
+    ):
         assert pg.locator("article h2", has_text=section).count() == 1, section
     assert "Défenseur des droits" in t and "Libre réponse 71120" in t

@@ -1,6 +1,7 @@
 """Every key page opens at phone and desktop sizes without horizontal scrolling of the
 page itself (wide tables scroll inside their own box), and is captured to
 .build/captures/ so that a person looks at it before publishing."""
+
 import pytest
 
 from conftest import capture

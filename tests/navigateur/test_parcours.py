@@ -1,6 +1,7 @@
 """The citizen's path in a real browser: home page, commune finder, commune page,
 deliberation page — at phone and desktop sizes, under a sub-path, with no
 request leaving the site and no JavaScript error (checked by the `page` fixture)."""
+
 from conftest import capture, texte
 
 

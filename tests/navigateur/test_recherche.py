@@ -2,12 +2,12 @@
 filters, keyboard use, and the JavaScript normalisation and stemmer giving exactly what the Python
 side put in the indexes. Phone and desktop sizes (the `page` fixture), no request outside the site,
 no JavaScript error."""
+
 from __future__ import annotations
 
 import json
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -38,8 +38,11 @@ def suggestions(pg):
 def taper(pg, champ, q):
     champ.fill("")
     champ.type(q)  # key by key, as a person types
-    pg.wait_for_function("q => document.querySelector('#rpc-q-liste:not([hidden])') && "
-                         "document.querySelector('#rpc-q-liste [role=option]:last-child').textContent.indexOf(q) >= 0", arg=q)
+    pg.wait_for_function(
+        "q => document.querySelector('#rpc-q-liste:not([hidden])') && "
+        "document.querySelector('#rpc-q-liste [role=option]:last-child').textContent.indexOf(q) >= 0",
+        arg=q,
+    )
     return suggestions(pg)
 
 
@@ -84,13 +87,20 @@ def test_numero_de_deliberation_au_clavier(page, base_url):
     assert "2021-243" in texte(page.locator("article"))
 
 
-@pytest.mark.parametrize("q, attendu", [
-    ("bethune", "Béthune"), ("st omer", "Saint-Omer"), ("saint-omer", "Saint-Omer"),
-    ("le touquet", "Le Touquet-Paris-Plage"), ("wanc", "Wancourt"), ("amis du fort", "Les Amis du Fort d'Ambleteuse"),
-])
+@pytest.mark.parametrize(
+    "q, attendu",
+    [
+        ("bethune", "Béthune"),
+        ("st omer", "Saint-Omer"),
+        ("saint-omer", "Saint-Omer"),
+        ("le touquet", "Le Touquet-Paris-Plage"),
+        ("wanc", "Wancourt"),
+        ("amis du fort", "Les Amis du Fort d'Ambleteuse"),
+    ],
+)
 def test_noms_tapes_comme_on_les_tape(page_bureau, base_url, q, attendu):
     page_bureau.goto(base_url)
-    options = taper(page_bureau, boite(page_bureau), q)
+    taper(page_bureau, boite(page_bureau), q)
     assert page_bureau.locator("#rpc-q-liste [role=option] .rpc-r-titre").first.inner_text() == attendu
 
 
@@ -138,8 +148,10 @@ def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_burea
     lus: list[str] = []
     pg.on("request", lambda r: lus.append(r.url))
     pg.goto(base_url + "recherche/?q=collège&type=deliberation")
-    pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
-                         "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
+    pg.wait_for_function(
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0"
+    )
     liens = [a.get_attribute("href") for a in pg.locator("#rpc-resultats a.rpc-r-titre").all()]
     assert any(h.endswith("/deliberations/2019-117/") for h in liens)
     assert "mots trouvés dans les articles ou le rapport" in texte(pg.locator("#rpc-resultats"))
@@ -157,8 +169,10 @@ def test_piscine_trouvee_dans_les_annexes(page, base_url):
     """« piscine » is in no title, article or rapport: only in 2019-117's convention (parts 1 to 5 of its 6 pages)
     and in the CABBALR contract. One line per annex, linking to the page of the part that holds the word."""
     page.goto(base_url + "recherche/?q=piscine")
-    page.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2 résultats') === 0 && "
-                           "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
+    page.wait_for_function(
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('2 résultats') === 0 && "
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0"
+    )
     annexes = page.locator("#rpc-resultats .rpc-r-annexe")
     assert annexes.count() == 2
     cabbalr, convention = texte(annexes.nth(0)), texte(annexes.nth(1))  # newest recueil first
@@ -177,8 +191,10 @@ def test_annexe_courte_ouverte_sur_la_page_de_sa_deliberation(page, base_url):
     """« auxilières » is only in 2021-236's short annex, shown inline (folded) on the deliberation page: the
     result links to that annex, and following it opens the annex where the word is."""
     page.goto(base_url + "recherche/?q=haie%20auxili%C3%A8res")
-    page.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0 && "
-                           "document.querySelectorAll('#rpc-resultats .rpc-r-annexe').length > 0")
+    page.wait_for_function(
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0 && "
+        "document.querySelectorAll('#rpc-resultats .rpc-r-annexe').length > 0"
+    )
     lien = page.locator("#rpc-resultats .rpc-r-annexe a.rpc-r-titre").first
     assert lien.get_attribute("href").endswith("deliberations/2021-236/#annexe-1")
     lien.click()
@@ -195,10 +211,25 @@ def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
     manifeste = json.loads((SITE / "recherche" / "manifeste.json").read_text())
     fichiers = [f for y in manifeste["annees"] for lot in y["lots"] for f in lot["annexes"]]
     assert len(fichiers) == 3
-    requetes = ["piscine", "pisc", "piscine college", "college ", "abribus", "haie auxil", "zzqxw", "2021", "departement pas calais", "a", "contrat territoire"]
+    requetes = [
+        "piscine",
+        "pisc",
+        "piscine college",
+        "college ",
+        "abribus",
+        "haie auxil",
+        "zzqxw",
+        "2021",
+        "departement pas calais",
+        "a",
+        "contrat territoire",
+    ]
     for f in fichiers:
         data = json.loads((SITE / "recherche" / f).read_text())
-        js = pg.evaluate("async ([f, qs]) => { await rpcRecherche.demarrer(); return Promise.all(qs.map(q => rpcRecherche.annexes(f, q))); }", [f, requetes])
+        js = pg.evaluate(
+            "async ([f, qs]) => { await rpcRecherche.demarrer(); return Promise.all(qs.map(q => rpcRecherche.annexes(f, q))); }",
+            [f, requetes],
+        )
         assert js == [R.chercher_annexes(data, q) for q in requetes], f
 
 
@@ -213,10 +244,33 @@ def test_francais_identique_en_python_et_en_javascript(page_bureau, base_url):
     """The browser's normalisation and stemmer give exactly the index side's terms."""
     pg = page_bureau
     pg.goto(base_url)
-    cas = ["L'École d’Arras", "ÉGLISE Saint-Éloi", "st omer", "Ste-Catherine", "Œuvres, cœur", "qu'il", "aujourd'hui",
-           "n°2021-243", "Le Touquet-Paris-Plage", "subventions", "Défense incendie", "« abribus »", "ﬁnancement", "Ⅳ",
-           "İstanbul", "ΣΟΦΊΑ", "straße", "Łódź", "´apostrophe", "jusqu'à", "l'", "3 107,00 €"]
-    d = pg.evaluate("async cas => { await rpcRecherche.demarrer(); return cas.map(c => [rpcRecherche.mots(c), rpcRecherche.termes(c)]); }", cas)
+    cas = [
+        "L'École d’Arras",
+        "ÉGLISE Saint-Éloi",
+        "st omer",
+        "Ste-Catherine",
+        "Œuvres, cœur",
+        "qu'il",
+        "aujourd'hui",
+        "n°2021-243",
+        "Le Touquet-Paris-Plage",
+        "subventions",
+        "Défense incendie",
+        "« abribus »",
+        "ﬁnancement",
+        "Ⅳ",
+        "İstanbul",
+        "ΣΟΦΊΑ",
+        "straße",
+        "Łódź",
+        "´apostrophe",
+        "jusqu'à",
+        "l'",
+        "3 107,00 €",
+    ]
+    d = pg.evaluate(
+        "async cas => { await rpcRecherche.demarrer(); return cas.map(c => [rpcRecherche.mots(c), rpcRecherche.termes(c)]); }", cas
+    )
     assert d == [[R.mots(c), R.termes(c)] for c in cas]
     requetes = ["ami du fort", "jeu", "lieux ", "mois", "2021-243", "st omer", "vélo", "bus", "de la", "piscines"]
     d = pg.evaluate("qs => qs.map(q => rpcRecherche.analyser(q).mots.map(m => [m.mot, m.racines, m.prefixe]))", requetes)
@@ -275,7 +329,9 @@ def test_chercher_plus_loin_a_la_demande(page_bureau, base_url):
     assert plus.inner_text().startswith("Chercher plus loin (suite de 2021")
     n = pg.locator("#rpc-resultats .rpc-r").count()
     plus.click()
-    pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
-                         "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0")
+    pg.wait_for_function(
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0"
+    )
     assert pg.locator("#rpc-resultats .rpc-r").count() > n
     assert plus.is_hidden()

@@ -1,13 +1,14 @@
 """Pages of the acts: deliberations (with their annexes), sessions, recueils, and their indexes."""
+
 from __future__ import annotations
 
 import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 
-from generator.records.corpus import DEPARTEMENT, Corpus
 from generator.commun.formats import date_fr, mois_fr
 from generator.records import plage_numeros
+from generator.records.corpus import DEPARTEMENT, Corpus
 from generator.site.render import Page
 from generator.site.textes import decouper, html
 
@@ -52,7 +53,11 @@ def _place(corpus: Corpus, kind: str, code: str) -> dict | None:
 def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
     out = []
     r = d.get("rapport") or {}
-    for label, key, kind, folder in (("Territoires", "territoires", "territoire", "territoires"), ("Cantons", "cantons", "canton", "cantons"), ("Intercommunalités", "epcis", "epci", "epci")):
+    for label, key, kind, folder in (
+        ("Territoires", "territoires", "territoire", "territoires"),
+        ("Cantons", "cantons", "canton", "cantons"),
+        ("Intercommunalités", "epcis", "epci", "epci"),
+    ):
         items = []
         for p in r.get(key) or []:
             if p["status"] == "tous":
@@ -105,7 +110,9 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
     for doc in corpus.documents:
         for s in doc["sessions"]:
             sessions.setdefault(s["id"], s)
-    for did, d in sorted(corpus.deliberations.items(), key=lambda kv: (kv[1]["_source"], kv[0])):  # by source: annex texts are read per source
+    for did, d in sorted(
+        corpus.deliberations.items(), key=lambda kv: (kv[1]["_source"], kv[0])
+    ):  # by source: annex texts are read per source
         subs = _subs_view(corpus, sorted(subs_par_delib.get(did, []), key=lambda s: s["id"]))
         annexes = []
         for i, a in enumerate(d.get("annexes") or [], start=1):
@@ -115,24 +122,58 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
             if parts[0][0] is not None:
                 debut = 0
                 for k, (url, part) in enumerate(parts, start=1):
-                    pages.append(Page(url.rstrip("/") + ".md", "annexe.md.j2", f"{titre} — délibération {did}", kind="annexe", context={
-                        "d": d, "titre": titre, "html": html(part), "partie": k, "nb_parties": len(parts),
-                        "original": corpus.originaux.get(d["_source"]), "page_pdf": page_dans_annexe(a, texte, debut),
-                        "recueil": d["_recueil"] is not None, "base_url": f"deliberations/{did}/annexe-{i}-partie-"}))
+                    pages.append(
+                        Page(
+                            url.rstrip("/") + ".md",
+                            "annexe.md.j2",
+                            f"{titre} — délibération {did}",
+                            kind="annexe",
+                            context={
+                                "d": d,
+                                "titre": titre,
+                                "html": html(part),
+                                "partie": k,
+                                "nb_parties": len(parts),
+                                "original": corpus.originaux.get(d["_source"]),
+                                "page_pdf": page_dans_annexe(a, texte, debut),
+                                "recueil": d["_recueil"] is not None,
+                                "base_url": f"deliberations/{did}/annexe-{i}-partie-",
+                            },
+                        )
+                    )
                     debut += len(part)
-                annexes.append({"titre": titre, "url": parts[0][0], "page_pdf": a.get("page_pdf"),
-                                "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else "")})
+                annexes.append(
+                    {
+                        "titre": titre,
+                        "url": parts[0][0],
+                        "page_pdf": a.get("page_pdf"),
+                        "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else ""),
+                    }
+                )
             else:
                 annexes.append({"titre": titre, "url": None, "html": html(texte), "page_pdf": a.get("page_pdf")})
         dv = dict(d, articles=[dict(a, _html=html(a["texte"])) for a in d.get("articles") or []])
-        pages.append(Page(f"deliberations/{did}/index.md", "deliberation.md.j2", f"{did} — {d['titre']}", kind="deliberation", context={
-            "d": dv, "session": sessions.get(d["session_id"], {}), "recueil": recueils.get(d["_recueil"]),
-            "original": corpus.originaux.get(d["_source"]),
-            "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
-            "subs": subs, "total": corpus.total(subs) if subs else None, "checks": checks_par_delib.get(did, []),
-            "lieux": _lieux(corpus, d, subs), "annexes": annexes,
-            "rapport_html": html((d.get("rapport") or {}).get("texte", "")),
-        }))
+        pages.append(
+            Page(
+                f"deliberations/{did}/index.md",
+                "deliberation.md.j2",
+                f"{did} — {d['titre']}",
+                kind="deliberation",
+                context={
+                    "d": dv,
+                    "session": sessions.get(d["session_id"], {}),
+                    "recueil": recueils.get(d["_recueil"]),
+                    "original": corpus.originaux.get(d["_source"]),
+                    "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
+                    "subs": subs,
+                    "total": corpus.total(subs) if subs else None,
+                    "checks": checks_par_delib.get(did, []),
+                    "lieux": _lieux(corpus, d, subs),
+                    "annexes": annexes,
+                    "rapport_html": html((d.get("rapport") or {}).get("texte", "")),
+                },
+            )
+        )
         yield from pages
         pages.clear()
     # sessions
@@ -141,14 +182,40 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
         delibs_par_session[d["session_id"]].append(d)
     for sid, s in sorted(sessions.items()):
         ds = sorted(delibs_par_session.get(sid, []), key=lambda d: d["id"])
-        pages.append(Page(f"seances/{sid}.md", "seance.md.j2", f"{s['organe']} du {date_fr(s['date'])}", kind="seance", context={
-            "s": s, "delibs": ds, "subs_total": {d["id"]: corpus.total(subs_par_delib.get(d["id"], [])) for d in ds},
-            "subs_count": {d["id"]: len(subs_par_delib.get(d["id"], [])) for d in ds}}))
+        pages.append(
+            Page(
+                f"seances/{sid}.md",
+                "seance.md.j2",
+                f"{s['organe']} du {date_fr(s['date'])}",
+                kind="seance",
+                context={
+                    "s": s,
+                    "delibs": ds,
+                    "subs_total": {d["id"]: corpus.total(subs_par_delib.get(d["id"], [])) for d in ds},
+                    "subs_count": {d["id"]: len(subs_par_delib.get(d["id"], [])) for d in ds},
+                },
+            )
+        )
     # recueils
     for slug, r in sorted(recueils.items()):
-        pages.append(Page(f"recueils/{slug}.md", "recueil.md.j2", r["titre"], kind="recueil", context={
-            "r": r, "rec": r["recueil"], "parties": _parties(corpus, r), "original": corpus.originaux.get(r["source"]),
-            "actes": [dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes]) for a in r["recueil"].get("actes_executif", [])]}))
+        pages.append(
+            Page(
+                f"recueils/{slug}.md",
+                "recueil.md.j2",
+                r["titre"],
+                kind="recueil",
+                context={
+                    "r": r,
+                    "rec": r["recueil"],
+                    "parties": _parties(corpus, r),
+                    "original": corpus.originaux.get(r["source"]),
+                    "actes": [
+                        dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes])
+                        for a in r["recueil"].get("actes_executif", [])
+                    ],
+                },
+            )
+        )
     pages += _indexes(corpus, recueils, sessions, subs_par_delib)
     yield from pages
 
@@ -191,10 +258,20 @@ def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[di
     if not trop_long([d for _, ds in years for d in ds]):
         return [], None
     nav = [(y, f"deliberations/{y}/") for y, _ in years]
-    pages = [Page(f"deliberations/{y}.md", "deliberations_annee.md.j2", f"Délibérations {y}", kind="index", context={
-        "annee": y, "ds": ds, "annees": nav, "subs_count": subs_count, "departement": DEPARTEMENT}) for y, ds in years]
-    liens = [{"annee": y, "url": f"deliberations/{y}/", "n": sum(subs_count.get(d["id"], 0) for d in ds), "total": None, "delibs": len(ds)}
-             for y, ds in years]
+    pages = [
+        Page(
+            f"deliberations/{y}.md",
+            "deliberations_annee.md.j2",
+            f"Délibérations {y}",
+            kind="index",
+            context={"annee": y, "ds": ds, "annees": nav, "subs_count": subs_count, "departement": DEPARTEMENT},
+        )
+        for y, ds in years
+    ]
+    liens = [
+        {"annee": y, "url": f"deliberations/{y}/", "n": sum(subs_count.get(d["id"], 0) for d in ds), "total": None, "delibs": len(ds)}
+        for y, ds in years
+    ]
     return pages, liens
 
 
@@ -206,9 +283,24 @@ def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib) -> 
     subs_count = {k: len(v) for k, v in subs_par_delib.items()}
     par_annee, annees = _index_par_annee(years, subs_count)
     return par_annee + [
-        Page("deliberations/index.md", "deliberations_index.md.j2", "Délibérations", kind="index", context={
-            "years": years, "subs_count": subs_count, "annees": annees,
-            "sessions": sorted(sessions.values(), key=lambda s: s["date"], reverse=True), "departement": DEPARTEMENT}),
-        Page("recueils/index.md", "recueils_index.md.j2", "Recueils", kind="index", context={
-            "recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True)}),
+        Page(
+            "deliberations/index.md",
+            "deliberations_index.md.j2",
+            "Délibérations",
+            kind="index",
+            context={
+                "years": years,
+                "subs_count": subs_count,
+                "annees": annees,
+                "sessions": sorted(sessions.values(), key=lambda s: s["date"], reverse=True),
+                "departement": DEPARTEMENT,
+            },
+        ),
+        Page(
+            "recueils/index.md",
+            "recueils_index.md.j2",
+            "Recueils",
+            kind="index",
+            context={"recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True)},
+        ),
     ]

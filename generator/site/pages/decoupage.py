@@ -7,6 +7,7 @@ as before (the corpus of two recueils never reaches it); above, the page keeps i
 summary (totals, chart, table by year) and each year gets its own page, itself cut in
 parts of `SEUIL` rows if one year is longer still.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -24,8 +25,16 @@ def _annee(x: dict) -> str:
     return (x.get("_date") or x.get("date") or "")[:4] or "sans date"
 
 
-def pages_par_annee(base: str, nom: str, retour: str, subs: list[dict], delibs: list[dict] | None = None,
-                    kind: str = "annee", show_commune: bool = True, total=None) -> tuple[list[dict], list[Page]]:
+def pages_par_annee(
+    base: str,
+    nom: str,
+    retour: str,
+    subs: list[dict],
+    delibs: list[dict] | None = None,
+    kind: str = "annee",
+    show_commune: bool = True,
+    total=None,
+) -> tuple[list[dict], list[Page]]:
     """One page per year (and per part of `SEUIL` rows) of `subs` and `delibs` under `base/`.
 
     Returns the links for the summary page — [{annee, url, n, total, delibs}], newest first —
@@ -48,14 +57,32 @@ def pages_par_annee(base: str, nom: str, retour: str, subs: list[dict], delibs: 
         s_a, d_a = par_an[a]
         parts = urls[a]
         for k, url in enumerate(parts, start=1):
-            s_k = s_a[(k - 1) * SEUIL:k * SEUIL]
-            d_k = d_a[(k - 1) * SEUIL:k * SEUIL]
+            s_k = s_a[(k - 1) * SEUIL : k * SEUIL]
+            d_k = d_a[(k - 1) * SEUIL : k * SEUIL]
             suffix = f" ({k}/{len(parts)})" if len(parts) > 1 else ""
-            pages.append(Page(url.rstrip("/") + ".md", "liste_annee.md.j2", f"{nom} — {a}{suffix}", kind=kind, context={
-                "nom": nom, "retour": retour, "annee": a, "annees": nav, "partie": k,
-                "parties": [(j, u) for j, u in enumerate(parts, start=1)],
-                "subs": s_k, "total": total(s_k) if total and s_k else None, "n_annee": len(s_a),
-                "total_annee": total(s_a) if total and s_a else None, "delibs": d_k, "show_commune": show_commune}))
-        liens.append({"annee": a, "url": parts[0], "n": len(s_a), "total": total(s_a) if total else None,
-                      "delibs": len(d_a), "parties": len(parts)})
+            pages.append(
+                Page(
+                    url.rstrip("/") + ".md",
+                    "liste_annee.md.j2",
+                    f"{nom} — {a}{suffix}",
+                    kind=kind,
+                    context={
+                        "nom": nom,
+                        "retour": retour,
+                        "annee": a,
+                        "annees": nav,
+                        "partie": k,
+                        "parties": [(j, u) for j, u in enumerate(parts, start=1)],
+                        "subs": s_k,
+                        "total": total(s_k) if total and s_k else None,
+                        "n_annee": len(s_a),
+                        "total_annee": total(s_a) if total and s_a else None,
+                        "delibs": d_k,
+                        "show_commune": show_commune,
+                    },
+                )
+            )
+        liens.append(
+            {"annee": a, "url": parts[0], "n": len(s_a), "total": total(s_a) if total else None, "delibs": len(d_a), "parties": len(parts)}
+        )
     return liens, pages

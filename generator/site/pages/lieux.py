@@ -1,15 +1,16 @@
 """Pages of places: one per commune, canton, EPCI and territoire, plus A–Z indexes."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from markupsafe import Markup
 
-from generator.site import graphiques
-from generator.records.corpus import Corpus, de
 from generator.commun.formats import montant_fr, nombre_fr
-from generator.lieux.places import Reference
 from generator.commun.pliage import plier
+from generator.lieux.places import Reference
+from generator.records.corpus import Corpus, de
+from generator.site import graphiques
 from generator.site.render import Page, root_for
 
 NATURES = {"CA": "Communauté d'agglomération", "CC": "Communauté de communes", "CU": "Communauté urbaine"}
@@ -78,32 +79,62 @@ def build(corpus: Corpus) -> Iterator[Page]:
     pages = _Sortie(corpus)
     # communes
     for insee, c in ref.communes.items():
-        pages.append(Page(
-            path=f"communes/{c['slug']}.md", template="commune.md.j2", title=c["nom"], kind="commune",
-            context={
-                "c": c,
-                "cantons": _by_codes(ref.cantons, c.get("cantons", [])),
-                "epci": ref.epci.get(c.get("epci")),
-                "territoire": ref.territoires.get(c.get("territoire")),
-                "territoire_fin": ref.territoires.get(c.get("territoire_fin")),
-                "actes": corpus.actes_par_commune.get(insee, []),
-                "csv": csv.get(("commune", insee)),
-                **_activite(corpus, "commune", insee, [insee]),
-            },
-        ))
+        pages.append(
+            Page(
+                path=f"communes/{c['slug']}.md",
+                template="commune.md.j2",
+                title=c["nom"],
+                kind="commune",
+                context={
+                    "c": c,
+                    "cantons": _by_codes(ref.cantons, c.get("cantons", [])),
+                    "epci": ref.epci.get(c.get("epci")),
+                    "territoire": ref.territoires.get(c.get("territoire")),
+                    "territoire_fin": ref.territoires.get(c.get("territoire_fin")),
+                    "actes": corpus.actes_par_commune.get(insee, []),
+                    "csv": csv.get(("commune", insee)),
+                    **_activite(corpus, "commune", insee, [insee]),
+                },
+            )
+        )
         yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
         canton = Page(
-            path=f"cantons/{k['slug']}.md", template="collectivite.md.j2", title=f"Canton {de(k['nom'])}", kind="canton",
+            path=f"cantons/{k['slug']}.md",
+            template="collectivite.md.j2",
+            title=f"Canton {de(k['nom'])}",
+            kind="canton",
             context={
                 "p": {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
                 "kicker": "Canton du Pas-de-Calais",
-                "facts": [("Code", code), ("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in k["communes"] if c in ref.communes and c not in k.get("fraction", []))) + " habitants (hors fractions de commune)")],
-                "links": [("Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""), _territoires_of(ref, k.get("territoires") or [k.get("territoire")]), "territoires"),
-                          ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci")],
-                "communes": _communes(ref, k["communes"]), "fraction": set(k.get("fraction", [])),
-                "propres": [], "propres_total": 0, "carte": "",
+                "facts": [
+                    ("Code", code),
+                    (
+                        "Population",
+                        nombre_fr(
+                            sum(
+                                ref.communes[c]["population"] or 0
+                                for c in k["communes"]
+                                if c in ref.communes and c not in k.get("fraction", [])
+                            )
+                        )
+                        + " habitants (hors fractions de commune)",
+                    ),
+                ],
+                "links": [
+                    (
+                        "Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""),
+                        _territoires_of(ref, k.get("territoires") or [k.get("territoire")]),
+                        "territoires",
+                    ),
+                    ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
+                ],
+                "communes": _communes(ref, k["communes"]),
+                "fraction": set(k.get("fraction", [])),
+                "propres": [],
+                "propres_total": 0,
+                "carte": "",
                 "csv": csv.get(("canton", code)),
                 **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
             },
@@ -119,45 +150,76 @@ def build(corpus: Corpus) -> Iterator[Page]:
         facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature"), e.get("nature") or "—"))]
         if e.get("sigle"):
             facts.append(("Sigle", e["sigle"]))
-        facts.append(("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in e["membres"] if c in ref.communes)) + " habitants (Pas-de-Calais)"))
+        facts.append(
+            (
+                "Population",
+                nombre_fr(sum(ref.communes[c]["population"] or 0 for c in e["membres"] if c in ref.communes))
+                + " habitants (Pas-de-Calais)",
+            )
+        )
         if e.get("membres_hors_62"):
             facts.append(("Communes hors Pas-de-Calais", str(e["membres_hors_62"])))
         cantons = sorted({k for c in e["membres"] if c in ref.communes for k in ref.communes[c].get("cantons", [])})
-        pages.append(Page(
-            path=f"epci/{e['slug']}.md", template="collectivite.md.j2", title=e["nom"], kind="epci",
-            context={
-                "p": _nom_epci(e.get("nom_officiel") or e["nom"]), "kicker": "Intercommunalité (EPCI à fiscalité propre)",
-                "facts": facts,
-                "links": [("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
-                          ("Cantons", _by_codes(ref.cantons, cantons), "cantons")],
-                "communes": _communes(ref, e["membres"]), "fraction": set(),
-                "propres": [dict(s, _commune=None) for s in corpus.par_epci.get(siren, [])],
-                "propres_total": corpus.total(corpus.par_epci.get(siren, [])), "carte": "",
-                "csv": csv.get(("epci", siren)),
-                **_activite(corpus, "epci", siren, e["membres"]),
-            },
-        ))
+        pages.append(
+            Page(
+                path=f"epci/{e['slug']}.md",
+                template="collectivite.md.j2",
+                title=e["nom"],
+                kind="epci",
+                context={
+                    "p": _nom_epci(e.get("nom_officiel") or e["nom"]),
+                    "kicker": "Intercommunalité (EPCI à fiscalité propre)",
+                    "facts": facts,
+                    "links": [
+                        ("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
+                        ("Cantons", _by_codes(ref.cantons, cantons), "cantons"),
+                    ],
+                    "communes": _communes(ref, e["membres"]),
+                    "fraction": set(),
+                    "propres": [dict(s, _commune=None) for s in corpus.par_epci.get(siren, [])],
+                    "propres_total": corpus.total(corpus.par_epci.get(siren, [])),
+                    "carte": "",
+                    "csv": csv.get(("epci", siren)),
+                    **_activite(corpus, "epci", siren, e["membres"]),
+                },
+            )
+        )
         yield from pages.vider()
     # territoires
     for slug, t in ref.territoires.items():
         parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
         subs = _territoires_of(ref, t.get("sous_territoires") or [])
-        pages.append(Page(
-            path=f"territoires/{slug}.md", template="collectivite.md.j2", title=f"Territoire {t['nom']}", kind="territoire",
-            context={
-                "p": {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
-                "kicker": "Territoire du Département",
-                "facts": [("Population", nombre_fr(sum(ref.communes[c]["population"] or 0 for c in t["communes"] if c in ref.communes)) + " habitants")],
-                "links": [("Fait partie de", parent, "territoires"), ("Se subdivise en", subs, "territoires"),
-                          ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
-                          ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons")],
-                "communes": _communes(ref, t["communes"]), "fraction": set(),
-                "propres": [], "propres_total": 0,
-                "carte": _carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
-                "csv": csv.get(("territoire", slug)),
-                **_activite(corpus, "territoire", slug, t["communes"]),
-            },
-        ))
+        pages.append(
+            Page(
+                path=f"territoires/{slug}.md",
+                template="collectivite.md.j2",
+                title=f"Territoire {t['nom']}",
+                kind="territoire",
+                context={
+                    "p": {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
+                    "kicker": "Territoire du Département",
+                    "facts": [
+                        (
+                            "Population",
+                            nombre_fr(sum(ref.communes[c]["population"] or 0 for c in t["communes"] if c in ref.communes)) + " habitants",
+                        )
+                    ],
+                    "links": [
+                        ("Fait partie de", parent, "territoires"),
+                        ("Se subdivise en", subs, "territoires"),
+                        ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
+                        ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
+                    ],
+                    "communes": _communes(ref, t["communes"]),
+                    "fraction": set(),
+                    "propres": [],
+                    "propres_total": 0,
+                    "carte": _carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
+                    "csv": csv.get(("territoire", slug)),
+                    **_activite(corpus, "territoire", slug, t["communes"]),
+                },
+            )
+        )
         yield from pages.vider()
     yield from _indexes(corpus)
 
@@ -177,8 +239,9 @@ class _Sortie(list):
         super().append(p)
         if trop_long(p.context["subs"], p.context["delibs"]):
             base = p.path.removesuffix(".md")
-            p.context["annees"], more = pages_par_annee(base, p.title, base + "/", p.context["subs"], p.context["delibs"],
-                                                        kind=p.kind, total=self.corpus.total)
+            p.context["annees"], more = pages_par_annee(
+                base, p.title, base + "/", p.context["subs"], p.context["delibs"], kind=p.kind, total=self.corpus.total
+            )
             self.extend(more)
 
     def vider(self) -> list[Page]:
@@ -189,6 +252,7 @@ class _Sortie(list):
 
 def _indexes(corpus: Corpus) -> list[Page]:
     ref = corpus.ref
+
     def grouped(items):
         groups: dict[str, list] = {}
         for it in sorted(items, key=lambda i: _sort_key(i["nom"])):
@@ -196,25 +260,82 @@ def _indexes(corpus: Corpus) -> list[Page]:
         return list(groups.items())
 
     recu = {c: corpus.total(subs) for c, subs in corpus.par_commune.items()}
-    communes = [{"nom": c["nom"], "slug": c["slug"], "cols": [c["insee"], nombre_fr(c["population"]), montant_fr(recu.get(c["insee"], 0))]} for c in ref.communes.values()]
+    communes = [
+        {"nom": c["nom"], "slug": c["slug"], "cols": [c["insee"], nombre_fr(c["population"]), montant_fr(recu.get(c["insee"], 0))]}
+        for c in ref.communes.values()
+    ]
     cantons = [{"nom": k["nom"], "slug": k["slug"], "cols": [k["code"], str(len(k["communes"]))]} for k in ref.cantons.values()]
     epci = [{"nom": e["nom"], "slug": e["slug"], "cols": [e.get("sigle") or "", str(len(e["membres"]))]} for e in ref.epci.values()]
-    terr = [{"nom": t["nom"], "slug": t["slug"], "cols": [("découpage en 7" if t.get("niveau") == 7 else "découpage en 9"), str(len(t["communes"]))]} for t in ref.territoires.values()]
+    terr = [
+        {
+            "nom": t["nom"],
+            "slug": t["slug"],
+            "cols": [("découpage en 7" if t.get("niveau") == 7 else "découpage en 9"), str(len(t["communes"]))],
+        }
+        for t in ref.territoires.values()
+    ]
     g = grouped(communes)
     return [
-        Page("communes/index.md", "place_index.md.j2", "Communes", kind="index", context={
-            "titre": "Les communes du Pas-de-Calais", "intro": f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune.",
-            "letters": [l for l, _ in g], "groups": g, "headers": ["Commune", "Code INSEE", "Population", "Subventions reçues"], "kind": "communes",
-            "carte": _carte(corpus, "communes/index.md", "Subventions par commune du Pas-de-Calais")}),
-        Page("cantons/index.md", "place_index.md.j2", "Cantons", kind="index", context={
-            "titre": "Les cantons du Pas-de-Calais", "intro": f"{len(cantons)} cantons.", "letters": [], "groups": [("", sorted(cantons, key=lambda i: _sort_key(i['nom'])))],
-            "headers": ["Canton", "Code", "Communes"], "kind": "cantons", "carte": ""}),
-        Page("epci/index.md", "place_index.md.j2", "Intercommunalités", kind="index", context={
-            "titre": "Les intercommunalités (EPCI)", "intro": f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais.", "letters": [],
-            "groups": [("", sorted(epci, key=lambda i: _sort_key(i['nom'])))], "headers": ["Intercommunalité", "Sigle", "Communes"], "kind": "epci", "carte": ""}),
-        Page("territoires/index.md", "place_index.md.j2", "Territoires", kind="index", context={
-            "titre": "Les territoires du Département", "intro": "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin).", "letters": [],
-            "groups": [("", sorted(terr, key=lambda i: _sort_key(i['nom'])))], "headers": ["Territoire", "Découpage", "Communes"], "kind": "territoires", "carte": ""}),
+        Page(
+            "communes/index.md",
+            "place_index.md.j2",
+            "Communes",
+            kind="index",
+            context={
+                "titre": "Les communes du Pas-de-Calais",
+                "intro": f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune.",
+                "letters": [l for l, _ in g],
+                "groups": g,
+                "headers": ["Commune", "Code INSEE", "Population", "Subventions reçues"],
+                "kind": "communes",
+                "carte": _carte(corpus, "communes/index.md", "Subventions par commune du Pas-de-Calais"),
+            },
+        ),
+        Page(
+            "cantons/index.md",
+            "place_index.md.j2",
+            "Cantons",
+            kind="index",
+            context={
+                "titre": "Les cantons du Pas-de-Calais",
+                "intro": f"{len(cantons)} cantons.",
+                "letters": [],
+                "groups": [("", sorted(cantons, key=lambda i: _sort_key(i["nom"])))],
+                "headers": ["Canton", "Code", "Communes"],
+                "kind": "cantons",
+                "carte": "",
+            },
+        ),
+        Page(
+            "epci/index.md",
+            "place_index.md.j2",
+            "Intercommunalités",
+            kind="index",
+            context={
+                "titre": "Les intercommunalités (EPCI)",
+                "intro": f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais.",
+                "letters": [],
+                "groups": [("", sorted(epci, key=lambda i: _sort_key(i["nom"])))],
+                "headers": ["Intercommunalité", "Sigle", "Communes"],
+                "kind": "epci",
+                "carte": "",
+            },
+        ),
+        Page(
+            "territoires/index.md",
+            "place_index.md.j2",
+            "Territoires",
+            kind="index",
+            context={
+                "titre": "Les territoires du Département",
+                "intro": "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin).",
+                "letters": [],
+                "groups": [("", sorted(terr, key=lambda i: _sort_key(i["nom"])))],
+                "headers": ["Territoire", "Découpage", "Communes"],
+                "kind": "territoires",
+                "carte": "",
+            },
+        ),
     ]
 
 
@@ -227,15 +348,32 @@ def accueil(corpus: Corpus) -> Page:
     year = max((s["_date"][:4] for s in corpus.subventions), default=None)
     this_year = [s for s in corpus.subventions if s["_date"][:4] == year]
     chiffres = {
-        "deliberations": len(corpus.deliberations), "subventions": len(corpus.subventions),
-        "annee": year, "total_annee": corpus.total(this_year), "n_annee": len(this_year),
+        "deliberations": len(corpus.deliberations),
+        "subventions": len(corpus.subventions),
+        "annee": year,
+        "total_annee": corpus.total(this_year),
+        "n_annee": len(this_year),
         "recueil": dict(latest, titre=recueil_titre(latest["recueil"])) if latest else None,
     }
     # the map's figures as a table (its text alternative): communes that received a grant
-    aidees = [(ref.communes[c], corpus.total(subs), len(subs)) for c, subs in corpus.par_commune.items()
-              if c in ref.communes and corpus.total(subs) > 0]
+    aidees = [
+        (ref.communes[c], corpus.total(subs), len(subs))
+        for c, subs in corpus.par_commune.items()
+        if c in ref.communes and corpus.total(subs) > 0
+    ]
     aidees.sort(key=lambda t: _sort_key(t[0]["nom"]))
-    return Page("index.md", "accueil.md.j2", "Accueil", kind="accueil", context={
-        "chiffres": chiffres, "aidees": aidees,
-        "carte": _carte(corpus, "index.md", "Subventions par commune du Pas-de-Calais"),
-        "communes": communes, "nb_communes": len(ref.communes), "nb_cantons": len(ref.cantons), "nb_epci": len(ref.epci)})
+    return Page(
+        "index.md",
+        "accueil.md.j2",
+        "Accueil",
+        kind="accueil",
+        context={
+            "chiffres": chiffres,
+            "aidees": aidees,
+            "carte": _carte(corpus, "index.md", "Subventions par commune du Pas-de-Calais"),
+            "communes": communes,
+            "nb_communes": len(ref.communes),
+            "nb_cantons": len(ref.cantons),
+            "nb_epci": len(ref.epci),
+        },
+    )

@@ -1,4 +1,5 @@
 """Pages of grants: beneficiaries that are not communes, schemes (dispositifs), grants by year."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,8 +9,15 @@ from slugify import slugify
 from generator.records.corpus import Corpus
 from generator.site.render import Page
 
-TYPES = {"epci": "Intercommunalité", "association": "Association", "syndicat": "Syndicat", "gip": "Groupement d'intérêt public",
-         "departement": "Département", "autre": "Autre organisme", "commune": "Commune"}
+TYPES = {
+    "epci": "Intercommunalité",
+    "association": "Association",
+    "syndicat": "Syndicat",
+    "gip": "Groupement d'intérêt public",
+    "departement": "Département",
+    "autre": "Autre organisme",
+    "commune": "Commune",
+}
 ANNEE_MAX_LIGNES = 500  # a year's page lists its largest grants; the CSV has them all
 
 
@@ -41,11 +49,29 @@ def build(corpus: Corpus) -> list[Page]:
         entry["subs"].append(s)
     for slug, b in sorted(benef.items()):
         subs = sorted(b["subs"], key=lambda s: (s["_date"], s["id"]), reverse=True)
-        pages.append(Page(f"beneficiaires/{slug}.md", "beneficiaire.md.j2", b["nom"], kind="beneficiaire", context={
-            "b": b, "type_label": TYPES.get(b["type"], b["type"]), "subs": _view(corpus, subs), "total": corpus.total(subs), "years": corpus.by_year(subs)}))
+        pages.append(
+            Page(
+                f"beneficiaires/{slug}.md",
+                "beneficiaire.md.j2",
+                b["nom"],
+                kind="beneficiaire",
+                context={
+                    "b": b,
+                    "type_label": TYPES.get(b["type"], b["type"]),
+                    "subs": _view(corpus, subs),
+                    "total": corpus.total(subs),
+                    "years": corpus.by_year(subs),
+                },
+            )
+        )
         pages += _par_annee(corpus, pages[-1])
-    rows = sorted(({"nom": b["nom"], "slug": s, "type": TYPES.get(b["type"], b["type"]), "n": len(b["subs"]), "total": corpus.total(b["subs"])} for s, b in benef.items()),
-                  key=lambda r: (-r["total"], r["nom"]))
+    rows = sorted(
+        (
+            {"nom": b["nom"], "slug": s, "type": TYPES.get(b["type"], b["type"]), "n": len(b["subs"]), "total": corpus.total(b["subs"])}
+            for s, b in benef.items()
+        ),
+        key=lambda r: (-r["total"], r["nom"]),
+    )
     pages.append(Page("beneficiaires/index.md", "beneficiaires_index.md.j2", "Bénéficiaires", kind="index", context={"rows": rows}))
 
     dispositifs = defaultdict(list)
@@ -59,10 +85,26 @@ def build(corpus: Corpus) -> list[Page]:
             c = corpus.commune_of(s)
             t = corpus.ref.communes[c]["territoire"] if c in corpus.ref.communes else None
             par_terr[t].append(s)
-        terr = [(corpus.ref.territoires[t] if t in corpus.ref.territoires else None, corpus.total(v), len(v)) for t, v in sorted(par_terr.items(), key=lambda kv: kv[0] or "~")]
+        terr = [
+            (corpus.ref.territoires[t] if t in corpus.ref.territoires else None, corpus.total(v), len(v))
+            for t, v in sorted(par_terr.items(), key=lambda kv: kv[0] or "~")
+        ]
         subs_sorted = sorted(subs, key=lambda s: (s["_date"], s["id"]), reverse=True)
-        pages.append(Page(f"dispositifs/{slug}.md", "dispositif.md.j2", nom, kind="dispositif", context={
-            "nom": nom, "subs": _view(corpus, subs_sorted), "total": corpus.total(subs), "years": corpus.by_year(subs), "territoires": terr}))
+        pages.append(
+            Page(
+                f"dispositifs/{slug}.md",
+                "dispositif.md.j2",
+                nom,
+                kind="dispositif",
+                context={
+                    "nom": nom,
+                    "subs": _view(corpus, subs_sorted),
+                    "total": corpus.total(subs),
+                    "years": corpus.by_year(subs),
+                    "territoires": terr,
+                },
+            )
+        )
         pages += _par_annee(corpus, pages[-1])
         drows.append({"nom": nom, "slug": slug, "n": len(subs), "total": corpus.total(subs)})
     pages.append(Page("dispositifs/index.md", "dispositifs_index.md.j2", "Dispositifs", kind="index", context={"rows": drows}))
@@ -73,8 +115,23 @@ def build(corpus: Corpus) -> list[Page]:
     years = []
     for y, subs in sorted(par_annee.items(), reverse=True):
         top = sorted(subs, key=lambda s: (-float(s["montant"]), s["id"]))[:ANNEE_MAX_LIGNES]
-        pages.append(Page(f"subventions/{y}.md", "subventions_annee.md.j2", f"Subventions {y}", kind="subventions", context={
-            "annee": y, "subs": _view(corpus, top), "n": len(subs), "total": corpus.total(subs), "limite": ANNEE_MAX_LIGNES}))
+        pages.append(
+            Page(
+                f"subventions/{y}.md",
+                "subventions_annee.md.j2",
+                f"Subventions {y}",
+                kind="subventions",
+                context={"annee": y, "subs": _view(corpus, top), "n": len(subs), "total": corpus.total(subs), "limite": ANNEE_MAX_LIGNES},
+            )
+        )
         years.append({"annee": y, "n": len(subs), "total": corpus.total(subs)})
-    pages.append(Page("subventions/index.md", "subventions_index.md.j2", "Subventions", kind="index", context={"years": years, "total": corpus.total(corpus.subventions), "n": len(corpus.subventions)}))
+    pages.append(
+        Page(
+            "subventions/index.md",
+            "subventions_index.md.j2",
+            "Subventions",
+            kind="index",
+            context={"years": years, "total": corpus.total(corpus.subventions), "n": len(corpus.subventions)},
+        )
+    )
     return pages

@@ -16,6 +16,7 @@ illisible with a French message) and report unreadable rows the same way, and se
 need the decision zone of the délibération (between `DECIDE` and the vote) to read what
 the articles announce (counts, totals, whether an annexed table is decided at all).
 """
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,7 @@ class EnDebutDeLigne:
     def search(self, texte: str) -> re.Match | None:
         for m in self.motif.finditer(texte):
             debut = texte.rfind("\n", 0, m.start()) + 1
-            if debut == m.start() or texte[debut:m.start()].isspace():
+            if debut == m.start() or texte[debut : m.start()].isspace():
                 return m
         return None
 
@@ -84,32 +85,63 @@ def decision_text(lines: list[Line]) -> str:
     return " ".join(texte(ln) for ln in decision(lines))
 
 
-def total_check(ctx: Contexte, line: int, libelle: str, declare: Decimal | None,
-                calcule: Decimal | None, nombre_declare: int | None = None,
-                nombre_trouve: int | None = None, illisibles: int = 0) -> TotalCheck:
+def total_check(
+    ctx: Contexte,
+    line: int,
+    libelle: str,
+    declare: Decimal | None,
+    calcule: Decimal | None,
+    nombre_declare: int | None = None,
+    nombre_trouve: int | None = None,
+    illisibles: int = 0,
+) -> TotalCheck:
     """A stated total against the rows read; never forced: a gap stays a reported gap."""
     if illisibles:
-        return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule,
-                          nombre_declare, nombre_trouve, "illisible",
-                          f"{illisibles} ligne(s) du tableau illisible(s) : total non vérifiable.")
+        return TotalCheck(
+            ctx.deliberation,
+            ctx.source,
+            line,
+            libelle,
+            declare,
+            calcule,
+            nombre_declare,
+            nombre_trouve,
+            "illisible",
+            f"{illisibles} ligne(s) du tableau illisible(s) : total non vérifiable.",
+        )
     ecarts = []
     if declare is not None and calcule is not None and declare != calcule:
-        ecarts.append(f"le document annonce {format_montant(declare)}, la somme des lignes "
-                      f"donne {format_montant(calcule)} (écart {format_montant(calcule - declare)})")
+        ecarts.append(
+            f"le document annonce {format_montant(declare)}, la somme des lignes "
+            f"donne {format_montant(calcule)} (écart {format_montant(calcule - declare)})"
+        )
     if nombre_declare is not None and nombre_trouve is not None and nombre_declare != nombre_trouve:
         ecarts.append(f"le document annonce {nombre_declare}, {nombre_trouve} trouvé(s)")
     if ecarts:
-        return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule,
-                          nombre_declare, nombre_trouve, "ecart",
-                          f"{libelle} : " + " ; ".join(ecarts) + ". Les montants sont gardés tels qu'écrits.")
-    return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule,
-                      nombre_declare, nombre_trouve, "ok", "")
+        return TotalCheck(
+            ctx.deliberation,
+            ctx.source,
+            line,
+            libelle,
+            declare,
+            calcule,
+            nombre_declare,
+            nombre_trouve,
+            "ecart",
+            f"{libelle} : " + " ; ".join(ecarts) + ". Les montants sont gardés tels qu'écrits.",
+        )
+    return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule, nombre_declare, nombre_trouve, "ok", "")
 
 
 def ligne_illisible(ctx: Contexte, line: int, raw: str, tableau: str) -> Problem:
-    return Problem(ctx.source, line, "ligne-illisible",
-                   f"{tableau} : ligne non lue (montants introuvables) : « {squash(raw)} »",
-                   "avertissement", ctx.deliberation)
+    return Problem(
+        ctx.source,
+        line,
+        "ligne-illisible",
+        f"{tableau} : ligne non lue (montants introuvables) : « {squash(raw)} »",
+        "avertissement",
+        ctx.deliberation,
+    )
 
 
 def lignes_illisibles(pending: list[Line], res: TableResult, ctx: Contexte, tableau: str) -> int:
@@ -136,9 +168,21 @@ def commune_nommee(name: str) -> str | None:
 
 
 TERRITOIRES = (
-    "MONTREUILLOIS-TERNOIS", "MONTREUILLOIS - TERNOIS", "LENS-HENIN", "LENS-HÉNIN", "LENS-LIEVIN", "LENS-LIÉVIN",
-    "HENIN-CARVIN", "HÉNIN-CARVIN", "ARRAGEOIS", "ARTOIS", "AUDOMAROIS", "BOULONNAIS", "CALAISIS",
-    "MONTREUILLOIS", "TERNOIS",
+    "MONTREUILLOIS-TERNOIS",
+    "MONTREUILLOIS - TERNOIS",
+    "LENS-HENIN",
+    "LENS-HÉNIN",
+    "LENS-LIEVIN",
+    "LENS-LIÉVIN",
+    "HENIN-CARVIN",
+    "HÉNIN-CARVIN",
+    "ARRAGEOIS",
+    "ARTOIS",
+    "AUDOMAROIS",
+    "BOULONNAIS",
+    "CALAISIS",
+    "MONTREUILLOIS",
+    "TERNOIS",
 )
 TERRITOIRE_RE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in TERRITOIRES) + r")(?![\w-])", re.I)
 
@@ -231,7 +275,7 @@ def nombres_annonces(lines: list[Line], exclus: set[int], totaux: set[Decimal]) 
     for k, l in enumerate(kept):
         t = l.text
         if "rojet" in t or "ubvention" in t or "ossier" in t:
-            near[max(0, k - 2):k + 3] = [True] * (min(len(kept), k + 3) - max(0, k - 2))
+            near[max(0, k - 2) : k + 3] = [True] * (min(len(kept), k + 3) - max(0, k - 2))
     seen: dict[int, int] = {}
     k = 0
     while k < len(kept):
@@ -242,7 +286,7 @@ def nombres_annonces(lines: list[Line], exclus: set[int], totaux: set[Decimal]) 
         while b + 1 < len(kept) and near[b + 1]:
             b += 1
         starts, parts, pos = [], [], 0
-        for l in kept[k:b + 1]:
+        for l in kept[k : b + 1]:
             t = sq(l.text)
             starts.append((pos, l.no))
             parts.append(t)
@@ -251,7 +295,7 @@ def nombres_annonces(lines: list[Line], exclus: set[int], totaux: set[Decimal]) 
         for m in _COUNT_RE.finditer(text):
             lo = max(text.rfind(". ", 0, m.start()), text.rfind(" ; ", 0, m.start()), 0)
             ends = [e for e in (text.find(". ", m.end()), text.find(" ; ", m.end())) if e >= 0]
-            phrase = text[lo:min(ends) if ends else len(text)]
+            phrase = text[lo : min(ends) if ends else len(text)]
             if not any(x.valeur in totaux for x in find_montants(phrase)):
                 continue
             ln = [no for off, no in starts if off <= m.start("n")][-1]
@@ -260,45 +304,69 @@ def nombres_annonces(lines: list[Line], exclus: set[int], totaux: set[Decimal]) 
     return sorted(seen.items(), key=lambda x: x[1])
 
 
-def check_montant(ctx: Contexte, line: int, libelle: str, declare: Decimal, calcule: Decimal,
-                  illisibles: list[Problem]) -> TotalCheck:
+def check_montant(ctx: Contexte, line: int, libelle: str, declare: Decimal, calcule: Decimal, illisibles: list[Problem]) -> TotalCheck:
     """A stated amount total against the sum of the rows read (exact to the cent)."""
     if illisibles:
-        return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule, statut="illisible",
-                          message=f"{len(illisibles)} ligne(s) du tableau illisible(s) : total non vérifiable "
-                                  f"(lignes {', '.join(str(p.line) for p in illisibles)}).")
+        return TotalCheck(
+            ctx.deliberation,
+            ctx.source,
+            line,
+            libelle,
+            declare,
+            calcule,
+            statut="illisible",
+            message=f"{len(illisibles)} ligne(s) du tableau illisible(s) : total non vérifiable "
+            f"(lignes {', '.join(str(p.line) for p in illisibles)}).",
+        )
     if declare == calcule:
         return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule)
-    return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule, statut="ecart",
-                      message=f"Total déclaré {declare} €, somme des lignes {calcule} € "
-                              f"(écart {calcule - declare} €).")
+    return TotalCheck(
+        ctx.deliberation,
+        ctx.source,
+        line,
+        libelle,
+        declare,
+        calcule,
+        statut="ecart",
+        message=f"Total déclaré {declare} €, somme des lignes {calcule} € (écart {calcule - declare} €).",
+    )
 
 
-def check_nombre(ctx: Contexte, line: int, libelle: str, declare: int, trouve: int,
-                 illisibles: list[Problem]) -> TotalCheck:
+def check_nombre(ctx: Contexte, line: int, libelle: str, declare: int, trouve: int, illisibles: list[Problem]) -> TotalCheck:
     """A stated number of projects/grants against the rows read."""
     if illisibles:
-        statut, msg = "illisible", (f"{len(illisibles)} ligne(s) illisible(s) : nombre non vérifiable "
-                                    f"(lignes {', '.join(str(p.line) for p in illisibles)}).")
+        statut, msg = (
+            "illisible",
+            (f"{len(illisibles)} ligne(s) illisible(s) : nombre non vérifiable (lignes {', '.join(str(p.line) for p in illisibles)})."),
+        )
     elif declare == trouve:
         statut, msg = "ok", ""
     else:
         statut, msg = "ecart", f"Le texte annonce {declare}, le tableau compte {trouve} ligne(s)."
-    return TotalCheck(ctx.deliberation, ctx.source, line, libelle, None, None,
-                      nombre_declare=declare, nombre_trouve=trouve, statut=statut, message=msg)
+    return TotalCheck(
+        ctx.deliberation, ctx.source, line, libelle, None, None, nombre_declare=declare, nombre_trouve=trouve, statut=statut, message=msg
+    )
 
 
 def ligne_illisible_erreur(ctx: Contexte, line: int, raw: str, pourquoi: str) -> Problem:
-    return Problem(source=ctx.source, line=line, kind="ligne-illisible",
-                   message=f"{pourquoi} : « {raw[:300]} »", severity="erreur",
-                   deliberation=ctx.deliberation)
+    return Problem(
+        source=ctx.source,
+        line=line,
+        kind="ligne-illisible",
+        message=f"{pourquoi} : « {raw[:300]} »",
+        severity="erreur",
+        deliberation=ctx.deliberation,
+    )
 
 
 def colonnes_montants(header: str) -> list[str]:
     """Names of the amount columns before the rate, in header order (cout, plafond, eligible)."""
     found = []
-    for name, rx in (("cout", r"Montant\s+(?:HT|du\s+projet|total|des\s+travaux)|Co[uû]t"),
-                     ("plafond", r"Plafond"), ("eligible", r"[ÉE]ligible")):
+    for name, rx in (
+        ("cout", r"Montant\s+(?:HT|du\s+projet|total|des\s+travaux)|Co[uû]t"),
+        ("plafond", r"Plafond"),
+        ("eligible", r"[ÉE]ligible"),
+    ):
         m = re.search(rx, header, re.I)
         if m:
             found.append((m.start(), name))
@@ -320,19 +388,27 @@ def repartir_montants(montants: list[Decimal]) -> tuple[Decimal | None, Decimal 
     return montants[0], montants[-1]
 
 
-def subvention_farda(ctx: Contexte, line: int, m: re.Match, benef: str, typ: str, desc: str,
-                     dispositif: str, tableau: str) -> Subvention:
+def subvention_farda(ctx: Contexte, line: int, m: re.Match, benef: str, typ: str, desc: str, dispositif: str, tableau: str) -> Subvention:
     """One FARDA row (voirie or aménagement); `m` holds the groups amts, taux, aide and ref."""
     cout, eligible = repartir_montants([montant(a) for a in re.findall(AMOUNT_CENTIMES, m.group("amts"))])
     commune = commune_du_beneficiaire(benef)
     return Subvention(
-        id="", deliberation=ctx.deliberation, source=ctx.source, line=line,
-        beneficiaire=benef, type_beneficiaire=classify(benef), montant=montant(m.group("aide")),
+        id="",
+        deliberation=ctx.deliberation,
+        source=ctx.source,
+        line=line,
+        beneficiaire=benef,
+        type_beneficiaire=classify(benef),
+        montant=montant(m.group("aide")),
         objet=f"{typ} — {desc}" if typ and desc else (typ or desc),
         beneficiaire_ref=commune_ecrite(commune) if commune else None,
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=cout, montant_eligible=eligible, taux=taux(m.group("taux")),
-        dispositif=dispositif, tableau=tableau, reference=m.group("ref"),
+        cout_projet=cout,
+        montant_eligible=eligible,
+        taux=taux(m.group("taux")),
+        dispositif=dispositif,
+        tableau=tableau,
+        reference=m.group("ref"),
     )
 
 
@@ -345,8 +421,9 @@ def titre_tableau(lines: list[Line], motif: str, defaut: str) -> str:
     return defaut
 
 
-def checks_totaux(ctx: Contexte, res: TableResult, totals: tuple[int, Decimal, Decimal] | None,
-                  libelle_cout: str | None, libelle_aides: str) -> None:
+def checks_totaux(
+    ctx: Contexte, res: TableResult, totals: tuple[int, Decimal, Decimal] | None, libelle_cout: str | None, libelle_aides: str
+) -> None:
     """The closing row `<sum of projects> <sum of aids>` checked against the rows read.
 
     `libelle_cout` None: the first sum is not checked (no cost column in the header).
@@ -356,14 +433,21 @@ def checks_totaux(ctx: Contexte, res: TableResult, totals: tuple[int, Decimal, D
     if totals:
         no, a, b = totals
         if libelle_cout is not None:
-            res.checks.append(check_montant(ctx, no, libelle_cout, a,
-                                            sum((s.cout_projet or Decimal(0) for s in res.subventions), Decimal(0)), bad))
-        res.checks.append(check_montant(ctx, no, libelle_aides, b,
-                                        sum((s.montant for s in res.subventions), Decimal(0)), bad))
+            res.checks.append(
+                check_montant(ctx, no, libelle_cout, a, sum((s.cout_projet or Decimal(0) for s in res.subventions), Decimal(0)), bad)
+            )
+        res.checks.append(check_montant(ctx, no, libelle_aides, b, sum((s.montant for s in res.subventions), Decimal(0)), bad))
     else:
-        res.problems.append(Problem(ctx.source, res.line, "total-absent",
-                                    f"Tableau {res.dispositif} sans ligne de total : sommes non vérifiées.",
-                                    "avertissement", ctx.deliberation))
+        res.problems.append(
+            Problem(
+                ctx.source,
+                res.line,
+                "total-absent",
+                f"Tableau {res.dispositif} sans ligne de total : sommes non vérifiées.",
+                "avertissement",
+                ctx.deliberation,
+            )
+        )
 
 
 def checks_nombre_annonce(results: list[TableResult], lines: list[Line], ctx: Contexte, libelle: str) -> None:

@@ -6,6 +6,7 @@ deliberation unit (deliberation + annexes + rapport), reads every row, and
 checks every total or count the table states. Lines it claims go in `consumed`
 so that no other extractor reads them again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -12,6 +12,7 @@ Beneficiary and commune cells are not separated in the text: the names the artic
 The « FICHE SYNTHESE » sheets annexed after the rapport repeat each proposal as
 `Montant Proposé : 750 €`: their sum is checked against the table.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,7 @@ INDICE = c.EnDebutDeLigne(r"thématiques[^\n]*bénéficiaires")
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The BIJ table of a délibération unit; [] when the unit has none."""
     texts = [c.texte(ln) for ln in lines]
-    start = next((k for k, t in enumerate(texts) if t.startswith("Thématiques") and "Bénéficiaires" in t
-                  and "Territoires" in t), None)
+    start = next((k for k, t in enumerate(texts) if t.startswith("Thématiques") and "Bénéficiaires" in t and "Territoires" in t), None)
     if start is None:
         return []
     res = TableResult(NOM, NOM, lines[start].no, lines[start].no)
@@ -66,14 +66,20 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
                 res.problems.append(c.ligne_illisible(ctx, current["line"], " ".join(current["parts"]), NOM))
             rest = mr.group("rest")
             mterr = c.TERRITOIRE_RE.match(rest) or re.match(r"(\S+)", rest)
-            current = {"line": ln.no, "theme": mr.group("theme").strip(), "terr": mterr.group(1),
-                       "parts": [rest[mterr.end():].strip()], "lines": [ln.no], "open": True}
+            current = {
+                "line": ln.no,
+                "theme": mr.group("theme").strip(),
+                "terr": mterr.group(1),
+                "parts": [rest[mterr.end() :].strip()],
+                "lines": [ln.no],
+                "open": True,
+            }
             continue
         if current is None or not current["open"]:
             continue  # header words, comments
         am = _AMOUNTS.search(t)
         if am:
-            current["parts"].append(t[:am.start()])
+            current["parts"].append(t[: am.start()])
             current["lines"].append(ln.no)
             current["open"] = False
             rows.append(_row(current, am, names, ctx, res))
@@ -88,9 +94,18 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     calc = sum((s.montant for s in res.subventions), Decimal(0))
     if total_line:
         ln, mt = total_line
-        res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", c.montant_euros(mt.group("total")),
-                                        calc, int(mt.group("n")), len(res.subventions),
-                                        illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible")))
+        res.checks.append(
+            c.total_check(
+                ctx,
+                ln.no,
+                f"{NOM} — total des propositions",
+                c.montant_euros(mt.group("total")),
+                calc,
+                int(mt.group("n")),
+                len(res.subventions),
+                illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible"),
+            )
+        )
     else:
         res.problems.append(c.info(ctx, res.line, "total-absent", f"{NOM} : ligne « N dossiers … € » introuvable."))
     _sheet_check(lines, ctx, res, calc)
@@ -115,18 +130,32 @@ def _row(current: dict, am: re.Match, names: list[str], ctx: Contexte, res: Tabl
         if rest_lines:
             commune, objet = rest_lines[0], " ".join(rest_lines[1:])
     else:
-        res.problems.append(c.info(ctx, current["line"], "beneficiaire-non-delimite",
-                                   f"{NOM} : bénéficiaire, commune et descriptif non séparés : « {text} »."))
+        res.problems.append(
+            c.info(
+                ctx, current["line"], "beneficiaire-non-delimite", f"{NOM} : bénéficiaire, commune et descriptif non séparés : « {text} »."
+            )
+        )
     montant = c.montant_euros(am.group("prop"))
     if montant == 0:
-        res.problems.append(c.info(ctx, current["line"], "demande-refusee", f"{NOM} : « {benef} » — proposition 0 €, aucune subvention créée."))
+        res.problems.append(
+            c.info(ctx, current["line"], "demande-refusee", f"{NOM} : « {benef} » — proposition 0 €, aucune subvention créée.")
+        )
         return None
     typ = classify(benef)
     return Subvention(
-        id="", deliberation=ctx.deliberation, source=ctx.source, line=current["line"], beneficiaire=benef,
-        type_beneficiaire=typ, montant=montant, objet=objet or current["theme"].title(),
+        id="",
+        deliberation=ctx.deliberation,
+        source=ctx.source,
+        line=current["line"],
+        beneficiaire=benef,
+        type_beneficiaire=typ,
+        montant=montant,
+        objet=objet or current["theme"].title(),
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=c.montant_euros(am.group("budget")), dispositif=NOM, tableau=NOM, territoire=current["terr"],
+        cout_projet=c.montant_euros(am.group("budget")),
+        dispositif=NOM,
+        tableau=NOM,
+        territoire=current["terr"],
     )
 
 
@@ -145,7 +174,7 @@ def _after(parts: list[str], name: str) -> list[str]:
         seen = (seen + " " + p).strip()
         if name.casefold() in seen.casefold():
             found = True
-            tail = seen[seen.casefold().index(name.casefold()) + len(name):].strip()
+            tail = seen[seen.casefold().index(name.casefold()) + len(name) :].strip()
             if tail:
                 out.append(tail)
     return out
@@ -154,8 +183,17 @@ def _after(parts: list[str], name: str) -> list[str]:
 def _sheet_check(lines: list[Line], ctx: Contexte, res: TableResult, calc: Decimal) -> None:
     found = [(ln.no, c.montant_euros(m.group("m"))) for ln in lines if (m := _SHEET.search(c.texte(ln)))]
     if found:
-        res.checks.append(c.total_check(ctx, found[0][0], f"{NOM} — fiches synthèse (« Montant Proposé »)",
-                                        sum((v for _, v in found), Decimal(0)), calc, len(found), len(res.subventions)))
+        res.checks.append(
+            c.total_check(
+                ctx,
+                found[0][0],
+                f"{NOM} — fiches synthèse (« Montant Proposé »)",
+                sum((v for _, v in found), Decimal(0)),
+                calc,
+                len(found),
+                len(res.subventions),
+            )
+        )
 
 
 def _article_check(lines: list[Line], ctx: Contexte, res: TableResult, calc: Decimal) -> None:
@@ -163,5 +201,4 @@ def _article_check(lines: list[Line], ctx: Contexte, res: TableResult, calc: Dec
         t = c.texte(ln)
         m = re.search(rf"participation globale de\s+({_A})\s*€", t)
         if m:
-            res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — participation globale (article)",
-                                            c.montant_euros(m.group(1)), calc))
+            res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — participation globale (article)", c.montant_euros(m.group(1)), calc))

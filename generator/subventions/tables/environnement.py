@@ -17,6 +17,7 @@ may come after it.
 The articles announce, per fund, « un montant total de … € correspondant aux N projets »:
 both figures are checked too. A table is only claimed when the unit names the fund.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,11 @@ from generator.subventions.tables.base import Contexte, TableResult, commune_ecr
 
 _HEAD = re.compile(r"^B[ée]n[ée]ficiaire\b", re.I)
 _B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped
-_SKIP = re.compile(r"^(?:ANNEXE\b|Montant\b|Total montant\b|du projet\b|propos[ée]e?\b|Taux\b|subvention\b|"
-                   r"B[ée]n[ée]ficiaire\b|Description\b)", re.I)
+_SKIP = re.compile(
+    r"^(?:ANNEXE\b|Montant\b|Total montant\b|du projet\b|propos[ée]e?\b|Taux\b|subvention\b|"
+    r"B[ée]n[ée]ficiaire\b|Description\b)",
+    re.I,
+)
 _TOTAL = re.compile(r"^Total\b", re.I)
 _LONE_AMOUNT = re.compile(rf"^({c.AMOUNT})\s*€?$")
 _FIEN_ROW = re.compile(rf"^(?P<txt>.*?)\s+(?P<cout>{c.AMOUNT})\s+(?P<subv>{c.AMOUNT})\s*€?$")
@@ -56,7 +60,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
         if _HEAD.match(t):
             if whole is None:
                 whole = " ".join(c.texte(ln) for ln in lines)
-            head = " ".join(c.texte(ln) for ln in lines[i:i + 10])
+            head = " ".join(c.texte(ln) for ln in lines[i : i + 10])
             if re.search(r"[ée]ligible", head, re.I) and "Taux" in head and re.search(r"\bFIEET\b|ENJEUX [ÉE]COLOGIQUES", whole, re.I):
                 res, i = _read_fieet(lines, i, ctx)
                 results.append(res)
@@ -72,6 +76,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
 
 
 # ---------------------------------------------------------------- FIEET
+
 
 def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
     nom = "FIEET"
@@ -128,22 +133,31 @@ def _fieet_row(pending: list[Line], ctx: Contexte) -> Subvention | None:
         rate = m
     if rate is None:
         return None
-    before = c.euros(text[:rate.start()])
-    after = c.euros(text[rate.end():])
+    before = c.euros(text[: rate.start()])
+    after = c.euros(text[rate.end() :])
     if len(before) < 2 or not after:
         return None
     first_amount = c.EURO_AMOUNT.search(text)
-    head = text[:first_amount.start()].strip()
+    head = text[: first_amount.start()].strip()
     benef, desc = _split_benef(head)
     commune = c.commune_nommee(benef)
     typ = classify(benef)
     return Subvention(
-        id="", deliberation=ctx.deliberation, source=ctx.source, line=pending[0].no, beneficiaire=benef,
-        type_beneficiaire=typ, montant=after[0], objet=desc,
+        id="",
+        deliberation=ctx.deliberation,
+        source=ctx.source,
+        line=pending[0].no,
+        beneficiaire=benef,
+        type_beneficiaire=typ,
+        montant=after[0],
+        objet=desc,
         beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=before[-2], montant_eligible=before[-1], taux=parse_taux(rate.group(0)),
-        dispositif="FIEET", tableau="FIEET",
+        cout_projet=before[-2],
+        montant_eligible=before[-1],
+        taux=parse_taux(rate.group(0)),
+        dispositif="FIEET",
+        tableau="FIEET",
     )
 
 
@@ -154,11 +168,12 @@ def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte, il
     res.line_end = ln.no
     amounts = [(ln.no, a) for a in c.euros(c.texte(ln))]
     subs = res.subventions
-    values = [sum((s.cout_projet or Decimal(0) for s in subs), Decimal(0)),
-              sum((s.montant_eligible or Decimal(0) for s in subs), Decimal(0)),
-              sum((s.montant for s in subs), Decimal(0))]
-    labels = ["FIEET — montant total des projets", "FIEET — total des montants éligibles",
-              "FIEET — total des subventions proposées"]
+    values = [
+        sum((s.cout_projet or Decimal(0) for s in subs), Decimal(0)),
+        sum((s.montant_eligible or Decimal(0) for s in subs), Decimal(0)),
+        sum((s.montant for s in subs), Decimal(0)),
+    ]
+    labels = ["FIEET — montant total des projets", "FIEET — total des montants éligibles", "FIEET — total des subventions proposées"]
     j = k + 1
     if len(amounts) < 3:
         while j < len(lines) and j <= k + 8:
@@ -176,12 +191,14 @@ def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte, il
     for (no, dec), lab, val in zip(amounts, labels, values):
         res.checks.append(c.total_check(ctx, no, lab, dec, val, illisibles=illisibles))
     if len(amounts) < 3:
-        res.problems.append(c.info(ctx, ln.no, "total-absent",
-                                   "FIEET : total des subventions proposées introuvable après la ligne « Total »."))
+        res.problems.append(
+            c.info(ctx, ln.no, "total-absent", "FIEET : total des subventions proposées introuvable après la ligne « Total ».")
+        )
     return j
 
 
 # ---------------------------------------------------------------- FIEN
+
 
 def _read_fien(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
     nom = "FIEN"
@@ -198,14 +215,17 @@ def _read_fien(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResul
         lone = _LONE_AMOUNT.match(t)
         if lone and res.subventions and not pending:
             # the total: a lone amount, its `TOTAL …` label just before or after
-            around = " ".join(c.texte(x) for x in lines[max(0, i - 5):i + 5])
+            around = " ".join(c.texte(x) for x in lines[max(0, i - 5) : i + 5])
             if re.search(r"\bTOTAL\b", around, re.I):
                 calc = sum((s.montant for s in res.subventions), Decimal(0))
-                res.checks.append(c.total_check(ctx, ln.no, "FIEN — total des subventions proposées",
-                                                c.montant_euros(lone.group(1)), calc, illisibles=illisibles))
+                res.checks.append(
+                    c.total_check(
+                        ctx, ln.no, "FIEN — total des subventions proposées", c.montant_euros(lone.group(1)), calc, illisibles=illisibles
+                    )
+                )
                 res.consumed.add(ln.no)
                 res.line_end = ln.no
-                for x in lines[i:i + 5]:
+                for x in lines[i : i + 5]:
                     if re.match(r"^(?:ANNEXE\b|TOTAL\b)", c.texte(x), re.I):
                         res.consumed.add(x.no)
                 return res, i
@@ -235,21 +255,31 @@ def _fien_row(m: re.Match, line: int, ctx: Contexte, res: TableResult) -> Subven
     found = list(c.TERRITOIRE_RE.finditer(head))
     if found and found[-1].end() == len(head) and found[-1].start() > 0:
         territoire = found[-1].group(1)
-        benef = head[:found[-1].start()].strip()
+        benef = head[: found[-1].start()].strip()
     else:
         res.problems.append(c.info(ctx, line, "territoire-absent", f"FIEN : territoire non reconnu dans « {head} »."))
     typ = classify(benef, defaut="association")
     commune = c.commune_nommee(benef)
     return Subvention(
-        id="", deliberation=ctx.deliberation, source=ctx.source, line=line, beneficiaire=benef,
-        type_beneficiaire=typ, montant=c.montant_euros(m.group("subv")), objet=desc,
+        id="",
+        deliberation=ctx.deliberation,
+        source=ctx.source,
+        line=line,
+        beneficiaire=benef,
+        type_beneficiaire=typ,
+        montant=c.montant_euros(m.group("subv")),
+        objet=desc,
         beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=c.montant_euros(m.group("cout")), dispositif="FIEN", tableau="FIEN", territoire=territoire,
+        cout_projet=c.montant_euros(m.group("cout")),
+        dispositif="FIEN",
+        tableau="FIEN",
+        territoire=territoire,
     )
 
 
 # ---------------------------------------------------------------- articles
+
 
 def _articles(lines: list[Line]) -> list[tuple[int, str]]:
     out: list[tuple[int, list[str]]] = []
@@ -272,8 +302,15 @@ def _article_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
             continue
         declare = c.montant_euros(m_amount.group(1)) if m_amount else None
         calc = sum((s.montant for s in res.subventions), Decimal(0))
-        res.checks.append(c.total_check(
-            ctx, no, f"{res.dispositif} — montant et nombre de projets annoncés par l'article", declare,
-            calc if declare is not None else None,
-            int(m_count.group(1)) if m_count else None, len(res.subventions) if m_count else None,
-            illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible")))
+        res.checks.append(
+            c.total_check(
+                ctx,
+                no,
+                f"{res.dispositif} — montant et nombre de projets annoncés par l'article",
+                declare,
+                calc if declare is not None else None,
+                int(m_count.group(1)) if m_count else None,
+                len(res.subventions) if m_count else None,
+                illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible"),
+            )
+        )

@@ -13,12 +13,12 @@ Beneficiaries are truncated at about 34 characters in print
 (`COMMUNE DE NEUVILLE-SOUS-MONTREUI`): kept as written, the resolver handles prefixes.
 The table ends on a row of two bare amounts (sum of projects, sum of aids).
 """
+
 from __future__ import annotations
 
 import re
 
 from generator.records import Line, Problem
-from generator.subventions.tables.base import Contexte, TableResult
 from generator.subventions.tables._commun import (
     AMOUNT_CENTIMES,
     REF,
@@ -33,14 +33,24 @@ from generator.subventions.tables._commun import (
     subvention_farda,
     titre_tableau,
 )
+from generator.subventions.tables.base import Contexte, TableResult
 
 DISPOSITIF = "FARDA aménagement"
 
 # Nomenclature of the FARDA aménagement requests (types de demande) as printed.
 TYPES_DEMANDE = (
-    "Abribus", "AUTRES", "BAT PUBLICS - GROS TRAVAUX", "REHAB PARTIELLES", "ESPACES PUBLICS",
-    "DECI", "PATRIMOINE", "PETIT PATRIMOINE", "BOURGS CENTRES", "EQUIPEMENTS STRUCTURANTS",
-    "FARDA - Aménagement", "Oxygène 62",
+    "Abribus",
+    "AUTRES",
+    "BAT PUBLICS - GROS TRAVAUX",
+    "REHAB PARTIELLES",
+    "ESPACES PUBLICS",
+    "DECI",
+    "PATRIMOINE",
+    "PETIT PATRIMOINE",
+    "BOURGS CENTRES",
+    "EQUIPEMENTS STRUCTURANTS",
+    "FARDA - Aménagement",
+    "Oxygène 62",
 )
 _TYPE_RES = [(t, re.compile(re.escape(t) + r"(?= )")) for t in TYPES_DEMANDE]
 _BENEF_START = re.compile(
@@ -61,7 +71,7 @@ def _split_mid(mid: str) -> tuple[str, str, str, bool] | None:
     best = None  # (starts with a beneficiary prefix, end, -start, type)
     for t, rx in _TYPE_RES:
         for m in rx.finditer(mid):
-            after = mid[m.end():].strip()
+            after = mid[m.end() :].strip()
             if not after:
                 continue
             key = (bool(_BENEF_START.match(after)), m.end(), -m.start(), t)
@@ -71,9 +81,7 @@ def _split_mid(mid: str) -> tuple[str, str, str, bool] | None:
         _, end, negstart, t = best
         start = -negstart
         return mid[:start].strip(), t, mid[end:].strip(), True
-    m = None
-    for m in _BENEF_START.finditer(mid):
-        pass  # the last beneficiary prefix of the line
+    m = next(reversed(list(_BENEF_START.finditer(mid))), None)  # the last beneficiary prefix of the line
     if m is None:
         return None
     before = mid[: m.start("b")].strip().split(" ")
@@ -110,7 +118,7 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
         if _ROW_START.match(items[j][1]):
             break
         hend = j
-    header = " ".join(t for _, t in items[start:hend + 1])
+    header = " ".join(t for _, t in items[start : hend + 1])
     cols = colonnes_montants(header)
     nom = titre_tableau(lines, r"FARDA.*AM[EÉ]NAGEMENT", DISPOSITIF)
     res = TableResult(nom=nom, dispositif=DISPOSITIF, line=items[start][0], line_end=items[hend][0])
@@ -138,8 +146,13 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
             pending = []
             buf = text
             j = i
-            while not _ROW_RE.match(buf) and j + 1 < len(items) and j - i < _MAX_ROW_ITEMS \
-                    and not _ROW_START.match(items[j + 1][1]) and not TOTAL_DEUX_MONTANTS_RE.match(items[j + 1][1]):
+            while (
+                not _ROW_RE.match(buf)
+                and j + 1 < len(items)
+                and j - i < _MAX_ROW_ITEMS
+                and not _ROW_START.match(items[j + 1][1])
+                and not TOTAL_DEUX_MONTANTS_RE.match(items[j + 1][1])
+            ):
                 j += 1
                 buf += " " + items[j][1]
             if not _ROW_RE.match(buf):
@@ -163,12 +176,23 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
             continue
         desc, typ, benef, connu = parts
         if not connu:
-            res.problems.append(Problem(ctx.source, first, "type-inconnu",
-                                        f"Type de demande « {typ} » hors nomenclature FARDA aménagement "
-                                        f"(lu avant le bénéficiaire « {benef} »).", "info", ctx.deliberation))
+            res.problems.append(
+                Problem(
+                    ctx.source,
+                    first,
+                    "type-inconnu",
+                    f"Type de demande « {typ} » hors nomenclature FARDA aménagement (lu avant le bénéficiaire « {benef} »).",
+                    "info",
+                    ctx.deliberation,
+                )
+            )
         res.subventions.append(subvention_farda(ctx, first, m, benef, typ, desc, DISPOSITIF, nom))
-    checks_totaux(ctx, res, totals,
-                  f"{DISPOSITIF} — montant total des projets" if "cout" in cols or not cols else None,
-                  f"{DISPOSITIF} — montant total des aides")
+    checks_totaux(
+        ctx,
+        res,
+        totals,
+        f"{DISPOSITIF} — montant total des projets" if "cout" in cols or not cols else None,
+        f"{DISPOSITIF} — montant total des aides",
+    )
     res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
     return res, i

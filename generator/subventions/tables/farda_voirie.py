@@ -9,6 +9,7 @@ columns left empty are simply absent, so a row carries 1, 2 or 3 amounts before 
 rate. The table ends on a row of two bare amounts (sum of the projects, sum of the
 aids); the number of projects is stated in the deliberation and the rapport.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,7 @@ def _header_at(items: list[tuple[int, str]], i: int) -> int | None:
     lo = max(0, i - 3)
     for j in range(i, min(len(items), i + 25)):
         if re.search(r"Montant\s+demand", items[j][1], re.I):
-            window = " ".join(t for _, t in items[lo:j + 1])
+            window = " ".join(t for _, t in items[lo : j + 1])
             return j if _HEADER_SIGNATURE.search(window) else None
     return None
 
@@ -83,8 +84,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
         if "CODE" in items.raw(i) and _HEADER_START.search(items[i][1]):
             end = _header_at(items, i)
             if end is not None:
-                start = next((k for k in range(i, max(-1, i - 4), -1)
-                              if re.search(r"COMMUNE|B[ÉE]N[ÉE]FICIAIRE", items[k][1], re.I)), i)
+                start = next((k for k in range(i, max(-1, i - 4), -1) if re.search(r"COMMUNE|B[ÉE]N[ÉE]FICIAIRE", items[k][1], re.I)), i)
                 res, i = _read_table(items, start, end, lines, ctx)
                 results.append(res)
                 continue
@@ -95,7 +95,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
 
 
 def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
-    header = " ".join(t for _, t in items[start:hend + 1])
+    header = " ".join(t for _, t in items[start : hend + 1])
     cols = colonnes_montants(header)
     nom = titre_tableau(lines, r"FARDA.*VOIRIE", DISPOSITIF)
     res = TableResult(nom=nom, dispositif=DISPOSITIF, line=items[start][0], line_end=items[hend][0])
@@ -108,8 +108,11 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
         m = TOTAL_DEUX_MONTANTS_RE.match(text)
         if m:
             if buf:  # the last row never reached its amounts
-                res.problems.append(ligne_illisible_erreur(ctx, buf[0][0], " ".join(t for _, t in buf),
-                                                    "Ligne du tableau FARDA voirie sans montants lisibles"))
+                res.problems.append(
+                    ligne_illisible_erreur(
+                        ctx, buf[0][0], " ".join(t for _, t in buf), "Ligne du tableau FARDA voirie sans montants lisibles"
+                    )
+                )
                 buf = []
             totals = (no, montant(m.group("a")), montant(m.group("b")))
             res.line_end = no
@@ -127,8 +130,11 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
             s = len(buf)
             while s > 1 and not any(c.islower() for c in buf[s - 1][1]) and not re.search(REF, buf[s - 1][1]):
                 s -= 1
-            res.problems.append(ligne_illisible_erreur(ctx, buf[0][0], " ".join(t for _, t in buf[:s]),
-                                                "Ligne du tableau FARDA voirie sans montants lisibles"))
+            res.problems.append(
+                ligne_illisible_erreur(
+                    ctx, buf[0][0], " ".join(t for _, t in buf[:s]), "Ligne du tableau FARDA voirie sans montants lisibles"
+                )
+            )
             buf = buf[s:]
         buf.append((no, text))
         if _CLOSE_RE.search(text):
@@ -139,8 +145,9 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
             break  # not a row any more: the table ended without a total line
         i += 1
     if buf and any(re.search(REF, t) for _, t in buf):
-        res.problems.append(ligne_illisible_erreur(ctx, buf[0][0], " ".join(t for _, t in buf[:4]),
-                                            "Ligne du tableau FARDA voirie sans montants lisibles"))
+        res.problems.append(
+            ligne_illisible_erreur(ctx, buf[0][0], " ".join(t for _, t in buf[:4]), "Ligne du tableau FARDA voirie sans montants lisibles")
+        )
     parsed = []
     for first, text in rows:
         m = _ROW_RE.match(text)
@@ -159,10 +166,13 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
                 break
         benef = m.group("benef").strip()
         res.subventions.append(subvention_farda(ctx, first, m, benef, typ, desc, DISPOSITIF, nom))
-    checks_totaux(ctx, res, totals,
-                  f"{DISPOSITIF} — montant total des projets" if "cout" in cols or not cols else None,
-                  f"{DISPOSITIF} — montant total des aides")
+    checks_totaux(
+        ctx,
+        res,
+        totals,
+        f"{DISPOSITIF} — montant total des projets" if "cout" in cols or not cols else None,
+        f"{DISPOSITIF} — montant total des aides",
+    )
     first_no, last_no = res.line, res.line_end
     res.consumed = {l.no for l in lines if first_no <= l.no <= last_no}
     return res, i
-

@@ -15,6 +15,7 @@ Cells are told apart by case: commune and beneficiary are printed in capitals
 mixed case; wide gaps and indented lines mark a new cell when the layout kept them,
 else the operation starts at a works word (`Restauration`, `Travaux`…).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,6 @@ import re
 from generator.commun.pliage import sans_accents
 from generator.records import Line, Problem, Subvention
 from generator.subventions.beneficiaires import classify
-from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 from generator.subventions.tables._commun import (
     checks_nombre_annonce,
     checks_totaux,
@@ -30,6 +30,7 @@ from generator.subventions.tables._commun import (
     montant,
     sq,
 )
+from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
 DISPOSITIF = "Monuments historiques"
 
@@ -53,11 +54,41 @@ _BENEF_UPPER = re.compile(
 )
 # first words of the operation column (works on the building)
 _OPERATION_WORDS = {
-    "restauration", "rehabilitation", "couverture", "reconstruction", "mesure", "mesures", "travaux",
-    "refection", "stabilisation", "consolidation", "mise", "amenagement", "renovation", "etude", "etudes",
-    "diagnostic", "entretien", "remplacement", "sauvegarde", "securisation", "confortement", "nettoyage",
-    "traitement", "assainissement", "reprise", "conservation", "refection", "restitution", "depose",
-    "reparation", "reparations", "valorisation", "creation", "installation", "maitrise", "urgence",
+    "restauration",
+    "rehabilitation",
+    "couverture",
+    "reconstruction",
+    "mesure",
+    "mesures",
+    "travaux",
+    "refection",
+    "stabilisation",
+    "consolidation",
+    "mise",
+    "amenagement",
+    "renovation",
+    "etude",
+    "etudes",
+    "diagnostic",
+    "entretien",
+    "remplacement",
+    "sauvegarde",
+    "securisation",
+    "confortement",
+    "nettoyage",
+    "traitement",
+    "assainissement",
+    "reprise",
+    "conservation",
+    "restitution",
+    "depose",
+    "reparation",
+    "reparations",
+    "valorisation",
+    "creation",
+    "installation",
+    "maitrise",
+    "urgence",
 }
 _CONNECTORS = {"de", "du", "des", "la", "le", "les", "et", "d'", "l'", "à", "au", "aux", "en", "sur", "-"}
 
@@ -116,11 +147,11 @@ def _read_table(items, start, lines, ctx):
             break
     if hend is None:
         return None, start + 1
-    header = sq(" ".join(t for _, t in items[start:hend + 1]))
+    header = sq(" ".join(t for _, t in items[start : hend + 1]))
     if not re.search(r"SUBVENTION", header, re.I) or not re.search(r"MONTANT", header, re.I):
         return None, start + 1
-    above = [sq(t) for _, t in items[max(0, start - 4):start]]
-    noise = set(above) | {sq(t) for _, t in items[start:hend + 1]}
+    above = [sq(t) for _, t in items[max(0, start - 4) : start]]
+    noise = set(above) | {sq(t) for _, t in items[start : hend + 1]}
     nom = next((t for t in above if re.search(r"monuments?\s+historiques", t, re.I)), DISPOSITIF)
     res = TableResult(nom=nom, dispositif=DISPOSITIF, line=items[start][0], line_end=items[hend][0])
     titre = nom
@@ -139,8 +170,11 @@ def _read_table(items, start, lines, ctx):
         start_m = _ROW_START.match(raw)
         if m or (start_m and buf and _numero(buf) is not None and int(start_m.group("n")) > _numero(buf)):
             if buf:  # the row being read never reached its amounts
-                res.problems.append(ligne_illisible_erreur(ctx, buf[0][0], sq(" ".join(t for _, t in buf)),
-                                                    "Ligne du tableau Monuments historiques sans montants lisibles"))
+                res.problems.append(
+                    ligne_illisible_erreur(
+                        ctx, buf[0][0], sq(" ".join(t for _, t in buf)), "Ligne du tableau Monuments historiques sans montants lisibles"
+                    )
+                )
                 buf = []
             if m:
                 totals = (no, montant(m.group("a")), montant(m.group("b")))
@@ -160,8 +194,11 @@ def _read_table(items, start, lines, ctx):
     if buf and not totals:
         i = buf_start  # the unclosed lines are not part of the table
         if any(_ROW_START.match(t) for _, t in buf):
-            res.problems.append(ligne_illisible_erreur(ctx, buf[0][0], sq(" ".join(t for _, t in buf[:6])),
-                                                "Ligne du tableau Monuments historiques sans montants lisibles"))
+            res.problems.append(
+                ligne_illisible_erreur(
+                    ctx, buf[0][0], sq(" ".join(t for _, t in buf[:6])), "Ligne du tableau Monuments historiques sans montants lisibles"
+                )
+            )
     numeros = []
     for row in rows:
         sub = _parse_row(row, ctx, res, titre)
@@ -172,12 +209,18 @@ def _read_table(items, start, lines, ctx):
     prev = 0
     for n, ln in numeros:  # rows are numbered 1, 2, 3…: a gap means a row was not read
         if n != prev + 1:
-            res.problems.append(Problem(ctx.source, ln, "numero-incoherent",
-                                        f"Tableau Monuments historiques : la ligne n° {n} suit la ligne n° {prev}.",
-                                        "avertissement", ctx.deliberation))
+            res.problems.append(
+                Problem(
+                    ctx.source,
+                    ln,
+                    "numero-incoherent",
+                    f"Tableau Monuments historiques : la ligne n° {n} suit la ligne n° {prev}.",
+                    "avertissement",
+                    ctx.deliberation,
+                )
+            )
         prev = n
-    checks_totaux(ctx, res, totals, f"{DISPOSITIF} — montant total des travaux HT",
-                  f"{DISPOSITIF} — montant total des subventions")
+    checks_totaux(ctx, res, totals, f"{DISPOSITIF} — montant total des travaux HT", f"{DISPOSITIF} — montant total des subventions")
     res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
     return res, i
 
@@ -208,7 +251,7 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
     m = _ROW_START.match(pieces[0])
     if m:
         numero, territoire = int(m.group("n")), m.group("terr")
-        pieces[0] = pieces[0][m.end():]
+        pieces[0] = pieces[0][m.end() :]
     toks = [t for t in _tokens(pieces) if t[0]]
     k = 0
     while k < len(toks) and _is_upper(toks[k][0]):
@@ -217,7 +260,7 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
     words = [t for t, _, _ in run]
     commune, benef, doute = None, None, False
     n = len(words)
-    if n >= 2 and n % 2 == 0 and words[: n // 2] == words[n // 2:]:
+    if n >= 2 and n % 2 == 0 and words[: n // 2] == words[n // 2 :]:
         commune = benef = " ".join(words[: n // 2])
     elif n >= 2:
         split = next((j for j in range(1, n) if _BENEF_UPPER.match(words[j])), None)
@@ -235,37 +278,51 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
         while j < len(mixed):
             tok, line_start, hard = mixed[j]
             prev = mixed[j - 1][0]
-            if hard or (line_start and _plain(prev) not in _CONNECTORS and not prev.endswith("-")
-                        and mixed[j][0][:1].isupper()):
+            if hard or (line_start and _plain(prev) not in _CONNECTORS and not prev.endswith("-") and mixed[j][0][:1].isupper()):
                 break
             j += 1
         benef, mixed = " ".join(t for t, _, _ in mixed[:j]), mixed[j:]
     if benef is None and commune:
         benef, doute = commune, True
     if not commune or not mixed:
-        res.problems.append(ligne_illisible_erreur(ctx, body[0][0], sq(" ".join(t for _, t in body)),
-                                            "Ligne du tableau Monuments historiques illisible"))
+        res.problems.append(
+            ligne_illisible_erreur(ctx, body[0][0], sq(" ".join(t for _, t in body)), "Ligne du tableau Monuments historiques illisible")
+        )
         return None
     if doute:
-        res.problems.append(Problem(ctx.source, body[0][0], "beneficiaire-incertain",
-                                    f"Bénéficiaire non distingué de la commune « {commune} » : la commune est retenue.",
-                                    "info", ctx.deliberation))
+        res.problems.append(
+            Problem(
+                ctx.source,
+                body[0][0],
+                "beneficiaire-incertain",
+                f"Bénéficiaire non distingué de la commune « {commune} » : la commune est retenue.",
+                "info",
+                ctx.deliberation,
+            )
+        )
     # édifice | opération
     cut = next((j for j in range(1, len(mixed)) if mixed[j][2]), None)
     if cut is None:
-        cut = next((j for j in range(1, len(mixed)) if _plain(mixed[j][0]) in _OPERATION_WORDS
-                    and mixed[j][0][:1].isupper()), None)
+        cut = next((j for j in range(1, len(mixed)) if _plain(mixed[j][0]) in _OPERATION_WORDS and mixed[j][0][:1].isupper()), None)
     edifice = " ".join(t for t, _, _ in (mixed[:cut] if cut else mixed))
     operation = " ".join(t for t, _, _ in mixed[cut:]) if cut else ""
     prot = close.group("prot")
     objet = f"{edifice} — {operation} ({prot})" if operation else f"{edifice} ({prot})"
     is_commune = benef == commune
     sub = Subvention(
-        id="", deliberation=ctx.deliberation, source=ctx.source, line=body[0][0],
-        beneficiaire=benef, type_beneficiaire="commune" if is_commune else classify(benef),
-        montant=montant(close.group("sub")), objet=objet,
+        id="",
+        deliberation=ctx.deliberation,
+        source=ctx.source,
+        line=body[0][0],
+        beneficiaire=benef,
+        type_beneficiaire="commune" if is_commune else classify(benef),
+        montant=montant(close.group("sub")),
+        objet=objet,
         beneficiaire_ref=commune_ecrite(benef) if is_commune else None,
-        commune_projet=commune_ecrite(commune), cout_projet=montant(close.group("ht")),
-        dispositif=DISPOSITIF, tableau=titre, territoire=territoire,
+        commune_projet=commune_ecrite(commune),
+        cout_projet=montant(close.group("ht")),
+        dispositif=DISPOSITIF,
+        tableau=titre,
+        territoire=territoire,
     )
     return sub, numero

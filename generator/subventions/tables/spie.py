@@ -13,6 +13,7 @@ stated total or a structure's name). Otherwise — as in 2021-250, which only au
 signing conventions with the State — the rows are kept as « info » problems (money
 described in an annex, not decided here) and the stated total is still checked.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,7 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
     terr_pending: list[str] = []
     struct_pending: list[Line] = []
     prev_was_amount = False
-    texts = [(ln, c.texte(ln)) for ln in lines[start + 1:start + 80] if c.texte(ln)]
+    texts = [(ln, c.texte(ln)) for ln in lines[start + 1 : start + 80] if c.texte(ln)]
     for idx, (ln, t) in enumerate(texts):
         mt = _TERR_LINE.match(t)
         if mt and not mt.group("rest"):
@@ -73,8 +74,7 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
         if ma:
             name = squash(" ".join([c.texte(x) for x in struct_pending] + [ma.group("txt")]))
             first = struct_pending[0].no if struct_pending else ln.no
-            rows.append({"line": first, "name": name, "terr": terr_pending,
-                         "montant": c.montant_euros(ma.group("m"))})
+            rows.append({"line": first, "name": name, "terr": terr_pending, "montant": c.montant_euros(ma.group("m"))})
             res.consumed.update(x.no for x in struct_pending)
             res.consumed.add(ln.no)
             res.line_end = ln.no
@@ -88,16 +88,31 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
     for r in rows:
         territoire = ", ".join(r["terr"]) or None
         if decided:
-            res.subventions.append(Subvention(
-                id="", deliberation=ctx.deliberation, source=ctx.source, line=r["line"], beneficiaire=r["name"],
-                type_beneficiaire=classify(r["name"]), montant=r["montant"],
-                objet="Accompagnement des allocataires du RSA (référent SPIE)", dispositif="SPIE", tableau=NOM,
-                territoire=territoire))
+            res.subventions.append(
+                Subvention(
+                    id="",
+                    deliberation=ctx.deliberation,
+                    source=ctx.source,
+                    line=r["line"],
+                    beneficiaire=r["name"],
+                    type_beneficiaire=classify(r["name"]),
+                    montant=r["montant"],
+                    objet="Accompagnement des allocataires du RSA (référent SPIE)",
+                    dispositif="SPIE",
+                    tableau=NOM,
+                    territoire=territoire,
+                )
+            )
         else:
-            res.problems.append(c.info(
-                ctx, r["line"], "financement-non-decide",
-                f"{NOM} : « {r['name']} » ({territoire or 'territoire non indiqué'}) {r['montant']} € — montant "
-                "décrit dans une annexe, non attribué par les articles de la délibération : pas de subvention créée."))
+            res.problems.append(
+                c.info(
+                    ctx,
+                    r["line"],
+                    "financement-non-decide",
+                    f"{NOM} : « {r['name']} » ({territoire or 'territoire non indiqué'}) {r['montant']} € — montant "
+                    "décrit dans une annexe, non attribué par les articles de la délibération : pas de subvention créée.",
+                )
+            )
     return res
 
 
@@ -107,7 +122,7 @@ def _is_prose(t: str) -> bool:
 
 def _stated_total(lines: list[Line], start: int, ctx: Contexte, res: TableResult, rows: list[dict], unread: int) -> None:
     """« financées à hauteur de 1 523 885 € » and « par 7 structures » just before the header."""
-    window = lines[max(0, start - 8):start]
+    window = lines[max(0, start - 8) : start]
     txt = " ".join(c.texte(x) for x in window)
     amounts = c.euros(txt)
     m_count = re.search(r"\b(\d+)\s+structures\b", txt)
@@ -115,10 +130,18 @@ def _stated_total(lines: list[Line], start: int, ctx: Contexte, res: TableResult
         res.problems.append(c.info(ctx, res.line, "total-absent", f"{NOM} : aucun total annoncé avant le tableau."))
         return
     line = next((x.no for x in reversed(window) if c.euros(c.texte(x))), res.line)
-    res.checks.append(c.total_check(
-        ctx, line, f"{NOM} — financement annoncé", amounts[-1] if amounts else None,
-        sum((r["montant"] for r in rows), Decimal(0)) if amounts else None,
-        int(m_count.group(1)) if m_count else None, len(rows) if m_count else None, illisibles=unread))
+    res.checks.append(
+        c.total_check(
+            ctx,
+            line,
+            f"{NOM} — financement annoncé",
+            amounts[-1] if amounts else None,
+            sum((r["montant"] for r in rows), Decimal(0)) if amounts else None,
+            int(m_count.group(1)) if m_count else None,
+            len(rows) if m_count else None,
+            illisibles=unread,
+        )
+    )
 
 
 def _decided(lines: list[Line], rows: list[dict]) -> bool:

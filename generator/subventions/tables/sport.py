@@ -8,6 +8,7 @@ beneficiary and equipment can sit on the lines above (`Biache St Vaast` / `2 Ter
 The articles may also hold a summary by equipment type ending `TOTAL <count> <x> €`,
 which gives a count and a total to check against the rows.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,9 +30,14 @@ _HEADER_WORDS = re.compile(r"^(?:Co[uû]t des|Travaux|Proposition|DSPO|Montant|S
 # equipment named at the start of the equipment cell; `2 Terrains` before `Terrain`
 _EQUIPEMENT = re.compile(
     r"\b(\d+\s+Terrains?|City[ -]?stade|Terrains?\b|Skate[ -]?parc|Pump[ -]?track|Plateau|Parcours|Piste|"
-    r"Aire\b|Street|Mur\b|Salle|Dojo|Court|Boulodrome|BMX|Fitness|Agr[èe]s|Gymnase|Halle|Plaine|Stade)", re.I)
-_NATURE = re.compile(r"\s+(Construction|R[ée]novation|R[ée]habilitation|Extension|Cr[ée]ation|Am[ée]nagement|"
-                     r"R[ée]fection|Modernisation|Acquisition|Installation|Mise aux normes)\s*$", re.I)
+    r"Aire\b|Street|Mur\b|Salle|Dojo|Court|Boulodrome|BMX|Fitness|Agr[èe]s|Gymnase|Halle|Plaine|Stade)",
+    re.I,
+)
+_NATURE = re.compile(
+    r"\s+(Construction|R[ée]novation|R[ée]habilitation|Extension|Cr[ée]ation|Am[ée]nagement|"
+    r"R[ée]fection|Modernisation|Acquisition|Installation|Mise aux normes)\s*$",
+    re.I,
+)
 
 
 # Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
@@ -54,7 +60,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
 
 
 def _has_rows(lines: list[Line], start: int) -> bool:
-    for ln in lines[start + 1:start + 30]:
+    for ln in lines[start + 1 : start + 30]:
         if _ROW_END.match(c.texte(ln)):
             return True
     return False
@@ -77,8 +83,7 @@ def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             illisibles += c.lignes_illisibles(pending, res, ctx, NOM)  # text left without amounts before the total
             declare = Decimal(0) + c.montant_euros(m_total.group("montant"))
             calcule = sum((s.montant for s in res.subventions), Decimal(0))
-            res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", declare, calcule,
-                                            illisibles=illisibles))
+            res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", declare, calcule, illisibles=illisibles))
             res.consumed.add(ln.no)
             res.line_end = ln.no
             return res, i
@@ -90,11 +95,11 @@ def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             # a pending line that already reads like a whole row (€ sign, nature of works at its
             # end) is a row whose amounts could not be read, not a wrapped cell of this one
             last_bad = max((k for k, p in enumerate(pending) if "€" in p.text or _NATURE.search(c.texte(p))), default=-1)
-            for p in pending[:last_bad + 1]:
+            for p in pending[: last_bad + 1]:
                 res.problems.append(c.ligne_illisible(ctx, p.no, p.text, NOM))
                 res.consumed.add(p.no)
                 illisibles += 1
-            pending = pending[last_bad + 1:]
+            pending = pending[last_bad + 1 :]
             raw = " ".join([c.texte(p) for p in pending] + [m.group("txt")]).strip()
             first = pending[0] if pending else ln
             res.subventions.append(_subvention(raw, m, first.no, ctx))
@@ -121,21 +126,29 @@ def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
     mn = _NATURE.search(body)
     if mn:
         nature = mn.group(1)
-        body = body[:mn.start()]
+        body = body[: mn.start()]
     me = _EQUIPEMENT.search(body)
     if me and me.start() > 0:
-        benef, equip = body[:me.start()].strip(), body[me.start():].strip()
+        benef, equip = body[: me.start()].strip(), body[me.start() :].strip()
     else:
         benef, equip = body.strip(), ""
     typ = classify(benef, defaut="commune")
     commune = c.commune_nommee(benef) or (benef if typ == "commune" else None)
     objet = " — ".join(x for x in (equip, nature) if x)
     return Subvention(
-        id="", deliberation=ctx.deliberation, source=ctx.source, line=line, beneficiaire=benef,
-        type_beneficiaire=typ, montant=c.montant_euros(m.group("prop")), objet=objet,
+        id="",
+        deliberation=ctx.deliberation,
+        source=ctx.source,
+        line=line,
+        beneficiaire=benef,
+        type_beneficiaire=typ,
+        montant=c.montant_euros(m.group("prop")),
+        objet=objet,
         beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
         commune_projet=commune_ecrite(commune) if commune else None,
-        cout_projet=c.montant_euros(m.group("cout")), dispositif=DISPOSITIF, tableau=NOM,
+        cout_projet=c.montant_euros(m.group("cout")),
+        dispositif=DISPOSITIF,
+        tableau=NOM,
     )
 
 
@@ -151,8 +164,16 @@ def _summary_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
             continue
         m = _TOTAL_COUNT.match(t)
         if seen_header and m and ln.no not in res.consumed:
-            res.checks.append(c.total_check(
-                ctx, ln.no, f"{NOM} — récapitulatif par type d'équipement", c.montant_euros(m.group("montant")), total,
-                int(m.group("n")), n))
+            res.checks.append(
+                c.total_check(
+                    ctx,
+                    ln.no,
+                    f"{NOM} — récapitulatif par type d'équipement",
+                    c.montant_euros(m.group("montant")),
+                    total,
+                    int(m.group("n")),
+                    n,
+                )
+            )
             res.consumed.add(ln.no)
             seen_header = False

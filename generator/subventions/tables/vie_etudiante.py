@@ -13,6 +13,7 @@ grant. A comment paragraph follows each row. The table ends with
 Articles may announce « à N associations pour un montant total de X € » per kind of
 porteur: these counts are of distinct porteurs (one porteur can hold several dossiers).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,8 @@ _A = c.AMOUNT
 _DOSSIER = re.compile(r"^(?:(?P<pre>[^\d]{0,40}?)\s+)?(?P<num>20\d\d-\d{2})(?=\s|$)(?P<rest>.*)$")
 _AMOUNTS = re.compile(
     rf"(?P<elig>{_A})\s*€\s+(?P<soll>{_A})\s*€\s+(?P<t1>\d{{1,3}}(?:[,.]\d+)?)\s*%\s+"
-    rf"(?:(?P<nelig>{_A})\s*€\s+(?P<prop>{_A})\s*€\s+(?P<t2>\d{{1,3}}(?:[,.]\d+)?)\s*%|(?P<zero>0)\s*€)")
+    rf"(?:(?P<nelig>{_A})\s*€\s+(?P<prop>{_A})\s*€\s+(?P<t2>\d{{1,3}}(?:[,.]\d+)?)\s*%|(?P<zero>0)\s*€)"
+)
 _TOTAUX = re.compile(r"TOTAU?X?\b|\bTOTAL\b", re.I)
 _NATURES = (
     ("Collectivité territoriale", "commune", r"collectivit[ée]s?"),
@@ -37,8 +39,11 @@ _NATURES = (
     ("Association", "association", r"associations?"),
     ("EPCI", "epci", r"EPCI"),
 )
-_NATURE_RE = re.compile(r"\b(Collectivit[ée]\s+territoriale|Soci[ée]t[ée]\s+coop[ée]rative|Association|EPCI|"
-                        r"[ÉE]tablissement public)\b", re.I)
+_NATURE_RE = re.compile(
+    r"\b(Collectivit[ée]\s+territoriale|Soci[ée]t[ée]\s+coop[ée]rative|Association|EPCI|"
+    r"[ÉE]tablissement public)\b",
+    re.I,
+)
 _TICK = re.compile(r"(?:(?<=\s)|^)[Xx](?=\s|$)")
 
 
@@ -58,7 +63,7 @@ def _titre(texts: list[str]) -> int | None:
     """The table's title line, when the first column headers follow it (the amounts' headers
     come only after the first page of rows: a text cut on that page has none of them)."""
     for k, t in enumerate(texts):
-        if t.startswith("Propositions de soutien financier") and any(x.startswith("Total éligible du") for x in texts[k + 1:k + 30]):
+        if t.startswith("Propositions de soutien financier") and any(x.startswith("Total éligible du") for x in texts[k + 1 : k + 30]):
             return k
     return None
 
@@ -98,7 +103,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
             _close_unread(current, res, ctx)
             rest = md.group("rest")
             if am:  # dossier number and amounts on one line
-                rest = rest[:rest.find(am.group(0))]
+                rest = rest[: rest.find(am.group(0))]
             current = {"line": ln.no, "num": md.group("num"), "parts": [rest.strip()], "lines": [ln.no]}
             if not am:
                 continue
@@ -106,7 +111,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
             continue  # header, comments, territory labels between rows
         if am:
             if not md:
-                current["parts"].append(t[:am.start()])
+                current["parts"].append(t[: am.start()])
             current["lines"].append(ln.no)
             rows.append(_row(current, am, res, ctx))
             res.consumed.update(current["lines"])
@@ -142,12 +147,10 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
     parts = [p.strip() for p in current["parts"] if p.strip()]
     nature_txt, nature_type = "", "autre"
     joined = " ".join(parts)
-    mn = None
-    for mn in _NATURE_RE.finditer(joined):
-        pass
+    mn = next(reversed(list(_NATURE_RE.finditer(joined))), None)  # the last one
     if mn:
         nature_txt = mn.group(1)
-        joined = (joined[:mn.start()] + joined[mn.end():]).strip()
+        joined = (joined[: mn.start()] + joined[mn.end() :]).strip()
         nature_type = next((typ for _, typ, pat in _NATURES if re.match(pat, nature_txt, re.I)), "autre")
     joined = _untick(joined)
     # porteur: the dossier line's text when the project name sits on later lines
@@ -162,7 +165,7 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
             before_ticks = _untick(_NATURE_RE.sub("", parts[with_x]))
             porteur = " ".join(parts[:with_x]) if before_ticks else parts[0]
     if porteur != joined and joined.startswith(porteur):
-        projet = joined[len(porteur):].strip()
+        projet = joined[len(porteur) :].strip()
     montant_prop = None if am.group("zero") else c.montant_euros(am.group("prop"))
     soll = c.montant_euros(am.group("soll"))
     elig = c.montant_euros(am.group("elig"))
@@ -174,30 +177,60 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
         commune = re.match(r"((?:(?:Le|La|Les)\s+|L')?[^\s/]+)", commune).group(1)
     sub = None
     if montant_prop is None or montant_prop == 0:
-        res.problems.append(c.info(
-            ctx, current["line"], "demande-refusee",
-            f"{NOM} : dossier {current['num']} ({porteur}) — subvention sollicitée {soll} €, proposée 0 € : "
-            "demande non retenue, aucune subvention créée."))
+        res.problems.append(
+            c.info(
+                ctx,
+                current["line"],
+                "demande-refusee",
+                f"{NOM} : dossier {current['num']} ({porteur}) — subvention sollicitée {soll} €, proposée 0 € : "
+                "demande non retenue, aucune subvention créée.",
+            )
+        )
     else:
         sub = Subvention(
-            id="", deliberation=ctx.deliberation, source=ctx.source, line=current["line"], beneficiaire=porteur,
-            type_beneficiaire=nature_type, montant=montant_prop, objet=projet,
+            id="",
+            deliberation=ctx.deliberation,
+            source=ctx.source,
+            line=current["line"],
+            beneficiaire=porteur,
+            type_beneficiaire=nature_type,
+            montant=montant_prop,
+            objet=projet,
             beneficiaire_ref=commune_ecrite(commune) if commune else None,
             commune_projet=commune_ecrite(commune) if commune else None,
-            montant_eligible=nelig, taux=parse_taux(am.group("t2") + "%"),
-            dispositif=res.dispositif, tableau=NOM, reference=current["num"],
+            montant_eligible=nelig,
+            taux=parse_taux(am.group("t2") + "%"),
+            dispositif=res.dispositif,
+            tableau=NOM,
+            reference=current["num"],
         )
-    return {"sub": sub, "elig": elig, "soll": soll, "nelig": nelig, "prop": montant_prop or Decimal(0),
-            "nature": nature_type, "porteur": porteur, "texte": joined, "commune": commune}
+    return {
+        "sub": sub,
+        "elig": elig,
+        "soll": soll,
+        "nelig": nelig,
+        "prop": montant_prop or Decimal(0),
+        "nature": nature_type,
+        "porteur": porteur,
+        "texte": joined,
+        "commune": commune,
+    }
 
 
 def _totals(ln: Line, totals: list[Decimal], rows: list[dict], res: TableResult, ctx: Contexte) -> None:
-    cols = [("total éligible des projets", "elig"), ("subventions sollicitées", "soll"),
-            ("nouveau total éligible", "nelig"), ("subventions proposées", "prop")]
+    cols = [
+        ("total éligible des projets", "elig"),
+        ("subventions sollicitées", "soll"),
+        ("nouveau total éligible", "nelig"),
+        ("subventions proposées", "prop"),
+    ]
     for declared, (label, key) in zip(totals, cols):
         calc = sum((r[key] or Decimal(0) for r in rows), Decimal(0))
-        res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — {label}", declared, calc,
-                                        illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible")))
+        res.checks.append(
+            c.total_check(
+                ctx, ln.no, f"{NOM} — {label}", declared, calc, illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible")
+            )
+        )
 
 
 def _article_checks(lines: list[Line], ctx: Contexte, res: TableResult, rows: list[dict]) -> None:
@@ -212,9 +245,17 @@ def _article_checks(lines: list[Line], ctx: Contexte, res: TableResult, rows: li
             continue
         granted = [r for r in rows if r["sub"] is not None and r["nature"] == kind]
         distinct = _distinct(granted)
-        res.checks.append(c.total_check(
-            ctx, ln.no, f"{NOM} — {m.group(2).strip()} (article)", c.montant_euros(m.group(3)),
-            sum((r["prop"] for r in granted), Decimal(0)), int(m.group(1)), distinct))
+        res.checks.append(
+            c.total_check(
+                ctx,
+                ln.no,
+                f"{NOM} — {m.group(2).strip()} (article)",
+                c.montant_euros(m.group(3)),
+                sum((r["prop"] for r in granted), Decimal(0)),
+                int(m.group(1)),
+                distinct,
+            )
+        )
 
 
 def _distinct(rows: list[dict]) -> int:

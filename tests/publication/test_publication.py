@@ -1,0 +1,311 @@
+"""Publishing as a transaction, played as a publisher would, on a copy of the project (tests/projet.py).
+
+Each fault asserts the French message and that the published site is byte for byte what it was (or,
+for an accepted change, the new version whole). The project holds the real documents of
+tests/fixtures/corpus: the 2022-317 extract and the CABBALR deliberation (a small, fast site), plus
+the May 2019 recueil where a test needs grants or warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.publication import transaction as publication
+
+from conftest import CORPUS
+from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site
+
+
+def _sortie(r) -> str:
+    return r.stdout + r.stderr
+
+
+def _sans_trace(r) -> None:
+    assert "Traceback" not in _sortie(r)
+
+
+def test_a_build_publishes_a_verified_version_behind_the_site_link(projet):
+    site = projet / "site"
+    assert site.is_symlink()
+    version = publication.version_courante(projet)
+    assert version is not None and version.parent == projet / ".build" / "sites"
+    assert publication.ecart_au_record(version) is None
+    rec = publication.lire_record(version)
+    assert rec["resume"] == {"deliberations": 2, "subventions": 0}
+    assert "deliberations/2022-317/index.html" in rec["fichiers"]
+    assert (site / "deliberations" / "cabbalr-2023-12-12" / "index.html").is_file()
+
+
+def test_strict_with_warnings_leaves_the_site_unchanged(projet):
+    """May 2019 added: its control report has warnings (a part announced twice, a misprinted number)."""
+    avant, donnees = empreinte_site(projet), empreinte_donnees(projet)
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    r = construire(projet, "build", "--strict")
+    assert r.returncode == 1
+    assert "Rien n'a été publié (STRICT=1)" in r.stdout and "le site en ligne est inchangé" in r.stdout
+    assert "avertissement 001_e1a7153a0531ec73.txt, ligne 20882 : Numéro imprimé « 2017-119 »" in r.stdout
+    assert empreinte_site(projet) == avant
+    _sans_trace(r)
+    # the same without STRICT: published, with the warnings listed
+    r = construire(projet)
+    assert r.returncode == 0 and "Publié : 7 délibération(s), 19 subvention(s)" in r.stdout
+    assert (projet / "site" / "deliberations" / "2019-117" / "index.html").is_file()
+    assert empreinte_donnees(projet) != donnees
+
+
+def test_a_typo_in_corrections_leaves_site_and_data_unchanged(projet):
+    avant, donnees = empreinte_site(projet), empreinte_donnees(projet)
+    (projet / "site_data" / "corrections.yaml").write_text(
+        'deliberations:\n  - id: 2022-317\n    corriger:\n      titre: "Titre corrigé\n', encoding="utf-8"
+    )
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)  # a new recueil waiting: not read either
+    r = construire(projet)
+    assert r.returncode == 2
+    assert "ERREUR corrections.yaml, ligne" in r.stdout
+    assert empreinte_site(projet) == avant and empreinte_donnees(projet) == donnees
+    _sans_trace(r)
+
+
+def test_a_correction_whose_id_is_a_path_writes_nothing_outside(projet, tmp_path):
+    avant = empreinte_site(projet)
+    (projet / "site_data" / "corrections.yaml").write_text(
+        'deliberations:\n  - id: "2022-317"\n    corriger:\n      id: "../../../x"\n', encoding="utf-8"
+    )
+    r = construire(projet)
+    assert r.returncode == 2 and "corrections.yaml" in r.stdout
+    assert not any((tmp_path / n).exists() for n in ("x", "projet/x", "projet/content/x"))
+    assert empreinte_site(projet) == avant
+    _sans_trace(r)
+
+
+def test_an_act_already_published_in_another_file_with_another_text_is_refused(projet):
+    avant, donnees = empreinte_site(projet), empreinte_donnees(projet)
+    texte = (CORPUS / S003).read_text("utf-8").replace("DÉLIBÉRATION CADRE", "DÉLIBÉRATION MODIFIÉE")
+    (projet / "site_data" / "sources" / "2022-317-bis.txt").write_text(texte, encoding="utf-8")
+    r = construire(projet)
+    assert r.returncode == 2
+    assert f"ERREUR 2022-317-bis.txt, ligne 1 : la délibération 2022-317 est déjà publiée par {S003} avec un texte différent" in r.stdout
+    assert "Rien n'a été publié" in r.stdout
+    assert empreinte_site(projet) == avant and empreinte_donnees(projet) == donnees
+
+
+def test_a_recueil_replaced_by_its_sommaire_leaves_the_site_unchanged(projet):
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    assert construire(projet).returncode == 0
+    avant, donnees = empreinte_site(projet), empreinte_donnees(projet)
+    lignes = (CORPUS / S001).read_text("utf-8").split("\n")
+    premiere = json.loads((projet / "site_data" / "actes" / "001_e1a7153a0531ec73.json").read_text("utf-8"))["deliberations"][0]["line"]
+    (projet / "site_data" / "sources" / S001).write_text("\n".join(lignes[: premiere - 1]), encoding="utf-8")
+    r = construire(projet)
+    assert r.returncode == 2
+    assert "ne contient plus 5 délibération(s) qu'il publiait (2019-117, 2019-118, 2019-119, 2019-120, 2019-121)" in r.stdout
+    assert empreinte_site(projet) == avant and empreinte_donnees(projet) == donnees
+
+
+def test_two_builds_at_once_the_second_is_refused_and_the_first_publishes(projet):
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    env = dict(os.environ)
+    env.pop("SITE_URL", None)
+    premier = subprocess.Popen(commande(projet, "build"), cwd=projet, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    verrou = projet / ".build" / "verrou"
+    for _ in range(200):  # until the first holds the lock
+        if verrou.exists() and f'"pid": {premier.pid}' in verrou.read_text("utf-8") and "en cours" in verrou.read_text("utf-8"):
+            break
+        time.sleep(0.05)
+    second = construire(projet)
+    sortie, erreurs = premier.communicate(timeout=600)
+    assert second.returncode == 3
+    assert (
+        f"ERREUR .build/verrou : une autre construction ou publication est en cours : make build (PID {premier.pid}, depuis "
+        in second.stdout
+    )
+    assert "rien n'a été modifié" in second.stdout
+    assert premier.returncode == 0, sortie + erreurs
+    assert (projet / "site" / "deliberations" / "2019-117" / "index.html").is_file()
+    assert publication.ecart_au_record(publication.version_courante(projet)) is None
+
+
+def test_a_build_killed_earlier_is_reported_and_its_leftovers_removed(projet):
+    verrou = projet / ".build" / "verrou"
+    verrou.write_text(
+        json.dumps({"pid": 999999, "commande": "make build", "debut": "2026-12-01 03:00:00", "etat": "en cours"}), encoding="utf-8"
+    )
+    reste = projet / ".build" / "sites" / "20261201-030000-999999"
+    (reste / "deliberations").mkdir(parents=True)
+    r = construire(projet)
+    assert r.returncode == 0
+    assert "La construction précédente (make build, PID 999999, commencée le 2026-12-01 03:00:00) s'est arrêtée avant la fin" in r.stdout
+    assert not reste.exists()
+
+
+def test_umask_077_still_publishes_files_the_web_server_can_read(projet):
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    r = construire(projet, umask=0o077)
+    assert r.returncode == 0, _sortie(r)
+    modes = set()
+    for base, dirs, files in os.walk(projet / "site"):
+        modes |= {stat.S_IMODE(os.stat(os.path.join(base, d)).st_mode) for d in dirs}
+        modes |= {stat.S_IMODE(os.stat(os.path.join(base, f)).st_mode) | 0o1000 for f in files}
+    assert modes == {0o755, 0o1644}  # folders 0755, files 0644 (marked apart)
+
+
+@pytest.mark.parametrize("env", [{"LC_ALL": "C"}, {"LC_ALL": "C", "PYTHONUTF8": "0", "LANG": "C"}, {"LC_ALL": "POSIX"}])
+def test_a_c_locale_builds_and_speaks_french(projet, env):
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    r = construire(projet, env=env)
+    assert r.returncode == 0, _sortie(r)
+    assert "Publié : 7 délibération(s), 19 subvention(s)" in r.stdout
+    _sans_trace(r)
+
+
+def test_a_path_with_spaces_and_accents(modele, tmp_path):
+    dest = tmp_path / "Recueil des actes — été 2026" / "projet du Département"
+    shutil.copytree(modele, dest, symlinks=True)
+    shutil.copy(CORPUS / S001, dest / "site_data" / "sources" / S001)
+    r = construire(dest)
+    assert r.returncode == 0, _sortie(r)
+    assert (dest / "site" / "deliberations" / "2019-121" / "index.html").is_file()
+
+
+def test_read_only_inputs_and_code(projet):
+    """The publisher's inbox, the reference geography and the code on read-only mounts (a shared
+    folder, a package installed by root): the build reads them and writes only its own outputs."""
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    montes = []
+    try:
+        for d in ("site_data/sources", "site_data/reference", "generator"):
+            p = str(projet / d)
+            if os.geteuid() != 0 or subprocess.run(["mount", "--bind", p, p], capture_output=True).returncode != 0:
+                pytest.skip("un montage en lecture seule demande root et CAP_SYS_ADMIN (le cas de la CI)")
+            montes.append(p)
+            assert subprocess.run(["mount", "-o", "remount,bind,ro", p, p], capture_output=True).returncode == 0
+        with pytest.raises(OSError):
+            (projet / "site_data" / "sources" / "essai").write_text("x")
+        r = construire(projet, env={"PYTHONDONTWRITEBYTECODE": ""})
+        assert r.returncode == 0, _sortie(r)
+        assert "Publié : 7 délibération(s), 19 subvention(s)" in r.stdout
+        assert (projet / "site" / "deliberations" / "2019-117" / "index.html").is_file()
+    finally:
+        for p in reversed(montes):
+            subprocess.run(["umount", p], capture_output=True)
+
+
+def test_an_internal_error_is_one_sentence_and_a_log_file(projet):
+    """A bug of ours (simulated in the copy's code): one sentence, the traceback in .build/journal/, the site unchanged."""
+    avant = empreinte_site(projet)
+    flux = projet / "generator" / "site" / "pages" / "flux.py"
+    flux.write_text(flux.read_text("utf-8") + "\n\ndef atom(*a, **k):\n    raise KeyError('panne simulée')\n", encoding="utf-8")
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    r = construire(projet)
+    assert r.returncode == 4
+    assert "ERREUR interne (KeyError: 'panne simulée') ; détail dans .build/journal/erreur-" in r.stdout
+    assert "le site publié n'a pas été modifié" in r.stdout
+    _sans_trace(r)
+    journal = sorted((projet / ".build" / "journal").glob("erreur-*.log"))
+    assert len(journal) == 1 and "KeyError: 'panne simulée'" in journal[0].read_text("utf-8")
+    assert empreinte_site(projet) == avant
+
+
+def test_rollback_switches_back_and_forth(projet):
+    v1 = empreinte_site(projet)
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    assert construire(projet).returncode == 0
+    v2 = empreinte_site(projet)
+    assert v2 != v1 and "deliberations/2019-117/index.html" in v2
+    r = construire(projet, "rollback")
+    assert r.returncode == 0 and "site/ est revenu à la version précédente" in r.stdout
+    assert empreinte_site(projet) == v1
+    assert construire(projet, "rollback").returncode == 0
+    assert empreinte_site(projet) == v2
+
+
+def test_rollback_without_a_previous_version(tmp_path):
+    root = copier_projet(tmp_path / "neuf")
+    assert construire(root).returncode == 0
+    r = construire(root, "rollback")
+    assert r.returncode == 2
+    assert "ERREUR site : aucune version précédente du site n'est conservée : rien à rétablir." in r.stdout
+
+
+# -- make publish DEST=… ------------------------------------------------------------------------
+
+
+def _arbre(d: Path) -> dict[str, bytes]:
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_publish_mirrors_the_site_and_keeps_the_previous_one(projet, tmp_path):
+    dest = tmp_path / "www" / "recueil"
+    dest.parent.mkdir()
+    r = construire(projet, "publish", str(dest))
+    assert r.returncode == 0, _sortie(r)
+    assert f"Site publié dans {dest}" in r.stdout
+    assert _arbre(dest) == _arbre(projet / "site")
+    # 2022-317 withdrawn (confirmed), May 2019 added: its pages appear, 2022-317's disappear from DEST
+    (projet / "site_data" / "sources" / S003).unlink()
+    (projet / "site_data" / "corrections.yaml").write_text(f'retraits:\n  - source: {S003}\n    motif: "remplacé"\n', encoding="utf-8")
+    shutil.copy(CORPUS / S001, projet / "site_data" / "sources" / S001)
+    premier = _arbre(dest)
+    r = construire(projet, "publish", str(dest))
+    assert r.returncode == 0, _sortie(r)
+    assert _arbre(dest) == _arbre(projet / "site")
+    assert "deliberations/2019-117/index.html" in _arbre(dest)
+    assert not (dest / "deliberations" / "2022-317").exists()
+    prec = dest.parent / ".recueil.precedent"
+    assert _arbre(prec) == premier
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in dest.rglob("*")}
+    assert modes == {0o644, 0o755}
+    # and back
+    r = construire(projet, "rollback", str(dest))
+    assert r.returncode == 0
+    assert _arbre(dest) == premier
+
+
+def test_publish_refuses_a_site_changed_after_its_verification(projet, tmp_path):
+    dest = tmp_path / "www"
+    assert construire(projet, "publish", str(dest)).returncode == 0
+    avant = _arbre(dest)
+    r = construire(projet, "publish", str(dest))  # rebuilds: still fine
+    assert r.returncode == 0
+    page = projet / "site" / "deliberations" / "2022-317" / "index.html"
+    page.write_text(page.read_text("utf-8").replace("</body>", "<script>alert(1)</script></body>"), encoding="utf-8")
+    version = publication.version_courante(projet)
+    assert publication.ecart_au_record(version) == "le fichier deliberations/2022-317/index.html a changé depuis la vérification"
+    with pytest.raises(publication.ErreurDeSaisie, match="a changé depuis la vérification"):
+        publication.publier(projet, dest, log=lambda *_: None)
+    assert _arbre(dest) == avant
+
+
+def test_publish_refuses_a_folder_that_is_not_a_publication(projet, tmp_path):
+    dest = tmp_path / "www"
+    dest.mkdir()
+    (dest / "autre-site.html").write_text("<p>un autre site</p>", encoding="utf-8")
+    r = construire(projet, "publish", str(dest))
+    assert r.returncode == 2
+    assert "contient déjà des fichiers qui ne sont pas une publication de ce site" in r.stdout
+    assert _arbre(dest) == {"autre-site.html": b"<p>un autre site</p>"}
+
+
+def test_publish_refuses_the_project_itself_or_the_root(projet):
+    for dest in (str(projet), "/", str(projet / "content")):
+        r = construire(projet, "publish", dest)
+        assert r.returncode == 2 and "ne peut pas recevoir le site" in r.stdout, dest
+
+
+def test_publish_copies_nothing_when_the_build_is_refused(projet, tmp_path):
+    dest = tmp_path / "www"
+    assert construire(projet, "publish", str(dest)).returncode == 0
+    avant = _arbre(dest)
+    (projet / "site_data" / "corrections.yaml").write_text("lieux: [\n", encoding="utf-8")
+    r = construire(projet, "publish", str(dest))
+    assert r.returncode == 2
+    assert f"make publish : rien n'a été copié dans {dest}" in r.stdout or "ERREUR corrections.yaml" in r.stdout
+    assert _arbre(dest) == avant

@@ -1,0 +1,285 @@
+"""What a build trusts from an earlier one is checked when read, and rebuilt when bad: the extraction
+cache, the data files of unchanged sources, the search cache. A truncated, garbled or edited file is
+never published, and the output is byte for byte that of a clean build. Temporary files a killed build
+left in any folder the build owns block nothing and are never published.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import Paths, extract, run
+from generator.commun import store
+from generator.lieux import places
+from generator.recherche import index as recherche
+from generator.records.corpus import Corpus
+
+from conftest import CORPUS
+from projet import preparer_racine
+
+S003 = "003_97c6f9649ae06488.txt"
+S004 = "004_45492b4b56f19b50.txt"
+DOCUMENTS = sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+def _sources(root: Path) -> None:
+    for name in DOCUMENTS:
+        shutil.copy(CORPUS / name, root / "site_data" / "sources" / name)
+
+
+def _donnees(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "site_data").rglob("*"))
+        if p.is_file() and "sources" not in p.parts
+    }
+
+
+def _tout(root: Path) -> dict[str, bytes]:
+    """Everything a build publishes or hands to the next one: site_data/, content/, site/."""
+    out = {}
+    for d in ("site_data", "content", "site"):
+        for p in sorted((root / d).rglob("*")):
+            if p.is_file() and "sources" not in p.parts:
+                out[p.relative_to(root).as_posix()] = p.read_bytes()
+    return out
+
+
+def _extraire(root: Path):
+    logs: list[str] = []
+    return extract(Paths(root), log=logs.append), logs
+
+
+def _pid_mort() -> int:
+    return int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.fixture(scope="module")
+def extrait(tmp_path_factory):
+    """The four documents extracted once, cleanly: the reference bytes of site_data/."""
+    root = tmp_path_factory.mktemp("extrait")
+    (root / "site_data" / "sources").mkdir(parents=True)
+    _sources(root)
+    res, _ = _extraire(root)
+    assert res.parsed == len(DOCUMENTS) and not res.errors
+    return root
+
+
+@pytest.fixture
+def root(extrait, tmp_path):
+    copie = tmp_path / "projet"
+    shutil.copytree(extrait, copie)
+    return copie
+
+
+# -- the extraction cache ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "contenu",
+    [
+        b"",  # created, never written (a full disk)
+        b'{\n "001_e1a7153a0531ec73.txt": {\n  "key": "dbf7',  # cut in the middle
+        b"\xff\xfe\x00garbage",  # not UTF-8
+        b"[]",  # JSON, not the cache's shape
+        b'{"001_e1a7153a0531ec73.txt": {"key": 3}, "002_4b206b7012456076.txt": "x"}',  # entries of the wrong shape
+    ],
+)
+def test_unreadable_extraction_cache_is_ignored_and_the_sources_parsed_again(root, extrait, contenu):
+    cache = root / ".cache" / "extraction.json"
+    cache.write_bytes(contenu)
+    res, logs = _extraire(root)
+    assert not res.errors and res.parsed >= 2
+    assert any("extraction.json (cache de l'extraction)" in line and "analysées à nouveau" in line for line in logs)
+    assert _donnees(root) == _donnees(extrait)
+    assert cache.read_bytes() == (extrait / ".cache" / "extraction.json").read_bytes()  # rewritten whole
+    res, logs = _extraire(root)
+    assert res.parsed == 0 and logs == []  # and trusted again
+
+
+def test_unchanged_sources_are_read_back_not_parsed(root, extrait):
+    res, logs = _extraire(root)
+    assert res.parsed == 0 and not res.errors and logs == []
+    assert len(res.documents) == len(DOCUMENTS) and res.nb_subventions == 524
+    assert _donnees(root) == _donnees(extrait)
+
+
+# -- data files of unchanged sources -------------------------------------------------------------------
+
+
+def _tronquer(p: Path) -> None:
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+
+
+def _modifier_montant(p: Path) -> None:
+    data = json.loads(p.read_text("utf-8"))
+    data["subventions"][0]["montant"] = "999999"  # valid JSON, valid schema: a hand edit
+    p.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+@pytest.mark.parametrize(
+    "dossier,abimer",
+    [
+        ("actes", _tronquer),
+        ("subventions", _tronquer),
+        ("subventions", _modifier_montant),
+        ("actes", lambda p: p.write_bytes(b"")),
+        ("actes", Path.unlink),
+    ],
+)
+def test_bad_data_file_of_an_unchanged_source_is_parsed_again(root, extrait, dossier, abimer):
+    f = root / "site_data" / dossier / store.data_name(S004)
+    abimer(f)
+    res, logs = _extraire(root)
+    assert res.parsed == 1 and not res.errors
+    assert any(line.startswith(f"site_data/{dossier}/{f.name} ") and line.endswith(f"{S004} est analysée à nouveau.") for line in logs), (
+        logs
+    )
+    assert _donnees(root) == _donnees(extrait)
+    assert res.nb_subventions == 524  # what is published is the source's, not the edit
+    assert not any(s["montant"] == "999999" for s in res.subventions[S004]["subventions"])
+
+
+def test_refused_source_whose_previous_data_is_truncated_is_reported_not_published(root):
+    (root / "site_data" / "sources" / S003).write_bytes(b"")  # refused: an empty file
+    _tronquer(root / "site_data" / "actes" / store.data_name(S003))
+    res, logs = _extraire(root)
+    assert [e["source"] for e in res.errors] == [S003, f"site_data/actes/{store.data_name(S003)}"]
+    assert "fichier vide" in res.errors[0]["message"]
+    assert "n'est pas du JSON valide" in res.errors[1]["message"] and "ne sont pas publiées" in res.errors[1]["message"]
+    assert S003 not in {d["source"] for d in res.documents} and len(res.documents) == len(DOCUMENTS) - 1
+    assert any(line.startswith(f"ERREUR site_data/actes/{store.data_name(S003)} :") for line in logs)
+
+
+def test_refused_source_whose_previous_data_breaks_its_schema_is_reported(root):
+    (root / "site_data" / "sources" / S004).write_bytes(b"")
+    f = root / "site_data" / "subventions" / store.data_name(S004)
+    data = json.loads(f.read_text("utf-8"))
+    data["subventions"][3]["montant"] = 2000.0  # a float: the schema wants a decimal string
+    f.write_text(json.dumps(data), "utf-8")
+    res, _ = _extraire(root)
+    erreur = res.errors[1]
+    assert erreur["source"] == f"site_data/actes/{store.data_name(S004)}"
+    assert f"site_data/subventions/{f.name} n'a pas la forme attendue (subventions/3/montant" in erreur["message"]
+    assert S004 not in res.subventions
+
+
+def test_refused_source_whose_previous_data_is_whole_is_still_published(root, extrait):
+    (root / "site_data" / "sources" / S004).write_bytes(b"")
+    res, _ = _extraire(root)
+    assert [e["source"] for e in res.errors] == [S004]
+    assert len(res.subventions[S004]["subventions"]) == 505
+    assert _donnees(root)["site_data/actes/" + store.data_name(S004)] == _donnees(extrait)["site_data/actes/" + store.data_name(S004)]
+
+
+# -- the search cache -----------------------------------------------------------------------------------
+
+
+def test_corrupt_search_cache_shard_is_recomputed_never_published(extrait, tmp_path):
+    corpus = Corpus.load(extrait / "site_data", places.reference())
+    cache = tmp_path / "recherche"
+    _, propre = recherche.preparer(corpus, cache)
+    fichiers = sorted(cache.glob("*.json"))
+    assert fichiers and all(store.TEMPORAIRE.match(p.name) is None for p in cache.iterdir())
+    gros = max(fichiers, key=lambda p: p.stat().st_size)
+    _tronquer(gros)
+    autre = next(p for p in fichiers if p != gros)
+    data = bytearray(autre.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit: same size, still UTF-8
+    autre.write_bytes(bytes(data))
+    appels = []
+    calculer = recherche._calculer
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(recherche, "_calculer", lambda m, c: (appels.append(m.chemin), calculer(m, c))[1])
+        _, apres = recherche.preparer(corpus, cache)
+    assert apres == propre  # the published search files are a clean build's
+    assert len(appels) == 2  # exactly the two bad shards were indexed again
+    assert sorted(cache.glob("*.json")) == fichiers  # and their cache files rewritten whole
+    _, encore = recherche.preparer(corpus, cache)
+    assert encore == propre
+
+
+def test_old_style_search_cache_files_are_not_trusted(extrait, tmp_path):
+    """A cache file named by its key only (before its text's digest was in its name) is recomputed and removed."""
+    corpus = Corpus.load(extrait / "site_data", places.reference())
+    cache = tmp_path / "recherche"
+    _, propre = recherche.preparer(corpus, cache)
+    f = next(iter(cache.glob("*.json")))
+    ancien = cache / (f.name.split(".")[0] + ".json")
+    f.rename(ancien)
+    ancien.write_text("{}")
+    assert recherche.preparer(corpus, cache)[1] == propre
+    assert not ancien.exists() and f.exists()
+
+
+# -- the whole build --------------------------------------------------------------------------------------
+
+
+def test_corrupt_caches_and_leftovers_everywhere_then_the_build_gives_a_clean_builds_bytes(tmp_path):
+    root = tmp_path / "projet"
+    root.mkdir()
+    preparer_racine(root)
+    _sources(root)
+    assert run(root, log=lambda *_: None) == 0
+    propre = _tout(root)
+    assert not [n for n in propre if store.TEMPORAIRE.match(Path(n).name)]
+
+    # a crash and a full disk, after the fact
+    (root / ".cache" / "extraction.json").write_bytes(b'{"001_e1a7153a0531ec73.txt": {"key": "')
+    _tronquer(root / "site_data" / "actes" / store.data_name(S004))
+    _tronquer(root / "site_data" / "subventions" / store.data_name(S004))
+    for f in sorted((root / ".cache" / "recherche").glob("*.json"))[:3]:
+        _tronquer(f)
+    manifeste = json.loads((root / "content" / "recherche" / "manifeste.json").read_text("utf-8"))
+    _tronquer(root / "content" / "recherche" / manifeste["annees"][0]["deliberations"])  # a shard named by its hash
+    _tronquer(root / "content" / "donnees" / "subventions.csv")
+    pid = _pid_mort()
+    laisses = []
+    for d in [
+        "site_data",
+        "site_data/actes",
+        "site_data/subventions",
+        ".cache",
+        ".cache/recherche",
+        "content",
+        "content/donnees",
+        "content/donnees/communes",
+        "content/recherche",
+        "content/recherche/repertoire",
+        "content/communes",
+    ]:
+        for nom in (f".x.json.tmp-{pid}-0123abcd", f".x.csv.tmp-{pid}-89abcdef", f".x.md.tmp-{pid}-00ff00ff"):
+            (root / d / nom).write_text('{"laissé": ')
+            laisses.append(root / d / nom)
+    ancien = root / "content" / "donnees" / "recueil.sqlite.tmp"  # an earlier version's name, not hidden
+    ancien.write_bytes(b"SQLite format 3\x00")
+    laisses.append(ancien)
+
+    logs: list[str] = []
+    assert run(root, log=logs.append) == 0
+    assert _tout(root) == propre
+    assert not any(p.exists() for p in laisses)
+    restes = [
+        p
+        for d in ("site_data", ".cache", "content", "site")
+        for p in (root / d).rglob("*")  # (not .build/: the old site is being deleted)
+        if store.TEMPORAIRE.match(p.name) or p.name.endswith(".tmp")
+    ]
+    assert restes == []
+    assert any(line.startswith("extraction.json (cache de l'extraction) est illisible") for line in logs)
+    assert logs[1].startswith("4 source(s) (4 analysée(s)")
+
+
+def test_leftover_temporary_file_of_a_running_build_is_left_alone(root):
+    """Another process's write in progress (its pid is alive) is not removed, and does not disturb."""
+    en_cours = root / "site_data" / "actes" / f".{store.data_name(S004)}.tmp-{os.getppid()}-0123abcd"
+    en_cours.write_text("{")
+    res, _ = _extraire(root)
+    assert not res.errors and en_cours.exists() and len(res.documents) == len(DOCUMENTS)

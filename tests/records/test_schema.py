@@ -1,0 +1,82 @@
+"""site_data/ follows its JSON Schemas, and the schemas match the records."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from generator.records.schema import SCHEMA_DIR, non_conforme, schemas
+
+from conftest import CORPUS
+
+
+def test_committed_schemas_are_current():
+    for name, schema in schemas().items():
+        committed = json.loads((SCHEMA_DIR / name).read_text("utf-8"))
+        assert committed == schema, f"{name} est périmé : lancez python -m generator.records.schema"
+
+
+@pytest.mark.parametrize("folder,schema", [("actes", "actes.schema.json"), ("subventions", "subventions.schema.json")])
+def test_site_data_validates(donnees, folder, schema):
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / schema).read_text("utf-8")))
+    files = sorted((donnees / folder).glob("*.json"))
+    assert len(files) == 4  # the four documents of tests/fixtures/corpus
+    for f in files:
+        errors = list(validator.iter_errors(json.loads(f.read_text("utf-8"))))
+        assert not errors, f"{f.name}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+
+def test_schema_rejects_a_float_amount(donnees):
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / "subventions.schema.json").read_text("utf-8")))
+    data = json.loads((donnees / "subventions/004_45492b4b56f19b50.json").read_text("utf-8"))
+    data["subventions"][0]["montant"] = 3107.0
+    assert any("montant" in list(e.absolute_path) for e in validator.iter_errors(data))
+
+
+def test_every_record_and_field_is_described_for_people():
+    """Descriptions come from the records' own docstrings and comments, never a generated signature."""
+    for name, schema in schemas().items():
+        for rec, d in schema["$defs"].items():
+            assert d["description"] and not d["description"].startswith(f"{rec}("), (name, rec)
+    deliberation = schemas()["actes.schema.json"]["$defs"]["Deliberation"]
+    assert deliberation["description"].startswith("One deliberation as published")
+    assert deliberation["properties"]["page_fin"]["description"] == "Page du PDF source où elle se termine ; null pour une source texte"
+    subvention = schemas()["subventions.schema.json"]["$defs"]["Subvention"]["properties"]
+    assert subvention["type_beneficiaire"]["description"] == "commune | epci | association | syndicat | gip | departement | autre"
+
+
+def test_the_fast_validator_agrees_with_jsonschema(donnees):
+    """What the build validates when it writes (fastjsonschema) and the reference implementation say the same."""
+    data = json.loads((donnees / "subventions/004_45492b4b56f19b50.json").read_text("utf-8"))
+    assert non_conforme("subventions.schema.json", data) is None
+    data["subventions"][0]["montant"] = 3107.0  # a float amount: exact Decimals only, written as strings
+    assert non_conforme("subventions.schema.json", data) == "subventions/0/montant : must be string"
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / "subventions.schema.json").read_text("utf-8")))
+    assert [list(e.absolute_path) for e in validator.iter_errors(data)] == [["subventions", 0, "montant"]]
+    actes = json.loads((donnees / "actes/004_45492b4b56f19b50.json").read_text("utf-8"))
+    del actes["deliberations"][2]["titre"]
+    assert non_conforme("actes.schema.json", actes).startswith("deliberations/2 : must contain")
+
+
+def test_a_record_that_breaks_its_schema_is_never_written(monkeypatch, tmp_path):
+    """A parser bug giving a record of the wrong shape: the source is refused as an internal error,
+    its message names the file and the field, nothing of it is written."""
+    from generator import build
+    from generator.parse import ingest
+
+    lire = ingest.ingest_source
+
+    def faute(*a, **k):
+        ex = lire(*a, **k)
+        ex.document.deliberations[0].line = "douze"
+        return ex
+
+    monkeypatch.setattr(ingest, "ingest_source", faute)
+    ok, trace = build._parse_one(CORPUS / "003_97c6f9649ae06488.txt", {"lieux": [], "deliberations": [], "subventions": []})
+    assert ok is None
+    assert trace == (
+        "EnregistrementNonConforme: site_data/actes/003_97c6f9649ae06488.json ne suit pas "
+        "generator/records/schemas/actes.schema.json (deliberations/0/line : must be integer)"
+    )

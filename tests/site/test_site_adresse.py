@@ -1,0 +1,48 @@
+"""With the public address set (SITE_URL), the sitemap, the 404 page, the feed and
+the SCDL DELIB_URL use it (full build of the single deliberation 003 in a tmp root)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from generator.build import run
+
+from conftest import CORPUS
+from projet import preparer_racine
+
+ADRESSE = "https://exemple.fr/recueil/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("adresse")
+    preparer_racine(root)
+    shutil.copy(CORPUS / "003_97c6f9649ae06488.txt", root / "site_data" / "sources")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SITE_URL", ADRESSE)
+        assert run(root, log=lambda *_: None) == 0
+    return root / "site"
+
+
+def test_sitemap_lists_pages_with_the_public_address(built):
+    sitemap = (built / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>{ADRESSE}deliberations/2022-317/</loc>" in sitemap
+    assert f"<loc>{ADRESSE}communes/wancourt/</loc>" in sitemap
+    assert sitemap.count("<loc>") > 900  # every page: 887 communes alone
+
+
+def test_404_is_french_and_works_at_any_depth(built):
+    html = (built / "404.html").read_text("utf-8")
+    assert "<h1>Page introuvable</h1>" in html and "Not found" not in html
+    assert f'href="{ADRESSE}communes/"' in html
+    assert 'href="/recueil/assets/rpc.css"' in html  # styles found from /recueil/x/y/ too
+
+
+def test_feed_and_scdl_links_are_absolute(built):
+    assert f'href="{ADRESSE}deliberations/2022-317/"' in (built / "flux.xml").read_text("utf-8")
+    with (built / "donnees" / "deliberations-scdl.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["DELIB_URL"] for r in rows] == [f"{ADRESSE}deliberations/2022-317/"]

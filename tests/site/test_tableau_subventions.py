@@ -1,0 +1,56 @@
+"""Grant table rows written in Python (generator/site/tableau_subventions.py): the same bytes as the
+Jinja loop they replace, on every real grant, and source text escaped."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import escape
+
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.site.pages.subventions import _view
+from generator.site.render import environment
+from generator.site.tableau_subventions import echapper, lignes
+
+# the loop of `_subventions.j2` before it called `lignes_subventions`, kept here as the rule
+BOUCLE = (
+    '{% for s in subs %}<tr role="row"><td role="cell" class="rpc-date" data-sort="{{ s._date }}">{{ s._date|date }}</td><td role="cell">'
+    '{% if s._beneficiaire.type == "commune" %}{{ s._beneficiaire.nom }}{% else %}<a href="{{ root }}{{ s._beneficiaire.url }}">'
+    '{{ s._beneficiaire.nom }}</a>{% endif %}</td>{% if show_commune %}<td role="cell">{% if s._commune %}<a href="{{ root }}communes/'
+    '{{ s._commune.slug }}/">{{ s._commune.nom }}</a>{% endif %}</td>{% endif %}<td role="cell" class="rpc-objet">{{ s.objet }}</td>'
+    '<td role="cell">{{ s.dispositif or "" }}</td><td role="cell" class="rpc-num" data-sort="{{ s.montant }}">{{ s.montant|montant }}</td>'
+    '{% if show_delib %}<td role="cell"><a href="{{ root }}deliberations/{{ s.deliberation }}/">{{ s.deliberation }}</a></td>{% endif %}</tr>\n'
+    "{% endfor %}"
+)
+
+
+@pytest.fixture(scope="module")
+def vues(donnees):
+    corpus = Corpus.load(donnees, places.reference())
+    return _view(corpus, corpus.subventions)
+
+
+@pytest.mark.parametrize("show_commune,show_delib", [(True, True), (False, True), (True, False), (False, False)])
+def test_rows_are_the_jinja_loop_byte_for_byte_on_every_real_grant(vues, show_commune, show_delib):
+    assert len(vues) == 524
+    regle = environment().from_string(BOUCLE)
+    attendu = regle.render(subs=vues, root="../../", show_commune=show_commune, show_delib=show_delib)
+    assert lignes(vues, "../../", show_commune, show_delib) == attendu
+    wancourt = next(v for v in vues if v["_commune"] and v["_commune"]["nom"] == "Wancourt")
+    assert ('<a href="../../communes/wancourt/">Wancourt</a>' in attendu) == show_commune
+    assert ">3\u202f107,00\u00a0€</td>" in lignes([wancourt], "../../")
+
+
+def test_hostile_text_is_escaped_as_markupsafe_does(vues):
+    s = dict(
+        vues[0],
+        objet='<script>alert("x")</script> & {{ y }}',
+        dispositif="l'aide",
+        _beneficiaire={"type": "association", "nom": "A <b>", "url": "beneficiaires/a/"},
+    )
+    out = lignes([s], "../")
+    assert "<script>" not in out and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; {{ y }}" in out
+    assert "l&#39;aide" in out and ">A &lt;b&gt;</a>" in out
+    assert out == environment().from_string(BOUCLE).render(subs=[s], root="../", show_commune=True, show_delib=True)
+    for v in ("", "a&b<c>d'e\"f", None, 12, escape("<i>")):
+        assert echapper(v) == str(escape(v))

@@ -1,0 +1,70 @@
+"""Source text as page HTML (generator/site/textes.py): paragraphs, TAB cells, escaping, long annexes cut."""
+
+from __future__ import annotations
+
+import json
+
+from generator.site.textes import decouper, html
+
+
+def test_blocks_become_paragraphs_lines_joined_spaces_collapsed():
+    assert html("Article 1 :\nD'attribuer   une subvention\n\n  de 3 107,00 €  \n") == (
+        "<p>Article 1 : D'attribuer une subvention</p>\n<p>de 3 107,00 €</p>\n"
+    ).replace("'", "&#39;")
+    assert html("") == html(None) == html(" \n \n") == ""
+    assert html("\n\nabc\n\n") == "<p>abc</p>\n"
+
+
+def test_tab_cells_become_a_scrolling_table_and_text_is_escaped():
+    out = html("COMMUNE\tMONTANT\nWancourt\t3 107,00\n\n\tseule <script>")
+    assert out.count("<table") == 2 and "<td>Wancourt</td><td>3 107,00</td>" in out
+    assert "<td></td><td>seule &lt;script&gt;</td>" in out and "<script>" not in out
+    assert html('<b>"x"</b> & {{ y }}') == "<p>&lt;b&gt;&#34;x&#34;&lt;/b&gt; &amp; {{ y }}</p>\n"
+
+
+def _reference(texte: str) -> str:
+    """The rule written plainly, block by block (what the pages showed before `html` was made faster)."""
+    import re
+
+    from markupsafe import escape
+
+    out = []
+    for block in re.split(r"\n\s*\n", str(escape(texte))):
+        lines = [l for l in block.split("\n") if l.strip()] if "\n" in block else ([block] if block.strip() else [])
+        if not lines:
+            continue
+        if any("\t" in l for l in lines):
+            out.append(
+                "<table>" + "".join("<tr>" + "".join(f"<td>{c.strip()}</td>" for c in l.split("\t")) + "</tr>" for l in lines) + "</table>"
+            )
+        else:
+            out.append("<p>" + re.sub(r"[ ]{2,}", " ", " ".join(l.strip() for l in lines)) + "</p>\n")
+    return "".join(out)
+
+
+def test_every_text_of_the_corpus_as_the_plain_rule_gives_it(donnees):
+    n = 0
+    for f in sorted((donnees / "actes").glob("*.json")):
+        for d in json.loads(f.read_text(encoding="utf-8"))["deliberations"]:
+            textes = [a["texte"] for a in d.get("articles") or []] + [a["texte"] for a in d.get("annexes") or []]
+            textes.append((d.get("rapport") or {}).get("texte") or "")
+            for t in textes:
+                got = (
+                    str(html(t))
+                    .replace(
+                        '<div class="rpc-table-wrap" tabindex="0" role="region" aria-label="Tableau du document source">'
+                        '<table class="rpc-table rpc-cells"><tbody>',
+                        "<table>",
+                    )
+                    .replace("</tbody></table></div>\n", "</table>")
+                )
+                assert got == _reference(t)
+                n += 1
+    assert n == 143  # articles, annexes and rapports of the 28 deliberations
+
+
+def test_long_annex_cut_at_blank_lines_without_losing_a_character():
+    texte = "\n\n".join(f"Ligne {i} " + "x" * 90 for i in range(6000))
+    parts = decouper(texte, limite=250_000)
+    assert len(parts) == 3 and "".join(parts) == texte and all(len(p) <= 250_000 for p in parts)
+    assert decouper("court") == ["court"]
