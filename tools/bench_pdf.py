@@ -2,8 +2,9 @@
 
 PDFs of 1,000 and 2,000 pages are printed by headless Chromium (`tools.impression`, proportional
 serif font) from the real corpus texts of tests/fixtures/corpus, 60 lines a page, then read by
-`sources.read_source` (pdftotext -layout, pages joined) as the build reads them: best of 3 for each,
-and the ratio. Target (issue 17): ≤ 10 s for 1,000 pages on 2 cores, 2,000 pages ≤ 2.2 × 1,000.
+`sources.read_source` (pdftotext -tsv, words laid out by `mise_en_page`, pages joined) as the build
+reads them: best of 3 for each, and the ratio. Target (issue 17): ≤ 10 s for 1,000 pages on 2 cores,
+2,000 pages ≤ 2.2 × 1,000.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def mesurer_ocr(n: int = 6, dpi: int = 200) -> dict:
 
 def rapport_md(res: dict) -> str:
     lignes = [
-        "## Lecture des PDF (pdftotext -layout)",
+        "## Lecture des PDF (pdftotext -tsv, mise en page par la position des mots)",
         "",
         f"PDF imprimés par Chromium depuis le corpus réel ({res['lignes_par_page']} lignes par page), meilleur de 3.",
         "",

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.sources import ocr
+from generator.sources import mise_en_page, ocr
 
 SUPPORTED = (".txt", ".pdf")
 # A monthly recueil is 1 to 5 MB of text (June 2021: its 2ème partie, 700 pages, is 1.4 MB;
@@ -22,9 +22,10 @@ SUPPORTED = (".txt", ".pdf")
 # text duplicated) and reading it would cost the build minutes and gigabytes: refused
 # before it is read.
 TEXTE_MAX = 20_000_000
-# PDFs are read by Poppler's pdftotext (Debian poppler-utils), a separate program: its layout mode
-# keeps the columns of tables as runs of spaces, as the parsers expect, in C (a 1,000-page recueil in
-# about a second and a half).
+# PDFs are read by Poppler's pdftotext (Debian poppler-utils), a separate program: it finds each page's
+# words, their lines and their boxes, in C; `mise_en_page` lays them out from their x coordinates, columns
+# as runs of spaces as the parsers expect (1,000 pages of a recueil like June 2021's in about two seconds
+# of processor, the densest pages of the corpus in under four).
 PDFTOTEXT_ABSENT = (
     "pdftotext introuvable : les sources PDF ne peuvent pas être lues. "
     "Installez-le (apt-get install poppler-utils) puis relancez la construction."
@@ -142,8 +143,8 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _read_pdf(name: str, data: bytes) -> tuple[str, list[str], list[int], dict[int, tuple[int, int]]]:
-    """PDF text, page by page (`pdf_pages`), pages without text read by OCR (`ocr`), joined as
-    pdftotext's layout output: one leading space on each page's first line (the page mark of the
+    """PDF text, page by page (`pdf_pages`), pages without text read by OCR (`ocr`), joined as pdftotext
+    joins its pages (`join_pages`): one leading space on each page's first line (the page mark of the
     corpus); with the line number where each page starts and, for the pages read by OCR, their
     first and last lines."""
     pages = pdf_pages(name, data)
@@ -154,9 +155,10 @@ def _read_pdf(name: str, data: bytes) -> tuple[str, list[str], list[int], dict[i
 
 
 def pdf_pages(name: str, data: bytes) -> list[str]:
-    """The text of each page of a PDF, laid out by Poppler's `pdftotext -layout` (columns kept as runs
-    of spaces, as in the text extractions), "" for a page without text. Refuses what is not a readable
-    PDF (not a PDF, truncated, protected by a password, no page) with what to do."""
+    """The text of each page of a PDF, its words found by Poppler's `pdftotext -tsv` and laid out from
+    their positions by `mise_en_page` (columns kept as runs of spaces, as in the text extractions), ""
+    for a page without text. Refuses what is not a readable PDF (not a PDF, truncated, protected by a
+    password, no page) with what to do."""
     if not data[:1024].lstrip(b"\x00\t\n\r\x0c ").startswith(b"%PDF-"):
         raise SourceError(
             name,
@@ -173,7 +175,7 @@ def pdf_pages(name: str, data: bytes) -> list[str]:
     if exe is None:
         raise SourceError(name, PDFTOTEXT_ABSENT)
     try:
-        r = subprocess.run([exe, "-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"], input=data, capture_output=True, timeout=PDF_DELAI)
+        r = subprocess.run([exe, "-tsv", "-enc", "UTF-8", "-eol", "unix", "-", "-"], input=data, capture_output=True, timeout=PDF_DELAI)
     except subprocess.TimeoutExpired:
         raise SourceError(
             name,
@@ -182,9 +184,7 @@ def pdf_pages(name: str, data: bytes) -> list[str]:
         ) from None
     if r.returncode != 0:
         raise SourceError(name, _pdf_refus(data, r.returncode, r.stderr.decode("utf-8", "replace")))
-    text = [_CONTROL.sub(" ", page) for page in r.stdout.decode("utf-8", "replace").split("\f")]
-    if text and not text[-1].strip():
-        text.pop()  # pdftotext ends each page with a form feed: nothing follows the last one
+    text = [_CONTROL.sub(" ", page) for page in mise_en_page.pages(r.stdout.decode("utf-8", "replace"))]
     if not text:
         raise SourceError(name, "PDF sans aucune page : déposez le recueil complet.")
     return text
@@ -206,7 +206,8 @@ def _ocr(name: str, data: bytes, pages: list[str]) -> list[int]:
 def join_pages(pages: list[str]) -> tuple[str, list[int]]:
     """The pages' texts as one text, pdftotext's way (trailing spaces and the blank lines at a page's top and
     bottom removed, one leading space on its first line), and the 1-based line number where each page
-    starts. A page without text is one blank line, so that every page has a line."""
+    starts. A page without text is one blank line, so that every page has a line. One leading space
+    marks a page's first line only: another line indented by one space (a narrow indentation) gets two."""
     out: list[str] = []
     starts: list[int] = []
     for page in pages:
@@ -221,7 +222,7 @@ def join_pages(pages: list[str]) -> tuple[str, list[int]]:
             out.append("")
             continue
         out.append(" " + lines[a].strip())
-        out.extend(lines[a + 1 : b])
+        out.extend("  " + l[1:] if l[:1] == " " and l[1:2] != " " else l for l in lines[a + 1 : b])
     return "\n".join(out), starts
 
 

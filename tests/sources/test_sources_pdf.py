@@ -1,14 +1,17 @@
-"""A PDF source gives the same records as its text extraction (Poppler's pdftotext -layout, then normalise),
-and a damaged PDF is refused with one French message naming the file and what to do.
+"""A PDF source gives the same records as its text extraction (Poppler's pdftotext finds the words, `mise_en_page`
+lays them out from their positions, then normalise), and a damaged PDF is refused with one French message naming
+the file and what to do.
 
 The PDFs are generated here from the real documents of tests/fixtures/corpus: printed back by headless
-Chromium (`tools.impression`, as a browser or an office suite prints them), written with fpdf2, or
-encrypted with qpdf. Chromium, pdftotext and qpdf are required, never skipped: CI installs them (.ci/run).
+Chromium (`tools.impression`, as a browser or an office suite prints them, their tables drawn as tables or
+not), written with fpdf2, or encrypted with qpdf. Chromium, pdftotext and qpdf are required, never skipped: CI
+installs them (.ci/run).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from collections import Counter
 from decimal import Decimal
@@ -21,7 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from generator.parse.ingest import ingest_source
 from generator.sources import lecture as sources
 from generator.sources.lecture import SourceError, read_source
-from tools.impression import imprimer, imprimer_texte, pages_du_texte
+from tools.impression import html_des_pages, imprimer, imprimer_texte, pages_du_texte, tableaux_de_la_page
 
 from conftest import CORPUS
 
@@ -75,9 +78,9 @@ def _make_pdf(text: str, path, lines_per_page=48):
     pdf.output(str(path))
 
 
-def _donnees(path):
-    """What the site publishes from a source, line numbers aside: deliberations, grants, stated totals."""
-    ex = ingest_source(path)
+def _donnees(ex):
+    """What the site publishes from a source (`ingest_source`'s extraction), line numbers aside: deliberations,
+    grants, stated totals."""
 
     def sans_lignes(obj):
         if isinstance(obj, dict):  # texts compared word by word: their layout spaces and blank lines are the extractor's
@@ -109,11 +112,21 @@ def s003_pdf(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def juin_2021(tmp_path_factory):
-    """The June 2021 recueil printed by Chromium, in a proportional serif font and in a monospace one."""
+    """The June 2021 recueil printed by Chromium, in a proportional serif font and in a monospace one, each
+    page one `<pre>`; and as a word processor prints it (« tableaux »): its tables drawn as tables, the rest
+    in the serif font."""
     _outil("chromium", "chromium")
     d = tmp_path_factory.mktemp("juin-2021")
     pages = pages_du_texte(S004.read_text("utf-8"))
-    return {police: imprimer(pages, d / f"004_{police}.pdf", police) for police in ("serif", "mono")}
+    pdfs = {police: imprimer(pages, d / f"004_{police}.pdf", police) for police in ("serif", "mono")}
+    pdfs["tableaux"] = imprimer(pages, d / "004_tableaux.pdf", "serif", tableaux=True)
+    return pdfs
+
+
+@pytest.fixture(scope="module")
+def lectures(juin_2021):
+    """The text and each print of June 2021 read and extracted as the build does, once for the module."""
+    return {"texte": ingest_source(S004), **{nom: ingest_source(pdf) for nom, pdf in juin_2021.items()}}
 
 
 def test_pdf_and_text_give_the_same_deliberation(s003_pdf):
@@ -130,6 +143,20 @@ def test_pdf_and_text_give_the_same_deliberation(s003_pdf):
     assert b.rapport is not None and b.rapport.numero == a.rapport.numero == "18"
 
 
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_a_page_turned_by_its_rotation_is_read_upright(s003_pdf, tmp_path, angle):
+    """A PDF whose pages are turned (`/Rotate`, as a scanner or a landscape section leaves them): pdftotext gives its
+    words where the turned page shows them, their lines running down, up or leftwards; turned back, the text is the
+    upright PDF's, character for character."""
+    w = PdfWriter()
+    for page in PdfReader(s003_pdf).pages:
+        page.rotate(angle)
+        w.add_page(page)
+    w.write(tmp_path / "tourne.pdf")
+    assert read_source(tmp_path / "tourne.pdf").text == read_source(s003_pdf).text
+    assert ingest_source(tmp_path / "tourne.pdf").document.deliberations[0].id == "2022-317"
+
+
 def test_pages_are_kept(s003_pdf):
     """Each page's first line starts with one space (the corpus' page mark) and `pages` gives its line."""
     src = read_source(s003_pdf)
@@ -142,29 +169,112 @@ def test_pages_are_kept(s003_pdf):
     assert read_source(S003).pages == [] and read_source(S003).page_of(1) is None
 
 
-def test_june_2021_printed_in_monospace_gives_exactly_the_text_data(juin_2021):
+def test_june_2021_printed_in_monospace_gives_exactly_the_text_data(lectures):
     """As a printer prints the text file: every deliberation, grant and stated total as from the text."""
-    pdf, txt = _donnees(juin_2021["mono"]), _donnees(S004)
+    pdf, txt = _donnees(lectures["mono"]), _donnees(lectures["texte"])
     assert len(txt["deliberations"]) == 21 and len(txt["subventions"]) == 505
     assert pdf["deliberations"] == txt["deliberations"]
     assert pdf["subventions"] == txt["subventions"]
     assert pdf["controles"] == txt["controles"]
 
 
-def test_june_2021_printed_in_a_proportional_font_gives_the_same_grants(juin_2021):
-    """As a word processor prints it: the columns no longer align character by character, yet pdftotext's
-    layout keeps every grant table (pypdf's layout mode lost 263 of the 505 grants)."""
-    pdf, txt = ingest_source(juin_2021["serif"]), ingest_source(S004)
-    assert [d.id for d in pdf.document.deliberations] == [d.id for d in txt.document.deliberations]
+def test_june_2021_printed_in_a_proportional_font_gives_exactly_the_text_data(lectures):
+    """As a word processor prints it: the columns no longer align character by character, yet the words read from
+    their positions give every deliberation (its votes, articles, annexes), grant and stated total as from the text.
+    pdftotext's own layout glued one-character words spaced by one space (2021-237's check marks « X X X » ended
+    its grants' descriptions, « 1 1 1 » and « 0 € » of the annexes' tables read « 111 » and « 0€ ») and read a
+    title indented by three spaces as a page's first line (2021-240: three annexes instead of one)."""
+    pdf, txt = _donnees(lectures["serif"]), _donnees(lectures["texte"])
+    assert pdf["deliberations"] == txt["deliberations"]
+    assert pdf["subventions"] == txt["subventions"]
+    assert pdf["controles"] == txt["controles"]
+    ex = lectures["serif"]
+    assert [len(d.annexes) for d in ex.document.deliberations if d.id == "2021-240"] == [1]
+    arras = next(s for s in ex.subventions if s.id == "2021-237-0007")
+    assert (arras.beneficiaire, arras.objet, arras.montant) == (
+        "Mairie d'Arras",
+        "Une maison virtuelle au service du lien social",
+        Decimal("5000"),
+    )
 
-    def cles(ex):
-        return Counter((s.deliberation, s.beneficiaire, s.montant, s.reference, s.taux) for s in ex.subventions)
 
-    assert cles(pdf) == cles(txt)
+def test_june_2021_with_its_tables_drawn_as_tables_gives_the_same_data(lectures):
+    """Its column-aligned blocks drawn as HTML tables (cells where the browser puts them, amounts right-aligned,
+    about one em between two columns), the rest in a proportional font: the same grants (each beneficiary, amount,
+    place, dossier), votes and stated totals as from the text, 505 grants of 2021 summing 19 990 111,27 €."""
+    pdf, txt = lectures["tableaux"], lectures["texte"]
     subs = [s for s in pdf.subventions if s.deliberation.startswith("2021-")]
     assert len(subs) == 505 and sum(s.montant for s in subs) == Decimal("19990111.27")
-    statut = {(c.deliberation, c.libelle): c.statut for c in txt.controles}
-    assert {(c.deliberation, c.libelle): c.statut for c in pdf.controles} == statut
+
+    def cles(ex):
+        return Counter(
+            (s.deliberation, s.beneficiaire, s.montant, s.commune_projet.written if s.commune_projet else None, s.reference, s.taux)
+            for s in ex.subventions
+        )
+
+    assert cles(pdf) == cles(txt)
+
+    def votes(ex):
+        return [
+            (d.id, d.vote.pour, d.vote.contre, d.vote.abstention, d.vote.absents_sans_delegation, d.vote.resultat)
+            for d in ex.document.deliberations
+        ]
+
+    assert votes(pdf) == votes(txt) and votes(txt)[0] == ("2021-232", 42, 0, 0, 1, "Adopté")
+    statut = [(c.deliberation, c.libelle, c.declare, c.calcule, c.statut) for c in txt.controles]
+    assert [(c.deliberation, c.libelle, c.declare, c.calcule, c.statut) for c in pdf.controles] == statut
+    assert _donnees(pdf) == _donnees(txt)  # and everything else: titles, articles, annexes, attendance
+
+
+def test_the_tables_of_june_2021_are_drawn_as_tables():
+    """A block of lines is a table when its runs of spaces line up in columns (three blank positions or more on
+    every line, with text on both sides on two lines at least): 42 on the June pages, among them the « accueillants »
+    costs of 2021-247's annex in four columns; a justified paragraph, whose double spaces never line up so, stays
+    text. Each column a cell, right-aligned when its text was against the column's right edge."""
+    pages = pages_du_texte(S004.read_text("utf-8"))
+    blocs = {n: tableaux_de_la_page(p) for n, p in enumerate(pages) if tableaux_de_la_page(p)}
+    assert sum(len(b) for b in blocs.values()) == 42
+    n = next(n for n, p in enumerate(pages) if any(l.startswith("2021    avant premier accueil") for l in p))
+    debut, fin, colonnes = blocs[n][0]
+    assert pages[n][debut].startswith("2021    avant premier accueil") and fin - debut == 11
+    assert colonnes == [(0, 4), (7, 33), (39, 65), (71, None)]
+    lignes = [l for p, b in ((pages[k], b) for k, bs in blocs.items() for b in bs) for l in p[b[0] : b[1]]]
+    assert not any(l.startswith(("Pour  :", "Vu  le  Code")) for l in lignes)  # justified paragraphs
+    page = html_des_pages([pages[n]], tableaux=True)
+    assert page.count("<table>") == len(blocs[n])
+    assert (
+        "<tr><td>2021</td><td>avant premier accueil</td><td>15 accueillants à 51 €</td><td>765 €</td></tr>"
+        '<tr><td colspan="4"></td></tr>'  # its blank line
+        '<tr><td></td><td class="d">en formation continue</td><td class="d">30 accueillants à 60 €</td>'
+        '<td class="d">1 800 €</td></tr>'
+    ) in page
+
+
+def test_a_table_drawn_as_a_table_is_read_in_columns(juin_2021):
+    """Read from the words' positions, each row of the 42 tables keeps its cells apart by a column gap (three spaces
+    or more, never one: a gap is never taken for a word's), and the cells that start at the same x in the print
+    start at the same column of the text, whatever the width of the text before them."""
+    pages = pages_du_texte(S004.read_text("utf-8"))
+    texte = read_source(juin_2021["tableaux"]).text
+    rangs = 0
+    for p in pages:
+        for debut, fin, colonnes in tableaux_de_la_page(p):
+            for l in p[debut:fin]:
+                cellules = [c for c in (l[a:b].split() for a, b in colonnes) if c]
+                if len(cellules) > 1:
+                    rangs += 1
+                    motif = " {3,}".join("[ \u00a0]+".join(map(re.escape, c)) for c in cellules)
+                    assert re.search(motif, texte), cellules
+    assert rangs == 173
+    lignes = [l for l in texte.split("\n") if re.match(r"(?:202[123])? +(?:avant premier accueil|en formation continue)", l)]
+    assert len(lignes) == 6
+    assert {l.index("avant") if "avant" in l else l.index("en formation") for l in lignes} == {7}
+
+
+def test_a_line_indented_by_one_space_is_not_a_page_start():
+    """One leading space marks the first line of a page: in a page's text, a line indented by one space gets two."""
+    texte, debuts = sources.join_pages(["\n  Titre\n Article 2 :\n\n", "Suite"])
+    assert texte.split("\n") == [" Titre", "  Article 2 :", " Suite"] and debuts == [1, 3]
 
 
 def test_chromium_pdf_of_an_extract_keeps_a_table_across_a_page_break(tmp_path):
