@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import PARSER_VERSION
-from generator.parse.actes import parse_actes, structure
+from generator.parse.actes import parse_actes
+from generator.parse.document import structure
 from generator.parse.normalise import normalise
 from generator.parse.recueil import parse_recueil
 from generator.records import Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
@@ -124,7 +125,7 @@ def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention
 
 def _sauts_page(pages: list[int], numbers: list[int], line: int, premiere: int, derniere: int) -> list[int]:
     """The line of an annex's text (1-based) where each of its pages after the first (`premiere`…`derniere`)
-    starts. Its text is its normalised lines from source line `line` on, one text line each (`actes._annexes`:
+    starts. Its text is its normalised lines from source line `line` on, one text line each (`rapports._annexes`:
     `numbers`, the source line of each normalised line, tells which): a page starts at the first of them on or
     after the page's first source line (page furniture removed by `normalise` has no line of its own)."""
     lo = bisect.bisect_left(numbers, line)

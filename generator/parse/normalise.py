@@ -116,7 +116,7 @@ def normalise(text: str, pages: list[int] | None = None, garder: Callable[[str],
 
     `pages`: the 1-based line where each page starts (`SourceText.pages` of a PDF); None for a text
     extraction, whose pages start at the lines with exactly one leading space. `garder`: the lines
-    (squashed) that the parsers read as structure, never furniture (`actes.structure`). Characters are mapped
+    (squashed) that the parsers read as structure, never furniture (`document.structure`). Characters are mapped
     in one pass over the whole text (a source has some 100 000 lines, so per-line work is kept to a
     few `in` tests); page furniture is recognised on the raw line, running headers and footers by
     their repetition across the pages (`mobilier`).

@@ -155,8 +155,8 @@ class Deliberation:
 
 
 # The shapes of the ids the extraction gives, which the publisher also writes in corrections.yaml:
-# a Département number « 2021-243 » (`_NUMERO` of actes.py), a partner body's act « cabbalr-2023-12-12 »
-# (acronym and session date, `actes._parse_partenaire`), either one with « -doublon-2 » when a source
+# a Département number « 2021-243 » (`NUMERO` of parse/document.py), a partner body's act « cabbalr-2023-12-12 »
+# (acronym and session date, `partenaires.parse_partenaire`), either one with « -doublon-2 » when a source
 # repeats it; a grant adds its rank in the deliberation, « 2021-243-0012 » (`subventions.extract`).
 # Letters, digits and dashes only: an id names a folder of the site (deliberations/2021-243/), so
 # no id can lead out of it.
