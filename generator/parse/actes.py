@@ -27,7 +27,7 @@ import re
 
 from generator.commun.pliage import sans_accents, slug_ascii
 from generator.parse.departement import parse_departement
-from generator.parse.document import DEPARTEMENT, HEADER, NUMERO, RAPPORT, STAMP, Document, Unit
+from generator.parse.document import DEPARTEMENT, HEADER, NUMERO, RAPPORT, STAMP, Document, Unit, UnitReading
 from generator.parse.partenaires import parse_partenaire
 from generator.parse.presences import check_attendance
 from generator.parse.rapports import attach_rapport_and_annexes, rapport_start
@@ -78,8 +78,7 @@ def _find_units(doc: Document, problems: list[Problem]) -> list[Unit]:
             continue
         organe = _organe_of(doc, i)
         p = doc.prev_nb(i - 1, max(0, i - 8))
-        dep = p is not None and DEPARTEMENT.match(doc.sq[p])
-        if organe in DEPARTEMENT_ORGANES.values() and dep:
+        if organe in DEPARTEMENT_ORGANES.values() and p is not None and DEPARTEMENT.match(doc.sq[p]):
             start = p
             # stamps (`Envoi au contrôle de légalité le :`, `Affichage le :`) just before
             k = doc.prev_nb(start - 1, max(0, start - 8))
@@ -148,7 +147,7 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
     for k, u in enumerate(units):
         u.end = units[k + 1].start - 1 if k + 1 < len(units) else (doc.prev_nb(n - 1) or 0)
     delibs: list[Deliberation] = []
-    infos: list[dict] = []
+    infos: list[UnitReading] = []
     used_numbers: set[int] = set()
     for k, u in enumerate(units):
         try:
@@ -167,9 +166,9 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
                 )
             )
             continue
-        if "num_line" in info:
-            used_numbers.add(info["num_line"])
-        attach_rapport_and_annexes(doc, u, d, info["sig_end"], problems, last=(k == len(units) - 1))
+        if info.num_index is not None:
+            used_numbers.add(info.num_index)
+        attach_rapport_and_annexes(doc, u, d, info.sig_end, problems, last=(k == len(units) - 1))
         delibs.append(d)
         infos.append(info)
     for i, t in enumerate(doc.sq):
@@ -205,11 +204,11 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
     return sessions, delibs, problems
 
 
-def _sessions(delibs: list[Deliberation], infos: list[dict]) -> list[Session]:
-    sessions: dict[tuple, Session] = {}
+def _sessions(delibs: list[Deliberation], infos: list[UnitReading]) -> list[Session]:
+    sessions: dict[str, Session] = {}
     for d, info in zip(delibs, infos):
-        if d.numero_imprime is None and "acronyme" in info:
-            sid = f"{info['acronyme']}-{slug_ascii(d.organe)}-{d.date or 'sans-date'}"
+        if d.numero_imprime is None and info.acronyme is not None:
+            sid = f"{info.acronyme}-{slug_ascii(d.organe)}-{d.date or 'sans-date'}"
         else:
             sid = f"{slug_ascii(d.organe)}-{d.date or 'sans-date'}"
         d.session_id = sid
@@ -219,31 +218,30 @@ def _sessions(delibs: list[Deliberation], infos: list[dict]) -> list[Session]:
                 organe=d.organe,
                 collectivite=d.collectivite,
                 date=d.date,
-                president=info.get("president"),
-                secretaire=info.get("secretaire"),
+                president=info.president,
+                secretaire=info.secretaire,
             )
         else:
             s = sessions[sid]
-            s.president = s.president or info.get("president")
-            s.secretaire = s.secretaire or info.get("secretaire")
+            s.president = s.president or info.president
+            s.secretaire = s.secretaire or info.secretaire
     return list(sessions.values())
 
 
-def _check_numbers(delibs: list[Deliberation], infos: list[dict], problems: list[Problem]) -> None:
+def _check_numbers(delibs: list[Deliberation], infos: list[UnitReading], problems: list[Problem]) -> None:
     """Correct a printed year that contradicts the session when the sequence fits its neighbours."""
-    by_session: dict[str, list[int]] = {}
-    for k, d in enumerate(delibs):
-        if "num" in infos[k]:
-            by_session.setdefault(d.session_id, []).append(k)
-    for ks in by_session.values():
-        for pos, k in enumerate(ks):
+    by_session: dict[str, list[tuple[int, tuple[int, int]]]] = {}  # session → (rank of a numbered act, its number)
+    for k, (d, info) in enumerate(zip(delibs, infos)):
+        if info.num is not None:
+            by_session.setdefault(d.session_id, []).append((k, info.num))
+    for numbered in by_session.values():
+        for pos, (k, (year, seq)) in enumerate(numbered):
             d = delibs[k]
-            year, seq = infos[k]["num"]
             syear = int(d.date[:4]) if d.date[:4].isdigit() else None
             if syear is None or year == syear:
                 continue
-            prev = [infos[q]["num"] for q in ks[:pos] if infos[q]["num"][0] == syear]
-            nxt = [infos[q]["num"] for q in ks[pos + 1 :] if infos[q]["num"][0] == syear]
+            prev = [num for _, num in numbered[:pos] if num[0] == syear]
+            nxt = [num for _, num in numbered[pos + 1 :] if num[0] == syear]
             fits = (not prev or prev[-1][1] < seq) and (not nxt or seq < nxt[0][1]) and (prev or nxt)
             if fits:
                 new = f"{syear}-{seq}"
@@ -291,5 +289,6 @@ def _check_numbers(delibs: list[Deliberation], infos: list[dict], problems: list
             seen[d.id] = 1
 
 
-def _line_no_of(d: Deliberation, info: dict) -> int:
-    return info.get("num_line_no", d.line)
+def _line_no_of(d: Deliberation, info: UnitReading) -> int:
+    """The line a problem about the act's number points to: its number's, else its first."""
+    return info.num_line if info.num_line is not None else d.line

@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from generator.commun.dates import parse_date_fr
 from generator.commun.pliage import slug_ascii
-from generator.parse.document import ARTICLE, DEPARTEMENT, NUMERO, PRESIDENCE, RAPPORT, REUNION, SECRETAIRE, Document, Unit
+from generator.parse.document import ARTICLE, DEPARTEMENT, NUMERO, PRESIDENCE, RAPPORT, REUNION, SECRETAIRE, Document, Unit, UnitReading
 from generator.parse.presences import opens_list, person_name, read_attendance, visas_interests
 from generator.parse.rapports import rapport_start
 from generator.parse.votes import parse_signature, parse_vote
@@ -17,10 +17,11 @@ from generator.records import Article, Attendance, Deliberation, Problem, Signat
 _POUR = re.compile(r"^Pour\s*:", re.I)
 
 
-def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[Deliberation, dict]:
+def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[Deliberation, UnitReading]:
+    """The deliberation of unit `u`, up to its signature (its rapport and annexes: `rapports`); what cannot
+    be read is added to `problems` and the deliberation kept with what could."""
     src = doc.source
     h = u.header
-    info: dict = {}
     # stamps
     envoi = affichage = None
     for i in range(u.start, h):
@@ -62,13 +63,11 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
                 last = i
         title_start = last + 1
     titre = " ".join(t for _, t in doc.paragraphs(title_start, head_end))
-    if num_i is not None:
-        m = NUMERO.match(doc.sq[num_i])
+    num: tuple[int, int] | None = None
+    if num_i is not None and (m := NUMERO.match(doc.sq[num_i])):
         numero = f"{m.group(1)}-{m.group(2)}"
         did = numero
-        info["num_line"] = num_i
-        info["num_line_no"] = doc.no(num_i)
-        info["num"] = (int(m.group(1)), int(m.group(2)))
+        num = (int(m.group(1)), int(m.group(2)))
     else:
         numero = None
         did = f"sans-numero-{slug_ascii(PurePath(src).stem)}-{doc.no(h)}"
@@ -113,16 +112,15 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
                 cond = i
                 break
         art_end = cond if cond is not None else art_end
-        marks = [(i, ARTICLE.match(doc.sq[i])) for i in range(verb_i + 1, art_end)]
-        marks = [(i, m) for i, m in marks if m]
-        for k, (i, m) in enumerate(marks):
+        marks = [(i, a) for i in range(verb_i + 1, art_end) if (a := ARTICLE.match(doc.sq[i]))]
+        for k, (i, a) in enumerate(marks):
             nxt = marks[k + 1][0] if k + 1 < len(marks) else art_end
-            num = m.group(1).lower()
-            num = "1" if num in ("premier", "1er") else num
+            numero_article = a.group(1).lower()
+            numero_article = "1" if numero_article in ("premier", "1er") else numero_article
             first = doc.lines[i].text.split(":", 1)[1].strip() if ":" in doc.lines[i].text else ""
             rest = doc.text(i + 1, nxt - 1)
             texte = (first + "\n" + rest).strip("\n") if first else rest
-            articles.append(Article(numero=num, texte=texte.strip(), line=doc.no(i)))
+            articles.append(Article(numero=numero_article, texte=texte.strip(), line=doc.no(i)))
         if not marks and verb_i + 1 < art_end:
             texte = doc.text(verb_i + 1, art_end - 1).strip()
             if texte:
@@ -189,7 +187,6 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
         page=page,
         texte=doc.text(u.start, sig_end),
     )
-    info.update(president=president, secretaire=secretaire, sig_end=sig_end)
     if date is None:
         problems.append(
             Problem(src, doc.no(h), "date-absente", f"Délibération {did} : pas de ligne « REUNION DU … » lisible.", "erreur", did)
@@ -207,4 +204,5 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
                 did,
             )
         )
-    return d, info
+    reading = UnitReading(sig_end, president, secretaire, num_index=num_i, num_line=None if num_i is None else doc.no(num_i), num=num)
+    return d, reading

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from generator.parse.normalise import squash
 from generator.records import Line
@@ -119,9 +120,23 @@ class Document:
 class Unit:
     """The lines of one act (`actes.parse_actes` sets `end` once every unit is found)."""
 
-    kind: str  # "departement" | "partenaire"
+    kind: Literal["departement", "partenaire"]
     header: int  # index of the DELIBERATION line
     start: int
     end: int = -1
     organe: str = ""
     collectivite: str = ""
+
+
+@dataclass
+class UnitReading:
+    """What reading a unit tells beyond its `Deliberation`: for its session (`actes._sessions`), for the
+    text that follows it (`rapports.attach_rapport_and_annexes`) and for the checks over the source."""
+
+    sig_end: int  # index of the act's last line (its signature): its annexes and rapport follow
+    president: str | None = None
+    secretaire: str | None = None
+    num_index: int | None = None  # a numbered act: the index of its `(N°2021-232)` line,
+    num_line: int | None = None  # that line in the source,
+    num: tuple[int, int] | None = None  # and the (year, sequence) it prints
+    acronyme: str | None = None  # a partner body's act: the body's acronym, which its ids start with

@@ -8,7 +8,7 @@ import re
 
 from generator.commun.dates import parse_date_fr
 from generator.commun.pliage import slug_ascii
-from generator.parse.document import LIEU_DATE, SECRETAIRE_PHRASE, Document, Unit
+from generator.parse.document import LIEU_DATE, SECRETAIRE_PHRASE, Document, Unit, UnitReading
 from generator.parse.presences import is_person_line, opens_list, person_name, read_attendance, visas_interests
 from generator.records import Attendance, Deliberation, Problem, Signature, Vote
 
@@ -30,7 +30,9 @@ def _acronym(name: str) -> str:
     return slug_ascii(letters) or "partenaire"
 
 
-def parse_partenaire(doc: Document, u: Unit, problems: list[Problem]) -> tuple[Deliberation, dict]:
+def parse_partenaire(doc: Document, u: Unit, problems: list[Problem]) -> tuple[Deliberation, UnitReading]:
+    """The partner body's deliberation of unit `u`, from its preamble (séance, attendance, body's name)
+    to its signature; what cannot be read is added to `problems`."""
     src = doc.source
     h = u.header
     pre = doc.paragraphs(u.start, h)
@@ -132,8 +134,7 @@ def parse_partenaire(doc: Document, u: Unit, problems: list[Problem]) -> tuple[D
                 n = person_name(t)
                 if n not in sig.signataires:
                     sig.signataires.append(n)
-            elif LIEU_DATE.match(t):
-                m = LIEU_DATE.match(t)
+            elif m := LIEU_DATE.match(t):
                 sig.lieu, sig.date = m.group(1), parse_date_fr(m.group(2))
             elif not re.match(
                 r"^(Ainsi fait|Ont sign|Pour extrait|Le Pr[ée]sident|La Pr[ée]sidente|Certifi|"
@@ -181,4 +182,4 @@ def parse_partenaire(doc: Document, u: Unit, problems: list[Problem]) -> tuple[D
     )
     if date is None:
         problems.append(Problem(src, doc.no(h), "date-absente", "Délibération du partenaire sans date lisible.", "erreur", did))
-    return d, {"president": president, "secretaire": secretaire, "sig_end": sig_end, "acronyme": acr}
+    return d, UnitReading(sig_end, president, secretaire, acronyme=acr)

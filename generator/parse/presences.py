@@ -175,7 +175,7 @@ def visas_interests(doc: Document, a: int, b: int) -> tuple[list[str], list[Inte
 def _paragraph_units(doc: Document, a: int, b: int) -> list[tuple[int, str]]:
     """Paragraphs where each `Vu …` line opens a new one (visas are often not blank-separated);
     a paragraph continues over a blank line when it visibly does not end (page break)."""
-    out: list[list] = []
+    out: list[tuple[int, str]] = []
     prev_blank = True
     for i in range(a, b):
         t = doc.sq[i]
@@ -185,11 +185,11 @@ def _paragraph_units(doc: Document, a: int, b: int) -> list[tuple[int, str]]:
         opens = re.match(r"^(?:« ?)?Vu\b", t) or _INTERET_NOM.match(t) or re.match(r"^Après ", t)
         unfinished = out and not re.search(r"[;.:,»]$", out[-1][1])
         if out and not opens and (not prev_blank or (unfinished and t[:1].islower())):
-            out[-1][1] += " " + t
+            out[-1] = (out[-1][0], out[-1][1] + " " + t)
         else:
-            out.append([i, t])
+            out.append((i, t))
         prev_blank = False
-    return [(s, t) for s, t in out]
+    return out
 
 
 # --- checks over a whole source ----------------------------------------------------------------

@@ -15,6 +15,7 @@ from generator.parse.document import ANNEXE_SPLIT, DEPARTEMENT, RAPPORT, RAPPORT
 from generator.parse.normalise import squash
 from generator.parse.presences import is_person_line
 from generator.records import Annexe, Deliberation, PlaceRef, Problem, Rapport
+from generator.records.place import PlaceKind
 
 _JE_VOUS_PRIE = re.compile(r"^Je vous prie de bien vouloir en d[ée]lib[ée]rer", re.I)
 _CP_FOOTER = re.compile(r"^CP\d{8}-\d+$")
@@ -42,11 +43,12 @@ def attach_rapport_and_annexes(doc: Document, u: Unit, d: Deliberation, sig_end:
         d.annexes = _annexes(doc, sig_end + 1, end, "deliberation")
         return
     rap_i = None
+    numero = ""
     for i in range(sig_end + 1, end + 1):
         t = doc.sq[i]
-        if t.startswith("RAPPORT") and RAPPORT.match(t):
+        if t.startswith("RAPPORT") and (m := RAPPORT.match(t)):
             if any(REUNION.match(doc.sq[k]) for k in range(i + 1, min(end + 1, i + 60))):
-                rap_i = i
+                rap_i, numero = i, m.group(1)
                 break
     if rap_i is None:
         if last:
@@ -59,7 +61,7 @@ def attach_rapport_and_annexes(doc: Document, u: Unit, d: Deliberation, sig_end:
         )
         d.line_end = doc.no(end)
         return
-    rap, rstart, rend, paras = _parse_rapport(doc, rap_i, sig_end, end, problems, d.id)
+    rap, rstart, rend, paras = _parse_rapport(doc, rap_i, numero, sig_end, end, problems, d.id)
     full_title = _rapport_title(rap, paras, d.titre)
     rap.titre = full_title
     if cle_majuscules(full_title) != cle_majuscules(d.titre):
@@ -154,11 +156,13 @@ def _place_fields(doc: Document, a: int, b: int) -> tuple[dict[str, str], int]:
     return values, last
 
 
-def _parse_rapport(doc: Document, r: int, floor: int, end: int, problems: list[Problem], did: str) -> tuple[Rapport, int, int, list[str]]:
-    """Rapport from its `RAPPORT N°` line; returns it, its first and last line indexes and the
+def _parse_rapport(
+    doc: Document, r: int, numero: str, floor: int, end: int, problems: list[Problem], did: str
+) -> tuple[Rapport, int, int, list[str]]:
+    """Rapport N°`numero` from its `RAPPORT N°` line `r`; returns it, its first and last line indexes and the
     paragraphs after `REUNION DU` (its title is among them)."""
     start = rapport_start(doc, r, floor)
-    rap = Rapport(numero=RAPPORT.match(doc.sq[r]).group(1), line=doc.no(start))
+    rap = Rapport(numero=numero, line=doc.no(start))
     themes: list[str] = []
     for i in range(start + 1, r):
         t = doc.sq[i]
@@ -180,9 +184,10 @@ def _parse_rapport(doc: Document, r: int, floor: int, end: int, problems: list[P
             break
     fields_end = org_i if org_i is not None else (reu_i if reu_i is not None else r + 1)
     values, after_fields = _place_fields(doc, r + 1, fields_end)
-    for key, attr, kind in (("territoire", "territoires", "territoire"), ("canton", "cantons", "canton"), ("epci", "epcis", "epci")):
-        if key in values and values[key]:
-            getattr(rap, attr).append(PlaceRef(kind=kind, written=values[key], status="non-resolu"))
+    fields: list[tuple[PlaceKind, list[PlaceRef]]] = [("territoire", rap.territoires), ("canton", rap.cantons), ("epci", rap.epcis)]
+    for kind, places in fields:
+        if values.get(kind):
+            places.append(PlaceRef(kind=kind, written=values[kind], status="non-resolu"))
     for i in range(after_fields if values else r + 1, fields_end):
         if doc.sq[i] and not _PLACE_FIELD.match(doc.sq[i]):
             themes.append(doc.sq[i])
@@ -261,10 +266,9 @@ def _annexes(doc: Document, a: int, b: int, position: str) -> list[Annexe]:
     out = []
     for k, c in enumerate(cuts):
         e = cuts[k + 1] - 1 if k + 1 < len(cuts) else b
-        first = doc.next_nb(c, e + 1)
-        if first is None:
+        first, last = doc.next_nb(c, e + 1), doc.prev_nb(e, c)
+        if first is None or last is None:  # a blank-only block (both None, or neither)
             continue
-        last = doc.prev_nb(e, c)
         out.append(
             Annexe(
                 titre=_annexe_title(doc, first, last),
@@ -278,7 +282,7 @@ def _annexes(doc: Document, a: int, b: int, position: str) -> list[Annexe]:
 
 
 def _annexe_title(doc: Document, a: int, b: int) -> str:
-    cands = []
+    cands: list[str] = []
     i = a
     while i <= b and len(cands) < 8:
         t = doc.sq[i].lstrip(".…•▪-– ").strip()
