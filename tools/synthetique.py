@@ -137,7 +137,7 @@ def modele(sources: Path = SOURCES) -> Modele:
         subs = [s for s in ex.subventions if s.deliberation == d.id]
         u = Unite(d.id, lines[d.line - 1 : d.line_end], len(subs))
         if d.id in (VOIRIE, AMENAGEMENT):
-            from generator.parse.actes import structure
+            from generator.parse.document import structure
             from generator.parse.normalise import normalise
 
             norm = [l for l in normalise(text, garder=structure) if d.line <= l.no <= d.line_end]

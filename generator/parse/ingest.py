@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import PARSER_VERSION
-from generator.parse.actes import parse_actes, structure
+from generator.parse.actes import parse_actes
+from generator.parse.document import structure
 from generator.parse.normalise import normalise
 from generator.parse.recueil import parse_recueil
-from generator.records import Problem, SourceDocument, Subvention, TotalCheck, numero_sequence
+from generator.records import Deliberation, Problem, Recueil, SourceDocument, Subvention, TotalCheck, numero_sequence
 from generator.sources.lecture import SourceError, page_de, read_source
 from generator.subventions import extract_subventions
 
@@ -35,7 +36,7 @@ def nature_of(document: SourceDocument) -> str:
     return "extrait"
 
 
-def assign_parts(recueil, deliberations):
+def assign_parts(recueil: Recueil | None, deliberations: list[Deliberation]) -> list[Deliberation]:
     """Each deliberation's part of the recueil, from the ranges its sommaire announces."""
     if recueil is None:
         return deliberations
@@ -116,15 +117,17 @@ def _paginer(pages: list[int], doc: SourceDocument, subventions: list[Subvention
         if d.rapport is not None:
             d.rapport.page_pdf = page_de(pages, d.rapport.line)
         for a in d.annexes:
-            a.page_pdf = page_de(pages, a.line)
-            a.sauts_page = _sauts_page(pages, numbers, a.line, a.page_pdf, page_de(pages, a.line_end))
-    for x in [*subventions, *controles, *doc.problems]:
+            a.page_pdf, derniere = page_de(pages, a.line), page_de(pages, a.line_end)
+            if a.page_pdf is not None and derniere is not None:  # always: `pages` is not empty and lines start at 1
+                a.sauts_page = _sauts_page(pages, numbers, a.line, a.page_pdf, derniere)
+    located: list[Subvention | TotalCheck | Problem] = [*subventions, *controles, *doc.problems]
+    for x in located:
         x.page_pdf = page_de(pages, x.line)
 
 
 def _sauts_page(pages: list[int], numbers: list[int], line: int, premiere: int, derniere: int) -> list[int]:
     """The line of an annex's text (1-based) where each of its pages after the first (`premiere`…`derniere`)
-    starts. Its text is its normalised lines from source line `line` on, one text line each (`actes._annexes`:
+    starts. Its text is its normalised lines from source line `line` on, one text line each (`rapports._annexes`:
     `numbers`, the source line of each normalised line, tells which): a page starts at the first of them on or
     after the page's first source line (page furniture removed by `normalise` has no line of its own)."""
     lo = bisect.bisect_left(numbers, line)
@@ -139,13 +142,14 @@ def _pages_ocr(ocr_pages: dict[int, tuple[int, int]], debut: int, fin: int) -> l
 def _signaler_ocr(ocr_pages: dict[int, tuple[int, int]], problems: list[Problem], controles: list[TotalCheck]) -> None:
     """A problem or a total that does not reconcile, on a page read by OCR, names that page: a misread
     digit is to be checked against the original."""
-    for x in [*problems, *(c for c in controles if c.statut != "ok")]:
+    located: list[Problem | TotalCheck] = [*problems, *(c for c in controles if c.statut != "ok")]
+    for x in located:
         pages = _pages_ocr(ocr_pages, x.line, x.line) if x.line else []
         if pages:
             x.message += f" (page {pages[0]} du PDF, lue par reconnaissance optique de caractères : vérifiez sur l'original, qui fait foi)"
 
 
-def _refuse_if_cut(name: str, last_line: int, deliberations, problems: list[Problem]) -> None:
+def _refuse_if_cut(name: str, last_line: int, deliberations: list[Deliberation], problems: list[Problem]) -> None:
     """A file that ends inside a table of its last deliberation is a cut upload: refused whole,
     so that a partial recueil (some rows, no total) never replaces what was published."""
     if not deliberations:
@@ -161,7 +165,7 @@ def _refuse_if_cut(name: str, last_line: int, deliberations, problems: list[Prob
             )
 
 
-def _sans_fin(name: str, last: int, recueil, deliberations, problems: list[Problem]) -> None:
+def _sans_fin(name: str, last: int, recueil: Recueil | None, deliberations: list[Deliberation], problems: list[Problem]) -> None:
     """A recueil ends with its back cover (the Maisons du Département's addresses, ISSN): without it,
     the file may have been cut between two deliberations, where no table says so. A warning, so
     that the publisher checks the file before publishing (`make build STRICT=1` stops on it)."""

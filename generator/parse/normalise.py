@@ -116,7 +116,7 @@ def normalise(text: str, pages: list[int] | None = None, garder: Callable[[str],
 
     `pages`: the 1-based line where each page starts (`SourceText.pages` of a PDF); None for a text
     extraction, whose pages start at the lines with exactly one leading space. `garder`: the lines
-    (squashed) that the parsers read as structure, never furniture (`actes.structure`). Characters are mapped
+    (squashed) that the parsers read as structure, never furniture (`document.structure`). Characters are mapped
     in one pass over the whole text (a source has some 100 000 lines, so per-line work is kept to a
     few `in` tests); page furniture is recognised on the raw line, running headers and footers by
     their repetition across the pages (`mobilier`).
@@ -125,7 +125,7 @@ def normalise(text: str, pages: list[int] | None = None, garder: Callable[[str],
     mapped = _map_chars(text).split("\n")  # mapping keeps every \n: mapped[i] is raw[i] cleaned
     retirees = mobilier(mapped, debuts_de_page(raw) if pages is None else [p - 1 for p in pages], garder)
     reporter = False  # a removed furniture line started its page: the next line of text does
-    staged: list = []  # Lines, and None for a line joined to the one before
+    staged: list[Line] = []
     append, new = staged.append, tuple.__new__  # new(Line, (…)): Line(…) without its Python-level __new__
     coupes: list[int] = []  # indices of lines ending with a hyphen
     n = len(raw)
@@ -176,27 +176,39 @@ def normalise(text: str, pages: list[int] | None = None, garder: Callable[[str],
         append(new(Line, (i, cleaned, page_start, None, None)))
     if not coupes:
         return staged
+    return _join_hyphenated(staged, coupes)
+
+
+def _join_hyphenated(staged: list[Line], coupes: list[int]) -> list[Line]:
+    """`staged` with each word-hyphenated line end (`coupes`: their indices, in order) joined with the next
+    text line (skipping one blank), and the lines joined to it left out."""
     n = len(staged)
+    joints: list[tuple[int, int]] = []  # [a, b): lines of `staged` joined to the line before a, in order
     for k0 in coupes:
-        if staged[k0] is None:  # itself joined to an earlier line
+        if joints and k0 < joints[-1][1]:  # itself joined to an earlier line
             continue
         no, txt, ps, page, folio = staged[k0]
         k = k0 + 1
-        # join word-hyphenated line ends with the next text line (skipping one blank)
         while txt[-1:] == "-" and _WORD_HYPHEN_END.search(txt):
             j = k
-            if j < n and not staged[j][1].strip():
+            if j < n and not staged[j].text.strip():
                 j += 1
-            if j < n and _STARTS_WITH_LETTER.match(staged[j][1].lstrip()):
-                txt = txt + staged[j][1].lstrip()
-                page, folio = page or staged[j][3], folio or staged[j][4]
-                staged[k : j + 1] = [None] * (j + 1 - k)
+            if j < n and _STARTS_WITH_LETTER.match(staged[j].text.lstrip()):
+                txt = txt + staged[j].text.lstrip()
+                page, folio = page or staged[j].page, folio or staged[j].folio
                 k = j + 1
             else:
                 break
         if k > k0 + 1:
-            staged[k0] = new(Line, (no, txt, ps, page, folio))
-    return [l for l in staged if l is not None]
+            staged[k0] = Line(no, txt, ps, page, folio)
+            joints.append((k0 + 1, k))
+    out: list[Line] = []
+    start = 0
+    for a, b in joints:
+        out += staged[start:a]
+        start = b
+    out += staged[start:]
+    return out
 
 
 def _mark_page(staged: list[Line], page: int, folio: str | None) -> None:
@@ -269,8 +281,8 @@ def mobilier(raw: list[str], debuts: list[int], garder: Callable[[str], bool] | 
         if not haut:
             continue
         pleines += 1
-        for cote in (haut, _bande(raw, range(bornes[k + 1] - 1, bornes[k] - 1, -1))):
-            cotes.append([_vue(raw, k, i, garder) for i in cote])
+        for bord in (haut, _bande(raw, range(bornes[k + 1] - 1, bornes[k] - 1, -1))):
+            cotes.append([_vue(raw, k, i, garder) for i in bord])
     vues: dict[str, dict[int, _Vue]] = {}  # key → its lines in the bands
     proches: dict[str, set[int]] = {}  # key → the pages it is on, up to one line beyond the bands
     for cote in cotes:
@@ -333,11 +345,12 @@ def _bloc(cote: list[_Vue], fixes: dict[str, int | None], proches: dict[str, set
     """Lines of a page's band that belong to a block of lines repeated beyond the band (a table's header
     of several lines, repeated on the pages its table continues on): from the first line beyond the
     band, if it repeats, outwards through the fixed lines seen only on pages where the block is."""
-    if len(cote) <= BANDE or cote[BANDE].cle is None or len(proches[cote[BANDE].cle]) < PAGES_MIN:
+    suite = cote[BANDE].cle if len(cote) > BANDE else None  # the first line beyond the band
+    if suite is None or len(proches[suite]) < PAGES_MIN:
         return set()
-    pages, out = proches[cote[BANDE].cle], set()
+    pages, out = proches[suite], set[int]()
     for v in reversed(cote[:BANDE]):
-        if v.cle not in fixes or not proches[v.cle] <= pages:
+        if v.cle is None or v.cle not in fixes or not proches[v.cle] <= pages:
             break
         out.add(v.i)
         pages = proches[v.cle]
@@ -355,7 +368,7 @@ def _bande(raw: list[str], indices: range) -> list[int]:
     return out
 
 
-def _identifiant(texte: str, m: re.Match) -> bool:
+def _identifiant(texte: str, m: re.Match[str]) -> bool:
     """The number `m` is the second half of an identifier (`2021-234`, `CP20210607-27`), not a page count."""
     a = m.start()
     return a >= 2 and texte[a - 1] == "-" and texte[a - 2].isdigit()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from generator.commun.dates import MOIS
 from generator.commun.dates import find_date as _find_date
@@ -209,7 +210,9 @@ def _front_matter(lines: list[Line]) -> list[Line]:
     return lines
 
 
-def _issue(front: list[Line], texts: list[str], source: str, problems: list[Problem]):
+def _issue(
+    front: list[Line], texts: list[str], source: str, problems: list[Problem]
+) -> tuple[int | None, int | None, int | None, int | None, int | None]:
     """Issue number, month, year and announced part count; the avis statement wins.
 
     Running headers (« … N° 5 MAI 2021 - 1/11 ») may name another issue: they are
@@ -221,13 +224,13 @@ def _issue(front: list[Line], texts: list[str], source: str, problems: list[Prob
         if _RUNNING_HEADER_TAIL.search(text):
             continue
         m = _ISSUE_RE.search(text)
-        if m and _month(m.group(2)):
+        if m and (month := _month(m.group(2))):
             parts = int(m.group(4)) if m.group(4) else None
-            found.append((int(m.group(1)), _month(m.group(2)), int(m.group(3)), parts, line.no))
+            found.append((int(m.group(1)), month, int(m.group(3)), parts, line.no))
             continue
         s = _SOMMAIRE_RE.match(text)
-        if s and s.group(1) and _month(s.group(1)):
-            month_year.append((_month(s.group(1)), int(s.group(2)), line.no))
+        if s and s.group(1) and (month := _month(s.group(1))):
+            month_year.append((month, int(s.group(2)), line.no))
     if not found:
         if month_year:
             mois, annee, no = month_year[0]
@@ -295,22 +298,23 @@ def _step(st: _State, line: Line, text: str) -> None:
     if st.entry is None and (_TITLE_PAGE_RE.match(text) or _SOMMAIRE_RE.match(text) or (not _ENTRY_RE.match(text) and _is_issue(text))):
         _close_part(st)  # title page / new sommaire: the previous part's list is over
         return
-    if st.part is None:
+    part = st.part
+    if part is None:
         return
     if st.part_mode == "libelle":
         bare = _COLUMN_PAGE.sub("", text).strip()
         if bare.lower() == "page":
             return
         if not _ENTRY_RE.match(bare) and not _RUBRIQUE_RE.match(bare) and (_is_upper_libelle(bare) or _RANGE_RE.search(bare)):
-            _libelle_line(st, bare)
+            _libelle_line(st, part, bare)
             return
-        _end_libelle(st)
+        _end_libelle(st, part)
     if text.lower() == "page":
         return
     if st.executive:
         _executive_line(st, line, text)
     else:
-        _part_entry_line(st, line, text)
+        _part_entry_line(part, text)
 
 
 def _part_number(text: str) -> int | None:
@@ -326,8 +330,7 @@ def _is_issue(text: str) -> bool:
     return bool(m and _month(m.group(2)))
 
 
-def _libelle_line(st: _State, text: str) -> None:
-    part = st.part
+def _libelle_line(st: _State, part: Part, text: str) -> None:
     r = _RANGE_RE.search(text)
     if r:
         part.premiere = re.sub(r"\s", "", r.group(1))
@@ -336,8 +339,7 @@ def _libelle_line(st: _State, text: str) -> None:
     st.libelle_lines.append(text)
 
 
-def _end_libelle(st: _State) -> None:
-    part = st.part
+def _end_libelle(st: _State, part: Part) -> None:
     st.part_mode = "content"
     libelle = squash(" ".join(st.libelle_lines)).rstrip(" –-").strip()
     part.libelle = libelle
@@ -357,13 +359,13 @@ def _end_libelle(st: _State) -> None:
 
 def _close_part(st: _State) -> None:
     """Finish the current part: flush its entry, derive the executive page range, keep it."""
-    if st.part is None:
+    part = st.part
+    if part is None:
         return
     if st.part_mode == "libelle":
-        _end_libelle(st)
+        _end_libelle(st, part)
     _close_entry(st)
     _flush_ignored(st)
-    part = st.part
     if st.executive:
         pages = [a.page for a in st.acts if a.page is not None and a.line > part.line]
         if pages:
@@ -380,13 +382,13 @@ def _close_part(st: _State) -> None:
     st.part, st.part_mode, st.executive = None, "", False
 
 
-def _part_entry_line(st: _State, line: Line, text: str) -> None:
+def _part_entry_line(part: Part, text: str) -> None:
     """« - Procès-verbal des délibérations ….. 713 »: the page where the part starts."""
-    if st.part.page is not None:
+    if part.page is not None:
         return
     page, _ = _split_page(text)
     if page is not None:
-        st.part.page = page
+        part.page = page
 
 
 def _executive_line(st: _State, line: Line, text: str) -> None:
@@ -400,11 +402,15 @@ def _executive_line(st: _State, line: Line, text: str) -> None:
         return
     sub = _SUBHEADING_MARK.match(text)
     entry = _ENTRY_RE.match(text)
-    if sub or (entry and text.rstrip().endswith(":") and _split_page(text)[0] is None):
+    heading: str | None = None
+    if sub:
+        heading = text[sub.end() :]
+    elif entry and text.rstrip().endswith(":") and _split_page(text)[0] is None:
+        heading = entry.group(1)  # a dash line ending with « : », without a page: it heads the entries below
+    if heading is not None:
         _close_entry(st)
         _flush_ignored(st)
-        body = (text[sub.end() :] if sub else entry.group(1)).rstrip(" :").strip()
-        st.subheadings.append(body)
+        st.subheadings.append(heading.rstrip(" :").strip())
         st.rubrique_open = False
         return
     raw = line.text.strip()
@@ -414,7 +420,8 @@ def _executive_line(st: _State, line: Line, text: str) -> None:
         _close_entry(st)
         _flush_ignored(st)
         st.rubrique_open = False
-        st.entry = _Entry([line], [_ENTRY_RE.match(raw).group(1)], bullet=not text.startswith("-"))
+        dash = _ENTRY_RE.match(raw)  # as it does `text`: squashing keeps a line's first characters
+        st.entry = _Entry([line], [dash.group(1) if dash else raw], bullet=not text.startswith("-"))
         if _LEADER_PAGE.search(raw):
             _close_entry(st)
         return
@@ -604,19 +611,16 @@ def _contradictions(parts: list[Part], source: str) -> list[Problem]:
 def _page_order(acts: list[ExecutiveAct], source: str) -> list[Problem]:
     """Pages of the sommaire only grow; a step back is a misread page or a typo."""
     out = []
-    prev: ExecutiveAct | None = None
-    for act in acts:
-        if act.page is None:
-            continue
-        if prev is not None and act.page < prev.page:
+    paged = [(act, act.page) for act in acts if act.page is not None]
+    for (prev, prev_page), (act, page) in pairwise(paged):
+        if page < prev_page:
             out.append(
                 Problem(
                     source,
                     act.line,
                     "sommaire-page-decroissante",
-                    f"Page {act.page} après la page {prev.page} (l. {prev.line}) dans le sommaire.",
+                    f"Page {page} après la page {prev_page} (l. {prev.line}) dans le sommaire.",
                     "info",
                 )
             )
-        prev = act
     return out

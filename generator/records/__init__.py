@@ -4,7 +4,7 @@ Every record is a dataclass; `to_dict` turns any of them into JSON-ready data
 (Decimal → "1234.50" string, date → ISO string) so site_data/ is deterministic.
 """
 
-from generator.records.common import Line, Problem, to_dict
+from generator.records.common import JsonObject, Line, Problem, to_dict
 from generator.records.deliberation import (
     ID_DELIBERATION,
     ID_SUBVENTION,
@@ -13,6 +13,7 @@ from generator.records.deliberation import (
     Attendance,
     Deliberation,
     Interest,
+    Procuration,
     Rapport,
     Session,
     Signature,
@@ -26,6 +27,7 @@ from generator.records.source import SourceDocument
 from generator.records.subvention import Subvention, TotalCheck
 
 __all__ = [
+    "JsonObject",
     "Line",
     "Problem",
     "to_dict",
@@ -34,6 +36,7 @@ __all__ = [
     "Attendance",
     "Deliberation",
     "Interest",
+    "Procuration",
     "Rapport",
     "Annexe",
     "Session",

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.commun.store import sans_ramasse_miettes
 from generator.controle.garde import Resume, resumer
+from generator.records.common import JsonObject
 from generator.records.corpus import alleger
 from generator.records.schema import non_conforme
 from generator.sources.boite import affichable
@@ -31,7 +33,7 @@ def empreinte(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def entree(cle: str, corrections: list, actes: str, subventions: str, r: Resume) -> dict:
+def entree(cle: str, corrections: list[JsonObject], actes: str, subventions: str, r: Resume) -> JsonObject:
     """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, and
     what they publish (`garde.Resume`: its next version is checked against it without reading them)."""
     return {
@@ -48,7 +50,7 @@ def entree(cle: str, corrections: list, actes: str, subventions: str, r: Resume)
     }
 
 
-def resume(e: dict | None, actes: Path, subventions: Path) -> Resume | None:
+def resume(e: JsonObject | None, actes: Path, subventions: Path) -> Resume | None:
     """What a source's previous extraction publishes: from its cache entry, else read from its files
     (None when they cannot be read)."""
     r = (e or {}).get("resume")
@@ -66,7 +68,7 @@ def resume(e: dict | None, actes: Path, subventions: Path) -> Resume | None:
         return None
 
 
-def _valide(e) -> bool:
+def _valide(e: object) -> bool:
     return (
         isinstance(e, dict)
         and isinstance(e.get("key"), str)
@@ -77,7 +79,7 @@ def _valide(e) -> bool:
     )
 
 
-def lire(chemin: Path, log=print) -> dict[str, dict]:
+def lire(chemin: Path, log: Callable[[str], object] = print) -> dict[str, JsonObject]:
     """The cache's entries (source name → entry); an unreadable file or entry is left out, and said."""
     try:
         data = json.loads(Path(chemin).read_bytes())
@@ -99,7 +101,7 @@ def lire(chemin: Path, log=print) -> dict[str, dict]:
     return bonnes
 
 
-def relire(actes: Path, subventions: Path, e: dict | None) -> tuple[dict, dict] | str:
+def relire(actes: Path, subventions: Path, e: JsonObject | None) -> tuple[JsonObject, JsonObject] | str:
     """A source's two data files read back, (actes document, subventions), or why they cannot be
     published: checked against the digests of its cache entry `e`, else (no entry: a refused source's
     previous data) against the JSON Schemas."""

@@ -27,11 +27,16 @@ class Line(NamedTuple):
     folio: str | None = None
 
 
-def decrit(description: str, **kwargs):
-    """A dataclass field with its description for people, carried into the JSON Schemas of site_data/
-    (`generator.records.schema`): the fields that tell a reader where to check a value in its source."""
-    return field(metadata={"description": description}, **kwargs)
+def decrit(description: str) -> dict[str, str]:
+    """The metadata of a dataclass field, `field(metadata=decrit(…))`: its description for people, carried
+    into the JSON Schemas of site_data/ (`generator.records.schema`), for the fields that tell a reader where
+    to check a value in its source. (A field made by a function of ours would be a default value to mypy's
+    dataclass plugin, which knows `dataclasses.field` only.)"""
+    return {"description": description}
 
+
+# A JSON object of site_data/ or of a cache, as read back (its shape: records/schemas/*.schema.json).
+JsonObject = dict[str, Any]
 
 PAGE_PDF = (
     "Page du PDF source (numérotée à partir de 1) qui porte la ligne `line` : l'original publié s'ouvre à cette page "
@@ -46,14 +51,16 @@ class Problem:
     """Something the publisher must see in the control report: where, what, why."""
 
     source: str
-    line: int | None = decrit(
-        "Ligne du texte de la source (numérotée à partir de 1) où porte le constat ; null quand il porte sur tout le fichier"
+    line: int | None = field(
+        metadata=decrit(
+            "Ligne du texte de la source (numérotée à partir de 1) où porte le constat ; null quand il porte sur tout le fichier"
+        )
     )
     kind: str  # short machine code, e.g. "numero-incoherent", "total-ecart"
     message: str  # French sentence for the publisher
     severity: Severity = "avertissement"
     deliberation: str | None = None
-    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # page of the source PDF holding `line`; None for a text source
+    page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # page of the source PDF holding `line`; None for a text source
 
 
 def to_dict(obj: Any) -> Any:

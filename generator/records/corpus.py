@@ -7,6 +7,7 @@ is exactly what site_data/ holds.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from generator.commun import store
 from generator.lieux.places import Reference
-from generator.records import recueil_slug
+from generator.records import JsonObject, recueil_slug
 
 DEPARTEMENT = "Département du Pas-de-Calais"
 
@@ -29,7 +30,7 @@ def de(nom: str) -> str:
     return "de " + nom
 
 
-def alleger(doc: dict) -> dict:
+def alleger(doc: JsonObject) -> JsonObject:
     """A document of site_data/actes without its annexes' texts, in place.
 
     Annexes are nine tenths of a recueil's text (ten synthetic years: 348 of 395 million characters,
@@ -48,7 +49,7 @@ def alleger(doc: dict) -> dict:
 _decimal = lru_cache(maxsize=1 << 16)(Decimal)
 
 
-def lire_actes(path: Path) -> dict:
+def lire_actes(path: Path) -> JsonObject:
     """One file of site_data/actes, without its annexes' texts (see `alleger`)."""
     return alleger(store.read_json(path))
 
@@ -62,20 +63,20 @@ def beneficiaire_slug(nom: str) -> str:
 @dataclass
 class Corpus:
     ref: Reference
-    documents: list[dict]
-    controle: dict
-    deliberations: dict[str, dict] = field(default_factory=dict)  # id → deliberation (+ "_source", "_recueil")
-    subventions: list[dict] = field(default_factory=list)  # + "_date", "_deliberation"
-    par_commune: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    par_epci: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # grants TO the EPCI
+    documents: list[JsonObject]
+    controle: JsonObject
+    deliberations: dict[str, JsonObject] = field(default_factory=dict)  # id → deliberation (+ "_source", "_recueil")
+    subventions: list[JsonObject] = field(default_factory=list)  # + "_date", "_deliberation"
+    par_commune: dict[str, list[JsonObject]] = field(default_factory=lambda: defaultdict(list))
+    par_epci: dict[str, list[JsonObject]] = field(default_factory=lambda: defaultdict(list))  # grants TO the EPCI
     delib_lieux: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # (kind, code) → ids
-    actes_par_commune: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    recueils: list[dict] = field(default_factory=list)  # {"slug", "source", "recueil", "document"}
+    actes_par_commune: dict[str, list[JsonObject]] = field(default_factory=lambda: defaultdict(list))
+    recueils: list[JsonObject] = field(default_factory=list)  # {"slug", "source", "recueil", "document"}
     actes: Path | None = None  # site_data/actes: where annex texts left out of `documents` are read back
-    _annexes: dict = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
-    originaux: dict[str, dict] = field(default_factory=dict)  # source → its published PDF (`originaux.publier`)
+    _annexes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
+    originaux: dict[str, JsonObject] = field(default_factory=dict)  # source → its published PDF (`originaux.publier`)
 
-    def lier_originaux(self, originaux: dict[str, dict]) -> None:
+    def lier_originaux(self, originaux: dict[str, JsonObject]) -> None:
         """The published PDFs (`originaux.publier`): each grant of one of them links to its page (`_original`: the PDF's address)."""
         self.originaux = originaux
         for s in self.subventions:
@@ -85,7 +86,7 @@ class Corpus:
     @classmethod
     def load(cls, site_data: Path, ref: Reference) -> Corpus:
         docs = [lire_actes(f) for f in sorted((site_data / "actes").glob("*.json"))]
-        subs_by_source = {}
+        subs_by_source: dict[str, JsonObject] = {}
         for f in sorted((site_data / "subventions").glob("*.json")):
             d = store.read_json(f)
             subs_by_source[d["source"]] = d
@@ -93,19 +94,26 @@ class Corpus:
         return cls.from_data(docs, subs_by_source, controle, ref, actes=site_data / "actes")
 
     @classmethod
-    def from_data(cls, documents: list[dict], subs_by_source: dict, controle: dict, ref: Reference, actes: Path | None = None) -> Corpus:
+    def from_data(
+        cls,
+        documents: list[JsonObject],
+        subs_by_source: dict[str, JsonObject],
+        controle: JsonObject,
+        ref: Reference,
+        actes: Path | None = None,
+    ) -> Corpus:
         """The same, from site_data already read (the build has just read it for the control report).
         `actes`: the folder the documents were read from, when their annex texts were left out."""
         c = cls(ref=ref, documents=documents, controle=controle, actes=actes)
         c._index(subs_by_source)
         return c
 
-    def longueur_annexe(self, d: dict, i: int) -> int:
+    def longueur_annexe(self, d: JsonObject, i: int) -> int:
         """Characters of deliberation `d`'s annex `i` (0-based), without reading it back."""
         a = d["annexes"][i]
         return len(a["texte"] or "") if "texte" in a else a.get("_caracteres", 0)
 
-    def texte_annexe(self, d: dict, i: int) -> str:
+    def texte_annexe(self, d: JsonObject, i: int) -> str:
         """The text of deliberation `d`'s annex `i` (0-based): from memory when the document kept it,
         else from its source's file in site_data/actes. The last few sources read are kept: readers go
         through the deliberations by source or by date, so each file is read about once."""
@@ -115,6 +123,7 @@ class Corpus:
         source = d["_source"]
         textes = self._annexes.pop(source, None)
         if textes is None:
+            assert self.actes is not None, "a document without its annexes' texts is read from site_data/actes (`load`)"
             textes = {}
             for x in store.read_json(self.actes / store.data_name(source))["deliberations"]:
                 textes.setdefault(x["id"], [a.get("texte") or "" for a in x.get("annexes") or []])  # first copy, as _index
@@ -123,7 +132,7 @@ class Corpus:
         self._annexes[source] = textes
         return textes[d["id"]][i]
 
-    def _index(self, subs_by_source: dict) -> None:
+    def _index(self, subs_by_source: dict[str, JsonObject]) -> None:
         for doc in self.documents:
             rec = doc.get("recueil")
             slug = recueil_slug(rec)
@@ -171,7 +180,7 @@ class Corpus:
             lst.sort(key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
 
     # -- helpers for pages -------------------------------------------------
-    def beneficiaire(self, s: dict) -> dict:
+    def beneficiaire(self, s: JsonObject) -> JsonObject:
         """Display name, kind and link target of a grant's beneficiary."""
         p = s.get("beneficiaire_ref")
         if p and p.get("status") == "resolu":
@@ -184,23 +193,24 @@ class Corpus:
         nom = " ".join((s.get("beneficiaire") or "").replace("«", "").replace("»", "").split())
         return {"nom": nom, "type": s.get("type_beneficiaire") or "autre", "url": f"beneficiaires/{beneficiaire_slug(nom)}/"}
 
-    def commune_of(self, s: dict) -> str | None:
+    def commune_of(self, s: JsonObject) -> str | None:
         for key in ("commune_projet", "beneficiaire_ref"):
             p = s.get(key)
             if p and p.get("kind") == "commune" and p.get("status") == "resolu":
-                return p["code"]
+                code: str = p["code"]
+                return code
         return None
 
-    def total(self, subs) -> Decimal:
+    def total(self, subs: Iterable[JsonObject]) -> Decimal:
         return sum(map(_decimal, [s["montant"] for s in subs]), Decimal(0))
 
-    def by_year(self, subs) -> list[tuple[int, Decimal, int]]:
-        acc: dict[int, list] = defaultdict(list)
+    def by_year(self, subs: Iterable[JsonObject]) -> list[tuple[int, Decimal, int]]:
+        acc: dict[int, list[JsonObject]] = defaultdict(list)
         for s in subs:
             acc[int(s["_date"][:4])].append(s)
         return [(y, self.total(v), len(v)) for y, v in sorted(acc.items())]
 
-    def grants_in(self, communes) -> list[dict]:
+    def grants_in(self, communes: Iterable[str]) -> list[JsonObject]:
         """Grants located in any of these communes (each grant once)."""
         seen, out = set(), []
         for code in communes:

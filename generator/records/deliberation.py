@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from generator.records.common import PAGE_PDF, decrit
 from generator.records.place import PlaceRef
+
+
+class Procuration(TypedDict):
+    """A proxy: the member who is away (`mandant`) gives their vote to another (`mandataire`)."""
+
+    mandant: str
+    mandataire: str
 
 
 @dataclass
@@ -18,7 +26,7 @@ class Attendance:
     absents: list[str] = field(default_factory=list)
     presents_sans_voix: list[str] = field(default_factory=list)  # « Assistant également sans voix délibérative »
     excuses_sans_voix: list[str] = field(default_factory=list)
-    procurations: list[dict] = field(default_factory=list)  # {"mandant": ..., "mandataire": ...}
+    procurations: list[Procuration] = field(default_factory=list)  # proxies: « M. X donne pouvoir à M. Y »
 
 
 @dataclass
@@ -67,7 +75,7 @@ class Rapport:
     """The rapport presented to the assembly before it decided: its services, places, themes and text."""
 
     numero: str
-    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence le rapport")
+    line: int = field(metadata=decrit("Ligne du texte de la source (numérotée à partir de 1) où commence le rapport"))
     organisation: list[str] = field(default_factory=list)  # Pôle / Direction / Service lines
     territoires: list[PlaceRef] = field(default_factory=list)
     cantons: list[PlaceRef] = field(default_factory=list)
@@ -75,8 +83,8 @@ class Rapport:
     themes: list[str] = field(default_factory=list)
     titre: str = ""
     texte: str = ""
-    line_end: int | None = decrit("Dernière ligne du rapport dans le texte de la source", default=None)
-    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # where it starts; None for a text source
+    line_end: int | None = field(default=None, metadata=decrit("Dernière ligne du rapport dans le texte de la source"))
+    page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # where it starts; None for a text source
 
 
 @dataclass
@@ -85,17 +93,19 @@ class Annexe:
 
     titre: str
     texte: str
-    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'annexe")
-    line_end: int = decrit("Dernière ligne de l'annexe dans le texte de la source")
+    line: int = field(metadata=decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'annexe"))
+    line_end: int = field(metadata=decrit("Dernière ligne de l'annexe dans le texte de la source"))
     position: str = "deliberation"  # "deliberation" (before the rapport) or "rapport" (after it)
-    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # where it starts; None for a text source
+    page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # where it starts; None for a text source
     # a PDF source: the lines of `texte` where each of its next pages starts (`ingest._paginer`), so that
     # a part of a long annex links to its own page (`pages.actes.page_dans_annexe`)
-    sauts_page: list[int] = decrit(
-        "Sauts de page du PDF source dans le texte de l'annexe : la ligne de `texte` (numérotée à partir de 1) où commence "
-        "chacune de ses pages suivantes (la page page_pdf + k commence à la ligne sauts_page[k - 1]) ; vide pour une "
-        "source texte ou une annexe tenant sur une page",
+    sauts_page: list[int] = field(
         default_factory=list,
+        metadata=decrit(
+            "Sauts de page du PDF source dans le texte de l'annexe : la ligne de `texte` (numérotée à partir de 1) où commence "
+            "chacune de ses pages suivantes (la page page_pdf + k commence à la ligne sauts_page[k - 1]) ; vide pour une "
+            "source texte ou une annexe tenant sur une page"
+        ),
     )
 
 
@@ -118,8 +128,8 @@ class Deliberation:
     id: str  # corrected number, e.g. "2019-119"; for an unnumbered partner act a stable id
     numero_imprime: str | None  # as printed, e.g. "2017-119"; None when there is none
     source: str
-    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'en-tête de la délibération")
-    line_end: int = decrit("Dernière ligne de la délibération (rapport et annexes compris) dans le texte de la source")
+    line: int = field(metadata=decrit("Ligne du texte de la source (numérotée à partir de 1) où commence l'en-tête de la délibération"))
+    line_end: int = field(metadata=decrit("Dernière ligne de la délibération (rapport et annexes compris) dans le texte de la source"))
     titre: str
     session_id: str
     organe: str
@@ -137,26 +147,31 @@ class Deliberation:
     affichage: str | None = None  # ISO
     certifie_executoire: str | None = None  # ISO (partner bodies)
     publication: str | None = None  # ISO
-    page: int | None = decrit("Numéro de page imprimé du recueil, quand il est lisible (il peut différer de la page du PDF)", default=None)
+    page: int | None = field(
+        default=None, metadata=decrit("Numéro de page imprimé du recueil, quand il est lisible (il peut différer de la page du PDF)")
+    )
     partie: str | None = None  # e.g. "2ème partie"
     rapport: Rapport | None = None
     annexes: list[Annexe] = field(default_factory=list)
     texte: str = ""  # full normalised text of the deliberation itself
-    ocr_pages: list[int] = decrit(
-        "Pages du PDF source lues par reconnaissance optique de caractères (image scannée) parmi les siennes", default_factory=list
+    ocr_pages: list[int] = field(
+        default_factory=list,
+        metadata=decrit("Pages du PDF source lues par reconnaissance optique de caractères (image scannée) parmi les siennes"),
     )
     # pages of the source PDF where it starts and ends (`line`, `line_end`); None for a text source
-    page_debut: int | None = decrit(
-        "Page du PDF source (numérotée à partir de 1) où commence la délibération : l'original publié "
-        "s'ouvre à cette page par son adresse suivie de #page=N ; null pour une source texte",
+    page_debut: int | None = field(
         default=None,
+        metadata=decrit(
+            "Page du PDF source (numérotée à partir de 1) où commence la délibération : l'original publié "
+            "s'ouvre à cette page par son adresse suivie de #page=N ; null pour une source texte"
+        ),
     )
-    page_fin: int | None = decrit("Page du PDF source où elle se termine ; null pour une source texte", default=None)
+    page_fin: int | None = field(default=None, metadata=decrit("Page du PDF source où elle se termine ; null pour une source texte"))
 
 
 # The shapes of the ids the extraction gives, which the publisher also writes in corrections.yaml:
-# a Département number « 2021-243 » (`_NUMERO` of actes.py), a partner body's act « cabbalr-2023-12-12 »
-# (acronym and session date, `actes._parse_partenaire`), either one with « -doublon-2 » when a source
+# a Département number « 2021-243 » (`NUMERO` of parse/document.py), a partner body's act « cabbalr-2023-12-12 »
+# (acronym and session date, `partenaires.parse_partenaire`), either one with « -doublon-2 » when a source
 # repeats it; a grant adds its rank in the deliberation, « 2021-243-0012 » (`subventions.extract`).
 # Letters, digits and dashes only: an id names a folder of the site (deliberations/2021-243/), so
 # no id can lead out of it.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.records.common import JsonObject
+
 
 @dataclass
 class Part:
@@ -47,7 +49,7 @@ class Recueil:
     line: int = 1
 
 
-def recueil_slug(rec: dict | None) -> str | None:
+def recueil_slug(rec: JsonObject | None) -> str | None:
     """The recueil's address on the site and its identity (« 2021-06-n6 »), from its JSON in site_data/;
     None when the sommaire gave no month."""
     if not rec or not rec.get("annee") or not rec.get("mois"):

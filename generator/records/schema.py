@@ -14,20 +14,24 @@ import sys
 import tokenize
 import types
 import typing
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import fastjsonschema
 
 from generator import records
 from generator.commun.store import write_text
+from generator.records.common import JsonObject
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 
 
-def _type_schema(tp, defs: dict) -> dict:
+def _type_schema(tp: object, defs: dict[str, JsonObject]) -> JsonObject:
+    """The schema of the type annotation `tp`; a record's goes to `defs` and is referenced."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
@@ -42,18 +46,23 @@ def _type_schema(tp, defs: dict) -> dict:
         return {"type": "array", "items": _type_schema(args[0], defs) if args else {}}
     if origin is dict:
         return {"type": "object", "additionalProperties": _type_schema(args[1], defs) if len(args) > 1 else {}}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and (dataclasses.is_dataclass(tp) or typing.is_typeddict(tp)):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
             hints = typing.get_type_hints(tp)
             notes = commentaires(tp)
-            props = {}
-            for f in dataclasses.fields(tp):
-                props[f.name] = _type_schema(hints[f.name], defs)
-                note = f.metadata.get("description") or notes.get(f.name)  # `records.common.decrit`, else its comment
+            props: JsonObject = {}
+            champs: dict[str, str | None] = (
+                {f.name: f.metadata.get("description") for f in dataclasses.fields(tp)}  # `records.common.decrit`
+                if dataclasses.is_dataclass(tp)
+                else dict.fromkeys(hints)  # a TypedDict's keys, all required (`Procuration`)
+            )
+            for nom, decrit in champs.items():
+                props[nom] = _type_schema(hints[nom], defs)
+                note = decrit or notes.get(nom)  # its description, else its comment
                 if note:
-                    props[f.name] = {"description": note, **props[f.name]}
+                    props[nom] = {"description": note, **props[nom]}
             defs[name] = {
                 "type": "object",
                 "description": description(tp),
@@ -119,10 +128,11 @@ def commentaires(cls: type) -> dict[str, str]:
     return notes
 
 
-def schema_for(cls, title: str, wrapper: dict | None = None) -> dict:
-    defs: dict = {}
+def schema_for(cls: type, title: str, wrapper: Callable[[JsonObject], JsonObject] | None = None) -> JsonObject:
+    """The JSON Schema of a file holding the record `cls` (`wrapper`: the file's object around its reference)."""
+    defs: dict[str, JsonObject] = {}
     ref = _type_schema(cls, defs)
-    root = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title}
+    root: JsonObject = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title}
     if wrapper:
         root.update(wrapper(ref))
     else:
@@ -131,8 +141,8 @@ def schema_for(cls, title: str, wrapper: dict | None = None) -> dict:
     return root
 
 
-def schemas() -> dict[str, dict]:
-    def subventions_file(_):
+def schemas() -> dict[str, JsonObject]:
+    def subventions_file(_: JsonObject) -> JsonObject:
         defs_sub = {"$ref": "#/$defs/Subvention"}
         return {
             "type": "object",
@@ -147,7 +157,7 @@ def schemas() -> dict[str, dict]:
 
     sub = schema_for(records.Subvention, "Subventions extraites d'une source (site_data/subventions/*.json)", subventions_file)
     # TotalCheck is referenced from the wrapper: add its definition
-    defs: dict = {}
+    defs: dict[str, JsonObject] = {}
     _type_schema(records.TotalCheck, defs)
     sub["$defs"].update(defs)
     sub["$defs"] = dict(sorted(sub["$defs"].items()))
@@ -158,7 +168,7 @@ def schemas() -> dict[str, dict]:
 
 
 @cache
-def _valideur(nom: str):
+def _valideur(nom: str) -> Callable[[object], Any]:
     """The compiled validator of `SCHEMA_DIR/nom` (fastjsonschema: some 20 times faster than `jsonschema`,
     so that every file is validated when written; compiled once per process)."""
     return fastjsonschema.compile(json.loads((SCHEMA_DIR / nom).read_text(encoding="utf-8")))
@@ -177,7 +187,7 @@ def non_conforme(nom: str, data: object) -> str | None:
 
 
 def write() -> list[Path]:
-    out = []
+    out: list[Path] = []
     for name, schema in schemas().items():
         p = SCHEMA_DIR / name
         write_text(p, json.dumps(schema, ensure_ascii=False, indent=1) + "\n")

@@ -17,13 +17,15 @@ class SourceDocument:
     sha256: str
     parser_version: str
     nature: str  # "recueil" | "extrait" | "partenaire"
-    lines: int = decrit("Nombre de lignes du texte de la source (pour un PDF, son texte extrait page par page)")
+    lines: int = field(metadata=decrit("Nombre de lignes du texte de la source (pour un PDF, son texte extrait page par page)"))
     recueil: Recueil | None = None
     sessions: list[Session] = field(default_factory=list)
     deliberations: list[Deliberation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    pages: list[int] = decrit(
-        "Pour un PDF : la ligne du texte (numérotée à partir de 1) où commence chacune de ses pages, "
-        "la page n à la ligne pages[n - 1] ; vide pour une source texte",
+    pages: list[int] = field(
         default_factory=list,
+        metadata=decrit(
+            "Pour un PDF : la ligne du texte (numérotée à partir de 1) où commence chacune de ses pages, "
+            "la page n à la ligne pages[n - 1] ; vide pour une source texte"
+        ),
     )

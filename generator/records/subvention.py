@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generator.records.common import PAGE_PDF, decrit
@@ -16,8 +16,10 @@ class Subvention:
     id: str  # stable: f"{deliberation}-{n:04d}" in document order
     deliberation: str
     source: str
-    line: int = decrit(
-        "Ligne du texte de la source (numérotée à partir de 1) où figure la subvention : sa ligne de tableau, ou son article"
+    line: int = field(
+        metadata=decrit(
+            "Ligne du texte de la source (numérotée à partir de 1) où figure la subvention : sa ligne de tableau, ou son article"
+        )
     )
     beneficiaire: str  # as written
     type_beneficiaire: str  # commune | epci | association | syndicat | gip | departement | autre
@@ -35,7 +37,7 @@ class Subvention:
     territoire: str | None = None  # as written in the table when given
     siret: str | None = None  # the beneficiary's SIRET when printed in this deliberation (never guessed)
     siret_ligne: int | None = None  # the line where it is printed
-    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # its table row's page; None for a text source
+    page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # its table row's page; None for a text source
 
 
 @dataclass
@@ -44,7 +46,7 @@ class TotalCheck:
 
     deliberation: str
     source: str
-    line: int = decrit("Ligne du texte de la source (numérotée à partir de 1) où le total est imprimé")
+    line: int = field(metadata=decrit("Ligne du texte de la source (numérotée à partir de 1) où le total est imprimé"))
     libelle: str  # what is totalled, e.g. « FARDA voirie — montant des aides »
     declare: Decimal | None
     calcule: Decimal | None
@@ -52,4 +54,4 @@ class TotalCheck:
     nombre_trouve: int | None = None
     statut: str = "ok"  # ok | ecart | illisible
     message: str = ""
-    page_pdf: int | None = decrit(PAGE_PDF, default=None)  # None for a text source
+    page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # None for a text source

@@ -4,8 +4,10 @@ from functools import cache
 
 import pytest
 
-from generator.parse.actes import parse_actes, parse_date_fr, person_name
+from generator.commun.dates import parse_date_fr
+from generator.parse.actes import parse_actes
 from generator.parse.normalise import normalise
+from generator.parse.presences import person_name
 from generator.records import Line, to_dict
 
 from conftest import CORPUS

@@ -23,7 +23,7 @@ from functools import cache
 
 import pytest
 
-from generator.parse.actes import structure
+from generator.parse.document import structure
 from generator.parse.ingest import ingest_source, ingest_text
 from generator.parse.normalise import debuts_de_page, mobilier, normalise
 from generator.sources.lecture import read_source
@@ -249,7 +249,7 @@ def test_lines_that_open_an_act_are_never_furniture():
     """The first pages of the 21 rapports of the June 2021 recueil, one after the other, as a recueil of
     one-page acts: each starts with « DEPARTEMENT DU PAS-DE-CALAIS », then its pôle and direction.
     Repetition alone would take that line from 20 pages (the first kept); a line the act reader opens an
-    act, a rapport or an annex with (`actes.structure`) is kept."""
+    act, a rapport or an annex with (`document.structure`) is kept."""
     lignes, delibs = _recueil()
     pages = []
     for d in delibs.values():
