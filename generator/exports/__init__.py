@@ -13,21 +13,37 @@ import json
 from pathlib import Path
 
 from generator.commun.formats import taille_fr
-from generator.exports import csv_subventions, par_lieu, scdl, sqlite
+from generator.exports import csv_subventions, datapackage, par_lieu, scdl, sqlite
 from generator.exports.par_lieu import par_lieu_paths
 
 __all__ = ["write_all", "fichiers_meta", "par_lieu_paths"]
 
-MAIN_FILES = ["subventions.csv", "subventions.json", "subventions-scdl.csv", "deliberations-scdl.csv", "recueil.sqlite"]
+MAIN_FILES = [
+    "subventions.csv",
+    "subventions-tableur.csv",
+    "subventions.json",
+    "subventions-scdl.csv",
+    "deliberations-scdl.csv",
+    "recueil.sqlite",
+    "metadata.json",
+    "datapackage.json",
+]
 
 DESCRIPTIONS = {
     "subventions.csv": "Toutes les subventions attribuées par les délibérations publiées, une ligne par subvention, "
     "avec la commune, le canton, l'intercommunalité et le territoire concernés, et la page de l'original PDF où la vérifier.",
+    "subventions-tableur.csv": "Les mêmes subventions pour un tableur (Excel, LibreOffice) : s'ouvre d'un double clic, "
+    "séparateur point-virgule, virgule décimale, titres de colonnes en français, UTF-8 avec BOM.",
     "subventions.json": "Les mêmes enregistrements que subventions.csv, en tableau JSON (montants en chaînes décimales, page_pdf en nombre).",
-    "subventions-scdl.csv": "Les subventions au format national SCDL « Subventions » 2.1.1 (données essentielles des conventions).",
+    "subventions-scdl.csv": "Les subventions au format national SCDL « Subventions » 2.1.1 (données essentielles des conventions), "
+    "celles dont le bénéficiaire est identifié (SIRET ou RNA) : le format l'exige. Toutes les subventions sont dans subventions.csv.",
     "deliberations-scdl.csv": "Les délibérations du Département au format national SCDL « Délibérations » 2.1.5.",
-    "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, "
-    "géographie de référence, et un index de recherche plein texte (table recherche).",
+    "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, bénéficiaires, "
+    "géographie de référence, vues de synthèse et recherche plein texte ; prête pour Datasette "
+    "(datasette recueil.sqlite -m metadata.json).",
+    "metadata.json": "Métadonnées Datasette de recueil.sqlite : titre, source, licence, description des tables et des colonnes, facettes.",
+    "datapackage.json": "Description Frictionless (Data Package) de tous les fichiers CSV : colonnes, types, clés, licence, "
+    "schémas (schemas/) ; à valider par frictionless validate.",
 }
 GROUPS = {
     "communes": "Un fichier par commune ayant reçu ou accueilli au moins une subvention (mêmes colonnes que subventions.csv), "
@@ -46,7 +62,16 @@ SQLITE_TABLES = [
     ("articles", "le dispositif (articles) de chaque délibération"),
     ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
     ("annexes", "les annexes (texte extrait), avec la ligne et, pour un PDF, la page de l'original (page_pdf) où chacune commence"),
-    ("subventions", "les colonnes de subventions.csv (page_pdf en entier), plus montant_centimes (entier) pour des sommes exactes"),
+    (
+        "subventions",
+        "les colonnes de subventions.csv (page_pdf en entier), plus montant_centimes (entier) pour des sommes exactes "
+        "et beneficiaire_id ; recherche plein texte subventions_fts",
+    ),
+    ("beneficiaires", "les bénéficiaires, avec le nombre et le total de leurs subventions ; recherche plein texte beneficiaires_fts"),
+    (
+        "subventions_par_commune_et_annee, subventions_par_canton, subventions_par_dispositif, subventions_par_territoire",
+        "vues : nombre et total des subventions par lieu ou dispositif et par année",
+    ),
     ("communes, cantons, commune_cantons, epci, territoires", "la géographie de référence"),
     ("recherche", "index plein texte (FTS5) : titres, articles, rapports, annexes, bénéficiaires et objets des subventions"),
 ]
@@ -71,17 +96,21 @@ def write_all(corpus, out_dir: Path, identifiants: list | None = None, base_url:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = csv_subventions.write(corpus, out_dir)
     paths += scdl.write(corpus, out_dir, identifiants, base_url)
-    paths += sqlite.write(corpus, out_dir)
+    paths += sqlite.write(corpus, out_dir, base_url)
     paths += par_lieu.write(corpus, out_dir)
+    paths += datapackage.write(out_dir, paths, DESCRIPTIONS, GROUPS, base_url)
     _clean(out_dir, paths)
     return paths
 
 
 def _lignes(path: Path) -> int | None:
+    if path.name == "subventions-tableur.csv":
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return sum(1 for _ in csv.reader(f, delimiter=";")) - 1
     if path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as f:
             return sum(1 for _ in csv.reader(f)) - 1
-    if path.suffix == ".json":
+    if path.name in ("subventions.json",):
         return len(json.loads(path.read_text(encoding="utf-8")))
     return None
 
@@ -89,6 +118,8 @@ def _lignes(path: Path) -> int | None:
 def _colonnes(name: str) -> list[dict]:
     if name in ("subventions.csv", "subventions.json"):
         return [{"nom": c, "description": d} for c, d in csv_subventions.COLUMNS]
+    if name == "subventions-tableur.csv":
+        return [{"nom": csv_subventions.TITRES[c], "description": d} for c, d in csv_subventions.COLUMNS]
     if name.endswith("-scdl.csv"):
         which = name.removesuffix("-scdl.csv")
         return [{"nom": f["name"], "description": f.get("title", "") + RULES.get(f["name"], "")} for f in scdl.schema(which)["fields"]]
@@ -118,6 +149,20 @@ RULES = {
 }
 
 
+def a_completer(out_dir: Path) -> int | None:
+    """How many of the Département's grants are not yet in subventions-scdl.csv (beneficiary without
+    SIRET or RNA): those of subventions.csv whose deliberation is in deliberations-scdl.csv (the
+    Département's), minus the SCDL file's rows. Read from the files themselves."""
+    paths = [out_dir / n for n in ("subventions.csv", "subventions-scdl.csv", "deliberations-scdl.csv")]
+    if not all(p.exists() for p in paths):
+        return None
+    with paths[2].open(encoding="utf-8", newline="") as f:
+        du_departement = {r["DELIB_ID"] for r in csv.DictReader(f)}
+    with paths[0].open(encoding="utf-8", newline="") as f:
+        toutes = sum(1 for r in csv.DictReader(f) if r["deliberation"] in du_departement)
+    return toutes - (_lignes(paths[1]) or 0)
+
+
 def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
     """The « Données » page's list: main files one by one, per-place CSVs grouped by folder.
 
@@ -131,16 +176,17 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
     for name in MAIN_FILES:
         if name in rel:
             p = out_dir / name
-            out.append(
-                {
-                    "nom": name,
-                    "url": f"{prefix}/{name}",
-                    "taille": taille_fr(p.stat().st_size),
-                    "description": DESCRIPTIONS[name],
-                    "lignes": _lignes(p),
-                    "colonnes": _colonnes(name),
-                }
-            )
+            item = {
+                "nom": name,
+                "url": f"{prefix}/{name}",
+                "taille": taille_fr(p.stat().st_size),
+                "description": DESCRIPTIONS[name],
+                "lignes": _lignes(p),
+                "colonnes": _colonnes(name),
+            }
+            if name == "subventions-scdl.csv":
+                item["a_completer"] = a_completer(out_dir)
+            out.append(item)
     for folder in par_lieu.KINDS.values():
         members = [r for r in rel if r.startswith(folder + "/")]
         if members:
@@ -152,7 +198,7 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
                     "taille": taille_fr(size),
                     "nombre": len(members),
                     "description": GROUPS[folder],
-                    "lignes": sum(_lignes(out_dir / r) for r in members),
+                    "lignes": sum(_lignes(out_dir / r) or 0 for r in members),
                     "colonnes": [],
                 }
             )

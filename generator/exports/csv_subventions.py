@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from generator.commun.store import write_text
+from generator.commun.store import write_bytes, write_text
 from generator.lieux.places import slug as place_slug
 
 # (column, description) — the description feeds the « Données » page.
@@ -194,6 +194,53 @@ def csv_text(fields: list[str], data: list[dict], texte: frozenset[str] = frozen
     return buf.getvalue()
 
 
+# subventions-tableur.csv: French column titles, in the order of FIELDS.
+TITRES = {
+    "id": "Identifiant",
+    "deliberation": "Délibération",
+    "date": "Date",
+    "organe": "Assemblée",
+    "beneficiaire": "Bénéficiaire",
+    "type_beneficiaire": "Nature du bénéficiaire",
+    "code_insee": "Code INSEE",
+    "commune": "Commune",
+    "commune_ecrite": "Commune (telle qu'écrite)",
+    "siren_epci": "SIREN de l'intercommunalité",
+    "epci": "Intercommunalité",
+    "canton": "Canton(s)",
+    "territoire": "Territoire",
+    "objet": "Objet",
+    "montant": "Montant (€)",
+    "cout_projet": "Coût du projet (€)",
+    "montant_eligible": "Dépense éligible (€)",
+    "taux": "Taux (%)",
+    "dispositif": "Dispositif",
+    "imputation": "Imputation budgétaire",
+    "tableau": "Tableau annexé",
+    "reference_dossier": "Dossier",
+    "source": "Source (fichier:ligne)",
+    "page": "Page sur le site",
+    "page_pdf": "Page du PDF original",
+    "url_original": "PDF original",
+}
+DECIMAUX = ("montant", "cout_projet", "montant_eligible", "taux")
+
+
+def tableur_text(data: list[dict]) -> bytes:
+    """subventions-tableur.csv: what French Excel and LibreOffice open right by a double click — UTF-8
+    with a BOM, « ; » between cells, a decimal comma, CRLF line ends, French column titles; the text
+    cells neutralised (`neutraliser`, through `csv_text`)."""
+    fr = [{**r, **{c: r[c].replace(".", ",") for c in DECIMAUX}} for r in data]
+    text = csv_text(FIELDS, fr, TEXTE)
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    w.writerow([TITRES[c] for c in FIELDS])
+    w.writerows(reader)
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
 def json_text(data: list[dict]) -> str:
     """The same records as a JSON array; empty cells become null, amounts stay strings, whole numbers
     (`ENTIERS`) are numbers."""
@@ -203,7 +250,8 @@ def json_text(data: list[dict]) -> str:
 
 def write(corpus, out_dir: Path) -> list[Path]:
     data = rows(corpus)
-    paths = [out_dir / "subventions.csv", out_dir / "subventions.json"]
+    paths = [out_dir / "subventions.csv", out_dir / "subventions.json", out_dir / "subventions-tableur.csv"]
     write_text(paths[0], csv_text(FIELDS, data, TEXTE), durable=False)
     write_text(paths[1], json_text(data), durable=False)
+    write_bytes(paths[2], tableur_text(data), durable=False)
     return paths

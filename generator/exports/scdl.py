@@ -200,8 +200,16 @@ def deliberations_rows(corpus, base_url: str | None = None) -> list[dict[str, st
     return out
 
 
+def identifiees(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows whose beneficiary is identified (SIRET or RNA): the only ones the schema accepts
+    (`one-of-required`). The others stay in subventions.csv; the control report counts them."""
+    return [r for r in rows if r["idBeneficiaire"] or r["rnaBeneficiaire"]]
+
+
 def write(corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
+    """subventions-scdl.csv holds only the identified grants (`identifiees`): a file that claims a
+    schema passes it."""
     paths = [out_dir / "subventions-scdl.csv", out_dir / "deliberations-scdl.csv"]
-    write_text(paths[0], csv_text(fields("subventions"), subventions_rows(corpus, identifiants)), durable=False)
+    write_text(paths[0], csv_text(fields("subventions"), identifiees(subventions_rows(corpus, identifiants))), durable=False)
     write_text(paths[1], csv_text(fields("deliberations"), deliberations_rows(corpus, base_url)), durable=False)
     return paths

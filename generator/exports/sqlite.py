@@ -15,11 +15,12 @@ whole before it is published: `store.synchroniser`).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
 from pathlib import Path
 
-from generator.commun.store import remplacement_atomique
+from generator.commun.store import remplacement_atomique, write_text
 from generator.exports.csv_subventions import ENTIERS, FIELDS, centimes, rows
 
 SCHEMA = """
@@ -34,7 +35,8 @@ CREATE TABLE commune_cantons (insee TEXT NOT NULL REFERENCES communes(insee), ca
 CREATE TABLE deliberations (id TEXT PRIMARY KEY, numero_imprime TEXT, date TEXT NOT NULL, organe TEXT, collectivite TEXT, titre TEXT,
   session_id TEXT, vote_pour INTEGER, vote_contre INTEGER, vote_abstention INTEGER, vote_absents INTEGER, resultat TEXT,
   presents INTEGER, excuses INTEGER, absents INTEGER, envoi_controle_legalite TEXT, affichage TEXT, recueil TEXT,
-  source TEXT NOT NULL, line INTEGER, url TEXT, line_end INTEGER, page_debut INTEGER, page_fin INTEGER, url_original TEXT);
+  source TEXT NOT NULL, line INTEGER, url TEXT, line_end INTEGER, page_debut INTEGER, page_fin INTEGER, url_original TEXT,
+  texte TEXT);
 CREATE TABLE presences (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, nom TEXT NOT NULL,
   statut TEXT NOT NULL, PRIMARY KEY (deliberation, statut, rang));
 CREATE TABLE articles (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, numero TEXT, texte TEXT,
@@ -43,13 +45,65 @@ CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id
   page_pdf INTEGER);
 CREATE TABLE annexes (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, titre TEXT, texte TEXT,
   line INTEGER, page_pdf INTEGER, PRIMARY KEY (deliberation, rang));
+CREATE TABLE beneficiaires (id INTEGER PRIMARY KEY, nom TEXT NOT NULL, type_beneficiaire TEXT, subventions INTEGER NOT NULL,
+  montant TEXT NOT NULL, montant_centimes INTEGER NOT NULL);
 CREATE TABLE subventions ({subvention_columns}, montant_centimes INTEGER NOT NULL,
+  beneficiaire_id INTEGER NOT NULL REFERENCES beneficiaires(id),
   FOREIGN KEY (deliberation) REFERENCES deliberations(id), FOREIGN KEY (code_insee) REFERENCES communes(insee),
   FOREIGN KEY (siren_epci) REFERENCES epci(siren));
-CREATE INDEX subventions_deliberation ON subventions(deliberation);
-CREATE INDEX subventions_commune ON subventions(code_insee);
 CREATE VIRTUAL TABLE recherche USING {fts}(type, ref, titre, texte, tokenize = 'unicode61 remove_diacritics 2');
 """
+INDEX = [
+    ("subventions", "deliberation"),
+    ("subventions", "code_insee"),
+    ("subventions", "siren_epci"),
+    ("subventions", "beneficiaire_id"),
+    ("subventions", "date"),
+    ("subventions", "montant_centimes"),
+    ("subventions", "dispositif"),
+    ("subventions", "territoire"),
+    ("deliberations", "date"),
+    ("beneficiaires", "montant_centimes"),
+    ("communes", "epci"),
+    ("communes", "territoire"),
+    ("epci", "territoire"),
+    ("cantons", "territoire"),
+    ("commune_cantons", "canton"),
+    ("territoires", "parent"),
+]
+"""Every foreign key (but the first column of a primary key, which is its own index), date and amount,
+and the columns Datasette offers as facets."""
+FTS = {
+    "subventions": ("beneficiaire", "objet", "dispositif", "commune", "commune_ecrite", "epci"),
+    "deliberations": ("titre", "texte"),
+    "beneficiaires": ("nom",),
+}
+"""The full-text tables `<table>_fts` Datasette finds for its search box (`?_search=`), built the way
+`sqlite-utils enable-fts` builds them: FTS5 over the table's columns (`content=`), filled once, no
+triggers (the file is read-only)."""
+VUES = {
+    "subventions_par_commune_et_annee": """SELECT s.code_insee, c.nom AS commune, substr(s.date, 1, 4) AS annee,
+  COUNT(*) AS subventions, printf('%d.%02d', SUM(s.montant_centimes) / 100, SUM(s.montant_centimes) % 100) AS montant,
+  SUM(s.montant_centimes) AS montant_centimes
+FROM subventions s JOIN communes c ON c.insee = s.code_insee
+GROUP BY s.code_insee, annee ORDER BY s.code_insee, annee""",
+    "subventions_par_canton": """SELECT k.code AS canton, k.nom, substr(s.date, 1, 4) AS annee, COUNT(*) AS subventions,
+  printf('%d.%02d', SUM(s.montant_centimes) / 100, SUM(s.montant_centimes) % 100) AS montant,
+  SUM(s.montant_centimes) AS montant_centimes
+FROM subventions s JOIN commune_cantons cc ON cc.insee = s.code_insee AND cc.fraction = 0 JOIN cantons k ON k.code = cc.canton
+GROUP BY k.code, annee ORDER BY k.code, annee""",
+    "subventions_par_dispositif": """SELECT s.dispositif, substr(s.date, 1, 4) AS annee, COUNT(*) AS subventions,
+  printf('%d.%02d', SUM(s.montant_centimes) / 100, SUM(s.montant_centimes) % 100) AS montant,
+  SUM(s.montant_centimes) AS montant_centimes
+FROM subventions s GROUP BY s.dispositif, annee ORDER BY s.dispositif, annee""",
+    "subventions_par_territoire": """SELECT t.slug AS territoire, t.nom, substr(s.date, 1, 4) AS annee, COUNT(*) AS subventions,
+  printf('%d.%02d', SUM(s.montant_centimes) / 100, SUM(s.montant_centimes) % 100) AS montant,
+  SUM(s.montant_centimes) AS montant_centimes
+FROM subventions s JOIN territoires t ON t.slug = s.territoire
+GROUP BY t.slug, annee ORDER BY t.slug, annee""",
+}
+"""The common questions, as views: grants by commune and year, by canton (its whole communes, as on
+its page), by scheme, by territoire. Sums exact (`montant_centimes`), `montant` in euros with a point."""
 SYSTEME = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS, sqlite3.SQLITE_PERM: errno.EACCES}
 """SQLite's own codes for a full disk, a read-only or forbidden file: reported as the system's (`erreurs.message_systeme`)."""
 STATUTS = ("presents", "excuses", "absents", "presents_sans_voix", "excuses_sans_voix", "procurations")
@@ -74,6 +128,20 @@ def _schema(fts: str) -> str:
     if fts == "fts4":
         sql = sql.replace("remove_diacritics 2", "remove_diacritics 1")
     return sql
+
+
+def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
+    for table, col in INDEX:
+        con.execute(f"CREATE INDEX {table}_{col} ON {table}({col})")
+    if fts == "fts5":  # Datasette's search needs FTS4 or 5; an FTS4 `content=` table would do, not worth it
+        for table, cols in FTS.items():
+            liste = ", ".join(f"[{c}]" for c in cols)
+            con.execute(
+                f"CREATE VIRTUAL TABLE [{table}_fts] USING FTS5 ({liste}, tokenize='unicode61 remove_diacritics 2', content=[{table}])"
+            )
+            con.execute(f"INSERT INTO [{table}_fts] (rowid, {liste}) SELECT rowid, {liste} FROM [{table}] ORDER BY rowid")
+    for nom, sql in VUES.items():
+        con.execute(f"CREATE VIEW {nom} AS {sql}")
 
 
 def _insert(con, table: str, rows_: list[tuple]) -> None:
@@ -155,6 +223,7 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
                 d.get("page_debut"),
                 d.get("page_fin"),
                 original["url"] if original else None,
+                "\n\n".join(" ".join(x for x in (art.get("numero"), art.get("texte")) if x) for art in d.get("articles") or []) or None,
             ),
         )
         for statut in STATUTS:
@@ -174,14 +243,29 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
             ligne("recherche", ("annexe", f"{d['id']}#{i}", x.get("titre") or "", texte))
 
     srows, fts = [], []
-    for r in rows(corpus):
+    data = rows(corpus)
+    benef: dict[tuple[str, str], list[int]] = {}
+    for r in data:
+        benef.setdefault(cle_beneficiaire(r), []).append(centimes(r["montant"]))
+    ids = {k: i for i, k in enumerate(sorted(benef), 1)}
+    _insert(con, "beneficiaires", [(ids[k], k[0], k[1] or None, len(m), _euros(sum(m)), sum(m)) for k, m in sorted(benef.items())])
+    for r in data:
         srows.append(
             tuple((int(r[c]) if r[c] else None) if c in ENTIERS else (r[c] or None) if c in NULLABLE else r[c] for c in FIELDS)
-            + (centimes(r["montant"]),)
+            + (centimes(r["montant"]), ids[cle_beneficiaire(r)])
         )
         fts.append(("subvention", r["id"], r["beneficiaire"], " ".join(x for x in (r["objet"], r["dispositif"], r["commune"]) if x)))
     _insert(con, "subventions", srows)
     _insert(con, "recherche", fts)
+
+
+def cle_beneficiaire(r: dict[str, str]) -> tuple[str, str]:
+    """A beneficiary of `beneficiaires`: its name as published (spaces folded) and its nature."""
+    return " ".join(r["beneficiaire"].split()), r["type_beneficiaire"]
+
+
+def _euros(c: int) -> str:
+    return f"{c // 100}.{c % 100:02d}"
 
 
 def build(corpus, path: Path) -> Path:
@@ -193,9 +277,11 @@ def build(corpus, path: Path) -> Path:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("PRAGMA synchronous=OFF")
             con.execute("PRAGMA foreign_keys=ON")
-            con.executescript(_schema(fts_module()))
+            fts = fts_module()
+            con.executescript(_schema(fts))
             with con:
                 _fill(con, corpus)
+                _index_fts_vues(con, fts)
             bad = con.execute("PRAGMA foreign_key_check").fetchall()
             if bad:
                 raise ValueError(f"recueil.sqlite : clés étrangères invalides : {bad[:5]}")
@@ -209,5 +295,137 @@ def build(corpus, path: Path) -> Path:
     return path
 
 
-def write(corpus, out_dir: Path) -> list[Path]:
-    return [build(corpus, Path(out_dir) / "recueil.sqlite")]
+def write(corpus, out_dir: Path, base_url: str | None = None) -> list[Path]:
+    return [build(corpus, Path(out_dir) / "recueil.sqlite"), write_metadata(out_dir, base_url)]
+
+
+# -- metadata.json, for Datasette ------------------------------------------------
+
+LICENCE = "Licence Ouverte / Open Licence version 2.0"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+SOURCE = "Recueil des actes administratifs du Département du Pas-de-Calais"
+COLONNES_DELIBERATIONS = {
+    "id": "Numéro de la délibération sur ce site (ex. 2021-243)",
+    "numero_imprime": "Numéro tel qu'imprimé au recueil",
+    "date": "Date de la séance (AAAA-MM-JJ)",
+    "organe": "Assemblée qui a délibéré (Conseil départemental, Commission permanente)",
+    "collectivite": "Collectivité qui a délibéré",
+    "titre": "Titre de la délibération",
+    "session_id": "Séance",
+    "vote_pour": "Voix pour",
+    "vote_contre": "Voix contre",
+    "vote_abstention": "Abstentions",
+    "vote_absents": "Absents sans délégation au moment du vote",
+    "resultat": "Résultat du vote",
+    "presents": "Nombre d'élus présents",
+    "excuses": "Nombre d'élus excusés",
+    "absents": "Nombre d'élus absents",
+    "envoi_controle_legalite": "Date d'envoi au contrôle de légalité",
+    "affichage": "Date d'affichage ou de publication",
+    "recueil": "Recueil mensuel où elle est publiée",
+    "source": "Fichier source",
+    "line": "Première ligne dans le fichier source",
+    "url": "Page de la délibération sur ce site (relative à la racine)",
+    "line_end": "Dernière ligne dans le fichier source",
+    "page_debut": "Première page dans le PDF original",
+    "page_fin": "Dernière page dans le PDF original",
+    "url_original": "PDF original sur ce site (relative à la racine) ; l'original signé fait foi",
+    "texte": "Le dispositif : les articles de la délibération, à la suite",
+}
+COLONNES_BENEFICIAIRES = {
+    "id": "Numéro du bénéficiaire dans cette base (attribué par ordre alphabétique : il change quand un bénéficiaire s'ajoute)",
+    "nom": "Nom du bénéficiaire, tel qu'écrit dans la délibération",
+    "type_beneficiaire": "Nature du bénéficiaire : commune, epci, association, syndicat, gip, autre",
+    "subventions": "Nombre de subventions reçues",
+    "montant": "Total reçu, en euros (€, point décimal)",
+    "montant_centimes": "Total reçu, en centimes d'euro (entier)",
+}
+
+
+def metadata(base_url: str | None = None) -> dict:
+    """Datasette's `metadata.json`: title, source, licence, tables and columns described, label columns
+    (so that a foreign key shows a name), facets and the default sort."""
+    from generator.exports.csv_subventions import COLUMNS
+
+    sub_cols = dict(COLUMNS)
+    for c in ("montant", "cout_projet", "montant_eligible"):
+        sub_cols[c] = sub_cols[c].replace("en euros", "en euros (€)")
+    sub_cols["montant_centimes"] = "Montant attribué en centimes d'euro (entier) : pour des sommes exactes"
+    sub_cols["beneficiaire_id"] = "Le bénéficiaire dans la table beneficiaires"
+    vue = {"annee": "Année de la délibération", "subventions": "Nombre de subventions", "montant": "Total en euros (€, point décimal)"}
+    vue["montant_centimes"] = "Total en centimes d'euro"
+    tables: dict[str, dict] = {
+        "subventions": {
+            "description": "Une ligne par subvention attribuée par une délibération publiée, avec ses lieux et la page où la vérifier.",
+            "label_column": "beneficiaire",
+            "columns": sub_cols,
+            "facets": ["type_beneficiaire", "dispositif", "territoire", "organe"],
+            "sort_desc": "date",
+        },
+        "deliberations": {
+            "description": "Une ligne par délibération : date, organe, titre, vote, présences, dispositif, source.",
+            "label_column": "titre",
+            "columns": COLONNES_DELIBERATIONS,
+            "facets": ["organe", "resultat", "recueil"],
+            "sort_desc": "date",
+        },
+        "beneficiaires": {
+            "description": "Les bénéficiaires, avec le nombre et le total de leurs subventions.",
+            "label_column": "nom",
+            "columns": COLONNES_BENEFICIAIRES,
+            "facets": ["type_beneficiaire"],
+            "sort_desc": "montant_centimes",
+        },
+        "presences": {"description": "Les élus présents, excusés, absents, avec procuration, par délibération.", "facets": ["statut"]},
+        "articles": {"description": "Le dispositif (articles) de chaque délibération.", "label_column": "numero"},
+        "rapports": {"description": "Le rapport joint à chaque délibération.", "label_column": "titre"},
+        "annexes": {"description": "Les annexes (texte extrait) de chaque délibération.", "label_column": "titre"},
+        "communes": {
+            "description": "Les communes du Pas-de-Calais (géographie de référence).",
+            "label_column": "nom",
+            "facets": ["epci", "territoire"],
+        },
+        "cantons": {"description": "Les cantons du Pas-de-Calais.", "label_column": "nom", "facets": ["territoire"]},
+        "commune_cantons": {"description": "Les communes de chaque canton ; fraction = 1 pour une commune partagée entre cantons."},
+        "epci": {
+            "description": "Les intercommunalités (EPCI à fiscalité propre).",
+            "label_column": "nom",
+            "facets": ["nature", "territoire"],
+        },
+        "territoires": {"description": "Les territoires du Département.", "label_column": "nom"},
+        "recherche": {"description": "Index plein texte de tout le recueil : titres, articles, rapports, annexes, subventions."},
+        "subventions_par_commune_et_annee": {
+            "description": "Subventions situées dans chaque commune, par année.",
+            "columns": {"code_insee": "Code INSEE", "commune": "Commune", **vue},
+        },
+        "subventions_par_canton": {
+            "description": "Subventions situées dans les communes entières de chaque canton (comme sur sa page), par année.",
+            "columns": {"canton": "Code du canton", "nom": "Canton", **vue},
+        },
+        "subventions_par_dispositif": {
+            "description": "Subventions par dispositif ou programme départemental, par année.",
+            "columns": {"dispositif": "Dispositif", **vue},
+        },
+        "subventions_par_territoire": {
+            "description": "Subventions situées dans chaque territoire du Département, par année.",
+            "columns": {"territoire": "Territoire", "nom": "Nom", **vue},
+        },
+    }
+    out: dict = {
+        "title": "Recueil des actes administratifs du Pas-de-Calais",
+        "description": "Délibérations et subventions du Département du Pas-de-Calais, extraites de ses recueils des actes "
+        "administratifs. Les montants sont en euros ; l'original signé fait foi.",
+        "license": LICENCE,
+        "license_url": LICENCE_URL,
+        "source": SOURCE,
+    }
+    if base_url:
+        out["source_url"] = base_url.rstrip("/") + "/"
+    out["databases"] = {"recueil": {"tables": tables}}
+    return out
+
+
+def write_metadata(out_dir: Path, base_url: str | None = None) -> Path:
+    path = Path(out_dir) / "metadata.json"
+    write_text(path, json.dumps(metadata(base_url), ensure_ascii=False, indent=1) + "\n", durable=False)
+    return path
