@@ -512,13 +512,14 @@ def render(paths: Paths, res: BuildResult) -> int:
     from collections import defaultdict
 
     from generator.records.corpus import Corpus
-    from generator.site.pages import actes, lieux, subventions
+    from generator.site.pages import actes, elus, lieux, subventions
     from generator.site.render import Page
 
     t0, c0 = time.perf_counter(), _cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
+    corpus.elus = elus.registre(corpus, paths.root / "site_data" / "elus_alias.yaml")  # read by pages, exports and search
     corpus.lier_originaux(
         originaux.publier(
             paths.content,
@@ -571,6 +572,7 @@ def render(paths: Paths, res: BuildResult) -> int:
             [lieux.accueil(corpus)],
             actes.build(corpus, subs_par_delib, checks_par_delib),
             subventions.build(corpus),
+            elus.build(corpus, corpus.elus),
             _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
             [page_recherche],
             donnees(),

@@ -130,6 +130,9 @@ class PageGeneree(Page):
 class RapideConfig(base.Config):
     raccourcis = config_options.Type(bool, default=True)
     sans_fichiers_recherche = config_options.Type(bool, default=False)
+    # pages the theme's templates single out by their address (overrides/partials/header.html hides the
+    # search box on recherche/): each gets a shell of its own
+    pages_a_part = config_options.Type(list, default=[])
 
 
 class Rapide(BasePlugin[RapideConfig]):
@@ -202,6 +205,7 @@ class Rapide(BasePlugin[RapideConfig]):
             page.canonical_url is not None,
             page.edit_url,
             tuple(page.meta.get("hide") or ()),
+            page.url if page.url in self.config.pages_a_part else None,
         )
         coquille = self.coquilles.get(key)
         if coquille is None:

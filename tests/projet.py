@@ -51,6 +51,7 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
     shutil.copy(IDENTIFIANTS, dest / "site_data" / "identifiants.csv")
     if corrections:
         shutil.copy(CORRECTIONS, dest / "site_data" / "corrections.yaml")
+        shutil.copy(ROOT / "tests" / "fixtures" / "elus_alias.yaml", dest / "site_data" / "elus_alias.yaml")
     for s in sources:
         shutil.copy(CORPUS / s, dest / "site_data" / "sources" / s)
     return dest

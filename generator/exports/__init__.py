@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from generator.commun.formats import taille_fr
-from generator.exports import csv_subventions, datapackage, par_lieu, scdl, sqlite
+from generator.exports import csv_subventions, datapackage, elus, par_lieu, scdl, sqlite
 from generator.exports.par_lieu import par_lieu_paths
 
 __all__ = ["write_all", "fichiers_meta", "par_lieu_paths"]
@@ -24,6 +24,8 @@ MAIN_FILES = [
     "subventions.json",
     "subventions-scdl.csv",
     "deliberations-scdl.csv",
+    "elus.csv",
+    "presences.csv",
     "recueil.sqlite",
     "metadata.json",
     "datapackage.json",
@@ -38,7 +40,11 @@ DESCRIPTIONS = {
     "subventions-scdl.csv": "Les subventions au format national SCDL « Subventions » 2.1.1 (données essentielles des conventions), "
     "celles dont le bénéficiaire est identifié (SIRET ou RNA) : le format l'exige. Toutes les subventions sont dans subventions.csv.",
     "deliberations-scdl.csv": "Les délibérations du Département au format national SCDL « Délibérations » 2.1.5.",
-    "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, bénéficiaires, "
+    "elus.csv": "Les élus du Département nommés dans les listes de présence des délibérations publiées, une ligne par personne "
+    "(nom retenu, variantes imprimées, organes, première et dernière séance, présences, excuses, absences, intérêts déclarés).",
+    "presences.csv": "Une ligne par élu et par délibération, avec son statut tel que les listes l'impriment (present, excuse, absent, "
+    "present_sans_voix, excuse_sans_voix, represente) et, le cas échéant, l'intérêt déclaré (retrait, excuse_sans_delegation).",
+    "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, bénéficiaires, élus, "
     "géographie de référence, vues de synthèse et recherche plein texte ; prête pour Datasette "
     "(datasette recueil.sqlite -m metadata.json).",
     "metadata.json": "Métadonnées Datasette de recueil.sqlite : titre, source, licence, description des tables et des colonnes, facettes.",
@@ -59,6 +65,10 @@ SQLITE_TABLES = [
         "source (fichier, lignes line à line_end ; pour un PDF, pages page_debut à page_fin de l'original url_original)",
     ),
     ("presences", "les élus présents, excusés, absents, avec procuration, par délibération"),
+    (
+        "elus, presences_elus",
+        "les élus (une ligne par personne) et leurs présences (une ligne par élu et par délibération), comme elus.csv et presences.csv",
+    ),
     ("articles", "le dispositif (articles) de chaque délibération"),
     ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
     ("annexes", "les annexes (texte extrait), avec la ligne et, pour un PDF, la page de l'original (page_pdf) où chacune commence"),
@@ -96,6 +106,7 @@ def write_all(corpus, out_dir: Path, identifiants: list | None = None, base_url:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = csv_subventions.write(corpus, out_dir)
     paths += scdl.write(corpus, out_dir, identifiants, base_url)
+    paths += elus.write(getattr(corpus, "elus", None), out_dir)
     paths += sqlite.write(corpus, out_dir, base_url)
     paths += par_lieu.write(corpus, out_dir)
     paths += datapackage.write(out_dir, paths, DESCRIPTIONS, GROUPS, base_url)

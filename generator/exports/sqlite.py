@@ -39,6 +39,11 @@ CREATE TABLE deliberations (id TEXT PRIMARY KEY, numero_imprime TEXT, date TEXT 
   texte TEXT);
 CREATE TABLE presences (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, nom TEXT NOT NULL,
   statut TEXT NOT NULL, PRIMARY KEY (deliberation, statut, rang));
+CREATE TABLE elus (id TEXT PRIMARY KEY, nom TEXT NOT NULL, civilite TEXT, variantes TEXT, organes TEXT, premiere_seance TEXT,
+  derniere_seance TEXT, presences INTEGER, excuses INTEGER, absences INTEGER, interets_declares INTEGER, presidences INTEGER, page TEXT);
+CREATE TABLE presences_elus (personne TEXT NOT NULL REFERENCES elus(id), nom_imprime TEXT NOT NULL,
+  deliberation TEXT NOT NULL REFERENCES deliberations(id), seance TEXT, date TEXT, organe TEXT, statut TEXT NOT NULL, mandataire TEXT,
+  interet TEXT);
 CREATE TABLE articles (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, numero TEXT, texte TEXT,
   line INTEGER, PRIMARY KEY (deliberation, rang));
 CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), numero TEXT, titre TEXT, texte TEXT, line INTEGER,
@@ -241,6 +246,13 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
             texte = corpus.texte_annexe(d, i - 1)
             ligne("annexes", (d["id"], i, x.get("titre"), texte, x.get("line"), x.get("page_pdf")))
             ligne("recherche", ("annexe", f"{d['id']}#{i}", x.get("titre") or "", texte))
+
+    reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
+    if reg is not None:
+        from generator.exports.elus import lignes_elus, lignes_presences
+
+        _insert(con, "elus", [tuple(int(x) if i in (7, 8, 9, 10, 11) else (x or None) for i, x in enumerate(r)) for r in lignes_elus(reg)])
+        _insert(con, "presences_elus", [tuple(x or None for x in r) for r in lignes_presences(reg) if r[2] in corpus.deliberations])
 
     srows, fts = [], []
     data = rows(corpus)

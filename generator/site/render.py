@@ -36,6 +36,7 @@ GENERATED_DIRS = [
     "controle",
     "recherche",
     "originaux",
+    "elus",
 ]
 # content/donnees/ is owned by generator.exports (files) plus its index page
 CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"]

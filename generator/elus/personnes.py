@@ -1,0 +1,284 @@
+"""From the printed names of the Département's presence lists to one record per person.
+
+A name printed in several ways is one person when the publisher's alias file says so
+(site_data/elus_alias.yaml, `alias`) or when the two printings differ only by accents, case or
+spaces (`alias.cle_personne`, « Maryse JUMEZ » / « Maryse JUMÉZ »). Anything else that looks alike is
+only *proposed* to the publisher (`proposer`): two names that appear in the same list are never the
+same person (« Maurice LECOMTE » and « Maurice LECONTE » both sat on 12 December 2023).
+
+Only the Département's assemblies (Conseil départemental, Commission permanente) are followed: a
+partner body's members are printed in its own acts, and the same name in two bodies is not proof of
+one person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.commun.pliage import slug_ascii
+from generator.elus.alias import cle_personne
+
+DEPARTEMENT = "Département du Pas-de-Calais"
+
+# statut of a person in one deliberation, as the lists print it
+STATUTS = {
+    "present": "présent",
+    "excuse": "excusé",
+    "absent": "absent",
+    "present_sans_voix": "présent sans voix délibérative",
+    "excuse_sans_voix": "excusé, sans voix délibérative",
+    "represente": "représenté (procuration)",
+}
+_LISTES = [
+    ("presents", "present"),
+    ("excuses", "excuse"),
+    ("absents", "absent"),
+    ("presents_sans_voix", "present_sans_voix"),
+    ("excuses_sans_voix", "excuse_sans_voix"),
+]
+VOTANTS = ("present", "excuse", "absent", "represente")  # members with a deliberative vote
+
+Json = dict[str, Any]
+
+
+def nature_interet(texte: str) -> str:
+    """« retrait » (« n'a pris part ni au débat, ni au vote ») or « excuse_sans_delegation »
+    (« intéressé à l'affaire et excusé n'a pas donné de délégation de vote »)."""
+    return "excuse_sans_delegation" if re.search(r"pas donn[ée] de d[ée]l[ée]gation", texte) else "retrait"
+
+
+@dataclass
+class Ligne:
+    """One person × one deliberation: the status the lists give, and what else the act says of them."""
+
+    personne: str  # slug
+    nom_imprime: str
+    deliberation: str
+    seance: str
+    date: str
+    organe: str
+    statut: str
+    mandataire: str | None = None  # « represente »: to whom the vote was given (slug or printed name)
+    interet: str | None = None  # « retrait » / « excuse_sans_delegation »
+
+
+@dataclass
+class Personne:
+    slug: str
+    nom: str
+    civilite: str | None = None  # « M. » / « Mme », as printed before the name
+    variantes: list[str] = field(default_factory=list)  # every printing of the name
+    mandats: list[Json] = field(default_factory=list)  # {"organe", "premiere", "derniere"} seen in the lists
+    lignes: list[Ligne] = field(default_factory=list)
+    interets: list[Json] = field(default_factory=list)  # {"deliberation", "titre", "date", "nature", "texte"}
+    presidences: list[str] = field(default_factory=list)  # séance ids
+    secretariats: list[str] = field(default_factory=list)
+    procurations_donnees: list[Json] = field(default_factory=list)
+    procurations_recues: list[Json] = field(default_factory=list)
+
+    def taux_par_annee(self) -> dict[str, tuple[int, int]]:
+        """year → (present, voting-member lines): attendance where the person had a vote."""
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for li in self.lignes:
+            if li.statut in VOTANTS:
+                out[li.date[:4]][1] += 1
+                out[li.date[:4]][0] += li.statut == "present"
+        return {a: (v[0], v[1]) for a, v in sorted(out.items())}
+
+    def compte(self, statut: str) -> int:
+        return sum(li.statut == statut for li in self.lignes)
+
+
+@dataclass
+class Registre:
+    personnes: dict[str, Personne]  # slug → person, sorted by surname
+    par_cle: dict[str, str]  # safe key of every printing → slug
+    lignes: list[Ligne]
+    sans_liste: list[str]  # Département deliberations without any presence list
+    propositions: list[tuple[str, str, str]]  # (name, name, why): near matches for the publisher
+    alias_inutilises: list[str]
+
+    def slug(self, nom: str) -> str | None:
+        return self.par_cle.get(cle_personne(nom))
+
+
+def _surname_key(nom: str) -> str:
+    toks = nom.split(" ")
+    k = 0
+    while k < len(toks) and not (len(toks[k]) > 1 and toks[k] == toks[k].upper()):
+        k += 1
+    return unicodedata.normalize("NFKD", " ".join(toks[k:] + toks[:k])).casefold()
+
+
+def _civilites(d: Mapping[str, Any], noms: Iterable[str]) -> dict[str, str]:
+    """{name: « M. »/« Mme »} as printed before each name in the deliberation's lists."""
+    texte = " ".join((d.get("texte") or "")[:20000].split())
+    texte = re.sub(r"(\w)- (\w)", r"\1-\2", texte)
+    out: dict[str, str] = {}
+    for nom in noms:
+        pat = r"\s+".join(re.escape(t) for t in nom.split(" "))
+        m = re.search(rf"\b(M\.|Mme|Monsieur|Madame)\s+{pat}\b", texte)
+        if m:
+            out[nom] = "Mme" if m.group(1) in ("Mme", "Madame") else "M."
+    return out
+
+
+def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alias: Mapping[str, str]) -> Registre:
+    """The people of the Département's presence lists (`deliberations`: id → deliberation as in
+    site_data/actes, in any order; `sessions`: the séances, for who presided), resolved through `alias`."""
+    delibs = sorted((d for d in deliberations.values() if d.get("collectivite") == DEPARTEMENT), key=lambda d: (d["date"], d["id"]))
+    alias_vus: set[str] = set()
+
+    def cle(nom: str) -> str:
+        k = cle_personne(nom)
+        if k in alias:
+            alias_vus.add(k)
+            return cle_personne(alias[k])
+        return k
+
+    imprimes: dict[str, Counter[str]] = defaultdict(Counter)  # person key → printings
+    civ: dict[str, Counter[str]] = defaultdict(Counter)
+    ensemble: dict[str, set[str]] = defaultdict(set)  # key → keys printed in the same deliberation
+    brut: list[tuple[Json, str, str, str | None]] = []  # (deliberation, printed name, statut, mandataire)
+    sans_liste: list[str] = []
+    for d in delibs:
+        a = d.get("attendance") or {}
+        noms: list[tuple[str, str, str | None]] = []
+        for key, statut in _LISTES:
+            noms += [(n, statut, None) for n in a.get(key) or []]
+        for p in a.get("procurations") or []:
+            noms.append((p["mandant"], "represente", p["mandataire"]))
+        if not noms:
+            sans_liste.append(d["id"])
+            continue
+        civs = _civilites(d, [n for n, _, _ in noms])
+        keys = {cle(n) for n, _, _ in noms}
+        for n, statut, mandataire in noms:
+            k = cle(n)
+            imprimes[k][n] += 1
+            if n in civs:
+                civ[k][civs[n]] += 1
+            ensemble[k] |= keys
+            brut.append((d, n, statut, mandataire))
+    for s in sessions:
+        for role in ("president", "secretaire"):
+            if s.get(role):
+                imprimes.setdefault(cle(s[role]), Counter())
+    # the name shown: the most printed (then the one with the most accents, then the first in order)
+    noms_retenus = {
+        k: sorted(c.items(), key=lambda x: (-x[1], -sum(ch not in "azAZ" and ch.isalpha() and not ch.isascii() for ch in x[0]), x[0]))[0][0]
+        for k, c in imprimes.items()
+        if c
+    }
+    for k in alias.values():
+        if cle_personne(k) in noms_retenus:
+            noms_retenus[cle_personne(k)] = k  # the publisher's spelling wins
+    slugs: dict[str, str] = {}
+    for k in sorted(noms_retenus, key=lambda k: (_surname_key(noms_retenus[k]), k)):
+        base = slug_ascii(noms_retenus[k]) or "sans-nom"
+        sl, i = base, 2
+        while sl in slugs.values():
+            sl, i = f"{base}-{i}", i + 1
+        slugs[k] = sl
+    personnes = {
+        slugs[k]: Personne(slugs[k], noms_retenus[k], civ[k].most_common(1)[0][0] if civ[k] else None, sorted(imprimes[k])) for k in slugs
+    }
+    par_cle = {cle_personne(v): slugs[k] for k, c in imprimes.items() if k in slugs for v in c} | {
+        a: slugs[cle_personne(n)] for a, n in alias.items() if cle_personne(n) in slugs
+    }
+    lignes: list[Ligne] = []
+    mandats: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for d, n, statut, mandataire in brut:
+        p = personnes[slugs[cle(n)]]
+        m_slug = slugs.get(cle(mandataire)) if mandataire else None
+        li = Ligne(p.slug, n, d["id"], d["session_id"], d["date"], d["organe"], statut, m_slug or mandataire)
+        for i in d.get("interets") or []:
+            if i.get("name") and cle(i["name"]) == cle(n):
+                li.interet = nature_interet(i["text"])
+        lignes.append(li)
+        p.lignes.append(li)
+        if statut in VOTANTS:
+            dates = mandats[p.slug].setdefault(d["organe"], [d["date"], d["date"]])
+            dates[0], dates[1] = min(dates[0], d["date"]), max(dates[1], d["date"])
+        if statut == "represente":
+            p.procurations_donnees.append({"deliberation": d["id"], "date": d["date"], "a": m_slug, "nom": mandataire})
+            if m_slug:
+                personnes[m_slug].procurations_recues.append({"deliberation": d["id"], "date": d["date"], "de": p.slug, "nom": p.nom})
+    for d in delibs:
+        for i in d.get("interets") or []:
+            s_ = slugs.get(cle(i.get("name") or ""))
+            if s_:
+                personnes[s_].interets.append(
+                    {
+                        "deliberation": d["id"],
+                        "titre": d["titre"],
+                        "date": d["date"],
+                        "nature": nature_interet(i["text"]),
+                        "texte": i["text"],
+                    }
+                )
+    for s in sorted(sessions, key=lambda s: (s["date"], s["id"])):
+        for role, attr in (("president", "presidences"), ("secretaire", "secretariats")):
+            slug = slugs.get(cle(s.get(role) or ""))
+            if slug:
+                getattr(personnes[slug], attr).append(s["id"])
+    for slug, par_organe in mandats.items():
+        personnes[slug].mandats = [{"organe": o, "premiere": v[0], "derniere": v[1]} for o, v in sorted(par_organe.items())]
+    return Registre(
+        personnes=personnes,
+        par_cle=par_cle,
+        lignes=lignes,
+        sans_liste=sans_liste,
+        propositions=proposer(noms_retenus, ensemble),
+        alias_inutilises=sorted(alias[k] + " ← " + k for k in alias if k not in alias_vus),
+    )
+
+
+def _distance(a: str, b: str, plafond: int = 2) -> int:
+    """Levenshtein distance of `a` and `b`, or plafond + 1 when it exceeds `plafond`."""
+    if abs(len(a) - len(b)) > plafond:
+        return plafond + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return min(prev[-1], plafond + 1)
+
+
+def proposer(noms: Mapping[str, str], ensemble: Mapping[str, set[str]]) -> list[tuple[str, str, str]]:
+    """Pairs of people that may be one (for the publisher to confirm in elus_alias.yaml): same surname
+    and first names one or two letters apart, same first name and surnames one or two letters apart
+    or one surname the start of the other (« DAUTRICHE » / « DAUTRICHE-DESMARAI »). Two names printed
+    in the same deliberation are two people and never proposed."""
+    out: list[tuple[str, str, str]] = []
+    items = sorted(noms.items(), key=lambda kv: kv[1])
+    for i, (ka, na) in enumerate(items):
+        pa, sa = _prenom_nom(na)
+        for kb, nb in items[i + 1 :]:
+            if kb in ensemble.get(ka, set()):
+                continue
+            pb, sb = _prenom_nom(nb)
+            if sa == sb and pa != pb and _distance(pa, pb) <= 2:
+                out.append((na, nb, "même nom, prénoms voisins"))
+            elif pa == pb and sa != sb and (_distance(sa, sb) <= 2 or _composante(sa, sb)):
+                out.append((na, nb, "même prénom, noms voisins"))
+    return out
+
+
+def _composante(a: str, b: str) -> bool:
+    """One surname is a hyphenated part of the other (« DAUTRICHE » / « DAUTRICHE-DESMARAI »)."""
+    return a in b.split("-") or b in a.split("-")
+
+
+def _prenom_nom(nom: str) -> tuple[str, str]:
+    k = cle_personne(nom.replace(" ", "\0")).replace("\0", " ")
+    toks = k.split(" ")
+    j = next((t for t, tok in enumerate(toks) if t and nom.split(" ")[t].isupper()), len(toks) - 1)
+    return " ".join(toks[:j]), "".join(toks[j:])

@@ -1,0 +1,77 @@
+"""elus.csv and presences.csv: the Département's councillors as the presence lists name them, and
+one row per person × deliberation with the status the lists give (`generator.elus.personnes`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from generator.commun.store import write_text
+from generator.elus.personnes import Registre
+
+COLONNES_ELUS = [
+    "id",
+    "nom",
+    "civilite",
+    "variantes",
+    "organes",
+    "premiere_seance",
+    "derniere_seance",
+    "presences",
+    "excuses",
+    "absences",
+    "interets_declares",
+    "presidences",
+    "page",
+]
+COLONNES_PRESENCES = ["personne", "nom_imprime", "deliberation", "seance", "date", "organe", "statut", "mandataire", "interet"]
+
+
+def lignes_elus(reg: Registre) -> list[list[str]]:
+    out = []
+    for p in reg.personnes.values():
+        dates = [d for m in p.mandats for d in (m["premiere"], m["derniere"])]
+        out.append(
+            [
+                p.slug,
+                p.nom,
+                p.civilite or "",
+                " | ".join(p.variantes),
+                " | ".join(m["organe"] for m in p.mandats),
+                min(dates) if dates else "",
+                max(dates) if dates else "",
+                str(p.compte("present")),
+                str(p.compte("excuse")),
+                str(p.compte("absent")),
+                str(len(p.interets)),
+                str(len(p.presidences)),
+                f"elus/{p.slug}/",
+            ]
+        )
+    return out
+
+
+def lignes_presences(reg: Registre) -> list[list[str]]:
+    rows = [
+        [li.personne, li.nom_imprime, li.deliberation, li.seance, li.date, li.organe, li.statut, li.mandataire or "", li.interet or ""]
+        for li in reg.lignes
+    ]
+    return sorted(rows, key=lambda r: (r[4], r[2], r[0]))
+
+
+def _csv(colonnes: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(colonnes)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write(reg: Registre | None, out_dir: Path) -> list[Path]:
+    if reg is None:
+        return []
+    a, b = out_dir / "elus.csv", out_dir / "presences.csv"
+    write_text(a, _csv(COLONNES_ELUS, lignes_elus(reg)))
+    write_text(b, _csv(COLONNES_PRESENCES, lignes_presences(reg)))
+    return [a, b]

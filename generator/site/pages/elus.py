@@ -1,0 +1,48 @@
+"""The councillors' pages: an index (sortable table) and one page per person (`generator.elus`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.commun import store
+from generator.elus import alias, personnes
+from generator.site.render import Page
+
+
+def registre(corpus, fichier_alias: Path) -> personnes.Registre:
+    """The people of `corpus`'s Département deliberations, resolved through the publisher's alias file."""
+    sessions = [s for doc in corpus.documents for s in doc.get("sessions") or []]
+    delibs = corpus.deliberations
+    if corpus.actes is not None and any("texte" not in d for d in delibs.values()):
+        # the build keeps no deliberation text in memory: the lists' civilities are read back, one source at a time
+        textes: dict[str, str] = {}
+        for source in sorted({d["_source"] for d in delibs.values() if d.get("collectivite") == personnes.DEPARTEMENT}):
+            f = corpus.actes / store.data_name(source)
+            if f.exists():
+                for x in store.read_json(f)["deliberations"]:
+                    textes.setdefault(x["id"], (x.get("texte") or "")[:20000])
+        delibs = {i: (d if "texte" in d else dict(d, texte=textes.get(i, ""))) for i, d in delibs.items()}
+    return personnes.construire(delibs, sessions, alias.lire(fichier_alias))
+
+
+def build(corpus, reg: personnes.Registre) -> Iterator[Page]:
+    annees = sorted({a for p in reg.personnes.values() for a in p.taux_par_annee()}, reverse=True)
+    yield Page(
+        "elus/index.md",
+        "elus_index.md.j2",
+        "Élus",
+        kind="elus",
+        context={"personnes": list(reg.personnes.values()), "annees": annees, "reg": reg, "statuts": personnes.STATUTS},
+    )
+    for p in reg.personnes.values():
+        seances: dict[str, list[tuple[personnes.Ligne, dict | None]]] = {}
+        for li in p.lignes:
+            seances.setdefault(li.seance, []).append((li, corpus.deliberations.get(li.deliberation)))
+        yield Page(
+            f"elus/{p.slug}/index.md",
+            "elu.md.j2",
+            p.nom,
+            kind="elu",
+            context={"p": p, "seances": seances, "statuts": personnes.STATUTS, "noms": {s: q.nom for s, q in reg.personnes.items()}},
+        )

@@ -1,0 +1,136 @@
+"""The councillors of the real corpus: presence lists of every layout, one person per name however
+printed (alias file and safe distance), interests, exports. Real names and counts from tests/fixtures/corpus."""
+
+from functools import cache
+
+import pytest
+
+from generator.elus import alias, personnes
+from generator.exports import elus as export_elus
+from generator.parse import actes
+from generator.parse.normalise import normalise
+from generator.records import to_dict
+
+from conftest import CORPUS, ROOT
+
+S001, S002, S003, S004 = (
+    "001_e1a7153a0531ec73.txt",
+    "002_4b206b7012456076.txt",
+    "003_97c6f9649ae06488.txt",
+    "004_45492b4b56f19b50.txt",
+)
+ALIAS = ROOT / "tests" / "fixtures" / "elus_alias.yaml"
+
+
+@cache
+def _parse(name: str):
+    lines = normalise((CORPUS / name).read_text(encoding="utf-8"))
+    sessions, delibs, _ = actes.parse_actes(lines, name)
+    return [to_dict(s) for s in sessions], {d.id: to_dict(d) for d in delibs}
+
+
+@cache
+def _registre() -> personnes.Registre:
+    sessions, delibs = [], {}
+    for name in (S001, S002, S003, S004):
+        s, d = _parse(name)
+        sessions += s
+        delibs |= d
+    return personnes.construire(delibs, sessions, alias.lire(ALIAS))
+
+
+def test_layouts_of_the_four_documents():
+    _, d3 = _parse(S003)
+    a = d3["2022-317"]["attendance"]
+    assert (len(a["presents"]), len(a["excuses"]), len(a["absents"])) == (63, 15, 0)
+    assert "Audrey DESMARAI" in a["presents"] and "Alain DE CARRION" in a["presents"]  # split across lines
+    _, d4 = _parse(S004)
+    a = d4["2021-232"]["attendance"]
+    assert len(a["presents"]) == 35 and len(a["excuses"]) == 8
+    assert "Audrey DAUTRICHE-DESMARAI" in a["presents"]  # « DAUTRICHE-\nDESMARAI »
+    assert a["presents_sans_voix"] == ["Maryse CAUWET", "Ludovic GUYOT", "Pierre GEORGET"]
+    assert a["excuses_sans_voix"] == ["Evelyne DROMART", "Michel DAGBERT", "Alexandre MALFAIT"]
+    assert d4["2021-232"]["vote"]["absents_sans_delegation"] == 1
+    _, d2 = _parse(S002)
+    (cab,) = d2.values()
+    assert len(cab["attendance"]["procurations"]) == 23
+    assert {"mandant": "Raymond GAQUÈRE", "mandataire": "Bernard DELELIS"} in cab["attendance"]["procurations"]
+    _, d1 = _parse(S001)
+    assert sorted(i for i, d in d1.items() if d["attendance"]["absents"] == ["Maryse POULAIN"]) == ["2019-117"]
+
+
+def test_interests_with_their_nature():
+    _, d4 = _parse(S004)
+    i = d4["2021-233"]["interets"]
+    assert [(x["name"], personnes.nature_interet(x["text"])) for x in i] == [
+        ("Caroline MATRAT", "retrait"),
+        ("Jean-Claude ETIENNE", "excuse_sans_delegation"),
+    ]
+
+
+def test_people_not_strings():
+    reg = _registre()
+    assert len(reg.personnes) == 119  # the Département's lists only (the partner body's 150 names are not followed)
+    assert len(reg.lignes) == 1497 and reg.sans_liste == []
+    assert reg.slug("Aurélie BEIGNEUX") == reg.slug("Aurélia BEIGNEUX") == "aurelia-beigneux"  # alias file
+    assert reg.slug("Pascale BURET-CHAUSOY") == reg.slug("Pascale BURET-CHAUSSOY")  # alias file
+    assert reg.slug("Maïté MULOT-FRIS COURT") == reg.slug("Maïté MULOT-FRISCOURT")  # spaces: safe distance
+    assert reg.slug("Maryse JUMÉZ") == reg.slug("Maryse JUMEZ")  # accents: safe distance
+    assert reg.slug("Audrey DESMARAI") != reg.slug("Audrey DAUTRICHE-DESMARAI")  # not in the file: only proposed
+    assert ("Audrey DAUTRICHE-DESMARAI", "Audrey DESMARAI", "même prénom, noms voisins") in reg.propositions
+    p = reg.personnes["caroline-matrat"]
+    assert p.civilite == "Mme" and [i["deliberation"] for i in p.interets] == ["2021-233"]
+    leroy = reg.personnes["jean-claude-leroy"]
+    assert leroy.civilite == "M." and leroy.presidences == [
+        "conseil-departemental-2019-04-29",
+        "commission-permanente-2021-06-07",
+        "conseil-departemental-2022-09-26",
+    ]
+    assert reg.personnes["stephanie-guiselain"].secretariats == ["conseil-departemental-2019-04-29"]
+
+
+def test_no_silent_merge_without_the_file():
+    reg = personnes.construire(_registre_delibs(), [], {})
+    assert reg.slug("Aurélie BEIGNEUX") != reg.slug("Aurélia BEIGNEUX")
+    assert ("Aurélia BEIGNEUX", "Aurélie BEIGNEUX", "même nom, prénoms voisins") in reg.propositions
+
+
+def _registre_delibs():
+    out = {}
+    for name in (S001, S003, S004):
+        out |= _parse(name)[1]
+    return out
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"alias": [{"variante": "Maryse JUMÉZ", "nom": "Maryse JUMEZ"}]}, "ne diffèrent que par les accents"),
+        ({"alias": [{"variante": "X Y"}]}, "exactement deux champs"),
+        ({"autre": []}, "une seule clé"),
+        ({"alias": [{"variante": "A B", "nom": "C D"}, {"variante": "C D", "nom": "E F"}]}, "à la fois un nom retenu et une variante"),
+    ],
+)
+def test_alias_file_errors_in_french(data, message):
+    with pytest.raises(alias.AliasError) as err:
+        alias.verifier(data)
+    assert message in str(err.value) and "elus_alias.yaml" in str(err.value)
+
+
+def test_exports_rows():
+    reg = _registre()
+    rows = export_elus.lignes_presences(reg)
+    assert len(rows) == 1497
+    assert [
+        "caroline-matrat",
+        "Caroline MATRAT",
+        "2021-233",
+        "commission-permanente-2021-06-07",
+        "2021-06-07",
+        "Commission permanente",
+        "present",
+        "",
+        "retrait",
+    ] in rows
+    elus = {r[0]: r for r in export_elus.lignes_elus(reg)}
+    assert elus["maryse-poulain"][9] == "1"  # « Absent(s) : Mme Maryse POULAIN. » is printed for 2019-117 only
