@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -512,7 +511,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from collections import defaultdict
 
     from generator.records.corpus import Corpus
-    from generator.site.pages import actes, lieux, subventions
+    from generator.site.pages import actes, controle, lieux, subventions
     from generator.site.render import Page
 
     t0, c0 = time.perf_counter(), _cpu()
@@ -571,7 +570,7 @@ def render(paths: Paths, res: BuildResult) -> int:
             [lieux.accueil(corpus)],
             actes.build(corpus, subs_par_delib, checks_par_delib),
             subventions.build(corpus),
-            _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
+            controle.pages(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
             [page_recherche],
             donnees(),
         ),
@@ -648,48 +647,6 @@ def _en_parallele(fn, *args, gentil: int = 0):
         return value
 
     return wait
-
-
-def _controle(c: dict, originaux: dict[str, str]) -> list:
-    """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it.
-    `originaux`: source → address of its published PDF, where its findings' pages link to."""
-    from generator.site.pages.decoupage import trop_long
-    from generator.site.render import Page
-
-    sources = c.get("sources", [])
-    items = [x for s in sources for x in s["controles"] + s["constats"]]
-    if not trop_long(items):
-        return [
-            Page(
-                "controle.md",
-                "controle.md.j2",
-                "Contrôle de publication",
-                kind="controle",
-                context={"c": c, "sources_pages": None, "originaux": originaux},
-            )
-        ]
-    pages, liens = [], []
-    for n, s in enumerate(sources, start=1):
-        slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
-        pages.append(
-            Page(
-                f"controle/{slug}.md",
-                "controle_source.md.j2",
-                f"Contrôle — {s['source']}",
-                kind="controle",
-                context={"s": s, "n": n, "originaux": originaux},
-            )
-        )
-        liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
-    return pages + [
-        Page(
-            "controle.md",
-            "controle.md.j2",
-            "Contrôle de publication",
-            kind="controle",
-            context={"c": c, "sources_pages": liens, "originaux": originaux},
-        )
-    ]
 
 
 def _content_epoch(res: BuildResult) -> int:
@@ -800,6 +757,14 @@ def _ou(source: str, line, page: int | None = None) -> str:
     return f"{source}{', page ' + str(page) if page else ''}{', ligne ' + str(line) if line else ''}"
 
 
+SANS_SITE_URL = (
+    "ATTENTION : SITE_URL n'est pas fixée — le plan du site (sitemap.xml) et le flux Atom (flux.xml) n'ont pas de liens absolus, "
+    "les pages pas d'adresse canonique, et la page 404 suppose le site à la racine du domaine : "
+    "make build SITE_URL=https://adresse.du/site/"
+)
+"""Said at the end of a build without the site's public address (one line, where the publisher reads)."""
+
+
 def run(root: Path, strict: bool = False, log=print, commande: str = "make build") -> int:
     """The whole build, under the lock: 0 published; 1 refused by STRICT=1 (warnings); 2 refused by an error
     (a source refused, a removed source whose acts would vanish). Whenever it is not 0, site/ is unchanged."""
@@ -868,16 +833,13 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     )
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     log("Temps CPU (tous processus) : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.cpu.items()))
-    if not os.environ.get("SITE_URL"):
-        log(
-            "Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
-            "(make build SITE_URL=https://adresse.du/site/ pour les renseigner)."
-        )
     _afficher(res, constats, log)
     log(
         f"Publié : {len(attendu.deliberations)} délibération(s), {attendu.subventions} subvention(s)"
         + (f" ; {len(constats)} point(s) à vérifier sur la page « Contrôle de publication »." if constats else ".")
     )
+    if not os.environ.get("SITE_URL"):
+        log(SANS_SITE_URL)  # last: what the publisher reads
     return 0
 
 
