@@ -705,6 +705,10 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
             raise RuntimeError("mkdocs build a échoué :\n" + trace[-4000:])
     if res.recherche is not None:
         _lier(paths.content / "recherche", dest / "recherche")
+    from generator.site.minification import minifier
+
+    # the site's own scripts and style sheets (content/assets/), minified in the built site only
+    minifier(dest, [f"assets/{f.name}" for f in sorted((paths.content / "assets").glob("*")) if f.suffix in (".js", ".css")])
     res.timings["mkdocs"] = time.perf_counter() - t0
     res.cpu["mkdocs"] = _cpu() - c0
 

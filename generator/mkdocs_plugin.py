@@ -34,9 +34,7 @@ block, front matter holding only a title, a description, the sidebars it hides a
    never in place) become files that hard-link themselves into the site instead of being copied;
 5. option `sans_fichiers_recherche` (`--sans-fichiers-recherche`): the search's index files
    (content/recherche/, not its page) are left out: the build computes them while MkDocs runs
-   and links them in after;
-6. `on_post_build`, with or without the shortcuts: the site's own scripts and style sheets
-   (extra_css, extra_javascript of mkdocs.yml) minified in the built site (`generator.site.minification`).
+   and links them in after.
 
 Everything else is MkDocs itself (config, nav, theme, static files, sitemap, 404).
 The output is byte-identical to `mkdocs build` without the plugin (tests/test_echelle.py builds
@@ -162,13 +160,6 @@ class Rapide(BasePlugin[RapideConfig]):
                 f = FichierLie.generated(config, f.src_uri, abs_src_path=f.abs_src_path, inclusion=f.inclusion)
             garder.append(f)
         return Files(garder)
-
-    def on_post_build(self, config):
-        """The site's own scripts and style sheets minified (generator/site/minification.py), in both
-        modes (with or without the shortcuts), so that both give the same bytes."""
-        from generator.site.minification import minifier
-
-        minifier(Path(config.site_dir), [str(c) for c in config.extra_css] + [str(j) for j in config.extra_javascript])
 
     def on_nav(self, nav, config, files):
         self.nav_uris = {p.file.src_uri for p in nav.pages}

@@ -22,8 +22,9 @@ def minifier_texte(texte: str, suffixe: str) -> str:
 
 
 def minifier(site: Path, chemins: list[str]) -> list[Path]:
-    """Minify in place the site's files at `chemins` (relative to `site`, as mkdocs.yml lists them in
-    extra_css and extra_javascript); those absent or that are not .js/.css are left. Returns those minified."""
+    """Minify in place the site's files at `chemins` (relative to `site`; `build.mkdocs_build` gives those
+    of content/assets/, once MkDocs has copied them); those absent or that are not .js/.css are left.
+    Returns those minified."""
     faits = []
     for chemin in chemins:
         f = Path(site) / chemin

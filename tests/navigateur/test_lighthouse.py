@@ -2,10 +2,9 @@
 mid-range phone on a slow 4G network, simulated), the site served as a static host serves it
 (gzip; conftest.py).
 
-Accessibility, best practices and SEO: 100 on each. Performance: at least what was reached and
-measured on the development machine (2 cores), with a margin for the variation between runs on a
-busy machine (each page is measured up to three times, the best run counts); the figures of the
-last run are in .build/lighthouse/, one JSON report per page.
+Accessibility, best practices and SEO: 100 on each; performance at least 95 (each page is measured
+up to three times, the best run counts: the score varies between runs on a busy machine); layout
+shift at most 0.05. The report of the last run of each page is in .build/lighthouse/.
 """
 
 from __future__ import annotations
@@ -23,14 +22,16 @@ LIGHTHOUSE = ROOT / "tests" / "navigateur" / "node_modules" / "lighthouse" / "cl
 RAPPORTS = ROOT / ".build" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
-# page → the performance score it must reach (figures measured in the issue 20 work; see the report)
+# page → its address; each must reach PERFORMANCE (measured on the development machine, busy with other
+# builds: accueil 98, commune 100, délibération 99–100, recherche 100, année 98)
 PAGES = {
-    "accueil": ("", 90),
-    "commune-wancourt": ("communes/wancourt/", 95),
-    "deliberation-2021-243": ("deliberations/2021-243/", 95),
-    "recherche-wancourt": ("recherche/?q=wancourt", 95),
-    "subventions-2021": ("subventions/2021/", 85),
+    "accueil": "",
+    "commune-wancourt": "communes/wancourt/",
+    "deliberation-2021-243": "deliberations/2021-243/",
+    "recherche-wancourt": "recherche/?q=wancourt",
+    "subventions-2021": "subventions/2021/",
 }
+PERFORMANCE = 95
 ESSAIS = 3
 
 
@@ -60,7 +61,7 @@ def _lighthouse(url: str, sortie) -> dict:
 
 @pytest.mark.parametrize("nom", list(PAGES))
 def test_lighthouse_telephone(base_url, nom):
-    chemin, seuil = PAGES[nom]
+    chemin, seuil = PAGES[nom], PERFORMANCE
     RAPPORTS.mkdir(parents=True, exist_ok=True)
     sortie = RAPPORTS / f"{nom}.json"
     meilleur = None
