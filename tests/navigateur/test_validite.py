@@ -87,6 +87,7 @@ _CLS = """() => new Promise(ok => {
 def test_la_page_de_resultats_ne_saute_pas(navigateur, base_url, taille, q):
     ctx = _contexte(navigateur, taille)
     pg = ctx.new_page()
+    pg.taille = taille
     pg.goto(base_url + "recherche/?q=" + q)
     pg.wait_for_function(
         "() => { const s = document.getElementById('rpc-resultats-statut').textContent;"
