@@ -41,11 +41,13 @@ lint: $(DEV_STAMP)
 	$(PY) -m ruff format --check generator tools tests
 	$(PY) -m mypy
 
-# Browser tests (search, accessibility, screenshots) in Debian's Chromium
-# (`apt-get install chromium`, done by .ci/run), driven by Playwright; axe-core from npm.
+# Browser tests (search, accessibility, validity, performance, screenshots) in Debian's Chromium
+# (`apt-get install chromium`, done by .ci/run), driven by Playwright; from npm: axe-core, the Nu HTML
+# Checker (vnu-jar, run by Java: `apt-get install default-jre-headless`, done by .ci/run) and Lighthouse.
+# --ignore-scripts: vnu-jar's install script would download a Java of its own; Debian's is used.
 $(NAV_STAMP): $(DEV_STAMP) requirements-navigateur.lock tests/navigateur/package-lock.json
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-navigateur.lock
-	cd tests/navigateur && npm ci --no-audit --no-fund --silent
+	cd tests/navigateur && npm ci --no-audit --no-fund --silent --ignore-scripts
 	rm -f $(VENV)/.navigateur-* && touch $(NAV_STAMP)
 
 test-navigateur: $(NAV_STAMP)

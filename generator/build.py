@@ -12,7 +12,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -512,7 +511,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from collections import defaultdict
 
     from generator.records.corpus import Corpus
-    from generator.site.pages import actes, elus, lieux, subventions
+    from generator.site.pages import actes, controle, elus, lieux, subventions
     from generator.site.render import Page
 
     t0, c0 = time.perf_counter(), _cpu()
@@ -573,7 +572,7 @@ def render(paths: Paths, res: BuildResult) -> int:
             actes.build(corpus, subs_par_delib, checks_par_delib),
             subventions.build(corpus),
             elus.build(corpus, corpus.elus),
-            _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
+            controle.pages(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
             [page_recherche],
             donnees(),
         ),
@@ -652,48 +651,6 @@ def _en_parallele(fn, *args, gentil: int = 0):
     return wait
 
 
-def _controle(c: dict, originaux: dict[str, str]) -> list:
-    """The control page; past `decoupage.SEUIL` checks and findings, one page per source under it.
-    `originaux`: source → address of its published PDF, where its findings' pages link to."""
-    from generator.site.pages.decoupage import trop_long
-    from generator.site.render import Page
-
-    sources = c.get("sources", [])
-    items = [x for s in sources for x in s["controles"] + s["constats"]]
-    if not trop_long(items):
-        return [
-            Page(
-                "controle.md",
-                "controle.md.j2",
-                "Contrôle de publication",
-                kind="controle",
-                context={"c": c, "sources_pages": None, "originaux": originaux},
-            )
-        ]
-    pages, liens = [], []
-    for n, s in enumerate(sources, start=1):
-        slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
-        pages.append(
-            Page(
-                f"controle/{slug}.md",
-                "controle_source.md.j2",
-                f"Contrôle — {s['source']}",
-                kind="controle",
-                context={"s": s, "n": n, "originaux": originaux},
-            )
-        )
-        liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
-    return pages + [
-        Page(
-            "controle.md",
-            "controle.md.j2",
-            "Contrôle de publication",
-            kind="controle",
-            context={"c": c, "sources_pages": liens, "originaux": originaux},
-        )
-    ]
-
-
 def _content_epoch(res: BuildResult) -> int:
     """The build's date for MkDocs (sitemap, gzip): the newest act published, never the clock,
     so two builds of the same inputs are byte-identical."""
@@ -750,6 +707,10 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
             raise RuntimeError("mkdocs build a échoué :\n" + trace[-4000:])
     if res.recherche is not None:
         _lier(paths.content / "recherche", dest / "recherche")
+    from generator.site.minification import minifier
+
+    # the site's own scripts and style sheets (content/assets/), minified in the built site only
+    minifier(dest, [f"assets/{f.name}" for f in sorted((paths.content / "assets").glob("*")) if f.suffix in (".js", ".css")])
     res.timings["mkdocs"] = time.perf_counter() - t0
     res.cpu["mkdocs"] = _cpu() - c0
 
@@ -800,6 +761,14 @@ def _constats(res: BuildResult) -> list[tuple[str, dict]]:
 def _ou(source: str, line, page: int | None = None) -> str:
     """Where: the file and its line, and for a PDF the page (which the publisher opens)."""
     return f"{source}{', page ' + str(page) if page else ''}{', ligne ' + str(line) if line else ''}"
+
+
+SANS_SITE_URL = (
+    "ATTENTION : SITE_URL n'est pas fixée — le plan du site (sitemap.xml) et le flux Atom (flux.xml) n'ont pas de liens absolus, "
+    "les pages pas d'adresse canonique, et la page 404 suppose le site à la racine du domaine : "
+    "make build SITE_URL=https://adresse.du/site/"
+)
+"""Said at the end of a build without the site's public address (one line, where the publisher reads)."""
 
 
 def run(root: Path, strict: bool = False, log=print, commande: str = "make build") -> int:
@@ -870,16 +839,13 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     )
     log("Durées : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     log("Temps CPU (tous processus) : " + ", ".join(f"{k} {v:.1f} s" for k, v in res.cpu.items()))
-    if not os.environ.get("SITE_URL"):
-        log(
-            "Adresse publique non fixée : sitemap.xml est vide et la page 404 suppose le site à la racine "
-            "(make build SITE_URL=https://adresse.du/site/ pour les renseigner)."
-        )
     _afficher(res, constats, log)
     log(
         f"Publié : {len(attendu.deliberations)} délibération(s), {attendu.subventions} subvention(s)"
         + (f" ; {len(constats)} point(s) à vérifier sur la page « Contrôle de publication »." if constats else ".")
     )
+    if not os.environ.get("SITE_URL"):
+        log(SANS_SITE_URL)  # last: what the publisher reads
     return 0
 
 

@@ -10,7 +10,7 @@ Measured on two synthetic years, that is 37 ms a page (`make bench`).
 The plugin (`Rapide`, entry point `rpc-rapide` of the `mkdocs.plugins` group in pyproject.toml,
 listed in mkdocs.yml; Zensical ignores the plugins it does not know) uses MkDocs' public events
 only. For the generated pages (Markdown that is exactly one `<div class="rpc-page …">…</div>`
-block, front matter holding only a title and the sidebars it hides):
+block, front matter holding only a title, a description, the sidebars it hides and its `robots`):
 
 1. the page's HTML is the block itself (what Markdown would make of it): Python-Markdown is not
    run. `on_pre_page` gives the pages outside the navigation (all but a dozen) as `PageGeneree`,
@@ -20,7 +20,8 @@ block, front matter holding only a title and the sidebars it hides):
    page, 2 s for ten years if every page went that way);
 2. for those not in the navigation, Material's template is rendered once per *shell* — pages
    whose relative links resolve alike (same `base_url`, same links to the navigation) — with
-   markers for the title, the content and the canonical address (`on_page_context`), then
+   markers for the title (as text and, double quotes escaped, in an attribute), the description,
+   the content and the canonical address (`on_page_context`), then
    filled by string replacement (`on_post_page`); MkDocs itself renders for them a template of
    the plugin that writes nothing (`template` in the page's metadata, which MkDocs reads). The
    first two pages of each shell are also rendered the normal way and compared: a difference
@@ -65,6 +66,9 @@ from mkdocs.utils.meta import YAML_RE
 NOM = "rpc-rapide"  # the entry point's name (pyproject.toml), as mkdocs.yml lists it
 _DEBUT = '<div class="rpc-page'
 _MT, _MC, _MU = ("RPC\x1f<b>\"T&amp;'\x1f", "RPC\x1f<b>\"C&amp;'\x1f", "RPC\x1f<b>\"U&amp;'\x1f")  # markers: raw output only
+_MD = "RPC\x1f<b>\"D&amp;'\x1f"  # the description (raw: the build escapes it for an attribute)
+_MTA = _MT.replace('"', "&quot;")  # the title in an attribute (overrides/main.html escapes its double quotes)
+_META = frozenset({"title", "hide", "description", "robots"})  # a generated page's front matter
 _STUB = "<!-- rpc: contenu relu au moment d'écrire la page -->"
 _GABARIT = "rpc-rapide/page-generee.html"  # renders nothing: on_post_page gives the filled shell
 _VERIFIEES = 2  # pages of each shell also rendered the normal way and compared
@@ -86,8 +90,8 @@ def brut(markdown: str) -> str | None:
 
 def rapide(meta: dict, markdown: str) -> str | None:
     """The HTML of a page that can skip Python-Markdown: front matter of a generated page
-    (title, and the sidebars it hides) and one raw block; None otherwise."""
-    return brut(markdown or "") if set(meta) <= {"title", "hide"} else None
+    (title, description, the sidebars it hides, robots) and one raw block; None otherwise."""
+    return brut(markdown or "") if set(meta) <= _META else None
 
 
 class FichierLie(File):
@@ -206,6 +210,8 @@ class Rapide(BasePlugin[RapideConfig]):
             page.edit_url,
             tuple(page.meta.get("hide") or ()),
             page.url if page.url in self.config.pages_a_part else None,
+            "description" in page.meta,
+            page.meta.get("robots"),
         )
         coquille = self.coquilles.get(key)
         if coquille is None:
@@ -230,14 +236,17 @@ class Rapide(BasePlugin[RapideConfig]):
         """The shell of this page's key: Material's page with markers in place of title, content, address."""
         saved = (page.meta, page.content, page.canonical_url)
         try:
-            page.meta = {**_sans_gabarit(page.meta), "title": _MT}  # `hide` (sidebars) is part of the shell's key
+            page.meta = {**_sans_gabarit(page.meta), "title": _MT}  # `hide` (sidebars) and `robots` are part of the shell's key
+            if "description" in page.meta:
+                page.meta["description"] = _MD
             page.content = _MC + ("<h1" if "<h1" in html else "")
             if page.canonical_url is not None:
                 page.canonical_url = _MU
             shell = self.env.get_template("main.html").render(context).replace(_MC + "<h1", _MC)
         finally:
             page.meta, page.content, page.canonical_url = saved
-        if shell.count("RPC\x1f") != shell.count(_MT) + shell.count(_MC) + shell.count(_MU) or shell.count(_MC) != 1:
+        marques = sum(shell.count(m) for m in (_MT, _MTA, _MC, _MU, _MD))
+        if shell.count("RPC\x1f") != marques or shell.count(_MC) != 1:
             raise ErreurRapide(
                 f"{NOM} : le gabarit de Material transforme le titre, le contenu ou l'adresse de {page.file.src_uri} ; "
                 "construire sans les raccourcis : RPC_MKDOCS_NORMAL=1"
@@ -274,7 +283,10 @@ def _sans_gabarit(meta: dict) -> dict:
 
 
 def _remplir(shell: str, page, html: str) -> str:
-    out = shell.replace(_MT, page.meta["title"])
+    titre = page.meta["title"]
+    out = shell.replace(_MTA, titre.replace('"', "&quot;")).replace(_MT, titre)
+    if "description" in page.meta:
+        out = out.replace(_MD, page.meta["description"])
     if page.canonical_url is not None:
         out = out.replace(_MU, page.canonical_url)
     return out.replace(_MC, html)

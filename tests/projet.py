@@ -57,11 +57,12 @@ def copier_projet(dest: Path, sources: list[str] = (S002, S003), corrections: bo
     return dest
 
 
-def copie_de_test(dest: Path) -> Path:
+def copie_de_test(dest: Path, env: dict | None = None) -> Path:
     """The copy of the project that the tests read: the four documents of tests/fixtures/corpus in its
-    inbox, tests/fixtures/corrections.yaml as its corrections, built (asserting it published)."""
+    inbox, tests/fixtures/corrections.yaml as its corrections, built (asserting it published);
+    `env`: the build's environment besides (the browser tests' SITE_URL)."""
     root = copier_projet(dest, sources=CORPUS_COMPLET, corrections=True)
-    res = construire(root)
+    res = construire(root, env=env)
     assert res.returncode == 0, res.stdout + res.stderr
     return root
 

@@ -272,7 +272,7 @@
 
   /* ---- header box: instant suggestions (ARIA combobox) ---- */
   function boite(form) {
-    var input = form.querySelector("input[type=search]");
+    var input = form.querySelector("input[name=q]");
     var liste = form.querySelector("[role=listbox]");
     var statut = form.querySelector("[data-rpc-statut]");
     var ouvrir = document.querySelector("[data-rpc-ouvrir]");
@@ -378,7 +378,7 @@
   }
 
   /* ---- results page: filters by type and year, years loaded newest first ---- */
-  var PAR_PAGE = 50, ASSEZ = 20, AUTO_OCTETS = 4000000;
+  var PAR_PAGE = 50, ASSEZ = 20, AUTO_OCTETS = 4000000, RENDU_MS = 1500;
   function pageResultats(form) {
     var input = form.querySelector("input[type=search]");
     var annee = form.querySelector("select[name=annee]");
@@ -403,17 +403,34 @@
       var s = p.toString();
       history.replaceState(null, "", window.location.pathname + (s ? "?" + s : ""));
     }
+    /* Results come in shard after shard; the page must not jump while they do (a layout shift moves
+       what the reader is looking at). So: nothing is shown until the first results are settled (the
+       automatic reading ended, or RENDU_MS passed), then the sections come in their order (places,
+       beneficiaries, grants, deliberations); after that, only the last section on the page grows,
+       a section found later is added below the others, and a section with sections below it keeps
+       its new results behind its « Afficher N de plus » button, on a line each section keeps for it
+       from the start (.rpc-suite). Nothing above what is read ever moves by itself. */
     function section(cle, titre) {
-      var s = el("section", { "class": "rpc-resultats-section", "aria-labelledby": "rpc-h-" + cle, hidden: "" }, [
-        el("h2", { id: "rpc-h-" + cle }, [titre, el("span", { "class": "rpc-compte" })]),
-        el("ol", { "class": "rpc-resultats-liste" })
-      ]);
-      zone.appendChild(s);
-      return { el: s, liste: s.querySelector("ol"), compte: s.querySelector(".rpc-compte"), items: [], montres: 0, bouton: null };
+      return { cle: cle, titre: titre, el: null, liste: null, compte: null, suite: null, items: [], montres: 0, bouton: null };
     }
-    /* Render the section's results up to `jusqua` (by default at least PAR_PAGE); never re-renders shown ones. */
-    function montrer(sec, jusqua) {
-      var fin = Math.min(sec.items.length, jusqua || Math.max(sec.montres, PAR_PAGE));
+    function placer(e, sec) {  // the section's element, added at the end of the results
+      var cle = sec.cle;
+      sec.el = el("section", { "class": "rpc-resultats-section", "aria-labelledby": "rpc-h-" + cle }, [
+        el("h2", { id: "rpc-h-" + cle }, [sec.titre, el("span", { "class": "rpc-compte" })]),
+        el("ol", { "class": "rpc-resultats-liste" }),
+        el("div", { "class": "rpc-suite" })
+      ]);
+      sec.liste = sec.el.querySelector("ol"); sec.compte = sec.el.querySelector(".rpc-compte"); sec.suite = sec.el.querySelector(".rpc-suite");
+      zone.appendChild(sec.el);
+    }
+    function derniere(sec) { return sec.el && !sec.el.nextElementSibling; }
+    /* Render the section's results up to `jusqua` (asked by its button), or by itself up to PAR_PAGE
+       while it is the last section on the page; never re-renders shown ones. */
+    function montrer(e, sec, jusqua) {
+      if (!e.rendu || !sec.items.length) return;
+      if (!sec.el) placer(e, sec);
+      var fin = jusqua ? Math.min(sec.items.length, jusqua)
+        : derniere(sec) ? Math.min(sec.items.length, Math.max(sec.montres, PAR_PAGE)) : sec.montres;
       for (var i = sec.montres; i < fin; i++) {
         var r = sec.items[i];
         sec.liste.appendChild(el("li", { "class": "rpc-r rpc-r-" + r.type }, [
@@ -425,23 +442,27 @@
         ]));
       }
       sec.montres = Math.max(sec.montres, fin);
-      sec.el.hidden = sec.items.length === 0;
       sec.compte.textContent = " (" + sec.items.length + ")";
       var reste = sec.items.length - sec.montres;
       if (reste > 0 && !sec.bouton) {
         sec.bouton = el("button", { type: "button", "class": "md-button rpc-voir-plus" });
         sec.bouton.addEventListener("click", function () {
           var premier = sec.montres;
-          montrer(sec, sec.montres + PAR_PAGE);
+          montrer(e, sec, sec.montres + PAR_PAGE);
           var a = sec.liste.children[premier] && sec.liste.children[premier].querySelector("a");
           if (a) a.focus();  // keyboard users land on the first newly shown result
         });
-        sec.el.appendChild(sec.bouton);
+        sec.suite.appendChild(sec.bouton);
       }
       if (sec.bouton) {
         sec.bouton.hidden = reste <= 0;
         sec.bouton.textContent = "Afficher " + Math.min(reste, PAR_PAGE) + " de plus (" + reste + " non affichés)";
       }
+    }
+    function rendre(e) {  // the first results on the page, in the sections' order
+      if (e !== etat || e.rendu) return;
+      e.rendu = true;
+      e.ordre.forEach(function (sec) { montrer(e, sec); });
     }
     /* The status line is a polite live region: while shards load it changes at most every 1.5 s, so a
        screen reader is not flooded; the final count is always announced. */
@@ -449,6 +470,7 @@
     function annoncer() {
       if (!etat) return;
       var occupe = etat.enCours || etat.attente > 0;
+      if (!occupe) rendre(etat);  // the automatic reading ended: the results are settled
       clearTimeout(annonceDifferee);
       if (occupe && Date.now() - dernierAnnonce < 1500) { annonceDifferee = setTimeout(annoncer, 1500); return; }
       dernierAnnonce = Date.now();
@@ -467,7 +489,8 @@
       var q = input.value.trim(), t = typeChoisi(), an = annee.value;
       zone.textContent = ""; plus.hidden = true;
       if (!q) { statut.textContent = "Tapez un nom de commune, de bénéficiaire, un numéro de délibération ou des mots."; etat = null; return; }
-      var e = etat = { q: q, total: 0, annees: [], taches: [], enCours: false, attente: 0, vus: {}, sections: {}, octets: 0, limite: AUTO_OCTETS };
+      var e = etat = { q: q, total: 0, annees: [], taches: [], enCours: false, attente: 0, vus: {}, sections: {}, ordre: [], rendu: false,
+                       octets: 0, limite: AUTO_OCTETS };
       statut.textContent = "Recherche de « " + q + " »…";
       demarrer().then(function (m) {
         if (e !== etat) return;
@@ -477,6 +500,8 @@
         if (!t || t === "beneficiaire") e.sections.beneficiaire = section("beneficiaire", "Bénéficiaires");
         if (!t || t === "subvention") e.sections.subvention = section("subvention", "Subventions");
         if (!t || t === "deliberation") e.sections.deliberation = section("deliberation", "Délibérations et annexes");
+        e.ordre = ["lieu", "beneficiaire", "subvention", "deliberation"].map(function (k) { return e.sections[k]; }).filter(Boolean);
+        setTimeout(function () { rendre(e); }, RENDU_MS);
         var premiers = [];
         if (e.sections.lieu && !an) premiers.push(morceau(m.lieux.fichier).then(function (x) { ajouter(e, "lieu", x, chercher(x, a)); }));
         if (e.sections.beneficiaire) premiers.push(morceau(m.beneficiaires.fichier).then(function (x) {
@@ -554,7 +579,7 @@
         sec.items.push(item);
         e.total += 1;
       });
-      montrer(sec);
+      montrer(e, sec);
       annoncer();
     }
     plus.addEventListener("click", function () { if (etat) suite(etat, true); });

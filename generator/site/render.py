@@ -89,6 +89,50 @@ def front_matter(title: str, **extra) -> str:
     return "\n".join(lines)
 
 
+_DEPARTEMENT = "du Département du Pas-de-Calais"
+DESCRIPTIONS = {
+    "commune": "{t} : les subventions " + _DEPARTEMENT + " localisées dans la commune et les délibérations qui les accordent.",
+    "canton": "{t} : les subventions " + _DEPARTEMENT + " dans ses communes et les délibérations qui les accordent.",
+    "epci": "{t} : les subventions " + _DEPARTEMENT + " dans ses communes et les délibérations qui les accordent.",
+    "territoire": "{t} : les subventions " + _DEPARTEMENT + " dans ses communes et les délibérations qui les accordent.",
+    "deliberation": "Délibération {t} : son texte, ses annexes et les subventions qu'elle accorde, tels que publiés au recueil des actes administratifs.",
+    "annexe": "{t} : annexe d'une délibération publiée au recueil des actes administratifs " + _DEPARTEMENT + ".",
+    "recueil": "{t} du recueil des actes administratifs " + _DEPARTEMENT + " : les délibérations et les subventions qu'il publie.",
+    "seance": "{t} : les délibérations de la séance publiées au recueil des actes administratifs " + _DEPARTEMENT + ".",
+    "beneficiaire": "{t} : les subventions reçues " + _DEPARTEMENT + " et les délibérations qui les accordent.",
+    "dispositif": "{t} : les subventions accordées par le Département du Pas-de-Calais au titre de ce dispositif, leurs bénéficiaires et leurs délibérations.",
+    "subventions": "{t} : les subventions accordées par le Département du Pas-de-Calais, avec leurs bénéficiaires, communes et délibérations.",
+    "index": "{t} : l'index du recueil des actes administratifs " + _DEPARTEMENT + ".",
+    "donnees": "Les données du recueil des actes administratifs " + _DEPARTEMENT + " à télécharger : délibérations et subventions.",
+    "recherche": "Chercher une commune, un bénéficiaire, une délibération ou des mots dans les actes " + _DEPARTEMENT + ".",
+    "controle": "Le contrôle de ce que le site a extrait des recueils, pour l'éditeur du site.",
+}
+"""A page's description by its kind (the home page keeps the site's, mkdocs.yml): Open Graph and
+<meta name="description">, what a link shared or found by a search engine shows under the title."""
+ROBOTS = {"controle": "noindex"}
+"""Pages kept out of search engines: the control report is the publisher's, not the public's
+(linked from the footer only, absent from the menu)."""
+
+
+def description(page: Page) -> str | None:
+    """The page's description, HTML-escaped for an attribute (MkDocs writes front matter values as they are)."""
+    import html
+
+    modele = DESCRIPTIONS.get(page.kind)
+    return html.escape(modele.format(t=page.title), quote=True) if modele else None
+
+
+def en_tete(page: Page) -> str:
+    """The page's front matter: its title, and its description and `robots` where it has them."""
+    extra = {}
+    d = description(page)
+    if d:
+        extra["description"] = d
+    if page.kind in ROBOTS:
+        extra["robots"] = ROBOTS[page.kind]
+    return front_matter(page.title, **extra)
+
+
 def root_for(path: str) -> str:
     """Relative prefix from a page's URL back to the site root (directory URLs)."""
     parts = path.split("/")
@@ -120,7 +164,7 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     for page in pages:
         n += 1
         text = env.get_template(page.template).render(
-            front_matter=Markup(front_matter(page.title)),  # already made safe
+            front_matter=Markup(en_tete(page)),  # already made safe
             root=root_for(page.path),
             page_kind=page.kind,
             **page.context,

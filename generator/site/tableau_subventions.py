@@ -41,7 +41,7 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
     for s in subs:
         b = s["_beneficiaire"]
         date = s["_date"]
-        cells = [f'<tr role="row"><td role="cell" class="rpc-date" data-sort="{e(date)}">{e(date_fr(date))}</td><td role="cell">']
+        cells = [f'<tr><td class="rpc-date" data-sort="{e(date)}">{e(date_fr(date))}</td><td>']
         if b["type"] == "commune":
             cells.append(e(b["nom"]))
         else:
@@ -49,11 +49,11 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
         cells.append("</td>")
         if show_commune:
             c = s["_commune"]
-            cells.append(f'<td role="cell"><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else '<td role="cell"></td>')
+            cells.append(f'<td><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else "<td></td>")
         montant = s["montant"]
         cells.append(
-            f'<td role="cell" class="rpc-objet">{e(s["objet"])}</td><td role="cell">{e(s["dispositif"] or "")}</td>'
-            f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}'
+            f'<td class="rpc-objet">{e(s["objet"])}</td><td>{e(s["dispositif"] or "")}</td>'
+            f'<td class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}'
         )
         if s.get("_original") and s.get("page_pdf"):  # its row in the published PDF (`Corpus.lier_originaux`)
             p = int(s["page_pdf"])
@@ -64,7 +64,7 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
         cells.append("</td>")
         if show_delib:
             d = e(s["deliberation"])
-            cells.append(f'<td role="cell"><a href="{r}deliberations/{d}/">{d}</a></td>')
+            cells.append(f'<td><a href="{r}deliberations/{d}/">{d}</a></td>')
         cells.append("</tr>\n")
         out.append("".join(cells))
     return Markup("".join(out))

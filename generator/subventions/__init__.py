@@ -18,6 +18,7 @@ import operator
 import pkgutil
 from decimal import Decimal
 
+from generator.commun.montants import format_montant
 from generator.records import Deliberation, Line, Problem, Subvention, TotalCheck
 from generator.subventions import tables as _tables_pkg
 from generator.subventions.beneficiaires import classify, clean_name, fold_name
@@ -184,7 +185,7 @@ def _dedup(text_subs: list[Subvention], table_subs: list[Subvention], ctx: Conte
                 ctx.source,
                 s.line,
                 "doublon-article-tableau",
-                f"La subvention de l'article ({s.beneficiaire}, {s.montant} €) est la ligne {t.line} du tableau « {t.tableau} » : comptée une seule fois.",
+                f"La subvention de l'article ({s.beneficiaire}, {format_montant(s.montant)}) est la ligne {t.line} du tableau « {t.tableau} » : comptée une seule fois.",
                 "info",
                 ctx.deliberation,
             )

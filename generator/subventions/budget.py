@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.commun.montants import find_montants
+from generator.commun.montants import find_montants, format_montant
 from generator.parse.normalise import squash
 from generator.records import Deliberation, Line, Problem, Subvention, TotalCheck
 from generator.subventions.tables.base import Contexte
@@ -247,15 +247,13 @@ def check_depense(budget: Budget, subventions: list[Subvention], ctx: Contexte) 
     lines = [b for b in budget.lignes if b.depense is not None]
     if not lines:
         return None
-    declared = sum((b.depense for b in lines), Decimal(0))
+    declared = sum((b.depense for b in lines if b.depense is not None), Decimal(0))
     calc = sum((s.montant for s in subventions), Decimal(0))
     _set_imputation(lines, subventions)
     statut, msg = "ok", ""
     if declared != calc:
         statut = "ecart"
-        msg = (
-            f"Dépense imputée au budget ({declared} €) différente de la somme des {len(subventions)} subvention(s) extraite(s) ({calc} €)."
-        )
+        msg = f"Dépense imputée au budget ({format_montant(declared)}) différente de la somme des {len(subventions)} subvention(s) extraite(s) ({format_montant(calc)})."
     return TotalCheck(
         ctx.deliberation,
         ctx.source,

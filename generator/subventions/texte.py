@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.commun.montants import Montant, find_montants
+from generator.commun.montants import Montant, find_montants, format_montant
 from generator.parse.normalise import squash
 from generator.records import Deliberation, Line, PlaceRef, Problem, Subvention, TotalCheck
 from generator.subventions.beneficiaires import classify, clean_name, fold_name
@@ -191,7 +191,7 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
                     line_at(m.start),
                     "montant-non-retenu",
                     "info",
-                    f"{label} : montant {m.texte.strip()} cité sans décision d'attribution (non retenu comme subvention).",
+                    f"{label} : montant {format_montant(m.valeur)} cité sans décision d'attribution (non retenu comme subvention).",
                 )
             )
         return
@@ -449,7 +449,10 @@ def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | N
     declared = total[0] if total else expected
     statut, msg = "ok", ""
     if calc != declared:
-        statut, msg = "ecart", f"{libelle} : la somme des lignes ({calc} €) diffère du total indiqué ({declared} €)."
+        statut, msg = (
+            "ecart",
+            f"{libelle} : la somme des lignes ({format_montant(calc)}) diffère du total indiqué ({format_montant(declared)}).",
+        )
     ndecl = total[1] if total and total[1] is not None else (nombre if with_count else None)
     if with_count and ndecl is not None and found != ndecl:
         statut = "ecart"
@@ -478,7 +481,7 @@ def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | N
                 expected,
                 total[0],
                 statut="ecart",
-                message=f"{libelle} : le total du tableau ({total[0]} €) diffère du montant décidé ({expected} €).",
+                message=f"{libelle} : le total du tableau ({format_montant(total[0])}) diffère du montant décidé ({format_montant(expected)}).",
             )
         )
 
@@ -528,7 +531,7 @@ def resolve_globales(
         statut, msgs = "ok", []
         if calc != g.montant:
             statut = "ecart"
-            msgs.append(f"montant annoncé {g.montant} €, somme des lignes du tableau {calc} €")
+            msgs.append(f"montant annoncé {format_montant(g.montant)}, somme des lignes du tableau {format_montant(calc)}")
         if g.nombre is not None and found != g.nombre:
             statut = "ecart"
             msgs.append(f"{g.nombre} annoncés, {found} trouvés")
@@ -579,7 +582,7 @@ def _fallback(g: Globale, ctx: Contexte, subs: list, checks: list, problems: lis
                 g.line,
                 "detail-introuvable",
                 "avertissement",
-                f"{g.libelle} : le détail par bénéficiaire ({g.montant} €) n'a pas été trouvé dans un tableau ; "
+                f"{g.libelle} : le détail par bénéficiaire ({format_montant(g.montant)}) n'a pas été trouvé dans un tableau ; "
                 f"une seule subvention globale est enregistrée pour {names}.",
             )
         )
@@ -618,7 +621,7 @@ def _fallback(g: Globale, ctx: Contexte, subs: list, checks: list, problems: lis
             g.line,
             "detail-introuvable",
             "erreur",
-            f"{g.libelle} : montant global de {g.montant} € annoncé, mais aucun tableau de bénéficiaires n'a été lu.",
+            f"{g.libelle} : montant global de {format_montant(g.montant)} annoncé, mais aucun tableau de bénéficiaires n'a été lu.",
         )
     )
 

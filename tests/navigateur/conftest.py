@@ -6,13 +6,17 @@ tests/fixtures/corpus and the fixture corrections), built once when this file is
 repository's site/: what the publisher drops in the inbox does not change what these tests see.
 
 The site is served under /rpc/ rather than at the root so that every test also
-checks that nothing assumes the site lives at the host's root.
+checks that nothing assumes the site lives at the host's root, as a static host serves it: text
+compressed (gzip) when the browser asks for it, and 404.html for an address that holds nothing.
+It is built with that address as SITE_URL (canonical addresses, the 404 page's links, the feed).
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import shutil
 import socketserver
@@ -27,7 +31,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import projet as _projet  # noqa: E402  (tests/projet.py, from the paths just set)
 
-PROJET = _projet.copie_de_test(Path(tempfile.mkdtemp(prefix="rpc-projet-")) / "projet")
+SOUS_CHEMIN = "rpc"
+socketserver.TCPServer.allow_reuse_address = True
+_SERVEUR = socketserver.ThreadingTCPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)  # its port, before the build
+BASE_URL = f"http://127.0.0.1:{_SERVEUR.server_address[1]}/{SOUS_CHEMIN}/"
+PROJET = _projet.copie_de_test(Path(tempfile.mkdtemp(prefix="rpc-projet-")) / "projet", env={"SITE_URL": BASE_URL})
 SITE = PROJET / "site"
 DONNEES = PROJET / "site_data"
 CAPTURES = ROOT / ".build" / "captures"
@@ -42,12 +50,38 @@ ARGS = [
     "--disable-sync",
 ]
 TAILLES = {"telephone": {"width": 390, "height": 844}, "bureau": {"width": 1366, "height": 768}}
-SOUS_CHEMIN = "rpc"
+_COMPRESSES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
 
 
-class _Silencieux(http.server.SimpleHTTPRequestHandler):
+class _Hebergeur(http.server.SimpleHTTPRequestHandler):
+    """A static host: gzip for text when asked, the site's 404.html (status 404) where nothing is."""
+
     def log_message(self, *args):  # keep pytest output readable
         pass
+
+    def send_head(self):
+        chemin = self.translate_path(self.path)
+        if os.path.isdir(chemin) and self.path.split("?", 1)[0].endswith("/"):
+            chemin = os.path.join(chemin, "index.html")
+        if not os.path.exists(chemin):
+            return self._page(os.path.join(self.directory, SOUS_CHEMIN, "404.html"), 404)
+        if os.path.isfile(chemin) and self.guess_type(chemin).startswith(_COMPRESSES):
+            return self._page(chemin, 200)
+        return super().send_head()
+
+    def _page(self, chemin: str, statut: int):
+        with open(chemin, "rb") as f:
+            corps = f.read()
+        gz = "gzip" in self.headers.get("Accept-Encoding", "")
+        if gz:
+            corps = gzip.compress(corps, 6, mtime=0)
+        self.send_response(statut)
+        self.send_header("Content-Type", self.guess_type(chemin))
+        if gz:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(corps)))
+        self.end_headers()
+        return io.BytesIO(corps)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -59,15 +93,13 @@ def _effacer_la_copie():
 
 @pytest.fixture(scope="session")
 def base_url():
-    """http://127.0.0.1:PORT/rpc/ serving site/ (a symlink in a temporary root)."""
+    """http://127.0.0.1:PORT/rpc/ serving site/ (a symlink in a temporary root), the SITE_URL it was built with."""
     racine = Path(tempfile.mkdtemp(prefix="rpc-serveur-"))
     (racine / SOUS_CHEMIN).symlink_to(SITE, target_is_directory=True)
-    handler = functools.partial(_Silencieux, directory=str(racine))
-    socketserver.TCPServer.allow_reuse_address = True
-    serveur = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=serveur.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{serveur.server_address[1]}/{SOUS_CHEMIN}/"
-    serveur.shutdown()
+    _SERVEUR.RequestHandlerClass = functools.partial(_Hebergeur, directory=str(racine))
+    threading.Thread(target=_SERVEUR.serve_forever, daemon=True).start()
+    yield BASE_URL
+    _SERVEUR.shutdown()
     shutil.rmtree(racine, ignore_errors=True)
 
 

@@ -57,6 +57,13 @@ def test_strict_with_warnings_leaves_the_site_unchanged(projet):
     # the same without STRICT: published, with the warnings listed
     r = construire(projet)
     assert r.returncode == 0 and "Publié : 7 délibération(s), 19 subvention(s)" in r.stdout
+    # without SITE_URL, the build's last line says, loudly, what lacks an absolute address
+    from generator.build import SANS_SITE_URL
+
+    assert r.stdout.rstrip().splitlines()[-1] == SANS_SITE_URL
+    assert (
+        SANS_SITE_URL.startswith("ATTENTION : SITE_URL n'est pas fixée") and "sitemap.xml" in SANS_SITE_URL and "flux.xml" in SANS_SITE_URL
+    )
     assert (projet / "site" / "deliberations" / "2019-117" / "index.html").is_file()
     assert empreinte_donnees(projet) != donnees
 

@@ -1,5 +1,5 @@
-"""With the public address set (SITE_URL), the sitemap, the 404 page, the feed and
-the SCDL DELIB_URL use it (full build of the single deliberation 003 in a tmp root)."""
+"""With the public address set (SITE_URL), the sitemap, the 404 page, the feed, the canonical
+addresses and the SCDL DELIB_URL use it (full build of the single deliberation 003 in a tmp root)."""
 
 from __future__ import annotations
 
@@ -46,3 +46,14 @@ def test_feed_and_scdl_links_are_absolute(built):
     with (built / "donnees" / "deliberations-scdl.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["DELIB_URL"] for r in rows] == [f"{ADRESSE}deliberations/2022-317/"]
+
+
+def test_canonical_and_open_graph_addresses(built):
+    page = (built / "deliberations" / "2022-317" / "index.html").read_text("utf-8")
+    assert f'<link rel="canonical" href="{ADRESSE}deliberations/2022-317/">' in page
+    assert f'<meta property="og:url" content="{ADRESSE}deliberations/2022-317/">' in page
+    assert '<meta property="og:title" content="2022-317 — ' in page
+
+
+def test_feed_names_itself_absolutely(built):
+    assert f'<link rel="self" type="application/atom+xml" href="{ADRESSE}flux.xml"/>' in (built / "flux.xml").read_text("utf-8")

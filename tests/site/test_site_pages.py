@@ -99,3 +99,40 @@ def test_atom_feed_lists_recueils_and_deliberations(site):
     assert any(t.startswith("2021-243 — PROGRAMMATION FARDA AMENAGEMENT") for t in titles)
     assert any(t.startswith("Recueil N° 6 — juin 2021") for t in titles)
     assert "flux.xml" in (site / "index.html").read_text("utf-8")
+
+
+def test_control_page_verdict_first_then_errors_warnings_information(site):
+    """The publisher's page (issue 20, item 7): a verdict first, then errors, warnings, information;
+    every amount in French; out of the menu and of search engines, linked from the footer."""
+    t = text("controle/")
+    assert t.split("Contrôle de publication ", 1)[1].startswith("Publiable : 0 erreur, 3 écarts expliqués, 6 avertissements")
+    rangs = [
+        t.index(h) for h in ("Erreurs (0)", "Avertissements (9)", "Totaux en écart (3)", "Autres avertissements (6)", "Informations (")
+    ]
+    assert rangs == sorted(rangs)
+    assert "505 480,00 €" in t and "505 481,00 €" in t  # the message of the budget check, in French
+    assert "150 600,00 €" in t  # a table reader's message (SPIE), in French
+    assert not re.search(r"\d\.\d\d ?€|\d{4,} ?€", t), re.findall(r".{40}(?:\d\.\d\d ?€|\d{4,} ?€)", t)[:5]
+    page = (site / "controle" / "index.html").read_text("utf-8")
+    assert '<meta name="robots" content="noindex">' in page
+    accueil = (site / "index.html").read_text("utf-8")
+    pied = accueil[accueil.index('<footer class="md-footer">') :]
+    menus = re.sub(r"<article\b.*?</article>", "", accueil[: accueil.index('<footer class="md-footer">')], flags=re.S)
+    assert 'href="controle/"' in pied and 'class="md-tabs"' in menus and "controle/" not in menus  # (the page's text may cite it)
+    assert '<meta name="robots"' not in accueil
+
+
+def test_sharing_title_and_description_without_site_url(site):
+    page = (site / "deliberations" / "2021-243" / "index.html").read_text("utf-8")
+    assert '<meta property="og:title" content="2021-243 — PROGRAMMATION FARDA AMENAGEMENT">' in page
+    desc = re.search(r'<meta property="og:description" content="([^"]*)">', page).group(1)
+    assert desc.startswith("Délibération 2021-243 — PROGRAMMATION FARDA AMENAGEMENT : son texte") and "&#x27;" in desc
+    assert f'<meta name="description" content="{desc}">' in page
+    assert 'rel="canonical"' not in page and "og:url" not in page  # no address without SITE_URL
+    accueil = (site / "index.html").read_text("utf-8")
+    assert '<meta property="og:description" content="Les délibérations, subventions et actes du Département' in accueil
+
+
+def test_atom_feed_names_itself(site):
+    feed = (site / "flux.xml").read_text("utf-8")
+    assert '<link rel="self" type="application/atom+xml" href="flux.xml"/>' in feed  # relative without SITE_URL

@@ -14,12 +14,12 @@ from generator.site.tableau_subventions import echapper, lignes
 
 # the loop of `_subventions.j2` before it called `lignes_subventions`, kept here as the rule
 BOUCLE = (
-    '{% for s in subs %}<tr role="row"><td role="cell" class="rpc-date" data-sort="{{ s._date }}">{{ s._date|date }}</td><td role="cell">'
+    '{% for s in subs %}<tr><td class="rpc-date" data-sort="{{ s._date }}">{{ s._date|date }}</td><td>'
     '{% if s._beneficiaire.type == "commune" %}{{ s._beneficiaire.nom }}{% else %}<a href="{{ root }}{{ s._beneficiaire.url }}">'
-    '{{ s._beneficiaire.nom }}</a>{% endif %}</td>{% if show_commune %}<td role="cell">{% if s._commune %}<a href="{{ root }}communes/'
-    '{{ s._commune.slug }}/">{{ s._commune.nom }}</a>{% endif %}</td>{% endif %}<td role="cell" class="rpc-objet">{{ s.objet }}</td>'
-    '<td role="cell">{{ s.dispositif or "" }}</td><td role="cell" class="rpc-num" data-sort="{{ s.montant }}">{{ s.montant|montant }}</td>'
-    '{% if show_delib %}<td role="cell"><a href="{{ root }}deliberations/{{ s.deliberation }}/">{{ s.deliberation }}</a></td>{% endif %}</tr>\n'
+    '{{ s._beneficiaire.nom }}</a>{% endif %}</td>{% if show_commune %}<td>{% if s._commune %}<a href="{{ root }}communes/'
+    '{{ s._commune.slug }}/">{{ s._commune.nom }}</a>{% endif %}</td>{% endif %}<td class="rpc-objet">{{ s.objet }}</td>'
+    '<td>{{ s.dispositif or "" }}</td><td class="rpc-num" data-sort="{{ s.montant }}">{{ s.montant|montant }}</td>'
+    '{% if show_delib %}<td><a href="{{ root }}deliberations/{{ s.deliberation }}/">{{ s.deliberation }}</a></td>{% endif %}</tr>\n'
     "{% endfor %}"
 )
 

@@ -332,9 +332,9 @@ def test_deliberations_without_individual_grants(num):
 
 def test_amounts_not_decided_are_reported_not_dropped():
     _, _, problems = run_texte(F004, "2021-245")
-    assert any("112 157,73" in p.message for p in problems)  # an older grant renamed, not a new one
+    assert any("montant 112\u202f157,73\u00a0€ cité" in p.message for p in problems)  # an older grant renamed, not a new one
     _, _, problems = run_texte(F004, "2021-235")
-    assert any("594 000" in p.message for p in problems)  # an envelope, not a grant
+    assert any("montant 594\u202f000,00\u00a0€ cité" in p.message for p in problems)  # an envelope, not a grant (French amounts)
 
 
 def test_2022_317_no_grant():

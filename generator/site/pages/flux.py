@@ -1,7 +1,8 @@
 """Atom feed (flux.xml) of the recueils and deliberations published, newest first.
 
 Dates come from the acts themselves (never the clock), so the feed is deterministic.
-Links are absolute when SITE_URL is set at build time, relative to the feed otherwise.
+Links are absolute when SITE_URL is set at build time, relative to the feed otherwise (valid Atom:
+a relative reference is resolved against the feed's own address; the build then says so, loudly).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def atom(corpus: Corpus, site_url: str = "") -> str:
     entries.sort(key=lambda e: (e[0], e[1], e[2]), reverse=True)
     updated = entries[0][0] if entries else "2000-01-01"
     body = "\n".join(e[2] for e in entries[:MAX_ENTREES])
-    self_link = f'<link rel="self" href={quoteattr(base + "flux.xml")}/>' if base else ""
+    # rel="self" always (the feed's own address: relative, hence resolved against the feed's URL, without SITE_URL)
+    self_link = f'<link rel="self" type="application/atom+xml" href={quoteattr(base + "flux.xml")}/>\n'
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">\n'
         "<id>urn:recueil-pas-de-calais:flux</id>\n<title>Recueil des actes administratifs du Pas-de-Calais</title>\n"

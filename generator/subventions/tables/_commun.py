@@ -328,7 +328,7 @@ def check_montant(ctx: Contexte, line: int, libelle: str, declare: Decimal, calc
         declare,
         calcule,
         statut="ecart",
-        message=f"Total déclaré {declare} €, somme des lignes {calcule} € (écart {calcule - declare} €).",
+        message=f"Total déclaré {format_montant(declare)}, somme des lignes {format_montant(calcule)} (écart {format_montant(calcule - declare)}).",
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from generator.commun.montants import format_montant
 from generator.parse.normalise import squash
 from generator.records import Line, Subvention
 from generator.subventions.beneficiaires import classify
@@ -109,7 +110,7 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
                     ctx,
                     r["line"],
                     "financement-non-decide",
-                    f"{NOM} : « {r['name']} » ({territoire or 'territoire non indiqué'}) {r['montant']} € — montant "
+                    f"{NOM} : « {r['name']} » ({territoire or 'territoire non indiqué'}) {format_montant(r['montant'])} — montant "
                     "décrit dans une annexe, non attribué par les articles de la délibération : pas de subvention créée.",
                 )
             )

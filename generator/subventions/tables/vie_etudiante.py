@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from generator.commun.montants import parse_taux
+from generator.commun.montants import format_montant, parse_taux
 from generator.records import Line, Subvention
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables import _commun as c
@@ -182,7 +182,7 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
                 ctx,
                 current["line"],
                 "demande-refusee",
-                f"{NOM} : dossier {current['num']} ({porteur}) — subvention sollicitée {soll} €, proposée 0 € : "
+                f"{NOM} : dossier {current['num']} ({porteur}) — subvention sollicitée {format_montant(soll)}, proposée {format_montant(Decimal(0))} : "
                 "demande non retenue, aucune subvention créée.",
             )
         )
