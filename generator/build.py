@@ -27,6 +27,7 @@ from generator.commun.erreurs import ErreurDeSaisie, erreur_systeme_dans, journa
 from generator.controle import corrections as corr
 from generator.controle import garde, identifiants
 from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
+from generator.elus import alias as alias_elus
 from generator.lieux import places
 from generator.publication import transaction as publication
 from generator.publication import verification
@@ -105,6 +106,7 @@ class BuildResult:
     attendu: verification.Attendu = field(default_factory=verification.Attendu)  # what the built site must hold
     fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
     empreintes: set[str] = field(default_factory=set)  # SHA-256 of the inbox's files and of the published sources (`ocr.elaguer`)
+    alias_elus: dict[str, str] = field(default_factory=dict)  # site_data/elus_alias.yaml, checked first (`extract`)
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -117,6 +119,8 @@ def prepare_root(root: Path, projet: Path) -> None:
     (root / "site_data" / "sources").mkdir(parents=True)
     if (projet / "site_data" / "corrections.yaml").exists():
         shutil.copy(projet / "site_data" / "corrections.yaml", root / "site_data" / "corrections.yaml")
+    if (projet / "site_data" / alias_elus.FICHIER).exists():
+        shutil.copy(projet / "site_data" / alias_elus.FICHIER, root / "site_data" / alias_elus.FICHIER)
     shutil.copytree(projet / "site_data" / "reference", root / "site_data" / "reference")
 
 
@@ -273,6 +277,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         fixes, erreurs_corrections = corr.load(paths.corrections), []
     except corr.CorrectionError as err:  # still parsed (into the staging folder only), so that one build
         fixes, erreurs_corrections = err.corrections, err.erreurs  # also names the right entries' missing targets
+    res.alias_elus = alias_elus.lire(paths.root / "site_data" / alias_elus.FICHIER)  # a mistake there: AliasError, nothing written
     res.identifiants, constats_identifiants = _identifiants(paths, log)
     fingerprint = _fingerprint(paths)
     site_data = paths.root / "site_data"
@@ -518,7 +523,11 @@ def render(paths: Paths, res: BuildResult) -> int:
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
-    corpus.elus = elus.registre(corpus, paths.root / "site_data" / "elus_alias.yaml")  # read by pages, exports and search
+    registre_elus = elus.registre(corpus, res.alias_elus)
+    corpus.elus = registre_elus  # read by pages, exports and search
+    # the people figures of the control report (its page and controle.json): known only now
+    res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()
+    store.write_json(paths.controle, res.report)
     corpus.lier_originaux(
         originaux.publier(
             paths.content,

@@ -1,6 +1,6 @@
 /* Site search: the header box (instant suggestions) and the results page (recherche/).
    Indexes are lunr 2.3.9 indexes built at build time by generator/recherche.py and
-   loaded on demand: the manifest and the small indexes (places, beneficiaries, the
+   loaded on demand: the manifest and the small indexes (places, beneficiaries, councillors, the
    newest year's deliberation titles) when the box gets focus, then grants and full
    text year by year, newest first, with the vocabulary of each recueil's annexes (the
    terms of each part). Words are normalised exactly as in
@@ -13,7 +13,7 @@
   var RACINE = new URL("../", script.src).href;  // this file is assets/recherche.js
   var DOSSIER = RACINE + "recherche/";
   var LIBELLES = { commune: "Commune", canton: "Canton", epci: "Intercommunalité", territoire: "Territoire",
-    beneficiaire: "Bénéficiaire", deliberation: "Délibération", annexe: "Annexe", subvention: "Subvention" };
+    beneficiaire: "Bénéficiaire", elu: "Élu(e)", deliberation: "Délibération", annexe: "Annexe", subvention: "Subvention" };
   var LIEUX = { commune: 1, canton: 1, epci: 1, territoire: 1 };
 
   /* ---- French normalisation: keep identical to generator/recherche.py ---- */
@@ -251,6 +251,7 @@
   function resultat(row) {
     var t = row[0];
     if (LIEUX[t]) return { type: t, titre: row[1], url: row[2], details: [row[3]] };
+    if (t === "elu") return { type: t, titre: row[1], url: row[2], details: [row[3]] };
     if (t === "beneficiaire") return { type: t, titre: row[1], url: row[2], details: [row[3]], annees: row[4] };
     if (t === "deliberation") return { type: t, titre: row[2], url: row[3], numero: row[1], details: ["N° " + row[1], row[4], row[5]] };
     if (t === "annexe") return { type: t, titre: "Annexe " + row[6] + " de la délibération " + row[3], url: row[2],
@@ -330,11 +331,13 @@
         attentes.push(recente ? morceau(recente.deliberations) : Promise.resolve(null));
         var an = a.numero && m.annees.filter(function (x) { return x.annee === a.numero.annee; })[0];
         attentes.push(an ? morceau(an.deliberations) : Promise.resolve(null));
+        attentes.push(m.elus ? morceau(m.elus.fichier) : Promise.resolve(null));  // councillors (a manifest before them has none)
         return Promise.all(attentes).then(function (e) {
           if (gen !== generation) return;
           var out = [];
           if (e[3]) e[3].docs.forEach(function (row) { if (row[1] === a.numero.id) out.push(resultat(row)); });
           chercher(e[0], a).slice(0, 5).forEach(function (r) { out.push(resultat(e[0].docs[+r.ref])); });
+          if (e[4]) chercher(e[4], a).slice(0, 3).forEach(function (r) { out.push(resultat(e[4].docs[+r.ref])); });
           chercher(e[1], a).slice(0, 3).forEach(function (r) { out.push(resultat(e[1].docs[+r.ref])); });
           if (e[2]) chercher(e[2], a).slice(0, 3).forEach(function (r) {
             var row = e[2].docs[+r.ref];
@@ -498,12 +501,14 @@
         e.a = a;
         if (!t || t === "lieu") e.sections.lieu = section("lieu", "Lieux");
         if (!t || t === "beneficiaire") e.sections.beneficiaire = section("beneficiaire", "Bénéficiaires");
+        if ((!t || t === "elu") && m.elus) e.sections.elu = section("elu", "Élus");
         if (!t || t === "subvention") e.sections.subvention = section("subvention", "Subventions");
         if (!t || t === "deliberation") e.sections.deliberation = section("deliberation", "Délibérations et annexes");
         e.ordre = ["lieu", "beneficiaire", "subvention", "deliberation"].map(function (k) { return e.sections[k]; }).filter(Boolean);
         setTimeout(function () { rendre(e); }, RENDU_MS);
         var premiers = [];
         if (e.sections.lieu && !an) premiers.push(morceau(m.lieux.fichier).then(function (x) { ajouter(e, "lieu", x, chercher(x, a)); }));
+        if (e.sections.elu && !an) premiers.push(morceau(m.elus.fichier).then(function (x) { ajouter(e, "elu", x, chercher(x, a)); }));
         if (e.sections.beneficiaire) premiers.push(morceau(m.beneficiaires.fichier).then(function (x) {
           ajouter(e, "beneficiaire", x, chercher(x, a).filter(function (r) { return !an || x.docs[+r.ref][4].indexOf(an) >= 0; }));
         }));

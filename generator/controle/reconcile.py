@@ -7,6 +7,7 @@ will be published. Each finding names the source file and line.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -140,6 +141,76 @@ def attendance_checks(doc: dict, membres_cd: int) -> list[dict]:
     return out
 
 
+def _n(n: int, mot: str) -> str:
+    return f"{n} {mot}{'s' if n > 1 else ''}"
+
+
+def _non_participants(d: dict) -> list[str]:
+    """Present members « intéressé(e) à l'affaire » who « n'a pris part ni au débat, ni au vote »."""
+    presents = set(d["attendance"]["presents"])
+    return [
+        i["name"]
+        for i in d.get("interets") or []
+        if i.get("name") in presents and not re.search(r"pas donn[ée]e? de d[ée]l[ée]gation", i["text"])
+    ]
+
+
+def votes_vs_presences(doc: dict) -> list[dict]:
+    """Présents + représentés against the votes cast plus the non-participations, where the document
+    states both the lists and the vote figures.
+
+    Représentés: the proxies the document lists (« donne pouvoir à »); in the Département's layout,
+    which lists no proxy, the members away (excusés, absents) less the « absents sans délégation de
+    vote » the vote block counts. Non-participations: the present members who declared an interest
+    and took part neither in the debate nor in the vote. A mismatch is named with its figures."""
+    out = []
+    for d in doc["deliberations"]:
+        a, v = d["attendance"], d["vote"]
+        if v.get("pour") is None or not a["presents"]:
+            continue
+        sans_delegation = v.get("absents_sans_delegation") or 0
+        if a["procurations"]:
+            representes = len(a["procurations"])
+            detail = _n(representes, "procuration")
+        elif d["collectivite"] == "Département du Pas-de-Calais":
+            representes = len(a["excuses"]) + len(a["absents"]) - sans_delegation
+            detail = (
+                f"{_n(len(a['excuses']), 'excusé')} + {_n(len(a['absents']), 'absent')} − "
+                f"{_n(sans_delegation, 'absent')} sans délégation de vote"
+            )
+        else:
+            continue
+        non_participants = _non_participants(d)
+        votes = v["pour"] + (v.get("contre") or 0) + (v.get("abstention") or 0)
+        if len(a["presents"]) + representes == votes + len(non_participants):
+            continue
+        chiffres = {
+            "presents": len(a["presents"]),
+            "representes": representes,
+            "pour": v["pour"],
+            "contre": v.get("contre") or 0,
+            "abstention": v.get("abstention") or 0,
+            "absents_sans_delegation": sans_delegation,
+            "non_participants": non_participants,
+        }
+        np = (
+            f" + {len(non_participants)} ne prenant part ni au débat ni au vote ({', '.join(non_participants)}, intéressé(e) à l'affaire)"
+            if non_participants
+            else ""
+        )
+        f = _finding(
+            doc["source"],
+            v.get("line") or d["line"],
+            "vote-presences-ecart",
+            f"{d['id']} : {_n(len(a['presents']), 'présent')} + {_n(representes, 'représenté')} ({detail}) = {len(a['presents']) + representes}, "
+            f"mais {v['pour']} pour + {chiffres['contre']} contre + {_n(chiffres['abstention'], 'abstention')}{np} = {votes + len(non_participants)}",
+            deliberation=d["id"],
+        )
+        f["chiffres"] = chiffres
+        out.append(f)
+    return out
+
+
 def empreinte_texte(d: dict) -> str:
     """What tells two copies of a deliberation apart: its whole text, read as a digest (the build
     keeps only the digest once the sources are read, not ten years of texts twice)."""
@@ -195,6 +266,7 @@ def build_report(
         findings = list(doc.get("problems", []))
         findings += announced_vs_found(doc)
         findings += attendance_checks(doc, membres_cd)
+        findings += votes_vs_presences(doc)
         findings = _paginer(findings, doc.get("pages"))
         total = sum((Decimal(s["montant"]) for s in subs["subventions"]), Decimal(0))
         checks = subs["controles"]

@@ -12,17 +12,23 @@ from pathlib import Path
 
 import yaml
 
+from generator.commun.erreurs import ErreurDeSaisie
 from generator.commun.pliage import sans_accents
 
 FICHIER = "elus_alias.yaml"
 
 
-class AliasError(ValueError):
-    """The alias file is wrong: `erreurs` lists every mistake, in French."""
+class AliasError(ErreurDeSaisie):
+    """The alias file is wrong: `erreurs` lists every mistake, in French, each naming its entry. A
+    publisher's mistake: the build reads the file first and stops there (`build.extract`), before
+    anything is written, as for corrections.yaml."""
 
-    def __init__(self, erreurs: list[str]):
-        super().__init__("\n".join(erreurs))
+    def __init__(self, erreurs: list[str], ligne: int | None = None):
         self.erreurs = erreurs
+        super().__init__(FICHIER, "\n".join(erreurs), ligne)
+
+    def texte(self) -> str:
+        return "\n".join(self.erreurs)
 
 
 def cle_personne(nom: str) -> str:
@@ -36,11 +42,49 @@ def lire(path: Path) -> dict[str, str]:
     """{safe key of a variant: name it stands for} from the file (empty when there is none)."""
     if not path.exists():
         return {}
-    return verifier(yaml.safe_load(path.read_text(encoding="utf-8")))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        n = data.count(b"\n", 0, exc.start) + 1
+        raise AliasError(
+            [
+                f"{FICHIER}, ligne {n} : caractère illisible, le fichier n'est pas enregistré en UTF-8 ; enregistrez-le en UTF-8 depuis votre éditeur."
+            ],
+            n,
+        ) from None
+    try:
+        noeud = yaml.compose(text, Loader=yaml.SafeLoader)
+        contenu = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        ligne = mark.line + 1 if mark else None
+        ou = f"{FICHIER}, ligne {ligne}" if ligne else FICHIER
+        raise AliasError(
+            [
+                f"{ou} : syntaxe YAML invalide ({exc.problem or exc.context}) ; attendu une liste d'entrées "
+                "« - variante: … » suivies de « nom: … » indenté de deux espaces (voir l'exemple en tête du fichier)."
+            ],
+            ligne,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise AliasError([f"{FICHIER} : le fichier n'est pas lisible en YAML ({exc})."]) from None
+    return verifier(contenu, _lignes_des_entrees(noeud))
 
 
-def verifier(data: object) -> dict[str, str]:
-    """The checked aliases of the loaded YAML `data`; AliasError naming every mistake."""
+def _lignes_des_entrees(noeud: yaml.Node | None) -> list[int]:
+    """The line (from 1) where each entry of « alias: » starts, for the messages."""
+    if not isinstance(noeud, yaml.MappingNode):
+        return []
+    for cle, valeur in noeud.value:
+        if isinstance(cle, yaml.ScalarNode) and cle.value == "alias" and isinstance(valeur, yaml.SequenceNode):
+            return [e.start_mark.line + 1 for e in valeur.value]
+    return []
+
+
+def verifier(data: object, lignes: list[int] | None = None) -> dict[str, str]:
+    """The checked aliases of the loaded YAML `data` (`lignes`: where each entry starts in the file);
+    AliasError naming every mistake."""
     if data is None:
         return {}
     if not isinstance(data, dict) or set(data) - {"alias"}:
@@ -50,8 +94,9 @@ def verifier(data: object) -> dict[str, str]:
         raise AliasError([f"{FICHIER} : « alias: » doit être suivi d'une liste d'entrées (« - variante: … »)."])
     erreurs: list[str] = []
     out: dict[str, str] = {}
+    ou: dict[str, str] = {}  # safe key of a variant → its entry, for the messages
     for n, e in enumerate(entrees, 1):
-        where = f"{FICHIER}, entrée {n}"
+        where = f"{FICHIER}, entrée {n}" + (f" (ligne {lignes[n - 1]})" if lignes and n <= len(lignes) else "")
         if not isinstance(e, dict) or set(e) != {"variante", "nom"}:
             erreurs.append(
                 f"{where} : une entrée a exactement deux champs, « variante: » (le nom tel qu'imprimé) et « nom: » (le nom retenu)."
@@ -69,11 +114,12 @@ def verifier(data: object) -> dict[str, str]:
         elif k in out and out[k] != nom:
             erreurs.append(f"{where} : « {variante} » est déjà rattaché à « {out[k]} » par une entrée précédente.")
         else:
-            out[k] = nom.strip()
-    for nom in out.values():
+            out[k], ou[k] = nom.strip(), where
+    for k, nom in out.items():
         if cle_personne(nom) in out:
             erreurs.append(
-                f"{FICHIER} : « {nom} » est à la fois un nom retenu et une variante ; rattachez les variantes directement au nom retenu."
+                f"{ou[k]} : « {nom} » est à la fois un nom retenu et une variante ({ou[cle_personne(nom)]}) ; "
+                "rattachez les variantes directement au nom retenu."
             )
     if erreurs:
         raise AliasError(erreurs)

@@ -17,11 +17,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from generator.commun.pliage import slug_ascii
 from generator.elus.alias import cle_personne
+from generator.records.elu import VOTANTS, Elu, InteretDeclare, Mandat, Presence, ProcurationDonnee, ProcurationRecue
 
 DEPARTEMENT = "Département du Pas-de-Calais"
 
@@ -41,7 +42,6 @@ _LISTES = [
     ("presents_sans_voix", "present_sans_voix"),
     ("excuses_sans_voix", "excuse_sans_voix"),
 ]
-VOTANTS = ("present", "excuse", "absent", "represente")  # members with a deliberative vote
 
 Json = dict[str, Any]
 
@@ -52,59 +52,36 @@ def nature_interet(texte: str) -> str:
     return "excuse_sans_delegation" if re.search(r"pas donn[ée] de d[ée]l[ée]gation", texte) else "retrait"
 
 
-@dataclass
-class Ligne:
-    """One person × one deliberation: the status the lists give, and what else the act says of them."""
-
-    personne: str  # slug
-    nom_imprime: str
-    deliberation: str
-    seance: str
-    date: str
-    organe: str
-    statut: str
-    mandataire: str | None = None  # « represente »: to whom the vote was given (slug or printed name)
-    interet: str | None = None  # « retrait » / « excuse_sans_delegation »
-
-
-@dataclass
-class Personne:
-    slug: str
-    nom: str
-    civilite: str | None = None  # « M. » / « Mme », as printed before the name
-    variantes: list[str] = field(default_factory=list)  # every printing of the name
-    mandats: list[Json] = field(default_factory=list)  # {"organe", "premiere", "derniere"} seen in the lists
-    lignes: list[Ligne] = field(default_factory=list)
-    interets: list[Json] = field(default_factory=list)  # {"deliberation", "titre", "date", "nature", "texte"}
-    presidences: list[str] = field(default_factory=list)  # séance ids
-    secretariats: list[str] = field(default_factory=list)
-    procurations_donnees: list[Json] = field(default_factory=list)
-    procurations_recues: list[Json] = field(default_factory=list)
-
-    def taux_par_annee(self) -> dict[str, tuple[int, int]]:
-        """year → (present, voting-member lines): attendance where the person had a vote."""
-        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for li in self.lignes:
-            if li.statut in VOTANTS:
-                out[li.date[:4]][1] += 1
-                out[li.date[:4]][0] += li.statut == "present"
-        return {a: (v[0], v[1]) for a, v in sorted(out.items())}
-
-    def compte(self, statut: str) -> int:
-        return sum(li.statut == statut for li in self.lignes)
+# the person records (typed in generator/records/elu.py), under their former names here
+Ligne = Presence
+Personne = Elu
 
 
 @dataclass
 class Registre:
-    personnes: dict[str, Personne]  # slug → person, sorted by surname
+    personnes: dict[str, Elu]  # slug → person, sorted by surname
     par_cle: dict[str, str]  # safe key of every printing → slug
-    lignes: list[Ligne]
+    lignes: list[Presence]
     sans_liste: list[str]  # Département deliberations without any presence list
     propositions: list[tuple[str, str, str]]  # (name, name, why): near matches for the publisher
     alias_inutilises: list[str]
 
     def slug(self, nom: str) -> str | None:
         return self.par_cle.get(cle_personne(nom))
+
+    def chiffres(self) -> Json:
+        """The people figures of the control report (controle.json, key « elus »): how many people, how
+        many near matches the publisher has not settled in elus_alias.yaml (each named), which
+        Département deliberations have no presence list, which alias entries matched no printed name."""
+        return {
+            "personnes": len(self.personnes),
+            "presences": len(self.lignes),
+            "noms_proches_non_resolus": len(self.propositions),
+            "propositions": [{"nom": a, "autre_nom": b, "motif": why} for a, b, why in self.propositions],
+            "deliberations_sans_liste": len(self.sans_liste),
+            "sans_liste": list(self.sans_liste),
+            "alias_inutilises": list(self.alias_inutilises),
+        }
 
 
 def _surname_key(nom: str) -> str:
@@ -186,17 +163,17 @@ def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alia
             sl, i = f"{base}-{i}", i + 1
         slugs[k] = sl
     personnes = {
-        slugs[k]: Personne(slugs[k], noms_retenus[k], civ[k].most_common(1)[0][0] if civ[k] else None, sorted(imprimes[k])) for k in slugs
+        slugs[k]: Elu(slugs[k], noms_retenus[k], civ[k].most_common(1)[0][0] if civ[k] else None, sorted(imprimes[k])) for k in slugs
     }
     par_cle = {cle_personne(v): slugs[k] for k, c in imprimes.items() if k in slugs for v in c} | {
         a: slugs[cle_personne(n)] for a, n in alias.items() if cle_personne(n) in slugs
     }
-    lignes: list[Ligne] = []
+    lignes: list[Presence] = []
     mandats: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for d, n, statut, mandataire in brut:
         p = personnes[slugs[cle(n)]]
         m_slug = slugs.get(cle(mandataire)) if mandataire else None
-        li = Ligne(p.slug, n, d["id"], d["session_id"], d["date"], d["organe"], statut, m_slug or mandataire)
+        li = Presence(p.slug, n, d["id"], d["session_id"], d["date"], d["organe"], statut, m_slug or mandataire)
         for i in d.get("interets") or []:
             if i.get("name") and cle(i["name"]) == cle(n):
                 li.interet = nature_interet(i["text"])
@@ -206,21 +183,17 @@ def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alia
             dates = mandats[p.slug].setdefault(d["organe"], [d["date"], d["date"]])
             dates[0], dates[1] = min(dates[0], d["date"]), max(dates[1], d["date"])
         if statut == "represente":
-            p.procurations_donnees.append({"deliberation": d["id"], "date": d["date"], "a": m_slug, "nom": mandataire})
+            p.procurations_donnees.append(ProcurationDonnee(deliberation=d["id"], date=d["date"], a=m_slug, nom=mandataire))
             if m_slug:
-                personnes[m_slug].procurations_recues.append({"deliberation": d["id"], "date": d["date"], "de": p.slug, "nom": p.nom})
+                personnes[m_slug].procurations_recues.append(ProcurationRecue(deliberation=d["id"], date=d["date"], de=p.slug, nom=p.nom))
     for d in delibs:
         for i in d.get("interets") or []:
             s_ = slugs.get(cle(i.get("name") or ""))
             if s_:
                 personnes[s_].interets.append(
-                    {
-                        "deliberation": d["id"],
-                        "titre": d["titre"],
-                        "date": d["date"],
-                        "nature": nature_interet(i["text"]),
-                        "texte": i["text"],
-                    }
+                    InteretDeclare(
+                        deliberation=d["id"], titre=d["titre"], date=d["date"], nature=nature_interet(i["text"]), texte=i["text"]
+                    )
                 )
     for s in sorted(sessions, key=lambda s: (s["date"], s["id"])):
         for role, attr in (("president", "presidences"), ("secretaire", "secretariats")):
@@ -228,7 +201,7 @@ def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alia
             if slug:
                 getattr(personnes[slug], attr).append(s["id"])
     for slug, par_organe in mandats.items():
-        personnes[slug].mandats = [{"organe": o, "premiere": v[0], "derniere": v[1]} for o, v in sorted(par_organe.items())]
+        personnes[slug].mandats = [Mandat(organe=o, premiere=v[0], derniere=v[1]) for o, v in sorted(par_organe.items())]
     return Registre(
         personnes=personnes,
         par_cle=par_cle,

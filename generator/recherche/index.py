@@ -365,6 +365,7 @@ TYPES_FILTRE = [
     ("", "Tout"),
     ("lieu", "Lieux"),
     ("beneficiaire", "Bénéficiaires"),
+    ("elu", "Élus"),
     ("deliberation", "Délibérations"),
     ("subvention", "Subventions"),
 ]
@@ -374,6 +375,7 @@ LIBELLES = {
     "epci": "Intercommunalité",
     "territoire": "Territoire",
     "beneficiaire": "Bénéficiaire",
+    "elu": "Élu(e)",
     "deliberation": "Délibération",
     "annexe": "Annexe",
     "subvention": "Subvention",
@@ -511,6 +513,23 @@ def documents_beneficiaires(corpus) -> Morceau:
     return Morceau("beneficiaires", [("n", 10)], docs, rows)
 
 
+def documents_elus(corpus) -> Morceau:
+    """The councillors of the Département's presence lists (`generator.elus`, set on the corpus by the
+    build), by the name shown and every other printing of it (« MULOT-FRIS COURT »): a surname, or a
+    first name and a surname, typed without accents or hyphens finds the person's page."""
+    reg = getattr(corpus, "elus", None)
+    docs: list[dict] = []
+    rows: list[list] = []
+    for p in reg.personnes.values() if reg is not None else []:
+        dates = sorted(d for m in p.mandats for d in (m["premiere"], m["derniere"]))
+        annees = f"{dates[0][:4]} à {dates[-1][:4]}" if dates and dates[0][:4] != dates[-1][:4] else dates[0][:4] if dates else ""
+        organes = " et ".join(m["organe"] for m in p.mandats)
+        detail = " · ".join(x for x in ("Élu(e) du Département", organes, annees) if x)
+        docs.append({"r": str(len(docs)), "n": p.nom, "a": " ".join(v for v in p.variantes if v != p.nom)})
+        rows.append(["elu", p.nom, f"elus/{p.slug}/", detail])
+    return Morceau("elus", [("n", 10), ("a", 5)], docs, rows)
+
+
 def _texte_deliberation(d: dict) -> str:
     """Full text searched for a deliberation: its articles and its rapport (annexes have their own vocabulary)."""
     r = d.get("rapport") or {}
@@ -624,7 +643,7 @@ def morceaux(corpus) -> list[Morceau]:
         delibs[d["date"][:4]].append(d)
     for s in corpus.subventions:
         subs[s["_date"][:4]].append(s)
-    out = [documents_lieux(corpus), documents_beneficiaires(corpus)]
+    out = [documents_lieux(corpus), documents_beneficiaires(corpus), documents_elus(corpus)]
     for annee in sorted(set(delibs) | set(subs), reverse=True):
         out += documents_annee(corpus, annee, delibs[annee], subs[annee])
     return out
@@ -786,7 +805,7 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
     """(manifest, {file name: text}) of the whole search, written nowhere but the cache: the build
     computes it beside the pages and writes it once they are written.
 
-    Manifest: the small shards (places, beneficiaries), then each year newest first with its titles
+    Manifest: the small shards (places, beneficiaries, councillors), then each year newest first with its titles
     shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
     and its annex vocabulary, with their numbers in the term directory (position, position_annexes).
     """

@@ -21,6 +21,7 @@ from generator.records.deliberation import (
     numero_sequence,
     plage_numeros,
 )
+from generator.records.elu import Elu, Presence
 from generator.records.place import PlaceRef
 from generator.records.recueil import ExecutiveAct, Part, Recueil, recueil_slug
 from generator.records.source import SourceDocument
@@ -49,6 +50,8 @@ __all__ = [
     "Subvention",
     "TotalCheck",
     "SourceDocument",
+    "Elu",
+    "Presence",
     "numero_sequence",
     "plage_numeros",
     "ID_DELIBERATION",

@@ -134,3 +134,77 @@ def test_exports_rows():
     ] in rows
     elus = {r[0]: r for r in export_elus.lignes_elus(reg)}
     assert elus["maryse-poulain"][9] == "1"  # « Absent(s) : Mme Maryse POULAIN. » is printed for 2019-117 only
+
+
+# -- typed records, the alias file read first, the control figures ------------------------------
+
+
+def test_people_are_typed_records():
+    from generator.records import Elu, Presence
+
+    reg = _registre()
+    p = reg.personnes["caroline-matrat"]
+    assert isinstance(p, Elu) and all(isinstance(li, Presence) for li in p.lignes)
+    assert p.interets[0]["nature"] == "retrait" and p.mandats == [
+        {"organe": "Commission permanente", "premiere": "2021-06-07", "derniere": "2021-06-07"},
+        {"organe": "Conseil départemental", "premiere": "2019-04-29", "derniere": "2022-09-26"},
+    ]
+
+
+def test_people_figures_for_the_control_report():
+    c = _registre().chiffres()
+    assert (c["personnes"], c["presences"], c["deliberations_sans_liste"], c["sans_liste"]) == (119, 1497, 0, [])
+    assert c["noms_proches_non_resolus"] == len(c["propositions"]) > 0
+    assert {"nom": "Audrey DAUTRICHE-DESMARAI", "autre_nom": "Audrey DESMARAI", "motif": "même prénom, noms voisins"} in c["propositions"]
+
+
+def test_alias_file_mistake_names_its_entry_and_line(tmp_path):
+    f = tmp_path / "elus_alias.yaml"
+    f.write_text(
+        "alias:\n  - variante: Aurélie BEIGNEUX\n    nom: Aurélia BEIGNEUX\n  - variante: Maryse JUMÉZ\n    nom: Maryse JUMEZ\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(alias.AliasError) as err:
+        alias.lire(f)
+    assert err.value.texte().startswith("elus_alias.yaml, entrée 2 (ligne 4) : « Maryse JUMÉZ » et « Maryse JUMEZ » ne diffèrent que")
+    f.write_text("alias:\n  - variante: Aurélie BEIGNEUX\n   nom: Aurélia BEIGNEUX\n", encoding="utf-8")
+    with pytest.raises(alias.AliasError) as err:
+        alias.lire(f)
+    assert err.value.texte().startswith("elus_alias.yaml, ligne 3 : syntaxe YAML invalide")
+
+
+def test_broken_alias_file_stops_the_build_before_anything_is_written(root):
+    import shutil
+
+    from projet import extraire
+
+    shutil.copy(CORPUS / S003, root / "site_data" / "sources" / S003)
+    (root / "site_data" / "elus_alias.yaml").write_text("alias:\n  - variante: X Y\n", encoding="utf-8")
+    with pytest.raises(alias.AliasError) as err:
+        extraire(root)
+    assert "elus_alias.yaml, entrée 1 (ligne 2) : une entrée a exactement deux champs" in err.value.texte()
+    assert not (root / "site_data" / "actes").exists() and not (root / "site_data" / "controle.json").exists()
+
+
+def test_votes_against_present_and_represented_on_the_real_corpus(donnees):
+    import json
+
+    controle = json.loads((donnees / "controle.json").read_text(encoding="utf-8"))
+    ecarts = [f for s in controle["sources"] for f in s["constats"] if f["kind"] == "vote-presences-ecart"]
+    assert [(f["source"], f["deliberation"], f["line"]) for f in ecarts] == [
+        (S004, "2021-233", 1618),
+        (S004, "2021-237", 8305),
+    ]
+    assert ecarts[0]["chiffres"] == {
+        "presents": 35,
+        "representes": 6,
+        "pour": 40,
+        "contre": 0,
+        "abstention": 1,
+        "absents_sans_delegation": 2,
+        "non_participants": ["Caroline MATRAT"],
+    }
+    assert ecarts[0]["message"].startswith(
+        "2021-233 : 35 présents + 6 représentés (7 excusés + 1 absent − 2 absents sans délégation de vote) = 41"
+    )
+    assert controle["elus"]["personnes"] == 119 and controle["elus"]["deliberations_sans_liste"] == 0

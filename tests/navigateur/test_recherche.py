@@ -335,3 +335,17 @@ def test_chercher_plus_loin_a_la_demande(page_bureau, base_url):
     )
     assert pg.locator("#rpc-resultats .rpc-r").count() > n
     assert plus.is_hidden()
+
+
+@pytest.mark.parametrize("q", ["mulot friscourt", "Maïté MULOT"])
+def test_elue_suggeree_et_sa_page_ouverte(page_bureau, base_url, q):
+    """A councillor of the corpus (printed « MULOT-FRISCOURT » and « MULOT-FRIS COURT »), typed without
+    the hyphen or by first name and surname: suggested with her type, and her page opened."""
+    page_bureau.goto(base_url)
+    options = taper(page_bureau, boite(page_bureau), q)
+    elue = options.filter(has=page_bureau.locator(".rpc-r-type", has_text="Élu(e)")).first
+    assert elue.locator(".rpc-r-titre").inner_text() == "Maïté MULOT-FRISCOURT"
+    assert "Élu(e) du Département · Commission permanente" in texte(elue)
+    elue.click()
+    page_bureau.wait_for_url("**/elus/maite-mulot-friscourt/")
+    assert "MULOT-FRISCOURT" in page_bureau.locator("article h1").inner_text()

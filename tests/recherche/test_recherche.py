@@ -216,6 +216,30 @@ def test_beneficiaire_par_son_nom(shards):
     assert all(r[0] == "beneficiaire" for r in m.affichage)
 
 
+@pytest.mark.parametrize(
+    "q, nom, page",
+    [
+        ("jumez", "Maryse JUMEZ", "elus/maryse-jumez/"),
+        ("JUMÉZ", "Maryse JUMEZ", "elus/maryse-jumez/"),
+        ("mulot friscourt", "Maïté MULOT-FRISCOURT", "elus/maite-mulot-friscourt/"),
+        ("maite mulot", "Maïté MULOT-FRISCOURT", "elus/maite-mulot-friscourt/"),
+        ("beigneux", "Aurélia BEIGNEUX", "elus/aurelia-beigneux/"),
+        ("aurelie beigneux", "Aurélia BEIGNEUX", "elus/aurelia-beigneux/"),  # a printing of the alias file
+        ("dautriche desm", "Audrey DAUTRICHE-DESMARAI", "elus/audrey-dautriche-desmarai/"),  # being typed
+    ],
+)
+def test_elus_dans_l_index_construit(site, q, nom, page):
+    """The built site's councillors' index (content/recherche → site/recherche), queried as the browser does."""
+    dossier = site / "recherche"
+    manifeste = json.loads((dossier / "manifeste.json").read_text(encoding="utf-8"))
+    fichier = json.loads((dossier / manifeste["elus"]["fichier"]).read_text(encoding="utf-8"))
+    assert manifeste["elus"]["n"] == len(fichier["docs"]) == 119
+    refs = R.chercher(fichier["index"], q)
+    assert refs and fichier["docs"][int(refs[0])][:3] == ["elu", nom, page]
+    assert (site / page / "index.html").exists()
+    assert R.LIBELLES["elu"] == "Élu(e)" and fichier["docs"][int(refs[0])][3].startswith("Élu(e) du Département · ")
+
+
 def test_deliberation_par_numero_titre_et_texte(shards):
     titres = shards["2021/deliberations"]
     refs = R.chercher(index_of(titres), "2021-243")
@@ -311,7 +335,7 @@ def test_ecrire_deterministe_et_manifeste_complet(corpus, tmp_path):
     assert [y["annee"] for y in manifeste["annees"]] == ["2023", "2022", "2021", "2019"]
     y2021 = manifeste["annees"][2]
     assert y2021["n_deliberations"] == 21 and y2021["n_subventions"] == 505
-    listed = [manifeste["lieux"]["fichier"], manifeste["beneficiaires"]["fichier"]]
+    listed = [manifeste["lieux"]["fichier"], manifeste["beneficiaires"]["fichier"], manifeste["elus"]["fichier"]]
     for y in manifeste["annees"]:
         listed.append(y["deliberations"])
         for lot in y["lots"]:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Mapping
 
 from generator.commun import store
-from generator.elus import alias, personnes
+from generator.elus import personnes
 from generator.site.render import Page
 
 
-def registre(corpus, fichier_alias: Path) -> personnes.Registre:
-    """The people of `corpus`'s Département deliberations, resolved through the publisher's alias file."""
+def registre(corpus, alias: Mapping[str, str]) -> personnes.Registre:
+    """The people of `corpus`'s Département deliberations, resolved through the publisher's alias file
+    (`alias`: as `generator.elus.alias.lire` checked it, at the start of the build)."""
     sessions = [s for doc in corpus.documents for s in doc.get("sessions") or []]
     delibs = corpus.deliberations
     if corpus.actes is not None and any("texte" not in d for d in delibs.values()):
@@ -23,7 +23,7 @@ def registre(corpus, fichier_alias: Path) -> personnes.Registre:
                 for x in store.read_json(f)["deliberations"]:
                     textes.setdefault(x["id"], (x.get("texte") or "")[:20000])
         delibs = {i: (d if "texte" in d else dict(d, texte=textes.get(i, ""))) for i, d in delibs.items()}
-    return personnes.construire(delibs, sessions, alias.lire(fichier_alias))
+    return personnes.construire(delibs, sessions, alias)
 
 
 def build(corpus, reg: personnes.Registre) -> Iterator[Page]:
