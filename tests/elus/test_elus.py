@@ -208,3 +208,10 @@ def test_votes_against_present_and_represented_on_the_real_corpus(donnees):
         "2021-233 : 35 présents + 6 représentés (7 excusés + 1 absent − 2 absents sans délégation de vote) = 41"
     )
     assert controle["elus"]["personnes"] == 119 and controle["elus"]["deliberations_sans_liste"] == 0
+
+
+def test_la_page_de_controle_montre_les_elus(site):
+    """The control page states the people figures of controle.json and the near match left to confirm."""
+    html = (site / "controle" / "index.html").read_text("utf-8")
+    assert "119 élu(e)s du Département reconnus dans les listes de présence, 1\u202f497 présences" in html
+    assert "« Audrey DAUTRICHE-DESMARAI » et « Audrey DESMARAI » : même prénom, noms voisins" in html
