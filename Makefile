@@ -71,6 +71,7 @@ publish: $(STAMP)
 rollback: $(STAMP)
 	$(PY) -m generator rollback $(if $(DEST),"$(DEST)",)
 
-# Everything the build made (generator.build.GENERE), never site_data/.
+# Everything the build made (generator.commun.genere.GENERE, the one list), never site_data/: under the
+# build's lock; without .venv, the same module with the system's Python (it needs the standard library only).
 clean:
-	if test -x $(PY); then $(PY) -m generator clean; else rm -rf site .build .cache; fi
+	if test -x $(PY); then $(PY) -m generator clean; else $(PYTHON) -m generator.commun.genere; fi

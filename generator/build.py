@@ -8,84 +8,90 @@ swapped in only when the build succeeded.
 
 from __future__ import annotations
 
+import ast
+import ctypes
+import datetime as dt
 import functools
+import gc
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from generator.commun import store
 from generator.commun.enfants import lier_au_parent, processus
 from generator.commun.erreurs import ErreurDeSaisie, erreur_systeme_dans, journal
+from generator.commun.genere import CONTENU_GENERE
 from generator.controle import corrections as corr
 from generator.controle import garde, identifiants
 from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
 from generator.elus import alias as alias_elus
+from generator.exports import fichiers_meta, write_all
 from generator.lieux import places
+from generator.lieux.localisation import localise
+from generator.parse import ingest
 from generator.publication import transaction as publication
 from generator.publication import verification
 from generator.recherche import index as recherche
 from generator.records import cache_extraction, to_dict
-from generator.records.corpus import alleger
+from generator.records.corpus import DEPARTEMENT, Corpus, alleger
 from generator.records.schema import non_conforme
 from generator.site import originaux
-from generator.site.render import CONTENU_GENERE, write_pages
+from generator.site.pages import actes as pages_actes
+from generator.site.pages import controle as pages_controle
+from generator.site.pages import elus as pages_elus
+from generator.site.pages import flux
+from generator.site.pages import lieux as pages_lieux
+from generator.site.pages import subventions as pages_subventions
+from generator.site.render import Page, write_pages
 from generator.sources import boite, ocr
 from generator.sources.lecture import SourceError
+
+T = TypeVar("T")
+
+
+class _SousRacine:
+    """An attribute of `Paths`: a path under the project's root."""
+
+    def __init__(self, *parties: str):
+        self.parties = parties
+
+    def __get__(self, paths: Paths, owner: type[Paths]) -> Path:
+        return paths.root.joinpath(*self.parties)
 
 
 @dataclass
 class Paths:
+    """Where the build reads and writes, under the project's root."""
+
     root: Path
-
-    @property
-    def sources(self):
-        return self.root / "site_data" / "sources"
-
-    @property
-    def actes(self):
-        return self.root / "site_data" / "actes"
-
-    @property
-    def subventions(self):
-        return self.root / "site_data" / "subventions"
-
-    @property
-    def controle(self):
-        return self.root / "site_data" / "controle.json"
-
-    @property
-    def corrections(self):
-        return self.root / "site_data" / "corrections.yaml"
-
-    @property
-    def identifiants(self):
-        return self.root / "site_data" / "identifiants.csv"
-
-    @property
-    def cache(self):
-        return self.root / ".cache" / "extraction.json"
-
-    @property
-    def content(self):
-        return self.root / "content"
-
-    @property
-    def site(self):
-        return self.root / "site"
+    sources = _SousRacine("site_data", "sources")
+    actes = _SousRacine("site_data", "actes")
+    subventions = _SousRacine("site_data", "subventions")
+    controle = _SousRacine("site_data", "controle.json")
+    corrections = _SousRacine("site_data", "corrections.yaml")
+    identifiants = _SousRacine("site_data", "identifiants.csv")
+    cache = _SousRacine(".cache", "extraction.json")
+    content = _SousRacine("content")
+    site = _SousRacine("site")
 
 
 def _cpu() -> float:
     """CPU seconds of this process and of its finished children (workers, exports, MkDocs)."""
-    import resource
-
     a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
@@ -102,7 +108,8 @@ class BuildResult:
     cpu: dict[str, float] = field(default_factory=dict)
     parsed: int = 0
     nb_subventions: int = 0
-    recherche: object = None  # waits for the search index files (computed beside the pages, written beside MkDocs)
+    # waits for the search index files, (manifest, {file: text}) (computed beside the pages, written beside MkDocs)
+    recherche: Callable[[], tuple[dict, dict[str, str]]] | None = None
     attendu: verification.Attendu = field(default_factory=verification.Attendu)  # what the built site must hold
     fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
     empreintes: set[str] = field(default_factory=set)  # SHA-256 of the inbox's files and of the published sources (`ocr.elaguer`)
@@ -124,27 +131,6 @@ def prepare_root(root: Path, projet: Path) -> None:
     shutil.copytree(projet / "site_data" / "reference", root / "site_data" / "reference")
 
 
-GENERE = ["site", ".build", ".cache", *(f"content/{c}" for c in CONTENU_GENERE)]
-"""What the build writes outside site_data/ (relative to the root): `make clean` removes it, .gitignore lists it."""
-
-
-def nettoyer_tout(root: Path) -> None:
-    """`make clean`: everything the build made, but site_data/ (the published data, versioned) and the lock being held."""
-    for rel in GENERE:
-        p = Path(root) / rel
-        if p.is_symlink() or p.is_file():
-            p.unlink()
-        elif rel == ".build" and p.is_dir():
-            for q in p.iterdir():
-                if q.name != publication.VERROU.name:
-                    if q.is_dir() and not q.is_symlink():
-                        shutil.rmtree(q)
-                    else:
-                        q.unlink()
-        elif p.is_dir():
-            shutil.rmtree(p)
-
-
 data_name = store.data_name
 
 
@@ -157,8 +143,6 @@ def code_extraction() -> list[Path]:
     """Source files of the extraction: its entry points and every module they import, found in
     the code itself (import statements, at any depth), so a change to the pages, templates or
     exports does not re-parse ten years of recueils, and a change to any parser module does."""
-    import ast
-
     pkg = Path(__file__).parent
     todo = [pkg / e for e in _EXTRACTION if e.endswith(".py")]
     todo += [f for e in _EXTRACTION if not e.endswith(".py") for f in sorted((pkg / e).rglob("*.py"))]
@@ -216,9 +200,6 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
     corrections applied)), (False, SourceError) or, for a bug of ours, (None, its traceback), so that
     one source's crash neither stops the build nor the other sources. `nom`: the source's published
     name (`boite.Entree.nom`), when the path spells it otherwise."""
-    from generator.lieux.localisation import localise
-    from generator.parse import ingest
-
     nom = nom or path.name
     mine: list[dict] = []
     with store.sans_ramasse_miettes():
@@ -251,9 +232,6 @@ def _parse_all(todo: list[boite.Entree], fixes: dict):
         for e in todo:
             yield _parse_one(e.chemin, fixes, e.nom)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     with ProcessPoolExecutor(
         max_workers=n, mp_context=multiprocessing.get_context("fork"), initializer=lier_au_parent, initargs=(os.getpid(),)
     ) as pool:
@@ -299,8 +277,8 @@ def extract(paths: Paths, log=print) -> BuildResult:
     todo = []
     lus: dict[str, tuple[dict, dict]] = {}  # read back (unchanged sources) or from the texts just written
     for e in files:
-        with e.chemin.open("rb") as f:
-            digest = hashlib.file_digest(f, "sha256").hexdigest()  # streamed: a huge file is never held whole here
+        with e.chemin.open("rb") as fichier:
+            digest = hashlib.file_digest(fichier, "sha256").hexdigest()  # streamed: a huge file is never held whole here
         res.fichiers[e.nom] = (e.chemin, digest)
         key = f"{digest}:{fingerprint}"
         entry = cache.get(e.nom)
@@ -482,7 +460,7 @@ def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
     """The publisher's SIRET/RNA table, without its bad lines, and the findings for the control report
     (a bad line: avertissement; read as Windows-1252: info). A table that cannot be read at all
     (encoding, header) stops the build before anything is written."""
-    sirens = {code: c.get("siren") for code, c in places.reference().communes.items() if c.get("siren")}
+    sirens = {code: c["siren"] for code, c in places.reference().communes.items() if c.get("siren")}
     table, problems = identifiants.load(paths.identifiants, sirens)
     constats = []
     for p in problems:
@@ -496,12 +474,9 @@ def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
 
 def _couverture(res: BuildResult) -> dict:
     """How many of the Département's grants the SCDL export identifies (SIRET or RNA)."""
-    from generator.controle.identifiants import couverture
-    from generator.records.corpus import DEPARTEMENT
-
     du_departement = {d["id"] for doc in res.documents for d in doc["deliberations"] if d.get("collectivite") == DEPARTEMENT}
     subs = [s for data in res.subventions.values() for s in data["subventions"] if s["deliberation"] in du_departement]
-    return couverture(subs, res.identifiants, places.reference().communes)
+    return identifiants.couverture(subs, res.identifiants, places.reference().communes)
 
 
 def render(paths: Paths, res: BuildResult) -> int:
@@ -512,18 +487,11 @@ def render(paths: Paths, res: BuildResult) -> int:
     computed by two forked processes (they share the corpus read once) while this one writes the
     pages, so that the two cores stay busy; pages are written as they are built.
     """
-    import itertools
-    from collections import defaultdict
-
-    from generator.records.corpus import Corpus
-    from generator.site.pages import actes, controle, elus, lieux, subventions
-    from generator.site.render import Page
-
     t0, c0 = time.perf_counter(), _cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
-    registre_elus = elus.registre(corpus, res.alias_elus)
+    registre_elus = pages_elus.registre(corpus, res.alias_elus)
     corpus.elus = registre_elus  # read by pages, exports and search
     # the people figures of the control report (its page and controle.json): known only now
     res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()
@@ -543,8 +511,6 @@ def render(paths: Paths, res: BuildResult) -> int:
         subventions=len(corpus.subventions),
         originaux={o["url"]: o["taille"] for o in corpus.originaux.values()},
     )
-    import gc
-
     # the corpus lives until the pages are written: out of the collector's sight, it is not rescanned
     # at every full collection the rendering triggers (and the exports' fork shares it untouched)
     gc.freeze()
@@ -563,8 +529,6 @@ def render(paths: Paths, res: BuildResult) -> int:
     index_recherche = _en_parallele(recherche.preparer, corpus, paths.root / ".cache" / "recherche", gentil=10)
 
     def donnees():  # last: its page lists the files the exports wrote
-        from generator.exports import fichiers_meta
-
         t = time.perf_counter()
         written = exports()
         res.timings["dont attente des exports"] = time.perf_counter() - t
@@ -576,19 +540,17 @@ def render(paths: Paths, res: BuildResult) -> int:
     )
     n = write_pages(
         itertools.chain(
-            lieux.build(corpus),
-            [lieux.accueil(corpus)],
-            actes.build(corpus, subs_par_delib, checks_par_delib),
-            subventions.build(corpus),
-            elus.build(corpus, corpus.elus),
-            controle.pages(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
+            pages_lieux.build(corpus),
+            [pages_lieux.accueil(corpus)],
+            pages_actes.build(corpus, subs_par_delib, checks_par_delib),
+            pages_subventions.build(corpus),
+            pages_elus.build(corpus, corpus.elus),
+            pages_controle.pages(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
             [page_recherche],
             donnees(),
         ),
         paths.content,
     )
-    from generator.site.pages import flux
-
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
     res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
     gc.unfreeze()
@@ -598,27 +560,22 @@ def render(paths: Paths, res: BuildResult) -> int:
 
 
 def _exports(corpus, out: Path, identifiants: list, base_url: str | None) -> list[Path]:
-    from generator.exports import write_all
-
     return write_all(corpus, out, identifiants=identifiants, base_url=base_url)
 
 
-def _en_parallele(fn, *args, gentil: int = 0):
+def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable[[], T]:
     """Run `fn(*args)` in a forked process (it sees the parent's data without copying it);
     returns a function that waits for its result. One core: run it here, now.
     `gentil`: the child's niceness, so that it takes only the CPU the others leave."""
     if processus() < 2:
         result = fn(*args)
         return lambda: result
-    import multiprocessing
-    import traceback
-
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
 
     parent = os.getpid()
 
-    def child():
+    def child() -> None:
         try:
             lier_au_parent(parent)
             if gentil:
@@ -629,8 +586,6 @@ def _en_parallele(fn, *args, gentil: int = 0):
         finally:
             send.close()
 
-    import gc
-
     # objects that exist now are not moved by the child's garbage collector: it only touches
     # (and so copies) what it reads, the rest of the parent's memory stays shared
     gele = gc.get_freeze_count() > 0  # the caller froze its data already: leave it so
@@ -640,9 +595,9 @@ def _en_parallele(fn, *args, gentil: int = 0):
     if not gele:
         gc.unfreeze()
     send.close()
-    got = []
+    got: list[tuple[bool, Any]] = []  # (True, the result) or (False, (its traceback, a system error or None))
 
-    def wait():
+    def wait() -> T:
         if not got:
             try:
                 got.append(recv.recv())
@@ -663,8 +618,6 @@ def _en_parallele(fn, *args, gentil: int = 0):
 def _content_epoch(res: BuildResult) -> int:
     """The build's date for MkDocs (sitemap, gzip): the newest act published, never the clock,
     so two builds of the same inputs are byte-identical."""
-    import datetime as dt
-
     dates = [d["date"] for doc in res.documents for d in doc["deliberations"] if d.get("date")]
     day = max(dates) if dates else "2000-01-01"
     return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp())
@@ -739,16 +692,12 @@ def _lier(source: Path, dest: Path) -> None:
 def _alleger(res: BuildResult) -> None:
     """Drop the texts of the deliberations once the pages are written: MkDocs runs next, in
     another process, and this one should not hold ten years of texts meanwhile."""
-    import gc
-
     res.documents = [
         {"source": d["source"], "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d["deliberations"]]}
         for d in res.documents
     ]
     gc.collect()
     try:  # hand the freed memory back to the system (glibc keeps it otherwise)
-        import ctypes
-
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass

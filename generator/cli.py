@@ -10,6 +10,7 @@ on the terminal.
 from __future__ import annotations
 
 import argparse
+import io
 import multiprocessing
 import os
 import sys
@@ -17,6 +18,7 @@ import traceback
 from pathlib import Path
 
 from generator import build
+from generator.commun import genere
 from generator.commun.erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
 from generator.publication import transaction as publication
 
@@ -73,7 +75,7 @@ def _executer(args: argparse.Namespace, log) -> int:
         return 0
     if args.command == "clean":
         with publication.Verrou(ROOT, "make clean"):
-            build.nettoyer_tout(ROOT)
+            genere.nettoyer_tout(ROOT)
         return 0
     return 1
 
@@ -108,8 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:  # the command line (not a caller in this process)
         _relancer_en_utf8()
     for flux in (sys.stdout, sys.stderr):  # a C or POSIX locale (cron, minimal containers) cannot print « é »
-        if (flux.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
-            flux.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+        if isinstance(flux, io.TextIOWrapper) and (flux.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
+            flux.reconfigure(encoding="utf-8", errors="replace")
     args = _parser().parse_args(argv)
 
     def log(texte: str) -> None:

@@ -51,11 +51,14 @@ import errno
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from mkdocs.commands import build as mk_build
 from mkdocs.config import base, config_options, load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -88,7 +91,7 @@ def brut(markdown: str) -> str | None:
     return None
 
 
-def rapide(meta: dict, markdown: str) -> str | None:
+def rapide(meta: Mapping[str, Any], markdown: str | None) -> str | None:
     """The HTML of a page that can skip Python-Markdown: front matter of a generated page
     (title, description, the sidebars it hides, robots) and one raw block; None otherwise."""
     return brut(markdown or "") if set(meta) <= _META else None
@@ -102,12 +105,15 @@ class FichierLie(File):
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
             return
-        dest = self.abs_dest_path
+        src, dest = self.abs_src_path, self.abs_dest_path
+        if src is None:  # (made with its content, not from a file: `Rapide.on_files` never does)
+            super().copy_file(dirty)
+            return
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(dest)
         try:
-            os.link(self.abs_src_path, dest)
+            os.link(src, dest)
         except OSError as e:
             if e.errno not in _AUTRE_SYSTEME:
                 raise
@@ -142,7 +148,7 @@ class RapideConfig(base.Config):
 class Rapide(BasePlugin[RapideConfig]):
     """The MkDocs events of the shortcuts (see the module's docstring)."""
 
-    def on_config(self, config):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.garde_contenu = any(p is not self for p in config.plugins.values())
         self.nav_uris: set[str] = set()
         self.nav_urls: list[str] = []
@@ -232,6 +238,12 @@ class Rapide(BasePlugin[RapideConfig]):
         html, self._sortie = self._sortie[1], None
         return html
 
+    def _main(self) -> jinja2.Template:
+        """Material's page template, in the environment MkDocs gave (`on_env`, before any page is rendered)."""
+        if self.env is None:
+            raise ErreurRapide(f"{NOM} : une page est rendue avant que MkDocs ne donne son environnement Jinja (on_env)")
+        return self.env.get_template("main.html")
+
     def _coquille(self, context, page, html: str) -> str:
         """The shell of this page's key: Material's page with markers in place of title, content, address."""
         saved = (page.meta, page.content, page.canonical_url)
@@ -242,7 +254,7 @@ class Rapide(BasePlugin[RapideConfig]):
             page.content = _MC + ("<h1" if "<h1" in html else "")
             if page.canonical_url is not None:
                 page.canonical_url = _MU
-            shell = self.env.get_template("main.html").render(context).replace(_MC + "<h1", _MC)
+            shell = self._main().render(context).replace(_MC + "<h1", _MC)
         finally:
             page.meta, page.content, page.canonical_url = saved
         marques = sum(shell.count(m) for m in (_MT, _MTA, _MC, _MU, _MD))
@@ -258,7 +270,7 @@ class Rapide(BasePlugin[RapideConfig]):
         saved = (page.meta, page.content)
         try:
             page.meta, page.content = _sans_gabarit(page.meta), html
-            attendu = self.env.get_template("main.html").render(context)
+            attendu = self._main().render(context)
         finally:
             page.meta, page.content = saved
         if sortie != attendu:

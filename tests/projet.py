@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildResult, Paths, extract, prepare_root
-from generator.site.render import CONTENU_GENERE
+from generator.commun.genere import CONTENU_GENERE
 
 from conftest import CORPUS, ROOT
 

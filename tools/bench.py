@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,7 +33,9 @@ import threading
 import time
 from pathlib import Path
 
-from tools import bench_pdf
+from generator import build
+from generator.sources.boite import lister
+from tools import bench_pdf, bench_recherche, synthetique
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".build"
@@ -64,8 +68,6 @@ print(json.dumps({{"code": code, "log": lines[:4]}}))
 
 
 def bench_sources(repeat: int = 3, projet: Path = ROOT) -> list[dict]:
-    from generator.sources.boite import lister
-
     rows = []
     for p in (e.chemin for e in lister(projet / "site_data" / "sources").fichiers):
         runs = []
@@ -120,8 +122,6 @@ def _memoire_kb(pids: list[int]) -> tuple[int, int]:
 def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
     """Run `cmd`; wall time, CPU time (all its processes) and peak summed RSS of its process tree
     (sampled every 50 ms). The load average before the run says whether other work shared the cores."""
-    import resource
-
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     charge = os.getloadavg()[0]
     t = time.perf_counter()
@@ -164,7 +164,8 @@ def build_in(root: Path) -> dict:
     if r["code"] != 0:
         raise RuntimeError(f"construction en échec ({r['code']}) :\n{r['stderr'][-3000:]}")
     info = json.loads(r["stdout"].strip().splitlines()[-1])
-    durees, cpu = {}, {}
+    durees: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     for line in info["log"]:
         for label, into in (("Durées : ", durees), ("Temps CPU (tous processus) : ", cpu)):
             if line.startswith(label):
@@ -195,8 +196,6 @@ def build_in(root: Path) -> dict:
 def mkdocs_sans_recherche(root: Path) -> dict | None:
     """Stage 9 again without Material's search plugin (which reads the HTML of every page): what
     MkDocs costs once the site's own search replaces it. None when the config has no such plugin."""
-    import re
-
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     variant = re.sub(r"^[ \t]+- search:?.*\n(?:[ \t]{6,}.*\n)*", "", text, flags=re.M)  # rpc-rapide stays listed
     if variant == text:
@@ -239,9 +238,6 @@ def site_figures(site: Path) -> dict:
 def bench_echelle(annees: int, garder: Path | None = None, projet: Path = ROOT) -> dict:
     """The synthetic years built in a new root holding what `projet` holds (configuration, theme, pages,
     reference data, corrections), the months made from the model recueil of `projet`'s inbox."""
-    from generator import build
-    from tools import synthetique
-
     tmp = Path(tempfile.mkdtemp(prefix="rpc-bench-")) if garder is None else garder
     if garder is not None:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -253,7 +249,7 @@ def bench_echelle(annees: int, garder: Path | None = None, projet: Path = ROOT) 
         months = synthetique.ecrire(sources, annees, mois_en_plus=1, seulement=range(annees * 12), sources=projet / "site_data" / "sources")
         gen_s = time.perf_counter() - t
         corpus = months[: annees * 12]
-        res = {
+        res: dict[str, dict | None] = {
             "corpus": {
                 "recueils": len(corpus),
                 "deliberations": sum(m.deliberations for m in corpus),
@@ -263,14 +259,14 @@ def bench_echelle(annees: int, garder: Path | None = None, projet: Path = ROOT) 
             },
         }
         print(f"Corpus synthétique : {res['corpus']}", flush=True)
-        res["construction_complete"] = build_in(tmp)
-        res["construction_complete"].update(site_figures(tmp / "site"))
-        print(f"Construction complète : {res['construction_complete']['s']} s", flush=True)
+        complete = res["construction_complete"] = build_in(tmp)
+        complete.update(site_figures(tmp / "site"))
+        print(f"Construction complète : {complete['s']} s", flush=True)
         extra = months[-1]
         (sources / extra.nom).write_text(extra.texte, encoding="utf-8")
-        res["ajout_un_mois"] = build_in(tmp)
-        res["ajout_un_mois"]["recueil_ajoute"] = extra.nom
-        res["ajout_un_mois"].update(site_figures(tmp / "site"))
+        ajout = res["ajout_un_mois"] = build_in(tmp)
+        ajout["recueil_ajoute"] = extra.nom
+        ajout.update(site_figures(tmp / "site"))
         res["mkdocs_sans_plugin_recherche"] = mkdocs_sans_recherche(tmp)
         return res
     finally:
@@ -354,8 +350,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(détail : {OUT / 'bench.json'})")
     if a.sans_recherche:
         return 0
-    from tools import bench_recherche
-
     return bench_recherche.main()
 
 

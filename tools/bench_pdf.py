@@ -26,7 +26,7 @@ TAILLES = (1000, 2000)
 def pages_du_corpus(n: int) -> list[list[str]]:
     """`n` pages of 60 lines cut from the corpus texts, taken again from the start when they run out."""
     lines = [l for f in sorted(CORPUS.glob("*.txt")) for l in f.read_text("utf-8").split("\n")]
-    pages = []
+    pages: list[list[str]] = []
     i = 0
     while len(pages) < n:
         page = [lines[(i + k) % len(lines)] for k in range(LIGNES_PAR_PAGE)]

@@ -14,6 +14,7 @@ import functools
 import gzip
 import http.server
 import os
+import resource
 import shutil
 import socketserver
 import tempfile
@@ -21,6 +22,10 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from generator.lieux import places
+from generator.recherche import index as recherche
+from generator.records.corpus import DEPARTEMENT, Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,8 +43,6 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
     share of the yearly quota is reached, each grant moved to another commune of the reference so that
     place names vary.
     """
-    from generator.records.corpus import DEPARTEMENT, Corpus
-
     modeles = sorted(
         (d for d in corpus.deliberations.values() if d.get("collectivite") == DEPARTEMENT and d.get("numero_imprime")),
         key=lambda d: d["id"],
@@ -57,7 +60,8 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
             date = f"{annee}-{mois:02d}-07"
             session = {"id": f"commission-permanente-{date}", "organe": "Commission permanente", "collectivite": DEPARTEMENT, "date": date}
             source = f"synthese-{annee}-{mois:02d}.txt"
-            delibs, subs = [], []
+            delibs: list[dict] = []
+            subs: list[dict] = []
             debut = (mois - 1) * delibs_par_an // 12 + 1
             fin = mois * delibs_par_an // 12
             for numero in range(debut, fin + 1):
@@ -114,16 +118,12 @@ def _gz(data: bytes) -> int:
 
 
 def _cpu() -> float:
-    import resource
-
     a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
 def construire_index(corpus, dossier: Path, cache: Path | None = None) -> dict:
     """Write the search files of `corpus` into `dossier`; wall and CPU time, counts, sizes (raw and gzipped)."""
-    from generator.recherche import index as recherche
-
     t, cpu = time.perf_counter(), _cpu()
     manifeste = recherche.ecrire(corpus, dossier, cache=cache)
     dt, dcpu = time.perf_counter() - t, _cpu() - cpu
@@ -188,6 +188,8 @@ new MutationObserver(() => {
 def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions: int = 3) -> list[dict]:
     """For each (where, query) — where = "boite" (header box on the home page) or "page" (results page) —
     the bytes read (gzip level 6 of each file fetched) and the time to the first result, best of N."""
+    # kept here: Playwright is installed by requirements-navigateur.lock (make test-navigateur) only, not by
+    # `make bench`, whose other measures run without it (and the tests import this module without it)
     from playwright.sync_api import sync_playwright
 
     racine = Path(tempfile.mkdtemp(prefix="rpc-bench-"))
@@ -329,9 +331,6 @@ def _meme_disque(a: Path, b: Path) -> bool:
 
 
 def main() -> int:
-    from generator.lieux import places
-    from generator.records.corpus import Corpus
-
     if not (ROOT / "site" / "recherche" / "index.html").exists():
         print("site/ non construit : lancez `make build` d'abord")
         return 1

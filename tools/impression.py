@@ -97,7 +97,7 @@ def _pre(lines: list[str]) -> str:
     return "<pre>\n" + html.escape("\n".join(lines)) + "</pre>"
 
 
-def tableaux_de_la_page(lines: list[str]) -> list[tuple[int, int, list[tuple[int, int]]]]:
+def tableaux_de_la_page(lines: list[str]) -> list[tuple[int, int, list[tuple[int, int | None]]]]:
     """The tables of a page as pdftotext lays them out: blocks of at least two lines cut in cells by runs
     of spaces (single blank lines between them, and lines of one cell indented, a cell of a later column,
     allowed), whose cells line up in columns. A column gutter is a run of at least `_GOUTTIERE` character
@@ -105,7 +105,7 @@ def tableaux_de_la_page(lines: list[str]) -> list[tuple[int, int, list[tuple[int
     double spaces of a justified paragraph never line up so). Each block: its first line, the line after
     its last, and the columns as (start, end) character positions (the last one's end None)."""
     cases = [[(m.start(), m.end()) for m in _CASE.finditer(l)] for l in lines]
-    blocs = []
+    blocs: list[tuple[int, int, list[tuple[int, int | None]]]] = []
     i, n = 0, len(lines)
     while i < n:
         if len(cases[i]) < 2:
@@ -123,8 +123,9 @@ def tableaux_de_la_page(lines: list[str]) -> list[tuple[int, int, list[tuple[int
             j = k + 1
         gouttieres = _gouttieres([cases[r] for r in lignes], 2)
         if gouttieres and sum(len(cases[r]) >= 2 for r in lignes) >= 2:
-            bornes = [0, *(x for g in gouttieres for x in g), None]
-            blocs.append((lignes[0], lignes[-1] + 1, list(zip(bornes[::2], bornes[1::2]))))
+            debuts = [0, *(g[1] for g in gouttieres)]
+            fins: list[int | None] = [*(g[0] for g in gouttieres), None]
+            blocs.append((lignes[0], lignes[-1] + 1, list(zip(debuts, fins))))
             i = lignes[-1] + 1
         else:
             i += 1
@@ -164,10 +165,10 @@ def _page_en_tableaux(lines: list[str], largeur: int = 1) -> str:
             out.append(_pre(lines[i:debut]))
         # each line's cells: the first and last text position of its text in each column, or None
         cellules = [[_dans(l, a, b) for a, b in colonnes] for l in lines[debut:fin]]
-        etendues = [
-            (min((c[k][0] for c in cellules if c[k]), default=0), max((c[k][1] for c in cellules if c[k]), default=0))
-            for k in range(len(colonnes))
-        ]
+        etendues = []
+        for k in range(len(colonnes)):
+            tenues = [x for x in (c[k] for c in cellules) if x is not None]
+            etendues.append((min((x[0] for x in tenues), default=0), max((x[1] for x in tenues), default=0)))
         rangs = []
         for l, cases in zip(lines[debut:fin], cellules):
             if not any(cases):

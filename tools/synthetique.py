@@ -25,12 +25,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from generator.parse.document import structure
+from generator.parse.ingest import ingest_text
+from generator.parse.normalise import normalise
+from generator.sources.lecture import read_source
+from generator.subventions.budget import extract_budget
+from generator.subventions.tables.base import Contexte
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELE = "004_45492b4b56f19b50.txt"  # recueil N° 6, juin 2021 (2ème partie)
@@ -120,12 +128,6 @@ class Modele:
 def modele(sources: Path = SOURCES) -> Modele:
     """The real recueil (MODELE in the folder `sources`) cut into its units, with its two FARDA tables
     described (parsed once)."""
-    import json
-
-    from generator.parse.ingest import ingest_text
-    from generator.sources.lecture import read_source
-    from generator.subventions.budget import extract_budget
-    from generator.subventions.tables.base import Contexte
 
     src = read_source(sources / MODELE)
     text = src.text
@@ -137,9 +139,6 @@ def modele(sources: Path = SOURCES) -> Modele:
         subs = [s for s in ex.subventions if s.deliberation == d.id]
         u = Unite(d.id, lines[d.line - 1 : d.line_end], len(subs))
         if d.id in (VOIRIE, AMENAGEMENT):
-            from generator.parse.document import structure
-            from generator.parse.normalise import normalise
-
             norm = [l for l in normalise(text, garder=structure) if d.line <= l.no <= d.line_end]
             budget = extract_budget(norm, Contexte(d.id, src.name), d)
             dep = [b.depense for b in budget.lignes if b.depense is not None]
@@ -253,7 +252,10 @@ def _rows(t: Tableau, n: int, voirie: bool, annee: int, communes: list[dict], rn
 def _voirie_row(row: Ligne, benef: str, ref: str, tail: str) -> list[str]:
     """The row's real line structure, with the beneficiary wrapped as the table wraps it."""
     ref_line = row.lines[row.ref_at]
-    after_ref = ref_line[_REF.search(ref_line).end() :]
+    trouvee = _REF.search(ref_line)
+    if trouvee is None:
+        raise ValueError(f"ligne de référence sans référence : {ref_line!r}")
+    after_ref = ref_line[trouvee.end() :]
     cut = max(benef.rfind("-", 11, 26), benef.rfind(" ", 11, 26))
     if len(benef) <= 27 or cut < 0:
         head = [f"{benef} {ref}{after_ref}"]
@@ -271,8 +273,8 @@ def _restate(text: str, old: Decimal, new: Decimal) -> str:
     return amount_re(old).sub(fmt(new), text)
 
 
-def _farda(u: Unite, n: int, voirie: bool, annee: int, communes, rng) -> tuple[list[str], dict]:
-    t = u.tableau
+def _farda(u: Unite, t: Tableau, n: int, voirie: bool, annee: int, communes, rng) -> tuple[list[str], dict]:
+    """The unit `u` with its FARDA table `t` regenerated with at most `n` rows."""
     n = min(n, t.n)
     while True:
         rows, aides, projets = _rows(t, n, voirie, annee, communes, rng)
@@ -353,7 +355,7 @@ def mois(annee: int, numero_mois: int, premier: int, graine: int = 62, sources: 
         lines = u.lines
         if u.tableau is not None:
             voirie = uid == VOIRIE
-            lines, info = _farda(u, rng.randint(80, u.tableau.n), voirie, annee, m.communes, rng)
+            lines, info = _farda(u, u.tableau, rng.randint(80, u.tableau.n), voirie, annee, m.communes, rng)
             tableaux[f"{annee}-{num}"] = dict(info, tableau="FARDA voirie" if voirie else "FARDA aménagement")
             subs += info["n"]
         else:
@@ -361,7 +363,7 @@ def mois(annee: int, numero_mois: int, premier: int, graine: int = 62, sources: 
         lines = _redate(lines, annee, seance, envoi)
         text = "\n".join(lines)
         text = re.sub(rf"\(N°{annee}-\d+\)", f"(N°{annee}-{num})", text, count=1)
-        text = re.sub(r"^(\s*RAPPORT N°)\d+", lambda mm, k=k: f"{mm.group(1)}{k + 1}", text, flags=re.M)
+        text = re.sub(r"^(\s*RAPPORT N°)\d+", rf"\g<1>{k + 1}", text, flags=re.M)
         corps.append(text)
     dernier = premier + len(choix) - 1
     coupe = premier + (len(choix) * 3) // 5  # 1ère partie / 2ème partie, both of the same session

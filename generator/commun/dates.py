@@ -45,9 +45,9 @@ def find_date(text: str) -> tuple[str, int] | None:
         day, year = int(m.group(1)), int(m.group(3))
         if month and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}", m.end()
-    m = _NUM_DATE.search(plain)
-    if m and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
-        return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}", m.end()
+    n = _NUM_DATE.search(plain)
+    if n and 1 <= int(n.group(1)) <= 31 and 1 <= int(n.group(2)) <= 12:
+        return f"{int(n.group(3)):04d}-{int(n.group(2)):02d}-{int(n.group(1)):02d}", n.end()
     return None
 
 

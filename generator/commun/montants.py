@@ -101,7 +101,7 @@ def format_montant(value: Decimal) -> str:
     q = value.quantize(Decimal("0.01"))
     sign = "-" if q < 0 else ""
     units, cents = f"{abs(q):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]

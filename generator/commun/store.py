@@ -141,7 +141,7 @@ def nettoyer_temporaires(dossier: Path, recursif: bool = True) -> list[Path]:
     """Remove from `dossier` the temporary files a killed build left (those of a process still running
     stay: another build's writes in progress). Returns what was removed."""
     dossier = Path(dossier)
-    retires = []
+    retires: list[Path] = []
     if not dossier.is_dir():
         return retires
     for racine, sous, noms in os.walk(dossier):

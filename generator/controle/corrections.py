@@ -22,6 +22,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -31,6 +32,7 @@ from generator.lieux import places
 from generator.parse.actes import ORGANES_CONNUS
 from generator.parse.ingest import Extraction
 from generator.records import ID_DELIBERATION, ID_SUBVENTION, PlaceRef, Problem
+from generator.records.place import PlaceKind
 from generator.subventions.beneficiaires import TYPES as TYPES_BENEFICIAIRE
 
 RUBRIQUES = ("lieux", "deliberations", "subventions", "retraits")
@@ -210,7 +212,8 @@ class _Lecteur:
                 "« deliberations: », « subventions: » en début de ligne ; reprenez l'exemple en tête du fichier",
             )
             return []
-        out, vues = [], {}
+        out: list[tuple[str, list[Node]]] = []
+        vues: dict[str, int] = {}
         for cle, valeur in racine.value:
             nom = cle.value if isinstance(cle, ScalarNode) else None
             if nom not in RUBRIQUES:
@@ -280,7 +283,7 @@ class _Lecteur:
         lignes: dict[str, int] = {}
         for cle, valeur in node.value:
             nom = cle.value if isinstance(cle, ScalarNode) else None
-            if nom not in permises:
+            if nom is None or nom not in permises:
                 self.erreur(
                     _ligne(cle),
                     f"{ou} : clé inconnue {_decrit(cle)}{_proche(str(nom), permises) if nom else ''} ; "
@@ -381,7 +384,7 @@ class _Lecteur:
             out[cle] = v
         return out
 
-    def lieu(self, node: Node, kind: str, code: str) -> None:
+    def lieu(self, node: Node, kind: PlaceKind, code: str) -> None:
         if code not in places.reference().entities(kind):
             attendu = (
                 "le code INSEE d'une commune du Pas-de-Calais (ex. 62873 pour Wancourt)"
@@ -434,7 +437,8 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
     for d in ex.document.deliberations:
         for e in corrections["deliberations"]:
             if str(e["id"]) in (d.id, d.numero_imprime) and e.get("source", source) == source:
-                changes = {k: str(v) for k, v in (e.get("corriger") or {}).items()}
+                # DELIBERATION_FIELDS, text fields all (checked by `load`)
+                changes: dict[str, Any] = {k: str(v) for k, v in (e.get("corriger") or {}).items()}
                 applied.append(
                     {
                         "source": source,
@@ -467,7 +471,8 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
                         ),
                     )
                     changes["commune"] = code
-                s = replace(s, **{k: str(v) for k, v in changes.items() if k != "commune"})
+                textes: dict[str, Any] = {k: str(v) for k, v in changes.items() if k != "commune"}  # SUBVENTION_FIELDS: text fields
+                s = replace(s, **textes)
                 applied.append(
                     {
                         "source": source,

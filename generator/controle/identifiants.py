@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.lieux import places
 from generator.records import Problem
+from generator.records.common import Severity
 from generator.subventions.beneficiaires import fold_name
 from generator.subventions.identifiants import chiffres, rna_valide, siret_valide
 
@@ -53,7 +54,7 @@ def load(path: Path, sirens: dict[str, str] | None = None) -> tuple[list[Identif
         return [], []
     problems: list[Problem] = []
 
-    def dire(line: int | None, message: str, severity: str = "avertissement", kind: str = "identifiant-ligne") -> None:
+    def dire(line: int | None, message: str, severity: Severity = "avertissement", kind: str = "identifiant-ligne") -> None:
         problems.append(Problem(path.name, line, kind, message, severity))
 
     text = _decode(path, dire)

@@ -209,7 +209,7 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
                     "taille": taille_fr(size),
                     "nombre": len(members),
                     "description": GROUPS[folder],
-                    "lignes": sum(_lignes(out_dir / r) or 0 for r in members),
+                    "lignes": sum(_lignes(out_dir / r) or 0 for r in members),  # CSV files: never None
                     "colonnes": [],
                 }
             )

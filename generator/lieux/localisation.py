@@ -15,6 +15,10 @@ from dataclasses import replace
 from generator.lieux import places
 from generator.parse.ingest import Extraction
 from generator.records import PlaceRef, Problem
+from generator.records.place import PlaceKind
+
+# the kinds of beneficiary that are places of the reference, resolved as such
+_LIEU_BENEFICIAIRE: dict[str, PlaceKind] = {"commune": "commune", "epci": "epci"}
 
 
 class _Resolveur:
@@ -33,7 +37,7 @@ class _Resolveur:
         self.applied.append({"source": self.source, "message": f"{ou} : « {ref.written} » rattaché à {nom} ({code})"})
         return replace(ref, status="resolu", code=code, name=nom, candidates=[])
 
-    def field(self, refs: list[PlaceRef], kind: str, ou: str) -> list[PlaceRef]:
+    def field(self, refs: list[PlaceRef], kind: PlaceKind, ou: str) -> list[PlaceRef]:
         out: list[PlaceRef] = []
         for r in refs:
             if r.status == "non-resolu" and r.code is None:
@@ -42,7 +46,7 @@ class _Resolveur:
                 out.append(r)
         return out
 
-    def one(self, ref: PlaceRef | None, ou: str, kind: str | None = None) -> PlaceRef | None:
+    def one(self, ref: PlaceRef | None, ou: str, kind: PlaceKind | None = None) -> PlaceRef | None:
         if ref is None or ref.status != "non-resolu" or ref.code is not None:
             return ref
         return self.corriger(places.resolve(kind or ref.kind, ref.written), ou)
@@ -99,8 +103,9 @@ def localise(ex: Extraction, lieux: dict[tuple[str, str], str] | None = None, ap
     subs = []
     for s in ex.subventions:
         bref = s.beneficiaire_ref
-        if bref is None and s.type_beneficiaire in ("commune", "epci"):
-            bref = PlaceRef(kind=s.type_beneficiaire, written=s.beneficiaire, status="non-resolu")
+        genre = _LIEU_BENEFICIAIRE.get(s.type_beneficiaire)
+        if bref is None and genre is not None:
+            bref = PlaceRef(kind=genre, written=s.beneficiaire, status="non-resolu")
         bref = res.one(bref, f"Subvention {s.id}")
         cref = res.one(s.commune_projet, f"Subvention {s.id}", "commune")
         _report(bref, s.source, s.line, "Bénéficiaire", s.deliberation, problems)
@@ -110,14 +115,14 @@ def localise(ex: Extraction, lieux: dict[tuple[str, str], str] | None = None, ap
     if recueil is not None:
         acts = []
         for a in recueil.actes_executif:
-            codes = []
+            codes: list[str] = []
             for written in a.communes_ecrites:
                 ref = res.corriger(places.resolve("commune", written), f"Acte de l'exécutif (ligne {a.line})")
                 deux = places.deux_noms("commune", written) if ref.status == "non-resolu" else None
-                if ref.status == "resolu":
+                if ref.status == "resolu" and ref.code is not None:
                     codes.append(ref.code)
-                elif deux:  # a list of communes whose comma was lost: two exact names
-                    codes += [r.code for r in deux]
+                elif deux:  # a list of communes whose comma was lost: two exact names (resolved: coded)
+                    codes += [r.code for r in deux if r.code is not None]
                     problems.append(
                         Problem(
                             doc.source,

@@ -24,11 +24,11 @@ from pathlib import Path
 from slugify import slugify as _slugify
 
 from generator.commun.pliage import sans_accents
-from generator.records.place import PlaceKind, PlaceRef
+from generator.records.place import PlaceKind, PlaceRef, Status
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "site_data" / "reference"
 
-KINDS = ("commune", "canton", "epci", "territoire")
+KINDS: tuple[PlaceKind, ...] = ("commune", "canton", "epci", "territoire")
 
 # A truncated name (table cell cut short) is matched by prefix only when the
 # prefix is long enough to be meaningful and designates a single entity.
@@ -258,7 +258,7 @@ def reference() -> Reference:
     return Reference.load()
 
 
-def _lookup(kind: PlaceKind, written: str) -> tuple[str, list[str], bool]:
+def _lookup(kind: PlaceKind, written: str) -> tuple[Status, list[str], bool]:
     """(status, codes, exact) for one name; `exact` is False for prefix matches."""
     if _TOUS.match(normalise(written)):
         return "tous", [], True
@@ -333,13 +333,13 @@ def _agrees(kind: PlaceKind, code: str, context: dict) -> bool:
     return any(context.get(k) is not None for k in checks)
 
 
-def _ref(kind: PlaceKind, written: str, status: str, codes: list[str]) -> PlaceRef:
+def _ref(kind: PlaceKind, written: str, status: Status, codes: list[str]) -> PlaceRef:
     written = written.strip()
     if status == "resolu":
         return PlaceRef(kind, written, "resolu", codes[0], reference().name(kind, codes[0]))
     if status == "tous":
         return PlaceRef(kind, written, "tous")
-    return PlaceRef(kind, written, status, candidates=list(codes))  # type: ignore[arg-type]
+    return PlaceRef(kind, written, status, candidates=list(codes))
 
 
 def _clean(text: str) -> str:

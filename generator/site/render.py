@@ -9,6 +9,7 @@ owned by this stage: they are emptied and rewritten on every build.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,30 +19,11 @@ import jinja2
 from markupsafe import Markup
 
 from generator.commun import formats
+from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import write_text
 from generator.site import tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
-GENERATED_DIRS = [
-    "communes",
-    "cantons",
-    "epci",
-    "territoires",
-    "deliberations",
-    "seances",
-    "recueils",
-    "beneficiaires",
-    "dispositifs",
-    "subventions",
-    "controle",
-    "recherche",
-    "originaux",
-    "elus",
-]
-# content/donnees/ is owned by generator.exports (files) plus its index page
-CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "flux.xml"]
-"""Everything the build writes under content/ (the rest of content/ is written by hand): what
-`make clean` removes, what a new project copies without (`build.prepare_root`), what .gitignore lists."""
 
 
 _METHODES_DICT = frozenset(dir(dict))
@@ -81,8 +63,6 @@ def environment() -> jinja2.Environment:
 
 def front_matter(title: str, **extra) -> str:
     """YAML front matter; values are JSON strings (valid YAML), title made HTML-safe."""
-    import html
-
     lines = [f"title: {json.dumps(html.escape(title, quote=False), ensure_ascii=False)}"]
     for key, value in extra.items():
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")

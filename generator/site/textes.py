@@ -53,7 +53,9 @@ def decouper(texte: str, limite: int = 250_000) -> list[str]:
     """Split a long text at blank lines into parts under `limite` characters."""
     if len(texte) <= limite:
         return [texte]
-    parts, cur, size = [], [], 0
+    parts: list[str] = []
+    cur: list[str] = []
+    size = 0
     for block in _BLANC_GARDE.split(texte):
         if size + len(block) > limite and cur:
             parts.append("".join(cur))

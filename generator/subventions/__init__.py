@@ -77,13 +77,11 @@ def extract_subventions(
             found = mod.extract(lines, ctx)
         except Exception as exc:  # one broken extractor must not hide the others' grants
             problems.append(
-                Problem(
-                    ctx.source,
+                ctx.probleme(
                     lines[0].no if lines else None,
                     "extracteur-en-echec",
                     f"Le lecteur de tableaux « {name} » a échoué sur cette délibération ({type(exc).__name__} : {exc}).",
                     "erreur",
-                    ctx.deliberation,
                 )
             )
             continue
@@ -91,14 +89,12 @@ def extract_subventions(
             shared = sorted(n for n in res.consumed if n in owner)
             if shared:
                 problems.append(
-                    Problem(
-                        ctx.source,
+                    ctx.probleme(
                         shared[0],
                         "ligne-lue-deux-fois",
                         f"Le tableau « {res.nom} » ({name}) relit {len(shared)} ligne(s) déjà lue(s) par « {owner[shared[0]]} » "
                         f"(lignes {shared[0]}–{shared[-1]}) : ses subventions sont écartées pour éviter un double compte.",
                         "erreur",
-                        ctx.deliberation,
                     )
                 )
                 continue
@@ -152,15 +148,13 @@ def _interrompus(results: list[TableResult], lines: list[Line], ctx: Contexte) -
             continue
         last = after[-1].no if after else fin
         out.append(
-            Problem(
-                ctx.source,
+            ctx.probleme(
                 last,
                 "tableau-interrompu",
                 f"Le tableau « {res.nom} » (commencé ligne {res.line}) s'arrête ligne {last} sans sa ligne de total, "
                 f"{len(res.subventions)} ligne(s) lue(s) : le texte de la délibération {ctx.deliberation} "
                 "se termine au milieu du tableau.",
                 "erreur",
-                ctx.deliberation,
             )
         )
     return out
@@ -181,13 +175,11 @@ def _dedup(text_subs: list[Subvention], table_subs: list[Subvention], ctx: Conte
         t.objet = t.objet or s.objet
         t.dispositif = t.dispositif or s.dispositif
         problems.append(
-            Problem(
-                ctx.source,
+            ctx.probleme(
                 s.line,
                 "doublon-article-tableau",
                 f"La subvention de l'article ({s.beneficiaire}, {format_montant(s.montant)}) est la ligne {t.line} du tableau « {t.tableau} » : comptée une seule fois.",
                 "info",
-                ctx.deliberation,
             )
         )
     return kept

@@ -13,6 +13,7 @@ article and the vote is read: the rapport repeats the table with other columns
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -125,13 +126,11 @@ def _rows(zone: list[Line], k: int, cols: list[str], ctx: Contexte, budget: Budg
     if pending:
         if cols:
             budget.problems.append(
-                Problem(
-                    ctx.source,
+                ctx.probleme(
                     pending[0].no,
                     "ligne-illisible",
                     "Ligne du tableau d'imputation budgétaire sans montants : " + squash(" ".join(p.text for p in pending)),
                     "avertissement",
-                    ctx.deliberation,
                 )
             )
             budget.consumed.update(p.no for p in pending)
@@ -155,7 +154,7 @@ def _amount(cell: str) -> Decimal | None:
     return found[0].valeur if found else None
 
 
-def _add_wrapped(budget: Budget, ctx: Contexte, rows: list[Line], amounts: list[Decimal], cols: list[str]) -> None:
+def _add_wrapped(budget: Budget, ctx: Contexte, rows: list[Line], amounts: Sequence[Decimal | None], cols: list[str]) -> None:
     texts = [squash(r.text) for r in rows if not (amounts and r is rows[-1])]
     glued: list[str] = []
     for t in texts:  # `2041411//917` ⏎ `38` is one imputation
@@ -172,20 +171,16 @@ def _add_wrapped(budget: Budget, ctx: Contexte, rows: list[Line], amounts: list[
     cm = _CODE.search(text)
     if not cm:
         budget.problems.append(
-            Problem(
-                ctx.source,
-                rows[0].no,
-                "ligne-illisible",
-                f"Ligne d'imputation budgétaire sans code opération lisible : {text}",
-                "avertissement",
-                ctx.deliberation,
+            ctx.probleme(
+                rows[0].no, "ligne-illisible", f"Ligne d'imputation budgétaire sans code opération lisible : {text}", "avertissement"
             )
         )
         budget.consumed.update(r.no for r in rows)
         return
     code = re.sub(r"\s+", "", cm.group(0))
     tokens = text[cm.end() :].split()
-    sub, imput = [], None
+    sub: list[str] = []
+    imput = None
     while tokens:
         tok = tokens.pop(0)
         if _IMPUT.match(tok):
@@ -207,7 +202,7 @@ def _add(
     code: str,
     imput: str | None,
     libelle: str,
-    amounts: list[Decimal | None],
+    amounts: Sequence[Decimal | None],
     cols: list[str],
     section: str | None = None,
 ) -> None:
@@ -217,14 +212,12 @@ def _add(
     vals = [a for a in amounts if a is not None]
     if cols and len(vals) != len(cols):
         budget.problems.append(
-            Problem(
-                ctx.source,
+            ctx.probleme(
                 rows[0].no,
                 "ligne-illisible",
                 f"Ligne d'imputation {code} : {len(vals)} montant(s) pour {len(cols)} colonne(s) "
                 f"({', '.join(cols)}) ; lus de droite à gauche (cellule vide supposée à gauche).",
                 "info" if 0 < len(vals) < len(cols) else "avertissement",
-                ctx.deliberation,
             )
         )
     for c, v in zip(reversed(cols), reversed(vals)):
@@ -247,16 +240,17 @@ def check_depense(budget: Budget, subventions: list[Subvention], ctx: Contexte) 
     lines = [b for b in budget.lignes if b.depense is not None]
     if not lines:
         return None
-    declared = sum((b.depense for b in lines if b.depense is not None), Decimal(0))
+    declared = sum((b.depense or Decimal(0) for b in lines), Decimal(0))  # (none is None)
     calc = sum((s.montant for s in subventions), Decimal(0))
     _set_imputation(lines, subventions)
     statut, msg = "ok", ""
     if declared != calc:
         statut = "ecart"
-        msg = f"Dépense imputée au budget ({format_montant(declared)}) différente de la somme des {len(subventions)} subvention(s) extraite(s) ({format_montant(calc)})."
-    return TotalCheck(
-        ctx.deliberation,
-        ctx.source,
+        msg = (
+            f"Dépense imputée au budget ({format_montant(declared)}) différente de la somme des {len(subventions)} subvention(s) "
+            f"extraite(s) ({format_montant(calc)})."
+        )
+    return ctx.controle(
         budget.line or lines[0].line,
         "Dépense imputée",
         declared,

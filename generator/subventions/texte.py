@@ -26,6 +26,7 @@ from decimal import Decimal
 from generator.commun.montants import Montant, find_montants, format_montant
 from generator.parse.normalise import squash
 from generator.records import Deliberation, Line, PlaceRef, Problem, Subvention, TotalCheck
+from generator.records.common import Severity
 from generator.subventions.beneficiaires import classify, clean_name, fold_name
 from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
@@ -182,18 +183,15 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
         return best
 
     label = f"Article {numero}"
+
+    def signaler(montants: list[Montant], kind: str, severity: Severity, pourquoi: str) -> None:
+        """Each of `montants` reported at its line: « Article N : montant X <pourquoi> »."""
+        for m in montants:
+            out.problems.append(_problem(ctx, line_at(m.start), kind, severity, f"{label} : montant {format_montant(m.valeur)} {pourquoi}"))
+
     sous = list(_SOUS_TOTAL.finditer(text))
     if not _VERB.match(text):
-        for m in amounts:
-            out.problems.append(
-                _problem(
-                    ctx,
-                    line_at(m.start),
-                    "montant-non-retenu",
-                    "info",
-                    f"{label} : montant {format_montant(m.valeur)} cité sans décision d'attribution (non retenu comme subvention).",
-                )
-            )
+        signaler(amounts, "montant-non-retenu", "info", "cité sans décision d'attribution (non retenu comme subvention).")
         return
     split = _SPLIT.search(text)
     intro = text[: split.start()] if split else text
@@ -223,16 +221,7 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
         if not intro_amounts:
             return
     if not intro_amounts:
-        for m in amounts:
-            out.problems.append(
-                _problem(
-                    ctx,
-                    line_at(m.start),
-                    "montant-non-interprete",
-                    "avertissement",
-                    f"{label} : montant {m.texte.strip()} hors de la phrase de décision, non interprété.",
-                )
-            )
+        signaler(amounts, "montant-non-interprete", "avertissement", "hors de la phrase de décision, non interprété.")
         return
 
     benef = _beneficiary(intro, intro_amounts[0], delib)
@@ -270,33 +259,14 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
         if pm:
             benef_written, inferred = pm, True
     if not benef_written:
-        for m in intro_amounts:
-            out.problems.append(
-                _problem(
-                    ctx,
-                    line_at(m.start),
-                    "beneficiaire-introuvable",
-                    "avertissement",
-                    f"{label} : montant {m.texte.strip()} attribué sans bénéficiaire lisible.",
-                )
-            )
+        signaler(intro_amounts, "beneficiaire-introuvable", "avertissement", "attribué sans bénéficiaire lisible.")
         benef_written = "(bénéficiaire non précisé)"
     name = clean_name(benef_written)
     kind = _kind(benef_written, delib)
     for k, m in enumerate(intro_amounts):
         end = intro_amounts[k + 1].start if k + 1 < len(intro_amounts) else len(intro)
         objet = _objet(intro[m.end : end])
-        sub = Subvention(
-            id="",
-            deliberation=ctx.deliberation,
-            source=ctx.source,
-            line=line_at(m.start),
-            beneficiaire=name,
-            type_beneficiaire=kind,
-            montant=m.valeur,
-            objet=objet,
-            dispositif=dispositif,
-        )
+        sub = ctx.subvention(line_at(m.start), name, kind, m.valeur, objet=objet, dispositif=dispositif)
         if kind == "commune":
             sub.beneficiaire_ref = commune_ecrite(name)
         elif kind == "epci":
@@ -457,25 +427,10 @@ def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | N
     if with_count and ndecl is not None and found != ndecl:
         statut = "ecart"
         msg = (msg + " " if msg else "") + f"{libelle} : {found} éléments comptés pour {ndecl} annoncés."
-    out.checks.append(
-        TotalCheck(
-            ctx.deliberation,
-            ctx.source,
-            line,
-            libelle,
-            declared,
-            calc,
-            nombre_declare=ndecl,
-            nombre_trouve=found,
-            statut=statut,
-            message=msg,
-        )
-    )
+    out.checks.append(ctx.controle(line, libelle, declared, calc, nombre_declare=ndecl, nombre_trouve=found, statut=statut, message=msg))
     if total and total[0] != expected:
         out.checks.append(
-            TotalCheck(
-                ctx.deliberation,
-                ctx.source,
+            ctx.controle(
                 line,
                 f"{libelle} — total / décision",
                 expected,
@@ -537,9 +492,7 @@ def resolve_globales(
             msgs.append(f"{g.nombre} annoncés, {found} trouvés")
         nom = ", ".join(sorted({t.dispositif or t.nom for t in assigned.get(g.groupe, [])}))
         checks.append(
-            TotalCheck(
-                ctx.deliberation,
-                ctx.source,
+            ctx.controle(
                 g.line,
                 f"{g.libelle} ({nom})",
                 g.montant,
@@ -563,68 +516,23 @@ def _already_checked(g: Globale, tables: list[TableResult]) -> bool:
 
 
 def _fallback(g: Globale, ctx: Contexte, subs: list, checks: list, problems: list) -> None:
-    if g.destinataires and g.types is None:
-        names = g.destinataires
-        sub = Subvention(
-            id="",
-            deliberation=ctx.deliberation,
-            source=ctx.source,
-            line=g.line,
-            beneficiaire=clean_name(names),
-            type_beneficiaire=classify(names),
-            montant=g.montant,
-            dispositif=g.dispositif,
+    """A global amount no table details: one grant to its recipients when they are named, else an error."""
+    nommes = g.destinataires if g.types is None else None
+    if nommes:
+        subs.append(ctx.subvention(g.line, clean_name(nommes), classify(nommes), g.montant, dispositif=g.dispositif))
+        severite: Severity = "avertissement"
+        constat = (
+            f"{g.libelle} : le détail par bénéficiaire ({format_montant(g.montant)}) n'a pas été trouvé dans un tableau ; "
+            f"une seule subvention globale est enregistrée pour {nommes}."
         )
-        subs.append(sub)
-        problems.append(
-            _problem(
-                ctx,
-                g.line,
-                "detail-introuvable",
-                "avertissement",
-                f"{g.libelle} : le détail par bénéficiaire ({format_montant(g.montant)}) n'a pas été trouvé dans un tableau ; "
-                f"une seule subvention globale est enregistrée pour {names}.",
-            )
-        )
-        checks.append(
-            TotalCheck(
-                ctx.deliberation,
-                ctx.source,
-                g.line,
-                g.libelle,
-                g.montant,
-                None,
-                nombre_declare=g.nombre,
-                nombre_trouve=None,
-                statut="illisible",
-                message="Détail du tableau introuvable.",
-            )
-        )
-        return
-    checks.append(
-        TotalCheck(
-            ctx.deliberation,
-            ctx.source,
-            g.line,
-            g.libelle,
-            g.montant,
-            None,
-            nombre_declare=g.nombre,
-            nombre_trouve=None,
-            statut="illisible",
-            message=f"{g.libelle} : aucun tableau lu ne détaille ce montant.",
-        )
-    )
-    problems.append(
-        _problem(
-            ctx,
-            g.line,
-            "detail-introuvable",
-            "erreur",
-            f"{g.libelle} : montant global de {format_montant(g.montant)} annoncé, mais aucun tableau de bénéficiaires n'a été lu.",
-        )
-    )
+        pourquoi = "Détail du tableau introuvable."
+    else:
+        severite = "erreur"
+        constat = f"{g.libelle} : montant global de {format_montant(g.montant)} annoncé, mais aucun tableau de bénéficiaires n'a été lu."
+        pourquoi = f"{g.libelle} : aucun tableau lu ne détaille ce montant."
+    problems.append(_problem(ctx, g.line, "detail-introuvable", severite, constat))
+    checks.append(ctx.controle(g.line, g.libelle, g.montant, None, nombre_declare=g.nombre, statut="illisible", message=pourquoi))
 
 
-def _problem(ctx: Contexte, line: int, kind: str, severity: str, message: str) -> Problem:
-    return Problem(source=ctx.source, line=line, kind=kind, message=message, severity=severity, deliberation=ctx.deliberation)
+def _problem(ctx: Contexte, line: int, kind: str, severity: Severity, message: str) -> Problem:
+    return ctx.probleme(line, kind, message, severity)

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import nettoyer_tout
 from generator.commun.formats import montant_fr
+from generator.commun.genere import nettoyer_tout
 from generator.lieux import places
 from generator.publication import verification
 from generator.records.corpus import Corpus

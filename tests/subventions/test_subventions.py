@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from test_subventions_texte import F001, F003, F004, _all_units, corpus_lines
 
-from generator.records import Subvention
 from generator.subventions import Contexte, extract_subventions, table_modules
 from generator.subventions.tables.base import TableResult, commune_ecrite
 
@@ -22,16 +21,8 @@ def _module(name, results_fn):
 
 
 def _row(ctx, line, name, amount, kind="commune", tableau="Tableau test"):
-    return Subvention(
-        id="",
-        deliberation=ctx.deliberation,
-        source=ctx.source,
-        line=line,
-        beneficiaire=name,
-        type_beneficiaire=kind,
-        montant=Decimal(amount),
-        tableau=tableau,
-        beneficiaire_ref=commune_ecrite(name) if kind == "commune" else None,
+    return ctx.subvention(
+        line, name, kind, Decimal(amount), tableau=tableau, beneficiaire_ref=commune_ecrite(name) if kind == "commune" else None
     )
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from generator.commun.formats import date_fr, mois_fr
 from generator.records import plage_numeros
 from generator.records.corpus import DEPARTEMENT, Corpus
+from generator.records.place import PlaceKind
+from generator.site.pages.decoupage import trop_long
 from generator.site.render import Page
 from generator.site.textes import decouper, html
 
@@ -45,26 +47,25 @@ def page_dans_annexe(a: dict, texte: str, debut: int) -> int | None:
     return a["page_pdf"] + bisect.bisect_right(a.get("sauts_page") or [], ligne)
 
 
-def _place(corpus: Corpus, kind: str, code: str) -> dict | None:
-    ent = corpus.ref.entities(kind).get(code)
-    return ent
+# the places a rapport names: (label, its field, their kind, their pages' folder)
+_LIEUX_DU_RAPPORT: tuple[tuple[str, str, PlaceKind, str], ...] = (
+    ("Territoires", "territoires", "territoire", "territoires"),
+    ("Cantons", "cantons", "canton", "cantons"),
+    ("Intercommunalités", "epcis", "epci", "epci"),
+)
 
 
 def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
     out = []
     r = d.get("rapport") or {}
-    for label, key, kind, folder in (
-        ("Territoires", "territoires", "territoire", "territoires"),
-        ("Cantons", "cantons", "canton", "cantons"),
-        ("Intercommunalités", "epcis", "epci", "epci"),
-    ):
+    for label, key, kind, folder in _LIEUX_DU_RAPPORT:
         items = []
         for p in r.get(key) or []:
             if p["status"] == "tous":
                 items.append({"nom": p["written"], "slug": None})
             elif p["status"] == "resolu":
-                e = _place(corpus, kind, p["code"])
-                items.append({"nom": e["nom"], "slug": e["slug"]})
+                ent = corpus.ref.entities(kind)[p["code"]]  # resolved against this reference
+                items.append({"nom": ent["nom"], "slug": ent["slug"]})
             else:
                 items.append({"nom": p["written"] + " (non reconnu)", "slug": None})
         if items:
@@ -79,13 +80,13 @@ def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
         out.append((f"Communes des subventions ({len(communes)})", [communes[k] for k in sorted(communes)], "communes"))
         cantons, epcis = {}, {}
         for s in subs:
-            c = corpus.ref.communes.get(corpus.commune_of(s) or "")
-            if not c:
+            com = corpus.ref.communes.get(corpus.commune_of(s) or "")
+            if not com:
                 continue
-            for k in c.get("cantons", []):
+            for k in com.get("cantons", []):
                 if k in corpus.ref.cantons:
                     cantons[k] = {"nom": corpus.ref.cantons[k]["nom"], "slug": corpus.ref.cantons[k]["slug"]}
-            e = corpus.ref.epci.get(c.get("epci"))
+            e = corpus.ref.epci.get(com.get("epci", ""))
             if e:
                 epcis[e["siren"]] = {"nom": e["nom"], "slug": e["slug"]}
         out.append((f"Cantons des subventions ({len(cantons)})", sorted(cantons.values(), key=lambda x: x["slug"]), "cantons"))
@@ -119,9 +120,10 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
             titre = a["titre"] or f"Annexe {i}"
             texte = corpus.texte_annexe(d, i - 1)
             parts = parties_annexe(did, i, texte)
-            if parts[0][0] is not None:
+            en_pages = [(url, part) for url, part in parts if url is not None]  # none: shown inline
+            if en_pages:
                 debut = 0
-                for k, (url, part) in enumerate(parts, start=1):
+                for k, (url, part) in enumerate(en_pages, start=1):
                     pages.append(
                         Page(
                             url.rstrip("/") + ".md",
@@ -133,7 +135,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                                 "titre": titre,
                                 "html": html(part),
                                 "partie": k,
-                                "nb_parties": len(parts),
+                                "nb_parties": len(en_pages),
                                 "original": corpus.originaux.get(d["_source"]),
                                 "page_pdf": page_dans_annexe(a, texte, debut),
                                 "recueil": d["_recueil"] is not None,
@@ -145,9 +147,9 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                 annexes.append(
                     {
                         "titre": titre,
-                        "url": parts[0][0],
+                        "url": en_pages[0][0],
                         "page_pdf": a.get("page_pdf"),
-                        "taille": _taille(texte) + (f", {len(parts)} parties" if len(parts) > 1 else ""),
+                        "taille": _taille(texte) + (f", {len(en_pages)} parties" if len(en_pages) > 1 else ""),
                     }
                 )
             else:
@@ -164,7 +166,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                     "session": sessions.get(d["session_id"], {}),
                     "recueil": recueils.get(d["_recueil"]),
                     "original": corpus.originaux.get(d["_source"]),
-                    "epci": corpus.ref.epci.get(d.get("epci_siren")) if d.get("epci_siren") else None,
+                    "epci": corpus.ref.epci.get(d["epci_siren"]) if d.get("epci_siren") else None,
                     "subs": subs,
                     "total": corpus.total(subs) if subs else None,
                     "checks": checks_par_delib.get(did, []),
@@ -253,8 +255,6 @@ def _plages(items: list[dict]) -> list[dict]:
 
 def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[dict] | None]:
     """More deliberations than one page holds (ten years: ~6 000): one index page per year."""
-    from generator.site.pages.decoupage import trop_long
-
     if not trop_long([d for _, ds in years for d in ds]):
         return [], None
     nav = [(y, f"deliberations/{y}/") for y, _ in years]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from markupsafe import Markup
 
 from generator.commun.formats import montant_fr, nombre_fr
 from generator.commun.pliage import plier
+from generator.exports.par_lieu import par_lieu_paths
 from generator.lieux.places import Reference
 from generator.records.corpus import Corpus, de
 from generator.site import graphiques
+from generator.site.pages.actes import recueil_titre
+from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page, root_for
 
 NATURES = {"CA": "Communauté d'agglomération", "CC": "Communauté de communes", "CU": "Communauté urbaine"}
@@ -42,11 +46,11 @@ def _activite(corpus: Corpus, kind: str, code: str, communes) -> dict:
     views = [dict(s, _commune=corpus.ref.communes.get(corpus.commune_of(s) or "")) for s in subs]
     ids = set(corpus.delib_lieux.get((kind, code), set())) | {s["deliberation"] for s in subs}
     delibs = sorted((corpus.deliberations[i] for i in ids if i in corpus.deliberations), key=lambda d: (d["date"], d["id"]), reverse=True)
-    montants = {}
+    montants: dict[str, tuple[Decimal, int]] = {}
     for s in subs:
         c = corpus.commune_of(s)
         if c:
-            tot, n = montants.get(c, (0, 0))
+            tot, n = montants.get(c, (Decimal(0), 0))
             montants[c] = (tot + corpus.total([s]), n + 1)
     years = corpus.by_year(subs)
     chart = Markup(graphiques.barres_par_annee([(y, t) for y, t, _ in years], "Subventions par année")) if years else ""
@@ -72,8 +76,6 @@ def _nom_epci(nom: str) -> dict:
 def build(corpus: Corpus) -> Iterator[Page]:
     """Place pages, yielded one by one (with their year pages when too long): ten years of
     grants copied into page contexts are never all in memory."""
-    from generator.exports import par_lieu_paths
-
     ref = corpus.ref
     csv = par_lieu_paths(corpus)
     pages = _Sortie(corpus)
@@ -88,9 +90,9 @@ def build(corpus: Corpus) -> Iterator[Page]:
                 context={
                     "c": c,
                     "cantons": _by_codes(ref.cantons, c.get("cantons", [])),
-                    "epci": ref.epci.get(c.get("epci")),
-                    "territoire": ref.territoires.get(c.get("territoire")),
-                    "territoire_fin": ref.territoires.get(c.get("territoire_fin")),
+                    "epci": ref.epci.get(c.get("epci", "")),
+                    "territoire": ref.territoires.get(c.get("territoire", "")),
+                    "territoire_fin": ref.territoires.get(c.get("territoire_fin", "")),
                     "actes": corpus.actes_par_commune.get(insee, []),
                     "csv": csv.get(("commune", insee)),
                     **_activite(corpus, "commune", insee, [insee]),
@@ -100,44 +102,27 @@ def build(corpus: Corpus) -> Iterator[Page]:
         yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
-        canton = Page(
-            path=f"cantons/{k['slug']}.md",
-            template="collectivite.md.j2",
-            title=f"Canton {de(k['nom'])}",
-            kind="canton",
-            context={
-                "p": {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
-                "kicker": "Canton du Pas-de-Calais",
-                "facts": [
-                    ("Code", code),
-                    (
-                        "Population",
-                        nombre_fr(
-                            sum(
-                                ref.communes[c]["population"] or 0
-                                for c in k["communes"]
-                                if c in ref.communes and c not in k.get("fraction", [])
-                            )
-                        )
-                        + " habitants (hors fractions de commune)",
-                    ),
-                ],
-                "links": [
-                    (
-                        "Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""),
-                        _territoires_of(ref, k.get("territoires") or [k.get("territoire")]),
-                        "territoires",
-                    ),
-                    ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
-                ],
-                "communes": _communes(ref, k["communes"]),
-                "fraction": set(k.get("fraction", [])),
-                "propres": [],
-                "propres_total": 0,
-                "carte": "",
-                "csv": csv.get(("canton", code)),
-                **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
-            },
+        entieres = [c for c in k["communes"] if c not in k.get("fraction", [])]
+        canton = _collectivite(
+            corpus,
+            csv,
+            "canton",
+            code,
+            f"cantons/{k['slug']}.md",
+            {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
+            "Canton du Pas-de-Calais",
+            [("Code", code), ("Population", _population(ref, entieres) + " habitants (hors fractions de commune)")],
+            [
+                (
+                    "Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""),
+                    _territoires_of(ref, k.get("territoires") or [k.get("territoire")]),
+                    "territoires",
+                ),
+                ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
+            ],
+            k["communes"],
+            comptees=entieres,
+            fraction=set(k.get("fraction", [])),
         )
         for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
             subs = corpus.grants_in([c])
@@ -147,41 +132,30 @@ def build(corpus: Corpus) -> Iterator[Page]:
         yield from pages.vider()
     # EPCI
     for siren, e in ref.epci.items():
-        facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature"), e.get("nature") or "—"))]
+        facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature", ""), e.get("nature") or "—"))]
         if e.get("sigle"):
             facts.append(("Sigle", e["sigle"]))
-        facts.append(
-            (
-                "Population",
-                nombre_fr(sum(ref.communes[c]["population"] or 0 for c in e["membres"] if c in ref.communes))
-                + " habitants (Pas-de-Calais)",
-            )
-        )
+        facts.append(("Population", _population(ref, e["membres"]) + " habitants (Pas-de-Calais)"))
         if e.get("membres_hors_62"):
             facts.append(("Communes hors Pas-de-Calais", str(e["membres_hors_62"])))
         cantons = sorted({k for c in e["membres"] if c in ref.communes for k in ref.communes[c].get("cantons", [])})
         pages.append(
-            Page(
-                path=f"epci/{e['slug']}.md",
-                template="collectivite.md.j2",
+            _collectivite(
+                corpus,
+                csv,
+                "epci",
+                siren,
+                f"epci/{e['slug']}.md",
+                _nom_epci(e.get("nom_officiel") or e["nom"]),
+                "Intercommunalité (EPCI à fiscalité propre)",
+                facts,
+                [
+                    ("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
+                    ("Cantons", _by_codes(ref.cantons, cantons), "cantons"),
+                ],
+                e["membres"],
                 title=e["nom"],
-                kind="epci",
-                context={
-                    "p": _nom_epci(e.get("nom_officiel") or e["nom"]),
-                    "kicker": "Intercommunalité (EPCI à fiscalité propre)",
-                    "facts": facts,
-                    "links": [
-                        ("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
-                        ("Cantons", _by_codes(ref.cantons, cantons), "cantons"),
-                    ],
-                    "communes": _communes(ref, e["membres"]),
-                    "fraction": set(),
-                    "propres": [dict(s, _commune=None) for s in corpus.par_epci.get(siren, [])],
-                    "propres_total": corpus.total(corpus.par_epci.get(siren, [])),
-                    "carte": "",
-                    "csv": csv.get(("epci", siren)),
-                    **_activite(corpus, "epci", siren, e["membres"]),
-                },
+                propres=corpus.par_epci.get(siren, []),
             )
         )
         yield from pages.vider()
@@ -190,38 +164,74 @@ def build(corpus: Corpus) -> Iterator[Page]:
         parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
         subs = _territoires_of(ref, t.get("sous_territoires") or [])
         pages.append(
-            Page(
-                path=f"territoires/{slug}.md",
-                template="collectivite.md.j2",
-                title=f"Territoire {t['nom']}",
-                kind="territoire",
-                context={
-                    "p": {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
-                    "kicker": "Territoire du Département",
-                    "facts": [
-                        (
-                            "Population",
-                            nombre_fr(sum(ref.communes[c]["population"] or 0 for c in t["communes"] if c in ref.communes)) + " habitants",
-                        )
-                    ],
-                    "links": [
-                        ("Fait partie de", parent, "territoires"),
-                        ("Se subdivise en", subs, "territoires"),
-                        ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
-                        ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
-                    ],
-                    "communes": _communes(ref, t["communes"]),
-                    "fraction": set(),
-                    "propres": [],
-                    "propres_total": 0,
-                    "carte": _carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
-                    "csv": csv.get(("territoire", slug)),
-                    **_activite(corpus, "territoire", slug, t["communes"]),
-                },
+            _collectivite(
+                corpus,
+                csv,
+                "territoire",
+                slug,
+                f"territoires/{slug}.md",
+                {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
+                "Territoire du Département",
+                [("Population", _population(ref, t["communes"]) + " habitants")],
+                [
+                    ("Fait partie de", parent, "territoires"),
+                    ("Se subdivise en", subs, "territoires"),
+                    ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
+                    ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
+                ],
+                t["communes"],
+                carte=_carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
             )
         )
         yield from pages.vider()
     yield from _indexes(corpus)
+
+
+def _population(ref: Reference, communes: list[str]) -> str:
+    """The population of these communes, as the pages print it."""
+    return nombre_fr(sum(ref.communes[c]["population"] or 0 for c in communes if c in ref.communes))
+
+
+def _collectivite(
+    corpus: Corpus,
+    csv: dict,
+    kind: str,
+    code: str,
+    path: str,
+    p: dict,
+    kicker: str,
+    facts: list,
+    links: list,
+    membres: list[str],
+    *,
+    title: str | None = None,
+    comptees: list[str] | None = None,
+    fraction: set[str] | None = None,
+    propres: list[dict] | None = None,
+    carte: str = "",
+) -> Page:
+    """The page of a canton, an EPCI or a territoire: its facts and links, its communes (`membres`) and the
+    grants located in them (`comptees`: those counted, when not all are), the grants it received itself
+    (`propres`). `title`: its name in the page's title, else `p["nom"]`."""
+    return Page(
+        path=path,
+        template="collectivite.md.j2",
+        title=title or p["nom"],
+        kind=kind,
+        context={
+            "p": p,
+            "kicker": kicker,
+            "facts": facts,
+            "links": links,
+            "communes": _communes(corpus.ref, membres),
+            "fraction": fraction or set(),
+            "propres": [dict(s, _commune=None) for s in propres or []],
+            "propres_total": corpus.total(propres) if propres is not None else 0,
+            "carte": carte,
+            "csv": csv.get((kind, code)),
+            **_activite(corpus, kind, code, membres if comptees is None else comptees),
+        },
+    )
 
 
 class _Sortie(list):
@@ -233,8 +243,6 @@ class _Sortie(list):
         self.corpus = corpus
 
     def append(self, p: Page) -> None:
-        from generator.site.pages.decoupage import pages_par_annee, trop_long
-
         p.context["annees"] = None
         super().append(p)
         if trop_long(p.context["subs"], p.context["delibs"]):
@@ -253,7 +261,7 @@ class _Sortie(list):
 def _indexes(corpus: Corpus) -> list[Page]:
     ref = corpus.ref
 
-    def grouped(items):
+    def grouped(items: list[dict]) -> list[tuple[str, list]]:
         groups: dict[str, list] = {}
         for it in sorted(items, key=lambda i: _sort_key(i["nom"])):
             groups.setdefault(_initial(it["nom"]), []).append(it)
@@ -275,66 +283,52 @@ def _indexes(corpus: Corpus) -> list[Page]:
         for t in ref.territoires.values()
     ]
     g = grouped(communes)
+
+    def index(kind: str, title: str, titre: str, intro: str, headers: list[str], groups: list, letters: list, carte: str = "") -> Page:
+        """The index page of one kind of place: `groups`, (letter, its places) each."""
+        context = {"titre": titre, "intro": intro, "letters": letters, "groups": groups, "headers": headers, "kind": kind, "carte": carte}
+        return Page(f"{kind}/index.md", "place_index.md.j2", title, kind="index", context=context)
+
+    def liste(items: list[dict]) -> list:  # one group, no letters
+        return [("", sorted(items, key=lambda i: _sort_key(i["nom"])))]
+
     return [
-        Page(
-            "communes/index.md",
-            "place_index.md.j2",
+        index(
+            "communes",
             "Communes",
-            kind="index",
-            context={
-                "titre": "Les communes du Pas-de-Calais",
-                "intro": f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune.",
-                "letters": [l for l, _ in g],
-                "groups": g,
-                "headers": ["Commune", "Code INSEE", "Population", "Subventions reçues"],
-                "kind": "communes",
-                "carte": _carte(corpus, "communes/index.md", "Subventions par commune du Pas-de-Calais"),
-            },
+            "Les communes du Pas-de-Calais",
+            f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune.",
+            ["Commune", "Code INSEE", "Population", "Subventions reçues"],
+            g,
+            [l for l, _ in g],
+            _carte(corpus, "communes/index.md", "Subventions par commune du Pas-de-Calais"),
         ),
-        Page(
-            "cantons/index.md",
-            "place_index.md.j2",
+        index(
+            "cantons",
             "Cantons",
-            kind="index",
-            context={
-                "titre": "Les cantons du Pas-de-Calais",
-                "intro": f"{len(cantons)} cantons.",
-                "letters": [],
-                "groups": [("", sorted(cantons, key=lambda i: _sort_key(i["nom"])))],
-                "headers": ["Canton", "Code", "Communes"],
-                "kind": "cantons",
-                "carte": "",
-            },
+            "Les cantons du Pas-de-Calais",
+            f"{len(cantons)} cantons.",
+            ["Canton", "Code", "Communes"],
+            liste(cantons),
+            [],
         ),
-        Page(
-            "epci/index.md",
-            "place_index.md.j2",
+        index(
+            "epci",
             "Intercommunalités",
-            kind="index",
-            context={
-                "titre": "Les intercommunalités (EPCI)",
-                "intro": f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais.",
-                "letters": [],
-                "groups": [("", sorted(epci, key=lambda i: _sort_key(i["nom"])))],
-                "headers": ["Intercommunalité", "Sigle", "Communes"],
-                "kind": "epci",
-                "carte": "",
-            },
+            "Les intercommunalités (EPCI)",
+            f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais.",
+            ["Intercommunalité", "Sigle", "Communes"],
+            liste(epci),
+            [],
         ),
-        Page(
-            "territoires/index.md",
-            "place_index.md.j2",
+        index(
+            "territoires",
             "Territoires",
-            kind="index",
-            context={
-                "titre": "Les territoires du Département",
-                "intro": "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin).",
-                "letters": [],
-                "groups": [("", sorted(terr, key=lambda i: _sort_key(i["nom"])))],
-                "headers": ["Territoire", "Découpage", "Communes"],
-                "kind": "territoires",
-                "carte": "",
-            },
+            "Les territoires du Département",
+            "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin).",
+            ["Territoire", "Découpage", "Communes"],
+            liste(terr),
+            [],
         ),
     ]
 
@@ -342,8 +336,6 @@ def _indexes(corpus: Corpus) -> list[Page]:
 def accueil(corpus: Corpus) -> Page:
     ref = corpus.ref
     communes = sorted(ref.communes.values(), key=lambda c: _sort_key(c["nom"]))
-    from generator.site.pages.actes import recueil_titre
-
     latest = max(corpus.recueils, key=lambda r: r["slug"], default=None)
     year = max((s["_date"][:4] for s in corpus.subventions), default=None)
     this_year = [s for s in corpus.subventions if s["_date"][:4] == year]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from slugify import slugify
 
 from generator.records.corpus import Corpus
+from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page
 
 TYPES = {
@@ -27,8 +28,6 @@ def _view(corpus: Corpus, subs):
 
 def _par_annee(corpus: Corpus, page: Page) -> list[Page]:
     """A beneficiary or a scheme with too many grants for one page: one page per year."""
-    from generator.site.pages.decoupage import pages_par_annee, trop_long
-
     page.context["annees"] = None
     if not trop_long(page.context["subs"]):
         return []

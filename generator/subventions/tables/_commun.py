@@ -20,17 +20,21 @@ the articles announce (counts, totals, whether an annexed table is decided at al
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sized
 from decimal import Decimal
+from typing import TypeVar, overload
 
 from generator.commun.montants import find_montants, format_montant
 from generator.parse.normalise import squash
 from generator.records import Line, Problem, Subvention, TotalCheck
 from generator.subventions.beneficiaires import classify
-from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
+from generator.subventions.tables.base import Contexte, TableResult
 
 # Amount as printed in table cells: `15 534,00`, `4 278`, `150 600.00`, `511 970.00`.
 AMOUNT = r"(?:\d{1,3}(?:[ \u00a0]{1,2}\d{3})+(?:[,.]\d{2})?|\d+(?:[,.]\d{2})?)"
 EURO_AMOUNT = re.compile(rf"({AMOUNT})\s*€")
+
+ItemsT = TypeVar("ItemsT", bound=Sized)  # the items a table reader scans (`Items`, or raw lines)
 
 _DECIDE = re.compile(r"^\s*(?:DECIDE|DÉCIDE|INFORME L'ASSEMBLEE|APPROUVE)\b")
 _VOTE = re.compile(r"^\s*Dans les conditions de vote")
@@ -54,6 +58,22 @@ class EnDebutDeLigne:
 
 def texte(line: Line) -> str:
     return squash(line.text)
+
+
+class Parcours:
+    """The non-blank lines of a unit from index `debut`, one by one, as (line, squashed text); `i`: the
+    index after the line just given, where the caller goes on when it stops there."""
+
+    def __init__(self, lines: list[Line], debut: int):
+        self.lines, self.i = lines, debut
+
+    def __iter__(self) -> Iterator[tuple[Line, str]]:
+        while self.i < len(self.lines):
+            ln = self.lines[self.i]
+            self.i += 1
+            t = texte(ln)
+            if t:
+                yield ln, t
 
 
 def euros(text: str) -> list[Decimal]:
@@ -96,19 +116,6 @@ def total_check(
     illisibles: int = 0,
 ) -> TotalCheck:
     """A stated total against the rows read; never forced: a gap stays a reported gap."""
-    if illisibles:
-        return TotalCheck(
-            ctx.deliberation,
-            ctx.source,
-            line,
-            libelle,
-            declare,
-            calcule,
-            nombre_declare,
-            nombre_trouve,
-            "illisible",
-            f"{illisibles} ligne(s) du tableau illisible(s) : total non vérifiable.",
-        )
     ecarts = []
     if declare is not None and calcule is not None and declare != calcule:
         ecarts.append(
@@ -117,31 +124,32 @@ def total_check(
         )
     if nombre_declare is not None and nombre_trouve is not None and nombre_declare != nombre_trouve:
         ecarts.append(f"le document annonce {nombre_declare}, {nombre_trouve} trouvé(s)")
-    if ecarts:
-        return TotalCheck(
-            ctx.deliberation,
-            ctx.source,
-            line,
-            libelle,
-            declare,
-            calcule,
-            nombre_declare,
-            nombre_trouve,
-            "ecart",
-            f"{libelle} : " + " ; ".join(ecarts) + ". Les montants sont gardés tels qu'écrits.",
-        )
-    return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule, nombre_declare, nombre_trouve, "ok", "")
+    statut, message = "ok", ""
+    if illisibles:
+        statut, message = "illisible", f"{illisibles} ligne(s) du tableau illisible(s) : total non vérifiable."
+    elif ecarts:
+        statut, message = "ecart", f"{libelle} : " + " ; ".join(ecarts) + ". Les montants sont gardés tels qu'écrits."
+    return ctx.controle(
+        line, libelle, declare, calcule, nombre_declare=nombre_declare, nombre_trouve=nombre_trouve, statut=statut, message=message
+    )
+
+
+def check_total_nombre(
+    ctx: Contexte, res: TableResult, line: int, libelle: str, m: re.Match[str], groupe: str, illisibles: int = 0
+) -> None:
+    """A row stating a count (group `n` of `m`) and a total (group `groupe`), checked against the rows of `res`."""
+    calcule = sum((s.montant for s in res.subventions), Decimal(0))
+    declare = montant_euros(m.group(groupe))
+    res.checks.append(total_check(ctx, line, libelle, declare, calcule, int(m.group("n")), len(res.subventions), illisibles=illisibles))
+
+
+def nb_illisibles(res: TableResult) -> int:
+    """How many rows of the table could not be read."""
+    return sum(1 for p in res.problems if p.kind == "ligne-illisible")
 
 
 def ligne_illisible(ctx: Contexte, line: int, raw: str, tableau: str) -> Problem:
-    return Problem(
-        ctx.source,
-        line,
-        "ligne-illisible",
-        f"{tableau} : ligne non lue (montants introuvables) : « {squash(raw)} »",
-        "avertissement",
-        ctx.deliberation,
-    )
+    return ctx.probleme(line, "ligne-illisible", f"{tableau} : ligne non lue (montants introuvables) : « {squash(raw)} »", "avertissement")
 
 
 def lignes_illisibles(pending: list[Line], res: TableResult, ctx: Contexte, tableau: str) -> int:
@@ -152,7 +160,7 @@ def lignes_illisibles(pending: list[Line], res: TableResult, ctx: Contexte, tabl
 
 
 def info(ctx: Contexte, line: int, kind: str, message: str) -> Problem:
-    return Problem(ctx.source, line, kind, message, "info", ctx.deliberation)
+    return ctx.probleme(line, kind, message, "info")
 
 
 _COMMUNE = re.compile(r"^(?:COMMUNE|Commune|Ville|VILLE|Mairie|MAIRIE)\s+(?:DE\s+|de\s+|D'|d'|DU\s+|du\s+)?(.+)$")
@@ -247,7 +255,11 @@ class Items:
     def raw(self, i: int) -> str:
         return self._lines[i].text
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, str]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[int, str] | list[tuple[int, str]]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self._lines)))]
         got = self._cache.get(i)
@@ -306,57 +318,34 @@ def nombres_annonces(lines: list[Line], exclus: set[int], totaux: set[Decimal]) 
 
 def check_montant(ctx: Contexte, line: int, libelle: str, declare: Decimal, calcule: Decimal, illisibles: list[Problem]) -> TotalCheck:
     """A stated amount total against the sum of the rows read (exact to the cent)."""
+    statut, message = "ok", ""
     if illisibles:
-        return TotalCheck(
-            ctx.deliberation,
-            ctx.source,
-            line,
-            libelle,
-            declare,
-            calcule,
-            statut="illisible",
-            message=f"{len(illisibles)} ligne(s) du tableau illisible(s) : total non vérifiable "
-            f"(lignes {', '.join(str(p.line) for p in illisibles)}).",
+        statut = "illisible"
+        message = f"{len(illisibles)} ligne(s) du tableau illisible(s) : total non vérifiable (lignes {_lignes(illisibles)})."
+    elif declare != calcule:
+        statut, message = (
+            "ecart",
+            f"Total déclaré {format_montant(declare)}, somme des lignes {format_montant(calcule)} (écart {format_montant(calcule - declare)}).",
         )
-    if declare == calcule:
-        return TotalCheck(ctx.deliberation, ctx.source, line, libelle, declare, calcule)
-    return TotalCheck(
-        ctx.deliberation,
-        ctx.source,
-        line,
-        libelle,
-        declare,
-        calcule,
-        statut="ecart",
-        message=f"Total déclaré {format_montant(declare)}, somme des lignes {format_montant(calcule)} (écart {format_montant(calcule - declare)}).",
-    )
+    return ctx.controle(line, libelle, declare, calcule, statut=statut, message=message)
+
+
+def _lignes(problemes: list[Problem]) -> str:
+    return ", ".join(str(p.line) for p in problemes)
 
 
 def check_nombre(ctx: Contexte, line: int, libelle: str, declare: int, trouve: int, illisibles: list[Problem]) -> TotalCheck:
     """A stated number of projects/grants against the rows read."""
+    statut, message = "ok", ""
     if illisibles:
-        statut, msg = (
-            "illisible",
-            (f"{len(illisibles)} ligne(s) illisible(s) : nombre non vérifiable (lignes {', '.join(str(p.line) for p in illisibles)})."),
-        )
-    elif declare == trouve:
-        statut, msg = "ok", ""
-    else:
-        statut, msg = "ecart", f"Le texte annonce {declare}, le tableau compte {trouve} ligne(s)."
-    return TotalCheck(
-        ctx.deliberation, ctx.source, line, libelle, None, None, nombre_declare=declare, nombre_trouve=trouve, statut=statut, message=msg
-    )
+        statut, message = "illisible", f"{len(illisibles)} ligne(s) illisible(s) : nombre non vérifiable (lignes {_lignes(illisibles)})."
+    elif declare != trouve:
+        statut, message = "ecart", f"Le texte annonce {declare}, le tableau compte {trouve} ligne(s)."
+    return ctx.controle(line, libelle, None, None, nombre_declare=declare, nombre_trouve=trouve, statut=statut, message=message)
 
 
 def ligne_illisible_erreur(ctx: Contexte, line: int, raw: str, pourquoi: str) -> Problem:
-    return Problem(
-        source=ctx.source,
-        line=line,
-        kind="ligne-illisible",
-        message=f"{pourquoi} : « {raw[:300]} »",
-        severity="erreur",
-        deliberation=ctx.deliberation,
-    )
+    return ctx.probleme(line, "ligne-illisible", f"{pourquoi} : « {raw[:300]} »", "erreur")
 
 
 def colonnes_montants(header: str) -> list[str]:
@@ -391,18 +380,13 @@ def repartir_montants(montants: list[Decimal]) -> tuple[Decimal | None, Decimal 
 def subvention_farda(ctx: Contexte, line: int, m: re.Match, benef: str, typ: str, desc: str, dispositif: str, tableau: str) -> Subvention:
     """One FARDA row (voirie or aménagement); `m` holds the groups amts, taux, aide and ref."""
     cout, eligible = repartir_montants([montant(a) for a in re.findall(AMOUNT_CENTIMES, m.group("amts"))])
-    commune = commune_du_beneficiaire(benef)
-    return Subvention(
-        id="",
-        deliberation=ctx.deliberation,
-        source=ctx.source,
-        line=line,
-        beneficiaire=benef,
-        type_beneficiaire=classify(benef),
-        montant=montant(m.group("aide")),
+    return ctx.subvention(
+        line,
+        benef,
+        classify(benef),
+        montant(m.group("aide")),
+        commune_du_beneficiaire(benef),  # (a commune only when the beneficiary is one)
         objet=f"{typ} — {desc}" if typ and desc else (typ or desc),
-        beneficiaire_ref=commune_ecrite(commune) if commune else None,
-        commune_projet=commune_ecrite(commune) if commune else None,
         cout_projet=cout,
         montant_eligible=eligible,
         taux=taux(m.group("taux")),
@@ -439,15 +423,73 @@ def checks_totaux(
         res.checks.append(check_montant(ctx, no, libelle_aides, b, sum((s.montant for s in res.subventions), Decimal(0)), bad))
     else:
         res.problems.append(
-            Problem(
-                ctx.source,
-                res.line,
-                "total-absent",
-                f"Tableau {res.dispositif} sans ligne de total : sommes non vérifiées.",
-                "avertissement",
-                ctx.deliberation,
-            )
+            ctx.probleme(res.line, "total-absent", f"Tableau {res.dispositif} sans ligne de total : sommes non vérifiées.", "avertissement")
         )
+
+
+def extraire_tableaux(
+    items: ItemsT,
+    lines: list[Line],
+    ctx: Contexte,
+    en_tete: Callable[[ItemsT, int], bool],
+    lire: Callable[[ItemsT, int, list[Line], Contexte], tuple[TableResult | None, int]],
+    libelle_nombre: str,
+) -> list[TableResult]:
+    """Every table of one layout in the deliberation unit (`items`: its lines as the layout's reader scans
+    them), with its checks: wherever `en_tete` sees a header at item i, `lire` reads the table (None when
+    it was none after all) and says the item to go on from; then the counts the text announces are
+    checked against all their rows."""
+    results: list[TableResult] = []
+    i = 0
+    while i < len(items):
+        if en_tete(items, i):
+            res, i = lire(items, i, lines, ctx)
+            if res is not None:
+                results.append(res)
+            continue
+        i += 1
+    if results:
+        checks_nombre_annonce(results, lines, ctx, libelle_nombre)
+    return results
+
+
+def ouvrir_farda(items: Items, start: int, hend: int, lines: list[Line], motif: str, dispositif: str) -> tuple[TableResult, list[str]]:
+    """A FARDA table whose header runs from item `start` to `hend` (its title: the first line matching
+    `motif`), and the amount columns its header names."""
+    cols = colonnes_montants(" ".join(t for _, t in items[start : hend + 1]))
+    nom = titre_tableau(lines, motif, dispositif)
+    return TableResult(nom=nom, dispositif=dispositif, line=items[start][0], line_end=items[hend][0]), cols
+
+
+def ligne_des_totaux(no: int, m: re.Match[str]) -> tuple[int, Decimal, Decimal]:
+    """(line, sum of the projects, sum of the aids) of a closing row (groups a and b of `m`)."""
+    return no, montant(m.group("a")), montant(m.group("b"))
+
+
+def fermer(
+    ctx: Contexte,
+    res: TableResult,
+    totals: tuple[int, Decimal, Decimal] | None,
+    libelle_cout: str | None,
+    libelle_aides: str,
+    lines: list[Line],
+) -> None:
+    """The table's closing row checked (`checks_totaux`); every line from its header to its last row is the table's."""
+    checks_totaux(ctx, res, totals, libelle_cout, libelle_aides)
+    res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
+
+
+def fermer_farda(ctx: Contexte, res: TableResult, totals: tuple[int, Decimal, Decimal] | None, cols: list[str], lines: list[Line]) -> None:
+    """`fermer` for a FARDA table (`cols`: its amount columns; no cost column named, its sum is not checked)."""
+    d = res.dispositif
+    fermer(
+        ctx,
+        res,
+        totals,
+        f"{d} — montant total des projets" if "cout" in cols or not cols else None,
+        f"{d} — montant total des aides",
+        lines,
+    )
 
 
 def checks_nombre_annonce(results: list[TableResult], lines: list[Line], ctx: Contexte, libelle: str) -> None:

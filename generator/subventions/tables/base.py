@@ -10,14 +10,70 @@ so that no other extractor reads them again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from generator.records import PlaceRef, Problem, Subvention, TotalCheck
+from generator.records.common import Severity
+
+
+class Champs(TypedDict, total=False):
+    """The fields of a `Subvention` a reader fills besides who, how much and where it was read."""
+
+    objet: str
+    beneficiaire_ref: PlaceRef | None
+    commune_projet: PlaceRef | None
+    cout_projet: Decimal | None
+    montant_eligible: Decimal | None
+    taux: Decimal | None
+    dispositif: str | None
+    tableau: str | None
+    reference: str | None
+    territoire: str | None
+
+
+class Verdict(TypedDict, total=False):
+    """The fields of a `TotalCheck` besides what is totalled: the counts compared, and the outcome."""
+
+    nombre_declare: int | None
+    nombre_trouve: int | None
+    statut: str  # ok (the default) | ecart | illisible
+    message: str
 
 
 @dataclass(frozen=True)
 class Contexte:
     deliberation: str  # e.g. "2021-243"
     source: str  # source file name
+
+    def subvention(
+        self, line: int, beneficiaire: str, type_beneficiaire: str, montant: Decimal, commune: str | None = None, **champs: Unpack[Champs]
+    ) -> Subvention:
+        """A grant of this deliberation read at `line` (its id is given once the unit's grants are all read).
+        `commune`: the commune the row or the article names, where the project is, and the beneficiary itself
+        when it is a commune (unresolved references, `commune_ecrite`)."""
+        if commune:
+            champs.setdefault("commune_projet", commune_ecrite(commune))
+            if type_beneficiaire == "commune":
+                champs.setdefault("beneficiaire_ref", commune_ecrite(commune))
+        return Subvention(
+            id="",
+            deliberation=self.deliberation,
+            source=self.source,
+            line=line,
+            beneficiaire=beneficiaire,
+            type_beneficiaire=type_beneficiaire,
+            montant=montant,
+            **champs,
+        )
+
+    def controle(self, line: int, libelle: str, declare: Decimal | None, calcule: Decimal | None, **suite: Unpack[Verdict]) -> TotalCheck:
+        """A total (`declare`) or a count the document states at `line`, against what was read (`calcule`)."""
+        return TotalCheck(self.deliberation, self.source, line, libelle, declare, calcule, **suite)
+
+    def probleme(self, line: int | None, kind: str, message: str, severity: Severity) -> Problem:
+        """What the publisher must see of this deliberation, at `line` of its source."""
+        return Problem(self.source, line, kind, message, severity, self.deliberation)
 
 
 @dataclass

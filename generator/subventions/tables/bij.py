@@ -45,7 +45,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     res = TableResult(NOM, NOM, lines[start].no, lines[start].no)
     res.consumed.add(lines[start].no)
     names = _article_names(lines)
-    rows: list[dict] = []
+    rows: list[Subvention | None] = []  # None: a proposal of 0 €
     current: dict | None = None
     total_line = None
     for k in range(start + 1, min(len(lines), start + 400)):
@@ -64,13 +64,12 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
         if mr and not _AMOUNTS.search(t):
             if current and current.get("open"):
                 res.problems.append(c.ligne_illisible(ctx, current["line"], " ".join(current["parts"]), NOM))
-            rest = mr.group("rest")
-            mterr = c.TERRITOIRE_RE.match(rest) or re.match(r"(\S+)", rest)
+            terr, apres = _territoire(mr.group("rest"))
             current = {
                 "line": ln.no,
                 "theme": mr.group("theme").strip(),
-                "terr": mterr.group(1),
-                "parts": [rest[mterr.end() :].strip()],
+                "terr": terr,
+                "parts": [apres],
                 "lines": [ln.no],
                 "open": True,
             }
@@ -94,23 +93,21 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     calc = sum((s.montant for s in res.subventions), Decimal(0))
     if total_line:
         ln, mt = total_line
-        res.checks.append(
-            c.total_check(
-                ctx,
-                ln.no,
-                f"{NOM} — total des propositions",
-                c.montant_euros(mt.group("total")),
-                calc,
-                int(mt.group("n")),
-                len(res.subventions),
-                illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible"),
-            )
-        )
+        c.check_total_nombre(ctx, res, ln.no, f"{NOM} — total des propositions", mt, "total", illisibles=c.nb_illisibles(res))
     else:
         res.problems.append(c.info(ctx, res.line, "total-absent", f"{NOM} : ligne « N dossiers … € » introuvable."))
     _sheet_check(lines, ctx, res, calc)
     _article_check(lines, ctx, res, calc)
     return [res]
+
+
+def _territoire(rest: str) -> tuple[str, str]:
+    """The territoire opening a row's text (a known one, else its first word) and the text after it."""
+    m = c.TERRITOIRE_RE.match(rest)
+    if m:
+        return m.group(1), rest[m.end() :].strip()
+    mot, *apres = rest.split(maxsplit=1)
+    return mot, " ".join(apres).strip()
 
 
 def _article_names(lines: list[Line]) -> list[str]:
@@ -141,15 +138,11 @@ def _row(current: dict, am: re.Match, names: list[str], ctx: Contexte, res: Tabl
             c.info(ctx, current["line"], "demande-refusee", f"{NOM} : « {benef} » — proposition 0 €, aucune subvention créée.")
         )
         return None
-    typ = classify(benef)
-    return Subvention(
-        id="",
-        deliberation=ctx.deliberation,
-        source=ctx.source,
-        line=current["line"],
-        beneficiaire=benef,
-        type_beneficiaire=typ,
-        montant=montant,
+    return ctx.subvention(
+        current["line"],
+        benef,
+        classify(benef),
+        montant,
         objet=objet or current["theme"].title(),
         commune_projet=commune_ecrite(commune) if commune else None,
         cout_projet=c.montant_euros(am.group("budget")),

@@ -27,7 +27,7 @@ from generator.commun.montants import TAUX_RE, parse_taux
 from generator.records import Line, Subvention
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables import _commun as c
-from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
+from generator.subventions.tables.base import Contexte, TableResult
 
 _HEAD = re.compile(r"^B[ée]n[ée]ficiaire\b", re.I)
 _B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped
@@ -79,22 +79,17 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
 
 
 def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
+    """The FIEET table whose header is at `start`: a row is complete once a rate has been followed by a
+    € amount; the table ends on its `Total` line (`_fieet_totals`). Its result, and the index to go on from."""
     nom = "FIEET"
     res = TableResult(nom, "FIEET", lines[start].no, lines[start].no)
     pending: list[Line] = []
-    illisibles = 0
-    i = start
-    while i < len(lines):
-        ln = lines[i]
-        t = c.texte(ln)
-        i += 1
-        if not t:
-            continue
+    parcours = c.Parcours(lines, start)
+    for ln, t in parcours:
         if _TOTAL.match(t) and c.euros(t):
-            illisibles += c.lignes_illisibles(pending, res, ctx, nom)
+            c.lignes_illisibles(pending, res, ctx, nom)
             pending = []
-            i = _fieet_totals(lines, i - 1, res, ctx, illisibles)
-            return res, i
+            return res, _fieet_totals(lines, parcours.i - 1, res, ctx)
         if not pending and _SKIP.match(t):
             res.consumed.add(ln.no)
             continue
@@ -103,7 +98,7 @@ def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             continue
         if pending and _NEW_BENEF.match(t) and any(c.euros(c.texte(p)) for p in pending):
             # a new beneficiary while the previous row has amounts but no grant: unreadable row
-            illisibles += c.lignes_illisibles(pending, res, ctx, nom)
+            c.lignes_illisibles(pending, res, ctx, nom)
             pending = []
         pending.append(ln)
         sub = _fieet_row(pending, ctx)
@@ -112,9 +107,9 @@ def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             res.consumed.update(p.no for p in pending)
             res.line_end = ln.no
             pending = []
-    illisibles += c.lignes_illisibles(pending, res, ctx, nom)
+    c.lignes_illisibles(pending, res, ctx, nom)
     res.problems.append(c.info(ctx, res.line, "total-absent", "FIEET : pas de ligne « Total » après le tableau."))
-    return res, i
+    return res, parcours.i
 
 
 def _split_benef(text: str) -> tuple[str, str]:
@@ -138,21 +133,17 @@ def _fieet_row(pending: list[Line], ctx: Contexte) -> Subvention | None:
     if len(before) < 2 or not after:
         return None
     first_amount = c.EURO_AMOUNT.search(text)
+    if first_amount is None:  # (amounts followed by « euros » only)
+        return None
     head = text[: first_amount.start()].strip()
     benef, desc = _split_benef(head)
-    commune = c.commune_nommee(benef)
-    typ = classify(benef)
-    return Subvention(
-        id="",
-        deliberation=ctx.deliberation,
-        source=ctx.source,
-        line=pending[0].no,
-        beneficiaire=benef,
-        type_beneficiaire=typ,
-        montant=after[0],
+    return ctx.subvention(
+        pending[0].no,
+        benef,
+        classify(benef),
+        after[0],
+        c.commune_nommee(benef),
         objet=desc,
-        beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
-        commune_projet=commune_ecrite(commune) if commune else None,
         cout_projet=before[-2],
         montant_eligible=before[-1],
         taux=parse_taux(rate.group(0)),
@@ -161,7 +152,7 @@ def _fieet_row(pending: list[Line], ctx: Contexte) -> Subvention | None:
     )
 
 
-def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte, illisibles: int) -> int:
+def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte) -> int:
     """`Total <coût> € <éligible> €` then, within a few lines, the grants' total alone on its line."""
     ln = lines[k]
     res.consumed.add(ln.no)
@@ -189,7 +180,7 @@ def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte, il
                 res.line_end = lines[j - 1].no
                 break
     for (no, dec), lab, val in zip(amounts, labels, values):
-        res.checks.append(c.total_check(ctx, no, lab, dec, val, illisibles=illisibles))
+        res.checks.append(c.total_check(ctx, no, lab, dec, val, illisibles=c.nb_illisibles(res)))
     if len(amounts) < 3:
         res.problems.append(
             c.info(ctx, ln.no, "total-absent", "FIEET : total des subventions proposées introuvable après la ligne « Total ».")
@@ -201,26 +192,27 @@ def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte, il
 
 
 def _read_fien(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
+    """The FIEN table whose header is at `start`, up to its total (a lone amount by a `TOTAL` label)."""
     nom = "FIEN"
     res = TableResult(nom, "FIEN", lines[start].no, lines[start].no)
     pending: list[Line] = []
-    illisibles = 0
-    i = start
-    while i < len(lines):
-        ln = lines[i]
-        t = c.texte(ln)
-        i += 1
-        if not t:
-            continue
+    parcours = c.Parcours(lines, start)
+    for ln, t in parcours:
         lone = _LONE_AMOUNT.match(t)
         if lone and res.subventions and not pending:
+            i = parcours.i  # (the index after this line)
             # the total: a lone amount, its `TOTAL …` label just before or after
             around = " ".join(c.texte(x) for x in lines[max(0, i - 5) : i + 5])
             if re.search(r"\bTOTAL\b", around, re.I):
                 calc = sum((s.montant for s in res.subventions), Decimal(0))
                 res.checks.append(
                     c.total_check(
-                        ctx, ln.no, "FIEN — total des subventions proposées", c.montant_euros(lone.group(1)), calc, illisibles=illisibles
+                        ctx,
+                        ln.no,
+                        "FIEN — total des subventions proposées",
+                        c.montant_euros(lone.group(1)),
+                        calc,
+                        illisibles=c.nb_illisibles(res),
                     )
                 )
                 res.consumed.add(ln.no)
@@ -241,11 +233,11 @@ def _read_fien(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResul
             res.line_end = ln.no
             pending = []
         elif len(pending) > 4 or (len(t.split()) > 14 and not res.subventions):
-            illisibles += c.lignes_illisibles(pending[:1], res, ctx, nom)
+            c.lignes_illisibles(pending[:1], res, ctx, nom)
             pending = pending[1:]
-    illisibles += c.lignes_illisibles(pending, res, ctx, nom)
+    c.lignes_illisibles(pending, res, ctx, nom)
     res.problems.append(c.info(ctx, res.line, "total-absent", "FIEN : pas de total trouvé après le tableau."))
-    return res, i
+    return res, parcours.i
 
 
 def _fien_row(m: re.Match, line: int, ctx: Contexte, res: TableResult) -> Subvention:
@@ -258,19 +250,13 @@ def _fien_row(m: re.Match, line: int, ctx: Contexte, res: TableResult) -> Subven
         benef = head[: found[-1].start()].strip()
     else:
         res.problems.append(c.info(ctx, line, "territoire-absent", f"FIEN : territoire non reconnu dans « {head} »."))
-    typ = classify(benef, defaut="association")
-    commune = c.commune_nommee(benef)
-    return Subvention(
-        id="",
-        deliberation=ctx.deliberation,
-        source=ctx.source,
-        line=line,
-        beneficiaire=benef,
-        type_beneficiaire=typ,
-        montant=c.montant_euros(m.group("subv")),
+    return ctx.subvention(
+        line,
+        benef,
+        classify(benef, defaut="association"),
+        c.montant_euros(m.group("subv")),
+        c.commune_nommee(benef),
         objet=desc,
-        beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
-        commune_projet=commune_ecrite(commune) if commune else None,
         cout_projet=c.montant_euros(m.group("cout")),
         dispositif="FIEN",
         tableau="FIEN",
@@ -311,6 +297,6 @@ def _article_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
                 calc if declare is not None else None,
                 int(m_count.group(1)) if m_count else None,
                 len(res.subventions) if m_count else None,
-                illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible"),
+                illisibles=c.nb_illisibles(res),
             )
         )

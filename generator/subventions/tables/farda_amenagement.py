@@ -18,21 +18,8 @@ from __future__ import annotations
 
 import re
 
-from generator.records import Line, Problem
-from generator.subventions.tables._commun import (
-    AMOUNT_CENTIMES,
-    REF,
-    TAUX,
-    TOTAL_DEUX_MONTANTS_RE,
-    checks_nombre_annonce,
-    checks_totaux,
-    colonnes_montants,
-    items_of,
-    ligne_illisible_erreur,
-    montant,
-    subvention_farda,
-    titre_tableau,
-)
+from generator.records import Line
+from generator.subventions.tables import _commun as c
 from generator.subventions.tables.base import Contexte, TableResult
 
 DISPOSITIF = "FARDA aménagement"
@@ -59,9 +46,9 @@ _BENEF_START = re.compile(
 )
 _HEADER_RE = re.compile(r"Num[ée]ro\s+Description\s+Type\s+de\s+demande\s+B[ée]n[ée]ficiaire", re.I)
 _ROW_RE = re.compile(
-    rf"^(?P<ref>{REF})\s+(?P<mid>.*?)\s*(?P<amts>(?:{AMOUNT_CENTIMES}\s+){{1,3}})(?P<taux>{TAUX}) ?%\s+(?P<aide>{AMOUNT_CENTIMES})$"
+    rf"^(?P<ref>{c.REF})\s+(?P<mid>.*?)\s*(?P<amts>(?:{c.AMOUNT_CENTIMES}\s+){{1,3}})(?P<taux>{c.TAUX}) ?%\s+(?P<aide>{c.AMOUNT_CENTIMES})$"
 )
-_ROW_START = re.compile(rf"^{REF}\s")
+_ROW_START = re.compile(rf"^{c.REF}\s")
 _MAX_ROW_ITEMS = 4  # a wrapped row (other layouts) never spans more lines
 _MAX_GAP = 6  # non-row lines after which the table is over
 
@@ -81,12 +68,13 @@ def _split_mid(mid: str) -> tuple[str, str, str, bool] | None:
         _, end, negstart, t = best
         start = -negstart
         return mid[:start].strip(), t, mid[end:].strip(), True
-    m = next(reversed(list(_BENEF_START.finditer(mid))), None)  # the last beneficiary prefix of the line
-    if m is None:
+    prefixes = list(_BENEF_START.finditer(mid))
+    if not prefixes:
         return None
+    m = prefixes[-1]  # the last beneficiary prefix of the line
     before = mid[: m.start("b")].strip().split(" ")
     k = len(before)
-    while k > 0 and before[k - 1] and not any(c.islower() for c in before[k - 1]):
+    while k > 0 and before[k - 1] and not any(ch.islower() for ch in before[k - 1]):
         k -= 1  # unknown type: the upper-case words just before the beneficiary
     return " ".join(before[:k]), " ".join(before[k:]), m.group("b").strip(), False
 
@@ -97,40 +85,29 @@ INDICE = re.compile(r"num[ée]ro\s+description")
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """Every FARDA aménagement table of the deliberation unit (usually one), with its checks."""
-    items = items_of(lines)
-    results: list[TableResult] = []
-    i = 0
-    while i < len(items):
-        if "escription" in items.raw(i) and _HEADER_RE.search(items[i][1]):
-            res, i = _read_table(items, i, lines, ctx)
-            results.append(res)
-            continue
-        i += 1
-    if results:
-        checks_nombre_annonce(results, lines, ctx, f"{DISPOSITIF} — nombre de projets")
-    return results
+    return c.extraire_tableaux(c.items_of(lines), lines, ctx, _en_tete, _read_table, f"{DISPOSITIF} — nombre de projets")
 
 
-def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
-    # the header may wrap (`Montant du` / `projet PLAFOND ELIGIBLE TAUX` / `Montant` / `demandé`)
+def _en_tete(items: c.Items, i: int) -> bool:
+    return "escription" in items.raw(i) and bool(_HEADER_RE.search(items[i][1]))
+
+
+def _read_table(items: c.Items, start: int, lines: list[Line], ctx: Contexte) -> tuple[TableResult, int]:
+    # the header may wrap (`Montant du` / `projet PLAFOND ELIGIBLE c.TAUX` / `Montant` / `demandé`)
     hend = start
     for j in range(start, min(len(items), start + 10)):
         if _ROW_START.match(items[j][1]):
             break
         hend = j
-    header = " ".join(t for _, t in items[start : hend + 1])
-    cols = colonnes_montants(header)
-    nom = titre_tableau(lines, r"FARDA.*AM[EÉ]NAGEMENT", DISPOSITIF)
-    res = TableResult(nom=nom, dispositif=DISPOSITIF, line=items[start][0], line_end=items[hend][0])
+    res, cols = c.ouvrir_farda(items, start, hend, lines, r"FARDA.*AM[EÉ]NAGEMENT", DISPOSITIF)
     rows: list[tuple[int, str]] = []
     pending: list[tuple[int, int, str]] = []  # (index, line, text) of non-row lines: errors if more rows follow, else outside the table
     totals = None
     i = hend + 1
     while i < len(items):
         no, text = items[i]
-        m = TOTAL_DEUX_MONTANTS_RE.match(text)
-        if m:
-            totals = (no, montant(m.group("a")), montant(m.group("b")))
+        if m := c.TOTAL_DEUX_MONTANTS_RE.match(text):
+            totals = c.ligne_des_totaux(no, m)
             res.line_end = no
             i += 1
             break
@@ -142,7 +119,7 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
             continue
         if _ROW_START.match(text):
             for _, pno, ptext in pending:
-                res.problems.append(ligne_illisible_erreur(ctx, pno, ptext, "Ligne du tableau FARDA aménagement illisible"))
+                res.problems.append(c.ligne_illisible_erreur(ctx, pno, ptext, "Ligne du tableau FARDA aménagement illisible"))
             pending = []
             buf = text
             j = i
@@ -151,7 +128,7 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
                 and j + 1 < len(items)
                 and j - i < _MAX_ROW_ITEMS
                 and not _ROW_START.match(items[j + 1][1])
-                and not TOTAL_DEUX_MONTANTS_RE.match(items[j + 1][1])
+                and not c.TOTAL_DEUX_MONTANTS_RE.match(items[j + 1][1])
             ):
                 j += 1
                 buf += " " + items[j][1]
@@ -172,27 +149,18 @@ def _read_table(items, start, lines, ctx) -> tuple[TableResult, int]:
         m = _ROW_RE.match(text)
         parts = _split_mid(m.group("mid")) if m else None
         if not m or parts is None or not parts[2]:
-            res.problems.append(ligne_illisible_erreur(ctx, first, text, "Ligne du tableau FARDA aménagement illisible"))
+            res.problems.append(c.ligne_illisible_erreur(ctx, first, text, "Ligne du tableau FARDA aménagement illisible"))
             continue
         desc, typ, benef, connu = parts
         if not connu:
             res.problems.append(
-                Problem(
-                    ctx.source,
+                ctx.probleme(
                     first,
                     "type-inconnu",
                     f"Type de demande « {typ} » hors nomenclature FARDA aménagement (lu avant le bénéficiaire « {benef} »).",
                     "info",
-                    ctx.deliberation,
                 )
             )
-        res.subventions.append(subvention_farda(ctx, first, m, benef, typ, desc, DISPOSITIF, nom))
-    checks_totaux(
-        ctx,
-        res,
-        totals,
-        f"{DISPOSITIF} — montant total des projets" if "cout" in cols or not cols else None,
-        f"{DISPOSITIF} — montant total des aides",
-    )
-    res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
+        res.subventions.append(c.subvention_farda(ctx, first, m, benef, typ, desc, DISPOSITIF, res.nom))
+    c.fermer_farda(ctx, res, totals, cols, lines)
     return res, i

@@ -15,25 +15,12 @@ from __future__ import annotations
 import re
 
 from generator.records import Line
-from generator.subventions.tables._commun import (
-    AMOUNT_CENTIMES,
-    REF,
-    TAUX,
-    TOTAL_DEUX_MONTANTS_RE,
-    checks_nombre_annonce,
-    checks_totaux,
-    colonnes_montants,
-    items_of,
-    ligne_illisible_erreur,
-    montant,
-    subvention_farda,
-    titre_tableau,
-)
+from generator.subventions.tables import _commun as c
 from generator.subventions.tables.base import Contexte, TableResult
 
 DISPOSITIF = "FARDA voirie"
 
-_CLOSE_RE = re.compile(rf"(?:^|\s)(?P<taux>{TAUX}) ?%\s+(?P<aide>{AMOUNT_CENTIMES})$")
+_CLOSE_RE = re.compile(rf"(?:^|\s)(?P<taux>{c.TAUX}) ?%\s+(?P<aide>{c.AMOUNT_CENTIMES})$")
 
 # ---------------------------------------------------------------- FARDA voirie
 
@@ -43,12 +30,12 @@ _HEADER_SIGNATURE = re.compile(
     re.I | re.S,
 )
 _ROW_RE = re.compile(
-    rf"^(?P<benef>.*?)\s*(?P<ref>{REF})\s*(?P<rest>.*?)\s*(?P<amts>(?:{AMOUNT_CENTIMES}\s+){{0,3}})(?P<taux>{TAUX}) ?%\s+(?P<aide>{AMOUNT_CENTIMES})$"
+    rf"^(?P<benef>.*?)\s*(?P<ref>{c.REF})\s*(?P<rest>.*?)\s*(?P<amts>(?:{c.AMOUNT_CENTIMES}\s+){{0,3}})(?P<taux>{c.TAUX}) ?%\s+(?P<aide>{c.AMOUNT_CENTIMES})$"
 )
 _MAX_ROW_ITEMS = 20  # a wrapped row never spans more lines than this
 
 
-def _header_at(items: list[tuple[int, str]], i: int) -> int | None:
+def _header_at(items: c.Items, i: int) -> int | None:
     """Index of the header's last item when a voirie header starts around item i."""
     lo = max(0, i - 3)
     for j in range(i, min(len(items), i + 25)):
@@ -59,7 +46,7 @@ def _header_at(items: list[tuple[int, str]], i: int) -> int | None:
 
 
 def _upper_token(tok: str) -> bool:
-    return tok == "-" or (any(c.isalpha() for c in tok) and not any(c.islower() for c in tok))
+    return tok == "-" or (any(ch.isalpha() for ch in tok) and not any(ch.islower() for ch in tok))
 
 
 def _split_type(rest: str) -> tuple[str, str]:
@@ -77,44 +64,39 @@ INDICE = re.compile(r"code\s+de\s+la\s+demande")
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """Every FARDA voirie table of the deliberation unit (usually one), with its checks."""
-    items = items_of(lines)
-    results: list[TableResult] = []
-    i = 0
-    while i < len(items):
-        if "CODE" in items.raw(i) and _HEADER_START.search(items[i][1]):
-            end = _header_at(items, i)
-            if end is not None:
-                start = next((k for k in range(i, max(-1, i - 4), -1) if re.search(r"COMMUNE|B[ÉE]N[ÉE]FICIAIRE", items[k][1], re.I)), i)
-                res, i = _read_table(items, start, end, lines, ctx)
-                results.append(res)
-                continue
-        i += 1
-    if results:
-        checks_nombre_annonce(results, lines, ctx, f"{DISPOSITIF} — nombre de projets")
-    return results
+    return c.extraire_tableaux(c.items_of(lines), lines, ctx, _en_tete, _lire, f"{DISPOSITIF} — nombre de projets")
 
 
-def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
-    header = " ".join(t for _, t in items[start : hend + 1])
-    cols = colonnes_montants(header)
-    nom = titre_tableau(lines, r"FARDA.*VOIRIE", DISPOSITIF)
-    res = TableResult(nom=nom, dispositif=DISPOSITIF, line=items[start][0], line_end=items[hend][0])
+def _en_tete(items: c.Items, i: int) -> bool:
+    return "CODE" in items.raw(i) and bool(_HEADER_START.search(items[i][1]))
+
+
+def _lire(items: c.Items, i: int, lines: list[Line], ctx: Contexte) -> tuple[TableResult | None, int]:
+    """The table whose header starts around item i (its first line: the beneficiary's column, a few items above)."""
+    end = _header_at(items, i)
+    if end is None:
+        return None, i + 1
+    start = next((k for k in range(i, max(-1, i - 4), -1) if re.search(r"COMMUNE|B[ÉE]N[ÉE]FICIAIRE", items[k][1], re.I)), i)
+    return _read_table(items, start, end, lines, ctx)
+
+
+def _read_table(items: c.Items, start: int, hend: int, lines: list[Line], ctx: Contexte) -> tuple[TableResult, int]:
+    res, cols = c.ouvrir_farda(items, start, hend, lines, r"FARDA.*VOIRIE", DISPOSITIF)
     rows: list[tuple[int, str]] = []  # (first line, joined text)
     buf: list[tuple[int, str]] = []
     totals = None
     i = hend + 1
     while i < len(items):
         no, text = items[i]
-        m = TOTAL_DEUX_MONTANTS_RE.match(text)
-        if m:
+        if m := c.TOTAL_DEUX_MONTANTS_RE.match(text):
             if buf:  # the last row never reached its amounts
                 res.problems.append(
-                    ligne_illisible_erreur(
+                    c.ligne_illisible_erreur(
                         ctx, buf[0][0], " ".join(t for _, t in buf), "Ligne du tableau FARDA voirie sans montants lisibles"
                     )
                 )
                 buf = []
-            totals = (no, montant(m.group("a")), montant(m.group("b")))
+            totals = c.ligne_des_totaux(no, m)
             res.line_end = no
             i += 1
             break
@@ -124,14 +106,14 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
                 if end is not None:
                     i = end + 1
                     continue
-        if re.search(REF, text) and any(re.search(REF, t) for _, t in buf):
+        if re.search(c.REF, text) and any(re.search(c.REF, t) for _, t in buf):
             # a second dossier number before any amounts: the previous row never closed.
             # The new row starts with the upper-case beneficiary lines just above its number.
             s = len(buf)
-            while s > 1 and not any(c.islower() for c in buf[s - 1][1]) and not re.search(REF, buf[s - 1][1]):
+            while s > 1 and not any(ch.islower() for ch in buf[s - 1][1]) and not re.search(c.REF, buf[s - 1][1]):
                 s -= 1
             res.problems.append(
-                ligne_illisible_erreur(
+                c.ligne_illisible_erreur(
                     ctx, buf[0][0], " ".join(t for _, t in buf[:s]), "Ligne du tableau FARDA voirie sans montants lisibles"
                 )
             )
@@ -144,15 +126,17 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
         elif len(buf) > _MAX_ROW_ITEMS:
             break  # not a row any more: the table ended without a total line
         i += 1
-    if buf and any(re.search(REF, t) for _, t in buf):
+    if buf and any(re.search(c.REF, t) for _, t in buf):
         res.problems.append(
-            ligne_illisible_erreur(ctx, buf[0][0], " ".join(t for _, t in buf[:4]), "Ligne du tableau FARDA voirie sans montants lisibles")
+            c.ligne_illisible_erreur(
+                ctx, buf[0][0], " ".join(t for _, t in buf[:4]), "Ligne du tableau FARDA voirie sans montants lisibles"
+            )
         )
     parsed = []
     for first, text in rows:
         m = _ROW_RE.match(text)
         if not m or not m.group("benef").strip():
-            res.problems.append(ligne_illisible_erreur(ctx, first, text, "Ligne du tableau FARDA voirie illisible"))
+            res.problems.append(c.ligne_illisible_erreur(ctx, first, text, "Ligne du tableau FARDA voirie illisible"))
             continue
         parsed.append((first, m, *_split_type(m.group("rest"))))
     # types form a closed list: a longer upper-case run whose prefix is a type seen
@@ -165,14 +149,6 @@ def _read_table(items, start, hend, lines, ctx) -> tuple[TableResult, int]:
                 typ, desc = " ".join(toks[:k]), (" ".join(toks[k:]) + " " + desc).strip()
                 break
         benef = m.group("benef").strip()
-        res.subventions.append(subvention_farda(ctx, first, m, benef, typ, desc, DISPOSITIF, nom))
-    checks_totaux(
-        ctx,
-        res,
-        totals,
-        f"{DISPOSITIF} — montant total des projets" if "cout" in cols or not cols else None,
-        f"{DISPOSITIF} — montant total des aides",
-    )
-    first_no, last_no = res.line, res.line_end
-    res.consumed = {l.no for l in lines if first_no <= l.no <= last_no}
+        res.subventions.append(c.subvention_farda(ctx, first, m, benef, typ, desc, DISPOSITIF, res.nom))
+    c.fermer_farda(ctx, res, totals, cols, lines)
     return res, i

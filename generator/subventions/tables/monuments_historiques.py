@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 
 from generator.commun.pliage import sans_accents
-from generator.records import Line, Problem, Subvention
+from generator.records import Line, Subvention
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables._commun import (
-    checks_nombre_annonce,
-    checks_totaux,
+    extraire_tableaux,
+    fermer,
+    ligne_des_totaux,
     ligne_illisible_erreur,
     montant,
     sq,
@@ -124,21 +125,14 @@ INDICE = re.compile(r"territoires?\s+communes?\s+b[ée]n[ée]ficiaires?\s+[ée]d
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """Every monuments-historiques table of the deliberation unit (usually one), with its checks."""
     items = [(l.no, l.text) for l in lines if l.text.strip()]  # raw: the layout's gaps mark cells
-    results: list[TableResult] = []
-    i = 0
-    while i < len(items):
-        if "DIFICE" in items[i][1].upper() and _HEADER_RE.search(items[i][1]):
-            res, i = _read_table(items, i, lines, ctx)
-            if res is not None:
-                results.append(res)
-            continue
-        i += 1
-    if results:
-        checks_nombre_annonce(results, lines, ctx, f"{DISPOSITIF} — nombre de subventions")
-    return results
+    return extraire_tableaux(items, lines, ctx, _en_tete, _read_table, f"{DISPOSITIF} — nombre de subventions")
 
 
-def _read_table(items, start, lines, ctx):
+def _en_tete(items: list[tuple[int, str]], i: int) -> bool:
+    return "DIFICE" in items[i][1].upper() and bool(_HEADER_RE.search(items[i][1]))
+
+
+def _read_table(items: list[tuple[int, str]], start: int, lines: list[Line], ctx: Contexte) -> tuple[TableResult | None, int]:
     # header: from its first line to the line before the first numbered row
     hend = None
     for j in range(start + 1, min(len(items), start + 25)):
@@ -155,7 +149,7 @@ def _read_table(items, start, lines, ctx):
     nom = next((t for t in above if re.search(r"monuments?\s+historiques", t, re.I)), DISPOSITIF)
     res = TableResult(nom=nom, dispositif=DISPOSITIF, line=items[start][0], line_end=items[hend][0])
     titre = nom
-    rows: list[list[tuple[int, str]]] = []
+    rows: list[tuple[list[tuple[int, str]], re.Match[str]]] = []  # (lines of a row, its closing line's match)
     buf: list[tuple[int, str]] = []
     buf_start = 0
     totals = None
@@ -168,7 +162,7 @@ def _read_table(items, start, lines, ctx):
             continue
         m = _TOTAL_RE.match(text)
         start_m = _ROW_START.match(raw)
-        if m or (start_m and buf and _numero(buf) is not None and int(start_m.group("n")) > _numero(buf)):
+        if m or (start_m and buf and (lu := _numero(buf)) is not None and int(start_m.group("n")) > lu):
             if buf:  # the row being read never reached its amounts
                 res.problems.append(
                     ligne_illisible_erreur(
@@ -177,15 +171,16 @@ def _read_table(items, start, lines, ctx):
                 )
                 buf = []
             if m:
-                totals = (no, montant(m.group("a")), montant(m.group("b")))
+                totals = ligne_des_totaux(no, m)
                 res.line_end = no
                 i += 1
                 break
         if not buf:
             buf_start = i
         buf.append((no, raw))
-        if _CLOSE_RE.match(text):
-            rows.append(buf)
+        close = _CLOSE_RE.match(text)
+        if close:
+            rows.append((buf, close))
             res.line_end = no
             buf = []
         elif len(buf) > _MAX_ROW_ITEMS:
@@ -200,8 +195,8 @@ def _read_table(items, start, lines, ctx):
                 )
             )
     numeros = []
-    for row in rows:
-        sub = _parse_row(row, ctx, res, titre)
+    for row, close in rows:
+        sub = _parse_row(row, close, ctx, res, titre)
         if sub is not None:
             res.subventions.append(sub[0])
             if sub[1] is not None:
@@ -210,18 +205,12 @@ def _read_table(items, start, lines, ctx):
     for n, ln in numeros:  # rows are numbered 1, 2, 3…: a gap means a row was not read
         if n != prev + 1:
             res.problems.append(
-                Problem(
-                    ctx.source,
-                    ln,
-                    "numero-incoherent",
-                    f"Tableau Monuments historiques : la ligne n° {n} suit la ligne n° {prev}.",
-                    "avertissement",
-                    ctx.deliberation,
+                ctx.probleme(
+                    ln, "numero-incoherent", f"Tableau Monuments historiques : la ligne n° {n} suit la ligne n° {prev}.", "avertissement"
                 )
             )
         prev = n
-    checks_totaux(ctx, res, totals, f"{DISPOSITIF} — montant total des travaux HT", f"{DISPOSITIF} — montant total des subventions")
-    res.consumed = {l.no for l in lines if res.line <= l.no <= res.line_end}
+    fermer(ctx, res, totals, f"{DISPOSITIF} — montant total des travaux HT", f"{DISPOSITIF} — montant total des subventions", lines)
     return res, i
 
 
@@ -234,14 +223,16 @@ def _numero(buf: list[tuple[int, str]]) -> int | None:
     return None
 
 
-def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titre: str):
-    """One Subvention (and its printed number) from the lines of one row; None + Problem if unreadable."""
+def _parse_row(
+    row: list[tuple[int, str]], close: re.Match[str], ctx: Contexte, res: TableResult, titre: str
+) -> tuple[Subvention, int | None] | None:
+    """One Subvention (and its printed number) from the lines of one row (`close`: `_CLOSE_RE` on its
+    last line); None + Problem if unreadable."""
     first_idx = next((k for k, (_, t) in enumerate(row) if _ROW_START.match(t)), None)
     lead = row[:first_idx] if first_idx else []
     for no, t in lead:  # text between two rows that is neither page furniture nor a row
         res.problems.append(ligne_illisible_erreur(ctx, no, sq(t), "Texte hors ligne dans le tableau Monuments historiques"))
     body = row[first_idx:] if first_idx is not None else row
-    close = _CLOSE_RE.match(sq(body[-1][1]))
     pieces = [t for _, t in body[:-1]]
     last_raw = body[-1][1]
     # keep the raw spacing of the closing line's text part (it may hold a wide gap)
@@ -284,39 +275,34 @@ def _parse_row(row: list[tuple[int, str]], ctx: Contexte, res: TableResult, titr
         benef, mixed = " ".join(t for t, _, _ in mixed[:j]), mixed[j:]
     if benef is None and commune:
         benef, doute = commune, True
-    if not commune or not mixed:
+    if not commune or not benef or not mixed:  # (a commune without a beneficiary has become its own)
         res.problems.append(
             ligne_illisible_erreur(ctx, body[0][0], sq(" ".join(t for _, t in body)), "Ligne du tableau Monuments historiques illisible")
         )
         return None
     if doute:
         res.problems.append(
-            Problem(
-                ctx.source,
+            ctx.probleme(
                 body[0][0],
                 "beneficiaire-incertain",
                 f"Bénéficiaire non distingué de la commune « {commune} » : la commune est retenue.",
                 "info",
-                ctx.deliberation,
             )
         )
     # édifice | opération
-    cut = next((j for j in range(1, len(mixed)) if mixed[j][2]), None)
-    if cut is None:
-        cut = next((j for j in range(1, len(mixed)) if _plain(mixed[j][0]) in _OPERATION_WORDS and mixed[j][0][:1].isupper()), None)
-    edifice = " ".join(t for t, _, _ in (mixed[:cut] if cut else mixed))
-    operation = " ".join(t for t, _, _ in mixed[cut:]) if cut else ""
+    coupe = next((j for j in range(1, len(mixed)) if mixed[j][2]), None)
+    if coupe is None:
+        coupe = next((j for j in range(1, len(mixed)) if _plain(mixed[j][0]) in _OPERATION_WORDS and mixed[j][0][:1].isupper()), None)
+    edifice = " ".join(t for t, _, _ in (mixed[:coupe] if coupe else mixed))
+    operation = " ".join(t for t, _, _ in mixed[coupe:]) if coupe else ""
     prot = close.group("prot")
     objet = f"{edifice} — {operation} ({prot})" if operation else f"{edifice} ({prot})"
     is_commune = benef == commune
-    sub = Subvention(
-        id="",
-        deliberation=ctx.deliberation,
-        source=ctx.source,
-        line=body[0][0],
-        beneficiaire=benef,
-        type_beneficiaire="commune" if is_commune else classify(benef),
-        montant=montant(close.group("sub")),
+    sub = ctx.subvention(
+        body[0][0],
+        benef,
+        "commune" if is_commune else classify(benef),
+        montant(close.group("sub")),
         objet=objet,
         beneficiaire_ref=commune_ecrite(benef) if is_commune else None,
         commune_projet=commune_ecrite(commune),

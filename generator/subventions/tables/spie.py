@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from generator.commun.montants import format_montant
 from generator.parse.normalise import squash
-from generator.records import Line, Subvention
+from generator.records import Line
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables import _commun as c
 from generator.subventions.tables.base import Contexte, TableResult
@@ -90,14 +90,11 @@ def _read(lines: list[Line], start: int, ctx: Contexte) -> TableResult:
         territoire = ", ".join(r["terr"]) or None
         if decided:
             res.subventions.append(
-                Subvention(
-                    id="",
-                    deliberation=ctx.deliberation,
-                    source=ctx.source,
-                    line=r["line"],
-                    beneficiaire=r["name"],
-                    type_beneficiaire=classify(r["name"]),
-                    montant=r["montant"],
+                ctx.subvention(
+                    r["line"],
+                    r["name"],
+                    classify(r["name"]),
+                    r["montant"],
                     objet="Accompagnement des allocataires du RSA (référent SPIE)",
                     dispositif="SPIE",
                     tableau=NOM,

@@ -17,7 +17,7 @@ from decimal import Decimal
 from generator.records import Line, Subvention
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables import _commun as c
-from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
+from generator.subventions.tables.base import Contexte, TableResult
 
 NOM = "Équipements d'animation sportive locale"
 DISPOSITIF = "Équipements d'animation sportive locale"
@@ -70,23 +70,19 @@ def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
     res = TableResult(NOM, DISPOSITIF, lines[start].no, lines[start].no)
     res.consumed.add(lines[start].no)
     pending: list[Line] = []
-    illisibles = 0
-    i = start + 1
-    while i < len(lines):
-        ln = lines[i]
-        t = c.texte(ln)
-        i += 1
-        if not t:
-            continue
+    parcours = c.Parcours(lines, start + 1)
+    for ln, t in parcours:
         m_total = _TOTAL.match(t)
         if m_total:
-            illisibles += c.lignes_illisibles(pending, res, ctx, NOM)  # text left without amounts before the total
+            c.lignes_illisibles(pending, res, ctx, NOM)  # text left without amounts before the total
             declare = Decimal(0) + c.montant_euros(m_total.group("montant"))
             calcule = sum((s.montant for s in res.subventions), Decimal(0))
-            res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — total des propositions", declare, calcule, illisibles=illisibles))
+            res.checks.append(
+                c.total_check(ctx, ln.no, f"{NOM} — total des propositions", declare, calcule, illisibles=c.nb_illisibles(res))
+            )
             res.consumed.add(ln.no)
             res.line_end = ln.no
-            return res, i
+            return res, parcours.i
         if not pending and not res.subventions and _HEADER_WORDS.match(t):
             res.consumed.add(ln.no)
             continue
@@ -98,7 +94,6 @@ def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
             for p in pending[: last_bad + 1]:
                 res.problems.append(c.ligne_illisible(ctx, p.no, p.text, NOM))
                 res.consumed.add(p.no)
-                illisibles += 1
             pending = pending[last_bad + 1 :]
             raw = " ".join([c.texte(p) for p in pending] + [m.group("txt")]).strip()
             first = pending[0] if pending else ln
@@ -113,7 +108,7 @@ def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResu
         pending.append(ln)
     c.lignes_illisibles(pending, res, ctx, NOM)
     res.problems.append(c.info(ctx, res.line, "total-absent", f"{NOM} : pas de ligne TOTAL trouvée après le tableau."))
-    return res, i
+    return res, parcours.i
 
 
 def _looks_like_prose(t: str) -> bool:
@@ -134,18 +129,13 @@ def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
         benef, equip = body.strip(), ""
     typ = classify(benef, defaut="commune")
     commune = c.commune_nommee(benef) or (benef if typ == "commune" else None)
-    objet = " — ".join(x for x in (equip, nature) if x)
-    return Subvention(
-        id="",
-        deliberation=ctx.deliberation,
-        source=ctx.source,
-        line=line,
-        beneficiaire=benef,
-        type_beneficiaire=typ,
-        montant=c.montant_euros(m.group("prop")),
-        objet=objet,
-        beneficiaire_ref=commune_ecrite(commune) if typ == "commune" and commune else None,
-        commune_projet=commune_ecrite(commune) if commune else None,
+    return ctx.subvention(
+        line,
+        benef,
+        typ,
+        c.montant_euros(m.group("prop")),
+        commune,
+        objet=" — ".join(x for x in (equip, nature) if x),
         cout_projet=c.montant_euros(m.group("cout")),
         dispositif=DISPOSITIF,
         tableau=NOM,
@@ -154,8 +144,6 @@ def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
 
 def _summary_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
     """`TOTAL 22 511 259 €` of the summary by equipment type (articles and rapport)."""
-    n = len(res.subventions)
-    total = sum((s.montant for s in res.subventions), Decimal(0))
     seen_header = False
     for ln in lines:
         t = c.texte(ln)
@@ -164,16 +152,6 @@ def _summary_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
             continue
         m = _TOTAL_COUNT.match(t)
         if seen_header and m and ln.no not in res.consumed:
-            res.checks.append(
-                c.total_check(
-                    ctx,
-                    ln.no,
-                    f"{NOM} — récapitulatif par type d'équipement",
-                    c.montant_euros(m.group("montant")),
-                    total,
-                    int(m.group("n")),
-                    n,
-                )
-            )
+            c.check_total_nombre(ctx, res, ln.no, f"{NOM} — récapitulatif par type d'équipement", m, "montant")
             res.consumed.add(ln.no)
             seen_header = False

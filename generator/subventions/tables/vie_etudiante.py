@@ -20,10 +20,10 @@ import re
 from decimal import Decimal
 
 from generator.commun.montants import format_montant, parse_taux
-from generator.records import Line, Subvention
+from generator.records import Line
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables import _commun as c
-from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
+from generator.subventions.tables.base import Contexte, TableResult
 
 NOM = "Vie étudiante"
 _A = c.AMOUNT
@@ -173,8 +173,9 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
     if nature_type == "commune":
         nature_type = classify(porteur, defaut="commune")
     commune = c.commune_nommee(porteur) if nature_type == "commune" else None
-    if commune:
-        commune = re.match(r"((?:(?:Le|La|Les)\s+|L')?[^\s/]+)", commune).group(1)
+    premier_mot = re.match(r"((?:(?:Le|La|Les)\s+|L')?[^\s/]+)", commune) if commune else None
+    if premier_mot:
+        commune = premier_mot.group(1)
     sub = None
     if montant_prop is None or montant_prop == 0:
         res.problems.append(
@@ -187,17 +188,13 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
             )
         )
     else:
-        sub = Subvention(
-            id="",
-            deliberation=ctx.deliberation,
-            source=ctx.source,
-            line=current["line"],
-            beneficiaire=porteur,
-            type_beneficiaire=nature_type,
-            montant=montant_prop,
+        sub = ctx.subvention(
+            current["line"],
+            porteur,
+            nature_type,
+            montant_prop,
+            commune,  # (a commune only when the porteur is one)
             objet=projet,
-            beneficiaire_ref=commune_ecrite(commune) if commune else None,
-            commune_projet=commune_ecrite(commune) if commune else None,
             montant_eligible=nelig,
             taux=parse_taux(am.group("t2") + "%"),
             dispositif=res.dispositif,
@@ -226,11 +223,7 @@ def _totals(ln: Line, totals: list[Decimal], rows: list[dict], res: TableResult,
     ]
     for declared, (label, key) in zip(totals, cols):
         calc = sum((r[key] or Decimal(0) for r in rows), Decimal(0))
-        res.checks.append(
-            c.total_check(
-                ctx, ln.no, f"{NOM} — {label}", declared, calc, illisibles=sum(1 for p in res.problems if p.kind == "ligne-illisible")
-            )
-        )
+        res.checks.append(c.total_check(ctx, ln.no, f"{NOM} — {label}", declared, calc, illisibles=c.nb_illisibles(res)))
 
 
 def _article_checks(lines: list[Line], ctx: Contexte, res: TableResult, rows: list[dict]) -> None:
