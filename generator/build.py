@@ -8,7 +8,6 @@ swapped in only when the build succeeded.
 
 from __future__ import annotations
 
-import ast
 import ctypes
 import datetime as dt
 import functools
@@ -134,67 +133,6 @@ def prepare_root(root: Path, projet: Path) -> None:
 data_name = store.data_name
 
 
-# What `_parse_one` calls: the parser entry points and the JSON writer; `subventions`
-# discovers its table readers, so the whole package counts.
-_EXTRACTION = ("parse/ingest.py", "lieux/localisation.py", "controle/corrections.py", "commun/store.py", "subventions")
-
-
-def code_extraction() -> list[Path]:
-    """Source files of the extraction: its entry points and every module they import, found in
-    the code itself (import statements, at any depth), so a change to the pages, templates or
-    exports does not re-parse ten years of recueils, and a change to any parser module does."""
-    pkg = Path(__file__).parent
-    todo = [pkg / e for e in _EXTRACTION if e.endswith(".py")]
-    todo += [f for e in _EXTRACTION if not e.endswith(".py") for f in sorted((pkg / e).rglob("*.py"))]
-    seen: set[Path] = set()
-
-    def module(base: Path, dotted: str) -> list[Path]:
-        target = base.joinpath(*dotted.split(".")) if dotted else base
-        return [f for f in (target.with_suffix(".py"), target / "__init__.py") if f.exists()]
-
-    while todo:
-        f = todo.pop()
-        if f in seen:
-            continue
-        seen.add(f)
-        d = f.parent
-        while d != pkg.parent and (d / "__init__.py").exists():  # importing a module runs its packages' __init__
-            todo.append(d / "__init__.py")
-            d = d.parent
-        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = f.parent
-                    for _ in range(node.level - 1):
-                        base = base.parent
-                elif (node.module or "").split(".")[0] == pkg.name:
-                    base = pkg.parent
-                else:
-                    continue
-                todo += module(base, node.module or "")
-                for alias in node.names:  # `from . import places`: a submodule
-                    todo += module(base, f"{node.module}.{alias.name}" if node.module else alias.name)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.split(".")[0] == pkg.name:
-                        todo += module(pkg.parent, alias.name)
-    return sorted(seen)
-
-
-def _fingerprint(paths: Paths) -> str:
-    """What, besides a source's own bytes, decides its extraction: parser code, reference data, corrections."""
-    h = hashlib.sha256()
-    pkg = Path(__file__).parent
-    files = code_extraction()
-    files += sorted((paths.root / "site_data" / "reference").glob("*.json"))
-    if paths.corrections.exists():
-        files.append(paths.corrections)
-    for f in files:
-        h.update((f.relative_to(pkg).as_posix() if f.is_relative_to(pkg) else f.name).encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
 def _parse_one(path: Path, fixes: dict, nom: str | None = None):
     """One source to its two JSON texts (run in a worker process): (True, (actes, subventions,
     corrections applied)), (False, SourceError) or, for a bug of ours, (None, its traceback), so that
@@ -257,7 +195,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         fixes, erreurs_corrections = err.corrections, err.erreurs  # also names the right entries' missing targets
     res.alias_elus = alias_elus.lire(paths.root / "site_data" / alias_elus.FICHIER)  # a mistake there: AliasError, nothing written
     res.identifiants, constats_identifiants = _identifiants(paths, log)
-    fingerprint = _fingerprint(paths)
+    fingerprint = cache_extraction.empreinte_extraction(paths.root, paths.corrections)
     site_data = paths.root / "site_data"
     for dossier in (paths.root / ".cache", paths.content, paths.actes, paths.subventions, site_data):  # what a killed build left
         store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from generator import build
 from generator.lieux import places
+from generator.records import cache_extraction
 from generator.records.corpus import Corpus
 from generator.site.pages import decoupage, lieux
 from generator.site.render import Page, write_pages
@@ -149,7 +150,7 @@ def test_corpus_pages_stay_whole(site):
 
 
 def test_extraction_cache_follows_the_parser_code_only():
-    files = {f.relative_to(ROOT / "generator").as_posix() for f in build.code_extraction()}
+    files = {f.relative_to(ROOT / "generator").as_posix() for f in cache_extraction.code_extraction()}
     assert {
         "parse/actes.py",
         "parse/departement.py",

@@ -51,7 +51,6 @@ from lunr.field_ref import FieldRef
 from lunr.idf import idf as lunr_idf
 from lunr.index import Index
 from lunr.pipeline import Pipeline
-from lunr.query import Query
 from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
@@ -290,78 +289,6 @@ def completer(index: dict) -> dict:
     """Undo `compacter` (what recherche.js does before `lunr.Index.load`)."""
     champs = index["fields"]
     return dict(index, invertedIndex=[[t, {**{c: {} for c in champs}, **p}] for t, p in index["invertedIndex"]])
-
-
-# -- querying, as recherche.js does it (used by tests and the benchmark) ---------------
-_FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
-
-
-def variantes(mot: str) -> tuple[str, ...]:
-    """The stems a query word is looked up under: its own, and its plural's or singular's where Snowball
-    keeps them apart (« ami » finds « Amis du Fort », « jeu » « jeux », « vélo » « vélos »)."""
-    autres = []
-    if len(mot) >= 3 and not mot.isdigit():
-        if mot[-1] in "sx":
-            if len(mot) >= 4:
-                autres.append(mot[:-1])
-        else:
-            autres.append(mot + "s")
-            if mot.endswith(("au", "eu")):
-                autres.append(mot + "x")
-    out = [racine(mot)]
-    for v in autres:
-        if v not in MOTS_VIDES and racine(v) not in out:
-            out.append(racine(v))
-    return tuple(out)
-
-
-def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
-    """(word, its stems, matched as a prefix) for each significant word of a query; the last word is a
-    prefix while it is being typed (the query does not end with a space or punctuation)."""
-    tous = mots(requete)
-    significatifs = [m for m in tous if m not in MOTS_VIDES]
-    en_cours = not _FIN_DE_MOT.search(requete)
-    return [(m, variantes(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
-
-
-def chercher(index, requete: str) -> list[str]:
-    """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first."""
-    if isinstance(index, dict):
-        index = Index.load(completer(index))
-    a = analyser(requete)
-    if not a:
-        return []
-
-    def construire_requete(q):
-        for mot, racines, prefixe in a:
-            for i, rac in enumerate(racines):
-                q.term(rac, use_pipeline=False, boost=5 if i else 10)
-            if prefixe:
-                q.term(mot, use_pipeline=False, boost=1, wildcard=Query.WILDCARD_TRAILING)
-
-    out = []
-    for r in index.query(callback=construire_requete):
-        trouves = r["match_data"].metadata.keys()
-        if all(any(t in racines or (prefixe and t.startswith(mot)) for t in trouves) for mot, racines, prefixe in a):
-            out.append(r["ref"])
-    return out
-
-
-def chercher_annexes(fichier: dict, requete: str) -> list[str]:
-    """Numbers of the annex parts (of a `vocabulaire_annexes` file) holding every significant word of the
-    query (one of its stems, or as a prefix), in the file's order."""
-    a = analyser(requete)
-    if not a:
-        return []
-    out = []
-    for k, partie in enumerate(termes_des_parties(fichier)):
-        termes_partie = set(partie)
-        if all(
-            any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
-            for mot, racines, prefixe in a
-        ):
-            out.append(str(k))
-    return out
 
 
 def dumps(obj) -> str:

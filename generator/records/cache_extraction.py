@@ -15,6 +15,7 @@ again), never a crash.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from collections import Counter
@@ -129,3 +130,66 @@ def relire(actes: Path, subventions: Path, e: JsonObject | None) -> tuple[JsonOb
 def _nom(f: Path) -> str:
     """`site_data/actes/x.json`: a data file as the publisher sees it."""
     return affichable("/".join(f.parts[-3:]))
+
+
+PAQUET = Path(__file__).parent.parent  # generator/
+# What `_parse_one` calls: the parser entry points and the JSON writer; `subventions`
+# discovers its table readers, so the whole package counts.
+_EXTRACTION = ("parse/ingest.py", "lieux/localisation.py", "controle/corrections.py", "commun/store.py", "subventions")
+
+
+def code_extraction() -> list[Path]:
+    """Source files of the extraction: its entry points and every module they import, found in
+    the code itself (import statements, at any depth), so a change to the pages, templates or
+    exports does not re-parse ten years of recueils, and a change to any parser module does."""
+    pkg = PAQUET
+    todo = [pkg / e for e in _EXTRACTION if e.endswith(".py")]
+    todo += [f for e in _EXTRACTION if not e.endswith(".py") for f in sorted((pkg / e).rglob("*.py"))]
+    seen: set[Path] = set()
+
+    def module(base: Path, dotted: str) -> list[Path]:
+        target = base.joinpath(*dotted.split(".")) if dotted else base
+        return [f for f in (target.with_suffix(".py"), target / "__init__.py") if f.exists()]
+
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        d = f.parent
+        while d != pkg.parent and (d / "__init__.py").exists():  # importing a module runs its packages' __init__
+            todo.append(d / "__init__.py")
+            d = d.parent
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = f.parent
+                    for _ in range(node.level - 1):
+                        base = base.parent
+                elif (node.module or "").split(".")[0] == pkg.name:
+                    base = pkg.parent
+                else:
+                    continue
+                todo += module(base, node.module or "")
+                for alias in node.names:  # `from . import places`: a submodule
+                    todo += module(base, f"{node.module}.{alias.name}" if node.module else alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == pkg.name:
+                        todo += module(pkg.parent, alias.name)
+    return sorted(seen)
+
+
+def empreinte_extraction(root: Path, corrections: Path) -> str:
+    """What, besides a source's own bytes, decides its extraction: parser code, reference data, corrections
+    (part of each source's cache key)."""
+    h = hashlib.sha256()
+    pkg = PAQUET
+    files = code_extraction()
+    files += sorted((root / "site_data" / "reference").glob("*.json"))
+    if corrections.exists():
+        files.append(corrections)
+    for f in files:
+        h.update((f.relative_to(pkg).as_posix() if f.is_relative_to(pkg) else f.name).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()

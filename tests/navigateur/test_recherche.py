@@ -15,6 +15,7 @@ from conftest import DONNEES, ROOT, SITE, capture, texte
 
 sys.path.insert(0, str(ROOT))
 from generator.recherche import index as R
+from generator.recherche import requete as Q
 
 AXE = ROOT / "tests" / "navigateur" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -230,7 +231,7 @@ def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
             "async ([f, qs]) => { await rpcRecherche.demarrer(); return Promise.all(qs.map(q => rpcRecherche.annexes(f, q))); }",
             [f, requetes],
         )
-        assert js == [R.chercher_annexes(data, q) for q in requetes], f
+        assert js == [Q.chercher_annexes(data, q) for q in requetes], f
 
 
 def test_ami_du_fort_au_singulier(page_bureau, base_url):
@@ -274,7 +275,7 @@ def test_francais_identique_en_python_et_en_javascript(page_bureau, base_url):
     assert d == [[R.mots(c), R.termes(c)] for c in cas]
     requetes = ["ami du fort", "jeu", "lieux ", "mois", "2021-243", "st omer", "vélo", "bus", "de la", "piscines"]
     d = pg.evaluate("qs => qs.map(q => rpcRecherche.analyser(q).mots.map(m => [m.mot, m.racines, m.prefixe]))", requetes)
-    assert d == [[[m, list(r), p] for m, r, p in R.analyser(q)] for q in requetes]
+    assert d == [[[m, list(r), p] for m, r, p in Q.analyser(q)] for q in requetes]
     mots = set()
     for f in sorted((DONNEES / "actes").glob("*.json")) + sorted((DONNEES / "subventions").glob("*.json")):
         brut = f.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from lunr.builder import Builder
 
 from generator.lieux import places
 from generator.recherche import index as R
+from generator.recherche import requete as Q
 from generator.records.corpus import Corpus
 
 
@@ -110,24 +111,24 @@ def test_vocabulaire_egale_termes_sur_les_annexes(corpus):
 
 # -- query side ---------------------------------------------------------------------
 def test_analyser_la_requete_comme_le_navigateur():
-    assert R.analyser("st omer") == [("saint", ("saint",), False), ("omer", ("omer",), True)]  # Snowball joins the plurals
-    assert R.analyser("st omer ") == [("saint", ("saint",), False), ("omer", ("omer",), False)]
-    assert R.analyser("le touquet") == [("touquet", ("touquet",), True)]
-    assert R.analyser("EGLISE") == [("eglise", ("eglis",), True)]
-    assert R.analyser("ami du fort") == [("ami", ("ami", "amis"), False), ("fort", ("fort",), True)]
-    assert R.analyser("de la") == []
+    assert Q.analyser("st omer") == [("saint", ("saint",), False), ("omer", ("omer",), True)]  # Snowball joins the plurals
+    assert Q.analyser("st omer ") == [("saint", ("saint",), False), ("omer", ("omer",), False)]
+    assert Q.analyser("le touquet") == [("touquet", ("touquet",), True)]
+    assert Q.analyser("EGLISE") == [("eglise", ("eglis",), True)]
+    assert Q.analyser("ami du fort") == [("ami", ("ami", "amis"), False), ("fort", ("fort",), True)]
+    assert Q.analyser("de la") == []
 
 
 @pytest.mark.parametrize("mot, aussi", [("ami", "amis"), ("amis", "ami"), ("jeu", "jeux"), ("lieux", "lieu"), ("velo", "vélos")])
 def test_variantes_singulier_pluriel_que_snowball_separe(mot, aussi):
     assert R.racine(mot) != R.racine(R.mots(aussi)[0])
-    assert R.racine(R.mots(aussi)[0]) in R.variantes(mot)
+    assert R.racine(R.mots(aussi)[0]) in Q.variantes(mot)
 
 
 def test_variantes_sans_nombres_ni_mots_vides():
-    assert R.variantes("2021") == ("2021",)
-    assert R.variantes("mois") == ("mois",)  # « moi » is a stop word
-    assert R.variantes("bus") == ("bus",)  # too short to lose its « s »
+    assert Q.variantes("2021") == ("2021",)
+    assert Q.variantes("mois") == ("mois",)  # « moi » is a stop word
+    assert Q.variantes("bus") == ("bus",)  # too short to lose its « s »
 
 
 # -- index building -------------------------------------------------------------------
@@ -183,7 +184,7 @@ def test_index_vide_chargeable():
     from lunr.index import Index
 
     vide = R.construire([("n", 10)], [])
-    assert vide == Index.load(vide).serialize() and R.chercher(vide, "amis") == []
+    assert vide == Index.load(vide).serialize() and Q.chercher(vide, "amis") == []
 
 
 def test_lieux_trouves_comme_on_les_tape(shards):
@@ -191,7 +192,7 @@ def test_lieux_trouves_comme_on_les_tape(shards):
     idx = index_of(m)
 
     def premier(q):
-        refs = R.chercher(idx, q)
+        refs = Q.chercher(idx, q)
         return m.affichage[int(refs[0])][1:3] if refs else None
 
     assert premier("wancourt") == ["Wancourt", "communes/wancourt/"]
@@ -201,14 +202,14 @@ def test_lieux_trouves_comme_on_les_tape(shards):
     assert premier("st omer") == premier("saint-omer") == ["Saint-Omer", "communes/saint-omer/"]
     assert premier("le touquet") == ["Le Touquet-Paris-Plage", "communes/le-touquet-paris-plage/"]
     assert premier("62873") == ["Wancourt", "communes/wancourt/"]
-    kinds = [m.affichage[int(r)][0] for r in R.chercher(idx, "arras")]
+    kinds = [m.affichage[int(r)][0] for r in Q.chercher(idx, "arras")]
     assert kinds[0] == "commune" and "canton" in kinds and "epci" in kinds
-    assert R.chercher(idx, "zzzz") == []
+    assert Q.chercher(idx, "zzzz") == []
 
 
 def test_beneficiaire_par_son_nom(shards):
     m = shards["beneficiaires"]
-    refs = R.chercher(index_of(m), "amis du fort")
+    refs = Q.chercher(index_of(m), "amis du fort")
     row = m.affichage[int(refs[0])]
     assert row[1] == "Les Amis du Fort d'Ambleteuse"
     assert row[2] == "beneficiaires/les-amis-du-fort-d-ambleteuse/"
@@ -234,7 +235,7 @@ def test_elus_dans_l_index_construit(site, q, nom, page):
     manifeste = json.loads((dossier / "manifeste.json").read_text(encoding="utf-8"))
     fichier = json.loads((dossier / manifeste["elus"]["fichier"]).read_text(encoding="utf-8"))
     assert manifeste["elus"]["n"] == len(fichier["docs"]) == 119
-    refs = R.chercher(fichier["index"], q)
+    refs = Q.chercher(fichier["index"], q)
     assert refs and fichier["docs"][int(refs[0])][:3] == ["elu", nom, page]
     assert (site / page / "index.html").exists()
     assert R.LIBELLES["elu"] == "Élu(e)" and fichier["docs"][int(refs[0])][3].startswith("Élu(e) du Département · ")
@@ -242,15 +243,15 @@ def test_elus_dans_l_index_construit(site, q, nom, page):
 
 def test_deliberation_par_numero_titre_et_texte(shards):
     titres = shards["2021/deliberations"]
-    refs = R.chercher(index_of(titres), "2021-243")
+    refs = Q.chercher(index_of(titres), "2021-243")
     assert titres.affichage[int(refs[0])][:4] == ["deliberation", "2021-243", "PROGRAMMATION FARDA AMENAGEMENT", "deliberations/2021-243/"]
     assert titres.affichage[int(refs[0])][4] == "7 juin 2021"
     textes = shards["2021/textes"]
-    refs = R.chercher(index_of(textes), "farda amenagement")
+    refs = Q.chercher(index_of(textes), "farda amenagement")
     assert "2021-243" in {textes.docs[int(r)]["n"] for r in refs}
     # full text of rapports: « collège » is in 2019-117's rapport, not in its title
     t2019 = shards["2019/textes"]
-    assert {t2019.docs[int(r)]["n"] for r in R.chercher(index_of(t2019), "college")} == {"2019-117"}
+    assert {t2019.docs[int(r)]["n"] for r in Q.chercher(index_of(t2019), "college")} == {"2019-117"}
     assert t2019.affichage[0][0] == "deliberation" and len(t2019.affichage) == len(t2019.docs)  # self-contained chunk
 
 
@@ -260,7 +261,7 @@ def test_annexes_cherchables_et_liees_a_leur_page(shards):
     assert m.sorte == "annexes" and not m.champs
     fichier = json.loads(R.contenu(m))
     assert len(fichier["docs"]) == 10  # 2019-117's convention in 6 parts, one annex for each of 2019-118 to 2019-121
-    rows = [fichier["docs"][int(r)] for r in R.chercher_annexes(fichier, "piscine")]
+    rows = [fichier["docs"][int(r)] for r in Q.chercher_annexes(fichier, "piscine")]
     assert [r[2] for r in rows] == [f"deliberations/2019-117/annexe-1-partie-{k}/" for k in range(1, 6)]
     assert rows[0] == [
         "annexe",
@@ -274,19 +275,19 @@ def test_annexes_cherchables_et_liees_a_leur_page(shards):
         1,
         6,
     ]
-    assert R.chercher_annexes(fichier, "piscines") == R.chercher_annexes(fichier, "PISCINE ") == R.chercher_annexes(fichier, "pisc")
-    assert R.chercher_annexes(fichier, "piscine zzqxw") == []
+    assert Q.chercher_annexes(fichier, "piscines") == Q.chercher_annexes(fichier, "PISCINE ") == Q.chercher_annexes(fichier, "pisc")
+    assert Q.chercher_annexes(fichier, "piscine zzqxw") == []
     cabbalr = json.loads(R.contenu(shards["2023/annexes"]))
-    assert [cabbalr["docs"][int(r)][2:4] for r in R.chercher_annexes(cabbalr, "piscine")] == [
+    assert [cabbalr["docs"][int(r)][2:4] for r in Q.chercher_annexes(cabbalr, "piscine")] == [
         ["deliberations/cabbalr-2023-12-12/annexe-1/", "cabbalr-2023-12-12"]
     ]
     t2019 = shards["2019/textes"]
-    assert R.chercher(index_of(t2019), "piscine") == []  # not in any title, article or rapport
+    assert Q.chercher(index_of(t2019), "piscine") == []  # not in any title, article or rapport
 
 
 def test_annexe_courte_liee_a_la_page_de_sa_deliberation(shards):
     fichier = json.loads(R.contenu(shards["2021/annexes"]))
-    (ref,) = R.chercher_annexes(fichier, "haie auxilières")
+    (ref,) = Q.chercher_annexes(fichier, "haie auxilières")
     assert fichier["docs"][int(ref)][2:4] + fichier["docs"][int(ref)][6:] == ["deliberations/2021-236/#annexe-1", "2021-236", 1, 1, 1]
 
 
@@ -298,24 +299,24 @@ def test_vocabulaire_annexes_termes_tries_de_chaque_partie():
     assert f["termes"] == "arras ecol piscin" and f["parties"] == ["1 1", "0 1"]  # numbers in "termes", as gaps
     assert R.termes_des_parties(f) == [["ecol", "piscin"], ["arras", "ecol"]]
     assert f["docs"][1] == ["annexe", "", "deliberations/d-1/#annexe-2", "d-1", "1 janvier 2021", "T", 2, 1, 1]  # its own anchor
-    assert R.chercher_annexes(f, "écoles") == ["0", "1"] and R.chercher_annexes(f, "ecole arr") == ["1"]
+    assert Q.chercher_annexes(f, "écoles") == ["0", "1"] and Q.chercher_annexes(f, "ecole arr") == ["1"]
 
 
 def test_subvention_par_objet_avec_montant_beneficiaire_commune_date(shards):
     m = shards["2021/subventions"]
     idx = index_of(m)
-    rows = [m.affichage[int(r)] for r in R.chercher(idx, "abribus")]
+    rows = [m.affichage[int(r)] for r in Q.chercher(idx, "abribus")]
     assert len(rows) == 18
     assert all("abribus" in R.plier(r[1]) or "abri bus" in R.plier(r[1]) for r in rows)
-    wancourt = [m.affichage[int(r)] for r in R.chercher(idx, "wancourt")]
+    wancourt = [m.affichage[int(r)] for r in Q.chercher(idx, "wancourt")]
     assert [r[2:9] for r in wancourt] == [
         ["3\u202f107,00\xa0€", "Commune de Wancourt", "communes/wancourt/", "", "communes/wancourt/", "7 juin 2021", "2021-243"]
     ]
-    assert [m.affichage[int(r)][1] for r in R.chercher(idx, "défense incendie")] == ["DECI — Défense incendie"]
-    ecole = [m.affichage[int(r)][1] for r in R.chercher(idx, "ecole")]
+    assert [m.affichage[int(r)][1] for r in Q.chercher(idx, "défense incendie")] == ["DECI — Défense incendie"]
+    ecole = [m.affichage[int(r)][1] for r in Q.chercher(idx, "ecole")]
     assert "REHAB PARTIELLES — Remplacement de fenêtres à l'école" in ecole
     assert all("ecol" in R.plier(o) for o in ecole)  # stem « ecol »: « école », « écoles », and « rue des Ecols »
-    eglise = [m.affichage[int(r)][1] for r in R.chercher(idx, "EGLISE")]
+    eglise = [m.affichage[int(r)][1] for r in Q.chercher(idx, "EGLISE")]
     assert eglise and all("eglise" in R.plier(o) for o in eglise)
 
 

@@ -1,0 +1,81 @@
+"""Querying the search indexes as content/assets/recherche.js does it, in Python: the tests check that
+both find the same documents, and `make bench` measures with it. The site itself never runs this."""
+
+from __future__ import annotations
+
+import re
+
+from lunr.index import Index
+from lunr.query import Query
+
+from generator.recherche.index import MOTS_VIDES, completer, mots, racine, termes_des_parties
+
+_FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
+
+
+def variantes(mot: str) -> tuple[str, ...]:
+    """The stems a query word is looked up under: its own, and its plural's or singular's where Snowball
+    keeps them apart (« ami » finds « Amis du Fort », « jeu » « jeux », « vélo » « vélos »)."""
+    autres = []
+    if len(mot) >= 3 and not mot.isdigit():
+        if mot[-1] in "sx":
+            if len(mot) >= 4:
+                autres.append(mot[:-1])
+        else:
+            autres.append(mot + "s")
+            if mot.endswith(("au", "eu")):
+                autres.append(mot + "x")
+    out = [racine(mot)]
+    for v in autres:
+        if v not in MOTS_VIDES and racine(v) not in out:
+            out.append(racine(v))
+    return tuple(out)
+
+
+def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(word, its stems, matched as a prefix) for each significant word of a query; the last word is a
+    prefix while it is being typed (the query does not end with a space or punctuation)."""
+    tous = mots(requete)
+    significatifs = [m for m in tous if m not in MOTS_VIDES]
+    en_cours = not _FIN_DE_MOT.search(requete)
+    return [(m, variantes(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
+
+
+def chercher(index, requete: str) -> list[str]:
+    """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first."""
+    if isinstance(index, dict):
+        index = Index.load(completer(index))
+    a = analyser(requete)
+    if not a:
+        return []
+
+    def construire_requete(q):
+        for mot, racines, prefixe in a:
+            for i, rac in enumerate(racines):
+                q.term(rac, use_pipeline=False, boost=5 if i else 10)
+            if prefixe:
+                q.term(mot, use_pipeline=False, boost=1, wildcard=Query.WILDCARD_TRAILING)
+
+    out = []
+    for r in index.query(callback=construire_requete):
+        trouves = r["match_data"].metadata.keys()
+        if all(any(t in racines or (prefixe and t.startswith(mot)) for t in trouves) for mot, racines, prefixe in a):
+            out.append(r["ref"])
+    return out
+
+
+def chercher_annexes(fichier: dict, requete: str) -> list[str]:
+    """Numbers of the annex parts (of a `vocabulaire_annexes` file) holding every significant word of the
+    query (one of its stems, or as a prefix), in the file's order."""
+    a = analyser(requete)
+    if not a:
+        return []
+    out = []
+    for k, partie in enumerate(termes_des_parties(fichier)):
+        termes_partie = set(partie)
+        if all(
+            any(r in termes_partie for r in racines) or (prefixe and any(t.startswith(mot) for t in termes_partie))
+            for mot, racines, prefixe in a
+        ):
+            out.append(str(k))
+    return out
