@@ -50,6 +50,7 @@ from generator.records import cache_extraction, to_dict
 from generator.records.corpus import DEPARTEMENT, Corpus, alleger
 from generator.records.schema import non_conforme
 from generator.site import originaux
+from generator.site.minification import minifier
 from generator.site.pages import actes as pages_actes
 from generator.site.pages import controle as pages_controle
 from generator.site.pages import elus as pages_elus
@@ -607,7 +608,6 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
             raise RuntimeError("mkdocs build a échoué :\n" + trace[-4000:])
     if res.recherche is not None:
         _lier(paths.content / "recherche", dest / "recherche")
-    from generator.site.minification import minifier
 
     # the site's own scripts and style sheets (content/assets/), minified in the built site only
     minifier(dest, [f"assets/{f.name}" for f in sorted((paths.content / "assets").glob("*")) if f.suffix in (".js", ".css")])

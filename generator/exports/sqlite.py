@@ -21,7 +21,8 @@ import sqlite3
 from pathlib import Path
 
 from generator.commun.store import remplacement_atomique, write_text
-from generator.exports.csv_subventions import ENTIERS, FIELDS, centimes, rows
+from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
+from generator.exports.elus import lignes_elus, lignes_presences
 
 SCHEMA = """
 CREATE TABLE territoires (slug TEXT PRIMARY KEY, nom TEXT NOT NULL, niveau INTEGER, parent TEXT REFERENCES territoires(slug));
@@ -249,8 +250,6 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
 
     reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
     if reg is not None:
-        from generator.exports.elus import lignes_elus, lignes_presences
-
         _insert(con, "elus", [tuple(int(x) if i in (7, 8, 9, 10, 11) else (x or None) for i, x in enumerate(r)) for r in lignes_elus(reg)])
         _insert(con, "presences_elus", [tuple(x or None for x in r) for r in lignes_presences(reg) if r[2] in corpus.deliberations])
 
@@ -357,8 +356,6 @@ COLONNES_BENEFICIAIRES = {
 def metadata(base_url: str | None = None) -> dict:
     """Datasette's `metadata.json`: title, source, licence, tables and columns described, label columns
     (so that a foreign key shows a name), facets and the default sort."""
-    from generator.exports.csv_subventions import COLUMNS
-
     sub_cols = dict(COLUMNS)
     for c in ("montant", "cout_projet", "montant_eligible"):
         sub_cols[c] = sub_cols[c].replace("en euros", "en euros (€)")

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slugify import slugify
+
 from generator.commun import store
 from generator.lieux.places import Reference
 from generator.records import JsonObject, recueil_slug
@@ -59,7 +61,6 @@ def lire_actes(path: Path) -> JsonObject:
 
 
 def beneficiaire_slug(nom: str) -> str:
-    from slugify import slugify
 
     return slugify(nom, max_length=80, word_boundary=True) or "sans-nom"
 

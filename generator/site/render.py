@@ -96,7 +96,6 @@ ROBOTS = {"controle": "noindex"}
 
 def description(page: Page) -> str | None:
     """The page's description, HTML-escaped for an attribute (MkDocs writes front matter values as they are)."""
-    import html
 
     modele = DESCRIPTIONS.get(page.kind)
     return html.escape(modele.format(t=page.title), quote=True) if modele else None
