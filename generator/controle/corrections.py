@@ -32,6 +32,7 @@ from generator.parse.actes import ORGANES_CONNUS
 from generator.parse.ingest import Extraction
 from generator.records import ID_DELIBERATION, ID_SUBVENTION, PlaceRef, Problem
 from generator.subventions.beneficiaires import TYPES as TYPES_BENEFICIAIRE
+from generator.subventions.tables.base import PORTEUR_INCERTAIN
 
 RUBRIQUES = ("lieux", "deliberations", "subventions", "retraits")
 # The keys of an entry of each rubrique, those it must have first.
@@ -447,6 +448,7 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
         delibs.append(d)
     renamed = {o.id: n.id for o, n in zip(ex.document.deliberations, delibs) if o.id != n.id}
     subs = []
+    tranches: set[tuple[str, int]] = set()  # grants whose uncertain beneficiary a correction settled
     for s in ex.subventions:
         if s.deliberation in renamed:
             s = replace(s, deliberation=renamed[s.deliberation])
@@ -467,7 +469,11 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
                         ),
                     )
                     changes["commune"] = code
-                s = replace(s, **{k: str(v) for k, v in changes.items() if k != "commune"})
+                textes: dict[str, object] = {k: str(v) for k, v in changes.items() if k != "commune"}
+                s = replace(s, **textes)  # type: ignore[arg-type]  # (the permitted keys are text fields: SUBVENTION_FIELDS)
+                if "beneficiaire" in changes and s.beneficiaire_incertain:  # the publisher has told porteur from project
+                    s = replace(s, beneficiaire_incertain=False)
+                    tranches.add((s.deliberation, s.line))
                 applied.append(
                     {
                         "source": source,
@@ -477,7 +483,7 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
                 )
         subs.append(s)
     checks = [replace(c, deliberation=renamed.get(c.deliberation, c.deliberation)) for c in ex.controles]
-    problems = [p for p in ex.document.problems]
+    problems = [p for p in ex.document.problems if not (p.kind == PORTEUR_INCERTAIN and (p.deliberation, p.line) in tranches)]
     doc = replace(ex.document, deliberations=delibs, problems=problems)
     return Extraction(document=doc, subventions=subs, controles=checks)
 

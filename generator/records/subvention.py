@@ -36,6 +36,11 @@ class Subvention:
     siret: str | None = None  # the beneficiary's SIRET when printed in this deliberation (never guessed)
     siret_ligne: int | None = None  # the line where it is printed
     page_pdf: int | None = decrit(PAGE_PDF, default=None)  # its table row's page; None for a text source
+    beneficiaire_incertain: bool = decrit(
+        "Vrai quand le porteur et le nom du projet sont imprimés d'un seul tenant et qu'aucune règle sûre ne les sépare : "
+        "`beneficiaire` est alors le texte imprimé entier, `objet` est vide, et le site ne fait pas de page à ce nom",
+        default=False,
+    )
 
 
 @dataclass

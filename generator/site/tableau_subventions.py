@@ -33,17 +33,25 @@ def echapper(valeur) -> str:
     return s
 
 
-def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) -> Markup:
-    """`<tr>` rows of `subs` (dicts of the corpus), each followed by a line break."""
+INCERTAIN = "porteur et projet imprimés d'un seul tenant"  # note after a name `separer` could not split (vie_etudiante)
+
+
+def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True, ancres: bool = False) -> Markup:
+    """`<tr>` rows of `subs` (dicts of the corpus), each followed by a line break. `ancres`: each row
+    gets its grant's id as its own (on its deliberation's page, the grant's address: other pages link
+    their « Délibération » cell to `deliberations/<id>/#<grant id>`)."""
     e = echapper
     r = e(root)
     out = []
     for s in subs:
         b = s["_beneficiaire"]
         date = s["_date"]
-        cells = [f'<tr role="row"><td role="cell" class="rpc-date" data-sort="{e(date)}">{e(date_fr(date))}</td><td role="cell">']
+        tr = f'<tr role="row" id="{e(s["id"])}">' if ancres else '<tr role="row">'
+        cells = [f'{tr}<td role="cell" class="rpc-date" data-sort="{e(date)}">{e(date_fr(date))}</td><td role="cell">']
         if b["type"] == "commune":
             cells.append(e(b["nom"]))
+        elif b.get("incertain"):
+            cells.append(f'{e(b["nom"])} <span class="rpc-note">({INCERTAIN})</span>')
         else:
             cells.append(f'<a href="{r}{e(b["url"])}">{e(b["nom"])}</a>')
         cells.append("</td>")
@@ -51,8 +59,11 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
             c = s["_commune"]
             cells.append(f'<td role="cell"><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else '<td role="cell"></td>')
         montant = s["montant"]
+        objet = e(s["objet"])
+        if s.get("beneficiaire_incertain") and not b.get("incertain"):  # a commune's service and project, as printed
+            objet = f'« {e(s["beneficiaire"])} » <span class="rpc-note">({INCERTAIN})</span>'
         cells.append(
-            f'<td role="cell" class="rpc-objet">{e(s["objet"])}</td><td role="cell">{e(s["dispositif"] or "")}</td>'
+            f'<td role="cell" class="rpc-objet">{objet}</td><td role="cell">{e(s["dispositif"] or "")}</td>'
             f'<td role="cell" class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}'
         )
         if s.get("_original") and s.get("page_pdf"):  # its row in the published PDF (`Corpus.lier_originaux`)
@@ -64,7 +75,7 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
         cells.append("</td>")
         if show_delib:
             d = e(s["deliberation"])
-            cells.append(f'<td role="cell"><a href="{r}deliberations/{d}/">{d}</a></td>')
+            cells.append(f'<td role="cell"><a href="{r}deliberations/{d}/#{e(s["id"])}">{d}</a></td>')
         cells.append("</tr>\n")
         out.append("".join(cells))
     return Markup("".join(out))

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 
 from generator.records import PlaceRef, Problem, Subvention, TotalCheck
 
+# Kind of the control report's line for a grant whose porteur and project could not be told apart
+# (`Subvention.beneficiaire_incertain`); a publisher's correction of its beneficiary settles it.
+PORTEUR_INCERTAIN = "porteur-projet-non-separes"
+
 
 @dataclass(frozen=True)
 class Contexte:
