@@ -512,7 +512,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     from collections import defaultdict
 
     from generator.records.corpus import Corpus
-    from generator.site.pages import actes, lieux, subventions
+    from generator.site.pages import actes, lexique, lieux, subventions
     from generator.site.render import Page
 
     t0, c0 = time.perf_counter(), _cpu()
@@ -568,7 +568,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     n = write_pages(
         itertools.chain(
             lieux.build(corpus),
-            [lieux.accueil(corpus)],
+            [lieux.accueil(corpus), lexique.build(corpus)],
             actes.build(corpus, subs_par_delib, checks_par_delib),
             subventions.build(corpus),
             _controle(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),

@@ -202,6 +202,7 @@ class Rapide(BasePlugin[RapideConfig]):
             page.canonical_url is not None,
             page.edit_url,
             tuple(page.meta.get("hide") or ()),
+            page.url == "recherche/",  # the search page's header has no search box (overrides/partials/header.html)
         )
         coquille = self.coquilles.get(key)
         if coquille is None:

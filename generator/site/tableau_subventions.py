@@ -34,6 +34,7 @@ def echapper(valeur) -> str:
 
 
 INCERTAIN = "porteur et projet imprimés d'un seul tenant"  # note after a name `separer` could not split (vie_etudiante)
+NON_RECONNUE = "commune non reconnue"  # after a place name the resolver could not place (e.g. ESTREES: Estrée or Estréelles?)
 
 
 def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True, ancres: bool = False) -> Markup:
@@ -57,7 +58,13 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True, 
         cells.append("</td>")
         if show_commune:
             c = s["_commune"]
-            cells.append(f'<td role="cell"><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else '<td role="cell"></td>')
+            ecrite = s.get("commune_projet") or {}
+            if c:
+                cells.append(f'<td role="cell"><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>')
+            elif ecrite.get("written") and ecrite.get("status") != "resolu":  # as printed, never guessed (the control report lists it)
+                cells.append(f'<td role="cell">{e(ecrite["written"])} <span class="rpc-note">({NON_RECONNUE})</span></td>')
+            else:
+                cells.append('<td role="cell"></td>')
         montant = s["montant"]
         objet = e(s["objet"])
         if s.get("beneficiaire_incertain") and not b.get("incertain"):  # a commune's service and project, as printed

@@ -19,7 +19,9 @@ BOUCLE = (
     '{% if s._beneficiaire.type == "commune" %}{{ s._beneficiaire.nom }}{% elif s._beneficiaire.get("incertain") %}{{ s._beneficiaire.nom }} '
     '<span class="rpc-note">(porteur et projet imprimés d\'un seul tenant)</span>{% else %}<a href="{{ root }}{{ s._beneficiaire.url }}">'
     '{{ s._beneficiaire.nom }}</a>{% endif %}</td>{% if show_commune %}<td role="cell">{% if s._commune %}<a href="{{ root }}communes/'
-    '{{ s._commune.slug }}/">{{ s._commune.nom }}</a>{% endif %}</td>{% endif %}<td role="cell" class="rpc-objet">'
+    '{{ s._commune.slug }}/">{{ s._commune.nom }}</a>{% elif s.commune_projet and s.commune_projet.written and '
+    's.commune_projet.status != "resolu" %}{{ s.commune_projet.written }} <span class="rpc-note">(commune non reconnue)</span>{% endif %}'
+    '</td>{% endif %}<td role="cell" class="rpc-objet">'
     '{% if s.get("beneficiaire_incertain") and not s._beneficiaire.get("incertain") %}« {{ s.beneficiaire }} » <span class="rpc-note">(porteur et projet '
     "imprimés d'un seul tenant)</span>{% else %}{{ s.objet }}{% endif %}</td>"
     '<td role="cell">{{ s.dispositif or "" }}</td><td role="cell" class="rpc-num" data-sort="{{ s.montant }}">{{ s.montant|montant }}</td>'

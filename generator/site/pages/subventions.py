@@ -8,7 +8,7 @@ from slugify import slugify
 
 from generator.commun.formats import mois_fr
 from generator.records.corpus import Corpus
-from generator.site import couverture
+from generator.site import couverture, lexique
 from generator.site.render import Page
 
 TYPES = {
@@ -154,6 +154,8 @@ def build(corpus: Corpus) -> list[Page]:
                     "years": corpus.by_year(subs),
                     "territoires": terr,
                     "couv": couverture.des_subventions(cov, subs),
+                    "finance": lexique.dispositif(nom),
+                    "finance_ou": lexique.verifier(corpus, lexique.dispositif(nom).source, lexique.dispositif(nom).citation),
                 },
             )
         )
