@@ -55,6 +55,7 @@ from generator.site.pages import actes as pages_actes
 from generator.site.pages import controle as pages_controle
 from generator.site.pages import elus as pages_elus
 from generator.site.pages import flux
+from generator.site.pages import lexique as pages_lexique
 from generator.site.pages import lieux as pages_lieux
 from generator.site.pages import subventions as pages_subventions
 from generator.site.render import Page, write_pages
@@ -480,7 +481,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     n = write_pages(
         itertools.chain(
             pages_lieux.build(corpus),
-            [pages_lieux.accueil(corpus)],
+            [pages_lieux.accueil(corpus), pages_lexique.build(corpus)],
             pages_actes.build(corpus, subs_par_delib, checks_par_delib),
             pages_subventions.build(corpus),
             pages_elus.build(corpus, corpus.elus),

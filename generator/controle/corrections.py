@@ -34,6 +34,7 @@ from generator.parse.ingest import Extraction
 from generator.records import ID_DELIBERATION, ID_SUBVENTION, PlaceRef, Problem
 from generator.records.place import PlaceKind
 from generator.subventions.beneficiaires import TYPES as TYPES_BENEFICIAIRE
+from generator.subventions.tables.base import PORTEUR_INCERTAIN
 
 RUBRIQUES = ("lieux", "deliberations", "subventions", "retraits")
 # The keys of an entry of each rubrique, those it must have first.
@@ -451,6 +452,7 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
         delibs.append(d)
     renamed = {o.id: n.id for o, n in zip(ex.document.deliberations, delibs) if o.id != n.id}
     subs = []
+    tranches: set[tuple[str, int]] = set()  # grants whose uncertain beneficiary a correction settled
     for s in ex.subventions:
         if s.deliberation in renamed:
             s = replace(s, deliberation=renamed[s.deliberation])
@@ -473,6 +475,9 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
                     changes["commune"] = code
                 textes: dict[str, Any] = {k: str(v) for k, v in changes.items() if k != "commune"}  # SUBVENTION_FIELDS: text fields
                 s = replace(s, **textes)
+                if "beneficiaire" in changes and s.beneficiaire_incertain:  # the publisher has told porteur from project
+                    s = replace(s, beneficiaire_incertain=False)
+                    tranches.add((s.deliberation, s.line))
                 applied.append(
                     {
                         "source": source,
@@ -482,7 +487,7 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
                 )
         subs.append(s)
     checks = [replace(c, deliberation=renamed.get(c.deliberation, c.deliberation)) for c in ex.controles]
-    problems = [p for p in ex.document.problems]
+    problems = [p for p in ex.document.problems if not (p.kind == PORTEUR_INCERTAIN and (p.deliberation, p.line) in tranches)]
     doc = replace(ex.document, deliberations=delibs, problems=problems)
     return Extraction(document=doc, subventions=subs, controles=checks)
 

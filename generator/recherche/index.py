@@ -433,7 +433,7 @@ def documents_beneficiaires(corpus) -> Morceau:
     par_url: dict[str, dict] = {}
     for s in corpus.subventions:
         b = s["_beneficiaire"]
-        if b["type"] == "commune" or b.get("epci_url"):  # same rule as the beneficiary pages, plus resolved EPCI
+        if b["type"] == "commune" or b.get("epci_url") or b.get("incertain"):  # same rule as the beneficiary pages, plus resolved EPCI
             continue
         e = par_url.setdefault(b["url"], {"nom": b["nom"], "type": b["type"], "subs": []})
         e["subs"].append(s)

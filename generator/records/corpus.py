@@ -197,6 +197,13 @@ class Corpus:
                 e = self.ref.epci[p["code"]]
                 return {"nom": e["nom"], "type": "epci", "url": f"beneficiaires/{e['slug']}/", "epci_url": f"epci/{e['slug']}/"}
         nom = " ".join((s.get("beneficiaire") or "").replace("«", "").replace("»", "").split())
+        if s.get("beneficiaire_incertain"):  # porteur and project printed as one: no page under that text, its address is the grant's
+            return {
+                "nom": nom,
+                "type": s.get("type_beneficiaire") or "autre",
+                "url": f"deliberations/{s['deliberation']}/#{s['id']}",
+                "incertain": True,
+            }
         return {"nom": nom, "type": s.get("type_beneficiaire") or "autre", "url": f"beneficiaires/{beneficiaire_slug(nom)}/"}
 
     def commune_of(self, s: JsonObject) -> str | None:

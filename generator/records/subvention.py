@@ -38,6 +38,13 @@ class Subvention:
     siret: str | None = None  # the beneficiary's SIRET when printed in this deliberation (never guessed)
     siret_ligne: int | None = None  # the line where it is printed
     page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # its table row's page; None for a text source
+    beneficiaire_incertain: bool = field(
+        default=False,
+        metadata=decrit(
+            "Vrai quand le porteur et le nom du projet sont imprimés d'un seul tenant et qu'aucune règle sûre ne les sépare : "
+            "`beneficiaire` est alors le texte imprimé entier, `objet` est vide, et le site ne fait pas de page à ce nom"
+        ),
+    )
 
 
 @dataclass

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from generator.commun import formats
 from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import write_text
-from generator.site import tableau_subventions
+from generator.site import lexique, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -142,12 +142,16 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     n = 0
     for page in pages:
         n += 1
+        root = root_for(page.path)
         text = env.get_template(page.template).render(
             front_matter=Markup(en_tete(page)),  # already made safe
-            root=root_for(page.path),
+            root=root,
             page_kind=page.kind,
             **page.context,
         )
+        if page.kind != "lexique":  # the first occurrence of each acronym links to its definition (body only, not the front matter)
+            fin = text.find("\n---\n", 4) + 5
+            text = text[:fin] + lexique.lier(text[fin:], root)
         if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
             raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
         path = content_dir / page.path

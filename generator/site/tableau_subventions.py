@@ -33,26 +33,44 @@ def echapper(valeur) -> str:
     return s
 
 
-def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) -> Markup:
-    """`<tr>` rows of `subs` (dicts of the corpus), each followed by a line break."""
+INCERTAIN = "porteur et projet imprimés d'un seul tenant"  # note after a name `separer` could not split (vie_etudiante)
+NON_RECONNUE = "commune non reconnue"  # after a place name the resolver could not place (e.g. ESTREES: Estrée or Estréelles?)
+
+
+def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True, ancres: bool = False) -> Markup:
+    """`<tr>` rows of `subs` (dicts of the corpus), each followed by a line break. `ancres`: each row
+    gets its grant's id as its own (on its deliberation's page, the grant's address: other pages link
+    their « Délibération » cell to `deliberations/<id>/#<grant id>`)."""
     e = echapper
     r = e(root)
     out = []
     for s in subs:
         b = s["_beneficiaire"]
         date = s["_date"]
-        cells = [f'<tr><td class="rpc-date" data-sort="{e(date)}">{e(date_fr(date))}</td><td>']
+        tr = f'<tr id="{e(s["id"])}">' if ancres else "<tr>"
+        cells = [f'{tr}<td class="rpc-date" data-sort="{e(date)}">{e(date_fr(date))}</td><td>']
         if b["type"] == "commune":
             cells.append(e(b["nom"]))
+        elif b.get("incertain"):
+            cells.append(f'{e(b["nom"])} <span class="rpc-note">({INCERTAIN})</span>')
         else:
             cells.append(f'<a href="{r}{e(b["url"])}">{e(b["nom"])}</a>')
         cells.append("</td>")
         if show_commune:
             c = s["_commune"]
-            cells.append(f'<td><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>' if c else "<td></td>")
+            ecrite = s.get("commune_projet") or {}
+            if c:
+                cells.append(f'<td><a href="{r}communes/{e(c["slug"])}/">{e(c["nom"])}</a></td>')
+            elif ecrite.get("written") and ecrite.get("status") != "resolu":  # as printed, never guessed (the control report lists it)
+                cells.append(f'<td>{e(ecrite["written"])} <span class="rpc-note">({NON_RECONNUE})</span></td>')
+            else:
+                cells.append("<td></td>")
         montant = s["montant"]
+        objet = e(s["objet"])
+        if s.get("beneficiaire_incertain") and not b.get("incertain"):  # a commune's service and project, as printed
+            objet = f'« {e(s["beneficiaire"])} » <span class="rpc-note">({INCERTAIN})</span>'
         cells.append(
-            f'<td class="rpc-objet">{e(s["objet"])}</td><td>{e(s["dispositif"] or "")}</td>'
+            f'<td class="rpc-objet">{objet}</td><td>{e(s["dispositif"] or "")}</td>'
             f'<td class="rpc-num" data-sort="{e(montant)}">{e(montant_fr(montant))}'
         )
         if s.get("_original") and s.get("page_pdf"):  # its row in the published PDF (`Corpus.lier_originaux`)
@@ -64,7 +82,7 @@ def lignes(subs, root: str, show_commune: bool = True, show_delib: bool = True) 
         cells.append("</td>")
         if show_delib:
             d = e(s["deliberation"])
-            cells.append(f'<td><a href="{r}deliberations/{d}/">{d}</a></td>')
+            cells.append(f'<td><a href="{r}deliberations/{d}/#{e(s["id"])}">{d}</a></td>')
         cells.append("</tr>\n")
         out.append("".join(cells))
     return Markup("".join(out))

@@ -24,7 +24,7 @@ from generator.subventions import tables as _tables_pkg
 from generator.subventions.beneficiaires import classify, clean_name, fold_name
 from generator.subventions.budget import Budget, LigneBudget, check_depense, extract_budget
 from generator.subventions.identifiants import attacher, sirets_imprimes
-from generator.subventions.tables.base import Contexte, TableResult
+from generator.subventions.tables.base import PORTEUR_INCERTAIN, Contexte, TableResult
 from generator.subventions.texte import extract_from_articles
 
 __all__ = [
@@ -122,6 +122,10 @@ def extract_subventions(
         s.id = f"{deliberation.id}-{n:04d}"
         s.deliberation = deliberation.id
         s.source = s.source or ctx.source
+    incertains = {s.line: s.id for s in subs if s.beneficiaire_incertain}
+    for p in problems:  # the id the publisher's correction names (site_data/corrections.yaml)
+        if p.kind == PORTEUR_INCERTAIN and p.line in incertains:
+            p.message += f" Identifiant de la subvention : {incertains[p.line]}."
     checks.sort(key=lambda c: (c.line, c.libelle))
     problems.sort(key=lambda p: (p.line if p.line is not None else 0, p.kind))
     return subs, checks, problems

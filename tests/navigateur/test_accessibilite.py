@@ -39,6 +39,9 @@ PAGES_CLES = {
     "donnees": "donnees/",
     "controle": "controle/",
     "accessibilite": "accessibilite/",
+    "cantons": "cantons/",
+    "lexique": "lexique/",
+    "subventions-2021-06": "subventions/2021/06/",
 }
 # The search results page comes with our own search (branch `recherche`): audited as soon as
 # the built site has it; its results must then be announced (a live region with text).

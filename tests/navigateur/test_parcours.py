@@ -20,9 +20,10 @@ def test_accueil_trouver_sa_commune(page, base_url):
 def test_commune_vers_deliberation_et_retour(page, base_url):
     page.goto(base_url + "communes/wancourt/")
     page.locator("article a[href*='deliberations/2021-243/']").first.click()
-    page.wait_for_url("**/deliberations/2021-243/")
+    page.wait_for_url("**/deliberations/2021-243/#2021-243-*")  # the grant's own row (issue 20, item 3)
     contenu = texte(page.locator("article"))
     assert "2021-243" in contenu
+    assert "Commune de Wancourt" in texte(page.locator("tr:target"))
     capture(page, "deliberation-2021-243")
     page.locator("article a[href*='communes/wancourt/']").first.click()
     page.wait_for_url("**/communes/wancourt/")

@@ -52,6 +52,6 @@ def test_canton_page_speaks_french_and_explains_fractions():
     assert "<h1>Canton d'Arras-1</h1>" in html
     assert "Communes du canton d'Arras-1" in html and "Délibérations qui concernent le canton d'Arras-1" in html
     assert "ne sont pas comptées dans les totaux du canton d'Arras-1" in html
-    assert "4 subventions</strong> pour un total de <strong>60\u202f520,00\xa0€" in html
+    assert "4 subventions publiées</strong> ; total des subventions publiées : <strong>60\u202f520,00\xa0€" in html
     epci = article_html("epci/cu-d-arras/").replace("&#39;", "'")
     assert "Communes de la Communauté urbaine d'Arras" in epci

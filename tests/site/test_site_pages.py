@@ -32,7 +32,8 @@ def test_baincthun_three_farda_grants_and_total():
     t = text("communes/baincthun/")
     for amount in ("15 000,00 €", "3 500,00 €", "87 500,00 €"):
         assert amount in t
-    assert "3 subventions pour un total de 106 000,00 €" in t
+    assert "3 subventions publiées ; total des subventions publiées : 106 000,00 €" in t
+    assert "soit 82,11 € par habitant (population 2017)" in t  # 106 000 € / 1 291 habitants
 
 
 def test_wancourt_lists_the_voirie_arrete_of_june_2021():

@@ -14,13 +14,19 @@ from generator.site.tableau_subventions import echapper, lignes
 
 # the loop of `_subventions.j2` before it called `lignes_subventions`, kept here as the rule
 BOUCLE = (
-    '{% for s in subs %}<tr><td class="rpc-date" data-sort="{{ s._date }}">{{ s._date|date }}</td><td>'
-    '{% if s._beneficiaire.type == "commune" %}{{ s._beneficiaire.nom }}{% else %}<a href="{{ root }}{{ s._beneficiaire.url }}">'
+    '{% for s in subs %}<tr{% if ancres %} id="{{ s.id }}"{% endif %}><td class="rpc-date" data-sort="{{ s._date }}">'
+    "{{ s._date|date }}</td><td>"
+    '{% if s._beneficiaire.type == "commune" %}{{ s._beneficiaire.nom }}{% elif s._beneficiaire.get("incertain") %}{{ s._beneficiaire.nom }} '
+    '<span class="rpc-note">(porteur et projet imprimés d\'un seul tenant)</span>{% else %}<a href="{{ root }}{{ s._beneficiaire.url }}">'
     '{{ s._beneficiaire.nom }}</a>{% endif %}</td>{% if show_commune %}<td>{% if s._commune %}<a href="{{ root }}communes/'
-    '{{ s._commune.slug }}/">{{ s._commune.nom }}</a>{% endif %}</td>{% endif %}<td class="rpc-objet">{{ s.objet }}</td>'
+    '{{ s._commune.slug }}/">{{ s._commune.nom }}</a>{% elif s.commune_projet and s.commune_projet.written and '
+    's.commune_projet.status != "resolu" %}{{ s.commune_projet.written }} <span class="rpc-note">(commune non reconnue)</span>{% endif %}'
+    '</td>{% endif %}<td class="rpc-objet">'
+    '{% if s.get("beneficiaire_incertain") and not s._beneficiaire.get("incertain") %}« {{ s.beneficiaire }} » <span class="rpc-note">(porteur et projet '
+    "imprimés d'un seul tenant)</span>{% else %}{{ s.objet }}{% endif %}</td>"
     '<td>{{ s.dispositif or "" }}</td><td class="rpc-num" data-sort="{{ s.montant }}">{{ s.montant|montant }}</td>'
-    '{% if show_delib %}<td><a href="{{ root }}deliberations/{{ s.deliberation }}/">{{ s.deliberation }}</a></td>{% endif %}</tr>\n'
-    "{% endfor %}"
+    '{% if show_delib %}<td><a href="{{ root }}deliberations/{{ s.deliberation }}/#{{ s.id }}">{{ s.deliberation }}</a></td>{% endif %}'
+    "</tr>\n{% endfor %}"
 )
 
 
@@ -30,12 +36,14 @@ def vues(donnees):
     return _view(corpus, corpus.subventions)
 
 
-@pytest.mark.parametrize("show_commune,show_delib", [(True, True), (False, True), (True, False), (False, False)])
-def test_rows_are_the_jinja_loop_byte_for_byte_on_every_real_grant(vues, show_commune, show_delib):
+@pytest.mark.parametrize(
+    "show_commune,show_delib,ancres", [(True, True, False), (False, True, False), (True, False, True), (False, False, True)]
+)
+def test_rows_are_the_jinja_loop_byte_for_byte_on_every_real_grant(vues, show_commune, show_delib, ancres):
     assert len(vues) == 524
     regle = environment().from_string(BOUCLE)
-    attendu = regle.render(subs=vues, root="../../", show_commune=show_commune, show_delib=show_delib)
-    assert lignes(vues, "../../", show_commune, show_delib) == attendu
+    attendu = regle.render(subs=vues, root="../../", show_commune=show_commune, show_delib=show_delib, ancres=ancres)
+    assert lignes(vues, "../../", show_commune, show_delib, ancres) == attendu
     wancourt = next(v for v in vues if v["_commune"] and v["_commune"]["nom"] == "Wancourt")
     assert ('<a href="../../communes/wancourt/">Wancourt</a>' in attendu) == show_commune
     assert ">3\u202f107,00\u00a0€</td>" in lignes([wancourt], "../../")
@@ -51,6 +59,6 @@ def test_hostile_text_is_escaped_as_markupsafe_does(vues):
     out = lignes([s], "../")
     assert "<script>" not in out and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; {{ y }}" in out
     assert "l&#39;aide" in out and ">A &lt;b&gt;</a>" in out
-    assert out == environment().from_string(BOUCLE).render(subs=[s], root="../", show_commune=True, show_delib=True)
+    assert out == environment().from_string(BOUCLE).render(subs=[s], root="../", show_commune=True, show_delib=True, ancres=False)
     for v in ("", "a&b<c>d'e\"f", None, 12, escape("<i>")):
         assert echapper(v) == str(escape(v))

@@ -6,20 +6,18 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 
-from generator.commun.formats import date_fr, mois_fr
+from generator.commun.formats import date_fr
+from generator.commun.pliage import plier
 from generator.records import plage_numeros
 from generator.records.corpus import DEPARTEMENT, Corpus
 from generator.records.place import PlaceKind
+from generator.site import couverture
+from generator.site.couverture import recueil_titre
 from generator.site.pages.decoupage import trop_long
 from generator.site.render import Page
 from generator.site.textes import decouper, html
 
 ANNEXE_INLINE_MAX = 20_000  # larger annexes get their own page(s), so deliberation pages stay light
-
-
-def recueil_titre(rec: dict) -> str:
-    n = f"N° {rec['numero']} — " if rec.get("numero") is not None else ""
-    return f"Recueil {n}{mois_fr(rec.get('mois'), rec.get('annee'))}"
 
 
 def _taille(texte: str) -> str:
@@ -94,6 +92,29 @@ def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
     return out
 
 
+SOMMAIRE_MIN = 25  # grants from which a deliberation's page opens its list with a summary by commune
+
+
+def sommaire(subs: list[dict]) -> dict | None:
+    """The in-page summary of a long list of grants (views with `_commune`): one entry per commune
+    (or per beneficiary when the grant has no commune), A to Z, each with its grants' ids and
+    amounts (jump links to their rows); None below `SOMMAIRE_MIN` grants."""
+    if len(subs) < SOMMAIRE_MIN:
+        return None
+    groupes: dict[str, dict] = {}
+    for s in subs:
+        c = s["_commune"]
+        nom = c["nom"] if c else s["_beneficiaire"]["nom"]
+        g = groupes.setdefault(plier(nom) + "\0" + nom, {"nom": nom, "commune": c is not None, "subs": []})
+        g["subs"].append((s["id"], s["montant"]))
+    ordre = [groupes[k] for k in sorted(groupes)]
+    return {
+        "groupes": ordre,
+        "communes": sum(1 for g in ordre if g["commune"]),
+        "autres": sum(1 for g in ordre if not g["commune"]),
+    }
+
+
 def _subs_view(corpus: Corpus, subs: list[dict]) -> list[dict]:
     out = []
     for s in subs:
@@ -106,6 +127,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
     """The pages of the acts, yielded deliberation by deliberation (ten years of texts are never
     all turned into page contexts at once)."""
     pages: list[Page] = []
+    cov = couverture.calculer(corpus)
     recueils = {r["slug"]: dict(r, titre=recueil_titre(r["recueil"])) for r in corpus.recueils}
     sessions: dict[str, dict] = {}
     for doc in corpus.documents:
@@ -169,6 +191,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                     "epci": corpus.ref.epci.get(d["epci_siren"]) if d.get("epci_siren") else None,
                     "subs": subs,
                     "total": corpus.total(subs) if subs else None,
+                    "sommaire": sommaire(subs),
                     "checks": checks_par_delib.get(did, []),
                     "lieux": _lieux(corpus, d, subs),
                     "annexes": annexes,
@@ -192,6 +215,9 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                 kind="seance",
                 context={
                     "s": s,
+                    "couv": cov["seances"].get(sid),
+                    "total_subs": corpus.total(x for d in ds for x in subs_par_delib.get(d["id"], [])),
+                    "n_subs": sum(len(subs_par_delib.get(d["id"], [])) for d in ds),
                     "delibs": ds,
                     "subs_total": {d["id"]: corpus.total(subs_par_delib.get(d["id"], [])) for d in ds},
                     "subs_count": {d["id"]: len(subs_par_delib.get(d["id"], [])) for d in ds},
@@ -218,7 +244,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                 },
             )
         )
-    pages += _indexes(corpus, recueils, sessions, subs_par_delib)
+    pages += _indexes(corpus, recueils, sessions, subs_par_delib, cov)
     yield from pages
 
 
@@ -275,7 +301,7 @@ def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[di
     return pages, liens
 
 
-def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib) -> list[Page]:
+def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib, cov: dict) -> list[Page]:
     by_year = defaultdict(list)
     for d in corpus.deliberations.values():
         by_year[d["date"][:4]].append(d)
@@ -294,6 +320,7 @@ def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib) -> 
                 "annees": annees,
                 "sessions": sorted(sessions.values(), key=lambda s: s["date"], reverse=True),
                 "departement": DEPARTEMENT,
+                "couv": couverture.phrase(cov),
             },
         ),
         Page(
@@ -301,6 +328,6 @@ def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib) -> 
             "recueils_index.md.j2",
             "Recueils",
             kind="index",
-            context={"recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True)},
+            context={"recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True), "cov": cov},
         ),
     ]

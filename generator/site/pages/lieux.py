@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
 
 from generator.commun.formats import montant_fr, nombre_fr
 from generator.commun.pliage import plier
-from generator.exports.par_lieu import par_lieu_paths
 from generator.lieux.places import Reference
 from generator.records.corpus import Corpus, de
-from generator.site import graphiques
-from generator.site.pages.actes import recueil_titre
-from generator.site.pages.decoupage import pages_par_annee, trop_long
+from generator.site import couverture, graphiques
+from generator.site.couverture import recueil_titre
 from generator.site.render import Page, root_for
 
+POPULATION_ANNEE = 2017  # the reference's populations: INSEE's « population municipale » 2017 (site_data/reference/README.md)
+POPULATION = f"population municipale {POPULATION_ANNEE} de l'Insee"
 NATURES = {"CA": "Communauté d'agglomération", "CC": "Communauté de communes", "CU": "Communauté urbaine"}
 
 
@@ -76,9 +76,12 @@ def _nom_epci(nom: str) -> dict:
 def build(corpus: Corpus) -> Iterator[Page]:
     """Place pages, yielded one by one (with their year pages when too long): ten years of
     grants copied into page contexts are never all in memory."""
+    from generator.exports import par_lieu_paths
+
     ref = corpus.ref
     csv = par_lieu_paths(corpus)
     pages = _Sortie(corpus)
+    couv = couverture.phrase(couverture.calculer(corpus))  # what every place's figures cover
     # communes
     for insee, c in ref.communes.items():
         pages.append(
@@ -94,6 +97,8 @@ def build(corpus: Corpus) -> Iterator[Page]:
                     "territoire": ref.territoires.get(c.get("territoire", "")),
                     "territoire_fin": ref.territoires.get(c.get("territoire_fin", "")),
                     "actes": corpus.actes_par_commune.get(insee, []),
+                    "couv": couv,
+                    "pop_annee": POPULATION_ANNEE,
                     "csv": csv.get(("commune", insee)),
                     **_activite(corpus, "commune", insee, [insee]),
                 },
@@ -102,27 +107,45 @@ def build(corpus: Corpus) -> Iterator[Page]:
         yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
-        entieres = [c for c in k["communes"] if c not in k.get("fraction", [])]
-        canton = _collectivite(
-            corpus,
-            csv,
-            "canton",
-            code,
-            f"cantons/{k['slug']}.md",
-            {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
-            "Canton du Pas-de-Calais",
-            [("Code", code), ("Population", _population(ref, entieres) + " habitants (hors fractions de commune)")],
-            [
-                (
-                    "Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""),
-                    _territoires_of(ref, k.get("territoires") or [k.get("territoire")]),
-                    "territoires",
-                ),
-                ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
-            ],
-            k["communes"],
-            comptees=entieres,
-            fraction=set(k.get("fraction", [])),
+        canton = Page(
+            path=f"cantons/{k['slug']}.md",
+            template="collectivite.md.j2",
+            title=f"Canton {de(k['nom'])}",
+            kind="canton",
+            context={
+                "p": {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
+                "kicker": "Canton du Pas-de-Calais",
+                "facts": [
+                    ("Code", code),
+                    (
+                        "Population",
+                        nombre_fr(
+                            sum(
+                                ref.communes[c]["population"] or 0
+                                for c in k["communes"]
+                                if c in ref.communes and c not in k.get("fraction", [])
+                            )
+                        )
+                        + f" habitants (hors fractions de commune ; {POPULATION})",
+                    ),
+                ],
+                "links": [
+                    (
+                        "Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""),
+                        _territoires_of(ref, k.get("territoires") or [k.get("territoire")]),
+                        "territoires",
+                    ),
+                    ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
+                ],
+                "communes": _communes(ref, k["communes"]),
+                "fraction": set(k.get("fraction", [])),
+                "propres": [],
+                "propres_total": 0,
+                "carte": "",
+                "csv": csv.get(("canton", code)),
+                "couv": couv,
+                **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
+            },
         )
         for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
             subs = corpus.grants_in([c])
@@ -135,27 +158,39 @@ def build(corpus: Corpus) -> Iterator[Page]:
         facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature", ""), e.get("nature") or "—"))]
         if e.get("sigle"):
             facts.append(("Sigle", e["sigle"]))
-        facts.append(("Population", _population(ref, e["membres"]) + " habitants (Pas-de-Calais)"))
+        facts.append(
+            (
+                "Population",
+                nombre_fr(sum(ref.communes[c]["population"] or 0 for c in e["membres"] if c in ref.communes))
+                + f" habitants (Pas-de-Calais ; {POPULATION})",
+            )
+        )
         if e.get("membres_hors_62"):
             facts.append(("Communes hors Pas-de-Calais", str(e["membres_hors_62"])))
         cantons = sorted({k for c in e["membres"] if c in ref.communes for k in ref.communes[c].get("cantons", [])})
         pages.append(
-            _collectivite(
-                corpus,
-                csv,
-                "epci",
-                siren,
-                f"epci/{e['slug']}.md",
-                _nom_epci(e.get("nom_officiel") or e["nom"]),
-                "Intercommunalité (EPCI à fiscalité propre)",
-                facts,
-                [
-                    ("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
-                    ("Cantons", _by_codes(ref.cantons, cantons), "cantons"),
-                ],
-                e["membres"],
+            Page(
+                path=f"epci/{e['slug']}.md",
+                template="collectivite.md.j2",
                 title=e["nom"],
-                propres=corpus.par_epci.get(siren, []),
+                kind="epci",
+                context={
+                    "p": _nom_epci(e.get("nom_officiel") or e["nom"]),
+                    "kicker": "Intercommunalité (EPCI à fiscalité propre)",
+                    "facts": facts,
+                    "links": [
+                        ("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
+                        ("Cantons", _by_codes(ref.cantons, cantons), "cantons"),
+                    ],
+                    "communes": _communes(ref, e["membres"]),
+                    "fraction": set(),
+                    "propres": [dict(s, _commune=None) for s in corpus.par_epci.get(siren, [])],
+                    "propres_total": corpus.total(corpus.par_epci.get(siren, [])),
+                    "carte": "",
+                    "csv": csv.get(("epci", siren)),
+                    "couv": couv,
+                    **_activite(corpus, "epci", siren, e["membres"]),
+                },
             )
         )
         yield from pages.vider()
@@ -164,74 +199,40 @@ def build(corpus: Corpus) -> Iterator[Page]:
         parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
         subs = _territoires_of(ref, t.get("sous_territoires") or [])
         pages.append(
-            _collectivite(
-                corpus,
-                csv,
-                "territoire",
-                slug,
-                f"territoires/{slug}.md",
-                {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
-                "Territoire du Département",
-                [("Population", _population(ref, t["communes"]) + " habitants")],
-                [
-                    ("Fait partie de", parent, "territoires"),
-                    ("Se subdivise en", subs, "territoires"),
-                    ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
-                    ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
-                ],
-                t["communes"],
-                carte=_carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
+            Page(
+                path=f"territoires/{slug}.md",
+                template="collectivite.md.j2",
+                title=f"Territoire {t['nom']}",
+                kind="territoire",
+                context={
+                    "p": {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
+                    "kicker": "Territoire du Département",
+                    "facts": [
+                        (
+                            "Population",
+                            nombre_fr(sum(ref.communes[c]["population"] or 0 for c in t["communes"] if c in ref.communes))
+                            + f" habitants ({POPULATION})",
+                        )
+                    ],
+                    "links": [
+                        ("Fait partie de", parent, "territoires"),
+                        ("Se subdivise en", subs, "territoires"),
+                        ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
+                        ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
+                    ],
+                    "communes": _communes(ref, t["communes"]),
+                    "fraction": set(),
+                    "propres": [],
+                    "propres_total": 0,
+                    "carte": _carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
+                    "csv": csv.get(("territoire", slug)),
+                    "couv": couv,
+                    **_activite(corpus, "territoire", slug, t["communes"]),
+                },
             )
         )
         yield from pages.vider()
     yield from _indexes(corpus)
-
-
-def _population(ref: Reference, communes: list[str]) -> str:
-    """The population of these communes, as the pages print it."""
-    return nombre_fr(sum(ref.communes[c]["population"] or 0 for c in communes if c in ref.communes))
-
-
-def _collectivite(
-    corpus: Corpus,
-    csv: dict,
-    kind: str,
-    code: str,
-    path: str,
-    p: dict,
-    kicker: str,
-    facts: list,
-    links: list,
-    membres: list[str],
-    *,
-    title: str | None = None,
-    comptees: list[str] | None = None,
-    fraction: set[str] | None = None,
-    propres: list[dict] | None = None,
-    carte: str = "",
-) -> Page:
-    """The page of a canton, an EPCI or a territoire: its facts and links, its communes (`membres`) and the
-    grants located in them (`comptees`: those counted, when not all are), the grants it received itself
-    (`propres`). `title`: its name in the page's title, else `p["nom"]`."""
-    return Page(
-        path=path,
-        template="collectivite.md.j2",
-        title=title or p["nom"],
-        kind=kind,
-        context={
-            "p": p,
-            "kicker": kicker,
-            "facts": facts,
-            "links": links,
-            "communes": _communes(corpus.ref, membres),
-            "fraction": fraction or set(),
-            "propres": [dict(s, _commune=None) for s in propres or []],
-            "propres_total": corpus.total(propres) if propres is not None else 0,
-            "carte": carte,
-            "csv": csv.get((kind, code)),
-            **_activite(corpus, kind, code, membres if comptees is None else comptees),
-        },
-    )
 
 
 class _Sortie(list):
@@ -243,6 +244,8 @@ class _Sortie(list):
         self.corpus = corpus
 
     def append(self, p: Page) -> None:
+        from generator.site.pages.decoupage import pages_par_annee, trop_long
+
         p.context["annees"] = None
         super().append(p)
         if trop_long(p.context["subs"], p.context["delibs"]):
@@ -258,77 +261,193 @@ class _Sortie(list):
         return out
 
 
+def _par_habitant(total: Decimal, population: int | None) -> Decimal | None:
+    return (total / population).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if population else None
+
+
+def _chiffres(corpus: Corpus, codes, population: int | None) -> tuple[list[dict], dict]:
+    """The figures of a place (its communes `codes`) for an index row: cells (display, sort value)
+    and the grants behind them (each grant once)."""
+    subs = corpus.grants_in(codes)
+    total = corpus.total(subs)
+    ph = _par_habitant(total, population)
+    cols: list[dict] = [
+        {"v": nombre_fr(population), "s": population or 0},
+        {"v": str(len(subs)), "s": None},  # digits: sorted by their text
+        {"v": montant_fr(total), "s": total},
+        {"v": montant_fr(ph), "s": ph if ph is not None else -1},
+    ]
+    return cols, {s["id"]: s for s in subs}
+
+
+def _totaux(corpus: Corpus, subs: dict, population: int) -> list[str]:
+    total = corpus.total(subs.values())
+    return [nombre_fr(population), str(len(subs)), montant_fr(total), montant_fr(_par_habitant(total, population))]
+
+
+_CHIFFRES = [
+    {"h": f"Population ({POPULATION_ANNEE})", "num": True},
+    {"h": "Subventions", "num": True},
+    {"h": "Montant", "num": True},
+    {"h": "Par habitant", "num": True},
+]
+
+
 def _indexes(corpus: Corpus) -> list[Page]:
+    """The A–Z indexes of places, each with the figures of its places (grants located in their communes,
+    their total and the amount per inhabitant), sortable, and the index's totals."""
     ref = corpus.ref
+    couv = couverture.phrase(couverture.calculer(corpus))
+    pop = {c: (ref.communes[c]["population"] or 0) for c in ref.communes}
 
-    def grouped(items: list[dict]) -> list[tuple[str, list]]:
-        groups: dict[str, list] = {}
-        for it in sorted(items, key=lambda i: _sort_key(i["nom"])):
-            groups.setdefault(_initial(it["nom"]), []).append(it)
-        return list(groups.items())
+    communes, tous, lettre = [], {}, None
+    for c in sorted(ref.communes.values(), key=lambda c: _sort_key(c["nom"])):
+        cols, subs = _chiffres(corpus, [c["insee"]], c["population"])
+        tous.update(subs)
+        initiale = _initial(c["nom"])
+        communes.append(
+            {
+                "nom": c["nom"],
+                "slug": c["slug"],
+                "lettre": initiale if initiale != lettre else None,
+                "cols": [{"v": c["insee"], "s": None}, *cols],
+            }
+        )
+        lettre = initiale
+    pop_dep = sum(pop.values())
+    t_communes = {"label": f"Pas-de-Calais ({len(communes)} communes)", "cols": ["", *_totaux(corpus, tous, pop_dep)]}
 
-    recu = {c: corpus.total(subs) for c, subs in corpus.par_commune.items()}
-    communes = [
-        {"nom": c["nom"], "slug": c["slug"], "cols": [c["insee"], nombre_fr(c["population"]), montant_fr(recu.get(c["insee"], 0))]}
-        for c in ref.communes.values()
-    ]
-    cantons = [{"nom": k["nom"], "slug": k["slug"], "cols": [k["code"], str(len(k["communes"]))]} for k in ref.cantons.values()]
-    epci = [{"nom": e["nom"], "slug": e["slug"], "cols": [e.get("sigle") or "", str(len(e["membres"]))]} for e in ref.epci.values()]
-    terr = [
-        {
-            "nom": t["nom"],
-            "slug": t["slug"],
-            "cols": [("découpage en 7" if t.get("niveau") == 7 else "découpage en 9"), str(len(t["communes"]))],
-        }
-        for t in ref.territoires.values()
-    ]
-    g = grouped(communes)
+    cantons, tous, pop_cantons = [], {}, 0
+    for code, k in ref.cantons.items():
+        codes = [c for c in k["communes"] if c not in k.get("fraction", [])]
+        p = sum(pop.get(c, 0) for c in codes)
+        cols, subs = _chiffres(corpus, codes, p)
+        tous.update(subs)
+        pop_cantons += p
+        cantons.append(
+            {
+                "nom": k["nom"],
+                "slug": k["slug"],
+                "lettre": None,
+                "cols": [{"v": code, "s": None}, {"v": str(len(k["communes"])), "s": None}, *cols],
+            }
+        )
+    t_cantons = {"label": f"{len(cantons)} cantons", "cols": ["", "", *_totaux(corpus, tous, pop_cantons)]}
 
-    def index(kind: str, title: str, titre: str, intro: str, headers: list[str], groups: list, letters: list, carte: str = "") -> Page:
-        """The index page of one kind of place: `groups`, (letter, its places) each."""
-        context = {"titre": titre, "intro": intro, "letters": letters, "groups": groups, "headers": headers, "kind": kind, "carte": carte}
-        return Page(f"{kind}/index.md", "place_index.md.j2", title, kind="index", context=context)
+    epci, tous, pop_epci = [], {}, 0
+    for e in ref.epci.values():
+        p = sum(pop.get(c, 0) for c in e["membres"])
+        cols, subs = _chiffres(corpus, e["membres"], p)
+        tous.update(subs)
+        pop_epci += p
+        epci.append(
+            {
+                "nom": e["nom"],
+                "slug": e["slug"],
+                "lettre": None,
+                "cols": [{"v": e.get("sigle") or "", "s": None}, {"v": str(len(e["membres"])), "s": None}, *cols],
+            }
+        )
+    t_epci = {"label": f"{len(epci)} intercommunalités", "cols": ["", "", *_totaux(corpus, tous, pop_epci)]}
 
-    def liste(items: list[dict]) -> list:  # one group, no letters
-        return [("", sorted(items, key=lambda i: _sort_key(i["nom"])))]
+    terr, tous, pop_terr = [], {}, 0
+    for t in ref.territoires.values():
+        p = sum(pop.get(c, 0) for c in t["communes"])
+        cols, subs = _chiffres(corpus, t["communes"], p)
+        sept = t.get("niveau") == 7
+        if sept:  # the 7 territoires cover the département once; the finer ones split two of them
+            tous.update(subs)
+            pop_terr += p
+        terr.append(
+            {
+                "nom": t["nom"],
+                "slug": t["slug"],
+                "lettre": None,
+                "cols": [
+                    {"v": "découpage en 7" if sept else "découpage en 9", "s": None},
+                    {"v": str(len(t["communes"])), "s": None},
+                    *cols,
+                ],
+            }
+        )
+    t_terr = {"label": "Les 7 territoires", "cols": ["", "", *_totaux(corpus, tous, pop_terr)]}
 
+    def page(path, titre_court, titre, intro, items, headers, totaux, note, kind, **extra):
+        return Page(
+            path,
+            "place_index.md.j2",
+            titre_court,
+            kind="index",
+            context={
+                "titre": titre,
+                "intro": intro,
+                "items": items,
+                "headers": headers,
+                "totaux": totaux,
+                "note": note,
+                "kind": kind,
+                "letters": extra.get("letters", []),
+                "couv": couv,
+                "carte": extra.get("carte", ""),
+            },
+        )
+
+    figures = (
+        f"Pour chacun : les subventions publiées sur ce site qui se rattachent à ses communes, leur montant et le montant par habitant ({POPULATION}). "
+        "Cliquez sur le titre d'une colonne pour trier le tableau."
+    )
+    fin = "Une subvention rattachée à deux communes (celle du bénéficiaire et celle du projet) n'est comptée qu'une fois dans les totaux."
+    tri = lambda items: sorted(items, key=lambda i: _sort_key(i["nom"]))  # noqa: E731
     return [
-        index(
-            "communes",
+        page(
+            "communes/index.md",
             "Communes",
             "Les communes du Pas-de-Calais",
-            f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune.",
-            ["Commune", "Code INSEE", "Population", "Subventions reçues"],
-            g,
-            [l for l, _ in g],
-            _carte(corpus, "communes/index.md", "Subventions par commune du Pas-de-Calais"),
+            f"{len(communes)} communes, de A à Z. Chaque page réunit les subventions reçues et les délibérations qui concernent la commune. {figures}",
+            communes,
+            [{"h": "Commune", "num": False}, {"h": "Code INSEE", "num": False}, *_CHIFFRES],
+            t_communes,
+            fin,
+            "communes",
+            letters=list(dict.fromkeys(c["lettre"] for c in communes if c["lettre"])),
+            carte=_carte(corpus, "communes/index.md", "Subventions par commune du Pas-de-Calais"),
         ),
-        index(
-            "cantons",
+        page(
+            "cantons/index.md",
             "Cantons",
             "Les cantons du Pas-de-Calais",
-            f"{len(cantons)} cantons.",
-            ["Canton", "Code", "Communes"],
-            liste(cantons),
-            [],
+            f"{len(cantons)} cantons. {figures}",
+            tri(cantons),
+            [{"h": "Canton", "num": False}, {"h": "Code", "num": False}, {"h": "Communes", "num": True}, *_CHIFFRES],
+            t_cantons,
+            "Les communes partagées entre plusieurs cantons (Arras, Boulogne-sur-Mer, Calais, Hénin-Beaumont) ne sont comptées "
+            "dans aucun canton, ni leur population, faute de savoir à quelle partie de la commune profite une subvention. " + fin,
+            "cantons",
         ),
-        index(
-            "epci",
+        page(
+            "epci/index.md",
             "Intercommunalités",
             "Les intercommunalités (EPCI)",
-            f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais.",
-            ["Intercommunalité", "Sigle", "Communes"],
-            liste(epci),
-            [],
+            f"{len(epci)} établissements publics de coopération intercommunale à fiscalité propre couvrent le Pas-de-Calais. {figures}",
+            tri(epci),
+            [{"h": "Intercommunalité", "num": False}, {"h": "Sigle", "num": False}, {"h": "Communes", "num": True}, *_CHIFFRES],
+            t_epci,
+            "Population et subventions des seules communes du Pas-de-Calais ; les subventions versées à une intercommunalité "
+            "elle-même sont sur sa page. " + fin,
+            "epci",
         ),
-        index(
-            "territoires",
+        page(
+            "territoires/index.md",
             "Territoires",
             "Les territoires du Département",
-            "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin).",
-            ["Territoire", "Découpage", "Communes"],
-            liste(terr),
-            [],
+            "Le Département organise son action en 7 territoires, dont deux se subdivisent (9 territoires au total dans le découpage fin). "
+            + figures,
+            tri(terr),
+            [{"h": "Territoire", "num": False}, {"h": "Découpage", "num": False}, {"h": "Communes", "num": True}, *_CHIFFRES],
+            t_terr,
+            "Les totaux portent sur les 7 territoires, qui couvrent chacun une partie du département ; les territoires du découpage "
+            "en 9 en subdivisent deux et ne sont pas comptés une seconde fois. " + fin,
+            "territoires",
         ),
     ]
 
@@ -346,6 +465,7 @@ def accueil(corpus: Corpus) -> Page:
         "total_annee": corpus.total(this_year),
         "n_annee": len(this_year),
         "recueil": dict(latest, titre=recueil_titre(latest["recueil"])) if latest else None,
+        "couv": couverture.phrase(couverture.calculer(corpus)),
     }
     # the map's figures as a table (its text alternative): communes that received a grant
     aidees = [

@@ -6,7 +6,9 @@ from collections import defaultdict
 
 from slugify import slugify
 
+from generator.commun.formats import mois_fr
 from generator.records.corpus import Corpus
+from generator.site import couverture, lexique
 from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page
 
@@ -19,7 +21,46 @@ TYPES = {
     "autre": "Autre organisme",
     "commune": "Commune",
 }
-ANNEE_MAX_LIGNES = 500  # a year's page lists its largest grants; the CSV has them all
+ANNEE_PLUS_IMPORTANTES = 50  # a year's page shows its largest grants; its month pages list them all
+MOIS_MAX_LIGNES = 400  # rows on a month's page (~230 Ko of HTML); a longer month is cut in parts
+
+
+def _mois(corpus: Corpus, annee: str, subs: list[dict]) -> tuple[list[dict], list[Page]]:
+    """A year's grants, month by month (cut in parts of `MOIS_MAX_LIGNES`), so that every grant is on
+    a page of the site and no page is too heavy for a phone. Returns the months' links and their pages."""
+    par_mois = defaultdict(list)
+    for s in subs:
+        par_mois[s["_date"][5:7]].append(s)
+    liens = []
+    for m in sorted(par_mois):
+        n = -(-len(par_mois[m]) // MOIS_MAX_LIGNES)
+        urls = [f"subventions/{annee}/{m}/" if k == 1 else f"subventions/{annee}/{m}-{k}/" for k in range(1, n + 1)]
+        liens.append(
+            {"mois": m, "nom": mois_fr(int(m), int(annee)), "urls": urls, "n": len(par_mois[m]), "total": corpus.total(par_mois[m])}
+        )
+    pages = []
+    for lien in liens:
+        rangees = sorted(par_mois[lien["mois"]], key=lambda s: (s["_date"], s["id"]))
+        for k, url in enumerate(lien["urls"], start=1):
+            part = rangees[(k - 1) * MOIS_MAX_LIGNES : k * MOIS_MAX_LIGNES]
+            suffixe = f" ({k}/{len(lien['urls'])})" if len(lien["urls"]) > 1 else ""
+            pages.append(
+                Page(
+                    url.rstrip("/") + ".md",
+                    "subventions_mois.md.j2",
+                    f"Subventions de {lien['nom']}{suffixe}",
+                    kind="subventions",
+                    context={
+                        "annee": annee,
+                        "mois": lien,
+                        "tous_mois": liens,
+                        "partie": k,
+                        "subs": _view(corpus, part),
+                        "total_partie": corpus.total(part),
+                    },
+                )
+            )
+    return liens, pages
 
 
 def _view(corpus: Corpus, subs):
@@ -38,10 +79,11 @@ def _par_annee(corpus: Corpus, page: Page) -> list[Page]:
 
 def build(corpus: Corpus) -> list[Page]:
     pages: list[Page] = []
+    cov = couverture.calculer(corpus)
     benef: dict[str, dict] = {}
     for s in corpus.subventions:
         b = s["_beneficiaire"]
-        if b["type"] == "commune":
+        if b["type"] == "commune" or b.get("incertain"):  # an uncertain name stays on its grant's rows
             continue
         slug = b["url"].split("/")[1]
         entry = benef.setdefault(slug, {"nom": b["nom"], "type": b["type"], "slug": slug, "subs": [], "epci_url": b.get("epci_url")})
@@ -60,6 +102,7 @@ def build(corpus: Corpus) -> list[Page]:
                     "subs": _view(corpus, subs),
                     "total": corpus.total(subs),
                     "years": corpus.by_year(subs),
+                    "couv": couverture.des_subventions(cov, subs),
                 },
             )
         )
@@ -71,7 +114,15 @@ def build(corpus: Corpus) -> list[Page]:
         ),
         key=lambda r: (-r["total"], r["nom"]),
     )
-    pages.append(Page("beneficiaires/index.md", "beneficiaires_index.md.j2", "Bénéficiaires", kind="index", context={"rows": rows}))
+    pages.append(
+        Page(
+            "beneficiaires/index.md",
+            "beneficiaires_index.md.j2",
+            "Bénéficiaires",
+            kind="index",
+            context={"rows": rows, "couv": couverture.phrase(cov)},
+        )
+    )
 
     dispositifs = defaultdict(list)
     for s in corpus.subventions:
@@ -101,36 +152,72 @@ def build(corpus: Corpus) -> list[Page]:
                     "total": corpus.total(subs),
                     "years": corpus.by_year(subs),
                     "territoires": terr,
+                    "couv": couverture.des_subventions(cov, subs),
+                    "finance": lexique.dispositif(nom),
+                    "finance_ou": lexique.verifier(corpus, lexique.dispositif(nom).source, lexique.dispositif(nom).citation),
                 },
             )
         )
         pages += _par_annee(corpus, pages[-1])
         drows.append({"nom": nom, "slug": slug, "n": len(subs), "total": corpus.total(subs)})
-    pages.append(Page("dispositifs/index.md", "dispositifs_index.md.j2", "Dispositifs", kind="index", context={"rows": drows}))
+    pages.append(
+        Page(
+            "dispositifs/index.md",
+            "dispositifs_index.md.j2",
+            "Dispositifs",
+            kind="index",
+            context={"rows": drows, "couv": couverture.phrase(cov)},
+        )
+    )
 
+    cov_annee = couverture.par_annee(cov, corpus)
     par_annee = defaultdict(list)
     for s in corpus.subventions:
         par_annee[s["_date"][:4]].append(s)
     years = []
     for y, subs in sorted(par_annee.items(), reverse=True):
-        top = sorted(subs, key=lambda s: (-float(s["montant"]), s["id"]))[:ANNEE_MAX_LIGNES]
+        mois, pages_mois = _mois(corpus, y, subs)
+        top = sorted(subs, key=lambda s: (-float(s["montant"]), s["id"]))[:ANNEE_PLUS_IMPORTANTES]
+        par_disp = defaultdict(list)
+        for s in subs:
+            par_disp[s.get("dispositif") or "Autres subventions"].append(s)
         pages.append(
             Page(
                 f"subventions/{y}.md",
                 "subventions_annee.md.j2",
                 f"Subventions {y}",
                 kind="subventions",
-                context={"annee": y, "subs": _view(corpus, top), "n": len(subs), "total": corpus.total(subs), "limite": ANNEE_MAX_LIGNES},
+                context={
+                    "annee": y,
+                    "subs": _view(corpus, top),
+                    "n": len(subs),
+                    "total": corpus.total(subs),
+                    "mois": mois,
+                    "dispositifs": sorted(
+                        (
+                            {"nom": k, "slug": slugify(k, max_length=80) or "autres", "n": len(v), "total": corpus.total(v)}
+                            for k, v in par_disp.items()
+                        ),
+                        key=lambda r: (-r["total"], r["nom"]),
+                    ),
+                    "couv": cov_annee.get(y) or couverture.phrase(cov, [], []),
+                },
             )
         )
-        years.append({"annee": y, "n": len(subs), "total": corpus.total(subs)})
+        pages += pages_mois
+        years.append({"annee": y, "n": len(subs), "total": corpus.total(subs), "couv": cov_annee.get(y)})
     pages.append(
         Page(
             "subventions/index.md",
             "subventions_index.md.j2",
             "Subventions",
             kind="index",
-            context={"years": years, "total": corpus.total(corpus.subventions), "n": len(corpus.subventions)},
+            context={
+                "years": years,
+                "total": corpus.total(corpus.subventions),
+                "n": len(corpus.subventions),
+                "couv": couverture.phrase(cov),
+            },
         )
     )
     return pages

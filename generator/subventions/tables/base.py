@@ -30,6 +30,7 @@ class Champs(TypedDict, total=False):
     tableau: str | None
     reference: str | None
     territoire: str | None
+    beneficiaire_incertain: bool
 
 
 class Verdict(TypedDict, total=False):
@@ -39,6 +40,11 @@ class Verdict(TypedDict, total=False):
     nombre_trouve: int | None
     statut: str  # ok (the default) | ecart | illisible
     message: str
+
+
+# Kind of the control report's line for a grant whose porteur and project could not be told apart
+# (`Subvention.beneficiaire_incertain`); a publisher's correction of its beneficiary settles it.
+PORTEUR_INCERTAIN = "porteur-projet-non-separes"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,14 @@ grant. A comment paragraph follows each row. The table ends with
 `<Σ éligible> € <Σ sollicitée> € <Σ nouvel éligible> € <Σ proposée> €TOTAUX`.
 Articles may announce « à N associations pour un montant total de X € » per kind of
 porteur: these counts are of distinct porteurs (one porteur can hold several dossiers).
+
+The porteur and the project's name are two columns. When either cell wraps, the text keeps
+them on separate lines (`Mission Locale en Pays d'Artois` / `Les étudiants ambassadeurs…`);
+when both fit on one line, the text joins them with a space (`2021-07 Les RoadRunners Fight
+Precariousness X X X Association …`). Such a row is split by `separer` only where one cut
+alone fits the way the table's names are written; otherwise the printed text stays whole,
+the grant is marked `beneficiaire_incertain` (no beneficiary page is made of it) and the
+control report says so, for the publisher to settle it in site_data/corrections.yaml.
 """
 
 from __future__ import annotations
@@ -20,10 +28,10 @@ import re
 from decimal import Decimal
 
 from generator.commun.montants import format_montant, parse_taux
-from generator.records import Line
+from generator.records import Line, Problem
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables import _commun as c
-from generator.subventions.tables.base import Contexte, TableResult
+from generator.subventions.tables.base import PORTEUR_INCERTAIN, Contexte, TableResult
 
 NOM = "Vie étudiante"
 _A = c.AMOUNT
@@ -45,6 +53,43 @@ _NATURE_RE = re.compile(
     re.I,
 )
 _TICK = re.compile(r"(?:(?<=\s)|^)[Xx](?=\s|$)")
+# words a name does not end on (« Association des », « Club de »): no cut right after them
+_PARTICULES = frozenset("de d' d’ du des la le les l' l’ et à au aux pour en sur sous lez lès / - –".split())
+_ARTICLES = frozenset("le la les l' l’".split())
+_NOM_DE_LIEU = re.compile(r"^(?:de|du|des)$|^[dl]['’]\w*[A-ZÀ-Ý]")  # « de Bruay… », « d'Artois »: a name goes on
+
+
+def separer(texte: str) -> tuple[str, str] | None:
+    """Porteur and project name of a row whose two cells were printed on one line, or None when unsure.
+
+    The rule, from how this table's names are written: a project's name starts with a capitalised
+    word followed by a word in lower case (« Aide aux étudiants », « Jouons le jeu », « Mon corps,
+    mes règles »), while a porteur's name is capitalised words, a place (« Lions Club de
+    Bruay-le-Buissière », « Commune de Marquise ») or a service after a slash (« Ville de Liévin /
+    Service jeunesse »). A cut is a word k ≥ 1 that starts with a capital and whose next word starts
+    in lower case, where
+    - the next word is not the start of a place's name (« Club de Bruay », « Locale d'Artois »),
+    - the word before is no particle (« Association des Parents d'élèves » has no cut) nor a slash,
+    - the porteur is more than an article (« Le | Rat perché… »).
+    Exactly one cut: the split; none or several: None (« Les RoadRunners Fight Precariousness »,
+    « MédusArt ARTS24 », all capitals or no lower-case word, say nothing of where the porteur ends).
+    """
+    mots = texte.split()
+    coupes = []
+    for k in range(1, len(mots) - 1):
+        mot, suivant = mots[k], mots[k + 1]
+        if not (mot[:1].isupper() and suivant[:1].islower()):
+            continue
+        if _NOM_DE_LIEU.match(suivant) and (not suivant.isalpha() or (k + 2 < len(mots) and mots[k + 2][:1].isupper())):
+            continue
+        avant = mots[k - 1].casefold()
+        if avant in _PARTICULES or (k == 1 and avant in _ARTICLES):
+            continue
+        coupes.append(k)
+    if len(coupes) != 1:
+        return None
+    k = coupes[0]
+    return " ".join(mots[:k]), " ".join(mots[k:])
 
 
 def _ticked(part: str) -> bool:
@@ -166,6 +211,13 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
             porteur = " ".join(parts[:with_x]) if before_ticks else parts[0]
     if porteur != joined and joined.startswith(porteur):
         projet = joined[len(porteur) :].strip()
+    incertain = False
+    if not projet:  # porteur and project printed on one line
+        coupe = separer(joined)
+        if coupe is None:
+            incertain = True
+        else:
+            porteur, projet = coupe
     montant_prop = None if am.group("zero") else c.montant_euros(am.group("prop"))
     soll = c.montant_euros(am.group("soll"))
     elig = c.montant_euros(am.group("elig"))
@@ -200,7 +252,26 @@ def _row(current: dict, am: re.Match, res: TableResult, ctx: Contexte) -> dict:
             dispositif=res.dispositif,
             tableau=NOM,
             reference=current["num"],
+            beneficiaire_incertain=incertain,
         )
+        if incertain:
+            res.problems.append(
+                Problem(
+                    ctx.source,
+                    current["line"],
+                    PORTEUR_INCERTAIN,
+                    f"{NOM} : dossier {current['num']}, « {joined} » : le porteur et le nom du projet sont imprimés "
+                    "d'un seul tenant et rien ne dit sûrement où l'un finit ; "
+                    + (
+                        f"la subvention est rattachée à la commune ({commune}), sans objet."
+                        if commune
+                        else "la subvention est publiée sous ce texte, sans page de bénéficiaire."
+                    )
+                    + " Pour les séparer : site_data/corrections.yaml, rubrique subventions (corriger: {beneficiaire: …, objet: …}).",
+                    "avertissement",
+                    ctx.deliberation,
+                )
+            )
     return {
         "sub": sub,
         "elig": elig,

@@ -1,0 +1,135 @@
+"""What the site covers: which recueils (months) and which other documents are in, and what their
+sommaires announce that their files do not hold.
+
+Why: a recueil's file may hold only part of what its sommaire lists (June 2021, N° 6: 21 of the 65
+deliberations, none of the 175 executive acts). Every page that counts or sums says what it counts
+(`phrase`), so that « 505 subventions » is never read as the year's whole, and the recueils' index
+gives the table of it (`recueils/#couverture`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from generator.commun.formats import date_fr, mois_fr
+from generator.records import plage_numeros
+from generator.records.corpus import Corpus
+
+
+def recueil_titre(rec: dict) -> str:
+    """« Recueil N° 6 — juin 2021 »."""
+    n = f"N° {rec['numero']} — " if rec.get("numero") is not None else ""
+    return f"Recueil {n}{mois_fr(rec.get('mois'), rec.get('annee'))}"
+
+
+def _plages(ids: list[str]) -> list[tuple[str, str, int]]:
+    """Consecutive numbers of `ids` (in announced order) as (first, last, count)."""
+    out: list[tuple[str, str, int]] = []
+    for i in ids:
+        if out:
+            a, b, n = out[-1]
+            annee, num = b.rsplit("-", 1)
+            if num.isdigit() and i == f"{annee}-{int(num) + 1}":
+                out[-1] = (a, i, n + 1)
+                continue
+        out.append((i, i, 1))
+    return out
+
+
+def calculer(corpus: Corpus) -> dict:
+    """The coverage of the corpus: its recueils (month, announced and held deliberations, executive acts
+    listed), its documents outside any recueil, and what each session's sommaire announces."""
+    recueils = []
+    seances: dict[str, dict] = {}
+    for r in sorted(corpus.recueils, key=lambda r: r["slug"]):
+        rec, doc = r["recueil"], r["document"]
+        tenues = {d["id"] for d in doc["deliberations"]}
+        annoncees: list[str] = []
+        for p in rec.get("parties", []):
+            ids = [i for i in plage_numeros(p.get("premiere"), p.get("derniere")) if i not in annoncees]
+            annoncees += ids
+            for s in doc["sessions"]:  # the sommaire's part of a session: what it announces for it
+                if s["date"] == p.get("date_session") and s["organe"] == p.get("organe"):
+                    e = seances.setdefault(s["id"], {"recueil": r["slug"], "titre": recueil_titre(rec), "annoncees": []})
+                    e["annoncees"] += [i for i in ids if i not in e["annoncees"]]
+        absentes = [i for i in annoncees if i not in tenues]
+        actes = len(rec.get("actes_executif", []))
+        recueils.append(
+            {
+                "slug": r["slug"],
+                "titre": recueil_titre(rec),
+                "mois": mois_fr(rec.get("mois"), rec.get("annee")),
+                "numero": rec.get("numero"),
+                "annoncees": len(annoncees),
+                "tenues": len(tenues),
+                "absentes": len(absentes),
+                "plages_absentes": _plages(absentes),
+                "actes": actes,
+                "partiel": bool(absentes) or actes > 0,
+            }
+        )
+    par_seance = defaultdict(set)
+    for d in corpus.deliberations.values():
+        par_seance[d["session_id"]].add(d["id"])
+    for sid, e in seances.items():
+        tenues = par_seance[sid]
+        absentes = [i for i in e["annoncees"] if i not in tenues]
+        e.update(n_annoncees=len(e["annoncees"]), absentes=len(absentes), plages_absentes=_plages(absentes))
+    isoles = []
+    for doc in corpus.documents:
+        if doc.get("recueil") and any(r["source"] == doc["source"] for r in corpus.recueils):
+            continue
+        ds = [x for d in doc["deliberations"] if (x := corpus.deliberations.get(d["id"])) and x["_source"] == doc["source"]]
+        if not ds:
+            continue
+        isoles.append(
+            {
+                "source": doc["source"],
+                "ids": sorted(d["id"] for d in ds),
+                "date": min(d["date"] for d in ds),
+                "collectivite": ds[0].get("collectivite"),
+            }
+        )
+    isoles.sort(key=lambda x: (x["date"], x["source"]))
+    return {"recueils": recueils, "isoles": isoles, "seances": seances}
+
+
+def phrase(cov: dict, recueils: Iterable[str] | None = None, sources: Iterable[str] | None = None) -> dict:
+    """The coverage a page states: of the recueils `recueils` (slugs) and the documents outside any
+    recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2)."""
+    rs = [r for r in cov["recueils"] if recueils is None or r["slug"] in set(recueils)]
+    iso = [x for x in cov["isoles"] if sources is None or x["source"] in set(sources)]
+    return {
+        "recueils": rs,
+        "isoles": [dict(x, date_fr=date_fr(x["date"])) for x in iso],
+        "partiel": any(r["partiel"] for r in rs),
+        "annoncees": sum(r["annoncees"] for r in rs),
+        "tenues": sum(r["tenues"] for r in rs),
+        "actes": sum(r["actes"] for r in rs),
+    }
+
+
+def des_subventions(cov: dict, subs: Iterable[dict]) -> dict:
+    """The coverage of a list of grants: the recueils and other documents they come from."""
+    recueils, sources = set(), set()
+    for s in subs:
+        d = s["_deliberation"]
+        if d.get("_recueil"):
+            recueils.add(d["_recueil"])
+        else:
+            sources.add(d["_source"])
+    return phrase(cov, recueils, sources)
+
+
+def par_annee(cov: dict, corpus: Corpus) -> dict[str, dict]:
+    """Each year's coverage: the recueils and documents that hold its deliberations."""
+    recueils: dict[str, set] = defaultdict(set)
+    sources: dict[str, set] = defaultdict(set)
+    for d in corpus.deliberations.values():
+        y = d["date"][:4]
+        if d.get("_recueil"):
+            recueils[y].add(d["_recueil"])
+        else:
+            sources[y].add(d["_source"])
+    return {y: phrase(cov, recueils[y], sources[y]) for y in set(recueils) | set(sources)}

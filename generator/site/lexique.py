@@ -1,0 +1,379 @@
+"""The « Lexique »: the acronyms of the recueils, defined from what the recueils themselves say,
+and the first occurrence of each on every page linked to its definition (`lier`).
+
+Every definition rests on the words of a deliberation of the corpus (`citation`, quoted on the
+page with a link to it) or, for the site's own words (SCDL), on what the site publishes. The page
+shows a citation only when that deliberation is published and its text holds those words
+(`Lexique.verifier`), so that no quotation is ever shown that a reader could not find; the tests
+check that every citation is found in the real corpus. Schemes (dispositifs) get one plain sentence
+on what they fund, taken from the deliberation that grants them (`DISPOSITIFS`).
+
+The links are put in at render time, on the escaped HTML of each page (`render.write_pages`):
+only in text, never inside a link, a heading, a table header, a summary, an attribute, SVG or code,
+and only the first occurrence of each term on a page.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+from dataclasses import dataclass
+from html import escape
+
+from generator.records.corpus import Corpus
+
+
+@dataclass(frozen=True)
+class Terme:
+    sigle: str  # as printed: « FARDA »
+    developpe: str  # what it stands for, as the recueils write it
+    definition: str  # one or two plain sentences
+    source: str | None = None  # the deliberation whose text says it
+    citation: str | None = None  # its words (blanks and apostrophes as `_norme` makes them)
+    cadre: str | None = None  # the deliberation that created or set the scheme, as `source` cites it
+    variantes: tuple[str, ...] = ()  # other printed forms linked to the same entry
+
+    @property
+    def ancre(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.sigle.lower()).strip("-")
+
+
+TERMES: tuple[Terme, ...] = (
+    Terme(
+        "ACI",
+        "Ateliers et chantiers d'insertion",
+        "Structures qui emploient en contrat à durée déterminée d'insertion (CDDI) des personnes éloignées de l'emploi ; "
+        "chacun de ces postes reçoit une aide cofinancée par le Département et l'État.",
+        "2021-251",
+        "la convention 2021 de gestion financière des Contrats à Durée Déterminée d'Insertion (CDDI) en faveur des Ateliers et "
+        "Chantiers d'Insertion (ACI)",
+    ),
+    Terme(
+        "AVC",
+        "Aide à la voirie communale",
+        "Volet du FARDA qui subventionne les travaux de voirie des communes ; « AVC » est le type de demande inscrit dans le tableau "
+        "des projets retenus.",
+        "2021-239",
+        "D'attribuer les subventions aux communes, au titre du FARDA – Aide à la Voirie Communale",
+    ),
+    Terme(
+        "CDDI",
+        "Contrat à durée déterminée d'insertion",
+        "Contrat de travail des salariés en insertion des ateliers et chantiers d'insertion (ACI) ; le Département en cofinance "
+        "l'aide au poste, versée par l'Agence de services et de paiement (ASP).",
+        "2021-251",
+        "Le contrat à durée déterminée d'insertion (CDDI) est le support contractuel associé à l'aide au poste d'insertion.",
+    ),
+    Terme(
+        "CNSA",
+        "Caisse nationale de solidarité pour l'autonomie",
+        "Caisse nationale qui finance avec le Département la modernisation et la professionnalisation des services d'aide à domicile.",
+        "2021-247",
+        "avec la Caisse Nationale de Solidarité pour l'Autonomie (CNSA), la convention pluriannuelle 2021-2023",
+    ),
+    Terme(
+        "CP",
+        "Commission permanente, ou crédits de paiement",
+        "Deux sens selon le contexte. Dans le texte (« la CP du 2 mars 2020 »), la Commission permanente : les élus à qui le "
+        "Conseil départemental délègue une partie de ses décisions. Dans les tableaux budgétaires "
+        "(colonnes « AP/AE », « CP »), les crédits de paiement : ce que le Département peut dépenser dans l'année sur une "
+        "autorisation de programme.",
+        "2021-245",
+        "de modifier la délibération n°2020-100 de la CP du 2 mars 2020",
+    ),
+    Terme(
+        "DECI",
+        "Défense extérieure contre l'incendie",
+        "Les équipements qui fournissent l'eau aux pompiers (poteaux incendie, prises d'eau) ; « DECI » est aussi un type de "
+        "demande du FARDA aménagement.",
+        "2019-117",
+        "Porte une étude prospective sur la prise de compétence Eau et Assainissement, et Défense Extérieure Contre l'Incendie (DECI).",
+    ),
+    Terme(
+        "EPCI",
+        "Établissement public de coopération intercommunale",
+        "Regroupement de communes (communauté de communes, d'agglomération ou urbaine) qui exerce pour elles certaines "
+        "compétences ; on dit aussi « intercommunalité ».",
+        "2022-317",
+        "avec les Etablissements Publics de Coopération Intercommunale (EPCI)",
+    ),
+    Terme(
+        "EPDEF",
+        "Établissement public départemental de l'enfance et de la famille",
+        "Établissement du Département qui accueille des enfants confiés à l'aide sociale à l'enfance.",
+        "2021-248",
+        "D'attribuer à l'Etablissement Public Départemental de l'Enfance et de la Famille (EPDEF) une subvention de 2 997 000 €",
+    ),
+    Terme(
+        "ESMS",
+        "Établissements et services sociaux et médico-sociaux",
+        "Les établissements et services d'accueil et d'accompagnement, comme ceux de la protection de l'enfance ; le Département "
+        "leur accorde des subventions d'équipement.",
+        "2021-248",
+        "au titre des subventions d'équipement aux Etablissements Sociaux et Médicaux Sociaux (ESMS) concourant à la protection de l'Enfance",
+    ),
+    Terme(
+        "ESS",
+        "Économie sociale et solidaire",
+        "Une autre façon d'entreprendre, de produire et de répartir les richesses, les services et les biens, « en replaçant "
+        "l'homme et les territoires au cœur des priorités » : associations, coopératives…",
+        "2021-233",
+        "L'Économie Sociale et Solidaire (ESS), fortement ancrée dans le Pas-de-Calais, se traduit par une autre façon d'entreprendre",
+    ),
+    Terme(
+        "FARDA",
+        "Fonds d'aménagement rural et de développement agricole",
+        "Programme d'aide du Département aux projets d'investissement des communes, des intercommunalités et des syndicats. Il est "
+        "attribué par volets : l'aide à la voirie communale (« FARDA voirie ») et l'aménagement (« FARDA aménagement » : bâtiments "
+        "publics, espaces publics, défense contre l'incendie, abribus, bourgs-centres…).",
+        "2019-117",
+        "via le Fonds d'aménagement rural et de développement agricole (FARDA)",
+        "délibération n°9 du Conseil départemental du 14 novembre 2016, « Soutien à l'investissement dans les territoires ruraux – "
+        "nouveaux critères et modalités du FARDA » (citée par la délibération 2021-242)",
+    ),
+    Terme(
+        "FIEET",
+        "Fonds d'intervention en faveur des enjeux écologiques territoriaux",
+        "Subventions aux projets écologiques des communes, des intercommunalités et des syndicats : plantation de haies et de "
+        "vergers, mares, écopâturage, renaturation…",
+        "2021-236",
+        "au titre du Fonds d'Intervention pour les Enjeux Ecologiques Territoriaux (FIEET ci-après) pour les projets déposés par "
+        "les communes, EPCI et Syndicats",
+    ),
+    Terme(
+        "FIEN",
+        "Fonds d'initiative pour l'environnement",
+        "Subventions aux projets des associations en faveur de l'environnement ; le rapport de la même délibération l'appelle "
+        "« Fonds d'Initiatives pour les Espaces Naturels ».",
+        "2021-236",
+        "au titre du Fonds d'Initiatives pour les Espaces Naturels (FIEN ci-après) pour les projets déposés par les associations",
+    ),
+    Terme(
+        "MDADT",
+        "Maison du Département Aménagement et Développement Territorial",
+        "Services locaux du Département qui conseillent les porteurs de projets et suivent leurs travaux.",
+        "2021-242",
+        "Les porteurs de projets sont invités à prendre contact avec les Maisons du Département Aménagement et Développement "
+        "Territorial (MDADT)",
+    ),
+    Terme(
+        "RSA",
+        "Revenu de solidarité active",
+        "Allocation versée par le Département aux personnes sans ressources suffisantes, avec un accompagnement vers l'emploi.",
+        "2021-250",
+        "Depuis la mise en place du Revenu de Solidarité Active (RSA), le Département du Pas-de-Calais promeut une politique "
+        "volontariste en faveur des bénéficiaires du RSA",
+    ),
+    Terme(
+        "SCDL",
+        "Socle commun des données locales",
+        "Formats de données ouvertes communs aux collectivités françaises, publiés sur schema.data.gouv.fr ; ce site publie ses "
+        "délibérations et ses subventions dans ces formats (page « Données »).",
+    ),
+    Terme(
+        "SCIC",
+        "Société coopérative d'intérêt collectif",
+        "Entreprise coopérative qui associe salariés, usagers, bénévoles et collectivités autour d'un projet d'utilité sociale.",
+        "2021-233",
+        "Participation du Département du Pas-de-Calais au capital des Sociétés Coopératives d'Intérêt Collectif (SCIC)",
+    ),
+    Terme(
+        "SPIE",
+        "Service public de l'insertion et de l'emploi",
+        "Démarche de l'État et du Département pour accompagner vers l'emploi les personnes qui en sont éloignées, mise en œuvre "
+        "par un avenant à leur convention de lutte contre la pauvreté.",
+        "2021-250",
+        "MISE EN OEUVRE DU SERVICE PUBLIC DE L'INSERTION ET DE L'EMPLOI (SPIE)",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Dispositif:
+    phrase: str  # what it funds, one plain sentence
+    source: str | None = None
+    citation: str | None = None
+    cadre: str | None = None  # the deliberation that created it, as `source` cites it
+
+
+DISPOSITIFS: dict[str, Dispositif] = {
+    "FARDA voirie": Dispositif(
+        "Subventions aux communes pour leurs travaux de voirie (réfection de rues et de chemins, ponts et berges), au titre du "
+        "Fonds d'aménagement rural et de développement agricole.",
+        "2021-239",
+        "D'attribuer les subventions aux communes, au titre du FARDA – Aide à la Voirie Communale",
+    ),
+    "FARDA aménagement": Dispositif(
+        "Subventions aux projets d'aménagement des communes, des intercommunalités et des syndicats : gros travaux dans les "
+        "bâtiments publics, espaces publics, défense contre l'incendie, abribus, patrimoine, bourgs-centres.",
+        "2021-243",
+        "Le présent rapport propose d'attribuer les subventions FARDA AMENAGEMENT aux projets déposés par les communes, EPCI et Syndicats",
+    ),
+    "FIEET": Dispositif(
+        "Subventions aux projets écologiques des communes, des intercommunalités et des syndicats (haies, vergers, mares, "
+        "écopâturage, renaturation).",
+        "2021-236",
+        "au titre du Fonds d'Intervention pour les Enjeux Ecologiques Territoriaux (FIEET ci-après) pour les projets déposés par "
+        "les communes, EPCI et Syndicats",
+    ),
+    "FIEN": Dispositif(
+        "Subventions aux projets des associations en faveur de l'environnement et des espaces naturels.",
+        "2021-236",
+        "au titre du Fonds d'Initiatives pour les Espaces Naturels (FIEN ci-après) pour les projets déposés par les associations",
+    ),
+    "Monuments historiques": Dispositif(
+        "Subventions à la restauration d'édifices protégés au titre des monuments historiques (classés ou inscrits) et d'édifices "
+        "non protégés d'intérêt départemental.",
+        "2021-245",
+        "La programmation des opérations de restauration des Monuments Historiques et des édifices non protégés du titre du Plan "
+        "d'Intérêt Départemental",
+    ),
+    "Équipements d'animation sportive locale": Dispositif(
+        "Subventions pour des équipements sportifs de proximité : city stades, terrains multisports, skateparcs, terrains synthétiques.",
+        "2021-234",
+        "Le tableau joint en annexe 1 présente les projets d'équipements d'animation sportive locale",
+    ),
+    "Soutenons la vie des étudiants du Pas-de-Calais": Dispositif(
+        "Appel à projets de 2021 : subventions aux associations, communes et coopératives pour des actions en faveur des "
+        "étudiants (aide alimentaire d'urgence, accès aux droits et aux aides, reprise du lien social).",
+        "2021-237",
+        "D'attribuer, dans le cadre de l'Appel à projets 2021 « Soutenons la vie étudiante du Pas-de-Calais », les subventions aux "
+        "porteurs de projet repris en annexe 1",
+        "délibération n°2021-58 du Conseil départemental du 22 mars 2021, « Imaginons un Monde Meilleur - Réorientation "
+        "exceptionnelle du dispositif vers les initiatives de soutien aux étudiants » (citée par la délibération 2021-237)",
+    ),
+    "Bourse Initiatives Jeunes": Dispositif(
+        "Coup de pouce aux projets des jeunes de 16 à 25 ans (citoyens, solidaires, culturels, sportifs…) : jusqu'à 500 € pour "
+        "un projet individuel et 2 500 € pour un projet collectif, sans dépasser la moitié du budget.",
+        "2021-232",
+        "le montant de la bourse est plafonné à 500 € pour les projets individuels et à 2.500 € pour les projets collectifs",
+        "délibération n°23 du Conseil départemental du 20 juin 2016, « Evolution des mesures et dispositifs de la Politique "
+        "jeunesse - La Bourse Initiative Jeunes… », et délibération n°2018-603 du 17 décembre 2018 (citées par la délibération 2021-232)",
+    ),
+    "subventions d'équipement aux Etablissements Sociaux et Médicaux Sociaux (ESMS)": Dispositif(
+        "Subventions d'investissement (travaux, achats d'immeubles, équipements) aux établissements sociaux et médico-sociaux.",
+        "2021-248",
+        "au titre des subventions d'équipement aux Etablissements Sociaux et Médicaux Sociaux (ESMS) concourant à la protection de l'Enfance",
+    ),
+    "Autres subventions": Dispositif(
+        "Subventions qu'aucun dispositif nommé ne rattache : partenariats, conventions et aides décidées une à une par leur délibération."
+    ),
+}
+
+
+def dispositif(nom: str) -> Dispositif:
+    """What a scheme funds; for a scheme this module does not know, a sentence true of any scheme."""
+    return DISPOSITIFS.get(nom) or Dispositif(f"Subventions que les délibérations accordent au titre du dispositif « {nom} ».")
+
+
+def _norme(texte: str) -> str:
+    return " ".join(texte.replace("’", "'").split())
+
+
+def textes(d: dict) -> str:
+    """The words of a deliberation where a citation may be: title, visas, articles, rapport (not its annexes)."""
+    r = d.get("rapport") or {}
+    parts = [d.get("titre") or "", *(d.get("visas") or []), *(a.get("texte") or "" for a in d.get("articles") or [])]
+    parts += [r.get("titre") or "", r.get("texte") or ""]
+    return _norme("\n".join(parts))
+
+
+def verifier(corpus: Corpus, source: str | None, citation: str | None) -> str | None:
+    """Where deliberation `source`, when published, holds `citation`: « texte » (title, visas, articles,
+    rapport) or « annexe N »; None when it is not published or does not hold those words."""
+    d = corpus.deliberations.get(source or "")
+    if not d or not citation:
+        return None
+    mots = _norme(citation)
+    if mots in textes(d):
+        return "texte"
+    for i in range(len(d.get("annexes") or [])):
+        if mots in _norme(corpus.texte_annexe(d, i)):
+            return f"annexe {i + 1}"
+    return None
+
+
+# ---------------------------------------------------------------- links at render time
+
+_PAR_SIGLE = {v: t for t in TERMES for v in (t.sigle, *t.variantes)}
+# where a link must not go: links, headings and what reads as one, table headers, code, SVG, form controls
+_INTERDITS = "a h1 h2 h3 h4 h5 h6 summary caption th title script style svg button label option select textarea code pre abbr nav".split()
+_BALISE_INTERDITE = re.compile(r"<(/?)(?:" + "|".join(_INTERDITS) + r")(?=[\s>])", re.I)
+
+
+def _suivante(html: str, sigle: str, debut: int) -> int:
+    """The next occurrence of `sigle` from `debut` that is a word of its own (not « EPCIs », « CP20210607 »,
+    an entity or part of a path), or -1."""
+    i = html.find(sigle, debut)
+    while i != -1:
+        j = i + len(sigle)
+        avant = html[i - 1] if i else " "
+        apres = html[j] if j < len(html) else " "
+        if not (avant.isalnum() or avant in "_&#/-") and not (apres.isalnum() or apres in "_-"):
+            return i
+        i = html.find(sigle, j)
+    return -1
+
+
+class _Enclos:
+    """Whether a position of the page is inside an element of `_INTERDITS`: the tags of those elements
+    are read once, from the start of the page up to the furthest position asked."""
+
+    def __init__(self, html: str):
+        self.html, self.lu, self.profondeur = html, 0, 0
+        self.bornes: list[int] = []
+        self.profondeurs: list[int] = []
+
+    def interdit(self, i: int) -> bool:
+        if i > self.lu:
+            for m in _BALISE_INTERDITE.finditer(self.html, self.lu, i):
+                self.profondeur = max(0, self.profondeur - 1) if m.group(1) else self.profondeur + 1
+                self.bornes.append(m.start())
+                self.profondeurs.append(self.profondeur)
+            self.lu = i
+        k = bisect.bisect_right(self.bornes, i) - 1
+        if k >= 0 and self.profondeurs[k]:
+            return True  # inside a link, a heading…
+        html = self.html
+        if html.rfind("<", 0, i) > html.rfind(">", 0, i):
+            return True  # inside a tag: an attribute's value
+        return html.rfind("<!--", 0, i) > html.rfind("-->", 0, i)
+
+
+def lier(html: str, root: str) -> str:
+    """`html` with the first occurrence of each term of the lexique linked to its entry (`root`: the
+    page's relative prefix to the site's root). Text only: tags, attributes, comments and what
+    `_INTERDITS` encloses are left as they are.
+
+    Each term is looked for with `str.find` (a regular expression of all the terms tries them at
+    every position: 3 ms for a deliberation of 180 grants, against a tenth of that), its occurrences
+    taken in page order until one stands in text (`_Enclos`)."""
+    file = []
+    for sigle in _PAR_SIGLE:
+        i = _suivante(html, sigle, 0)
+        if i != -1:
+            file.append((i, sigle))
+    if not file:
+        return html
+    heapq.heapify(file)
+    enclos = _Enclos(html)
+    choisis: dict[str, tuple[int, str]] = {}
+    while file:
+        i, sigle = heapq.heappop(file)
+        t = _PAR_SIGLE[sigle]
+        if t.sigle in choisis:
+            continue
+        if enclos.interdit(i):
+            j = _suivante(html, sigle, i + len(sigle))
+            if j != -1:
+                heapq.heappush(file, (j, sigle))
+            continue
+        choisis[t.sigle] = (i, sigle)
+    morceaux, pos = [], 0
+    for i, sigle in sorted(choisis.values()):
+        t = _PAR_SIGLE[sigle]
+        morceaux += [html[pos:i], f'<a class="rpc-terme" href="{root}lexique/#{t.ancre}" title="{escape(t.developpe)}">{sigle}</a>']
+        pos = i + len(sigle)
+    morceaux.append(html[pos:])
+    return "".join(morceaux)
