@@ -106,9 +106,9 @@ def test_control_page_verdict_first_then_errors_warnings_information(site):
     """The publisher's page (issue 20, item 7): a verdict first, then errors, warnings, information;
     every amount in French; out of the menu and of search engines, linked from the footer."""
     t = text("controle/")
-    assert t.split("Contrôle de publication ", 1)[1].startswith("Publiable : 0 erreur, 3 écarts expliqués, 8 avertissements")
+    assert t.split("Contrôle de publication ", 1)[1].startswith("Publiable : 0 erreur, 3 écarts expliqués, 13 avertissements")
     rangs = [
-        t.index(h) for h in ("Erreurs (0)", "Avertissements (11)", "Totaux en écart (3)", "Autres avertissements (8)", "Informations (")
+        t.index(h) for h in ("Erreurs (0)", "Avertissements (16)", "Totaux en écart (3)", "Autres avertissements (13)", "Informations (")
     ]
     assert rangs == sorted(rangs)
     assert "505 480,00 €" in t and "505 481,00 €" in t  # the message of the budget check, in French
