@@ -154,7 +154,7 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
                         f"EnregistrementNonConforme: site_data/{dossier}/{data_name(nom)} ne suit pas "
                         f"generator/records/schemas/{schema} ({faute})"
                     )
-            return True, (store.dumps(doc), store.dumps(subs), mine)
+            return True, (store.texte_json(doc), store.texte_json(subs), mine)  # (already JSON-ready: validated as such)
         except SourceError as err:
             return False, (err.source, err.message, err.line, err.bloquant)  # plain values: they cross processes
         except Exception:

@@ -35,7 +35,12 @@ ANCIEN_TEMPORAIRE = re.compile(r"^[^.].*\.(?:json|sqlite|csv|md|xml|js)\.tmp(?:-
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(to_dict(obj), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return texte_json(to_dict(obj))
+
+
+def texte_json(data: Any) -> str:
+    """The text of JSON-ready `data` (as `records.to_dict` gives it) as every file of site_data/ is written."""
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
 def write_json(path: Path, obj: Any) -> bool:

@@ -102,7 +102,6 @@ def commentaires(cls: type) -> dict[str, str]:
     """Each field's description: the comment written after it in the record's source
     (`montant: Decimal  # in euros`), or on the line above it."""
     notes: dict[str, str] = {}
-    dessus: list[str] = []
     lignes = inspect.getsource(cls).splitlines()
     for tok in tokenize.generate_tokens(io.StringIO("\n".join(lignes) + "\n").readline):
         if tok.type != tokenize.COMMENT:
@@ -111,8 +110,7 @@ def commentaires(cls: type) -> dict[str, str]:
         texte = tok.string.lstrip("#").strip()
         avant = ligne[: tok.start[1]].strip()
         if not avant:
-            dessus.append(texte)
-            continue
+            continue  # a comment alone on its line: below
         champ = avant.split(":")[0].strip()
         if champ.isidentifier():
             notes[champ] = texte
