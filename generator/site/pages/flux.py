@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from generator.commun.formats import date_fr
 from generator.records.corpus import Corpus
-from generator.site.pages.actes import recueil_titre
+from generator.site.couverture import recueil_titre
 
 MAX_ENTREES = 200
 

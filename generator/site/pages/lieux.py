@@ -9,10 +9,12 @@ from markupsafe import Markup
 
 from generator.commun.formats import montant_fr, nombre_fr
 from generator.commun.pliage import plier
+from generator.exports.par_lieu import par_lieu_paths
 from generator.lieux.places import Reference
 from generator.records.corpus import Corpus, de
 from generator.site import couverture, graphiques
 from generator.site.couverture import recueil_titre
+from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page, root_for
 
 POPULATION_ANNEE = 2017  # the reference's populations: INSEE's « population municipale » 2017 (site_data/reference/README.md)
@@ -76,8 +78,6 @@ def _nom_epci(nom: str) -> dict:
 def build(corpus: Corpus) -> Iterator[Page]:
     """Place pages, yielded one by one (with their year pages when too long): ten years of
     grants copied into page contexts are never all in memory."""
-    from generator.exports import par_lieu_paths
-
     ref = corpus.ref
     csv = par_lieu_paths(corpus)
     pages = _Sortie(corpus)
@@ -107,45 +107,28 @@ def build(corpus: Corpus) -> Iterator[Page]:
         yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
-        canton = Page(
-            path=f"cantons/{k['slug']}.md",
-            template="collectivite.md.j2",
-            title=f"Canton {de(k['nom'])}",
-            kind="canton",
-            context={
-                "p": {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
-                "kicker": "Canton du Pas-de-Calais",
-                "facts": [
-                    ("Code", code),
-                    (
-                        "Population",
-                        nombre_fr(
-                            sum(
-                                ref.communes[c]["population"] or 0
-                                for c in k["communes"]
-                                if c in ref.communes and c not in k.get("fraction", [])
-                            )
-                        )
-                        + f" habitants (hors fractions de commune ; {POPULATION})",
-                    ),
-                ],
-                "links": [
-                    (
-                        "Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""),
-                        _territoires_of(ref, k.get("territoires") or [k.get("territoire")]),
-                        "territoires",
-                    ),
-                    ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
-                ],
-                "communes": _communes(ref, k["communes"]),
-                "fraction": set(k.get("fraction", [])),
-                "propres": [],
-                "propres_total": 0,
-                "carte": "",
-                "csv": csv.get(("canton", code)),
-                "couv": couv,
-                **_activite(corpus, "canton", code, [c for c in k["communes"] if c not in k.get("fraction", [])]),
-            },
+        entieres = [c for c in k["communes"] if c not in k.get("fraction", [])]
+        canton = _collectivite(
+            corpus,
+            csv,
+            couv,
+            "canton",
+            code,
+            f"cantons/{k['slug']}.md",
+            {"nom": f"Canton {de(k['nom'])}", "le": f"le canton {de(k['nom'])}", "de": f"du canton {de(k['nom'])}"},
+            "Canton du Pas-de-Calais",
+            [("Code", code), ("Population", _population(ref, entieres) + f" habitants (hors fractions de commune ; {POPULATION})")],
+            [
+                (
+                    "Territoire" + ("s" if len(k.get("territoires") or []) > 1 else ""),
+                    _territoires_of(ref, k.get("territoires") or [k.get("territoire")]),
+                    "territoires",
+                ),
+                ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
+            ],
+            k["communes"],
+            comptees=entieres,
+            fraction=set(k.get("fraction", [])),
         )
         for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
             subs = corpus.grants_in([c])
@@ -158,39 +141,28 @@ def build(corpus: Corpus) -> Iterator[Page]:
         facts = [("SIREN", siren), ("Nature", NATURES.get(e.get("nature", ""), e.get("nature") or "—"))]
         if e.get("sigle"):
             facts.append(("Sigle", e["sigle"]))
-        facts.append(
-            (
-                "Population",
-                nombre_fr(sum(ref.communes[c]["population"] or 0 for c in e["membres"] if c in ref.communes))
-                + f" habitants (Pas-de-Calais ; {POPULATION})",
-            )
-        )
+        facts.append(("Population", _population(ref, e["membres"]) + f" habitants (Pas-de-Calais ; {POPULATION})"))
         if e.get("membres_hors_62"):
             facts.append(("Communes hors Pas-de-Calais", str(e["membres_hors_62"])))
         cantons = sorted({k for c in e["membres"] if c in ref.communes for k in ref.communes[c].get("cantons", [])})
         pages.append(
-            Page(
-                path=f"epci/{e['slug']}.md",
-                template="collectivite.md.j2",
+            _collectivite(
+                corpus,
+                csv,
+                couv,
+                "epci",
+                siren,
+                f"epci/{e['slug']}.md",
+                _nom_epci(e.get("nom_officiel") or e["nom"]),
+                "Intercommunalité (EPCI à fiscalité propre)",
+                facts,
+                [
+                    ("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
+                    ("Cantons", _by_codes(ref.cantons, cantons), "cantons"),
+                ],
+                e["membres"],
                 title=e["nom"],
-                kind="epci",
-                context={
-                    "p": _nom_epci(e.get("nom_officiel") or e["nom"]),
-                    "kicker": "Intercommunalité (EPCI à fiscalité propre)",
-                    "facts": facts,
-                    "links": [
-                        ("Territoire", _territoires_of(ref, [e.get("territoire")]), "territoires"),
-                        ("Cantons", _by_codes(ref.cantons, cantons), "cantons"),
-                    ],
-                    "communes": _communes(ref, e["membres"]),
-                    "fraction": set(),
-                    "propres": [dict(s, _commune=None) for s in corpus.par_epci.get(siren, [])],
-                    "propres_total": corpus.total(corpus.par_epci.get(siren, [])),
-                    "carte": "",
-                    "csv": csv.get(("epci", siren)),
-                    "couv": couv,
-                    **_activite(corpus, "epci", siren, e["membres"]),
-                },
+                propres=corpus.par_epci.get(siren, []),
             )
         )
         yield from pages.vider()
@@ -199,40 +171,77 @@ def build(corpus: Corpus) -> Iterator[Page]:
         parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
         subs = _territoires_of(ref, t.get("sous_territoires") or [])
         pages.append(
-            Page(
-                path=f"territoires/{slug}.md",
-                template="collectivite.md.j2",
-                title=f"Territoire {t['nom']}",
-                kind="territoire",
-                context={
-                    "p": {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
-                    "kicker": "Territoire du Département",
-                    "facts": [
-                        (
-                            "Population",
-                            nombre_fr(sum(ref.communes[c]["population"] or 0 for c in t["communes"] if c in ref.communes))
-                            + f" habitants ({POPULATION})",
-                        )
-                    ],
-                    "links": [
-                        ("Fait partie de", parent, "territoires"),
-                        ("Se subdivise en", subs, "territoires"),
-                        ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
-                        ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
-                    ],
-                    "communes": _communes(ref, t["communes"]),
-                    "fraction": set(),
-                    "propres": [],
-                    "propres_total": 0,
-                    "carte": _carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
-                    "csv": csv.get(("territoire", slug)),
-                    "couv": couv,
-                    **_activite(corpus, "territoire", slug, t["communes"]),
-                },
+            _collectivite(
+                corpus,
+                csv,
+                couv,
+                "territoire",
+                slug,
+                f"territoires/{slug}.md",
+                {"nom": f"Territoire {t['nom']}", "le": f"le territoire {t['nom']}", "de": f"du territoire {t['nom']}"},
+                "Territoire du Département",
+                [("Population", _population(ref, t["communes"]) + f" habitants ({POPULATION})")],
+                [
+                    ("Fait partie de", parent, "territoires"),
+                    ("Se subdivise en", subs, "territoires"),
+                    ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
+                    ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
+                ],
+                t["communes"],
+                carte=_carte(corpus, f"territoires/{slug}.md", f"Subventions par commune — territoire {t['nom']}", t["communes"]),
             )
         )
         yield from pages.vider()
     yield from _indexes(corpus)
+
+
+def _population(ref: Reference, communes: list[str]) -> str:
+    """The population of these communes, as the pages print it."""
+    return nombre_fr(sum(ref.communes[c]["population"] or 0 for c in communes if c in ref.communes))
+
+
+def _collectivite(
+    corpus: Corpus,
+    csv: dict,
+    couv: dict,
+    kind: str,
+    code: str,
+    path: str,
+    p: dict,
+    kicker: str,
+    facts: list,
+    links: list,
+    membres: list[str],
+    *,
+    title: str | None = None,
+    comptees: list[str] | None = None,
+    fraction: set[str] | None = None,
+    propres: list[dict] | None = None,
+    carte: str = "",
+) -> Page:
+    """The page of a canton, an EPCI or a territoire: its facts and links, its communes (`membres`) and the
+    grants located in them (`comptees`: those counted, when not all are), the grants it received itself
+    (`propres`). `title`: its name in the page's title, else `p["nom"]`; `couv`: what its figures cover."""
+    return Page(
+        path=path,
+        template="collectivite.md.j2",
+        title=title or p["nom"],
+        kind=kind,
+        context={
+            "p": p,
+            "kicker": kicker,
+            "facts": facts,
+            "links": links,
+            "communes": _communes(corpus.ref, membres),
+            "fraction": fraction or set(),
+            "propres": [dict(s, _commune=None) for s in propres or []],
+            "propres_total": corpus.total(propres) if propres is not None else 0,
+            "carte": carte,
+            "csv": csv.get((kind, code)),
+            "couv": couv,
+            **_activite(corpus, kind, code, membres if comptees is None else comptees),
+        },
+    )
 
 
 class _Sortie(list):
@@ -244,8 +253,6 @@ class _Sortie(list):
         self.corpus = corpus
 
     def append(self, p: Page) -> None:
-        from generator.site.pages.decoupage import pages_par_annee, trop_long
-
         p.context["annees"] = None
         super().append(p)
         if trop_long(p.context["subs"], p.context["delibs"]):
