@@ -323,7 +323,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
             (folder / data_name(source)).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
     cache = {k: v for k, v in cache.items() if data_name(k) in presents}
-    store.write_json(paths.cache, dict(sorted(cache.items())))
+    store.write_json(paths.cache, to_dict(dict(sorted(cache.items()))))
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.empreintes = {d for _, d in res.fichiers.values()} | {doc["sha256"] for doc in res.documents if doc.get("sha256")}
     res.timings["extraction"] = time.perf_counter() - t0
@@ -335,7 +335,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente
     )
     res.report["identifiants"] = _couverture(res)
-    store.write_json(paths.controle, res.report)
+    store.write_json(paths.controle, to_dict(res.report))
     return res
 
 
@@ -435,7 +435,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     corpus.elus = registre_elus  # read by pages, exports and search
     # the people figures of the control report (its page and controle.json): known only now
     res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()
-    store.write_json(paths.controle, res.report)
+    store.write_json(paths.controle, to_dict(res.report))
     corpus.lier_originaux(
         originaux.publier(
             paths.content,

@@ -8,6 +8,16 @@ from functools import lru_cache
 
 from generator.commun.montants import format_montant
 
+TYPES_BENEFICIAIRE = {
+    "epci": "Intercommunalité",
+    "association": "Association",
+    "syndicat": "Syndicat",
+    "gip": "Groupement d'intérêt public",
+    "departement": "Département",
+    "autre": "Autre organisme",
+    "commune": "Commune",
+}
+"""The public name of each beneficiary type (`subventions.beneficiaires.TYPES`)."""
 MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
 
 

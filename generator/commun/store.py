@@ -26,16 +26,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from generator.records import to_dict
-
 TEMPORAIRE = re.compile(r"^\..+\.tmp-(\d+)-[0-9a-f]{8}$")
 """A temporary file of `remplacement_atomique` (the pid of the process that writes it is in its name)."""
 ANCIEN_TEMPORAIRE = re.compile(r"^[^.].*\.(?:json|sqlite|csv|md|xml|js)\.tmp(?:-journal)?$")
 """`nom.json.tmp`, `recueil.sqlite.tmp`: the temporary names of earlier versions, left by a crash."""
-
-
-def dumps(obj: Any) -> str:
-    return texte_json(to_dict(obj))
 
 
 def texte_json(data: Any) -> str:
@@ -43,10 +37,10 @@ def texte_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
-def write_json(path: Path, obj: Any) -> bool:
-    """Write `obj` as JSON; returns True when the file content changed."""
-    text = dumps(obj)
-    return write_text(path, text)
+def write_json(path: Path, data: Any) -> bool:
+    """Write JSON-ready `data` (records through `records.to_dict` first) as `texte_json`; returns True
+    when the file content changed."""
+    return write_text(path, texte_json(data))
 
 
 def write_text(path: Path, text: str, durable: bool = True) -> bool:

@@ -55,13 +55,12 @@ from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
 from generator.commun import formats, store
+from generator.commun.annexes import parties_annexe
 from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
 from generator.recherche import repertoire
 from generator.recherche.snowball_js import racine_fr_js
 from generator.records.corpus import DEPARTEMENT, de
-from generator.site.pages.actes import parties_annexe
-from generator.site.pages.subventions import TYPES
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
 LUNR_JS = Path(__file__).parent / "vendor" / "lunr" / "lunr.js"  # what the browser loads the indexes with
@@ -443,9 +442,7 @@ def documents_beneficiaires(corpus) -> Morceau:
         e = par_url[url]
         annees = sorted({s["_date"][:4] for s in e["subs"]}, reverse=True)
         n = len(e["subs"])
-        detail = (
-            f"{TYPES.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
-        )
+        detail = f"{formats.TYPES_BENEFICIAIRE.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
         docs.append({"r": str(len(docs)), "n": e["nom"]})
         rows.append(["beneficiaire", e["nom"], url, detail, annees])
     return Morceau("beneficiaires", [("n", 10)], docs, rows)

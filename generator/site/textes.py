@@ -9,7 +9,6 @@ from markupsafe import Markup, escape
 
 _SPACES = re.compile(r"[ ]{2,}")
 _BLANC = re.compile(r"\n\s*\n")
-_BLANC_GARDE = re.compile(r"(\n\s*\n)")
 
 
 _TABLEAU = '<div class="rpc-table-wrap" tabindex="0" role="region" aria-label="Tableau du document source"><table class="rpc-table rpc-cells"><tbody>'
@@ -47,21 +46,3 @@ def html(texte: str | None) -> Markup:
 def _cellules(lines: list[str]) -> str:
     rows = "".join("<tr>" + "".join(f"<td>{c.strip()}</td>" for c in l.split("\t")) + "</tr>" for l in lines)
     return f"{_TABLEAU}{rows}</tbody></table></div>\n"
-
-
-def decouper(texte: str, limite: int = 250_000) -> list[str]:
-    """Split a long text at blank lines into parts under `limite` characters."""
-    if len(texte) <= limite:
-        return [texte]
-    parts: list[str] = []
-    cur: list[str] = []
-    size = 0
-    for block in _BLANC_GARDE.split(texte):
-        if size + len(block) > limite and cur:
-            parts.append("".join(cur))
-            cur, size = [], 0
-        cur.append(block)
-        size += len(block)
-    if cur:
-        parts.append("".join(cur))
-    return parts

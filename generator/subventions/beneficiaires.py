@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import re
 
-from generator.commun.pliage import sans_accents
+from generator.commun.pliage import plier, plier_lettre_a_lettre
 
 TYPES = ("commune", "epci", "association", "syndicat", "gip", "departement", "autre")
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents, typographic apostrophes and extra spaces."""
-    text = sans_accents(text.replace("\u2019", "'"))
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """`plier` (lower case, no accents, ligatures spelt out, every apostrophe as « ' »), spaces collapsed."""
+    return re.sub(r"\s+", " ", plier(text)).strip()
 
 
 # Order matters: a name written « commune de … » is the commune; a « syndicat intercommunal » is a
@@ -90,7 +89,7 @@ def clean_name(written: str) -> str:
     """
     s = written.replace("\u2019", "'").replace("\u00a0", " ")
     s = re.sub(r"\s+", " ", s).strip().strip(" ,;:.")
-    folded = _fold(s)
+    folded = plier_lettre_a_lettre(s)  # one character for one: its offsets cut `s`
     m = _LEADS.match(folded)
     if m and m.end() < len(s):
         s = s[m.end() :]

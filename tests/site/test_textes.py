@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from generator.site.textes import decouper, html
+from generator.commun.annexes import decouper
+from generator.site.textes import html
 
 
 def test_blocks_become_paragraphs_lines_joined_spaces_collapsed():

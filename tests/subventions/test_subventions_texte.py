@@ -16,7 +16,7 @@ import pytest
 from generator.parse.normalise import normalise
 from generator.records import Article, Deliberation, Subvention
 from generator.sources.lecture import read_source
-from generator.subventions.beneficiaires import classify, clean_name
+from generator.subventions.beneficiaires import classify, clean_name, fold_name
 from generator.subventions.budget import check_depense, extract_budget
 from generator.subventions.tables.base import Contexte, TableResult
 from generator.subventions.texte import extract_from_articles
@@ -155,6 +155,15 @@ def test_clean_name():
     assert clean_name("l'association « Les Amis du Fort d'Ambleteuse »") == "Les Amis du Fort d'Ambleteuse"
     assert clean_name("COMMUNE DE BAVINCOURT") == "BAVINCOURT"
     assert clean_name("la Communauté de communes du Ternois") == "Communauté de communes du Ternois"
+
+
+def test_fold_name_spells_out_ligatures_and_reads_every_apostrophe():
+    # « La commune de Marœuil » (2019 recueil, line 10257) and a table's capitals compare equal: the key is
+    # `commun.pliage.plier`'s (œ → oe), no longer « mar uil »
+    assert fold_name("La commune de Marœuil") == fold_name("MAROEUIL") == "maroeuil"
+    assert clean_name("la commune d’Aire-sur-la-Lys") == "Aire-sur-la-Lys"
+    assert classify("Groupement d’Intérêt Public « Pas-de-Calais Actif »") == "gip"
+    assert classify("Communauté d'Agglomération de Lens-Liévin (CALL)") == "epci"
 
 
 # --- article text: 2019-117 --------------------------------------------------------

@@ -6,6 +6,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 
+from generator.commun.annexes import parties_annexe
 from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
 from generator.records import plage_numeros
@@ -15,24 +16,12 @@ from generator.site import couverture
 from generator.site.couverture import recueil_titre
 from generator.site.pages.decoupage import trop_long
 from generator.site.render import Page
-from generator.site.textes import decouper, html
-
-ANNEXE_INLINE_MAX = 20_000  # larger annexes get their own page(s), so deliberation pages stay light
+from generator.site.textes import html
 
 
 def _taille(texte: str) -> str:
     n = texte.count("\n") + 1
     return f"{n} lignes"
-
-
-def parties_annexe(did: str, i: int, texte: str) -> list[tuple[str | None, str]]:
-    """(page URL, text) of each part of a deliberation's i-th annex (text `texte`); URL None when it is shown inline."""
-    if len(texte) <= ANNEXE_INLINE_MAX:
-        return [(None, texte)]
-    parts = decouper(texte)
-    if len(parts) == 1:
-        return [(f"deliberations/{did}/annexe-{i}/", parts[0])]
-    return [(f"deliberations/{did}/annexe-{i}-partie-{k}/", part) for k, part in enumerate(parts, start=1)]
 
 
 def page_dans_annexe(a: dict, texte: str, debut: int) -> int | None:

@@ -6,21 +6,13 @@ from collections import defaultdict
 
 from slugify import slugify
 
+from generator.commun.formats import TYPES_BENEFICIAIRE as TYPES
 from generator.commun.formats import mois_fr
 from generator.records.corpus import Corpus
 from generator.site import couverture, lexique
 from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page
 
-TYPES = {
-    "epci": "Intercommunalité",
-    "association": "Association",
-    "syndicat": "Syndicat",
-    "gip": "Groupement d'intérêt public",
-    "departement": "Département",
-    "autre": "Autre organisme",
-    "commune": "Commune",
-}
 ANNEE_PLUS_IMPORTANTES = 50  # a year's page shows its largest grants; its month pages list them all
 MOIS_MAX_LIGNES = 400  # rows on a month's page (~230 Ko of HTML); a longer month is cut in parts
 
