@@ -32,6 +32,7 @@ from generator.parse.partenaires import parse_partenaire
 from generator.parse.presences import check_attendance
 from generator.parse.rapports import attach_rapport_and_annexes, rapport_start
 from generator.records import Deliberation, Line, Problem, Session
+from generator.records.common import Severity
 
 DEPARTEMENT_ORGANES = {"CONSEIL DEPARTEMENTAL": "Conseil départemental", "COMMISSION PERMANENTE": "Commission permanente"}
 # Organs of partner bodies, written with their accents (documents print capitals).
@@ -245,50 +246,27 @@ def _check_numbers(delibs: list[Deliberation], infos: list[UnitReading], problem
             fits = (not prev or prev[-1][1] < seq) and (not nxt or seq < nxt[0][1]) and (prev or nxt)
             if fits:
                 new = f"{syear}-{seq}"
-                problems.append(
-                    Problem(
-                        d.source,
-                        _line_no_of(d, infos[k]),
-                        "numero-incoherent",
-                        f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la "
-                        f"séance du {d.date} et le numéro se place entre ses voisins ; "
-                        f"corrigé en {new}.",
-                        "avertissement",
-                        new,
-                    )
+                message = (
+                    f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la "
+                    f"séance du {d.date} et le numéro se place entre ses voisins ; corrigé en {new}."
                 )
+                problems.append(_probleme_de_numero(d, infos[k], "numero-incoherent", message, "avertissement", new))
                 d.id = new
             else:
-                problems.append(
-                    Problem(
-                        d.source,
-                        _line_no_of(d, infos[k]),
-                        "numero-incoherent",
-                        f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la séance du {d.date} ; non corrigé.",
-                        "avertissement",
-                        d.id,
-                    )
-                )
+                message = f"Numéro imprimé « {d.numero_imprime} » : l'année ne correspond pas à la séance du {d.date} ; non corrigé."
+                problems.append(_probleme_de_numero(d, infos[k], "numero-incoherent", message, "avertissement", d.id))
     seen: dict[str, int] = {}
     for k, d in enumerate(delibs):
         if d.id in seen:
             seen[d.id] += 1
             new = f"{d.id}-doublon-{seen[d.id]}"
-            problems.append(
-                Problem(
-                    d.source,
-                    _line_no_of(d, infos[k]),
-                    "numero-duplique",
-                    f"Le numéro {d.id} apparaît plusieurs fois dans la source ; cette occurrence reçoit l'identifiant {new}.",
-                    "erreur",
-                    new,
-                )
-            )
+            message = f"Le numéro {d.id} apparaît plusieurs fois dans la source ; cette occurrence reçoit l'identifiant {new}."
+            problems.append(_probleme_de_numero(d, infos[k], "numero-duplique", message, "erreur", new))
             d.id = new
         else:
             seen[d.id] = 1
 
 
-def _line_no_of(d: Deliberation, info: UnitReading) -> int:
-    """The line a problem about the act's number points to: its number's, else its first."""
-    return info.num_line if info.num_line is not None else d.line
+def _probleme_de_numero(d: Deliberation, info: UnitReading, code: str, message: str, severity: Severity, ident: str) -> Problem:
+    """A problem about act `d`'s number, at the line of its number, else at its first line."""
+    return Problem(d.source, info.num_line if info.num_line is not None else d.line, code, message, severity, ident)

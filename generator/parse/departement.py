@@ -8,8 +8,20 @@ from pathlib import PurePath
 
 from generator.commun.dates import parse_date_fr
 from generator.commun.pliage import slug_ascii
-from generator.parse.document import ARTICLE, DEPARTEMENT, NUMERO, PRESIDENCE, RAPPORT, REUNION, SECRETAIRE, Document, Unit, UnitReading
-from generator.parse.presences import opens_list, person_name, read_attendance, visas_interests
+from generator.parse.document import (
+    ARTICLE,
+    DEPARTEMENT,
+    NUMERO,
+    PRESIDENCE,
+    RAPPORT,
+    REUNION,
+    SECRETAIRE,
+    Document,
+    Unit,
+    UnitReading,
+    unit_deliberation,
+)
+from generator.parse.presences import opens_list, read_attendance, seance_presidence, visas_interests
 from generator.parse.rapports import rapport_start
 from generator.parse.votes import parse_signature, parse_vote
 from generator.records import Article, Attendance, Deliberation, Problem, Signature, Vote
@@ -43,15 +55,8 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
             stop_i = i
             break
     head_end = num_i if num_i is not None else (stop_i if stop_i is not None else h + 1)
-    date = president = secretaire = None
-    for i in range(h, head_end):
-        t = doc.sq[i]
-        if date is None and (m := REUNION.match(t)):
-            date = parse_date_fr(m.group(1))
-        elif president is None and (m := PRESIDENCE.match(t)):
-            president = person_name(m.group(1))
-        elif secretaire is None and (m := SECRETAIRE.match(t)):
-            secretaire = person_name(m.group(1))
+    # the three patterns start differently: a line gives one of them at most
+    date, president, secretaire = seance_presidence(doc.sq[h:head_end], REUNION, PRESIDENCE, SECRETAIRE)
     att = Attendance()
     lists_start = next((i for i in range(h, head_end) if opens_list(doc.sq[i])), None)
     title_start = read_attendance(doc, lists_start, head_end, att, stop_title=True) if lists_start is not None else None
@@ -164,29 +169,9 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
             if m:
                 page = ln.page - int(m.group(1)) + 1
                 break
-    d = Deliberation(
-        id=did,
-        numero_imprime=numero,
-        source=src,
-        line=doc.no(u.start),
-        line_end=doc.no(u.end),
-        titre=titre,
-        session_id="",
-        organe=u.organe,
-        collectivite=u.collectivite,
-        date=date or "",
-        attendance=att,
-        interets=interets,
-        visas=visas,
-        verbes=verbes,
-        articles=articles,
-        vote=vote,
-        signature=sig,
-        envoi_controle_legalite=envoi,
-        affichage=affichage,
-        page=page,
-        texte=doc.text(u.start, sig_end),
-    )
+    d = unit_deliberation(doc, u, sig_end, did, numero, titre, date, att, interets, visas, verbes, vote, sig)
+    d.articles = articles
+    d.envoi_controle_legalite, d.affichage, d.page = envoi, affichage, page
     if date is None:
         problems.append(
             Problem(src, doc.no(h), "date-absente", f"Délibération {did} : pas de ligne « REUNION DU … » lisible.", "erreur", did)

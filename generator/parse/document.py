@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from generator.parse.normalise import squash
-from generator.records import Line
+from generator.records import Attendance, Deliberation, Interest, Line, Signature, Vote
 
 # --- line patterns (applied to squashed text) -------------------------------------------
 HEADER = re.compile(r"^DELIBERATION (?:DU |DE LA |DE L'|DES )(.+)$")
@@ -140,3 +140,41 @@ class UnitReading:
     num_line: int | None = None  # that line in the source,
     num: tuple[int, int] | None = None  # and the (year, sequence) it prints
     acronyme: str | None = None  # a partner body's act: the body's acronym, which its ids start with
+
+
+def unit_deliberation(
+    doc: Document,
+    u: Unit,
+    sig_end: int,
+    id: str,
+    numero_imprime: str | None,
+    titre: str,
+    date: str | None,
+    attendance: Attendance,
+    interets: list[Interest],
+    visas: list[str],
+    verbes: list[str],
+    vote: Vote,
+    signature: Signature,
+) -> Deliberation:
+    """The deliberation of unit `u` (its lines up to `sig_end`, its text) with what both layouts read, in the
+    order of `Deliberation`'s fields; the caller adds what only its layout prints (articles, stamps, page)."""
+    return Deliberation(
+        id=id,
+        numero_imprime=numero_imprime,
+        source=doc.source,
+        line=doc.no(u.start),
+        line_end=doc.no(u.end),
+        titre=titre,
+        session_id="",
+        organe=u.organe,
+        collectivite=u.collectivite,
+        date=date or "",
+        attendance=attendance,
+        interets=interets,
+        visas=visas,
+        verbes=verbes,
+        vote=vote,
+        signature=signature,
+        texte=doc.text(u.start, sig_end),
+    )

@@ -8,8 +8,8 @@ import re
 
 from generator.commun.dates import parse_date_fr
 from generator.commun.pliage import slug_ascii
-from generator.parse.document import LIEU_DATE, SECRETAIRE_PHRASE, Document, Unit, UnitReading
-from generator.parse.presences import is_person_line, opens_list, person_name, read_attendance, visas_interests
+from generator.parse.document import LIEU_DATE, SECRETAIRE_PHRASE, Document, Unit, UnitReading, unit_deliberation
+from generator.parse.presences import is_person_line, opens_list, person_name, read_attendance, seance_presidence, visas_interests
 from generator.records import Attendance, Deliberation, Problem, Signature, Vote
 
 _VERBE_PARTENAIRE = re.compile(r"^([A-ZÀ-Ý]{4,}(?: (?:ACTE|NOTE|CONNAISSANCE))?)(?=\s+[a-zà-ÿ«\"'l]|\s*:?$)")
@@ -36,14 +36,7 @@ def parse_partenaire(doc: Document, u: Unit, problems: list[Problem]) -> tuple[D
     src = doc.source
     h = u.header
     pre = doc.paragraphs(u.start, h)
-    date = president = secretaire = None
-    for _, t in pre:
-        if date is None and (m := _SEANCE.match(t)):
-            date = parse_date_fr(m.group(1))
-        if president is None and (m := _PRESIDENCE_PHRASE.search(t)):
-            president = person_name(m.group(1))
-        if secretaire is None and (m := SECRETAIRE_PHRASE.match(t)):
-            secretaire = person_name(m.group(1))
+    date, president, secretaire = seance_presidence((t for _, t in pre), _SEANCE, _PRESIDENCE_PHRASE, SECRETAIRE_PHRASE)
     j = doc.next_nb(h + 1, min(u.end + 1, h + 4))
     if j is not None and parse_date_fr(doc.sq[j]) and len(doc.sq[j]) < 40:
         date = parse_date_fr(doc.sq[j]) or date
@@ -159,27 +152,8 @@ def parse_partenaire(doc: Document, u: Unit, problems: list[Problem]) -> tuple[D
         sig_end = u.end
     acr = _acronym(name)
     did = f"{acr}-{date or 'sans-date'}"
-    d = Deliberation(
-        id=did,
-        numero_imprime=None,
-        source=src,
-        line=doc.no(u.start),
-        line_end=doc.no(u.end),
-        titre=titre,
-        session_id="",
-        organe=u.organe,
-        collectivite=name,
-        date=date or "",
-        attendance=att,
-        interets=interets,
-        visas=visas,
-        verbes=verbes,
-        vote=vote,
-        signature=sig,
-        certifie_executoire=envoi,
-        publication=publication,
-        texte=doc.text(u.start, sig_end),
-    )
+    d = unit_deliberation(doc, u, sig_end, did, None, titre, date, att, interets, visas, verbes, vote, sig)
+    d.certifie_executoire, d.publication = envoi, publication
     if date is None:
         problems.append(Problem(src, doc.no(h), "date-absente", "Délibération du partenaire sans date lisible.", "erreur", did))
     return d, UnitReading(sig_end, president, secretaire, acronyme=acr)

@@ -8,7 +8,9 @@ and the vote counts allow without the assembly's size.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from generator.commun.dates import parse_date_fr
 from generator.commun.pliage import cle_majuscules
 from generator.parse.document import PRESIDENCE, REUNION, SECRETAIRE, SECRETAIRE_PHRASE, Document
 from generator.parse.normalise import squash
@@ -61,6 +63,23 @@ def person_name(raw: str) -> str:
         if all(not u for u in upper[k:]):
             return " ".join(toks[k:] + toks[:k])
     return text
+
+
+def seance_presidence(
+    textes: Iterable[str], seance: re.Pattern[str], presidence: re.Pattern[str], secretaire: re.Pattern[str]
+) -> tuple[str | None, str | None, str | None]:
+    """The séance's date (`seance`'s group 1, as `parse_date_fr` reads it), its president and its secretary
+    (group 1 of `presidence`, of `secretaire`, as `person_name`): each from the first of `textes` where its
+    pattern is found and gives a value."""
+    date = president = secretaire_ = None
+    for t in textes:
+        if date is None and (m := seance.search(t)):
+            date = parse_date_fr(m.group(1))
+        if president is None and (m := presidence.search(t)):
+            president = person_name(m.group(1))
+        if secretaire_ is None and (m := secretaire.search(t)):
+            secretaire_ = person_name(m.group(1))
+    return date, president, secretaire_
 
 
 def is_person_line(text: str) -> bool:

@@ -28,6 +28,8 @@ from generator.records.common import JsonObject
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+_TYPES_JSON: dict[type, str] = {str: "string", bool: "boolean", int: "integer", float: "number", dict: "object", list: "array"}
+"""The JSON type of each Python type a record's field may have, bare."""
 
 
 def _type_schema(tp: object, defs: dict[str, JsonObject]) -> JsonObject:
@@ -73,18 +75,8 @@ def _type_schema(tp: object, defs: dict[str, JsonObject]) -> JsonObject:
         return {"$ref": f"#/$defs/{name}"}
     if tp is Decimal:
         return DECIMAL
-    if tp is str:
-        return {"type": "string"}
-    if tp is bool:
-        return {"type": "boolean"}
-    if tp is int:
-        return {"type": "integer"}
-    if tp is float:
-        return {"type": "number"}
-    if tp is dict:
-        return {"type": "object"}
-    if tp is list:
-        return {"type": "array"}
+    if isinstance(tp, type) and tp in _TYPES_JSON:
+        return {"type": _TYPES_JSON[tp]}
     return {}
 
 
