@@ -1,10 +1,9 @@
-"""Source text as page HTML (generator/site/textes.py): paragraphs, TAB cells, escaping, long annexes cut."""
+"""Source text as page HTML (generator/site/textes.py): paragraphs, TAB cells, escaping."""
 
 from __future__ import annotations
 
 import json
 
-from generator.commun.annexes import decouper
 from generator.site.textes import html
 
 
@@ -62,10 +61,3 @@ def test_every_text_of_the_corpus_as_the_plain_rule_gives_it(donnees):
                 assert got == _reference(t)
                 n += 1
     assert n == 143  # articles, annexes and rapports of the 28 deliberations
-
-
-def test_long_annex_cut_at_blank_lines_without_losing_a_character():
-    texte = "\n\n".join(f"Ligne {i} " + "x" * 90 for i in range(6000))
-    parts = decouper(texte, limite=250_000)
-    assert len(parts) == 3 and "".join(parts) == texte and all(len(p) <= 250_000 for p in parts)
-    assert decouper("court") == ["court"]
