@@ -1,6 +1,7 @@
 """The councillors of the real corpus: presence lists of every layout, one person per name however
 printed (alias file and safe distance), interests, exports. Real names and counts from tests/fixtures/corpus."""
 
+import re
 from functools import cache
 
 import pytest
@@ -215,3 +216,17 @@ def test_la_page_de_controle_montre_les_elus(site):
     html = (site / "controle" / "index.html").read_text("utf-8")
     assert "119 élu(e)s du Département reconnus dans les listes de présence, 1\u202f497 présences" in html
     assert "« Audrey DAUTRICHE-DESMARAI » et « Audrey DESMARAI » : même prénom, noms voisins" in html
+
+
+def test_les_listes_de_presence_menent_aux_pages_des_elus(site):
+    """A deliberation's presence lists, proxies and declared interests link each name the registry knows
+    to the person's page, counts first and names folded in « Liste nominative »."""
+    html = (site / "deliberations" / "2021-233" / "index.html").read_text("utf-8")
+    debut = html.index('id="presences"')
+    presences = html[debut : html.index("</details>", debut)]
+    assert "35 présents" in presences and presences.index("35 présents") < presences.index("<details")
+    assert '<a href="../../elus/caroline-matrat/">Caroline MATRAT</a>' in presences
+    liens = re.findall(r'href="\.\./\.\./elus/([a-z0-9-]+)/"', presences)
+    assert len(liens) >= 35 and all((site / "elus" / s / "index.html").exists() for s in liens)
+    interets = html[html.index('id="interets"') :]
+    assert "page de Caroline MATRAT" in interets[: interets.index("</ul>")]

@@ -32,6 +32,9 @@ def test_sitemap_lists_pages_with_the_public_address(built):
     assert f"<loc>{ADRESSE}deliberations/2022-317/</loc>" in sitemap
     assert f"<loc>{ADRESSE}communes/wancourt/</loc>" in sitemap
     assert sitemap.count("<loc>") > 900  # every page: 887 communes alone
+    # but the control report, the publisher's and kept out of search engines (noindex), is not listed
+    assert (built / "controle" / "index.html").is_file() and f"<loc>{ADRESSE}controle/</loc>" not in sitemap
+    assert '<meta name="robots" content="noindex">' in (built / "controle" / "index.html").read_text("utf-8")
 
 
 def test_404_is_french_and_works_at_any_depth(built):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from generator.commun.annexes import parties_annexe
 from generator.commun.formats import date_fr
@@ -112,11 +112,26 @@ def _subs_view(corpus: Corpus, subs: list[dict]) -> list[dict]:
     return out
 
 
+def page_elu(corpus: Corpus) -> Callable[[str | None], str | None]:
+    """The slug of the person page of a name as printed in a presence list, a proxy, an interest or a
+    séance's presidency; None when the registry of councillors (`corpus.elus`) does not know the name."""
+    reg = corpus.elus
+
+    def slug(nom: str | None) -> str | None:
+        if reg is None or not nom:
+            return None
+        s = reg.slug(nom)
+        return s if s in reg.personnes else None
+
+    return slug
+
+
 def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_delib: dict[str, list[dict]]) -> Iterator[Page]:
     """The pages of the acts, yielded deliberation by deliberation (ten years of texts are never
     all turned into page contexts at once)."""
     pages: list[Page] = []
     cov = couverture.calculer(corpus)
+    elus = page_elu(corpus)
     recueils = {r["slug"]: dict(r, titre=recueil_titre(r["recueil"])) for r in corpus.recueils}
     sessions: dict[str, dict] = {}
     for doc in corpus.documents:
@@ -185,6 +200,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                     "lieux": _lieux(corpus, d, subs),
                     "annexes": annexes,
                     "rapport_html": html((d.get("rapport") or {}).get("texte", "")),
+                    "elus": elus,
                 },
             )
         )
