@@ -136,6 +136,9 @@ class RecueilPublie:
         return recueil_titre(self.recueil)
 
 
+_A_CALCULER = Beneficiaire("", "", "")  # (a grant's, set by `Corpus._index` as soon as the grant is read)
+
+
 def publiee(d: JsonObject, recueil: str | None) -> DeliberationPubliee:
     """The deliberation `d` of a document of site_data/actes as the corpus holds it, in recueil `recueil`
     (slug). Its annexes' texts and its own text may have been left out by the reader (`alleger`,
@@ -266,15 +269,10 @@ class Corpus:
                 d = self.deliberations.get(x["deliberation"])
                 if d is None or d.source != source:
                     continue
-                base = from_dict(Subvention, x)
-                insee = self.commune_of(base)
-                s = SubventionPubliee(
-                    **vars(base),
-                    date=d.date,
-                    acte=d,
-                    affiche=self.beneficiaire(base),
-                    commune_ref=self.ref.communes.get(insee) if insee else None,
-                )
+                s = from_dict(SubventionPubliee, x | {"date": d.date, "acte": d, "affiche": _A_CALCULER})
+                s.affiche = self.beneficiaire(s)
+                insee = self.commune_of(s)
+                s.commune_ref = self.ref.communes.get(insee) if insee else None
                 self.subventions.append(s)
                 communes = set()
                 for q in (s.beneficiaire_ref, s.commune_projet):

@@ -42,15 +42,17 @@ def _optionnel(conv: Convertisseur) -> Convertisseur:
     return lambda x: None if x is None else conv(x)
 
 
+# A list or an object of plain values (names, codes, pages) is taken as it is, not copied: ten years of
+# deliberations hold some 10 000 such lists, read once and never changed.
 def _liste(conv: Convertisseur) -> Convertisseur:
     if conv is _tel_quel:
-        return list
+        return _tel_quel
     return lambda xs: [conv(x) for x in xs]
 
 
 def _dico(conv: Convertisseur) -> Convertisseur:
     if conv is _tel_quel:
-        return dict
+        return _tel_quel
     return lambda d: {k: conv(v) for k, v in d.items()}
 
 
@@ -75,20 +77,20 @@ def _convertisseur(tp: object) -> Convertisseur:
     return _tel_quel  # str, int, bool, Literal, a TypedDict (`Procuration`: a JSON object as it is)
 
 
-_CHAMPS: dict[type, tuple[dict[str, Convertisseur], frozenset[str]]] = {}
+_CHAMPS: dict[type, tuple[frozenset[str], frozenset[str], tuple[tuple[str, Convertisseur], ...]]] = {}
 
 
-def _champs(cls: type) -> tuple[dict[str, Convertisseur], frozenset[str]]:
-    """Each field of the record `cls` with its converter, and the fields that have no default (built once per record type)."""
+def _champs(cls: type) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, Convertisseur], ...]]:
+    """The fields of the record `cls`, those that have no default, and the converter of each field whose
+    JSON is not its value (a record, a Decimal, a list of them…); built once per record type."""
     if cls in _CHAMPS:
         return _CHAMPS[cls]
     hints = typing.get_type_hints(cls)
-    champs = {f.name: _convertisseur(hints[f.name]) for f in dataclasses.fields(cls) if f.init}
-    requis = frozenset(
-        f.name for f in dataclasses.fields(cls) if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    )
-    _CHAMPS[cls] = champs, requis
-    return champs, requis
+    champs = [f for f in dataclasses.fields(cls) if f.init]
+    requis = frozenset(f.name for f in champs if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+    convertis = tuple((f.name, c) for f in champs if (c := _convertisseur(hints[f.name])) is not _tel_quel)
+    _CHAMPS[cls] = frozenset(f.name for f in champs), requis, convertis
+    return _CHAMPS[cls]
 
 
 def from_dict(cls: type[T], data: JsonObject) -> T:
@@ -96,11 +98,13 @@ def from_dict(cls: type[T], data: JsonObject) -> T:
 
     A key the record does not have is an error (site_data/ holds records only, checked against their
     schemas); a missing key takes the field's default, and is an error for a field without one."""
-    champs, requis = _champs(cls)
-    inconnues = data.keys() - champs.keys()
-    if inconnues:
-        raise TypeError(f"{cls.__name__} : champ(s) inconnu(s) {', '.join(sorted(inconnues))}")
-    manquants = requis - data.keys()
-    if manquants:
-        raise TypeError(f"{cls.__name__} : champ(s) manquant(s) {', '.join(sorted(manquants))}")
-    return cls(**{k: champs[k](v) for k, v in data.items()})
+    noms, requis, convertis = _champs(cls)
+    if not data.keys() <= noms:
+        raise TypeError(f"{cls.__name__} : champ(s) inconnu(s) {', '.join(sorted(data.keys() - noms))}")
+    if not requis <= data.keys():
+        raise TypeError(f"{cls.__name__} : champ(s) manquant(s) {', '.join(sorted(requis - data.keys()))}")
+    valeurs = dict(data)
+    for nom, conv in convertis:
+        if nom in valeurs:
+            valeurs[nom] = conv(valeurs[nom])
+    return cls(**valeurs)
