@@ -46,8 +46,9 @@ from generator.parse import ingest
 from generator.publication import transaction as publication
 from generator.publication import verification
 from generator.recherche import index as recherche
-from generator.records import cache_extraction, to_dict
+from generator.records import Subvention, SubventionsSource, cache_extraction, to_dict
 from generator.records.corpus import DEPARTEMENT, Corpus, alleger
+from generator.records.lecture import from_dict
 from generator.records.schema import non_conforme
 from generator.site import originaux
 from generator.site.minification import minifier
@@ -146,7 +147,7 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
         try:
             ex = corr.apply(localise(ingest.ingest_source(path, nom), corr.lieux(fixes), mine), fixes, mine)
             doc = to_dict(ex.document)
-            subs = to_dict({"source": nom, "subventions": ex.subventions, "controles": ex.controles})
+            subs = to_dict(SubventionsSource(nom, ex.subventions, ex.controles))
             for schema, data, dossier in (("actes.schema.json", doc, "actes"), ("subventions.schema.json", subs, "subventions")):
                 faute = non_conforme(schema, data)
                 if faute is not None:  # a record that does not follow its schema is a bug of ours: never written
@@ -415,7 +416,9 @@ def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
 def _couverture(res: BuildResult) -> dict:
     """How many of the Département's grants the SCDL export identifies (SIRET or RNA)."""
     du_departement = {d["id"] for doc in res.documents for d in doc["deliberations"] if d.get("collectivite") == DEPARTEMENT}
-    subs = [s for data in res.subventions.values() for s in data["subventions"] if s["deliberation"] in du_departement]
+    subs = [
+        from_dict(Subvention, s) for data in res.subventions.values() for s in data["subventions"] if s["deliberation"] in du_departement
+    ]
     return identifiants.couverture(subs, res.identifiants, places.reference().communes)
 
 
@@ -441,13 +444,13 @@ def render(paths: Paths, res: BuildResult) -> int:
             paths.content,
             res.fichiers,
             res.documents,
-            {r["source"]: r["slug"] for r in corpus.recueils},
+            {r.source: r.slug for r in corpus.recueils},
             paths.root / ".cache" / "originaux.json",
         )
     )
     res.attendu = verification.Attendu(
         deliberations=sorted(corpus.deliberations),
-        recueils=[r["slug"] for r in corpus.recueils],
+        recueils=[r.slug for r in corpus.recueils],
         subventions=len(corpus.subventions),
         originaux={o["url"]: o["taille"] for o in corpus.originaux.values()},
     )
@@ -456,7 +459,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     gc.freeze()
     subs_par_delib, checks_par_delib = defaultdict(list), defaultdict(list)
     for s in corpus.subventions:
-        subs_par_delib[s["deliberation"]].append(s)
+        subs_par_delib[s.deliberation].append(s)
     for source in res.report.get("sources", []):
         for k in source["controles"]:
             checks_par_delib[k["deliberation"]].append(k)
@@ -474,7 +477,7 @@ def render(paths: Paths, res: BuildResult) -> int:
         res.timings["dont attente des exports"] = time.perf_counter() - t
         yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)})
 
-    annees = sorted({d["date"][:4] for d in corpus.deliberations.values()} | {s["_date"][:4] for s in corpus.subventions}, reverse=True)
+    annees = sorted({d.date[:4] for d in corpus.deliberations.values()} | {s.date[:4] for s in corpus.subventions}, reverse=True)
     page_recherche = Page(
         "recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={"annees": annees, "types": recherche.TYPES_FILTRE}
     )

@@ -239,15 +239,16 @@ def test_annex_texts_are_read_back_from_site_data_not_held_in_memory(donnees):
 
     corpus = Corpus.load(donnees, places.reference())
     d = corpus.deliberations["2019-117"]
-    assert d["annexes"] and all("texte" not in a for a in d["annexes"])
-    textes = [corpus.texte_annexe(d, i) for i in range(len(d["annexes"]))]
+    assert d.annexes and not d.annexes_en_memoire and all(a.texte == "" for a in d.annexes)
+    textes = [corpus.texte_annexe(d, i) for i in range(len(d.annexes))]
     assert any("piscine" in t for t in textes)  # the convention of the aquatic centre
-    fichier = json.loads((donnees / "actes" / f"{Path(d['_source']).stem}.json").read_text(encoding="utf-8"))
+    fichier = json.loads((donnees / "actes" / f"{Path(d.source).stem}.json").read_text(encoding="utf-8"))
     attendu = next(x for x in fichier["deliberations"] if x["id"] == "2019-117")
     assert textes == [a["texte"] for a in attendu["annexes"]]
+    assert d.caracteres_annexes == [len(t) for t in textes]  # their lengths, without reading them back
     # a deliberation of another source: the file read follows the deliberation asked for
-    autre = next(x for x in corpus.deliberations.values() if x["_source"] != d["_source"] and x.get("annexes"))
-    assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre["_source"]
+    autre = next(x for x in corpus.deliberations.values() if x.source != d.source and x.annexes)
+    assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre.source
 
 
 def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, projet_construit):

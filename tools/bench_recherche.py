@@ -10,6 +10,7 @@ real synthetic corpus later. Figures are printed, never asserted.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import gzip
 import http.server
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from generator.lieux import places
 from generator.recherche import index as recherche
+from generator.records import Deliberation, Subvention, to_dict
 from generator.records.corpus import DEPARTEMENT, Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 MOT_RARE = "cécifoot"  # put in one rapport of the oldest year only: the worst case of a full-text search
 MOT_RARE_ANNEXE = "trampoline"  # put in one annex of the oldest year only: the worst case of an annex search
+
+
+def _json(record: object, cls: type) -> dict:
+    """The JSON of site_data/ for the fields of `cls` of a record of the corpus (a published view of it)."""
+    return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(cls)}
 
 
 def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventions_par_an: int = 5000, mois_derniere_annee: int = 12):
@@ -44,14 +51,14 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
     place names vary.
     """
     modeles = sorted(
-        (d for d in corpus.deliberations.values() if d.get("collectivite") == DEPARTEMENT and d.get("numero_imprime")),
-        key=lambda d: d["id"],
+        (d for d in corpus.deliberations.values() if d.collectivite == DEPARTEMENT and d.numero_imprime),
+        key=lambda d: d.id,
     )
     subs_de = defaultdict(list)
     for s in corpus.subventions:
-        subs_de[s["deliberation"]].append({k: v for k, v in s.items() if not k.startswith("_")})
+        subs_de[s.deliberation].append(_json(s, Subvention))
     communes = sorted(corpus.ref.communes)
-    derniere = max(int(d["date"][:4]) for d in corpus.deliberations.values())
+    derniere = max(int(d.date[:4]) for d in corpus.deliberations.values())
     documents, subs_by_source = [], {}
     decalage = 0
     for annee in range(derniere - annees + 1, derniere + 1):
@@ -67,12 +74,9 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
             for numero in range(debut, fin + 1):
                 m = modeles[(numero - 1) % len(modeles)]
                 did = f"{annee}-{numero}"
-                d = {k: v for k, v in m.items() if not k.startswith("_")}
-                if m.get("annexes"):  # the real corpus reads its annex texts back from site_data; the copy holds them
-                    d["annexes"] = [
-                        dict({k: v for k, v in x.items() if k != "_caracteres"}, texte=corpus.texte_annexe(m, i))
-                        for i, x in enumerate(m["annexes"])
-                    ]
+                d = _json(m, Deliberation)
+                if m.annexes:  # the real corpus reads its annex texts back from site_data; the copy holds them
+                    d["annexes"] = [dict(x, texte=corpus.texte_annexe(m, i)) for i, x in enumerate(d["annexes"])]
                 d.update(id=did, numero_imprime=did, source=source, date=date, session_id=session["id"])
                 if annee == derniere - annees + 1 and mois == 1 and numero == 1 and d.get("rapport"):
                     d["rapport"] = dict(d["rapport"], texte=d["rapport"]["texte"] + f"\nUne section de {MOT_RARE} est soutenue.")
@@ -86,7 +90,7 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
                         "annexes"
                     ][1:]
                 delibs.append(d)
-                for k, s in enumerate(subs_de.get(m["id"], []), start=1):
+                for k, s in enumerate(subs_de.get(m.id, []), start=1):
                     if n_subs >= quota:
                         break
                     s = copy.deepcopy(s)

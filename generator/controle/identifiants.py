@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.lieux import places
-from generator.records import Problem
+from generator.records import Problem, Subvention
 from generator.records.common import Severity
 from generator.subventions.beneficiaires import fold_name
 from generator.subventions.identifiants import chiffres, rna_valide, siret_valide
@@ -209,30 +209,30 @@ def par_cle(identifiants: list[Identifiant] | None) -> dict[str, Identifiant]:
     return {cle(i.beneficiaire): i for i in identifiants or []}
 
 
-def siren_de(s: dict, communes: dict[str, dict]) -> str | None:
+def siren_de(s: Subvention, communes: dict[str, dict]) -> str | None:
     """The SIREN a grant's beneficiary is known by in the reference geography (commune or EPCI)."""
-    p = s.get("beneficiaire_ref") or {}
-    if p.get("status") != "resolu" or not p.get("code"):
+    p = s.beneficiaire_ref
+    if p is None or p.status != "resolu" or not p.code:
         return None
-    return (communes.get(p["code"]) or {}).get("siren") if p.get("kind") == "commune" else p["code"]
+    return (communes.get(p.code) or {}).get("siren") if p.kind == "commune" else p.code
 
 
-def identifiants_de(s: dict, table: dict[str, Identifiant], siren: str | None) -> tuple[str, str]:
+def identifiants_de(s: Subvention, table: dict[str, Identifiant], siren: str | None) -> tuple[str, str]:
     """(SIRET, RNA) of a grant's beneficiary: printed in its deliberation, else the publisher's table; never guessed."""
-    p = s.get("beneficiaire_ref") or {}
-    entry = table.get(p["code"]) if p.get("status") == "resolu" and p.get("code") else None
+    p = s.beneficiaire_ref
+    entry = table.get(p.code) if p is not None and p.status == "resolu" and p.code else None
     if entry is None and table:  # (an empty table: no name to fold, for each of thousands of grants)
-        entry = table.get(fold_name(s.get("beneficiaire") or ""))
-    siret = s.get("siret") or (entry.siret if entry else "")
+        entry = table.get(fold_name(s.beneficiaire or ""))
+    siret = s.siret or (entry.siret if entry else "")
     if siret and not (siret_valide(siret) and (not siren or siret.startswith(siren))):
         siret = ""
     return siret, (entry.rna if entry else "")
 
 
-def couverture(subventions: list[dict], identifiants: list[Identifiant], communes: dict[str, dict]) -> dict:
+def couverture(subventions: list[Subvention], identifiants: list[Identifiant], communes: dict[str, dict]) -> dict:
     """How many grants the SCDL export can identify, for the control report."""
     table = par_cle(identifiants)
-    imprimes = sum(1 for s in subventions if s.get("siret"))
+    imprimes = sum(1 for s in subventions if s.siret)
     identifies = sum(1 for s in subventions if any(identifiants_de(s, table, siren_de(s, communes))))
     return {
         "subventions": len(subventions),

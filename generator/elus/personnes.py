@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.commun.pliage import slug_ascii
 from generator.elus.alias import cle_personne
+from generator.records import Deliberation, Session
 from generator.records.elu import VOTANTS, Elu, InteretDeclare, Mandat, Presence, ProcurationDonnee, ProcurationRecue
 
 DEPARTEMENT = "Département du Pas-de-Calais"
@@ -92,9 +93,9 @@ def _surname_key(nom: str) -> str:
     return unicodedata.normalize("NFKD", " ".join(toks[k:] + toks[:k])).casefold()
 
 
-def _civilites(d: Mapping[str, Any], noms: Iterable[str]) -> dict[str, str]:
-    """{name: « M. »/« Mme »} as printed before each name in the deliberation's lists."""
-    texte = " ".join((d.get("texte") or "")[:20000].split())
+def _civilites(texte: str, noms: Iterable[str]) -> dict[str, str]:
+    """{name: « M. »/« Mme »} as printed before each name in the deliberation's lists (`texte`: its text)."""
+    texte = " ".join(texte[:20000].split())
     texte = re.sub(r"(\w)- (\w)", r"\1-\2", texte)
     out: dict[str, str] = {}
     for nom in noms:
@@ -105,10 +106,16 @@ def _civilites(d: Mapping[str, Any], noms: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alias: Mapping[str, str]) -> Registre:
+def construire(
+    deliberations: Mapping[str, Deliberation],
+    sessions: Iterable[Session],
+    alias: Mapping[str, str],
+    textes: Mapping[str, str] | None = None,
+) -> Registre:
     """The people of the Département's presence lists (`deliberations`: id → deliberation as in
-    site_data/actes, in any order; `sessions`: the séances, for who presided), resolved through `alias`."""
-    delibs = sorted((d for d in deliberations.values() if d.get("collectivite") == DEPARTEMENT), key=lambda d: (d["date"], d["id"]))
+    site_data/actes, in any order; `sessions`: the séances, for who presided), resolved through `alias`.
+    `textes`: id → text of the deliberations whose record does not hold it (for the civilities printed)."""
+    delibs = sorted((d for d in deliberations.values() if d.collectivite == DEPARTEMENT), key=lambda d: (d.date, d.id))
     alias_vus: set[str] = set()
 
     def cle(nom: str) -> str:
@@ -121,19 +128,19 @@ def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alia
     imprimes: dict[str, Counter[str]] = defaultdict(Counter)  # person key → printings
     civ: dict[str, Counter[str]] = defaultdict(Counter)
     ensemble: dict[str, set[str]] = defaultdict(set)  # key → keys printed in the same deliberation
-    brut: list[tuple[Json, str, str, str | None]] = []  # (deliberation, printed name, statut, mandataire)
+    brut: list[tuple[Deliberation, str, str, str | None]] = []  # (deliberation, printed name, statut, mandataire)
     sans_liste: list[str] = []
     for d in delibs:
-        a = d.get("attendance") or {}
+        a = d.attendance
         noms: list[tuple[str, str, str | None]] = []
         for key, statut in _LISTES:
-            noms += [(n, statut, None) for n in a.get(key) or []]
-        for p in a.get("procurations") or []:
-            noms.append((p["mandant"], "represente", p["mandataire"]))
+            noms += [(n, statut, None) for n in getattr(a, key)]
+        for proc in a.procurations:
+            noms.append((proc["mandant"], "represente", proc["mandataire"]))
         if not noms:
-            sans_liste.append(d["id"])
+            sans_liste.append(d.id)
             continue
-        civs = _civilites(d, [n for n, _, _ in noms])
+        civs = _civilites(d.texte or (textes or {}).get(d.id, ""), [n for n, _, _ in noms])
         keys = {cle(n) for n, _, _ in noms}
         for n, statut, mandataire in noms:
             k = cle(n)
@@ -143,9 +150,9 @@ def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alia
             ensemble[k] |= keys
             brut.append((d, n, statut, mandataire))
     for s in sessions:
-        for role in ("president", "secretaire"):
-            if s.get(role):
-                imprimes.setdefault(cle(s[role]), Counter())
+        for nom in (s.president, s.secretaire):
+            if nom:
+                imprimes.setdefault(cle(nom), Counter())
     # the name shown: the most printed (then the one with the most accents, then the first in order)
     noms_retenus = {
         k: sorted(c.items(), key=lambda x: (-x[1], -sum(ch not in "azAZ" and ch.isalpha() and not ch.isascii() for ch in x[0]), x[0]))[0][0]
@@ -173,33 +180,31 @@ def construire(deliberations: Mapping[str, Json], sessions: Iterable[Json], alia
     for d, n, statut, mandataire in brut:
         p = personnes[slugs[cle(n)]]
         m_slug = slugs.get(cle(mandataire)) if mandataire else None
-        li = Presence(p.slug, n, d["id"], d["session_id"], d["date"], d["organe"], statut, m_slug or mandataire)
-        for i in d.get("interets") or []:
-            if i.get("name") and cle(i["name"]) == cle(n):
-                li.interet = nature_interet(i["text"])
+        li = Presence(p.slug, n, d.id, d.session_id, d.date, d.organe, statut, m_slug or mandataire)
+        for it in d.interets:
+            if it.name and cle(it.name) == cle(n):
+                li.interet = nature_interet(it.text)
         lignes.append(li)
         p.lignes.append(li)
         if statut in VOTANTS:
-            dates = mandats[p.slug].setdefault(d["organe"], [d["date"], d["date"]])
-            dates[0], dates[1] = min(dates[0], d["date"]), max(dates[1], d["date"])
+            dates = mandats[p.slug].setdefault(d.organe, [d.date, d.date])
+            dates[0], dates[1] = min(dates[0], d.date), max(dates[1], d.date)
         if statut == "represente":
-            p.procurations_donnees.append(ProcurationDonnee(deliberation=d["id"], date=d["date"], a=m_slug, nom=mandataire))
+            p.procurations_donnees.append(ProcurationDonnee(deliberation=d.id, date=d.date, a=m_slug, nom=mandataire))
             if m_slug:
-                personnes[m_slug].procurations_recues.append(ProcurationRecue(deliberation=d["id"], date=d["date"], de=p.slug, nom=p.nom))
+                personnes[m_slug].procurations_recues.append(ProcurationRecue(deliberation=d.id, date=d.date, de=p.slug, nom=p.nom))
     for d in delibs:
-        for i in d.get("interets") or []:
-            s_ = slugs.get(cle(i.get("name") or ""))
+        for it in d.interets:
+            s_ = slugs.get(cle(it.name or ""))
             if s_:
                 personnes[s_].interets.append(
-                    InteretDeclare(
-                        deliberation=d["id"], titre=d["titre"], date=d["date"], nature=nature_interet(i["text"]), texte=i["text"]
-                    )
+                    InteretDeclare(deliberation=d.id, titre=d.titre, date=d.date, nature=nature_interet(it.text), texte=it.text)
                 )
-    for s in sorted(sessions, key=lambda s: (s["date"], s["id"])):
-        for role, attr in (("president", "presidences"), ("secretaire", "secretariats")):
-            slug = slugs.get(cle(s.get(role) or ""))
+    for s in sorted(sessions, key=lambda s: (s.date, s.id)):
+        for nom, attr in ((s.president, "presidences"), (s.secretaire, "secretariats")):
+            slug = slugs.get(cle(nom or ""))
             if slug:
-                getattr(personnes[slug], attr).append(s["id"])
+                getattr(personnes[slug], attr).append(s.id)
     for slug, par_organe in mandats.items():
         personnes[slug].mandats = [Mandat(organe=o, premiere=v[0], derniere=v[1]) for o, v in sorted(par_organe.items())]
     return Registre(

@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.commun.formats import taille_fr
 from generator.exports import csv_subventions, datapackage, elus, par_lieu, scdl, sqlite
 from generator.exports.par_lieu import par_lieu_paths
+from generator.records.corpus import Corpus
 
 __all__ = ["write_all", "fichiers_meta", "par_lieu_paths"]
 
@@ -96,7 +97,7 @@ def _clean(out_dir: Path, written: list[Path]) -> None:
                 f.unlink()
 
 
-def write_all(corpus, out_dir: Path, identifiants: list | None = None, base_url: str | None = None) -> list[Path]:
+def write_all(corpus: Corpus, out_dir: Path, identifiants: list | None = None, base_url: str | None = None) -> list[Path]:
     """Every export under `out_dir`; main files first, then per-place CSVs in (kind, code) order.
 
     `identifiants` (the publisher's checked table, `generator.controle.identifiants.load`) and

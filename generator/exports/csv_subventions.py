@@ -16,6 +16,8 @@ from pathlib import Path
 
 from generator.commun.store import write_bytes, write_text
 from generator.lieux.places import slug as place_slug
+from generator.records import PlaceRef
+from generator.records.corpus import Corpus, SubventionPubliee
 
 # (column, description) — the description feeds the « Données » page.
 COLUMNS: list[tuple[str, str]] = [
@@ -98,9 +100,9 @@ def centimes(value) -> int:
     return int(Decimal(str(value)).quantize(CENT) * 100)
 
 
-def _resolved(p: dict | None, kind: str) -> str | None:
-    if p and p.get("kind") == kind and p.get("status") == "resolu" and p.get("code"):
-        return p["code"]
+def _resolved(p: PlaceRef | None, kind: str) -> str | None:
+    if p and p.kind == kind and p.status == "resolu" and p.code:
+        return p.code
     return None
 
 
@@ -118,56 +120,54 @@ def _territoire(ref, insee: str | None, siren: str | None, written: str | None) 
     return ""
 
 
-def row(corpus, s: dict) -> dict[str, str]:
+def row(corpus: Corpus, s: SubventionPubliee) -> dict[str, str]:
     """The flat CSV row of one grant (every value a string)."""
     ref = corpus.ref
     insee = corpus.commune_of(s)
-    siren = _resolved(s.get("beneficiaire_ref"), "epci")
+    siren = _resolved(s.beneficiaire_ref, "epci")
     commune = ref.communes.get(insee) if insee else None
     ecrite = ""
     if not insee:
-        for key in ("commune_projet", "beneficiaire_ref"):
-            p = s.get(key)
-            if p and p.get("kind") == "commune" and p.get("written"):
-                ecrite = p["written"]
+        for p in (s.commune_projet, s.beneficiaire_ref):
+            if p and p.kind == "commune" and p.written:
+                ecrite = p.written
                 break
-    d = s.get("_deliberation") or {}
-    original = corpus.originaux.get(s["source"])  # its published PDF (`Corpus.lier_originaux`)
+    original = corpus.originaux.get(s.source)  # its published PDF (`Corpus.lier_originaux`)
     return {
-        "id": s["id"],
-        "deliberation": s["deliberation"],
-        "date": s["_date"],
-        "organe": d.get("organe") or "",
-        "beneficiaire": s.get("beneficiaire") or "",
-        "type_beneficiaire": s.get("type_beneficiaire") or "",
+        "id": s.id,
+        "deliberation": s.deliberation,
+        "date": s.date,
+        "organe": s.acte.organe or "",
+        "beneficiaire": s.beneficiaire or "",
+        "type_beneficiaire": s.type_beneficiaire or "",
         "code_insee": insee or "",
         "commune": commune["nom"] if commune else "",
         "commune_ecrite": ecrite,
         "siren_epci": siren or "",
         "epci": ref.epci[siren]["nom"] if siren in ref.epci else "",
         "canton": ";".join(sorted(commune.get("cantons") or [])) if commune else "",
-        "territoire": _territoire(ref, insee, siren, s.get("territoire")),
-        "objet": s.get("objet") or "",
-        "montant": decimal_text(s["montant"]),
-        "cout_projet": decimal_text(s.get("cout_projet")),
-        "montant_eligible": decimal_text(s.get("montant_eligible")),
-        "taux": percent_text(s.get("taux")),
-        "dispositif": s.get("dispositif") or "",
-        "imputation": s.get("imputation") or "",
-        "tableau": s.get("tableau") or "",
-        "reference_dossier": s.get("reference") or "",
-        "source": f"{s['source']}:{s['line']}",
-        "page": f"deliberations/{s['deliberation']}/",
-        "page_pdf": str(s["page_pdf"]) if s.get("page_pdf") else "",
+        "territoire": _territoire(ref, insee, siren, s.territoire),
+        "objet": s.objet or "",
+        "montant": decimal_text(s.montant),
+        "cout_projet": decimal_text(s.cout_projet),
+        "montant_eligible": decimal_text(s.montant_eligible),
+        "taux": percent_text(s.taux),
+        "dispositif": s.dispositif or "",
+        "imputation": s.imputation or "",
+        "tableau": s.tableau or "",
+        "reference_dossier": s.reference or "",
+        "source": f"{s.source}:{s.line}",
+        "page": f"deliberations/{s.deliberation}/",
+        "page_pdf": str(s.page_pdf) if s.page_pdf else "",
         "url_original": original["url"] if original else "",
     }
 
 
-def sort_key(s: dict):
-    return (s["_date"], s["deliberation"], s["id"])
+def sort_key(s: SubventionPubliee) -> tuple[str, str, str]:
+    return (s.date, s.deliberation, s.id)
 
 
-def rows(corpus, subs=None) -> list[dict[str, str]]:
+def rows(corpus: Corpus, subs: list[SubventionPubliee] | None = None) -> list[dict[str, str]]:
     """Rows sorted by date, then deliberation, then grant id."""
     subs = corpus.subventions if subs is None else subs
     return [row(corpus, s) for s in sorted(subs, key=sort_key)]
@@ -248,7 +248,7 @@ def json_text(data: list[dict]) -> str:
     return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
 
 
-def write(corpus, out_dir: Path) -> list[Path]:
+def write(corpus: Corpus, out_dir: Path) -> list[Path]:
     data = rows(corpus)
     paths = [out_dir / "subventions.csv", out_dir / "subventions.json", out_dir / "subventions-tableur.csv"]
     write_text(paths[0], csv_text(FIELDS, data, TEXTE), durable=False)

@@ -13,20 +13,21 @@ from pathlib import Path
 
 from generator.commun.store import write_text
 from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, row, sort_key
+from generator.records.corpus import Corpus, SubventionPubliee
 
 KINDS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires"}
 
 
-def _grants(corpus) -> dict[tuple[str, str], list[dict]]:
+def _grants(corpus: Corpus) -> dict[tuple[str, str], list[SubventionPubliee]]:
     """(kind, code) → its grants (each once), for every place that has some."""
     ref = corpus.ref
-    out: dict[tuple[str, str], list[dict]] = {}
+    out: dict[tuple[str, str], list[SubventionPubliee]] = {}
 
-    def put(kind, code, subs):
+    def put(kind: str, code: str, subs: list[SubventionPubliee]) -> None:
         seen, uniq = set(), []
         for s in subs:
-            if s["id"] not in seen:
-                seen.add(s["id"])
+            if s.id not in seen:
+                seen.add(s.id)
                 uniq.append(s)
         if uniq:
             out[(kind, code)] = uniq
@@ -43,7 +44,7 @@ def _grants(corpus) -> dict[tuple[str, str], list[dict]]:
     return out
 
 
-def _slug(corpus, kind: str, code: str) -> str:
+def _slug(corpus: Corpus, kind: str, code: str) -> str:
     ref = corpus.ref
     if kind == "territoire":
         return code
@@ -51,12 +52,12 @@ def _slug(corpus, kind: str, code: str) -> str:
     return table[code]["slug"]
 
 
-def par_lieu_paths(corpus) -> dict[tuple[str, str], str]:
+def par_lieu_paths(corpus: Corpus) -> dict[tuple[str, str], str]:
     """(kind, code) → path of its CSV relative to the exports folder, e.g. ("commune", "62065") → "communes/baincthun.csv"."""
     return {key: f"{KINDS[key[0]]}/{_slug(corpus, *key)}.csv" for key in sorted(_grants(corpus))}
 
 
-def write(corpus, out_dir: Path) -> list[Path]:
+def write(corpus: Corpus, out_dir: Path) -> list[Path]:
     """One CSV per place. A grant is in the files of its commune, canton, EPCI and territoire: its CSV
     line is written once and reused (a CSV line depends on its row only)."""
     paths = []
@@ -66,9 +67,9 @@ def write(corpus, out_dir: Path) -> list[Path]:
         path = out_dir / KINDS[key[0]] / f"{_slug(corpus, *key)}.csv"
         parts = [entete]
         for s in sorted(subs, key=sort_key):
-            ligne = lignes.get(s["id"])
+            ligne = lignes.get(s.id)
             if ligne is None:
-                ligne = lignes[s["id"]] = csv_text(FIELDS, [row(corpus, s)], TEXTE).removeprefix(entete)
+                ligne = lignes[s.id] = csv_text(FIELDS, [row(corpus, s)], TEXTE).removeprefix(entete)
             parts.append(ligne)
         write_text(path, "".join(parts), durable=False)
         paths.append(path)

@@ -21,7 +21,8 @@ from pathlib import Path
 from generator.commun.store import write_text
 from generator.controle.identifiants import Identifiant, identifiants_de, par_cle, siren_de
 from generator.exports.csv_subventions import csv_text, decimal_text, sort_key
-from generator.records.corpus import DEPARTEMENT
+from generator.records import Deliberation
+from generator.records.corpus import DEPARTEMENT, Corpus
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "records" / "schemas" / "scdl"
 SIRET_DEPARTEMENT = "22620001200012"  # printed « 226 200 012 00012 » in the recueils' conventions
@@ -49,13 +50,13 @@ def _short(text: str, limit: int) -> str:
 ECHELONNE = re.compile(r"premier versement|acomptes?\b|versement du solde|en plusieurs versements", re.I)
 
 
-def conditions_versement(delib: dict) -> str:
+def conditions_versement(delib: Deliberation) -> str:
     """`échelonné` when the articles describe staged payments, else `autre` (set by a convention or the rapport)."""
-    texte = " ".join(a.get("texte", "") for a in delib.get("articles") or [])
+    texte = " ".join(a.texte for a in delib.articles)
     return "échelonné" if ECHELONNE.search(texte) else "autre"
 
 
-def subventions_rows(corpus, identifiants: list[Identifiant] | None = None) -> list[dict[str, str]]:
+def subventions_rows(corpus: Corpus, identifiants: list[Identifiant] | None = None) -> list[dict[str, str]]:
     """One SCDL row per grant of the Département, in the order of subventions.csv.
 
     `identifiants` is the publisher's table (site_data/identifiants.csv, checked on load).
@@ -64,25 +65,25 @@ def subventions_rows(corpus, identifiants: list[Identifiant] | None = None) -> l
     ref = corpus.ref
     out = []
     for s in sorted(corpus.subventions, key=sort_key):
-        d = s.get("_deliberation") or {}
-        if d.get("collectivite") != DEPARTEMENT:
+        d = s.acte
+        if d.collectivite != DEPARTEMENT:
             continue
         siret, rna = identifiants_de(s, table, siren_de(s, ref.communes))
-        objet = s.get("objet") or s.get("dispositif") or d.get("titre") or ""
+        objet = s.objet or s.dispositif or d.titre or ""
         out.append(
             {
                 "nomAttribuant": DEPARTEMENT,
                 "idAttribuant": SIRET_DEPARTEMENT,
-                "dateConvention": s["_date"],
-                "referenceDecision": s["deliberation"],
-                "nomBeneficiaire": " ".join((s.get("beneficiaire") or "").split()),
+                "dateConvention": s.date,
+                "referenceDecision": s.deliberation,
+                "nomBeneficiaire": " ".join((s.beneficiaire or "").split()),
                 "idBeneficiaire": siret,
                 "rnaBeneficiaire": rna,
                 "objet": _short(objet, OBJET_MAX),
-                "montant": decimal_text(s["montant"]),
+                "montant": decimal_text(s.montant),
                 "nature": "aide en numéraire",
                 "conditionsVersement": conditions_versement(d),
-                "datesPeriodeVersement": s["_date"],
+                "datesPeriodeVersement": s.date,
                 "idRAE": "",
                 "notificationUE": "non",
                 "pourcentageSubvention": "1.00",
@@ -128,12 +129,12 @@ THEMES: list[tuple[str, str]] = [
 ]
 
 
-def matiere(delib: dict, has_grants: bool) -> tuple[str, str]:
+def matiere(delib: Deliberation, has_grants: bool) -> tuple[str, str]:
     """(code, nom) in the nomenclature ACTES: grants → 7.5, else the first theme of the title, else 9.2."""
     if has_grants:
         code = "7.5"
     else:
-        titre = delib.get("titre") or ""
+        titre = delib.titre or ""
         code = next((c for pattern, c in THEMES if re.search(pattern, titre, re.I)), "9.2")
     return code, MATIERES[code]
 
@@ -141,60 +142,60 @@ def matiere(delib: dict, has_grants: bool) -> tuple[str, str]:
 BUDGET = re.compile(r"budget\s+d[ée]partemental", re.I)
 
 
-def budget(delib: dict) -> tuple[str, str]:
+def budget(delib: Deliberation) -> tuple[str, str]:
     """(année, nom) when an article imputes the decision on the departmental budget, else empty."""
-    if any(BUDGET.search(a.get("texte", "")) for a in delib.get("articles") or []):
-        return delib["date"][:4], "Budget départemental"
+    if any(BUDGET.search(a.texte) for a in delib.articles):
+        return delib.date[:4], "Budget départemental"
     return "", ""
 
 
-def votes(delib: dict) -> dict[str, str]:
+def votes(delib: Deliberation) -> dict[str, str]:
     """SCDL vote counts: all or nothing (cohesive columns); VOTE_REEL = pour + contre + abstention.
 
     VOTE_EFFECTIF is the number of votes the vote block accounts for, absent
     members without proxy included (78 in a Conseil départemental).
     """
-    v = delib.get("vote") or {}
+    v = delib.vote
     keys = ("VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION")
-    if v.get("pour") is None:
+    if v.pour is None:
         return dict.fromkeys(keys, "")
-    pour, contre, abst = v.get("pour") or 0, v.get("contre") or 0, v.get("abstention") or 0
+    pour, contre, abst = v.pour or 0, v.contre or 0, v.abstention or 0
     reel = pour + contre + abst
-    effectif = reel + (v.get("absents_sans_delegation") or 0)
+    effectif = reel + (v.absents_sans_delegation or 0)
     return dict(zip(keys, (str(x) for x in (effectif, reel, pour, contre, abst))))
 
 
-def deliberations_rows(corpus, base_url: str | None = None) -> list[dict[str, str]]:
+def deliberations_rows(corpus: Corpus, base_url: str | None = None) -> list[dict[str, str]]:
     """One SCDL row per deliberation of the Département (partner bodies' deliberations excluded).
 
     `DELIB_URL` must be an absolute URI: filled only when `base_url` (the
     site's public address) is given.
     """
-    with_grants = {s["deliberation"] for s in corpus.subventions}
+    with_grants = {s.deliberation for s in corpus.subventions}
     out = []
-    for d in sorted(corpus.deliberations.values(), key=lambda d: (d["date"], d["id"])):
-        if d.get("collectivite") != DEPARTEMENT:
+    for d in sorted(corpus.deliberations.values(), key=lambda d: (d.date, d.id)):
+        if d.collectivite != DEPARTEMENT:
             continue
-        code, nom = matiere(d, d["id"] in with_grants)
+        code, nom = matiere(d, d.id in with_grants)
         annee, budget_nom = budget(d)
-        envoi = d.get("envoi_controle_legalite") or ""
-        if envoi and envoi < d["date"]:
+        envoi = d.envoi_controle_legalite or ""
+        if envoi and envoi < d.date:
             envoi = ""  # a transmission before the vote is a misreading
         out.append(
             {
                 "COLL_NOM": DEPARTEMENT,
                 "COLL_SIRET": SIRET_DEPARTEMENT,
-                "DELIB_ID": d["id"],
-                "DELIB_DATE": d["date"],
+                "DELIB_ID": d.id,
+                "DELIB_DATE": d.date,
                 "DELIB_MATIERE_CODE": code,
                 "DELIB_MATIERE_NOM": nom,
-                "DELIB_OBJET": " ".join((d.get("titre") or "").split()),
+                "DELIB_OBJET": " ".join((d.titre or "").split()),
                 "BUDGET_ANNEE": annee,
                 "BUDGET_NOM": budget_nom,
                 "PREF_ID": PREFECTURE if envoi else "",
                 "PREF_DATE": envoi,
                 **votes(d),
-                "DELIB_URL": f"{base_url.rstrip('/')}/deliberations/{d['id']}/" if base_url else "",
+                "DELIB_URL": f"{base_url.rstrip('/')}/deliberations/{d.id}/" if base_url else "",
             }
         )
     return out
@@ -206,7 +207,7 @@ def identifiees(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [r for r in rows if r["idBeneficiaire"] or r["rnaBeneficiaire"]]
 
 
-def write(corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
+def write(corpus: Corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
     """subventions-scdl.csv holds only the identified grants (`identifiees`): a file that claims a
     schema passes it."""
     paths = [out_dir / "subventions-scdl.csv", out_dir / "deliberations-scdl.csv"]

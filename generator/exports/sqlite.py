@@ -23,6 +23,7 @@ from pathlib import Path
 from generator.commun.store import remplacement_atomique, write_text
 from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
 from generator.exports.elus import lignes_elus, lignes_presences
+from generator.records.corpus import Corpus
 
 SCHEMA = """
 CREATE TABLE territoires (slug TEXT PRIMARY KEY, nom TEXT NOT NULL, niveau INTEGER, parent TEXT REFERENCES territoires(slug));
@@ -155,7 +156,7 @@ def _insert(con, table: str, rows_: list[tuple]) -> None:
         con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows_[0]))})", rows_)
 
 
-def _fill(con: sqlite3.Connection, corpus) -> None:
+def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
     ref = corpus.ref
     _insert(
         con,
@@ -198,55 +199,55 @@ def _fill(con: sqlite3.Connection, corpus) -> None:
             q = sql[(table, len(row))] = f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})"
         con.execute(q, row)
 
-    for d in sorted(corpus.deliberations.values(), key=lambda d: (d["date"], d["id"])):
-        v, a = d.get("vote") or {}, d.get("attendance") or {}
-        original = corpus.originaux.get(d["_source"])  # its published PDF (`Corpus.lier_originaux`)
+    for d in sorted(corpus.deliberations.values(), key=lambda d: (d.date, d.id)):
+        v, a = d.vote, d.attendance
+        original = corpus.originaux.get(d.source)  # its published PDF (`Corpus.lier_originaux`)
         ligne(
             "deliberations",
             (
-                d["id"],
-                d.get("numero_imprime"),
-                d["date"],
-                d.get("organe"),
-                d.get("collectivite"),
-                d.get("titre"),
-                d.get("session_id"),
-                v.get("pour"),
-                v.get("contre"),
-                v.get("abstention"),
-                v.get("absents_sans_delegation"),
-                v.get("resultat"),
-                len(a.get("presents") or []),
-                len(a.get("excuses") or []),
-                len(a.get("absents") or []),
-                d.get("envoi_controle_legalite"),
-                d.get("affichage"),
-                d.get("_recueil"),
-                d["_source"],
-                d.get("line"),
-                f"deliberations/{d['id']}/",
-                d.get("line_end"),
-                d.get("page_debut"),
-                d.get("page_fin"),
+                d.id,
+                d.numero_imprime,
+                d.date,
+                d.organe,
+                d.collectivite,
+                d.titre,
+                d.session_id,
+                v.pour,
+                v.contre,
+                v.abstention,
+                v.absents_sans_delegation,
+                v.resultat,
+                len(a.presents),
+                len(a.excuses),
+                len(a.absents),
+                d.envoi_controle_legalite,
+                d.affichage,
+                d.recueil,
+                d.source,
+                d.line,
+                f"deliberations/{d.id}/",
+                d.line_end,
+                d.page_debut,
+                d.page_fin,
                 original["url"] if original else None,
-                "\n\n".join(" ".join(x for x in (art.get("numero"), art.get("texte")) if x) for art in d.get("articles") or []) or None,
+                "\n\n".join(" ".join(x for x in (art.numero, art.texte) if x) for art in d.articles) or None,
             ),
         )
         for statut in STATUTS:
-            for i, nom in enumerate(a.get(statut) or [], 1):
-                ligne("presences", (d["id"], i, str(nom), statut))
-        ligne("recherche", ("deliberation", d["id"], d.get("titre") or "", " ".join(d.get("visas") or [])))
-        for i, art in enumerate(d.get("articles") or [], 1):
-            ligne("articles", (d["id"], i, art.get("numero"), art.get("texte"), art.get("line")))
-            ligne("recherche", ("article", f"{d['id']}#{art.get('numero')}", d.get("titre") or "", art.get("texte") or ""))
-        r = d.get("rapport")
-        if r:
-            ligne("rapports", (d["id"], r.get("numero"), r.get("titre"), r.get("texte"), r.get("line"), r.get("page_pdf")))
-            ligne("recherche", ("rapport", d["id"], r.get("titre") or "", r.get("texte") or ""))
-        for i, x in enumerate(d.get("annexes") or [], 1):
+            for i, nom in enumerate(getattr(a, statut), 1):
+                ligne("presences", (d.id, i, str(nom), statut))
+        ligne("recherche", ("deliberation", d.id, d.titre or "", " ".join(d.visas)))
+        for i, art in enumerate(d.articles, 1):
+            ligne("articles", (d.id, i, art.numero, art.texte, art.line))
+            ligne("recherche", ("article", f"{d.id}#{art.numero}", d.titre or "", art.texte or ""))
+        rapport = d.rapport
+        if rapport:
+            ligne("rapports", (d.id, rapport.numero, rapport.titre, rapport.texte, rapport.line, rapport.page_pdf))
+            ligne("recherche", ("rapport", d.id, rapport.titre or "", rapport.texte or ""))
+        for i, x in enumerate(d.annexes, 1):
             texte = corpus.texte_annexe(d, i - 1)
-            ligne("annexes", (d["id"], i, x.get("titre"), texte, x.get("line"), x.get("page_pdf")))
-            ligne("recherche", ("annexe", f"{d['id']}#{i}", x.get("titre") or "", texte))
+            ligne("annexes", (d.id, i, x.titre, texte, x.line, x.page_pdf))
+            ligne("recherche", ("annexe", f"{d.id}#{i}", x.titre or "", texte))
 
     reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
     if reg is not None:
@@ -279,7 +280,7 @@ def _euros(c: int) -> str:
     return f"{c // 100}.{c % 100:02d}"
 
 
-def build(corpus, path: Path) -> Path:
+def build(corpus: Corpus, path: Path) -> Path:
     """Write the database at `path` (built in a temporary file, then renamed: `store.remplacement_atomique`)."""
     path = Path(path)
     with remplacement_atomique(path, durable=False) as tmp:
@@ -306,7 +307,7 @@ def build(corpus, path: Path) -> Path:
     return path
 
 
-def write(corpus, out_dir: Path, base_url: str | None = None) -> list[Path]:
+def write(corpus: Corpus, out_dir: Path, base_url: str | None = None) -> list[Path]:
     return [build(corpus, Path(out_dir) / "recueil.sqlite"), write_metadata(out_dir, base_url)]
 
 

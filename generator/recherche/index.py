@@ -60,7 +60,8 @@ from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
 from generator.recherche import repertoire
 from generator.recherche.snowball_js import racine_fr_js
-from generator.records.corpus import DEPARTEMENT, de
+from generator.records import Deliberation
+from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, SubventionPubliee, de
 
 VERSION = 2  # bump when the shard format changes (part of the cache key)
 LUNR_JS = Path(__file__).parent / "vendor" / "lunr" / "lunr.js"  # what the browser loads the indexes with
@@ -323,7 +324,7 @@ class AnnexesLues:
     site_data/actes each time they are gone through (`Corpus.texte_annexe`): ten years of annexes are
     never all in memory, here nor in the workers that index them."""
 
-    def __init__(self, corpus, refs: list[tuple[dict, int]]):
+    def __init__(self, corpus: Corpus, refs: list[tuple[DeliberationPubliee, int]]):
         self.corpus, self.refs = corpus, refs  # (deliberation, annex index from 0)
 
     def __len__(self) -> int:
@@ -339,13 +340,13 @@ class AnnexesLues:
     def empreinte(self) -> str | None:
         """What decides these texts, without reading them back: the digest of their source's file in
         site_data/actes (None when the corpus holds the texts in memory)."""
-        if not self.refs or self.corpus.actes is None or any("texte" in d["annexes"][i] for d, i in self.refs):
+        if not self.refs or self.corpus.actes is None or any(d.annexes_en_memoire for d, _ in self.refs):
             return None
-        sources = sorted({d["_source"] for d, _ in self.refs})
+        sources = sorted({d.source for d, _ in self.refs})
         h = hashlib.sha256()
         for s in sources:
             h.update(s.encode() + b"\0" + hashlib.sha256((self.corpus.actes / store.data_name(s)).read_bytes()).digest())
-        h.update(dumps([[d["id"], i] for d, i in self.refs]).encode())
+        h.update(dumps([[d.id, i] for d, i in self.refs]).encode())
         return h.hexdigest()
 
 
@@ -426,21 +427,21 @@ def documents_lieux(corpus) -> Morceau:
     return Morceau("lieux", [("n", 10), ("a", 2)], docs, rows, boosts)
 
 
-def documents_beneficiaires(corpus) -> Morceau:
+def documents_beneficiaires(corpus: Corpus) -> Morceau:
     """Beneficiaries that have their own page (associations, syndicats…), all years. Communes and EPCI
     are found as places: their pages list the grants they received."""
     par_url: dict[str, dict] = {}
     for s in corpus.subventions:
-        b = s["_beneficiaire"]
-        if b["type"] == "commune" or b.get("epci_url") or b.get("incertain"):  # same rule as the beneficiary pages, plus resolved EPCI
+        b = s.affiche
+        if b.type == "commune" or b.epci_url or b.incertain:  # same rule as the beneficiary pages, plus resolved EPCI
             continue
-        e = par_url.setdefault(b["url"], {"nom": b["nom"], "type": b["type"], "subs": []})
+        e = par_url.setdefault(b.url, {"nom": b.nom, "type": b.type, "subs": []})
         e["subs"].append(s)
     docs: list[dict] = []
     rows: list[list] = []
     for url in sorted(par_url):
         e = par_url[url]
-        annees = sorted({s["_date"][:4] for s in e["subs"]}, reverse=True)
+        annees = sorted({s.date[:4] for s in e["subs"]}, reverse=True)
         n = len(e["subs"])
         detail = f"{formats.TYPES_BENEFICIAIRE.get(e['type'], 'Bénéficiaire')} · {n} subvention{'s' if n > 1 else ''} · {formats.montant_fr(corpus.total(e['subs']))}"
         docs.append({"r": str(len(docs)), "n": e["nom"]})
@@ -465,18 +466,18 @@ def documents_elus(corpus) -> Morceau:
     return Morceau("elus", [("n", 10), ("a", 5)], docs, rows)
 
 
-def _texte_deliberation(d: dict) -> str:
+def _texte_deliberation(d: Deliberation) -> str:
     """Full text searched for a deliberation: its articles and its rapport (annexes have their own vocabulary)."""
-    r = d.get("rapport") or {}
-    parts = [a.get("texte") or "" for a in d.get("articles") or []]
-    parts += [r.get("titre") or "", r.get("texte") or ""]
+    r = d.rapport
+    parts = [a.texte or "" for a in d.articles]
+    parts += [r.titre or "", r.texte or ""] if r is not None else ["", ""]
     return "\n".join(parts)
 
 
-def _organe(d: dict) -> str:
-    if d.get("collectivite") and d["collectivite"] != DEPARTEMENT:
-        return f"{d['collectivite']} — {d['organe']}"
-    return d.get("organe") or ""
+def _organe(d: Deliberation) -> str:
+    if d.collectivite and d.collectivite != DEPARTEMENT:
+        return f"{d.collectivite} — {d.organe}"
+    return d.organe or ""
 
 
 TEXTE_PAR_MORCEAU = 1_500_000  # characters of full text per chunk
@@ -485,8 +486,8 @@ SUBVENTIONS_PAR_MORCEAU = 1_500
 # the others and 6 times their build time (ten years: 380 Mo instead of 84 Mo). They get a vocabulary instead.
 
 
-def _ligne_deliberation(d: dict) -> list:
-    return ["deliberation", d["id"], d["titre"] or "(sans titre)", f"deliberations/{d['id']}/", formats.date_fr(d["date"]), _organe(d)]
+def _ligne_deliberation(d: Deliberation) -> list:
+    return ["deliberation", d.id, d.titre or "(sans titre)", f"deliberations/{d.id}/", formats.date_fr(d.date), _organe(d)]
 
 
 def _decouper(items: list, taille, limite: int) -> list[list]:
@@ -503,79 +504,82 @@ def _decouper(items: list, taille, limite: int) -> list[list]:
     return groupes
 
 
-def documents_source(corpus, annee: str, source: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+def documents_source(
+    corpus: Corpus, annee: str, source: str, delibs: list[DeliberationPubliee], subs: list[SubventionPubliee]
+) -> list[Morceau]:
     """Full-text, annex and grant chunks of one source (one recueil) for one year: self-contained (their own
     display rows), so a recueil published once is indexed once (the cache keeps it) whatever comes next."""
     out: list[Morceau] = []
     stem = Path(source).stem
-    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
+    delibs = sorted(delibs, key=lambda d: (d.date, d.id), reverse=True)
     for k, groupe in enumerate(_decouper(delibs, lambda d: len(_texte_deliberation(d)), TEXTE_PAR_MORCEAU), start=1):
-        docs = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
+        docs = [{"r": str(i), "n": d.id, "t": d.titre or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
         out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, [_ligne_deliberation(d) for d in groupe]))
-    refs, annexes = [], []  # the annexes; `vocabulaire_annexes` splits them into their pages' parts
+    refs: list[tuple[DeliberationPubliee, int]] = []
+    annexes: list[list] = []  # the annexes; `vocabulaire_annexes` splits them into their pages' parts
     for d in delibs:
-        for i, a in enumerate(d.get("annexes") or [], start=1):
+        for i, a in enumerate(d.annexes, start=1):
             refs.append((d, i - 1))
-            annexes.append([d["id"], i, a.get("titre") or "", formats.date_fr(d["date"]), d["titre"] or ""])
+            annexes.append([d.id, i, a.titre or "", formats.date_fr(d.date), d.titre or ""])
     if refs:
         out.append(Morceau(f"{annee}/annexes-{stem}-1", [], AnnexesLues(corpus, refs), annexes))
-    subs = sorted(subs, key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+    subs = sorted(subs, key=lambda s: (s.date, s.deliberation, s.id), reverse=True)
     for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
         docs, rows = [], []
         for s in subs[start : start + SUBVENTIONS_PAR_MORCEAU]:
-            b = s["_beneficiaire"]
-            code = corpus.commune_of(s)
-            c = corpus.ref.communes.get(code) if code else None
+            b = s.affiche
+            c = s.commune_ref
             docs.append(
                 {
                     "r": str(len(docs)),
-                    "o": " ".join(x for x in (s.get("objet"), s.get("dispositif")) if x),
-                    "b": " ".join(x for x in (b["nom"], c["nom"] if c else "") if x),
+                    "o": " ".join(x for x in (s.objet, s.dispositif) if x),
+                    "b": " ".join(x for x in (b.nom, c["nom"] if c else "") if x),
                 }
             )
             c_url = f"communes/{c['slug']}/" if c else None
             rows.append(
                 [
                     "subvention",
-                    s.get("objet") or "(objet non précisé)",
-                    formats.montant_fr(s["montant"]),
-                    b["nom"],
-                    b["url"],
-                    "" if b["url"] == c_url else c["nom"] if c else "",  # « Commune de Wancourt » needs no « Wancourt » after it
+                    s.objet or "(objet non précisé)",
+                    formats.montant_fr(s.montant),
+                    b.nom,
+                    b.url,
+                    "" if b.url == c_url else c["nom"] if c else "",  # « Commune de Wancourt » needs no « Wancourt » after it
                     c_url,
-                    formats.date_fr(s["_date"]),
-                    s["deliberation"],
-                    s.get("dispositif") or "",
+                    formats.date_fr(s.date),
+                    s.deliberation,
+                    s.dispositif or "",
                 ]
             )
         out.append(Morceau(f"{annee}/subventions-{stem}-{k}", [("o", 5), ("b", 3)], docs, rows))
     return out
 
 
-def documents_annee(corpus, annee: str, delibs: list[dict], subs: list[dict]) -> list[Morceau]:
+def documents_annee(corpus: Corpus, annee: str, delibs: list[DeliberationPubliee], subs: list[SubventionPubliee]) -> list[Morceau]:
     """A year's shards: its deliberation titles (small, for suggestions and numbers), then per source,
     newest first, its grant, full-text and annex chunks."""
-    delibs = sorted(delibs, key=lambda d: (d["date"], d["id"]), reverse=True)
-    titres = [{"r": str(i), "n": d["id"], "t": d["titre"] or "", "c": _organe(d)} for i, d in enumerate(delibs)]
+    delibs = sorted(delibs, key=lambda d: (d.date, d.id), reverse=True)
+    titres = [{"r": str(i), "n": d.id, "t": d.titre or "", "c": _organe(d)} for i, d in enumerate(delibs)]
     out = [Morceau(f"{annee}/deliberations", [("n", 20), ("t", 10), ("c", 1)], titres, [_ligne_deliberation(d) for d in delibs])]
-    par_source: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    par_source: dict[str, tuple[list[DeliberationPubliee], list[SubventionPubliee]]] = defaultdict(lambda: ([], []))
     for d in delibs:
-        par_source[d["_source"]][0].append(d)
+        par_source[d.source][0].append(d)
     for sub in subs:
-        par_source[sub["_deliberation"]["_source"]][1].append(sub)
-    recent = {src: max([d["date"] for d in ds] + [x["_date"] for x in ss]) for src, (ds, ss) in par_source.items()}
+        par_source[sub.acte.source][1].append(sub)
+    recent = {src: max([d.date for d in ds] + [x.date for x in ss]) for src, (ds, ss) in par_source.items()}
     for src in sorted(par_source, key=lambda x: (recent[x], x), reverse=True):
         out += documents_source(corpus, annee, src, *par_source[src])
     return out
 
 
-def morceaux(corpus) -> list[Morceau]:
+def morceaux(corpus: Corpus) -> list[Morceau]:
     """Every shard of the corpus, in a stable order."""
-    delibs, subs = defaultdict(list), defaultdict(list)
+    delibs: dict[str, list[DeliberationPubliee]] = defaultdict(list)
+    subs: dict[str, list[SubventionPubliee]] = defaultdict(list)
     for d in corpus.deliberations.values():
-        delibs[d["date"][:4]].append(d)
+        delibs[d.date[:4]].append(d)
     for s in corpus.subventions:
-        subs[s["_date"][:4]].append(s)
+        subs[s.date[:4]].append(s)
     out = [documents_lieux(corpus), documents_beneficiaires(corpus), documents_elus(corpus)]
     for annee in sorted(set(delibs) | set(subs), reverse=True):
         out += documents_annee(corpus, annee, delibs[annee], subs[annee])

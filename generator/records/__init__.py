@@ -25,7 +25,7 @@ from generator.records.elu import Elu, Presence
 from generator.records.place import PlaceRef
 from generator.records.recueil import ExecutiveAct, Part, Recueil, recueil_slug
 from generator.records.source import SourceDocument
-from generator.records.subvention import Subvention, TotalCheck
+from generator.records.subvention import Subvention, SubventionsSource, TotalCheck
 
 __all__ = [
     "JsonObject",
@@ -48,6 +48,7 @@ __all__ = [
     "Recueil",
     "recueil_slug",
     "Subvention",
+    "SubventionsSource",
     "TotalCheck",
     "SourceDocument",
     "Elu",

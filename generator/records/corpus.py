@@ -1,24 +1,28 @@
 """The published data, read back from site_data/ and indexed for pages and exports.
 
 Rendering and exports read only this (never the parsers), so what the site shows
-is exactly what site_data/ holds.
+is exactly what site_data/ holds. They read it typed: each record of site_data/ is rebuilt
+as its dataclass (`lecture.from_dict`), and what the site adds to it is a published view, a
+dataclass too: `DeliberationPubliee` (its recueil, its annexes' lengths), `SubventionPubliee`
+(date, deliberation, beneficiary as shown, commune, original PDF), `ActePublie`, `RecueilPublie`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slugify import slugify
 
 from generator.commun import store
+from generator.commun.formats import mois_fr
 from generator.lieux.places import Reference
-from generator.records import JsonObject, recueil_slug
+from generator.records import Deliberation, ExecutiveAct, JsonObject, Recueil, Session, Subvention, recueil_slug
+from generator.records.lecture import from_dict
 
 if TYPE_CHECKING:  # (the registry is built from the corpus: only its type is needed here)
     from generator.elus.personnes import Registre
@@ -51,43 +55,130 @@ def alleger(doc: JsonObject) -> JsonObject:
     return doc
 
 
-# the same amounts are summed again for every place that holds a grant (commune, canton, EPCI…)
-_decimal = lru_cache(maxsize=1 << 16)(Decimal)
-
-
 def lire_actes(path: Path) -> JsonObject:
     """One file of site_data/actes, without its annexes' texts (see `alleger`)."""
     return alleger(store.read_json(path))
 
 
 def beneficiaire_slug(nom: str) -> str:
-
     return slugify(nom, max_length=80, word_boundary=True) or "sans-nom"
+
+
+def recueil_titre(rec: Recueil) -> str:
+    """« Recueil N° 6 — juin 2021 »."""
+    n = f"N° {rec.numero} — " if rec.numero is not None else ""
+    return f"Recueil {n}{mois_fr(rec.mois, rec.annee)}"
+
+
+@dataclass
+class Beneficiaire:
+    """A grant's beneficiary as the site shows it: its name, kind and page (`url`, under the site's root);
+    an EPCI also has its place page (`epci_url`); `incertain`: porteur and project printed as one, no page
+    under that text (`url` is the grant's row on its deliberation's page)."""
+
+    nom: str
+    type: str
+    url: str
+    epci_url: str | None = None
+    incertain: bool = False
+
+
+@dataclass
+class DeliberationPubliee(Deliberation):
+    """A deliberation as the site publishes it: the record of site_data/actes, its recueil (slug, None
+    outside any recueil) and the length of each annex (`caracteres_annexes`), whose texts the corpus
+    may leave in their file (`annexes_en_memoire` False: `Corpus.texte_annexe` reads them back)."""
+
+    _: KW_ONLY
+    recueil: str | None = None
+    caracteres_annexes: list[int] = field(default_factory=list)
+    annexes_en_memoire: bool = True
+    texte_en_memoire: bool = True  # False: the build left `texte` out (`build._leger`), read back by who needs it
+
+
+@dataclass
+class SubventionPubliee(Subvention):
+    """A grant as the site publishes it: the record of site_data/subventions, the date and deliberation
+    that decide it, its beneficiary as shown (`affiche`), the commune it is located in (a commune of the
+    reference, `Corpus.commune_of`) and its published PDF's address (`Corpus.lier_originaux`)."""
+
+    _: KW_ONLY
+    date: str
+    acte: DeliberationPubliee
+    affiche: Beneficiaire
+    commune_ref: JsonObject | None = None
+    url_original: str | None = None
+
+
+@dataclass
+class ActePublie(ExecutiveAct):
+    """An act of the executive listed in a recueil's sommaire, with the recueil (slug) and source that list it."""
+
+    _: KW_ONLY
+    recueil: str | None
+    source: str
+
+
+@dataclass
+class RecueilPublie:
+    """A monthly recueil of the corpus: its address (`slug`), its source file, what its sommaire announces,
+    the séances of its file, and the deliberations its file holds (ids and dates, duplicates included)."""
+
+    slug: str
+    source: str
+    recueil: Recueil
+    sessions: list[Session]
+    ids: list[str]
+    dates: list[str]
+
+    @property
+    def titre(self) -> str:
+        return recueil_titre(self.recueil)
+
+
+_A_CALCULER = Beneficiaire("", "", "")  # (a grant's, set by `Corpus._index` as soon as the grant is read)
+
+
+def publiee(d: JsonObject, recueil: str | None) -> DeliberationPubliee:
+    """The deliberation `d` of a document of site_data/actes as the corpus holds it, in recueil `recueil`
+    (slug). Its annexes' texts and its own text may have been left out by the reader (`alleger`,
+    `build._leger`): they are then empty here, their lengths kept."""
+    annexes = d.get("annexes") or []
+    champs = {k: v for k, v in d.items() if not k.startswith("_")}  # (`_texte_sha256`, `_caracteres`: the build's own)
+    champs["annexes"] = [{k: v for k, v in a.items() if not k.startswith("_")} | {"texte": a.get("texte") or ""} for a in annexes]
+    champs.update(
+        recueil=recueil,
+        caracteres_annexes=[len(a["texte"] or "") if "texte" in a else a.get("_caracteres", 0) for a in annexes],
+        annexes_en_memoire=all("texte" in a for a in annexes),
+        texte_en_memoire="texte" in d,
+    )
+    return from_dict(DeliberationPubliee, champs)
 
 
 @dataclass
 class Corpus:
     ref: Reference
-    documents: list[JsonObject]
+    documents: list[JsonObject]  # the files of site_data/actes as read (the build's control and PDFs read them)
     controle: JsonObject
-    deliberations: dict[str, JsonObject] = field(default_factory=dict)  # id → deliberation (+ "_source", "_recueil")
-    subventions: list[JsonObject] = field(default_factory=list)  # + "_date", "_deliberation"
-    par_commune: dict[str, list[JsonObject]] = field(default_factory=lambda: defaultdict(list))
-    par_epci: dict[str, list[JsonObject]] = field(default_factory=lambda: defaultdict(list))  # grants TO the EPCI
+    deliberations: dict[str, DeliberationPubliee] = field(default_factory=dict)  # id → deliberation
+    subventions: list[SubventionPubliee] = field(default_factory=list)
+    par_commune: dict[str, list[SubventionPubliee]] = field(default_factory=lambda: defaultdict(list))
+    par_epci: dict[str, list[SubventionPubliee]] = field(default_factory=lambda: defaultdict(list))  # grants TO the EPCI
     delib_lieux: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # (kind, code) → ids
-    actes_par_commune: dict[str, list[JsonObject]] = field(default_factory=lambda: defaultdict(list))
-    recueils: list[JsonObject] = field(default_factory=list)  # {"slug", "source", "recueil", "document"}
+    actes_par_commune: dict[str, list[ActePublie]] = field(default_factory=lambda: defaultdict(list))
+    recueils: list[RecueilPublie] = field(default_factory=list)
+    sessions: dict[str, Session] = field(default_factory=dict)  # id → séance (its first copy, in the order of the documents)
     actes: Path | None = None  # site_data/actes: where annex texts left out of `documents` are read back
     _annexes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
     originaux: dict[str, JsonObject] = field(default_factory=dict)  # source → its published PDF (`originaux.publier`)
     elus: Registre | None = None  # the councillors, set by the build (`site.pages.elus.registre`) before the pages
 
     def lier_originaux(self, originaux: dict[str, JsonObject]) -> None:
-        """The published PDFs (`originaux.publier`): each grant of one of them links to its page (`_original`: the PDF's address)."""
+        """The published PDFs (`originaux.publier`): each grant of one of them links to its page (`url_original`: the PDF's address)."""
         self.originaux = originaux
         for s in self.subventions:
-            o = originaux.get(s["source"])
-            s["_original"] = o["url"] if o else None
+            o = originaux.get(s.source)
+            s.url_original = o["url"] if o else None
 
     @classmethod
     def load(cls, site_data: Path, ref: Reference) -> Corpus:
@@ -114,122 +205,127 @@ class Corpus:
         c._index(subs_by_source)
         return c
 
-    def longueur_annexe(self, d: JsonObject, i: int) -> int:
+    def longueur_annexe(self, d: DeliberationPubliee, i: int) -> int:
         """Characters of deliberation `d`'s annex `i` (0-based), without reading it back."""
-        a = d["annexes"][i]
-        return len(a["texte"] or "") if "texte" in a else a.get("_caracteres", 0)
+        return d.caracteres_annexes[i]
 
-    def texte_annexe(self, d: JsonObject, i: int) -> str:
+    def texte_annexe(self, d: DeliberationPubliee, i: int) -> str:
         """The text of deliberation `d`'s annex `i` (0-based): from memory when the document kept it,
         else from its source's file in site_data/actes. The last few sources read are kept: readers go
         through the deliberations by source or by date, so each file is read about once."""
-        a = d["annexes"][i]
-        if "texte" in a:
-            return a["texte"] or ""
-        source = d["_source"]
-        textes = self._annexes.pop(source, None)
+        if d.annexes_en_memoire:
+            return d.annexes[i].texte
+        textes = self._annexes.pop(d.source, None)
         if textes is None:
             assert self.actes is not None, "a document without its annexes' texts is read from site_data/actes (`load`)"
             textes = {}
-            for x in store.read_json(self.actes / store.data_name(source))["deliberations"]:
+            for x in store.read_json(self.actes / store.data_name(d.source))["deliberations"]:
                 textes.setdefault(x["id"], [a.get("texte") or "" for a in x.get("annexes") or []])  # first copy, as _index
             if len(self._annexes) >= 4:
                 del self._annexes[next(iter(self._annexes))]  # the least recently used
-        self._annexes[source] = textes
-        return textes[d["id"]][i]
+        self._annexes[d.source] = textes
+        return textes[d.id][i]
 
     def _index(self, subs_by_source: dict[str, JsonObject]) -> None:
         for doc in self.documents:
             rec = doc.get("recueil")
             slug = recueil_slug(rec)
-            if slug is not None:
-                if any(r["slug"] == slug for r in self.recueils):  # an exact copy in another file (garde refuses any other)
+            sessions = [from_dict(Session, x) for x in doc.get("sessions") or []]
+            for x in sessions:
+                self.sessions.setdefault(x.id, x)
+            if slug is not None and rec:
+                if any(r.slug == slug for r in self.recueils):  # an exact copy in another file (garde refuses any other)
                     slug = None
                 else:
-                    self.recueils.append({"slug": slug, "source": doc["source"], "recueil": rec, "document": doc})
-            for d in doc["deliberations"]:
-                if d["id"] in self.deliberations:
+                    self.recueils.append(
+                        RecueilPublie(
+                            slug,
+                            doc["source"],
+                            from_dict(Recueil, rec),
+                            sessions,
+                            [d["id"] for d in doc["deliberations"]],
+                            [d["date"] for d in doc["deliberations"]],
+                        )
+                    )
+            for x in doc["deliberations"]:
+                if x["id"] in self.deliberations:
                     continue  # a duplicate: the control report says which source is published
-                d = dict(d, _source=doc["source"], _recueil=slug)
-                self.deliberations[d["id"]] = d
-                r = d.get("rapport") or {}
-                for kind, key in (("territoire", "territoires"), ("canton", "cantons"), ("epci", "epcis")):
-                    for p in r.get(key) or []:
-                        if p.get("status") == "resolu" and p.get("code"):
-                            self.delib_lieux[(kind, p["code"])].add(d["id"])
-                if d.get("epci_siren"):
-                    self.delib_lieux[("epci", d["epci_siren"])].add(d["id"])
+                dp = self.deliberations[x["id"]] = publiee(x, slug)
+                r = dp.rapport
+                if r is not None:
+                    for kind, lieux in (("territoire", r.territoires), ("canton", r.cantons), ("epci", r.epcis)):
+                        for lieu in lieux:
+                            if lieu.status == "resolu" and lieu.code:
+                                self.delib_lieux[(kind, lieu.code)].add(dp.id)
+                if dp.epci_siren:
+                    self.delib_lieux[("epci", dp.epci_siren)].add(dp.id)
             if rec:
                 for a in rec.get("actes_executif", []):
-                    for code in dict.fromkeys(a.get("communes") or []):
-                        self.actes_par_commune[code].append(dict(a, _recueil=slug, _source=doc["source"]))
+                    acte = from_dict(ActePublie, a | {"recueil": slug, "source": doc["source"]})
+                    for code in dict.fromkeys(acte.communes):
+                        self.actes_par_commune[code].append(acte)
         for source in sorted(subs_by_source):
-            for s in subs_by_source[source]["subventions"]:
-                d = self.deliberations.get(s["deliberation"])
-                if d is None or d["_source"] != source:
+            for x in subs_by_source[source]["subventions"]:
+                d = self.deliberations.get(x["deliberation"])
+                if d is None or d.source != source:
                     continue
-                s = dict(s, _date=d["date"], _deliberation=d)
-                s["_beneficiaire"] = self.beneficiaire(s)
+                s = from_dict(SubventionPubliee, x | {"date": d.date, "acte": d, "affiche": _A_CALCULER})
+                s.affiche = self.beneficiaire(s)
+                insee = self.commune_of(s)
+                s.commune_ref = self.ref.communes.get(insee) if insee else None
                 self.subventions.append(s)
                 communes = set()
-                for key in ("beneficiaire_ref", "commune_projet"):
-                    p = s.get(key)
-                    if p and p.get("kind") == "commune" and p.get("status") == "resolu":
-                        communes.add(p["code"])
-                    if p and p.get("kind") == "epci" and p.get("status") == "resolu" and key == "beneficiaire_ref":
-                        self.par_epci[p["code"]].append(s)
-                        self.delib_lieux[("epci", p["code"])].add(d["id"])
-                for code in sorted(communes):
-                    self.par_commune[code].append(s)
-                    self.delib_lieux[("commune", code)].add(d["id"])
+                for q in (s.beneficiaire_ref, s.commune_projet):
+                    if q and q.kind == "commune" and q.status == "resolu" and q.code:
+                        communes.add(q.code)
+                b = s.beneficiaire_ref
+                if b and b.kind == "epci" and b.status == "resolu" and b.code:
+                    self.par_epci[b.code].append(s)
+                    self.delib_lieux[("epci", b.code)].add(d.id)
+                for c in sorted(communes):
+                    self.par_commune[c].append(s)
+                    self.delib_lieux[("commune", c)].add(d.id)
         for lst in list(self.par_commune.values()) + list(self.par_epci.values()):
-            lst.sort(key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+            lst.sort(key=lambda s: (s.date, s.deliberation, s.id), reverse=True)
 
     # -- helpers for pages -------------------------------------------------
-    def beneficiaire(self, s: JsonObject) -> JsonObject:
+    def beneficiaire(self, s: Subvention) -> Beneficiaire:
         """Display name, kind and link target of a grant's beneficiary."""
-        p = s.get("beneficiaire_ref")
-        if p and p.get("status") == "resolu":
-            if p["kind"] == "commune" and p["code"] in self.ref.communes:
-                c = self.ref.communes[p["code"]]
-                return {"nom": "Commune " + de(c["nom"]), "type": "commune", "url": f"communes/{c['slug']}/"}
-            if p["kind"] == "epci" and p["code"] in self.ref.epci:
-                e = self.ref.epci[p["code"]]
-                return {"nom": e["nom"], "type": "epci", "url": f"beneficiaires/{e['slug']}/", "epci_url": f"epci/{e['slug']}/"}
-        nom = " ".join((s.get("beneficiaire") or "").replace("«", "").replace("»", "").split())
-        if s.get("beneficiaire_incertain"):  # porteur and project printed as one: no page under that text, its address is the grant's
-            return {
-                "nom": nom,
-                "type": s.get("type_beneficiaire") or "autre",
-                "url": f"deliberations/{s['deliberation']}/#{s['id']}",
-                "incertain": True,
-            }
-        return {"nom": nom, "type": s.get("type_beneficiaire") or "autre", "url": f"beneficiaires/{beneficiaire_slug(nom)}/"}
+        p = s.beneficiaire_ref
+        if p and p.status == "resolu":
+            if p.kind == "commune" and p.code in self.ref.communes:
+                c = self.ref.communes[p.code]
+                return Beneficiaire("Commune " + de(c["nom"]), "commune", f"communes/{c['slug']}/")
+            if p.kind == "epci" and p.code in self.ref.epci:
+                e = self.ref.epci[p.code]
+                return Beneficiaire(e["nom"], "epci", f"beneficiaires/{e['slug']}/", epci_url=f"epci/{e['slug']}/")
+        nom = " ".join((s.beneficiaire or "").replace("«", "").replace("»", "").split())
+        if s.beneficiaire_incertain:  # porteur and project printed as one: no page under that text, its address is the grant's
+            return Beneficiaire(nom, s.type_beneficiaire or "autre", f"deliberations/{s.deliberation}/#{s.id}", incertain=True)
+        return Beneficiaire(nom, s.type_beneficiaire or "autre", f"beneficiaires/{beneficiaire_slug(nom)}/")
 
-    def commune_of(self, s: JsonObject) -> str | None:
-        for key in ("commune_projet", "beneficiaire_ref"):
-            p = s.get(key)
-            if p and p.get("kind") == "commune" and p.get("status") == "resolu":
-                code: str = p["code"]
-                return code
+    def commune_of(self, s: Subvention) -> str | None:
+        for p in (s.commune_projet, s.beneficiaire_ref):
+            if p and p.kind == "commune" and p.status == "resolu":
+                return p.code
         return None
 
-    def total(self, subs: Iterable[JsonObject]) -> Decimal:
-        return sum(map(_decimal, [s["montant"] for s in subs]), Decimal(0))
+    def total(self, subs: Iterable[Subvention]) -> Decimal:
+        return sum((s.montant for s in subs), Decimal(0))
 
-    def by_year(self, subs: Iterable[JsonObject]) -> list[tuple[int, Decimal, int]]:
-        acc: dict[int, list[JsonObject]] = defaultdict(list)
+    def by_year(self, subs: Iterable[SubventionPubliee]) -> list[tuple[int, Decimal, int]]:
+        acc: dict[int, list[SubventionPubliee]] = defaultdict(list)
         for s in subs:
-            acc[int(s["_date"][:4])].append(s)
+            acc[int(s.date[:4])].append(s)
         return [(y, self.total(v), len(v)) for y, v in sorted(acc.items())]
 
-    def grants_in(self, communes: Iterable[str]) -> list[JsonObject]:
+    def grants_in(self, communes: Iterable[str]) -> list[SubventionPubliee]:
         """Grants located in any of these communes (each grant once)."""
         seen, out = set(), []
         for code in communes:
             for s in self.par_commune.get(code, []):
-                if s["id"] not in seen:
-                    seen.add(s["id"])
+                if s.id not in seen:
+                    seen.add(s.id)
                     out.append(s)
-        out.sort(key=lambda s: (s["_date"], s["deliberation"], s["id"]), reverse=True)
+        out.sort(key=lambda s: (s.date, s.deliberation, s.id), reverse=True)
         return out

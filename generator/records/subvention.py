@@ -62,3 +62,12 @@ class TotalCheck:
     statut: str = "ok"  # ok | ecart | illisible
     message: str = ""
     page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # None for a text source
+
+
+@dataclass
+class SubventionsSource:
+    """Everything a file of site_data/subventions/ holds: the grants of one source and the totals it states."""
+
+    source: str  # file name in site_data/sources/
+    subventions: list[Subvention] = field(default_factory=list)
+    controles: list[TotalCheck] = field(default_factory=list)

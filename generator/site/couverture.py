@@ -14,13 +14,7 @@ from collections.abc import Iterable
 
 from generator.commun.formats import date_fr, mois_fr
 from generator.records import plage_numeros
-from generator.records.corpus import Corpus
-
-
-def recueil_titre(rec: dict) -> str:
-    """« Recueil N° 6 — juin 2021 »."""
-    n = f"N° {rec['numero']} — " if rec.get("numero") is not None else ""
-    return f"Recueil {n}{mois_fr(rec.get('mois'), rec.get('annee'))}"
+from generator.records.corpus import Corpus, SubventionPubliee
 
 
 def _plages(ids: list[str]) -> list[tuple[str, str, int]]:
@@ -42,25 +36,25 @@ def calculer(corpus: Corpus) -> dict:
     listed), its documents outside any recueil, and what each session's sommaire announces."""
     recueils = []
     seances: dict[str, dict] = {}
-    for r in sorted(corpus.recueils, key=lambda r: r["slug"]):
-        rec, doc = r["recueil"], r["document"]
-        tenues = {d["id"] for d in doc["deliberations"]}
+    for r in sorted(corpus.recueils, key=lambda r: r.slug):
+        rec = r.recueil
+        tenues = set(r.ids)
         annoncees: list[str] = []
-        for p in rec.get("parties", []):
-            ids = [i for i in plage_numeros(p.get("premiere"), p.get("derniere")) if i not in annoncees]
+        for p in rec.parties:
+            ids = [i for i in plage_numeros(p.premiere, p.derniere) if i not in annoncees]
             annoncees += ids
-            for s in doc["sessions"]:  # the sommaire's part of a session: what it announces for it
-                if s["date"] == p.get("date_session") and s["organe"] == p.get("organe"):
-                    e = seances.setdefault(s["id"], {"recueil": r["slug"], "titre": recueil_titre(rec), "annoncees": []})
+            for s in r.sessions:  # the sommaire's part of a session: what it announces for it
+                if s.date == p.date_session and s.organe == p.organe:
+                    e = seances.setdefault(s.id, {"recueil": r.slug, "titre": r.titre, "annoncees": []})
                     e["annoncees"] += [i for i in ids if i not in e["annoncees"]]
         absentes = [i for i in annoncees if i not in tenues]
-        actes = len(rec.get("actes_executif", []))
+        actes = len(rec.actes_executif)
         recueils.append(
             {
-                "slug": r["slug"],
-                "titre": recueil_titre(rec),
-                "mois": mois_fr(rec.get("mois"), rec.get("annee")),
-                "numero": rec.get("numero"),
+                "slug": r.slug,
+                "titre": r.titre,
+                "mois": mois_fr(rec.mois, rec.annee),
+                "numero": rec.numero,
                 "annoncees": len(annoncees),
                 "tenues": len(tenues),
                 "absentes": len(absentes),
@@ -71,24 +65,24 @@ def calculer(corpus: Corpus) -> dict:
         )
     par_seance = defaultdict(set)
     for d in corpus.deliberations.values():
-        par_seance[d["session_id"]].add(d["id"])
+        par_seance[d.session_id].add(d.id)
     for sid, e in seances.items():
         tenues = par_seance[sid]
         absentes = [i for i in e["annoncees"] if i not in tenues]
         e.update(n_annoncees=len(e["annoncees"]), absentes=len(absentes), plages_absentes=_plages(absentes))
     isoles = []
     for doc in corpus.documents:
-        if doc.get("recueil") and any(r["source"] == doc["source"] for r in corpus.recueils):
+        if doc.get("recueil") and any(r.source == doc["source"] for r in corpus.recueils):
             continue
-        ds = [x for d in doc["deliberations"] if (x := corpus.deliberations.get(d["id"])) and x["_source"] == doc["source"]]
+        ds = [x for d in doc["deliberations"] if (x := corpus.deliberations.get(d["id"])) and x.source == doc["source"]]
         if not ds:
             continue
         isoles.append(
             {
                 "source": doc["source"],
-                "ids": sorted(d["id"] for d in ds),
-                "date": min(d["date"] for d in ds),
-                "collectivite": ds[0].get("collectivite"),
+                "ids": sorted(d.id for d in ds),
+                "date": min(d.date for d in ds),
+                "collectivite": ds[0].collectivite,
             }
         )
     isoles.sort(key=lambda x: (x["date"], x["source"]))
@@ -110,15 +104,15 @@ def phrase(cov: dict, recueils: Iterable[str] | None = None, sources: Iterable[s
     }
 
 
-def des_subventions(cov: dict, subs: Iterable[dict]) -> dict:
+def des_subventions(cov: dict, subs: Iterable[SubventionPubliee]) -> dict:
     """The coverage of a list of grants: the recueils and other documents they come from."""
     recueils, sources = set(), set()
     for s in subs:
-        d = s["_deliberation"]
-        if d.get("_recueil"):
-            recueils.add(d["_recueil"])
+        d = s.acte
+        if d.recueil:
+            recueils.add(d.recueil)
         else:
-            sources.add(d["_source"])
+            sources.add(d.source)
     return phrase(cov, recueils, sources)
 
 
@@ -127,9 +121,9 @@ def par_annee(cov: dict, corpus: Corpus) -> dict[str, dict]:
     recueils: dict[str, set] = defaultdict(set)
     sources: dict[str, set] = defaultdict(set)
     for d in corpus.deliberations.values():
-        y = d["date"][:4]
-        if d.get("_recueil"):
-            recueils[y].add(d["_recueil"])
+        y = d.date[:4]
+        if d.recueil:
+            recueils[y].add(d.recueil)
         else:
-            sources[y].add(d["_source"])
+            sources[y].add(d.source)
     return {y: phrase(cov, recueils[y], sources[y]) for y in set(recueils) | set(sources)}

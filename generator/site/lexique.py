@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+from generator.records import Deliberation
 from generator.records.corpus import Corpus
 
 
@@ -271,11 +272,14 @@ def _norme(texte: str) -> str:
     return " ".join(texte.replace("’", "'").split())
 
 
-def textes(d: dict) -> str:
+def textes(d: Deliberation) -> str:
     """The words of a deliberation where a citation may be: title, visas, articles, rapport (not its annexes)."""
-    r = d.get("rapport") or {}
-    parts = [d.get("titre") or "", *(d.get("visas") or []), *(a.get("texte") or "" for a in d.get("articles") or [])]
-    parts += [r.get("titre") or "", r.get("texte") or ""]
+    r = d.rapport
+    parts = [d.titre or "", *d.visas, *(a.texte or "" for a in d.articles)]
+    if r is not None:
+        parts += [r.titre or "", r.texte or ""]
+    else:
+        parts += ["", ""]
     return _norme("\n".join(parts))
 
 
@@ -288,7 +292,7 @@ def verifier(corpus: Corpus, source: str | None, citation: str | None) -> str | 
     mots = _norme(citation)
     if mots in textes(d):
         return "texte"
-    for i in range(len(d.get("annexes") or [])):
+    for i in range(len(d.annexes)):
         if mots in _norme(corpus.texte_annexe(d, i)):
             return f"annexe {i + 1}"
     return None

@@ -10,7 +10,6 @@ from generator.elus import alias, personnes
 from generator.exports import elus as export_elus
 from generator.parse import actes
 from generator.parse.normalise import normalise
-from generator.records import to_dict
 
 from conftest import CORPUS, ROOT
 
@@ -27,7 +26,7 @@ ALIAS = ROOT / "tests" / "fixtures" / "elus_alias.yaml"
 def _parse(name: str):
     lines = normalise((CORPUS / name).read_text(encoding="utf-8"))
     sessions, delibs, _ = actes.parse_actes(lines, name)
-    return [to_dict(s) for s in sessions], {d.id: to_dict(d) for d in delibs}
+    return list(sessions), {d.id: d for d in delibs}
 
 
 @cache
@@ -42,28 +41,28 @@ def _registre() -> personnes.Registre:
 
 def test_layouts_of_the_four_documents():
     _, d3 = _parse(S003)
-    a = d3["2022-317"]["attendance"]
-    assert (len(a["presents"]), len(a["excuses"]), len(a["absents"])) == (63, 15, 0)
-    assert "Audrey DESMARAI" in a["presents"] and "Alain DE CARRION" in a["presents"]  # split across lines
+    a = d3["2022-317"].attendance
+    assert (len(a.presents), len(a.excuses), len(a.absents)) == (63, 15, 0)
+    assert "Audrey DESMARAI" in a.presents and "Alain DE CARRION" in a.presents  # split across lines
     _, d4 = _parse(S004)
-    a = d4["2021-232"]["attendance"]
-    assert len(a["presents"]) == 35 and len(a["excuses"]) == 8
-    assert "Audrey DAUTRICHE-DESMARAI" in a["presents"]  # « DAUTRICHE-\nDESMARAI »
-    assert a["presents_sans_voix"] == ["Maryse CAUWET", "Ludovic GUYOT", "Pierre GEORGET"]
-    assert a["excuses_sans_voix"] == ["Evelyne DROMART", "Michel DAGBERT", "Alexandre MALFAIT"]
-    assert d4["2021-232"]["vote"]["absents_sans_delegation"] == 1
+    a = d4["2021-232"].attendance
+    assert len(a.presents) == 35 and len(a.excuses) == 8
+    assert "Audrey DAUTRICHE-DESMARAI" in a.presents  # « DAUTRICHE-\nDESMARAI »
+    assert a.presents_sans_voix == ["Maryse CAUWET", "Ludovic GUYOT", "Pierre GEORGET"]
+    assert a.excuses_sans_voix == ["Evelyne DROMART", "Michel DAGBERT", "Alexandre MALFAIT"]
+    assert d4["2021-232"].vote.absents_sans_delegation == 1
     _, d2 = _parse(S002)
     (cab,) = d2.values()
-    assert len(cab["attendance"]["procurations"]) == 23
-    assert {"mandant": "Raymond GAQUÈRE", "mandataire": "Bernard DELELIS"} in cab["attendance"]["procurations"]
+    assert len(cab.attendance.procurations) == 23
+    assert {"mandant": "Raymond GAQUÈRE", "mandataire": "Bernard DELELIS"} in cab.attendance.procurations
     _, d1 = _parse(S001)
-    assert sorted(i for i, d in d1.items() if d["attendance"]["absents"] == ["Maryse POULAIN"]) == ["2019-117"]
+    assert sorted(i for i, d in d1.items() if d.attendance.absents == ["Maryse POULAIN"]) == ["2019-117"]
 
 
 def test_interests_with_their_nature():
     _, d4 = _parse(S004)
-    i = d4["2021-233"]["interets"]
-    assert [(x["name"], personnes.nature_interet(x["text"])) for x in i] == [
+    i = d4["2021-233"].interets
+    assert [(x.name, personnes.nature_interet(x.text)) for x in i] == [
         ("Caroline MATRAT", "retrait"),
         ("Jean-Claude ETIENNE", "excuse_sans_delegation"),
     ]

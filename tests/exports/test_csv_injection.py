@@ -117,7 +117,7 @@ def test_amounts_and_codes_never_change_text_cells_do():
 
 def test_the_parser_reads_the_hostile_values(hostile):
     corpus, _ = hostile
-    lus = {s["beneficiaire"] for s in corpus.subventions} | {s["objet"] for s in corpus.subventions}
+    lus = {s.beneficiaire for s in corpus.subventions} | {s.objet for s in corpus.subventions}
     assert {v for _, v in HOSTILES.values()} <= lus
 
 

@@ -22,7 +22,8 @@ from markupsafe import Markup
 from generator.exports import csv_subventions, fichiers_meta, par_lieu_paths, scdl, taille_fr, write_all
 from generator.exports import sqlite as exp_sqlite
 from generator.lieux import places
-from generator.records.corpus import Corpus
+from generator.records import Article, Deliberation
+from generator.records.corpus import DEPARTEMENT, Corpus
 
 from conftest import ROOT
 
@@ -211,17 +212,25 @@ def test_formats():
     assert taille_fr(640) == "640 octets" and taille_fr(92_400) == "92 Ko" and taille_fr(1_820_651) == "1,8 Mo"
 
 
+def _delib(titre: str = "", articles: tuple[str, ...] = ()) -> Deliberation:
+    """A deliberation with only a title and articles (the rules read nothing else)."""
+    arts = [Article(str(i), t, 1) for i, t in enumerate(articles, 1)]
+    return Deliberation(
+        "2021-1", None, "s.txt", 1, 2, titre, "cp-2021-01-01", "Commission permanente", DEPARTEMENT, "2021-01-01", articles=arts
+    )
+
+
 def test_matiere_and_versement_rules():
-    assert scdl.matiere({"titre": "PROGRAMMATION FARDA AMENAGEMENT"}, True)[0] == "7.5"
-    assert scdl.matiere({"titre": "RD 939 - A26 PROJET D'AMÉNAGEMENT D'UN GIRATOIRE À MARQUION"}, False)[0] == "8.3"
-    assert scdl.matiere({"titre": "AGIR POUR UNE AGRICULTURE URBAINE"}, False)[0] == "8.8"
-    assert scdl.matiere({"titre": "ETUDE OPERATIONNELLE POUR LA MISE EN PLACE D'UNE DOTATION"}, False) == (
+    assert scdl.matiere(_delib("PROGRAMMATION FARDA AMENAGEMENT"), True)[0] == "7.5"
+    assert scdl.matiere(_delib("RD 939 - A26 PROJET D'AMÉNAGEMENT D'UN GIRATOIRE À MARQUION"), False)[0] == "8.3"
+    assert scdl.matiere(_delib("AGIR POUR UNE AGRICULTURE URBAINE"), False)[0] == "8.8"
+    assert scdl.matiere(_delib("ETUDE OPERATIONNELLE POUR LA MISE EN PLACE D'UNE DOTATION"), False) == (
         "9.2",
         "autres domaines de compétences/autres domaines de compétences des départements",
     )
-    staged = {"articles": [{"texte": "le Département pourra effectuer un premier versement de 50 % du montant"}]}
+    staged = _delib(articles=("le Département pourra effectuer un premier versement de 50 % du montant",))
     assert scdl.conditions_versement(staged) == "échelonné"
-    assert scdl.conditions_versement({"articles": [{"texte": "D'attribuer une subvention."}]}) == "autre"
+    assert scdl.conditions_versement(_delib(articles=("D'attribuer une subvention.",))) == "autre"
 
 
 # -- the real corpus -------------------------------------------------------------

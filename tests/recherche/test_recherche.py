@@ -94,7 +94,7 @@ ESPACES_PIEGES = "St-Omer,\u00a0l'école\u2003d’Arras\n\tÉ\u0301cole a \u0301
 
 def test_compter_egale_termes_sur_le_corpus(corpus):
     d = corpus.deliberations["2021-243"]
-    for texte in (R._texte_deliberation(d), d["titre"], ESPACES_PIEGES):
+    for texte in (R._texte_deliberation(d), d.titre, ESPACES_PIEGES):
         counts, n = R.compter(texte)
         attendu = Counter(R.termes(texte))
         assert list(counts.items()) == list(attendu.items())  # same order: lunr numbers terms by first occurrence
@@ -103,7 +103,7 @@ def test_compter_egale_termes_sur_le_corpus(corpus):
 
 def test_vocabulaire_egale_termes_sur_les_annexes(corpus):
     """The annexes' vocabulary is read piece by piece (`str.split`): the same terms as reading word by word."""
-    textes = [corpus.texte_annexe(d, i) for d in corpus.deliberations.values() for i in range(len(d.get("annexes") or []))]
+    textes = [corpus.texte_annexe(d, i) for d in corpus.deliberations.values() for i in range(len(d.annexes))]
     assert sum(map(len, textes)) > 2_000_000
     for texte in textes + [ESPACES_PIEGES]:
         assert R.vocabulaire(texte) == set(R.termes(texte))

@@ -33,7 +33,7 @@ def test_every_definition_is_found_in_the_deliberation_it_quotes(corpus):
 
 
 def test_every_scheme_of_the_corpus_has_its_sentence(corpus):
-    noms = {s.get("dispositif") or "Autres subventions" for s in corpus.subventions}
+    noms = {s.dispositif or "Autres subventions" for s in corpus.subventions}
     assert noms <= set(lexique.DISPOSITIFS)
     assert (
         lexique.dispositif("Fonds imaginaire").phrase

@@ -12,6 +12,7 @@ gives the same site byte for byte.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import json
 import re
@@ -230,10 +231,9 @@ def test_un_document_qui_n_est_pas_un_recueil_n_est_pas_appele_recueil(projet_pd
     # a grant of such a document says « document » in its link's title: Baincthun's, as an extract would give it
     corpus = Corpus.load(projet_pdf / "site_data", places.reference())
     corpus.lier_originaux({"004_juin_2021.pdf": {"url": JUIN, "pages": 967, "taille": 1, "sha256": "0" * 64}})
-    s = next(s for s in corpus.subventions if s["id"] == "2021-243-0079")
-    rangee = dict(s, _commune=None)
-    assert 'title="Page 433 du recueil original (PDF)">p.\u00a0433</a>' in lignes([rangee], "../../")
-    extrait = dict(rangee, _deliberation=dict(s["_deliberation"], _recueil=None))
+    s = next(s for s in corpus.subventions if s.id == "2021-243-0079")
+    assert 'title="Page 433 du recueil original (PDF)">p.\u00a0433</a>' in lignes([s], "../../")
+    extrait = dataclasses.replace(s, acte=dataclasses.replace(s.acte, recueil=None))
     assert f'href="../../{JUIN}#page=433" title="Page 433 du document original (PDF)">p.\u00a0433</a>' in lignes([extrait], "../../")
 
 
@@ -299,7 +299,7 @@ def test_la_note_de_l_ocr_renvoie_a_la_page_lue(projet_pdf):
     """An act read by OCR says so, and each page read links to the original, which has legal value."""
     corpus = Corpus.load(projet_pdf / "site_data", places.reference())
     corpus.lier_originaux({PDF: {"url": ADRESSE, "pages": 1492, "taille": 1, "sha256": "0" * 64}})
-    corpus.deliberations["2019-120"]["ocr_pages"] = [1486, 1487]
+    corpus.deliberations["2019-120"].ocr_pages = [1486, 1487]
     page = next(p for p in actes.build(corpus, {}, {}) if p.path == "deliberations/2019-120/index.md")
     texte = environment().get_template(page.template).render(front_matter="", root=root_for(page.path), page_kind=page.kind, **page.context)
     assert (

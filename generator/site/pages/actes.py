@@ -9,11 +9,10 @@ from collections.abc import Callable, Iterator
 from generator.commun.annexes import parties_annexe
 from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
-from generator.records import plage_numeros
-from generator.records.corpus import DEPARTEMENT, Corpus
+from generator.records import Annexe, Session, plage_numeros
+from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
 from generator.records.place import PlaceKind
 from generator.site import couverture
-from generator.site.couverture import recueil_titre
 from generator.site.pages.decoupage import trop_long
 from generator.site.render import Page
 from generator.site.textes import html
@@ -24,14 +23,14 @@ def _taille(texte: str) -> str:
     return f"{n} lignes"
 
 
-def page_dans_annexe(a: dict, texte: str, debut: int) -> int | None:
+def page_dans_annexe(a: Annexe, texte: str, debut: int) -> int | None:
     """The page of the source PDF where annex `a`'s text `texte` has its first character after offset `debut`
     that is not a blank (where a part of it starts, `parties_annexe`); None for a text source."""
-    if not a.get("page_pdf"):
+    if not a.page_pdf:
         return None
     premier = len(texte) - len(texte[debut:].lstrip())
     ligne = texte.count("\n", 0, premier) + 1
-    return a["page_pdf"] + bisect.bisect_right(a.get("sauts_page") or [], ligne)
+    return a.page_pdf + bisect.bisect_right(a.sauts_page, ligne)
 
 
 # the places a rapport names: (label, its field, their kind, their pages' folder)
@@ -42,19 +41,19 @@ _LIEUX_DU_RAPPORT: tuple[tuple[str, str, PlaceKind, str], ...] = (
 )
 
 
-def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
+def _lieux(corpus: Corpus, d: DeliberationPubliee, subs: list[SubventionPubliee]) -> list:
     out = []
-    r = d.get("rapport") or {}
+    r = d.rapport
     for label, key, kind, folder in _LIEUX_DU_RAPPORT:
         items = []
-        for p in r.get(key) or []:
-            if p["status"] == "tous":
-                items.append({"nom": p["written"], "slug": None})
-            elif p["status"] == "resolu":
-                ent = corpus.ref.entities(kind)[p["code"]]  # resolved against this reference
+        for p in getattr(r, key) if r is not None else []:
+            if p.status == "tous":
+                items.append({"nom": p.written, "slug": None})
+            elif p.status == "resolu":
+                ent = corpus.ref.entities(kind)[p.code]  # resolved against this reference
                 items.append({"nom": ent["nom"], "slug": ent["slug"]})
             else:
-                items.append({"nom": p["written"] + " (non reconnu)", "slug": None})
+                items.append({"nom": p.written + " (non reconnu)", "slug": None})
         if items:
             out.append((label, items, folder))
     communes = {}
@@ -84,32 +83,24 @@ def _lieux(corpus: Corpus, d: dict, subs: list[dict]) -> list:
 SOMMAIRE_MIN = 25  # grants from which a deliberation's page opens its list with a summary by commune
 
 
-def sommaire(subs: list[dict]) -> dict | None:
-    """The in-page summary of a long list of grants (views with `_commune`): one entry per commune
+def sommaire(subs: list[SubventionPubliee]) -> dict | None:
+    """The in-page summary of a long list of grants: one entry per commune
     (or per beneficiary when the grant has no commune), A to Z, each with its grants' ids and
     amounts (jump links to their rows); None below `SOMMAIRE_MIN` grants."""
     if len(subs) < SOMMAIRE_MIN:
         return None
     groupes: dict[str, dict] = {}
     for s in subs:
-        c = s["_commune"]
-        nom = c["nom"] if c else s["_beneficiaire"]["nom"]
+        c = s.commune_ref
+        nom = c["nom"] if c else s.affiche.nom
         g = groupes.setdefault(plier(nom) + "\0" + nom, {"nom": nom, "commune": c is not None, "subs": []})
-        g["subs"].append((s["id"], s["montant"]))
+        g["subs"].append((s.id, format(s.montant, "f")))
     ordre = [groupes[k] for k in sorted(groupes)]
     return {
         "groupes": ordre,
         "communes": sum(1 for g in ordre if g["commune"]),
         "autres": sum(1 for g in ordre if not g["commune"]),
     }
-
-
-def _subs_view(corpus: Corpus, subs: list[dict]) -> list[dict]:
-    out = []
-    for s in subs:
-        code = corpus.commune_of(s)
-        out.append(dict(s, _commune=corpus.ref.communes.get(code) if code else None))
-    return out
 
 
 def page_elu(corpus: Corpus) -> Callable[[str | None], str | None]:
@@ -126,24 +117,19 @@ def page_elu(corpus: Corpus) -> Callable[[str | None], str | None]:
     return slug
 
 
-def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_delib: dict[str, list[dict]]) -> Iterator[Page]:
+def build(corpus: Corpus, subs_par_delib: dict[str, list[SubventionPubliee]], checks_par_delib: dict[str, list[dict]]) -> Iterator[Page]:
     """The pages of the acts, yielded deliberation by deliberation (ten years of texts are never
     all turned into page contexts at once)."""
     pages: list[Page] = []
     cov = couverture.calculer(corpus)
     elus = page_elu(corpus)
-    recueils = {r["slug"]: dict(r, titre=recueil_titre(r["recueil"])) for r in corpus.recueils}
-    sessions: dict[str, dict] = {}
-    for doc in corpus.documents:
-        for s in doc["sessions"]:
-            sessions.setdefault(s["id"], s)
-    for did, d in sorted(
-        corpus.deliberations.items(), key=lambda kv: (kv[1]["_source"], kv[0])
-    ):  # by source: annex texts are read per source
-        subs = _subs_view(corpus, sorted(subs_par_delib.get(did, []), key=lambda s: s["id"]))
+    recueils = {r.slug: r for r in corpus.recueils}
+    sessions = corpus.sessions
+    for did, d in sorted(corpus.deliberations.items(), key=lambda kv: (kv[1].source, kv[0])):  # by source: annex texts are read per source
+        subs = sorted(subs_par_delib.get(did, []), key=lambda s: s.id)
         annexes = []
-        for i, a in enumerate(d.get("annexes") or [], start=1):
-            titre = a["titre"] or f"Annexe {i}"
+        for i, a in enumerate(d.annexes, start=1):
+            titre = a.titre or f"Annexe {i}"
             texte = corpus.texte_annexe(d, i - 1)
             parts = parties_annexe(did, i, texte)
             en_pages = [(url, part) for url, part in parts if url is not None]  # none: shown inline
@@ -162,9 +148,9 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                                 "html": html(part),
                                 "partie": k,
                                 "nb_parties": len(en_pages),
-                                "original": corpus.originaux.get(d["_source"]),
+                                "original": corpus.originaux.get(d.source),
                                 "page_pdf": page_dans_annexe(a, texte, debut),
-                                "recueil": d["_recueil"] is not None,
+                                "recueil": d.recueil is not None,
                                 "base_url": f"deliberations/{did}/annexe-{i}-partie-",
                             },
                         )
@@ -174,32 +160,32 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                     {
                         "titre": titre,
                         "url": en_pages[0][0],
-                        "page_pdf": a.get("page_pdf"),
+                        "page_pdf": a.page_pdf,
                         "taille": _taille(texte) + (f", {len(en_pages)} parties" if len(en_pages) > 1 else ""),
                     }
                 )
             else:
-                annexes.append({"titre": titre, "url": None, "html": html(texte), "page_pdf": a.get("page_pdf")})
-        dv = dict(d, articles=[dict(a, _html=html(a["texte"])) for a in d.get("articles") or []])
+                annexes.append({"titre": titre, "url": None, "html": html(texte), "page_pdf": a.page_pdf})
         pages.append(
             Page(
                 f"deliberations/{did}/index.md",
                 "deliberation.md.j2",
-                f"{did} — {d['titre']}",
+                f"{did} — {d.titre}",
                 kind="deliberation",
                 context={
-                    "d": dv,
-                    "session": sessions.get(d["session_id"], {}),
-                    "recueil": recueils.get(d["_recueil"]),
-                    "original": corpus.originaux.get(d["_source"]),
-                    "epci": corpus.ref.epci.get(d["epci_siren"]) if d.get("epci_siren") else None,
+                    "d": d,
+                    "articles_html": [html(a.texte) for a in d.articles],
+                    "session": sessions.get(d.session_id, {}),
+                    "recueil": recueils.get(d.recueil) if d.recueil else None,
+                    "original": corpus.originaux.get(d.source),
+                    "epci": corpus.ref.epci.get(d.epci_siren) if d.epci_siren else None,
                     "subs": subs,
                     "total": corpus.total(subs) if subs else None,
                     "sommaire": sommaire(subs),
                     "checks": checks_par_delib.get(did, []),
                     "lieux": _lieux(corpus, d, subs),
                     "annexes": annexes,
-                    "rapport_html": html((d.get("rapport") or {}).get("texte", "")),
+                    "rapport_html": html(d.rapport.texte if d.rapport else ""),
                     "elus": elus,
                 },
             )
@@ -209,23 +195,23 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
     # sessions
     delibs_par_session = defaultdict(list)
     for d in corpus.deliberations.values():
-        delibs_par_session[d["session_id"]].append(d)
+        delibs_par_session[d.session_id].append(d)
     for sid, s in sorted(sessions.items()):
-        ds = sorted(delibs_par_session.get(sid, []), key=lambda d: d["id"])
+        ds = sorted(delibs_par_session.get(sid, []), key=lambda d: d.id)
         pages.append(
             Page(
                 f"seances/{sid}.md",
                 "seance.md.j2",
-                f"{s['organe']} du {date_fr(s['date'])}",
+                f"{s.organe} du {date_fr(s.date)}",
                 kind="seance",
                 context={
                     "s": s,
                     "couv": cov["seances"].get(sid),
-                    "total_subs": corpus.total(x for d in ds for x in subs_par_delib.get(d["id"], [])),
-                    "n_subs": sum(len(subs_par_delib.get(d["id"], [])) for d in ds),
+                    "total_subs": corpus.total(x for d in ds for x in subs_par_delib.get(d.id, [])),
+                    "n_subs": sum(len(subs_par_delib.get(d.id, [])) for d in ds),
                     "delibs": ds,
-                    "subs_total": {d["id"]: corpus.total(subs_par_delib.get(d["id"], [])) for d in ds},
-                    "subs_count": {d["id"]: len(subs_par_delib.get(d["id"], [])) for d in ds},
+                    "subs_total": {d.id: corpus.total(subs_par_delib.get(d.id, [])) for d in ds},
+                    "subs_count": {d.id: len(subs_par_delib.get(d.id, [])) for d in ds},
                 },
             )
         )
@@ -235,16 +221,15 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
             Page(
                 f"recueils/{slug}.md",
                 "recueil.md.j2",
-                r["titre"],
+                r.titre,
                 kind="recueil",
                 context={
                     "r": r,
-                    "rec": r["recueil"],
+                    "rec": r.recueil,
                     "parties": _parties(corpus, r),
-                    "original": corpus.originaux.get(r["source"]),
+                    "original": corpus.originaux.get(r.source),
                     "actes": [
-                        dict(a, _communes=[corpus.ref.communes[c] for c in a.get("communes") or [] if c in corpus.ref.communes])
-                        for a in r["recueil"].get("actes_executif", [])
+                        (a, [corpus.ref.communes[c] for c in a.communes if c in corpus.ref.communes]) for a in r.recueil.actes_executif
                     ],
                 },
             )
@@ -253,16 +238,16 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
     yield from pages
 
 
-def _parties(corpus: Corpus, r: dict) -> list[dict]:
+def _parties(corpus: Corpus, r: RecueilPublie) -> list[dict]:
     """Each announced part with its deliberations: present (linked) or « non disponible dans ce fichier »."""
-    found = {d["id"] for d in r["document"]["deliberations"]}
+    found = set(r.ids)
     out = []
-    for p in r["recueil"].get("parties", []):
+    for p in r.recueil.parties:
         items = []
-        for did in plage_numeros(p.get("premiere"), p.get("derniere")):
+        for did in plage_numeros(p.premiere, p.derniere):
             d = corpus.deliberations.get(did)
-            items.append({"id": did, "present": did in found and d is not None, "titre": d["titre"] if d else None})
-        out.append(dict(p, items=items, lignes=_plages(items), presentes=sum(1 for i in items if i["present"])))
+            items.append({"id": did, "present": did in found and d is not None, "titre": d.titre if d else None})
+        out.append({"partie": p, "items": items, "lignes": _plages(items), "presentes": sum(1 for i in items if i["present"])})
     return out
 
 
@@ -300,17 +285,17 @@ def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[di
         for y, ds in years
     ]
     liens = [
-        {"annee": y, "url": f"deliberations/{y}/", "n": sum(subs_count.get(d["id"], 0) for d in ds), "total": None, "delibs": len(ds)}
+        {"annee": y, "url": f"deliberations/{y}/", "n": sum(subs_count.get(d.id, 0) for d in ds), "total": None, "delibs": len(ds)}
         for y, ds in years
     ]
     return pages, liens
 
 
-def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib, cov: dict) -> list[Page]:
+def _indexes(corpus: Corpus, recueils: dict[str, RecueilPublie], sessions: dict[str, Session], subs_par_delib, cov: dict) -> list[Page]:
     by_year = defaultdict(list)
     for d in corpus.deliberations.values():
-        by_year[d["date"][:4]].append(d)
-    years = [(y, sorted(ds, key=lambda d: (d["date"], d["id"]))) for y, ds in sorted(by_year.items(), reverse=True)]
+        by_year[d.date[:4]].append(d)
+    years = [(y, sorted(ds, key=lambda d: (d.date, d.id))) for y, ds in sorted(by_year.items(), reverse=True)]
     subs_count = {k: len(v) for k, v in subs_par_delib.items()}
     par_annee, annees = _index_par_annee(years, subs_count)
     return par_annee + [
@@ -323,7 +308,7 @@ def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib, cov
                 "years": years,
                 "subs_count": subs_count,
                 "annees": annees,
-                "sessions": sorted(sessions.values(), key=lambda s: s["date"], reverse=True),
+                "sessions": sorted(sessions.values(), key=lambda s: s.date, reverse=True),
                 "departement": DEPARTEMENT,
                 "couv": couverture.phrase(cov),
             },
@@ -333,6 +318,6 @@ def _indexes(corpus: Corpus, recueils: dict, sessions: dict, subs_par_delib, cov
             "recueils_index.md.j2",
             "Recueils",
             kind="index",
-            context={"recueils": sorted(recueils.values(), key=lambda r: r["slug"], reverse=True), "cov": cov},
+            context={"recueils": sorted(recueils.values(), key=lambda r: r.slug, reverse=True), "cov": cov},
         ),
     ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from generator.records.corpus import DeliberationPubliee, SubventionPubliee
 from generator.site.render import Page
 
 SEUIL = 1000  # rows on one page: ~0.5 MB of HTML
@@ -21,16 +22,16 @@ def trop_long(*listes) -> bool:
     return any(len(l) > SEUIL for l in listes)
 
 
-def _annee(x: dict) -> str:
-    return (x.get("_date") or x.get("date") or "")[:4] or "sans date"
+def _annee(x: SubventionPubliee | DeliberationPubliee) -> str:
+    return x.date[:4] or "sans date"
 
 
 def pages_par_annee(
     base: str,
     nom: str,
     retour: str,
-    subs: list[dict],
-    delibs: list[dict] | None = None,
+    subs: list[SubventionPubliee],
+    delibs: list[DeliberationPubliee] | None = None,
     kind: str = "annee",
     show_commune: bool = True,
     total=None,

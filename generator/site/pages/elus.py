@@ -6,27 +6,29 @@ from collections.abc import Iterator, Mapping
 
 from generator.commun import store
 from generator.elus import personnes
+from generator.records import Session
+from generator.records.corpus import Corpus, DeliberationPubliee
+from generator.records.lecture import from_dict
 from generator.site.render import Page
 
 
-def registre(corpus, alias: Mapping[str, str]) -> personnes.Registre:
+def registre(corpus: Corpus, alias: Mapping[str, str]) -> personnes.Registre:
     """The people of `corpus`'s Département deliberations, resolved through the publisher's alias file
     (`alias`: as `generator.elus.alias.lire` checked it, at the start of the build)."""
-    sessions = [s for doc in corpus.documents for s in doc.get("sessions") or []]
+    sessions = [from_dict(Session, s) for doc in corpus.documents for s in doc.get("sessions") or []]
     delibs = corpus.deliberations
-    if corpus.actes is not None and any("texte" not in d for d in delibs.values()):
+    textes: dict[str, str] = {}
+    if corpus.actes is not None and any(not d.texte_en_memoire for d in delibs.values()):
         # the build keeps no deliberation text in memory: the lists' civilities are read back, one source at a time
-        textes: dict[str, str] = {}
-        for source in sorted({d["_source"] for d in delibs.values() if d.get("collectivite") == personnes.DEPARTEMENT}):
+        for source in sorted({d.source for d in delibs.values() if d.collectivite == personnes.DEPARTEMENT}):
             f = corpus.actes / store.data_name(source)
             if f.exists():
                 for x in store.read_json(f)["deliberations"]:
                     textes.setdefault(x["id"], (x.get("texte") or "")[:20000])
-        delibs = {i: (d if "texte" in d else dict(d, texte=textes.get(i, ""))) for i, d in delibs.items()}
-    return personnes.construire(delibs, sessions, alias)
+    return personnes.construire(delibs, sessions, alias, textes)
 
 
-def build(corpus, reg: personnes.Registre) -> Iterator[Page]:
+def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
     annees = sorted({a for p in reg.personnes.values() for a in p.taux_par_annee()}, reverse=True)
     yield Page(
         "elus/index.md",
@@ -36,7 +38,7 @@ def build(corpus, reg: personnes.Registre) -> Iterator[Page]:
         context={"personnes": list(reg.personnes.values()), "annees": annees, "reg": reg, "statuts": personnes.STATUTS},
     )
     for p in reg.personnes.values():
-        seances: dict[str, list[tuple[personnes.Ligne, dict | None]]] = {}
+        seances: dict[str, list[tuple[personnes.Ligne, DeliberationPubliee | None]]] = {}
         for li in p.lignes:
             seances.setdefault(li.seance, []).append((li, corpus.deliberations.get(li.deliberation)))
         yield Page(

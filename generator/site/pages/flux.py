@@ -11,7 +11,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from generator.commun.formats import date_fr
 from generator.records.corpus import Corpus
-from generator.site.couverture import recueil_titre
 
 MAX_ENTREES = 200
 
@@ -27,34 +26,33 @@ def atom(corpus: Corpus, site_url: str = "") -> str:
     base = site_url.rstrip("/") + "/" if site_url else ""
     entries = []
     for r in corpus.recueils:
-        rec = r["recueil"]
-        date = rec.get("affichage") or max((d["date"] for d in r["document"]["deliberations"]), default=None)
+        date = r.recueil.affichage or max(r.dates, default=None)
         if date:
             entries.append(
                 (
                     date,
                     1,
                     _entry(
-                        f"urn:recueil-pas-de-calais:recueil:{r['slug']}",
-                        recueil_titre(rec),
-                        f"{base}recueils/{r['slug']}/",
+                        f"urn:recueil-pas-de-calais:recueil:{r.slug}",
+                        r.titre,
+                        f"{base}recueils/{r.slug}/",
                         date,
-                        f"{len(r['document']['deliberations'])} délibérations dans le fichier publié",
+                        f"{len(r.ids)} délibérations dans le fichier publié",
                     ),
                 )
             )
     for did, d in corpus.deliberations.items():
-        date = d.get("affichage") or d["date"]
+        date = d.affichage or d.date
         entries.append(
             (
                 date,
                 0,
                 _entry(
                     f"urn:recueil-pas-de-calais:deliberation:{did}",
-                    f"{did} — {d['titre']}",
+                    f"{did} — {d.titre}",
                     f"{base}deliberations/{did}/",
                     date,
-                    f"{d['organe']} du {date_fr(d['date'])}",
+                    f"{d.organe} du {date_fr(d.date)}",
                 ),
             )
         )

@@ -11,9 +11,8 @@ from generator.commun.formats import montant_fr, nombre_fr
 from generator.commun.pliage import plier
 from generator.exports.par_lieu import par_lieu_paths
 from generator.lieux.places import Reference
-from generator.records.corpus import Corpus, de
+from generator.records.corpus import Corpus, SubventionPubliee, de
 from generator.site import couverture, graphiques
-from generator.site.couverture import recueil_titre
 from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page, root_for
 
@@ -45,9 +44,8 @@ def _territoires_of(ref: Reference, slugs) -> list[dict]:
 def _activite(corpus: Corpus, kind: str, code: str, communes) -> dict:
     """Grants located in the place's communes, their totals, and the deliberations concerning it."""
     subs = corpus.grants_in(communes)
-    views = [dict(s, _commune=corpus.ref.communes.get(corpus.commune_of(s) or "")) for s in subs]
-    ids = set(corpus.delib_lieux.get((kind, code), set())) | {s["deliberation"] for s in subs}
-    delibs = sorted((corpus.deliberations[i] for i in ids if i in corpus.deliberations), key=lambda d: (d["date"], d["id"]), reverse=True)
+    ids = set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs}
+    delibs = sorted((corpus.deliberations[i] for i in ids if i in corpus.deliberations), key=lambda d: (d.date, d.id), reverse=True)
     montants: dict[str, tuple[Decimal, int]] = {}
     for s in subs:
         c = corpus.commune_of(s)
@@ -56,7 +54,7 @@ def _activite(corpus: Corpus, kind: str, code: str, communes) -> dict:
             montants[c] = (tot + corpus.total([s]), n + 1)
     years = corpus.by_year(subs)
     chart = Markup(graphiques.barres_par_annee([(y, t) for y, t, _ in years], "Subventions par année")) if years else ""
-    return {"subs": views, "total": corpus.total(subs), "years": years, "delibs": delibs, "montants": montants, "graphique": chart}
+    return {"subs": subs, "total": corpus.total(subs), "years": years, "delibs": delibs, "montants": montants, "graphique": chart}
 
 
 def _carte(corpus: Corpus, path: str, titre: str, communes=None) -> Markup:
@@ -169,7 +167,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
     # territoires
     for slug, t in ref.territoires.items():
         parent = [ref.territoires[t["parent"]]] if t.get("parent") in ref.territoires else []
-        subs = _territoires_of(ref, t.get("sous_territoires") or [])
+        sous = _territoires_of(ref, t.get("sous_territoires") or [])
         pages.append(
             _collectivite(
                 corpus,
@@ -183,7 +181,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
                 [("Population", _population(ref, t["communes"]) + f" habitants ({POPULATION})")],
                 [
                     ("Fait partie de", parent, "territoires"),
-                    ("Se subdivise en", subs, "territoires"),
+                    ("Se subdivise en", sous, "territoires"),
                     ("Intercommunalités", _by_codes(ref.epci, t.get("epci", [])), "epci"),
                     ("Cantons", _by_codes(ref.cantons, t.get("cantons", [])), "cantons"),
                 ],
@@ -216,7 +214,7 @@ def _collectivite(
     title: str | None = None,
     comptees: list[str] | None = None,
     fraction: set[str] | None = None,
-    propres: list[dict] | None = None,
+    propres: list[SubventionPubliee] | None = None,
     carte: str = "",
 ) -> Page:
     """The page of a canton, an EPCI or a territoire: its facts and links, its communes (`membres`) and the
@@ -234,7 +232,7 @@ def _collectivite(
             "links": links,
             "communes": _communes(corpus.ref, membres),
             "fraction": fraction or set(),
-            "propres": [dict(s, _commune=None) for s in propres or []],
+            "propres": propres or [],  # (their table has no commune column)
             "propres_total": corpus.total(propres) if propres is not None else 0,
             "carte": carte,
             "csv": csv.get((kind, code)),
@@ -284,7 +282,7 @@ def _chiffres(corpus: Corpus, codes, population: int | None) -> tuple[list[dict]
         {"v": montant_fr(total), "s": total},
         {"v": montant_fr(ph), "s": ph if ph is not None else -1},
     ]
-    return cols, {s["id"]: s for s in subs}
+    return cols, {s.id: s for s in subs}
 
 
 def _totaux(corpus: Corpus, subs: dict, population: int) -> list[str]:
@@ -462,16 +460,16 @@ def _indexes(corpus: Corpus) -> list[Page]:
 def accueil(corpus: Corpus) -> Page:
     ref = corpus.ref
     communes = sorted(ref.communes.values(), key=lambda c: _sort_key(c["nom"]))
-    latest = max(corpus.recueils, key=lambda r: r["slug"], default=None)
-    year = max((s["_date"][:4] for s in corpus.subventions), default=None)
-    this_year = [s for s in corpus.subventions if s["_date"][:4] == year]
+    latest = max(corpus.recueils, key=lambda r: r.slug, default=None)
+    year = max((s.date[:4] for s in corpus.subventions), default=None)
+    this_year = [s for s in corpus.subventions if s.date[:4] == year]
     chiffres = {
         "deliberations": len(corpus.deliberations),
         "subventions": len(corpus.subventions),
         "annee": year,
         "total_annee": corpus.total(this_year),
         "n_annee": len(this_year),
-        "recueil": dict(latest, titre=recueil_titre(latest["recueil"])) if latest else None,
+        "recueil": latest,
         "couv": couverture.phrase(couverture.calculer(corpus)),
     }
     # the map's figures as a table (its text alternative): communes that received a grant

@@ -8,7 +8,7 @@ from slugify import slugify
 
 from generator.commun.formats import TYPES_BENEFICIAIRE as TYPES
 from generator.commun.formats import mois_fr
-from generator.records.corpus import Corpus
+from generator.records.corpus import Corpus, SubventionPubliee
 from generator.site import couverture, lexique
 from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page
@@ -17,13 +17,13 @@ ANNEE_PLUS_IMPORTANTES = 50  # a year's page shows its largest grants; its month
 MOIS_MAX_LIGNES = 400  # rows on a month's page (~230 Ko of HTML); a longer month is cut in parts
 
 
-def _mois(corpus: Corpus, annee: str, subs: list[dict]) -> tuple[list[dict], list[Page]]:
+def _mois(corpus: Corpus, annee: str, subs: list[SubventionPubliee]) -> tuple[list[dict], list[Page]]:
     """A year's grants, month by month (cut in parts of `MOIS_MAX_LIGNES`), so that every grant is on
     a page of the site and no page is too heavy for a phone. Returns the months' links and their pages."""
     par_mois = defaultdict(list)
     for s in subs:
-        par_mois[s["_date"][5:7]].append(s)
-    liens = []
+        par_mois[s.date[5:7]].append(s)
+    liens: list[dict] = []
     for m in sorted(par_mois):
         n = -(-len(par_mois[m]) // MOIS_MAX_LIGNES)
         urls = [f"subventions/{annee}/{m}/" if k == 1 else f"subventions/{annee}/{m}-{k}/" for k in range(1, n + 1)]
@@ -32,7 +32,7 @@ def _mois(corpus: Corpus, annee: str, subs: list[dict]) -> tuple[list[dict], lis
         )
     pages = []
     for lien in liens:
-        rangees = sorted(par_mois[lien["mois"]], key=lambda s: (s["_date"], s["id"]))
+        rangees = sorted(par_mois[lien["mois"]], key=lambda s: (s.date, s.id))
         for k, url in enumerate(lien["urls"], start=1):
             part = rangees[(k - 1) * MOIS_MAX_LIGNES : k * MOIS_MAX_LIGNES]
             suffixe = f" ({k}/{len(lien['urls'])})" if len(lien["urls"]) > 1 else ""
@@ -47,16 +47,12 @@ def _mois(corpus: Corpus, annee: str, subs: list[dict]) -> tuple[list[dict], lis
                         "mois": lien,
                         "tous_mois": liens,
                         "partie": k,
-                        "subs": _view(corpus, part),
+                        "subs": part,
                         "total_partie": corpus.total(part),
                     },
                 )
             )
     return liens, pages
-
-
-def _view(corpus: Corpus, subs):
-    return [dict(s, _commune=corpus.ref.communes.get(corpus.commune_of(s) or "")) for s in subs]
 
 
 def _par_annee(corpus: Corpus, page: Page) -> list[Page]:
@@ -74,14 +70,14 @@ def build(corpus: Corpus) -> list[Page]:
     cov = couverture.calculer(corpus)
     benef: dict[str, dict] = {}
     for s in corpus.subventions:
-        b = s["_beneficiaire"]
-        if b["type"] == "commune" or b.get("incertain"):  # an uncertain name stays on its grant's rows
+        a = s.affiche
+        if a.type == "commune" or a.incertain:  # an uncertain name stays on its grant's rows
             continue
-        slug = b["url"].split("/")[1]
-        entry = benef.setdefault(slug, {"nom": b["nom"], "type": b["type"], "slug": slug, "subs": [], "epci_url": b.get("epci_url")})
+        slug = a.url.split("/")[1]
+        entry = benef.setdefault(slug, {"nom": a.nom, "type": a.type, "slug": slug, "subs": [], "epci_url": a.epci_url})
         entry["subs"].append(s)
     for slug, b in sorted(benef.items()):
-        subs = sorted(b["subs"], key=lambda s: (s["_date"], s["id"]), reverse=True)
+        subs = sorted(b["subs"], key=lambda s: (s.date, s.id), reverse=True)
         pages.append(
             Page(
                 f"beneficiaires/{slug}.md",
@@ -91,7 +87,7 @@ def build(corpus: Corpus) -> list[Page]:
                 context={
                     "b": b,
                     "type_label": TYPES.get(b["type"], b["type"]),
-                    "subs": _view(corpus, subs),
+                    "subs": subs,
                     "total": corpus.total(subs),
                     "years": corpus.by_year(subs),
                     "couv": couverture.des_subventions(cov, subs),
@@ -118,20 +114,20 @@ def build(corpus: Corpus) -> list[Page]:
 
     dispositifs = defaultdict(list)
     for s in corpus.subventions:
-        dispositifs[s.get("dispositif") or "Autres subventions"].append(s)
+        dispositifs[s.dispositif or "Autres subventions"].append(s)
     drows = []
     for nom, subs in sorted(dispositifs.items()):
         slug = slugify(nom, max_length=80) or "autres"
         par_terr = defaultdict(list)
         for s in subs:
             c = corpus.commune_of(s)
-            t = corpus.ref.communes[c]["territoire"] if c in corpus.ref.communes else None
+            t = corpus.ref.communes[c]["territoire"] if c and c in corpus.ref.communes else None
             par_terr[t].append(s)
         terr = [
             (corpus.ref.territoires[t] if t in corpus.ref.territoires else None, corpus.total(v), len(v))
             for t, v in sorted(par_terr.items(), key=lambda kv: kv[0] or "~")
         ]
-        subs_sorted = sorted(subs, key=lambda s: (s["_date"], s["id"]), reverse=True)
+        subs_sorted = sorted(subs, key=lambda s: (s.date, s.id), reverse=True)
         pages.append(
             Page(
                 f"dispositifs/{slug}.md",
@@ -140,7 +136,7 @@ def build(corpus: Corpus) -> list[Page]:
                 kind="dispositif",
                 context={
                     "nom": nom,
-                    "subs": _view(corpus, subs_sorted),
+                    "subs": subs_sorted,
                     "total": corpus.total(subs),
                     "years": corpus.by_year(subs),
                     "territoires": terr,
@@ -165,14 +161,14 @@ def build(corpus: Corpus) -> list[Page]:
     cov_annee = couverture.par_annee(cov, corpus)
     par_annee = defaultdict(list)
     for s in corpus.subventions:
-        par_annee[s["_date"][:4]].append(s)
+        par_annee[s.date[:4]].append(s)
     years = []
     for y, subs in sorted(par_annee.items(), reverse=True):
         mois, pages_mois = _mois(corpus, y, subs)
-        top = sorted(subs, key=lambda s: (-float(s["montant"]), s["id"]))[:ANNEE_PLUS_IMPORTANTES]
+        top = sorted(subs, key=lambda s: (-float(s.montant), s.id))[:ANNEE_PLUS_IMPORTANTES]
         par_disp = defaultdict(list)
         for s in subs:
-            par_disp[s.get("dispositif") or "Autres subventions"].append(s)
+            par_disp[s.dispositif or "Autres subventions"].append(s)
         pages.append(
             Page(
                 f"subventions/{y}.md",
@@ -181,7 +177,7 @@ def build(corpus: Corpus) -> list[Page]:
                 kind="subventions",
                 context={
                     "annee": y,
-                    "subs": _view(corpus, top),
+                    "subs": top,
                     "n": len(subs),
                     "total": corpus.total(subs),
                     "mois": mois,
