@@ -8,8 +8,13 @@ import pytest
 
 from generator.elus import alias, personnes
 from generator.exports import elus as export_elus
+from generator.lieux import places
 from generator.parse import actes
 from generator.parse.normalise import normalise
+from generator.records.corpus import Corpus
+from generator.site.pages import decoupage
+from generator.site.pages import elus as pages_elus
+from generator.site.render import write_pages
 
 from conftest import CORPUS, ROOT
 
@@ -229,3 +234,34 @@ def test_les_listes_de_presence_menent_aux_pages_des_elus(site):
     assert len(liens) >= 35 and all((site / "elus" / s / "index.html").exists() for s in liens)
     interets = html[html.index('id="interets"') :]
     assert "page de Caroline MATRAT" in interets[: interets.index("</ul>")]
+
+
+def test_la_presence_d_un_elu_passe_en_pages_annuelles_au_dela_du_seuil(tmp_path, monkeypatch, donnees):
+    """Ten years make a councillor's list of deliberations too long for one page (1,3 Mo measured by
+    make bench): past `decoupage.SEUIL` lines, their page keeps the figures and links one page per year.
+    Threshold lowered to 10 on the real corpus: Caroline MATRAT's lines are split, the year pages hold
+    them all; someone under the threshold keeps the list on their page."""
+    corpus = Corpus.load(donnees, places.reference())
+    reg = pages_elus.registre(corpus, alias.lire(ALIAS))
+    monkeypatch.setattr(decoupage, "SEUIL", 10)
+    pages = {p.path: p for p in pages_elus.build(corpus, reg)}
+    matrat = pages["elus/caroline-matrat/index.md"]
+    personne = reg.personnes["caroline-matrat"]
+    assert len(personne.lignes) > 10 and matrat.context["seances"] == {}
+    annees = matrat.context["annees"]
+    assert [a["url"] for a in annees] == [f"elus/caroline-matrat/{a['annee']}/" for a in annees]
+    assert sum(a["deliberations"] for a in annees) == len(personne.lignes)
+    assert [a["annee"] for a in annees][:2] == ["2022", "2021"]  # newest first
+    an = pages["elus/caroline-matrat/2021.md"]
+    assert sum(len(v) for v in an.context["seances"].values()) == annees[1]["deliberations"]
+    court = next(p for p in reg.personnes.values() if len(p.lignes) <= 10)
+    assert pages[f"elus/{court.slug}/index.md"].context["annees"] is None
+    write_pages([matrat, an], tmp_path)
+    page = (tmp_path / "elus" / "caroline-matrat" / "index.md").read_text("utf-8")
+    assert f'href="../../elus/caroline-matrat/{annees[0]["annee"]}/"' in page and "année par année" in page
+    annuelle = (tmp_path / "elus" / "caroline-matrat" / "2021.md").read_text("utf-8")
+    assert (
+        "Caroline MATRAT — 2021" in annuelle
+        and 'href="../../../elus/caroline-matrat/2022/"' in annuelle
+        and 'href="../../../deliberations/2021-233/"' in annuelle
+    )

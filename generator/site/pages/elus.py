@@ -9,6 +9,7 @@ from generator.elus import personnes
 from generator.records import Session
 from generator.records.corpus import Corpus, DeliberationPubliee
 from generator.records.lecture import from_dict
+from generator.site.pages import decoupage
 from generator.site.render import Page
 
 
@@ -37,14 +38,46 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
         kind="elus",
         context={"personnes": list(reg.personnes.values()), "annees": annees, "reg": reg, "statuts": personnes.STATUTS},
     )
+    noms = {s: q.nom for s, q in reg.personnes.items()}
     for p in reg.personnes.values():
         seances: dict[str, list[tuple[personnes.Ligne, DeliberationPubliee | None]]] = {}
         for li in p.lignes:
             seances.setdefault(li.seance, []).append((li, corpus.deliberations.get(li.deliberation)))
-        yield Page(
-            f"elus/{p.slug}/index.md",
-            "elu.md.j2",
-            p.nom,
+        context = {"p": p, "seances": seances, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
+        pages = [Page(f"elus/{p.slug}/index.md", "elu.md.j2", p.nom, kind="elu", context=context)]
+        if decoupage.trop_long(p.lignes):  # ten years: about 6 000 lines, 1,3 Mo on one page
+            context["annees"], par_annee = _pages_par_annee(p, seances)
+            context["seances"] = {}
+            pages += par_annee
+        yield from pages
+
+
+def _pages_par_annee(p: personnes.Personne, seances: dict[str, list]) -> tuple[list[dict], list[Page]]:
+    """A councillor's presence séance by séance, one page per year (`elus/<slug>/<année>/`), for a person
+    whose lines pass `decoupage.SEUIL`; the links for their page, newest year first, with each year's
+    attendance (`taux_par_annee`)."""
+    par_an: dict[str, dict[str, list]] = {}
+    for seance, lignes in seances.items():
+        par_an.setdefault(lignes[0][0].date[:4] or "sans date", {})[seance] = lignes
+    taux = p.taux_par_annee()
+    liens: list[dict] = [
+        {
+            "annee": a,
+            "url": f"elus/{p.slug}/{a}/",
+            "seances": len(par_an[a]),
+            "deliberations": sum(len(v) for v in par_an[a].values()),
+            "presences": taux.get(a, (0, 0)),
+        }
+        for a in sorted(par_an, reverse=True)
+    ]
+    pages = [
+        Page(
+            f"elus/{p.slug}/{a}.md",
+            "elu_annee.md.j2",
+            f"{p.nom} — {a}",
             kind="elu",
-            context={"p": p, "seances": seances, "statuts": personnes.STATUTS, "noms": {s: q.nom for s, q in reg.personnes.items()}},
+            context={"p": p, "annee": a, "seances": par_an[a], "annees": liens, "statuts": personnes.STATUTS},
         )
+        for a in sorted(par_an, reverse=True)
+    ]
+    return liens, pages
