@@ -36,6 +36,7 @@ from pathlib import Path
 from generator import build
 from generator.sources.boite import lister
 from tools import bench_pdf, bench_recherche, synthetique
+from tools.impression import CHROMIUM_ABSENT, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".build"
@@ -337,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {r['source']:<32} {r['taille_mo']:6.2f} Mo  {r['s']:6.2f} s  pic {r['rss_mo']:7.1f} Mo "
                 f"(dont {r['rss_base_mo']:.1f} Mo avant lecture)  {r['delibs']} délib., {r['subs']} subventions"
             )
-    if not a.sans_pdf:
+    if not a.sans_pdf and chromium() is None:
+        print(f"Lecture de PDF imprimés par Chromium sautée : {CHROMIUM_ABSENT}.")
+    elif not a.sans_pdf:
         print("Lecture de PDF de 1 000 et 2 000 pages imprimés par Chromium (tools/bench_pdf.py)")
         res["pdf"] = bench_pdf.mesurer()
         print(bench_pdf.rapport_md(res["pdf"]))

@@ -26,8 +26,17 @@ from pathlib import Path
 from generator.lieux import places
 from generator.recherche import index as recherche
 from generator.records.corpus import DEPARTEMENT, Corpus
+from tools.impression import chromium
+
+try:  # installed by requirements-navigateur.lock (`make test-navigateur`) only: `make bench` measures the rest without it
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sync_playwright = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
+INSTALLER_NAVIGATEUR = (
+    "`make test-navigateur` l'installe (ou `.venv/bin/pip install -r requirements-navigateur.lock` et `apt-get install chromium`)"
+)
 
 
 MOT_RARE = "cécifoot"  # put in one rapport of the oldest year only: the worst case of a full-text search
@@ -185,13 +194,19 @@ new MutationObserver(() => {
 """
 
 
+def navigateur_absent() -> str | None:
+    """None when the browser measures can run; else the one sentence saying they are skipped and what to install."""
+    if sync_playwright is None:
+        return f"Mesures dans le navigateur sautées : Playwright n'est pas installé ; {INSTALLER_NAVIGATEUR}."
+    if chromium() is None:
+        return "Mesures dans le navigateur sautées : Chromium est introuvable ; `apt-get install chromium` l'installe."
+    return None
+
+
 def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions: int = 3) -> list[dict]:
     """For each (where, query) — where = "boite" (header box on the home page) or "page" (results page) —
-    the bytes read (gzip level 6 of each file fetched) and the time to the first result, best of N."""
-    # kept here: Playwright is installed by requirements-navigateur.lock (make test-navigateur) only, not by
-    # `make bench`, whose other measures run without it (and the tests import this module without it)
-    from playwright.sync_api import sync_playwright
-
+    the bytes read (gzip level 6 of each file fetched) and the time to the first result, best of N.
+    Needs Playwright and Chromium (`navigateur_absent`)."""
     racine = Path(tempfile.mkdtemp(prefix="rpc-bench-"))
     (racine / "rpc").symlink_to(site.resolve(), target_is_directory=True)
     srv = _servir(racine)
@@ -211,7 +226,7 @@ def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions:
     try:
         with sync_playwright() as p:
             nav = p.chromium.launch(
-                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                executable_path=chromium() or "/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
             for ou, q in requetes:
@@ -332,11 +347,16 @@ def _meme_disque(a: Path, b: Path) -> bool:
 
 def main() -> int:
     if not (ROOT / "site" / "recherche" / "index.html").exists():
-        print("site/ non construit : lancez `make build` d'abord")
-        return 1
+        print("Recherche sur le corpus réel reproduit sautée : site/ n'est pas construit ; `make build` le construit.")
+        return 0
     corpus = Corpus.load(ROOT / "site_data", places.reference())
-    print("Recherche : index d'un corpus reproduit sur 1 et 10 ans, mesures dans Chromium sans cache (meilleur de 3)")
-    bench(corpus)
+    absent = navigateur_absent()
+    print(
+        "Recherche : index d'un corpus reproduit sur 1 et 10 ans" + ("" if absent else ", mesures dans Chromium sans cache (meilleur de 3)")
+    )
+    if absent:
+        print(absent)
+    bench(corpus, navigateur=absent is None)
     return 0
 
 
