@@ -506,6 +506,14 @@ def tableau_readme(res: dict) -> str:
         index = res.get("pagefind_index")
         if index:
             lignes += ["", f"Index Pagefind ({index['version']}) : {_f(index['s'], 1)} s, {_f(index['mo'], 1)} Mo."]
+    pdf = res.get("pdf")
+    if pdf and len(pdf["mesures"]) >= 2:
+        m1, m2 = pdf["mesures"][0], pdf["mesures"][-1]
+        lignes += [
+            "",
+            f"Lecture de PDF imprimés par Chromium : {_f(m1['pages'])} pages en {_f(m1['s'], 1)} s, {_f(m2['pages'])} pages en "
+            f"{_f(m2['s'], 1)} s (rapport {_f(pdf['rapport'], 2)} ; objectif ≤ 10 s et ≤ 2,2).",
+        ]
     return "\n".join(lignes) + "\n"
 
 
