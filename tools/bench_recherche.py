@@ -298,7 +298,8 @@ def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions:
                     n = re.match(r"(\d+) résultat", statut)
                     essai["resultats"] = int(n.group(1)) if n else 0
                     premier = pg.query_selector("#rpc-resultats .rpc-r a")
-                    essai["premier"] = premier.get_attribute("href") if premier else None
+                    lien = premier.get_attribute("href") if premier else None  # absolute: from the site's root, as Pagefind's
+                    essai["premier"] = "/" + lien[len(base) :] if lien and lien.startswith(base) else lien
                 essais.append(essai)
                 ctx.close()
             best = min(essais, key=lambda e: e["ms"])
