@@ -526,7 +526,7 @@ def ecrire_readme(res: dict) -> None:
         raise SystemExit(f"{readme.name} n'a pas les repères {DEBUT} et {FIN} : ajoutez-les là où les mesures doivent aller.")
     avant, reste = texte.split(DEBUT, 1)
     apres = reste.split(FIN, 1)[1]
-    readme.write_text(f"{avant}{DEBUT}\n{tableau_readme(res)}{FIN}{apres}", encoding="utf-8")
+    readme.write_text(f"{avant}{DEBUT}\n{tableau_readme(res)}\n{FIN}{apres}", encoding="utf-8")
 
 
 def _annees(texte: str) -> list[int]:
