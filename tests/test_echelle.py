@@ -251,21 +251,44 @@ def test_annex_texts_are_read_back_from_site_data_not_held_in_memory(donnees):
     assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre.source
 
 
-def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, projet_construit):
-    """`make bench` itself, on the smallest corpus it takes (no year, then one month added): a broken
-    benchmark is found here, not on the day its figures are needed. Its model recueil and corrections
-    are those of tests/fixtures (the built copy), not the inbox's."""
-    from tools import bench
+def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, capsys, projet_construit):
+    """`make bench` itself, in its quick mode (no year, then one month added) and without the browser
+    packages: a broken benchmark is found here, not on the day its figures are needed. The browser part
+    is skipped with one sentence saying what to install; bench.json has the top-level keys of issue 22.
+    Its model recueil and corrections are those of tests/fixtures (the built copy), not the inbox's."""
+    from tools import bench, bench_recherche
 
     monkeypatch.setattr(bench, "OUT", tmp_path / "out")
-    assert (
-        bench.main(
-            ["--annees", "0", "--sans-sources", "--sans-recherche", "--garder", str(tmp_path / "racine"), "--projet", str(projet_construit)]
-        )
-        == 0
-    )
+    monkeypatch.setattr(bench_recherche, "sync_playwright", None)  # as without requirements-navigateur.lock
+    assert bench.main(["--rapide", "--garder", str(tmp_path / "racine"), "--projet", str(projet_construit)]) == 0
+    sortie = capsys.readouterr().out
+    assert "Mesures dans le navigateur sautées : Playwright n'est pas installé ; `make test-navigateur` l'installe" in sortie
     res = json.loads((tmp_path / "out" / "bench.json").read_text(encoding="utf-8"))
+    cles = [
+        "full_build_s",
+        "full_build_peak_mb",
+        "add_month_s",
+        "site_mb",
+        "largest_file_mb",
+        "largest_page_kb",
+        "years",
+        "search",
+        "pagefind",
+    ]
+    assert list(res)[: len(cles)] == cles
+    assert all(isinstance(res[k], int | float) and res[k] > 0 for k in cles[:6])
+    assert res["years"] == [{"years": 0, "build_s": res["full_build_s"], "peak_mb": res["full_build_peak_mb"]}]
+    assert res["search"] == [] and res["pagefind"] == []
     ajout = res["ajout_un_mois"]
     assert ajout["code_retour"] == 0 and ajout["recueil_ajoute"].endswith(".txt")
     assert ajout["pages_html"] > 1000 and ajout["nombre_pages_plus_de_1_mo"] == 0
+    assert res["largest_file_mb"] == res["construction_complete"]["plus_gros_fichier_mo"]
     assert "| après ajout d'un mois |" in (tmp_path / "out" / "bench.md").read_text(encoding="utf-8")
+    # the README's figures are written from bench.json, between its two markers, the rest kept
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Titre\n\n{bench.DEBUT}\nancien\n{bench.FIN}\n\nSuite.\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "README", readme)
+    assert bench.main(["--readme", "--depuis", str(tmp_path / "out" / "bench.json")]) == 0
+    texte = readme.read_text(encoding="utf-8")
+    assert texte.startswith(f"# Titre\n\n{bench.DEBUT}\nMesuré le {res['date']} sur ") and texte.endswith(f"{bench.FIN}\n\nSuite.\n")
+    assert "ancien" not in texte and f"| un mois ajouté | {bench._f(res['add_month_s'], 1)} s (" in texte

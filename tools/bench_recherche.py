@@ -9,12 +9,14 @@ real synthetic corpus later. Figures are printed, never asserted.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import functools
 import gzip
 import http.server
 import os
+import re
 import resource
 import shutil
 import socketserver
@@ -22,14 +24,25 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from generator.lieux import places
 from generator.recherche import index as recherche
 from generator.records import Deliberation, Subvention, to_dict
 from generator.records.corpus import DEPARTEMENT, Corpus
+from tools.impression import chromium
+
+try:  # installed by requirements-navigateur.lock (`make test-navigateur`) only: `make bench` measures the rest without it
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sync_playwright = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
+INSTALLER_NAVIGATEUR = (
+    "`make test-navigateur` l'installe (ou `.venv/bin/pip install -r requirements-navigateur.lock` et `apt-get install chromium`)"
+)
 
 
 MOT_RARE = "cécifoot"  # put in one rapport of the oldest year only: the worst case of a full-text search
@@ -189,77 +202,163 @@ new MutationObserver(() => {
 """
 
 
-def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions: int = 3) -> list[dict]:
-    """For each (where, query) — where = "boite" (header box on the home page) or "page" (results page) —
-    the bytes read (gzip level 6 of each file fetched) and the time to the first result, best of N."""
-    # kept here: Playwright is installed by requirements-navigateur.lock (make test-navigateur) only, not by
-    # `make bench`, whose other measures run without it (and the tests import this module without it)
-    from playwright.sync_api import sync_playwright
+def navigateur_absent() -> str | None:
+    """None when the browser measures can run; else the one sentence saying they are skipped and what to install."""
+    if sync_playwright is None:
+        return f"Mesures dans le navigateur sautées : Playwright n'est pas installé ; {INSTALLER_NAVIGATEUR}."
+    if chromium() is None:
+        return "Mesures dans le navigateur sautées : Chromium est introuvable ; `apt-get install chromium` l'installe."
+    return None
 
+
+@contextlib.contextmanager
+def _chromium(dossiers: dict[str, Path], fichiers: dict[str, str] | None = None) -> Iterator[tuple[Any, str, Callable[[str], int]]]:
+    """Each folder of `dossiers` served under /<name>/ (and each of `fichiers` at /<name>) on 127.0.0.1, and a
+    headless Chromium: yields (browser, base address, bytes of a fetched address). The bytes are those a
+    server would send: gzip level 6 of the file, or the file itself when it is smaller (already compressed,
+    as Pagefind's are). Needs Playwright and Chromium (`navigateur_absent`)."""
     racine = Path(tempfile.mkdtemp(prefix="rpc-bench-"))
-    (racine / "rpc").symlink_to(site.resolve(), target_is_directory=True)
+    for nom, dossier in dossiers.items():
+        (racine / nom).symlink_to(dossier.resolve(), target_is_directory=True)
+    for nom, texte in (fichiers or {}).items():
+        (racine / nom).write_text(texte, encoding="utf-8")
     srv = _servir(racine)
-    base = f"http://127.0.0.1:{srv.server_address[1]}/rpc/"
+    base = f"http://127.0.0.1:{srv.server_address[1]}/"
     tailles: dict[str, int] = {}
 
-    def gz_url(url: str) -> int:
+    def octets(url: str) -> int:
         chemin = url[len(base) :].split("?")[0].split("#")[0]
-        f = site / chemin
-        if f.is_dir() or not chemin:
-            f = f / "index.html"
         if chemin not in tailles:
-            tailles[chemin] = _gz(f.read_bytes()) if f.is_file() else 0
+            f = racine / chemin
+            if f.is_dir() or not chemin:
+                f = f / "index.html"
+            data = f.read_bytes() if f.is_file() else b""
+            tailles[chemin] = min(len(data), _gz(data))
         return tailles[chemin]
 
-    out = []
     try:
         with sync_playwright() as p:
             nav = p.chromium.launch(
-                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                executable_path=chromium() or "/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
-            for ou, q in requetes:
-                essais = []
-                for _ in range(repetitions):
-                    ctx = nav.new_context(viewport={"width": 1366, "height": 768})  # fresh: nothing cached
-                    pg = ctx.new_page()
-                    pg.add_init_script(_OBSERVER)
-                    if ou == "page":
-                        pg.goto(base + "recherche/?q=" + q)
-                        pg.wait_for_function("window.__rpc.premier !== undefined", timeout=60000)
-                        t = pg.evaluate("window.__rpc")
-                        debut = t.get("load") or 0
-                    else:
-                        pg.goto(base)
-                        pg.wait_for_load_state("load")
-                        debut = pg.evaluate("performance.now()")
-                        pg.fill("#rpc-q", q)  # focus and the whole query at once: the worst case
-                        pg.wait_for_function("window.__rpc.premier !== undefined", timeout=60000)
-                        t = pg.evaluate("window.__rpc")
-                    # what was fetched before the first result appeared (later fetches — older years — do not count)
-                    avant = pg.evaluate(
-                        """p => [location.href].concat(performance.getEntriesByType('resource')
-                                              .filter(e => e.startTime <= p).map(e => e.name))""",
-                        t["premier"],
-                    )
-                    essais.append(
-                        {
-                            "ms": max(0.0, t["premier"] - debut),
-                            "ms_navigation": t["premier"],
-                            "octets_gz": sum(gz_url(u) for u in avant),
-                            "requetes": len(avant),
-                            "recherche_gz": sum(
-                                gz_url(u) for u in avant if "/recherche/" in u and not u.endswith("/recherche/") and "?q=" not in u
-                            ),
-                        }
-                    )
-                    ctx.close()
-                best = min(essais, key=lambda e: e["ms"])
-                out.append({"ou": ou, "q": q, **best})
-            nav.close()
+            try:
+                yield nav, base, octets
+            finally:
+                nav.close()
     finally:
         srv.shutdown()
         shutil.rmtree(racine, ignore_errors=True)
+
+
+_FIN_DE_LECTURE = """() => { const s = document.getElementById('rpc-resultats-statut');
+  return s && /résultat/.test(s.textContent) && !/en cours/.test(s.textContent); }"""
+
+
+def mesurer_navigateur(site: Path, requetes: list[tuple[str, str]], repetitions: int = 3) -> list[dict]:
+    """For each (where, query) — where = "boite" (header box on the home page) or "page" (results page) —
+    the bytes read and the time to the first result, best of N; on the results page also the number of
+    results once the automatic reading ends (`resultats`) and the first one's address (`premier`).
+    Needs Playwright and Chromium (`navigateur_absent`)."""
+    out = []
+    with _chromium({"rpc": site}) as (nav, base, octets):
+        base += "rpc/"
+        for ou, q in requetes:
+            essais = []
+            for _ in range(repetitions):
+                ctx = nav.new_context(viewport={"width": 1366, "height": 768})  # fresh: nothing cached
+                pg = ctx.new_page()
+                pg.add_init_script(_OBSERVER)
+                if ou == "page":
+                    pg.goto(base + "recherche/?q=" + q)
+                    pg.wait_for_function("window.__rpc.premier !== undefined", timeout=60000)
+                    t = pg.evaluate("window.__rpc")
+                    debut = t.get("load") or 0
+                else:
+                    pg.goto(base)
+                    pg.wait_for_load_state("load")
+                    debut = pg.evaluate("performance.now()")
+                    pg.fill("#rpc-q", q)  # focus and the whole query at once: the worst case
+                    pg.wait_for_function("window.__rpc.premier !== undefined", timeout=60000)
+                    t = pg.evaluate("window.__rpc")
+                # what was fetched before the first result appeared (later fetches — older years — do not count)
+                avant = pg.evaluate(
+                    """p => [location.href].concat(performance.getEntriesByType('resource')
+                                          .filter(e => e.startTime <= p).map(e => e.name))""",
+                    t["premier"],
+                )
+                essai = {
+                    "ms": max(0.0, t["premier"] - debut),
+                    "ms_navigation": t["premier"],
+                    "octets_gz": sum(octets(u) for u in avant),
+                    "requetes": len(avant),
+                    "recherche_gz": sum(
+                        octets(u) for u in avant if "/recherche/" in u and not u.endswith("/recherche/") and "?q=" not in u
+                    ),
+                }
+                if ou == "page":
+                    pg.wait_for_function(_FIN_DE_LECTURE, timeout=120000)
+                    statut = pg.inner_text("#rpc-resultats-statut")
+                    n = re.match(r"(\d+) résultat", statut)
+                    essai["resultats"] = int(n.group(1)) if n else 0
+                    premier = pg.query_selector("#rpc-resultats .rpc-r a")
+                    lien = premier.get_attribute("href") if premier else None  # absolute: from the site's root, as Pagefind's
+                    essai["premier"] = "/" + lien[len(base) :] if lien and lien.startswith(base) else lien
+                essais.append(essai)
+                ctx.close()
+            best = min(essais, key=lambda e: e["ms"])
+            out.append({"ou": ou, "q": q, **best})
+    return out
+
+
+PAGE_PAGEFIND = """<!doctype html>
+<html lang="fr"><meta charset="utf-8"><title>Pagefind</title>
+<ol id="resultats"></ol>
+<script type="module">
+window.__pf = {debut: performance.now()};
+const q = new URLSearchParams(location.search).get('q');
+const pagefind = await import('/pagefind/pagefind.js');
+const recherche = await pagefind.search(q);
+const n = recherche.results.length;
+const premier = n ? await recherche.results[0].data() : null;
+if (premier) document.getElementById('resultats').insertAdjacentHTML('beforeend', '<li><a></a></li>');
+window.__pf.premier = performance.now();
+window.__pf.resultats = n;
+window.__pf.url = premier ? premier.url : null;
+</script>
+</html>
+"""
+"""Pagefind's own JavaScript API on a page of its own: the time from the script's start (the page is
+empty: nothing else to load) to the first result's data (its address and excerpt, what a results page shows first), the number of results."""
+
+
+def mesurer_pagefind(site: Path, index: Path, requetes: list[str], repetitions: int = 3) -> list[dict]:
+    """Pagefind's index `index` (built from `site`) queried in Chromium as `mesurer_navigateur` queries the
+    site's results page: fresh context, best of N, the bytes fetched until the first result's data."""
+    out = []
+    with _chromium({"rpc": site, "pagefind": index}, {"pagefind.html": PAGE_PAGEFIND}) as (nav, base, octets):
+        for q in requetes:
+            essais = []
+            for _ in range(repetitions):
+                ctx = nav.new_context(viewport={"width": 1366, "height": 768})
+                pg = ctx.new_page()
+                lus: list[str] = []  # Pagefind reads its index from a web worker: its requests are not in the page's timeline
+                pg.on("request", lambda r, lus=lus: lus.append(r.url))
+                pg.goto(base + "pagefind.html?q=" + q)
+                pg.wait_for_function("window.__pf && window.__pf.premier !== undefined", timeout=60000)
+                t = pg.evaluate("window.__pf")
+                essais.append(
+                    {
+                        "ms": t["premier"] - t["debut"],
+                        "ms_navigation": t["premier"],
+                        "octets_gz": sum(octets(u) for u in lus),
+                        "requetes": len(lus),
+                        "resultats": t["resultats"],
+                        "premier": t["url"],
+                    }
+                )
+                ctx.close()
+            out.append({"q": q, **min(essais, key=lambda e: e["ms"])})
     return out
 
 
@@ -336,11 +435,16 @@ def _meme_disque(a: Path, b: Path) -> bool:
 
 def main() -> int:
     if not (ROOT / "site" / "recherche" / "index.html").exists():
-        print("site/ non construit : lancez `make build` d'abord")
-        return 1
+        print("Recherche sur le corpus réel reproduit sautée : site/ n'est pas construit ; `make build` le construit.")
+        return 0
     corpus = Corpus.load(ROOT / "site_data", places.reference())
-    print("Recherche : index d'un corpus reproduit sur 1 et 10 ans, mesures dans Chromium sans cache (meilleur de 3)")
-    bench(corpus)
+    absent = navigateur_absent()
+    print(
+        "Recherche : index d'un corpus reproduit sur 1 et 10 ans" + ("" if absent else ", mesures dans Chromium sans cache (meilleur de 3)")
+    )
+    if absent:
+        print(absent)
+    bench(corpus, navigateur=absent is None)
     return 0
 
 

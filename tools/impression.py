@@ -199,11 +199,16 @@ def _dans(line: str, a: int, b: int | None) -> tuple[int, int] | None:
     return s, s + len(texte)
 
 
+def chromium() -> str | None:
+    """Chromium's command (Debian's `chromium`, or `chromium-browser`), None when it is not installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 def imprimer(pages: list[list[str]], dest: Path, police: str = "serif", timeout: float = 600, tableaux: bool = False) -> Path:
     """`pages` printed to the PDF `dest` by headless Chromium (`tableaux`: their tables as tables,
     `html_des_pages`). Fails with the install command when Chromium is missing."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    commande = chromium()
+    if commande is None:
         raise RuntimeError(CHROMIUM_ABSENT)
     dest = Path(dest)
     with tempfile.TemporaryDirectory(prefix="impression-") as tmp:
@@ -211,7 +216,7 @@ def imprimer(pages: list[list[str]], dest: Path, police: str = "serif", timeout:
         page_html.write_text(html_des_pages(pages, police, tableaux), "utf-8")
         r = subprocess.run(
             [
-                chromium,
+                commande,
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",

@@ -73,6 +73,7 @@ SQLITE_TABLES = [
     ("articles", "le dispositif (articles) de chaque délibération"),
     ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
     ("annexes", "les annexes (texte extrait), avec la ligne et, pour un PDF, la page de l'original (page_pdf) où chacune commence"),
+    ("visas", "les visas de chaque délibération, à la suite"),
     (
         "subventions",
         "les colonnes de subventions.csv (page_pdf en entier), plus montant_centimes (entier) pour des sommes exactes "
@@ -84,7 +85,11 @@ SQLITE_TABLES = [
         "vues : nombre et total des subventions par lieu ou dispositif et par année",
     ),
     ("communes, cantons, commune_cantons, epci, territoires", "la géographie de référence"),
-    ("recherche", "index plein texte (FTS5) : titres, articles, rapports, annexes, bénéficiaires et objets des subventions"),
+    (
+        "recherche",
+        "index plein texte (FTS5) : titres, visas, articles, rapports, annexes, bénéficiaires et objets des subventions, "
+        "lus dans leurs tables par la vue recherche_contenu (sans second exemplaire du texte)",
+    ),
 ]
 
 

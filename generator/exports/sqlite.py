@@ -52,13 +52,14 @@ CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id
   page_pdf INTEGER);
 CREATE TABLE annexes (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, titre TEXT, texte TEXT,
   line INTEGER, page_pdf INTEGER, PRIMARY KEY (deliberation, rang));
+CREATE TABLE visas (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), texte TEXT NOT NULL);
 CREATE TABLE beneficiaires (id INTEGER PRIMARY KEY, nom TEXT NOT NULL, type_beneficiaire TEXT, subventions INTEGER NOT NULL,
   montant TEXT NOT NULL, montant_centimes INTEGER NOT NULL);
 CREATE TABLE subventions ({subvention_columns}, montant_centimes INTEGER NOT NULL,
   beneficiaire_id INTEGER NOT NULL REFERENCES beneficiaires(id),
   FOREIGN KEY (deliberation) REFERENCES deliberations(id), FOREIGN KEY (code_insee) REFERENCES communes(insee),
   FOREIGN KEY (siren_epci) REFERENCES epci(siren));
-CREATE VIRTUAL TABLE recherche USING {fts}(type, ref, titre, texte, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE recherche_lignes (rid INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, ligne INTEGER NOT NULL);
 """
 INDEX = [
     ("subventions", "deliberation"),
@@ -111,6 +112,33 @@ GROUP BY t.slug, annee ORDER BY t.slug, annee""",
 }
 """The common questions, as views: grants by commune and year, by canton (its whole communes, as on
 its page), by scheme, by territoire. Sums exact (`montant_centimes`), `montant` in euros with a point."""
+RECHERCHE_LIGNES = """INSERT INTO recherche_lignes (type, ref, ligne) SELECT type, ref, ligne FROM (
+  SELECT d.rowid AS o, 0 AS k, 0 AS r, 'deliberation' AS type, d.id AS ref, v.rowid AS ligne
+    FROM deliberations d JOIN visas v ON v.deliberation = d.id
+  UNION ALL SELECT d.rowid, 1, a.rang, 'article', a.deliberation || '#' || ifnull(a.numero, 'None'), a.rowid
+    FROM articles a JOIN deliberations d ON d.id = a.deliberation
+  UNION ALL SELECT d.rowid, 2, 0, 'rapport', r.deliberation, r.rowid FROM rapports r JOIN deliberations d ON d.id = r.deliberation
+  UNION ALL SELECT d.rowid, 3, x.rang, 'annexe', x.deliberation || '#' || x.rang, x.rowid FROM annexes x JOIN deliberations d ON d.id = x.deliberation
+  UNION ALL SELECT (SELECT MAX(rowid) + 1 FROM deliberations), 4, s.rowid, 'subvention', s.id, s.rowid FROM subventions s
+) ORDER BY o, k, r"""
+"""The rows of the full-text index `recherche`, in the order of the deliberations (each: its visas, articles,
+rapport, annexes), then the grants: its type, its reference, and where its text is (`ligne`: a rowid)."""
+RECHERCHE_CONTENU = """SELECT l.rid, l.type, l.ref,
+  CASE l.type WHEN 'subvention' THEN s.beneficiaire WHEN 'rapport' THEN ifnull(r.titre, '') WHEN 'annexe' THEN ifnull(x.titre, '')
+    ELSE ifnull(d.titre, '') END AS titre,
+  CASE l.type WHEN 'deliberation' THEN v.texte WHEN 'article' THEN ifnull(a.texte, '') WHEN 'rapport' THEN ifnull(r.texte, '')
+    WHEN 'annexe' THEN ifnull(x.texte, '')
+    ELSE substr(ifnull(' ' || nullif(s.objet, ''), '') || ifnull(' ' || nullif(s.dispositif, ''), '') || ifnull(' ' || nullif(s.commune, ''), ''), 2)
+  END AS texte
+FROM recherche_lignes l
+LEFT JOIN visas v ON l.type = 'deliberation' AND v.rowid = l.ligne
+LEFT JOIN articles a ON l.type = 'article' AND a.rowid = l.ligne
+LEFT JOIN rapports r ON l.type = 'rapport' AND r.rowid = l.ligne
+LEFT JOIN annexes x ON l.type = 'annexe' AND x.rowid = l.ligne
+LEFT JOIN subventions s ON l.type = 'subvention' AND s.rowid = l.ligne
+LEFT JOIN deliberations d ON d.id = ifnull(v.deliberation, a.deliberation)"""
+"""What `recherche` indexes, read where it is stored (a row found by its `rid` in a few lookups): the
+full-text index keeps no copy of the texts (FTS5 `content=`), which would double the file's largest part."""
 SYSTEME = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS, sqlite3.SQLITE_PERM: errno.EACCES}
 """SQLite's own codes for a full disk, a read-only or forbidden file: reported as the system's (`erreurs.message_systeme`)."""
 STATUTS = ("presents", "excuses", "absents", "presents_sans_voix", "excuses_sans_voix", "procurations")
@@ -129,12 +157,9 @@ def fts_module() -> str:
         con.close()
 
 
-def _schema(fts: str) -> str:
+def _schema() -> str:
     cols = ", ".join(f"{c} TEXT PRIMARY KEY" if c == "id" else f"{c} INTEGER" if c in ENTIERS else f"{c} TEXT" for c in FIELDS)
-    sql = SCHEMA.replace("{subvention_columns}", cols).replace("{fts}", fts)
-    if fts == "fts4":
-        sql = sql.replace("remove_diacritics 2", "remove_diacritics 1")
-    return sql
+    return SCHEMA.replace("{subvention_columns}", cols)
 
 
 def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
@@ -149,6 +174,16 @@ def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
             con.execute(f"INSERT INTO [{table}_fts] (rowid, {liste}) SELECT rowid, {liste} FROM [{table}] ORDER BY rowid")
     for nom, sql in VUES.items():
         con.execute(f"CREATE VIEW {nom} AS {sql}")
+    con.execute(RECHERCHE_LIGNES)
+    con.execute(f"CREATE VIEW recherche_contenu AS {RECHERCHE_CONTENU}")
+    contenu = ", content='recherche_contenu', content_rowid='rid'" if fts == "fts5" else ""  # FTS4: no view as content
+    diacritiques = 2 if fts == "fts5" else 1
+    con.execute(
+        f"CREATE VIRTUAL TABLE recherche USING {fts}(type, ref, titre, texte, tokenize = 'unicode61 remove_diacritics {diacritiques}'{contenu})"
+    )
+    con.execute(
+        "INSERT INTO recherche (rowid, type, ref, titre, texte) SELECT rid, type, ref, titre, texte FROM recherche_contenu ORDER BY rid"
+    )
 
 
 def _insert(con, table: str, rows_: list[tuple]) -> None:
@@ -236,25 +271,22 @@ def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
         for statut in STATUTS:
             for i, nom in enumerate(getattr(a, statut), 1):
                 ligne("presences", (d.id, i, str(nom), statut))
-        ligne("recherche", ("deliberation", d.id, d.titre or "", " ".join(d.visas)))
+        ligne("visas", (d.id, " ".join(d.visas)))
         for i, art in enumerate(d.articles, 1):
             ligne("articles", (d.id, i, art.numero, art.texte, art.line))
-            ligne("recherche", ("article", f"{d.id}#{art.numero}", d.titre or "", art.texte or ""))
         rapport = d.rapport
         if rapport:
             ligne("rapports", (d.id, rapport.numero, rapport.titre, rapport.texte, rapport.line, rapport.page_pdf))
-            ligne("recherche", ("rapport", d.id, rapport.titre or "", rapport.texte or ""))
         for i, x in enumerate(d.annexes, 1):
             texte = corpus.texte_annexe(d, i - 1)
             ligne("annexes", (d.id, i, x.titre, texte, x.line, x.page_pdf))
-            ligne("recherche", ("annexe", f"{d.id}#{i}", x.titre or "", texte))
 
     reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
     if reg is not None:
         _insert(con, "elus", [tuple(int(x) if i in (7, 8, 9, 10, 11) else (x or None) for i, x in enumerate(r)) for r in lignes_elus(reg)])
         _insert(con, "presences_elus", [tuple(x or None for x in r) for r in lignes_presences(reg) if r[2] in corpus.deliberations])
 
-    srows, fts = [], []
+    srows = []
     data = rows(corpus)
     benef: dict[tuple[str, str], list[int]] = {}
     for r in data:
@@ -266,9 +298,7 @@ def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
             tuple((int(r[c]) if r[c] else None) if c in ENTIERS else (r[c] or None) if c in NULLABLE else r[c] for c in FIELDS)
             + (centimes(r["montant"]), ids[cle_beneficiaire(r)])
         )
-        fts.append(("subvention", r["id"], r["beneficiaire"], " ".join(x for x in (r["objet"], r["dispositif"], r["commune"]) if x)))
     _insert(con, "subventions", srows)
-    _insert(con, "recherche", fts)
 
 
 def cle_beneficiaire(r: dict[str, str]) -> tuple[str, str]:
@@ -290,7 +320,7 @@ def build(corpus: Corpus, path: Path) -> Path:
             con.execute("PRAGMA synchronous=OFF")
             con.execute("PRAGMA foreign_keys=ON")
             fts = fts_module()
-            con.executescript(_schema(fts))
+            con.executescript(_schema())
             with con:
                 _fill(con, corpus)
                 _index_fts_vues(con, fts)
@@ -390,6 +420,7 @@ def metadata(base_url: str | None = None) -> dict:
         "articles": {"description": "Le dispositif (articles) de chaque délibération.", "label_column": "numero"},
         "rapports": {"description": "Le rapport joint à chaque délibération.", "label_column": "titre"},
         "annexes": {"description": "Les annexes (texte extrait) de chaque délibération.", "label_column": "titre"},
+        "visas": {"description": "Les visas (« Vu … ») de chaque délibération, à la suite."},
         "communes": {
             "description": "Les communes du Pas-de-Calais (géographie de référence).",
             "label_column": "nom",
@@ -403,7 +434,15 @@ def metadata(base_url: str | None = None) -> dict:
             "facets": ["nature", "territoire"],
         },
         "territoires": {"description": "Les territoires du Département.", "label_column": "nom"},
-        "recherche": {"description": "Index plein texte de tout le recueil : titres, articles, rapports, annexes, subventions."},
+        "recherche": {
+            "description": "Index plein texte de tout le recueil : titres, visas, articles, rapports, annexes, subventions "
+            "(les textes sont lus dans leurs tables, par la vue recherche_contenu)."
+        },
+        "recherche_lignes": {"description": "Les lignes de l'index recherche : type, référence, et rowid du texte dans sa table."},
+        "recherche_contenu": {
+            "description": "Ce qu'indexe recherche, lu dans les tables : une ligne par délibération (ses visas), "
+            "article, rapport, annexe et subvention."
+        },
         "subventions_par_commune_et_annee": {
             "description": "Subventions situées dans chaque commune, par année.",
             "columns": {"code_insee": "Code INSEE", "commune": "Commune", **vue},

@@ -59,6 +59,9 @@ def test_datasette_search_box_and_labels(exported):
     assert len(farda) > 100
     delib = _datasette(out, "/recueil/deliberations.json?_search=insertion&_shape=array&_col=titre")
     assert "2021-251" in {r["id"] for r in delib}
+    # the whole recueil's index (titles, articles, rapports, annexes, grants), its texts read through a view
+    annexe = _datasette(out, "/recueil/recherche.json?_search=piscine&_shape=array")
+    assert ("annexe", "2019-117#1") in {(r["type"], r["ref"]) for r in annexe}
     benef = _datasette(out, "/recueil/beneficiaires.json?_search=wancourt&_shape=array")
     assert [(b["nom"], b["subventions"], b["montant"]) for b in benef] == [("COMMUNE DE WANCOURT", 1, "3107.00")]
     # the label columns: a foreign key shows the deliberation's title, the commune's name
@@ -101,7 +104,10 @@ def test_sqlite_fts_indexes_views(exported):
             "subventions_par_canton",
             "subventions_par_dispositif",
             "subventions_par_territoire",
+            "recherche_contenu",  # what the full-text index `recherche` reads (FTS5 external content)
         }
+        recherche = con.execute("SELECT sql FROM sqlite_master WHERE name = 'recherche'").fetchone()[0]
+        assert "content='recherche_contenu', content_rowid='rid'" in recherche
         # every grant has its beneficiary; the totals agree to the cent (26 157 871,27 € in all)
         assert con.execute("SELECT SUM(montant_centimes), SUM(subventions) FROM beneficiaires").fetchone() == (2615787127, 524)
         assert con.execute("SELECT COUNT(*) FROM subventions WHERE beneficiaire_id IS NULL").fetchone() == (0,)

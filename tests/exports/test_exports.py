@@ -436,6 +436,14 @@ def test_sqlite_contents(exported):
         farda = con.execute("SELECT COUNT(*) FROM recherche WHERE recherche MATCH 'wancourt' AND type = 'subvention'").fetchone()
         assert farda == (1,)
         assert con.execute("SELECT COUNT(*) FROM recherche WHERE recherche MATCH 'amenagement'").fetchone()[0] > 100  # accents ignored
+        # the index keeps no copy of the texts (FTS5 external content): they are read in their tables through a view
+        assert con.execute("SELECT name FROM sqlite_master WHERE name = 'recherche_content'").fetchall() == []
+        (extrait,) = con.execute(
+            "SELECT snippet(recherche, 3, '[', ']', '…', 8) FROM recherche WHERE recherche MATCH 'piscine' AND ref = '2019-117#1'"
+        ).fetchone()
+        assert "[piscine]" in extrait.lower()
+        assert con.execute("SELECT COUNT(*) FROM recherche").fetchone() == con.execute("SELECT COUNT(*) FROM recherche_contenu").fetchone()
+        con.execute("INSERT INTO recherche (recherche) VALUES ('integrity-check')")  # raises when the index and its texts differ
     finally:
         con.close()
 
