@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
+from generator.exports.par_lieu import chemin
 from generator.records import plage_numeros
 from generator.records.corpus import DEPARTEMENT, Corpus
 from generator.records.place import PlaceKind
@@ -191,6 +192,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[dict]], checks_par_deli
                     "epci": corpus.ref.epci.get(d["epci_siren"]) if d.get("epci_siren") else None,
                     "subs": subs,
                     "total": corpus.total(subs) if subs else None,
+                    "telechargement": chemin("deliberation", did) if subs else None,  # its grants' files (`par_lieu`)
                     "sommaire": sommaire(subs),
                     "checks": checks_par_delib.get(did, []),
                     "lieux": _lieux(corpus, d, subs),
