@@ -357,3 +357,18 @@ def test_pages_link_their_files(site):
     donnees = (site / "donnees" / "index.html").read_text("utf-8")
     assert "Dernière mise à jour des données : <strong>12 décembre 2023</strong>" in donnees
     assert '<a href="../donnees/schemas/deliberations.schema.json">Table Schema</a>' in donnees
+
+
+def test_presences_refer_to_elus_and_deliberations(site):
+    """In a built site (the registry of councillors exists there): elus.csv, presences.csv and their keys."""
+    out = site / "donnees"
+    d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    res = {r["name"]: r for r in d["resources"]}
+    assert res["presences"]["schema"]["foreignKeys"] == [
+        {"fields": ["personne"], "reference": {"resource": "elus", "fields": ["id"]}},
+        {"fields": ["deliberation"], "reference": {"resource": "deliberations", "fields": ["id"]}},
+    ]
+    d["resources"] = [res[n] for n in ("elus", "presences", "deliberations")]
+    report = Package(d, basepath=str(out)).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    assert [t.stats["rows"] for t in report.tasks] == [119, 1497, 28]
