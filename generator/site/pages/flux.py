@@ -13,6 +13,7 @@ only: one function per kind of record.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,7 @@ def document(
     """An Atom feed at `chemin` (relative to the site's root) for the page `page`: its newest `limite`
     entries, `updated` the newest entry's date (`defaut` without entries)."""
     base = site_url.rstrip("/") + "/" if site_url else "../" * chemin.count("/")  # links resolved against the feed's address
-    triees = sorted(entrees, key=lambda e: (e.date, e.rang, e.id), reverse=True)[:limite]
+    triees = heapq.nlargest(limite, entrees, key=lambda e: (e.date, e.rang, e.id))  # (ids are unique: a total order)
     updated = triees[0].date if triees else defaut
     corps = "".join(
         f"<entry><id>{escape(e.id)}</id><title>{escape(e.titre)}</title><link href={quoteattr(base + e.lien)}/>"
@@ -153,20 +154,31 @@ def flux_lieux(corpus: Corpus, site_url: str = "") -> Iterator[tuple[str, str]]:
     defaut = mise_a_jour(corpus) or "2000-01-01"
     par_lieu = subventions_par_lieu(corpus)
     recueils = _recueils(corpus)
+    # a grant is in the feeds of its commune, canton, EPCI, territoire and scheme: its entry is made once
+    de_subvention: dict[str, Entree] = {}
+    de_deliberation: dict[str, Entree] = {}
+
+    def entrees_de(subs: list[dict], ids: set[str]) -> list[Entree]:
+        out = []
+        for s in subs:
+            e = de_subvention.get(s["id"])
+            out.append(e if e is not None else de_subvention.setdefault(s["id"], _subvention(s)))
+        for i in ids:
+            if i in corpus.deliberations:
+                e = de_deliberation.get(i)
+                out.append(e if e is not None else de_deliberation.setdefault(i, _deliberation(i, corpus.deliberations[i])))
+        return out
+
     for kind, code, a in abonnement.lieux(corpus.ref):
         subs = par_lieu.get((kind, code), [])
-        ids = set(corpus.delib_lieux.get((kind, code), set())) | {s["deliberation"] for s in subs}
-        entrees = [_subvention(s) for s in subs]
-        entrees += [_deliberation(i, corpus.deliberations[i]) for i in ids if i in corpus.deliberations]
+        entrees = entrees_de(subs, set(corpus.delib_lieux.get((kind, code), set())) | {s["deliberation"] for s in subs})
         if kind == "commune":
             actes = (_acte(x, recueils[x["_recueil"]]) for x in corpus.actes_par_commune.get(code, []) if x["_recueil"] in recueils)
             entrees += [e for e in actes if e is not None]
         yield a.chemin, _document_de(a, entrees, defaut, site_url)
     for nom, subs in sorted(par_dispositif(corpus).items()):
         a = abonnement.de_dispositif(nom, slug_dispositif(nom))
-        entrees = [_subvention(s) for s in subs]
-        entrees += [_deliberation(i, corpus.deliberations[i]) for i in {s["deliberation"] for s in subs}]
-        yield a.chemin, _document_de(a, entrees, defaut, site_url)
+        yield a.chemin, _document_de(a, entrees_de(subs, {s["deliberation"] for s in subs}), defaut, site_url)
 
 
 def _document_de(a: abonnement.Abonnement, entrees: list[Entree], defaut: str, site_url: str) -> str:
