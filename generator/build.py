@@ -493,7 +493,8 @@ def render(paths: Paths, res: BuildResult) -> int:
         paths.content,
     )
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
-    flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""))
+    ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""))
+    res.attendu.flux = [p.relative_to(paths.content).as_posix() for p in ecrits]  # announced by their pages: checked in the built site
     res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
     gc.unfreeze()
     res.timings["rendu"] = time.perf_counter() - t0

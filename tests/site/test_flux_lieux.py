@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator.lieux import places
+from generator.publication import verification
 from generator.records.corpus import Corpus
 from generator.site.pages import flux
 
@@ -162,3 +163,13 @@ def test_pages_announce_their_feed(site):
     assert "flux.xml" not in (site / "deliberations" / "2021-243" / "index.html").read_text("utf-8").split("</head>")[0].replace(
         'href="../../flux.xml"', ""
     )
+
+
+def test_the_built_site_is_refused_without_the_feeds_its_pages_announce(site, tmp_path):
+
+    assert verification._flux(site, verification.Attendu(flux=["communes/wancourt/flux.xml", "dispositifs/fien/flux.xml"])) == []
+    (tmp_path / "communes" / "x").mkdir(parents=True)
+    (tmp_path / "communes" / "x" / "flux.xml").write_text("<feed>", encoding="utf-8")  # cut short
+    assert verification._flux(tmp_path, verification.Attendu(flux=["communes/x/flux.xml", "communes/y/flux.xml"])) == [
+        "2 flux Atom de lieu ou de dispositif absent(s) ou illisible(s), dont communes/x/flux.xml, communes/y/flux.xml"
+    ]
