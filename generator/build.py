@@ -475,7 +475,8 @@ def render(paths: Paths, res: BuildResult) -> int:
         t = time.perf_counter()
         written = exports()
         res.timings["dont attente des exports"] = time.perf_counter() - t
-        yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context={"fichiers": fichiers_meta(out, written)})
+        contexte = {"fichiers": fichiers_meta(out, written), "mise_a_jour": flux.mise_a_jour(corpus)}
+        yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context=contexte)
 
     annees = sorted({d.date[:4] for d in corpus.deliberations.values()} | {s.date[:4] for s in corpus.subventions}, reverse=True)
     page_recherche = Page(
@@ -495,6 +496,8 @@ def render(paths: Paths, res: BuildResult) -> int:
         paths.content,
     )
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
+    ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""))
+    res.attendu.flux = [p.relative_to(paths.content).as_posix() for p in ecrits]  # announced by their pages: checked in the built site
     res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
     gc.unfreeze()
     res.timings["rendu"] = time.perf_counter() - t0

@@ -13,16 +13,17 @@ import json
 from pathlib import Path
 
 from generator.commun.formats import taille_fr
-from generator.exports import csv_subventions, datapackage, elus, par_lieu, scdl, sqlite
-from generator.exports.par_lieu import par_lieu_paths
+from generator.exports import csv_deliberations, csv_subventions, datapackage, elus, par_lieu, scdl, sqlite
+from generator.exports.par_lieu import telechargements
 from generator.records.corpus import Corpus
 
-__all__ = ["write_all", "fichiers_meta", "par_lieu_paths"]
+__all__ = ["write_all", "fichiers_meta", "telechargements"]
 
 MAIN_FILES = [
     "subventions.csv",
     "subventions-tableur.csv",
     "subventions.json",
+    "deliberations.csv",
     "subventions-scdl.csv",
     "deliberations-scdl.csv",
     "elus.csv",
@@ -38,6 +39,8 @@ DESCRIPTIONS = {
     "subventions-tableur.csv": "Les mêmes subventions pour un tableur (Excel, LibreOffice) : s'ouvre d'un double clic, "
     "séparateur point-virgule, virgule décimale, titres de colonnes en français, UTF-8 avec BOM.",
     "subventions.json": "Les mêmes enregistrements que subventions.csv, en tableau JSON (montants en chaînes décimales, page_pdf en nombre).",
+    "deliberations.csv": "Les délibérations publiées, une ligne par délibération : date, assemblée, titre, vote, présences, recueil, "
+    "source et page de l'original ; la colonne deliberation des fichiers de subventions y renvoie.",
     "subventions-scdl.csv": "Les subventions au format national SCDL « Subventions » 2.1.1 (données essentielles des conventions), "
     "celles dont le bénéficiaire est identifié (SIRET ou RNA) : le format l'exige. Toutes les subventions sont dans subventions.csv.",
     "deliberations-scdl.csv": "Les délibérations du Département au format national SCDL « Délibérations » 2.1.5.",
@@ -58,6 +61,7 @@ GROUPS = {
     "cantons": "Un fichier par canton : les subventions situées dans ses communes entières (mêmes colonnes que subventions.csv).",
     "epci": "Un fichier par intercommunalité : les subventions qu'elle reçoit et celles situées dans ses communes membres.",
     "territoires": "Un fichier par territoire du Département : les subventions situées dans ses communes.",
+    "deliberations": "Un fichier par délibération qui attribue des subventions : ses subventions, liées depuis la page de la délibération.",
 }
 SQLITE_TABLES = [
     (
@@ -94,7 +98,7 @@ SQLITE_TABLES = [
 
 
 def _clean(out_dir: Path, written: list[Path]) -> None:
-    """Remove per-place CSVs of a previous build that were not rewritten (a place without grants any more); nothing else."""
+    """Remove per-page files of a previous build that were not rewritten (a place or a deliberation without grants any more); nothing else."""
     keep = set(written)
     for folder in par_lieu.KINDS.values():
         for f in sorted((out_dir / folder).glob("*")):
@@ -111,6 +115,7 @@ def write_all(corpus: Corpus, out_dir: Path, identifiants: list | None = None, b
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = csv_subventions.write(corpus, out_dir)
+    paths += csv_deliberations.write(corpus, out_dir)
     paths += scdl.write(corpus, out_dir, identifiants, base_url)
     paths += elus.write(getattr(corpus, "elus", None), out_dir)
     paths += sqlite.write(corpus, out_dir, base_url)
@@ -127,9 +132,31 @@ def _lignes(path: Path) -> int | None:
     if path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as f:
             return sum(1 for _ in csv.reader(f)) - 1
-    if path.name in ("subventions.json",):
+    if path.suffix == ".json" and path.name not in ("metadata.json", "datapackage.json"):  # an array of rows
         return len(json.loads(path.read_text(encoding="utf-8")))
     return None
+
+
+# What describes each file (the « Données » page links it): its kind and its path in the exports folder.
+SCHEMAS = {
+    "subventions.csv": ("Table Schema", "schemas/subventions.schema.json"),
+    "subventions-tableur.csv": ("Frictionless", "datapackage.json"),
+    "subventions.json": ("JSON Schema", f"schemas/{datapackage.JSON_SCHEMA}"),
+    "deliberations.csv": ("Table Schema", "schemas/deliberations.schema.json"),
+    "subventions-scdl.csv": ("SCDL Subventions 2.1.1", "schemas/scdl-subventions.schema.json"),
+    "deliberations-scdl.csv": ("SCDL Délibérations 2.1.5", "schemas/scdl-deliberations.schema.json"),
+    "elus.csv": ("Frictionless", "datapackage.json"),
+    "presences.csv": ("Frictionless", "datapackage.json"),
+    "recueil.sqlite": ("Métadonnées Datasette", "metadata.json"),
+    ".csv": ("Table Schema", "schemas/subventions-lieu.schema.json"),  # the per-page files
+    ".json": ("JSON Schema", f"schemas/{datapackage.JSON_SCHEMA}"),
+}
+
+
+def _schema(name: str, rel: set[str], prefix: str) -> dict | None:
+    """{nom, url} of the schema that describes the file `name` (or, for ".csv"/".json", the per-page files), if written."""
+    kind, path = SCHEMAS.get(name, (None, None))
+    return {"nom": kind, "url": f"{prefix}/{path}"} if path in rel else None
 
 
 def _colonnes(name: str) -> list[dict]:
@@ -137,6 +164,8 @@ def _colonnes(name: str) -> list[dict]:
         return [{"nom": c, "description": d} for c, d in csv_subventions.COLUMNS]
     if name == "subventions-tableur.csv":
         return [{"nom": csv_subventions.TITRES[c], "description": d} for c, d in csv_subventions.COLUMNS]
+    if name == "deliberations.csv":
+        return [{"nom": c, "description": d} for c, d in csv_deliberations.COLONNES.items()]
     if name.endswith("-scdl.csv"):
         which = name.removesuffix("-scdl.csv")
         return [{"nom": f["name"], "description": f.get("title", "") + RULES.get(f["name"], "")} for f in scdl.schema(which)["fields"]]
@@ -181,14 +210,15 @@ def a_completer(out_dir: Path) -> int | None:
 
 
 def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
-    """The « Données » page's list: main files one by one, per-place CSVs grouped by folder.
+    """The « Données » page's list: main files one by one, per-page files grouped by folder and format.
 
     Each item: {nom, url (relative to the site root, None for a group), taille,
-    description, lignes, colonnes}; a group also has `nombre` (its file count).
+    description, lignes, colonnes, schema ({nom, url} or None)}; a group also has `nombre` (its file count).
     """
     out_dir = Path(out_dir)
     prefix = out_dir.name
     rel = sorted({p.relative_to(out_dir).as_posix() for p in written_paths})
+    ecrits = set(rel)
     out = []
     for name in MAIN_FILES:
         if name in rel:
@@ -200,23 +230,26 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
                 "description": DESCRIPTIONS[name],
                 "lignes": _lignes(p),
                 "colonnes": _colonnes(name),
+                "schema": _schema(name, ecrits, prefix),
             }
             if name == "subventions-scdl.csv":
                 item["a_completer"] = a_completer(out_dir)
             out.append(item)
     for folder in par_lieu.KINDS.values():
-        members = [r for r in rel if r.startswith(folder + "/")]
-        if members:
-            size = sum((out_dir / r).stat().st_size for r in members)
-            out.append(
-                {
-                    "nom": f"{folder}/*.csv",
-                    "url": None,
-                    "taille": taille_fr(size),
-                    "nombre": len(members),
-                    "description": GROUPS[folder],
-                    "lignes": sum(_lignes(out_dir / r) or 0 for r in members),  # CSV files: never None
-                    "colonnes": [],
-                }
-            )
+        for ext in par_lieu.FORMATS:
+            members = [r for r in rel if r.startswith(folder + "/") and r.endswith("." + ext)]
+            if members:
+                size = sum((out_dir / r).stat().st_size for r in members)
+                out.append(
+                    {
+                        "nom": f"{folder}/*.{ext}",
+                        "url": None,
+                        "taille": taille_fr(size),
+                        "nombre": len(members),
+                        "description": GROUPS[folder],
+                        "lignes": sum(_lignes(out_dir / r) or 0 for r in members),  # CSV and JSON arrays: never None
+                        "colonnes": [],
+                        "schema": _schema("." + ext, ecrits, prefix),
+                    }
+                )
     return out

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from generator.commun.store import write_bytes, write_text
-from generator.exports import csv_subventions, scdl
+from generator.exports import csv_deliberations, csv_subventions, elus, scdl
 from generator.exports.sqlite import LICENCE, LICENCE_URL, SOURCE
 
 SCDL_URL = {
@@ -54,15 +54,89 @@ def _champ(nom: str, titre: str, description: str, decimal: str = ".") -> dict:
 
 
 def schema_subventions(tableur: bool = False) -> dict:
-    """The Table Schema of subventions.csv (and of the per-place CSVs), or of subventions-tableur.csv."""
+    """The Table Schema of subventions.csv (and of the per-page CSVs), or of subventions-tableur.csv: each
+    grant's deliberation is a row of deliberations.csv."""
     fields = [_champ(c, csv_subventions.TITRES[c] if tableur else c, d, "," if tableur else ".") for c, d in csv_subventions.COLUMNS]
     pk = csv_subventions.TITRES["id"] if tableur else "id"
-    return {"fields": fields, "primaryKey": [pk], "missingValues": [""]}
+    delib = csv_subventions.TITRES["deliberation"] if tableur else "deliberation"
+    return {"fields": fields, "primaryKey": [pk], "foreignKeys": [_vers("deliberations", delib)], "missingValues": [""]}
+
+
+def schema_deliberations() -> dict:
+    """The Table Schema of deliberations.csv."""
+    fields = []
+    for c, d in csv_deliberations.COLONNES.items():
+        f: dict = {"name": c, "description": d, "type": "string"}
+        if c in csv_deliberations.DATES:
+            f["type"] = "date"
+        elif c in csv_deliberations.ENTIERS:
+            f["type"], f["constraints"] = "integer", {"minimum": 0}
+        if c in ("id", "date", "source"):
+            f["constraints"] = {"required": True, **({"unique": True} if c == "id" else {})}
+        fields.append(f)
+    return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+
+
+ENTIERS_ELUS = frozenset({"presences", "excuses", "absences", "interets_declares", "presidences"})
+
+
+def schema_elus() -> dict:
+    """elus.csv: one row per person (`id`, the slug of its page)."""
+    fields: list[dict] = [
+        {"name": c, "type": "integer" if c in ENTIERS_ELUS else "date" if c.endswith("_seance") else "string"} for c in elus.COLONNES_ELUS
+    ]
+    fields[0]["constraints"] = {"required": True, "unique": True}
+    return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+
+
+def schema_presences() -> dict:
+    """presences.csv: each row's person is a row of elus.csv, its deliberation one of deliberations.csv."""
+    fields = [{"name": c, "type": "date" if c == "date" else "string"} for c in elus.COLONNES_PRESENCES]
+    return {
+        "fields": fields,
+        "foreignKeys": [_vers("elus", "personne"), _vers("deliberations", "deliberation")],
+        "missingValues": [""],
+    }
+
+
+def _vers(ressource: str, champ: str) -> dict:
+    """A foreign key: `champ` is the `id` of a row of the resource `ressource`."""
+    return {"fields": [champ], "reference": {"resource": ressource, "fields": ["id"]}}
 
 
 def _vers_subventions(champ: str) -> dict:
     """Every row of a derived file is a row of subventions.csv."""
-    return {"fields": [champ], "reference": {"resource": "subventions", "fields": ["id"]}}
+    return _vers("subventions", champ)
+
+
+def _avec(schema: dict, cle: dict) -> dict:
+    """`schema` with one more foreign key."""
+    return {**schema, "foreignKeys": [*schema.get("foreignKeys", []), cle]}
+
+
+JSON_SCHEMA = "subventions.json-schema.json"
+"""The JSON Schema of subventions.json and of the per-page JSON files (schemas/)."""
+
+
+def json_schema_subventions() -> dict:
+    """subventions.json (and each page's JSON): an array of grants, each with every column of
+    subventions.csv; an empty cell is null, amounts are decimal strings, `page_pdf` a whole number."""
+    props: dict[str, dict] = {}
+    for c, d in csv_subventions.COLUMNS:
+        p: dict = {"description": d, "type": ["integer", "null"] if c in csv_subventions.ENTIERS else ["string", "null"]}
+        if c in ("id", "deliberation", "date", "montant"):
+            p["type"] = "string"
+        if c == "date":
+            p["format"] = "date"
+        elif c in DECIMAUX:
+            p["pattern"] = r"^\d+(\.\d+)?$"
+        props[c] = p
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Subventions attribuées par le Département du Pas-de-Calais",
+        "type": "array",
+        "items": {"type": "object", "properties": props, "required": list(props), "additionalProperties": False},
+    }
 
 
 def _ressource(out_dir: Path, rel: str, name: str, title: str, description: str, schema, **extra) -> dict:
@@ -98,6 +172,22 @@ def package(out_dir: Path, written: list[Path], descriptions: dict[str, str], gr
                 dialect={"delimiter": ",", "header": True},
             )
         )
+    if "deliberations.csv" in rel:
+        res.append(
+            _ressource(
+                out_dir,
+                "deliberations.csv",
+                "deliberations",
+                "Délibérations publiées",
+                descriptions["deliberations.csv"],
+                "schemas/deliberations.schema.json",
+                dialect={"delimiter": ",", "header": True},
+            )
+        )
+    for name, titre, schema in (("elus.csv", "Élus", schema_elus()), ("presences.csv", "Présences des élus", schema_presences())):
+        if name in rel:
+            dialect = {"delimiter": ",", "header": True}
+            res.append(_ressource(out_dir, name, name.removesuffix(".csv"), titre, descriptions[name], schema, dialect=dialect))
     if "subventions-tableur.csv" in rel:
         res.append(
             _ressource(
@@ -106,7 +196,7 @@ def package(out_dir: Path, written: list[Path], descriptions: dict[str, str], gr
                 "subventions-tableur",
                 "Subventions attribuées (pour tableur)",
                 descriptions["subventions-tableur.csv"],
-                {**schema_subventions(tableur=True), "foreignKeys": [_vers_subventions(csv_subventions.TITRES["id"])]},
+                _avec(schema_subventions(tableur=True), _vers_subventions(csv_subventions.TITRES["id"])),
                 encoding="utf-8-sig",
                 dialect={"delimiter": ";", "header": True},
             )
@@ -159,7 +249,10 @@ def write(
     schemas.mkdir(exist_ok=True)
     paths = [schemas / "subventions.schema.json", schemas / "subventions-lieu.schema.json"]
     write_text(paths[0], json.dumps(schema_subventions(), ensure_ascii=False, indent=1) + "\n", durable=False)
-    lieu = {**schema_subventions(), "foreignKeys": [_vers_subventions("id")]}
+    for nom, schema in (("deliberations.schema.json", schema_deliberations()), (JSON_SCHEMA, json_schema_subventions())):
+        paths.append(schemas / nom)
+        write_text(paths[-1], json.dumps(schema, ensure_ascii=False, indent=1) + "\n", durable=False)
+    lieu = _avec(schema_subventions(), _vers_subventions("id"))
     write_text(paths[1], json.dumps(lieu, ensure_ascii=False, indent=1) + "\n", durable=False)
     for which in ("subventions", "deliberations"):
         p = schemas / f"scdl-{which}.schema.json"

@@ -1,10 +1,12 @@
-"""Per-place CSVs: `communes/<slug>.csv`, `cantons/<slug>.csv`, `epci/<slug>.csv`, `territoires/<slug>.csv`.
+"""Per-page files: the grants of each place page and of each deliberation page, as CSV and JSON —
+`communes/<slug>.csv|json`, `cantons/…`, `epci/…`, `territoires/…`, `deliberations/<id>.csv|json`.
 
-Each file holds exactly the grants its place page lists (same selection as
-`pages/lieux.py`): grants located in the place's communes — a canton without
-the communes it shares with other cantons — plus, for an EPCI, the grants it
-receives itself. Only places with at least one grant get a file, so the page
-templates link the file through `par_lieu_paths` and never a missing one.
+A place's files hold exactly the grants its page lists (same selection as `pages/lieux.py` and its
+feed, `pages/flux.py`): grants located in the place's communes — a canton without the communes it
+shares with other cantons — plus, for an EPCI, the grants it receives itself. A deliberation's hold
+the grants it awards. Only pages with at least one grant get files, so the page templates link them
+through `telechargements` and never a missing one. Same columns and cells as subventions.csv and
+subventions.json (`csv_subventions`).
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.commun.store import write_text
-from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, row, sort_key
+from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, json_text, row, sort_key
 from generator.records.corpus import Corpus, SubventionPubliee
 
-KINDS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires"}
+KINDS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires", "deliberation": "deliberations"}
+FORMATS = ("csv", "json")
 
 
-def _grants(corpus: Corpus) -> dict[tuple[str, str], list[SubventionPubliee]]:
-    """(kind, code) → its grants (each once), for every place that has some."""
+def subventions_par_lieu(corpus: Corpus) -> dict[tuple[str, str], list[SubventionPubliee]]:
+    """(kind, code) → its grants (each once), for every place that has some (the selection of its page, its files and its feed)."""
     ref = corpus.ref
     out: dict[tuple[str, str], list[SubventionPubliee]] = {}
 
@@ -44,33 +47,53 @@ def _grants(corpus: Corpus) -> dict[tuple[str, str], list[SubventionPubliee]]:
     return out
 
 
+def _subventions_par_page(corpus: Corpus) -> dict[tuple[str, str], list[SubventionPubliee]]:
+    """`subventions_par_lieu` and ("deliberation", id) → the grants it awards."""
+    out = subventions_par_lieu(corpus)
+    for s in corpus.subventions:
+        out.setdefault(("deliberation", s.deliberation), []).append(s)
+    return out
+
+
 def _slug(corpus: Corpus, kind: str, code: str) -> str:
     ref = corpus.ref
-    if kind == "territoire":
+    if kind in ("territoire", "deliberation"):
         return code
     table = {"commune": ref.communes, "canton": ref.cantons, "epci": ref.epci}[kind]
     return table[code]["slug"]
 
 
-def par_lieu_paths(corpus: Corpus) -> dict[tuple[str, str], str]:
-    """(kind, code) → path of its CSV relative to the exports folder, e.g. ("commune", "62065") → "communes/baincthun.csv"."""
-    return {key: f"{KINDS[key[0]]}/{_slug(corpus, *key)}.csv" for key in sorted(_grants(corpus))}
+def chemin(kind: str, slug: str) -> str:
+    """A page's files, relative to the exports folder and without the extension: ("deliberation", "2021-243") → "deliberations/2021-243"."""
+    return f"{KINDS[kind]}/{slug}"
+
+
+def telechargements(corpus: Corpus) -> dict[tuple[str, str], str]:
+    """(kind, code) → its files' path relative to the exports folder, without the extension (`FORMATS`),
+    e.g. ("commune", "62075") → "communes/baincthun", ("deliberation", "2021-243") → "deliberations/2021-243"."""
+    return {key: chemin(key[0], _slug(corpus, *key)) for key in sorted(_subventions_par_page(corpus))}
 
 
 def write(corpus: Corpus, out_dir: Path) -> list[Path]:
-    """One CSV per place. A grant is in the files of its commune, canton, EPCI and territoire: its CSV
-    line is written once and reused (a CSV line depends on its row only)."""
+    """Two files (CSV, JSON) per page with grants, in (kind, code) order. A grant is in the files of its
+    commune, canton, EPCI, territoire and deliberation: its row and its CSV line are made once and reused
+    (a CSV line depends on its row only)."""
     paths = []
     entete = csv_text(FIELDS, [])
     lignes: dict[str, str] = {}
-    for key, subs in sorted(_grants(corpus).items()):
-        path = out_dir / KINDS[key[0]] / f"{_slug(corpus, *key)}.csv"
-        parts = [entete]
+    rangees: dict[str, dict[str, str]] = {}
+    for key, subs in sorted(_subventions_par_page(corpus).items()):
+        stem = out_dir / chemin(key[0], _slug(corpus, *key))
+        parts, data = [entete], []
         for s in sorted(subs, key=sort_key):
-            ligne = lignes.get(s.id)
-            if ligne is None:
-                ligne = lignes[s.id] = csv_text(FIELDS, [row(corpus, s)], TEXTE).removeprefix(entete)
-            parts.append(ligne)
-        write_text(path, "".join(parts), durable=False)
-        paths.append(path)
+            r = rangees.get(s.id)
+            if r is None:
+                r = rangees[s.id] = row(corpus, s)
+                lignes[s.id] = csv_text(FIELDS, [r], TEXTE).removeprefix(entete)
+            parts.append(lignes[s.id])
+            data.append(r)
+        csv_path, json_path = stem.with_name(stem.name + ".csv"), stem.with_name(stem.name + ".json")
+        write_text(csv_path, "".join(parts), durable=False)
+        write_text(json_path, json_text(data), durable=False)
+        paths += [csv_path, json_path]
     return paths

@@ -21,6 +21,7 @@ import sqlite3
 from pathlib import Path
 
 from generator.commun.store import remplacement_atomique, write_text
+from generator.exports import csv_deliberations
 from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
 from generator.exports.elus import lignes_elus, lignes_presences
 from generator.records.corpus import Corpus
@@ -234,37 +235,12 @@ def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
             q = sql[(table, len(row))] = f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})"
         con.execute(q, row)
 
-    for d in sorted(corpus.deliberations.values(), key=lambda d: (d.date, d.id)):
-        v, a = d.vote, d.attendance
-        original = corpus.originaux.get(d.source)  # its published PDF (`Corpus.lier_originaux`)
+    for d in csv_deliberations.ordre(corpus):
+        a = d.attendance
         ligne(
             "deliberations",
             (
-                d.id,
-                d.numero_imprime,
-                d.date,
-                d.organe,
-                d.collectivite,
-                d.titre,
-                d.session_id,
-                v.pour,
-                v.contre,
-                v.abstention,
-                v.absents_sans_delegation,
-                v.resultat,
-                len(a.presents),
-                len(a.excuses),
-                len(a.absents),
-                d.envoi_controle_legalite,
-                d.affichage,
-                d.recueil,
-                d.source,
-                d.line,
-                f"deliberations/{d.id}/",
-                d.line_end,
-                d.page_debut,
-                d.page_fin,
-                original["url"] if original else None,
+                *csv_deliberations.valeurs(corpus, d).values(),
                 "\n\n".join(" ".join(x for x in (art.numero, art.texte) if x) for art in d.articles) or None,
             ),
         )
@@ -347,31 +323,7 @@ LICENCE = "Licence Ouverte / Open Licence version 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 SOURCE = "Recueil des actes administratifs du Département du Pas-de-Calais"
 COLONNES_DELIBERATIONS = {
-    "id": "Numéro de la délibération sur ce site (ex. 2021-243)",
-    "numero_imprime": "Numéro tel qu'imprimé au recueil",
-    "date": "Date de la séance (AAAA-MM-JJ)",
-    "organe": "Assemblée qui a délibéré (Conseil départemental, Commission permanente)",
-    "collectivite": "Collectivité qui a délibéré",
-    "titre": "Titre de la délibération",
-    "session_id": "Séance",
-    "vote_pour": "Voix pour",
-    "vote_contre": "Voix contre",
-    "vote_abstention": "Abstentions",
-    "vote_absents": "Absents sans délégation au moment du vote",
-    "resultat": "Résultat du vote",
-    "presents": "Nombre d'élus présents",
-    "excuses": "Nombre d'élus excusés",
-    "absents": "Nombre d'élus absents",
-    "envoi_controle_legalite": "Date d'envoi au contrôle de légalité",
-    "affichage": "Date d'affichage ou de publication",
-    "recueil": "Recueil mensuel où elle est publiée",
-    "source": "Fichier source",
-    "line": "Première ligne dans le fichier source",
-    "url": "Page de la délibération sur ce site (relative à la racine)",
-    "line_end": "Dernière ligne dans le fichier source",
-    "page_debut": "Première page dans le PDF original",
-    "page_fin": "Dernière page dans le PDF original",
-    "url_original": "PDF original sur ce site (relative à la racine) ; l'original signé fait foi",
+    **csv_deliberations.COLONNES,
     "texte": "Le dispositif : les articles de la délibération, à la suite",
 }
 COLONNES_BENEFICIAIRES = {

@@ -8,7 +8,8 @@ What is checked, in the new version's folder (`publication` swaps it in only if 
 - the search: its manifest and every file it names are there, parse as JSON, and a file named by
   its content's hash has that content;
 - the exports: `subventions.csv`, `subventions.json` and `recueil.sqlite` hold every grant (and the
-  database every deliberation) and open; the SCDL files, the Atom feed and the sitemap parse.
+  database every deliberation) and open; the SCDL files, the Atom feeds (the site's and each place's and
+  scheme's) and the sitemap parse.
 
 Each problem is one French sentence; a clean site gives an empty list.
 """
@@ -41,6 +42,7 @@ class Attendu:
     recueils: list[str] = field(default_factory=list)  # slugs
     subventions: int = 0
     originaux: dict[str, int] = field(default_factory=dict)  # address of each original PDF → its size in bytes
+    flux: list[str] = field(default_factory=list)  # the feeds of the places and schemes (`pages.flux`), announced by their pages
 
 
 def verifier(site: Path, attendu: Attendu) -> list[str]:
@@ -62,7 +64,21 @@ def verifier(site: Path, attendu: Attendu) -> list[str]:
     problemes += _liens_des_index(site)
     problemes += _recherche(site)
     problemes += _exports(site, attendu)
+    problemes += _flux(site, attendu)
     return problemes
+
+
+def _flux(site: Path, attendu: Attendu) -> list[str]:
+    """Each feed a place's or a scheme's page announces is there and parses."""
+    mauvais = []
+    for chemin in attendu.flux:
+        try:
+            ET.parse(site / chemin)
+        except (OSError, ET.ParseError):
+            mauvais.append(chemin)
+    return (
+        [f"{len(mauvais)} flux Atom de lieu ou de dispositif absent(s) ou illisible(s), dont {', '.join(mauvais[:5])}"] if mauvais else []
+    )
 
 
 def _originaux(site: Path, attendu: Attendu) -> list[str]:

@@ -1,6 +1,8 @@
 """Issue 21: the exports opened in the tools their users run — Datasette on recueil.sqlite,
 Frictionless on datapackage.json (and the official SCDL schemas), a spreadsheet on
-subventions-tableur.csv. Real values of the four documents of tests/fixtures/corpus."""
+subventions-tableur.csv — and the per-page downloads (items 2 and 5: each deliberation's grants as CSV and
+JSON, deliberations.csv, the table the grants refer to, a JSON Schema for the JSON files, the « Données »
+page's schema links). Real values of the four documents of tests/fixtures/corpus."""
 
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import pytest
 from frictionless import Package, Resource
 
-from generator.exports import a_completer, csv_subventions, fichiers_meta, write_all
+from generator.exports import a_completer, csv_deliberations, csv_subventions, datapackage, fichiers_meta, telechargements, write_all
 from generator.lieux import places
 from generator.records.corpus import Corpus
 
@@ -135,7 +138,9 @@ def test_datapackage_describes_every_csv_and_validates(exported):
     out, paths = exported
     d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     csvs = sorted(p.relative_to(out).as_posix() for p in paths if p.suffix == ".csv")
-    assert sorted(r["path"] for r in d["resources"]) == csvs and len(csvs) == 414
+    assert (
+        sorted(r["path"] for r in d["resources"]) == csvs and len(csvs) == 427
+    )  # 414 + deliberations.csv + one per deliberation that awards grants (12)
     assert d["licenses"] == [
         {
             "name": "etalab-2.0",
@@ -151,6 +156,7 @@ def test_datapackage_describes_every_csv_and_validates(exported):
         out,
         {
             "subventions",
+            "deliberations",
             "subventions-tableur",
             "subventions-scdl",
             "deliberations-scdl",
@@ -159,7 +165,7 @@ def test_datapackage_describes_every_csv_and_validates(exported):
         },
     ).validate()
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
-    assert report.stats["tasks"] == 6
+    assert report.stats["tasks"] == 7
 
 
 def test_frictionless_catches_what_it_should(exported, tmp_path):
@@ -170,8 +176,9 @@ def test_frictionless_catches_what_it_should(exported, tmp_path):
     (tmp_path / "faux.csv").write_text(csv_subventions.csv_text(csv_subventions.FIELDS, rows[:1]), encoding="utf-8")
     shutil.copytree(out / "schemas", tmp_path / "schemas")
     shutil.copy(out / "subventions.csv", tmp_path)
+    shutil.copy(out / "deliberations.csv", tmp_path)
     d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    d["resources"] = [r for r in d["resources"] if r["name"] == "subventions"]
+    d["resources"] = [r for r in d["resources"] if r["name"] in ("subventions", "deliberations")]
     d["resources"].append(
         {"name": "faux", "path": "faux.csv", "profile": "tabular-data-resource", "schema": "schemas/subventions-lieu.schema.json"}
     )
@@ -210,7 +217,7 @@ def test_donnees_page_says_how_many_to_complete(exported):
     html = (
         environment()
         .get_template("donnees.md.j2")
-        .render(front_matter=Markup(front_matter("Données")), root="../", page_kind="donnees", fichiers=meta)
+        .render(front_matter=Markup(front_matter("Données")), root="../", page_kind="donnees", fichiers=meta, mise_a_jour=None)
     )
     assert "523 subvention(s) du Département n'y figurent pas encore" in html
     assert "site_data/identifiants.csv" in html and "datasette recueil.sqlite -m metadata.json" in html
@@ -241,3 +248,133 @@ def test_tableur_neutralises_with_the_same_function():
     text = csv_subventions.tableur_text([r]).decode("utf-8-sig")
     lu = next(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     assert (lu["Bénéficiaire"], lu["Objet"], lu["Montant (€)"], lu["Taux (%)"]) == ("'=HYPERLINK(1)", "'-2+3", "1500,50", "33,33")
+
+
+# -- per-page downloads, deliberations.csv, foreign keys, schemas ---------------
+
+
+def _csv(path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_deliberation_files_hold_its_grants(corpus, exported):
+    out, _ = exported
+    assert telechargements(corpus)[("deliberation", "2021-243")] == "deliberations/2021-243"
+    rows = _csv(out / "deliberations" / "2021-243.csv")
+    assert len(rows) == 179 and {r["deliberation"] for r in rows} == {"2021-243"}
+    wancourt = next(r for r in rows if r["id"] == "2021-243-0179")
+    assert (wancourt["montant"], wancourt["commune"], wancourt["code_insee"]) == ("3107.00", "Wancourt", "62873")
+    assert rows == [r for r in _csv(out / "subventions.csv") if r["deliberation"] == "2021-243"]  # the same lines as the whole file
+    data = json.loads((out / "deliberations" / "2021-243.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in data] == [r["id"] for r in rows]
+    assert sum(Decimal(d["montant"]) for d in data) == sum(Decimal(r["montant"]) for r in rows)
+    assert len(_csv(out / "deliberations" / "2021-233.csv")) == 1
+    # a deliberation without grants has no file (its page links none)
+    assert not (out / "deliberations" / "2021-235.csv").exists() and ("deliberation", "2021-235") not in telechargements(corpus)
+
+
+def test_deliberations_csv_is_the_database_table(corpus, exported):
+    out, _ = exported
+    rows = _csv(out / "deliberations.csv")
+    assert len(rows) == len(corpus.deliberations) == 28 and list(rows[0]) == csv_deliberations.FIELDS
+    d = next(r for r in rows if r["id"] == "2021-243")
+    assert (d["date"], d["organe"], d["affichage"], d["url"]) == (
+        "2021-06-07",
+        "Commission permanente",
+        "2021-07-05",
+        "deliberations/2021-243/",
+    )
+    con = sqlite3.connect(out / "recueil.sqlite")
+    try:
+        cols = [c[1] for c in con.execute("PRAGMA table_info(deliberations)")]
+        base = [
+            tuple("" if x is None else str(x) for x in r)
+            for r in con.execute(f"SELECT {', '.join(csv_deliberations.FIELDS)} FROM deliberations")
+        ]
+    finally:
+        con.close()
+    assert cols == [*csv_deliberations.FIELDS, "texte"]
+    assert base == [tuple(r.values()) for r in rows]
+
+
+def test_foreign_keys_declared_and_enforced(exported, tmp_path):
+    out, _ = exported
+    d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    res = {r["name"]: r for r in d["resources"]}
+    schema = json.loads((out / "schemas" / "subventions.schema.json").read_text(encoding="utf-8"))
+    assert schema["foreignKeys"] == [{"fields": ["deliberation"], "reference": {"resource": "deliberations", "fields": ["id"]}}]
+    assert res["deliberations"]["schema"] == "schemas/deliberations.schema.json"
+    assert {"fields": ["Délibération"], "reference": {"resource": "deliberations", "fields": ["id"]}} in res["subventions-tableur"][
+        "schema"
+    ]["foreignKeys"]
+    assert res["deliberations-2021-243"]["schema"] == "schemas/subventions-lieu.schema.json"
+    # a grant whose deliberation is not published: frictionless says so
+    rows = _csv(out / "subventions.csv")
+    rows[0]["deliberation"] = "2099-999"
+    (tmp_path / "subventions.csv").write_text(csv_subventions.csv_text(csv_subventions.FIELDS, rows), encoding="utf-8")
+    shutil.copy(out / "deliberations.csv", tmp_path)
+    shutil.copytree(out / "schemas", tmp_path / "schemas")
+    d["resources"] = [res["subventions"], res["deliberations"]]
+    report = Package(d, basepath=str(tmp_path)).validate()
+    assert [e[:2] for e in report.flatten(["type", "rowNumber"])] == [["foreign-key", 2]]
+    d["resources"] = [res["deliberations"], res["deliberations-2021-243"], {**res["subventions"], "path": "subventions.csv"}]
+    report = Package(d, basepath=str(out)).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "type", "note"])
+
+
+def test_json_files_follow_their_json_schema(exported):
+    out, _ = exported
+    schema = json.loads((out / "schemas" / datapackage.JSON_SCHEMA).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in (out / "subventions.json", out / "deliberations" / "2021-243.json", out / "communes" / "baincthun.json"):
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema, cls=jsonschema.Draft202012Validator)
+    faux = json.loads((out / "communes" / "baincthun.json").read_text(encoding="utf-8"))
+    faux[0]["montant"] = "3 500,00"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(faux, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_donnees_lists_every_file_with_rows_size_and_schema(exported):
+    out, paths = exported
+    meta = {m["nom"]: m for m in fichiers_meta(out, paths)}
+    assert meta["deliberations.csv"]["lignes"] == 28
+    assert meta["deliberations.csv"]["schema"] == {"nom": "Table Schema", "url": "donnees/schemas/deliberations.schema.json"}
+    assert meta["subventions.json"]["schema"] == {"nom": "JSON Schema", "url": f"donnees/schemas/{datapackage.JSON_SCHEMA}"}
+    assert meta["subventions-scdl.csv"]["schema"]["url"] == "donnees/schemas/scdl-subventions.schema.json"
+    assert meta["recueil.sqlite"]["schema"] == {"nom": "Métadonnées Datasette", "url": "donnees/metadata.json"}
+    assert meta["deliberations/*.csv"]["nombre"] == meta["deliberations/*.json"]["nombre"] == 12
+    assert meta["deliberations/*.csv"]["lignes"] == meta["deliberations/*.json"]["lignes"] == 524  # every grant once
+    assert meta["communes/*.json"]["nombre"] == 345
+    written = {p.relative_to(out).as_posix() for p in paths}
+    for m in meta.values():
+        assert m["schema"] is None or m["schema"]["url"].removeprefix("donnees/") in written, m["nom"]
+
+
+def test_pages_link_their_files(site):
+    page = (site / "deliberations" / "2021-243" / "index.html").read_text("utf-8")
+    assert '<a href="../../donnees/deliberations/2021-243.csv" download>tableur CSV</a>' in page
+    assert '<a href="../../donnees/deliberations/2021-243.json" download>JSON</a>' in page
+    assert (site / "donnees" / "deliberations" / "2021-243.json").is_file()
+    assert "donnees/deliberations/" not in (site / "deliberations" / "2021-235" / "index.html").read_text("utf-8")
+    commune = (site / "communes" / "baincthun" / "index.html").read_text("utf-8")
+    assert '<a href="../../donnees/communes/baincthun.csv" download>tableur CSV</a>' in commune
+    assert '<a href="../../donnees/communes/baincthun.json" download>JSON</a>' in commune
+    donnees = (site / "donnees" / "index.html").read_text("utf-8")
+    assert "Dernière mise à jour des données : <strong>12 décembre 2023</strong>" in donnees
+    assert '<a href="../donnees/schemas/deliberations.schema.json">Table Schema</a>' in donnees
+
+
+def test_presences_refer_to_elus_and_deliberations(site):
+    """In a built site (the registry of councillors exists there): elus.csv, presences.csv and their keys."""
+    out = site / "donnees"
+    d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    res = {r["name"]: r for r in d["resources"]}
+    assert res["presences"]["schema"]["foreignKeys"] == [
+        {"fields": ["personne"], "reference": {"resource": "elus", "fields": ["id"]}},
+        {"fields": ["deliberation"], "reference": {"resource": "deliberations", "fields": ["id"]}},
+    ]
+    d["resources"] = [res[n] for n in ("elus", "presences", "deliberations")]
+    report = Package(d, basepath=str(out)).validate()
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    assert [t.stats["rows"] for t in report.tasks] == [119, 1497, 28]

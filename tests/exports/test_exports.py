@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from generator.exports import csv_subventions, fichiers_meta, par_lieu_paths, scdl, taille_fr, write_all
+from generator.exports import csv_subventions, fichiers_meta, scdl, taille_fr, telechargements, write_all
 from generator.exports import sqlite as exp_sqlite
 from generator.lieux import places
 from generator.records import Article, Deliberation
@@ -335,17 +335,20 @@ def test_subventions_json_same_records(exported):
 
 def test_par_lieu_baincthun(exported, corpus):
     out, paths = exported
-    rel = par_lieu_paths(corpus)
-    assert rel[("commune", "62075")] == "communes/baincthun.csv"
-    rows = read_csv(out / rel[("commune", "62075")])
+    rel = telechargements(corpus)
+    assert rel[("commune", "62075")] == "communes/baincthun"
+    rows = read_csv(out / (rel[("commune", "62075")] + ".csv"))
     assert len(rows) == 3 and sum(Decimal(r["montant"]) for r in rows) == Decimal("106000.00")
     assert {r["reference_dossier"] for r in rows} == {"2021-00475", "2021-00483", "2021-00517"}
-    # a file for every place with a grant, none for the others, nothing else written
+    # the same rows in its JSON, amounts as decimal strings
+    data = json.loads((out / "communes" / "baincthun.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in data] == [r["id"] for r in rows] and {d["montant"] for d in data} == {r["montant"] for r in rows}
+    # two files (CSV, JSON) for every page with a grant, none for the others, nothing else written
     files = {p.relative_to(out).as_posix() for p in paths if p.parent not in (out, out / "schemas")}
-    assert files == set(rel.values())
+    assert files == {f"{r}.{ext}" for r in rel.values() for ext in ("csv", "json")}
     assert len([k for k in rel if k[0] == "commune"]) == len(corpus.par_commune) == 345
     assert not (out / "communes" / "warlus.csv").exists() or ("commune", "62878") in rel
-    epci = read_csv(out / rel[("epci", "200069037")])
+    epci = read_csv(out / (rel[("epci", "200069037")] + ".csv"))
     assert "2019-117-0006" in {r["id"] for r in epci}  # its own grant, alongside its communes'
 
 
@@ -484,7 +487,7 @@ def test_fichiers_meta_and_page(exported):
     html = (
         environment()
         .get_template("donnees.md.j2")
-        .render(front_matter=Markup(front_matter("Données")), root="../", page_kind="donnees", fichiers=meta)
+        .render(front_matter=Markup(front_matter("Données")), root="../", page_kind="donnees", fichiers=meta, mise_a_jour="2021-07-08")
     )
     assert '<a href="../donnees/subventions.csv" download>subventions.csv</a>' in html
     assert "Licence Ouverte / Open Licence 2.0" in html and "Datasette" in html and "DB Browser for SQLite" in html

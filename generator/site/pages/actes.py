@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from generator.commun.annexes import parties_annexe
 from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
+from generator.exports.par_lieu import chemin
 from generator.records import Annexe, Session, plage_numeros
 from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
 from generator.records.place import PlaceKind
@@ -181,6 +182,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[SubventionPubliee]], ch
                     "epci": corpus.ref.epci.get(d.epci_siren) if d.epci_siren else None,
                     "subs": subs,
                     "total": corpus.total(subs) if subs else None,
+                    "telechargement": chemin("deliberation", did) if subs else None,  # its grants' files (`par_lieu`)
                     "sommaire": sommaire(subs),
                     "checks": checks_par_delib.get(did, []),
                     "lieux": _lieux(corpus, d, subs),

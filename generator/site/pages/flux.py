@@ -1,69 +1,206 @@
-"""Atom feed (flux.xml) of the recueils and deliberations published, newest first.
+"""Atom feeds (RFC 4287): the site's (flux.xml: recueils and deliberations published, newest first) and
+one per commune, canton, EPCI, territoire and dispositif (`<page>/flux.xml`, beside the page that
+announces it: its new grants and the acts concerning it, the latest `MAX_ENTREES_LIEU`).
 
-Dates come from the acts themselves (never the clock), so the feed is deterministic.
-Links are absolute when SITE_URL is set at build time, relative to the feed otherwise (valid Atom:
-a relative reference is resolved against the feed's own address; the build then says so, loudly).
+Dates come from the acts themselves (never the clock), so every feed is deterministic; a feed without
+entries (a place with no grant yet, to which one may subscribe all the same) is as of the newest act
+published. Links are absolute when SITE_URL is set at build time, relative to the feed otherwise (valid
+Atom: a relative reference is resolved against the feed's own address; the build then says so, loudly).
+
+The fields of the records are read in `_deliberation`, `_subvention`, `_acte` and `date_publication`
+only: one function per kind of record.
 """
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.commun.formats import date_fr
-from generator.records.corpus import Corpus
+from generator.commun.formats import date_fr, montant_fr
+from generator.commun.store import write_text
+from generator.exports.par_lieu import subventions_par_lieu
+from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
+from generator.site import abonnement
+from generator.site.pages.subventions import par_dispositif, slug_dispositif
 
 MAX_ENTREES = 200
+MAX_ENTREES_LIEU = 50  # a place's or a scheme's feed: ten years of grants would make it huge
+URN = "urn:recueil-pas-de-calais:"
 
 
-def _entry(id_: str, title: str, href: str, date: str, summary: str) -> str:
+@dataclass(frozen=True)
+class Entree:
+    """One entry of a feed; `lien` relative to the site's root, `date` AAAA-MM-JJ, `rang` orders entries of one date."""
+
+    id: str
+    titre: str
+    lien: str
+    date: str
+    resume: str
+    rang: int = 0
+
+
+def date_publication(d: DeliberationPubliee) -> str:
+    """When a deliberation was made public: its display date when printed, else its date."""
+    return d.affichage or d.date
+
+
+def _date_recueil(r: RecueilPublie) -> str | None:
+    return r.recueil.affichage or max(r.dates, default=None)
+
+
+def mise_a_jour(corpus: Corpus) -> str | None:
+    """The date of the newest act published (a deliberation or a recueil): the data's last update, never the clock."""
+    dates = [date_publication(d) for d in corpus.deliberations.values()]
+    dates += [x for x in (_date_recueil(r) for r in corpus.recueils) if x]
+    return max(dates, default=None)
+
+
+def _deliberation(did: str, d: DeliberationPubliee) -> Entree:
+    date = date_publication(d)
+    return Entree(f"{URN}deliberation:{did}", f"{did} — {d.titre}", f"deliberations/{did}/", date, f"{d.organe} du {date_fr(d.date)}", 1)
+
+
+def _subvention(s: SubventionPubliee) -> Entree:
+    d = s.acte
+    montant, qui, objet = montant_fr(s.montant), s.affiche.nom, s.objet
+    resume = f"Subvention de {montant} à {qui}" + (f" : {objet}" if objet else "")
+    resume += f". Délibération {d.id} ({d.organe} du {date_fr(d.date)})."
+    return Entree(f"{URN}subvention:{s.id}", f"{montant} — {qui}", f"deliberations/{d.id}/#{s.id}", date_publication(d), resume, 0)
+
+
+def _acte(a: ActePublie, recueil: RecueilPublie) -> Entree | None:
+    """An act of the executive naming a commune: no page of its own, its recueil's."""
+    date, slug = _date_recueil(recueil), recueil.slug
+    if not date:
+        return None
+    resume = f"{a.rubrique}, {recueil.titre}" + (f", page {a.page}" if a.page else "") + " (texte non disponible dans le fichier)."
+    return Entree(f"{URN}acte:{slug}:{a.line}", a.titre, f"recueils/{slug}/", date, resume, 2)
+
+
+def document(
+    id_: str, titre: str, sous_titre: str, chemin: str, page: str, entrees: Iterable[Entree], defaut: str, site_url: str, limite: int
+) -> str:
+    """An Atom feed at `chemin` (relative to the site's root) for the page `page`: its newest `limite`
+    entries, `updated` the newest entry's date (`defaut` without entries)."""
+    base = site_url.rstrip("/") + "/" if site_url else "../" * chemin.count("/")  # links resolved against the feed's address
+    triees = heapq.nlargest(limite, entrees, key=lambda e: (e.date, e.rang, e.id))  # (ids are unique: a total order)
+    updated = triees[0].date if triees else defaut
+    corps = "".join(
+        f"<entry><id>{escape(e.id)}</id><title>{escape(e.titre)}</title><link href={quoteattr(base + e.lien)}/>"
+        f"<updated>{e.date}T00:00:00Z</updated><summary>{escape(e.resume)}</summary></entry>\n"
+        for e in triees
+    )
+    # rel="self" always (the feed's own address: relative, hence resolved against the feed's URL, without SITE_URL)
+    moi = (site_url.rstrip("/") + "/" + chemin) if site_url else chemin.rsplit("/", 1)[-1]
+    lien = base + page if site_url else (base + page or "./")
     return (
-        f"<entry><id>{escape(id_)}</id><title>{escape(title)}</title><link href={quoteattr(href)}/>"
-        f"<updated>{date}T00:00:00Z</updated><summary>{escape(summary)}</summary></entry>"
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">\n'
+        f"<id>{escape(id_)}</id>\n<title>{escape(titre)}</title>\n"
+        f'<subtitle>{escape(sous_titre)}</subtitle>\n<link rel="self" type="application/atom+xml" href={quoteattr(moi)}/>\n'
+        f"<link href={quoteattr(lien)}/>\n"
+        f"<author><name>Département du Pas-de-Calais</name></author>\n<updated>{updated}T00:00:00Z</updated>\n{corps}</feed>\n"
     )
 
 
 def atom(corpus: Corpus, site_url: str = "") -> str:
-    base = site_url.rstrip("/") + "/" if site_url else ""
-    entries = []
+    """flux.xml: every recueil and deliberation published, the newest `MAX_ENTREES`."""
+    entrees = [_deliberation(did, d) for did, d in corpus.deliberations.items()]
     for r in corpus.recueils:
-        date = r.recueil.affichage or max(r.dates, default=None)
+        date = _date_recueil(r)
         if date:
-            entries.append(
-                (
+            entrees.append(
+                Entree(
+                    f"{URN}recueil:{r.slug}",
+                    r.titre,
+                    f"recueils/{r.slug}/",
                     date,
-                    1,
-                    _entry(
-                        f"urn:recueil-pas-de-calais:recueil:{r.slug}",
-                        r.titre,
-                        f"{base}recueils/{r.slug}/",
-                        date,
-                        f"{len(r.ids)} délibérations dans le fichier publié",
-                    ),
+                    f"{len(r.ids)} délibérations dans le fichier publié",
+                    2,
                 )
             )
-    for did, d in corpus.deliberations.items():
-        date = d.affichage or d.date
-        entries.append(
-            (
-                date,
-                0,
-                _entry(
-                    f"urn:recueil-pas-de-calais:deliberation:{did}",
-                    f"{did} — {d.titre}",
-                    f"{base}deliberations/{did}/",
-                    date,
-                    f"{d.organe} du {date_fr(d.date)}",
-                ),
-            )
-        )
-    entries.sort(key=lambda e: (e[0], e[1], e[2]), reverse=True)
-    updated = entries[0][0] if entries else "2000-01-01"
-    body = "\n".join(e[2] for e in entries[:MAX_ENTREES])
-    # rel="self" always (the feed's own address: relative, hence resolved against the feed's URL, without SITE_URL)
-    self_link = f'<link rel="self" type="application/atom+xml" href={quoteattr(base + "flux.xml")}/>\n'
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">\n'
-        "<id>urn:recueil-pas-de-calais:flux</id>\n<title>Recueil des actes administratifs du Pas-de-Calais</title>\n"
-        f"<subtitle>Recueils et délibérations publiés</subtitle>\n{self_link}<link href={quoteattr(base or './')}/>\n"
-        f"<author><name>Département du Pas-de-Calais</name></author>\n<updated>{updated}T00:00:00Z</updated>\n{body}\n</feed>\n"
+    return document(
+        f"{URN}flux",
+        "Recueil des actes administratifs du Pas-de-Calais",
+        "Recueils et délibérations publiés",
+        "flux.xml",
+        "",
+        entrees,
+        "2000-01-01",
+        site_url,
+        MAX_ENTREES,
     )
+
+
+def _recueils(corpus: Corpus) -> dict[str | None, RecueilPublie]:
+    return {r.slug: r for r in corpus.recueils}
+
+
+def flux_lieux(corpus: Corpus, site_url: str = "") -> Iterator[tuple[str, str]]:
+    """(path relative to the site's root, Atom text) of the feed of every place and scheme, with or without entries.
+
+    A place's entries: the grants its page lists (`subventions_par_lieu`: located in its communes, plus
+    an EPCI's own), the deliberations concerning it (the places its report names, and those of its grants)
+    and, for a commune, the acts of the executive that name it. A scheme's: its grants and their deliberations."""
+    defaut = mise_a_jour(corpus) or "2000-01-01"
+    par_lieu = subventions_par_lieu(corpus)
+    recueils = _recueils(corpus)
+    # a grant is in the feeds of its commune, canton, EPCI, territoire and scheme: its entry is made once
+    de_subvention: dict[str, Entree] = {}
+    de_deliberation: dict[str, Entree] = {}
+
+    def entrees_de(subs: list[SubventionPubliee], ids: set[str]) -> list[Entree]:
+        out = []
+        for s in subs:
+            e = de_subvention.get(s.id)
+            out.append(e if e is not None else de_subvention.setdefault(s.id, _subvention(s)))
+        for i in ids:
+            if i in corpus.deliberations:
+                e = de_deliberation.get(i)
+                out.append(e if e is not None else de_deliberation.setdefault(i, _deliberation(i, corpus.deliberations[i])))
+        return out
+
+    for kind, code, a in abonnement.lieux(corpus.ref):
+        subs = par_lieu.get((kind, code), [])
+        entrees = entrees_de(subs, set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs})
+        if kind == "commune":
+            actes = (_acte(x, recueils[x.recueil]) for x in corpus.actes_par_commune.get(code, []) if x.recueil in recueils)
+            entrees += [e for e in actes if e is not None]
+        yield a.chemin, _document_de(a, entrees, defaut, site_url)
+    for nom, subs in sorted(par_dispositif(corpus).items()):
+        a = abonnement.de_dispositif(nom, slug_dispositif(nom))
+        yield a.chemin, _document_de(a, entrees_de(subs, {s.deliberation for s in subs}), defaut, site_url)
+
+
+def _document_de(a: abonnement.Abonnement, entrees: list[Entree], defaut: str, site_url: str) -> str:
+    return document(
+        f"{URN}flux:{a.page.rstrip('/')}",
+        a.titre,
+        f"Les subventions accordées et les délibérations publiées qui concernent {a.nom}, les plus récentes d'abord",
+        a.chemin,
+        a.page,
+        entrees,
+        defaut,
+        site_url,
+        MAX_ENTREES_LIEU,
+    )
+
+
+def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "") -> list[Path]:
+    """Every place's and scheme's feed under content/, and the feeds of a previous build no page announces any more removed."""
+    ecrits = []
+    for chemin, texte in flux_lieux(corpus, site_url):
+        p = content / chemin
+        write_text(p, texte, durable=False)
+        ecrits.append(p)
+    garder = set(ecrits)
+    for dossier in abonnement.DOSSIERS.values():
+        for f in sorted((content / dossier).glob(f"*/{abonnement.NOM_FICHIER}")):
+            if f not in garder:
+                f.unlink()
+                if not any(f.parent.iterdir()):
+                    f.parent.rmdir()
+    return ecrits

@@ -9,10 +9,10 @@ from markupsafe import Markup
 
 from generator.commun.formats import montant_fr, nombre_fr
 from generator.commun.pliage import plier
-from generator.exports.par_lieu import par_lieu_paths
+from generator.exports.par_lieu import telechargements
 from generator.lieux.places import Reference
 from generator.records.corpus import Corpus, SubventionPubliee, de
-from generator.site import couverture, graphiques
+from generator.site import abonnement, couverture, graphiques
 from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page, root_for
 
@@ -77,7 +77,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
     """Place pages, yielded one by one (with their year pages when too long): ten years of
     grants copied into page contexts are never all in memory."""
     ref = corpus.ref
-    csv = par_lieu_paths(corpus)
+    fichiers = telechargements(corpus)
     pages = _Sortie(corpus)
     couv = couverture.phrase(couverture.calculer(corpus))  # what every place's figures cover
     # communes
@@ -97,7 +97,8 @@ def build(corpus: Corpus) -> Iterator[Page]:
                     "actes": corpus.actes_par_commune.get(insee, []),
                     "couv": couv,
                     "pop_annee": POPULATION_ANNEE,
-                    "csv": csv.get(("commune", insee)),
+                    "telechargement": fichiers.get(("commune", insee)),
+                    "flux": abonnement.de_lieu(ref, "commune", insee),
                     **_activite(corpus, "commune", insee, [insee]),
                 },
             )
@@ -108,7 +109,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
         entieres = [c for c in k["communes"] if c not in k.get("fraction", [])]
         canton = _collectivite(
             corpus,
-            csv,
+            fichiers,
             couv,
             "canton",
             code,
@@ -146,7 +147,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
         pages.append(
             _collectivite(
                 corpus,
-                csv,
+                fichiers,
                 couv,
                 "epci",
                 siren,
@@ -171,7 +172,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
         pages.append(
             _collectivite(
                 corpus,
-                csv,
+                fichiers,
                 couv,
                 "territoire",
                 slug,
@@ -200,7 +201,7 @@ def _population(ref: Reference, communes: list[str]) -> str:
 
 def _collectivite(
     corpus: Corpus,
-    csv: dict,
+    fichiers: dict,
     couv: dict,
     kind: str,
     code: str,
@@ -235,7 +236,8 @@ def _collectivite(
             "propres": propres or [],  # (their table has no commune column)
             "propres_total": corpus.total(propres) if propres is not None else 0,
             "carte": carte,
-            "csv": csv.get((kind, code)),
+            "telechargement": fichiers.get((kind, code)),
+            "flux": abonnement.de_lieu(corpus.ref, kind, code),
             "couv": couv,
             **_activite(corpus, kind, code, membres if comptees is None else comptees),
         },

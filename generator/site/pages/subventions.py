@@ -9,7 +9,7 @@ from slugify import slugify
 from generator.commun.formats import TYPES_BENEFICIAIRE as TYPES
 from generator.commun.formats import mois_fr
 from generator.records.corpus import Corpus, SubventionPubliee
-from generator.site import couverture, lexique
+from generator.site import abonnement, couverture, lexique
 from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page
 
@@ -53,6 +53,19 @@ def _mois(corpus: Corpus, annee: str, subs: list[SubventionPubliee]) -> tuple[li
                 )
             )
     return liens, pages
+
+
+def par_dispositif(corpus: Corpus, subs: list[SubventionPubliee] | None = None) -> dict[str, list[SubventionPubliee]]:
+    """Scheme's name → its grants (of `subs`, else of the corpus), in their order (a grant without one: « Autres subventions »)."""
+    out: dict[str, list[SubventionPubliee]] = defaultdict(list)
+    for s in corpus.subventions if subs is None else subs:
+        out[s.dispositif or "Autres subventions"].append(s)
+    return out
+
+
+def slug_dispositif(nom: str) -> str:
+    """The scheme's page: dispositifs/<slug>/."""
+    return slugify(nom, max_length=80) or "autres"
 
 
 def _par_annee(corpus: Corpus, page: Page) -> list[Page]:
@@ -112,12 +125,9 @@ def build(corpus: Corpus) -> list[Page]:
         )
     )
 
-    dispositifs = defaultdict(list)
-    for s in corpus.subventions:
-        dispositifs[s.dispositif or "Autres subventions"].append(s)
     drows = []
-    for nom, subs in sorted(dispositifs.items()):
-        slug = slugify(nom, max_length=80) or "autres"
+    for nom, subs in sorted(par_dispositif(corpus).items()):
+        slug = slug_dispositif(nom)
         par_terr = defaultdict(list)
         for s in subs:
             c = corpus.commune_of(s)
@@ -136,6 +146,7 @@ def build(corpus: Corpus) -> list[Page]:
                 kind="dispositif",
                 context={
                     "nom": nom,
+                    "flux": abonnement.de_dispositif(nom, slug),
                     "subs": subs_sorted,
                     "total": corpus.total(subs),
                     "years": corpus.by_year(subs),
@@ -166,9 +177,7 @@ def build(corpus: Corpus) -> list[Page]:
     for y, subs in sorted(par_annee.items(), reverse=True):
         mois, pages_mois = _mois(corpus, y, subs)
         top = sorted(subs, key=lambda s: (-float(s.montant), s.id))[:ANNEE_PLUS_IMPORTANTES]
-        par_disp = defaultdict(list)
-        for s in subs:
-            par_disp[s.dispositif or "Autres subventions"].append(s)
+        par_disp = par_dispositif(corpus, subs)
         pages.append(
             Page(
                 f"subventions/{y}.md",
@@ -182,10 +191,7 @@ def build(corpus: Corpus) -> list[Page]:
                     "total": corpus.total(subs),
                     "mois": mois,
                     "dispositifs": sorted(
-                        (
-                            {"nom": k, "slug": slugify(k, max_length=80) or "autres", "n": len(v), "total": corpus.total(v)}
-                            for k, v in par_disp.items()
-                        ),
+                        ({"nom": k, "slug": slug_dispositif(k), "n": len(v), "total": corpus.total(v)} for k, v in par_disp.items()),
                         key=lambda r: (-r["total"], r["nom"]),
                     ),
                     "couv": cov_annee.get(y) or couverture.phrase(cov, [], []),

@@ -1,0 +1,64 @@
+"""The feed of a place's or a scheme's page (`pages/flux.py` writes it): where it is and how it is titled,
+for the page that announces it (its <head> and its « S'abonner » link) and for the feed itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from generator.lieux.places import Reference
+from generator.records.corpus import de
+
+NOM_FICHIER = "flux.xml"  # in its page's folder: the page links it as "flux.xml"
+DOSSIERS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires", "dispositif": "dispositifs"}
+
+
+@dataclass(frozen=True)
+class Abonnement:
+    """A page's feed: `chemin` relative to the site's root, `nom` what it follows, `titre` the feed's title."""
+
+    kind: str
+    slug: str
+    nom: str
+
+    @property
+    def chemin(self) -> str:
+        return f"{DOSSIERS[self.kind]}/{self.slug}/{NOM_FICHIER}"
+
+    @property
+    def page(self) -> str:
+        return f"{DOSSIERS[self.kind]}/{self.slug}/"
+
+    @property
+    def titre(self) -> str:
+        return f"{self.nom} : nouvelles subventions et délibérations"
+
+
+def _table(ref: Reference, kind: str) -> dict:
+    return {"commune": ref.communes, "canton": ref.cantons, "epci": ref.epci, "territoire": ref.territoires}[kind]
+
+
+_NOMS = {
+    "commune": lambda p: p["nom"],
+    "canton": lambda p: f"Canton {de(p['nom'])}",
+    "epci": lambda p: p["nom"],
+    "territoire": lambda p: f"Territoire {p['nom']}",
+}
+
+
+def de_lieu(ref: Reference, kind: str, code: str) -> Abonnement:
+    """The feed of one place (kind: commune, canton, epci, territoire; code: INSEE, canton code, SIREN, territoire slug)."""
+    p = _table(ref, kind)[code]
+    return Abonnement(kind, code if kind == "territoire" else p["slug"], _NOMS[kind](p))
+
+
+def lieux(ref: Reference) -> Iterator[tuple[str, str, Abonnement]]:
+    """(kind, code, feed) of every commune, canton, EPCI and territoire, in the reference's order."""
+    for kind in ("commune", "canton", "epci", "territoire"):
+        for code in _table(ref, kind):
+            yield kind, code, de_lieu(ref, kind, code)
+
+
+def de_dispositif(nom: str, slug: str) -> Abonnement:
+    """The feed of a scheme's page, dispositifs/<slug>/."""
+    return Abonnement("dispositif", slug, f"Dispositif « {nom} »")

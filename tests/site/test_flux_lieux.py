@@ -1,0 +1,175 @@
+"""A feed per commune, canton, EPCI, territoire and dispositif (issue 21, item 4): valid Atom (RFC 4287)
+from the real corpus, announced by its page, deterministic, its text escaped."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator.lieux import places
+from generator.publication import verification
+from generator.records.corpus import Corpus
+from generator.site.pages import flux
+
+A = "{http://www.w3.org/2005/Atom}"
+ADRESSE = "https://exemple.fr/recueil/"
+
+
+@pytest.fixture(scope="module")
+def corpus(donnees):
+    return Corpus.load(donnees, places.reference())
+
+
+@pytest.fixture(scope="module")
+def feeds(corpus):
+    return dict(flux.flux_lieux(corpus))
+
+
+def _entries(text: str) -> list[dict]:
+    root = ET.fromstring(text.encode("utf-8"))
+    return [
+        {
+            "id": e.findtext(f"{A}id"),
+            "title": e.findtext(f"{A}title"),
+            "link": e.find(f"{A}link").get("href"),
+            "updated": e.findtext(f"{A}updated"),
+            "summary": e.findtext(f"{A}summary"),
+        }
+        for e in root.findall(f"{A}entry")
+    ]
+
+
+def _rfc4287(text: str) -> ET.Element:
+    """What RFC 4287 requires of a feed and of each entry (4.1.1, 4.1.2): parsed as XML."""
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == f"{A}feed"
+    for tag in ("id", "title", "updated"):
+        assert root.findtext(f"{A}{tag}"), tag
+    assert root.find(f"{A}author/{A}name") is not None
+    assert [x.get("href") for x in root.findall(f"{A}link") if x.get("rel") == "self"]
+    ids = [e.findtext(f"{A}id") for e in root.findall(f"{A}entry")]
+    assert len(ids) == len(set(ids))
+    for e in root.findall(f"{A}entry"):
+        for tag in ("id", "title", "updated", "summary"):
+            assert e.findtext(f"{A}{tag}"), tag
+        assert e.find(f"{A}link").get("href")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", e.findtext(f"{A}updated"))
+    return root
+
+
+def test_every_place_and_scheme_has_a_valid_feed(corpus, feeds):
+    ref = corpus.ref
+    n = len(ref.communes) + len(ref.cantons) + len(ref.epci) + len(ref.territoires)
+    dispositifs = [k for k in feeds if k.startswith("dispositifs/")]
+    assert len(feeds) == n + len(dispositifs) and len(dispositifs) == 10
+    assert len(ref.communes) == 887 and "communes/wancourt/flux.xml" in feeds and "cantons/arras-3/flux.xml" in feeds
+    for text in feeds.values():
+        _rfc4287(text)
+        assert len(_entries(text)) <= flux.MAX_ENTREES_LIEU
+
+
+def test_wancourt_lists_its_grant_its_deliberation_and_the_act_naming_it(feeds):
+    text = feeds["communes/wancourt/flux.xml"]
+    root = _rfc4287(text)
+    assert root.findtext(f"{A}id") == "urn:recueil-pas-de-calais:flux:communes/wancourt"
+    assert root.findtext(f"{A}title") == "Wancourt : nouvelles subventions et délibérations"
+    assert root.findtext(f"{A}updated") == "2021-07-08T00:00:00Z"  # the newest entry's date (recueil n° 6, displayed 8 July 2021)
+    assert '<link rel="self" type="application/atom+xml" href="flux.xml"/>' in text  # relative without SITE_URL
+    entries = {e["id"]: e for e in _entries(text)}
+    grant = entries["urn:recueil-pas-de-calais:subvention:2021-243-0179"]
+    assert grant["title"] == "3\u202f107,00\u00a0€ — Commune de Wancourt"
+    assert grant["link"] == "../../deliberations/2021-243/#2021-243-0179"
+    assert grant["updated"] == "2021-07-05T00:00:00Z"
+    assert "Délibération 2021-243 (Commission permanente du 7 juin 2021)" in grant["summary"]
+    assert "Changement de portes à l'école et à la mairie" in grant["summary"]
+    delib = entries["urn:recueil-pas-de-calais:deliberation:2021-243"]  # the id the site-wide feed gives it
+    assert delib["title"] == "2021-243 — PROGRAMMATION FARDA AMENAGEMENT" and delib["link"] == "../../deliberations/2021-243/"
+    acte = entries["urn:recueil-pas-de-calais:acte:2021-06-n6:417"]
+    assert acte["title"].startswith("RD D37E1 au territoire de la commune de Wancourt") and acte["link"] == "../../recueils/2021-06-n6/"
+    assert len(entries) == 4
+    assert [e["updated"][:10] for e in _entries(text)] == sorted((e["updated"][:10] for e in _entries(text)), reverse=True)
+
+
+def test_baincthun_lists_its_three_grants_with_amount_and_deliberation(feeds):
+    grants = [e for e in _entries(feeds["communes/baincthun/flux.xml"]) if ":subvention:" in e["id"]]
+    assert sorted((e["title"], e["link"]) for e in grants) == [
+        ("15\u202f000,00\u00a0€ — Commune de Baincthun", "../../deliberations/2021-239/#2021-239-0009"),
+        ("3\u202f500,00\u00a0€ — Commune de Baincthun", "../../deliberations/2021-243/#2021-243-0079"),
+        ("87\u202f500,00\u00a0€ — Commune de Baincthun", "../../deliberations/2021-243/#2021-243-0095"),
+    ]
+
+
+def test_a_place_without_grant_nor_act_has_an_empty_valid_feed(corpus, feeds):
+    text = feeds["communes/ablainzevelle/flux.xml"]
+    root = _rfc4287(text)
+    assert root.findall(f"{A}entry") == []
+    assert flux.mise_a_jour(corpus) == "2023-12-12"
+    assert root.findtext(f"{A}updated") == "2023-12-12T00:00:00Z"  # the newest act published, never the clock
+
+
+def test_feeds_of_an_epci_and_a_scheme(feeds):
+    epci = _entries(feeds["epci/ca-du-pays-de-saint-omer/flux.xml"])
+    # more than 50 grants and deliberations: the latest 50, its own grant of 2019 (2019-117-0006) left out
+    assert len(epci) == flux.MAX_ENTREES_LIEU and min(e["updated"] for e in epci) == "2021-06-24T00:00:00Z"
+    assert "urn:recueil-pas-de-calais:subvention:2019-117-0006" not in {e["id"] for e in epci}
+    farda = _entries(feeds["dispositifs/farda-amenagement/flux.xml"])
+    assert len(farda) == flux.MAX_ENTREES_LIEU  # 179 grants of 2021-243 and its deliberation: the latest 50
+    assert farda[0]["id"] == "urn:recueil-pas-de-calais:deliberation:2021-243"
+
+
+def test_absolute_links_and_self_with_site_url(corpus):
+    text = dict(flux.flux_lieux(corpus, ADRESSE))["communes/wancourt/flux.xml"]
+    assert f'<link rel="self" type="application/atom+xml" href="{ADRESSE}communes/wancourt/flux.xml"/>' in text
+    assert f'<link href="{ADRESSE}communes/wancourt/"/>' in text
+    assert f'<link href="{ADRESSE}deliberations/2021-243/#2021-243-0179"/>' in text
+
+
+def test_feeds_are_deterministic(corpus, feeds):
+    assert dict(flux.flux_lieux(corpus)) == feeds
+
+
+def test_source_text_is_escaped():
+    e = flux.Entree("urn:x:1", "<script>alert(1)</script> & « R&D »", "deliberations/x/", "2021-06-07", 'a "b" <c>')
+    text = flux.document("urn:x", "T<&>", "S", "communes/x/flux.xml", "communes/x/", [e], "2000-01-01", "", 50)
+    root = _rfc4287(text)
+    assert root.findtext(f"{A}title") == "T<&>"
+    assert _entries(text)[0]["title"] == "<script>alert(1)</script> & « R&D »" and "<script>" not in text
+    assert _entries(text)[0]["summary"] == 'a "b" <c>'
+
+
+def test_pages_announce_their_feed(site):
+    page = (site / "communes" / "wancourt" / "index.html").read_text("utf-8")
+    head = page[: page.index("</head>")]
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Wancourt : nouvelles subventions et délibérations" href="flux.xml">'
+        in head
+    )
+    assert head.index('href="flux.xml"') < head.index("Recueils et délibérations publiés")  # its own feed first, then the site's
+    assert (
+        '<a href="../../communes/wancourt/flux.xml" type="application/atom+xml">S\'abonner aux nouvelles subventions et délibérations</a>'
+        in page
+    )
+    _rfc4287((site / "communes" / "wancourt" / "flux.xml").read_text("utf-8"))
+    canton = (site / "cantons" / "arras-3" / "index.html").read_text("utf-8")
+    assert 'title="Canton d&#x27;Arras-3 : nouvelles subventions et délibérations" href="flux.xml">' in canton  # escaped by the build
+    assert (site / "cantons" / "arras-3" / "flux.xml").is_file() and (site / "territoires" / "arrageois" / "flux.xml").is_file()
+    disp = (site / "dispositifs" / "farda-amenagement" / "index.html").read_text("utf-8")
+    assert 'title="Dispositif « FARDA aménagement » : nouvelles subventions et délibérations" href="flux.xml">' in disp
+    assert "S'abonner aux nouvelles subventions et délibérations" in disp
+    vide = (site / "communes" / "ablainzevelle" / "index.html").read_text("utf-8")
+    assert 'href="flux.xml"' in vide and (site / "communes" / "ablainzevelle" / "flux.xml").is_file()
+    assert "flux.xml" not in (site / "deliberations" / "2021-243" / "index.html").read_text("utf-8").split("</head>")[0].replace(
+        'href="../../flux.xml"', ""
+    )
+
+
+def test_the_built_site_is_refused_without_the_feeds_its_pages_announce(site, tmp_path):
+
+    assert verification._flux(site, verification.Attendu(flux=["communes/wancourt/flux.xml", "dispositifs/fien/flux.xml"])) == []
+    (tmp_path / "communes" / "x").mkdir(parents=True)
+    (tmp_path / "communes" / "x" / "flux.xml").write_text("<feed>", encoding="utf-8")  # cut short
+    assert verification._flux(tmp_path, verification.Attendu(flux=["communes/x/flux.xml", "communes/y/flux.xml"])) == [
+        "2 flux Atom de lieu ou de dispositif absent(s) ou illisible(s), dont communes/x/flux.xml, communes/y/flux.xml"
+    ]
