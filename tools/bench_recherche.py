@@ -37,7 +37,7 @@ from tools.impression import chromium
 try:  # installed by requirements-navigateur.lock (`make test-navigateur`) only: `make bench` measures the rest without it
     from playwright.sync_api import sync_playwright
 except ImportError:
-    sync_playwright = None  # type: ignore[assignment]
+    sync_playwright = None  # type: ignore[assignment,unused-ignore]  # (needed only where Playwright is installed)
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLER_NAVIGATEUR = (
