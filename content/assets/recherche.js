@@ -430,7 +430,7 @@
     /* Render the section's results up to `jusqua` (asked by its button), or by itself up to PAR_PAGE
        while it is the last section on the page; never re-renders shown ones. */
     function montrer(e, sec, jusqua) {
-      if (!e.rendu || !sec.items.length) return;
+      if (!(e.rendu || sec.complete) || !sec.items.length) return;
       if (!sec.el) placer(e, sec);
       var fin = jusqua ? Math.min(sec.items.length, jusqua)
         : derniere(sec) ? Math.min(sec.items.length, Math.max(sec.montres, PAR_PAGE)) : sec.montres;
@@ -504,7 +504,7 @@
         if ((!t || t === "elu") && m.elus) e.sections.elu = section("elu", "Élus");
         if (!t || t === "subvention") e.sections.subvention = section("subvention", "Subventions");
         if (!t || t === "deliberation") e.sections.deliberation = section("deliberation", "Délibérations et annexes");
-        e.ordre = ["lieu", "beneficiaire", "subvention", "deliberation"].map(function (k) { return e.sections[k]; }).filter(Boolean);
+        e.ordre = ["lieu", "beneficiaire", "elu", "subvention", "deliberation"].map(function (k) { return e.sections[k]; }).filter(Boolean);
         setTimeout(function () { rendre(e); }, RENDU_MS);
         var premiers = [];
         if (e.sections.lieu && !an) premiers.push(morceau(m.lieux.fichier).then(function (x) { ajouter(e, "lieu", x, chercher(x, a)); }));
@@ -514,6 +514,16 @@
         }));
         e.attente = premiers.length + 1;  // + the directory
         premiers = premiers.map(function (p) { return p.then(function () { e.attente -= 1; annoncer(); }); });
+        /* Places, beneficiaries and councillors come from shards of all years: once they are in, their
+           sections are complete and come first, so they are shown at once (the commune's page first),
+           without waiting for the grants and deliberations read year after year, which come below them. */
+        Promise.all(premiers).then(function () {
+          if (e !== etat || e.rendu) return;
+          ["lieu", "beneficiaire", "elu"].forEach(function (k) {
+            var sec = e.sections[k];
+            if (sec) { sec.complete = true; montrer(e, sec); }
+          });
+        });
         var annees = m.annees.filter(function (y) { return !an || y.annee === an; });
         if (a.numero && !an) {  // the year of a deliberation number comes first
           annees = annees.filter(function (y) { return y.annee === a.numero.annee; }).concat(annees.filter(function (y) { return y.annee !== a.numero.annee; }));
@@ -521,8 +531,9 @@
         var taches = candidats(m, a).catch(function () { return null; }).then(function (accepte) {
           e.attente -= 1;
           if (e !== etat) return;
-          annees.forEach(function (y) {  // a year: its titles, then each recueil that may hold every word (newest first)
-            if (e.sections.deliberation) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
+          annees.forEach(function (y) {  // a year: its titles, then each recueil, that may hold every word (newest first)
+            var titres = !accepte || y.position_titres === undefined || accepte(y.position_titres) || (a.numero && a.numero.annee === y.annee);
+            if (e.sections.deliberation && titres) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
             y.lots.forEach(function (lot) {
               if (!accepte || accepte(lot.position)) {
                 if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });

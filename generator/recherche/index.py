@@ -9,7 +9,7 @@ rapports), and the vocabulary of its annexes. Annexes are most of a recueil's te
 lunr index of them was 4.5 times the size of all the others and took 6 times their
 build time, so they get a list of which annex parts hold each term (no counts, no
 positions: found, not ranked). A term directory (generator/recherche/repertoire.py) tells the
-results page which recueils' chunks or annexes can hold every word of the query.
+results page which years' titles and recueils' chunks or annexes can hold every word of the query.
 
 French is handled by one normalisation written twice, here and in recherche.js, and
 checked to agree by the browser tests: accents and ligatures folded (« École » →
@@ -736,7 +736,8 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
 
     Manifest: the small shards (places, beneficiaries, councillors), then each year newest first with its titles
     shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
-    and its annex vocabulary, with their numbers in the term directory (position, position_annexes).
+    and its annex vocabulary, with their numbers in the term directory (position, position_annexes; the
+    year's titles: position_titres).
     """
     empreinte = _empreinte_code()
     fichiers: dict[str, str] = {}
@@ -762,10 +763,25 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    # term directory: per recueil in the manifest's order, its lunr chunks then its annex vocabulary, each
-    # a numbered source (the numbers written in the lot: recherche.js asks the directory about them)
+    fichiers.update(repertorier(manifeste, fichiers))
+    for nom, text in bibliotheques().items():
+        fichiers[nom] = text
+    fichiers["manifeste.json"] = dumps(manifeste)
+    return manifeste, fichiers
+
+
+def repertorier(manifeste: dict, fichiers: dict[str, str]) -> dict[str, str]:
+    """The term directory's files (`repertoire/<prefix>.json`) of the shards `fichiers` the manifest's years
+    list, whose source numbers it writes into the manifest (and its version and number of files).
+
+    Per year its titles shard, then per recueil in the manifest's order its lunr chunks then its annex
+    vocabulary, each a numbered source (the numbers written in the year and its lots: recherche.js asks
+    the directory about them, and reads a year's titles only when they can match)."""
     sources: list[set[str]] = []
     for y in manifeste["annees"]:
+        if y["deliberations"]:
+            y["position_titres"] = len(sources)
+            sources.append(repertoire.termes(fichiers[y["deliberations"]]))
         for lot in y["lots"]:
             lot["position"] = len(sources)
             sources.append(set().union(*(repertoire.termes(fichiers[f]) for f in lot["subventions"] + lot["textes"])))
@@ -774,9 +790,4 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
                 sources.append(set(" ".join(json.loads(fichiers[f])["termes"] for f in lot["annexes"]).split()))
     rep, version = repertoire.textes_fichiers(repertoire.construire(sources))
     manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
-    for nom, text in rep.items():
-        fichiers[f"repertoire/{nom}"] = text
-    for nom, text in bibliotheques().items():
-        fichiers[nom] = text
-    fichiers["manifeste.json"] = dumps(manifeste)
-    return manifeste, fichiers
+    return {f"repertoire/{nom}": text for nom, text in rep.items()}

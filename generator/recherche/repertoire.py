@@ -1,7 +1,8 @@
 """Term directory of the search files: for each indexed term, the sources that hold it.
 
-A source is a recueil's lunr chunks (grants, full text) or its annex vocabulary, numbered newest
-first (the numbers are written in the manifest's lots). Without the directory, a word found only
+A source is a year's deliberation titles, a recueil's lunr chunks (grants, full text) or its annex
+vocabulary, numbered newest first (the numbers are written in the manifest's years and lots). Without
+the directory, a word found only
 in an old recueil is reached by reading every newer chunk first. With it, the results page reads,
 per query word, one small file (terms sharing the first two letters) and loads only the sources
 that can hold every word — or none at all, when a word is in no recueil. Each term lists its first

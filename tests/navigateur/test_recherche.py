@@ -5,6 +5,7 @@ no JavaScript error."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import sys
@@ -144,7 +145,7 @@ def test_page_de_resultats_filtres_type_et_annee_dans_l_url(page, base_url):
 def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_bureau, base_url):
     """« collège » is in 2019-117's rapport, and elsewhere only in annexes: the term directory sends the page
     to the 2019 recueil's chunks and to the annex vocabularies, without reading the 2021 chunks; a word in
-    no recueil reads nothing at all."""
+    no recueil reads nothing at all, not even a year's deliberation titles."""
     pg = page_bureau
     lus: list[str] = []
     pg.on("request", lambda r: lus.append(r.url))
@@ -163,7 +164,7 @@ def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_burea
     lus.clear()
     pg.goto(base_url + "recherche/?q=zzqxw")
     pg.wait_for_function("document.getElementById('rpc-resultats-statut').textContent.indexOf('Aucun résultat') === 0")
-    assert [u for u in lus if re.search(r"/recherche/\d{4}/(textes|subventions|annexes)-", u)] == []
+    assert [u for u in lus if re.search(r"/recherche/\d{4}/(deliberations\.|textes-|subventions-|annexes-)", u)] == []  # nor titles
 
 
 def test_piscine_trouvee_dans_les_annexes(page, base_url):
@@ -350,3 +351,44 @@ def test_elue_suggeree_et_sa_page_ouverte(page_bureau, base_url, q):
     elue.click()
     page_bureau.wait_for_url("**/elus/maite-mulot-friscourt/")
     assert "MULOT-FRISCOURT" in page_bureau.locator("article h1").inner_text()
+
+
+def test_commune_montree_avant_les_recueils_lus(page_bureau, base_url):
+    """Places, beneficiaries and councillors are shards of all years, read first: once they are in, the commune's
+    page is the first result, shown before any year's titles, grants, text or annexes have come (held here)
+    and without the page's timer (frozen clock) that shows whatever has come after 1.5 s; the year's
+    results come below it once let through."""
+    pg = page_bureau
+    retenues: list | None = []
+    pg.route(re.compile(r".*/recherche/\d{4}/.*"), lambda route: retenues.append(route) if retenues is not None else route.fallback())
+    pg.clock.install()
+    pg.clock.pause_at(datetime.datetime(2030, 1, 1))  # no timer of the page fires until resume()
+    pg.goto(base_url + "recherche/?q=wancourt")
+    premier = pg.locator("#rpc-resultats .rpc-r a.rpc-r-titre").first
+    premier.wait_for()
+    assert premier.get_attribute("href").endswith("/communes/wancourt/")
+    assert retenues and pg.locator("#rpc-resultats .rpc-r").count() == 1  # the years' shards asked for, none answered
+    lachees, retenues = retenues, None
+    for route in lachees:
+        route.fallback()
+    pg.clock.resume()
+    pg.wait_for_function(
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('résultats') > 0 && "
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0"
+    )
+    sections = [h.inner_text() for h in pg.locator("#rpc-resultats h2").all()]
+    assert sections[0].startswith("Lieux") and any(s.startswith("Subventions") for s in sections[1:]), sections
+    assert pg.locator("#rpc-resultats .rpc-r a.rpc-r-titre").first.get_attribute("href").endswith("/communes/wancourt/")
+
+
+def test_elue_sur_la_page_de_resultats(page_bureau, base_url):
+    """A councillor's page is among the results, in a section of its own after places and beneficiaries."""
+    pg = page_bureau
+    pg.goto(base_url + "recherche/?q=mulot friscourt")
+    pg.wait_for_function(
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('résultat') > 0 && "
+        "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0"
+    )
+    elue = pg.locator("#rpc-resultats .rpc-r-elu a.rpc-r-titre")
+    assert elue.count() == 1 and elue.get_attribute("href").endswith("/elus/maite-mulot-friscourt/")
+    assert pg.locator("#rpc-resultats h2").first.inner_text().startswith("Élus")

@@ -376,15 +376,17 @@ def test_repertoire_positions_des_sources_par_terme():
 
 
 def test_repertoire_du_corpus(corpus, tmp_path):
-    """Each recueil is two sources, its lunr chunks and its annexes, numbered in the manifest's lots."""
+    """Each year's titles are a source, and each recueil two, its lunr chunks and its annexes, numbered in
+    the manifest's years and lots."""
     manifeste = R.ecrire(corpus, tmp_path)
     sources = {}
     for y in manifeste["annees"]:
+        sources[y["position_titres"]] = (y["annee"], "titres")
         for lot in y["lots"]:
             sources[lot["position"]] = (y["annee"], "morceaux")
             if lot["annexes"]:
                 sources[lot["position_annexes"]] = (y["annee"], "annexes")
-    assert sorted(sources) == list(range(len(sources))) and len(sources) == 7  # 2022's extract has no annex
+    assert sorted(sources) == list(range(len(sources))) and len(sources) == 4 + 7  # 2022's extract has no annex
 
     def ou(terme):
         return [sources[p] for p in json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text())[terme]]
@@ -393,3 +395,18 @@ def test_repertoire_du_corpus(corpus, tmp_path):
     # « collège »: 2019-117 (rapport, convention) and a 2019 grant; otherwise only in annexes of 2021 and 2023
     assert ou("colleg") == [("2023", "annexes"), ("2021", "annexes"), ("2019", "morceaux"), ("2019", "annexes")]
     assert ou("piscin") == [("2023", "annexes"), ("2019", "annexes")]  # nowhere but in annexes
+
+
+def test_titres_d_une_annee_dans_le_repertoire(corpus, tmp_path):
+    """A year's deliberation titles are a source of the directory: the results page reads them only for a
+    word they hold (« farda », in 2021-243's title), or for a deliberation number of that year."""
+    manifeste = R.ecrire(corpus, tmp_path)
+    titres = {y["position_titres"]: y["annee"] for y in manifeste["annees"]}
+
+    def annees(terme):
+        liste = json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text()).get(terme, [])
+        return [titres[p] for p in liste if p in titres]
+
+    assert annees(R.racine("farda")) == ["2021"]
+    assert annees(R.racine("college")) == annees(R.racine("wancourt")) == []  # in 2019-117's rapport, in grants: in no title
+    assert sorted(titres.values(), reverse=True) == [y["annee"] for y in manifeste["annees"]]
