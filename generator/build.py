@@ -443,7 +443,7 @@ def render(paths: Paths, res: BuildResult) -> int:
         originaux.publier(
             paths.content,
             res.fichiers,
-            res.documents,
+            corpus.documents,
             {r.source: r.slug for r in corpus.recueils},
             paths.root / ".cache" / "originaux.json",
         )

@@ -119,15 +119,14 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
             documents.append(
                 {
                     "source": source,
+                    "sha256": "",  # (a copy: no source file behind it)
                     "recueil": {"numero": mois, "mois": mois, "annee": annee},
                     "sessions": [session],
                     "deliberations": delibs,
                 }
             )
             subs_by_source[source] = {"source": source, "subventions": subs}
-    c = Corpus(ref=corpus.ref, documents=documents, controle={})
-    c._index(subs_by_source)
-    return c
+    return Corpus.from_data(documents, subs_by_source, {}, corpus.ref)
 
 
 def _gz(data: bytes) -> int:

@@ -120,20 +120,45 @@ class ActePublie(ExecutiveAct):
 
 
 @dataclass
-class RecueilPublie:
-    """A monthly recueil of the corpus: its address (`slug`), its source file, what its sommaire announces,
-    the séances of its file, and the deliberations its file holds (ids and dates, duplicates included)."""
+class DocumentPublie:
+    """A file of site_data/actes as the site reads it, without its texts: its source, what its sommaire
+    announces (None outside any recueil), the séances and the deliberations its file holds (ids and
+    dates, in the file's order, duplicates included) and, for a PDF, the line each page starts at
+    (`pages`, empty for a text source) and its SHA-256 (`originaux.publier`)."""
 
-    slug: str
     source: str
-    recueil: Recueil
+    recueil: Recueil | None
     sessions: list[Session]
     ids: list[str]
     dates: list[str]
+    pages: list[int]
+    sha256: str
+
+
+@dataclass
+class RecueilPublie(DocumentPublie):
+    """A monthly recueil of the corpus: its document, with its address (`slug`)."""
+
+    recueil: Recueil
+    _: KW_ONLY
+    slug: str
 
     @property
     def titre(self) -> str:
         return recueil_titre(self.recueil)
+
+
+def document_publie(doc: JsonObject) -> DocumentPublie:
+    """The document `doc` of site_data/actes (as read, its texts possibly left out) as the corpus holds it."""
+    return DocumentPublie(
+        doc["source"],
+        from_dict(Recueil, doc["recueil"]) if doc.get("recueil") else None,
+        [from_dict(Session, x) for x in doc.get("sessions") or []],
+        [d["id"] for d in doc["deliberations"]],
+        [d["date"] for d in doc["deliberations"]],
+        list(doc.get("pages") or []),
+        doc["sha256"],
+    )
 
 
 _A_CALCULER = Beneficiaire("", "", "")  # (a grant's, set by `Corpus._index` as soon as the grant is read)
@@ -158,8 +183,8 @@ def publiee(d: JsonObject, recueil: str | None) -> DeliberationPubliee:
 @dataclass
 class Corpus:
     ref: Reference
-    documents: list[JsonObject]  # the files of site_data/actes as read (the build's control and PDFs read them)
     controle: JsonObject
+    documents: list[DocumentPublie] = field(default_factory=list)  # the files of site_data/actes, in their files' order
     deliberations: dict[str, DeliberationPubliee] = field(default_factory=dict)  # id → deliberation
     subventions: list[SubventionPubliee] = field(default_factory=list)
     par_commune: dict[str, list[SubventionPubliee]] = field(default_factory=lambda: defaultdict(list))
@@ -201,8 +226,8 @@ class Corpus:
     ) -> Corpus:
         """The same, from site_data already read (the build has just read it for the control report).
         `actes`: the folder the documents were read from, when their annex texts were left out."""
-        c = cls(ref=ref, documents=documents, controle=controle, actes=actes)
-        c._index(subs_by_source)
+        c = cls(ref=ref, controle=controle, actes=actes)
+        c._index(documents, subs_by_source)
         return c
 
     def longueur_annexe(self, d: DeliberationPubliee, i: int) -> int:
@@ -226,26 +251,19 @@ class Corpus:
         self._annexes[d.source] = textes
         return textes[d.id][i]
 
-    def _index(self, subs_by_source: dict[str, JsonObject]) -> None:
-        for doc in self.documents:
-            rec = doc.get("recueil")
-            slug = recueil_slug(rec)
-            sessions = [from_dict(Session, x) for x in doc.get("sessions") or []]
-            for x in sessions:
+    def _index(self, documents: list[JsonObject], subs_by_source: dict[str, JsonObject]) -> None:
+        for doc in documents:
+            lu = document_publie(doc)
+            self.documents.append(lu)
+            slug = recueil_slug(doc.get("recueil"))
+            for x in lu.sessions:
                 self.sessions.setdefault(x.id, x)
-            if slug is not None and rec:
+            if slug is not None and lu.recueil is not None:
                 if any(r.slug == slug for r in self.recueils):  # an exact copy in another file (garde refuses any other)
                     slug = None
                 else:
                     self.recueils.append(
-                        RecueilPublie(
-                            slug,
-                            doc["source"],
-                            from_dict(Recueil, rec),
-                            sessions,
-                            [d["id"] for d in doc["deliberations"]],
-                            [d["date"] for d in doc["deliberations"]],
-                        )
+                        RecueilPublie(lu.source, lu.recueil, lu.sessions, lu.ids, lu.dates, lu.pages, lu.sha256, slug=slug)
                     )
             for x in doc["deliberations"]:
                 if x["id"] in self.deliberations:
@@ -259,8 +277,8 @@ class Corpus:
                                 self.delib_lieux[(kind, lieu.code)].add(dp.id)
                 if dp.epci_siren:
                     self.delib_lieux[("epci", dp.epci_siren)].add(dp.id)
-            if rec:
-                for a in rec.get("actes_executif", []):
+            if doc.get("recueil"):
+                for a in doc["recueil"].get("actes_executif", []):
                     acte = from_dict(ActePublie, a | {"recueil": slug, "source": doc["source"]})
                     for code in dict.fromkeys(acte.communes):
                         self.actes_par_commune[code].append(acte)

@@ -72,14 +72,14 @@ def calculer(corpus: Corpus) -> dict:
         e.update(n_annoncees=len(e["annoncees"]), absentes=len(absentes), plages_absentes=_plages(absentes))
     isoles = []
     for doc in corpus.documents:
-        if doc.get("recueil") and any(r.source == doc["source"] for r in corpus.recueils):
+        if doc.recueil is not None and any(r.source == doc.source for r in corpus.recueils):
             continue
-        ds = [x for d in doc["deliberations"] if (x := corpus.deliberations.get(d["id"])) and x.source == doc["source"]]
+        ds = [x for i in doc.ids if (x := corpus.deliberations.get(i)) and x.source == doc.source]
         if not ds:
             continue
         isoles.append(
             {
-                "source": doc["source"],
+                "source": doc.source,
                 "ids": sorted(d.id for d in ds),
                 "date": min(d.date for d in ds),
                 "collectivite": ds[0].collectivite,

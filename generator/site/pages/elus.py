@@ -6,9 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from generator.commun import store
 from generator.elus import personnes
-from generator.records import Session
 from generator.records.corpus import Corpus, DeliberationPubliee
-from generator.records.lecture import from_dict
 from generator.site.pages import decoupage
 from generator.site.render import Page
 
@@ -16,7 +14,7 @@ from generator.site.render import Page
 def registre(corpus: Corpus, alias: Mapping[str, str]) -> personnes.Registre:
     """The people of `corpus`'s Département deliberations, resolved through the publisher's alias file
     (`alias`: as `generator.elus.alias.lire` checked it, at the start of the build)."""
-    sessions = [from_dict(Session, s) for doc in corpus.documents for s in doc.get("sessions") or []]
+    sessions = [s for doc in corpus.documents for s in doc.sessions]
     delibs = corpus.deliberations
     textes: dict[str, str] = {}
     if corpus.actes is not None and any(not d.texte_en_memoire for d in delibs.values()):
