@@ -31,7 +31,7 @@ from typing import Any
 from generator.lieux import places
 from generator.recherche import index as recherche
 from generator.records import Deliberation, Subvention, to_dict
-from generator.records.corpus import DEPARTEMENT, Corpus
+from generator.records.corpus import DEPARTEMENT, Corpus, alleger
 from tools.impression import chromium
 
 try:  # installed by requirements-navigateur.lock (`make test-navigateur`) only: `make bench` measures the rest without it
@@ -126,7 +126,7 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
                 }
             )
             subs_by_source[source] = {"source": source, "subventions": subs}
-    return Corpus.from_data(documents, subs_by_source, {}, corpus.ref)
+    return Corpus.from_data([alleger(d, annexes=True) for d in documents], subs_by_source, {}, corpus.ref)
 
 
 def _gz(data: bytes) -> int:
