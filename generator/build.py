@@ -27,7 +27,7 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,7 +37,7 @@ from generator.commun.erreurs import ErreurDeSaisie, erreur_systeme_dans, journa
 from generator.commun.genere import CONTENU_GENERE
 from generator.controle import corrections as corr
 from generator.controle import garde, identifiants
-from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report, empreinte_texte
+from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report
 from generator.elus import alias as alias_elus
 from generator.exports import fichiers_meta, write_all
 from generator.lieux import places
@@ -47,7 +47,7 @@ from generator.publication import transaction as publication
 from generator.publication import verification
 from generator.recherche import index as recherche
 from generator.records import Subvention, SubventionsSource, cache_extraction, to_dict
-from generator.records.corpus import DEPARTEMENT, Corpus, alleger
+from generator.records.corpus import DEPARTEMENT, Corpus, DocumentLu, alleger
 from generator.records.lecture import from_dict
 from generator.records.schema import non_conforme
 from generator.site import originaux
@@ -100,7 +100,7 @@ def _cpu() -> float:
 
 @dataclass
 class BuildResult:
-    documents: list[dict] = field(default_factory=list)
+    documents: list[DocumentLu] = field(default_factory=list)  # site_data/actes without texts (`alleger`)
     subventions: dict[str, dict] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
     en_attente: list[dict] = field(default_factory=list)  # sources waiting for a tool (`_mettre_en_attente`)
@@ -216,7 +216,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     presents = {data_name(e.nom): e.nom for e in files}
     applied: list[dict] = []
     todo = []
-    lus: dict[str, tuple[dict, dict]] = {}  # read back (unchanged sources) or from the texts just written
+    lus: dict[str, tuple[DocumentLu, dict]] = {}  # read back (unchanged sources) or from the texts just written
     for e in files:
         with e.chemin.open("rb") as fichier:
             digest = hashlib.file_digest(fichier, "sha256").hexdigest()  # streamed: a huge file is never held whole here
@@ -226,7 +226,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
             lu = cache_extraction.relire(paths.actes / data_name(e.nom), paths.subventions / data_name(e.nom), entry)
             if not isinstance(lu, str):
-                lus[data_name(e.nom)] = (_leger(alleger(lu[0])), lu[1])
+                lus[data_name(e.nom)] = (alleger(lu[0], textes=False), lu[1])
                 applied += entry["corrections"]
                 continue
             log(f"{lu} : {e.nom} est analysée à nouveau.")
@@ -254,7 +254,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         store.write_text(staging / "actes" / name, actes)
         store.write_text(staging / "subventions" / name, subventions)
         with store.sans_ramasse_miettes():
-            doc, subs = _leger(alleger(json.loads(actes))), json.loads(subventions)
+            doc, subs = alleger(json.loads(actes), textes=False), json.loads(subventions)
         lus[name] = (doc, subs)
         nouveaux[e.nom] = garde.resumer(doc, subs)
         appliquees[e.nom] = mine
@@ -262,7 +262,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
-    inchanges = {doc["source"]: garde.resumer(doc, subs) for doc, subs in lus.values() if doc["source"] not in nouveaux}
+    inchanges = {doc.contenu["source"]: garde.resumer(doc, subs) for doc, subs in lus.values() if doc.contenu["source"] not in nouveaux}
     retires: set[str] = set()
     refuses_avant = {data_name(e["source"]) for e in res.errors + res.en_attente}
     for f in sorted(paths.actes.glob("*.json")) if paths.actes.is_dir() else []:
@@ -302,12 +302,12 @@ def extract(paths: Paths, log=print) -> BuildResult:
             doc, subs = lus[name]
             res.documents.append(doc)
             if subs is not None:
-                res.subventions[doc["source"]] = subs
+                res.subventions[doc.contenu["source"]] = subs
     for source in sorted(nouveaux):
         if source not in verdict.refuses:
             applied += appliquees[source]
     # an act or grant that corrections.yaml names must exist in what is about to be published
-    sans_cible = corr.verifier_cibles(fixes, *corr.cibles(res.documents, res.subventions), applied)
+    sans_cible = corr.verifier_cibles(fixes, *corr.cibles([d.contenu for d in res.documents], res.subventions), applied)
     if erreurs_corrections or sans_cible:  # nothing of this build is written
         shutil.rmtree(staging, ignore_errors=True)
         raise corr.CorrectionError(erreurs_corrections + sans_cible)
@@ -326,7 +326,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     cache = {k: v for k, v in cache.items() if data_name(k) in presents}
     store.write_json(paths.cache, to_dict(dict(sorted(cache.items()))))
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
-    res.empreintes = {d for _, d in res.fichiers.values()} | {doc["sha256"] for doc in res.documents if doc.get("sha256")}
+    res.empreintes = {d for _, d in res.fichiers.values()} | {d.contenu["sha256"] for d in res.documents if d.contenu.get("sha256")}
     res.timings["extraction"] = time.perf_counter() - t0
     res.cpu["extraction"] = _cpu() - c0
     res.parsed = len(nouveaux) - len(verdict.refuses)
@@ -354,9 +354,9 @@ def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchange
         )
         log(f"ERREUR {res.errors[-1]['source']} : {res.errors[-1]['message']}")
         return
-    doc, subs = _leger(alleger(lu[0])), lu[1]  # without annex texts: Corpus.texte_annexe reads them when needed
+    doc, subs = alleger(lu[0], textes=False), lu[1]  # without texts: Corpus.texte_annexe reads annexes when needed
     lus[f.name] = (doc, subs)
-    inchanges[doc["source"]] = garde.resumer(doc, subs)
+    inchanges[doc.contenu["source"]] = garde.resumer(doc, subs)
 
 
 def _refuser(res: BuildResult, paths: Paths, source: str, message: str, line, log) -> None:
@@ -389,14 +389,6 @@ def _erreur_interne(paths: Paths, source: str, trace: str) -> str:
     )
 
 
-def _leger(doc: dict) -> dict:
-    """A document as the build holds it: the whole text of each act only as its digest (for the duplicate check)."""
-    for d in doc["deliberations"]:
-        d["_texte_sha256"] = empreinte_texte(d)
-        d.pop("texte", None)
-    return doc
-
-
 def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
     """The publisher's SIRET/RNA table, without its bad lines, and the findings for the control report
     (a bad line: avertissement; read as Windows-1252: info). A table that cannot be read at all
@@ -415,7 +407,7 @@ def _identifiants(paths: Paths, log) -> tuple[list, list[dict]]:
 
 def _couverture(res: BuildResult) -> dict:
     """How many of the Département's grants the SCDL export identifies (SIRET or RNA)."""
-    du_departement = {d["id"] for doc in res.documents for d in doc["deliberations"] if d.get("collectivite") == DEPARTEMENT}
+    du_departement = {d["id"] for doc in res.documents for d in doc.contenu["deliberations"] if d.get("collectivite") == DEPARTEMENT}
     subs = [
         from_dict(Subvention, s) for data in res.subventions.values() for s in data["subventions"] if s["deliberation"] in du_departement
     ]
@@ -443,7 +435,7 @@ def render(paths: Paths, res: BuildResult) -> int:
         originaux.publier(
             paths.content,
             res.fichiers,
-            res.documents,
+            corpus.documents,
             {r.source: r.slug for r in corpus.recueils},
             paths.root / ".cache" / "originaux.json",
         )
@@ -564,7 +556,7 @@ def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable
 def _content_epoch(res: BuildResult) -> int:
     """The build's date for MkDocs (sitemap, gzip): the newest act published, never the clock,
     so two builds of the same inputs are byte-identical."""
-    dates = [d["date"] for doc in res.documents for d in doc["deliberations"] if d.get("date")]
+    dates = [d["date"] for doc in res.documents for d in doc.contenu["deliberations"] if d.get("date")]
     day = max(dates) if dates else "2000-01-01"
     return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp())
 
@@ -638,7 +630,13 @@ def _alleger(res: BuildResult) -> None:
     """Drop the texts of the deliberations once the pages are written: MkDocs runs next, in
     another process, and this one should not hold ten years of texts meanwhile."""
     res.documents = [
-        {"source": d["source"], "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d["deliberations"]]}
+        replace(
+            d,
+            contenu={
+                "source": d.contenu["source"],
+                "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d.contenu["deliberations"]],
+            },
+        )
         for d in res.documents
     ]
     gc.collect()

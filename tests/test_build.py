@@ -39,7 +39,7 @@ def _bad(root, name, data: bytes):
 def test_good_source_alone(root):
     res, _ = _extract(root)
     assert not res.errors
-    assert [d["id"] for d in res.documents[0]["deliberations"]] == ["2022-317"]
+    assert [d["id"] for d in res.documents[0].contenu["deliberations"]] == ["2022-317"]
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_latin1_source_is_read_with_a_warning(root):
     _bad(root, "latin1.txt", text.encode("cp1252"))
     res, _ = _extract(root)
     assert not res.errors
-    doc = next(d for d in res.documents if d["source"] == "latin1.txt")
+    doc = next(d.contenu for d in res.documents if d.contenu["source"] == "latin1.txt")
     assert doc["deliberations"][0]["id"] == "2022-999"
     assert doc["deliberations"][0]["titre"].startswith("DÉLIBÉRATION CADRE")
     assert any(p["kind"] == "encodage" and "Windows-1252" in p["message"] for p in doc["problems"])
@@ -86,7 +86,7 @@ def test_utf16_source_is_read(root):
     text = (CORPUS / S003).read_text("utf-8").replace("2022-317", "2022-998")
     _bad(root, "utf16.txt", text.encode("utf-16"))
     res, _ = _extract(root)
-    doc = next(d for d in res.documents if d["source"] == "utf16.txt")
+    doc = next(d.contenu for d in res.documents if d.contenu["source"] == "utf16.txt")
     assert doc["deliberations"][0]["id"] == "2022-998"
 
 
@@ -108,17 +108,17 @@ def test_recueil_cut_in_the_middle_of_a_deliberation(root):
     cut = next(i for i, l in enumerate(lines) if l.strip().startswith("DECIDE"))
     _bad(root, "coupe.txt", "\n".join(lines[: cut + 3]).replace("2022-317", "2022-901").encode())
     res, _ = _extract(root)
-    doc = next(d for d in res.documents if d["source"] == "coupe.txt")
+    doc = next(d.contenu for d in res.documents if d.contenu["source"] == "coupe.txt")
     assert [d["id"] for d in doc["deliberations"]] == ["2022-901"]
     assert any(p["kind"] == "deliberation-incomplete" for p in doc["problems"])
-    assert next(d for d in res.documents if d["source"] == S003)["deliberations"][0]["id"] == "2022-317"
+    assert next(d.contenu for d in res.documents if d.contenu["source"] == S003)["deliberations"][0]["id"] == "2022-317"
 
 
 def test_deliberation_without_its_number_line(root):
     text = (CORPUS / S003).read_text("utf-8").replace("(N°2022-317)", "")
     _bad(root, "sans-numero.txt", text.encode())
     res, _ = _extract(root)
-    doc = next(d for d in res.documents if d["source"] == "sans-numero.txt")
+    doc = next(d.contenu for d in res.documents if d.contenu["source"] == "sans-numero.txt")
     problems = [p for p in doc["problems"] if p["kind"] == "numero-absent"]
     assert problems and problems[0]["line"] == 3  # the « DELIBERATION DU CONSEIL DEPARTEMENTAL » header
     assert "(N°" in problems[0]["message"]
@@ -170,9 +170,9 @@ def test_a_new_source_claiming_a_published_act_with_another_text_is_refused(root
     _bad(root, "autre.txt", text.encode())
     res, logs = _extract(root)
     assert [e["source"] for e in res.errors] == ["autre.txt"]
-    ligne = next(d["line"] for d in res.documents[0]["deliberations"] if d["id"] == "2022-317")
+    ligne = next(d["line"] for d in res.documents[0].contenu["deliberations"] if d["id"] == "2022-317")
     assert res.errors[0]["line"] == ligne  # where the act starts in autre.txt (the same place as in the original)
     assert f"la délibération 2022-317 est déjà publiée par {S003} avec un texte différent" in res.errors[0]["message"]
     assert any(f"ERREUR autre.txt, ligne {ligne}" in l for l in logs)
     assert _snapshot(root) == before
-    assert [d["source"] for d in res.documents] == [S003]
+    assert [d.contenu["source"] for d in res.documents] == [S003]

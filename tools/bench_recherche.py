@@ -31,7 +31,7 @@ from typing import Any
 from generator.lieux import places
 from generator.recherche import index as recherche
 from generator.records import Deliberation, Subvention, to_dict
-from generator.records.corpus import DEPARTEMENT, Corpus
+from generator.records.corpus import DEPARTEMENT, Corpus, alleger
 from tools.impression import chromium
 
 try:  # installed by requirements-navigateur.lock (`make test-navigateur`) only: `make bench` measures the rest without it
@@ -119,15 +119,14 @@ def corpus_replique(corpus, annees: int = 10, delibs_par_an: int = 700, subventi
             documents.append(
                 {
                     "source": source,
+                    "sha256": "",  # (a copy: no source file behind it)
                     "recueil": {"numero": mois, "mois": mois, "annee": annee},
                     "sessions": [session],
                     "deliberations": delibs,
                 }
             )
             subs_by_source[source] = {"source": source, "subventions": subs}
-    c = Corpus(ref=corpus.ref, documents=documents, controle={})
-    c._index(subs_by_source)
-    return c
+    return Corpus.from_data([alleger(d, annexes=True) for d in documents], subs_by_source, {}, corpus.ref)
 
 
 def _gz(data: bytes) -> int:

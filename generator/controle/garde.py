@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.controle.reconcile import empreinte_texte
 from generator.records import recueil_slug
+from generator.records.corpus import DocumentLu
 
 CORRECTIONS = "site_data/corrections.yaml"
 
@@ -43,10 +43,11 @@ class Resume:
     recueil: str | None = None  # "2021-06-n6"
 
 
-def resumer(doc: dict, subs: dict | None) -> Resume:
+def resumer(lu: DocumentLu, subs: dict | None) -> Resume:
+    doc = lu.contenu
     r = Resume(doc["source"], recueil=recueil_slug(doc.get("recueil")))
-    for d in doc["deliberations"]:
-        r.deliberations.setdefault(d["id"], empreinte_texte(d))
+    for d, empreinte in zip(doc["deliberations"], lu.empreintes, strict=True):
+        r.deliberations.setdefault(d["id"], empreinte)
         r.lignes.setdefault(d["id"], d.get("line"))
     for s in (subs or {}).get("subventions", []):
         r.subventions[s["deliberation"]] += 1

@@ -6,12 +6,12 @@ will be published. Each finding names the source file and line.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 from generator.records import numero_sequence, plage_numeros
+from generator.records.corpus import DocumentLu
 from generator.sources.lecture import page_de
 
 CONSEILLERS_PAR_CANTON = 2  # a binôme per canton since 2015
@@ -211,24 +211,19 @@ def votes_vs_presences(doc: dict) -> list[dict]:
     return out
 
 
-def empreinte_texte(d: dict) -> str:
-    """What tells two copies of a deliberation apart: its whole text, read as a digest (the build
-    keeps only the digest once the sources are read, not ten years of texts twice)."""
-    if "texte" in d:
-        return hashlib.sha256((d["texte"] or "").encode("utf-8")).hexdigest()
-    return d.get("_texte_sha256", "")
-
-
-def duplicates(docs: list[dict]) -> list[dict]:
+def duplicates(docs: list[DocumentLu]) -> list[dict]:
+    """A deliberation found again in a later source: the same (its texts' digests agree, `empreinte_texte`:
+    the build keeps only the digest once the sources are read, not ten years of texts twice) or not."""
     out = []
     seen: dict[str, dict] = {}
-    for doc in docs:
-        for d in doc["deliberations"]:
+    for lu in docs:
+        doc = lu.contenu
+        for d, empreinte in zip(doc["deliberations"], lu.empreintes, strict=True):
             prev = seen.get(d["id"])
             if prev is None:
-                seen[d["id"]] = {"source": doc["source"], "titre": d["titre"], "line": d["line"], "texte": empreinte_texte(d)}
+                seen[d["id"]] = {"source": doc["source"], "titre": d["titre"], "line": d["line"], "texte": empreinte}
                 continue
-            same = prev["texte"] == empreinte_texte(d)
+            same = prev["texte"] == empreinte
             out.append(
                 _finding(
                     doc["source"],
@@ -251,7 +246,7 @@ def _paginer(findings: list[dict], pages: list[int] | None) -> list[dict]:
 
 
 def build_report(
-    docs: list[dict],
+    docs: list[DocumentLu],
     subventions: dict[str, dict],
     errors: list[dict],
     membres_cd: int,
@@ -261,7 +256,7 @@ def build_report(
     """The whole control report, per source, deterministic. `en_attente`: sources waiting for a tool
     the machine lacks (warnings, `build._mettre_en_attente`)."""
     sources = []
-    for doc in docs:
+    for doc in (lu.contenu for lu in docs):
         subs = subventions.get(doc["source"], {"subventions": [], "controles": []})
         findings = list(doc.get("problems", []))
         findings += announced_vs_found(doc)
@@ -283,7 +278,7 @@ def build_report(
                 "constats": findings,
             }
         )
-    pages = {doc["source"]: doc.get("pages") for doc in docs}
+    pages = {lu.contenu["source"]: lu.contenu.get("pages") for lu in docs}
     dups = [g for f in duplicates(docs) for g in _paginer([f], pages.get(f["source"]))]
     counts = Counter(f["severity"] for s in sources for f in s["constats"])
     counts.update(f["severity"] for f in dups)

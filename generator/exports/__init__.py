@@ -13,8 +13,10 @@ import json
 from pathlib import Path
 
 from generator.commun.formats import taille_fr
+from generator.controle.identifiants import Identifiant
 from generator.exports import csv_deliberations, csv_subventions, datapackage, elus, par_lieu, scdl, sqlite
 from generator.exports.par_lieu import telechargements
+from generator.records import JsonObject
 from generator.records.corpus import Corpus
 
 __all__ = ["write_all", "fichiers_meta", "telechargements"]
@@ -106,7 +108,7 @@ def _clean(out_dir: Path, written: list[Path]) -> None:
                 f.unlink()
 
 
-def write_all(corpus: Corpus, out_dir: Path, identifiants: list | None = None, base_url: str | None = None) -> list[Path]:
+def write_all(corpus: Corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
     """Every export under `out_dir`; main files first, then per-place CSVs in (kind, code) order.
 
     `identifiants` (the publisher's checked table, `generator.controle.identifiants.load`) and
@@ -153,13 +155,13 @@ SCHEMAS = {
 }
 
 
-def _schema(name: str, rel: set[str], prefix: str) -> dict | None:
+def _schema(name: str, rel: set[str], prefix: str) -> JsonObject | None:
     """{nom, url} of the schema that describes the file `name` (or, for ".csv"/".json", the per-page files), if written."""
     kind, path = SCHEMAS.get(name, (None, None))
     return {"nom": kind, "url": f"{prefix}/{path}"} if path in rel else None
 
 
-def _colonnes(name: str) -> list[dict]:
+def _colonnes(name: str) -> list[JsonObject]:
     if name in ("subventions.csv", "subventions.json"):
         return [{"nom": c, "description": d} for c, d in csv_subventions.COLUMNS]
     if name == "subventions-tableur.csv":
@@ -209,7 +211,7 @@ def a_completer(out_dir: Path) -> int | None:
     return toutes - (_lignes(paths[1]) or 0)
 
 
-def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[dict]:
+def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[JsonObject]:
     """The « Données » page's list: main files one by one, per-page files grouped by folder and format.
 
     Each item: {nom, url (relative to the site root, None for a group), taille,

@@ -15,8 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.commun.store import write_bytes, write_text
+from generator.lieux.places import Reference
 from generator.lieux.places import slug as place_slug
-from generator.records import PlaceRef
+from generator.records import JsonObject, PlaceRef
 from generator.records.corpus import Corpus, SubventionPubliee
 
 # (column, description) — the description feeds the « Données » page.
@@ -82,21 +83,21 @@ in the CSVs for people (`neutraliser`). Amounts, rates, dates, codes and this si
 FORMULE = ("=", "+", "-", "@", "\t", "\r")
 
 
-def decimal_text(value) -> str:
+def decimal_text(value: Decimal | str | None) -> str:
     """`3107.00` from `3107`, `3107.0` or a Decimal; empty when unknown."""
     if value is None or value == "":
         return ""
     return format(Decimal(str(value)).quantize(CENT), "f")
 
 
-def percent_text(value) -> str:
+def percent_text(value: Decimal | str | None) -> str:
     """`40` from `40.00`, `33.33` kept: one spelling per rate."""
     if value is None or value == "":
         return ""
     return format(Decimal(str(value)).normalize(), "f")
 
 
-def centimes(value) -> int:
+def centimes(value: Decimal | str) -> int:
     return int(Decimal(str(value)).quantize(CENT) * 100)
 
 
@@ -106,12 +107,12 @@ def _resolved(p: PlaceRef | None, kind: str) -> str | None:
     return None
 
 
-def _territoire(ref, insee: str | None, siren: str | None, written: str | None) -> str:
+def _territoire(ref: Reference, insee: str | None, siren: str | None, written: str | None) -> str:
     """The reference territoire of the commune, else of the EPCI, else the written one if it is known."""
-    if insee and insee in ref.communes and ref.communes[insee].get("territoire"):
-        return ref.communes[insee]["territoire"]
-    if siren and siren in ref.epci and ref.epci[siren].get("territoire"):
-        return ref.epci[siren]["territoire"]
+    for lieu in (ref.communes.get(insee or ""), ref.epci.get(siren or "")):
+        if lieu and lieu.get("territoire"):
+            territoire: str = lieu["territoire"]
+            return territoire
     if written:
         s = place_slug(written)
         if s in ref.territoires:
@@ -179,7 +180,7 @@ def neutraliser(texte: str) -> str:
     return "'" + texte if texte.startswith(FORMULE) else texte
 
 
-def csv_text(fields: list[str], data: list[dict], texte: frozenset[str] = frozenset()) -> str:
+def csv_text(fields: list[str], data: list[JsonObject], texte: frozenset[str] = frozenset()) -> str:
     """RFC 4180 CSV (comma, minimal quoting, `\\n` line ends), header first; the cells of the columns
     `texte` neutralised (`neutraliser`: the CSVs for people, not the SCDL files)."""
     buf = io.StringIO()
@@ -226,7 +227,7 @@ TITRES = {
 DECIMAUX = ("montant", "cout_projet", "montant_eligible", "taux")
 
 
-def tableur_text(data: list[dict]) -> bytes:
+def tableur_text(data: list[JsonObject]) -> bytes:
     """subventions-tableur.csv: what French Excel and LibreOffice open right by a double click — UTF-8
     with a BOM, « ; » between cells, a decimal comma, CRLF line ends, French column titles; the text
     cells neutralised (`neutraliser`, through `csv_text`)."""
@@ -241,7 +242,7 @@ def tableur_text(data: list[dict]) -> bytes:
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
-def json_text(data: list[dict]) -> str:
+def json_text(data: list[JsonObject]) -> str:
     """The same records as a JSON array; empty cells become null, amounts stay strings, whole numbers
     (`ENTIERS`) are numbers."""
     out = [{k: (None if v == "" else int(v) if k in ENTIERS else v) for k, v in r.items()} for r in data]

@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.commun.store import write_bytes, write_text
 from generator.exports import csv_deliberations, csv_subventions, elus, scdl
 from generator.exports.sqlite import LICENCE, LICENCE_URL, SOURCE
+from generator.records import JsonObject
 
 SCDL_URL = {
     "subventions": "https://schema.data.gouv.fr/schemas/scdl/subventions/2.1.1/schema.json",
@@ -24,8 +25,8 @@ SCDL_URL = {
 DECIMAUX = {"montant", "cout_projet", "montant_eligible", "taux"}
 
 
-def _champ(nom: str, titre: str, description: str, decimal: str = ".") -> dict:
-    f: dict = {"name": titre, "description": description, "type": "string"}
+def _champ(nom: str, titre: str, description: str, decimal: str = ".") -> JsonObject:
+    f: JsonObject = {"name": titre, "description": description, "type": "string"}
     if nom != titre:
         f["title"] = nom
     if nom == "date":
@@ -53,7 +54,7 @@ def _champ(nom: str, titre: str, description: str, decimal: str = ".") -> dict:
     return f
 
 
-def schema_subventions(tableur: bool = False) -> dict:
+def schema_subventions(tableur: bool = False) -> JsonObject:
     """The Table Schema of subventions.csv (and of the per-page CSVs), or of subventions-tableur.csv: each
     grant's deliberation is a row of deliberations.csv."""
     fields = [_champ(c, csv_subventions.TITRES[c] if tableur else c, d, "," if tableur else ".") for c, d in csv_subventions.COLUMNS]
@@ -62,11 +63,11 @@ def schema_subventions(tableur: bool = False) -> dict:
     return {"fields": fields, "primaryKey": [pk], "foreignKeys": [_vers("deliberations", delib)], "missingValues": [""]}
 
 
-def schema_deliberations() -> dict:
+def schema_deliberations() -> JsonObject:
     """The Table Schema of deliberations.csv."""
     fields = []
     for c, d in csv_deliberations.COLONNES.items():
-        f: dict = {"name": c, "description": d, "type": "string"}
+        f: JsonObject = {"name": c, "description": d, "type": "string"}
         if c in csv_deliberations.DATES:
             f["type"] = "date"
         elif c in csv_deliberations.ENTIERS:
@@ -80,16 +81,16 @@ def schema_deliberations() -> dict:
 ENTIERS_ELUS = frozenset({"presences", "excuses", "absences", "interets_declares", "presidences"})
 
 
-def schema_elus() -> dict:
+def schema_elus() -> JsonObject:
     """elus.csv: one row per person (`id`, the slug of its page)."""
-    fields: list[dict] = [
+    fields: list[JsonObject] = [
         {"name": c, "type": "integer" if c in ENTIERS_ELUS else "date" if c.endswith("_seance") else "string"} for c in elus.COLONNES_ELUS
     ]
     fields[0]["constraints"] = {"required": True, "unique": True}
     return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
 
 
-def schema_presences() -> dict:
+def schema_presences() -> JsonObject:
     """presences.csv: each row's person is a row of elus.csv, its deliberation one of deliberations.csv."""
     fields = [{"name": c, "type": "date" if c == "date" else "string"} for c in elus.COLONNES_PRESENCES]
     return {
@@ -99,17 +100,17 @@ def schema_presences() -> dict:
     }
 
 
-def _vers(ressource: str, champ: str) -> dict:
+def _vers(ressource: str, champ: str) -> JsonObject:
     """A foreign key: `champ` is the `id` of a row of the resource `ressource`."""
     return {"fields": [champ], "reference": {"resource": ressource, "fields": ["id"]}}
 
 
-def _vers_subventions(champ: str) -> dict:
+def _vers_subventions(champ: str) -> JsonObject:
     """Every row of a derived file is a row of subventions.csv."""
     return _vers("subventions", champ)
 
 
-def _avec(schema: dict, cle: dict) -> dict:
+def _avec(schema: JsonObject, cle: JsonObject) -> JsonObject:
     """`schema` with one more foreign key."""
     return {**schema, "foreignKeys": [*schema.get("foreignKeys", []), cle]}
 
@@ -118,12 +119,12 @@ JSON_SCHEMA = "subventions.json-schema.json"
 """The JSON Schema of subventions.json and of the per-page JSON files (schemas/)."""
 
 
-def json_schema_subventions() -> dict:
+def json_schema_subventions() -> JsonObject:
     """subventions.json (and each page's JSON): an array of grants, each with every column of
     subventions.csv; an empty cell is null, amounts are decimal strings, `page_pdf` a whole number."""
-    props: dict[str, dict] = {}
+    props: dict[str, JsonObject] = {}
     for c, d in csv_subventions.COLUMNS:
-        p: dict = {"description": d, "type": ["integer", "null"] if c in csv_subventions.ENTIERS else ["string", "null"]}
+        p: JsonObject = {"description": d, "type": ["integer", "null"] if c in csv_subventions.ENTIERS else ["string", "null"]}
         if c in ("id", "deliberation", "date", "montant"):
             p["type"] = "string"
         if c == "date":
@@ -139,8 +140,8 @@ def json_schema_subventions() -> dict:
     }
 
 
-def _ressource(out_dir: Path, rel: str, name: str, title: str, description: str, schema, **extra) -> dict:
-    r = {
+def _ressource(out_dir: Path, rel: str, name: str, title: str, description: str, schema: str | JsonObject, **extra: object) -> JsonObject:
+    r: JsonObject = {
         "name": name,
         "path": rel,
         "title": title,
@@ -156,7 +157,7 @@ def _ressource(out_dir: Path, rel: str, name: str, title: str, description: str,
     return r
 
 
-def package(out_dir: Path, written: list[Path], descriptions: dict[str, str], groupes: dict[str, str], base_url: str | None) -> dict:
+def package(out_dir: Path, written: list[Path], descriptions: dict[str, str], groupes: dict[str, str], base_url: str | None) -> JsonObject:
     out_dir = Path(out_dir)
     rel = sorted({p.relative_to(out_dir).as_posix() for p in written})
     res = []
@@ -205,7 +206,7 @@ def package(out_dir: Path, written: list[Path], descriptions: dict[str, str], gr
         name = f"{which}-scdl.csv"
         if name in rel:
             s = scdl.schema(which)
-            extra: dict = {"dialect": {"delimiter": ",", "header": True}, "sources": [{"title": s["title"], "path": SCDL_URL[which]}]}
+            extra: JsonObject = {"dialect": {"delimiter": ",", "header": True}, "sources": [{"title": s["title"], "path": SCDL_URL[which]}]}
             res.append(
                 _ressource(out_dir, name, f"{which}-scdl", s["title"], descriptions[name], f"schemas/scdl-{which}.schema.json", **extra)
             )
@@ -223,7 +224,7 @@ def package(out_dir: Path, written: list[Path], descriptions: dict[str, str], gr
                     dialect={"delimiter": ",", "header": True},
                 )
             )
-    pkg: dict = {
+    pkg: JsonObject = {
         "profile": "tabular-data-package",
         "name": "recueil-actes-pas-de-calais",
         "title": "Recueil des actes administratifs du Département du Pas-de-Calais : délibérations et subventions",

@@ -60,7 +60,8 @@ def _slug(corpus: Corpus, kind: str, code: str) -> str:
     if kind in ("territoire", "deliberation"):
         return code
     table = {"commune": ref.communes, "canton": ref.cantons, "epci": ref.epci}[kind]
-    return table[code]["slug"]
+    slug: str = table[code]["slug"]
+    return slug
 
 
 def chemin(kind: str, slug: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from generator.commun.store import write_text
 from generator.controle.identifiants import Identifiant, identifiants_de, par_cle, siren_de
 from generator.exports.csv_subventions import csv_text, decimal_text, sort_key
-from generator.records import Deliberation
+from generator.records import Deliberation, JsonObject
 from generator.records.corpus import DEPARTEMENT, Corpus
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "records" / "schemas" / "scdl"
@@ -31,9 +31,10 @@ OBJET_MAX = 256
 
 
 @cache
-def schema(name: str) -> dict:
+def schema(name: str) -> JsonObject:
     """`subventions` or `deliberations`: the Table Schema as published on schema.data.gouv.fr."""
-    return json.loads((SCHEMAS / f"scdl-{name}.schema.json").read_text(encoding="utf-8"))
+    lu: JsonObject = json.loads((SCHEMAS / f"scdl-{name}.schema.json").read_text(encoding="utf-8"))
+    return lu
 
 
 def fields(name: str) -> list[str]:

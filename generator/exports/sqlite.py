@@ -18,12 +18,14 @@ import errno
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.commun.store import remplacement_atomique, write_text
 from generator.exports import csv_deliberations
 from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
 from generator.exports.elus import lignes_elus, lignes_presences
+from generator.records import JsonObject
 from generator.records.corpus import Corpus
 
 SCHEMA = """
@@ -187,7 +189,7 @@ def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
     )
 
 
-def _insert(con, table: str, rows_: list[tuple]) -> None:
+def _insert(con: sqlite3.Connection, table: str, rows_: Sequence[tuple[object, ...]]) -> None:
     if rows_:
         con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows_[0]))})", rows_)
 
@@ -229,7 +231,7 @@ def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
     # site_data/actes as they come (Corpus.texte_annexe), never all held at once
     sql: dict[tuple[str, int], str] = {}
 
-    def ligne(table: str, row: tuple) -> None:
+    def ligne(table: str, row: tuple[object, ...]) -> None:
         q = sql.get((table, len(row)))
         if q is None:
             q = sql[(table, len(row))] = f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})"
@@ -336,7 +338,7 @@ COLONNES_BENEFICIAIRES = {
 }
 
 
-def metadata(base_url: str | None = None) -> dict:
+def metadata(base_url: str | None = None) -> JsonObject:
     """Datasette's `metadata.json`: title, source, licence, tables and columns described, label columns
     (so that a foreign key shows a name), facets and the default sort."""
     sub_cols = dict(COLUMNS)
@@ -346,7 +348,7 @@ def metadata(base_url: str | None = None) -> dict:
     sub_cols["beneficiaire_id"] = "Le bénéficiaire dans la table beneficiaires"
     vue = {"annee": "Année de la délibération", "subventions": "Nombre de subventions", "montant": "Total en euros (€, point décimal)"}
     vue["montant_centimes"] = "Total en centimes d'euro"
-    tables: dict[str, dict] = {
+    tables: dict[str, JsonObject] = {
         "subventions": {
             "description": "Une ligne par subvention attribuée par une délibération publiée, avec ses lieux et la page où la vérifier.",
             "label_column": "beneficiaire",
@@ -412,7 +414,7 @@ def metadata(base_url: str | None = None) -> dict:
             "columns": {"territoire": "Territoire", "nom": "Nom", **vue},
         },
     }
-    out: dict = {
+    out: JsonObject = {
         "title": "Recueil des actes administratifs du Pas-de-Calais",
         "description": "Délibérations et subventions du Département du Pas-de-Calais, extraites de ses recueils des actes "
         "administratifs. Les montants sont en euros ; l'original signé fait foi.",

@@ -64,7 +64,7 @@ def resume(e: JsonObject | None, actes: Path, subventions: Path) -> Resume | Non
         with sans_ramasse_miettes():
             doc = json.loads(actes.read_bytes())
             subs = json.loads(subventions.read_bytes()) if subventions.exists() else None
-        return resumer(alleger(doc), subs)
+        return resumer(alleger(doc, textes=False), subs)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

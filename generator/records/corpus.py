@@ -9,6 +9,7 @@ dataclass too: `DeliberationPubliee` (its recueil, its annexes' lengths), `Subve
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
@@ -40,22 +41,48 @@ def de(nom: str) -> str:
     return "de " + nom
 
 
-def alleger(doc: JsonObject) -> JsonObject:
-    """A document of site_data/actes without its annexes' texts, in place.
+def empreinte_texte(d: JsonObject) -> str:
+    """What tells two copies of a deliberation (of site_data/actes) apart: its whole text, as a digest
+    ("" for a deliberation without one)."""
+    if "texte" not in d:
+        return ""
+    return hashlib.sha256((d["texte"] or "").encode("utf-8")).hexdigest()
+
+
+@dataclass
+class DocumentLu:
+    """A file of site_data/actes as held in memory (`alleger`): its JSON (`contenu`), maybe without
+    the texts of its deliberations and annexes, and what is kept of those texts, in the order of
+    `contenu["deliberations"]`: each deliberation's digest (`empreinte_texte`: the duplicate check and
+    the guard) and the length of each of its annexes (`caracteres`)."""
+
+    contenu: JsonObject
+    empreintes: list[str]
+    caracteres: list[list[int]]
+
+
+def alleger(doc: JsonObject, *, textes: bool = True, annexes: bool = False) -> DocumentLu:
+    """A document of site_data/actes, in place, without its annexes' texts (unless `annexes`) and,
+    unless `textes`, without its deliberations' texts (the build: only their digests are needed).
 
     Annexes are nine tenths of a recueil's text (ten synthetic years: 348 of 395 million characters,
     about 700 Mo in memory). Only the deliberation and annex pages, the SQLite export and search
     read them, one deliberation at a time: `Corpus.texte_annexe` reads them back from the source's
     file when asked, so ten years of annexes are never all in memory.
     """
+    empreintes, caracteres = [], []
     for d in doc["deliberations"]:
-        for a in d.get("annexes") or []:
-            if "texte" in a:
-                a["_caracteres"] = len(a.pop("texte") or "")
-    return doc
+        empreintes.append(empreinte_texte(d))
+        caracteres.append([len(a.get("texte") or "") for a in d.get("annexes") or []])
+        if not textes:
+            d.pop("texte", None)
+        if not annexes:
+            for a in d.get("annexes") or []:
+                a.pop("texte", None)
+    return DocumentLu(doc, empreintes, caracteres)
 
 
-def lire_actes(path: Path) -> JsonObject:
+def lire_actes(path: Path) -> DocumentLu:
     """One file of site_data/actes, without its annexes' texts (see `alleger`)."""
     return alleger(store.read_json(path))
 
@@ -93,7 +120,7 @@ class DeliberationPubliee(Deliberation):
     recueil: str | None = None
     caracteres_annexes: list[int] = field(default_factory=list)
     annexes_en_memoire: bool = True
-    texte_en_memoire: bool = True  # False: the build left `texte` out (`build._leger`), read back by who needs it
+    texte_en_memoire: bool = True  # False: the build left `texte` out (`alleger`), read back by who needs it
 
 
 @dataclass
@@ -120,35 +147,59 @@ class ActePublie(ExecutiveAct):
 
 
 @dataclass
-class RecueilPublie:
-    """A monthly recueil of the corpus: its address (`slug`), its source file, what its sommaire announces,
-    the séances of its file, and the deliberations its file holds (ids and dates, duplicates included)."""
+class DocumentPublie:
+    """A file of site_data/actes as the site reads it, without its texts: its source, what its sommaire
+    announces (None outside any recueil), the séances and the deliberations its file holds (ids and
+    dates, in the file's order, duplicates included) and, for a PDF, the line each page starts at
+    (`pages`, empty for a text source) and its SHA-256 (`originaux.publier`)."""
 
-    slug: str
     source: str
-    recueil: Recueil
+    recueil: Recueil | None
     sessions: list[Session]
     ids: list[str]
     dates: list[str]
+    pages: list[int]
+    sha256: str
+
+
+@dataclass
+class RecueilPublie(DocumentPublie):
+    """A monthly recueil of the corpus: its document, with its address (`slug`)."""
+
+    recueil: Recueil
+    _: KW_ONLY
+    slug: str
 
     @property
     def titre(self) -> str:
         return recueil_titre(self.recueil)
 
 
+def document_publie(doc: JsonObject) -> DocumentPublie:
+    """The document `doc` of site_data/actes (as read, its texts possibly left out) as the corpus holds it."""
+    return DocumentPublie(
+        doc["source"],
+        from_dict(Recueil, doc["recueil"]) if doc.get("recueil") else None,
+        [from_dict(Session, x) for x in doc.get("sessions") or []],
+        [d["id"] for d in doc["deliberations"]],
+        [d["date"] for d in doc["deliberations"]],
+        list(doc.get("pages") or []),
+        doc["sha256"],
+    )
+
+
 _A_CALCULER = Beneficiaire("", "", "")  # (a grant's, set by `Corpus._index` as soon as the grant is read)
 
 
-def publiee(d: JsonObject, recueil: str | None) -> DeliberationPubliee:
+def publiee(d: JsonObject, caracteres: list[int], recueil: str | None) -> DeliberationPubliee:
     """The deliberation `d` of a document of site_data/actes as the corpus holds it, in recueil `recueil`
-    (slug). Its annexes' texts and its own text may have been left out by the reader (`alleger`,
-    `build._leger`): they are then empty here, their lengths kept."""
+    (slug), its annexes of `caracteres` characters. Its annexes' texts and its own text may have been
+    left out by the reader (`alleger`): they are then empty here."""
     annexes = d.get("annexes") or []
-    champs = {k: v for k, v in d.items() if not k.startswith("_")}  # (`_texte_sha256`, `_caracteres`: the build's own)
-    champs["annexes"] = [{k: v for k, v in a.items() if not k.startswith("_")} | {"texte": a.get("texte") or ""} for a in annexes]
+    champs = dict(d, annexes=[a | {"texte": a.get("texte") or ""} for a in annexes])
     champs.update(
         recueil=recueil,
-        caracteres_annexes=[len(a["texte"] or "") if "texte" in a else a.get("_caracteres", 0) for a in annexes],
+        caracteres_annexes=caracteres,
         annexes_en_memoire=all("texte" in a for a in annexes),
         texte_en_memoire="texte" in d,
     )
@@ -158,8 +209,8 @@ def publiee(d: JsonObject, recueil: str | None) -> DeliberationPubliee:
 @dataclass
 class Corpus:
     ref: Reference
-    documents: list[JsonObject]  # the files of site_data/actes as read (the build's control and PDFs read them)
     controle: JsonObject
+    documents: list[DocumentPublie] = field(default_factory=list)  # the files of site_data/actes, in their files' order
     deliberations: dict[str, DeliberationPubliee] = field(default_factory=dict)  # id → deliberation
     subventions: list[SubventionPubliee] = field(default_factory=list)
     par_commune: dict[str, list[SubventionPubliee]] = field(default_factory=lambda: defaultdict(list))
@@ -193,7 +244,7 @@ class Corpus:
     @classmethod
     def from_data(
         cls,
-        documents: list[JsonObject],
+        documents: list[DocumentLu],
         subs_by_source: dict[str, JsonObject],
         controle: JsonObject,
         ref: Reference,
@@ -201,8 +252,8 @@ class Corpus:
     ) -> Corpus:
         """The same, from site_data already read (the build has just read it for the control report).
         `actes`: the folder the documents were read from, when their annex texts were left out."""
-        c = cls(ref=ref, documents=documents, controle=controle, actes=actes)
-        c._index(subs_by_source)
+        c = cls(ref=ref, controle=controle, actes=actes)
+        c._index(documents, subs_by_source)
         return c
 
     def longueur_annexe(self, d: DeliberationPubliee, i: int) -> int:
@@ -226,31 +277,27 @@ class Corpus:
         self._annexes[d.source] = textes
         return textes[d.id][i]
 
-    def _index(self, subs_by_source: dict[str, JsonObject]) -> None:
-        for doc in self.documents:
-            rec = doc.get("recueil")
-            slug = recueil_slug(rec)
-            sessions = [from_dict(Session, x) for x in doc.get("sessions") or []]
-            for x in sessions:
+    def _index(self, documents: list[DocumentLu], subs_by_source: dict[str, JsonObject]) -> None:
+        for document in documents:
+            doc = document.contenu
+            publie = document_publie(doc)
+            self.documents.append(publie)
+            slug = recueil_slug(doc.get("recueil"))
+            for x in publie.sessions:
                 self.sessions.setdefault(x.id, x)
-            if slug is not None and rec:
+            if slug is not None and publie.recueil is not None:
                 if any(r.slug == slug for r in self.recueils):  # an exact copy in another file (garde refuses any other)
                     slug = None
                 else:
                     self.recueils.append(
                         RecueilPublie(
-                            slug,
-                            doc["source"],
-                            from_dict(Recueil, rec),
-                            sessions,
-                            [d["id"] for d in doc["deliberations"]],
-                            [d["date"] for d in doc["deliberations"]],
+                            publie.source, publie.recueil, publie.sessions, publie.ids, publie.dates, publie.pages, publie.sha256, slug=slug
                         )
                     )
-            for x in doc["deliberations"]:
+            for x, caracteres in zip(doc["deliberations"], document.caracteres, strict=True):
                 if x["id"] in self.deliberations:
                     continue  # a duplicate: the control report says which source is published
-                dp = self.deliberations[x["id"]] = publiee(x, slug)
+                dp = self.deliberations[x["id"]] = publiee(x, caracteres, slug)
                 r = dp.rapport
                 if r is not None:
                     for kind, lieux in (("territoire", r.territoires), ("canton", r.cantons), ("epci", r.epcis)):
@@ -259,8 +306,8 @@ class Corpus:
                                 self.delib_lieux[(kind, lieu.code)].add(dp.id)
                 if dp.epci_siren:
                     self.delib_lieux[("epci", dp.epci_siren)].add(dp.id)
-            if rec:
-                for a in rec.get("actes_executif", []):
+            if doc.get("recueil"):
+                for a in doc["recueil"].get("actes_executif", []):
                     acte = from_dict(ActePublie, a | {"recueil": slug, "source": doc["source"]})
                     for code in dict.fromkeys(acte.communes):
                         self.actes_par_commune[code].append(acte)

@@ -3,10 +3,11 @@ for the page that announces it (its <head> and its « S'abonner » link) and for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from generator.lieux.places import Reference
+from generator.records import JsonObject
 from generator.records.corpus import de
 
 NOM_FICHIER = "flux.xml"  # in its page's folder: the page links it as "flux.xml"
@@ -34,11 +35,11 @@ class Abonnement:
         return f"{self.nom} : nouvelles subventions et délibérations"
 
 
-def _table(ref: Reference, kind: str) -> dict:
+def _table(ref: Reference, kind: str) -> dict[str, JsonObject]:
     return {"commune": ref.communes, "canton": ref.cantons, "epci": ref.epci, "territoire": ref.territoires}[kind]
 
 
-_NOMS = {
+_NOMS: dict[str, Callable[[JsonObject], str]] = {
     "commune": lambda p: p["nom"],
     "canton": lambda p: f"Canton {de(p['nom'])}",
     "epci": lambda p: p["nom"],

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from generator.commun.formats import date_fr, mois_fr
-from generator.records import plage_numeros
+from generator.records import JsonObject, plage_numeros
 from generator.records.corpus import Corpus, SubventionPubliee
 
 
@@ -31,11 +31,11 @@ def _plages(ids: list[str]) -> list[tuple[str, str, int]]:
     return out
 
 
-def calculer(corpus: Corpus) -> dict:
+def calculer(corpus: Corpus) -> JsonObject:
     """The coverage of the corpus: its recueils (month, announced and held deliberations, executive acts
     listed), its documents outside any recueil, and what each session's sommaire announces."""
     recueils = []
-    seances: dict[str, dict] = {}
+    seances: dict[str, JsonObject] = {}
     for r in sorted(corpus.recueils, key=lambda r: r.slug):
         rec = r.recueil
         tenues = set(r.ids)
@@ -72,14 +72,14 @@ def calculer(corpus: Corpus) -> dict:
         e.update(n_annoncees=len(e["annoncees"]), absentes=len(absentes), plages_absentes=_plages(absentes))
     isoles = []
     for doc in corpus.documents:
-        if doc.get("recueil") and any(r.source == doc["source"] for r in corpus.recueils):
+        if doc.recueil is not None and any(r.source == doc.source for r in corpus.recueils):
             continue
-        ds = [x for d in doc["deliberations"] if (x := corpus.deliberations.get(d["id"])) and x.source == doc["source"]]
+        ds = [x for i in doc.ids if (x := corpus.deliberations.get(i)) and x.source == doc.source]
         if not ds:
             continue
         isoles.append(
             {
-                "source": doc["source"],
+                "source": doc.source,
                 "ids": sorted(d.id for d in ds),
                 "date": min(d.date for d in ds),
                 "collectivite": ds[0].collectivite,
@@ -89,7 +89,7 @@ def calculer(corpus: Corpus) -> dict:
     return {"recueils": recueils, "isoles": isoles, "seances": seances}
 
 
-def phrase(cov: dict, recueils: Iterable[str] | None = None, sources: Iterable[str] | None = None) -> dict:
+def phrase(cov: JsonObject, recueils: Iterable[str] | None = None, sources: Iterable[str] | None = None) -> JsonObject:
     """The coverage a page states: of the recueils `recueils` (slugs) and the documents outside any
     recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2)."""
     rs = [r for r in cov["recueils"] if recueils is None or r["slug"] in set(recueils)]
@@ -104,7 +104,7 @@ def phrase(cov: dict, recueils: Iterable[str] | None = None, sources: Iterable[s
     }
 
 
-def des_subventions(cov: dict, subs: Iterable[SubventionPubliee]) -> dict:
+def des_subventions(cov: JsonObject, subs: Iterable[SubventionPubliee]) -> JsonObject:
     """The coverage of a list of grants: the recueils and other documents they come from."""
     recueils, sources = set(), set()
     for s in subs:
@@ -116,10 +116,10 @@ def des_subventions(cov: dict, subs: Iterable[SubventionPubliee]) -> dict:
     return phrase(cov, recueils, sources)
 
 
-def par_annee(cov: dict, corpus: Corpus) -> dict[str, dict]:
+def par_annee(cov: JsonObject, corpus: Corpus) -> dict[str, JsonObject]:
     """Each year's coverage: the recueils and documents that hold its deliberations."""
-    recueils: dict[str, set] = defaultdict(set)
-    sources: dict[str, set] = defaultdict(set)
+    recueils: dict[str, set[str]] = defaultdict(set)
+    sources: dict[str, set[str]] = defaultdict(set)
     for d in corpus.deliberations.values():
         y = d.date[:4]
         if d.recueil:

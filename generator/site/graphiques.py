@@ -26,6 +26,7 @@ from pathlib import Path
 
 from generator.commun.formats import montant_fr
 from generator.commun.geometrie import douglas_peucker
+from generator.records import JsonObject
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "site_data" / "reference"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -46,7 +47,7 @@ SEUIL_POINT = 1.0  # a vertex closer than this (viewBox units) to the previous k
 TOLERANCE_DP = 0.6  # Douglas-Peucker tolerance in viewBox units
 
 
-def _e(text) -> str:
+def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
@@ -168,7 +169,7 @@ def barres_par_annee(annees: list[tuple[int, Decimal]], titre: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _reference(directory: str) -> tuple[dict, dict]:
+def _reference(directory: str) -> tuple[dict[str, JsonObject], dict[str, list[list[list[float]]]]]:
     """(communes.json, geometries.json["communes"]) read once per process."""
     d = Path(directory)
     communes = json.loads((d / "communes.json").read_text("utf-8"))
@@ -288,7 +289,7 @@ def _chemin(rings: list[list[tuple[int, int]]]) -> str:
 
 def carte_communes(
     montants: dict[str, Decimal],
-    lien: Callable[[dict], str],
+    lien: Callable[[JsonObject], str],
     titre: str,
     communes: Iterable[str] | None = None,
     *,
@@ -327,7 +328,7 @@ def carte_communes(
     echelle = CARTE_MAX / max(xmax - xmin, ymax - ymin, 1e-9)
     marge = 4
 
-    def proj(p):
+    def proj(p: list[float]) -> tuple[float, float]:
         return ((p[0] * COS_LAT - xmin) * echelle + marge, (ymax - p[1]) * echelle + marge)
 
     carte_l = math.ceil((xmax - xmin) * echelle) + 2 * marge

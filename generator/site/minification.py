@@ -15,9 +15,11 @@ import rjsmin
 def minifier_texte(texte: str, suffixe: str) -> str:
     """`texte` of a `.js` or `.css` file, minified (a final newline kept)."""
     if suffixe == ".js":
-        return rjsmin.jsmin(texte, keep_bang_comments=False).strip() + "\n"
+        js: str = rjsmin.jsmin(texte, keep_bang_comments=False)  # (rjsmin and rcssmin ship no types)
+        return js.strip() + "\n"
     if suffixe == ".css":
-        return rcssmin.cssmin(texte, keep_bang_comments=False).strip() + "\n"
+        css: str = rcssmin.cssmin(texte, keep_bang_comments=False)
+        return css.strip() + "\n"
     raise ValueError(f"ni .js ni .css : {suffixe}")
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 from slugify import slugify
 
 from generator.commun import store
+from generator.records import JsonObject
+from generator.records.corpus import DocumentPublie
 
 DOSSIER = "originaux"
 
@@ -36,9 +38,9 @@ def adresse(source: str, slug: str | None, prises: AbstractSet[str] = frozenset(
 
 
 def publier(
-    content: Path, fichiers: dict[str, tuple[Path, str]], documents: list[dict], slugs: dict[str, str], cache: Path
-) -> dict[str, dict]:
-    """content/originaux/ holding the PDF of each published document (`documents`, read from site_data/;
+    content: Path, fichiers: dict[str, tuple[Path, str]], documents: list[DocumentPublie], slugs: dict[str, str], cache: Path
+) -> dict[str, JsonObject]:
+    """content/originaux/ holding the PDF of each published document (`documents`, the corpus's;
     `fichiers`: the inbox, source → its path and SHA-256 as the build read them; `slugs`: source →
     recueil slug), and nothing else; `cache`: what each file there holds. Returns source → {"url",
     "pages", "taille", "sha256"}.
@@ -48,23 +50,23 @@ def publier(
     content/originaux/ stays if it is those bytes; otherwise that source offers no original."""
     dossier = Path(content) / DOSSIER
     connus = store.read_json(cache) if cache.is_file() else {}
-    empreintes: dict[str, list] = {}
-    out: dict[str, dict] = {}
+    empreintes: dict[str, list[int | str]] = {}
+    out: dict[str, JsonObject] = {}
     prises = {f"{DOSSIER}/{s}.pdf" for s in slugs.values()}  # the recueils' addresses first: they never move
-    for doc in sorted(documents, key=lambda d: (d["source"] not in slugs, d["source"])):
-        if not doc.get("pages"):  # a text source
+    for doc in sorted(documents, key=lambda d: (d.source not in slugs, d.source)):
+        if not doc.pages:  # a text source
             continue
-        url = adresse(doc["source"], slugs.get(doc["source"]), prises - {f"{DOSSIER}/{slugs.get(doc['source'])}.pdf"})
+        url = adresse(doc.source, slugs.get(doc.source), prises - {f"{DOSSIER}/{slugs.get(doc.source)}.pdf"})
         prises.add(url)
         cible = Path(content) / url
-        recu = fichiers.get(doc["source"])  # (its path, its SHA-256) in the inbox
-        if not _a_le_contenu(cible, doc["sha256"], connus.get(url)):
-            if recu is None or recu[1] != doc["sha256"]:  # its new version refused, and the published one is not there
+        recu = fichiers.get(doc.source)  # (its path, its SHA-256) in the inbox
+        if not _a_le_contenu(cible, doc.sha256, connus.get(url)):
+            if recu is None or recu[1] != doc.sha256:  # its new version refused, and the published one is not there
                 cible.unlink(missing_ok=True)
                 continue
             _copier(recu[0], cible)
-        empreintes[url] = _etat(cible) + [doc["sha256"]]
-        out[doc["source"]] = {"url": url, "pages": len(doc["pages"]), "taille": cible.stat().st_size, "sha256": doc["sha256"]}
+        empreintes[url] = _etat(cible) + [doc.sha256]
+        out[doc.source] = {"url": url, "pages": len(doc.pages), "taille": cible.stat().st_size, "sha256": doc.sha256}
     gardes = {Path(content) / o["url"] for o in out.values()}
     if dossier.is_dir():
         for f in sorted(dossier.iterdir()):
@@ -79,7 +81,7 @@ def _etat(f: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def _a_le_contenu(f: Path, sha256: str, connu: list | None) -> bool:
+def _a_le_contenu(f: Path, sha256: str, connu: list[int | str] | None) -> bool:
     """`f` holds the bytes of SHA-256 `sha256`: known from the last build (`connu`: size, date, inode,
     SHA-256) when the file has not changed since, else read."""
     if not f.is_file() or f.is_symlink():

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from generator.commun import formats
 from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import write_text
+from generator.records import JsonObject
 from generator.site import lexique, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,7 +39,7 @@ class _Environnement(jinja2.Environment):
     is the same; method names (`get`, `items`…) keep Jinja's order.
     """
 
-    def getattr(self, obj, attribute):
+    def getattr(self, obj: object, attribute: str) -> object:
         if type(obj) is dict and attribute not in _METHODES_DICT:
             try:
                 return obj[attribute]
@@ -61,7 +62,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def front_matter(title: str, **extra) -> str:
+def front_matter(title: str, **extra: object) -> str:
     """YAML front matter; values are JSON strings (valid YAML), title made HTML-safe."""
     lines = [f"title: {json.dumps(html.escape(title, quote=False), ensure_ascii=False)}"]
     for key, value in extra.items():
@@ -127,7 +128,7 @@ class Page:
     path: str  # relative to content/, e.g. "communes/wancourt.md"
     template: str
     title: str
-    context: dict = field(default_factory=dict)
+    context: JsonObject = field(default_factory=dict)
     kind: str = "page"
 
 

@@ -18,7 +18,7 @@ from generator.commun.formats import date_fr, montant_fr
 from generator.records.corpus import SubventionPubliee
 
 
-def echapper(valeur) -> str:
+def echapper(valeur: object) -> str:
     """`markupsafe.escape(valeur)` as a plain string (same output, without building a Markup)."""
     if isinstance(valeur, Markup):
         return str(valeur)

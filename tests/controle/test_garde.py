@@ -26,12 +26,14 @@ def _depose(root, name, data: bytes | str):
 
 
 def _ids(res, source):
-    return [d["id"] for d in next(doc for doc in res.documents if doc["source"] == source)["deliberations"]]
+    return [d["id"] for d in next(doc.contenu for doc in res.documents if doc.contenu["source"] == source)["deliberations"]]
 
 
 def _ligne(res, source, delib):
     """Where a deliberation starts in its source (1-based), as the extraction found it."""
-    return next(d["line"] for doc in res.documents if doc["source"] == source for d in doc["deliberations"] if d["id"] == delib)
+    return next(
+        d["line"] for doc in res.documents if doc.contenu["source"] == source for d in doc.contenu["deliberations"] if d["id"] == delib
+    )
 
 
 def test_a_recueil_replaced_by_its_sommaire_alone_is_refused_and_its_acts_stay(root):

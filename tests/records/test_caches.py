@@ -154,7 +154,7 @@ def test_refused_source_whose_previous_data_is_truncated_is_reported_not_publish
     assert [e["source"] for e in res.errors] == [S003, f"site_data/actes/{store.data_name(S003)}"]
     assert "fichier vide" in res.errors[0]["message"]
     assert "n'est pas du JSON valide" in res.errors[1]["message"] and "ne sont pas publiées" in res.errors[1]["message"]
-    assert S003 not in {d["source"] for d in res.documents} and len(res.documents) == len(DOCUMENTS) - 1
+    assert S003 not in {d.contenu["source"] for d in res.documents} and len(res.documents) == len(DOCUMENTS) - 1
     assert any(line.startswith(f"ERREUR site_data/actes/{store.data_name(S003)} :") for line in logs)
 
 

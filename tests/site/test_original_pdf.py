@@ -28,7 +28,7 @@ from generator.commun.formats import montant_fr
 from generator.commun.genere import nettoyer_tout
 from generator.lieux import places
 from generator.publication import verification
-from generator.records.corpus import Corpus
+from generator.records.corpus import Corpus, DocumentPublie
 from generator.site import originaux
 from generator.site.pages import actes
 from generator.site.render import environment, root_for
@@ -253,8 +253,8 @@ def test_la_verification_exige_chaque_pdf(projet_pdf):
     ]
 
 
-def _doc(source: str, data: bytes) -> dict:
-    return {"source": source, "sha256": hashlib.sha256(data).hexdigest(), "pages": [1, 40]}
+def _doc(source: str, data: bytes, pages: list[int]) -> DocumentPublie:
+    return DocumentPublie(source, None, [], [], [], pages, hashlib.sha256(data).hexdigest())
 
 
 def test_publier_garde_l_original_publie(tmp_path):
@@ -266,10 +266,10 @@ def test_publier_garde_l_original_publie(tmp_path):
     (boite / "a.pdf").write_bytes(v1)
     (content / "originaux").mkdir(parents=True)
     (content / "originaux" / "ancien.pdf").write_bytes(b"%PDF")
-    docs = [_doc("a.pdf", v1), {"source": "b.txt", "sha256": "0" * 64, "pages": []}]
-    fichiers = {"a.pdf": (boite / "a.pdf", docs[0]["sha256"])}
+    docs = [_doc("a.pdf", v1, [1, 40]), _doc("b.txt", b"texte", [])]
+    fichiers = {"a.pdf": (boite / "a.pdf", docs[0].sha256)}
     out = originaux.publier(content, fichiers, docs, {"a.pdf": "2019-05-n5"}, cache)
-    assert out == {"a.pdf": {"url": ADRESSE, "pages": 2, "taille": len(v1), "sha256": docs[0]["sha256"]}}
+    assert out == {"a.pdf": {"url": ADRESSE, "pages": 2, "taille": len(v1), "sha256": docs[0].sha256}}
     publie = content / ADRESSE
     assert sorted(p.name for p in (content / "originaux").iterdir()) == ["2019-05-n5.pdf"]
     inode = publie.stat().st_ino

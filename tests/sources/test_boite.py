@@ -214,7 +214,7 @@ def test_a_parser_bug_refuses_its_source_with_a_journal_and_keeps_what_it_publis
     assert "RuntimeError: panne simulée" in journaux[0].read_text("utf-8")
     assert f"ERREUR {S003} : {message}" in logs
     assert f"  → les données déjà publiées pour {S003} sont conservées telles quelles." in logs
-    assert sorted(d["source"] for d in res.documents) == [S002, S003]  # its previous extraction, and the other file
+    assert sorted(d.contenu["source"] for d in res.documents) == [S002, S003]  # its previous extraction, and the other file
     assert empreinte_donnees(root) == donnees
     assert json.loads((root / "site_data" / "controle.json").read_text("utf-8"))["erreurs"] == res.errors
 

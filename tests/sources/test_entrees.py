@@ -30,7 +30,7 @@ def test_recueil_cut_inside_the_farda_table_is_refused_and_published_data_kept(r
     res, _ = extraire(root)
     assert not res.errors
     before = _snapshot(root)
-    published = next(d for d in res.documents if d["source"] == S004)
+    published = next(d.contenu for d in res.documents if d.contenu["source"] == S004)
     assert len(published["deliberations"]) == 21
 
     lines = (CORPUS / S004).read_text("utf-8").split("\n")

@@ -10,7 +10,7 @@ from generator.commun.annexes import parties_annexe
 from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
 from generator.exports.par_lieu import chemin
-from generator.records import Annexe, Session, plage_numeros
+from generator.records import Annexe, JsonObject, Session, plage_numeros
 from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
 from generator.records.place import PlaceKind
 from generator.site import couverture
@@ -42,7 +42,7 @@ _LIEUX_DU_RAPPORT: tuple[tuple[str, str, PlaceKind, str], ...] = (
 )
 
 
-def _lieux(corpus: Corpus, d: DeliberationPubliee, subs: list[SubventionPubliee]) -> list:
+def _lieux(corpus: Corpus, d: DeliberationPubliee, subs: list[SubventionPubliee]) -> list[tuple[str, list[JsonObject], str]]:
     out = []
     r = d.rapport
     for label, key, kind, folder in _LIEUX_DU_RAPPORT:
@@ -84,13 +84,13 @@ def _lieux(corpus: Corpus, d: DeliberationPubliee, subs: list[SubventionPubliee]
 SOMMAIRE_MIN = 25  # grants from which a deliberation's page opens its list with a summary by commune
 
 
-def sommaire(subs: list[SubventionPubliee]) -> dict | None:
+def sommaire(subs: list[SubventionPubliee]) -> JsonObject | None:
     """The in-page summary of a long list of grants: one entry per commune
     (or per beneficiary when the grant has no commune), A to Z, each with its grants' ids and
     amounts (jump links to their rows); None below `SOMMAIRE_MIN` grants."""
     if len(subs) < SOMMAIRE_MIN:
         return None
-    groupes: dict[str, dict] = {}
+    groupes: dict[str, JsonObject] = {}
     for s in subs:
         c = s.commune_ref
         nom = c["nom"] if c else s.affiche.nom
@@ -118,7 +118,9 @@ def page_elu(corpus: Corpus) -> Callable[[str | None], str | None]:
     return slug
 
 
-def build(corpus: Corpus, subs_par_delib: dict[str, list[SubventionPubliee]], checks_par_delib: dict[str, list[dict]]) -> Iterator[Page]:
+def build(
+    corpus: Corpus, subs_par_delib: dict[str, list[SubventionPubliee]], checks_par_delib: dict[str, list[JsonObject]]
+) -> Iterator[Page]:
     """The pages of the acts, yielded deliberation by deliberation (ten years of texts are never
     all turned into page contexts at once)."""
     pages: list[Page] = []
@@ -240,7 +242,7 @@ def build(corpus: Corpus, subs_par_delib: dict[str, list[SubventionPubliee]], ch
     yield from pages
 
 
-def _parties(corpus: Corpus, r: RecueilPublie) -> list[dict]:
+def _parties(corpus: Corpus, r: RecueilPublie) -> list[JsonObject]:
     """Each announced part with its deliberations: present (linked) or « non disponible dans ce fichier »."""
     found = set(r.ids)
     out = []
@@ -253,10 +255,10 @@ def _parties(corpus: Corpus, r: RecueilPublie) -> list[dict]:
     return out
 
 
-def _plages(items: list[dict]) -> list[dict]:
+def _plages(items: list[JsonObject]) -> list[JsonObject]:
     """The lines of a part's list: three or more missing deliberations in a row make one line
     (« 2021-188 à 2021-231 : 44 délibérations non disponibles »), not a screenful on a phone."""
-    out: list[dict] = []
+    out: list[JsonObject] = []
     k = 0
     while k < len(items):
         j = k
@@ -271,7 +273,9 @@ def _plages(items: list[dict]) -> list[dict]:
     return out
 
 
-def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[dict] | None]:
+def _index_par_annee(
+    years: list[tuple[str, list[DeliberationPubliee]]], subs_count: dict[str, int]
+) -> tuple[list[Page], list[JsonObject] | None]:
     """More deliberations than one page holds (ten years: ~6 000): one index page per year."""
     if not trop_long([d for _, ds in years for d in ds]):
         return [], None
@@ -293,7 +297,13 @@ def _index_par_annee(years: list, subs_count: dict) -> tuple[list[Page], list[di
     return pages, liens
 
 
-def _indexes(corpus: Corpus, recueils: dict[str, RecueilPublie], sessions: dict[str, Session], subs_par_delib, cov: dict) -> list[Page]:
+def _indexes(
+    corpus: Corpus,
+    recueils: dict[str, RecueilPublie],
+    sessions: dict[str, Session],
+    subs_par_delib: dict[str, list[SubventionPubliee]],
+    cov: JsonObject,
+) -> list[Page]:
     by_year = defaultdict(list)
     for d in corpus.deliberations.values():
         by_year[d.date[:4]].append(d)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from generator.records import JsonObject
 from generator.site.pages.decoupage import trop_long
 from generator.site.render import Page
 
@@ -23,12 +24,12 @@ def _accord(n: int, singulier: str, pluriel: str) -> str:
     return f"{n} {singulier if n <= 1 else pluriel}"
 
 
-def ecarts(c: dict) -> list[dict]:
+def ecarts(c: JsonObject) -> list[JsonObject]:
     """The totals that differ from what a document announces (or could not be read), in source order."""
     return [k for s in c.get("sources", []) for k in s["controles"] if k["statut"] != "ok"]
 
 
-def verdict(c: dict) -> dict:
+def verdict(c: JsonObject) -> JsonObject:
     """The report in one line: {"publiable": bool, "texte": "Publiable : 0 erreur, 3 écarts expliqués, 6 avertissements"}.
 
     Publishable while no error remains (a refused source is one; warnings and differences in totals,
@@ -50,11 +51,11 @@ def verdict(c: dict) -> dict:
     return {"publiable": publiable, "texte": ("Publiable" if publiable else "Non publiable en l'état") + " : " + ", ".join(parties)}
 
 
-def par_gravite(c: dict) -> dict[str, list[dict]]:
+def par_gravite(c: JsonObject) -> dict[str, list[JsonObject]]:
     """The findings of the report by severity, each with its source: {"erreur": […], "avertissement": […], "info": […]}:
     those of each source, then the duplicates, then (information) the corrections applied. The refused
     sources and those waiting for a tool are apart (`c["erreurs"]`, `c["en_attente"]`)."""
-    out: dict[str, list[dict]] = {g: [] for g in GRAVITES}
+    out: dict[str, list[JsonObject]] = {g: [] for g in GRAVITES}
     for s in c.get("sources", []):
         for f in s["constats"]:
             out[f["severity"]].append(dict(f, source=s["source"]))
@@ -65,7 +66,7 @@ def par_gravite(c: dict) -> dict[str, list[dict]]:
     return out
 
 
-def pages(c: dict, originaux: dict[str, str]) -> list[Page]:
+def pages(c: JsonObject, originaux: dict[str, str]) -> list[Page]:
     """The control page and, when the report is long, one page per source.
     `originaux`: source → address of its published PDF, where the findings' pages link to."""
     sources = c.get("sources", [])

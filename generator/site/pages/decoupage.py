@@ -11,14 +11,17 @@ parts of `SEUIL` rows if one year is longer still.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sized
+from decimal import Decimal
 
+from generator.records import JsonObject
 from generator.records.corpus import DeliberationPubliee, SubventionPubliee
 from generator.site.render import Page
 
 SEUIL = 1000  # rows on one page: ~0.5 MB of HTML
 
 
-def trop_long(*listes) -> bool:
+def trop_long(*listes: Sized) -> bool:
     return any(len(l) > SEUIL for l in listes)
 
 
@@ -34,14 +37,14 @@ def pages_par_annee(
     delibs: list[DeliberationPubliee] | None = None,
     kind: str = "annee",
     show_commune: bool = True,
-    total=None,
-) -> tuple[list[dict], list[Page]]:
+    total: Callable[[Iterable[SubventionPubliee]], Decimal] | None = None,
+) -> tuple[list[JsonObject], list[Page]]:
     """One page per year (and per part of `SEUIL` rows) of `subs` and `delibs` under `base/`.
 
     Returns the links for the summary page — [{annee, url, n, total, delibs}], newest first —
     and the pages. `total(subs)` sums amounts (Corpus.total).
     """
-    par_an: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    par_an: dict[str, tuple[list[SubventionPubliee], list[DeliberationPubliee]]] = defaultdict(lambda: ([], []))
     for s in subs:
         par_an[_annee(s)][0].append(s)
     for d in delibs or []:

@@ -6,17 +6,18 @@ from collections.abc import Iterator, Mapping
 
 from generator.commun import store
 from generator.elus import personnes
-from generator.records import Session
+from generator.records import JsonObject
 from generator.records.corpus import Corpus, DeliberationPubliee
-from generator.records.lecture import from_dict
 from generator.site.pages import decoupage
 from generator.site.render import Page
+
+Seances = dict[str, list[tuple[personnes.Ligne, DeliberationPubliee | None]]]  # séance id → a person's lines in it, with their act
 
 
 def registre(corpus: Corpus, alias: Mapping[str, str]) -> personnes.Registre:
     """The people of `corpus`'s Département deliberations, resolved through the publisher's alias file
     (`alias`: as `generator.elus.alias.lire` checked it, at the start of the build)."""
-    sessions = [from_dict(Session, s) for doc in corpus.documents for s in doc.get("sessions") or []]
+    sessions = [s for doc in corpus.documents for s in doc.sessions]
     delibs = corpus.deliberations
     textes: dict[str, str] = {}
     if corpus.actes is not None and any(not d.texte_en_memoire for d in delibs.values()):
@@ -40,7 +41,7 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
     )
     noms = {s: q.nom for s, q in reg.personnes.items()}
     for p in reg.personnes.values():
-        seances: dict[str, list[tuple[personnes.Ligne, DeliberationPubliee | None]]] = {}
+        seances: Seances = {}
         for li in p.lignes:
             seances.setdefault(li.seance, []).append((li, corpus.deliberations.get(li.deliberation)))
         context = {"p": p, "seances": seances, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
@@ -52,15 +53,15 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
         yield from pages
 
 
-def _pages_par_annee(p: personnes.Personne, seances: dict[str, list]) -> tuple[list[dict], list[Page]]:
+def _pages_par_annee(p: personnes.Personne, seances: Seances) -> tuple[list[JsonObject], list[Page]]:
     """A councillor's presence séance by séance, one page per year (`elus/<slug>/<année>/`), for a person
     whose lines pass `decoupage.SEUIL`; the links for their page, newest year first, with each year's
     attendance (`taux_par_annee`)."""
-    par_an: dict[str, dict[str, list]] = {}
+    par_an: dict[str, Seances] = {}
     for seance, lignes in seances.items():
         par_an.setdefault(lignes[0][0].date[:4] or "sans date", {})[seance] = lignes
     taux = p.taux_par_annee()
-    liens: list[dict] = [
+    liens: list[JsonObject] = [
         {
             "annee": a,
             "url": f"elus/{p.slug}/{a}/",

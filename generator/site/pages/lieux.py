@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
@@ -11,6 +11,7 @@ from generator.commun.formats import montant_fr, nombre_fr
 from generator.commun.pliage import plier
 from generator.exports.par_lieu import telechargements
 from generator.lieux.places import Reference
+from generator.records import JsonObject
 from generator.records.corpus import Corpus, SubventionPubliee, de
 from generator.site import abonnement, couverture, graphiques
 from generator.site.pages.decoupage import pages_par_annee, trop_long
@@ -29,19 +30,19 @@ def _initial(name: str) -> str:
     return _sort_key(name)[:1].upper()
 
 
-def _communes(ref: Reference, codes) -> list[dict]:
+def _communes(ref: Reference, codes: Iterable[str]) -> list[JsonObject]:
     return sorted((ref.communes[c] for c in codes if c in ref.communes), key=lambda c: _sort_key(c["nom"]))
 
 
-def _by_codes(entities: dict, codes) -> list[dict]:
+def _by_codes(entities: dict[str, JsonObject], codes: Iterable[str]) -> list[JsonObject]:
     return sorted((entities[c] for c in codes if c in entities), key=lambda e: _sort_key(e["nom"]))
 
 
-def _territoires_of(ref: Reference, slugs) -> list[dict]:
+def _territoires_of(ref: Reference, slugs: Iterable[str | None]) -> list[JsonObject]:
     return [ref.territoires[s] for s in dict.fromkeys(slugs) if s in ref.territoires]
 
 
-def _activite(corpus: Corpus, kind: str, code: str, communes) -> dict:
+def _activite(corpus: Corpus, kind: str, code: str, communes: Iterable[str]) -> JsonObject:
     """Grants located in the place's communes, their totals, and the deliberations concerning it."""
     subs = corpus.grants_in(communes)
     ids = set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs}
@@ -57,7 +58,7 @@ def _activite(corpus: Corpus, kind: str, code: str, communes) -> dict:
     return {"subs": subs, "total": corpus.total(subs), "years": years, "delibs": delibs, "montants": montants, "graphique": chart}
 
 
-def _carte(corpus: Corpus, path: str, titre: str, communes=None) -> Markup:
+def _carte(corpus: Corpus, path: str, titre: str, communes: Iterable[str] | None = None) -> Markup:
     """Static SVG map of communes shaded by the grants located in them, each linked to its page."""
     root = root_for(path)
     montants = {c: corpus.total(subs) for c, subs in corpus.par_commune.items() if c in corpus.ref.communes}
@@ -67,7 +68,7 @@ def _carte(corpus: Corpus, path: str, titre: str, communes=None) -> Markup:
     return Markup(graphiques.carte_communes(montants, lambda c: f"{root}communes/{c['slug']}/", titre, communes))
 
 
-def _nom_epci(nom: str) -> dict:
+def _nom_epci(nom: str) -> dict[str, str]:
     """« la Communauté urbaine d'Arras », « de la Communauté… »: the article French needs around an EPCI's name."""
     feminin = nom.split(" ", 1)[0].lower() in ("communauté", "métropole")
     return {"nom": nom, "le": ("la " if feminin else "") + nom, "de": ("de la " if feminin else "de ") + nom}
@@ -201,15 +202,15 @@ def _population(ref: Reference, communes: list[str]) -> str:
 
 def _collectivite(
     corpus: Corpus,
-    fichiers: dict,
-    couv: dict,
+    fichiers: dict[tuple[str, str], str],
+    couv: JsonObject,
     kind: str,
     code: str,
     path: str,
-    p: dict,
+    p: dict[str, str],
     kicker: str,
-    facts: list,
-    links: list,
+    facts: list[tuple[str, str]],
+    links: list[tuple[str, list[JsonObject], str]],
     membres: list[str],
     *,
     title: str | None = None,
@@ -244,7 +245,7 @@ def _collectivite(
     )
 
 
-class _Sortie(list):
+class _Sortie(list[Page]):
     """The place pages being built: each gets its year pages when its lists are too long
     (`decoupage`), and they are handed on as soon as built."""
 
@@ -272,13 +273,13 @@ def _par_habitant(total: Decimal, population: int | None) -> Decimal | None:
     return (total / population).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if population else None
 
 
-def _chiffres(corpus: Corpus, codes, population: int | None) -> tuple[list[dict], dict]:
+def _chiffres(corpus: Corpus, codes: Iterable[str], population: int | None) -> tuple[list[JsonObject], dict[str, SubventionPubliee]]:
     """The figures of a place (its communes `codes`) for an index row: cells (display, sort value)
     and the grants behind them (each grant once)."""
     subs = corpus.grants_in(codes)
     total = corpus.total(subs)
     ph = _par_habitant(total, population)
-    cols: list[dict] = [
+    cols: list[JsonObject] = [
         {"v": nombre_fr(population), "s": population or 0},
         {"v": str(len(subs)), "s": None},  # digits: sorted by their text
         {"v": montant_fr(total), "s": total},
@@ -287,7 +288,7 @@ def _chiffres(corpus: Corpus, codes, population: int | None) -> tuple[list[dict]
     return cols, {s.id: s for s in subs}
 
 
-def _totaux(corpus: Corpus, subs: dict, population: int) -> list[str]:
+def _totaux(corpus: Corpus, subs: dict[str, SubventionPubliee], population: int) -> list[str]:
     total = corpus.total(subs.values())
     return [nombre_fr(population), str(len(subs)), montant_fr(total), montant_fr(_par_habitant(total, population))]
 
@@ -379,7 +380,18 @@ def _indexes(corpus: Corpus) -> list[Page]:
         )
     t_terr = {"label": "Les 7 territoires", "cols": ["", "", *_totaux(corpus, tous, pop_terr)]}
 
-    def page(path, titre_court, titre, intro, items, headers, totaux, note, kind, **extra):
+    def page(
+        path: str,
+        titre_court: str,
+        titre: str,
+        intro: str,
+        items: list[JsonObject],
+        headers: list[JsonObject],
+        totaux: JsonObject,
+        note: str,
+        kind: str,
+        **extra: object,
+    ) -> Page:
         return Page(
             path,
             "place_index.md.j2",
@@ -404,7 +416,10 @@ def _indexes(corpus: Corpus) -> list[Page]:
         "Cliquez sur le titre d'une colonne pour trier le tableau."
     )
     fin = "Une subvention rattachée à deux communes (celle du bénéficiaire et celle du projet) n'est comptée qu'une fois dans les totaux."
-    tri = lambda items: sorted(items, key=lambda i: _sort_key(i["nom"]))  # noqa: E731
+
+    def tri(items: Iterable[JsonObject]) -> list[JsonObject]:
+        return sorted(items, key=lambda i: _sort_key(i["nom"]))
+
     return [
         page(
             "communes/index.md",

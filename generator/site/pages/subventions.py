@@ -8,6 +8,7 @@ from slugify import slugify
 
 from generator.commun.formats import TYPES_BENEFICIAIRE as TYPES
 from generator.commun.formats import mois_fr
+from generator.records import JsonObject
 from generator.records.corpus import Corpus, SubventionPubliee
 from generator.site import abonnement, couverture, lexique
 from generator.site.pages.decoupage import pages_par_annee, trop_long
@@ -17,13 +18,13 @@ ANNEE_PLUS_IMPORTANTES = 50  # a year's page shows its largest grants; its month
 MOIS_MAX_LIGNES = 400  # rows on a month's page (~230 Ko of HTML); a longer month is cut in parts
 
 
-def _mois(corpus: Corpus, annee: str, subs: list[SubventionPubliee]) -> tuple[list[dict], list[Page]]:
+def _mois(corpus: Corpus, annee: str, subs: list[SubventionPubliee]) -> tuple[list[JsonObject], list[Page]]:
     """A year's grants, month by month (cut in parts of `MOIS_MAX_LIGNES`), so that every grant is on
     a page of the site and no page is too heavy for a phone. Returns the months' links and their pages."""
     par_mois = defaultdict(list)
     for s in subs:
         par_mois[s.date[5:7]].append(s)
-    liens: list[dict] = []
+    liens: list[JsonObject] = []
     for m in sorted(par_mois):
         n = -(-len(par_mois[m]) // MOIS_MAX_LIGNES)
         urls = [f"subventions/{annee}/{m}/" if k == 1 else f"subventions/{annee}/{m}-{k}/" for k in range(1, n + 1)]
@@ -81,7 +82,7 @@ def _par_annee(corpus: Corpus, page: Page) -> list[Page]:
 def build(corpus: Corpus) -> list[Page]:
     pages: list[Page] = []
     cov = couverture.calculer(corpus)
-    benef: dict[str, dict] = {}
+    benef: dict[str, JsonObject] = {}
     for s in corpus.subventions:
         a = s.affiche
         if a.type == "commune" or a.incertain:  # an uncertain name stays on its grant's rows
