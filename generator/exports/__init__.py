@@ -52,7 +52,7 @@ DESCRIPTIONS = {
     "(nom retenu, variantes imprimées, organes, première et dernière séance, présences, excuses, absences, intérêts déclarés).",
     "presences.csv": "Une ligne par élu et par délibération, avec son statut tel que les listes l'impriment (present, excuse, absent, "
     "present_sans_voix, excuse_sans_voix, represente) et, le cas échéant, l'intérêt déclaré (retrait, excuse_sans_delegation).",
-    "recueil.sqlite": "Base SQLite : délibérations, votes, élus, subventions, bénéficiaires, élus, géographie de référence, "
+    "recueil.sqlite": "Base SQLite : délibérations, votes, élus, subventions, bénéficiaires, géographie de référence, "
     "vues de synthèse et recherche plein texte ; les textes longs sont dans une base par année (recueil-texte-AAAA.sqlite). "
     "Prête pour Datasette (datasette recueil.sqlite recueil-texte-*.sqlite -m metadata.json).",
     "metadata.json": "Métadonnées Datasette de recueil.sqlite et des bases de textes : titre, source, licence, description des tables "
