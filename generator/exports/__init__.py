@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from fnmatch import fnmatch
 from pathlib import Path
 
 from generator.commun.formats import taille_fr
@@ -20,6 +21,9 @@ from generator.records import JsonObject
 from generator.records.corpus import Corpus
 
 __all__ = ["write_all", "fichiers_meta", "telechargements"]
+
+TEXTES = sqlite.TEXTE.format(annee="*")
+"""`recueil-texte-*.sqlite`: the year text databases."""
 
 MAIN_FILES = [
     "subventions.csv",
@@ -50,10 +54,11 @@ DESCRIPTIONS = {
     "(nom retenu, variantes imprimées, organes, première et dernière séance, présences, excuses, absences, intérêts déclarés).",
     "presences.csv": "Une ligne par élu et par délibération, avec son statut tel que les listes l'impriment (present, excuse, absent, "
     "present_sans_voix, excuse_sans_voix, represente) et, le cas échéant, l'intérêt déclaré (retrait, excuse_sans_delegation).",
-    "recueil.sqlite": "Base SQLite : délibérations, votes, présences, articles, rapports, annexes, subventions, bénéficiaires, élus, "
-    "géographie de référence, vues de synthèse et recherche plein texte ; prête pour Datasette "
-    "(datasette recueil.sqlite -m metadata.json).",
-    "metadata.json": "Métadonnées Datasette de recueil.sqlite : titre, source, licence, description des tables et des colonnes, facettes.",
+    "recueil.sqlite": "Base SQLite : délibérations, votes, élus, subventions, bénéficiaires, géographie de référence, "
+    "vues de synthèse et recherche plein texte ; les textes longs sont dans une base par année (recueil-texte-AAAA.sqlite). "
+    "Prête pour Datasette (datasette recueil.sqlite recueil-texte-*.sqlite -m metadata.json).",
+    "metadata.json": "Métadonnées Datasette de recueil.sqlite et des bases de textes : titre, source, licence, description des tables "
+    "et des colonnes, facettes.",
     "datapackage.json": "Description Frictionless (Data Package) de tous les fichiers CSV : colonnes, types, clés, licence, "
     "schémas (schemas/) ; à valider par frictionless validate.",
 }
@@ -65,43 +70,66 @@ GROUPS = {
     "territoires": "Un fichier par territoire du Département : les subventions situées dans ses communes.",
     "deliberations": "Un fichier par délibération qui attribue des subventions : ses subventions, liées depuis la page de la délibération.",
 }
+TEXTE_DESCRIPTION = (
+    "Base SQLite des textes des délibérations de {annee} : titre et dispositif, visas, articles, rapports, annexes, présences, "
+    "et leur recherche plein texte ; à ouvrir avec recueil.sqlite."
+)
+"""The description of a year's text database (`sqlite.TEXTE`)."""
 SQLITE_TABLES = [
     (
         "deliberations",
         "une ligne par délibération : date, organe, titre, décompte du vote, nombre de présents, excusés, absents, "
         "source (fichier, lignes line à line_end ; pour un PDF, pages page_debut à page_fin de l'original url_original)",
     ),
-    ("presences", "les élus présents, excusés, absents, avec procuration, par délibération"),
-    (
-        "elus, presences_elus",
-        "les élus (une ligne par personne) et leurs présences (une ligne par élu et par délibération), comme elus.csv et presences.csv",
-    ),
-    ("articles", "le dispositif (articles) de chaque délibération"),
-    ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
-    ("annexes", "les annexes (texte extrait), avec la ligne et, pour un PDF, la page de l'original (page_pdf) où chacune commence"),
-    ("visas", "les visas de chaque délibération, à la suite"),
+    ("elus", "les élus (une ligne par personne), comme elus.csv ; leurs présences sont dans recueil-texte-AAAA.sqlite (presences_elus)"),
     (
         "subventions",
         "les colonnes de subventions.csv (page_pdf en entier), plus montant_centimes (entier) pour des sommes exactes "
         "et beneficiaire_id ; recherche plein texte subventions_fts",
     ),
     ("beneficiaires", "les bénéficiaires, avec le nombre et le total de leurs subventions ; recherche plein texte beneficiaires_fts"),
+    ("deliberations_fts", "recherche plein texte sur les titres des délibérations (leurs textes : recueil-texte-AAAA.sqlite)"),
     (
         "subventions_par_commune_et_annee, subventions_par_canton, subventions_par_dispositif, subventions_par_territoire",
         "vues : nombre et total des subventions par lieu ou dispositif et par année",
     ),
     ("communes, cantons, commune_cantons, epci, territoires", "la géographie de référence"),
+]
+SQLITE_TABLES_TEXTE = [
+    (
+        "deliberations",
+        "les délibérations de l'année : identifiant, date, titre et dispositif (texte) ; recherche plein texte deliberations_fts",
+    ),
+    ("articles", "le dispositif (articles) de chaque délibération"),
+    ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
+    ("annexes", "les annexes (texte extrait), avec la ligne et, pour un PDF, la page de l'original (page_pdf) où chacune commence"),
+    ("visas", "les visas de chaque délibération, à la suite"),
+    ("presences", "les listes de présence telles qu'imprimées : élus présents, excusés, absents, avec procuration, par délibération"),
+    (
+        "presences_elus",
+        "une ligne par élu et par délibération de l'année, comme presences.csv (personne : la table elus de recueil.sqlite)",
+    ),
     (
         "recherche",
-        "index plein texte (FTS5) : titres, visas, articles, rapports, annexes, bénéficiaires et objets des subventions, "
-        "lus dans leurs tables par la vue recherche_contenu (sans second exemplaire du texte)",
+        "index plein texte (FTS5) des textes de l'année : titres, visas, articles, rapports, annexes, lus dans leurs tables "
+        "par la vue recherche_contenu (sans second exemplaire du texte) ; les subventions se cherchent dans recueil.sqlite "
+        "(subventions_fts)",
     ),
 ]
 
 
+def textes(rel: list[str]) -> list[str]:
+    """The year text databases among `rel` (names relative to the exports folder), in year order."""
+    return [r for r in rel if "/" not in r and fnmatch(r, TEXTES)]
+
+
 def _clean(out_dir: Path, written: list[Path]) -> None:
-    """Remove per-page files of a previous build that were not rewritten (a place or a deliberation without grants any more); nothing else."""
+    """Remove per-page files of a previous build that were not rewritten (a place or a deliberation without grants any more),
+    and a year's text database whose year has no deliberation any more; nothing else."""
     keep = set(written)
+    for f in sorted(out_dir.glob(TEXTES)):
+        if f not in keep and f.is_file():
+            f.unlink()
     for folder in par_lieu.KINDS.values():
         for f in sorted((out_dir / folder).glob("*")):
             if f not in keep and f.is_file():
@@ -150,6 +178,7 @@ SCHEMAS = {
     "elus.csv": ("Frictionless", "datapackage.json"),
     "presences.csv": ("Frictionless", "datapackage.json"),
     "recueil.sqlite": ("Métadonnées Datasette", "metadata.json"),
+    TEXTES: ("Métadonnées Datasette", "metadata.json"),
     ".csv": ("Table Schema", "schemas/subventions-lieu.schema.json"),  # the per-page files
     ".json": ("JSON Schema", f"schemas/{datapackage.JSON_SCHEMA}"),
 }
@@ -173,6 +202,8 @@ def _colonnes(name: str) -> list[JsonObject]:
         return [{"nom": f["name"], "description": f.get("title", "") + RULES.get(f["name"], "")} for f in scdl.schema(which)["fields"]]
     if name == "recueil.sqlite":
         return [{"nom": t, "description": d} for t, d in SQLITE_TABLES]
+    if name == TEXTES:
+        return [{"nom": t, "description": d} for t, d in SQLITE_TABLES_TEXTE]
     return []
 
 
@@ -222,6 +253,7 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[JsonObject]:
     rel = sorted({p.relative_to(out_dir).as_posix() for p in written_paths})
     ecrits = set(rel)
     out = []
+    annees = textes(rel)
     for name in MAIN_FILES:
         if name in rel:
             p = out_dir / name
@@ -237,6 +269,20 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[JsonObject]:
             if name == "subventions-scdl.csv":
                 item["a_completer"] = a_completer(out_dir)
             out.append(item)
+        if name == "recueil.sqlite":  # then each year's texts, the tables described once (under the first)
+            for i, r in enumerate(annees):
+                out.append(
+                    {
+                        "nom": r,
+                        "url": f"{prefix}/{r}",
+                        "taille": taille_fr((out_dir / r).stat().st_size),
+                        "description": TEXTE_DESCRIPTION.format(annee=r.removeprefix("recueil-texte-").removesuffix(".sqlite")),
+                        "lignes": None,
+                        "colonnes": [] if i else _colonnes(TEXTES),
+                        "titre_colonnes": TEXTES,
+                        "schema": _schema(TEXTES, ecrits, prefix),
+                    }
+                )
     for folder in par_lieu.KINDS.values():
         for ext in par_lieu.FORMATS:
             members = [r for r in rel if r.startswith(folder + "/") and r.endswith("." + ext)]

@@ -1,8 +1,8 @@
 """`deliberations.csv`: one row per deliberation published, the table the grants refer to
 (`subventions.csv` → `deliberation`; declared as a foreign key in datapackage.json).
 
-Its columns are those of the `deliberations` table of recueil.sqlite but its text (`valeurs` makes
-both), so that the CSV and the database never differ.
+Its columns are those of the `deliberations` table of recueil.sqlite (`valeurs` makes both), so that the
+CSV and the database never differ; the dispositif is in the year's `recueil-texte-AAAA.sqlite`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from generator.commun.store import write_text
 from generator.exports.csv_subventions import csv_text
 from generator.records.corpus import Corpus, DeliberationPubliee
 
-# column → description: the « Données » page, datapackage.json and Datasette's metadata.json (with the database's `texte`)
+# column → description: the « Données » page, datapackage.json and Datasette's metadata.json
 COLONNES: dict[str, str] = {
     "id": "Numéro de la délibération sur ce site (ex. 2021-243), auquel renvoie la colonne deliberation de subventions.csv",
     "numero_imprime": "Numéro tel qu'imprimé au recueil",

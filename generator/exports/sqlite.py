@@ -1,10 +1,16 @@
-"""`recueil.sqlite`: the whole corpus as one SQLite database, with full-text search.
+"""`recueil.sqlite` and `recueil-texte-AAAA.sqlite`: the corpus as SQLite databases, with full-text search.
 
-For users of Datasette or DB Browser for SQLite: deliberations (votes folded in),
-their articles, rapports and annexes, the grants (exact sums through
-`montant_centimes`), the reference geography, and an FTS5 index `recherche`.
+For users of Datasette or DB Browser for SQLite. The core, `recueil.sqlite`: deliberations (votes
+folded in, without their long texts), the élus, the grants (exact sums through `montant_centimes`),
+their beneficiaries, the reference geography, views, full-text tables for Datasette's search box.
+Then one database per year of deliberation (`recueil-texte-2021.sqlite`…): each deliberation's title
+and dispositif, its visas, articles, rapport, annexes and presences (the lists as printed, each
+élu's), and the FTS5 index `recherche` over the texts. At ten synthetic years the one file was
+687 MB; static hosts (GitHub Pages) refuse a file over 100 MB (`publication.verification` checks
+it): split, the core is 33 MB and each year 60 to 68 MB. Datasette opens the files together
+(`datasette recueil.sqlite recueil-texte-*.sqlite -m metadata.json`).
 
-The file is byte-identical for identical input: built in a temporary file with
+Each file is byte-identical for identical input: built in a temporary file with
 a fixed insert order and no timestamp, then renamed into place. No `VACUUM`: a
 database written once in order has nothing to reclaim (measured: 0.4 % smaller, for
 half of the export's time), and no journal or sync: an interrupted build leaves only the
@@ -18,7 +24,7 @@ import errno
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.commun.store import remplacement_atomique, write_text
@@ -26,7 +32,7 @@ from generator.exports import csv_deliberations
 from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
 from generator.exports.elus import lignes_elus, lignes_presences
 from generator.records import JsonObject
-from generator.records.corpus import Corpus
+from generator.records.corpus import Corpus, DeliberationPubliee
 
 SCHEMA = """
 CREATE TABLE territoires (slug TEXT PRIMARY KEY, nom TEXT NOT NULL, niveau INTEGER, parent TEXT REFERENCES territoires(slug));
@@ -40,15 +46,18 @@ CREATE TABLE commune_cantons (insee TEXT NOT NULL REFERENCES communes(insee), ca
 CREATE TABLE deliberations (id TEXT PRIMARY KEY, numero_imprime TEXT, date TEXT NOT NULL, organe TEXT, collectivite TEXT, titre TEXT,
   session_id TEXT, vote_pour INTEGER, vote_contre INTEGER, vote_abstention INTEGER, vote_absents INTEGER, resultat TEXT,
   presents INTEGER, excuses INTEGER, absents INTEGER, envoi_controle_legalite TEXT, affichage TEXT, recueil TEXT,
-  source TEXT NOT NULL, line INTEGER, url TEXT, line_end INTEGER, page_debut INTEGER, page_fin INTEGER, url_original TEXT,
-  texte TEXT);
-CREATE TABLE presences (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, nom TEXT NOT NULL,
-  statut TEXT NOT NULL, PRIMARY KEY (deliberation, statut, rang));
+  source TEXT NOT NULL, line INTEGER, url TEXT, line_end INTEGER, page_debut INTEGER, page_fin INTEGER, url_original TEXT);
 CREATE TABLE elus (id TEXT PRIMARY KEY, nom TEXT NOT NULL, civilite TEXT, variantes TEXT, organes TEXT, premiere_seance TEXT,
   derniere_seance TEXT, presences INTEGER, excuses INTEGER, absences INTEGER, interets_declares INTEGER, presidences INTEGER, page TEXT);
-CREATE TABLE presences_elus (personne TEXT NOT NULL REFERENCES elus(id), nom_imprime TEXT NOT NULL,
-  deliberation TEXT NOT NULL REFERENCES deliberations(id), seance TEXT, date TEXT, organe TEXT, statut TEXT NOT NULL, mandataire TEXT,
-  interet TEXT);
+CREATE TABLE beneficiaires (id INTEGER PRIMARY KEY, nom TEXT NOT NULL, type_beneficiaire TEXT, subventions INTEGER NOT NULL,
+  montant TEXT NOT NULL, montant_centimes INTEGER NOT NULL);
+CREATE TABLE subventions ({subvention_columns}, montant_centimes INTEGER NOT NULL,
+  beneficiaire_id INTEGER NOT NULL REFERENCES beneficiaires(id),
+  FOREIGN KEY (deliberation) REFERENCES deliberations(id), FOREIGN KEY (code_insee) REFERENCES communes(insee),
+  FOREIGN KEY (siren_epci) REFERENCES epci(siren));
+"""
+SCHEMA_TEXTE = """
+CREATE TABLE deliberations (id TEXT PRIMARY KEY, date TEXT NOT NULL, titre TEXT, texte TEXT);
 CREATE TABLE articles (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, numero TEXT, texte TEXT,
   line INTEGER, PRIMARY KEY (deliberation, rang));
 CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), numero TEXT, titre TEXT, texte TEXT, line INTEGER,
@@ -56,14 +65,19 @@ CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id
 CREATE TABLE annexes (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, titre TEXT, texte TEXT,
   line INTEGER, page_pdf INTEGER, PRIMARY KEY (deliberation, rang));
 CREATE TABLE visas (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), texte TEXT NOT NULL);
-CREATE TABLE beneficiaires (id INTEGER PRIMARY KEY, nom TEXT NOT NULL, type_beneficiaire TEXT, subventions INTEGER NOT NULL,
-  montant TEXT NOT NULL, montant_centimes INTEGER NOT NULL);
-CREATE TABLE subventions ({subvention_columns}, montant_centimes INTEGER NOT NULL,
-  beneficiaire_id INTEGER NOT NULL REFERENCES beneficiaires(id),
-  FOREIGN KEY (deliberation) REFERENCES deliberations(id), FOREIGN KEY (code_insee) REFERENCES communes(insee),
-  FOREIGN KEY (siren_epci) REFERENCES epci(siren));
+CREATE TABLE presences (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, nom TEXT NOT NULL,
+  statut TEXT NOT NULL, PRIMARY KEY (deliberation, statut, rang));
+CREATE TABLE presences_elus (personne TEXT NOT NULL, nom_imprime TEXT NOT NULL,
+  deliberation TEXT NOT NULL REFERENCES deliberations(id), seance TEXT, date TEXT, organe TEXT, statut TEXT NOT NULL, mandataire TEXT,
+  interet TEXT);
 CREATE TABLE recherche_lignes (rid INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, ligne INTEGER NOT NULL);
 """
+"""A year's texts: its deliberations (title and dispositif, the rows the others refer to), visas, articles, rapports,
+annexes, and its presences: the lists as printed and each élu's (`presences_elus`, the rows of presences.csv; its
+`personne` is an `elus` of the core). At ten synthetic years the presences were 61 MB of the core's 72 (38.4 MB
+`presences_elus`, 22.6 MB the lists and their key): per year, the core stays near 33 MB and under 100 MB past twenty years."""
+TEXTE = "recueil-texte-{annee}.sqlite"
+"""The name of a year's text database (Datasette names it after the file: `recueil-texte-2021`)."""
 INDEX = [
     ("subventions", "deliberation"),
     ("subventions", "code_insee"),
@@ -84,14 +98,15 @@ INDEX = [
 ]
 """Every foreign key (but the first column of a primary key, which is its own index), date and amount,
 and the columns Datasette offers as facets."""
-FTS = {
+FTS: dict[str, tuple[str, ...]] = {
     "subventions": ("beneficiaire", "objet", "dispositif", "commune", "commune_ecrite", "epci"),
-    "deliberations": ("titre", "texte"),
+    "deliberations": ("titre",),
     "beneficiaires": ("nom",),
 }
 """The full-text tables `<table>_fts` Datasette finds for its search box (`?_search=`), built the way
 `sqlite-utils enable-fts` builds them: FTS5 over the table's columns (`content=`), filled once, no
-triggers (the file is read-only)."""
+triggers (the files are read-only). In a year's text database, `deliberations_fts` also searches the dispositif."""
+FTS_TEXTE: dict[str, tuple[str, ...]] = {"deliberations": ("titre", "texte")}
 VUES = {
     "subventions_par_commune_et_annee": """SELECT s.code_insee, c.nom AS commune, substr(s.date, 1, 4) AS annee,
   COUNT(*) AS subventions, printf('%d.%02d', SUM(s.montant_centimes) / 100, SUM(s.montant_centimes) % 100) AS montant,
@@ -122,23 +137,19 @@ RECHERCHE_LIGNES = """INSERT INTO recherche_lignes (type, ref, ligne) SELECT typ
     FROM articles a JOIN deliberations d ON d.id = a.deliberation
   UNION ALL SELECT d.rowid, 2, 0, 'rapport', r.deliberation, r.rowid FROM rapports r JOIN deliberations d ON d.id = r.deliberation
   UNION ALL SELECT d.rowid, 3, x.rang, 'annexe', x.deliberation || '#' || x.rang, x.rowid FROM annexes x JOIN deliberations d ON d.id = x.deliberation
-  UNION ALL SELECT (SELECT MAX(rowid) + 1 FROM deliberations), 4, s.rowid, 'subvention', s.id, s.rowid FROM subventions s
 ) ORDER BY o, k, r"""
-"""The rows of the full-text index `recherche`, in the order of the deliberations (each: its visas, articles,
-rapport, annexes), then the grants: its type, its reference, and where its text is (`ligne`: a rowid)."""
+"""The rows of a year's full-text index `recherche`, in the order of its deliberations (each: its visas, articles,
+rapport, annexes): its type, its reference, and where its text is (`ligne`: a rowid). The grants are searched in
+the core database (`subventions_fts`): a year's database holds no copy of them."""
 RECHERCHE_CONTENU = """SELECT l.rid, l.type, l.ref,
-  CASE l.type WHEN 'subvention' THEN s.beneficiaire WHEN 'rapport' THEN ifnull(r.titre, '') WHEN 'annexe' THEN ifnull(x.titre, '')
-    ELSE ifnull(d.titre, '') END AS titre,
+  CASE l.type WHEN 'rapport' THEN ifnull(r.titre, '') WHEN 'annexe' THEN ifnull(x.titre, '') ELSE ifnull(d.titre, '') END AS titre,
   CASE l.type WHEN 'deliberation' THEN v.texte WHEN 'article' THEN ifnull(a.texte, '') WHEN 'rapport' THEN ifnull(r.texte, '')
-    WHEN 'annexe' THEN ifnull(x.texte, '')
-    ELSE substr(ifnull(' ' || nullif(s.objet, ''), '') || ifnull(' ' || nullif(s.dispositif, ''), '') || ifnull(' ' || nullif(s.commune, ''), ''), 2)
-  END AS texte
+    ELSE ifnull(x.texte, '') END AS texte
 FROM recherche_lignes l
 LEFT JOIN visas v ON l.type = 'deliberation' AND v.rowid = l.ligne
 LEFT JOIN articles a ON l.type = 'article' AND a.rowid = l.ligne
 LEFT JOIN rapports r ON l.type = 'rapport' AND r.rowid = l.ligne
 LEFT JOIN annexes x ON l.type = 'annexe' AND x.rowid = l.ligne
-LEFT JOIN subventions s ON l.type = 'subvention' AND s.rowid = l.ligne
 LEFT JOIN deliberations d ON d.id = ifnull(v.deliberation, a.deliberation)"""
 """What `recherche` indexes, read where it is stored (a row found by its `rid` in a few lookups): the
 full-text index keeps no copy of the texts (FTS5 `content=`), which would double the file's largest part."""
@@ -165,18 +176,27 @@ def _schema() -> str:
     return SCHEMA.replace("{subvention_columns}", cols)
 
 
-def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
-    for table, col in INDEX:
-        con.execute(f"CREATE INDEX {table}_{col} ON {table}({col})")
+def _fts_tables(con: sqlite3.Connection, fts: str, tables: dict[str, tuple[str, ...]]) -> None:
     if fts == "fts5":  # Datasette's search needs FTS4 or 5; an FTS4 `content=` table would do, not worth it
-        for table, cols in FTS.items():
+        for table, cols in tables.items():
             liste = ", ".join(f"[{c}]" for c in cols)
             con.execute(
                 f"CREATE VIRTUAL TABLE [{table}_fts] USING FTS5 ({liste}, tokenize='unicode61 remove_diacritics 2', content=[{table}])"
             )
             con.execute(f"INSERT INTO [{table}_fts] (rowid, {liste}) SELECT rowid, {liste} FROM [{table}] ORDER BY rowid")
+
+
+def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
+    for table, col in INDEX:
+        con.execute(f"CREATE INDEX {table}_{col} ON {table}({col})")
+    _fts_tables(con, fts, FTS)
     for nom, sql in VUES.items():
         con.execute(f"CREATE VIEW {nom} AS {sql}")
+
+
+def _recherche(con: sqlite3.Connection, fts: str) -> None:
+    """A year's `deliberations_fts` and its index `recherche` over the texts, read through the view `recherche_contenu`."""
+    _fts_tables(con, fts, FTS_TEXTE)
     con.execute(RECHERCHE_LIGNES)
     con.execute(f"CREATE VIEW recherche_contenu AS {RECHERCHE_CONTENU}")
     contenu = ", content='recherche_contenu', content_rowid='rid'" if fts == "fts5" else ""  # FTS4: no view as content
@@ -192,6 +212,53 @@ def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
 def _insert(con: sqlite3.Connection, table: str, rows_: Sequence[tuple[object, ...]]) -> None:
     if rows_:
         con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows_[0]))})", rows_)
+
+
+def _lignes(con: sqlite3.Connection) -> Callable[[str, tuple[object, ...]], None]:
+    """`ligne(table, row)`: inserts one row, its statement prepared once per table and width."""
+    sql: dict[tuple[str, int], str] = {}
+
+    def ligne(table: str, row: tuple[object, ...]) -> None:
+        q = sql.get((table, len(row)))
+        if q is None:
+            q = sql[(table, len(row))] = f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})"
+        con.execute(q, row)
+
+    return ligne
+
+
+def par_annee(corpus: Corpus) -> dict[str, list[DeliberationPubliee]]:
+    """The deliberations of each year (of their date), in the order of the database: one text database each."""
+    out: dict[str, list[DeliberationPubliee]] = {}
+    for d in csv_deliberations.ordre(corpus):
+        out.setdefault(d.date[:4], []).append(d)
+    return out
+
+
+def dispositif(d: DeliberationPubliee) -> str | None:
+    """A deliberation's articles, one after the other (the `texte` of a year's `deliberations`)."""
+    return "\n\n".join(" ".join(x for x in (art.numero, art.texte) if x) for art in d.articles) or None
+
+
+def _fill_texte(con: sqlite3.Connection, corpus: Corpus, deliberations: list[DeliberationPubliee], presences: list[list[str]]) -> None:
+    """One deliberation at a time, each with its rows in every table: annex texts are read from
+    site_data/actes as they come (Corpus.texte_annexe), never all held at once; then the élus' `presences`."""
+    ligne = _lignes(con)
+    for d in deliberations:
+        ligne("deliberations", (d.id, d.date, d.titre, dispositif(d)))
+        ligne("visas", (d.id, " ".join(d.visas)))
+        for statut in STATUTS:
+            for i, nom in enumerate(getattr(d.attendance, statut), 1):
+                ligne("presences", (d.id, i, str(nom), statut))
+        for i, art in enumerate(d.articles, 1):
+            ligne("articles", (d.id, i, art.numero, art.texte, art.line))
+        rapport = d.rapport
+        if rapport:
+            ligne("rapports", (d.id, rapport.numero, rapport.titre, rapport.texte, rapport.line, rapport.page_pdf))
+        for i, x in enumerate(d.annexes, 1):
+            texte = corpus.texte_annexe(d, i - 1)
+            ligne("annexes", (d.id, i, x.titre, texte, x.line, x.page_pdf))
+    _insert(con, "presences_elus", [tuple(x or None for x in r) for r in presences])
 
 
 def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
@@ -227,42 +294,11 @@ def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
         cc += [(i, code, int(i in fraction)) for i in sorted(set(k["communes"]))]
     _insert(con, "commune_cantons", sorted(cc))
 
-    # one deliberation at a time, each with its rows in every table: annex texts are read from
-    # site_data/actes as they come (Corpus.texte_annexe), never all held at once
-    sql: dict[tuple[str, int], str] = {}
-
-    def ligne(table: str, row: tuple[object, ...]) -> None:
-        q = sql.get((table, len(row)))
-        if q is None:
-            q = sql[(table, len(row))] = f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})"
-        con.execute(q, row)
-
-    for d in csv_deliberations.ordre(corpus):
-        a = d.attendance
-        ligne(
-            "deliberations",
-            (
-                *csv_deliberations.valeurs(corpus, d).values(),
-                "\n\n".join(" ".join(x for x in (art.numero, art.texte) if x) for art in d.articles) or None,
-            ),
-        )
-        for statut in STATUTS:
-            for i, nom in enumerate(getattr(a, statut), 1):
-                ligne("presences", (d.id, i, str(nom), statut))
-        ligne("visas", (d.id, " ".join(d.visas)))
-        for i, art in enumerate(d.articles, 1):
-            ligne("articles", (d.id, i, art.numero, art.texte, art.line))
-        rapport = d.rapport
-        if rapport:
-            ligne("rapports", (d.id, rapport.numero, rapport.titre, rapport.texte, rapport.line, rapport.page_pdf))
-        for i, x in enumerate(d.annexes, 1):
-            texte = corpus.texte_annexe(d, i - 1)
-            ligne("annexes", (d.id, i, x.titre, texte, x.line, x.page_pdf))
+    _insert(con, "deliberations", [tuple(csv_deliberations.valeurs(corpus, d).values()) for d in csv_deliberations.ordre(corpus)])
 
     reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
     if reg is not None:
         _insert(con, "elus", [tuple(int(x) if i in (7, 8, 9, 10, 11) else (x or None) for i, x in enumerate(r)) for r in lignes_elus(reg)])
-        _insert(con, "presences_elus", [tuple(x or None for x in r) for r in lignes_presences(reg) if r[2] in corpus.deliberations])
 
     srows = []
     data = rows(corpus)
@@ -288,8 +324,9 @@ def _euros(c: int) -> str:
     return f"{c // 100}.{c % 100:02d}"
 
 
-def build(corpus: Corpus, path: Path) -> Path:
-    """Write the database at `path` (built in a temporary file, then renamed: `store.remplacement_atomique`)."""
+def _base(path: Path, schema: str, remplir: Callable[[sqlite3.Connection], None]) -> Path:
+    """Write a database at `path`: `schema`, then `remplir(con)` in one transaction (built in a temporary
+    file, then renamed: `store.remplacement_atomique`)."""
     path = Path(path)
     with remplacement_atomique(path, durable=False) as tmp:
         con = sqlite3.connect(tmp)
@@ -297,14 +334,12 @@ def build(corpus: Corpus, path: Path) -> Path:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("PRAGMA synchronous=OFF")
             con.execute("PRAGMA foreign_keys=ON")
-            fts = fts_module()
-            con.executescript(_schema())
+            con.executescript(schema)
             with con:
-                _fill(con, corpus)
-                _index_fts_vues(con, fts)
+                remplir(con)
             bad = con.execute("PRAGMA foreign_key_check").fetchall()
             if bad:
-                raise ValueError(f"recueil.sqlite : clés étrangères invalides : {bad[:5]}")
+                raise ValueError(f"{path.name} : clés étrangères invalides : {bad[:5]}")
         except sqlite3.OperationalError as err:
             code = SYSTEME.get((getattr(err, "sqlite_errorcode", 0) or 0) & 0xFF)  # the primary code of an extended one
             if code is None:
@@ -315,8 +350,48 @@ def build(corpus: Corpus, path: Path) -> Path:
     return path
 
 
+def build(corpus: Corpus, path: Path) -> Path:
+    """The core database at `path`: everything but the long texts."""
+    fts = fts_module()
+
+    def remplir(con: sqlite3.Connection) -> None:
+        _fill(con, corpus)
+        _index_fts_vues(con, fts)
+
+    return _base(path, _schema(), remplir)
+
+
+def build_texte(corpus: Corpus, deliberations: list[DeliberationPubliee], path: Path, presences: list[list[str]] | None = None) -> Path:
+    """A year's text database at `path`: the texts of `deliberations` (`par_annee`) and their full-text index, and the
+    élus' `presences` (`exports.elus.lignes_presences`: `presences_annee` gives each year's)."""
+    fts = fts_module()
+
+    def remplir(con: sqlite3.Connection) -> None:
+        _fill_texte(con, corpus, deliberations, presences if presences is not None else presences_annee(corpus, deliberations))
+        _recherche(con, fts)
+
+    return _base(path, SCHEMA_TEXTE, remplir)
+
+
+def presences_annee(corpus: Corpus, deliberations: list[DeliberationPubliee], lignes: list[list[str]] | None = None) -> list[list[str]]:
+    """The rows of presences.csv (`lignes`, else read from the corpus's élus) of `deliberations`, in their order."""
+    reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
+    if lignes is None:
+        lignes = lignes_presences(reg) if reg is not None else []
+    ids = {d.id for d in deliberations}
+    return [r for r in lignes if r[2] in ids]
+
+
 def write(corpus: Corpus, out_dir: Path, base_url: str | None = None) -> list[Path]:
-    return [build(corpus, Path(out_dir) / "recueil.sqlite"), write_metadata(out_dir, base_url)]
+    """recueil.sqlite, then one recueil-texte-AAAA.sqlite per year, then metadata.json (which describes them all)."""
+    out_dir = Path(out_dir)
+    annees = par_annee(corpus)
+    reg = getattr(corpus, "elus", None)
+    lignes = lignes_presences(reg) if reg is not None else []  # sorted once, then cut by year
+    paths = [build(corpus, out_dir / "recueil.sqlite")]
+    for a, ds in sorted(annees.items()):
+        paths.append(build_texte(corpus, ds, out_dir / TEXTE.format(annee=a), presences_annee(corpus, ds, lignes)))
+    return paths + [write_metadata(out_dir, base_url, sorted(annees))]
 
 
 # -- metadata.json, for Datasette ------------------------------------------------
@@ -324,8 +399,8 @@ def write(corpus: Corpus, out_dir: Path, base_url: str | None = None) -> list[Pa
 LICENCE = "Licence Ouverte / Open Licence version 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 SOURCE = "Recueil des actes administratifs du Département du Pas-de-Calais"
-COLONNES_DELIBERATIONS = {
-    **csv_deliberations.COLONNES,
+COLONNES_TEXTE = {
+    **{c: csv_deliberations.COLONNES[c] for c in ("id", "date", "titre")},
     "texte": "Le dispositif : les articles de la délibération, à la suite",
 }
 COLONNES_BENEFICIAIRES = {
@@ -338,9 +413,10 @@ COLONNES_BENEFICIAIRES = {
 }
 
 
-def metadata(base_url: str | None = None) -> JsonObject:
+def metadata(base_url: str | None = None, annees: list[str] | None = None) -> JsonObject:
     """Datasette's `metadata.json`: title, source, licence, tables and columns described, label columns
-    (so that a foreign key shows a name), facets and the default sort."""
+    (so that a foreign key shows a name), facets and the default sort; for the core database `recueil` and
+    each year's text database `recueil-texte-AAAA` (`annees`)."""
     sub_cols = dict(COLUMNS)
     for c in ("montant", "cout_projet", "montant_eligible"):
         sub_cols[c] = sub_cols[c].replace("en euros", "en euros (€)")
@@ -357,9 +433,9 @@ def metadata(base_url: str | None = None) -> JsonObject:
             "sort_desc": "date",
         },
         "deliberations": {
-            "description": "Une ligne par délibération : date, organe, titre, vote, présences, dispositif, source.",
+            "description": "Une ligne par délibération : date, organe, titre, vote, présences, source ; ses textes sont dans recueil-texte-AAAA (son année).",
             "label_column": "titre",
-            "columns": COLONNES_DELIBERATIONS,
+            "columns": csv_deliberations.COLONNES,
             "facets": ["organe", "resultat", "recueil"],
             "sort_desc": "date",
         },
@@ -370,11 +446,6 @@ def metadata(base_url: str | None = None) -> JsonObject:
             "facets": ["type_beneficiaire"],
             "sort_desc": "montant_centimes",
         },
-        "presences": {"description": "Les élus présents, excusés, absents, avec procuration, par délibération.", "facets": ["statut"]},
-        "articles": {"description": "Le dispositif (articles) de chaque délibération.", "label_column": "numero"},
-        "rapports": {"description": "Le rapport joint à chaque délibération.", "label_column": "titre"},
-        "annexes": {"description": "Les annexes (texte extrait) de chaque délibération.", "label_column": "titre"},
-        "visas": {"description": "Les visas (« Vu … ») de chaque délibération, à la suite."},
         "communes": {
             "description": "Les communes du Pas-de-Calais (géographie de référence).",
             "label_column": "nom",
@@ -388,15 +459,6 @@ def metadata(base_url: str | None = None) -> JsonObject:
             "facets": ["nature", "territoire"],
         },
         "territoires": {"description": "Les territoires du Département.", "label_column": "nom"},
-        "recherche": {
-            "description": "Index plein texte de tout le recueil : titres, visas, articles, rapports, annexes, subventions "
-            "(les textes sont lus dans leurs tables, par la vue recherche_contenu)."
-        },
-        "recherche_lignes": {"description": "Les lignes de l'index recherche : type, référence, et rowid du texte dans sa table."},
-        "recherche_contenu": {
-            "description": "Ce qu'indexe recherche, lu dans les tables : une ligne par délibération (ses visas), "
-            "article, rapport, annexe et subvention."
-        },
         "subventions_par_commune_et_annee": {
             "description": "Subventions situées dans chaque commune, par année.",
             "columns": {"code_insee": "Code INSEE", "commune": "Commune", **vue},
@@ -424,11 +486,50 @@ def metadata(base_url: str | None = None) -> JsonObject:
     }
     if base_url:
         out["source_url"] = base_url.rstrip("/") + "/"
+    textes: dict[str, JsonObject] = {
+        "deliberations": {
+            "description": "Les délibérations de l'année : titre et dispositif (la ligne complète est dans la table deliberations "
+            "de recueil) ; recherche plein texte deliberations_fts.",
+            "label_column": "titre",
+            "columns": COLONNES_TEXTE,
+            "sort_desc": "date",
+        },
+        "articles": {"description": "Le dispositif (articles) de chaque délibération.", "label_column": "numero"},
+        "rapports": {"description": "Le rapport joint à chaque délibération.", "label_column": "titre"},
+        "annexes": {"description": "Les annexes (texte extrait) de chaque délibération.", "label_column": "titre"},
+        "visas": {"description": "Les visas (« Vu … ») de chaque délibération, à la suite."},
+        "presences": {
+            "description": "Les listes de présence telles qu'imprimées : élus présents, excusés, absents, avec procuration, par "
+            "délibération.",
+            "facets": ["statut"],
+        },
+        "presences_elus": {
+            "description": "Une ligne par élu et par délibération de l'année, comme presences.csv : personne renvoie à la table elus "
+            "de recueil.",
+            "facets": ["statut", "organe"],
+        },
+        "recherche": {
+            "description": "Index plein texte des textes de l'année : titres, visas, articles, rapports, annexes "
+            "(les textes sont lus dans leurs tables, par la vue recherche_contenu)."
+        },
+        "recherche_lignes": {"description": "Les lignes de l'index recherche : type, référence, et rowid du texte dans sa table."},
+        "recherche_contenu": {
+            "description": "Ce qu'indexe recherche, lu dans les tables : une ligne par délibération (ses visas), "
+            "article, rapport et annexe."
+        },
+    }
     out["databases"] = {"recueil": {"tables": tables}}
+    for annee in annees or []:
+        out["databases"][TEXTE.format(annee=annee).removesuffix(".sqlite")] = {
+            "title": f"Textes des délibérations de {annee}",
+            "description": f"Les textes des délibérations de {annee} (visas, articles, rapports, annexes, listes de présence) et leur index plein "
+            "texte recherche ; les délibérations, votes et subventions sont dans la base recueil.",
+            "tables": textes,
+        }
     return out
 
 
-def write_metadata(out_dir: Path, base_url: str | None = None) -> Path:
+def write_metadata(out_dir: Path, base_url: str | None = None, annees: list[str] | None = None) -> Path:
     path = Path(out_dir) / "metadata.json"
-    write_text(path, json.dumps(metadata(base_url), ensure_ascii=False, indent=1) + "\n", durable=False)
+    write_text(path, json.dumps(metadata(base_url, annees), ensure_ascii=False, indent=1) + "\n", durable=False)
     return path

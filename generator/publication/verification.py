@@ -8,8 +8,10 @@ What is checked, in the new version's folder (`publication` swaps it in only if 
 - the search: its manifest and every file it names are there, parse as JSON, and a file named by
   its content's hash has that content;
 - the exports: `subventions.csv`, `subventions.json` and `recueil.sqlite` hold every grant (and the
-  database every deliberation) and open; the SCDL files, the Atom feeds (the site's and each place's and
-  scheme's) and the sitemap parse.
+  database every deliberation) and open; each year's `recueil-texte-AAAA.sqlite` opens, and together they
+  hold the texts of every deliberation; the SCDL files, the Atom feeds (the site's and each place's and
+  scheme's) and the sitemap parse;
+- no file is over 100 MB (`TAILLE_MAX`): static hosts (GitHub Pages…) refuse it.
 
 Each problem is one French sentence; a clean site gives an empty list.
 """
@@ -27,11 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from generator.commun.formats import taille_fr
 from generator.commun.genere import GENERATED_DIRS
 
 _HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 _HACHE = re.compile(r"\.([0-9a-f]{10})\.json$")
 _EXTERNE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+TAILLE_MAX = 100_000_000
+"""The largest file a static host accepts (GitHub Pages refuses a file over 100 MB): bytes."""
 
 
 @dataclass
@@ -65,7 +70,23 @@ def verifier(site: Path, attendu: Attendu) -> list[str]:
     problemes += _recherche(site)
     problemes += _exports(site, attendu)
     problemes += _flux(site, attendu)
+    problemes += _tailles(site)
     return problemes
+
+
+def _tailles(site: Path, limite: int = TAILLE_MAX) -> list[str]:
+    """Each file over `limite` bytes, named with its size (the largest first)."""
+    gros = []
+    for dossier, _, fichiers in os.walk(site):
+        for nom in fichiers:
+            f = Path(dossier) / nom
+            taille = f.stat().st_size
+            if taille > limite:
+                gros.append((-taille, f.relative_to(site).as_posix()))
+    return [
+        f"{chemin} pèse {taille_fr(-moins)}, plus que les {taille_fr(limite)} qu'acceptent les hébergeurs statiques (GitHub Pages…)"
+        for moins, chemin in sorted(gros)
+    ]
 
 
 def _flux(site: Path, attendu: Attendu) -> list[str]:
@@ -176,6 +197,48 @@ def _recherche(site: Path) -> list[str]:
     return problemes
 
 
+def _compter(f: Path, *tables: str) -> tuple[str, list[int]]:
+    """quick_check's verdict on a database, read-only, and the rows of each of `tables`."""
+    con = sqlite3.connect(f"file:{f}?mode=ro&immutable=1", uri=True)
+    try:
+        etat = con.execute("PRAGMA quick_check").fetchone()[0]
+        return etat, [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables]
+    finally:
+        con.close()
+
+
+def _bases(d: Path, attendu: Attendu) -> list[str]:
+    """recueil.sqlite holds every deliberation and grant; each year's text database opens, and together they
+    hold every deliberation's texts."""
+    base = d / "recueil.sqlite"
+    if not base.is_file():
+        return ["donnees/recueil.sqlite absent"]
+    problemes = []
+    textes = sorted(d.glob("recueil-texte-*.sqlite"))
+    total = 0
+    for f in [base, *textes]:
+        try:
+            etat, (nd, *ns) = _compter(f, "deliberations", *(["subventions"] if f == base else []))
+        except sqlite3.Error as exc:
+            problemes.append(f"donnees/{f.name} illisible ({exc})")
+            continue
+        if etat != "ok":
+            problemes.append(f"donnees/{f.name} endommagé ({etat})")
+        if f != base:
+            total += nd
+        elif ns[0] != attendu.subventions or nd != len(attendu.deliberations):
+            problemes.append(
+                f"donnees/recueil.sqlite compte {nd} délibération(s) et {ns[0]} subvention(s) au lieu de "
+                f"{len(attendu.deliberations)} et {attendu.subventions}"
+            )
+    if not problemes and total != len(attendu.deliberations):
+        problemes.append(
+            f"les bases de textes donnees/recueil-texte-*.sqlite ({len(textes)} fichier(s)) comptent {total} délibération(s) "
+            f"au lieu de {len(attendu.deliberations)}"
+        )
+    return problemes
+
+
 def _exports(site: Path, attendu: Attendu) -> list[str]:
     d = site / "donnees"
     problemes = []
@@ -202,27 +265,7 @@ def _exports(site: Path, attendu: Attendu) -> list[str]:
                 problemes.append(f"donnees/{nom} est vide")
         except (OSError, csv.Error, UnicodeDecodeError) as exc:
             problemes.append(f"donnees/{nom} illisible ({exc.__class__.__name__})")
-    base = d / "recueil.sqlite"
-    if not base.is_file():
-        problemes.append("donnees/recueil.sqlite absent")
-    else:
-        try:
-            con = sqlite3.connect(f"file:{base}?mode=ro&immutable=1", uri=True)
-            try:
-                etat = con.execute("PRAGMA quick_check").fetchone()[0]
-                nd = con.execute("SELECT count(*) FROM deliberations").fetchone()[0]
-                ns = con.execute("SELECT count(*) FROM subventions").fetchone()[0]
-            finally:
-                con.close()
-            if etat != "ok":
-                problemes.append(f"donnees/recueil.sqlite endommagé ({etat})")
-            if ns != attendu.subventions or nd != len(attendu.deliberations):
-                problemes.append(
-                    f"donnees/recueil.sqlite compte {nd} délibération(s) et {ns} subvention(s) au lieu de "
-                    f"{len(attendu.deliberations)} et {attendu.subventions}"
-                )
-        except sqlite3.Error as exc:
-            problemes.append(f"donnees/recueil.sqlite illisible ({exc})")
+    problemes += _bases(d, attendu)
     for nom in ("flux.xml", "sitemap.xml"):
         try:
             ET.parse(site / nom)

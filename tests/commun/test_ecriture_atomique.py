@@ -142,7 +142,7 @@ def test_sqlite_export_on_a_full_disk_keeps_the_previous_database(tmp_path, monk
     cible.parent.mkdir()
     cible.write_bytes(ANCIEN)
     schema = exp_sqlite._schema
-    monkeypatch.setattr(exp_sqlite, "_schema", lambda fts: "PRAGMA max_page_count = 12;\n" + schema(fts))
+    monkeypatch.setattr(exp_sqlite, "_schema", lambda: "PRAGMA max_page_count = 12;\n" + schema())
     corpus = Corpus.from_data([], {}, {}, places.reference())  # the reference geography alone overflows 12 pages
     with pytest.raises(OSError) as exc:
         exp_sqlite.build(corpus, cible)

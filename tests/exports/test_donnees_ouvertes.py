@@ -15,6 +15,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jsonschema
 import pytest
@@ -38,10 +39,11 @@ def exported(corpus, tmp_path_factory):
     return out, write_all(corpus, out)
 
 
-def _datasette(out: Path, url: str):
-    """`datasette recueil.sqlite -m metadata.json`, asked one URL (`--get`: the real server, no port)."""
+def _datasette(out: Path, url: str, *options: str):
+    """`datasette recueil.sqlite recueil-texte-*.sqlite -m metadata.json`, asked one URL (`--get`: the real server, no port)."""
+    textes = sorted(p.name for p in out.glob("recueil-texte-*.sqlite"))
     r = subprocess.run(
-        [str(BIN / "datasette"), "recueil.sqlite", "-m", "metadata.json", "--get", url],
+        [str(BIN / "datasette"), "recueil.sqlite", *textes, "-m", "metadata.json", *options, "--get", url],
         cwd=out,
         capture_output=True,
         text=True,
@@ -62,9 +64,16 @@ def test_datasette_search_box_and_labels(exported):
     assert len(farda) > 100
     delib = _datasette(out, "/recueil/deliberations.json?_search=insertion&_shape=array&_col=titre")
     assert "2021-251" in {r["id"] for r in delib}
-    # the whole recueil's index (titles, articles, rapports, annexes, grants), its texts read through a view
-    annexe = _datasette(out, "/recueil/recherche.json?_search=piscine&_shape=array")
-    assert ("annexe", "2019-117#1") in {(r["type"], r["ref"]) for r in annexe}
+    # each year's texts in their own database: the dispositif searched in the year's deliberations, the annexes
+    # in its index `recherche` (titles, visas, articles, rapports, annexes, read through a view)
+    farda = _datasette(out, "/recueil-texte-2021/deliberations.json?_search=farda&_shape=array&_col=titre")
+    assert [r["id"] for r in farda] == ["2021-239", "2021-243"]
+    assert [r["id"] for r in _datasette(out, "/recueil-texte-2019/deliberations.json?_search=farda&_shape=array&_col=titre")] == [
+        "2019-117"
+    ]
+    annexe = _datasette(out, "/recueil-texte-2019/recherche.json?_search=piscine&_shape=array")
+    assert [(r["type"], r["ref"]) for r in annexe] == [("annexe", "2019-117#1")]
+    assert _datasette(out, "/recueil-texte-2021/recherche.json?_search=piscine&_shape=array") == []
     benef = _datasette(out, "/recueil/beneficiaires.json?_search=wancourt&_shape=array")
     assert [(b["nom"], b["subventions"], b["montant"]) for b in benef] == [("COMMUNE DE WANCOURT", 1, "3107.00")]
     # the label columns: a foreign key shows the deliberation's title, the commune's name
@@ -79,6 +88,9 @@ def test_datasette_metadata_and_views(exported):
     meta = _datasette(out, "/-/metadata.json")
     assert meta["license"] == "Licence Ouverte / Open Licence version 2.0"
     assert meta["license_url"] == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    assert list(meta["databases"]) == ["recueil", "recueil-texte-2019", "recueil-texte-2021", "recueil-texte-2022", "recueil-texte-2023"]
+    assert meta["databases"]["recueil-texte-2021"]["title"] == "Textes des délibérations de 2021"
+    assert meta["databases"]["recueil-texte-2021"]["tables"]["annexes"]["label_column"] == "titre"
     sub = meta["databases"]["recueil"]["tables"]["subventions"]
     assert sub["columns"]["montant"] == "Montant attribué en euros (€) (point décimal)"
     assert sub["facets"] == ["type_beneficiaire", "dispositif", "territoire", "organe"]
@@ -91,13 +103,24 @@ def test_datasette_metadata_and_views(exported):
     ]
 
 
+def test_datasette_crossdb_joins_core_and_texts(exported):
+    """`--crossdb`: one query over the core and a year's texts (the query the « Données » page gives)."""
+    out, _ = exported
+    sql = (
+        "SELECT d.id, d.organe, a.titre AS annexe FROM recueil.deliberations d "
+        "JOIN [recueil-texte-2021].annexes a ON a.deliberation = d.id WHERE d.id = '2021-243'"
+    )
+    rows = _datasette(out, "/_memory.json?" + urlencode({"sql": sql, "_shape": "array"}), "--crossdb")
+    assert [(r["id"], r["organe"]) for r in rows] == [("2021-243", "Commission permanente")] and rows[0]["annexe"]
+
+
 def test_sqlite_fts_indexes_views(exported):
     out, _ = exported
     con = sqlite3.connect(out / "recueil.sqlite")
     try:
         fts = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE '%\\_fts' ESCAPE '\\'"))
         assert set(fts) == {"subventions_fts", "deliberations_fts", "beneficiaires_fts"}
-        assert "content=[deliberations]" in fts["deliberations_fts"] and "[texte]" in fts["deliberations_fts"]
+        assert "content=[deliberations]" in fts["deliberations_fts"] and "[texte]" not in fts["deliberations_fts"]
         index = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
         assert {"subventions_date", "subventions_montant_centimes", "subventions_beneficiaire_id", "deliberations_date"} <= index
         assert {"communes_epci", "commune_cantons_canton", "subventions_siren_epci"} <= index
@@ -107,10 +130,10 @@ def test_sqlite_fts_indexes_views(exported):
             "subventions_par_canton",
             "subventions_par_dispositif",
             "subventions_par_territoire",
-            "recherche_contenu",  # what the full-text index `recherche` reads (FTS5 external content)
         }
-        recherche = con.execute("SELECT sql FROM sqlite_master WHERE name = 'recherche'").fetchone()[0]
-        assert "content='recherche_contenu', content_rowid='rid'" in recherche
+        # the long texts are in the year databases, not here
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert not tables & {"articles", "rapports", "annexes", "visas", "recherche"}
         # every grant has its beneficiary; the totals agree to the cent (26 157 871,27 € in all)
         assert con.execute("SELECT SUM(montant_centimes), SUM(subventions) FROM beneficiaires").fetchone() == (2615787127, 524)
         assert con.execute("SELECT COUNT(*) FROM subventions WHERE beneficiaire_id IS NULL").fetchone() == (0,)
@@ -118,11 +141,47 @@ def test_sqlite_fts_indexes_views(exported):
             "SELECT commune, annee, subventions, montant FROM subventions_par_commune_et_annee WHERE code_insee = '62873'"
         )
         assert wancourt.fetchall() == [("Wancourt", "2021", 1, "3107.00")]
+    finally:
+        con.close()
+    con = sqlite3.connect(out / "recueil-texte-2021.sqlite")
+    try:
+        fts = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE '%\\_fts' ESCAPE '\\'"))
+        assert (
+            set(fts) == {"deliberations_fts"}
+            and "content=[deliberations]" in fts["deliberations_fts"]
+            and "[texte]" in fts["deliberations_fts"]
+        )
+        recherche = con.execute("SELECT sql FROM sqlite_master WHERE name = 'recherche'").fetchone()[0]
+        assert "content='recherche_contenu', content_rowid='rid'" in recherche  # FTS5 external content: no second copy
         texte = con.execute("SELECT texte FROM deliberations WHERE id = '2021-243'").fetchone()[0]
         assert texte.startswith("1 D'attribuer dans le cadre du FARDA Aménagement 2021, une subvention d'un montant")
         assert "5 450 715,82 €" in texte
+        assert con.execute("SELECT COUNT(*) FROM deliberations").fetchone() == (21,)
+        assert con.execute("SELECT MIN(date), MAX(date) FROM deliberations").fetchone()[0][:4] == "2021"
     finally:
         con.close()
+
+
+def test_verification_opens_each_database_and_refuses_files_over_the_limit(exported, corpus, tmp_path):
+    """publication.verification: every database opens and the year databases hold every deliberation; a file over
+    the limit (100 MB; lowered here to 2,2 MB, recueil-texte-2019.sqlite weighs 2,4 MB) is named with its size."""
+    from generator.publication import verification
+
+    out, _ = exported
+    site = tmp_path / "site"
+    shutil.copytree(out, site / "donnees", ignore=shutil.ignore_patterns("communes", "cantons", "epci", "territoires", "deliberations"))
+    attendu = verification.Attendu(deliberations=sorted(corpus.deliberations), subventions=524)
+    assert verification._bases(site / "donnees", attendu) == []
+    assert verification._tailles(site) == []
+    assert verification._tailles(site, limite=2_200_000) == [
+        "donnees/recueil-texte-2019.sqlite pèse 2,4 Mo, plus que les 2,2 Mo qu'acceptent les hébergeurs statiques (GitHub Pages…)"
+    ]
+    (site / "donnees" / "recueil-texte-2022.sqlite").unlink()
+    assert verification._bases(site / "donnees", attendu) == [
+        "les bases de textes donnees/recueil-texte-*.sqlite (3 fichier(s)) comptent 27 délibération(s) au lieu de 28"
+    ]
+    (site / "donnees" / "recueil-texte-2023.sqlite").write_bytes(b"pas une base SQLite" * 100)
+    assert verification._bases(site / "donnees", attendu) == ["donnees/recueil-texte-2023.sqlite illisible (file is not a database)"]
 
 
 def _extrait(out: Path, noms: set[str]) -> Package:
@@ -220,7 +279,13 @@ def test_donnees_page_says_how_many_to_complete(exported):
         .render(front_matter=Markup(front_matter("Données")), root="../", page_kind="donnees", fichiers=meta, mise_a_jour=None)
     )
     assert "523 subvention(s) du Département n'y figurent pas encore" in html
-    assert "site_data/identifiants.csv" in html and "datasette recueil.sqlite -m metadata.json" in html
+    assert "site_data/identifiants.csv" in html and "datasette recueil.sqlite recueil-texte-*.sqlite -m metadata.json" in html
+    # every database listed with its size; the year databases' tables described once
+    bases = [m for m in meta if m["nom"].endswith(".sqlite")]
+    assert [m["nom"] for m in bases] == ["recueil.sqlite", *(f"recueil-texte-{a}.sqlite" for a in (2019, 2021, 2022, 2023))]
+    assert all(m["taille"].endswith(("Ko", "Mo")) and m["schema"]["url"] == "donnees/metadata.json" for m in bases)
+    assert '<a href="../donnees/recueil-texte-2021.sqlite" download>recueil-texte-2021.sqlite</a>' in html
+    assert html.count("Tables de recueil-texte-*.sqlite") == 1 and "Tables de recueil.sqlite" in html
     assert '<a href="../donnees/subventions-tableur.csv" download>subventions-tableur.csv</a>' in html
 
 
@@ -294,7 +359,7 @@ def test_deliberations_csv_is_the_database_table(corpus, exported):
         ]
     finally:
         con.close()
-    assert cols == [*csv_deliberations.FIELDS, "texte"]
+    assert cols == csv_deliberations.FIELDS  # its texts are in the year's recueil-texte-AAAA.sqlite
     assert base == [tuple(r.values()) for r in rows]
 
 
@@ -378,3 +443,18 @@ def test_presences_refer_to_elus_and_deliberations(site):
     report = Package(d, basepath=str(out)).validate()
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
     assert [t.stats["rows"] for t in report.tasks] == [119, 1497, 28]
+    # the same presences in SQLite, cut by year of deliberation; the élus in the core
+    par_annee = {}
+    for f in sorted(out.glob("recueil-texte-*.sqlite")):
+        con = sqlite3.connect(f)
+        try:
+            par_annee[f.stem[-4:]] = con.execute("SELECT COUNT(*), COUNT(DISTINCT personne) FROM presences_elus").fetchone()
+            assert con.execute("SELECT COUNT(*) FROM presences_elus WHERE substr(date, 1, 4) <> ?", (f.stem[-4:],)).fetchone() == (0,)
+        finally:
+            con.close()
+    assert sum(n for n, _ in par_annee.values()) == 1497
+    con = sqlite3.connect(out / "recueil.sqlite")
+    try:
+        assert con.execute("SELECT COUNT(*), SUM(presences + excuses + absences) > 0 FROM elus").fetchone() == (119, 1)
+    finally:
+        con.close()

@@ -199,13 +199,17 @@ def test_les_exports_donnent_la_page_de_l_original(projet_pdf):
         assert con.execute(
             "SELECT line, line_end, page_debut, page_fin, url_original FROM deliberations WHERE id = '2021-243'"
         ).fetchone() == (17213, 17892, 427, 440, JUIN)
-        assert con.execute("SELECT page_pdf FROM rapports WHERE deliberation = '2021-243'").fetchone() == (438,)
-        assert con.execute("SELECT page_pdf FROM annexes WHERE deliberation = '2021-243' AND rang = 1").fetchone() == (431,)
         # the text source keeps its lines, with no page nor original
         assert con.execute(
             "SELECT source, line, line_end, page_debut, page_fin, url_original FROM deliberations WHERE id = '2022-317'"
         ).fetchone() == (S003, 1, 255, None, None, None)
         assert con.execute("SELECT url_original FROM deliberations WHERE id = 'cabbalr-2023-12-12'").fetchone() == (ADRESSE_PARTENAIRE,)
+    finally:
+        con.close()
+    con = sqlite3.connect(donnees / "recueil-texte-2021.sqlite")  # the texts, in their year's database
+    try:
+        assert con.execute("SELECT page_pdf FROM rapports WHERE deliberation = '2021-243'").fetchone() == (438,)
+        assert con.execute("SELECT page_pdf FROM annexes WHERE deliberation = '2021-243' AND rang = 1").fetchone() == (431,)
     finally:
         con.close()
     assert "(N°2021-243)" in _texte_page(pdf, 427) and "(N°2021-243)" not in _texte_page(pdf, 426)
