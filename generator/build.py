@@ -745,6 +745,8 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         f"Publié : {len(attendu.deliberations)} délibération(s), {attendu.subventions} subvention(s)"
         + (f" ; {len(constats)} point(s) à vérifier sur la page « Contrôle de publication »." if constats else ".")
     )
+    for avertissement in verification.originaux_trop_gros(attendu.originaux):
+        log(avertissement)
     if not os.environ.get("SITE_URL"):
         log(SANS_SITE_URL)  # last: what the publisher reads
     return 0

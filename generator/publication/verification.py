@@ -70,22 +70,37 @@ def verifier(site: Path, attendu: Attendu) -> list[str]:
     problemes += _recherche(site)
     problemes += _exports(site, attendu)
     problemes += _flux(site, attendu)
-    problemes += _tailles(site)
+    problemes += _tailles(site, exclus=set(attendu.originaux))
     return problemes
 
 
-def _tailles(site: Path, limite: int = TAILLE_MAX) -> list[str]:
-    """Each file over `limite` bytes, named with its size (the largest first)."""
+def _tailles(site: Path, limite: int = TAILLE_MAX, exclus: set[str] | None = None) -> list[str]:
+    """Each file over `limite` bytes, named with its size (the largest first), but the `exclus`: the
+    original PDFs, the publisher's documents as published, which this site cannot split (the build
+    warns about them, `originaux_trop_gros`, and publishes all the same)."""
     gros = []
     for dossier, _, fichiers in os.walk(site):
         for nom in fichiers:
             f = Path(dossier) / nom
             taille = f.stat().st_size
-            if taille > limite:
-                gros.append((-taille, f.relative_to(site).as_posix()))
+            chemin = f.relative_to(site).as_posix()
+            if taille > limite and chemin not in (exclus or set()):
+                gros.append((-taille, chemin))
     return [
         f"{chemin} pèse {taille_fr(-moins)}, plus que les {taille_fr(limite)} qu'acceptent les hébergeurs statiques (GitHub Pages…)"
         for moins, chemin in sorted(gros)
+    ]
+
+
+def originaux_trop_gros(originaux: dict[str, int], limite: int = TAILLE_MAX) -> list[str]:
+    """The warning of the build for each original PDF over `limite` bytes (`originaux`: address → size):
+    published all the same, but a static host with that limit will refuse it."""
+    return [
+        f"ATTENTION : {url} pèse {taille_fr(taille)}, plus que les {taille_fr(limite)} qu'acceptent certains hébergeurs statiques "
+        "(GitHub Pages…) ; le site est publié avec lui, mais un tel hébergeur refusera ce fichier : servez-le d'ailleurs ou "
+        "réduisez-le (par exemple « qpdf --object-streams=generate » ou Ghostscript) avant de le déposer à nouveau."
+        for url, taille in sorted(originaux.items())
+        if taille > limite
     ]
 
 

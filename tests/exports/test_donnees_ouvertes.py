@@ -20,10 +20,13 @@ from urllib.parse import urlencode
 import jsonschema
 import pytest
 from frictionless import Package, Resource
+from markupsafe import Markup
 
 from generator.exports import a_completer, csv_deliberations, csv_subventions, datapackage, fichiers_meta, telechargements, write_all
 from generator.lieux import places
+from generator.publication import verification
 from generator.records.corpus import Corpus
+from generator.site.render import environment, front_matter
 
 BIN = Path(sys.executable).parent
 
@@ -164,9 +167,9 @@ def test_sqlite_fts_indexes_views(exported):
 
 def test_verification_opens_each_database_and_refuses_files_over_the_limit(exported, corpus, tmp_path):
     """publication.verification: every database opens and the year databases hold every deliberation; a file over
-    the limit (100 MB; lowered here to 2,2 MB, recueil-texte-2019.sqlite weighs 2,4 MB) is named with its size."""
-    from generator.publication import verification
-
+    the limit (100 MB; lowered here to 2,2 MB, recueil-texte-2019.sqlite weighs 2,4 MB) is named with its size.
+    An original PDF over the limit (the publisher's document, which the site cannot split) is not refused: the
+    build warns about it, with what to do."""
     out, _ = exported
     site = tmp_path / "site"
     shutil.copytree(out, site / "donnees", ignore=shutil.ignore_patterns("communes", "cantons", "epci", "territoires", "deliberations"))
@@ -176,6 +179,16 @@ def test_verification_opens_each_database_and_refuses_files_over_the_limit(expor
     assert verification._tailles(site, limite=2_200_000) == [
         "donnees/recueil-texte-2019.sqlite pèse 2,4 Mo, plus que les 2,2 Mo qu'acceptent les hébergeurs statiques (GitHub Pages…)"
     ]
+    (site / "originaux").mkdir()
+    (site / "originaux" / "2021-06-n6.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 2_500_000)
+    originaux = {"originaux/2021-06-n6.pdf": 2_500_009}
+    assert verification._tailles(site, limite=2_200_000, exclus=set(originaux)) == [
+        "donnees/recueil-texte-2019.sqlite pèse 2,4 Mo, plus que les 2,2 Mo qu'acceptent les hébergeurs statiques (GitHub Pages…)"
+    ]
+    (avertissement,) = verification.originaux_trop_gros(originaux, limite=2_200_000)
+    assert avertissement.startswith("ATTENTION : originaux/2021-06-n6.pdf pèse 2,5 Mo, plus que les 2,2 Mo")
+    assert "le site est publié avec lui" in avertissement and "qpdf" in avertissement
+    assert verification.originaux_trop_gros(originaux) == []  # under the real 100 MB
     (site / "donnees" / "recueil-texte-2022.sqlite").unlink()
     assert verification._bases(site / "donnees", attendu) == [
         "les bases de textes donnees/recueil-texte-*.sqlite (3 fichier(s)) comptent 27 délibération(s) au lieu de 28"
@@ -260,10 +273,6 @@ def test_scdl_files_valid_against_the_official_schemas(exported):
 
 
 def test_donnees_page_says_how_many_to_complete(exported):
-    from markupsafe import Markup
-
-    from generator.site.render import environment, front_matter
-
     out, paths = exported
     meta = fichiers_meta(out, paths)
     by_name = {m["nom"]: m for m in meta}
