@@ -103,16 +103,13 @@ def description(page: Page) -> str | None:
 
 
 def en_tete(page: Page) -> str:
-    """The page's front matter: its title, and its description, `robots` and feed's title (`flux`) where it has them."""
+    """The page's front matter: its title, and its description and `robots` where it has them."""
     extra = {}
     d = description(page)
     if d:
         extra["description"] = d
     if page.kind in ROBOTS:
         extra["robots"] = ROBOTS[page.kind]
-    flux = page.context.get("flux")
-    if flux is not None:  # the page's feed, in its folder (overrides/main.html: <link rel="alternate" href="flux.xml">)
-        extra["flux"] = html.escape(flux.titre, quote=True)
     return front_matter(page.title, **extra)
 
 
