@@ -61,6 +61,7 @@ def _pages_par_annee(p: personnes.Personne, seances: Seances) -> tuple[list[Json
     for seance, lignes in seances.items():
         par_an.setdefault(lignes[0][0].date[:4] or "sans date", {})[seance] = lignes
     taux = p.taux_par_annee()
+    annees = sorted(par_an, reverse=True)
     liens: list[JsonObject] = [
         {
             "annee": a,
@@ -69,7 +70,7 @@ def _pages_par_annee(p: personnes.Personne, seances: Seances) -> tuple[list[Json
             "deliberations": sum(len(v) for v in par_an[a].values()),
             "presences": taux.get(a, (0, 0)),
         }
-        for a in sorted(par_an, reverse=True)
+        for a in annees
     ]
     pages = [
         Page(
@@ -79,6 +80,6 @@ def _pages_par_annee(p: personnes.Personne, seances: Seances) -> tuple[list[Json
             kind="elu",
             context={"p": p, "annee": a, "seances": par_an[a], "annees": liens, "statuts": personnes.STATUTS},
         )
-        for a in sorted(par_an, reverse=True)
+        for a in annees
     ]
     return liens, pages

@@ -139,6 +139,7 @@ def build(corpus: Corpus) -> list[Page]:
             for t, v in sorted(par_terr.items(), key=lambda kv: kv[0] or "~")
         ]
         subs_sorted = sorted(subs, key=lambda s: (s.date, s.id), reverse=True)
+        finance = lexique.dispositif(nom)
         pages.append(
             Page(
                 f"dispositifs/{slug}.md",
@@ -153,8 +154,8 @@ def build(corpus: Corpus) -> list[Page]:
                     "years": corpus.by_year(subs),
                     "territoires": terr,
                     "couv": couverture.des_subventions(cov, subs),
-                    "finance": lexique.dispositif(nom),
-                    "finance_ou": lexique.verifier(corpus, lexique.dispositif(nom).source, lexique.dispositif(nom).citation),
+                    "finance": finance,
+                    "finance_ou": lexique.verifier(corpus, finance.source, finance.citation),
                 },
             )
         )
