@@ -33,6 +33,8 @@ LIEU_DATE = re.compile(r"^([A-ZÀ-Ý][A-Za-zÀ-ÿ' -]+), le (.+\d{4})\.?$")
 RAPPORT_ORGANE = re.compile(r"^(COMMISSION PERMANENTE DU )?CONSEIL D[ÉE]PARTEMENTAL$")
 ANNEXE_SPLIT = re.compile(r"^ANNEXE(?:\s*N°)?\s*(?:\d+|[IVX]+)?\s*(?:[:\-–]|$)")
 SECRETAIRE_PHRASE = re.compile(r"^(?:Madame|Monsieur|Mme|M\.)\s+(.+?) est [ée]lue? Secr[ée]taire", re.I)
+
+
 # Lines that open or mark an act, its session, its rapport, an article or an annex (`structure`).
 _STRUCTURE = (
     HEADER,

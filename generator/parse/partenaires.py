@@ -12,6 +12,14 @@ from generator.parse.document import LIEU_DATE, SECRETAIRE_PHRASE, Document, Uni
 from generator.parse.presences import is_person_line, opens_list, person_name, read_attendance, seance_presidence, visas_interests
 from generator.records import Attendance, Deliberation, Problem, Signature, Vote
 
+
+def _acronym(name: str) -> str:
+    stop = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "sur", "aux", "a", "au", "à"}
+    words = [w for w in re.split(r"[^A-Za-zÀ-ÿ0-9]+", name) if w and w.lower() not in stop]
+    letters = "".join(w[0] for w in words)
+    return slug_ascii(letters) or "partenaire"
+
+
 _VERBE_PARTENAIRE = re.compile(r"^([A-ZÀ-Ý]{4,}(?: (?:ACTE|NOTE|CONNAISSANCE))?)(?=\s+[a-zà-ÿ«\"'l]|\s*:?$)")
 _MAJORITE = re.compile(r"^(A|À) (la majorit[ée][^,]*|l'unanimit[ée][^,]*)[,.]?$", re.I)
 _SEANCE = re.compile(
@@ -21,13 +29,6 @@ _SEANCE = re.compile(
 )
 _PRESIDENCE_PHRASE = re.compile(r"sous la Pr[ée]sidence de (?:Monsieur|Madame|M\.|Mme) ([^,]+?)(?:,|\s+Pr[ée]sident)", re.I)
 _BODY_NAME = re.compile(r"^(Communaut[ée]|Syndicat|Commune|Ville|M[ée]tropole|P[ôo]le|[ÉE]tablissement) .{6,}$")
-
-
-def _acronym(name: str) -> str:
-    stop = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "sur", "aux", "a", "au", "à"}
-    words = [w for w in re.split(r"[^A-Za-zÀ-ÿ0-9]+", name) if w and w.lower() not in stop]
-    letters = "".join(w[0] for w in words)
-    return slug_ascii(letters) or "partenaire"
 
 
 def parse_partenaire(doc: Document, u: Unit, problems: list[Problem]) -> tuple[Deliberation, UnitReading]:

@@ -16,8 +16,6 @@ from generator.parse.document import PRESIDENCE, REUNION, SECRETAIRE, SECRETAIRE
 from generator.parse.normalise import squash
 from generator.records import Attendance, Deliberation, Interest, Problem
 
-_CIVILITE = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Madame|Monsieur|Mademoiselle)\s+", re.I)
-_INTERET = re.compile(r"int[ée]ress[ée]e?s? à l'affaire", re.I)
 _INTERET_NOM = re.compile(r"^(?:Madame|Monsieur|Mme|M\.)\s+(.+?),?\s+int[ée]ress[ée]", re.I)
 
 # Attendance labels: (pattern on the start of a paragraph, field)
@@ -31,7 +29,6 @@ _DEP_LABELS = [
     (re.compile(r"^Procurations?\s*:", re.I), "procurations"),
     (re.compile(r"^Pouvoirs?\s*:", re.I), "procurations"),
 ]
-_PROCURATION = re.compile(r"^(.+?)\s+(?:donne|a donné|a donne) (?:procuration|pouvoir) à\s+(.+)$", re.I)
 
 
 # --- person names ------------------------------------------------------------------------
@@ -44,6 +41,9 @@ def _is_upper_token(tok: str) -> bool:
 
 def _title_token(tok: str) -> str:
     return "-".join(p[:1].upper() + p[1:].lower() for p in tok.split("-"))
+
+
+_CIVILITE = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Madame|Monsieur|Mademoiselle)\s+", re.I)
 
 
 def person_name(raw: str) -> str:
@@ -161,6 +161,9 @@ def _list_goes_on(buf: str, text: str, stop_title: bool) -> bool:
     return not SECRETAIRE_PHRASE.match(text) and not text.lower().startswith("la séance")
 
 
+_PROCURATION = re.compile(r"^(.+?)\s+(?:donne|a donné|a donne) (?:procuration|pouvoir) à\s+(.+)$", re.I)
+
+
 def _fill_list(att: Attendance, fieldname: str, text: str) -> None:
     text = re.sub(r"(\w)- (\w)", r"\1-\2", text).strip().rstrip(".")
     for item in (s.strip() for s in text.split(",")):
@@ -176,6 +179,9 @@ def _fill_list(att: Attendance, fieldname: str, text: str) -> None:
 
 
 # --- declared interests (among the visas) ----------------------------------------------------
+
+
+_INTERET = re.compile(r"int[ée]ress[ée]e?s? à l'affaire", re.I)
 
 
 def visas_interests(doc: Document, a: int, b: int) -> tuple[list[str], list[Interest]]:

@@ -17,20 +17,7 @@ from generator.parse.presences import is_person_line
 from generator.records import Annexe, Deliberation, PlaceRef, Problem, Rapport
 from generator.records.place import PlaceKind
 
-_JE_VOUS_PRIE = re.compile(r"^Je vous prie de bien vouloir en d[ée]lib[ée]rer", re.I)
-_CP_FOOTER = re.compile(r"^CP\d{8}-\d+$")
 _PLACE_FIELD = re.compile(r"^(Territoire\(s\)|Canton\(s\)|EPCI\(s\))\s*:\s*(.*)$", re.I)
-_COMMISSION_THEME = re.compile(r"^\d+(?:ème|ère|e) Commission\b", re.I)
-_ANNEXE_TITLE = re.compile(
-    r"^(ANNEXE|CONVENTION|AVENANT|ACCORD|CONTRAT|PROTOCOLE|CHARTE|R[ÈE]GLEMENT|"
-    r"FICHE|PLAN|TABLEAU|LISTE|SYNTH[ÈE]SE|LIVRET)",
-    re.I,
-)
-_BACK_MATTER = re.compile(
-    r"^(Le compte-rendu in extenso|Adresses des (?:\d+ )?Maisons|"
-    r"RESPONSABLE DE LA PUBLICATION|ISSN \d)",
-    re.I,
-)
 
 
 def attach_rapport_and_annexes(doc: Document, u: Unit, d: Deliberation, sig_end: int, problems: list[Problem], last: bool) -> None:
@@ -81,6 +68,13 @@ def attach_rapport_and_annexes(doc: Document, u: Unit, d: Deliberation, sig_end:
         end = _cut_back_matter(doc, rend + 1, end, d, problems)
     d.annexes = _annexes(doc, sig_end + 1, rstart - 1, "deliberation") + _annexes(doc, rend + 1, end, "rapport")
     d.line_end = doc.no(end)
+
+
+_BACK_MATTER = re.compile(
+    r"^(Le compte-rendu in extenso|Adresses des (?:\d+ )?Maisons|"
+    r"RESPONSABLE DE LA PUBLICATION|ISSN \d)",
+    re.I,
+)
 
 
 def _cut_back_matter(doc: Document, a: int, end: int, d: Deliberation, problems: list[Problem]) -> int:
@@ -154,6 +148,11 @@ def _place_fields(doc: Document, a: int, b: int) -> tuple[dict[str, str], int]:
         last = j
         i = j
     return values, last
+
+
+_JE_VOUS_PRIE = re.compile(r"^Je vous prie de bien vouloir en d[ée]lib[ée]rer", re.I)
+_CP_FOOTER = re.compile(r"^CP\d{8}-\d+$")
+_COMMISSION_THEME = re.compile(r"^\d+(?:ème|ère|e) Commission\b", re.I)
 
 
 def _parse_rapport(
@@ -279,6 +278,13 @@ def _annexes(doc: Document, a: int, b: int, position: str) -> list[Annexe]:
             )
         )
     return out
+
+
+_ANNEXE_TITLE = re.compile(
+    r"^(ANNEXE|CONVENTION|AVENANT|ACCORD|CONTRAT|PROTOCOLE|CHARTE|R[ÈE]GLEMENT|"
+    r"FICHE|PLAN|TABLEAU|LISTE|SYNTH[ÈE]SE|LIVRET)",
+    re.I,
+)
 
 
 def _annexe_title(doc: Document, a: int, b: int) -> str:

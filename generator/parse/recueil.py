@@ -46,37 +46,17 @@ _ISSUE_RE = re.compile(
     r"(?:\s*\(\s*(\d+)\s+parties?\s*\))?",
     re.I,
 )
-_RUNNING_HEADER_TAIL = re.compile(r"-\s*\d+\s*/\s*\d+\s*$")
 _SOMMAIRE_RE = re.compile(rf"^SOMMAIRE\b(?:\s+(?:DE|DU)\s+({_WORD})\s+(\d{{4}}))?", re.I)
-_TITLE_PAGE_RE = re.compile(r"^RECUEIL DES ACTES ADMINISTRATIFS\b", re.I)
-_AFFICHAGE_RE = re.compile(r"\bAFFICHAGE\s+LE\b\s*:?\s*(.*)$", re.I)
-_ORDINALS = {"premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5}
-_PART_RE = re.compile(rf"^(?:(\d{{1,2}})\s*(?:ère|ere|er|ème|eme|e)|({_WORD}))\s+PARTIE\s*:?\s*$", re.I)
 _RANGE_RE = re.compile(r"N°\s*(\d{4}\s*-\s*\d+)\s*(?:à|au|-)\s*(?:N°\s*)?(\d{4}\s*-\s*\d+)", re.I)
-# where the body begins: the first deliberation's furniture
-_BODY_RE = re.compile(
-    r"^(?:PROC[ÈE]S[- ]VERBAL$|D[ÉE]LIB[ÉE]RATION\s+(?:DU|DE\s+LA)\b|Envoi au contr[ôo]le"
-    r"|\(N°\s*\d{4}-\d+\)|RAPPORT N°|DEPARTEMENT DU PAS-DE-CALAIS$)",
-    re.I,
-)
-_COLUMN_PAGE = re.compile(r"\s+Page\s*$")
 
 # ---------------------------------------------------------------- sommaire entries
 
 _RUBRIQUE_RE = re.compile(r"^[◆♦◇■]\s*\**\s*(.*?)\**\s*$")
-_SUBHEADING_MARK = re.compile(r"^[❖➢]\s*")
 # « - » starts an entry; « – » (en dash) starts the wrapped « – Travaux … » of the entry above
 _ENTRY_RE = re.compile(r"^(?:[-•○▪✓→]|o(?=\s))\s*(.*)$")
-_VOIRIE_HEAD_RE = re.compile(
-    r"^R[DN]\s*.+?\s+(?:au|sur le)\s+territoire\s+d(?:e\s+la\s+commune|es\s+communes)\s+(?:de\s+|d')",
-    re.I,
-)
 # the page of an entry, in decreasing order of certainty
 _LEADER_PAGE = re.compile(r"(?:\s*(?:\.{2,}|…+|\t))+\s*(\d{1,4})\s*$")
-_GLUED_YEAR_PAGE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d{3,4})\s*$")
-_PLAIN_PAGE = re.compile(r"(?:^|\s)(\S*?)\s+(\d{1,4})\s*$")
 _PAGE_ONLY = re.compile(r"^(?:\.{2,}|…+|\s)*(\d{1,4})\s*$")
-_NOT_A_PAGE_BEFORE = {"rd", "rn", "d", "n°", "no", "route"}
 _TRAILING_LEADERS = re.compile(r"(?:\s*(?:\.{2,}|…+))+\s*$")
 
 _VOIRIE_RE = re.compile(
@@ -84,32 +64,29 @@ _VOIRIE_RE = re.compile(
     r"\s+(?:de\s+|d')(?P<communes>.+?)(?:\s*–\s*|\s+-\s+|\s*—\s*)(?P<objet>.+)$",
     re.I,
 )
-_COMMUNE_SPLIT = re.compile(r"\s*,\s*(?:et\s+)?|\s+(?:et|ET)\s+")
-_QUOTED = re.compile(r"«[^»]*»")
-_ESMS_A = re.compile(r".*\s(?:à|a)\s+(?!l'|la\s|le\s|les\s)([A-ZÀ-Ý][^«»]*?)\s*$")
-_ESMS_AU = re.compile(r"\s(au|aux)\s+([A-ZÀ-Ý][^«»]*?)\s*$")
-_ESMS_DE = re.compile(r"\s(?:de|d')\s*([A-ZÀ-Ý][\w'-]*(?:[-\s](?:sur|sous|en|le|la|les|lez|lès|l)[-\s][\w'-]+)*)\s*$")
-_NATURES = [
-    (re.compile(r"^travaux\b", re.I), "Travaux"),
-    (re.compile(r"^manifestation\b", re.I), "Manifestation"),
-    (re.compile(r"^limitation\b", re.I), "Limitation de vitesse"),
-    (re.compile(r"^(?:prise de vues|tournage)\b", re.I), "Tournage"),
-    (re.compile(r"^autorisation\b", re.I), "Autorisation"),
-    (re.compile(r"^tarification\b", re.I), "Tarification"),
-    (re.compile(r"^interdiction\b", re.I), "Interdiction"),
-]
-_NOISE_MIN_SPACED = re.compile(r"^(?:\S\s){4,}\S")
 
 
 def _ordinal(n: int) -> str:
     return "1re" if n == 1 else f"{n}e"
 
 
+# the nature of an executive act, from the first words of its object
+_NATURES = {
+    "travaux": "Travaux",
+    "manifestation": "Manifestation",
+    "limitation": "Limitation de vitesse",
+    "prise de vues": "Tournage",
+    "tournage": "Tournage",
+    "autorisation": "Autorisation",
+    "tarification": "Tarification",
+    "interdiction": "Interdiction",
+}
+_NATURE = re.compile(rf"^({'|'.join(_NATURES)})\b", re.I)
+
+
 def _nature(text: str) -> str | None:
-    for rx, nature in _NATURES:
-        if rx.search(text.strip()):
-            return nature
-    return None
+    m = _NATURE.match(text.strip())
+    return _NATURES[m.group(1).lower()] if m else None
 
 
 def _is_upper_libelle(text: str) -> bool:
@@ -195,6 +172,14 @@ def parse_recueil(lines: list[Line], source: str) -> tuple[Recueil | None, list[
     return recueil, problems
 
 
+# where the body begins: the first deliberation's furniture
+_BODY_RE = re.compile(
+    r"^(?:PROC[ÈE]S[- ]VERBAL$|D[ÉE]LIB[ÉE]RATION\s+(?:DU|DE\s+LA)\b|Envoi au contr[ôo]le"
+    r"|\(N°\s*\d{4}-\d+\)|RAPPORT N°|DEPARTEMENT DU PAS-DE-CALAIS$)",
+    re.I,
+)
+
+
 def _front_matter(lines: list[Line]) -> list[Line]:
     """Lines before the body: up to the first deliberation furniture after a part heading."""
     seen_part = False
@@ -208,6 +193,9 @@ def _front_matter(lines: list[Line]) -> list[Line]:
             # no sommaire in the first pages: not a recueil's front matter
             return lines[:i]
     return lines
+
+
+_RUNNING_HEADER_TAIL = re.compile(r"-\s*\d+\s*/\s*\d+\s*$")
 
 
 def _issue(
@@ -263,6 +251,9 @@ def _issue(
     return numero, mois, annee, nb, no
 
 
+_AFFICHAGE_RE = re.compile(r"\bAFFICHAGE\s+LE\b\s*:?\s*(.*)$", re.I)
+
+
 def _affichage(front: list[Line], texts: list[str]) -> str | None:
     """ISO date of « AFFICHAGE LE : … », the date being on the same or a following line."""
     for i, text in enumerate(texts):
@@ -282,6 +273,10 @@ def _affichage(front: list[Line], texts: list[str]) -> str | None:
 
 
 # ---------------------------------------------------------------- the sommaire state machine
+
+
+_TITLE_PAGE_RE = re.compile(r"^RECUEIL DES ACTES ADMINISTRATIFS\b", re.I)
+_COLUMN_PAGE = re.compile(r"\s+Page\s*$")
 
 
 def _step(st: _State, line: Line, text: str) -> None:
@@ -315,6 +310,10 @@ def _step(st: _State, line: Line, text: str) -> None:
         _executive_line(st, line, text)
     else:
         _part_entry_line(part, text)
+
+
+_ORDINALS = {"premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5}
+_PART_RE = re.compile(rf"^(?:(\d{{1,2}})\s*(?:ère|ere|er|ème|eme|e)|({_WORD}))\s+PARTIE\s*:?\s*$", re.I)
 
 
 def _part_number(text: str) -> int | None:
@@ -391,6 +390,9 @@ def _part_entry_line(part: Part, text: str) -> None:
         part.page = page
 
 
+_SUBHEADING_MARK = re.compile(r"^[❖➢]\s*")
+
+
 def _executive_line(st: _State, line: Line, text: str) -> None:
     rub = _RUBRIQUE_RE.match(text)
     if rub:
@@ -446,6 +448,12 @@ def _executive_line(st: _State, line: Line, text: str) -> None:
     st.ignored.append(line)
 
 
+_VOIRIE_HEAD_RE = re.compile(
+    r"^R[DN]\s*.+?\s+(?:au|sur le)\s+territoire\s+d(?:e\s+la\s+commune|es\s+communes)\s+(?:de\s+|d')",
+    re.I,
+)
+
+
 def _continues(open_entry: _Entry, line: Line) -> bool:
     """A dash line that still belongs to the open entry: indented under it, or the
     « – nature » part of a voirie entry that stops after its communes."""
@@ -455,6 +463,9 @@ def _continues(open_entry: _Entry, line: Line) -> bool:
     if _split_page(text)[0] is not None:
         return False
     return line.text.startswith("  ")
+
+
+_NOISE_MIN_SPACED = re.compile(r"^(?:\S\s){4,}\S")
 
 
 def _is_noise(text: str) -> bool:
@@ -479,6 +490,11 @@ def _flush_ignored(st: _State) -> None:
         )
     )
     st.ignored = []
+
+
+_GLUED_YEAR_PAGE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d{3,4})\s*$")
+_PLAIN_PAGE = re.compile(r"(?:^|\s)(\S*?)\s+(\d{1,4})\s*$")
+_NOT_A_PAGE_BEFORE = {"rd", "rn", "d", "n°", "no", "route"}
 
 
 def _split_page(text: str) -> tuple[int | None, str]:
@@ -551,6 +567,9 @@ def _describe(act: ExecutiveAct, subheadings: list[str]) -> None:
             act.communes_ecrites = [commune]
 
 
+_COMMUNE_SPLIT = re.compile(r"\s*,\s*(?:et\s+)?|\s+(?:et|ET)\s+")
+
+
 def _communes(text: str) -> list[str]:
     out = []
     for name in _COMMUNE_SPLIT.split(text.strip()):
@@ -560,6 +579,12 @@ def _communes(text: str) -> list[str]:
         if name:
             out.append(name)
     return out
+
+
+_QUOTED = re.compile(r"«[^»]*»")
+_ESMS_A = re.compile(r".*\s(?:à|a)\s+(?!l'|la\s|le\s|les\s)([A-ZÀ-Ý][^«»]*?)\s*$")
+_ESMS_AU = re.compile(r"\s(au|aux)\s+([A-ZÀ-Ý][^«»]*?)\s*$")
+_ESMS_DE = re.compile(r"\s(?:de|d')\s*([A-ZÀ-Ý][\w'-]*(?:[-\s](?:sur|sous|en|le|la|les|lez|lès|l)[-\s][\w'-]+)*)\s*$")
 
 
 def _esms_commune(titre: str) -> str | None:

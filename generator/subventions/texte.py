@@ -31,66 +31,7 @@ from generator.subventions.beneficiaires import classify, clean_name, fold_name
 from generator.subventions.tables.base import Contexte, TableResult, commune_ecrite
 
 _APOS = str.maketrans({"\u2019": "'", "\u00a0": " ", "\u202f": " "})
-_VERB = re.compile(r"^\s*(?:D'|De |d')\s*(?:attribuer|allouer|accorder|octroyer|engager|verser)\b", re.I)
-_BUDGET = re.compile(r"budget d[ée]partemental\s+comme suit|imput[ée]+s?\s+sur\s+le\s+budget|affect[ée]+s?\s+sur\s+le\s+budget", re.I)
-_SPLIT = re.compile(r"(?:ci-dessous|comme suit|suivante?s?|et notamment)\s*:", re.I)
-_GLOBAL = re.compile(
-    r"montant\s+(?:total|global)|participation\s+globale|enveloppe\s+globale|correspondant\s+(?:à|aux)\s+\d+"
-    r"|\b\d+\s+(?:subventions|projets|dossiers|bénéficiaires|opérations)\b",
-    re.I,
-)
-_NUMWORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
-_COUNT = re.compile(
-    r"\b(\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:subventions|projets|dossiers|bénéficiaires"
-    r"|opérations|porteurs|associations|communes|collectivités|structures)\b",
-    re.I,
-)
-_PLURAL_RECIPIENT = re.compile(
-    r"^(?:les\s+|aux\s+)?(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|différents|divers)\b"
-    r"|^(?:les\s+)?(?:bénéficiaires|porteurs|communes|associations|collectivités|structures|lauréats)\b",
-    re.I,
-)
 _NOUN = r"(?:subventions?|participations?|aides?|dotations?|contributions?|sommes?|avances?|financements?)"
-# D'attribuer [,] à <B> [,] une subvention …
-_BEFORE = re.compile(
-    rf"^\s*(?:D'|De |d')\s*\w+\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)\s*,?\s+(?:une?|la|le|les|des|l')\s*{_NOUN}\b", re.I
-)
-# … <montant> au Groupement … / aux deux porteurs …
-_AFTER = re.compile(
-    r"^\s*(?:€|euros?)?\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)(?=\s+(?:au titre|pour|selon|dans le cadre|conformément|afin)\b|\s*[,;.(]|$)",
-    re.I,
-)
-_PARTNER = re.compile(r"\bavec\s+(?P<b>(?:l'|la |le |les )[^,;]+?)\s*,\s*(?:la|le|les|l')\s*(?:convention|avenant|accord)", re.I)
-_PARENS = re.compile(r"\(([^()]*\b(?:association|commune|ville|communauté|syndicat)\b[^()]*)\)", re.I)
-_CUT = re.compile(
-    r"\s*(?:,\s*)?(?:\bet\s+)?(?:selon les modalités|conformément|dans les termes|, ainsi qu|\bainsi qu'une\b)|\s*;|\.\s*$", re.I
-)
-_DISPOSITIF = [
-    re.compile(r"dispositif\s*«\s*(?P<d>[^»]+?)\s*»", re.I),
-    re.compile(
-        r"(?:dans le cadre|au titre)\s+(?:du|de l'|de la|des)\s*(?P<d>(?:Fonds|FARDA|Appel à projets|Plan|Programme|Bourse)[^,;]*?)"
-        r"(?=\s+(?:\d{4}\b|pour|selon|correspondant|concourant)|\s*[,;.]|$)",
-        re.I,
-    ),
-    re.compile(r"au titre des\s+(?P<d>subventions d'équipement[^,;]*?)(?=\s+(?:pour|selon|concourant)\b|\s*[,;.]|$)", re.I),
-]
-_COMMUNE_IN = re.compile(r"\bà\s+(?P<c>(?:(?:Le|La|Les|L')\s*)?[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+(?:-[A-Za-zÀ-ÿ'-]+)*)")
-_SOUS_TOTAL = re.compile(
-    r"à\s+(?P<n>\d+)\s+(?P<who>associations?|collectivités?|communes?|EPCI|sociétés?(?:\s+coopératives?)?|entreprises?|structures?|établissements?)"
-    r"\s+pour\s+un\s+montant\s+total\s+de\s+(?P<m>[\d  .,]+\s*(?:€|euros?))",
-    re.I,
-)
-_TYPES_OF = {
-    "association": {"association"},
-    "collectivit": {"commune", "epci", "syndicat"},
-    "commune": {"commune"},
-    "epci": {"epci"},
-    "soci": {"autre"},
-    "entreprise": {"autre"},
-    "structure": None,
-    "établissement": None,
-}
-_TOTAL_LABEL = re.compile(r"^\W*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\W*$|^\W*TOTAUX?\W*$", re.I)
 
 
 @dataclass
@@ -163,6 +104,43 @@ def _segments(art, nxt: int | None, lines: list[Line] | None, nos: list[int]) ->
                 return seg
     parts = art.texte.split("\n")
     return [(art.line + k, t) for k, t in enumerate(parts) if t.strip()]
+
+
+_VERB = re.compile(r"^\s*(?:D'|De |d')\s*(?:attribuer|allouer|accorder|octroyer|engager|verser)\b", re.I)
+_BUDGET = re.compile(r"budget d[ée]partemental\s+comme suit|imput[ée]+s?\s+sur\s+le\s+budget|affect[ée]+s?\s+sur\s+le\s+budget", re.I)
+_SPLIT = re.compile(r"(?:ci-dessous|comme suit|suivante?s?|et notamment)\s*:", re.I)
+_GLOBAL = re.compile(
+    r"montant\s+(?:total|global)|participation\s+globale|enveloppe\s+globale|correspondant\s+(?:à|aux)\s+\d+"
+    r"|\b\d+\s+(?:subventions|projets|dossiers|bénéficiaires|opérations)\b",
+    re.I,
+)
+_NUMWORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
+_COUNT = re.compile(
+    r"\b(\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:subventions|projets|dossiers|bénéficiaires"
+    r"|opérations|porteurs|associations|communes|collectivités|structures)\b",
+    re.I,
+)
+_PLURAL_RECIPIENT = re.compile(
+    r"^(?:les\s+|aux\s+)?(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|différents|divers)\b"
+    r"|^(?:les\s+)?(?:bénéficiaires|porteurs|communes|associations|collectivités|structures|lauréats)\b",
+    re.I,
+)
+_PARENS = re.compile(r"\(([^()]*\b(?:association|commune|ville|communauté|syndicat)\b[^()]*)\)", re.I)
+_SOUS_TOTAL = re.compile(
+    r"à\s+(?P<n>\d+)\s+(?P<who>associations?|collectivités?|communes?|EPCI|sociétés?(?:\s+coopératives?)?|entreprises?|structures?|établissements?)"
+    r"\s+pour\s+un\s+montant\s+total\s+de\s+(?P<m>[\d  .,]+\s*(?:€|euros?))",
+    re.I,
+)
+_TYPES_OF = {
+    "association": {"association"},
+    "collectivit": {"commune", "epci", "syndicat"},
+    "commune": {"commune"},
+    "epci": {"epci"},
+    "soci": {"autre"},
+    "entreprise": {"autre"},
+    "structure": None,
+    "établissement": None,
+}
 
 
 def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, str]], ctx: Contexte, out: Analyse) -> None:
@@ -291,6 +269,17 @@ def _article(delib: Deliberation, numero: str, line: int, segs: list[tuple[int, 
         _breakdown(rest, len(text) - len(rest), line_at, intro_amounts[0].valeur, None, f"{label} — répartition ({name})", ctx, out)
 
 
+# D'attribuer [,] à <B> [,] une subvention …
+_BEFORE = re.compile(
+    rf"^\s*(?:D'|De |d')\s*\w+\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)\s*,?\s+(?:une?|la|le|les|des|l')\s*{_NOUN}\b", re.I
+)
+# … <montant> au Groupement … / aux deux porteurs …
+_AFTER = re.compile(
+    r"^\s*(?:€|euros?)?\s*,?\s*(?:à|au|aux)\s+(?!titre\b)(?P<b>.+?)(?=\s+(?:au titre|pour|selon|dans le cadre|conformément|afin)\b|\s*[,;.(]|$)",
+    re.I,
+)
+
+
 def _beneficiary(intro: str, first: Montant, delib: Deliberation) -> str | None:
     m = _BEFORE.match(intro)
     if m and m.end("b") <= first.start:
@@ -299,6 +288,9 @@ def _beneficiary(intro: str, first: Montant, delib: Deliberation) -> str | None:
     if m:
         return m.group("b").strip(" ,")
     return None
+
+
+_PARTNER = re.compile(r"\bavec\s+(?P<b>(?:l'|la |le |les )[^,;]+?)\s*,\s*(?:la|le|les|l')\s*(?:convention|avenant|accord)", re.I)
 
 
 def _partner_in_articles(delib: Deliberation) -> str | None:
@@ -329,12 +321,28 @@ def _total_amount(intro: str, amounts: list[Montant]) -> Montant:
     return amounts[0]
 
 
+_DISPOSITIF = [
+    re.compile(r"dispositif\s*«\s*(?P<d>[^»]+?)\s*»", re.I),
+    re.compile(
+        r"(?:dans le cadre|au titre)\s+(?:du|de l'|de la|des)\s*(?P<d>(?:Fonds|FARDA|Appel à projets|Plan|Programme|Bourse)[^,;]*?)"
+        r"(?=\s+(?:\d{4}\b|pour|selon|correspondant|concourant)|\s*[,;.]|$)",
+        re.I,
+    ),
+    re.compile(r"au titre des\s+(?P<d>subventions d'équipement[^,;]*?)(?=\s+(?:pour|selon|concourant)\b|\s*[,;.]|$)", re.I),
+]
+
+
 def _dispositif(text: str) -> str | None:
     for rx in _DISPOSITIF:
         m = rx.search(text)
         if m:
             return squash(m.group("d")).strip(" ,–-")
     return None
+
+
+_CUT = re.compile(
+    r"\s*(?:,\s*)?(?:\bet\s+)?(?:selon les modalités|conformément|dans les termes|, ainsi qu|\bainsi qu'une\b)|\s*;|\.\s*$", re.I
+)
 
 
 def _objet(seg: str) -> str:
@@ -359,6 +367,9 @@ def _objet(seg: str) -> str:
     return o
 
 
+_COMMUNE_IN = re.compile(r"\bà\s+(?P<c>(?:(?:Le|La|Les|L')\s*)?[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+(?:-[A-Za-zÀ-ÿ'-]+)*)")
+
+
 def _commune_in(objet: str) -> str | None:
     for m in _COMMUNE_IN.finditer(objet):
         c = m.group("c")
@@ -366,6 +377,9 @@ def _commune_in(objet: str) -> str | None:
             continue
         return c
     return None
+
+
+_TOTAL_LABEL = re.compile(r"^\W*(?:sous[- ]?)?total(?:\s+g[ée]n[ée]ral)?\W*$|^\W*TOTAUX?\W*$", re.I)
 
 
 def _breakdown(rest: str, base: int, line_at, expected: Decimal, nombre: int | None, libelle: str, ctx: Contexte, out: Analyse) -> None:

@@ -30,21 +30,19 @@ from generator.subventions.tables import _commun as c
 from generator.subventions.tables.base import Contexte, TableResult
 
 _HEAD = re.compile(r"^B[ée]n[ée]ficiaire\b", re.I)
-_B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped
 _SKIP = re.compile(
     r"^(?:ANNEXE\b|Montant\b|Total montant\b|du projet\b|propos[ée]e?\b|Taux\b|subvention\b|"
     r"B[ée]n[ée]ficiaire\b|Description\b)",
     re.I,
 )
-_TOTAL = re.compile(r"^Total\b", re.I)
 _LONE_AMOUNT = re.compile(rf"^({c.AMOUNT})\s*€?$")
-_FIEN_ROW = re.compile(rf"^(?P<txt>.*?)\s+(?P<cout>{c.AMOUNT})\s+(?P<subv>{c.AMOUNT})\s*€?$")
-_NEW_BENEF = re.compile(r"^[A-ZÀ-Ý'][A-ZÀ-Ý'-]+\s+[A-ZÀ-Ý'][A-ZÀ-Ý'-]+")
-_ARTICLE = re.compile(r"^\s*Article\s+(\d+|unique)\s*:", re.I)
 
 
 # Necessary for a table here (a line starting with its header, as _HEAD): searched in the unit's text in lower case (extract_subventions).
 INDICE = c.EnDebutDeLigne(r"b[ée]n[ée]ficiaire")
+
+
+_B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
@@ -76,6 +74,10 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
 
 
 # ---------------------------------------------------------------- FIEET
+
+
+_TOTAL = re.compile(r"^Total\b", re.I)
+_NEW_BENEF = re.compile(r"^[A-ZÀ-Ý'][A-ZÀ-Ý'-]+\s+[A-ZÀ-Ý'][A-ZÀ-Ý'-]+")
 
 
 def _read_fieet(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
@@ -191,6 +193,9 @@ def _fieet_totals(lines: list[Line], k: int, res: TableResult, ctx: Contexte) ->
 # ---------------------------------------------------------------- FIEN
 
 
+_FIEN_ROW = re.compile(rf"^(?P<txt>.*?)\s+(?P<cout>{c.AMOUNT})\s+(?P<subv>{c.AMOUNT})\s*€?$")
+
+
 def _read_fien(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
     """The FIEN table whose header is at `start`, up to its total (a lone amount by a `TOTAL` label)."""
     nom = "FIEN"
@@ -265,6 +270,9 @@ def _fien_row(m: re.Match, line: int, ctx: Contexte, res: TableResult) -> Subven
 
 
 # ---------------------------------------------------------------- articles
+
+
+_ARTICLE = re.compile(r"^\s*Article\s+(\d+|unique)\s*:", re.I)
 
 
 def _articles(lines: list[Line]) -> list[tuple[int, str]]:

@@ -22,17 +22,7 @@ from generator.subventions.tables.base import Contexte, TableResult
 NOM = "Équipements d'animation sportive locale"
 DISPOSITIF = "Équipements d'animation sportive locale"
 
-_HEADER = re.compile(r"Ma[iî]tre d'Ouvrage.*Equipements?|Ma[iî]tre d'Ouvrage.*[ÉE]quipements?", re.I)
 _ROW_END = re.compile(rf"^(?P<txt>.*?)\s*(?P<cout>{c.AMOUNT})\s*€\s+(?P<prop>{c.AMOUNT})\s*€\s*$")
-_TOTAL = re.compile(rf"^TOTAL\s+(?P<montant>{c.AMOUNT})\s*€\s*$", re.I)
-_TOTAL_COUNT = re.compile(rf"^TOTAL\s+(?P<n>\d+)\s+(?P<montant>{c.AMOUNT})\s*€\s*$", re.I)
-_HEADER_WORDS = re.compile(r"^(?:Co[uû]t des|Travaux|Proposition|DSPO|Montant|Subvention)\b", re.I)
-# equipment named at the start of the equipment cell; `2 Terrains` before `Terrain`
-_EQUIPEMENT = re.compile(
-    r"\b(\d+\s+Terrains?|City[ -]?stade|Terrains?\b|Skate[ -]?parc|Pump[ -]?track|Plateau|Parcours|Piste|"
-    r"Aire\b|Street|Mur\b|Salle|Dojo|Court|Boulodrome|BMX|Fitness|Agr[èe]s|Gymnase|Halle|Plaine|Stade)",
-    re.I,
-)
 _NATURE = re.compile(
     r"\s+(Construction|R[ée]novation|R[ée]habilitation|Extension|Cr[ée]ation|Am[ée]nagement|"
     r"R[ée]fection|Modernisation|Acquisition|Installation|Mise aux normes)\s*$",
@@ -42,6 +32,9 @@ _NATURE = re.compile(
 
 # Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
 INDICE = re.compile(r"ma[iî]tre\s+d'ouvrage")
+
+
+_HEADER = re.compile(r"Ma[iî]tre d'Ouvrage.*Equipements?|Ma[iî]tre d'Ouvrage.*[ÉE]quipements?", re.I)
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
@@ -64,6 +57,10 @@ def _has_rows(lines: list[Line], start: int) -> bool:
         if _ROW_END.match(c.texte(ln)):
             return True
     return False
+
+
+_TOTAL = re.compile(rf"^TOTAL\s+(?P<montant>{c.AMOUNT})\s*€\s*$", re.I)
+_HEADER_WORDS = re.compile(r"^(?:Co[uû]t des|Travaux|Proposition|DSPO|Montant|Subvention)\b", re.I)
 
 
 def _read_table(lines: list[Line], start: int, ctx: Contexte) -> tuple[TableResult, int]:
@@ -115,6 +112,14 @@ def _looks_like_prose(t: str) -> bool:
     return len(t.split()) > 12 and not c.euros(t)
 
 
+# equipment named at the start of the equipment cell; `2 Terrains` before `Terrain`
+_EQUIPEMENT = re.compile(
+    r"\b(\d+\s+Terrains?|City[ -]?stade|Terrains?\b|Skate[ -]?parc|Pump[ -]?track|Plateau|Parcours|Piste|"
+    r"Aire\b|Street|Mur\b|Salle|Dojo|Court|Boulodrome|BMX|Fitness|Agr[èe]s|Gymnase|Halle|Plaine|Stade)",
+    re.I,
+)
+
+
 def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
     nature = ""
     body = raw
@@ -140,6 +145,9 @@ def _subvention(raw: str, m: re.Match, line: int, ctx: Contexte) -> Subvention:
         dispositif=DISPOSITIF,
         tableau=NOM,
     )
+
+
+_TOTAL_COUNT = re.compile(rf"^TOTAL\s+(?P<n>\d+)\s+(?P<montant>{c.AMOUNT})\s*€\s*$", re.I)
 
 
 def _summary_checks(lines: list[Line], ctx: Contexte, res: TableResult) -> None:
