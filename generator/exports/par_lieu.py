@@ -1,9 +1,9 @@
 """Per-page files: the grants of each place page and of each deliberation page, as CSV and JSON —
 `communes/<slug>.csv|json`, `cantons/…`, `epci/…`, `territoires/…`, `deliberations/<id>.csv|json`.
 
-A place's files hold exactly the grants its page lists (same selection as `pages/lieux.py` and its
-feed, `pages/flux.py`): grants located in the place's communes — a canton without the communes it
-shares with other cantons — plus, for an EPCI, the grants it receives itself. A deliberation's hold
+A place's files hold exactly the grants its page lists and its feed follows (one selection,
+`Corpus.subventions_du_lieu`): grants located in the place's communes — a canton without the communes
+it shares with other cantons — plus, for an EPCI, the grants it receives itself. A deliberation's hold
 the grants it awards. Only pages with at least one grant get files, so the page templates link them
 through `telechargements` and never a missing one. Same columns and cells as subventions.csv and
 subventions.json (`csv_subventions`).
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.commun.store import write_text
 from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, json_text, row, sort_key
+from generator.lieux.places import KINDS as LIEUX
 from generator.records.corpus import Corpus, SubventionPubliee
 
 KINDS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires", "deliberation": "deliberations"}
@@ -23,27 +24,11 @@ FORMATS = ("csv", "json")
 
 def subventions_par_lieu(corpus: Corpus) -> dict[tuple[str, str], list[SubventionPubliee]]:
     """(kind, code) → its grants (each once), for every place that has some (the selection of its page, its files and its feed)."""
-    ref = corpus.ref
     out: dict[tuple[str, str], list[SubventionPubliee]] = {}
-
-    def put(kind: str, code: str, subs: list[SubventionPubliee]) -> None:
-        seen, uniq = set(), []
-        for s in subs:
-            if s.id not in seen:
-                seen.add(s.id)
-                uniq.append(s)
-        if uniq:
-            out[(kind, code)] = uniq
-
-    for insee in ref.communes:
-        put("commune", insee, corpus.grants_in([insee]))
-    for code, k in ref.cantons.items():
-        fraction = set(k.get("fraction") or [])
-        put("canton", code, corpus.grants_in([c for c in k["communes"] if c not in fraction]))
-    for siren, e in ref.epci.items():
-        put("epci", siren, list(corpus.par_epci.get(siren, [])) + corpus.grants_in(e["membres"]))
-    for slug, t in ref.territoires.items():
-        put("territoire", slug, corpus.grants_in(t["communes"]))
+    for kind in LIEUX:
+        for code in corpus.ref.entities(kind):
+            if subs := corpus.subventions_du_lieu(kind, code):
+                out[(kind, code)] = subs
     return out
 
 

@@ -221,6 +221,18 @@ class Reference:
     def name(self, kind: PlaceKind, code: str) -> str:
         return self.entities(kind)[code]["nom"]
 
+    def communes_comptees(self, kind: PlaceKind, code: str) -> list[str]:
+        """The communes whose grants count in a place's figures: the commune itself, a canton's communes
+        but its fractions (a commune split between cantons is listed, not counted), an EPCI's members,
+        a territoire's communes."""
+        if kind == "commune":
+            return [code]
+        if kind == "canton":
+            k = self.cantons[code]
+            fraction = set(k.get("fraction") or [])
+            return [c for c in k["communes"] if c not in fraction]
+        return list(self.epci[code]["membres"] if kind == "epci" else self.territoires[code]["communes"])
+
     def _build_indexes(self) -> None:
         """Tier 0: official names; tier 1: sigles and alias.json; tier 2: former communes."""
         keyer = {

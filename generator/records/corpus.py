@@ -24,6 +24,7 @@ from generator.commun.formats import mois_fr
 from generator.lieux.places import Reference
 from generator.records import Deliberation, ExecutiveAct, JsonObject, Recueil, Session, Subvention, recueil_slug
 from generator.records.lecture import from_dict
+from generator.records.place import PlaceKind
 
 if TYPE_CHECKING:  # (the registry is built from the corpus: only its type is needed here)
     from generator.elus.personnes import Registre
@@ -365,6 +366,18 @@ class Corpus:
         for s in subs:
             acc[int(s.date[:4])].append(s)
         return [(y, self.total(v), len(v)) for y, v in sorted(acc.items())]
+
+    def subventions_du_lieu(self, kind: PlaceKind, code: str) -> list[SubventionPubliee]:
+        """A place's grants, each once: those it received itself (an EPCI), then those located in the
+        communes it counts (`Reference.communes_comptees`): its page, its files and its feed."""
+        propres = self.par_epci.get(code, []) if kind == "epci" else []
+        seen: set[str] = set()
+        out = []
+        for s in [*propres, *self.grants_in(self.ref.communes_comptees(kind, code))]:
+            if s.id not in seen:
+                seen.add(s.id)
+                out.append(s)
+        return out
 
     def grants_in(self, communes: Iterable[str]) -> list[SubventionPubliee]:
         """Grants located in any of these communes (each grant once)."""

@@ -13,6 +13,7 @@ from generator.exports.par_lieu import telechargements
 from generator.lieux.places import Reference
 from generator.records import JsonObject
 from generator.records.corpus import Corpus, SubventionPubliee, de
+from generator.records.place import PlaceKind
 from generator.site import abonnement, couverture, graphiques
 from generator.site.pages.decoupage import pages_par_annee, trop_long
 from generator.site.render import Page, root_for
@@ -100,14 +101,14 @@ def build(corpus: Corpus) -> Iterator[Page]:
                     "pop_annee": POPULATION_ANNEE,
                     "telechargement": fichiers.get(("commune", insee)),
                     "flux": abonnement.de_lieu(ref, "commune", insee),
-                    **_activite(corpus, "commune", insee, [insee]),
+                    **_activite(corpus, "commune", insee, ref.communes_comptees("commune", insee)),
                 },
             )
         )
         yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
-        entieres = [c for c in k["communes"] if c not in k.get("fraction", [])]
+        entieres = ref.communes_comptees("canton", code)
         canton = _collectivite(
             corpus,
             fichiers,
@@ -127,7 +128,6 @@ def build(corpus: Corpus) -> Iterator[Page]:
                 ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
             ],
             k["communes"],
-            comptees=entieres,
             fraction=set(k.get("fraction", [])),
         )
         for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
@@ -162,7 +162,6 @@ def build(corpus: Corpus) -> Iterator[Page]:
                 ],
                 e["membres"],
                 title=e["nom"],
-                propres=corpus.par_epci.get(siren, []),
             )
         )
         yield from pages.vider()
@@ -204,7 +203,7 @@ def _collectivite(
     corpus: Corpus,
     fichiers: dict[tuple[str, str], str],
     couv: JsonObject,
-    kind: str,
+    kind: PlaceKind,
     code: str,
     path: str,
     p: dict[str, str],
@@ -214,14 +213,13 @@ def _collectivite(
     membres: list[str],
     *,
     title: str | None = None,
-    comptees: list[str] | None = None,
     fraction: set[str] | None = None,
-    propres: list[SubventionPubliee] | None = None,
     carte: str = "",
 ) -> Page:
     """The page of a canton, an EPCI or a territoire: its facts and links, its communes (`membres`) and the
-    grants located in them (`comptees`: those counted, when not all are), the grants it received itself
+    grants located in those it counts (`Reference.communes_comptees`), the grants an EPCI received itself
     (`propres`). `title`: its name in the page's title, else `p["nom"]`; `couv`: what its figures cover."""
+    propres = corpus.par_epci.get(code, []) if kind == "epci" else None
     return Page(
         path=path,
         template="collectivite.md.j2",
@@ -240,7 +238,7 @@ def _collectivite(
             "telechargement": fichiers.get((kind, code)),
             "flux": abonnement.de_lieu(corpus.ref, kind, code),
             "couv": couv,
-            **_activite(corpus, kind, code, membres if comptees is None else comptees),
+            **_activite(corpus, kind, code, corpus.ref.communes_comptees(kind, code)),
         },
     )
 
