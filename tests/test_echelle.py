@@ -25,6 +25,7 @@ from generator.records.corpus import Corpus
 from generator.site.pages import decoupage, lieux
 from generator.site.render import Page, write_pages
 
+import projet
 from conftest import CORPUS, ROOT
 
 
@@ -292,3 +293,20 @@ def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, capsys, projet_con
     texte = readme.read_text(encoding="utf-8")
     assert texte.startswith(f"# Titre\n\n{bench.DEBUT}\nMesuré le {res['date']} sur ") and texte.endswith(f"{bench.FIN}\n\nSuite.\n")
     assert "ancien" not in texte and f"| un mois ajouté | {bench._f(res['add_month_s'], 1)} s (" in texte
+
+
+def test_a_month_added_publishes_what_a_build_from_scratch_does(tmp_path):
+    """Month after month the build reuses what it made before (extraction and search caches, pages
+    rewritten only when their text changes, MkDocs' shortcuts): publishing a recueil into a built
+    project must give, byte for byte, the site, data and pages of one build of all its recueils."""
+    pas_a_pas = projet.projet_construit(tmp_path / "pas-a-pas", sources=(projet.S002, projet.S003))
+    avant = _snapshot(pas_a_pas / "site")
+    shutil.copy(CORPUS / projet.S001, pas_a_pas / "site_data" / "sources" / projet.S001)
+    r = projet.construire(pas_a_pas)
+    assert r.returncode == 0, r.stdout + r.stderr
+    d_un_coup = projet.projet_construit(tmp_path / "d-un-coup", sources=(projet.S001, projet.S002, projet.S003))
+    for dossier in ("site", "content", "site_data"):
+        a, b = _snapshot((pas_a_pas / dossier).resolve()), _snapshot((d_un_coup / dossier).resolve())
+        assert a == b, (dossier, sorted(k for k in a.keys() ^ b.keys() | {k for k in a.keys() & b.keys() if a[k] != b[k]})[:10])
+    site = _snapshot((pas_a_pas / "site").resolve())
+    assert site != avant and "deliberations/2019-117/index.html" in site and "deliberations/2019-117/index.html" not in avant
