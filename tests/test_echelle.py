@@ -18,11 +18,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from markupsafe import escape
+
 from generator import build
 from generator.lieux import places
 from generator.records import cache_extraction
 from generator.records.corpus import Corpus
-from generator.site.pages import decoupage, lieux
+from generator.site.pages import controle, decoupage, lieux
 from generator.site.render import Page, write_pages
 
 import projet
@@ -140,6 +142,32 @@ def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch, donnees):
     year = (tmp_path / "territoires" / "arrageois" / "2021.md").read_text("utf-8")
     assert "Territoire Arrageois — 2021" in year and 'href="../../../deliberations/2021-243/"' in year
     assert "Wancourt" in (tmp_path / "communes" / "wancourt.md").read_text("utf-8")
+
+
+def test_a_long_control_report_keeps_its_warnings_on_the_sources_pages(tmp_path, monkeypatch, donnees):
+    """With a threshold of 5, the fixture report (16 warnings, 3 of them totals that differ) is split:
+    the control page keeps the verdict and counts the warnings, each source's page lists its own."""
+    c = json.loads((donnees / "controle.json").read_text("utf-8"))
+    monkeypatch.setattr(decoupage, "SEUIL", 5)
+    pages = controle.pages(c, {})
+    write_pages(pages, tmp_path)
+
+    def lire(chemin: str) -> str:
+        return re.sub(r"[\s\u202f\u00a0]+", " ", (tmp_path / chemin).read_text("utf-8"))
+
+    principale = lire("controle.md")
+    assert "Publiable : 0 erreur, 3 écarts expliqués, 13 avertissements" in principale
+    assert "16 avertissements, dont 3 totaux en écart : trop nombreux pour cette page" in principale
+    assert "499 998,00 €" not in principale  # the FIEET total that differs: on its source's page
+    sources = [p for p in pages if p.path.startswith("controle/")]
+    assert len(sources) == len(c["sources"]) == 4
+    fieet = lire(sources[3].path)
+    assert "499 998,00 €" in fieet and "499 999,00 €" in fieet
+    for p, s in zip(sources, c["sources"], strict=True):  # each warning on its source's page
+        texte = lire(p.path)
+        for f in s["constats"]:
+            if f["severity"] == "avertissement":
+                assert re.sub(r"[\s\u202f\u00a0]+", " ", str(escape(f["message"]))) in texte, f["message"]
 
 
 def test_corpus_pages_stay_whole(site):

@@ -4,7 +4,8 @@ First line a verdict (« Publiable : 0 erreur, 3 écarts expliqués, 6 avertisse
 errors, then the warnings (totals that differ from what the documents announce first), then the
 information; every amount in French (`505 480,00 €`). Linked from the footer only, kept out of the
 menu (mkdocs.yml) and out of search engines (`render.ROBOTS`). Past `decoupage.SEUIL` checks and
-findings, each source's detail gets a page of its own under controle/.
+findings, each source's detail gets a page of its own under controle/; past `decoupage.SEUIL`
+warnings too, the control page counts them and each source's page lists its own.
 """
 
 from __future__ import annotations
@@ -71,10 +72,17 @@ def pages(c: JsonObject, originaux: dict[str, str]) -> list[Page]:
     `originaux`: source → address of its published PDF, where the findings' pages link to."""
     sources = c.get("sources", [])
     items = [x for s in sources for x in s["controles"] + s["constats"]]
-    contexte = {"c": c, "verdict": verdict(c), "gravites": par_gravite(c), "ecarts": ecarts(c), "originaux": originaux}
+    gravites, en_ecart = par_gravite(c), ecarts(c)
+    contexte = {"c": c, "verdict": verdict(c), "gravites": gravites, "ecarts": en_ecart, "originaux": originaux}
     if not trop_long(items):
         return [
-            Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context=contexte | {"sources_pages": None})
+            Page(
+                "controle.md",
+                "controle.md.j2",
+                "Contrôle de publication",
+                kind="controle",
+                context=contexte | {"sources_pages": None, "avertissements_sur_sources": False, "doublons": []},
+            )
         ]
     out, liens = [], []
     for n, s in enumerate(sources, start=1):
@@ -89,7 +97,17 @@ def pages(c: JsonObject, originaux: dict[str, str]) -> list[Page]:
             )
         )
         liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
+    # warnings too many for one page (ten synthetic years: 1 715, 600 KB) are read on their source's page;
+    # the duplicates between sources, which belong to none, stay here
+    sur_sources = trop_long(en_ecart + gravites["avertissement"])
+    doublons = [f for f in c.get("doublons", []) if f.get("severity", "avertissement") == "avertissement"]
     return [
         *out,
-        Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context=contexte | {"sources_pages": liens}),
+        Page(
+            "controle.md",
+            "controle.md.j2",
+            "Contrôle de publication",
+            kind="controle",
+            context=contexte | {"sources_pages": liens, "avertissements_sur_sources": sur_sources, "doublons": doublons},
+        ),
     ]
