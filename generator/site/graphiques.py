@@ -293,6 +293,7 @@ def carte_communes(
     titre: str,
     communes: Iterable[str] | None = None,
     *,
+    tableau: str = "Le tableau ci-dessous donne les mêmes montants.",
     reference_dir: Path | str = REFERENCE_DIR,
 ) -> str:
     """Clickable map of the communes, shaded by the amount each received.
@@ -301,7 +302,7 @@ def carte_communes(
     gives the relative href of a commune (its communes.json entry); `communes` limits the
     map to a subset (territoire, EPCI, canton page), the classes then follow that subset.
     The links are for the mouse only (tabindex="-1", inside `aria-hidden` groups): the
-    table printed beside the map holds the same links and amounts for keyboard and
+    table printed beside the map (or the one its `<desc>` names: `tableau`) holds the same links and amounts for keyboard and
     screen-reader users, so they do not tab through 890 shapes. The picture is therefore a
     `role="group"` named by its title and described by its `<desc>` (a `role="img"` may not
     contain links, even unfocusable ones: axe-core rule nested-interactive).
@@ -360,7 +361,7 @@ def carte_communes(
     desc = (
         f"Carte de {len(dessinees)} communes, teintées selon le montant des subventions reçues : "
         f"{nb_aides} commune{'s' if nb_aides > 1 else ''} aidée{'s' if nb_aides > 1 else ''}, "
-        f"{montant_fr(total)} au total. Le tableau ci-dessous donne les mêmes montants."
+        f"{montant_fr(total)} au total. {tableau}"
     )
     if sans_geo:
         desc += f" Sans contour connu, non dessinées : {', '.join(ref[c]['nom'] for c in sans_geo)}."

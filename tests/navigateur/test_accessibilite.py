@@ -388,24 +388,26 @@ def _montant(texte_fr: str) -> Decimal:
 
 
 def test_carte_et_son_tableau(page_bureau, base_url):
-    """Home: the map is named and described; the table under it gives the same figures
-    (as many communes, the same total); its links are out of the Tab order."""
+    """Home: the map is named and described; its figures are in the table of the communes' page, which
+    its caption links (as many communes with an amount, the same total); its links are out of the Tab order."""
     pg = page_bureau
     pg.goto(base_url)
     carte = pg.locator("figure.rpc-carte svg")
     assert carte.get_attribute("role") == "group"
     assert carte.get_attribute("aria-label") == "Subventions par commune du Pas-de-Calais"
     desc = pg.locator("#" + carte.get_attribute("aria-describedby")).text_content()
-    m = re.search(r"(\d+) communes aidées, ([\d\u202f\u00a0,]+\s?€) au total", desc)
+    m = re.search(r"(\d+) communes aidées, ([\d\u202f\u00a0,]+\s?€) au total\. Le tableau de la liste des communes", desc)
     assert m, desc
     assert pg.locator("figure.rpc-carte svg a:not([tabindex='-1'])").count() == 0
-    table = pg.locator("details.rpc-alternative table")
-    pg.locator("details.rpc-alternative summary").press("Enter")  # opens with the keyboard
-    assert table.is_visible()
-    lignes = table.locator("tbody tr")
-    assert lignes.count() == int(m.group(1))
-    total = sum(Decimal(v) for v in table.locator("tbody td[data-sort]").evaluate_all("l => l.map(td => td.dataset.sort)"))
-    assert total == _montant(m.group(2))
+    pg.locator("figure.rpc-carte figcaption a").press("Enter")  # reached and followed with the keyboard
+    pg.wait_for_url(base_url + "communes/#montants")
+    table = pg.locator("#montants table")
+    entetes = table.locator("thead th").all_text_contents()
+    montant = entetes.index("Montant") + 1
+    valeurs = table.locator(f"tbody tr > :nth-child({montant})").evaluate_all("l => l.map(td => td.dataset.sort || '0')")
+    aidees = [Decimal(v) for v in valeurs if Decimal(v) > 0]
+    assert len(valeurs) == 887 and len(aidees) == int(m.group(1))
+    assert sum(aidees) == _montant(m.group(2))
     assert "3 107,00 €" in texte(table.locator("tr", has=pg.locator("a", has_text="Wancourt")))
 
 
