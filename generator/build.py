@@ -665,7 +665,8 @@ def _ou(source: str, line, page: int | None = None) -> str:
 
 
 SANS_SITE_URL = (
-    "ATTENTION : SITE_URL n'est pas fixée — le plan du site (sitemap.xml) et le flux Atom (flux.xml) n'ont pas de liens absolus, "
+    "ATTENTION : SITE_URL n'est pas fixée — les plans du site et de ses flux (sitemap.xml, flux/sitemap.xml) sont vides, "
+    "les flux Atom (flux.xml, flux/…) n'ont pas de liens absolus, "
     "les pages pas d'adresse canonique, et la page 404 suppose le site à la racine du domaine : "
     "make build SITE_URL=https://adresse.du/site/"
 )

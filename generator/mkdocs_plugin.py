@@ -10,7 +10,7 @@ Measured on two synthetic years, that is 37 ms a page (`make bench`).
 The plugin (`Rapide`, entry point `rpc-rapide` of the `mkdocs.plugins` group in pyproject.toml,
 listed in mkdocs.yml; Zensical ignores the plugins it does not know) uses MkDocs' public events
 only. For the generated pages (Markdown that is exactly one `<div class="rpc-page …">…</div>`
-block, front matter holding only a title, a description, the sidebars it hides and its `robots`):
+block, front matter holding only a title, a description, the sidebars it hides, its `robots` and its feed):
 
 1. the page's HTML is the block itself (what Markdown would make of it): Python-Markdown is not
    run. `on_pre_page` gives the pages outside the navigation (all but a dozen) as `PageGeneree`,
@@ -20,8 +20,8 @@ block, front matter holding only a title, a description, the sidebars it hides a
    page, 2 s for ten years if every page went that way);
 2. for those not in the navigation, Material's template is rendered once per *shell* — pages
    whose relative links resolve alike (same `base_url`, same links to the navigation) — with
-   markers for the title (as text and, double quotes escaped, in an attribute), the description,
-   the content and the canonical address (`on_page_context`), then
+   markers for the title (as text and, double quotes escaped, in an attribute), the description, the feed's
+   title and path, the content and the canonical address (`on_page_context`), then
    filled by string replacement (`on_post_page`); MkDocs itself renders for them a template of
    the plugin that writes nothing (`template` in the page's metadata, which MkDocs reads). The
    first two pages of each shell are also rendered the normal way and compared: a difference
@@ -70,8 +70,10 @@ NOM = "rpc-rapide"  # the entry point's name (pyproject.toml), as mkdocs.yml lis
 _DEBUT = '<div class="rpc-page'
 _MT, _MC, _MU = ("RPC\x1f<b>\"T&amp;'\x1f", "RPC\x1f<b>\"C&amp;'\x1f", "RPC\x1f<b>\"U&amp;'\x1f")  # markers: raw output only
 _MD = "RPC\x1f<b>\"D&amp;'\x1f"  # the description (raw: the build escapes it for an attribute)
+_MF = "RPC\x1f<b>\"F&amp;'\x1f"  # the title of the page's own feed (raw: the build escapes it for an attribute)
+_MFC = "RPC\x1fF"  # its path from the site's root, which Material's `url` filter makes relative to the page (same for a shell)
 _MTA = _MT.replace('"', "&quot;")  # the title in an attribute (overrides/main.html escapes its double quotes)
-_META = frozenset({"title", "hide", "description", "robots"})  # a generated page's front matter
+_META = frozenset({"title", "hide", "description", "robots", "flux"})  # a generated page's front matter
 _STUB = "<!-- rpc: contenu relu au moment d'écrire la page -->"
 _GABARIT = "rpc-rapide/page-generee.html"  # renders nothing: on_post_page gives the filled shell
 _VERIFIEES = 2  # pages of each shell also rendered the normal way and compared
@@ -93,7 +95,7 @@ def brut(markdown: str) -> str | None:
 
 def rapide(meta: Mapping[str, Any], markdown: str | None) -> str | None:
     """The HTML of a page that can skip Python-Markdown: front matter of a generated page
-    (title, description, the sidebars it hides, robots) and one raw block; None otherwise."""
+    (title, description, the sidebars it hides, robots, feed) and one raw block; None otherwise."""
     return brut(markdown or "") if set(meta) <= _META else None
 
 
@@ -218,6 +220,7 @@ class Rapide(BasePlugin[RapideConfig]):
             page.url if page.url in self.config.pages_a_part else None,
             "description" in page.meta,
             page.meta.get("robots"),
+            "flux" in page.meta,
         )
         coquille = self.coquilles.get(key)
         if coquille is None:
@@ -251,13 +254,15 @@ class Rapide(BasePlugin[RapideConfig]):
             page.meta = {**_sans_gabarit(page.meta), "title": _MT}  # `hide` (sidebars) and `robots` are part of the shell's key
             if "description" in page.meta:
                 page.meta["description"] = _MD
+            if "flux" in page.meta:
+                page.meta["flux"] = {"titre": _MF, "chemin": _MFC}
             page.content = _MC + ("<h1" if "<h1" in html else "")
             if page.canonical_url is not None:
                 page.canonical_url = _MU
             shell = self._main().render(context).replace(_MC + "<h1", _MC)
         finally:
             page.meta, page.content, page.canonical_url = saved
-        marques = sum(shell.count(m) for m in (_MT, _MTA, _MC, _MU, _MD))
+        marques = sum(shell.count(m) for m in (_MT, _MTA, _MC, _MU, _MD, _MF, _MFC))
         if shell.count("RPC\x1f") != marques or shell.count(_MC) != 1:
             raise ErreurRapide(
                 f"{NOM} : le gabarit de Material transforme le titre, le contenu ou l'adresse de {page.file.src_uri} ; "
@@ -299,6 +304,8 @@ def _remplir(shell: str, page, html: str) -> str:
     out = shell.replace(_MTA, titre.replace('"', "&quot;")).replace(_MT, titre)
     if "description" in page.meta:
         out = out.replace(_MD, page.meta["description"])
+    if "flux" in page.meta:
+        out = out.replace(_MF, page.meta["flux"]["titre"]).replace(_MFC, page.meta["flux"]["chemin"])
     if page.canonical_url is not None:
         out = out.replace(_MU, page.canonical_url)
     return out.replace(_MC, html)

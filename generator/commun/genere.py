@@ -30,7 +30,7 @@ GENERATED_DIRS = [
     "elus",
 ]
 # content/donnees/ is owned by generator.exports (files) plus its index page
-CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "lexique.md", "flux.xml"]
+CONTENU_GENERE = [*GENERATED_DIRS, "donnees", "index.md", "controle.md", "lexique.md", "flux.xml", "flux"]
 """Everything the build writes under content/: what `make clean` removes, what a new project copies
 without (`build.prepare_root`), what .gitignore lists."""
 

@@ -10,7 +10,7 @@ What is checked, in the new version's folder (`publication` swaps it in only if 
 - the exports: `subventions.csv`, `subventions.json` and `recueil.sqlite` hold every grant (and the
   database every deliberation) and open; each year's `recueil-texte-AAAA.sqlite` opens, and together they
   hold the texts of every deliberation; the SCDL files, the Atom feeds (the site's and each place's and
-  scheme's) and the sitemap parse;
+  scheme's), the sitemap and the feeds' own (flux/sitemap.xml, which Material fetches beside them) parse;
 - no file is over 100 MB (`TAILLE_MAX`): static hosts (GitHub Pages…) refuse it.
 
 Each problem is one French sentence; a clean site gives an empty list.
@@ -105,15 +105,21 @@ def originaux_trop_gros(originaux: dict[str, int], limite: int = TAILLE_MAX) -> 
 
 
 def _flux(site: Path, attendu: Attendu) -> list[str]:
-    """Each feed a place's or a scheme's page announces is there and parses."""
+    """Each feed a place's or a scheme's page announces is there and parses, and so does the sitemap beside it
+    (Material fetches sitemap.xml beside every feed a page's head announces: a 404 otherwise)."""
     mauvais = []
-    for chemin in attendu.flux:
+    plans = sorted({c.rsplit("/", 1)[0] + "/sitemap.xml" for c in attendu.flux if "/" in c})
+    for chemin in [*attendu.flux, *plans]:
         try:
             ET.parse(site / chemin)
         except (OSError, ET.ParseError):
             mauvais.append(chemin)
     return (
-        [f"{len(mauvais)} flux Atom de lieu ou de dispositif absent(s) ou illisible(s), dont {', '.join(mauvais[:5])}"] if mauvais else []
+        [
+            f"{len(mauvais)} flux Atom de lieu ou de dispositif (ou leur plan, sitemap.xml) absent(s) ou illisible(s), dont {', '.join(mauvais[:5])}"
+        ]
+        if mauvais
+        else []
     )
 
 

@@ -1,5 +1,10 @@
 """The feed of a place's or a scheme's page (`pages/flux.py` writes it): where it is and how it is titled,
-for the page that announces it (its <head> and its « S'abonner » link) and for the feed itself."""
+for the page that announces it (its <head> and its « S'abonner » link) and for the feed itself.
+
+Every such feed is in one folder, `flux/<dossier>-<slug>.xml` (`flux/communes-wancourt.xml`), beside
+`flux/sitemap.xml`, which lists them: Material for MkDocs fetches `sitemap.xml` beside every
+`<link rel="alternate">` of a page's head (its language versions), so a feed in the page's own folder
+made a 404 on every place page."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from generator.lieux.places import Reference
 from generator.records import JsonObject
 from generator.records.corpus import de
 
-NOM_FICHIER = "flux.xml"  # in its page's folder: the page links it as "flux.xml"
+DOSSIER = "flux"  # the folder of the places' and schemes' feeds, at the site's root
 DOSSIERS = {"commune": "communes", "canton": "cantons", "epci": "epci", "territoire": "territoires", "dispositif": "dispositifs"}
 
 
@@ -24,7 +29,7 @@ class Abonnement:
 
     @property
     def chemin(self) -> str:
-        return f"{DOSSIERS[self.kind]}/{self.slug}/{NOM_FICHIER}"
+        return f"{DOSSIER}/{DOSSIERS[self.kind]}-{self.slug}.xml"  # no folder name has a hyphen: one file per page
 
     @property
     def page(self) -> str:

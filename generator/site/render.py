@@ -103,13 +103,16 @@ def description(page: Page) -> str | None:
 
 
 def en_tete(page: Page) -> str:
-    """The page's front matter: its title, and its description and `robots` where it has them."""
-    extra = {}
+    """The page's front matter: its title, and its description, `robots` and feed (`flux`) where it has them."""
+    extra: dict[str, object] = {}
     d = description(page)
     if d:
         extra["description"] = d
     if page.kind in ROBOTS:
         extra["robots"] = ROBOTS[page.kind]
+    flux = page.context.get("flux")
+    if flux is not None:  # overrides/main.html: <link rel="alternate" type="application/atom+xml"> in the head
+        extra["flux"] = {"titre": html.escape(flux.titre, quote=True), "chemin": flux.chemin}  # chemin: from the site's root
     return front_matter(page.title, **extra)
 
 

@@ -40,3 +40,15 @@ def test_trouver_sa_commune_comme_on_l_ecrit(page_telephone, base_url):
     page_telephone.fill("#rpc-commune", "st omer")
     page_telephone.keyboard.press("Enter")
     page_telephone.wait_for_url("**/communes/saint-omer/")
+
+
+def test_page_d_une_commune_sans_requete_en_erreur(page, base_url):
+    """Wancourt's page announces its feed in its head: Material fetches sitemap.xml beside it (flux/sitemap.xml),
+    which is there, and no request of the page fails (it was a 404 beside a feed in the page's own folder)."""
+    reponses = []
+    page.on("response", lambda r: reponses.append((r.url, r.status)))
+    page.goto(base_url + "communes/wancourt/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("head link[rel=alternate][href$='flux/communes-wancourt.xml']").count() == 1
+    assert [(u, s) for u, s in reponses if s >= 400] == []
+    assert (base_url + "flux/sitemap.xml", 200) in reponses

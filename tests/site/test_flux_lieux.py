@@ -3,8 +3,10 @@ from the real corpus, announced by its page, deterministic, its text escaped."""
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urljoin
 
 import pytest
 
@@ -62,47 +64,48 @@ def _rfc4287(text: str) -> ET.Element:
 def test_every_place_and_scheme_has_a_valid_feed(corpus, feeds):
     ref = corpus.ref
     n = len(ref.communes) + len(ref.cantons) + len(ref.epci) + len(ref.territoires)
-    dispositifs = [k for k in feeds if k.startswith("dispositifs/")]
+    dispositifs = [k for k in feeds if k.startswith("flux/dispositifs-")]
     assert len(feeds) == n + len(dispositifs) and len(dispositifs) == 10
-    assert len(ref.communes) == 887 and "communes/wancourt/flux.xml" in feeds and "cantons/arras-3/flux.xml" in feeds
+    assert len(ref.communes) == 887 and "flux/communes-wancourt.xml" in feeds and "flux/cantons-arras-3.xml" in feeds
     for text in feeds.values():
         _rfc4287(text)
         assert len(_entries(text)) <= flux.MAX_ENTREES_LIEU
 
 
 def test_wancourt_lists_its_grant_its_deliberation_and_the_act_naming_it(feeds):
-    text = feeds["communes/wancourt/flux.xml"]
+    text = feeds["flux/communes-wancourt.xml"]
     root = _rfc4287(text)
     assert root.findtext(f"{A}id") == "urn:recueil-pas-de-calais:flux:communes/wancourt"
     assert root.findtext(f"{A}title") == "Wancourt : nouvelles subventions et délibérations"
     assert root.findtext(f"{A}updated") == "2021-07-08T00:00:00Z"  # the newest entry's date (recueil n° 6, displayed 8 July 2021)
-    assert '<link rel="self" type="application/atom+xml" href="flux.xml"/>' in text  # relative without SITE_URL
+    assert '<link rel="self" type="application/atom+xml" href="communes-wancourt.xml"/>' in text  # relative without SITE_URL
+    assert '<link href="../communes/wancourt/"/>' in text  # its page, relative to the feed's address
     entries = {e["id"]: e for e in _entries(text)}
     grant = entries["urn:recueil-pas-de-calais:subvention:2021-243-0179"]
     assert grant["title"] == "3\u202f107,00\u00a0€ — Commune de Wancourt"
-    assert grant["link"] == "../../deliberations/2021-243/#2021-243-0179"
+    assert grant["link"] == "../deliberations/2021-243/#2021-243-0179"
     assert grant["updated"] == "2021-07-05T00:00:00Z"
     assert "Délibération 2021-243 (Commission permanente du 7 juin 2021)" in grant["summary"]
     assert "Changement de portes à l'école et à la mairie" in grant["summary"]
     delib = entries["urn:recueil-pas-de-calais:deliberation:2021-243"]  # the id the site-wide feed gives it
-    assert delib["title"] == "2021-243 — PROGRAMMATION FARDA AMENAGEMENT" and delib["link"] == "../../deliberations/2021-243/"
+    assert delib["title"] == "2021-243 — PROGRAMMATION FARDA AMENAGEMENT" and delib["link"] == "../deliberations/2021-243/"
     acte = entries["urn:recueil-pas-de-calais:acte:2021-06-n6:417"]
-    assert acte["title"].startswith("RD D37E1 au territoire de la commune de Wancourt") and acte["link"] == "../../recueils/2021-06-n6/"
+    assert acte["title"].startswith("RD D37E1 au territoire de la commune de Wancourt") and acte["link"] == "../recueils/2021-06-n6/"
     assert len(entries) == 4
     assert [e["updated"][:10] for e in _entries(text)] == sorted((e["updated"][:10] for e in _entries(text)), reverse=True)
 
 
 def test_baincthun_lists_its_three_grants_with_amount_and_deliberation(feeds):
-    grants = [e for e in _entries(feeds["communes/baincthun/flux.xml"]) if ":subvention:" in e["id"]]
+    grants = [e for e in _entries(feeds["flux/communes-baincthun.xml"]) if ":subvention:" in e["id"]]
     assert sorted((e["title"], e["link"]) for e in grants) == [
-        ("15\u202f000,00\u00a0€ — Commune de Baincthun", "../../deliberations/2021-239/#2021-239-0009"),
-        ("3\u202f500,00\u00a0€ — Commune de Baincthun", "../../deliberations/2021-243/#2021-243-0079"),
-        ("87\u202f500,00\u00a0€ — Commune de Baincthun", "../../deliberations/2021-243/#2021-243-0095"),
+        ("15\u202f000,00\u00a0€ — Commune de Baincthun", "../deliberations/2021-239/#2021-239-0009"),
+        ("3\u202f500,00\u00a0€ — Commune de Baincthun", "../deliberations/2021-243/#2021-243-0079"),
+        ("87\u202f500,00\u00a0€ — Commune de Baincthun", "../deliberations/2021-243/#2021-243-0095"),
     ]
 
 
 def test_a_place_without_grant_nor_act_has_an_empty_valid_feed(corpus, feeds):
-    text = feeds["communes/ablainzevelle/flux.xml"]
+    text = feeds["flux/communes-ablainzevelle.xml"]
     root = _rfc4287(text)
     assert root.findall(f"{A}entry") == []
     assert flux.mise_a_jour(corpus) == "2023-12-12"
@@ -110,18 +113,18 @@ def test_a_place_without_grant_nor_act_has_an_empty_valid_feed(corpus, feeds):
 
 
 def test_feeds_of_an_epci_and_a_scheme(feeds):
-    epci = _entries(feeds["epci/ca-du-pays-de-saint-omer/flux.xml"])
+    epci = _entries(feeds["flux/epci-ca-du-pays-de-saint-omer.xml"])
     # more than 50 grants and deliberations: the latest 50, its own grant of 2019 (2019-117-0006) left out
     assert len(epci) == flux.MAX_ENTREES_LIEU and min(e["updated"] for e in epci) == "2021-06-24T00:00:00Z"
     assert "urn:recueil-pas-de-calais:subvention:2019-117-0006" not in {e["id"] for e in epci}
-    farda = _entries(feeds["dispositifs/farda-amenagement/flux.xml"])
+    farda = _entries(feeds["flux/dispositifs-farda-amenagement.xml"])
     assert len(farda) == flux.MAX_ENTREES_LIEU  # 179 grants of 2021-243 and its deliberation: the latest 50
     assert farda[0]["id"] == "urn:recueil-pas-de-calais:deliberation:2021-243"
 
 
 def test_absolute_links_and_self_with_site_url(corpus):
-    text = dict(flux.flux_lieux(corpus, ADRESSE))["communes/wancourt/flux.xml"]
-    assert f'<link rel="self" type="application/atom+xml" href="{ADRESSE}communes/wancourt/flux.xml"/>' in text
+    text = dict(flux.flux_lieux(corpus, ADRESSE))["flux/communes-wancourt.xml"]
+    assert f'<link rel="self" type="application/atom+xml" href="{ADRESSE}flux/communes-wancourt.xml"/>' in text
     assert f'<link href="{ADRESSE}communes/wancourt/"/>' in text
     assert f'<link href="{ADRESSE}deliberations/2021-243/#2021-243-0179"/>' in text
 
@@ -132,7 +135,7 @@ def test_feeds_are_deterministic(corpus, feeds):
 
 def test_source_text_is_escaped():
     e = flux.Entree("urn:x:1", "<script>alert(1)</script> & « R&D »", "deliberations/x/", "2021-06-07", 'a "b" <c>')
-    text = flux.document("urn:x", "T<&>", "S", "communes/x/flux.xml", "communes/x/", [e], "2000-01-01", "", 50)
+    text = flux.document("urn:x", "T<&>", "S", "flux/communes-x.xml", "communes/x/", [e], "2000-01-01", "", 50)
     root = _rfc4287(text)
     assert root.findtext(f"{A}title") == "T<&>"
     assert _entries(text)[0]["title"] == "<script>alert(1)</script> & « R&D »" and "<script>" not in text
@@ -140,33 +143,92 @@ def test_source_text_is_escaped():
 
 
 def test_pages_announce_their_feed(site):
-    """A place's or a scheme's page announces its feed by its visible « S'abonner » link, rel="alternate"
-    type="application/atom+xml" (a feed link by the HTML standard); the <head> announces the site's feed only:
-    Material fetches sitemap.xml beside every <link rel="alternate">, a 404 beside a place's feed."""
+    """A place's or a scheme's page announces its feed in its <head> (first, then the site's) and by its visible
+    « S'abonner » link; the feed is flux/<dossier>-<slug>.xml, beside flux/sitemap.xml."""
     page = (site / "communes" / "wancourt" / "index.html").read_text("utf-8")
     head = page[: page.index("</head>")]
-    assert head.count('rel="alternate"') == 1 and 'title="Recueils et délibérations publiés" href="../../flux.xml"' in head
     assert (
-        '<a rel="alternate" href="../../communes/wancourt/flux.xml" type="application/atom+xml" '
+        '<link rel="alternate" type="application/atom+xml" title="Wancourt : nouvelles subventions et délibérations" '
+        'href="../../flux/communes-wancourt.xml">'
+    ) in head
+    assert head.count('rel="alternate"') == 2 and 'title="Recueils et délibérations publiés" href="../../flux.xml"' in head
+    assert head.index("communes-wancourt.xml") < head.index("Recueils et délibérations publiés")  # its own feed first
+    assert (
+        '<a rel="alternate" href="../../flux/communes-wancourt.xml" type="application/atom+xml" '
         'title="Wancourt : nouvelles subventions et délibérations">S\'abonner aux nouvelles subventions et délibérations</a>'
     ) in page
-    _rfc4287((site / "communes" / "wancourt" / "flux.xml").read_text("utf-8"))
+    root = _rfc4287((site / "flux" / "communes-wancourt.xml").read_text("utf-8"))
+    assert root.findtext(f"{A}title") == "Wancourt : nouvelles subventions et délibérations"
     canton = (site / "cantons" / "arras-3" / "index.html").read_text("utf-8")
-    assert 'title="Canton d&#39;Arras-3 : nouvelles subventions et délibérations">S\'abonner' in canton  # escaped
-    assert (site / "cantons" / "arras-3" / "flux.xml").is_file() and (site / "territoires" / "arrageois" / "flux.xml").is_file()
+    assert 'title="Canton d&#x27;Arras-3 : nouvelles subventions et délibérations" href="../../flux/cantons-arras-3.xml">' in canton
+    assert 'title="Canton d&#39;Arras-3 : nouvelles subventions et délibérations">S\'abonner' in canton  # escaped, both
+    assert (site / "flux" / "cantons-arras-3.xml").is_file() and (site / "flux" / "territoires-arrageois.xml").is_file()
     disp = (site / "dispositifs" / "farda-amenagement" / "index.html").read_text("utf-8")
-    assert 'href="../../dispositifs/farda-amenagement/flux.xml" type="application/atom+xml"' in disp
-    assert "S'abonner aux nouvelles subventions et délibérations" in disp
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Dispositif « FARDA aménagement » : nouvelles subventions '
+        'et délibérations" href="../../flux/dispositifs-farda-amenagement.xml">'
+    ) in disp
+    assert 'href="../../flux/dispositifs-farda-amenagement.xml" type="application/atom+xml"' in disp
     vide = (site / "communes" / "ablainzevelle" / "index.html").read_text("utf-8")
-    assert 'href="../../communes/ablainzevelle/flux.xml"' in vide and (site / "communes" / "ablainzevelle" / "flux.xml").is_file()
-    assert "flux.xml" not in (site / "deliberations" / "2021-243" / "index.html").read_text("utf-8").replace('href="../../flux.xml"', "")
+    assert 'href="../../flux/communes-ablainzevelle.xml">' in vide and (site / "flux" / "communes-ablainzevelle.xml").is_file()
+    delib = (site / "deliberations" / "2021-243" / "index.html").read_text("utf-8")
+    assert delib.count('rel="alternate"') == 1 and "flux/" not in delib  # not a place: the site's feed only
+    assert not list((site / "communes").glob("*/flux.xml"))  # the former layout, a feed in the page's folder
+
+
+def test_the_feeds_sitemap_is_empty_without_site_url(site):
+    """No address without SITE_URL: an empty urlset, as MkDocs' own sitemap.xml."""
+    assert (site / "flux" / "sitemap.xml").read_text("utf-8") == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n</urlset>\n'
+    )
+    assert ET.parse(site / "sitemap.xml").getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+
+
+def test_the_feeds_sitemap_lists_them_sorted():
+    text = flux.plan(["flux/epci-b.xml", "flux/communes-a&b.xml"], "https://exemple.fr/r")
+    locs = [x.text for x in ET.fromstring(text.encode("utf-8")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locs == ["https://exemple.fr/r/flux/communes-a&b.xml", "https://exemple.fr/r/flux/epci-b.xml"]
+    assert "a&amp;b" in text and flux.plan([], "https://exemple.fr/r") == flux.plan(["flux/x.xml"], "")
+
+
+def test_no_page_makes_material_fetch_a_missing_sitemap(site):
+    """Material fetches new URL("sitemap.xml", href) for every <link rel="alternate"> of a page's head: for every
+    page of the site, the feed each announces and the sitemap beside it are files of the site."""
+    lien = re.compile(r"<link\b[^>]*>")
+    vus, pages = set(), 0
+    for f in sorted(site.rglob("*.html")):
+        tete = f.read_text("utf-8").split("</head>", 1)[0]
+        adresse = "https://site.test/" + f.relative_to(site).as_posix()
+        for balise in lien.findall(tete):
+            if 'rel="alternate"' in balise:
+                href = html.unescape(re.search(r'href="([^"]*)"', balise).group(1))
+                vus.add(urljoin(adresse, href))
+        pages += 1
+    cibles = {u.removeprefix("https://site.test/") for u in vus}
+    assert pages > 1000 and "flux.xml" in cibles and "flux/communes-wancourt.xml" in cibles
+    assert len(cibles) > 900  # the site's feed and one per place and scheme (887 communes alone)
+    manquants = sorted(c for c in cibles | {urljoin(c, "sitemap.xml") for c in cibles} if not (site / c).is_file())
+    assert manquants == []
+    assert {urljoin(c, "sitemap.xml") for c in cibles} == {"sitemap.xml", "flux/sitemap.xml"}
 
 
 def test_the_built_site_is_refused_without_the_feeds_its_pages_announce(site, tmp_path):
-
-    assert verification._flux(site, verification.Attendu(flux=["communes/wancourt/flux.xml", "dispositifs/fien/flux.xml"])) == []
-    (tmp_path / "communes" / "x").mkdir(parents=True)
-    (tmp_path / "communes" / "x" / "flux.xml").write_text("<feed>", encoding="utf-8")  # cut short
-    assert verification._flux(tmp_path, verification.Attendu(flux=["communes/x/flux.xml", "communes/y/flux.xml"])) == [
-        "2 flux Atom de lieu ou de dispositif absent(s) ou illisible(s), dont communes/x/flux.xml, communes/y/flux.xml"
+    assert verification._flux(site, verification.Attendu(flux=["flux/communes-wancourt.xml", "flux/dispositifs-fien.xml"])) == []
+    (tmp_path / "flux").mkdir()
+    (tmp_path / "flux" / "communes-x.xml").write_text("<feed>", encoding="utf-8")  # cut short
+    assert verification._flux(tmp_path, verification.Attendu(flux=["flux/communes-x.xml", "flux/communes-y.xml"])) == [
+        "3 flux Atom de lieu ou de dispositif (ou leur plan, sitemap.xml) absent(s) ou illisible(s), dont flux/communes-x.xml, flux/communes-y.xml, flux/sitemap.xml"
     ]
+
+
+def test_writing_the_feeds_removes_stale_ones_and_the_former_layout(corpus, feeds, tmp_path):
+    (tmp_path / "flux").mkdir()
+    (tmp_path / "flux" / "communes-disparue.xml").write_text("<feed/>", encoding="utf-8")  # no page announces it any more
+    (tmp_path / "communes" / "wancourt").mkdir(parents=True)
+    (tmp_path / "communes" / "wancourt" / "flux.xml").write_text("<feed/>", encoding="utf-8")  # the former layout
+    (tmp_path / "communes" / "wancourt.md").write_text("page", encoding="utf-8")
+    ecrits = flux.ecrire_flux_lieux(corpus, tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in ecrits) == sorted(feeds)
+    assert sorted(p.name for p in (tmp_path / "flux").iterdir()) == sorted([*(k.removeprefix("flux/") for k in feeds), "sitemap.xml"])
+    assert (tmp_path / "flux" / "communes-wancourt.xml").read_text("utf-8") == feeds["flux/communes-wancourt.xml"]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "communes").rglob("*")) == ["communes/wancourt.md"]

@@ -4,7 +4,10 @@ addresses and the SCDL DELIB_URL use it (full build of the single deliberation 0
 from __future__ import annotations
 
 import csv
+import re
 import shutil
+import xml.etree.ElementTree as ET
+from urllib.parse import urljoin
 
 import pytest
 
@@ -14,6 +17,8 @@ from conftest import CORPUS
 from projet import preparer_racine
 
 ADRESSE = "https://exemple.fr/recueil/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +65,22 @@ def test_canonical_and_open_graph_addresses(built):
 
 def test_feed_names_itself_absolutely(built):
     assert f'<link rel="self" type="application/atom+xml" href="{ADRESSE}flux.xml"/>' in (built / "flux.xml").read_text("utf-8")
+
+
+def test_place_feed_announced_in_the_head_and_listed_by_the_feeds_sitemap(built):
+    """Wancourt's page announces flux/communes-wancourt.xml in its head; the feed names itself absolutely and
+    flux/sitemap.xml (which Material fetches beside it) lists it, with every other feed, sorted."""
+    page = (built / "communes" / "wancourt" / "index.html").read_text("utf-8")
+    lien = re.search(r'<link rel="alternate" type="application/atom\+xml" title="Wancourt : [^"]*" href="([^"]*)">', page)
+    assert lien is not None and lien.start() < page.index("</head>")
+    feed = urljoin(f"{ADRESSE}communes/wancourt/", lien.group(1))
+    assert feed == f"{ADRESSE}flux/communes-wancourt.xml"
+    root = ET.parse(built / "flux" / "communes-wancourt.xml").getroot()
+    assert root.tag == f"{ATOM}feed" and root.findtext(f"{ATOM}title") == "Wancourt : nouvelles subventions et délibérations"
+    assert [x.get("href") for x in root.findall(f"{ATOM}link") if x.get("rel") == "self"] == [feed]
+    assert urljoin(feed, "sitemap.xml") == f"{ADRESSE}flux/sitemap.xml"
+    plan = ET.parse(built / "flux" / "sitemap.xml").getroot()
+    locs = [x.text for x in plan.iter(f"{SITEMAP}loc")]
+    assert plan.tag == f"{SITEMAP}urlset" and feed in locs and locs == sorted(locs)
+    fichiers = sorted(f.name for f in (built / "flux").iterdir() if f.name != "sitemap.xml")
+    assert locs == [f"{ADRESSE}flux/{n}" for n in fichiers] and len(locs) > 900  # every place's and scheme's feed

@@ -1,6 +1,7 @@
 """Atom feeds (RFC 4287): the site's (flux.xml: recueils and deliberations published, newest first) and
-one per commune, canton, EPCI, territoire and dispositif (`<page>/flux.xml`, beside the page that
-announces it: its new grants and the acts concerning it, the latest `MAX_ENTREES_LIEU`).
+one per commune, canton, EPCI, territoire and dispositif (`flux/<dossier>-<slug>.xml`, announced by its
+page: its new grants and the acts concerning it, the latest `MAX_ENTREES_LIEU`), which `flux/sitemap.xml`
+lists (`abonnement`: Material fetches the sitemap beside every feed a page's head announces).
 
 Dates come from the acts themselves (never the clock), so every feed is deterministic; a feed without
 entries (a place with no grant yet, to which one may subscribe all the same) is as of the newest act
@@ -189,18 +190,34 @@ def _document_de(a: abonnement.Abonnement, entrees: list[Entree], defaut: str, s
     )
 
 
+def plan(chemins: Iterable[str], site_url: str = "") -> str:
+    """flux/sitemap.xml (sitemaps.org 0.9): the feeds at `chemins` (relative to the site's root) by their
+    absolute address, sorted; without SITE_URL an empty urlset, as MkDocs' own sitemap.xml (a sitemap
+    lists absolute addresses only)."""
+    racine = site_url.rstrip("/") + "/"
+    urls = "".join(f"<url><loc>{escape(racine + c)}</loc></url>\n" for c in sorted(chemins)) if site_url else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+
+
 def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "") -> list[Path]:
-    """Every place's and scheme's feed under content/, and the feeds of a previous build no page announces any more removed."""
+    """Every place's and scheme's feed under content/flux/ and flux/sitemap.xml, which lists them; the
+    feeds of a previous build no page announces any more are removed, and those of the former layout
+    (`<page>/flux.xml`, in the page's folder)."""
+    dossier = content / abonnement.DOSSIER
     ecrits = []
     for chemin, texte in flux_lieux(corpus, site_url):
         p = content / chemin
         write_text(p, texte, durable=False)
         ecrits.append(p)
-    garder = set(ecrits)
-    for dossier in abonnement.DOSSIERS.values():
-        for f in sorted((content / dossier).glob(f"*/{abonnement.NOM_FICHIER}")):
-            if f not in garder:
-                f.unlink()
-                if not any(f.parent.iterdir()):
-                    f.parent.rmdir()
+    sitemap = dossier / "sitemap.xml"
+    write_text(sitemap, plan((p.relative_to(content).as_posix() for p in ecrits), site_url), durable=False)
+    garder = {*ecrits, sitemap}
+    for f in sorted(dossier.iterdir()):
+        if f not in garder:
+            f.unlink()
+    for ancien in abonnement.DOSSIERS.values():
+        for f in sorted((content / ancien).glob("*/flux.xml")):
+            f.unlink()
+            if not any(f.parent.iterdir()):
+                f.parent.rmdir()
     return ecrits
