@@ -136,7 +136,7 @@ def prepare_root(root: Path, projet: Path) -> None:
 data_name = store.data_name
 
 
-def _parse_one(path: Path, fixes: dict, nom: str | None = None):
+def _parse_one(path: Path, fixes: corr.Corrections, nom: str | None = None):
     """One source to its two JSON texts (run in a worker process): (True, (actes, subventions,
     corrections applied)), (False, SourceError) or, for a bug of ours, (None, its traceback), so that
     one source's crash neither stops the build nor the other sources. `nom`: the source's published
@@ -162,7 +162,7 @@ def _parse_one(path: Path, fixes: dict, nom: str | None = None):
             return None, traceback.format_exc()
 
 
-def _parse_all(todo: list[boite.Entree], fixes: dict):
+def _parse_all(todo: list[boite.Entree], fixes: corr.Corrections):
     """Results of `_parse_one` in the order of `todo`, sources spread over the cores.
 
     Sources are independent, so a ten-year rebuild parses two at a time on two cores;
@@ -262,7 +262,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
-    inchanges = {doc.contenu["source"]: garde.resumer(doc, subs) for doc, subs in lus.values() if doc.contenu["source"] not in nouveaux}
+    inchanges = {doc.source: garde.resumer(doc, subs) for doc, subs in lus.values() if doc.source not in nouveaux}
     retires: set[str] = set()
     refuses_avant = {data_name(e["source"]) for e in res.errors + res.en_attente}
     for f in sorted(paths.actes.glob("*.json")) if paths.actes.is_dir() else []:
@@ -278,14 +278,13 @@ def extract(paths: Paths, log=print) -> BuildResult:
         anciens[ancien.source] = ancien
         if source is None:
             retires.add(ancien.source)
-    retraits = fixes.get("retraits") or []
     verdict = garde.juger(
         nouveaux,
         anciens,
         inchanges,
         retires,
-        {str(e["deliberation"]) for e in retraits if "deliberation" in e},
-        {str(e["source"]) for e in retraits if "source" in e},
+        {e.deliberation for e in fixes.retraits if e.deliberation is not None},
+        {e.source for e in fixes.retraits if e.source is not None},
     )
     for source, refus in sorted(verdict.refuses.items()):
         _refuser(res, paths, source, refus.message, refus.line, log)
@@ -302,12 +301,13 @@ def extract(paths: Paths, log=print) -> BuildResult:
             doc, subs = lus[name]
             res.documents.append(doc)
             if subs is not None:
-                res.subventions[doc.contenu["source"]] = subs
+                res.subventions[doc.source] = subs
     for source in sorted(nouveaux):
         if source not in verdict.refuses:
             applied += appliquees[source]
     # an act or grant that corrections.yaml names must exist in what is about to be published
-    sans_cible = corr.verifier_cibles(fixes, *corr.cibles([d.contenu for d in res.documents], res.subventions), applied)
+    ids_subventions = (s["id"] for data in res.subventions.values() for s in data["subventions"])
+    sans_cible = corr.verifier_cibles(fixes, *corr.cibles((d.document() for d in res.documents), ids_subventions), applied)
     if erreurs_corrections or sans_cible:  # nothing of this build is written
         shutil.rmtree(staging, ignore_errors=True)
         raise corr.CorrectionError(erreurs_corrections + sans_cible)
@@ -356,7 +356,7 @@ def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchange
         return
     doc, subs = alleger(lu[0], textes=False), lu[1]  # without texts: Corpus.texte_annexe reads annexes when needed
     lus[f.name] = (doc, subs)
-    inchanges[doc.contenu["source"]] = garde.resumer(doc, subs)
+    inchanges[doc.source] = garde.resumer(doc, subs)
 
 
 def _refuser(res: BuildResult, paths: Paths, source: str, message: str, line, log) -> None:
@@ -633,7 +633,7 @@ def _alleger(res: BuildResult) -> None:
         replace(
             d,
             contenu={
-                "source": d.contenu["source"],
+                "source": d.source,
                 "deliberations": [{"id": x["id"], "date": x.get("date")} for x in d.contenu["deliberations"]],
             },
         )

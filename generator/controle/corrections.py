@@ -20,9 +20,8 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -31,8 +30,9 @@ from generator.commun.erreurs import ErreurDeSaisie
 from generator.lieux import places
 from generator.parse.actes import ORGANES_CONNUS
 from generator.parse.ingest import Extraction
-from generator.records import ID_DELIBERATION, ID_SUBVENTION, PlaceRef, Problem
+from generator.records import ID_DELIBERATION, ID_SUBVENTION, JsonObject, PlaceRef, Problem
 from generator.records.place import PlaceKind
+from generator.records.source import SourceDocument
 from generator.subventions.beneficiaires import TYPES as TYPES_BENEFICIAIRE
 from generator.subventions.tables.base import PORTEUR_INCERTAIN
 
@@ -56,7 +56,6 @@ DELIBERATION_FIELDS = ("id", "titre", "date", "organe")
 SUBVENTION_FIELDS = ("beneficiaire", "objet", "dispositif", "type_beneficiaire", "commune")
 ORGANES = tuple(sorted(set(ORGANES_CONNUS.values())))
 TAILLE_MAX = 1_000_000  # bytes: the real file is a few kilobytes; a bigger one is not a corrections file
-LIGNE = "_ligne"  # key of each entry: its line in the file, for later messages (a plain int: entries cross processes)
 
 _NULL = "tag:yaml.org,2002:null"
 _CONTROLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -81,13 +80,77 @@ _SYNTAXE = (
 )
 
 
+@dataclass
+class CorrectionLieu:
+    """« lieux » : a place name as a source writes it (`ecrit`), to be read as the commune or EPCI `code`."""
+
+    ligne: int  # its line in corrections.yaml, for later messages
+    ecrit: str
+    type: PlaceKind
+    code: str
+
+
+@dataclass
+class CorrectionDeliberation:
+    """« deliberations » : the fields of the act `id` (its number or printed number) to replace, in every
+    source or only in `source`."""
+
+    ligne: int
+    id: str
+    corriger: dict[str, str]  # DELIBERATION_FIELDS → text
+    source: str | None = None
+
+
+@dataclass
+class CorrectionSubvention:
+    """« subventions » : the fields of the grant `id` to replace."""
+
+    ligne: int
+    id: str
+    corriger: dict[str, str]  # SUBVENTION_FIELDS → text (`commune`: an INSEE code)
+
+
+@dataclass
+class Retrait:
+    """« retraits » : a withdrawal the publisher confirms, of a deliberation (or some of its grants) or of a
+    whole source (`controle.garde`)."""
+
+    ligne: int
+    motif: str
+    deliberation: str | None = None
+    source: str | None = None
+
+
+Entree = CorrectionLieu | CorrectionDeliberation | CorrectionSubvention | Retrait
+
+
+@dataclass
+class Corrections:
+    """The entries of corrections.yaml, rubrique by rubrique, in the file's order."""
+
+    def ajouter(self, e: Entree) -> None:
+        if isinstance(e, CorrectionLieu):
+            self.lieux.append(e)
+        elif isinstance(e, CorrectionDeliberation):
+            self.deliberations.append(e)
+        elif isinstance(e, CorrectionSubvention):
+            self.subventions.append(e)
+        else:
+            self.retraits.append(e)
+
+    lieux: list[CorrectionLieu] = field(default_factory=list)
+    deliberations: list[CorrectionDeliberation] = field(default_factory=list)
+    subventions: list[CorrectionSubvention] = field(default_factory=list)
+    retraits: list[Retrait] = field(default_factory=list)
+
+
 class CorrectionError(ErreurDeSaisie):
     """Every problem found in corrections.yaml (`erreurs`, one `ErreurDeSaisie` each, in line order);
     `corrections`: the entries that were right, as `load` gives them (their targets can still be checked)."""
 
-    def __init__(self, erreurs: list[ErreurDeSaisie], corrections: dict | None = None):
+    def __init__(self, erreurs: list[ErreurDeSaisie], corrections: Corrections | None = None):
         self.erreurs = sorted(erreurs, key=lambda e: e.ligne or 0)
-        self.corrections = corrections or {k: [] for k in RUBRIQUES}
+        self.corrections = corrections or Corrections()
         first = self.erreurs[0]
         super().__init__(first.fichier, first.message, first.ligne)
 
@@ -95,13 +158,10 @@ class CorrectionError(ErreurDeSaisie):
         return "\n".join(e.texte() for e in self.erreurs)
 
 
-def load(path: Path) -> dict:
-    """The corrections file, checked whole; an empty structure when there is none.
-
-    Returns {"lieux": [...], "deliberations": [...], "subventions": [...]}, each entry a dict of
-    strings (and `corriger`, a dict of strings) with its line in the file under `LIGNE`; raises
-    `CorrectionError` with every problem found."""
-    out: dict[str, list[dict]] = {k: [] for k in RUBRIQUES}
+def load(path: Path) -> Corrections:
+    """The corrections file, checked whole; no entry when there is none. Each entry is the record of
+    its rubrique, with its line in the file; raises `CorrectionError` with every problem found."""
+    out = Corrections()
     if not path.exists():
         return out
     lecteur = _Lecteur(path.name)
@@ -111,8 +171,8 @@ def load(path: Path) -> dict:
             for node in entrees:
                 entree = lecteur.entree(rubrique, node)
                 if entree is not None:
-                    out[rubrique].append(entree)
-        lecteur.doublons(out["lieux"])
+                    out.ajouter(entree)
+        lecteur.doublons(out.lieux)
     if lecteur.erreurs:
         raise CorrectionError(lecteur.erreurs, out)
     return out
@@ -244,8 +304,8 @@ class _Lecteur:
             out.append((nom, valeur.value))
         return out
 
-    def entree(self, rubrique: str, node: Node) -> dict | None:
-        """One entry of a rubrique, checked: a dict of strings with its line, or None when it is wrong."""
+    def entree(self, rubrique: str, node: Node) -> Entree | None:
+        """One entry of a rubrique, checked: its record, or None when it is wrong."""
         n = _ligne(node)
         cles = CLES[rubrique]
         if not isinstance(node, MappingNode):
@@ -262,21 +322,31 @@ class _Lecteur:
                 n,
                 f"entrée de « {rubrique} » sans « {manque} » ; attendu {', '.join(OBLIGATOIRES[rubrique])} ; ajoutez la clé « {manque}: »",
             )
-        out: dict = {LIGNE: n}
+        valeurs: dict[str, str] = {}
+        corriger: dict[str, str] | None = None
         for cle, valeur in champs.items():
             if cle == "corriger":
-                out[cle] = self.corriger(rubrique, valeur)
-            else:
-                out[cle] = self.valeur(rubrique, cle, valeur)
-        if rubrique == "lieux" and isinstance(out.get("type"), str) and isinstance(out.get("code"), str):
-            self.lieu(champs["code"], out["type"], out["code"])
+                corriger = self.corriger(rubrique, valeur)
+            elif (v := self.valeur(rubrique, cle, valeur)) is not None:
+                valeurs[cle] = v
+        if rubrique == "lieux" and "type" in valeurs and "code" in valeurs:
+            self.lieu(champs["code"], _kind(valeurs["type"]), valeurs["code"])
         if rubrique == "retraits" and len({"deliberation", "source"} & set(champs)) != 1:
             self.erreur(
                 n,
                 "un retrait nomme soit une délibération (« deliberation: 2021-243 »), soit un fichier retiré "
                 "(« source: nom.txt ») ; attendu l'un des deux, avec un « motif » ; corrigez cette entrée",
             )
-        return out if len(self.erreurs) == avant else None
+        if len(self.erreurs) != avant:  # (every key it must have is then in `valeurs`, `corriger` given)
+            return None
+        if rubrique == "lieux":
+            return CorrectionLieu(n, valeurs["ecrit"], _kind(valeurs["type"]), valeurs["code"])
+        if rubrique == "retraits":
+            return Retrait(n, valeurs["motif"], valeurs.get("deliberation"), valeurs.get("source"))
+        assert corriger is not None
+        if rubrique == "deliberations":
+            return CorrectionDeliberation(n, valeurs["id"], corriger, valeurs.get("source"))
+        return CorrectionSubvention(n, valeurs["id"], corriger)
 
     def cles(self, node: MappingNode, permises: Collection[str], ou: str) -> dict[str, Node]:
         """{key: value node} of a mapping; unknown and repeated keys reported."""
@@ -317,7 +387,8 @@ class _Lecteur:
                 "attendu un texte sur une ligne ; retapez cette valeur",
             )
             return None
-        return node.value.strip()
+        texte: str = node.value
+        return texte.strip()
 
     def valeur(self, rubrique: str, cle: str, node: Node) -> str | None:
         """The value of a key of an entry (not `corriger`), checked."""
@@ -351,7 +422,7 @@ class _Lecteur:
             "recopiez l'identifiant affiché sur le site ou dans site_data",
         )
 
-    def corriger(self, rubrique: str, node: Node) -> dict | None:
+    def corriger(self, rubrique: str, node: Node) -> dict[str, str] | None:
         """The `corriger` mapping of a deliberation or grant entry, checked: {field: text}."""
         permis = DELIBERATION_FIELDS if rubrique == "deliberations" else SUBVENTION_FIELDS
         if not isinstance(node, MappingNode) or not node.value:
@@ -362,7 +433,7 @@ class _Lecteur:
                 'écrivez par exemple corriger: {titre: "…"}',
             )
             return None
-        out = {}
+        out: dict[str, str] = {}
         for cle, valeur in self.cles(node, permis, "corriger").items():
             v = self.texte(valeur, cle)
             if v is None:
@@ -398,18 +469,23 @@ class _Lecteur:
                 "corrigez le code (voir site_data/reference)",
             )
 
-    def doublons(self, lieux: list[dict]) -> None:
+    def doublons(self, lieux: list[CorrectionLieu]) -> None:
         """Two place corrections of one name: only the last would be used."""
         vus: dict[tuple[str, str], int] = {}
         for e in lieux:
-            cle = (e["type"], _fold(e["ecrit"]))
+            cle = (e.type, _fold(e.ecrit))
             if cle in vus:
                 self.erreur(
-                    e[LIGNE],
-                    f"« {e['ecrit']} » ({e['type']}) est déjà corrigé ligne {vus[cle]} ; attendu une seule "
+                    e.ligne,
+                    f"« {e.ecrit} » ({e.type}) est déjà corrigé ligne {vus[cle]} ; attendu une seule "
                     "correction par nom ; gardez la bonne et supprimez l'autre",
                 )
-            vus.setdefault(cle, e[LIGNE])
+            vus.setdefault(cle, e.ligne)
+
+
+def _kind(v: str) -> PlaceKind:
+    """The kind of place of a « type » `valeur` has checked (commune or epci)."""
+    return "commune" if v == "commune" else "epci"
 
 
 def _date_iso(v: str) -> bool:
@@ -423,12 +499,12 @@ def _fold(text: str) -> str:
     return places.normalise(text)
 
 
-def lieux(corrections: dict) -> dict[tuple[str, str], str]:
+def lieux(corrections: Corrections) -> dict[tuple[str, str], str]:
     """The place corrections as `localisation.localise` consults them: {(kind, folded name): code}."""
-    return {(e["type"], _fold(str(e["ecrit"]))): str(e["code"]) for e in corrections["lieux"]}
+    return {(e.type, _fold(e.ecrit)): e.code for e in corrections.lieux}
 
 
-def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
+def apply(ex: Extraction, corrections: Corrections, applied: list[JsonObject]) -> Extraction:
     """A corrected copy of one source's extraction (deliberations and grants; places are corrected
     where they are resolved, `localisation.localise`); `applied` receives what was changed, each with
     the line of its entry in corrections.yaml (`ligne_correction`)."""
@@ -436,19 +512,24 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
 
     delibs = []
     for d in ex.document.deliberations:
-        for e in corrections["deliberations"]:
-            if str(e["id"]) in (d.id, d.numero_imprime) and e.get("source", source) == source:
-                # DELIBERATION_FIELDS, text fields all (checked by `load`)
-                changes: dict[str, Any] = {k: str(v) for k, v in (e.get("corriger") or {}).items()}
+        for e in corrections.deliberations:
+            if e.id in (d.id, d.numero_imprime) and e.source in (None, source):
+                changes = e.corriger  # DELIBERATION_FIELDS, text fields all (checked by `load`)
                 applied.append(
                     {
                         "source": source,
-                        "ligne_correction": e.get(LIGNE),
+                        "ligne_correction": e.ligne,
                         "message": f"Délibération {d.id} : "
                         + ", ".join(f"{k} « {getattr(d, k)} » → « {v} »" for k, v in sorted(changes.items())),
                     }
                 )
-                d = replace(d, **changes)
+                d = replace(
+                    d,
+                    id=changes.get("id", d.id),
+                    titre=changes.get("titre", d.titre),
+                    date=changes.get("date", d.date),
+                    organe=changes.get("organe", d.organe),
+                )
         delibs.append(d)
     renamed = {o.id: n.id for o, n in zip(ex.document.deliberations, delibs) if o.id != n.id}
     subs = []
@@ -456,12 +537,10 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
     for s in ex.subventions:
         if s.deliberation in renamed:
             s = replace(s, deliberation=renamed[s.deliberation])
-        for e in corrections["subventions"]:
-            if str(e["id"]) == s.id:
-                changes = dict(e.get("corriger") or {})
-                commune = changes.pop("commune", None)
-                if commune is not None:
-                    code = str(commune)
+        for c in corrections.subventions:
+            if c.id == s.id:
+                code = c.corriger.get("commune")
+                if code is not None:
                     s = replace(
                         s,
                         commune_projet=PlaceRef(
@@ -472,42 +551,48 @@ def apply(ex: Extraction, corrections: dict, applied: list[dict]) -> Extraction:
                             places.reference().name("commune", code),
                         ),
                     )
-                    changes["commune"] = code
-                textes: dict[str, Any] = {k: str(v) for k, v in changes.items() if k != "commune"}  # SUBVENTION_FIELDS: text fields
-                s = replace(s, **textes)
-                if "beneficiaire" in changes and s.beneficiaire_incertain:  # the publisher has told porteur from project
+                textes = {k: v for k, v in c.corriger.items() if k != "commune"}  # SUBVENTION_FIELDS: text fields
+                s = replace(
+                    s,
+                    beneficiaire=textes.get("beneficiaire", s.beneficiaire),
+                    objet=textes.get("objet", s.objet),
+                    dispositif=textes.get("dispositif", s.dispositif),
+                    type_beneficiaire=textes.get("type_beneficiaire", s.type_beneficiaire),
+                )
+                if "beneficiaire" in textes and s.beneficiaire_incertain:  # the publisher has told porteur from project
                     s = replace(s, beneficiaire_incertain=False)
                     tranches.add((s.deliberation, s.line))
+                changes = textes | ({"commune": code} if code is not None else {})
                 applied.append(
                     {
                         "source": source,
-                        "ligne_correction": e.get(LIGNE),
+                        "ligne_correction": c.ligne,
                         "message": f"Subvention {s.id} : " + ", ".join(f"{k} → « {v} »" for k, v in sorted(changes.items())),
                     }
                 )
         subs.append(s)
-    checks = [replace(c, deliberation=renamed.get(c.deliberation, c.deliberation)) for c in ex.controles]
+    checks = [replace(t, deliberation=renamed.get(t.deliberation, t.deliberation)) for t in ex.controles]
     problems = [p for p in ex.document.problems if not (p.kind == PORTEUR_INCERTAIN and (p.deliberation, p.line) in tranches)]
     doc = replace(ex.document, deliberations=delibs, problems=problems)
     return Extraction(document=doc, subventions=subs, controles=checks)
 
 
-def cibles(documents: Iterable[dict], subventions: Mapping[str, dict]) -> tuple[dict[str, set[str]], set[str]]:
-    """What a correction can name, from the extracted corpus (site_data's dicts, as the build holds them):
-    ({deliberation id or printed number: the sources holding it}, the grant ids)."""
+def cibles(documents: Iterable[SourceDocument], subventions: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:
+    """What a correction can name, from the extracted corpus: ({deliberation id or printed number: the
+    sources holding it}, the grant ids `subventions`)."""
     delibs: dict[str, set[str]] = {}
     for doc in documents:
-        for d in doc["deliberations"]:
-            for numero in {d["id"], d.get("numero_imprime")} - {None}:
-                delibs.setdefault(numero, set()).add(doc["source"])
-    return delibs, {s["id"] for data in subventions.values() for s in data["subventions"]}
+        for d in doc.deliberations:
+            for numero in {n for n in (d.id, d.numero_imprime) if n is not None}:
+                delibs.setdefault(numero, set()).add(doc.source)
+    return delibs, set(subventions)
 
 
 def verifier_cibles(
-    corrections: dict,
+    corrections: Corrections,
     deliberations: Mapping[str, Collection[str]],
     subventions: Collection[str],
-    applied: Iterable[dict] = (),
+    applied: Iterable[JsonObject] = (),
     fichier: str = "corrections.yaml",
 ) -> list[ErreurDeSaisie]:
     """One error per deliberation or grant correction whose target is in no source (or not in the source
@@ -518,10 +603,10 @@ def verifier_cibles(
     an id the corpus no longer shows)."""
     faites = {a.get("ligne_correction") for a in applied}
     out = []
-    for e in corrections["deliberations"]:
-        numero, source = e["id"], e.get("source")
+    for e in corrections.deliberations:
+        numero, source = e.id, e.source
         ou = deliberations.get(numero, set())
-        if e.get(LIGNE) in faites or (ou and (source is None or source in ou)):
+        if e.ligne in faites or (ou and (source is None or source in ou)):
             continue
         if ou:
             out.append(
@@ -530,7 +615,7 @@ def verifier_cibles(
                     f"la délibération {numero} n'est pas dans la source {source} ; elle est dans "
                     f"{', '.join(sorted(ou))} ; attendu la source qui la contient ; corrigez « source: » "
                     "ou supprimez-la",
-                    e.get(LIGNE),
+                    e.ligne,
                 )
             )
         else:
@@ -540,18 +625,18 @@ def verifier_cibles(
                     f"la délibération {numero} n'existe dans aucune source{_voisins(numero, deliberations)} ; "
                     "attendu le numéro extrait ou le numéro imprimé d'une délibération publiée ; "
                     "corrigez le numéro ou supprimez cette correction",
-                    e.get(LIGNE),
+                    e.ligne,
                 )
             )
-    for e in corrections["subventions"]:
-        if e.get(LIGNE) not in faites and e["id"] not in subventions:
+    for c in corrections.subventions:
+        if c.ligne not in faites and c.id not in subventions:
             out.append(
                 ErreurDeSaisie(
                     fichier,
-                    f"la subvention {e['id']} n'existe dans aucune source{_voisins(e['id'], subventions)} ; "
+                    f"la subvention {c.id} n'existe dans aucune source{_voisins(c.id, subventions)} ; "
                     "attendu l'identifiant d'une subvention publiée (colonne id des données) ; "
                     "corrigez l'identifiant ou supprimez cette correction",
-                    e.get(LIGNE),
+                    c.ligne,
                 )
             )
     return out
@@ -569,7 +654,7 @@ def _voisins(numero: str, existants: Collection[str]) -> str:
 _ECRITS = re.compile(r"« ([^«»]+) » rattaché à")  # the place name of a place correction's message
 
 
-def unused(corrections: dict, applied: list[dict], signalees: Iterable[ErreurDeSaisie] = ()) -> list[Problem]:
+def unused(corrections: Corrections, applied: list[JsonObject], signalees: Iterable[ErreurDeSaisie] = ()) -> list[Problem]:
     """Corrections that matched nothing, as warnings: a place name met in no source, an act or grant
     correction that changed nothing; those already reported (`signalees`, from `verifier_cibles`) are
     not reported twice."""
@@ -577,29 +662,30 @@ def unused(corrections: dict, applied: list[dict], signalees: Iterable[ErreurDeS
     ecrits = {_fold(m) for m in _ECRITS.findall(text)}  # place names corrected somewhere
     faites = {a.get("ligne_correction") for a in applied} | {e.ligne for e in signalees}
     out = []
-    for e in corrections["lieux"]:
-        if _fold(e["ecrit"]) not in ecrits:
+    for e in corrections.lieux:
+        if _fold(e.ecrit) not in ecrits:
             out.append(
                 Problem(
                     "corrections.yaml",
-                    e.get(LIGNE),
+                    e.ligne,
                     "correction-inutilisee",
-                    f"Correction sans effet : « {e['ecrit']} » ({e['type']} {e['code']}) n'est écrit dans aucune source ; "
+                    f"Correction sans effet : « {e.ecrit} » ({e.type} {e.code}) n'est écrit dans aucune source ; "
                     "vérifiez l'orthographe recopiée du recueil, ou supprimez cette correction",
                     "avertissement",
                 )
             )
-    for rubrique, quoi in (("deliberations", "la délibération"), ("subventions", "la subvention")):
-        for e in corrections[rubrique]:
-            if e.get(LIGNE) not in faites:
-                out.append(
-                    Problem(
-                        "corrections.yaml",
-                        e.get(LIGNE),
-                        "correction-inutilisee",
-                        f"Correction sans effet : {quoi} {e['id']} n'a été trouvée dans aucune source lue ; "
-                        "vérifiez son numéro et le contrôle de sa source",
-                        "avertissement",
-                    )
+    actes: list[tuple[str, CorrectionDeliberation | CorrectionSubvention]] = [("la délibération", d) for d in corrections.deliberations]
+    actes += [("la subvention", c) for c in corrections.subventions]
+    for quoi, a in actes:
+        if a.ligne not in faites:
+            out.append(
+                Problem(
+                    "corrections.yaml",
+                    a.ligne,
+                    "correction-inutilisee",
+                    f"Correction sans effet : {quoi} {a.id} n'a été trouvée dans aucune source lue ; "
+                    "vérifiez son numéro et le contrôle de sa source",
+                    "avertissement",
                 )
+            )
     return out

@@ -26,8 +26,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.records import recueil_slug
+from generator.records import JsonObject, SubventionsSource, recueil_slug
 from generator.records.corpus import DocumentLu
+from generator.records.lecture import from_dict
 
 CORRECTIONS = "site_data/corrections.yaml"
 
@@ -39,18 +40,19 @@ class Resume:
     source: str
     deliberations: dict[str, str] = field(default_factory=dict)  # id → digest of its text
     lignes: dict[str, int] = field(default_factory=dict)  # id → its first line in the source
-    subventions: Counter = field(default_factory=Counter)  # deliberation id → number of grants
+    subventions: Counter[str] = field(default_factory=Counter)  # deliberation id → number of grants
     recueil: str | None = None  # "2021-06-n6"
 
 
-def resumer(lu: DocumentLu, subs: dict | None) -> Resume:
-    doc = lu.contenu
-    r = Resume(doc["source"], recueil=recueil_slug(doc.get("recueil")))
-    for d, empreinte in zip(doc["deliberations"], lu.empreintes, strict=True):
-        r.deliberations.setdefault(d["id"], empreinte)
-        r.lignes.setdefault(d["id"], d.get("line"))
-    for s in (subs or {}).get("subventions", []):
-        r.subventions[s["deliberation"]] += 1
+def resumer(lu: DocumentLu, subs: JsonObject | None) -> Resume:
+    """What the document `lu` of site_data/actes and its grants `subs` (its file of site_data/subventions, if any) publish."""
+    doc = lu.document()
+    r = Resume(doc.source, recueil=recueil_slug(doc.recueil))
+    for d, empreinte in zip(doc.deliberations, lu.empreintes, strict=True):
+        r.deliberations.setdefault(d.id, empreinte)
+        r.lignes.setdefault(d.id, d.line)
+    if subs is not None:
+        r.subventions.update(s.deliberation for s in from_dict(SubventionsSource, subs).subventions)
     return r
 
 

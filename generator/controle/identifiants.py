@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.lieux import places
-from generator.records import Problem, Subvention
+from generator.records import JsonObject, Problem, Subvention
 from generator.records.common import Severity
 from generator.subventions.beneficiaires import fold_name
 from generator.subventions.identifiants import chiffres, rna_valide, siret_valide
@@ -108,7 +109,7 @@ def load(path: Path, sirens: dict[str, str] | None = None) -> tuple[list[Identif
     return out, problems
 
 
-def _decode(path: Path, dire) -> str | None:
+def _decode(path: Path, dire: Callable[[int | None, str, Severity, str], None]) -> str | None:
     """The file's text (UTF-8, else Windows-1252, said), or None after saying why it cannot be read."""
     size = path.stat().st_size
     if size > TAILLE_MAX:
@@ -209,12 +210,15 @@ def par_cle(identifiants: list[Identifiant] | None) -> dict[str, Identifiant]:
     return {cle(i.beneficiaire): i for i in identifiants or []}
 
 
-def siren_de(s: Subvention, communes: dict[str, dict]) -> str | None:
+def siren_de(s: Subvention, communes: dict[str, JsonObject]) -> str | None:
     """The SIREN a grant's beneficiary is known by in the reference geography (commune or EPCI)."""
     p = s.beneficiaire_ref
     if p is None or p.status != "resolu" or not p.code:
         return None
-    return (communes.get(p.code) or {}).get("siren") if p.kind == "commune" else p.code
+    if p.kind != "commune":
+        return p.code
+    siren: str | None = (communes.get(p.code) or {}).get("siren")
+    return siren
 
 
 def identifiants_de(s: Subvention, table: dict[str, Identifiant], siren: str | None) -> tuple[str, str]:
@@ -229,7 +233,7 @@ def identifiants_de(s: Subvention, table: dict[str, Identifiant], siren: str | N
     return siret, (entry.rna if entry else "")
 
 
-def couverture(subventions: list[Subvention], identifiants: list[Identifiant], communes: dict[str, dict]) -> dict:
+def couverture(subventions: list[Subvention], identifiants: list[Identifiant], communes: dict[str, JsonObject]) -> dict[str, int]:
     """How many grants the SCDL export can identify, for the control report."""
     table = par_cle(identifiants)
     imprimes = sum(1 for s in subventions if s.siret)

@@ -4,7 +4,7 @@ Every record is a dataclass; `to_dict` turns any of them into JSON-ready data
 (Decimal → "1234.50" string, date → ISO string) so site_data/ is deterministic.
 """
 
-from generator.records.common import JsonObject, Line, Problem, to_dict
+from generator.records.common import Chiffres, Constat, JsonObject, Line, Problem, to_dict
 from generator.records.deliberation import (
     ID_DELIBERATION,
     ID_SUBVENTION,
@@ -31,6 +31,8 @@ __all__ = [
     "JsonObject",
     "Line",
     "Problem",
+    "Constat",
+    "Chiffres",
     "to_dict",
     "PlaceRef",
     "Article",

@@ -63,6 +63,44 @@ class Problem:
     page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))  # page of the source PDF holding `line`; None for a text source
 
 
+@dataclass
+class Chiffres:
+    """The figures of a deliberation whose votes do not add up to its presences (`controle.reconcile.votes_vs_presences`)."""
+
+    presents: int
+    representes: int  # proxies, or the members away less those « sans délégation de vote »
+    pour: int
+    contre: int
+    abstention: int
+    absents_sans_delegation: int
+    non_participants: list[str]  # present, « intéressé(e) à l'affaire », took part neither in the debate nor in the vote
+
+
+@dataclass
+class Constat:
+    """A finding of the control stage (`controle.reconcile`): what a document announces or states against what
+    was extracted, a duplicate. As `Problem`, with the figures of a vote that does not add up (`chiffres`);
+    `chiffres` and `page_pdf` are written only when there are (`to_json`)."""
+
+    source: str
+    line: int | None  # where in the source; None when it is about the whole file
+    kind: str  # short machine code, e.g. "partie-absente", "doublon"
+    message: str  # French sentence for the publisher
+    severity: Severity = "avertissement"
+    deliberation: str | None = None
+    chiffres: Chiffres | None = None
+    page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))
+
+    def to_json(self) -> JsonObject:
+        """As the control report (site_data/controle.json) holds it: `to_dict`, without `chiffres` and `page_pdf` when None
+        (`lecture.from_dict(Constat, …)` rebuilds it)."""
+        data: JsonObject = to_dict(self)
+        return {k: v for k, v in data.items() if v is not None or k not in _SI_PRESENTS}
+
+
+_SI_PRESENTS = ("chiffres", "page_pdf")
+
+
 def to_dict(obj: Any) -> Any:
     """JSON-ready, deterministic representation of records (Decimal as plain string)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

@@ -25,6 +25,7 @@ from generator.lieux.places import Reference
 from generator.records import Deliberation, ExecutiveAct, JsonObject, Recueil, Session, Subvention, recueil_slug
 from generator.records.lecture import from_dict
 from generator.records.place import PlaceKind
+from generator.records.source import SourceDocument
 
 if TYPE_CHECKING:  # (the registry is built from the corpus: only its type is needed here)
     from generator.elus.personnes import Registre
@@ -60,6 +61,25 @@ class DocumentLu:
     contenu: JsonObject
     empreintes: list[str]
     caracteres: list[list[int]]
+
+    @property
+    def source(self) -> str:
+        """The name of its source (in site_data/sources/)."""
+        source: str = self.contenu["source"]
+        return source
+
+    def document(self) -> SourceDocument:
+        """The document as its record, the texts `alleger` left out empty (built anew at each call: the
+        control stage reads it once, and ten years of records should not stay in memory beside `contenu`)."""
+        return from_dict(
+            SourceDocument,
+            dict(self.contenu, deliberations=[from_dict(Deliberation, _textes_vides(d)) for d in self.contenu["deliberations"]]),
+        )
+
+
+def _textes_vides(d: JsonObject) -> JsonObject:
+    """A deliberation of site_data/actes as read (`alleger`), each annex's text empty where it was left out."""
+    return dict(d, annexes=[a | {"texte": a.get("texte") or ""} for a in d.get("annexes") or []])
 
 
 def alleger(doc: JsonObject, *, textes: bool = True, annexes: bool = False) -> DocumentLu:
@@ -197,7 +217,7 @@ def publiee(d: JsonObject, caracteres: list[int], recueil: str | None) -> Delibe
     (slug), its annexes of `caracteres` characters. Its annexes' texts and its own text may have been
     left out by the reader (`alleger`): they are then empty here."""
     annexes = d.get("annexes") or []
-    champs = dict(d, annexes=[a | {"texte": a.get("texte") or ""} for a in annexes])
+    champs = _textes_vides(d)
     champs.update(
         recueil=recueil,
         caracteres_annexes=caracteres,
@@ -283,7 +303,7 @@ class Corpus:
             doc = document.contenu
             publie = document_publie(doc)
             self.documents.append(publie)
-            slug = recueil_slug(doc.get("recueil"))
+            slug = recueil_slug(publie.recueil)
             for x in publie.sessions:
                 self.sessions.setdefault(x.id, x)
             if slug is not None and publie.recueil is not None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.records.common import JsonObject
-
 
 @dataclass
 class Part:
@@ -49,10 +47,9 @@ class Recueil:
     line: int = 1
 
 
-def recueil_slug(rec: JsonObject | None) -> str | None:
-    """The recueil's address on the site and its identity (« 2021-06-n6 »), from its JSON in site_data/;
-    None when the sommaire gave no month."""
-    if not rec or not rec.get("annee") or not rec.get("mois"):
+def recueil_slug(rec: Recueil | None) -> str | None:
+    """The recueil's address on the site and its identity (« 2021-06-n6 »); None when the sommaire gave no month."""
+    if rec is None or not rec.annee or not rec.mois:
         return None
-    slug = f"{rec['annee']}-{rec['mois']:02d}"
-    return slug + (f"-n{rec['numero']}" if rec.get("numero") is not None else "")
+    slug = f"{rec.annee}-{rec.mois:02d}"
+    return slug + (f"-n{rec.numero}" if rec.numero is not None else "")

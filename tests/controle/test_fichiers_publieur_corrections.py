@@ -11,7 +11,7 @@ from test_corrections import S003, S004, root  # noqa: F401  (root: a site_data 
 from generator.build import Paths, extract
 from generator.commun.erreurs import ErreurDeSaisie
 from generator.controle import corrections
-from generator.controle.corrections import CorrectionError
+from generator.controle.corrections import CorrectionDeliberation, CorrectionError, CorrectionLieu, CorrectionSubvention
 
 from conftest import CORPUS
 from projet import CORRECTIONS
@@ -59,45 +59,40 @@ subventions:
     corriger: {beneficiaire: "Commune de Wancourt", commune: "62873", type_beneficiaire: commune, dispositif: "FARDA voirie"}
 """,
     )
-    assert fixes["lieux"] == [
-        {"_ligne": 3, "ecrit": "Bainctun", "type": "commune", "code": "62075"},
-        {"_ligne": 6, "ecrit": "CA de Boulogne", "type": "epci", "code": "246200729"},
+    assert fixes.lieux == [
+        CorrectionLieu(3, "Bainctun", "commune", "62075"),
+        CorrectionLieu(6, "CA de Boulogne", "epci", "246200729"),
     ]
-    assert fixes["deliberations"] == [
-        {
-            "_ligne": 10,
-            "id": "2019-117",
-            "source": "001_e1a7153a0531ec73.txt",
-            "corriger": {"titre": "Budget primitif", "date": "2019-04-29", "organe": "Conseil départemental"},
-        },
-        {"_ligne": 13, "id": "cabbalr-2023-12-12", "corriger": {"id": "cabbalr-2023-12-13"}},
+    assert fixes.deliberations == [
+        CorrectionDeliberation(
+            10,
+            "2019-117",
+            {"titre": "Budget primitif", "date": "2019-04-29", "organe": "Conseil départemental"},
+            "001_e1a7153a0531ec73.txt",
+        ),
+        CorrectionDeliberation(13, "cabbalr-2023-12-12", {"id": "cabbalr-2023-12-13"}),
     ]
-    assert fixes["subventions"] == [
-        {
-            "_ligne": 16,
-            "id": "2021-243-0012",
-            "corriger": {
-                "beneficiaire": "Commune de Wancourt",
-                "commune": "62873",
-                "type_beneficiaire": "commune",
-                "dispositif": "FARDA voirie",
-            },
-        }
+    assert fixes.subventions == [
+        CorrectionSubvention(
+            16,
+            "2021-243-0012",
+            {"beneficiaire": "Commune de Wancourt", "commune": "62873", "type_beneficiaire": "commune", "dispositif": "FARDA voirie"},
+        )
     ]
 
 
 def test_the_fixture_copy_of_the_publishers_file_is_valid():
     """tests/fixtures/corrections.yaml, the publisher's file as the tests know it (the repository's own
     changes month after month): its eight misprints of the April 2019 sommaire."""
-    lieux = corrections.load(CORRECTIONS)["lieux"]
-    assert len(lieux) == 8 and {(l["ecrit"], l["code"]) for l in lieux} >= {("Montcarvel", "62585"), ("Gonchem", "62376")}
+    lieux = corrections.load(CORRECTIONS).lieux
+    assert len(lieux) == 8 and {(l.ecrit, l.code) for l in lieux} >= {("Montcarvel", "62585"), ("Gonchem", "62376")}
 
 
 @pytest.mark.parametrize(
     "texte", ["", "# seulement des commentaires\n", "lieux:\ndeliberations: ~\nsubventions: []\n", "\ufefflieux: []\n"]
 )
 def test_empty_file_or_rubriques_mean_no_correction(tmp_path, texte):
-    assert _charger(tmp_path, texte) == {"lieux": [], "deliberations": [], "subventions": [], "retraits": []}
+    assert _charger(tmp_path, texte) == corrections.Corrections()
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ import pytest
 from fpdf import FPDF
 
 from generator import build
+from generator.controle.corrections import Corrections
 from generator.parse.ingest import ingest_source
 from generator.sources import ocr
 from generator.sources.lecture import SourceError, read_source
@@ -183,7 +184,7 @@ def test_without_tesseract_the_source_is_refused_with_how_to_install_it(dossier,
     assert "5 pages (1–5) sans couche texte" in err.value.message
     assert "apt-get install tesseract-ocr tesseract-ocr-fra" in err.value.message
     # in the build, the SourceError path: the source refused with that message, the others published
-    ok, (source, message, _, bloquant) = build._parse_one(dossier / "2021-234-scan.pdf", {})
+    ok, (source, message, _, bloquant) = build._parse_one(dossier / "2021-234-scan.pdf", Corrections())
     assert ok is False and source == "2021-234-scan.pdf" and "tesseract introuvable" in message
     assert bloquant is False  # the file is not at fault: it waits, the others are published
 
