@@ -73,41 +73,29 @@ def pages(c: JsonObject, originaux: dict[str, str]) -> list[Page]:
     sources = c.get("sources", [])
     items = [x for s in sources for x in s["controles"] + s["constats"]]
     gravites, en_ecart = par_gravite(c), ecarts(c)
-    contexte = {"c": c, "verdict": verdict(c), "gravites": gravites, "ecarts": en_ecart, "originaux": originaux}
-    if not trop_long(items):
-        return [
-            Page(
-                "controle.md",
-                "controle.md.j2",
-                "Contrôle de publication",
-                kind="controle",
-                context=contexte | {"sources_pages": None, "avertissements_sur_sources": False, "doublons": []},
+    contexte: JsonObject = {"c": c, "verdict": verdict(c), "gravites": gravites, "ecarts": en_ecart, "originaux": originaux}
+    out: list[Page] = []
+    if trop_long(items):
+        liens = []
+        for n, s in enumerate(sources, start=1):
+            slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
+            out.append(
+                Page(
+                    f"controle/{slug}.md",
+                    "controle_source.md.j2",
+                    f"Contrôle — {s['source']}",
+                    kind="controle",
+                    context={"s": s, "n": n, "originaux": originaux},
+                )
             )
-        ]
-    out, liens = [], []
-    for n, s in enumerate(sources, start=1):
-        slug = f"{n:03d}-" + (re.sub(r"[^a-z0-9]+", "-", Path(s["source"]).stem.lower()).strip("-") or "source")
-        out.append(
-            Page(
-                f"controle/{slug}.md",
-                "controle_source.md.j2",
-                f"Contrôle — {s['source']}",
-                kind="controle",
-                context={"s": s, "n": n, "originaux": originaux},
-            )
-        )
-        liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
-    # warnings too many for one page (ten synthetic years: 1 715, 600 KB) are read on their source's page;
-    # the duplicates between sources, which belong to none, stay here
-    sur_sources = trop_long(en_ecart + gravites["avertissement"])
-    doublons = [f for f in c.get("doublons", []) if f.get("severity", "avertissement") == "avertissement"]
-    return [
-        *out,
-        Page(
-            "controle.md",
-            "controle.md.j2",
-            "Contrôle de publication",
-            kind="controle",
-            context=contexte | {"sources_pages": liens, "avertissements_sur_sources": sur_sources, "doublons": doublons},
-        ),
-    ]
+            liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})
+        # warnings too many for one page (ten synthetic years: 1 715, 600 KB) are read on their source's page;
+        # the duplicates between sources, which belong to none, stay here
+        contexte |= {
+            "sources_pages": liens,
+            "avertissements_sur_sources": trop_long(en_ecart + gravites["avertissement"]),
+            "doublons": [f for f in c.get("doublons", []) if f.get("severity", "avertissement") == "avertissement"],
+        }
+    else:
+        contexte |= {"sources_pages": None, "avertissements_sur_sources": False, "doublons": []}
+    return [*out, Page("controle.md", "controle.md.j2", "Contrôle de publication", kind="controle", context=contexte)]
