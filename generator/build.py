@@ -46,7 +46,7 @@ from generator.parse import ingest
 from generator.publication import transaction as publication
 from generator.publication import verification
 from generator.recherche import index as recherche
-from generator.records import Subvention, SubventionsSource, cache_extraction, to_dict
+from generator.records import JsonObject, Subvention, SubventionsSource, cache_extraction, to_dict
 from generator.records.corpus import DEPARTEMENT, Corpus, DocumentLu, alleger
 from generator.records.lecture import from_dict
 from generator.records.schema import non_conforme
@@ -336,8 +336,20 @@ def extract(paths: Paths, log=print) -> BuildResult:
         res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente
     )
     res.report["identifiants"] = _couverture(res)
-    store.write_json(paths.controle, to_dict(res.report))
+    ecrire_controle(paths, res.report)
     return res
+
+
+def ecrire_controle(paths: Paths, report: JsonObject) -> None:
+    """site_data/controle.json, validated against its schema (records/controle.py) before it is written:
+    a report that does not follow it is a bug of ours, never written."""
+    data = to_dict(report)
+    faute = non_conforme("controle.schema.json", data)
+    if faute is not None:
+        raise ValueError(
+            f"EnregistrementNonConforme: site_data/controle.json ne suit pas generator/records/schemas/controle.schema.json ({faute})"
+        )
+    store.write_json(paths.controle, data)
 
 
 def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchanges: dict, log) -> None:
@@ -430,7 +442,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     corpus.elus = registre_elus  # read by pages, exports and search
     # the people figures of the control report (its page and controle.json): known only now
     res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()
-    store.write_json(paths.controle, to_dict(res.report))
+    ecrire_controle(paths, res.report)
     corpus.lier_originaux(
         originaux.publier(
             paths.content,

@@ -35,6 +35,10 @@ def decrit(description: str) -> dict[str, str]:
     return {"description": description}
 
 
+# The metadata of a field that a file holds only when there is something to say (`Constat.to_json`): not
+# in its schema's `required` (`generator.records.schema`).
+FACULTATIF = {"facultatif": True}
+
 # A JSON object of site_data/ or of a cache, as read back (its shape: records/schemas/*.schema.json).
 JsonObject = dict[str, Any]
 
@@ -88,8 +92,8 @@ class Constat:
     message: str  # French sentence for the publisher
     severity: Severity = "avertissement"
     deliberation: str | None = None
-    chiffres: Chiffres | None = None
-    page_pdf: int | None = field(default=None, metadata=decrit(PAGE_PDF))
+    chiffres: Chiffres | None = field(default=None, metadata=FACULTATIF)
+    page_pdf: int | None = field(default=None, metadata={**FACULTATIF, **decrit(PAGE_PDF)})
 
     def to_json(self) -> JsonObject:
         """As the control report (site_data/controle.json) holds it: `to_dict`, without `chiffres` and `page_pdf` when None

@@ -25,6 +25,7 @@ import fastjsonschema
 from generator import records
 from generator.commun.store import write_text
 from generator.records.common import JsonObject
+from generator.records.controle import RapportControle
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
@@ -65,11 +66,14 @@ def _type_schema(tp: object, defs: dict[str, JsonObject]) -> JsonObject:
                 note = decrit or notes.get(nom)  # its description, else its comment
                 if note:
                     props[nom] = {"description": note, **props[nom]}
+            facultatifs = (
+                {f.name for f in dataclasses.fields(tp) if f.metadata.get("facultatif")} if dataclasses.is_dataclass(tp) else set()
+            )
             defs[name] = {
                 "type": "object",
                 "description": description(tp),
                 "properties": props,
-                "required": sorted(props),
+                "required": sorted(set(props) - facultatifs),
                 "additionalProperties": False,
             }
         return {"$ref": f"#/$defs/{name}"}
@@ -153,6 +157,7 @@ def schemas() -> dict[str, JsonObject]:
     sub["$defs"] = dict(sorted(sub["$defs"].items()))
     return {
         "actes.schema.json": schema_for(records.SourceDocument, "Actes extraits d'une source (site_data/actes/*.json)"),
+        "controle.schema.json": schema_for(RapportControle, "Rapport de contrôle de publication (site_data/controle.json)"),
         "subventions.schema.json": sub,
     }
 
@@ -166,7 +171,7 @@ def _valideur(nom: str) -> Callable[[object], Any]:
 
 def non_conforme(nom: str, data: object) -> str | None:
     """Why `data` (JSON-ready, as `records.to_dict` gives it) does not follow the schema `nom`
-    (`actes.schema.json`, `subventions.schema.json`): « deliberations/3/line : must be integer »; None when it does."""
+    (`actes.schema.json`, `controle.schema.json`, `subventions.schema.json`): « deliberations/3/line : must be integer »; None when it does."""
     try:
         _valideur(nom)(data)
     except fastjsonschema.JsonSchemaValueException as err:

@@ -28,6 +28,23 @@ def test_site_data_validates(donnees, folder, schema):
         assert not errors, f"{f.name}: {errors[0].message} at {list(errors[0].absolute_path)}"
 
 
+def test_the_control_report_follows_its_schema(donnees):
+    """site_data/controle.json as the build wrote it (validated then) follows controle.schema.json, whose optional
+    keys are those the report leaves out when it has nothing to say; a report without its summary is refused."""
+    schema = json.loads((SCHEMA_DIR / "controle.schema.json").read_text("utf-8"))
+    rapport = json.loads((donnees / "controle.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not list(validator.iter_errors(rapport))
+    assert rapport["resume"]["totaux_en_ecart"] == 3 and rapport["elus"]["personnes"] > 0
+    ecarts = {(k["declare"], k["calcule"]) for s in rapport["sources"] for k in s["controles"] if k["statut"] != "ok"}
+    assert ("499998.00", "499999") in ecarts  # the FIEET table: 499 998,00 € stated, 499 999,00 € in its lines
+    assert schema["$defs"]["Constat"]["required"] == ["deliberation", "kind", "line", "message", "severity", "source"]
+    assert schema["$defs"]["RapportControle"]["required"] == ["corrections", "doublons", "en_attente", "erreurs", "resume", "sources"]
+    del rapport["resume"]
+    faute = non_conforme("controle.schema.json", rapport)
+    assert faute is not None and faute.startswith("must contain") and "resume" in faute
+
+
 def test_schema_rejects_a_float_amount(donnees):
     validator = jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / "subventions.schema.json").read_text("utf-8")))
     data = json.loads((donnees / "subventions/004_45492b4b56f19b50.json").read_text("utf-8"))
