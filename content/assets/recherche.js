@@ -568,8 +568,13 @@
       else if (!fini) txt += ".";
       statut.textContent = txt;
       plus.hidden = fini || etat.enCours || etat.attente > 0;
-      if (!plus.hidden) plus.textContent = "Chercher plus loin (" + (etat.annees.indexOf(etat.taches[0].annee) >= 0 ? "suite de " : "") + etat.taches[0].annee
-        + (etat.taches[etat.taches.length - 1].annee !== etat.taches[0].annee ? " et années précédentes" : "") + ")";
+      if (!plus.hidden) {  // the years still to read, newest first (« suite de » one partly read)
+        var restes = [];
+        etat.taches.forEach(function (t) { if (restes.indexOf(t.annee) < 0) restes.push(t.annee); });
+        plus.textContent = "Chercher plus loin (" + restes.sort().reverse().map(function (y) {
+          return (etat.annees.indexOf(y) >= 0 ? "suite de " : "") + y;
+        }).join(", ") + ")";
+      }
     }
     function lancer() {
       var q = input.value.trim(), t = typeChoisi(), an = annee.value;
@@ -627,9 +632,9 @@
             var titres = !accepte || y.position_titres === undefined || accepte(y.position_titres) || (a.numero && a.numero.annee === y.annee);
             if (e.sections.deliberation && titres) tache(y, "titres", y.deliberations, y.position_titres);
             y.lots.forEach(function (lot) {
-              if (!accepte || accepte(lot.position)) {
-                if (e.sections.subvention) lot.subventions.forEach(function (f) { tache(y, "subventions", f, lot.position); });
-                if (e.sections.deliberation) lot.textes.forEach(function (f) { tache(y, "textes", f, lot.position); });
+              if (e.sections.deliberation && (!accepte || accepte(lot.position))) lot.textes.forEach(function (f) { tache(y, "textes", f, lot.position); });
+              if (e.sections.subvention && lot.subventions.length && (!accepte || accepte(lot.position_subventions))) {
+                lot.subventions.forEach(function (f) { tache(y, "subventions", f, lot.position_subventions); });
               }
               if (e.sections.deliberation && lot.annexes.length && (!accepte || accepte(lot.position_annexes))) {
                 lot.annexes.forEach(function (f) { tache(y, "annexes", f, lot.position_annexes); });

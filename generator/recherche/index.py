@@ -748,8 +748,8 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
 
     Manifest: the small shards (places, beneficiaries, councillors), then each year newest first with its titles
     shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
-    and its annex vocabulary, with their numbers in the term directory (position, position_annexes; the
-    year's titles: position_titres).
+    and its annex vocabulary, with their numbers in the term directory (position: its full text,
+    position_subventions, position_annexes; the year's titles: position_titres).
     """
     empreinte = _empreinte_code()
     fichiers: dict[str, str] = {}

@@ -1,6 +1,6 @@
 """Term directory of the search files: for each indexed term, its idf and the sources that hold it.
 
-A source is a year's deliberation titles, a recueil's lunr chunks (grants, full text) or its annex
+A source is a year's deliberation titles, a recueil's full-text chunks, its grant chunks or its annex
 vocabulary, numbered newest first (the numbers are written in the manifest's years and lots). Without
 the directory, a word found only
 in an old recueil is reached by reading every newer chunk first. With it, the results page reads,
@@ -61,18 +61,18 @@ def repertorier(manifeste: dict, fichiers: dict[str, str]) -> dict[str, str]:
     """The term directory's files (`repertoire/<prefix>.json`) of the shards `fichiers` the manifest's years
     list, whose source numbers it writes into the manifest (and its version and number of files).
 
-    Per year its titles shard, then per recueil in the manifest's order its lunr chunks then its annex
-    vocabulary, each a numbered source (the numbers written in the year and its lots: recherche.js asks
+    Per year its titles shard, then per recueil in the manifest's order its full-text chunks, its grant
+    chunks and its annex vocabulary, each a numbered source (the numbers written in the year and its lots: recherche.js asks
     the directory about them, and reads a year's titles only when they can match)."""
     sources: list[dict[str, int]] = []
     df: dict[str, int] = defaultdict(int)
     n = 0
 
-    def source(noms: list[str], sorte) -> None:
+    def source(noms: list[str], sorte: str) -> None:
         nonlocal n
         bornes: dict[str, int] = {}
         for nom in noms:
-            b, d, k = classement.resume(fichiers[nom], sorte(nom))
+            b, d, k = classement.resume(fichiers[nom], sorte)
             for t, v in b.items():
                 if v > bornes.get(t, -1):
                     bornes[t] = v
@@ -84,13 +84,12 @@ def repertorier(manifeste: dict, fichiers: dict[str, str]) -> dict[str, str]:
     for y in manifeste["annees"]:
         if y["deliberations"]:
             y["position_titres"] = len(sources)
-            source([y["deliberations"]], lambda _: "deliberations")
+            source([y["deliberations"]], "deliberations")
         for lot in y["lots"]:
-            lot["position"] = len(sources)
-            source(lot["subventions"] + lot["textes"], lambda f, lot=lot: "subventions" if f in lot["subventions"] else "textes")
-            if lot["annexes"]:
-                lot["position_annexes"] = len(sources)
-                source(lot["annexes"], lambda _: "annexes")
+            for genre, cle in (("textes", "position"), ("subventions", "position_subventions"), ("annexes", "position_annexes")):
+                if lot[genre] or genre == "textes":
+                    lot[cle] = len(sources)
+                    source(lot[genre], genre)
     rep, version = textes_fichiers(construire(sources, df, n))
     manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
     return {f"repertoire/{nom}": text for nom, text in rep.items()}

@@ -368,7 +368,7 @@ def test_chercher_plus_loin_a_la_demande(page_bureau, base_url):
         (s for f in lots["2021"]["subventions"] for _, s in Q.classer(json.loads((dossier / f).read_text())["index"], "travaux", idf)),
         reverse=True,
     )
-    assert scores[19] > Q.borne(dossier, "travaux", lots["2019"]["position"]) > 0
+    assert scores[19] > Q.borne(dossier, "travaux", lots["2019"]["position_subventions"]) > 0
     pg = page_bureau
     pg.goto(base_url + "recherche/?q=travaux&type=subvention")
     plus = pg.locator("#rpc-resultats-plus")

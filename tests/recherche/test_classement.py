@@ -121,7 +121,9 @@ def test_bornes_du_repertoire_jamais_depassees(ecrit):
     for y in manifeste["annees"]:
         sources[y["position_titres"]] = [("lunr", y["deliberations"])]
         for lot in y["lots"]:
-            sources[lot["position"]] = [("lunr", f) for f in lot["subventions"] + lot["textes"]]
+            sources[lot["position"]] = [("lunr", f) for f in lot["textes"]]
+            if lot["subventions"]:
+                sources[lot["position_subventions"]] = [("lunr", f) for f in lot["subventions"]]
             if lot["annexes"]:
                 sources[lot["position_annexes"]] = [("annexes", f) for f in lot["annexes"]]
     serres = 0

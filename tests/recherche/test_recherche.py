@@ -393,24 +393,26 @@ def test_repertoire_positions_des_sources_par_terme():
 
 
 def test_repertoire_du_corpus(corpus, tmp_path):
-    """Each year's titles are a source, and each recueil two, its lunr chunks and its annexes, numbered in
-    the manifest's years and lots."""
+    """Each year's titles are a source, and each recueil up to three, its full-text chunks, its grant chunks
+    and its annexes, numbered in the manifest's years and lots."""
     manifeste = R.ecrire(corpus, tmp_path)
     sources = {}
     for y in manifeste["annees"]:
         sources[y["position_titres"]] = (y["annee"], "titres")
         for lot in y["lots"]:
-            sources[lot["position"]] = (y["annee"], "morceaux")
-            if lot["annexes"]:
-                sources[lot["position_annexes"]] = (y["annee"], "annexes")
-    assert sorted(sources) == list(range(len(sources))) and len(sources) == 4 + 7  # 2022's extract has no annex
+            sources[lot["position"]] = (y["annee"], "textes")
+            for genre in ("subventions", "annexes"):
+                if lot[genre]:
+                    sources[lot[f"position_{genre}"]] = (y["annee"], genre)
+    # 2022's and 2023's extracts have no grant, 2022's no annex
+    assert sorted(sources) == list(range(len(sources))) and len(sources) == 4 + 4 + 2 + 3
 
     def ou(terme):
         return [sources[p] for p in json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text())[terme][1::2]]
 
-    assert ou("abribus") == [("2021", "morceaux"), ("2021", "annexes")]  # grants of 2021-243 and the table of its annex
+    assert ou("abribus") == [("2021", "subventions"), ("2021", "annexes")]  # grants of 2021-243 and the table of its annex
     # « collège »: 2019-117 (rapport, convention) and a 2019 grant; otherwise only in annexes of 2021 and 2023
-    assert ou("colleg") == [("2023", "annexes"), ("2021", "annexes"), ("2019", "morceaux"), ("2019", "annexes")]
+    assert ou("colleg") == [("2023", "annexes"), ("2021", "annexes"), ("2019", "textes"), ("2019", "subventions"), ("2019", "annexes")]
     assert ou("piscin") == [("2023", "annexes"), ("2019", "annexes")]  # nowhere but in annexes
 
 
