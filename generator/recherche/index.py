@@ -776,7 +776,7 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    fichiers.update(repertoire.repertorier(manifeste, fichiers))
+    fichiers.update(repertoire.repertorier(manifeste, fichiers, cache / "repertoire" if cache is not None else None))
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)

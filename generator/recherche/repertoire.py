@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from pathlib import Path
 
+from generator.commun import store
 from generator.recherche import classement
 
 MAX_LOTS = 16
@@ -57,9 +59,46 @@ def textes_fichiers(fichiers: dict[str, dict[str, list[int]]]) -> tuple[dict[str
     return out, h.hexdigest()[:10]
 
 
-def repertorier(manifeste: dict, fichiers: dict[str, str]) -> dict[str, str]:
+class Resumes:
+    """`classement.resume` of each shard, kept in `dossier` (.cache/recherche/repertoire/) under the digest of
+    the shard's text and of classement.py: a build whose shards come from the cache does not read them all
+    again. A file is named `<key>.<sha256 of its text>.json` and used only when its text has that digest
+    (a file truncated or edited is computed again); `ranger` removes those this build did not use."""
+
+    def __init__(self, dossier: Path | None):
+        self.dossier = dossier
+        self.code = hashlib.sha256(Path(classement.__file__).read_bytes()).digest()
+        self.fichiers = {f.name.partition(".")[0]: f for f in dossier.glob("*.json")} if dossier is not None and dossier.is_dir() else {}
+        self.utilises: set[Path] = set()
+
+    def __call__(self, texte: str, sorte: str) -> tuple[dict[str, int], dict[str, int], int]:
+        if self.dossier is None:
+            return classement.resume(texte, sorte)
+        cle = hashlib.sha256(self.code + sorte.encode() + b"\0" + texte.encode()).hexdigest()
+        f = self.fichiers.get(cle)
+        if f is not None:
+            data = f.read_bytes()
+            if f.name == f"{cle}.{hashlib.sha256(data).hexdigest()}.json":
+                self.utilises.add(f)
+                bornes, df, n = json.loads(data)
+                return bornes, df, n
+        r = classement.resume(texte, sorte)
+        data = json.dumps(r, separators=(",", ":")).encode()
+        f = self.dossier / f"{cle}.{hashlib.sha256(data).hexdigest()}.json"
+        store.write_bytes(f, data, durable=False)
+        self.utilises.add(f)
+        return r
+
+    def ranger(self) -> None:
+        for f in self.fichiers.values():
+            if f not in self.utilises:
+                f.unlink(missing_ok=True)
+
+
+def repertorier(manifeste: dict, fichiers: dict[str, str], cache: Path | None = None) -> dict[str, str]:
     """The term directory's files (`repertoire/<prefix>.json`) of the shards `fichiers` the manifest's years
     list, whose source numbers it writes into the manifest (and its version and number of files).
+    `cache`: where the shards' summaries are kept (`Resumes`).
 
     Per year its titles shard, then per recueil in the manifest's order its full-text chunks, its grant
     chunks and its annex vocabulary, each a numbered source (the numbers written in the year and its lots: recherche.js asks
@@ -67,12 +106,13 @@ def repertorier(manifeste: dict, fichiers: dict[str, str]) -> dict[str, str]:
     sources: list[dict[str, int]] = []
     df: dict[str, int] = defaultdict(int)
     n = 0
+    resume = Resumes(cache)
 
     def source(noms: list[str], sorte: str) -> None:
         nonlocal n
         bornes: dict[str, int] = {}
         for nom in noms:
-            b, d, k = classement.resume(fichiers[nom], sorte)
+            b, d, k = resume(fichiers[nom], sorte)
             for t, v in b.items():
                 if v > bornes.get(t, -1):
                     bornes[t] = v
@@ -90,6 +130,7 @@ def repertorier(manifeste: dict, fichiers: dict[str, str]) -> dict[str, str]:
                 if lot[genre] or genre == "textes":
                     lot[cle] = len(sources)
                     source(lot[genre], genre)
+    resume.ranger()
     rep, version = textes_fichiers(construire(sources, df, n))
     manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
     return {f"repertoire/{nom}": text for nom, text in rep.items()}

@@ -140,3 +140,22 @@ def test_bornes_du_repertoire_jamais_depassees(ecrit):
                 serres += 1
                 assert b <= meilleur * 1.1 + 0.5, (q, p, meilleur, b)
     assert serres >= 10
+
+
+def test_resumes_des_morceaux_en_cache(corpus, tmp_path, monkeypatch):
+    """The shards' summaries the directory is made of are kept in .cache/recherche/repertoire/: a build from the
+    cache reads none again and gives the same files; a summary file truncated is computed again, never used."""
+    _, propre = R.preparer(corpus)
+    cache = tmp_path / "recherche"
+    assert R.preparer(corpus, cache)[1] == propre
+    resumes = sorted((cache / "repertoire").glob("*.json"))
+    assert len(resumes) == 4 + 4 + 2 + 3  # one per shard (a source per shard in this corpus)
+    resumes[0].write_bytes(resumes[0].read_bytes()[:-5])
+    appels = []
+    resume = classement.resume
+    monkeypatch.setattr(classement, "resume", lambda texte, sorte: (appels.append(sorte), resume(texte, sorte))[1])
+    assert R.preparer(corpus, cache)[1] == propre
+    assert len(appels) == 1
+    assert len(list((cache / "repertoire").glob("*.json"))) == len(resumes)  # the truncated one replaced
+    appels.clear()
+    assert R.preparer(corpus, cache)[1] == propre and appels == []
