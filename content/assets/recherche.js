@@ -1,11 +1,13 @@
 /* Site search: the header box (instant suggestions) and the results page (recherche/).
-   Indexes are lunr 2.3.9 indexes built at build time by generator/recherche.py and
+   Indexes are lunr 2.3.9 indexes built at build time by generator/recherche/index.py and
    loaded on demand: the manifest and the small indexes (places, beneficiaries, councillors, the
-   newest year's deliberation titles) when the box gets focus, then grants and full
-   text year by year, newest first, with the vocabulary of each recueil's annexes (the
-   terms of each part). Words are normalised exactly as in
-   generator/recherche.py (accents, ligatures, elisions, « st » → « saint », stop
-   words) and stemmed by the same Snowball French stemmer (recherche/racine-fr.js),
+   newest year's deliberation titles) when the box gets focus; on the results page, the years'
+   titles, each recueil's grants and full text and the vocabulary of its annexes (the terms of each
+   part and their counts), in decreasing order of the best score the term directory says they may
+   give the query. Titles, full text, grants and annex parts are scored alike whatever their shard
+   (generator/recherche/classement.py), so results are ranked by relevance across years. Words are
+   normalised exactly as in generator/recherche/index.py (accents, ligatures, elisions, « st » →
+   « saint », stop words) and stemmed by the same Snowball French stemmer (recherche/racine-fr.js),
    so a query finds what the index holds. No request leaves the site. */
 (function () {
   "use strict";
@@ -23,7 +25,7 @@
   var LIGATURE = /[œæßøđł]/g;
   var ELISION = /^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=.)/;
   var MOT = /[a-z0-9']+/g;
-  var motsVides = {}, synonymes = {};
+  var motsVides = {}, synonymes = {}, bm25 = null;
 
   function plier(texte) {
     return String(texte).replace(APOSTROPHES, "'").normalize("NFKD").replace(DIACRITIQUES, "").toLowerCase()
@@ -71,6 +73,7 @@
         var m = r[1];
         m.mots_vides.forEach(function (w) { motsVides[w] = true; });
         synonymes = m.synonymes;
+        bm25 = m.bm25;
         var lunr = window.lunr;
         lunr.Pipeline.registerFunction(function (token) {
           return token.update(function (s) { return window.rpcRacineFr(s); });
@@ -100,8 +103,9 @@
     return index[fichier];
   }
 
-  /* An annex vocabulary (generator/recherche.py, vocabulaire_annexes): {docs: parts, termes: "term term…" (sorted),
-     parties: ["3 1 12…", …]}: each part lists the numbers of its terms in termes, as gaps from the previous one. */
+  /* An annex vocabulary (generator/recherche/index.py, vocabulaire_annexes): {docs: parts, termes: "term term…"
+     (sorted), parties: ["3 1:4 12…", …], longueurs: [terms of each part]}: each part lists the numbers of its
+     terms in termes, as gaps from the previous one, with ":count" when the term is there more than once. */
   var vocabulaires = {};
   function vocabulaire(fichier) {
     if (!vocabulaires[fichier]) {
@@ -110,9 +114,14 @@
         return r.text();
       }).then(function (texte) {
         var data = JSON.parse(texte);
-        var parties = data.parties.map(function (p) {
-          var n = 0;
-          return p ? p.split(" ").map(function (ecart) { n += +ecart; return n; }) : [];
+        var parties = data.parties.map(function (p, k) {
+          var n = 0, numeros = [], tfs = [];
+          if (p) p.split(" ").forEach(function (e) {
+            var i = e.indexOf(":");
+            n += +(i < 0 ? e : e.slice(0, i));
+            numeros.push(n); tfs.push(i < 0 ? 1 : +e.slice(i + 1));
+          });
+          return { numeros: numeros, tfs: tfs, longueur: data.longueurs[k] };
         });
         return { termes: data.termes ? data.termes.split(" ") : [], parties: parties, docs: data.docs, taille: texte.length };
       });
@@ -121,7 +130,15 @@
     return vocabulaires[fichier];
   }
 
-  /* ---- term directory (generator/repertoire.py): which sources (a recueil's chunks, its annexes) can hold every word ---- */
+  /* ---- term directory (generator/recherche/repertoire.py): which sources (a year's titles, a recueil's chunks, its
+     annexes) can hold every word, an upper bound of the query's score in each, and the terms' idf ---- */
+  function borneTerme(entree, p) {  // entree: [idf, source, bound, …, (-1, bound of every older source)]
+    for (var i = 1; i < entree.length; i += 2) {
+      if (entree[i] === p) return entree[i + 1];
+      if (entree[i] === -1) return p > entree[i - 2] ? entree[i + 1] : 0;
+    }
+    return 0;
+  }
   function candidats(m, a) {
     if (!m.repertoire || !a.mots.length) return Promise.resolve(null);
     var noms = {}, libre = false;
@@ -136,25 +153,35 @@
         throw err;
       }).then(function (d) { return [p, d]; });
     })).then(function (paires) {
-      var rep = {};
+      var rep = {}, entrees = {}, idf = {};
       paires.forEach(function (x) { rep[x[0]] = x[1]; });
-      var tests = a.mots.map(function (w) {
-        var oui = {}, auDela = Infinity;  // listed recueils; with -1, any recueil older than the last listed
-        function prendre(liste) {
-          liste.forEach(function (p) { if (p >= 0) oui[p] = true; });
-          if (liste[liste.length - 1] === -1) auDela = Math.min(auDela, liste[liste.length - 2]);
-        }
-        w.racines.forEach(function (r) {
-          var d = rep[r.slice(0, 2)] || {};
-          if (d[r]) prendre(d[r]);
-        });
+      var parMot = a.mots.map(function (w) {  // the directory's terms each word can match
+        var ts = [];
+        w.racines.forEach(function (r) { if ((rep[r.slice(0, 2)] || {})[r]) ts.push(r); });
         if (w.prefixe) {
-          var d2 = rep[w.mot.slice(0, 2)] || {};
-          Object.keys(d2).forEach(function (t) { if (t.indexOf(w.mot) === 0) prendre(d2[t]); });
+          var d = rep[w.mot.slice(0, 2)] || {};
+          Object.keys(d).forEach(function (t) { if (t.indexOf(w.mot) === 0 && ts.indexOf(t) < 0) ts.push(t); });
         }
-        return function (p) { return oui[p] || p > auDela; };
+        ts.forEach(function (t) { entrees[t] = rep[t.slice(0, 2)][t]; idf[t] = entrees[t][0]; });
+        return ts;
       });
-      return function (p) { return tests.every(function (f) { return f(p); }); };
+      var poids = {};
+      Object.keys(entrees).forEach(function (t) { poids[t] = boostTerme(a, t) * (idf[t] / 100); });
+      return {
+        idf: idf,
+        accepte: function (p) { return parMot.every(function (ts) { return ts.some(function (t) { return borneTerme(entrees[t], p) > 0; }); }); },
+        /* No document of source p scores more for the query than the first number (classement.py); the second
+           takes a tenth off each term's bound, the most its rounding up may have added: a source whose
+           documents cannot beat a result by more than that rounding is not waited for. */
+        bornes: function (p) {
+          var b = [0, 0];
+          Object.keys(entrees).forEach(function (t) {
+            var x = borneTerme(entrees[t], p);
+            if (x) { b[0] += poids[t] * x / 10; b[1] += poids[t] * (x - 1) / 10; }
+          });
+          return b;
+        }
+      };
     });
   }
 
@@ -190,8 +217,39 @@
       numero: numero ? { annee: numero[1], id: numero[1] + "-" + String(parseInt(numero[2], 10)) } : null
     };
   }
-  /* Every significant word must match (its stem, or as a prefix while it is typed); best first. */
-  function chercher(entree, a) {
+  /* Scores comparable across shards (generator/recherche/classement.py, same operations in the same order):
+     over the matched terms in sorted order, Σ boost × idf × weight, the weight of a term in all fields added. */
+  function boostTerme(a, t) {
+    var b = 0;
+    a.mots.forEach(function (m) {
+      m.racines.forEach(function (r, i) { if (t === r) b += i ? 0.5 : 1; });
+      if (m.prefixe && t.indexOf(m.mot) === 0) b += 0.1;
+    });
+    return b;
+  }
+  function score(a, termes, idf) {
+    var s = 0;
+    Object.keys(termes).sort().forEach(function (t) {
+      s += boostTerme(a, t) * ((idf && idf[t] !== undefined ? idf[t] : 100) / 100) * termes[t];
+    });
+    return s;
+  }
+  function poidsLunr(entree, r) {  // {matched term: its weights in r's fields added, in the index's order of fields}
+    var idx = entree.idx, out = {};
+    Object.keys(r.matchData.metadata).forEach(function (t) {
+      var ti = idx.invertedIndex[t]._index, w = 0, vu = false;
+      idx.fields.forEach(function (f) {
+        var v = idx.fieldVectors[f + "/" + r.ref];
+        var pos = v ? v.positionForIndex(ti) : -1;
+        if (pos >= 0 && v.elements[pos] === ti) { w = vu ? w + v.elements[pos + 1] : v.elements[pos + 1]; vu = true; }
+      });
+      out[t] = w;
+    });
+    return out;
+  }
+  /* Every significant word must match (its stem, or as a prefix while it is typed); best first by lunr's score
+     (in a ranked shard, with the directory's idf: each result's `score`). */
+  function chercher(entree, a, idf) {
     if (!a.mots.length) return [];
     var lunr = window.lunr;
     var res = entree.idx.query(function (q) {
@@ -200,12 +258,14 @@
         if (m.prefixe) q.term(m.mot, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 1 });
       });
     });
-    return res.filter(function (r) {
+    res = res.filter(function (r) {
       var trouves = Object.keys(r.matchData.metadata);
       return a.mots.every(function (m) {
         return trouves.some(function (t) { return m.racines.indexOf(t) >= 0 || (m.prefixe && t.indexOf(m.mot) === 0); });
       });
     });
+    if (idf) res.forEach(function (r) { r.score = score(a, poidsLunr(entree, r), idf); });
+    return res;
   }
   /* First position in the sorted list `liste` of a value >= x (terms are [a-z0-9]: JavaScript orders them as Python does). */
   function rang(liste, x) {
@@ -213,10 +273,10 @@
     while (bas < haut) { var m = (bas + haut) >> 1; if (liste[m] < x) bas = m + 1; else haut = m; }
     return bas;
   }
-  /* The annex parts holding every significant word (one of its stems, or as a prefix), in the file's order.
-     A word is a set of ranges of term numbers (each stem; the terms starting with the prefix); a part holds
-     it when one of its term numbers falls in one of them. */
-  function chercherAnnexes(v, a) {
+  /* The annex parts holding every significant word (one of its stems, or as a prefix), in the file's order, with
+     their score. A word is a set of ranges of term numbers (each stem; the terms starting with the prefix); a
+     part holds it when one of its term numbers falls in one of them. */
+  function chercherAnnexes(v, a, idf) {
     if (!a.mots.length) return [];
     var plages = a.mots.map(function (m) {
       var p = m.racines.map(function (r) { var k = rang(v.termes, r); return v.termes[k] === r ? [k, k + 1] : null; });
@@ -228,10 +288,19 @@
       return p.filter(function (x) { return x && x[0] < x[1]; });
     });
     if (plages.some(function (p) { return !p.length; })) return [];  // a word in none of these annexes
-    var out = [];
-    v.parties.forEach(function (numeros, k) {
+    var out = [], moyenne = bm25.annexes, k1 = bm25.k1, b = bm25.b;
+    v.parties.forEach(function (partie, k) {
+      var numeros = partie.numeros;
       if (plages.every(function (p) { return p.some(function (x) { var i = rang(numeros, x[0]); return i < numeros.length && numeros[i] < x[1]; }); })) {
-        out.push({ ref: String(k) });
+        var termes = {};
+        plages.forEach(function (p) {
+          p.forEach(function (x) {
+            for (var i = rang(numeros, x[0]); i < numeros.length && numeros[i] < x[1]; i++) {  // classement.poids
+              termes[v.termes[numeros[i]]] = (k1 + 1) * partie.tfs[i] / (k1 * (1 - b + b * (partie.longueur / moyenne)) + partie.tfs[i]);
+            }
+          });
+        });
+        out.push({ ref: String(k), score: score(a, termes, idf) });
       }
     });
     return out;
@@ -380,7 +449,7 @@
     return note;
   }
 
-  /* ---- results page: filters by type and year, years loaded newest first ---- */
+  /* ---- results page: filters by type and year, sources read best first, results ranked by score ---- */
   var PAR_PAGE = 50, ASSEZ = 20, AUTO_OCTETS = 4000000, RENDU_MS = 1500;
   function pageResultats(form) {
     var input = form.querySelector("input[type=search]");
@@ -408,8 +477,10 @@
     }
     /* Results come in shard after shard; the page must not jump while they do (a layout shift moves
        what the reader is looking at). So: nothing is shown until the first results are settled (the
-       automatic reading ended, or RENDU_MS passed), then the sections come in their order (places,
-       beneficiaries, grants, deliberations); after that, only the last section on the page grows,
+       automatic reading ended, or RENDU_MS passed, or — grants, deliberations — no shard left to read
+       can give a better one: `nombreAcquis`), then the sections come in their order (places,
+       beneficiaries, grants, deliberations); a section's results not shown yet are kept in order of
+       score (`inserer`); after that, only the last section on the page grows,
        a section found later is added below the others, and a section with sections below it keeps
        its new results behind its « Afficher N de plus » button, on a line each section keeps for it
        from the start (.rpc-suite). Nothing above what is read ever moves by itself. */
@@ -427,13 +498,25 @@
       zone.appendChild(sec.el);
     }
     function derniere(sec) { return sec.el && !sec.el.nextElementSibling; }
+    /* Results of grants and deliberations are settled, and shown before the reading ends, once no shard still to
+       read can give a better one (its bound), the sections above them being complete: the first result comes
+       as soon as it is known to be the best. */
+    function nombreAcquis(e, sec) {
+      if (sec.cle !== "subvention" && sec.cle !== "deliberation") return 0;
+      if (!e.idf || !e.premiers) return 0;
+      var b = enAttente(e, sec.cle), n = sec.montres;
+      while (n < sec.items.length && sec.items[n].score >= b) n++;
+      return n;
+    }
     /* Render the section's results up to `jusqua` (asked by its button), or by itself up to PAR_PAGE
        while it is the last section on the page; never re-renders shown ones. */
     function montrer(e, sec, jusqua) {
-      if (!(e.rendu || sec.complete) || !sec.items.length) return;
+      var acquis = e.rendu || sec.complete ? null : nombreAcquis(e, sec);
+      if (!(e.rendu || sec.complete || acquis) || !sec.items.length) return;
       if (!sec.el) placer(e, sec);
       var fin = jusqua ? Math.min(sec.items.length, jusqua)
         : derniere(sec) ? Math.min(sec.items.length, Math.max(sec.montres, PAR_PAGE)) : sec.montres;
+      if (acquis !== null && !jusqua) fin = Math.min(fin, acquis);
       for (var i = sec.montres; i < fin; i++) {
         var r = sec.items[i];
         sec.liste.appendChild(el("li", { "class": "rpc-r rpc-r-" + r.type }, [
@@ -480,13 +563,18 @@
       var n = etat.total, fini = !etat.taches.length;
       fini = fini && !etat.enCours && !(etat.attente > 0);
       var txt = n === 0 && fini ? "Aucun résultat pour « " + etat.q + " »." : n + " résultat" + (n > 1 ? "s" : "") + " pour « " + etat.q + " »";
-      if (etat.annees.length) txt += (n === 0 && fini ? " " : " — ") + "années parcourues : " + etat.annees.join(", ");
+      if (etat.annees.length) txt += (n === 0 && fini ? " " : " — ") + "années parcourues : " + etat.annees.slice().sort().reverse().join(", ");
       if (etat.enCours || etat.attente > 0) txt += " ; recherche en cours…";
       else if (!fini) txt += ".";
       statut.textContent = txt;
       plus.hidden = fini || etat.enCours || etat.attente > 0;
-      if (!plus.hidden) plus.textContent = "Chercher plus loin (" + (etat.annees.indexOf(etat.taches[0].annee) >= 0 ? "suite de " : "") + etat.taches[0].annee
-        + (etat.taches[etat.taches.length - 1].annee !== etat.taches[0].annee ? " et années précédentes" : "") + ")";
+      if (!plus.hidden) {  // the years still to read, newest first (« suite de » one partly read)
+        var restes = [];
+        etat.taches.forEach(function (t) { if (restes.indexOf(t.annee) < 0) restes.push(t.annee); });
+        plus.textContent = "Chercher plus loin (" + restes.sort().reverse().map(function (y) {
+          return (etat.annees.indexOf(y) >= 0 ? "suite de " : "") + y;
+        }).join(", ") + ")";
+      }
     }
     function lancer() {
       var q = input.value.trim(), t = typeChoisi(), an = annee.value;
@@ -518,39 +606,63 @@
            sections are complete and come first, so they are shown at once (the commune's page first),
            without waiting for the grants and deliberations read year after year, which come below them. */
         Promise.all(premiers).then(function () {
+          e.premiers = true;
           if (e !== etat || e.rendu) return;
           ["lieu", "beneficiaire", "elu"].forEach(function (k) {
             var sec = e.sections[k];
             if (sec) { sec.complete = true; montrer(e, sec); }
           });
+          ["subvention", "deliberation"].forEach(function (k) { if (e.sections[k]) montrer(e, e.sections[k]); });  // settled ones
         });
         var annees = m.annees.filter(function (y) { return !an || y.annee === an; });
         if (a.numero && !an) {  // the year of a deliberation number comes first
           annees = annees.filter(function (y) { return y.annee === a.numero.annee; }).concat(annees.filter(function (y) { return y.annee !== a.numero.annee; }));
         }
-        var taches = candidats(m, a).catch(function () { return null; }).then(function (accepte) {
+        var taches = candidats(m, a).catch(function () { return null; }).then(function (rep) {
           e.attente -= 1;
           if (e !== etat) return;
-          annees.forEach(function (y) {  // a year: its titles, then each recueil, that may hold every word (newest first)
+          var accepte = rep && rep.accepte;
+          e.idf = rep ? rep.idf : {};
+          function tache(y, sorte, fichier, position) {  // best first: the query's bound in its source, then newest first
+            var numero = sorte === "titres" && a.numero && a.numero.annee === y.annee;
+            var b = !rep || numero || position === undefined ? [Infinity, Infinity] : rep.bornes(position);
+            e.taches.push({ annee: y.annee, sorte: sorte, fichier: fichier, rang: e.taches.length, borne: b[0], plancher: b[1] });
+          }
+          annees.forEach(function (y) {  // a year: its titles, then each recueil, that may hold every word
             var titres = !accepte || y.position_titres === undefined || accepte(y.position_titres) || (a.numero && a.numero.annee === y.annee);
-            if (e.sections.deliberation && titres) e.taches.push({ annee: y.annee, sorte: "titres", fichier: y.deliberations });
+            if (e.sections.deliberation && titres) tache(y, "titres", y.deliberations, y.position_titres);
             y.lots.forEach(function (lot) {
-              if (!accepte || accepte(lot.position)) {
-                if (e.sections.subvention) lot.subventions.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "subventions", fichier: f }); });
-                if (e.sections.deliberation) lot.textes.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "textes", fichier: f }); });
+              if (e.sections.deliberation && (!accepte || accepte(lot.position))) lot.textes.forEach(function (f) { tache(y, "textes", f, lot.position); });
+              if (e.sections.subvention && lot.subventions.length && (!accepte || accepte(lot.position_subventions))) {
+                lot.subventions.forEach(function (f) { tache(y, "subventions", f, lot.position_subventions); });
               }
               if (e.sections.deliberation && lot.annexes.length && (!accepte || accepte(lot.position_annexes))) {
-                lot.annexes.forEach(function (f) { e.taches.push({ annee: y.annee, sorte: "annexes", fichier: f }); });
+                lot.annexes.forEach(function (f) { tache(y, "annexes", f, lot.position_annexes); });
               }
             });
           });
+          e.taches.sort(function (p, q) { return q.borne - p.borne || p.rang - q.rang; });
           return suite(e, false);
         });
         return Promise.all(premiers.concat([taches]));
       }).catch(function () { if (e === etat) statut.textContent = "La recherche n'a pas pu se charger."; });
     }
-    /* Search the queued shards, newest first, until there are enough results or AUTO_OCTETS have been
-       read; the reader asks for more (button, or scrolling to the end of the list): AUTO_OCTETS more. */
+    /* The score the ASSEZ-th result of a section must beat (none while it has fewer), and the best score a shard
+       still to read may give it (its bound less the rounding, `bornes`; the one being read counts). */
+    function seuil(e, cle) {
+      var sec = e.sections[cle];
+      if (!sec || sec.items.length < ASSEZ) return -Infinity;
+      return sec.items.map(function (r) { return r.score; }).sort(function (p, q) { return q - p; })[ASSEZ - 1];
+    }
+    function cleTache(t) { return t.sorte === "subventions" ? "subvention" : "deliberation"; }
+    function enAttente(e, cle) {
+      var b = -Infinity;
+      e.taches.concat(e.enVol ? [e.enVol] : []).forEach(function (t) { if (cleTache(t) === cle && t.plancher > b) b = t.plancher; });
+      return b;
+    }
+    /* Read the queued shards, best bound first, while one of them may still give a section one of its ASSEZ best
+       results and less than AUTO_OCTETS have been read; the reader asks for more (button, or scrolling to the
+       end of the list): the next shards in that order, AUTO_OCTETS more. */
     function suite(e, demande) {
       if (e !== etat || e.enCours) return Promise.resolve();
       if (!e.taches.length) { annoncer(); return Promise.resolve(); }
@@ -558,23 +670,32 @@
       e.enCours = true; annoncer();
       function prochaine() {
         if (e !== etat) return Promise.resolve();
-        var t = e.taches[0];
+        var i = 0;
+        if (e.annees.length && e.octets >= e.limite) return Promise.resolve();
+        function utile(t) {  // may give one of the ASSEZ best (a source of unknown bound: while there are fewer)
+          var s = seuil(e, cleTache(t));
+          return s === -Infinity || (t.plancher !== Infinity && t.plancher > s);
+        }
+        if (!demande) while (i < e.taches.length && !utile(e.taches[i])) i++;
+        var t = e.taches[i];
         if (!t) return Promise.resolve();
-        if (e.annees.length && !(e.octets < e.limite && (demande || e.total < ASSEZ))) return Promise.resolve();
-        e.taches.shift();
+        e.taches.splice(i, 1);
+        e.enVol = t;
         return (t.sorte === "annexes" ? vocabulaire : morceau)(t.fichier).then(function (x) {
           if (e !== etat) return;
           if (e.annees.indexOf(t.annee) < 0) e.annees.push(t.annee);
           e.octets += x.taille;
           var docs = x.docs;
-          var res = t.sorte === "annexes" ? chercherAnnexes(x, e.a) : chercher(x, e.a);
+          var res = t.sorte === "annexes" ? chercherAnnexes(x, e.a, e.idf) : chercher(x, e.a, e.idf);
           if (t.sorte === "titres" && e.a.numero) {  // the deliberation whose number was typed comes first
             docs.forEach(function (row, i) {
-              if (row[1] === e.a.numero.id && !res.some(function (r) { return +r.ref === i; })) res.unshift({ ref: String(i) });
+              if (row[1] !== e.a.numero.id) return;
+              var r = res.filter(function (r) { return +r.ref === i; })[0];
+              if (r) r.score = Infinity; else res.unshift({ ref: String(i), score: Infinity });
             });
-            res.sort(function (p, q) { return (docs[+q.ref][1] === e.a.numero.id) - (docs[+p.ref][1] === e.a.numero.id); });
           }
-          ajouter(e, t.sorte === "subventions" ? "subvention" : "deliberation", { docs: docs }, res, t);
+          e.enVol = null;
+          ajouter(e, cleTache(t), { docs: docs }, res, t);
         }).then(prochaine);
       }
       return prochaine().then(function () { e.enCours = false; annoncer(); }, function (err) { e.enCours = false; throw err; });
@@ -586,17 +707,40 @@
         var row = x.docs[+r.ref];
         // one line per deliberation (found by its title or its text), per annex (listing its parts), per grant, per place
         var cle = row[0] === "deliberation" ? "d:" + row[1] : row[0] === "annexe" ? "a:" + row[3] + ":" + row[6] : row[0] === "subvention" ? "s:" + tache.fichier + ":" + r.ref : row[0] + ":" + row[2];
-        if (annexes[cle]) { annexes[cle].parties.push({ numero: row[7], url: row[2] }); return; }
-        if (e.vus[cle]) return;
-        e.vus[cle] = true;
-        var item = resultat(row);
+        var vu = annexes[cle] || e.vus[cle];
+        if (annexes[cle]) annexes[cle].parties.push({ numero: row[7], url: row[2] });
+        if (vu) {  // its best score counts (a deliberation found by its title and its text; an annex's parts)
+          if (!(r.score > vu.score)) return;
+          var i = sec.items.indexOf(vu);
+          if (i >= sec.montres) { sec.items.splice(i, 1); vu.score = r.score; inserer(sec, vu); }
+          return;
+        }
+        var item = e.vus[cle] = resultat(row);
         if (item.type === "annexe") annexes[cle] = item;
-        item.texteSeul = tache && tache.sorte === "textes" && row[0] === "deliberation";
-        sec.items.push(item);
+        item.texteSeul = tache && tache.sorte === "textes" && row[0] === "deliberation" && !parTitre(r, e.a);
+        item.score = r.score; item.rang = tache ? tache.rang : 0; item.ref = +r.ref;
+        inserer(sec, item);
         e.total += 1;
       });
       montrer(e, sec);
+      ["subvention", "deliberation"].forEach(function (k) { if (e.sections[k] && e.sections[k] !== sec) montrer(e, e.sections[k]); });
       annoncer();
+    }
+    /* A result goes among those not shown yet, by score, then newest source, then its order in the shard. */
+    function inserer(sec, item) {
+      var j = sec.items.length;
+      if (item.score !== undefined) {
+        j = sec.montres;
+        while (j < sec.items.length && !(item.score > sec.items[j].score
+          || (item.score === sec.items[j].score && (item.rang < sec.items[j].rang || (item.rang === sec.items[j].rang && item.ref < sec.items[j].ref))))) j++;
+      }
+      sec.items.splice(j, 0, item);
+    }
+    function parTitre(r, a) {  // every word found in the deliberation's number or title (fields n, t)
+      var md = r.matchData.metadata;
+      return a.mots.every(function (m) {
+        return Object.keys(md).some(function (t) { return (md[t].t || md[t].n) && (m.racines.indexOf(t) >= 0 || (m.prefixe && t.indexOf(m.mot) === 0)); });
+      });
     }
     plus.addEventListener("click", function () { if (etat) suite(etat, true); });
     window.addEventListener("scroll", function () {  // reading to the end of the list asks for the previous year
@@ -619,6 +763,12 @@
   window.rpcRecherche = { plier: plier, mots: mots, termes: termes, demarrer: demarrer, analyser: analyser,
     annexes: function (fichier, q) {  // the parts of an annex vocabulary found for q (for the tests)
       return vocabulaire(fichier).then(function (v) { return chercherAnnexes(v, analyser(q)).map(function (r) { return r.ref; }); });
+    },
+    scores: function (fichier, q, idf) {  // [ref, score] of what a ranked shard gives q, in its order (for the tests)
+      var a = analyser(q);
+      return /\/annexes-/.test(fichier)
+        ? vocabulaire(fichier).then(function (v) { return chercherAnnexes(v, a, idf).map(function (r) { return [r.ref, r.score]; }); })
+        : morceau(fichier).then(function (x) { return chercher(x, a, idf).map(function (r) { return [r.ref, r.score]; }); });
     } };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

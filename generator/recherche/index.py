@@ -2,14 +2,17 @@
 
 Why sharded: a single index of every deliberation, rapport and grant of ten years is
 tens of megabytes; the reader wants a first answer in a fraction of a second. So the
-browser first loads a manifest and two small indexes that do not grow with the years
-(places; beneficiaries), then the year's deliberation titles, then — newest first and
-only when asked — each recueil's chunks of grants and of full text (articles and
+browser first loads a manifest and small indexes that do not grow with the years
+(places; beneficiaries; councillors), then — only when asked, best first — the years'
+deliberation titles and each recueil's chunks of grants and of full text (articles and
 rapports), and the vocabulary of its annexes. Annexes are most of a recueil's text: a
 lunr index of them was 4.5 times the size of all the others and took 6 times their
-build time, so they get a list of which annex parts hold each term (no counts, no
-positions: found, not ranked). A term directory (generator/recherche/repertoire.py) tells the
-results page which years' titles and recueils' chunks or annexes can hold every word of the query.
+build time, so they get the terms of each annex part with their counts (no positions,
+no vectors). A term directory (generator/recherche/repertoire.py) tells the results page
+which years' titles and recueils' chunks or annexes can hold every word of the query, and
+how well (an upper bound of the score): titles, full text, grants and annex parts are
+scored alike whatever their shard (generator/recherche/classement.py), so results are
+ranked by relevance across years and the page reads the sources that may hold the best ones first.
 
 French is handled by one normalisation written twice, here and in recherche.js, and
 checked to agree by the browser tests: accents and ligatures folded (« École » →
@@ -32,10 +35,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import multiprocessing
-import operator
 import os
 import re
 from collections import Counter, defaultdict
@@ -58,12 +59,12 @@ from generator.commun import formats, store
 from generator.commun.annexes import parties_annexe
 from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
-from generator.recherche import repertoire
+from generator.recherche import classement, repertoire
 from generator.recherche.snowball_js import racine_fr_js
 from generator.records import Deliberation
 from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, SubventionPubliee, de
 
-VERSION = 2  # bump when the shard format changes (part of the cache key)
+VERSION = 3  # bump when the shard format changes (part of the cache key)
 LUNR_JS = Path(__file__).parent / "vendor" / "lunr" / "lunr.js"  # what the browser loads the indexes with
 
 # -- French normalisation (mirrored in content/assets/recherche.js) -----------
@@ -142,12 +143,6 @@ def compter(texte: str) -> tuple[dict[str, int], int]:
     return counts, n
 
 
-def vocabulaire(texte: str) -> set[str]:
-    """`set(termes(texte))`, fast enough for every annex of ten years (hundreds of megabytes)."""
-    blocs = set((texte or "").split())
-    return set(itertools.chain.from_iterable(map(_termes_blocs(blocs).__getitem__, blocs)))
-
-
 # lunr pipeline functions: the search pipeline is serialised by name in every index and
 # recherche.js registers the same names (queries are normalised by `mots` first).
 def racine_fr(token, i=None, tokens=None):
@@ -162,7 +157,7 @@ Pipeline.register_function(racine_fr, "racine-fr")
 Pipeline.register_function(mots_vides_fr, "mots-vides-fr")
 
 
-_K1, _B = 1.2, 0.75  # lunr's BM25 parameters, left at its defaults (`Builder.k1`, `Builder.b` are not called)
+_K1, _B = classement.K1, classement.B  # lunr's BM25 parameters, left at its defaults (`Builder.k1`, `Builder.b` are not called)
 
 
 class Constructeur(Builder):
@@ -173,10 +168,13 @@ class Constructeur(Builder):
     checks it on the corpus) through lunr's public methods only: `add` counts the terms of a whole
     text at once (`compter`), and `build` makes each vector in one pass and leaves out lunr's TokenSet,
     which the serialised index does not hold (lunr.js rebuilds it from the terms).
+    With `moyennes` (a ranked kind of shard, generator/recherche/classement.py): idf 1 and these average
+    field lengths, so that the weights do not depend on the other documents.
     """
 
-    def __init__(self, champs: list[tuple[str, int]]):
+    def __init__(self, champs: list[tuple[str, int]], moyennes: dict[str, float] | None = None):
         super().__init__()
+        self.moyennes = moyennes
         self.pipeline.add(mots_vides_fr, racine_fr)
         self.search_pipeline.add(racine_fr)
         self.ref("r")
@@ -213,6 +211,8 @@ class Constructeur(Builder):
         for field_ref, longueur in self.field_lengths.items():
             longueurs[FieldRef.from_string(field_ref).field_name] += longueur
         moyennes = {f: total / n for f, total in longueurs.items()} if n else {}  # every document has every field
+        if self.moyennes is not None:
+            moyennes = self.moyennes
         idfs: dict[str, float] = {}
         vectors = {}
         for field_ref, freqs in self.field_term_frequencies.items():
@@ -222,7 +222,7 @@ class Constructeur(Builder):
                 norm = _K1 * (1 - _B + _B * (self.field_lengths[field_ref] / moyennes[fr.field_name]))
                 idf = idfs.get(term)
                 if idf is None:
-                    idf = idfs[term] = lunr_idf(self.inverted_index[term], n)
+                    idf = idfs[term] = lunr_idf(self.inverted_index[term], n) if self.moyennes is None else 1
                 score = idf * ((_K1 + 1) * tf) / (norm + tf)
                 score *= self.champs[fr.field_name]
                 score *= self.boosts.get(fr.doc_ref, 1)
@@ -238,10 +238,12 @@ class Constructeur(Builder):
         )
 
 
-def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None) -> dict:
+def construire(
+    champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None, moyennes: dict[str, float] | None = None
+) -> dict:
     """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}; without documents, the
-    empty index lunr.js loads."""
-    b = Constructeur(champs)
+    empty index lunr.js loads. `moyennes`: see `Constructeur`."""
+    b = Constructeur(champs, moyennes)
     for i, d in enumerate(docs):
         b.add(d, {"boost": boosts[i]} if boosts and boosts[i] != 1 else None)
     return b.build().serialize()
@@ -249,34 +251,39 @@ def construire(champs: list[tuple[str, int]], docs: list[dict], boosts: list[flo
 
 def vocabulaire_annexes(annexes: Iterable[dict], lignes: list[list]) -> dict:
     """The annexes of a recueil as their pages show them (parts of a long one on pages of their own), and
-    the terms of each part, without counts or positions: {"docs": display rows, "termes": "term term…"
-    (every term of these annexes, sorted), "parties": ["3 1 12…", …]} where a part lists the numbers
-    of its terms in "termes", each written as the gap from the previous one. A twentieth of a lunr
-    index's size, built with set operations done in C: what makes every annex searchable by default.
-    (Listing the parts of each term instead makes a file about as small but costs a Python step per
-    term and part.)"""
+    the terms of each part with their counts, without positions: {"docs": display rows, "termes": "term
+    term…" (every term of these annexes, sorted), "parties": ["3 1:4 12…", …], "longueurs": [terms of
+    each part]} where a part lists the numbers of its terms in "termes", each written as the gap from the
+    previous one, followed by ":count" when the term is there more than once. Counts and lengths give each
+    term its BM25 weight (generator/recherche/classement.py): annex parts are ranked with the lunr
+    documents. Much smaller than a lunr index (no positions, no vectors, no per-field postings)."""
     rows: list[list] = []
-    vocabulaires: list[set[str]] = []
+    comptes: list[dict[str, int]] = []
+    longueurs: list[int] = []
     for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
         morceaux_annexe = parties_annexe(did, i, a["x"])
         for p, (url, texte) in enumerate(morceaux_annexe, start=1):
             rows.append(
                 ["annexe", titre, url or f"deliberations/{did}/#annexe-{i}", did, date, titre_deliberation, i, p, len(morceaux_annexe)]
             )
-            vocabulaires.append(vocabulaire(texte))
-    tous = sorted(set().union(*vocabulaires))
+            counts, n = compter(texte)
+            comptes.append(counts)
+            longueurs.append(n)
+    tous = sorted(set().union(*comptes))
     numero = {t: k for k, t in enumerate(tous)}
     parties = []
-    for v in vocabulaires:
-        n = sorted(map(numero.__getitem__, v))
-        parties.append(" ".join(map(str, n[:1] + list(map(operator.sub, n[1:], n)))))
-    return {"docs": rows, "termes": " ".join(tous), "parties": parties}
+    for c in comptes:
+        precedent, entrees = 0, []
+        for k, tf in sorted(zip(map(numero.__getitem__, c), c.values())):
+            entrees.append(f"{k - precedent}:{tf}" if tf > 1 else str(k - precedent))
+            precedent = k
+        parties.append(" ".join(entrees))
+    return {"docs": rows, "termes": " ".join(tous), "parties": parties, "longueurs": longueurs}
 
 
 def termes_des_parties(fichier: dict) -> list[list[str]]:
     """The sorted terms of each part of a `vocabulaire_annexes` file (what recherche.js reads from it)."""
-    tous = fichier["termes"].split()
-    return [[tous[k] for k in itertools.accumulate(map(int, p.split()))] for p in fichier["parties"]]
+    return [sorted(p) for p in classement.parties(fichier)]
 
 
 def compacter(index: dict) -> dict:
@@ -365,6 +372,11 @@ class Morceau:
     docs: list[dict] | AnnexesLues
     affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
     boosts: list[float] | None = None
+
+    @property
+    def moyennes(self) -> dict[str, float] | None:
+        """The fixed field lengths of a ranked kind of shard (`classement.MOYENNES`), None for the others."""
+        return classement.MOYENNES.get(self.chemin.rpartition("/")[2].split("-")[0]) if "/" in self.chemin else None
 
     @property
     def sorte(self) -> str:
@@ -589,7 +601,7 @@ def morceaux(corpus: Corpus) -> list[Morceau]:
 # -- writing ---------------------------------------------------------------------
 def _empreinte_code() -> str:
     """What besides a shard's documents decides its bytes: this module and the lunr / Snowball versions."""
-    h = hashlib.sha256(Path(__file__).read_bytes())
+    h = hashlib.sha256(Path(__file__).read_bytes() + Path(classement.__file__).read_bytes())
     h.update(f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}".encode())
     h.update((Path(__file__).parent.parent / "site" / "pages" / "actes.py").read_bytes())  # annex parts and their pages
     return h.hexdigest()
@@ -615,7 +627,7 @@ def contenu(m: Morceau) -> str:
         return dumps(vocabulaire_annexes(m.docs, m.affichage or []))
     # the index is written in the order it was built (deterministic: same documents, same order),
     # without sort_keys, which costs a third of the time on full text
-    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts)), ensure_ascii=False, separators=(",", ":"))
+    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts, m.moyennes)), ensure_ascii=False, separators=(",", ":"))
     return '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
 
 
@@ -736,13 +748,14 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
 
     Manifest: the small shards (places, beneficiaries, councillors), then each year newest first with its titles
     shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
-    and its annex vocabulary, with their numbers in the term directory (position, position_annexes; the
-    year's titles: position_titres).
+    and its annex vocabulary, with their numbers in the term directory (position: its full text,
+    position_subventions, position_annexes; the year's titles: position_titres).
     """
     empreinte = _empreinte_code()
     fichiers: dict[str, str] = {}
     annees: dict[str, dict] = {}
     manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
+    manifeste["bm25"] = {"k1": _K1, "b": _B, "annexes": classement.MOYENNES["annexes"]["x"]}  # an annex part's weight in recherche.js
     ms = morceaux(corpus)
     for m, (text, empreinte_texte) in zip(ms, _contenus(ms, cache, empreinte)):
         nom = _nom_fichier(m.chemin, empreinte_texte)
@@ -763,31 +776,8 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    fichiers.update(repertorier(manifeste, fichiers))
+    fichiers.update(repertoire.repertorier(manifeste, fichiers, cache / "repertoire" if cache is not None else None))
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)
     return manifeste, fichiers
-
-
-def repertorier(manifeste: dict, fichiers: dict[str, str]) -> dict[str, str]:
-    """The term directory's files (`repertoire/<prefix>.json`) of the shards `fichiers` the manifest's years
-    list, whose source numbers it writes into the manifest (and its version and number of files).
-
-    Per year its titles shard, then per recueil in the manifest's order its lunr chunks then its annex
-    vocabulary, each a numbered source (the numbers written in the year and its lots: recherche.js asks
-    the directory about them, and reads a year's titles only when they can match)."""
-    sources: list[set[str]] = []
-    for y in manifeste["annees"]:
-        if y["deliberations"]:
-            y["position_titres"] = len(sources)
-            sources.append(repertoire.termes(fichiers[y["deliberations"]]))
-        for lot in y["lots"]:
-            lot["position"] = len(sources)
-            sources.append(set().union(*(repertoire.termes(fichiers[f]) for f in lot["subventions"] + lot["textes"])))
-            if lot["annexes"]:
-                lot["position_annexes"] = len(sources)
-                sources.append(set(" ".join(json.loads(fichiers[f])["termes"] for f in lot["annexes"]).split()))
-    rep, version = repertoire.textes_fichiers(repertoire.construire(sources))
-    manifeste["repertoire"] = {"version": version, "fichiers": len(rep)}
-    return {f"repertoire/{nom}": text for nom, text in rep.items()}

@@ -3,11 +3,14 @@ both find the same documents, and `make bench` measures with it. The site itself
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from lunr.index import Index
 from lunr.query import Query
 
+from generator.recherche import classement
 from generator.recherche.index import MOTS_VIDES, completer, mots, racine, termes_des_parties
 
 _FIN_DE_MOT = re.compile(r"[\s'’\-.,;:!?)»\"]$")
@@ -42,7 +45,8 @@ def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
 
 
 def chercher(index, requete: str) -> list[str]:
-    """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first."""
+    """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first
+    by lunr's score."""
     if isinstance(index, dict):
         index = Index.load(completer(index))
     a = analyser(requete)
@@ -79,3 +83,59 @@ def chercher_annexes(fichier: dict, requete: str) -> list[str]:
         ):
             out.append(str(k))
     return out
+
+
+def idfs(dossier: Path) -> dict[str, int]:
+    """{term: idf in hundredths} of the term directory written in `dossier` (recherche/)."""
+    return {t: e[0] for f in sorted((dossier / "repertoire").glob("*.json")) for t, e in json.loads(f.read_text()).items()}
+
+
+def classer(index: dict, requete: str, idf: dict[str, int]) -> list[tuple[str, float]]:
+    """(ref, score) of the documents `chercher` finds in a ranked lunr shard, best first (the first ref
+    on a tie), scored as recherche.js scores them across shards (`classement.score`)."""
+    a = analyser(requete)
+    poids = classement.poids_lunr(index)
+    out = []
+    for ref in chercher(index, requete):
+        termes = {t: w for t, w in poids[ref].items() if any(t in r or (p and t.startswith(m)) for m, r, p in a)}
+        out.append((ref, classement.score(a, termes, idf)))
+    return sorted(out, key=lambda x: (-x[1], int(x[0])))
+
+
+def classer_annexes(fichier: dict, requete: str, idf: dict[str, int]) -> list[tuple[str, float]]:
+    """(number, score) of the annex parts `chercher_annexes` finds, in the file's order."""
+    a = analyser(requete)
+    moyenne = classement.MOYENNES["annexes"]["x"]
+    parties = classement.parties(fichier)
+    out = []
+    for ref in chercher_annexes(fichier, requete):
+        k = int(ref)
+        n = fichier["longueurs"][k]
+        termes = {
+            t: classement.poids(tf, n, moyenne) for t, tf in parties[k].items() if any(t in r or (p and t.startswith(m)) for m, r, p in a)
+        }
+        out.append((ref, classement.score(a, termes, idf)))
+    return out
+
+
+def borne(dossier: Path, requete: str, source: int) -> float:
+    """The upper bound recherche.js gives the query's score in a source of the directory written in `dossier`
+    (recherche/), from the bounds of the terms each word can match (0: a word matches nothing there)."""
+    a = analyser(requete)
+    entrees: dict[str, list[int]] = {}
+    for mot, racines, prefixe in a:
+        for p in {r[:2] for r in racines} | ({mot[:2]} if prefixe else set()):
+            f = dossier / "repertoire" / f"{p}.json"
+            for t, e in (json.loads(f.read_text()) if f.exists() else {}).items():
+                if t in racines or (prefixe and t.startswith(mot)):
+                    entrees[t] = e
+
+    def borne_terme(e: list[int]) -> int:
+        for i in range(1, len(e), 2):
+            if e[i] == source:
+                return e[i + 1]
+            if e[i] == -1:
+                return e[i + 1] if source > e[i - 2] else 0
+        return 0
+
+    return sum(classement.boost(a, t) * (e[0] / 100) * borne_terme(e) / 10 for t, e in entrees.items())

@@ -169,7 +169,19 @@ def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_burea
 
 def test_piscine_trouvee_dans_les_annexes(page, base_url):
     """« piscine » is in no title, article or rapport: only in 2019-117's convention (parts 1 to 5 of its 6 pages)
-    and in the CABBALR contract. One line per annex, linking to the page of the part that holds the word."""
+    and in the CABBALR contract. One line per annex, linking to the page of the part that holds the word, ranked
+    by its best part's score: the 2019 convention, where the word weighs more, before the newer 2023 contract."""
+    dossier = SITE / "recherche"
+    manifeste = json.loads((dossier / "manifeste.json").read_text())
+    idf = Q.idfs(dossier)
+    meilleur = {
+        y["annee"]: max(
+            [s for f in lot["annexes"] for _, s in Q.classer_annexes(json.loads((dossier / f).read_text()), "piscine", idf)] + [0]
+        )
+        for y in manifeste["annees"]
+        for lot in y["lots"]
+    }
+    assert meilleur["2019"] > meilleur["2023"] > 0
     page.goto(base_url + "recherche/?q=piscine")
     page.wait_for_function(
         "document.getElementById('rpc-resultats-statut').textContent.indexOf('2 résultats') === 0 && "
@@ -177,14 +189,14 @@ def test_piscine_trouvee_dans_les_annexes(page, base_url):
     )
     annexes = page.locator("#rpc-resultats .rpc-r-annexe")
     assert annexes.count() == 2
-    cabbalr, convention = texte(annexes.nth(0)), texte(annexes.nth(1))  # newest recueil first
+    convention, cabbalr = texte(annexes.nth(0)), texte(annexes.nth(1))  # best score first, not newest first
     assert "Annexe 1 de la délibération cabbalr-2023-12-12" in cabbalr and "CONTRAT DE TERRITOIRE 2023-2026" in cabbalr
     assert "Annexe 1 de la délibération 2019-117" in convention and "CONVENTION" in convention and "29 avril 2019" in convention
     assert "mots trouvés dans les parties (sur 6) : 1 2 3 4 5" in convention
-    parties = [a.get_attribute("href") for a in annexes.nth(1).locator(".rpc-r-note a").all()]
+    parties = [a.get_attribute("href") for a in annexes.nth(0).locator(".rpc-r-note a").all()]
     assert [h.split("deliberations/")[1] for h in parties] == [f"2019-117/annexe-1-partie-{k}/" for k in range(1, 6)]
     capture(page, "recherche-resultats-piscine")
-    annexes.nth(1).locator("a.rpc-r-titre").click()
+    annexes.nth(0).locator("a.rpc-r-titre").click()
     page.wait_for_url("**/deliberations/2019-117/annexe-1-partie-1/")
     assert "piscine" in texte(page.locator("article")).lower()
 
@@ -233,6 +245,31 @@ def test_annexes_trouvees_en_javascript_comme_en_python(page_bureau, base_url):
             [f, requetes],
         )
         assert js == [Q.chercher_annexes(data, q) for q in requetes], f
+
+
+def test_scores_identiques_en_python_et_en_javascript(page_bureau, base_url):
+    """recherche.js scores annex parts and the documents of the ranked lunr shards (titles, full text, grants)
+    with generator/recherche/classement.py's formula: the same floating-point numbers as Python."""
+    pg = page_bureau
+    pg.goto(base_url)
+    dossier = SITE / "recherche"
+    manifeste = json.loads((dossier / "manifeste.json").read_text())
+    idf = Q.idfs(dossier)
+    requetes = ["piscine", "pisc", "college ", "abribus", "contrat territoire", "ecole", "departement pas calais", "amis du fort", "2021"]
+    fichiers = [y["deliberations"] for y in manifeste["annees"]]
+    fichiers += [f for y in manifeste["annees"] for lot in y["lots"] for f in lot["annexes"] + lot["textes"] + lot["subventions"]]
+    n = 0
+    for f in fichiers:
+        js = pg.evaluate(
+            "async ([f, qs, idf]) => { await rpcRecherche.demarrer(); return Promise.all(qs.map(q => rpcRecherche.scores(f, q, idf))); }",
+            [f, requetes, idf],
+        )
+        data = json.loads((dossier / f).read_text())
+        for q, res in zip(requetes, js):
+            attendu = Q.classer_annexes(data, q, idf) if "/annexes-" in f else Q.classer(data["index"], q, idf)
+            assert sorted(map(tuple, res)) == sorted(attendu), (f, q)
+            n += len(res)
+    assert n > 200
 
 
 def test_ami_du_fort_au_singulier(page_bureau, base_url):
@@ -321,22 +358,37 @@ def test_accessibilite_axe_des_elements_de_recherche(page, base_url):
 
 
 def test_chercher_plus_loin_a_la_demande(page_bureau, base_url):
-    """Enough results in the newest years: older ones are read only when asked."""
+    """« travaux » in grants: 2021's give more than twenty results, each scoring more than the directory's bound
+    for 2019's (no 2019 grant can be among the twenty best): 2019 is read only when asked."""
+    dossier = SITE / "recherche"
+    manifeste = json.loads((dossier / "manifeste.json").read_text())
+    lots = {y["annee"]: lot for y in manifeste["annees"] for lot in y["lots"] if lot["subventions"]}
+    idf = Q.idfs(dossier)
+    scores = sorted(
+        (s for f in lots["2021"]["subventions"] for _, s in Q.classer(json.loads((dossier / f).read_text())["index"], "travaux", idf)),
+        reverse=True,
+    )
+    assert scores[19] > Q.borne(dossier, "travaux", lots["2019"]["position_subventions"]) > 0
     pg = page_bureau
-    pg.goto(base_url + "recherche/?q=ecole")
+    pg.goto(base_url + "recherche/?q=travaux&type=subvention")
     plus = pg.locator("#rpc-resultats-plus")
     plus.wait_for(state="visible")
     statut = pg.locator("#rpc-resultats-statut").inner_text()
     assert "2021" in statut and "2019" not in statut and "en cours" not in statut
-    assert plus.inner_text().startswith("Chercher plus loin (suite de 2021")
-    n = pg.locator("#rpc-resultats .rpc-r").count()
+    assert plus.inner_text() == "Chercher plus loin (2019)"
+
+    def compte():
+        return int(re.match(r"(\d+) résultat", pg.locator("#rpc-resultats-statut").inner_text()).group(1))
+
+    n, premiers = compte(), [texte(r) for r in pg.locator("#rpc-resultats .rpc-r").all()]
+    assert n == len(scores)  # all of 2021's
     plus.click()
     pg.wait_for_function(
         "document.getElementById('rpc-resultats-statut').textContent.indexOf('2019') > 0 && "
         "document.getElementById('rpc-resultats-statut').textContent.indexOf('en cours') < 0"
     )
-    assert pg.locator("#rpc-resultats .rpc-r").count() > n
-    assert plus.is_hidden()
+    assert compte() > n and plus.is_hidden()
+    assert [texte(r) for r in pg.locator("#rpc-resultats .rpc-r").all()][: len(premiers)] == premiers  # nothing shown moved
 
 
 @pytest.mark.parametrize("q", ["mulot friscourt", "Maïté MULOT"])

@@ -5,6 +5,7 @@ JavaScript) is tested in tests/navigateur/test_recherche.py, the stemmer's JavaS
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from lunr.builder import Builder
 
 from generator.lieux import places
+from generator.recherche import classement
 from generator.recherche import index as R
 from generator.recherche import requete as Q
 from generator.records.corpus import Corpus
@@ -37,7 +39,7 @@ def shards(corpus):
 
 
 def index_of(m):
-    return R.construire(m.champs, m.docs, m.boosts)
+    return R.construire(m.champs, m.docs, m.boosts, m.moyennes)
 
 
 # -- normalisation ---------------------------------------------------------------
@@ -101,12 +103,13 @@ def test_compter_egale_termes_sur_le_corpus(corpus):
         assert n == len(R.termes(texte))
 
 
-def test_vocabulaire_egale_termes_sur_les_annexes(corpus):
-    """The annexes' vocabulary is read piece by piece (`str.split`): the same terms as reading word by word."""
+def test_compter_egale_termes_sur_les_annexes(corpus):
+    """The annexes' terms and counts are read piece by piece (`str.split`): the same as reading word by word."""
     textes = [corpus.texte_annexe(d, i) for d in corpus.deliberations.values() for i in range(len(d.annexes))]
     assert sum(map(len, textes)) > 2_000_000
     for texte in textes + [ESPACES_PIEGES]:
-        assert R.vocabulaire(texte) == set(R.termes(texte))
+        termes = R.termes(texte)
+        assert R.compter(texte) == (dict(Counter(termes)), len(termes))
 
 
 # -- query side ---------------------------------------------------------------------
@@ -132,11 +135,22 @@ def test_variantes_sans_nombres_ni_mots_vides():
 
 
 # -- index building -------------------------------------------------------------------
-@pytest.mark.parametrize("chemin", ["lieux", "2021/textes", "2021/subventions"])
-def test_constructeur_rapide_egale_builder_lunr(shards, chemin):
-    """Our fast Builder gives byte for byte the index lunr's own Builder.add gives."""
+@pytest.mark.parametrize("chemin", ["lieux", "2021/textes", "2021/subventions", "2021/deliberations"])
+def test_constructeur_rapide_egale_builder_lunr(shards, chemin, monkeypatch):
+    """Our fast Builder gives byte for byte the index lunr's own Builder.add gives; for a ranked kind of shard,
+    lunr's with idf 1 and the fixed average lengths of generator/recherche/classement.py."""
     m = shards[chemin]
-    b = Builder()
+
+    class Fixe(Builder):
+        def _calculate_average_field_lengths(self):
+            super()._calculate_average_field_lengths()
+            if m.moyennes is not None:
+                self.average_field_length = dict(m.moyennes)
+
+    if m.moyennes is not None:
+        monkeypatch.setattr("lunr.builder.Idf", lambda posting, n: 1)
+    assert (m.moyennes is None) == (chemin == "lieux")
+    b = Fixe()
     b.pipeline.add(R.mots_vides_fr, R.racine_fr)
     b.search_pipeline.add(R.racine_fr)
     b.ref("r")
@@ -296,8 +310,10 @@ def test_vocabulaire_annexes_termes_tries_de_chaque_partie():
         [{"r": "0", "x": "Piscine et école"}, {"r": "1", "x": "l'École, les écoles d'Arras"}],
         [["d-1", 1, "A", "1 janvier 2021", "T"], ["d-1", 2, "", "1 janvier 2021", "T"]],
     )
-    assert f["termes"] == "arras ecol piscin" and f["parties"] == ["1 1", "0 1"]  # numbers in "termes", as gaps
+    assert f["termes"] == "arras ecol piscin" and f["parties"] == ["1 1", "0 1:2"]  # numbers in "termes", as gaps, and counts
+    assert f["longueurs"] == [2, 3]
     assert R.termes_des_parties(f) == [["ecol", "piscin"], ["arras", "ecol"]]
+    assert classement.parties(f) == [{"ecol": 1, "piscin": 1}, {"arras": 1, "ecol": 2}]
     assert f["docs"][1] == ["annexe", "", "deliberations/d-1/#annexe-2", "d-1", "1 janvier 2021", "T", 2, 1, 1]  # its own anchor
     assert Q.chercher_annexes(f, "écoles") == ["0", "1"] and Q.chercher_annexes(f, "ecole arr") == ["1"]
 
@@ -364,36 +380,39 @@ def test_site_construit_sans_recherche_material(site):
 def test_repertoire_positions_des_sources_par_terme():
     from generator.recherche import repertoire
 
-    f = repertoire.construire([{"piscin", "ecol"}, {"ecol", "abribus"}, {"piscin"}])
-    assert f == {"pi": {"piscin": [0, 2]}, "ec": {"ecol": [0, 1]}, "ab": {"abribus": [1]}}
-    beaucoup = repertoire.construire([{"ecol"}] * (repertoire.MAX_LOTS + 3))
-    assert beaucoup["ec"]["ecol"] == list(range(repertoire.MAX_LOTS)) + [-1]  # and maybe any older source
+    f = repertoire.construire([{"piscin": 12, "ecol": 3}, {"ecol": 5, "abribus": 22}, {"piscin": 7}], {"piscin": 2, "ecol": 40}, 100)
+    # [idf in hundredths, source, bound of the term there (tenths), …]
+    assert f == {"pi": {"piscin": [370, 0, 12, 2, 7]}, "ec": {"ecol": [91, 0, 3, 1, 5]}, "ab": {"abribus": [531, 1, 22]}}
+    assert classement.idf(2, 100) == round(100 * math.log(1 + 98.5 / 2.5)) == 370
+    beaucoup = repertoire.construire([{"ecol": k + 1} for k in range(repertoire.MAX_LOTS + 3)], {"ecol": 19}, 19)
+    # and maybe any older source, where the term weighs at most the best of them
+    assert beaucoup["ec"]["ecol"] == [classement.idf(19, 19), *[x for k in range(repertoire.MAX_LOTS) for x in (k, k + 1)], -1, 19]
     textes, version = repertoire.textes_fichiers(f)
     assert sorted(textes) == ["ab.json", "ec.json", "pi.json"] and len(version) == 10
     assert repertoire.textes_fichiers(f) == (textes, version)
-    index = R.dumps({"index": {"invertedIndex": [[t, {"_index": i, "x": {"0": {}}}] for i, t in enumerate(["piscin", "ecol"])]}})
-    assert repertoire.termes(index) == {"piscin", "ecol"}
 
 
 def test_repertoire_du_corpus(corpus, tmp_path):
-    """Each year's titles are a source, and each recueil two, its lunr chunks and its annexes, numbered in
-    the manifest's years and lots."""
+    """Each year's titles are a source, and each recueil up to three, its full-text chunks, its grant chunks
+    and its annexes, numbered in the manifest's years and lots."""
     manifeste = R.ecrire(corpus, tmp_path)
     sources = {}
     for y in manifeste["annees"]:
         sources[y["position_titres"]] = (y["annee"], "titres")
         for lot in y["lots"]:
-            sources[lot["position"]] = (y["annee"], "morceaux")
-            if lot["annexes"]:
-                sources[lot["position_annexes"]] = (y["annee"], "annexes")
-    assert sorted(sources) == list(range(len(sources))) and len(sources) == 4 + 7  # 2022's extract has no annex
+            sources[lot["position"]] = (y["annee"], "textes")
+            for genre in ("subventions", "annexes"):
+                if lot[genre]:
+                    sources[lot[f"position_{genre}"]] = (y["annee"], genre)
+    # 2022's and 2023's extracts have no grant, 2022's no annex
+    assert sorted(sources) == list(range(len(sources))) and len(sources) == 4 + 4 + 2 + 3
 
     def ou(terme):
-        return [sources[p] for p in json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text())[terme]]
+        return [sources[p] for p in json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text())[terme][1::2]]
 
-    assert ou("abribus") == [("2021", "morceaux"), ("2021", "annexes")]  # grants of 2021-243 and the table of its annex
+    assert ou("abribus") == [("2021", "subventions"), ("2021", "annexes")]  # grants of 2021-243 and the table of its annex
     # « collège »: 2019-117 (rapport, convention) and a 2019 grant; otherwise only in annexes of 2021 and 2023
-    assert ou("colleg") == [("2023", "annexes"), ("2021", "annexes"), ("2019", "morceaux"), ("2019", "annexes")]
+    assert ou("colleg") == [("2023", "annexes"), ("2021", "annexes"), ("2019", "textes"), ("2019", "subventions"), ("2019", "annexes")]
     assert ou("piscin") == [("2023", "annexes"), ("2019", "annexes")]  # nowhere but in annexes
 
 
@@ -404,8 +423,8 @@ def test_titres_d_une_annee_dans_le_repertoire(corpus, tmp_path):
     titres = {y["position_titres"]: y["annee"] for y in manifeste["annees"]}
 
     def annees(terme):
-        liste = json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text()).get(terme, [])
-        return [titres[p] for p in liste if p in titres]
+        liste = json.loads((tmp_path / "repertoire" / f"{terme[:2]}.json").read_text()).get(terme, [0])
+        return [titres[p] for p in liste[1::2] if p in titres]
 
     assert annees(R.racine("farda")) == ["2021"]
     assert annees(R.racine("college")) == annees(R.racine("wancourt")) == []  # in 2019-117's rapport, in grants: in no title

@@ -1,0 +1,161 @@
+"""Ranking across shards (generator/recherche/classement.py): a document's score does not depend on the shard
+it is in, annex parts are scored like lunr documents, and the directory's bounds are never beaten. The
+browser's scores are compared with these in tests/navigateur/test_recherche.py."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+
+from generator.lieux import places
+from generator.recherche import classement
+from generator.recherche import index as R
+from generator.recherche import requete as Q
+from generator.records.corpus import Corpus
+
+REQUETES = [
+    "piscine",
+    "subvention",
+    "commission",
+    "college",
+    "abribus",
+    "wancourt",
+    "voirie",
+    "ecole",
+    "contrat territoire",
+    "amis du fort",
+    "pisc",
+    "departement",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(donnees):
+    return Corpus.load(donnees, places.reference())
+
+
+@pytest.fixture(scope="module")
+def ecrit(corpus, tmp_path_factory):
+    """(folder, manifest, {term: idf}) of the search files written for the corpus."""
+    dossier = tmp_path_factory.mktemp("recherche")
+    manifeste = R.ecrire(corpus, dossier)
+    return dossier, manifeste, Q.idfs(dossier)
+
+
+@pytest.mark.parametrize("sorte", ["textes", "subventions", "deliberations"])
+def test_score_d_un_document_le_meme_dans_son_morceau_et_dans_un_index_de_tous(corpus, ecrit, sorte):
+    """Each shard of a ranked kind gives its documents the score one index of all the documents of that kind,
+    built the same way, gives them: no statistic of a shard enters its weights."""
+    _, _, idf = ecrit
+    ms = [m for m in R.morceaux(corpus) if m.chemin.rpartition("/")[2].split("-")[0] == sorte]
+    assert len({m.chemin.split("/")[0] for m in ms}) >= 2  # shards of several years
+    docs = [dict(d, r=f"{k}") for k, d in enumerate(d for m in ms for d in m.docs)]
+    tous = R.construire(ms[0].champs, docs, None, ms[0].moyennes)
+    compares = 0
+    for q in REQUETES:
+        global_ = dict(Q.classer(tous, q, idf))
+        debut = 0
+        for m in ms:
+            for ref, s in Q.classer(R.construire(m.champs, m.docs, None, m.moyennes), q, idf):
+                assert global_[str(debut + int(ref))] == s, (q, m.chemin, ref)
+                compares += 1
+            debut += len(m.docs)
+        assert sum(1 for _ in global_) == sum(1 for m in ms for _ in Q.chercher(R.construire(m.champs, m.docs, None, m.moyennes), q))
+    assert compares > 10
+
+
+def test_score_d_une_partie_d_annexe_le_meme_dans_son_recueil_et_dans_un_fichier_de_tous(corpus, ecrit):
+    _, _, idf = ecrit
+    ms = [m for m in R.morceaux(corpus) if m.sorte == "annexes"]
+    assert len(ms) == 3
+    tous = R.vocabulaire_annexes(itertools.chain.from_iterable(m.docs for m in ms), [x for m in ms for x in m.affichage])
+    compares = 0
+    for q in REQUETES:
+        global_ = dict(Q.classer_annexes(tous, q, idf))
+        debut = 0
+        for m in ms:
+            fichier = json.loads(R.contenu(m))
+            for ref, s in Q.classer_annexes(fichier, q, idf):
+                assert global_[str(debut + int(ref))] == s
+                compares += 1
+            debut += len(fichier["docs"])
+    assert compares > 20
+
+
+def test_piscine_parties_d_annexes_classees_par_leur_poids(corpus, ecrit):
+    """« piscine » is in 2019-117's convention (parts 1 to 5) and the CABBALR contract: each part scores idf ×
+    its BM25 weight (count of « piscin » and length of the part), the boost of the stem being 1."""
+    dossier, manifeste, idf = ecrit
+    ms = {m.chemin.split("/")[0]: m for m in R.morceaux(corpus) if m.sorte == "annexes"}
+    f2019 = json.loads(R.contenu(ms["2019"]))
+    scores = Q.classer_annexes(f2019, "piscine", idf)
+    parties = classement.parties(f2019)
+    attendu = [
+        (ref, (idf["piscin"] / 100) * classement.poids(parties[int(ref)]["piscin"], f2019["longueurs"][int(ref)], 6500))
+        for ref, _ in scores
+    ]
+    assert scores == attendu and len(scores) == 5
+    assert len({s for _, s in scores}) == 5  # the parts are told apart: ranked, not only found
+    assert idf["piscin"] == classement.idf(6, manifeste_documents(dossier, manifeste))  # 6 parts of all the corpus' documents
+
+
+def manifeste_documents(dossier, manifeste) -> int:
+    """The documents the idf counts: full text and grants (lunr documents), annex parts."""
+    n = 0
+    for y in manifeste["annees"]:
+        for lot in y["lots"]:
+            for f in lot["textes"] + lot["subventions"]:
+                n += len(json.loads((dossier / f).read_text())["docs"])
+            for f in lot["annexes"]:
+                n += len(json.loads((dossier / f).read_text())["docs"])
+    return n
+
+
+def test_bornes_du_repertoire_jamais_depassees(ecrit):
+    """The directory's bound of a query in a source is at least the score of each of its documents, and
+    close to the best one's (the terms' bounds are rounded up to tenths)."""
+    dossier, manifeste, idf = ecrit
+    sources: dict[int, list[tuple[str, str]]] = {}
+    for y in manifeste["annees"]:
+        sources[y["position_titres"]] = [("lunr", y["deliberations"])]
+        for lot in y["lots"]:
+            sources[lot["position"]] = [("lunr", f) for f in lot["textes"]]
+            if lot["subventions"]:
+                sources[lot["position_subventions"]] = [("lunr", f) for f in lot["subventions"]]
+            if lot["annexes"]:
+                sources[lot["position_annexes"]] = [("annexes", f) for f in lot["annexes"]]
+    serres = 0
+    for q in REQUETES + ["piscine ", "college ", "voirie ", "wancourt ", "subvention "]:  # a word typed whole: no prefix
+        for p, fichiers in sources.items():
+            meilleur = 0.0
+            for sorte, f in fichiers:
+                data = json.loads((dossier / f).read_text())
+                res = Q.classer_annexes(data, q, idf) if sorte == "annexes" else Q.classer(data["index"], q, idf)
+                meilleur = max([meilleur, *(s for _, s in res)])
+            b = Q.borne(dossier, q, p)
+            assert meilleur <= b + 1e-9, (q, p)
+            if meilleur and len(Q.analyser(q)) == 1 and not Q.analyser(q)[0][2]:
+                serres += 1
+                assert b <= meilleur * 1.1 + 0.5, (q, p, meilleur, b)
+    assert serres >= 10
+
+
+def test_resumes_des_morceaux_en_cache(corpus, tmp_path, monkeypatch):
+    """The shards' summaries the directory is made of are kept in .cache/recherche/repertoire/: a build from the
+    cache reads none again and gives the same files; a summary file truncated is computed again, never used."""
+    _, propre = R.preparer(corpus)
+    cache = tmp_path / "recherche"
+    assert R.preparer(corpus, cache)[1] == propre
+    resumes = sorted((cache / "repertoire").glob("*.json"))
+    assert len(resumes) == 4 + 4 + 2 + 3  # one per shard (a source per shard in this corpus)
+    resumes[0].write_bytes(resumes[0].read_bytes()[:-5])
+    appels = []
+    resume = classement.resume
+    monkeypatch.setattr(classement, "resume", lambda texte, sorte: (appels.append(sorte), resume(texte, sorte))[1])
+    assert R.preparer(corpus, cache)[1] == propre
+    assert len(appels) == 1
+    assert len(list((cache / "repertoire").glob("*.json"))) == len(resumes)  # the truncated one replaced
+    appels.clear()
+    assert R.preparer(corpus, cache)[1] == propre and appels == []
