@@ -486,6 +486,7 @@ def render(paths: Paths, res: BuildResult) -> int:
             donnees(),
         ),
         paths.content,
+        cache=paths.root / ".cache" / "pages.json",
     )
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
     ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""))
