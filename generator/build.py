@@ -477,9 +477,9 @@ def render(paths: Paths, res: BuildResult) -> int:
 
     def donnees():  # last: its page lists the files the exports wrote
         t = time.perf_counter()
-        written = exports()
+        fichiers = exports()
         res.timings["dont attente des exports"] = time.perf_counter() - t
-        contexte = {"fichiers": fichiers_meta(out, written), "mise_a_jour": flux.mise_a_jour(corpus)}
+        contexte = {"fichiers": fichiers, "mise_a_jour": flux.mise_a_jour(corpus)}
         yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context=contexte)
 
     annees = sorted({d.date[:4] for d in corpus.deliberations.values()} | {s.date[:4] for s in corpus.subventions}, reverse=True)
@@ -498,6 +498,7 @@ def render(paths: Paths, res: BuildResult) -> int:
             donnees(),
         ),
         paths.content,
+        cache=paths.root / ".cache" / "pages.json",
     )
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
     ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""))
@@ -509,8 +510,10 @@ def render(paths: Paths, res: BuildResult) -> int:
     return n
 
 
-def _exports(corpus, out: Path, identifiants: list, base_url: str | None) -> list[Path]:
-    return write_all(corpus, out, identifiants=identifiants, base_url=base_url)
+def _exports(corpus, out: Path, identifiants: list, base_url: str | None) -> list[JsonObject]:
+    """The exports written, and the « Données » page's list of them (`fichiers_meta` reads them back
+    to count their rows: done in the exports' process, beside the pages, not after them)."""
+    return fichiers_meta(out, write_all(corpus, out, identifiants=identifiants, base_url=base_url))
 
 
 def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable[[], T]:

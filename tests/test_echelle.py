@@ -247,6 +247,45 @@ def test_pages_rewritten_only_when_changed_and_stale_ones_removed(tmp_path):
     assert "A bis" in a.read_text("utf-8")
 
 
+def test_annex_pages_are_not_rendered_again_while_their_inputs_and_file_are_unchanged(tmp_path):
+    """A page made from data and a text (an annex part) is rendered again only when its key (code,
+    address, title, data, text) changed or its file no longer holds what was written: never stale."""
+    rendues: list[str] = []
+
+    def contexte(donnees, texte):
+        rendues.append(texte)
+        return {**donnees, "html": texte}
+
+    def page(texte: str, titre: str = "Annexe") -> Page:
+        donnees = {
+            "did": "2021-1",
+            "titre": titre,
+            "partie": 1,
+            "nb_parties": 1,
+            "original": None,
+            "page_pdf": None,
+            "recueil": True,
+            "base_url": "x",
+        }
+        return Page(
+            "deliberations/2021-1/annexe-1.md", "annexe.md.j2", titre, kind="annexe", donnees=donnees, texte=texte, contexte=contexte
+        )
+
+    cache = tmp_path / "pages.json"
+    f = tmp_path / "content" / "deliberations" / "2021-1" / "annexe-1.md"
+    write_pages([page("un")], tmp_path / "content", cache=cache)
+    write_pages([page("un")], tmp_path / "content", cache=cache)
+    assert rendues == ["un"] and "un" in f.read_text("utf-8")
+    write_pages([page("deux")], tmp_path / "content", cache=cache)  # its text changed
+    write_pages([page("deux", "Autre")], tmp_path / "content", cache=cache)  # its data changed
+    assert rendues == ["un", "deux", "deux"] and "Autre" in f.read_text("utf-8")
+    f.write_text(f.read_text("utf-8").replace("deux", "trois"), "utf-8")  # its file edited: rendered and written again
+    write_pages([page("deux", "Autre")], tmp_path / "content", cache=cache)
+    assert len(rendues) == 4 and "trois" not in f.read_text("utf-8")
+    write_pages([page("deux", "Autre")], tmp_path / "content")  # no cache: always rendered
+    assert len(rendues) == 5
+
+
 def test_generated_pages_take_the_fast_path(projet_construit):
     """Every kind of generated page skips Python-Markdown (its front matter hides the sidebars:
     the fast path must accept it, or MkDocs goes back to 66 s for three synthetic years)."""

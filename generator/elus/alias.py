@@ -8,6 +8,7 @@ entry; every mistake is named in French with its entry number, like corrections.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -31,6 +32,7 @@ class AliasError(ErreurDeSaisie):
         return "\n".join(self.erreurs)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few hundred names, printed in every deliberation's lists
 def cle_personne(nom: str) -> str:
     """The safe key two printings of one name share: no accents, upper case, no spaces (a layout space
     inside a surname, « MULOT-FRIS COURT »), hyphens kept (« Jean-Claude » is not « Jean Claude » … nor

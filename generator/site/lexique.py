@@ -326,6 +326,7 @@ class _Enclos:
 
     def __init__(self, html: str):
         self.html, self.lu, self.profondeur = html, 0, 0
+        self.commentaires = "<!--" in html  # most pages hold none: no search back to their start for each term
         self.bornes: list[int] = []
         self.profondeurs: list[int] = []
 
@@ -342,7 +343,7 @@ class _Enclos:
         html = self.html
         if html.rfind("<", 0, i) > html.rfind(">", 0, i):
             return True  # inside a tag: an attribute's value
-        return html.rfind("<!--", 0, i) > html.rfind("-->", 0, i)
+        return self.commentaires and html.rfind("<!--", 0, i) > html.rfind("-->", 0, i)
 
 
 def lier(html: str, root: str) -> str:

@@ -9,10 +9,12 @@ owned by this stage: they are emptied and rewritten on every build.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import jinja2
@@ -20,7 +22,7 @@ from markupsafe import Markup
 
 from generator.commun import formats
 from generator.commun.genere import GENERATED_DIRS
-from generator.commun.store import write_text
+from generator.commun.store import write_json, write_text
 from generator.records import JsonObject
 from generator.site import lexique, tableau_subventions
 
@@ -130,9 +132,49 @@ class Page:
     title: str
     context: JsonObject = field(default_factory=dict)
     kind: str = "page"
+    # a page made only from JSON data (`donnees`, hashed into its key) and a text (`texte`), its
+    # context being `contexte(donnees, texte)`: computed only when the page is rendered, and not
+    # rendered again while its key and its file are those of the last build (`write_pages`)
+    donnees: JsonObject | None = None
+    texte: str = ""
+    contexte: Callable[[JsonObject, str], JsonObject] | None = None
+
+    def cle(self, code: str) -> str:
+        """What the page's text is made of: the code, its address, title, kind, template and inputs."""
+        h = hashlib.sha256(json.dumps([code, self.path, self.template, self.title, self.kind, self.donnees], ensure_ascii=False).encode())
+        h.update(b"\x1f" + self.texte.encode("utf-8"))
+        return h.hexdigest()
 
 
-def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environment | None = None) -> int:
+def empreinte_code() -> str:
+    """The rendering code: every module and template of the generator, Jinja2's and MarkupSafe's versions."""
+    paquet = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"{version('jinja2')}|{version('markupsafe')}".encode())
+    for f in sorted(p for p in paquet.rglob("*") if p.suffix in (".py", ".j2") and p.is_file()):
+        h.update(b"\x1f" + f.relative_to(paquet).as_posix().encode() + b"\x1e" + f.read_bytes())
+    return h.hexdigest()
+
+
+def _lire_cache(cache: Path | None) -> dict[str, list[str]]:
+    """`.cache/pages.json`: page → [its key, the SHA-256 of its text] at the last build; empty when unreadable."""
+    if cache is None:
+        return {}
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _inchangee(path: Path, sha256: str) -> bool:
+    """Whether the page's file holds the text whose digest the cache recorded (an edited or truncated file does not)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environment | None = None, cache: Path | None = None) -> int:
     """Write the pages (any iterable: builders may yield them one by one, so that ten years of
     pages are never all in memory); return how many.
 
@@ -140,27 +182,35 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     that no page wrote this time are removed: the same result as emptying the folders first,
     without deleting and rewriting thousands of unchanged files (slow on disks that trim freed
     blocks, and it keeps their dates for `rsync`).
+
+    `cache` (`.cache/pages.json`): the pages made from data (`Page.donnees`, the annexes' parts: most
+    of the text) whose key (`Page.cle`: code, address, data, text) is that of the last build and whose
+    file still holds the text written then are not rendered again.
     """
     env = env or environment()
     written: set[Path] = set()
     n = 0
+    avant, apres = _lire_cache(cache), {}
+    code = empreinte_code() if cache is not None else ""
     for page in pages:
         n += 1
-        root = root_for(page.path)
-        text = env.get_template(page.template).render(
-            front_matter=Markup(en_tete(page)),  # already made safe
-            root=root,
-            page_kind=page.kind,
-            **page.context,
-        )
-        if page.kind != "lexique":  # the first occurrence of each acronym links to its definition (body only, not the front matter)
-            fin = text.find("\n---\n", 4) + 5
-            text = text[:fin] + lexique.lier(text[fin:], root)
         if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
             raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
         path = content_dir / page.path
+        cle = page.cle(code) if cache is not None and page.contexte is not None else None
+        if cle is not None:
+            connue = avant.get(page.path)
+            if isinstance(connue, list) and connue[:1] == [cle] and _inchangee(path, connue[1]):
+                apres[page.path] = connue
+                written.add(path)
+                continue
+        text = _rendre(env, page)
         write_text(path, text, durable=False)  # recomputed and compared at every build (`store`)
         written.add(path)
+        if cle is not None:
+            apres[page.path] = [cle, hashlib.sha256(text.encode("utf-8")).hexdigest()]
+    if cache is not None:
+        write_json(cache, dict(sorted(apres.items())))
     for d in GENERATED_DIRS:
         folder = content_dir / d
         if not folder.is_dir():
@@ -172,3 +222,19 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
             elif f not in written and f.suffix == ".md":  # other files are the search's (it cleans its own)
                 f.unlink()
     return n
+
+
+def _rendre(env: jinja2.Environment, page: Page) -> str:
+    """The page's text: its template rendered, the first occurrence of each acronym linked to the lexique."""
+    root = root_for(page.path)
+    context = page.contexte(page.donnees or {}, page.texte) if page.contexte is not None else page.context
+    text = env.get_template(page.template).render(
+        front_matter=Markup(en_tete(page)),  # already made safe
+        root=root,
+        page_kind=page.kind,
+        **context,
+    )
+    if page.kind != "lexique":  # the first occurrence of each acronym links to its definition (body only, not the front matter)
+        fin = text.find("\n---\n", 4) + 5
+        text = text[:fin] + lexique.lier(text[fin:], root)
+    return text

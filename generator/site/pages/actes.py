@@ -24,6 +24,11 @@ def _taille(texte: str) -> str:
     return f"{n} lignes"
 
 
+def _contexte_annexe(donnees: JsonObject, texte: str) -> JsonObject:
+    """An annex part's page context: its data, and its text as HTML (only when the page is rendered)."""
+    return {**donnees, "html": html(texte)}
+
+
 def page_dans_annexe(a: Annexe, texte: str, debut: int) -> int | None:
     """The page of the source PDF where annex `a`'s text `texte` has its first character after offset `debut`
     that is not a blank (where a part of it starts, `parties_annexe`); None for a text source."""
@@ -145,10 +150,9 @@ def build(
                             "annexe.md.j2",
                             f"{titre} — délibération {did}",
                             kind="annexe",
-                            context={
-                                "d": d,
+                            donnees={
+                                "did": did,
                                 "titre": titre,
-                                "html": html(part),
                                 "partie": k,
                                 "nb_parties": len(en_pages),
                                 "original": corpus.originaux.get(d.source),
@@ -156,6 +160,8 @@ def build(
                                 "recueil": d.recueil is not None,
                                 "base_url": f"deliberations/{did}/annexe-{i}-partie-",
                             },
+                            texte=part,
+                            contexte=_contexte_annexe,
                         )
                     )
                     debut += len(part)
