@@ -37,6 +37,7 @@ from slugify import slugify
 from generator.commun.geometrie import douglas_peucker
 from generator.commun.store import write_text
 from generator.lieux.places import normalise
+from generator.records.schema import non_conforme
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "refdata"
@@ -510,6 +511,20 @@ def dump(name: str, data, indent: int | None = 1) -> int:
 
 
 def write(ref: Referentiel) -> None:
+    """The six files of site_data/reference/, each validated against its schema (records/reference.py)
+    first: a file that does not follow it is a bug of ours (or a package that changed), never written."""
+    fichiers: dict[str, object] = {
+        "communes": ref["communes"],
+        "anciennes_communes": ref["anciennes_communes"],
+        "cantons": ref["cantons"],
+        "epci": ref["epci"],
+        "territoires": ref["territoires"],
+        "geometries": ref["geometries"],
+    }
+    for nom, data in fichiers.items():
+        faute = non_conforme(f"reference-{nom}.schema.json", data)
+        if faute is not None:
+            raise ValueError(f"site_data/reference/{nom}.json ne suit pas generator/records/schemas/reference-{nom}.schema.json ({faute})")
     OUT.mkdir(parents=True, exist_ok=True)
     sizes = {
         "communes.json": dump("communes.json", ref["communes"]),

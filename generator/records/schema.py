@@ -24,6 +24,7 @@ import fastjsonschema
 
 from generator import records
 from generator.commun.store import write_text
+from generator.records import reference
 from generator.records.common import JsonObject
 from generator.records.controle import RapportControle
 
@@ -155,11 +156,28 @@ def schemas() -> dict[str, JsonObject]:
     _type_schema(records.TotalCheck, defs)
     sub["$defs"].update(defs)
     sub["$defs"] = dict(sorted(sub["$defs"].items()))
-    return {
+
+    def par_code(ref: JsonObject) -> JsonObject:
+        return {"type": "object", "additionalProperties": ref}
+
+    def liste(ref: JsonObject) -> JsonObject:
+        return {"type": "array", "items": ref}
+
+    out = {
         "actes.schema.json": schema_for(records.SourceDocument, "Actes extraits d'une source (site_data/actes/*.json)"),
         "controle.schema.json": schema_for(RapportControle, "Rapport de contrôle de publication (site_data/controle.json)"),
         "subventions.schema.json": sub,
     }
+    for fichier, cls, titre, enveloppe in (
+        ("communes", reference.Commune, "Communes du Pas-de-Calais, par code INSEE", par_code),
+        ("cantons", reference.Canton, "Cantons, par code", par_code),
+        ("epci", reference.Epci, "Intercommunalités à fiscalité propre, par SIREN", par_code),
+        ("territoires", reference.Territoire, "Territoires du Département, par slug", par_code),
+        ("anciennes_communes", reference.AncienneCommune, "Anciens noms de communes", liste),
+        ("geometries", reference.Geometries, "Contours des communes et des cantons", None),
+    ):
+        out[f"reference-{fichier}.schema.json"] = schema_for(cls, f"{titre} (site_data/reference/{fichier}.json)", enveloppe)
+    return out
 
 
 @cache

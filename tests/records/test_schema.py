@@ -7,9 +7,10 @@ import json
 import jsonschema
 import pytest
 
+from generator.lieux import refdata
 from generator.records.schema import SCHEMA_DIR, non_conforme, schemas
 
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 
 
 def test_committed_schemas_are_current():
@@ -43,6 +44,32 @@ def test_the_control_report_follows_its_schema(donnees):
     del rapport["resume"]
     faute = non_conforme("controle.schema.json", rapport)
     assert faute is not None and faute.startswith("must contain") and "resume" in faute
+
+
+REFERENCE = ("communes", "anciennes_communes", "cantons", "epci", "territoires", "geometries")
+
+
+@pytest.mark.parametrize("nom", REFERENCE)
+def test_the_reference_geography_follows_its_schemas(nom):
+    """site_data/reference/*.json (make refdata) follows the schemas derived from records/reference.py."""
+    validator = jsonschema.Draft202012Validator(json.loads((SCHEMA_DIR / f"reference-{nom}.schema.json").read_text("utf-8")))
+    data = json.loads((ROOT / "site_data" / "reference" / f"{nom}.json").read_text("utf-8"))
+    erreurs = list(validator.iter_errors(data))
+    assert not erreurs, f"{nom}: {erreurs[0].message} at {list(erreurs[0].absolute_path)}"
+    if nom == "communes":
+        assert data["62873"]["nom"] == "Wancourt" and data["62873"]["slug"] == "wancourt"
+
+
+def test_refdata_refuses_to_write_a_file_that_breaks_its_schema(tmp_path, monkeypatch):
+    """`make refdata` validates each file before writing any: a commune without its page's slug is refused."""
+    ref = {nom: json.loads((ROOT / "site_data" / "reference" / f"{nom}.json").read_text("utf-8")) for nom in REFERENCE}
+    del ref["communes"]["62873"]["slug"]
+    monkeypatch.setattr(refdata, "OUT", tmp_path)
+    with pytest.raises(
+        ValueError, match=r"site_data/reference/communes\.json ne suit pas .*reference-communes\.schema\.json \(62873 : must contain"
+    ):
+        refdata.write(ref)
+    assert not list(tmp_path.iterdir())
 
 
 def test_schema_rejects_a_float_amount(donnees):
