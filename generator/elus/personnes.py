@@ -117,17 +117,13 @@ def construire(
     `textes`: id → text of the deliberations whose record does not hold it (for the civilities printed)."""
     delibs = sorted((d for d in deliberations.values() if d.collectivite == DEPARTEMENT), key=lambda d: (d.date, d.id))
     alias_vus: set[str] = set()
-    cles: dict[str, str] = {}  # a few hundred names printed tens of thousands of times: each key computed once
 
-    def cle(nom: str) -> str:
-        c = cles.get(nom)
-        if c is None:
-            k = cle_personne(nom)
-            if k in alias:
-                alias_vus.add(k)
-                k = cle_personne(alias[k])
-            c = cles[nom] = k
-        return c
+    def cle(nom: str) -> str:  # (`cle_personne` is memoised: a few hundred names printed tens of thousands of times)
+        k = cle_personne(nom)
+        if k in alias:
+            alias_vus.add(k)
+            return cle_personne(alias[k])
+        return k
 
     imprimes: dict[str, Counter[str]] = defaultdict(Counter)  # person key → printings
     civ: dict[str, Counter[str]] = defaultdict(Counter)
