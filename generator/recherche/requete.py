@@ -44,6 +44,12 @@ def analyser(requete: str) -> list[tuple[str, tuple[str, ...], bool]]:
     return [(m, variantes(m), en_cours and i == len(significatifs) - 1 and m == tous[-1]) for i, m in enumerate(significatifs)]
 
 
+def correspond(mot: tuple[str, tuple[str, ...], bool], terme: str) -> bool:
+    """Whether an index term matches a word of `analyser`: one of its stems, or a completion of the word being typed."""
+    texte, racines, prefixe = mot
+    return terme in racines or (prefixe and terme.startswith(texte))
+
+
 def chercher(index, requete: str) -> list[str]:
     """Refs of the documents matching every significant word (one of its stems, or as a prefix), best first
     by lunr's score."""
@@ -63,7 +69,7 @@ def chercher(index, requete: str) -> list[str]:
     out = []
     for r in index.query(callback=construire_requete):
         trouves = r["match_data"].metadata.keys()
-        if all(any(t in racines or (prefixe and t.startswith(mot)) for t in trouves) for mot, racines, prefixe in a):
+        if all(any(correspond(w, t) for t in trouves) for w in a):
             out.append(r["ref"])
     return out
 
@@ -97,7 +103,7 @@ def classer(index: dict, requete: str, idf: dict[str, int]) -> list[tuple[str, f
     poids = classement.poids_lunr(index)
     out = []
     for ref in chercher(index, requete):
-        termes = {t: w for t, w in poids[ref].items() if any(t in r or (p and t.startswith(m)) for m, r, p in a)}
+        termes = {t: p for t, p in poids[ref].items() if any(correspond(w, t) for w in a)}
         out.append((ref, classement.score(a, termes, idf)))
     return sorted(out, key=lambda x: (-x[1], int(x[0])))
 
@@ -111,9 +117,7 @@ def classer_annexes(fichier: dict, requete: str, idf: dict[str, int]) -> list[tu
     for ref in chercher_annexes(fichier, requete):
         k = int(ref)
         n = fichier["longueurs"][k]
-        termes = {
-            t: classement.poids(tf, n, moyenne) for t, tf in parties[k].items() if any(t in r or (p and t.startswith(m)) for m, r, p in a)
-        }
+        termes = {t: classement.poids(tf, n, moyenne) for t, tf in parties[k].items() if any(correspond(w, t) for w in a)}
         out.append((ref, classement.score(a, termes, idf)))
     return out
 
@@ -123,11 +127,12 @@ def borne(dossier: Path, requete: str, source: int) -> float:
     (recherche/), from the bounds of the terms each word can match (0: a word matches nothing there)."""
     a = analyser(requete)
     entrees: dict[str, list[int]] = {}
-    for mot, racines, prefixe in a:
+    for w in a:
+        mot, racines, prefixe = w
         for p in {r[:2] for r in racines} | ({mot[:2]} if prefixe else set()):
             f = dossier / "repertoire" / f"{p}.json"
             for t, e in (json.loads(f.read_text()) if f.exists() else {}).items():
-                if t in racines or (prefixe and t.startswith(mot)):
+                if correspond(w, t):
                     entrees[t] = e
 
     def borne_terme(e: list[int]) -> int:
