@@ -9,6 +9,7 @@ import datetime
 import json
 import re
 import sys
+import time
 
 import pytest
 
@@ -419,6 +420,11 @@ def test_commune_montree_avant_les_recueils_lus(page_bureau, base_url):
     premier = pg.locator("#rpc-resultats .rpc-r a.rpc-r-titre").first
     premier.wait_for()
     assert premier.get_attribute("href").endswith("/communes/wancourt/")
+    # The years' shards are asked for in the same moment; their requests reach this test's route handler
+    # only as Playwright's events are read, so wait for them (a server-side wait, untouched by the frozen clock).
+    fin = time.monotonic() + 10
+    while not retenues and time.monotonic() < fin:
+        pg.wait_for_timeout(50)
     assert retenues and pg.locator("#rpc-resultats .rpc-r").count() == 1  # the years' shards asked for, none answered
     lachees, retenues = retenues, None
     for route in lachees:
