@@ -6,17 +6,34 @@ from __future__ import annotations
 import re
 
 ANNEXE_INLINE_MAX = 20_000  # larger annexes get their own page(s), so deliberation pages stay light
+PARTIE_MAX = 200_000
+"""Characters of an annex part's page: about 250 KB of HTML with the site's frame, under the 300 KB a page may weigh."""
 _BLANC_GARDE = re.compile(r"(\n\s*\n)")
+_LIGNE_GARDE = re.compile(r"(?<=\n)")
 
 
-def decouper(texte: str, limite: int = 250_000) -> list[str]:
-    """Split a long text at blank lines into parts under `limite` characters."""
+def _morceaux(texte: str, limite: int) -> list[str]:
+    """The text's paragraphs (each with the blank lines after it), a paragraph longer than `limite` as its lines,
+    and a line longer than that in pieces of `limite` characters: pieces that join back into the text."""
+    out: list[str] = []
+    for block in _BLANC_GARDE.split(texte):
+        if len(block) <= limite:
+            out.append(block)
+            continue
+        for ligne in _LIGNE_GARDE.split(block):
+            out.extend(ligne[k : k + limite] for k in range(0, len(ligne), limite))
+    return out
+
+
+def decouper(texte: str, limite: int = PARTIE_MAX) -> list[str]:
+    """Split a long text into parts of at most `limite` characters, at blank lines (at line ends
+    within a paragraph longer than that)."""
     if len(texte) <= limite:
         return [texte]
     parts: list[str] = []
     cur: list[str] = []
     size = 0
-    for block in _BLANC_GARDE.split(texte):
+    for block in _morceaux(texte, limite):
         if size + len(block) > limite and cur:
             parts.append("".join(cur))
             cur, size = [], 0

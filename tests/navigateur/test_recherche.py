@@ -193,9 +193,9 @@ def test_piscine_trouvee_dans_les_annexes(page, base_url):
     convention, cabbalr = texte(annexes.nth(0)), texte(annexes.nth(1))  # best score first, not newest first
     assert "Annexe 1 de la délibération cabbalr-2023-12-12" in cabbalr and "CONTRAT DE TERRITOIRE 2023-2026" in cabbalr
     assert "Annexe 1 de la délibération 2019-117" in convention and "CONVENTION" in convention and "29 avril 2019" in convention
-    assert "mots trouvés dans les parties (sur 6) : 1 2 3 4 5" in convention
+    assert "mots trouvés dans les parties (sur 8) : 1 2 3 4 5 6 7" in convention
     parties = [a.get_attribute("href") for a in annexes.nth(0).locator(".rpc-r-note a").all()]
-    assert [h.split("deliberations/")[1] for h in parties] == [f"2019-117/annexe-1-partie-{k}/" for k in range(1, 6)]
+    assert [h.split("deliberations/")[1] for h in parties] == [f"2019-117/annexe-1-partie-{k}/" for k in range(1, 8)]
     capture(page, "recherche-resultats-piscine")
     annexes.nth(0).locator("a.rpc-r-titre").click()
     page.wait_for_url("**/deliberations/2019-117/annexe-1-partie-1/")

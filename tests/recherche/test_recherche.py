@@ -270,13 +270,13 @@ def test_deliberation_par_numero_titre_et_texte(shards):
 
 
 def test_annexes_cherchables_et_liees_a_leur_page(shards):
-    """« piscine » is only in annexes: 2019-117's convention (6 pages, the word in parts 1 to 5) and the CABBALR contract."""
+    """« piscine » is only in annexes: 2019-117's convention (8 pages, the word in parts 1 to 7) and the CABBALR contract."""
     m = shards["2019/annexes"]
     assert m.sorte == "annexes" and not m.champs
     fichier = json.loads(R.contenu(m))
-    assert len(fichier["docs"]) == 10  # 2019-117's convention in 6 parts, one annex for each of 2019-118 to 2019-121
+    assert len(fichier["docs"]) == 12  # 2019-117's convention in 8 parts, one annex for each of 2019-118 to 2019-121
     rows = [fichier["docs"][int(r)] for r in Q.chercher_annexes(fichier, "piscine")]
-    assert [r[2] for r in rows] == [f"deliberations/2019-117/annexe-1-partie-{k}/" for k in range(1, 6)]
+    assert [r[2] for r in rows] == [f"deliberations/2019-117/annexe-1-partie-{k}/" for k in range(1, 8)]
     assert rows[0] == [
         "annexe",
         "CONVENTION",
@@ -287,7 +287,7 @@ def test_annexes_cherchables_et_liees_a_leur_page(shards):
         "DU PAS-DE-CALAIS ET SES PARTENAIRES",
         1,
         1,
-        6,
+        8,
     ]
     assert Q.chercher_annexes(fichier, "piscines") == Q.chercher_annexes(fichier, "PISCINE ") == Q.chercher_annexes(fichier, "pisc")
     assert Q.chercher_annexes(fichier, "piscine zzqxw") == []
