@@ -71,8 +71,9 @@ GROUPS = {
     "deliberations": "Un fichier par délibération qui attribue des subventions : ses subventions, liées depuis la page de la délibération.",
 }
 TEXTE_DESCRIPTION = (
-    "Base SQLite des textes des délibérations de {annee} : titre et dispositif, visas, articles, rapports, annexes, présences, "
-    "et leur recherche plein texte ; à ouvrir avec recueil.sqlite."
+    "Base SQLite des textes des délibérations de {annee} : titre et dispositif, visas, articles, rapports, présences, "
+    "et leur recherche plein texte, avec les annexes (titre, adresse de leur page, recherche dans leur texte) ; "
+    "à ouvrir avec recueil.sqlite."
 )
 """The description of a year's text database (`sqlite.TEXTE`)."""
 SQLITE_TABLES = [
@@ -102,7 +103,11 @@ SQLITE_TABLES_TEXTE = [
     ),
     ("articles", "le dispositif (articles) de chaque délibération"),
     ("rapports", "le rapport joint à chaque délibération, avec la ligne et, pour un PDF, la page de l'original (page_pdf) où il commence"),
-    ("annexes", "les annexes (texte extrait), avec la ligne et, pour un PDF, la page de l'original (page_pdf) où chacune commence"),
+    (
+        "annexes",
+        "les annexes : titre, adresse de leur page sur le site (url), où se lit leur texte, longueur, ligne et, pour un PDF, "
+        "page de l'original (page_pdf) où chacune commence ; recherche plein texte dans leur texte (annexes_fts), sans le texte lui-même",
+    ),
     ("visas", "les visas de chaque délibération, à la suite"),
     ("presences", "les listes de présence telles qu'imprimées : élus présents, excusés, absents, avec procuration, par délibération"),
     (
@@ -111,9 +116,9 @@ SQLITE_TABLES_TEXTE = [
     ),
     (
         "recherche",
-        "index plein texte (FTS5) des textes de l'année : titres, visas, articles, rapports, annexes, lus dans leurs tables "
-        "par la vue recherche_contenu (sans second exemplaire du texte) ; les subventions se cherchent dans recueil.sqlite "
-        "(subventions_fts)",
+        "index plein texte (FTS5) des textes de l'année : titres, visas, articles, rapports, lus dans leurs tables "
+        "par la vue recherche_contenu (sans second exemplaire du texte) ; les annexes se cherchent dans la table annexes "
+        "(annexes_fts), les subventions dans recueil.sqlite (subventions_fts)",
     ),
 ]
 

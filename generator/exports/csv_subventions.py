@@ -244,9 +244,12 @@ def tableur_text(data: list[JsonObject]) -> bytes:
 
 def json_text(data: list[JsonObject]) -> str:
     """The same records as a JSON array; empty cells become null, amounts stay strings, whole numbers
-    (`ENTIERS`) are numbers."""
+    (`ENTIERS`) are numbers. One record a line, without spaces: indented, the files were 15 % larger (ten synthetic
+    years: 236 MB for subventions.json and the per-page files, 206 MB so)."""
     out = [{k: (None if v == "" else int(v) if k in ENTIERS else v) for k, v in r.items()} for r in data]
-    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+    if not out:
+        return "[]\n"
+    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in out) + "\n]\n"
 
 
 def write(corpus: Corpus, out_dir: Path) -> list[Path]:

@@ -4,10 +4,12 @@ For users of Datasette or DB Browser for SQLite. The core, `recueil.sqlite`: del
 folded in, without their long texts), the élus, the grants (exact sums through `montant_centimes`),
 their beneficiaries, the reference geography, views, full-text tables for Datasette's search box.
 Then one database per year of deliberation (`recueil-texte-2021.sqlite`…): each deliberation's title
-and dispositif, its visas, articles, rapport, annexes and presences (the lists as printed, each
-élu's), and the FTS5 index `recherche` over the texts. At ten synthetic years the one file was
-687 MB; static hosts (GitHub Pages) refuse a file over 100 MB (`publication.verification` checks
-it): split, the core is 33 MB and each year 60 to 68 MB. Datasette opens the files together
+and dispositif, its visas, articles, rapport and presences (the lists as printed, each élu's), the
+FTS5 index `recherche` over the texts, and its annexes: their titles and the address of their pages
+on the site, their words searchable (`annexes_fts`) but their text not stored (the site publishes it).
+At ten synthetic years the one file was 687 MB; static hosts (GitHub Pages) refuse a file over
+100 MB (`publication.verification` checks it): split, the core is 33 MB and each year 60 to 68 MB,
+27 to 30 MB without the annexes' text (666 MB in all, 295 so). Datasette opens the files together
 (`datasette recueil.sqlite recueil-texte-*.sqlite -m metadata.json`).
 
 Each file is byte-identical for identical input: built in a temporary file with
@@ -27,6 +29,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from generator.commun.annexes import parties_annexe
 from generator.commun.store import remplacement_atomique, write_text
 from generator.exports import csv_deliberations
 from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
@@ -62,8 +65,8 @@ CREATE TABLE articles (deliberation TEXT NOT NULL REFERENCES deliberations(id), 
   line INTEGER, PRIMARY KEY (deliberation, rang));
 CREATE TABLE rapports (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), numero TEXT, titre TEXT, texte TEXT, line INTEGER,
   page_pdf INTEGER);
-CREATE TABLE annexes (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, titre TEXT, texte TEXT,
-  line INTEGER, page_pdf INTEGER, PRIMARY KEY (deliberation, rang));
+CREATE TABLE annexes (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, titre TEXT, url TEXT NOT NULL,
+  parties INTEGER NOT NULL, caracteres INTEGER NOT NULL, line INTEGER, page_pdf INTEGER, PRIMARY KEY (deliberation, rang));
 CREATE TABLE visas (deliberation TEXT PRIMARY KEY REFERENCES deliberations(id), texte TEXT NOT NULL);
 CREATE TABLE presences (deliberation TEXT NOT NULL REFERENCES deliberations(id), rang INTEGER NOT NULL, nom TEXT NOT NULL,
   statut TEXT NOT NULL, PRIMARY KEY (deliberation, statut, rang));
@@ -73,7 +76,7 @@ CREATE TABLE presences_elus (personne TEXT NOT NULL, nom_imprime TEXT NOT NULL,
 CREATE TABLE recherche_lignes (rid INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, ligne INTEGER NOT NULL);
 """
 """A year's texts: its deliberations (title and dispositif, the rows the others refer to), visas, articles, rapports,
-annexes, and its presences: the lists as printed and each élu's (`presences_elus`, the rows of presences.csv; its
+annexes (without their text: see `annexes_fts`), and its presences: the lists as printed and each élu's (`presences_elus`, the rows of presences.csv; its
 `personne` is an `elus` of the core). At ten synthetic years the presences were 61 MB of the core's 72 (38.4 MB
 `presences_elus`, 22.6 MB the lists and their key): per year, the core stays near 33 MB and under 100 MB past twenty years."""
 TEXTE = "recueil-texte-{annee}.sqlite"
@@ -107,6 +110,11 @@ FTS: dict[str, tuple[str, ...]] = {
 `sqlite-utils enable-fts` builds them: FTS5 over the table's columns (`content=`), filled once, no
 triggers (the files are read-only). In a year's text database, `deliberations_fts` also searches the dispositif."""
 FTS_TEXTE: dict[str, tuple[str, ...]] = {"deliberations": ("titre", "texte")}
+ANNEXES_FTS = "annexes_fts"
+"""A year's annexes searched, their text left out: the site publishes it (`commun.annexes.parties_annexe`: the pages
+`annexes.url` leads to), and at ten synthetic years it was 36 of a year's 67 MB. A contentless FTS5 table (`content=''`)
+whose rowids are the rows of `annexes`, filled from the text as it is read: a word of an annex finds its row (Datasette's
+`?_search=` on `annexes`: `fts_table` in metadata.json), without snippets (no text to cut them from)."""
 VUES = {
     "subventions_par_commune_et_annee": """SELECT s.code_insee, c.nom AS commune, substr(s.date, 1, 4) AS annee,
   COUNT(*) AS subventions, printf('%d.%02d', SUM(s.montant_centimes) / 100, SUM(s.montant_centimes) % 100) AS montant,
@@ -136,20 +144,17 @@ RECHERCHE_LIGNES = """INSERT INTO recherche_lignes (type, ref, ligne) SELECT typ
   UNION ALL SELECT d.rowid, 1, a.rang, 'article', a.deliberation || '#' || ifnull(a.numero, 'None'), a.rowid
     FROM articles a JOIN deliberations d ON d.id = a.deliberation
   UNION ALL SELECT d.rowid, 2, 0, 'rapport', r.deliberation, r.rowid FROM rapports r JOIN deliberations d ON d.id = r.deliberation
-  UNION ALL SELECT d.rowid, 3, x.rang, 'annexe', x.deliberation || '#' || x.rang, x.rowid FROM annexes x JOIN deliberations d ON d.id = x.deliberation
 ) ORDER BY o, k, r"""
 """The rows of a year's full-text index `recherche`, in the order of its deliberations (each: its visas, articles,
-rapport, annexes): its type, its reference, and where its text is (`ligne`: a rowid). The grants are searched in
-the core database (`subventions_fts`): a year's database holds no copy of them."""
+rapport): its type, its reference, and where its text is (`ligne`: a rowid). The grants are searched in the core
+database (`subventions_fts`), the annexes in `annexes_fts`: a year's database holds no copy of their text."""
 RECHERCHE_CONTENU = """SELECT l.rid, l.type, l.ref,
-  CASE l.type WHEN 'rapport' THEN ifnull(r.titre, '') WHEN 'annexe' THEN ifnull(x.titre, '') ELSE ifnull(d.titre, '') END AS titre,
-  CASE l.type WHEN 'deliberation' THEN v.texte WHEN 'article' THEN ifnull(a.texte, '') WHEN 'rapport' THEN ifnull(r.texte, '')
-    ELSE ifnull(x.texte, '') END AS texte
+  CASE l.type WHEN 'rapport' THEN ifnull(r.titre, '') ELSE ifnull(d.titre, '') END AS titre,
+  CASE l.type WHEN 'deliberation' THEN v.texte WHEN 'article' THEN ifnull(a.texte, '') ELSE ifnull(r.texte, '') END AS texte
 FROM recherche_lignes l
 LEFT JOIN visas v ON l.type = 'deliberation' AND v.rowid = l.ligne
 LEFT JOIN articles a ON l.type = 'article' AND a.rowid = l.ligne
 LEFT JOIN rapports r ON l.type = 'rapport' AND r.rowid = l.ligne
-LEFT JOIN annexes x ON l.type = 'annexe' AND x.rowid = l.ligne
 LEFT JOIN deliberations d ON d.id = ifnull(v.deliberation, a.deliberation)"""
 """What `recherche` indexes, read where it is stored (a row found by its `rid` in a few lookups): the
 full-text index keeps no copy of the texts (FTS5 `content=`), which would double the file's largest part."""
@@ -194,6 +199,14 @@ def _index_fts_vues(con: sqlite3.Connection, fts: str) -> None:
         con.execute(f"CREATE VIEW {nom} AS {sql}")
 
 
+def _annexes_fts(con: sqlite3.Connection, fts: str) -> None:
+    """The contentless full-text table of a year's annexes (`ANNEXES_FTS`), filled by `_fill_texte`."""
+    diacritiques = 2 if fts == "fts5" else 1
+    con.execute(
+        f"CREATE VIRTUAL TABLE {ANNEXES_FTS} USING {fts}(titre, texte, content='', tokenize = 'unicode61 remove_diacritics {diacritiques}')"
+    )
+
+
 def _recherche(con: sqlite3.Connection, fts: str) -> None:
     """A year's `deliberations_fts` and its index `recherche` over the texts, read through the view `recherche_contenu`."""
     _fts_tables(con, fts, FTS_TEXTE)
@@ -214,15 +227,15 @@ def _insert(con: sqlite3.Connection, table: str, rows_: Sequence[tuple[object, .
         con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows_[0]))})", rows_)
 
 
-def _lignes(con: sqlite3.Connection) -> Callable[[str, tuple[object, ...]], None]:
-    """`ligne(table, row)`: inserts one row, its statement prepared once per table and width."""
+def _lignes(con: sqlite3.Connection) -> Callable[[str, tuple[object, ...]], int | None]:
+    """`ligne(table, row)`: inserts one row, its statement prepared once per table and width; returns its rowid."""
     sql: dict[tuple[str, int], str] = {}
 
-    def ligne(table: str, row: tuple[object, ...]) -> None:
+    def ligne(table: str, row: tuple[object, ...]) -> int | None:
         q = sql.get((table, len(row)))
         if q is None:
             q = sql[(table, len(row))] = f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})"
-        con.execute(q, row)
+        return con.execute(q, row).lastrowid
 
     return ligne
 
@@ -240,9 +253,25 @@ def dispositif(d: DeliberationPubliee) -> str | None:
     return "\n\n".join(" ".join(x for x in (art.numero, art.texte) if x) for art in d.articles) or None
 
 
-def _fill_texte(con: sqlite3.Connection, corpus: Corpus, deliberations: list[DeliberationPubliee], presences: list[list[str]]) -> None:
+def url_annexe(did: str, i: int, texte: str, base_url: str | None = None) -> tuple[str, int]:
+    """Where the site publishes deliberation `did`'s i-th annex (1-based, text `texte`), and on how many pages: its first
+    page of its own (`parties_annexe`), or its place in the deliberation's page (`#annexe-i`) when it is shown there.
+    Relative to the site's root, like `deliberations.url`; absolute under `base_url` (SITE_URL), which Datasette links."""
+    parts = parties_annexe(did, i, texte)
+    url = parts[0][0] or f"deliberations/{did}/#annexe-{i}"
+    return (f"{base_url.rstrip('/')}/{url}" if base_url else url), len(parts)
+
+
+def _fill_texte(
+    con: sqlite3.Connection,
+    corpus: Corpus,
+    deliberations: list[DeliberationPubliee],
+    presences: list[list[str]],
+    base_url: str | None = None,
+) -> None:
     """One deliberation at a time, each with its rows in every table: annex texts are read from
-    site_data/actes as they come (Corpus.texte_annexe), never all held at once; then the élus' `presences`."""
+    site_data/actes as they come (Corpus.texte_annexe), never all held at once, and only indexed
+    (`ANNEXES_FTS`); then the élus' `presences`."""
     ligne = _lignes(con)
     for d in deliberations:
         ligne("deliberations", (d.id, d.date, d.titre, dispositif(d)))
@@ -257,7 +286,9 @@ def _fill_texte(con: sqlite3.Connection, corpus: Corpus, deliberations: list[Del
             ligne("rapports", (d.id, rapport.numero, rapport.titre, rapport.texte, rapport.line, rapport.page_pdf))
         for i, x in enumerate(d.annexes, 1):
             texte = corpus.texte_annexe(d, i - 1)
-            ligne("annexes", (d.id, i, x.titre, texte, x.line, x.page_pdf))
+            url, parties = url_annexe(d.id, i, texte, base_url)
+            rowid = ligne("annexes", (d.id, i, x.titre, url, parties, len(texte), x.line, x.page_pdf))
+            con.execute(f"INSERT INTO {ANNEXES_FTS} (rowid, titre, texte) VALUES (?, ?, ?)", (rowid, x.titre, texte))
     _insert(con, "presences_elus", [tuple(x or None for x in r) for r in presences])
 
 
@@ -361,13 +392,21 @@ def build(corpus: Corpus, path: Path) -> Path:
     return _base(path, _schema(), remplir)
 
 
-def build_texte(corpus: Corpus, deliberations: list[DeliberationPubliee], path: Path, presences: list[list[str]] | None = None) -> Path:
+def build_texte(
+    corpus: Corpus,
+    deliberations: list[DeliberationPubliee],
+    path: Path,
+    presences: list[list[str]] | None = None,
+    base_url: str | None = None,
+) -> Path:
     """A year's text database at `path`: the texts of `deliberations` (`par_annee`) and their full-text index, and the
-    élus' `presences` (`exports.elus.lignes_presences`: `presences_annee` gives each year's)."""
+    élus' `presences` (`exports.elus.lignes_presences`: `presences_annee` gives each year's); the annexes' addresses
+    absolute under `base_url`."""
     fts = fts_module()
 
     def remplir(con: sqlite3.Connection) -> None:
-        _fill_texte(con, corpus, deliberations, presences if presences is not None else presences_annee(corpus, deliberations))
+        _annexes_fts(con, fts)
+        _fill_texte(con, corpus, deliberations, presences if presences is not None else presences_annee(corpus, deliberations), base_url)
         _recherche(con, fts)
 
     return _base(path, SCHEMA_TEXTE, remplir)
@@ -390,7 +429,7 @@ def write(corpus: Corpus, out_dir: Path, base_url: str | None = None) -> list[Pa
     lignes = lignes_presences(reg) if reg is not None else []  # sorted once, then cut by year
     paths = [build(corpus, out_dir / "recueil.sqlite")]
     for a, ds in sorted(annees.items()):
-        paths.append(build_texte(corpus, ds, out_dir / TEXTE.format(annee=a), presences_annee(corpus, ds, lignes)))
+        paths.append(build_texte(corpus, ds, out_dir / TEXTE.format(annee=a), presences_annee(corpus, ds, lignes), base_url))
     return paths + [write_metadata(out_dir, base_url, sorted(annees))]
 
 
@@ -402,6 +441,17 @@ SOURCE = "Recueil des actes administratifs du Département du Pas-de-Calais"
 COLONNES_TEXTE = {
     **{c: csv_deliberations.COLONNES[c] for c in ("id", "date", "titre")},
     "texte": "Le dispositif : les articles de la délibération, à la suite",
+}
+COLONNES_ANNEXES = {
+    "deliberation": "Identifiant de la délibération",
+    "rang": "Rang de l'annexe dans la délibération (1, 2…)",
+    "titre": "Titre de l'annexe",
+    "url": "Page de l'annexe sur le site, où se lit son texte (sa première partie quand elle en a plusieurs ; #annexe-N : dans "
+    "la page de la délibération) ; relative à la racine du site, absolue quand l'adresse du site est fixée",
+    "parties": "Nombre de pages du site sur lesquelles l'annexe est publiée (parties)",
+    "caracteres": "Longueur du texte extrait de l'annexe, en caractères",
+    "line": "Ligne de la source où l'annexe commence",
+    "page_pdf": "Page de l'original PDF où l'annexe commence",
 }
 COLONNES_BENEFICIAIRES = {
     "id": "Numéro du bénéficiaire dans cette base (attribué par ordre alphabétique : il change quand un bénéficiaire s'ajoute)",
@@ -496,7 +546,17 @@ def metadata(base_url: str | None = None, annees: list[str] | None = None) -> Js
         },
         "articles": {"description": "Le dispositif (articles) de chaque délibération.", "label_column": "numero"},
         "rapports": {"description": "Le rapport joint à chaque délibération.", "label_column": "titre"},
-        "annexes": {"description": "Les annexes (texte extrait) de chaque délibération.", "label_column": "titre"},
+        "annexes": {
+            "description": "Les annexes de chaque délibération : titre et adresse de leur page sur le site, où se lit leur texte "
+            "(il n'est pas dans la base) ; recherche plein texte dans leur texte (annexes_fts).",
+            "label_column": "titre",
+            "columns": COLONNES_ANNEXES,
+            "fts_table": ANNEXES_FTS,
+        },
+        ANNEXES_FTS: {
+            "description": "Index plein texte (sans contenu) des titres et textes des annexes ; son rowid est celui de la ligne "
+            "d'annexes (cherchez dans la table annexes)."
+        },
         "visas": {"description": "Les visas (« Vu … ») de chaque délibération, à la suite."},
         "presences": {
             "description": "Les listes de présence telles qu'imprimées : élus présents, excusés, absents, avec procuration, par "
@@ -509,21 +569,21 @@ def metadata(base_url: str | None = None, annees: list[str] | None = None) -> Js
             "facets": ["statut", "organe"],
         },
         "recherche": {
-            "description": "Index plein texte des textes de l'année : titres, visas, articles, rapports, annexes "
-            "(les textes sont lus dans leurs tables, par la vue recherche_contenu)."
+            "description": "Index plein texte des textes de l'année : titres, visas, articles, rapports "
+            "(les textes sont lus dans leurs tables, par la vue recherche_contenu) ; les annexes se cherchent dans la table annexes."
         },
         "recherche_lignes": {"description": "Les lignes de l'index recherche : type, référence, et rowid du texte dans sa table."},
         "recherche_contenu": {
-            "description": "Ce qu'indexe recherche, lu dans les tables : une ligne par délibération (ses visas), "
-            "article, rapport et annexe."
+            "description": "Ce qu'indexe recherche, lu dans les tables : une ligne par délibération (ses visas), article et rapport."
         },
     }
     out["databases"] = {"recueil": {"tables": tables}}
     for annee in annees or []:
         out["databases"][TEXTE.format(annee=annee).removesuffix(".sqlite")] = {
             "title": f"Textes des délibérations de {annee}",
-            "description": f"Les textes des délibérations de {annee} (visas, articles, rapports, annexes, listes de présence) et leur index plein "
-            "texte recherche ; les délibérations, votes et subventions sont dans la base recueil.",
+            "description": f"Les textes des délibérations de {annee} (visas, articles, rapports, listes de présence) et leur index plein "
+            "texte recherche ; leurs annexes, cherchables, avec l'adresse de leur page sur le site ; les délibérations, votes et "
+            "subventions sont dans la base recueil.",
             "tables": textes,
         }
     return out

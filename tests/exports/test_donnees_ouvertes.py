@@ -67,16 +67,15 @@ def test_datasette_search_box_and_labels(exported):
     assert len(farda) > 100
     delib = _datasette(out, "/recueil/deliberations.json?_search=insertion&_shape=array&_col=titre")
     assert "2021-251" in {r["id"] for r in delib}
-    # each year's texts in their own database: the dispositif searched in the year's deliberations, the annexes
-    # in its index `recherche` (titles, visas, articles, rapports, annexes, read through a view)
+    # each year's texts in their own database: the dispositif searched in the year's deliberations, the titles, visas,
+    # articles, rapports in its index `recherche` (read through a view), the annexes in their table (`annexes_fts`)
     farda = _datasette(out, "/recueil-texte-2021/deliberations.json?_search=farda&_shape=array&_col=titre")
     assert [r["id"] for r in farda] == ["2021-239", "2021-243"]
     assert [r["id"] for r in _datasette(out, "/recueil-texte-2019/deliberations.json?_search=farda&_shape=array&_col=titre")] == [
         "2019-117"
     ]
-    annexe = _datasette(out, "/recueil-texte-2019/recherche.json?_search=piscine&_shape=array")
-    assert [(r["type"], r["ref"]) for r in annexe] == [("annexe", "2019-117#1")]
-    assert _datasette(out, "/recueil-texte-2021/recherche.json?_search=piscine&_shape=array") == []
+    rapport = _datasette(out, "/recueil-texte-2019/recherche.json?_search=amenagement&_shape=array&_size=max")
+    assert ("article", "2019-117#3") in {(r["type"], r["ref"]) for r in rapport}
     benef = _datasette(out, "/recueil/beneficiaires.json?_search=wancourt&_shape=array")
     assert [(b["nom"], b["subventions"], b["montant"]) for b in benef] == [("COMMUNE DE WANCOURT", 1, "3107.00")]
     # the label columns: a foreign key shows the deliberation's title, the commune's name
@@ -84,6 +83,35 @@ def test_datasette_search_box_and_labels(exported):
     assert one["code_insee"] == {"value": "62873", "label": "Wancourt"}
     assert one["beneficiaire_id"]["label"] == "COMMUNE DE WANCOURT"
     assert one["deliberation"]["value"] == "2021-243" and one["deliberation"]["label"]
+
+
+def test_datasette_finds_a_word_only_in_an_annex_and_its_page(exported, corpus):
+    """Issue 22: a year's database keeps no annex text (the site publishes it); a word found only in an annex is
+    searched in the table `annexes` and leads to its row, with the address of its page: « algorithme », in the
+    second annex of 2021-250 (265 489 characters, two pages), is in no other text of 2021 nor in any grant."""
+    out, _ = exported
+    d = corpus.deliberations["2021-250"]
+    assert "algorithme" in corpus.texte_annexe(d, 1).lower()
+    rows = _datasette(out, "/recueil-texte-2021/annexes.json?_search=algorithme&_shape=array")
+    assert [(r["deliberation"], r["rang"], r["url"], r["parties"], r["caracteres"]) for r in rows] == [
+        ("2021-250", 2, "deliberations/2021-250/annexe-2-partie-1/", 2, 265489)
+    ]
+    assert _datasette(out, "/recueil-texte-2021/recherche.json?_search=algorithme&_shape=array") == []
+    assert _datasette(out, "/recueil-texte-2021/deliberations.json?_search=algorithme&_shape=array") == []
+    assert _datasette(out, "/recueil/subventions.json?_search=algorithme&_shape=array") == []
+    # « piscine », in 2019 only in the annex of 2019-117, six pages on the site (1 452 713 characters)
+    rows = _datasette(out, "/recueil-texte-2019/annexes.json?_search=piscine&_shape=array")
+    assert [(r["deliberation"], r["url"], r["parties"]) for r in rows] == [("2019-117", "deliberations/2019-117/annexe-1-partie-1/", 6)]
+    assert _datasette(out, "/recueil-texte-2019/recherche.json?_search=piscine&_shape=array") == []
+    # an annex short enough to be shown in its deliberation's page (15 955 characters): its place there; accents ignored
+    assert "accélérée" in corpus.texte_annexe(corpus.deliberations["2019-120"], 0)
+    rows = _datasette(out, "/recueil-texte-2019/annexes.json?_search=acceleree&_shape=array")
+    assert [(r["deliberation"], r["url"], r["parties"], r["caracteres"]) for r in rows] == [
+        ("2019-120", "deliberations/2019-120/#annexe-1", 1, 15955)
+    ]
+    # the search box is on the table, through metadata.json (a contentless index is not found by its name)
+    meta = _datasette(out, "/-/metadata.json")["databases"]["recueil-texte-2021"]["tables"]
+    assert meta["annexes"]["fts_table"] == "annexes_fts"
 
 
 def test_datasette_metadata_and_views(exported):
@@ -150,10 +178,11 @@ def test_sqlite_fts_indexes_views(exported):
     try:
         fts = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE '%\\_fts' ESCAPE '\\'"))
         assert (
-            set(fts) == {"deliberations_fts"}
+            set(fts) == {"deliberations_fts", "annexes_fts"}
             and "content=[deliberations]" in fts["deliberations_fts"]
             and "[texte]" in fts["deliberations_fts"]
         )
+        assert "content=''" in fts["annexes_fts"]  # contentless: the annexes' words, not their text
         recherche = con.execute("SELECT sql FROM sqlite_master WHERE name = 'recherche'").fetchone()[0]
         assert "content='recherche_contenu', content_rowid='rid'" in recherche  # FTS5 external content: no second copy
         texte = con.execute("SELECT texte FROM deliberations WHERE id = '2021-243'").fetchone()[0]
@@ -167,7 +196,7 @@ def test_sqlite_fts_indexes_views(exported):
 
 def test_verification_opens_each_database_and_refuses_files_over_the_limit(exported, corpus, tmp_path):
     """publication.verification: every database opens and the year databases hold every deliberation; a file over
-    the limit (100 MB; lowered here to 2,2 MB, recueil-texte-2019.sqlite weighs 2,4 MB) is named with its size.
+    the limit (100 MB; lowered here to 950 KB, recueil-texte-2021.sqlite weighs 1,0 MB) is named with its size.
     An original PDF over the limit (the publisher's document, which the site cannot split) is not refused: the
     build warns about it, with what to do."""
     out, _ = exported
@@ -176,17 +205,17 @@ def test_verification_opens_each_database_and_refuses_files_over_the_limit(expor
     attendu = verification.Attendu(deliberations=sorted(corpus.deliberations), subventions=524)
     assert verification._bases(site / "donnees", attendu) == []
     assert verification._tailles(site) == []
-    assert verification._tailles(site, limite=2_200_000) == [
-        "donnees/recueil-texte-2019.sqlite pèse 2,4 Mo, plus que les 2,2 Mo qu'acceptent les hébergeurs statiques (GitHub Pages…)"
+    assert verification._tailles(site, limite=950_000) == [
+        "donnees/recueil-texte-2021.sqlite pèse 1,0 Mo, plus que les 950 Ko qu'acceptent les hébergeurs statiques (GitHub Pages…)"
     ]
     (site / "originaux").mkdir()
     (site / "originaux" / "2021-06-n6.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 2_500_000)
     originaux = {"originaux/2021-06-n6.pdf": 2_500_009}
-    assert verification._tailles(site, limite=2_200_000, exclus=set(originaux)) == [
-        "donnees/recueil-texte-2019.sqlite pèse 2,4 Mo, plus que les 2,2 Mo qu'acceptent les hébergeurs statiques (GitHub Pages…)"
+    assert verification._tailles(site, limite=950_000, exclus=set(originaux)) == [
+        "donnees/recueil-texte-2021.sqlite pèse 1,0 Mo, plus que les 950 Ko qu'acceptent les hébergeurs statiques (GitHub Pages…)"
     ]
-    (avertissement,) = verification.originaux_trop_gros(originaux, limite=2_200_000)
-    assert avertissement.startswith("ATTENTION : originaux/2021-06-n6.pdf pèse 2,5 Mo, plus que les 2,2 Mo")
+    (avertissement,) = verification.originaux_trop_gros(originaux, limite=950_000)
+    assert avertissement.startswith("ATTENTION : originaux/2021-06-n6.pdf pèse 2,5 Mo, plus que les 950 Ko")
     assert "le site est publié avec lui" in avertissement and "qpdf" in avertissement
     assert verification.originaux_trop_gros(originaux) == []  # under the real 100 MB
     (site / "donnees" / "recueil-texte-2022.sqlite").unlink()

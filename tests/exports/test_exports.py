@@ -330,8 +330,14 @@ def test_subventions_places(exported):
 def test_subventions_json_same_records(exported):
     out, _ = exported
     rows = read_csv(out / "subventions.csv")
-    data = json.loads((out / "subventions.json").read_text(encoding="utf-8"))
+    texte = (out / "subventions.json").read_text(encoding="utf-8")
+    data = json.loads(texte)
     assert len(data) == len(rows)
+    # one record a line, without spaces (indented, 15 % larger): the array's brackets on their own lines
+    lignes = texte.splitlines()
+    assert len(lignes) == len(data) + 2 and lignes[0] == "[" and lignes[-1] == "]"
+    assert lignes[1].startswith('{"id":"2019-117-0001","deliberation":"2019-117","date":"2019-04-29",')
+    assert all(json.loads(ligne.rstrip(",")) == d for ligne, d in zip(lignes[1:-1], data))
     assert [d["id"] for d in data] == [r["id"] for r in rows]
     w = next(d for d in data if d["id"] == "2021-243-0179")
     assert w["montant"] == "3107.00" and w["code_insee"] == "62873" and w["siren_epci"] is None
@@ -469,17 +475,60 @@ def test_sqlite_contents(exported):
     assert presences == 0  # this corpus has no registry of élus (a built site has: test_donnees_ouvertes.py)
     con = sqlite3.connect(out / "recueil-texte-2019.sqlite")
     try:
-        hits = con.execute("SELECT type, ref FROM recherche WHERE recherche MATCH 'piscine'").fetchall()
-        assert ("annexe", "2019-117#1") in hits
         assert con.execute("SELECT COUNT(*) FROM recherche WHERE recherche MATCH 'amenagement'").fetchone()[0] > 0  # accents ignored
         # the index keeps no copy of the texts (FTS5 external content): they are read in their tables through a view
         assert con.execute("SELECT name FROM sqlite_master WHERE name = 'recherche_content'").fetchall() == []
         (extrait,) = con.execute(
-            "SELECT snippet(recherche, 3, '[', ']', '…', 8) FROM recherche WHERE recherche MATCH 'piscine' AND ref = '2019-117#1'"
+            "SELECT snippet(recherche, 3, '[', ']', '…', 8) FROM recherche WHERE recherche MATCH 'amenagement' AND ref = '2019-117#3'"
         ).fetchone()
-        assert "[piscine]" in extrait.lower()
+        assert extrait == "…son projet d'[aménagement] et de requalification du…"
+        # the annexes: searched in annexes_fts (its rowids are theirs), not in recherche
+        assert con.execute("SELECT type, ref FROM recherche WHERE recherche MATCH 'piscine'").fetchall() == []
+        hits = con.execute(
+            "SELECT deliberation, rang, url FROM annexes WHERE rowid IN (SELECT rowid FROM annexes_fts WHERE annexes_fts MATCH 'piscine')"
+        ).fetchall()
+        assert hits == [("2019-117", 1, "deliberations/2019-117/annexe-1-partie-1/")]
     finally:
         con.close()
+
+
+def test_annexes_texte_hors_des_bases(exported, corpus):
+    """Issue 22: a year's database holds its annexes' addresses and words, not their text (the site publishes it):
+    the file holds no passage of an annex (it does hold the rapports' text, read the same way), and each annex's
+    row gives its pages on the site, as `commun.annexes.parties_annexe` cuts them."""
+    out, _ = exported
+    path = out / "recueil-texte-2021.sqlite"
+    d = corpus.deliberations["2021-250"]
+    annexe, rapport = corpus.texte_annexe(d, 1), d.rapport.texte
+    assert len(annexe) == 265489 and rapport
+    brut = path.read_bytes()
+    for texte in (annexe, corpus.texte_annexe(corpus.deliberations["2021-233"], 0)):
+        passages = [ligne for ligne in texte.splitlines() if len(ligne) > 60][:20]
+        assert len(passages) == 20 and not any(p.encode() in brut for p in passages)
+    assert sum(ligne.encode() in brut for ligne in rapport.splitlines() if len(ligne) > 60) > 5  # the check finds a text
+    con = sqlite3.connect(path)
+    try:
+        colonnes = [r[1] for r in con.execute("PRAGMA table_info(annexes)")]
+        assert colonnes == ["deliberation", "rang", "titre", "url", "parties", "caracteres", "line", "page_pdf"]
+        assert con.execute("SELECT COUNT(*) FROM annexes").fetchone() == (25,)
+        # one index row per annex, under its rowid; its text is not stored (contentless)
+        assert [r[0] for r in con.execute("SELECT id FROM annexes_fts_docsize ORDER BY id")] == [
+            r[0] for r in con.execute("SELECT rowid FROM annexes ORDER BY rowid")
+        ]
+        assert con.execute("SELECT titre, texte FROM annexes_fts WHERE annexes_fts MATCH 'algorithme'").fetchall() == [(None, None)]
+        con.execute("INSERT INTO annexes_fts (annexes_fts) VALUES ('integrity-check')")
+        assert con.execute("SELECT url, parties, caracteres FROM annexes WHERE deliberation = '2021-250' ORDER BY rang").fetchall() == [
+            ("deliberations/2021-250/#annexe-1", 1, 17651),
+            ("deliberations/2021-250/annexe-2-partie-1/", 2, 265489),
+        ]
+        assert con.execute("SELECT url FROM annexes WHERE deliberation = '2021-233'").fetchall() == [("deliberations/2021-233/annexe-1/",)]
+    finally:
+        con.close()
+    # with the site's address (SITE_URL): absolute, so that Datasette links it
+    assert exp_sqlite.url_annexe("2021-250", 2, annexe, "https://exemple.fr/raa/") == (
+        "https://exemple.fr/raa/deliberations/2021-250/annexe-2-partie-1/",
+        2,
+    )
 
 
 def test_sqlite_byte_identical(corpus, tmp_path):
