@@ -99,9 +99,9 @@ def test_datasette_finds_a_word_only_in_an_annex_and_its_page(exported, corpus):
     assert _datasette(out, "/recueil-texte-2021/recherche.json?_search=algorithme&_shape=array") == []
     assert _datasette(out, "/recueil-texte-2021/deliberations.json?_search=algorithme&_shape=array") == []
     assert _datasette(out, "/recueil/subventions.json?_search=algorithme&_shape=array") == []
-    # « piscine », in 2019 only in the annex of 2019-117, six pages on the site (1 452 713 characters)
+    # « piscine », in 2019 only in the annex of 2019-117, eight pages on the site (1 452 713 characters)
     rows = _datasette(out, "/recueil-texte-2019/annexes.json?_search=piscine&_shape=array")
-    assert [(r["deliberation"], r["url"], r["parties"]) for r in rows] == [("2019-117", "deliberations/2019-117/annexe-1-partie-1/", 6)]
+    assert [(r["deliberation"], r["url"], r["parties"]) for r in rows] == [("2019-117", "deliberations/2019-117/annexe-1-partie-1/", 8)]
     assert _datasette(out, "/recueil-texte-2019/recherche.json?_search=piscine&_shape=array") == []
     # an annex short enough to be shown in its deliberation's page (15 955 characters): its place there; accents ignored
     assert "accélérée" in corpus.texte_annexe(corpus.deliberations["2019-120"], 0)
