@@ -34,13 +34,16 @@ block, front matter holding only a title, a description, the sidebars it hides, 
    never in place) become files that hard-link themselves into the site instead of being copied;
 5. option `sans_fichiers_recherche` (`--sans-fichiers-recherche`): the search's index files
    (content/recherche/, not its page) are left out: the build computes them while MkDocs runs
-   and links them in after.
+   and links them in after;
+6. every HTML page it writes (`on_post_page`, and 404.html in `on_post_template`), shortcuts or
+   not, loses the indentation of Material's templates outside its article
+   (`generator.site.minification.compacter_html`): some 5 KB a page.
 
 Everything else is MkDocs itself (config, nav, theme, static files, sitemap, 404).
-The output is byte-identical to `mkdocs build` without the plugin (tests/test_echelle.py builds
-both). Run as `python -m generator.mkdocs_plugin --site-dir DIR` from the project root
-(generator.build does): `mkdocs build --quiet`, with the plugin's options from the command line,
-and an error if mkdocs.yml does not list the plugin.
+The output is byte-identical to `mkdocs build` without the plugin, its HTML pages passed through
+`compacter_html` (tests/test_echelle.py builds both). Run as `python -m generator.mkdocs_plugin
+--site-dir DIR` from the project root (generator.build does): `mkdocs build --quiet`, with the
+plugin's options from the command line, and an error if mkdocs.yml does not list the plugin.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
+
+from generator.site.minification import compacter_html
 
 NOM = "rpc-rapide"  # the entry point's name (pyproject.toml), as mkdocs.yml lists it
 _DEBUT = '<div class="rpc-page'
@@ -235,11 +240,15 @@ class Rapide(BasePlugin[RapideConfig]):
     @event_priority(100)  # before other plugins: they see the whole page
     def on_post_page(self, output, page, config):
         if page.meta.get("template") != _GABARIT:
-            return output
+            return compacter_html(output)
         if self._sortie is None or self._sortie[0] is not page or output:
             raise ErreurRapide(f"{NOM} : pas de coquille remplie pour {page.file.src_uri}")
         html, self._sortie = self._sortie[1], None
-        return html
+        return compacter_html(html)
+
+    def on_post_template(self, output_content, template_name, config):
+        """The theme's static pages (404.html) lose their indentation as the others; sitemap.xml is left."""
+        return compacter_html(output_content) if template_name.endswith(".html") else output_content
 
     def _main(self) -> jinja2.Template:
         """Material's page template, in the environment MkDocs gave (`on_env`, before any page is rendered)."""

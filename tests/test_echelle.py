@@ -24,6 +24,7 @@ from generator import build
 from generator.lieux import places
 from generator.records import cache_extraction
 from generator.records.corpus import Corpus
+from generator.site.minification import compacter_html
 from generator.site.pages import controle, decoupage, lieux
 from generator.site.render import Page, write_pages
 
@@ -33,6 +34,18 @@ from conftest import CORPUS, ROOT
 
 def _snapshot(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _compactees(folder: Path) -> int:
+    """The HTML pages of `folder` passed through `compacter_html`, as the plugin writes them; how many changed."""
+    n = 0
+    for p in folder.rglob("*.html"):
+        texte = p.read_text("utf-8")
+        court = compacter_html(texte)
+        if court != texte:
+            p.write_text(court, "utf-8")
+            n += 1
+    return n
 
 
 def _mkdocs(projet: Path, site: Path, config: Path | None = None, module: str = "mkdocs", *options: str):
@@ -54,7 +67,8 @@ def _mkdocs(projet: Path, site: Path, config: Path | None = None, module: str = 
 def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path, projet_construit):
     """On the pages of the four real documents (the copy of the project built from tests/fixtures), with
     an absolute site address (canonical links): `mkdocs build` with the project's mkdocs.yml (the plugin
-    rpc-rapide, found by its entry point) gives the bytes it gives without the plugin. The project's
+    rpc-rapide, found by its entry point) gives the bytes it gives without the plugin, its HTML pages
+    passed through `compacter_html` (which the plugin applies to every page it writes). The project's
     mkdocs.yml has no other MkDocs plugin (the site's own search replaced Material's)."""
     texte = (projet_construit / "mkdocs.yml").read_text("utf-8")
     greffon = re.search(r"\nplugins:\n  - rpc-rapide:?\n(?:      .*\n)*", texte)
@@ -68,6 +82,8 @@ def test_fast_mkdocs_gives_the_same_bytes_as_mkdocs(tmp_path, projet_construit):
     )
     for res in (_mkdocs(projet_construit, tmp_path / "normal", sans), _mkdocs(projet_construit, tmp_path / "rapide")):
         assert res.returncode == 0, res.stderr
+    assert _compactees(tmp_path / "rapide") == 0  # already compact
+    assert _compactees(tmp_path / "normal") == len(list((tmp_path / "normal").rglob("*.html"))) > 1000
     normal, rapide = _snapshot(tmp_path / "normal"), _snapshot(tmp_path / "rapide")
     assert len(normal) > 1000
     assert rapide == normal
