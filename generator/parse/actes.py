@@ -74,8 +74,9 @@ def _fold_spaces(text: str) -> str:
 def _find_units(doc: Document, problems: list[Problem]) -> list[Unit]:
     units: list[Unit] = []
     partner_headers: list[int] = []
-    for i, t in enumerate(doc.sq):
-        if not t.startswith("DELIBERATION ") or not HEADER.match(t):
+    for i in [i for i, t in enumerate(doc.sq) if t.startswith("DELIBERATION ")]:  # (a listcomp: faster)
+        t = doc.sq[i]
+        if not HEADER.match(t):
             continue
         organe = _organe_of(doc, i)
         p = doc.prev_nb(i - 1, max(0, i - 8))
@@ -172,7 +173,10 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
         attach_rapport_and_annexes(doc, u, d, info.sig_end, problems, last=(k == len(units) - 1))
         delibs.append(d)
         infos.append(info)
-    for i, t in enumerate(doc.sq):
+    # the lines a number or a rapport may start, in one pass over the source (a listcomp: some 100 000 lines)
+    reperes = [i for i, t in enumerate(doc.sq) if t.startswith(("(N°", "RAPPORT"))]
+    for i in reperes:
+        t = doc.sq[i]
         if t.startswith("(N°") and NUMERO.match(t) and i not in used_numbers:
             problems.append(
                 Problem(
@@ -185,7 +189,8 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
             )
     attached = {d.rapport.line for d in delibs if d.rapport is not None}
     covered = [(d.line, d.line_end) for d in delibs]
-    for i, t in enumerate(doc.sq):
+    for i in reperes:
+        t = doc.sq[i]
         if t.startswith("RAPPORT") and RAPPORT.match(t):
             start_no = doc.no(rapport_start(doc, i, 0))
             inside = any(a <= doc.no(i) <= b for a, b in covered)

@@ -27,6 +27,11 @@ from generator.parse.votes import parse_signature, parse_vote
 from generator.records import Article, Attendance, Deliberation, Problem, Signature, Vote
 
 _POUR = re.compile(r"^Pour\s*:", re.I)
+_ENVOI = re.compile(r"^Envoi au contr", re.I)
+_AFFICHAGE = re.compile(r"^Affichage", re.I)
+_CORPS = re.compile(r"^(Vu\b|DECIDE\b|Le Conseil d[ée]partemental du|La Commission Permanente du)", re.I)  # the header block ends
+_VERBE = re.compile(r"[A-ZÀ-Ý' ]{5,}:?")  # a decision verb (`DECIDE :`), fullmatch
+_CONDITIONS = re.compile(r"^Dans les conditions de vote", re.I)
 
 
 def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[Deliberation, UnitReading]:
@@ -38,9 +43,9 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
     envoi = affichage = None
     for i in range(u.start, h):
         t = doc.sq[i]
-        if re.match(r"^Envoi au contr", t, re.I):
+        if _ENVOI.match(t):
             envoi = parse_date_fr(t)
-        elif re.match(r"^Affichage", t, re.I):
+        elif _AFFICHAGE.match(t):
             affichage = parse_date_fr(t)
     # header block up to the number line
     limit = min(u.end + 1, h + 400)
@@ -51,7 +56,7 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
         if NUMERO.match(t):
             num_i = i
             break
-        if re.match(r"^(Vu\b|DECIDE\b|Le Conseil d[ée]partemental du|La Commission Permanente du)", t, re.I):
+        if _CORPS.match(t):
             stop_i = i
             break
     head_end = num_i if num_i is not None else (stop_i if stop_i is not None else h + 1)
@@ -94,7 +99,7 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
     scan_end = u.end + 1
     for i in range(body_start, scan_end):
         t = doc.sq[i]
-        if verb_i is None and re.fullmatch(r"[A-ZÀ-Ý' ]{5,}:?", t) and not DEPARTEMENT.match(t):
+        if verb_i is None and _VERBE.fullmatch(t) and not DEPARTEMENT.match(t):
             verb_i = i
         if verb_i is not None and i > verb_i and _POUR.match(t):
             vote_i = i
@@ -103,7 +108,7 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
             break
     if verb_i is not None:
         j = verb_i
-        while j < (vote_i or verb_i + 1) and (j == verb_i or re.fullmatch(r"[A-ZÀ-Ý' ]{5,}:?", doc.sq[j]) or not doc.sq[j]):
+        while j < (vote_i or verb_i + 1) and (j == verb_i or _VERBE.fullmatch(doc.sq[j]) or not doc.sq[j]):
             if doc.sq[j]:
                 verbes.append(doc.sq[j].rstrip(" :"))
             j += 1
@@ -113,7 +118,7 @@ def parse_departement(doc: Document, u: Unit, problems: list[Problem]) -> tuple[
         art_end = vote_i if vote_i is not None else min(scan_end, verb_i + 200)
         cond = None
         for i in range(verb_i + 1, art_end):
-            if re.match(r"^Dans les conditions de vote", doc.sq[i], re.I):
+            if _CONDITIONS.match(doc.sq[i]):
                 cond = i
                 break
         art_end = cond if cond is not None else art_end

@@ -56,7 +56,11 @@ def structure(texte: str) -> bool:
     an annex with: never page furniture, however many pages repeat it at their top (`normalise.mobilier`:
     a recueil of one-page acts starts each page with « DEPARTEMENT DU PAS-DE-CALAIS », an annex of one-page
     annexes numbers them with the pages)."""
-    return any(p.match(texte) for p in _STRUCTURE)
+    return _UNE_STRUCTURE.match(texte) is not None
+
+
+# the patterns of _STRUCTURE in one (a match at the start of any): one call instead of eleven (same flags)
+_UNE_STRUCTURE = re.compile("|".join(f"(?i:{p.pattern})" if p.flags & re.I else f"(?:{p.pattern})" for p in _STRUCTURE))
 
 
 @dataclass
@@ -91,7 +95,7 @@ class Document:
 
     def text(self, a: int, b: int) -> str:
         """Normalised text of lines a..b inclusive, blank edges trimmed."""
-        return "\n".join(l.text for l in self.lines[a : b + 1]).strip("\n")
+        return "\n".join([l.text for l in self.lines[a : b + 1]]).strip("\n")  # (a list: join is faster on one)
 
     def paragraphs(self, a: int, b: int) -> list[tuple[int, str]]:
         """(first index, squashed joined text) of blank-separated paragraphs in a..b-1."""

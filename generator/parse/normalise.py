@@ -129,19 +129,21 @@ def normalise(text: str, pages: list[int] | None = None, garder: Callable[[str],
     append, new = staged.append, tuple.__new__  # new(Line, (…)): Line(…) without its Python-level __new__
     coupes: list[int] = []  # indices of lines ending with a hyphen
     n = len(raw)
-    i = 0
-    while i < n:
-        line = raw[i]
-        i += 1
+    suite = enumerate(zip(raw, mapped), 1)  # (line number, raw line, mapped line); lines read ahead are skipped on it
+    for i, (line, cleaned) in suite:
+        if not line or line.isspace():  # some 40 % of the lines: nothing to remove or clean, no page mark
+            append(new(Line, (i, "", False, None, None)))
+            continue
         if "/" in line:
             if _PAGE_COUNTER.match(line):
                 # the bulletin page number usually follows, possibly after one blank line
-                j = i
+                j = i  # (0-based index of the next line)
                 while j < n and j < i + 2 and not raw[j].strip():
                     j += 1
                 m = _PAGE_NUMBER.match(raw[j]) if j < n else None
                 if m:
-                    i = j + 1
+                    for _ in range(j + 1 - i):  # lines i + 1 … j + 1: read here
+                        next(suite)
                     _mark_page(staged, int(m.group(1)), squash(line).replace(" ", ""))
                 reporter = reporter or _marque(line)
                 continue
@@ -153,11 +155,10 @@ def normalise(text: str, pages: list[int] | None = None, garder: Callable[[str],
             continue
         if "---" in line and _RULE.match(line):
             continue
-        cleaned = mapped[i - 1]
         if "*" in cleaned or "<" in cleaned or "#" in cleaned or "^{" in cleaned:
             cleaned = _markup(cleaned)
         cleaned = cleaned.rstrip()
-        if line[:1] == " " and line[1:2] != " " and line.strip():  # first line of a printed page (`_marque`)
+        if line[:1] == " " and line[1:2] != " ":  # first line of a printed page (`_marque`; not blank, see above)
             cleaned = cleaned.lstrip(" ")
             page_start = True
         else:
@@ -237,7 +238,7 @@ def _marque(line: str) -> bool:
 
 def debuts_de_page(raw: list[str]) -> list[int]:
     """0-based indices of the lines that start a printed page in a text extraction (`_marque`)."""
-    return [i for i, l in enumerate(raw) if _marque(l) and l.strip()]
+    return [i for i, l in enumerate(raw) if l[:1] == " " and l[1:2] != " " and l.strip()]  # `_marque`, inlined
 
 
 class _Vue(NamedTuple):
@@ -333,12 +334,19 @@ def _specifique(line: str) -> bool:
 
 
 def _vue(raw: list[str], page: int, i: int, garder: Callable[[str], bool] | None) -> _Vue:
-    texte = squash(_markup(raw[i]))
+    return _Vue(page, i, *_cle(raw[i], garder))
+
+
+@lru_cache(maxsize=1 << 14)
+def _cle(ligne: str, garder: Callable[[str], bool] | None) -> tuple[str | None, tuple[tuple[int, bool], ...]]:
+    """A band line's key and numbers (`_Vue.cle`, `_Vue.nombres`). Cached: running headers and footers,
+    the lines this looks at, come back on many pages."""
+    texte = squash(_markup(ligne))
     if garder is not None and garder(texte):
-        return _Vue(page, i, None, ())
+        return None, ()
     texte = texte.casefold()
     nombres = tuple((int(m.group()), _identifiant(texte, m)) for m in _NOMBRE.finditer(texte))
-    return _Vue(page, i, _NOMBRE.sub("#", texte).replace(" ", ""), nombres)  # `- 12 -` and `-13-` alike (pdftotext)
+    return _NOMBRE.sub("#", texte).replace(" ", ""), nombres  # `- 12 -` and `-13-` alike (pdftotext)
 
 
 def _bloc(cote: list[_Vue], fixes: dict[str, int | None], proches: dict[str, set[int]]) -> set[int]:

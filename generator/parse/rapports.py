@@ -259,7 +259,8 @@ def _annexes(doc: Document, a: int, b: int, position: str) -> list[Annexe]:
         return []
     cuts = [a]
     for i in range(a + 1, b + 1):
-        if ANNEXE_SPLIT.match(doc.sq[i]) and (not doc.sq[i - 1] or doc.lines[i].page_start):
+        t = doc.sq[i]
+        if t.startswith("ANNEXE") and ANNEXE_SPLIT.match(t) and (not doc.sq[i - 1] or doc.lines[i].page_start):
             if any(doc.sq[k] for k in range(cuts[-1], i)):
                 cuts.append(i)
     out = []

@@ -89,16 +89,23 @@ def analyse_articles(deliberation: Deliberation, ctx: Contexte, lines: list[Line
     return out
 
 
+_VOTE_BLOCK = re.compile(r"Dans les conditions de vote|^\s*\(Adopt")
+_ARTICLE_HEAD = re.compile(r"^\s*Article\s+\S+\s*:\s*", re.I)
+
+
 def _segments(art, nxt: int | None, lines: list[Line] | None, nos: list[int]) -> list[tuple[int, str]]:
     """(line number, text) of an article: from the Lines when given, else from its texte."""
     if lines:
         a, b = bisect.bisect_left(nos, art.line), (len(lines) if nxt is None else bisect.bisect_left(nos, nxt))
-        seg = [(l.no, l.text) for l in lines[a:b] if l.text.strip()]
-        if nxt is None:  # last article: stop at the vote block
-            cut = next((k for k, (_, t) in enumerate(seg) if re.search(r"Dans les conditions de vote|^\s*\(Adopt", t)), None)
-            seg = seg[:cut] if cut is not None else seg
+        seg: list[tuple[int, str]] = []
+        for k in range(a, b):  # (the last article runs to the unit's end, its annexes too: stopped early)
+            t = lines[k].text
+            if t.strip():
+                if nxt is None and _VOTE_BLOCK.search(t):  # last article: stop at the vote block
+                    break
+                seg.append((lines[k].no, t))
         if seg:
-            seg[0] = (seg[0][0], re.sub(r"^\s*Article\s+\S+\s*:\s*", "", seg[0][1], flags=re.I))
+            seg[0] = (seg[0][0], _ARTICLE_HEAD.sub("", seg[0][1]))
             seg = [s for s in seg if s[1].strip()]
             if seg:
                 return seg

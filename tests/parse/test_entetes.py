@@ -266,6 +266,22 @@ def test_lines_that_open_an_act_are_never_furniture():
     assert not structure("Page 12 sur 311") and not structure("PAS-DE-CALAIS Le Département")
 
 
+def test_structure_is_a_match_of_any_of_its_patterns():
+    """`structure` tries its patterns in one regex: on every line of the corpus (squashed, upper- and lower-cased
+    too), it says what a match of any of them says."""
+    from generator.parse.document import _STRUCTURE
+    from generator.parse.normalise import squash
+
+    vus = trouves = 0
+    for p in sorted(CORPUS.glob("*.txt")):
+        for ligne in p.read_text(encoding="utf-8").split("\n"):
+            for t in {squash(ligne), ligne, squash(ligne).upper(), squash(ligne).lower()}:
+                attendu = any(m.match(t) for m in _STRUCTURE)
+                assert structure(t) == attendu, t
+                vus, trouves = vus + 1, trouves + attendu
+    assert trouves > 100 and vus > 10 * trouves
+
+
 def test_the_recueils_of_the_corpus_have_no_other_furniture():
     """The four documents of the corpus (their pages: the lines with one leading space): repetition finds no
     furniture the specific rules do not remove. The June 2021 recueil (text) loses its 11 running headers

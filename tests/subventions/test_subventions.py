@@ -240,3 +240,18 @@ def test_an_indice_at_line_start_searches_as_its_regex_does():
             assert bool(rapide.search(texte)) == bool(attendu), (regex.pattern, texte[:80])
             trouves += bool(attendu)
     assert trouves > 20 and not EnDebutDeLigne(motifs[0]).search("x bénéficiaire")
+
+
+def test_an_indice_of_several_patterns_finds_what_their_alternation_does():
+    """`UnDes` (an INDICE of patterns searched one by one) finds one exactly when the alternation
+    of its patterns does: on edge cases and on the real sources' units."""
+    import re
+
+    from generator.subventions.tables._commun import UnDes
+
+    motifs = (r"propositions de soutien financier", r"subvention\s+sollicitée")
+    regex, rapide = re.compile("|".join(motifs)), UnDes(*motifs)
+    textes = ["", "subvention sollicitée", "x subvention\n  sollicitée y", "propositions de soutien financier", "subvention sollicitee"]
+    textes += [p.read_text(encoding="utf-8").lower() for p in sorted(CORPUS.glob("*.txt"))]
+    assert [bool(rapide.search(t)) for t in textes] == [bool(regex.search(t)) for t in textes]
+    assert rapide.search(textes[2]) and not rapide.search(textes[4]) and not rapide.search(textes[0])

@@ -56,6 +56,21 @@ class EnDebutDeLigne:
         return None
 
 
+class UnDes:
+    """An INDICE of several patterns, found when one of them is: the search of `re.compile("|".join(motifs))`
+    as far as finding one or none goes, but each pattern searched on its own (an alternation of patterns
+    that start differently has no literal prefix to scan for: the regex tries every position)."""
+
+    def __init__(self, *motifs: str):
+        self.motifs = [re.compile(m) for m in motifs]
+
+    def search(self, texte: str) -> re.Match | None:
+        for motif in self.motifs:
+            if m := motif.search(texte):
+                return m
+        return None
+
+
 def texte(line: Line) -> str:
     return squash(line.text)
 

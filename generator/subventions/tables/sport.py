@@ -42,7 +42,7 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     results: list[TableResult] = []
     i = 0
     while i < len(lines):
-        if _HEADER.search(c.texte(lines[i])) and _has_rows(lines, i):
+        if "'" in lines[i].text and _HEADER.search(c.texte(lines[i])) and _has_rows(lines, i):  # (_HEADER has an apostrophe)
             res, i = _read_table(lines, i, ctx)
             results.append(res)
         else:

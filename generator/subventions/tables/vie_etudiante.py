@@ -101,7 +101,7 @@ def _untick(part: str) -> str:
 
 
 # Necessary for a table here (its title or its header row): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"propositions de soutien financier|subvention\s+sollicitée")
+INDICE = c.UnDes(r"propositions de soutien financier", r"subvention\s+sollicitée")
 
 
 def _titre(texts: list[str]) -> int | None:
