@@ -9,11 +9,14 @@ owned by this stage: they are emptied and rewritten on every build.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import html
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
 
@@ -132,7 +135,7 @@ class Page:
     title: str
     context: JsonObject = field(default_factory=dict)
     kind: str = "page"
-    # a page made only from JSON data (`donnees`, hashed into its key) and a text (`texte`), its
+    # a page made only from data (`donnees`: JSON and records, hashed into its key) and a text (`texte`), its
     # context being `contexte(donnees, texte)`: computed only when the page is rendered, and not
     # rendered again while its key and its file are those of the last build (`write_pages`)
     donnees: JsonObject | None = None
@@ -141,9 +144,21 @@ class Page:
 
     def cle(self, code: str) -> str:
         """What the page's text is made of: the code, its address, title, kind, template and inputs."""
-        h = hashlib.sha256(json.dumps([code, self.path, self.template, self.title, self.kind, self.donnees], ensure_ascii=False).encode())
+        donnees = json.dumps([code, self.path, self.template, self.title, self.kind, self.donnees], ensure_ascii=False, default=_en_json)
+        h = hashlib.sha256(donnees.encode())
         h.update(b"\x1f" + self.texte.encode("utf-8"))
         return h.hexdigest()
+
+
+def _en_json(obj: object) -> object:
+    """A record in a page's `donnees`, for its key: a dataclass as all its attributes (whole: records
+    inside it too), a Decimal or a date as its text; anything else is a TypeError (a bug, never a key
+    missing part of what the page shows)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return vars(obj)
+    if isinstance(obj, (Decimal, dt.date)):
+        return str(obj)
+    raise TypeError(f"{type(obj).__name__} dans les données d'une page")
 
 
 def empreinte_code() -> str:
@@ -183,8 +198,8 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     without deleting and rewriting thousands of unchanged files (slow on disks that trim freed
     blocks, and it keeps their dates for `rsync`).
 
-    `cache` (`.cache/pages.json`): the pages made from data (`Page.donnees`, the annexes' parts: most
-    of the text) whose key (`Page.cle`: code, address, data, text) is that of the last build and whose
+    `cache` (`.cache/pages.json`): the pages made from data (`Page.donnees`: the deliberations and their
+    annexes' parts, most of the pages and of the text) whose key (`Page.cle`: code, address, data, text) is that of the last build and whose
     file still holds the text written then are not rendered again.
     """
     env = env or environment()

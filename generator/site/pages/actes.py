@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 from generator.commun.annexes import parties_annexe
 from generator.commun.formats import date_fr
@@ -109,6 +111,74 @@ def sommaire(subs: list[SubventionPubliee]) -> JsonObject | None:
     }
 
 
+def _noms_elus(d: DeliberationPubliee, session: Session | None) -> list[str]:
+    """Every councillor's name the deliberation's page prints, each linked to its person's page when the registry knows it."""
+    a = d.attendance
+    noms = [session.president] if session is not None and session.president else []
+    noms += [*a.presents, *a.excuses, *a.absents, *a.presents_sans_voix, *a.excuses_sans_voix]
+    noms += [n for p in a.procurations for n in (p["mandant"], p["mandataire"])]
+    noms += [i.name for i in d.interets]
+    return [n for n in noms if n]
+
+
+def _subvention(s: SubventionPubliee) -> JsonObject:
+    """A grant as its deliberation's page reads it: all its fields (records inside, which `Page.cle`
+    hashes whole), its deliberation by id (the page's own, in its data already)."""
+    return {**vars(s), "acte": s.acte.id}
+
+
+def _donnees_deliberation(
+    corpus: Corpus,
+    d: DeliberationPubliee,
+    subs: list[SubventionPubliee],
+    session: Session | None,
+    recueil: RecueilPublie | None,
+    checks: list[JsonObject],
+    annexes: list[JsonObject],
+    elus: Callable[[str | None], str | None],
+) -> JsonObject:
+    """Everything a deliberation's page shows (hashed into its key, `Page.cle`): its record
+    whole (texts included), its séance, recueil, original, EPCI, grants whole, checks, places, annexes
+    (the text of those shown inline), and the person page of each councillor it names. Its context
+    (`_contexte_deliberation`) is made only from these, so that a page whose data is unchanged is
+    not rendered again (`write_pages`)."""
+    did = d.id
+    return {
+        "d": d,  # records, hashed whole (`Page.cle`)
+        "session": session,
+        "recueil": {"slug": recueil.slug, "titre": recueil.titre} if recueil is not None else None,
+        "original": corpus.originaux.get(d.source),
+        "epci": corpus.ref.epci.get(d.epci_siren) if d.epci_siren else None,
+        "subs": [_subvention(s) for s in subs],
+        "total": format(corpus.total(subs), "f") if subs else None,
+        "telechargement": chemin("deliberation", did) if subs else None,  # its grants' files (`par_lieu`)
+        "sommaire": sommaire(subs),
+        "checks": checks,
+        "lieux": _lieux(corpus, d, subs),
+        "annexes": annexes,
+        "elus": {n: elus(n) for n in _noms_elus(d, session)},
+    }
+
+
+def _contexte_deliberation(
+    d: DeliberationPubliee, subs: list[SubventionPubliee], session: Session | JsonObject, donnees: JsonObject, texte: str
+) -> JsonObject:
+    """A deliberation page's context, made when the page is rendered: its records (`d`, `subs`,
+    `session`: what `donnees` holds), the rest from `donnees`, and the HTML of its texts."""
+    liens = donnees["elus"]
+    return {
+        **donnees,
+        "d": d,
+        "session": session,
+        "subs": subs,
+        "total": Decimal(donnees["total"]) if donnees["total"] is not None else None,
+        "articles_html": [html(a.texte) for a in d.articles],
+        "annexes": [a if a["url"] else {**a, "html": html(a["texte"])} for a in donnees["annexes"]],
+        "rapport_html": html(d.rapport.texte if d.rapport else ""),
+        "elus": lambda nom: liens[nom] if nom else None,  # a name not in `donnees`: KeyError, never a page missing a link
+    }
+
+
 def page_elu(corpus: Corpus) -> Callable[[str | None], str | None]:
     """The slug of the person page of a name as printed in a presence list, a proxy, an interest or a
     séance's presidency; None when the registry of councillors (`corpus.elus`) does not know the name."""
@@ -173,31 +243,25 @@ def build(
                         "taille": _taille(texte) + (f", {len(en_pages)} parties" if len(en_pages) > 1 else ""),
                     }
                 )
-            else:
-                annexes.append({"titre": titre, "url": None, "html": html(texte), "page_pdf": a.page_pdf})
+            else:  # shown inline: its HTML made only when the page is rendered (`_contexte_deliberation`)
+                annexes.append({"titre": titre, "url": None, "texte": texte, "page_pdf": a.page_pdf})
         pages.append(
             Page(
                 f"deliberations/{did}/index.md",
                 "deliberation.md.j2",
                 f"{did} — {d.titre}",
                 kind="deliberation",
-                context={
-                    "d": d,
-                    "articles_html": [html(a.texte) for a in d.articles],
-                    "session": sessions.get(d.session_id, {}),
-                    "recueil": recueils.get(d.recueil) if d.recueil else None,
-                    "original": corpus.originaux.get(d.source),
-                    "epci": corpus.ref.epci.get(d.epci_siren) if d.epci_siren else None,
-                    "subs": subs,
-                    "total": corpus.total(subs) if subs else None,
-                    "telechargement": chemin("deliberation", did) if subs else None,  # its grants' files (`par_lieu`)
-                    "sommaire": sommaire(subs),
-                    "checks": checks_par_delib.get(did, []),
-                    "lieux": _lieux(corpus, d, subs),
-                    "annexes": annexes,
-                    "rapport_html": html(d.rapport.texte if d.rapport else ""),
-                    "elus": elus,
-                },
+                donnees=_donnees_deliberation(
+                    corpus,
+                    d,
+                    subs,
+                    sessions.get(d.session_id),
+                    recueils.get(d.recueil) if d.recueil else None,
+                    checks_par_delib.get(did, []),
+                    annexes,
+                    elus,
+                ),
+                contexte=functools.partial(_contexte_deliberation, d, subs, sessions.get(d.session_id, {})),
             )
         )
         yield from pages

@@ -1,0 +1,108 @@
+"""The deliberation pages of the real corpus are rendered again only when what they show changed
+(`Page.donnees`, `write_pages`' cache): adding a month must not render ten years of unchanged pages,
+and a page whose input changed must never stay as it was."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.site import render
+from generator.site.pages import actes
+from generator.site.pages import elus as pages_elus
+from generator.site.render import Page, write_pages
+
+
+def _corpus(donnees: Path) -> Corpus:
+    corpus = Corpus.load(donnees, places.reference())
+    corpus.elus = pages_elus.registre(corpus, {})
+    return corpus
+
+
+def _pages(corpus: Corpus) -> list[Page]:
+    """The pages of the deliberations and of their annexes' parts (those the cache may skip)."""
+    subs = defaultdict(list)
+    for s in corpus.subventions:
+        subs[s.deliberation].append(s)
+    return [p for p in actes.build(corpus, subs, {}) if p.kind in ("deliberation", "annexe")]
+
+
+@pytest.fixture
+def rendues(monkeypatch) -> list[str]:
+    """The addresses of the pages rendered (Jinja), in order."""
+    out: list[str] = []
+    vrai = render._rendre
+
+    def compter(env: jinja2.Environment, page: Page) -> str:
+        out.append(page.path)
+        return vrai(env, page)
+
+    monkeypatch.setattr(render, "_rendre", compter)
+    return out
+
+
+def test_an_unchanged_deliberation_page_is_not_rendered_again(tmp_path, donnees, rendues):
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    pages = _pages(_corpus(donnees))
+    assert sum(p.kind == "deliberation" for p in pages) == 28 and all(p.contexte is not None for p in pages)
+    write_pages(pages, content, cache=cache)
+    assert len(rendues) == len(pages)
+    page = content / "deliberations" / "2021-243" / "index.md"
+    texte, date = page.read_text("utf-8"), page.stat().st_mtime_ns
+    assert "Commune de Bavincourt" in texte and "../../elus/jean-claude-leroy/" in texte
+    rendues.clear()
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)  # the same inputs, read again
+    assert rendues == []
+    assert page.read_text("utf-8") == texte and page.stat().st_mtime_ns == date
+
+
+def test_a_deliberation_page_whose_grant_changed_is_rendered_again(tmp_path, donnees, rendues):
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    rendues.clear()
+    corpus = _corpus(donnees)
+    s = next(s for s in corpus.subventions if s.id == "2021-243-0001")
+    assert s.montant == Decimal("2750.00")
+    s.montant = Decimal("2751.00")
+    write_pages(_pages(corpus), content, cache=cache)
+    assert rendues == ["deliberations/2021-243/index.md"]  # its annexes do not show its grants
+    texte = (content / "deliberations" / "2021-243" / "index.md").read_text("utf-8")
+    assert 'data-sort="2751.00"' in texte
+
+
+def test_a_deliberation_page_whose_councillor_link_changed_is_rendered_again(tmp_path, donnees, rendues, monkeypatch):
+    """A councillor's person page is not part of the deliberation's record: the page's key holds the
+    link of each name it prints. Alain MEQUIGNON is named on one page only, 2022-317."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    page = content / "deliberations" / "2022-317" / "index.md"
+    assert '<a href="../../elus/alain-mequignon/">Alain MEQUIGNON</a>' in page.read_text("utf-8")
+    rendues.clear()
+    vrai = actes.page_elu
+
+    def sans_lui(corpus: Corpus):
+        slug = vrai(corpus)
+        return lambda nom: None if nom == "Alain MEQUIGNON" else slug(nom)
+
+    monkeypatch.setattr(actes, "page_elu", sans_lui)
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    assert rendues == ["deliberations/2022-317/index.md"]
+    texte = page.read_text("utf-8")
+    assert "elus/alain-mequignon/" not in texte and "Alain MEQUIGNON" in texte
+
+
+def test_a_name_missing_from_the_key_stops_the_rendering(donnees):
+    """The page's context links only the names its key holds: a name the template would print
+    without it in `donnees` is a KeyError, never a page silently missing its link."""
+    page = next(p for p in _pages(_corpus(donnees)) if p.path == "deliberations/2022-317/index.md")
+    assert page.donnees is not None and page.contexte is not None
+    assert page.donnees["elus"]["Alain MEQUIGNON"] == "alain-mequignon"
+    del page.donnees["elus"]["Alain MEQUIGNON"]
+    with pytest.raises(KeyError):
+        render._rendre(render.environment(), page)
