@@ -169,7 +169,7 @@ def test_texte_integral_lu_seulement_dans_les_recueils_qui_ont_le_mot(page_burea
 
 
 def test_piscine_trouvee_dans_les_annexes(page, base_url):
-    """« piscine » is in no title, article or rapport: only in 2019-117's convention (parts 1 to 5 of its 6 pages)
+    """« piscine » is in no title, article or rapport: only in 2019-117's convention (parts 1 to 7 of its 8 pages)
     and in the CABBALR contract. One line per annex, linking to the page of the part that holds the word, ranked
     by its best part's score: the 2019 convention, where the word weighs more, before the newer 2023 contract."""
     dossier = SITE / "recherche"

@@ -85,7 +85,7 @@ def test_score_d_une_partie_d_annexe_le_meme_dans_son_recueil_et_dans_un_fichier
 
 
 def test_piscine_parties_d_annexes_classees_par_leur_poids(corpus, ecrit):
-    """« piscine » is in 2019-117's convention (parts 1 to 5) and the CABBALR contract: each part scores idf ×
+    """« piscine » is in 2019-117's convention (parts 1 to 7) and the CABBALR contract: each part scores idf ×
     its BM25 weight (count of « piscin » and length of the part), the boost of the stem being 1."""
     dossier, manifeste, idf = ecrit
     ms = {m.chemin.split("/")[0]: m for m in R.morceaux(corpus) if m.sorte == "annexes"}
@@ -96,9 +96,9 @@ def test_piscine_parties_d_annexes_classees_par_leur_poids(corpus, ecrit):
         (ref, (idf["piscin"] / 100) * classement.poids(parties[int(ref)]["piscin"], f2019["longueurs"][int(ref)], 6500))
         for ref, _ in scores
     ]
-    assert scores == attendu and len(scores) == 5
-    assert len({s for _, s in scores}) == 5  # the parts are told apart: ranked, not only found
-    assert idf["piscin"] == classement.idf(6, manifeste_documents(dossier, manifeste))  # 6 parts of all the corpus' documents
+    assert scores == attendu and len(scores) == 7
+    assert len({s for _, s in scores}) == 7  # the parts are told apart: ranked, not only found
+    assert idf["piscin"] == classement.idf(8, manifeste_documents(dossier, manifeste))  # 8 parts of all the corpus' documents
 
 
 def manifeste_documents(dossier, manifeste) -> int:
