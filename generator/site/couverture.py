@@ -16,6 +16,11 @@ from generator.commun.formats import date_fr, mois_fr
 from generator.records import JsonObject, plage_numeros
 from generator.records.corpus import Corpus, SubventionPubliee
 
+# Up to this many recueils, a page's coverage sentence names each of them; above it, it names them as a
+# whole (the table of `recueils/#couverture`) and only the partial ones individually, so that adding a
+# complete month leaves the sentence of every page byte-identical (issue 22: work proportional to change).
+RECUEILS_NOMMES = 6
+
 
 def _plages(ids: list[str]) -> list[tuple[str, str, int]]:
     """Consecutive numbers of `ids` (in announced order) as (first, last, count)."""
@@ -91,11 +96,15 @@ def calculer(corpus: Corpus) -> JsonObject:
 
 def phrase(cov: JsonObject, recueils: Iterable[str] | None = None, sources: Iterable[str] | None = None) -> JsonObject:
     """The coverage a page states: of the recueils `recueils` (slugs) and the documents outside any
-    recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2)."""
+    recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2):
+    `groupes` when there are more than `RECUEILS_NOMMES` recueils (named as a whole, the partial ones in
+    `partiels`)."""
     rs = [r for r in cov["recueils"] if recueils is None or r["slug"] in set(recueils)]
     iso = [x for x in cov["isoles"] if sources is None or x["source"] in set(sources)]
     return {
         "recueils": rs,
+        "groupes": len(rs) > RECUEILS_NOMMES,
+        "partiels": [r for r in rs if r["partiel"]],
         "isoles": [dict(x, date_fr=date_fr(x["date"])) for x in iso],
         "partiel": any(r["partiel"] for r in rs),
         "annoncees": sum(r["annoncees"] for r in rs),

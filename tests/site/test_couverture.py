@@ -9,7 +9,11 @@ import re
 
 import pytest
 
-from generator.site.couverture import _plages
+from generator.commun.formats import mois_fr
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.site.couverture import RECUEILS_NOMMES, _plages, calculer, phrase
+from generator.site.render import environment
 
 from site_helpers import article_html, article_links
 
@@ -113,3 +117,64 @@ def test_missing_numbers_are_grouped_in_ranges():
         ("2021-200", "2021-200", 1),
         ("2021-9", "2021-9", 1),
     ]
+
+
+def _complet(annee: int, mois: int) -> dict:
+    """A complete monthly recueil as `calculer` describes it: all its sommaire's deliberations, no executive act."""
+    return {
+        "slug": f"{annee}-{mois:02d}-n{mois}",
+        "titre": f"Recueil N° {mois} — {mois_fr(mois, annee)}",
+        "mois": mois_fr(mois, annee),
+        "numero": mois,
+        "annoncees": 40,
+        "tenues": 40,
+        "absentes": 0,
+        "plages_absentes": [],
+        "actes": 0,
+        "partiel": False,
+    }
+
+
+def _phrase_rendue(cov: dict) -> str:
+    return str(environment().get_template("_couverture.j2").module.couverture(phrase(cov), "../"))
+
+
+def test_many_recueils_are_named_as_a_whole_and_a_complete_month_changes_no_sentence(donnees):
+    """Ten years of recueils (issue 22): a page's coverage sentence names only the partial recueils (the
+    real May 2019 and June 2021) and the documents outside any recueil, so that publishing one more
+    complete month leaves it byte-identical on every page that states it."""
+    cov = calculer(Corpus.load(donnees, places.reference()))
+    assert [r["slug"] for r in cov["recueils"]] == ["2019-05-n5", "2021-06-n6"]
+    complets = [_complet(2012, m) for m in range(1, 13)]
+    n = RECUEILS_NOMMES - 1  # with the two real ones: one more than named one by one
+    plusieurs = dict(cov, recueils=cov["recueils"] + complets[:n])
+    rendue = _phrase_rendue(plusieurs)
+    assert re.findall(r'href="([^"]+)"', rendue) == ["../recueils/2019-05-n5/", "../recueils/2021-06-n6/", "../recueils/#couverture"]
+    t = html.unescape(re.sub(r"<[^>]+>", "", rendue))
+    assert t == (
+        "Ces chiffres ne portent que sur les documents publiés sur ce site : les recueils mensuels recensés dans "
+        f"« Ce que couvre le site » — dont 2 incomplets : {MAI_2019} et {JUIN_2021} — et {HORS_RECUEIL}. "
+        "Ces fichiers ne contiennent pas tous les actes que leurs sommaires annoncent : ce n'est pas tout ce que "
+        "le Département a décidé. Ce que couvre le site"
+    )
+    for k in range(n + 1, len(complets) + 1):  # month after month, the same bytes
+        assert _phrase_rendue(dict(cov, recueils=cov["recueils"] + complets[:k])) == rendue
+    assert "2012" not in rendue  # no complete month named, nor a date range
+
+
+def test_few_recueils_are_each_named_and_one_partial_among_many_is_singled_out(donnees):
+    cov = calculer(Corpus.load(donnees, places.reference()))
+    juin = [r for r in cov["recueils"] if r["slug"] == "2021-06-n6"]
+    peu = _phrase_rendue({"recueils": juin + [_complet(2022, m) for m in range(1, RECUEILS_NOMMES)], "isoles": []})
+    assert re.findall(r'href="\.\./recueils/([^"#]+)/"', peu) == ["2021-06-n6"] + [f"2022-{m:02d}-n{m}" for m in range(1, RECUEILS_NOMMES)]
+    assert "le recueil de janvier 2022, le recueil de février 2022" in html.unescape(re.sub(r"<[^>]+>", "", peu))
+    beaucoup = _phrase_rendue({"recueils": juin + [_complet(2022, m) for m in range(1, RECUEILS_NOMMES + 1)], "isoles": []})
+    assert html.unescape(re.sub(r"<[^>]+>", "", beaucoup)).startswith(
+        "Ces chiffres ne portent que sur les documents publiés sur ce site : les recueils mensuels recensés dans "
+        f"« Ce que couvre le site » — dont un incomplet : {JUIN_2021}. Ces fichiers ne contiennent pas"
+    )
+    complets = _phrase_rendue({"recueils": [_complet(2022, m) for m in range(1, 13)], "isoles": []})
+    assert html.unescape(re.sub(r"<[^>]+>", "", complets)) == (
+        "Ces chiffres ne portent que sur les documents publiés sur ce site : les recueils mensuels recensés dans "
+        "« Ce que couvre le site ». Ce que couvre le site"
+    )
