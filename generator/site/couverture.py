@@ -97,19 +97,18 @@ def calculer(corpus: Corpus) -> JsonObject:
 def phrase(cov: JsonObject, recueils: Iterable[str] | None = None, sources: Iterable[str] | None = None) -> JsonObject:
     """The coverage a page states: of the recueils `recueils` (slugs) and the documents outside any
     recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2):
-    `groupes` when there are more than `RECUEILS_NOMMES` recueils (named as a whole, the partial ones in
-    `partiels`)."""
+    `groupes` when there are more than `RECUEILS_NOMMES` recueils: they are named as a whole (`recueils`
+    empty), the partial ones in `partiels`. It holds only what the sentence shows, so that a page keyed
+    on it (`Page.cle`) is not rendered again when a complete month is added."""
     rs = [r for r in cov["recueils"] if recueils is None or r["slug"] in set(recueils)]
     iso = [x for x in cov["isoles"] if sources is None or x["source"] in set(sources)]
+    groupes = len(rs) > RECUEILS_NOMMES
     return {
-        "recueils": rs,
-        "groupes": len(rs) > RECUEILS_NOMMES,
+        "recueils": [] if groupes else rs,
+        "groupes": groupes,
         "partiels": [r for r in rs if r["partiel"]],
         "isoles": [dict(x, date_fr=date_fr(x["date"])) for x in iso],
         "partiel": any(r["partiel"] for r in rs),
-        "annoncees": sum(r["annoncees"] for r in rs),
-        "tenues": sum(r["tenues"] for r in rs),
-        "actes": sum(r["actes"] for r in rs),
     }
 
 
