@@ -17,8 +17,9 @@ from generator.records import JsonObject, plage_numeros
 from generator.records.corpus import Corpus, SubventionPubliee
 
 # Up to this many recueils, a page's coverage sentence names each of them; above it, it names them as a
-# whole (the table of `recueils/#couverture`) and only the partial ones individually, so that adding a
-# complete month leaves the sentence of every page byte-identical (issue 22: work proportional to change).
+# whole (the table of `recueils/#couverture`) and only those lacking deliberations individually, so that
+# adding a month that holds all its deliberations leaves the sentence of every page byte-identical (issue
+# 22: work proportional to change).
 RECUEILS_NOMMES = 6
 
 
@@ -98,15 +99,19 @@ def phrase(cov: JsonObject, recueils: Iterable[str] | None = None, sources: Iter
     """The coverage a page states: of the recueils `recueils` (slugs) and the documents outside any
     recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2):
     `groupes` when there are more than `RECUEILS_NOMMES` recueils: they are named as a whole (`recueils`
-    empty), the partial ones in `partiels`. It holds only what the sentence shows, so that a page keyed
-    on it (`Page.cle`) is not rendered again when a complete month is added."""
+    empty), those that lack deliberations of their sommaire one by one (`partiels`), and the executive
+    acts whose text no file holds as a whole (`sans_actes`): every recueil's sommaire lists some (83 in
+    May 2019, 175 in June 2021), so naming each recueil lacking them would name them all. It holds only
+    what the sentence shows, so that a page keyed on it (`Page.cle`) is not rendered again when a month
+    holding all its deliberations is added."""
     rs = [r for r in cov["recueils"] if recueils is None or r["slug"] in set(recueils)]
     iso = [x for x in cov["isoles"] if sources is None or x["source"] in set(sources)]
     groupes = len(rs) > RECUEILS_NOMMES
     return {
         "recueils": [] if groupes else rs,
         "groupes": groupes,
-        "partiels": [r for r in rs if r["partiel"]],
+        "partiels": [r for r in rs if r["absentes"]] if groupes else [],
+        "sans_actes": groupes and any(r["actes"] for r in rs),
         "isoles": [dict(x, date_fr=date_fr(x["date"])) for x in iso],
         "partiel": any(r["partiel"] for r in rs),
     }
