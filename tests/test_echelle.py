@@ -151,7 +151,8 @@ def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch, donnees):
     assert first.context["subs"] and len(first.context["subs"]) <= 40
     parts = [p for p in pages if p.path.startswith("territoires/arrageois/2021")]
     assert sum(len(p.context["subs"]) for p in parts) == annees[0]["n"]
-    assert by_path["communes/wancourt.md"].context["annees"] is None
+    wancourt = by_path["communes/wancourt.md"].donnees  # a page made from its data (`Page.cle`), never split
+    assert wancourt is not None and wancourt["annees"] is None
     write_pages([arrageois, first, by_path["communes/wancourt.md"]], tmp_path)
     summary = (tmp_path / "territoires" / "arrageois.md").read_text("utf-8")
     assert 'href="../../territoires/arrageois/2021/"' in summary and "année par année" in summary

@@ -16,6 +16,12 @@ from generator.commun.formats import date_fr, mois_fr
 from generator.records import JsonObject, plage_numeros
 from generator.records.corpus import Corpus, SubventionPubliee
 
+# Up to this many recueils, a page's coverage sentence names each of them; above it, it names them as a
+# whole (the table of `recueils/#couverture`) and only those lacking deliberations individually, so that
+# adding a month that holds all its deliberations leaves the sentence of every page byte-identical (issue
+# 22: work proportional to change).
+RECUEILS_NOMMES = 6
+
 
 def _plages(ids: list[str]) -> list[tuple[str, str, int]]:
     """Consecutive numbers of `ids` (in announced order) as (first, last, count)."""
@@ -91,16 +97,23 @@ def calculer(corpus: Corpus) -> JsonObject:
 
 def phrase(cov: JsonObject, recueils: Iterable[str] | None = None, sources: Iterable[str] | None = None) -> JsonObject:
     """The coverage a page states: of the recueils `recueils` (slugs) and the documents outside any
-    recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2)."""
+    recueil `sources` (source names), all of them when None. For the `couverture` macro (_couverture.j2):
+    `groupes` when there are more than `RECUEILS_NOMMES` recueils: they are named as a whole (`recueils`
+    empty), those that lack deliberations of their sommaire one by one (`partiels`), and the executive
+    acts whose text no file holds as a whole (`sans_actes`): every recueil's sommaire lists some (83 in
+    May 2019, 175 in June 2021), so naming each recueil lacking them would name them all. It holds only
+    what the sentence shows, so that a page keyed on it (`Page.cle`) is not rendered again when a month
+    holding all its deliberations is added."""
     rs = [r for r in cov["recueils"] if recueils is None or r["slug"] in set(recueils)]
     iso = [x for x in cov["isoles"] if sources is None or x["source"] in set(sources)]
+    groupes = len(rs) > RECUEILS_NOMMES
     return {
-        "recueils": rs,
+        "recueils": [] if groupes else rs,
+        "groupes": groupes,
+        "partiels": [r for r in rs if r["absentes"]] if groupes else [],
+        "sans_actes": groupes and any(r["actes"] for r in rs),
         "isoles": [dict(x, date_fr=date_fr(x["date"])) for x in iso],
         "partiel": any(r["partiel"] for r in rs),
-        "annoncees": sum(r["annoncees"] for r in rs),
-        "tenues": sum(r["tenues"] for r in rs),
-        "actes": sum(r["actes"] for r in rs),
     }
 
 

@@ -9,7 +9,11 @@ import re
 
 import pytest
 
-from generator.site.couverture import _plages
+from generator.commun.formats import mois_fr
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.site.couverture import RECUEILS_NOMMES, _plages, calculer, phrase
+from generator.site.render import environment
 
 from site_helpers import article_html, article_links
 
@@ -113,3 +117,76 @@ def test_missing_numbers_are_grouped_in_ranges():
         ("2021-200", "2021-200", 1),
         ("2021-9", "2021-9", 1),
     ]
+
+
+MAI_2019_DELIBS = "le recueil de mai 2019 (5 des 42 délibérations de son sommaire)"
+JUIN_2021_DELIBS = "le recueil de juin 2021 (21 des 65 délibérations de son sommaire)"
+
+
+def _mois(annee: int, mois: int, actes: int = 175) -> dict:
+    """A monthly recueil as `calculer` describes it, holding all its sommaire's deliberations; its sommaire
+    lists `actes` executive acts whose text it lacks, as every real one (and each of `make bench`'s
+    synthetic months, whose sommaire is June 2021's: 175)."""
+    return {
+        "slug": f"{annee}-{mois:02d}-n{mois}",
+        "titre": f"Recueil N° {mois} — {mois_fr(mois, annee)}",
+        "mois": mois_fr(mois, annee),
+        "numero": mois,
+        "annoncees": 47,
+        "tenues": 47,
+        "absentes": 0,
+        "plages_absentes": [],
+        "actes": actes,
+        "partiel": actes > 0,
+    }
+
+
+def _phrase_rendue(cov: dict) -> str:
+    return str(environment().get_template("_couverture.j2").module.couverture(phrase(cov), "../"))
+
+
+def _texte(rendue: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", rendue))
+
+
+def test_many_recueils_are_named_as_a_whole_and_a_month_added_changes_no_sentence(donnees):
+    """Ten years of recueils (issue 22): a page's coverage sentence names one by one only the recueils
+    lacking deliberations (the real May 2019 and June 2021) and the documents outside any recueil, so
+    that publishing one more month holding all its deliberations leaves it byte-identical on every page
+    that states it."""
+    cov = calculer(Corpus.load(donnees, places.reference()))
+    assert [r["slug"] for r in cov["recueils"]] == ["2019-05-n5", "2021-06-n6"]
+    mois = [_mois(2012, m) for m in range(1, 13)]
+    n = RECUEILS_NOMMES - 1  # with the two real ones: one more than named one by one
+    rendue = _phrase_rendue(dict(cov, recueils=cov["recueils"] + mois[:n]))
+    assert re.findall(r'href="([^"]+)"', rendue) == ["../recueils/2019-05-n5/", "../recueils/2021-06-n6/", "../recueils/#couverture"]
+    assert _texte(rendue) == (
+        "Ces chiffres ne portent que sur les documents publiés sur ce site : les recueils mensuels recensés dans "
+        "« Ce que couvre le site », sans le texte des actes de l'exécutif que leurs sommaires annoncent — dont 2 "
+        f"auxquels manquent des délibérations : {MAI_2019_DELIBS} et {JUIN_2021_DELIBS} — et {HORS_RECUEIL}. "
+        "Ces fichiers ne contiennent pas tous les actes que leurs sommaires annoncent : ce n'est pas tout ce que "
+        "le Département a décidé. Ce que couvre le site"
+    )
+    for k in range(n + 1, len(mois) + 1):  # month after month, the same bytes
+        assert _phrase_rendue(dict(cov, recueils=cov["recueils"] + mois[:k])) == rendue
+    assert _phrase_rendue(dict(cov, recueils=cov["recueils"] + mois + [_mois(2013, 1, actes=0)])) == rendue
+    assert "2012" not in rendue  # no month named but those lacking deliberations, no date range
+
+
+def test_few_recueils_are_each_named_and_one_lacking_deliberations_among_many_is_singled_out(donnees):
+    cov = calculer(Corpus.load(donnees, places.reference()))
+    juin = [r for r in cov["recueils"] if r["slug"] == "2021-06-n6"]
+    peu = _phrase_rendue({"recueils": juin + [_mois(2022, m, actes=0) for m in range(1, RECUEILS_NOMMES)], "isoles": []})
+    assert re.findall(r'href="\.\./recueils/([^"#]+)/"', peu) == ["2021-06-n6"] + [f"2022-{m:02d}-n{m}" for m in range(1, RECUEILS_NOMMES)]
+    assert f"{JUIN_2021}, le recueil de janvier 2022, le recueil de février 2022" in _texte(peu)
+    beaucoup = _phrase_rendue({"recueils": juin + [_mois(2022, m, actes=0) for m in range(1, RECUEILS_NOMMES + 1)], "isoles": []})
+    assert _texte(beaucoup).startswith(
+        "Ces chiffres ne portent que sur les documents publiés sur ce site : les recueils mensuels recensés dans "
+        "« Ce que couvre le site », sans le texte des actes de l'exécutif que leurs sommaires annoncent — dont un "
+        f"auquel manquent des délibérations : {JUIN_2021_DELIBS}. Ces fichiers ne contiennent pas"
+    )
+    complets = _phrase_rendue({"recueils": [_mois(2022, m, actes=0) for m in range(1, 13)], "isoles": []})
+    assert _texte(complets) == (
+        "Ces chiffres ne portent que sur les documents publiés sur ce site : les recueils mensuels recensés dans "
+        "« Ce que couvre le site ». Ce que couvre le site"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -12,7 +13,7 @@ from generator.commun.pliage import plier
 from generator.exports.par_lieu import telechargements
 from generator.lieux.places import Reference
 from generator.records import JsonObject
-from generator.records.corpus import Corpus, SubventionPubliee, de
+from generator.records.corpus import Corpus, DeliberationPubliee, SubventionPubliee, de
 from generator.records.place import PlaceKind
 from generator.site import abonnement, couverture, graphiques
 from generator.site.pages.decoupage import pages_par_annee, trop_long
@@ -43,11 +44,24 @@ def _territoires_of(ref: Reference, slugs: Iterable[str | None]) -> list[JsonObj
     return [ref.territoires[s] for s in dict.fromkeys(slugs) if s in ref.territoires]
 
 
-def _activite(corpus: Corpus, kind: str, code: str, communes: Iterable[str]) -> JsonObject:
-    """Grants located in the place's communes, their totals, and the deliberations concerning it."""
+def _subs_delibs(
+    corpus: Corpus, kind: str, code: str, communes: Iterable[str]
+) -> tuple[list[SubventionPubliee], list[DeliberationPubliee]]:
+    """Grants located in the place's communes, and the deliberations concerning it (newest first)."""
     subs = corpus.grants_in(communes)
     ids = set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs}
     delibs = sorted((corpus.deliberations[i] for i in ids if i in corpus.deliberations), key=lambda d: (d.date, d.id), reverse=True)
+    return subs, delibs
+
+
+def _activite(corpus: Corpus, kind: str, code: str, communes: Iterable[str]) -> JsonObject:
+    """Grants located in the place's communes, their totals, and the deliberations concerning it."""
+    subs, delibs = _subs_delibs(corpus, kind, code, communes)
+    return {**_chiffres_activite(corpus, subs), "delibs": delibs}
+
+
+def _chiffres_activite(corpus: Corpus, subs: list[SubventionPubliee]) -> JsonObject:
+    """What a place page shows of its grants `subs`: them, their total, by year (table and chart) and by commune."""
     montants: dict[str, tuple[Decimal, int]] = {}
     for s in subs:
         c = corpus.commune_of(s)
@@ -56,7 +70,44 @@ def _activite(corpus: Corpus, kind: str, code: str, communes: Iterable[str]) -> 
             montants[c] = (tot + corpus.total([s]), n + 1)
     years = corpus.by_year(subs)
     chart = Markup(graphiques.barres_par_annee([(y, t) for y, t, _ in years], "Subventions par année")) if years else ""
-    return {"subs": subs, "total": corpus.total(subs), "years": years, "delibs": delibs, "montants": montants, "graphique": chart}
+    return {"subs": subs, "total": corpus.total(subs), "years": years, "montants": montants, "graphique": chart}
+
+
+def _subvention(s: SubventionPubliee) -> JsonObject:
+    """A grant as a place page reads it (`tableau_subventions.lignes`): all its fields (records inside,
+    which `Page.cle` hashes whole), and of its deliberation its id and recueil."""
+    return {**vars(s), "acte": [s.acte.id, s.acte.recueil]}
+
+
+def _donnees_commune(
+    corpus: Corpus, fichiers: dict[tuple[str, str], str], couv: JsonObject, insee: str, delibs: list[DeliberationPubliee]
+) -> JsonObject:
+    """Everything a commune's page shows but its grants (hashed into its key, `Page.cle`, with them): its
+    reference record, cantons, EPCI and territoires, the executive acts naming it, what its figures cover,
+    its files and feed, and of each deliberation concerning it what the list prints. Its context
+    (`_contexte_commune`) is made from these and its grants only."""
+    ref = corpus.ref
+    c = ref.communes[insee]
+    return {
+        "c": c,
+        "cantons": _by_codes(ref.cantons, c.get("cantons", [])),
+        "epci": ref.epci.get(c.get("epci", "")),
+        "territoire": ref.territoires.get(c.get("territoire", "")),
+        "territoire_fin": ref.territoires.get(c.get("territoire_fin", "")),
+        "actes": corpus.actes_par_commune.get(insee, []),
+        "couv": couv,
+        "pop_annee": POPULATION_ANNEE,
+        "telechargement": fichiers.get(("commune", insee)),
+        "flux": abonnement.de_lieu(ref, "commune", insee),
+        "delibs": [{"id": d.id, "titre": d.titre, "organe": d.organe, "date": d.date} for d in delibs],
+        "annees": None,
+    }
+
+
+def _contexte_commune(corpus: Corpus, subs: list[SubventionPubliee], donnees: JsonObject, texte: str) -> JsonObject:
+    """A commune page's context, made when the page is rendered: `donnees` (without the grants' key
+    form) and its grants `subs` (the records `donnees["subs"]` describes) with their figures."""
+    return {**donnees, **_chiffres_activite(corpus, subs)}
 
 
 def _carte(corpus: Corpus, path: str, titre: str, communes: Iterable[str] | None = None, **options: str) -> Markup:
@@ -84,27 +135,18 @@ def build(corpus: Corpus) -> Iterator[Page]:
     couv = couverture.phrase(couverture.calculer(corpus))  # what every place's figures cover
     # communes
     for insee, c in ref.communes.items():
-        pages.append(
-            Page(
-                path=f"communes/{c['slug']}.md",
-                template="commune.md.j2",
-                title=c["nom"],
-                kind="commune",
-                context={
-                    "c": c,
-                    "cantons": _by_codes(ref.cantons, c.get("cantons", [])),
-                    "epci": ref.epci.get(c.get("epci", "")),
-                    "territoire": ref.territoires.get(c.get("territoire", "")),
-                    "territoire_fin": ref.territoires.get(c.get("territoire_fin", "")),
-                    "actes": corpus.actes_par_commune.get(insee, []),
-                    "couv": couv,
-                    "pop_annee": POPULATION_ANNEE,
-                    "telechargement": fichiers.get(("commune", insee)),
-                    "flux": abonnement.de_lieu(ref, "commune", insee),
-                    **_activite(corpus, "commune", insee, ref.communes_comptees("commune", insee)),
-                },
-            )
-        )
+        subs, delibs = _subs_delibs(corpus, "commune", insee, ref.communes_comptees("commune", insee))
+        page = Page(path=f"communes/{c['slug']}.md", template="commune.md.j2", title=c["nom"], kind="commune")
+        if trop_long(subs, delibs):  # split by year (`_Sortie`): rendered at every build
+            page.context = {
+                **_donnees_commune(corpus, fichiers, couv, insee, delibs),
+                **_chiffres_activite(corpus, subs),
+                "delibs": delibs,
+            }
+        else:  # rendered again only when what it shows changed (`write_pages`' cache)
+            page.donnees = {**_donnees_commune(corpus, fichiers, couv, insee, delibs), "subs": [_subvention(s) for s in subs]}
+            page.contexte = functools.partial(_contexte_commune, corpus, subs)
+        pages.append(page)
         yield from pages.vider()
     # cantons
     for code, k in ref.cantons.items():
@@ -252,8 +294,10 @@ class _Sortie(list[Page]):
         self.corpus = corpus
 
     def append(self, p: Page) -> None:
-        p.context["annees"] = None
         super().append(p)
+        if p.contexte is not None:  # a page made from data (`Page.donnees`): not split (`trop_long`)
+            return
+        p.context["annees"] = None
         if trop_long(p.context["subs"], p.context["delibs"]):
             base = p.path.removesuffix(".md")
             p.context["annees"], more = pages_par_annee(
@@ -477,6 +521,7 @@ def accueil(corpus: Corpus) -> Page:
     latest = max(corpus.recueils, key=lambda r: r.slug, default=None)
     year = max((s.date[:4] for s in corpus.subventions), default=None)
     this_year = [s for s in corpus.subventions if s.date[:4] == year]
+    cov = couverture.calculer(corpus)
     chiffres = {
         "deliberations": len(corpus.deliberations),
         "subventions": len(corpus.subventions),
@@ -484,7 +529,8 @@ def accueil(corpus: Corpus) -> Page:
         "total_annee": corpus.total(this_year),
         "n_annee": len(this_year),
         "recueil": latest,
-        "couv": couverture.phrase(couverture.calculer(corpus)),
+        "recueils": cov["recueils"],  # every month, named one by one
+        "couv": couverture.phrase(cov),
     }
     return Page(
         "index.md",
