@@ -13,6 +13,8 @@ sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"  # the real documents, as the tests know them (never the inbox)
 
 pytest.register_assert_rewrite("projet", "site_helpers")  # helpers with asserts, imported before pytest would rewrite them
+from generator.site import render  # noqa: E402
+
 import projet  # noqa: E402  (after ROOT and CORPUS, which it reads; generator importable from ROOT)
 import site_helpers  # noqa: E402
 
@@ -39,3 +41,17 @@ def site(projet_construit) -> Path:
     """The site built from the four documents; site_helpers' page helpers read it from now on."""
     site_helpers.SITE = projet_construit / "site"
     return site_helpers.SITE
+
+
+@pytest.fixture
+def rendues(monkeypatch) -> list[str]:
+    """The addresses of the pages `write_pages` renders (Jinja), in order: those its cache skips are not."""
+    out: list[str] = []
+    vrai = render._rendre
+
+    def compter(env, page: render.Page) -> str:
+        out.append(page.path)
+        return vrai(env, page)
+
+    monkeypatch.setattr(render, "_rendre", compter)
+    return out

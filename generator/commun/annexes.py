@@ -44,6 +44,12 @@ def decouper(texte: str, limite: int = PARTIE_MAX) -> list[str]:
     return parts
 
 
+def ancre_annexe(did: str, i: int) -> str:
+    """The address of deliberation `did`'s i-th annex when it is shown inside the deliberation's page
+    (`parties_annexe` gives it no page of its own): the `id` deliberation.md.j2 writes on it."""
+    return f"deliberations/{did}/#annexe-{i}"
+
+
 def parties_annexe(did: str, i: int, texte: str) -> list[tuple[str | None, str]]:
     """(page URL, text) of each part of a deliberation's i-th annex (text `texte`); URL None when it is shown inline."""
     if len(texte) <= ANNEXE_INLINE_MAX:

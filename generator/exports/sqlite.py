@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator.commun.annexes import parties_annexe
+from generator.commun.annexes import ancre_annexe, parties_annexe
 from generator.commun.store import remplacement_atomique, write_text
 from generator.exports import csv_deliberations
 from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
@@ -255,10 +255,10 @@ def dispositif(d: DeliberationPubliee) -> str | None:
 
 def url_annexe(did: str, i: int, texte: str, base_url: str | None = None) -> tuple[str, int]:
     """Where the site publishes deliberation `did`'s i-th annex (1-based, text `texte`), and on how many pages: its first
-    page of its own (`parties_annexe`), or its place in the deliberation's page (`#annexe-i`) when it is shown there.
+    page of its own (`parties_annexe`), or its place in the deliberation's page (`ancre_annexe`) when it is shown there.
     Relative to the site's root, like `deliberations.url`; absolute under `base_url` (SITE_URL), which Datasette links."""
     parts = parties_annexe(did, i, texte)
-    url = parts[0][0] or f"deliberations/{did}/#annexe-{i}"
+    url = parts[0][0] or ancre_annexe(did, i)
     return (f"{base_url.rstrip('/')}/{url}" if base_url else url), len(parts)
 
 

@@ -238,7 +238,7 @@ def _marque(line: str) -> bool:
 
 def debuts_de_page(raw: list[str]) -> list[int]:
     """0-based indices of the lines that start a printed page in a text extraction (`_marque`)."""
-    return [i for i, l in enumerate(raw) if l[:1] == " " and l[1:2] != " " and l.strip()]  # `_marque`, inlined
+    return [i for i, l in enumerate(raw) if _marque(l) and l.strip()]
 
 
 class _Vue(NamedTuple):

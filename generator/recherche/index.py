@@ -56,7 +56,7 @@ from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
 from generator.commun import formats, store
-from generator.commun.annexes import parties_annexe
+from generator.commun.annexes import ancre_annexe, parties_annexe
 from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
 from generator.recherche import classement, repertoire
@@ -263,9 +263,7 @@ def vocabulaire_annexes(annexes: Iterable[dict], lignes: list[list]) -> dict:
     for a, (did, i, titre, date, titre_deliberation) in zip(annexes, lignes):
         morceaux_annexe = parties_annexe(did, i, a["x"])
         for p, (url, texte) in enumerate(morceaux_annexe, start=1):
-            rows.append(
-                ["annexe", titre, url or f"deliberations/{did}/#annexe-{i}", did, date, titre_deliberation, i, p, len(morceaux_annexe)]
-            )
+            rows.append(["annexe", titre, url or ancre_annexe(did, i), did, date, titre_deliberation, i, p, len(morceaux_annexe)])
             counts, n = compter(texte)
             comptes.append(counts)
             longueurs.append(n)

@@ -107,16 +107,16 @@ def description(page: Page) -> str | None:
     return html.escape(modele.format(t=page.title), quote=True) if modele else None
 
 
-def en_tete(page: Page, context: JsonObject | None = None) -> str:
-    """The page's front matter: its title, and its description, `robots` and feed (`flux`, from its
-    `context`, by default `page.context`) where it has them."""
+def en_tete(page: Page, context: JsonObject) -> str:
+    """The page's front matter: its title, and its description, `robots` and feed (`flux`, from the
+    `context` it is rendered with) where it has them."""
     extra: dict[str, object] = {}
     d = description(page)
     if d:
         extra["description"] = d
     if page.kind in ROBOTS:
         extra["robots"] = ROBOTS[page.kind]
-    flux = (page.context if context is None else context).get("flux")
+    flux = context.get("flux")
     if flux is not None:  # overrides/main.html: <link rel="alternate" type="application/atom+xml"> in the head
         extra["flux"] = {"titre": html.escape(flux.titre, quote=True), "chemin": flux.chemin}  # chemin: from the site's root
     return front_matter(page.title, **extra)
@@ -200,8 +200,9 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     blocks, and it keeps their dates for `rsync`).
 
     `cache` (`.cache/pages.json`): the pages made from data (`Page.donnees`: the deliberations, their
-    annexes' parts and the communes (not split by year), most of the pages and of the text) whose key (`Page.cle`: code, address, data, text) is that of the last build and whose
-    file still holds the text written then are not rendered again.
+    annexes' parts and the communes not split by year, most of the pages and of the text) whose key
+    (`Page.cle`: code, address, data, text) is that of the last build and whose file still holds the
+    text written then are not rendered again.
     """
     env = env or environment()
     written: set[Path] = set()

@@ -7,9 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import jinja2
-import pytest
-
 from generator.lieux import places
 from generator.records.corpus import Corpus
 from generator.site import render
@@ -23,20 +20,6 @@ def _corpus(donnees: Path) -> Corpus:
 
 def _pages(corpus: Corpus) -> list[Page]:
     return [p for p in lieux.build(corpus) if p.kind == "commune"]
-
-
-@pytest.fixture
-def rendues(monkeypatch) -> list[str]:
-    """The addresses of the pages rendered (Jinja), in order."""
-    out: list[str] = []
-    vrai = render._rendre
-
-    def compter(env: jinja2.Environment, page: Page) -> str:
-        out.append(page.path)
-        return vrai(env, page)
-
-    monkeypatch.setattr(render, "_rendre", compter)
-    return out
 
 
 def test_an_unchanged_commune_page_is_not_rendered_again(tmp_path, donnees, rendues):

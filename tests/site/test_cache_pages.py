@@ -8,7 +8,6 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-import jinja2
 import pytest
 
 from generator.lieux import places
@@ -31,20 +30,6 @@ def _pages(corpus: Corpus) -> list[Page]:
     for s in corpus.subventions:
         subs[s.deliberation].append(s)
     return [p for p in actes.build(corpus, subs, {}) if p.kind in ("deliberation", "annexe")]
-
-
-@pytest.fixture
-def rendues(monkeypatch) -> list[str]:
-    """The addresses of the pages rendered (Jinja), in order."""
-    out: list[str] = []
-    vrai = render._rendre
-
-    def compter(env: jinja2.Environment, page: Page) -> str:
-        out.append(page.path)
-        return vrai(env, page)
-
-    monkeypatch.setattr(render, "_rendre", compter)
-    return out
 
 
 def test_an_unchanged_deliberation_page_is_not_rendered_again(tmp_path, donnees, rendues):

@@ -205,6 +205,7 @@ def build(
     sessions = corpus.sessions
     for did, d in sorted(corpus.deliberations.items(), key=lambda kv: (kv[1].source, kv[0])):  # by source: annex texts are read per source
         subs = sorted(subs_par_delib.get(did, []), key=lambda s: s.id)
+        session = sessions.get(d.session_id)
         annexes = []
         for i, a in enumerate(d.annexes, start=1):
             titre = a.titre or f"Annexe {i}"
@@ -255,13 +256,13 @@ def build(
                     corpus,
                     d,
                     subs,
-                    sessions.get(d.session_id),
+                    session,
                     recueils.get(d.recueil) if d.recueil else None,
                     checks_par_delib.get(did, []),
                     annexes,
                     elus,
                 ),
-                contexte=functools.partial(_contexte_deliberation, d, subs, sessions.get(d.session_id, {})),
+                contexte=functools.partial(_contexte_deliberation, d, subs, session if session is not None else {}),
             )
         )
         yield from pages
