@@ -26,7 +26,7 @@ from markupsafe import Markup
 from generator.commun import formats
 from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import write_json, write_text
-from generator.records import JsonObject
+from generator.records import Deliberation, Elu, JsonObject, Subvention
 from generator.site import lexique, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -137,29 +137,72 @@ class Page:
     context: JsonObject = field(default_factory=dict)
     kind: str = "page"
     # a page made only from data (`donnees`: JSON and records, hashed into its key) and a text (`texte`), its
-    # context being `contexte(donnees, texte)`: computed only when the page is rendered, and not
+    # context being `contexte(donnees, texte)`: computed only when the page is rendered (a deliberation's
+    # HTML, a commune's figures); any other page's key is made from its `context` (`cle`). Either is not
     # rendered again while its key and its file are those of the last build (`write_pages`)
     donnees: JsonObject | None = None
     texte: str = ""
     contexte: Callable[[JsonObject, str], JsonObject] | None = None
 
-    def cle(self, code: str) -> str:
-        """What the page's text is made of: the code, its address, title, kind, template and inputs."""
-        donnees = json.dumps([code, self.path, self.template, self.title, self.kind, self.donnees], ensure_ascii=False, default=_en_json)
+    def cle(self, code: str, empreintes: Empreintes) -> str | None:
+        """What the page's text is made of: the code, its address, title, kind, template and inputs (its
+        `donnees` and `texte`, else its `context`: all the template sees but `root`, made from its address,
+        and the environment's globals and filters, which are code). None when its context holds something
+        that has no digest (`Empreintes.dumps`): that page is rendered at every build, as every page was
+        before the cache. A page's `donnees` always have one (a TypeError there is a bug)."""
+        entrees = self.donnees if self.contexte is not None else self.context
+        try:
+            donnees = empreintes.dumps([code, self.path, self.template, self.title, self.kind, self.contexte is not None, entrees])
+        except (TypeError, ValueError):  # (ValueError: a circular reference)
+            if self.contexte is not None:
+                raise
+            return None
         h = hashlib.sha256(donnees.encode())
         h.update(b"\x1f" + self.texte.encode("utf-8"))
         return h.hexdigest()
 
 
-def _en_json(obj: object) -> object:
-    """A record in a page's `donnees`, for its key: a dataclass as all its attributes (whole: records
-    inside it too), a Decimal or a date as its text; anything else is a TypeError (a bug, never a key
-    missing part of what the page shows)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return vars(obj)
-    if isinstance(obj, (Decimal, dt.date)):
-        return str(obj)
-    raise TypeError(f"{type(obj).__name__} dans les données d'une page")
+_REPETES = (Deliberation, Subvention, Elu)
+"""The records shown on many pages (a grant on its commune's, canton's, EPCI's, territoires', scheme's,
+beneficiary's, month's and deliberation's pages and their year pages, with its deliberation inside it;
+a councillor on the index and their page): digested once a build (`Empreintes`)."""
+
+
+class Empreintes:
+    """The inputs of the pages of one build as the text of their keys (`Page.cle`).
+
+    A record (a dataclass) is all its attributes, records inside it too: the template may read any of
+    them, and call its methods and properties, which are code. The records `_REPETES` are serialised
+    and hashed the first time a key meets them, keys holding their digest: ten years of grants, each
+    with its deliberation whole, are not serialised again for every page that lists them. The others,
+    small (a place named, a line of a presence list…) and shown once or twice, are serialised where
+    they are met (cheaper than hashing each). Records are not changed while the pages are written
+    (`write_pages` makes one `Empreintes` per call); each record digested is kept (`_connues`) so that
+    its `id` is never another object's meanwhile."""
+
+    def __init__(self) -> None:
+        self._connues: dict[int, tuple[object, str]] = {}
+
+    def dumps(self, obj: object) -> str:
+        """The text of `obj` (JSON, records by type and attributes or digest): order kept (a template
+        shows a dict or a list in its order), sets sorted; a TypeError for what has no digest (a
+        function, a path…)."""
+        return json.dumps(obj, ensure_ascii=False, default=self._en_json)
+
+    def _en_json(self, obj: object) -> object:
+        if isinstance(obj, _REPETES):
+            connue = self._connues.get(id(obj))
+            if connue is None:
+                texte = self.dumps([type(obj).__module__, type(obj).__qualname__, vars(obj)])
+                connue = self._connues[id(obj)] = (obj, "\x00" + hashlib.sha256(texte.encode()).hexdigest())
+            return connue[1]
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return [type(obj).__module__, type(obj).__qualname__, vars(obj)]
+        if isinstance(obj, (Decimal, dt.date)):
+            return str(obj)
+        if isinstance(obj, (set, frozenset)):
+            return sorted(obj, key=self.dumps)  # (set order varies from a process to the next)
+        raise TypeError(f"{type(obj).__name__} dans les données d'une page")
 
 
 def empreinte_code() -> str:
@@ -199,22 +242,24 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     without deleting and rewriting thousands of unchanged files (slow on disks that trim freed
     blocks, and it keeps their dates for `rsync`).
 
-    `cache` (`.cache/pages.json`): the pages made from data (`Page.donnees`: the deliberations, their
-    annexes' parts and the communes not split by year, most of the pages and of the text) whose key
-    (`Page.cle`: code, address, data, text) is that of the last build and whose file still holds the
-    text written then are not rendered again.
+    `cache` (`.cache/pages.json`): the pages whose key (`Page.cle`: code, address, context or data and
+    text) is that of the last build and whose file still holds the text written then are not rendered
+    again: adding a month renders the pages it changes, not ten years of others. The key is taken
+    when the page comes out of its builder, which may have changed its context until then (`lieux`'
+    year pages, a canton's fractions of communes).
     """
     env = env or environment()
     written: set[Path] = set()
     n = 0
     avant, apres = _lire_cache(cache), {}
     code = empreinte_code() if cache is not None else ""
+    empreintes = Empreintes()
     for page in pages:
         n += 1
         if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
             raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
         path = content_dir / page.path
-        cle = page.cle(code) if cache is not None and page.contexte is not None else None
+        cle = page.cle(code, empreintes) if cache is not None else None
         if cle is not None:
             connue = avant.get(page.path)
             if isinstance(connue, list) and connue[:1] == [cle] and _inchangee(path, connue[1]):

@@ -121,12 +121,6 @@ def _noms_elus(d: DeliberationPubliee, session: Session | None) -> list[str]:
     return [n for n in noms if n]
 
 
-def _subvention(s: SubventionPubliee) -> JsonObject:
-    """A grant as its deliberation's page reads it: all its fields (records inside, which `Page.cle`
-    hashes whole), its deliberation by id (the page's own, in its data already)."""
-    return {**vars(s), "acte": s.acte.id}
-
-
 def _donnees_deliberation(
     corpus: Corpus,
     d: DeliberationPubliee,
@@ -144,12 +138,12 @@ def _donnees_deliberation(
     not rendered again (`write_pages`)."""
     did = d.id
     return {
-        "d": d,  # records, hashed whole (`Page.cle`)
+        "d": d,  # records, hashed whole, once a build (`render.Empreintes`)
         "session": session,
         "recueil": {"slug": recueil.slug, "titre": recueil.titre} if recueil is not None else None,
         "original": corpus.originaux.get(d.source),
         "epci": corpus.ref.epci.get(d.epci_siren) if d.epci_siren else None,
-        "subs": [_subvention(s) for s in subs],
+        "subs": subs,
         "total": format(corpus.total(subs), "f") if subs else None,
         "telechargement": chemin("deliberation", did) if subs else None,  # its grants' files (`par_lieu`)
         "sommaire": sommaire(subs),
@@ -357,7 +351,14 @@ def _index_par_annee(
             "deliberations_annee.md.j2",
             f"Délibérations {y}",
             kind="index",
-            context={"annee": y, "ds": ds, "annees": nav, "subs_count": subs_count, "departement": DEPARTEMENT},
+            # its deliberations' counts only: its key (`Page.cle`) does not change when another year's are added
+            context={
+                "annee": y,
+                "ds": ds,
+                "annees": nav,
+                "subs_count": {d.id: subs_count[d.id] for d in ds if d.id in subs_count},
+                "departement": DEPARTEMENT,
+            },
         )
         for y, ds in years
     ]

@@ -67,6 +67,13 @@ def par_gravite(c: JsonObject) -> dict[str, list[JsonObject]]:
     return out
 
 
+def _originaux_de(s: JsonObject, originaux: dict[str, str]) -> dict[str, str]:
+    """Of the published PDFs, those a source's page links (`_controle.j2`: the sources its totals and
+    findings name): its key (`Page.cle`) does not change when another source is added."""
+    noms = {s["source"]} | {x.get("source") for x in s["controles"] + s["constats"]}
+    return {k: v for k, v in originaux.items() if k in noms}
+
+
 def pages(c: JsonObject, originaux: dict[str, str]) -> list[Page]:
     """The control page and, when the report is long, one page per source.
     `originaux`: source → address of its published PDF, where the findings' pages link to."""
@@ -85,7 +92,7 @@ def pages(c: JsonObject, originaux: dict[str, str]) -> list[Page]:
                     "controle_source.md.j2",
                     f"Contrôle — {s['source']}",
                     kind="controle",
-                    context={"s": s, "n": n, "originaux": originaux},
+                    context={"s": s, "n": n, "originaux": _originaux_de(s, originaux)},
                 )
             )
             liens.append({"s": s, "url": f"controle/{slug}/", "alertes": sum(1 for f in s["constats"] if f["severity"] != "info")})

@@ -37,7 +37,18 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
         "elus_index.md.j2",
         "Élus",
         kind="elus",
-        context={"personnes": list(reg.personnes.values()), "annees": annees, "reg": reg, "statuts": personnes.STATUTS},
+        context={
+            "personnes": list(reg.personnes.values()),
+            "annees": annees,
+            # of the registry, what the page shows: not its every line again (`Page.cle`), the people hold them
+            "reg": {
+                "mentions": len(reg.lignes),
+                "sans_liste": reg.sans_liste,
+                "propositions": reg.propositions,
+                "alias_inutilises": reg.alias_inutilises,
+            },
+            "statuts": personnes.STATUTS,
+        },
     )
     noms = {s: q.nom for s, q in reg.personnes.items()}
     for p in reg.personnes.values():
@@ -72,13 +83,16 @@ def _pages_par_annee(p: personnes.Personne, seances: Seances) -> tuple[list[Json
         }
         for a in annees
     ]
+    # of the person and of the other years, a year page shows the name and the links only: its key
+    # (`Page.cle`) does not change when a séance is added to another year
+    qui, nav = {"slug": p.slug, "nom": p.nom}, [{"annee": x["annee"], "url": x["url"]} for x in liens]
     pages = [
         Page(
             f"elus/{p.slug}/{a}.md",
             "elu_annee.md.j2",
             f"{p.nom} — {a}",
             kind="elu",
-            context={"p": p, "annee": a, "seances": par_an[a], "annees": liens, "statuts": personnes.STATUTS},
+            context={"p": qui, "annee": a, "seances": par_an[a], "annees": nav, "statuts": personnes.STATUTS},
         )
         for a in annees
     ]

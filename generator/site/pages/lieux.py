@@ -73,12 +73,6 @@ def _chiffres_activite(corpus: Corpus, subs: list[SubventionPubliee]) -> JsonObj
     return {"subs": subs, "total": corpus.total(subs), "years": years, "montants": montants, "graphique": chart}
 
 
-def _subvention(s: SubventionPubliee) -> JsonObject:
-    """A grant as a place page reads it (`tableau_subventions.lignes`): all its fields (records inside,
-    which `Page.cle` hashes whole), and of its deliberation its id and recueil."""
-    return {**vars(s), "acte": [s.acte.id, s.acte.recueil]}
-
-
 def _donnees_commune(
     corpus: Corpus, fichiers: dict[tuple[str, str], str], couv: JsonObject, insee: str, delibs: list[DeliberationPubliee]
 ) -> JsonObject:
@@ -105,8 +99,8 @@ def _donnees_commune(
 
 
 def _contexte_commune(corpus: Corpus, subs: list[SubventionPubliee], donnees: JsonObject, texte: str) -> JsonObject:
-    """A commune page's context, made when the page is rendered: `donnees` (without the grants' key
-    form) and its grants `subs` (the records `donnees["subs"]` describes) with their figures."""
+    """A commune page's context, made when the page is rendered: `donnees` and its grants `subs` (the
+    records `donnees["subs"]` holds) with their figures."""
     return {**donnees, **_chiffres_activite(corpus, subs)}
 
 
@@ -144,7 +138,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
                 "delibs": delibs,
             }
         else:  # rendered again only when what it shows changed (`write_pages`' cache)
-            page.donnees = {**_donnees_commune(corpus, fichiers, couv, insee, delibs), "subs": [_subvention(s) for s in subs]}
+            page.donnees = {**_donnees_commune(corpus, fichiers, couv, insee, delibs), "subs": subs}
             page.contexte = functools.partial(_contexte_commune, corpus, subs)
         pages.append(page)
         yield from pages.vider()

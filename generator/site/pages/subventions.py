@@ -31,6 +31,9 @@ def _mois(corpus: Corpus, annee: str, subs: list[SubventionPubliee]) -> tuple[li
         liens.append(
             {"mois": m, "nom": mois_fr(int(m), int(annee)), "urls": urls, "n": len(par_mois[m]), "total": corpus.total(par_mois[m])}
         )
+    # of the other months, a month's page shows the names and links only: its key (`Page.cle`) does not
+    # change when another month's grants do
+    nav = [{"mois": x["mois"], "nom": x["nom"], "url": x["urls"][0]} for x in liens]
     pages = []
     for lien in liens:
         rangees = sorted(par_mois[lien["mois"]], key=lambda s: (s.date, s.id))
@@ -46,7 +49,7 @@ def _mois(corpus: Corpus, annee: str, subs: list[SubventionPubliee]) -> tuple[li
                     context={
                         "annee": annee,
                         "mois": lien,
-                        "tous_mois": liens,
+                        "tous_mois": nav,
                         "partie": k,
                         "subs": part,
                         "total_partie": corpus.total(part),

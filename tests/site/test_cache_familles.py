@@ -1,0 +1,171 @@
+"""Every page of the real corpus, not only those made from data, is rendered again only when what it
+shows changed (`Page.cle` keyed on its context, `write_pages`' cache; issue 22): a month added to ten
+years must not render again the year pages of the other years, the séances, recueils, sources'
+controls and councillors' years it does not touch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from generator.lieux import places
+from generator.records.corpus import Corpus
+from generator.site import render
+from generator.site.pages import actes, controle, decoupage, lexique, lieux, subventions
+from generator.site.pages import elus as pages_elus
+from generator.site.render import Page, write_pages
+
+
+def _corpus(donnees: Path) -> Corpus:
+    corpus = Corpus.load(donnees, places.reference())
+    corpus.elus = pages_elus.registre(corpus, {})
+    return corpus
+
+
+def _pages(corpus: Corpus) -> list[Page]:
+    """The pages the build writes (`build.render`) but the « Données » and search pages, which it makes
+    itself (the deliberations' without their control checks)."""
+    subs = defaultdict(list)
+    for s in corpus.subventions:
+        subs[s.deliberation].append(s)
+    assert corpus.elus is not None
+    return [
+        *lieux.build(corpus),
+        lieux.accueil(corpus),
+        lexique.build(corpus),
+        *actes.build(corpus, subs, {}),
+        *subventions.build(corpus),
+        *pages_elus.build(corpus, corpus.elus),
+        *controle.pages(corpus.controle, {}),
+    ]
+
+
+def _lire(content: Path, chemin: str) -> str:
+    return (content / chemin).read_text("utf-8")
+
+
+def test_no_page_is_rendered_again_when_nothing_changed(tmp_path, donnees, rendues):
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    pages = _pages(_corpus(donnees))
+    write_pages(pages, content, cache=cache)
+    assert len(rendues) == len(pages) == 1211
+    familles = {p.path.split("/")[0] for p in pages if p.contexte is None}
+    assert {"cantons", "epci", "territoires", "dispositifs", "beneficiaires", "subventions", "seances", "recueils", "elus"} <= familles
+    assert len(json.loads(cache.read_text("utf-8"))) == len(pages)  # every page has a key
+    canton = _lire(content, "cantons/desvres.md")
+    rendues.clear()
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)  # the same inputs, read again
+    assert rendues == []
+    assert _lire(content, "cantons/desvres.md") == canton
+
+
+def test_a_grant_changed_renders_again_the_pages_that_show_it(tmp_path, donnees, rendues):
+    """Association Ferk'Ados' 750 € (Bourse Initiatives Jeunes, Ferques) is on its commune's, canton's,
+    EPCI's, territoire's, scheme's, beneficiary's, month's, year's, deliberation's and séance's pages and
+    in the totals of the indexes and of the home page; nothing else is rendered again (its recueil and
+    the councillors' pages show no amount)."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    rendues.clear()
+    corpus = _corpus(donnees)
+    s = next(s for s in corpus.subventions if s.id == "2021-232-0002")
+    assert (s.montant, s.affiche.nom, s.dispositif) == (Decimal("750"), "Association Ferk'Ados", "Bourse Initiatives Jeunes")
+    s.montant = Decimal("751")
+    write_pages(_pages(corpus), content, cache=cache)
+    assert sorted(rendues) == [
+        "beneficiaires/association-ferk-ados.md",
+        "beneficiaires/index.md",
+        "cantons/desvres.md",
+        "cantons/index.md",
+        "communes/ferques.md",
+        "communes/index.md",
+        "deliberations/2021-232/index.md",
+        "dispositifs/bourse-initiatives-jeunes.md",
+        "dispositifs/index.md",
+        "epci/cc-de-la-terre-des-deux-caps.md",
+        "epci/index.md",
+        "index.md",
+        "seances/commission-permanente-2021-06-07.md",
+        "subventions/2021.md",
+        "subventions/2021/06-2.md",
+        "subventions/2021/06.md",
+        "subventions/index.md",
+        "territoires/boulonnais.md",
+        "territoires/index.md",
+    ]
+    for chemin in (
+        "cantons/desvres.md",
+        "epci/cc-de-la-terre-des-deux-caps.md",
+        "territoires/boulonnais.md",
+        "beneficiaires/association-ferk-ados.md",
+    ):
+        texte = _lire(content, chemin)
+        assert 'data-sort="751">751,00\xa0€' in texte and "Association Ferk&#39;Ados" in texte, chemin
+    assert "751,00\xa0€" in _lire(content, "dispositifs/bourse-initiatives-jeunes.md")
+
+
+def test_a_month_added_keeps_the_other_years_pages(tmp_path, donnees, rendues, monkeypatch):
+    """The year pages of a split list (`decoupage`) show their year's rows and the other years' links:
+    2021's grants of one more deliberation (2021-243, 179 grants) render again 2021's pages that list
+    them, never 2019's."""
+    monkeypatch.setattr(decoupage, "SEUIL", 4)
+    avant = tmp_path / "avant"
+    shutil.copytree(donnees, avant)
+    f = avant / "subventions" / "004_45492b4b56f19b50.json"
+    data = json.loads(f.read_text("utf-8"))
+    data["subventions"] = [s for s in data["subventions"] if s["deliberation"] != "2021-243"]
+    f.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(avant)), content, cache=cache)
+    premiers = set(rendues)
+    annee_2019 = {p for p in premiers if p.endswith("/2019.md")}
+    assert {"territoires/audomarois/2019.md", "dispositifs/autres-subventions/2019.md"} <= annee_2019
+    assert "2019-117" in _lire(content, "territoires/audomarois/2019.md")
+    rendues.clear()
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    # split now only, their lists passing the threshold with 2021-243's grants: new 2019 pages
+    nouvelles = ["cantons/aire-sur-la-lys/2019.md", "cantons/beuvry/2019.md", "cantons/boulogne-sur-mer-2/2019.md"]
+    assert sorted(p for p in rendues if "/2019" in p) == nouvelles and not premiers & set(nouvelles)
+    assert len(annee_2019) == 107 and not annee_2019 & set(rendues)
+    assert "territoires/audomarois/2021.md" in rendues
+    assert "2021-243" in _lire(content, "territoires/audomarois/2021.md")
+
+
+def test_a_page_whose_context_has_no_digest_is_rendered_at_every_build(tmp_path, rendues):
+    """What has no digest (a function, a path) cannot be keyed: that page is not cached, and rendered
+    every time, as the page made from its data keyed on it would not be (a TypeError there)."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+
+    def pages(montant: str) -> list[Page]:
+        return [
+            Page("cantons/a.md", "page.md.j2", "A", context={"lien": lambda: montant}),
+            Page("cantons/b.md", "page.md.j2", "B", context={"dossier": Path(montant)}),
+            Page("cantons/c.md", "page.md.j2", "C", context={"montant": Decimal(montant), "vus": {"b", "a"}}),
+        ]
+
+    write_pages(pages("1.50"), content, cache=cache)
+    assert rendues == ["cantons/a.md", "cantons/b.md", "cantons/c.md"]
+    assert sorted(json.loads(cache.read_text("utf-8"))) == ["cantons/c.md"]
+    rendues.clear()
+    write_pages(pages("1.50"), content, cache=cache)
+    assert rendues == ["cantons/a.md", "cantons/b.md"]
+    rendues.clear()
+    write_pages(pages("1.5"), content, cache=cache)  # (the same amount written otherwise: a template may print it otherwise)
+    assert rendues == ["cantons/a.md", "cantons/b.md", "cantons/c.md"]
+
+
+def test_a_record_is_digested_once_and_whole(donnees):
+    """A grant's digest holds its deliberation's (`SubventionPubliee.acte`), computed once per build:
+    a deliberation's title changed changes the key of a page listing only its grants."""
+    corpus = _corpus(donnees)
+    s = next(s for s in corpus.subventions if s.id == "2021-232-0002")
+    page = Page("cantons/x.md", "page.md.j2", "X", context={"subs": [s]})
+    e = render.Empreintes()
+    cle = page.cle("code", e)
+    assert cle is not None and page.cle("code", e) == cle and page.cle("code", render.Empreintes()) == cle
+    s.acte.titre += " (modifié)"
+    assert page.cle("code", e) == cle  # (the records do not change while the pages of a build are written)
+    assert page.cle("code", render.Empreintes()) != cle
