@@ -26,7 +26,7 @@ from markupsafe import Markup
 from generator.commun import formats
 from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import write_json, write_text
-from generator.records import Deliberation, Elu, JsonObject, Subvention
+from generator.records import Deliberation, JsonObject, Subvention
 from generator.site import lexique, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -162,10 +162,10 @@ class Page:
         return h.hexdigest()
 
 
-_REPETES = (Deliberation, Subvention, Elu)
+_REPETES = (Deliberation, Subvention)
 """The records shown on many pages (a grant on its commune's, canton's, EPCI's, territoires', scheme's,
-beneficiary's, month's and deliberation's pages and their year pages, with its deliberation inside it;
-a councillor on the index and their page): digested once a build (`Empreintes`)."""
+beneficiary's, month's and deliberation's pages and their year pages, with its deliberation inside it):
+digested once a build (`Empreintes`)."""
 
 
 class Empreintes:

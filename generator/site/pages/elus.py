@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from generator.commun import store
 from generator.elus import personnes
@@ -11,7 +12,20 @@ from generator.records.corpus import Corpus, DeliberationPubliee
 from generator.site.pages import decoupage
 from generator.site.render import Page
 
-Seances = dict[str, list[tuple[personnes.Ligne, DeliberationPubliee | None]]]  # séance id → a person's lines in it, with their act
+
+class Ligne(NamedTuple):
+    """A line of a presence list as a councillor's pages show it (`_elus.j2`): a tuple, which their
+    keys (`Page.cle`) serialise without a call for each of ten years of lines (`personnes.Ligne`, a
+    record, would take one)."""
+
+    deliberation: str
+    date: str
+    organe: str
+    statut: str
+    interet: str | None
+
+
+Seances = dict[str, list[tuple[Ligne, DeliberationPubliee | None]]]  # séance id → a person's lines in it, with their act
 
 
 def registre(corpus: Corpus, alias: Mapping[str, str]) -> personnes.Registre:
@@ -30,17 +44,26 @@ def registre(corpus: Corpus, alias: Mapping[str, str]) -> personnes.Registre:
     return personnes.construire(delibs, sessions, alias, textes)
 
 
+def _fiche(p: personnes.Personne) -> JsonObject:
+    """What the index and a councillor's page show of them: their record but its lines (`lignes`: ten
+    years, thousands, each digested into the pages' keys, `Page.cle`), and of these their counts by
+    statut (`comptes`) and attendance by year (`taux`)."""
+    fiche: JsonObject = {k: v for k, v in vars(p).items() if k != "lignes"}
+    return fiche | {"comptes": {s: p.compte(s) for s in personnes.STATUTS}, "taux": p.taux_par_annee()}
+
+
 def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
-    annees = sorted({a for p in reg.personnes.values() for a in p.taux_par_annee()}, reverse=True)
+    fiches = {slug: _fiche(p) for slug, p in reg.personnes.items()}
+    annees = sorted({a for f in fiches.values() for a in f["taux"]}, reverse=True)
     yield Page(
         "elus/index.md",
         "elus_index.md.j2",
         "Élus",
         kind="elus",
         context={
-            "personnes": list(reg.personnes.values()),
+            "personnes": list(fiches.values()),
             "annees": annees,
-            # of the registry, what the page shows: not its every line again (`Page.cle`), the people hold them
+            # of the registry, what the page shows: not its every line again (`Page.cle`)
             "reg": {
                 "mentions": len(reg.lignes),
                 "sans_liste": reg.sans_liste,
@@ -54,8 +77,9 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
     for p in reg.personnes.values():
         seances: Seances = {}
         for li in p.lignes:
-            seances.setdefault(li.seance, []).append((li, corpus.deliberations.get(li.deliberation)))
-        context = {"p": p, "seances": seances, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
+            ligne = Ligne(li.deliberation, li.date, li.organe, li.statut, li.interet)
+            seances.setdefault(li.seance, []).append((ligne, corpus.deliberations.get(li.deliberation)))
+        context: JsonObject = {"p": fiches[p.slug], "seances": seances, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
         pages = [Page(f"elus/{p.slug}/index.md", "elu.md.j2", p.nom, kind="elu", context=context)]
         if decoupage.trop_long(p.lignes):  # ten years: about 6 000 lines, 1,3 Mo on one page
             context["annees"], par_annee = _pages_par_annee(p, seances)
