@@ -39,6 +39,7 @@ from generator.controle import corrections as corr
 from generator.controle import garde, identifiants
 from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report
 from generator.elus import alias as alias_elus
+from generator.elus import personnes
 from generator.exports import fichiers_meta, write_all
 from generator.lieux import places
 from generator.lieux.localisation import localise
@@ -116,6 +117,8 @@ class BuildResult:
     fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
     empreintes: set[str] = field(default_factory=set)  # SHA-256 of the inbox's files and of the published sources (`ocr.elaguer`)
     alias_elus: dict[str, str] = field(default_factory=dict)  # site_data/elus_alias.yaml, checked first (`extract`)
+    # source → civilities of its presence lists (`personnes.civilites_document`), kept by the extraction cache
+    civilites: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -204,6 +207,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)
     ocr.dossier_cache = paths.root / ".cache" / "ocr"  # the pages read by OCR, for every worker (forked)
     cache = cache_extraction.lire(paths.cache, log)
+    code_civilites = cache_extraction.code_civilites()
     cache_avant = dict(cache)  # what the last build wrote, for the guard
     # the inbox: a file it refuses (a link, a pipe, a name confused with another, too long, not UTF-8…)
     # is refused like an unreadable source: its previous extraction stays, the others are read
@@ -217,6 +221,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     applied: list[dict] = []
     todo = []
     lus: dict[str, tuple[DocumentLu, dict]] = {}  # read back (unchanged sources) or from the texts just written
+    resumes: dict[str, garde.Resume | None] = {}  # what the unchanged sources publish, as their cache entries say
     for e in files:
         with e.chemin.open("rb") as fichier:
             digest = hashlib.file_digest(fichier, "sha256").hexdigest()  # streamed: a huge file is never held whole here
@@ -226,7 +231,13 @@ def extract(paths: Paths, log=print) -> BuildResult:
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
             lu = cache_extraction.relire(paths.actes / data_name(e.nom), paths.subventions / data_name(e.nom), entry)
             if not isinstance(lu, str):
+                civilites = cache_extraction.civilites(entry, code_civilites)
+                if civilites is None:  # an entry of an earlier version: found once in the texts, then kept
+                    civilites = personnes.civilites_document(lu[0])
+                    cache[e.nom] = entry | {"civilites": cache_extraction.avec_civilites(code_civilites, civilites)}
+                res.civilites[lu[0]["source"]] = civilites
                 lus[data_name(e.nom)] = (alleger(lu[0], textes=False), lu[1])
+                resumes[data_name(e.nom)] = cache_extraction.resume_entree(entry)
                 applied += entry["corrections"]
                 continue
             log(f"{lu} : {e.nom} est analysée à nouveau.")
@@ -254,15 +265,22 @@ def extract(paths: Paths, log=print) -> BuildResult:
         store.write_text(staging / "actes" / name, actes)
         store.write_text(staging / "subventions" / name, subventions)
         with store.sans_ramasse_miettes():
-            doc, subs = alleger(json.loads(actes), textes=False), json.loads(subventions)
+            contenu, subs = json.loads(actes), json.loads(subventions)
+        civilites = personnes.civilites_document(contenu)  # (before `alleger` drops the texts)
+        doc = alleger(contenu, textes=False)
         lus[name] = (doc, subs)
+        res.civilites[doc.source] = civilites
         nouveaux[e.nom] = garde.resumer(doc, subs)
         appliquees[e.nom] = mine
-        entrees[e.nom] = cache_extraction.entree(key, mine, actes, subventions, nouveaux[e.nom])
+        entrees[e.nom] = cache_extraction.entree(
+            key, mine, actes, subventions, nouveaux[e.nom], cache_extraction.avec_civilites(code_civilites, civilites)
+        )
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
-    inchanges = {doc.source: garde.resumer(doc, subs) for doc, subs in lus.values() if doc.source not in nouveaux}
+    inchanges = {
+        doc.source: resumes.get(name) or garde.resumer(doc, subs) for name, (doc, subs) in lus.items() if doc.source not in nouveaux
+    }
     retires: set[str] = set()
     refuses_avant = {data_name(e["source"]) for e in res.errors + res.en_attente}
     for f in sorted(paths.actes.glob("*.json")) if paths.actes.is_dir() else []:
@@ -290,6 +308,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         _refuser(res, paths, source, refus.message, refus.line, log)
         cache.pop(source, None)
         lus.pop(data_name(source), None)
+        res.civilites.pop(source, None)
         if source in anciens:  # its previous extraction stays published
             _relire_refusee(res, paths, paths.actes / data_name(source), lus, inchanges, log)
     for source, refus in sorted(verdict.gardes.items()):
@@ -366,6 +385,7 @@ def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchange
         )
         log(f"ERREUR {res.errors[-1]['source']} : {res.errors[-1]['message']}")
         return
+    res.civilites[lu[0]["source"]] = personnes.civilites_document(lu[0])  # (no cache entry vouches for it)
     doc, subs = alleger(lu[0], textes=False), lu[1]  # without texts: Corpus.texte_annexe reads annexes when needed
     lus[f.name] = (doc, subs)
     inchanges[doc.source] = garde.resumer(doc, subs)
@@ -438,7 +458,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
-    registre_elus = pages_elus.registre(corpus, res.alias_elus)
+    registre_elus = pages_elus.registre(corpus, res.alias_elus, res.civilites)
     corpus.elus = registre_elus  # read by pages, exports and search
     # the people figures of the control report (its page and controle.json): known only now
     res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()

@@ -21,6 +21,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from generator.commun.store import sans_ramasse_miettes
 from generator.controle.garde import Resume, resumer
@@ -34,9 +35,11 @@ def empreinte(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def entree(cle: str, corrections: list[JsonObject], actes: str, subventions: str, r: Resume) -> JsonObject:
-    """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, and
-    what they publish (`garde.Resume`: its next version is checked against it without reading them)."""
+def entree(cle: str, corrections: list[JsonObject], actes: str, subventions: str, r: Resume, civilites: JsonObject) -> JsonObject:
+    """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, what
+    they publish (`garde.Resume`: its next version is checked against it without reading them) and the
+    civilities of their presence lists (`civilites`, from `avec_civilites`: the registry of the
+    councillors reads them here, not in the files)."""
     return {
         "key": cle,
         "corrections": corrections,
@@ -48,18 +51,50 @@ def entree(cle: str, corrections: list[JsonObject], actes: str, subventions: str
             "lignes": r.lignes,
             "subventions": dict(sorted(r.subventions.items())),
         },
+        "civilites": civilites,
     }
 
 
-def resume(e: JsonObject | None, actes: Path, subventions: Path) -> Resume | None:
-    """What a source's previous extraction publishes: from its cache entry, else read from its files
-    (None when they cannot be read)."""
+def code_civilites() -> str:
+    """The digest of the code that finds the civilities (`elus.personnes.civilites_document`, not part
+    of the extraction's key): civilities an entry kept from another version of it are found again."""
+    return empreinte((PAQUET / "elus" / "personnes.py").read_bytes())
+
+
+def avec_civilites(code: str, civilites: dict[str, str]) -> JsonObject:
+    """The `civilites` of a cache entry: `personnes.civilites_document` of its actes file, found by `code`."""
+    return {"code": code, "deliberations": civilites}
+
+
+def civilites(e: JsonObject, code: str) -> dict[str, str] | None:
+    """The civilities an entry keeps for its actes file (deliberation id → letters), if found by the
+    code of today (`code_civilites`); None for an entry without them or of another version."""
+    c = e.get("civilites")
+    if isinstance(c, dict) and c.get("code") == code and isinstance(lettres := c.get("deliberations"), dict):
+        if all(isinstance(k, str) and isinstance(v, str) for k, v in lettres.items()):
+            return cast(dict[str, str], lettres)
+    return None
+
+
+def resume_entree(e: JsonObject | None) -> Resume | None:
+    """What a source's extraction publishes, as its cache entry says (None: an entry without it).
+    The entry vouches for the files it describes (`relire` checks them against its digests): a source
+    read back unchanged is not turned into records again to know it."""
     r = (e or {}).get("resume")
     if isinstance(r, dict):
         try:
             return Resume(r["source"], dict(r["deliberations"]), dict(r["lignes"]), Counter(r["subventions"]), r["recueil"])
         except (KeyError, TypeError, ValueError):
             pass
+    return None
+
+
+def resume(e: JsonObject | None, actes: Path, subventions: Path) -> Resume | None:
+    """What a source's previous extraction publishes: from its cache entry, else read from its files
+    (None when they cannot be read)."""
+    r = resume_entree(e)
+    if r is not None:
+        return r
     try:
         with sans_ramasse_miettes():
             doc = json.loads(actes.read_bytes())
