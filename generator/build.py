@@ -207,7 +207,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)
     ocr.dossier_cache = paths.root / ".cache" / "ocr"  # the pages read by OCR, for every worker (forked)
     cache = cache_extraction.lire(paths.cache, log)
-    code_civilites = cache_extraction.code_civilites()
+    code_civilites, code_releve = cache_extraction.code_civilites(), cache_extraction.code_releve()
     cache_avant = dict(cache)  # what the last build wrote, for the guard
     # the inbox: a file it refuses (a link, a pipe, a name confused with another, too long, not UTF-8…)
     # is refused like an unreadable source: its previous extraction stays, the others are read
@@ -229,14 +229,11 @@ def extract(paths: Paths, log=print) -> BuildResult:
         key = f"{digest}:{fingerprint}"
         entry = cache.get(e.nom)
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
-            lu = cache_extraction.relire(paths.actes / data_name(e.nom), paths.subventions / data_name(e.nom), entry)
+            lu = _relire_inchangee(paths, data_name(e.nom), entry, code_civilites, code_releve)
             if not isinstance(lu, str):
-                civilites = cache_extraction.civilites(entry, code_civilites)
-                if civilites is None:  # an entry of an earlier version: found once in the texts, then kept
-                    civilites = personnes.civilites_document(lu[0])
-                    cache[e.nom] = entry | {"civilites": cache_extraction.avec_civilites(code_civilites, civilites)}
-                res.civilites[lu[0]["source"]] = civilites
-                lus[data_name(e.nom)] = (alleger(lu[0], textes=False), lu[1])
+                doc, subs, civilites, cache[e.nom] = lu
+                lus[data_name(e.nom)] = (doc, subs)
+                res.civilites[doc.source] = civilites
                 resumes[data_name(e.nom)] = cache_extraction.resume_entree(entry)
                 applied += entry["corrections"]
                 continue
@@ -247,6 +244,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     nouveaux: dict[str, garde.Resume] = {}
     appliquees: dict[str, list[dict]] = {}
     entrees: dict[str, dict] = {}  # cache entries of the sources parsed now
+    nouveaux_releves: dict[str, bytes] = {}  # their snapshots (`cache_extraction.releve`), written if accepted
     for (e, key), (ok, out) in zip(todo, _parse_all([e for e, _ in todo], fixes)):
         if ok is None:  # a bug of ours while reading this source: its traceback in a file, the others go on
             _refuser(res, paths, e.nom, _erreur_interne(paths, e.nom, out), None, log)
@@ -272,8 +270,15 @@ def extract(paths: Paths, log=print) -> BuildResult:
         res.civilites[doc.source] = civilites
         nouveaux[e.nom] = garde.resumer(doc, subs)
         appliquees[e.nom] = mine
+        nouveaux_releves[e.nom] = cache_extraction.releve(doc, subs, code_releve)
         entrees[e.nom] = cache_extraction.entree(
-            key, mine, actes, subventions, nouveaux[e.nom], cache_extraction.avec_civilites(code_civilites, civilites)
+            key,
+            mine,
+            actes,
+            subventions,
+            nouveaux[e.nom],
+            cache_extraction.avec_civilites(code_civilites, civilites),
+            nouveaux_releves[e.nom],
         )
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
@@ -337,12 +342,17 @@ def extract(paths: Paths, log=print) -> BuildResult:
         for folder in (paths.actes, paths.subventions):
             folder.mkdir(parents=True, exist_ok=True)
             os.replace(staging / folder.name / data_name(source), folder / data_name(source))
+        store.write_bytes(cache_extraction.chemin_releve(paths.root, data_name(source)), nouveaux_releves[source], durable=False)
         cache[source] = entrees[source]
     for source in sorted(retires - set(verdict.gardes)):
         for folder in (paths.actes, paths.subventions):
             (folder / data_name(source)).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
     cache = {k: v for k, v in cache.items() if data_name(k) in presents}
+    releves = paths.root / cache_extraction.DOSSIER_RELEVES
+    for f in sorted(releves.glob("*.marshal")) if releves.is_dir() else []:  # those of sources gone
+        if f.with_suffix(".json").name not in presents:
+            f.unlink()
     store.write_json(paths.cache, to_dict(dict(sorted(cache.items()))))
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.empreintes = {d for _, d in res.fichiers.values()} | {d.contenu["sha256"] for d in res.documents if d.contenu.get("sha256")}
@@ -369,6 +379,31 @@ def ecrire_controle(paths: Paths, report: JsonObject) -> None:
             f"EnregistrementNonConforme: site_data/controle.json ne suit pas generator/records/schemas/controle.schema.json ({faute})"
         )
     store.write_json(paths.controle, data)
+
+
+def _relire_inchangee(
+    paths: Paths, name: str, entry: JsonObject, code_civilites: str, code_releve: str
+) -> tuple[DocumentLu, JsonObject, dict[str, str], JsonObject] | str:
+    """An unchanged source's files `name` read back: (document without its texts, grants, civilities of
+    its lists, its cache entry) or why they cannot be published (`cache_extraction.relire`). From their
+    snapshot when the entry names it and keeps the civilities; else as JSON, once, the entry then
+    completed with what it lacked (civilities, snapshot) for the next build."""
+    actes, subventions, chemin = paths.actes / name, paths.subventions / name, cache_extraction.chemin_releve(paths.root, name)
+    civilites = cache_extraction.civilites(entry, code_civilites)
+    if civilites is not None:  # (else its texts are needed once: read as JSON)
+        releve = cache_extraction.relire_releve(actes, subventions, entry, chemin, code_releve)
+        if releve is not None:
+            return *releve, civilites, entry
+    lu = cache_extraction.relire(actes, subventions, entry)
+    if isinstance(lu, str):
+        return lu
+    if civilites is None:  # an entry of an earlier version: found once in the texts, then kept
+        civilites = personnes.civilites_document(lu[0])
+    doc = alleger(lu[0], textes=False)
+    ecrit = cache_extraction.releve(doc, lu[1], code_releve)
+    store.write_bytes(chemin, ecrit, durable=False)  # (a cache: a lost one is made again)
+    entry = entry | {"civilites": cache_extraction.avec_civilites(code_civilites, civilites), "releve": cache_extraction.empreinte(ecrit)}
+    return doc, lu[1], civilites, entry
 
 
 def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchanges: dict, log) -> None:
