@@ -39,6 +39,7 @@ from generator.controle import corrections as corr
 from generator.controle import garde, identifiants
 from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report
 from generator.elus import alias as alias_elus
+from generator.elus import personnes
 from generator.exports import fichiers_meta, write_all
 from generator.lieux import places
 from generator.lieux.localisation import localise
@@ -116,6 +117,8 @@ class BuildResult:
     fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
     empreintes: set[str] = field(default_factory=set)  # SHA-256 of the inbox's files and of the published sources (`ocr.elaguer`)
     alias_elus: dict[str, str] = field(default_factory=dict)  # site_data/elus_alias.yaml, checked first (`extract`)
+    # source → civilities of its presence lists (`personnes.civilites_document`), kept by the extraction cache
+    civilites: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -204,6 +207,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         store.nettoyer_temporaires(dossier, recursif=dossier != site_data)  # (not in the publisher's sources/)
     ocr.dossier_cache = paths.root / ".cache" / "ocr"  # the pages read by OCR, for every worker (forked)
     cache = cache_extraction.lire(paths.cache, log)
+    code_civilites, code_releve = cache_extraction.code_civilites(), cache_extraction.code_releve()
     cache_avant = dict(cache)  # what the last build wrote, for the guard
     # the inbox: a file it refuses (a link, a pipe, a name confused with another, too long, not UTF-8…)
     # is refused like an unreadable source: its previous extraction stays, the others are read
@@ -217,6 +221,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     applied: list[dict] = []
     todo = []
     lus: dict[str, tuple[DocumentLu, dict]] = {}  # read back (unchanged sources) or from the texts just written
+    resumes: dict[str, garde.Resume | None] = {}  # what the unchanged sources publish, as their cache entries say
     for e in files:
         with e.chemin.open("rb") as fichier:
             digest = hashlib.file_digest(fichier, "sha256").hexdigest()  # streamed: a huge file is never held whole here
@@ -224,9 +229,12 @@ def extract(paths: Paths, log=print) -> BuildResult:
         key = f"{digest}:{fingerprint}"
         entry = cache.get(e.nom)
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
-            lu = cache_extraction.relire(paths.actes / data_name(e.nom), paths.subventions / data_name(e.nom), entry)
+            lu = _relire_inchangee(paths, data_name(e.nom), entry, code_civilites, code_releve)
             if not isinstance(lu, str):
-                lus[data_name(e.nom)] = (alleger(lu[0], textes=False), lu[1])
+                doc, subs, civilites, cache[e.nom] = lu
+                lus[data_name(e.nom)] = (doc, subs)
+                res.civilites[doc.source] = civilites
+                resumes[data_name(e.nom)] = cache_extraction.resume_entree(entry)
                 applied += entry["corrections"]
                 continue
             log(f"{lu} : {e.nom} est analysée à nouveau.")
@@ -236,6 +244,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     nouveaux: dict[str, garde.Resume] = {}
     appliquees: dict[str, list[dict]] = {}
     entrees: dict[str, dict] = {}  # cache entries of the sources parsed now
+    nouveaux_releves: dict[str, bytes] = {}  # their snapshots (`cache_extraction.releve`), written if accepted
     for (e, key), (ok, out) in zip(todo, _parse_all([e for e, _ in todo], fixes)):
         if ok is None:  # a bug of ours while reading this source: its traceback in a file, the others go on
             _refuser(res, paths, e.nom, _erreur_interne(paths, e.nom, out), None, log)
@@ -254,15 +263,29 @@ def extract(paths: Paths, log=print) -> BuildResult:
         store.write_text(staging / "actes" / name, actes)
         store.write_text(staging / "subventions" / name, subventions)
         with store.sans_ramasse_miettes():
-            doc, subs = alleger(json.loads(actes), textes=False), json.loads(subventions)
+            contenu, subs = json.loads(actes), json.loads(subventions)
+        civilites = personnes.civilites_document(contenu)  # (before `alleger` drops the texts)
+        doc = alleger(contenu, textes=False)
         lus[name] = (doc, subs)
+        res.civilites[doc.source] = civilites
         nouveaux[e.nom] = garde.resumer(doc, subs)
         appliquees[e.nom] = mine
-        entrees[e.nom] = cache_extraction.entree(key, mine, actes, subventions, nouveaux[e.nom])
+        nouveaux_releves[e.nom] = cache_extraction.releve(doc, subs, code_releve)
+        entrees[e.nom] = cache_extraction.entree(
+            key,
+            mine,
+            actes,
+            subventions,
+            nouveaux[e.nom],
+            cache_extraction.avec_civilites(code_civilites, civilites),
+            nouveaux_releves[e.nom],
+        )
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
-    inchanges = {doc.source: garde.resumer(doc, subs) for doc, subs in lus.values() if doc.source not in nouveaux}
+    inchanges = {
+        doc.source: resumes.get(name) or garde.resumer(doc, subs) for name, (doc, subs) in lus.items() if doc.source not in nouveaux
+    }
     retires: set[str] = set()
     refuses_avant = {data_name(e["source"]) for e in res.errors + res.en_attente}
     for f in sorted(paths.actes.glob("*.json")) if paths.actes.is_dir() else []:
@@ -290,6 +313,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
         _refuser(res, paths, source, refus.message, refus.line, log)
         cache.pop(source, None)
         lus.pop(data_name(source), None)
+        res.civilites.pop(source, None)
         if source in anciens:  # its previous extraction stays published
             _relire_refusee(res, paths, paths.actes / data_name(source), lus, inchanges, log)
     for source, refus in sorted(verdict.gardes.items()):
@@ -318,12 +342,17 @@ def extract(paths: Paths, log=print) -> BuildResult:
         for folder in (paths.actes, paths.subventions):
             folder.mkdir(parents=True, exist_ok=True)
             os.replace(staging / folder.name / data_name(source), folder / data_name(source))
+        store.write_bytes(cache_extraction.chemin_releve(paths.root, data_name(source)), nouveaux_releves[source], durable=False)
         cache[source] = entrees[source]
     for source in sorted(retires - set(verdict.gardes)):
         for folder in (paths.actes, paths.subventions):
             (folder / data_name(source)).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
     cache = {k: v for k, v in cache.items() if data_name(k) in presents}
+    releves = paths.root / cache_extraction.DOSSIER_RELEVES
+    for f in sorted(releves.glob("*.marshal")) if releves.is_dir() else []:  # those of sources gone
+        if f.with_suffix(".json").name not in presents:
+            f.unlink()
     store.write_json(paths.cache, to_dict(dict(sorted(cache.items()))))
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.empreintes = {d for _, d in res.fichiers.values()} | {d.contenu["sha256"] for d in res.documents if d.contenu.get("sha256")}
@@ -352,6 +381,31 @@ def ecrire_controle(paths: Paths, report: JsonObject) -> None:
     store.write_json(paths.controle, data)
 
 
+def _relire_inchangee(
+    paths: Paths, name: str, entry: JsonObject, code_civilites: str, code_releve: str
+) -> tuple[DocumentLu, JsonObject, dict[str, str], JsonObject] | str:
+    """An unchanged source's files `name` read back: (document without its texts, grants, civilities of
+    its lists, its cache entry) or why they cannot be published (`cache_extraction.relire`). From their
+    snapshot when the entry names it and keeps the civilities; else as JSON, once, the entry then
+    completed with what it lacked (civilities, snapshot) for the next build."""
+    actes, subventions, chemin = paths.actes / name, paths.subventions / name, cache_extraction.chemin_releve(paths.root, name)
+    civilites = cache_extraction.civilites(entry, code_civilites)
+    if civilites is not None:  # (else its texts are needed once: read as JSON)
+        releve = cache_extraction.relire_releve(actes, subventions, entry, chemin, code_releve)
+        if releve is not None:
+            return *releve, civilites, entry
+    lu = cache_extraction.relire(actes, subventions, entry)
+    if isinstance(lu, str):
+        return lu
+    if civilites is None:  # an entry of an earlier version: found once in the texts, then kept
+        civilites = personnes.civilites_document(lu[0])
+    doc = alleger(lu[0], textes=False)
+    ecrit = cache_extraction.releve(doc, lu[1], code_releve)
+    store.write_bytes(chemin, ecrit, durable=False)  # (a cache: a lost one is made again)
+    entry = entry | {"civilites": cache_extraction.avec_civilites(code_civilites, civilites), "releve": cache_extraction.empreinte(ecrit)}
+    return doc, lu[1], civilites, entry
+
+
 def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchanges: dict, log) -> None:
     """The previous extraction of a refused source, kept published if it is whole (checked against its
     schemas: no cache entry vouches for it); a damaged one is an error, and not published."""
@@ -366,6 +420,7 @@ def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchange
         )
         log(f"ERREUR {res.errors[-1]['source']} : {res.errors[-1]['message']}")
         return
+    res.civilites[lu[0]["source"]] = personnes.civilites_document(lu[0])  # (no cache entry vouches for it)
     doc, subs = alleger(lu[0], textes=False), lu[1]  # without texts: Corpus.texte_annexe reads annexes when needed
     lus[f.name] = (doc, subs)
     inchanges[doc.source] = garde.resumer(doc, subs)
@@ -438,7 +493,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
     res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
-    registre_elus = pages_elus.registre(corpus, res.alias_elus)
+    registre_elus = pages_elus.registre(corpus, res.alias_elus, res.civilites)
     corpus.elus = registre_elus  # read by pages, exports and search
     # the people figures of the control report (its page and controle.json): known only now
     res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()

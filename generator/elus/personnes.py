@@ -22,8 +22,9 @@ from typing import Any
 
 from generator.commun.pliage import slug_ascii
 from generator.elus.alias import cle_personne
-from generator.records import Deliberation, Session
+from generator.records import Attendance, Deliberation, JsonObject, Session
 from generator.records.elu import VOTANTS, Elu, InteretDeclare, Mandat, Presence, ProcurationDonnee, ProcurationRecue
+from generator.records.lecture import from_dict
 
 DEPARTEMENT = "Département du Pas-de-Calais"
 
@@ -106,15 +107,49 @@ def _civilites(texte: str, noms: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def _imprimes(a: Attendance) -> list[tuple[str, str, str | None]]:
+    """The names of a deliberation's presence lists, in the lists' order: (name, statut, mandataire)."""
+    noms: list[tuple[str, str, str | None]] = []
+    for key, statut in _LISTES:
+        noms += [(n, statut, None) for n in getattr(a, key)]
+    for proc in a.procurations:
+        noms.append((proc["mandant"], "represente", proc["mandataire"]))
+    return noms
+
+
+# A deliberation's civilities as kept between builds: one letter per name of its lists, in their order
+# (`_imprimes`), « M » for « M. », « F » for « Mme », « - » where none is printed.
+_LETTRES = {"M.": "M", "Mme": "F"}
+_CIVILITE = {"M": "M.", "F": "Mme"}
+
+
+def civilites_document(doc: JsonObject) -> dict[str, str]:
+    """The civilities printed in the presence lists of the Département's deliberations of `doc` (a file
+    of site_data/actes as read, texts included), id → one letter per name (`_LETTRES`), first copy of
+    each id. Computed once, when the file is written or first read back (the extraction cache keeps it),
+    so that a rebuild does not read ten years of texts again for them; `construire` decodes it."""
+    out: dict[str, str] = {}
+    for d in doc["deliberations"]:
+        if d.get("collectivite") != DEPARTEMENT or d["id"] in out:
+            continue
+        noms = [n for n, _, _ in _imprimes(from_dict(Attendance, d.get("attendance") or {}))]
+        civs = _civilites(d.get("texte") or "", noms) if noms else {}
+        out[d["id"]] = "".join(_LETTRES[civs[n]] if n in civs else "-" for n in noms)  # ("" without lists: nothing to read)
+    return out
+
+
 def construire(
     deliberations: Mapping[str, Deliberation],
     sessions: Iterable[Session],
     alias: Mapping[str, str],
     textes: Mapping[str, str] | None = None,
+    civilites: Mapping[str, str] | None = None,
 ) -> Registre:
     """The people of the Département's presence lists (`deliberations`: id → deliberation as in
     site_data/actes, in any order; `sessions`: the séances, for who presided), resolved through `alias`.
-    `textes`: id → text of the deliberations whose record does not hold it (for the civilities printed)."""
+    The civilities printed before the names: `civilites` (id → `civilites_document`'s letters) where it
+    has the deliberation, else found in its text (its record's, or `textes`: id → text of the
+    deliberations whose record does not hold it)."""
     delibs = sorted((d for d in deliberations.values() if d.collectivite == DEPARTEMENT), key=lambda d: (d.date, d.id))
     alias_vus: set[str] = set()
 
@@ -131,16 +166,15 @@ def construire(
     brut: list[tuple[Deliberation, str, str, str | None]] = []  # (deliberation, printed name, statut, mandataire)
     sans_liste: list[str] = []
     for d in delibs:
-        a = d.attendance
-        noms: list[tuple[str, str, str | None]] = []
-        for key, statut in _LISTES:
-            noms += [(n, statut, None) for n in getattr(a, key)]
-        for proc in a.procurations:
-            noms.append((proc["mandant"], "represente", proc["mandataire"]))
+        noms = _imprimes(d.attendance)
         if not noms:
             sans_liste.append(d.id)
             continue
-        civs = _civilites(d.texte or (textes or {}).get(d.id, ""), [n for n, _, _ in noms])
+        lettres = (civilites or {}).get(d.id)
+        if lettres is not None and len(lettres) == len(noms):
+            civs = {n: _CIVILITE[c] for (n, _, _), c in zip(noms, lettres) if c in _CIVILITE}
+        else:
+            civs = _civilites(d.texte or (textes or {}).get(d.id, ""), [n for n, _, _ in noms])
         keys = {cle(n) for n, _, _ in noms}
         for n, statut, mandataire in noms:
             k = cle(n)

@@ -11,6 +11,11 @@ is validated again.
 
 A cache file that cannot be read, is not JSON or not of its shape is ignored (its sources are parsed
 again), never a crash.
+
+So that a rebuild costs what changed, an entry also keeps what the build would otherwise read from
+every unchanged file: the civilities printed in its presence lists (for the registry of the
+councillors) and the digest of a snapshot of the file as the build holds it (`releve`, in
+.cache/releves/), loaded instead of the JSON once the files are checked.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import marshal
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from generator.commun.store import sans_ramasse_miettes
 from generator.controle.garde import Resume, resumer
 from generator.records.common import JsonObject
-from generator.records.corpus import alleger
+from generator.records.corpus import DocumentLu, alleger
 from generator.records.schema import non_conforme
 from generator.sources.boite import affichable
 
@@ -34,9 +41,13 @@ def empreinte(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def entree(cle: str, corrections: list[JsonObject], actes: str, subventions: str, r: Resume) -> JsonObject:
-    """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, and
-    what they publish (`garde.Resume`: its next version is checked against it without reading them)."""
+def entree(
+    cle: str, corrections: list[JsonObject], actes: str, subventions: str, r: Resume, civilites: JsonObject, releve: bytes
+) -> JsonObject:
+    """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, what
+    they publish (`garde.Resume`: its next version is checked against it without reading them), the
+    civilities of their presence lists (`civilites`, from `avec_civilites`: the registry of the
+    councillors reads them here, not in the files) and the digest of their snapshot (`releve`)."""
     return {
         "key": cle,
         "corrections": corrections,
@@ -48,18 +59,51 @@ def entree(cle: str, corrections: list[JsonObject], actes: str, subventions: str
             "lignes": r.lignes,
             "subventions": dict(sorted(r.subventions.items())),
         },
+        "civilites": civilites,
+        "releve": empreinte(releve),
     }
 
 
-def resume(e: JsonObject | None, actes: Path, subventions: Path) -> Resume | None:
-    """What a source's previous extraction publishes: from its cache entry, else read from its files
-    (None when they cannot be read)."""
+def code_civilites() -> str:
+    """The digest of the code that finds the civilities (`elus.personnes.civilites_document`, not part
+    of the extraction's key): civilities an entry kept from another version of it are found again."""
+    return empreinte((PAQUET / "elus" / "personnes.py").read_bytes())
+
+
+def avec_civilites(code: str, civilites: dict[str, str]) -> JsonObject:
+    """The `civilites` of a cache entry: `personnes.civilites_document` of its actes file, found by `code`."""
+    return {"code": code, "deliberations": civilites}
+
+
+def civilites(e: JsonObject, code: str) -> dict[str, str] | None:
+    """The civilities an entry keeps for its actes file (deliberation id → letters), if found by the
+    code of today (`code_civilites`); None for an entry without them or of another version."""
+    c = e.get("civilites")
+    if isinstance(c, dict) and c.get("code") == code and isinstance(lettres := c.get("deliberations"), dict):
+        if all(isinstance(k, str) and isinstance(v, str) for k, v in lettres.items()):
+            return cast(dict[str, str], lettres)
+    return None
+
+
+def resume_entree(e: JsonObject | None) -> Resume | None:
+    """What a source's extraction publishes, as its cache entry says (None: an entry without it).
+    The entry vouches for the files it describes (`relire` checks them against its digests): a source
+    read back unchanged is not turned into records again to know it."""
     r = (e or {}).get("resume")
     if isinstance(r, dict):
         try:
             return Resume(r["source"], dict(r["deliberations"]), dict(r["lignes"]), Counter(r["subventions"]), r["recueil"])
         except (KeyError, TypeError, ValueError):
             pass
+    return None
+
+
+def resume(e: JsonObject | None, actes: Path, subventions: Path) -> Resume | None:
+    """What a source's previous extraction publishes: from its cache entry, else read from its files
+    (None when they cannot be read)."""
+    r = resume_entree(e)
+    if r is not None:
+        return r
     try:
         with sans_ramasse_miettes():
             doc = json.loads(actes.read_bytes())
@@ -102,10 +146,9 @@ def lire(chemin: Path, log: Callable[[str], object] = print) -> dict[str, JsonOb
     return bonnes
 
 
-def relire(actes: Path, subventions: Path, e: JsonObject | None) -> tuple[JsonObject, JsonObject] | str:
-    """A source's two data files read back, (actes document, subventions), or why they cannot be
-    published: checked against the digests of its cache entry `e`, else (no entry: a refused source's
-    previous data) against the JSON Schemas."""
+def _lire_verifies(actes: Path, subventions: Path, e: JsonObject | None) -> tuple[bytes, bytes] | str:
+    """The bytes of a source's two data files, or why they cannot be published: missing, or not those
+    whose digests its cache entry `e` holds (no entry: not checked here)."""
     try:
         a, s = actes.read_bytes(), subventions.read_bytes()
     except FileNotFoundError as err:
@@ -114,6 +157,65 @@ def relire(actes: Path, subventions: Path, e: JsonObject | None) -> tuple[JsonOb
         for f, data, attendu in ((actes, a, e["empreintes"]["actes"]), (subventions, s, e["empreintes"]["subventions"])):
             if empreinte(data) != attendu:
                 return f"{_nom(f)} n'est plus ce que la construction avait écrit (fichier tronqué ou modifié)"
+    return a, s
+
+
+# The snapshot of a source's two files as the build holds them (`alleger`: without texts), kept in
+# .cache/releves/ beside its cache entry: reading ten years of site_data/ back as JSON (texts included,
+# then dropped) costs seconds; loading what the build keeps of them with `marshal` (plain dicts, lists,
+# strings and numbers) about a fifth of that. The entry holds the snapshot's digest: a snapshot damaged
+# or of another entry is never loaded; the files themselves are still checked against the entry's digests
+# (`_lire_verifies`), so a hand-edited site_data file is refused as before. Made by `code_releve`.
+DOSSIER_RELEVES = Path(".cache") / "releves"
+
+
+def chemin_releve(root: Path, nom: str) -> Path:
+    """The snapshot of the files named `nom` in site_data/actes and site_data/subventions."""
+    return root / DOSSIER_RELEVES / Path(nom).with_suffix(".marshal")
+
+
+def code_releve() -> str:
+    """What the snapshots' content depends on besides the files: the reader that lightens them
+    (`corpus.alleger`) and `marshal`'s format."""
+    return empreinte(f"{marshal.version}\x1f".encode() + (PAQUET / "records" / "corpus.py").read_bytes())
+
+
+def releve(lu: DocumentLu, subventions: JsonObject, code: str) -> bytes:
+    """The snapshot of a source's files as read (`lu`: by `alleger`, without its texts; `subventions`)."""
+    return marshal.dumps((code, lu.contenu, lu.empreintes, lu.caracteres, subventions))
+
+
+def relire_releve(actes: Path, subventions: Path, e: JsonObject, chemin: Path, code: str) -> tuple[DocumentLu, JsonObject] | None:
+    """A source's two data files as the build holds them, from their snapshot `chemin` (`releve`), when
+    the files are those the cache entry `e` vouches for and the snapshot the one it names; else None (the
+    files are then read as JSON, `relire`, which says what is wrong with them)."""
+    attendu = e.get("releve")
+    if not isinstance(attendu, str) or isinstance(_lire_verifies(actes, subventions, e), str):
+        return None
+    try:
+        data = chemin.read_bytes()
+    except OSError:
+        return None
+    if empreinte(data) != attendu:
+        return None
+    try:
+        with sans_ramasse_miettes():
+            version, contenu, empreintes, caracteres, subs = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if version != code:
+        return None
+    return DocumentLu(contenu, empreintes, caracteres), subs
+
+
+def relire(actes: Path, subventions: Path, e: JsonObject | None) -> tuple[JsonObject, JsonObject] | str:
+    """A source's two data files read back, (actes document, subventions), or why they cannot be
+    published: checked against the digests of its cache entry `e`, else (no entry: a refused source's
+    previous data) against the JSON Schemas."""
+    lus = _lire_verifies(actes, subventions, e)
+    if isinstance(lus, str):
+        return lus
+    a, s = lus
     try:
         with sans_ramasse_miettes():
             doc, subs = json.loads(a), json.loads(s)

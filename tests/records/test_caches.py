@@ -17,11 +17,14 @@ import pytest
 
 from generator.build import Paths, extract, run
 from generator.commun import store
+from generator.elus import alias
 from generator.lieux import places
 from generator.recherche import index as recherche
+from generator.records import cache_extraction
 from generator.records.corpus import Corpus
+from generator.site.pages import elus as pages_elus
 
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 from projet import preparer_racine
 
 S003 = "003_97c6f9649ae06488.txt"
@@ -283,3 +286,122 @@ def test_leftover_temporary_file_of_a_running_build_is_left_alone(root):
     en_cours.write_text("{")
     res, _ = _extraire(root)
     assert not res.errors and en_cours.exists() and len(res.documents) == len(DOCUMENTS)
+
+
+# -- the councillors' civilities, kept by the extraction cache --------------------------------------------
+
+
+def _registre(root: Path, res, civilites=None):
+    corpus = Corpus.from_data(res.documents, res.subventions, {}, places.reference(), actes=root / "site_data" / "actes")
+    return pages_elus.registre(corpus, alias.lire(ROOT / "tests" / "fixtures" / "elus_alias.yaml"), civilites)
+
+
+def _lectures(monkeypatch) -> list[str]:
+    """The files of site_data/actes read through `store.read_json` from now on."""
+    lus: list[str] = []
+    lire = store.read_json
+
+    def compter(p):
+        if Path(p).parent.name == "actes":
+            lus.append(Path(p).name)
+        return lire(p)
+
+    monkeypatch.setattr(store, "read_json", compter)
+    return lus
+
+
+def test_unchanged_sources_civilities_come_from_the_cache_not_from_their_files(root, monkeypatch):
+    """A rebuild where no source changed: the registry of the councillors reads no file of site_data/actes
+    for the civilities printed in the lists, and finds the same as from the texts (Caroline MATRAT « Mme »,
+    Jean-Claude LEROY « M. », in 2021-233 of 004)."""
+    res, _ = _extraire(root)
+    assert res.parsed == 0 and sorted(res.civilites) == DOCUMENTS
+    assert len(res.civilites[S004]["2021-233"]) == 49  # one letter per name of its lists (35 + 7 + 1 + 3 + 3)
+    lus = _lectures(monkeypatch)
+    reg = _registre(root, res, res.civilites)
+    assert lus == []
+    assert reg.personnes["caroline-matrat"].civilite == "Mme" and reg.personnes["jean-claude-leroy"].civilite == "M."
+    depuis_textes = _registre(root, res)  # (without them: the texts read back, one source at a time)
+    assert sorted(lus) == sorted(store.data_name(s) for s in DOCUMENTS if s != "002_4b206b7012456076.txt")
+    assert {s: p.civilite for s, p in reg.personnes.items()} == {s: p.civilite for s, p in depuis_textes.personnes.items()}
+    assert len(reg.personnes) == 119 and all(p.civilite in ("M.", "Mme") for p in reg.personnes.values())
+
+
+def test_cache_entry_without_civilities_or_of_another_code_finds_them_again_once(root, extrait):
+    cache = root / ".cache" / "extraction.json"
+    entrees = json.loads(cache.read_text("utf-8"))
+    attendu = entrees[S004]["civilites"]
+    assert attendu["code"] == cache_extraction.code_civilites()
+    del entrees[S004]["civilites"]  # an entry written before they were kept
+    entrees[S003]["civilites"]["code"] = "0" * 64  # found by another version of personnes.py
+    entrees[S003]["civilites"]["deliberations"] = {"2022-317": "F" * 78}
+    cache.write_text(json.dumps(entrees), "utf-8")
+    res, logs = _extraire(root)
+    assert res.parsed == 0 and logs == []  # the files are read back, not parsed
+    apres = json.loads(cache.read_text("utf-8"))
+    propre = json.loads((extrait / ".cache" / "extraction.json").read_text("utf-8"))
+    assert apres[S004]["civilites"] == attendu
+
+    def sans_releve(entrees):  # (a snapshot's bytes depend on how its objects are shared in memory: not compared)
+        return {k: {c: v for c, v in x.items() if c != "releve"} for k, x in entrees.items()}
+
+    assert sans_releve(apres) == sans_releve(propre)
+    assert _donnees(root) == _donnees(extrait)
+
+
+def test_hand_edited_civility_in_an_unchanged_sources_file_is_not_published(root, extrait, monkeypatch):
+    """« Mme Caroline MATRAT » turned into « M. Caroline MATRAT » in site_data/actes (valid JSON, valid schema):
+    the file is not what the build wrote, its source is parsed again, and the civility is the source's."""
+    f = root / "site_data" / "actes" / store.data_name(S004)
+    texte = f.read_text("utf-8")
+    assert texte.count("Mme Caroline MATRAT") >= 2
+    f.write_text(texte.replace("Mme Caroline MATRAT", "M. Caroline MATRAT"), "utf-8")
+    res, logs = _extraire(root)
+    assert res.parsed == 1 and any(
+        line.startswith(f"site_data/actes/{f.name} n'est plus ce que la construction avait écrit") for line in logs
+    )
+    assert _donnees(root) == _donnees(extrait)
+    lus = _lectures(monkeypatch)
+    assert _registre(root, res, res.civilites).personnes["caroline-matrat"].civilite == "Mme" and lus == []
+
+
+# -- the snapshots of the unchanged sources' files ---------------------------------------------------------
+
+
+def _lu(res) -> tuple:
+    return [(d.contenu, d.empreintes, d.caracteres) for d in res.documents], res.subventions, res.civilites
+
+
+def test_unchanged_sources_are_loaded_from_their_snapshots_not_read_as_json(root, monkeypatch):
+    """A rebuild where no source changed loads what the build keeps of each file from .cache/releves/
+    (their texts left out), the files still checked against the cache: the same documents, grants and
+    civilities as reading them as JSON."""
+    releves = sorted((root / ".cache" / "releves").iterdir())
+    assert [p.name for p in releves] == sorted(Path(store.data_name(s)).with_suffix(".marshal").name for s in DOCUMENTS)
+    for p in releves:
+        p.unlink()
+    en_json, _ = _extraire(root)  # read as JSON, snapshots written again
+    assert sorted((root / ".cache" / "releves").iterdir()) == releves
+    monkeypatch.setattr(cache_extraction, "relire", lambda *a: pytest.fail(f"{a[0].name} lu comme JSON"))
+    res, logs = _extraire(root)
+    assert res.parsed == 0 and logs == [] and not res.errors
+    assert _lu(res) == _lu(en_json)
+    assert res.nb_subventions == 524 and len(res.subventions[S004]["subventions"]) == 505
+    doc = next(d for d in res.documents if d.source == S004)
+    assert "texte" not in doc.contenu["deliberations"][0] and len(doc.empreintes[0]) == 64
+
+
+@pytest.mark.parametrize(
+    "abimer",
+    [_tronquer, lambda p: p.write_bytes(p.read_bytes()[:-7] + b"\x00" * 7), lambda p: p.write_bytes(b"")],
+)
+def test_damaged_snapshot_is_never_loaded(root, extrait, abimer):
+    """A truncated, altered or empty snapshot: the files are read as JSON, the snapshot written again."""
+    releve = cache_extraction.chemin_releve(root, store.data_name(S004))
+    abimer(releve)
+    res, logs = _extraire(root)
+    assert res.parsed == 0 and logs == [] and not res.errors
+    assert len(res.subventions[S004]["subventions"]) == 505 and len(res.civilites[S004]["2021-233"]) == 49
+    entree = json.loads((root / ".cache" / "extraction.json").read_text("utf-8"))[S004]
+    assert cache_extraction.empreinte(releve.read_bytes()) == entree["releve"]
+    assert _donnees(root) == _donnees(extrait)

@@ -28,20 +28,30 @@ class Ligne(NamedTuple):
 Seances = dict[str, list[tuple[Ligne, DeliberationPubliee | None]]]  # séance id → a person's lines in it, with their act
 
 
-def registre(corpus: Corpus, alias: Mapping[str, str]) -> personnes.Registre:
+def registre(corpus: Corpus, alias: Mapping[str, str], civilites: Mapping[str, Mapping[str, str]] | None = None) -> personnes.Registre:
     """The people of `corpus`'s Département deliberations, resolved through the publisher's alias file
-    (`alias`: as `generator.elus.alias.lire` checked it, at the start of the build)."""
+    (`alias`: as `generator.elus.alias.lire` checked it, at the start of the build). `civilites`: source →
+    what `personnes.civilites_document` found in its file (the build keeps it from the extraction), so
+    that only a deliberation it lacks has its text read back."""
     sessions = [s for doc in corpus.documents for s in doc.sessions]
     delibs = corpus.deliberations
+    civs = {
+        d.id: civilites[d.source][d.id]
+        for d in delibs.values()
+        if civilites is not None and d.collectivite == personnes.DEPARTEMENT and d.id in civilites.get(d.source, {})
+    }
     textes: dict[str, str] = {}
-    if corpus.actes is not None and any(not d.texte_en_memoire for d in delibs.values()):
-        # the build keeps no deliberation text in memory: the lists' civilities are read back, one source at a time
-        for source in sorted({d.source for d in delibs.values() if d.collectivite == personnes.DEPARTEMENT}):
+    if corpus.actes is not None:
+        # the build keeps no deliberation text in memory: the lists' civilities it was not given are read back, one source at a time
+        sans = {
+            d.source for d in delibs.values() if d.collectivite == personnes.DEPARTEMENT and not d.texte_en_memoire and d.id not in civs
+        }
+        for source in sorted(sans):
             f = corpus.actes / store.data_name(source)
             if f.exists():
                 for x in store.read_json(f)["deliberations"]:
                     textes.setdefault(x["id"], (x.get("texte") or "")[:20000])
-    return personnes.construire(delibs, sessions, alias, textes)
+    return personnes.construire(delibs, sessions, alias, textes, civs)
 
 
 def _fiche(p: personnes.Personne) -> JsonObject:
