@@ -746,13 +746,14 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         pages_html = mkdocs_build(paths, res, version)
         t0 = time.perf_counter()
         publication.rendre_lisible(version)
+        fichiers = publication.inventaire(version)  # complete: nothing writes into the version any more
         precedente = publication.version_courante(paths.root)
         record = publication.lire_record(precedente) if precedente is not None else None
-        problemes = verification.verifier(version, attendu, record["fichiers"] if record else None)
+        problemes = verification.verifier(version, attendu, record["fichiers"] if record else None, fichiers)
         if problemes:
             raise RuntimeError("le site construit n'a pas passé la vérification : " + " ; ".join(problemes))
         publication.marquer_verifiee(
-            version, {"deliberations": len(attendu.deliberations), "subventions": attendu.subventions}, pages=pages_html
+            version, {"deliberations": len(attendu.deliberations), "subventions": attendu.subventions}, pages_html, fichiers
         )
         t1 = time.perf_counter()
         store.synchroniser(version)  # the new site on the disk whole (pages, hard-linked exports) before it replaces the old

@@ -196,12 +196,14 @@ def _record(version: Path) -> Path:
     return version.with_name(version.name + ".json")
 
 
-def marquer_verifiee(version: Path, resume: dict, pages: dict | None = None) -> None:
+def marquer_verifiee(version: Path, resume: dict, pages: dict | None = None, fichiers: dict[str, int] | None = None) -> None:
     """The verification record of a version, written (atomically) once the site passed every check;
-    `pages`: the generated pages' keys and digests (address → [key, SHA-256]), which the next build
-    reads to link the pages it would make the same (`generator.mkdocs_plugin`, option `precedent`)."""
-    data = {"resume": resume, "fichiers": inventaire(version), **({"pages": pages} if pages is not None else {})}
-    write_text(_record(version), json.dumps(data, ensure_ascii=False, indent=0) + "\n")
+    `pages`: the generated pages' records (`generator.mkdocs_plugin.Connue`), which the next build
+    reads to link the pages it would make the same (`generator.mkdocs_plugin`, option `precedent`);
+    `fichiers`: the version's `inventaire` when the caller took it (after the last write), not walked
+    again. One line of JSON: the indented form goes through the pure-Python encoder, seconds for ten years."""
+    data = {"resume": resume, "fichiers": fichiers or inventaire(version), **({"pages": pages} if pages is not None else {})}
+    write_text(_record(version), json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def lire_record(version: Path) -> dict | None:

@@ -32,6 +32,7 @@ from urllib.parse import unquote
 
 from generator.commun.formats import taille_fr
 from generator.commun.genere import GENERATED_DIRS
+from generator.publication.transaction import inventaire
 
 _HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 _HACHE = re.compile(r"\.([0-9a-f]{10})\.json$")
@@ -51,10 +52,11 @@ class Attendu:
     flux: list[str] = field(default_factory=list)  # the feeds of the places and schemes (`pages.flux`), announced by their pages
 
 
-def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = None) -> list[str]:
+def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = None, fichiers: dict[str, int] | None = None) -> list[str]:
     """The problems of the built `site`; `verifies`: the files of the previous version that passed this
     verification (its record, `publication.lire_record`: path → size), whose checks need not be redone
-    where the file's name proves its bytes (the search's files named by their hash)."""
+    where the file's name proves its bytes (the search's files named by their hash); `fichiers`: the
+    site's files with their sizes (`publication.inventaire`) when the caller has them, not walked again."""
     site = Path(site)
     problemes: list[str] = []
     for nom in ("index.html", "404.html"):
@@ -74,24 +76,19 @@ def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = Non
     problemes += _recherche(site, verifies or {})
     problemes += _exports(site, attendu)
     problemes += _flux(site, attendu)
-    problemes += _tailles(site, exclus=set(attendu.originaux))
+    problemes += _tailles(site, exclus=set(attendu.originaux), fichiers=fichiers)
     return problemes
 
 
-def _tailles(site: Path, limite: int = TAILLE_MAX, exclus: set[str] | None = None) -> list[str]:
+def _tailles(site: Path, limite: int = TAILLE_MAX, exclus: set[str] | None = None, fichiers: dict[str, int] | None = None) -> list[str]:
     """Each file over `limite` bytes, named with its size (the largest first), but the `exclus`: the
     original PDFs, the publisher's documents as published, which this site cannot split (the build
     warns about them, `originaux_trop_gros`, and publishes all the same)."""
-    gros = []
-    racine = os.fspath(site)
-    for dossier, _, fichiers in os.walk(racine):  # strings, not Paths: ten years are 20 000 files
-        for nom in fichiers:
-            f = os.path.join(dossier, nom)
-            taille = os.stat(f).st_size
-            if taille > limite:
-                chemin = os.path.relpath(f, racine).replace(os.sep, "/")
-                if chemin not in (exclus or set()):
-                    gros.append((-taille, chemin))
+    gros = [
+        (-taille, chemin)
+        for chemin, taille in (fichiers or inventaire(site)).items()
+        if taille > limite and chemin not in (exclus or set())
+    ]
     return [
         f"{chemin} pèse {taille_fr(-moins)}, plus que les {taille_fr(limite)} qu'acceptent les hébergeurs statiques (GitHub Pages…)"
         for moins, chemin in sorted(gros)
