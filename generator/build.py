@@ -631,15 +631,22 @@ def _content_epoch(res: BuildResult) -> int:
     return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp())
 
 
-def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
+def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> dict:
     """Stage 9: MkDocs into `dest`, a new version folder beside the published site (`publication`
-    verifies it and switches it in).
+    verifies it and switches it in); returns the generated pages' keys and digests (address → [key,
+    SHA-256]), which the version's verification record keeps for the next build.
 
     MkDocs runs through `generator.mkdocs_plugin` (same output, without redoing for every
-    generated page what is the same for all), in a child process that dies with this one.
+    generated page what is the same for all), in a child process that dies with this one. The
+    published version is its `--precedent`: the pages whose key is the one its record gives are
+    hard-linked from it rather than made and written again.
     """
     t0, c0 = time.perf_counter(), _cpu()
-    cmd = [sys.executable, "-m", "generator.mkdocs_plugin", "--site-dir", str(dest)]
+    empreintes = dest.with_name(dest.name + ".pages")  # beside the version: `publication.nettoyer` removes what a killed build leaves
+    cmd = [sys.executable, "-m", "generator.mkdocs_plugin", "--site-dir", str(dest), "--empreintes", str(empreintes)]
+    precedent = publication.version_courante(paths.root)
+    if precedent is not None:
+        cmd += ["--precedent", str(precedent)]
     if res.recherche is not None:
         cmd.append("--sans-fichiers-recherche")
     code = str(Path(__file__).resolve().parent.parent)
@@ -680,8 +687,13 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> None:
 
     # the site's own scripts and style sheets (content/assets/), minified in the built site only
     minifier(dest, [f"assets/{f.name}" for f in sorted((paths.content / "assets").glob("*")) if f.suffix in (".js", ".css")])
+    try:
+        pages = json.loads(empreintes.read_text(encoding="utf-8"))["pages"]
+    finally:
+        empreintes.unlink(missing_ok=True)
     res.timings["mkdocs"] = time.perf_counter() - t0
     res.cpu["mkdocs"] = _cpu() - c0
+    return pages
 
 
 def _lier(source: Path, dest: Path) -> None:
@@ -786,13 +798,18 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     _alleger(res)
     version = publication.nouvelle_version(paths.root)
     try:
-        mkdocs_build(paths, res, version)
+        pages_html = mkdocs_build(paths, res, version)
         t0 = time.perf_counter()
         publication.rendre_lisible(version)
-        problemes = verification.verifier(version, attendu)
+        fichiers = publication.inventaire(version)  # complete: nothing writes into the version any more
+        precedente = publication.version_courante(paths.root)
+        record = publication.lire_record(precedente) if precedente is not None else None
+        problemes = verification.verifier(version, attendu, record["fichiers"] if record else None, fichiers)
         if problemes:
             raise RuntimeError("le site construit n'a pas passé la vérification : " + " ; ".join(problemes))
-        publication.marquer_verifiee(version, {"deliberations": len(attendu.deliberations), "subventions": attendu.subventions})
+        publication.marquer_verifiee(
+            version, {"deliberations": len(attendu.deliberations), "subventions": attendu.subventions}, pages_html, fichiers
+        )
         t1 = time.perf_counter()
         store.synchroniser(version)  # the new site on the disk whole (pages, hard-linked exports) before it replaces the old
         publication.basculer(paths.root, version)

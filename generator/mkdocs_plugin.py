@@ -37,7 +37,21 @@ block, front matter holding only a title, a description, the sidebars it hides, 
    and links them in after;
 6. every HTML page it writes (`on_post_page`, and 404.html in `on_post_template`), shortcuts or
    not, loses the indentation of Material's templates outside its article
-   (`generator.site.minification.compacter_html`): some 5 KB a page.
+   (`generator.site.minification.compacter_html`): some 5 KB a page;
+7. option `precedent` (`--precedent DIR`, the published version): a generated page whose key is the
+   one the previous version's verification record gives it (`pages`: address → `Connue`) is not
+   filled nor written: `on_post_page` hard-links the previous version's file (when it still has the
+   recorded bytes) and returns an empty output, which MkDocs does not write. The key (`Rapide._cle`)
+   is the digest of the page's front matter and HTML block, its address and canonical address, its
+   shell's text (Material's whole page but the page's own values: it changes with anything global,
+   mkdocs.yml, the nav, the theme, MkDocs' and Material's versions) and the code that fills and
+   compacts it; a month added rewrites the few hundred pages it changes, not ten thousand. A page's
+   Markdown file that is still the one recorded (same inode, size and modification time: the build
+   replaces a page's file by a rename when its text changes, `generator.site.render.write_pages`) is
+   not read again: its front matter and digest are the record's (`PageGeneree.read_source`); the
+   previous version's HTML file likewise (otherwise its bytes are hashed and compared). Option
+   `empreintes` (`--empreintes FILE`): where the build writes every generated page's record for the
+   next one (`generator.build` puts it in the version's record once verified).
 
 Everything else is MkDocs itself (config, nav, theme, static files, sitemap, 404).
 The output is byte-identical to `mkdocs build` without the plugin, its HTML pages passed through
@@ -51,14 +65,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import hashlib
+import importlib.metadata
+import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import mkdocs
 from mkdocs.commands import build as mk_build
 from mkdocs.config import base, config_options, load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -69,6 +88,8 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 
+from generator.publication.transaction import lire_record
+from generator.site import minification
 from generator.site.minification import compacter_html
 
 NOM = "rpc-rapide"  # the entry point's name (pyproject.toml), as mkdocs.yml lists it
@@ -116,22 +137,82 @@ class FichierLie(File):
         if src is None:  # (made with its content, not from a file: `Rapide.on_files` never does)
             super().copy_file(dirty)
             return
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(dest)
-        try:
-            os.link(src, dest)
-        except OSError as e:
-            if e.errno not in _AUTRE_SYSTEME:
-                raise
+        if not lier(src, dest):
             super().copy_file(dirty)
+
+
+def lier(src: str, dest: str) -> bool:
+    """`dest` made a hard link to `src` (any file there first removed); False where the file system
+    has no hard link (another device, a file system without links): the caller copies."""
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(dest)
+    try:
+        os.link(src, dest)
+    except OSError as e:
+        if e.errno not in _AUTRE_SYSTEME:
+            raise
+        return False
+    return True
+
+
+def empreinte(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _empreinte_fichier(chemin: str) -> str | None:
+    try:
+        with open(chemin, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def identite(chemin: str) -> list[int] | None:
+    """A file's inode, size and modification time (ns): while they are those recorded, the file holds the
+    bytes it held then (our files are replaced by a rename, never written in place)."""
+    try:
+        st = os.stat(chemin)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+class Connue(dict):
+    """A generated page as the previous build made it (JSON in the version's record): `cle` its key,
+    `sha256` and `html` (`identite`) its HTML file, `md` its Markdown file's `identite`, `source` the
+    digest of its front matter and block, `h1` whether the block has its own title, `meta` its front
+    matter (absent when it does not survive JSON)."""
+
+
+def empreinte_code() -> str:
+    """What fills and writes a page besides its shell: this module, the minification, MkDocs' and Material's versions."""
+    h = hashlib.sha256()
+    for f in (Path(__file__), Path(minification.__file__)):
+        h.update(f.read_bytes())
+    h.update(f"{mkdocs.__version__}\0{importlib.metadata.version('mkdocs-material')}".encode())
+    return h.hexdigest()
 
 
 class PageGeneree(Page):
     """A page outside the navigation: one raw generated block is its own HTML (no Markdown; the
-    shell's template, see `Rapide`); any other Markdown is rendered by MkDocs."""
+    shell's template, see `Rapide`); any other Markdown is rendered by MkDocs. `connue`: the previous
+    build's record of the page, when its Markdown file is still the one recorded: neither read nor parsed."""
+
+    connue: Connue | None = None
+
+    def read_source(self, config) -> None:
+        if self.connue is None:
+            super().read_source(config)
+            return
+        self.markdown, self.meta = "", dict(self.connue["meta"])
 
     def render(self, config, files) -> None:
+        if self.connue is not None:  # its block is read again only if the page is made again (`Rapide.relire`)
+            self.content, self.toc, self.present_anchor_ids = "", get_toc([]), set()
+            if not self.file.inclusion.is_excluded():
+                self.meta["template"] = _GABARIT
+            return
         html = rapide(self.meta, self.markdown)
         if html is None:
             super().render(config, files)
@@ -150,6 +231,8 @@ class RapideConfig(base.Config):
     # pages the theme's templates single out by their address (overrides/partials/header.html hides the
     # search box on recherche/): each gets a shell of its own
     pages_a_part = config_options.Type(list, default=[])
+    precedent = config_options.Type(str, default="")  # the published version: its unchanged pages are linked, not written
+    empreintes = config_options.Type(str, default="")  # where this build writes its pages' keys and digests
 
 
 class Rapide(BasePlugin[RapideConfig]):
@@ -162,7 +245,20 @@ class Rapide(BasePlugin[RapideConfig]):
         self.env: jinja2.Environment | None = None
         self.coquilles: dict[tuple, list] = {}  # key: [shell, pages checked against Material]
         self._bloc: tuple | None = None  # (page, its HTML) from on_page_markdown to on_page_content
-        self._sortie: tuple | None = None  # (page, its filled shell) from on_page_context to on_post_page
+        self._sortie: tuple | None = None  # (page, its filled shell or the previous file, key) from on_page_context to on_post_page
+        self._sources: dict[str, tuple[str, bool]] = {}  # page → (digest of its front matter and HTML, "<h1" in it)
+        self._md: dict[str, list[int] | None] = {}  # page → its Markdown file's `identite` before it was read
+        self.avant: dict[str, dict] = {}  # the previous version's pages: address → `Connue`
+        self.apres: dict[str, dict] = {}  # this build's
+        self._ecrites: list[str] = []  # addresses of the pages this build writes (their `identite` once written)
+        self.reprises = 0  # pages linked from the previous version
+        self.code = ""
+        if self.config.raccourcis and self.config.precedent and not self.garde_contenu:
+            rec = lire_record(Path(self.config.precedent))
+            pages = rec.get("pages") if rec else None
+            self.avant = pages if isinstance(pages, dict) else {}
+        if self.config.raccourcis and (self.avant or self.config.empreintes):
+            self.code = empreinte_code()
         return config
 
     def on_files(self, files, config):
@@ -185,7 +281,13 @@ class Rapide(BasePlugin[RapideConfig]):
     def on_pre_page(self, page, config, files):
         if not self.config.raccourcis or page.file.src_uri in self.nav_uris:
             return page
-        return PageGeneree(page.title, page.file, config)  # becomes `page.file.page`: what MkDocs builds
+        generee = PageGeneree(page.title, page.file, config)  # becomes `page.file.page`: what MkDocs builds
+        if self.code:
+            md = self._md[page.file.src_uri] = identite(page.file.abs_src_path)
+            connue = self.avant.get(page.file.dest_uri)
+            if isinstance(connue, dict) and md is not None and connue.get("md") == md and isinstance(connue.get("meta"), dict):
+                generee.connue = Connue(connue)
+        return generee
 
     @event_priority(-100)  # after other plugins' changes: the Markdown that would be converted
     def on_page_markdown(self, markdown, page, config, files):
@@ -202,7 +304,15 @@ class Rapide(BasePlugin[RapideConfig]):
             if html:
                 raise ErreurRapide(f"{NOM} : Markdown a produit du contenu pour la page vide {page.file.src_uri}")
             return bloc
-        return _STUB if page.meta.get("template") == _GABARIT and not self.garde_contenu else html
+        if page.meta.get("template") != _GABARIT:
+            return html
+        connue = getattr(page, "connue", None)
+        if connue is not None:
+            self._sources[page.file.src_uri] = (connue["source"], connue["h1"])
+        elif self.code:  # what the page brings to its HTML: its front matter and its block
+            meta = json.dumps(_sans_gabarit(page.meta), sort_keys=True, ensure_ascii=False, default=str)
+            self._sources[page.file.src_uri] = (empreinte(f"{meta}\0{html}".encode()), "<h1" in html)
+        return html if self.garde_contenu else _STUB
 
     def on_env(self, env, config, files):
         if self.config.raccourcis:
@@ -214,11 +324,13 @@ class Rapide(BasePlugin[RapideConfig]):
     def on_page_context(self, context, page, config, nav):
         if page.meta.get("template") != _GABARIT:
             return context
-        html = page.content if self.garde_contenu else self.relire(page)
+        source = self._sources.pop(page.file.src_uri, None)
+        html = None if source is not None else page.content if self.garde_contenu else self.relire(page)
+        h1 = source[1] if source is not None else "<h1" in html
         key = (
             context["base_url"],
             tuple(get_relative_url(u, page.url) for u in self.nav_urls),
-            "<h1" in html,
+            h1,
             page.canonical_url is not None,
             page.edit_url,
             tuple(page.meta.get("hide") or ()),
@@ -229,13 +341,49 @@ class Rapide(BasePlugin[RapideConfig]):
         )
         coquille = self.coquilles.get(key)
         if coquille is None:
-            coquille = self.coquilles[key] = [self._coquille(context, page, html), 0]
+            shell = self._coquille(context, page, h1)
+            coquille = self.coquilles[key] = [shell, 0, empreinte(shell.encode()) if self.code else ""]
+        fiche = None
+        if source is not None:
+            meta = _sans_gabarit(page.meta)
+            fiche = Connue(
+                cle=self._cle(coquille[2], page, source[0]),
+                md=self._md.get(page.file.src_uri),
+                source=source[0],
+                h1=h1,
+                **({"meta": meta} if _json_fidele(meta) else {}),
+            )
+        ancien = self._reprise(page, fiche)
+        if ancien is not None:
+            self._sortie = (page, ancien, fiche)
+            return context
+        if html is None:
+            html = page.content if self.garde_contenu else self.relire(page)
         sortie = _remplir(coquille[0], page, html)
         if coquille[1] < _VERIFIEES:
             self._verifier(context, page, html, sortie)
             coquille[1] += 1
-        self._sortie = (page, sortie)
+        self._sortie = (page, sortie, fiche)
         return context
+
+    def _cle(self, coquille: str, page, source: str) -> str:
+        """What the page's HTML is made of: the code, its shell, its address and canonical address, its
+        front matter and block. The same key gives the same bytes: the page is `_remplir(shell, …)`."""
+        return empreinte(json.dumps([self.code, coquille, page.url, page.canonical_url, source]).encode())
+
+    def _reprise(self, page, fiche: Connue | None) -> tuple[str, str] | None:
+        """The previous version's file of this page and its digest, when its key is this one and the file
+        still has the bytes recorded (its `identite`, or else its digest: a file changed since is not
+        taken, the page is made again)."""
+        if fiche is None:
+            return None
+        connue = self.avant.get(page.file.dest_uri)
+        if not (isinstance(connue, dict) and connue.get("cle") == fiche["cle"]):
+            return None
+        ancien = os.path.join(self.config.precedent, page.file.dest_uri)
+        if identite(ancien) == connue.get("html") or _empreinte_fichier(ancien) == connue.get("sha256"):
+            return ancien, connue["sha256"]
+        return None
 
     @event_priority(100)  # before other plugins: they see the whole page
     def on_post_page(self, output, page, config):
@@ -243,8 +391,31 @@ class Rapide(BasePlugin[RapideConfig]):
             return compacter_html(output)
         if self._sortie is None or self._sortie[0] is not page or output:
             raise ErreurRapide(f"{NOM} : pas de coquille remplie pour {page.file.src_uri}")
-        html, self._sortie = self._sortie[1], None
-        return compacter_html(html)
+        (_, sortie, fiche), self._sortie = self._sortie, None
+        if isinstance(sortie, tuple):  # unchanged: the previous version's file, linked (MkDocs writes no empty output)
+            ancien, digest = sortie
+            dest = page.file.abs_dest_path
+            if not lier(ancien, dest):
+                shutil.copyfile(ancien, dest)
+            self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=identite(dest))
+            self.reprises += 1
+            return ""
+        html = compacter_html(sortie)
+        if fiche is not None:
+            self.apres[page.file.dest_uri] = Connue(fiche, sha256=empreinte(html.encode("utf-8", errors="xmlcharrefreplace")))
+            self._ecrites.append(page.file.dest_uri)
+        return html
+
+    def on_post_build(self, config):
+        """The pages' records for the next build (the parent keeps them in the version's record), with the
+        `identite` of the files MkDocs wrote after `on_post_page`."""
+        if not self.config.empreintes:
+            return
+        for uri in self._ecrites:
+            self.apres[uri]["html"] = identite(os.path.join(config.site_dir, uri))
+        Path(self.config.empreintes).write_text(
+            json.dumps({"pages": dict(sorted(self.apres.items())), "reprises": self.reprises}, ensure_ascii=False), "utf-8"
+        )
 
     def on_post_template(self, output_content, template_name, config):
         """The theme's static pages (404.html) lose their indentation as the others; sitemap.xml is left."""
@@ -256,8 +427,9 @@ class Rapide(BasePlugin[RapideConfig]):
             raise ErreurRapide(f"{NOM} : une page est rendue avant que MkDocs ne donne son environnement Jinja (on_env)")
         return self.env.get_template("main.html")
 
-    def _coquille(self, context, page, html: str) -> str:
-        """The shell of this page's key: Material's page with markers in place of title, content, address."""
+    def _coquille(self, context, page, h1: bool) -> str:
+        """The shell of this page's key (`h1`: the page's HTML has its own title): Material's page with
+        markers in place of title, content, address."""
         saved = (page.meta, page.content, page.canonical_url)
         try:
             page.meta = {**_sans_gabarit(page.meta), "title": _MT}  # `hide` (sidebars) and `robots` are part of the shell's key
@@ -265,7 +437,7 @@ class Rapide(BasePlugin[RapideConfig]):
                 page.meta["description"] = _MD
             if "flux" in page.meta:
                 page.meta["flux"] = {"titre": _MF, "chemin": _MFC}
-            page.content = _MC + ("<h1" if "<h1" in html else "")
+            page.content = _MC + ("<h1" if h1 else "")
             if page.canonical_url is not None:
                 page.canonical_url = _MU
             shell = self._main().render(context).replace(_MC + "<h1", _MC)
@@ -308,6 +480,14 @@ def _sans_gabarit(meta: dict) -> dict:
     return {k: v for k, v in meta.items() if k != "template"}
 
 
+def _json_fidele(meta: dict) -> bool:
+    """Whether the front matter comes back the same from JSON (a YAML date would not): only then is it recorded."""
+    try:
+        return json.loads(json.dumps(meta)) == meta
+    except (TypeError, ValueError):
+        return False
+
+
 def _remplir(shell: str, page, html: str) -> str:
     titre = page.meta["title"]
     out = shell.replace(_MTA, titre.replace('"', "&quot;")).replace(_MT, titre)
@@ -320,7 +500,14 @@ def _remplir(shell: str, page, html: str) -> str:
     return out.replace(_MC, html)
 
 
-def build(config_file: Path, site_dir: Path, normal: bool = False, sans_fichiers_recherche: bool = False) -> None:
+def build(
+    config_file: Path,
+    site_dir: Path,
+    normal: bool = False,
+    sans_fichiers_recherche: bool = False,
+    precedent: Path | None = None,
+    empreintes: Path | None = None,
+) -> None:
     """`mkdocs build --quiet --config-file … --site-dir …` with the plugin's options set."""
     logging.getLogger("mkdocs").setLevel(logging.ERROR)  # as `mkdocs build --quiet`
     cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
@@ -332,6 +519,8 @@ def build(config_file: Path, site_dir: Path, normal: bool = False, sans_fichiers
         )
     plugin.config.raccourcis = plugin.config.raccourcis and not normal
     plugin.config.sans_fichiers_recherche = sans_fichiers_recherche
+    plugin.config.precedent = str(precedent or "")
+    plugin.config.empreintes = str(empreintes or "")
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         mk_build.build(cfg, dirty=False)
@@ -345,12 +534,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--site-dir", type=Path, required=True)
     p.add_argument("--normal", action="store_true", help="MkDocs sans raccourcis (comparaison)")
     p.add_argument("--sans-fichiers-recherche", action="store_true", help="sans les fichiers d'index de content/recherche/")
+    p.add_argument("--precedent", type=Path, help="version publiée dont les pages inchangées sont reprises (liens physiques)")
+    p.add_argument("--empreintes", type=Path, help="fichier où écrire la clé et l'empreinte de chaque page générée")
     a = p.parse_args(argv)
     build(
         a.config_file,
         a.site_dir,
         normal=a.normal or bool(os.environ.get("RPC_MKDOCS_NORMAL")),
         sans_fichiers_recherche=a.sans_fichiers_recherche,
+        precedent=a.precedent,
+        empreintes=a.empreintes,
     )
     return 0
 

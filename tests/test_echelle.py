@@ -4,7 +4,8 @@
 - long lists are split by year only above the threshold;
 - the extraction cache follows the extraction's own code, not the pages';
 - two worker processes extract exactly what one does;
-- pages are written only when changed and stale ones removed.
+- pages are written only when changed and stale ones removed;
+- MkDocs links from the previous version the pages it would make the same, and only those.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from markupsafe import escape
 
 from generator import build
 from generator.lieux import places
+from generator.publication import transaction as publication
 from generator.records import cache_extraction
 from generator.records.corpus import Corpus
 from generator.site.minification import compacter_html
@@ -394,3 +396,87 @@ def test_a_month_added_publishes_what_a_build_from_scratch_does(tmp_path):
         assert a == b, (dossier, sorted(k for k in a.keys() ^ b.keys() | {k for k in a.keys() & b.keys() if a[k] != b[k]})[:10])
     site = _snapshot((pas_a_pas / "site").resolve())
     assert site != avant and "deliberations/2019-117/index.html" in site and "deliberations/2019-117/index.html" not in avant
+    # the pages the month does not change are the previous version's files, hard-linked (MkDocs' reuse)
+    precedente = publication.version_precedente(pas_a_pas)
+    assert precedente is not None
+    html = {k for k in site if k.endswith(".html")}
+    liees = html - _refaites((pas_a_pas / "site").resolve(), precedente)
+    assert {"deliberations/2022-317/index.html", "deliberations/cabbalr-2023-12-12/annexe-1/index.html"} <= liees
+    assert "deliberations/2019-117/index.html" not in liees and "index.html" not in liees
+
+
+def _version(projet: Path, config: Path, site: Path, precedent: Path | None = None) -> int:
+    """A version of the site built by the plugin into `site`, `precedent` its previous one, recorded as
+    `generator.build` does (its pages' keys and digests in its verification record); how many pages it
+    linked from `precedent`."""
+    empreintes = site.with_name(site.name + ".pages")
+    options = ["--empreintes", str(empreintes), *(["--precedent", str(precedent)] if precedent else [])]
+    res = _mkdocs(projet, site, config, "generator.mkdocs_plugin", *options)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(empreintes.read_text("utf-8"))
+    publication.marquer_verifiee(site, {}, pages=data["pages"])
+    return data["reprises"]
+
+
+def _refaites(site: Path, precedent: Path) -> set[str]:
+    """The HTML files of `site` that are not the previous version's file (hard link)."""
+    return {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not ((precedent / p.relative_to(site)).exists() and os.path.samefile(p, precedent / p.relative_to(site)))
+    }
+
+
+def test_unchanged_pages_are_linked_from_the_previous_version(tmp_path, projet_construit):
+    """Issue 22: a build after one page's Markdown changed makes that page again and hard-links the
+    others from the previous version, and gives the bytes of a build from scratch; a change of
+    mkdocs.yml (the site's name, the nav) makes every page again; a previous version's file whose
+    bytes are no longer the recorded ones is not taken."""
+    shutil.copytree(projet_construit / "content", tmp_path / "content")
+    config = tmp_path / "mkdocs.yml"
+    yml = (
+        (projet_construit / "mkdocs.yml")
+        .read_text("utf-8")
+        .replace("custom_dir: overrides", f"custom_dir: {projet_construit / 'overrides'}")
+    )
+    config.write_text(yml, "utf-8")
+    v = tmp_path / "versions"
+    v.mkdir()
+    assert _version(projet_construit, config, v / "1") == 0
+    generees = json.loads((v / "1.json").read_text("utf-8"))["pages"]
+    assert len(generees) > 1000 and "communes/wancourt/index.html" in generees
+    autres = {p.relative_to(v / "1").as_posix() for p in (v / "1").rglob("*.html")} - set(generees)
+    assert "404.html" in autres and "a-propos/index.html" in autres and "index.html" in autres  # not generated, or in the nav
+
+    assert _version(projet_construit, config, v / "2", v / "1") == len(generees)  # nothing changed: every generated page linked
+    assert _refaites(v / "2", v / "1") == autres
+
+    md = tmp_path / "content" / "communes" / "wancourt.md"
+    texte = md.read_text("utf-8")
+    fin = texte.rindex("</div>")
+    md.write_text(texte[:fin] + "<p>Paragraphe ajouté.</p>" + texte[fin:], "utf-8")
+    assert _version(projet_construit, config, v / "3", v / "2") == len(generees) - 1
+    assert _refaites(v / "3", v / "2") == autres | {"communes/wancourt/index.html"}  # that page only, and the others as always
+    wancourt = (v / "3" / "communes" / "wancourt" / "index.html").read_text("utf-8")
+    assert "<title>Wancourt - Recueil des actes administratifs du Pas-de-Calais</title>" in wancourt
+    assert "<p>Paragraphe ajouté.</p>" in wancourt
+    assert _version(projet_construit, config, v / "complet") == 0  # from scratch: the same bytes
+    assert _snapshot(v / "3") == _snapshot(v / "complet")
+
+    config.write_text(yml.replace("site_name: Recueil des actes administratifs du Pas-de-Calais", "site_name: Recueil renommé"), "utf-8")
+    assert _version(projet_construit, config, v / "4", v / "3") == 0  # a global change: every page made again
+    assert _refaites(v / "4", v / "3") == autres | set(generees)
+    assert "<title>Wancourt - Recueil renommé</title>" in (v / "4" / "communes" / "wancourt" / "index.html").read_text("utf-8")
+    assert _version(projet_construit, config, v / "4-complet") == 0  # (pages made again from Markdown not parsed again)
+    assert _snapshot(v / "4") == _snapshot(v / "4-complet")
+    config.write_text(yml.replace("      - Communes: communes/index.md", "      - Les communes: communes/index.md"), "utf-8")
+    assert _version(projet_construit, config, v / "5", v / "4") == 0  # the nav changed: every page made again
+    assert "Les communes" in (v / "5" / "communes" / "wancourt" / "index.html").read_text("utf-8")
+
+    arras = v / "5" / "cantons" / "arras-3" / "index.html"
+    juste = arras.read_bytes()
+    assert b"Arras-3" in juste
+    arras.write_bytes(juste.replace(b"Arras-3", b"Arras-4"))  # tampered with after its version was recorded
+    assert _version(projet_construit, config, v / "6", v / "5") == len(generees) - 1
+    assert _refaites(v / "6", v / "5") == autres | {"cantons/arras-3/index.html"}
+    assert (v / "6" / "cantons" / "arras-3" / "index.html").read_bytes() == juste

@@ -5,7 +5,8 @@ On disk, under the project root:
 
     site                       symbolic link to .build/sites/<version>: the site as published
     .build/sites/<version>/    one whole version of the site (the one `site` points to, the previous one)
-    .build/sites/<version>.json  its verification record: every file with its size (what `make publish` checks)
+    .build/sites/<version>.json  its verification record: every file with its size (what `make publish` checks),
+                               and its generated pages' keys and digests (what the next build reuses)
     .build/sites/precedent     link to the previous version (`make rollback` switches back to it)
     .build/verrou              the lock (flock), with who holds it: PID, command, start
 
@@ -30,6 +31,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -165,14 +167,16 @@ def version_precedente(root: Path) -> Path | None:
 
 def rendre_lisible(dossier: Path) -> None:
     """Files 0644 and folders 0755 whatever the umask (a server's `umask 077` would make the site
-    unreadable by the web server)."""
+    unreadable by the web server). A file already so (one linked from the previous version) is not
+    changed: reading its mode is cheaper than writing it."""
     os.chmod(dossier, DOSSIER_PUBLIE)
     for base, dirs, files in os.walk(dossier):
         for d in dirs:
             os.chmod(os.path.join(base, d), DOSSIER_PUBLIE)
         for f in files:
             p = os.path.join(base, f)
-            if not os.path.islink(p):
+            mode = os.lstat(p).st_mode
+            if not stat.S_ISLNK(mode) and stat.S_IMODE(mode) != FICHIER_PUBLIE:
                 os.chmod(p, FICHIER_PUBLIE)
 
 
@@ -192,9 +196,14 @@ def _record(version: Path) -> Path:
     return version.with_name(version.name + ".json")
 
 
-def marquer_verifiee(version: Path, resume: dict) -> None:
-    """The verification record of a version, written (atomically) once the site passed every check."""
-    write_text(_record(version), json.dumps({"resume": resume, "fichiers": inventaire(version)}, ensure_ascii=False, indent=0) + "\n")
+def marquer_verifiee(version: Path, resume: dict, pages: dict | None = None, fichiers: dict[str, int] | None = None) -> None:
+    """The verification record of a version, written (atomically) once the site passed every check;
+    `pages`: the generated pages' records (`generator.mkdocs_plugin.Connue`), which the next build
+    reads to link the pages it would make the same (`generator.mkdocs_plugin`, option `precedent`);
+    `fichiers`: the version's `inventaire` when the caller took it (after the last write), not walked
+    again. One line of JSON: the indented form goes through the pure-Python encoder, seconds for ten years."""
+    data = {"resume": resume, "fichiers": fichiers or inventaire(version), **({"pages": pages} if pages is not None else {})}
+    write_text(_record(version), json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def lire_record(version: Path) -> dict | None:

@@ -6,7 +6,8 @@ What is checked, in the new version's folder (`publication` swaps it in only if 
 - every link of the index pages (the home page and each section's index, and the pages they split
   into) leads to a page or file of the site;
 - the search: its manifest and every file it names are there, parse as JSON, and a file named by
-  its content's hash has that content;
+  its content's hash has that content (one that the previous verified version held, same name and
+  size, was parsed then: its hash proves the same bytes, it is not parsed again);
 - the exports: `subventions.csv`, `subventions.json` and `recueil.sqlite` hold every grant (and the
   database every deliberation) and open; each year's `recueil-texte-AAAA.sqlite` opens, and together they
   hold the texts of every deliberation; the SCDL files, the Atom feeds (the site's and each place's and
@@ -31,6 +32,7 @@ from urllib.parse import unquote
 
 from generator.commun.formats import taille_fr
 from generator.commun.genere import GENERATED_DIRS
+from generator.publication.transaction import inventaire
 
 _HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 _HACHE = re.compile(r"\.([0-9a-f]{10})\.json$")
@@ -50,7 +52,11 @@ class Attendu:
     flux: list[str] = field(default_factory=list)  # the feeds of the places and schemes (`pages.flux`), announced by their pages
 
 
-def verifier(site: Path, attendu: Attendu) -> list[str]:
+def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = None, fichiers: dict[str, int] | None = None) -> list[str]:
+    """The problems of the built `site`; `verifies`: the files of the previous version that passed this
+    verification (its record, `publication.lire_record`: path → size), whose checks need not be redone
+    where the file's name proves its bytes (the search's files named by their hash); `fichiers`: the
+    site's files with their sizes (`publication.inventaire`) when the caller has them, not walked again."""
     site = Path(site)
     problemes: list[str] = []
     for nom in ("index.html", "404.html"):
@@ -67,25 +73,22 @@ def verifier(site: Path, attendu: Attendu) -> list[str]:
         problemes.append(f"recueil(s) sans page : {', '.join(manquants[:5])}")
     problemes += _originaux(site, attendu)
     problemes += _liens_des_index(site)
-    problemes += _recherche(site)
+    problemes += _recherche(site, verifies or {})
     problemes += _exports(site, attendu)
     problemes += _flux(site, attendu)
-    problemes += _tailles(site, exclus=set(attendu.originaux))
+    problemes += _tailles(site, exclus=set(attendu.originaux), fichiers=fichiers)
     return problemes
 
 
-def _tailles(site: Path, limite: int = TAILLE_MAX, exclus: set[str] | None = None) -> list[str]:
+def _tailles(site: Path, limite: int = TAILLE_MAX, exclus: set[str] | None = None, fichiers: dict[str, int] | None = None) -> list[str]:
     """Each file over `limite` bytes, named with its size (the largest first), but the `exclus`: the
     original PDFs, the publisher's documents as published, which this site cannot split (the build
     warns about them, `originaux_trop_gros`, and publishes all the same)."""
-    gros = []
-    for dossier, _, fichiers in os.walk(site):
-        for nom in fichiers:
-            f = Path(dossier) / nom
-            taille = f.stat().st_size
-            chemin = f.relative_to(site).as_posix()
-            if taille > limite and chemin not in (exclus or set()):
-                gros.append((-taille, chemin))
+    gros = [
+        (-taille, chemin)
+        for chemin, taille in (fichiers or inventaire(site)).items()
+        if taille > limite and chemin not in (exclus or set())
+    ]
     return [
         f"{chemin} pèse {taille_fr(-moins)}, plus que les {taille_fr(limite)} qu'acceptent les hébergeurs statiques (GitHub Pages…)"
         for moins, chemin in sorted(gros)
@@ -179,7 +182,8 @@ def _json(f: Path) -> object:
     return json.loads(f.read_bytes())
 
 
-def _recherche(site: Path) -> list[str]:
+def _recherche(site: Path, verifies: dict[str, int]) -> list[str]:
+    """The search's manifest and files (see the module's docstring); `verifies` as `verifier`'s."""
     dossier = site / "recherche"
     manifeste = dossier / "manifeste.json"
     try:
@@ -210,6 +214,8 @@ def _recherche(site: Path) -> list[str]:
         m = _HACHE.search(nom)
         if m and hashlib.sha256(data).hexdigest()[:10] != m.group(1):
             problemes.append(f"recherche/{nom} n'a pas le contenu que son nom annonce (fichier tronqué ou altéré)")
+        elif m and verifies.get(f"recherche/{nom}") == len(data):
+            continue  # the bytes its name names, parsed when the previous version was verified
         elif nom.endswith(".json"):
             try:
                 json.loads(data)

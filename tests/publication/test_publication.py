@@ -8,6 +8,7 @@ the May 2019 recueil where a test needs grants or warnings.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.publication import transaction as publication
+from generator.publication import verification
 
 from conftest import CORPUS
 from projet import S001, S003, commande, construire, copier_projet, empreinte_donnees, empreinte_site
@@ -316,3 +318,22 @@ def test_publish_copies_nothing_when_the_build_is_refused(projet, tmp_path):
     assert r.returncode == 2
     assert f"make publish : rien n'a été copié dans {dest}" in r.stdout or "ERREUR corrections.yaml" in r.stdout
     assert _arbre(dest) == avant
+
+
+def test_the_search_files_of_the_previous_verified_version_are_not_parsed_again(tmp_path):
+    """A search file named by its content's hash, with the name and size that the previous verified
+    version's record gives, holds the bytes parsed then: its JSON is not parsed again (ten years: 100 MB
+    of JSON). Its hash is still checked: altered bytes are told whatever the record says."""
+    d = tmp_path / "recherche"
+    d.mkdir()
+    donnees = b'{"mots": ["piscine"]'  # not JSON: shows whether it was parsed
+    nom = f"2019.{hashlib.sha256(donnees).hexdigest()[:10]}.json"
+    (d / nom).write_bytes(donnees)
+    (d / "manifeste.json").write_text(json.dumps({"annees": {"2019": nom}}), "utf-8")
+    assert verification._recherche(tmp_path, {}) == [f"recherche/{nom} n'est pas du JSON valide"]
+    assert verification._recherche(tmp_path, {f"recherche/{nom}": len(donnees)}) == []
+    assert verification._recherche(tmp_path, {f"recherche/{nom}": len(donnees) + 1}) == [f"recherche/{nom} n'est pas du JSON valide"]
+    (d / nom).write_bytes(donnees.replace(b"piscine", b"piscinf"))  # altered since: its name no longer proves its bytes
+    assert verification._recherche(tmp_path, {f"recherche/{nom}": len(donnees)}) == [
+        f"recherche/{nom} n'a pas le contenu que son nom annonce (fichier tronqué ou altéré)"
+    ]
