@@ -88,6 +88,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 
+from generator.commun import store
 from generator.publication.transaction import lire_record
 from generator.site import minification
 from generator.site.minification import compacter_html
@@ -158,24 +159,6 @@ def lier(src: str, dest: str) -> bool:
 
 def empreinte(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _empreinte_fichier(chemin: str) -> str | None:
-    try:
-        with open(chemin, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        return None
-
-
-def identite(chemin: str) -> list[int] | None:
-    """A file's inode, size and modification time (ns): while they are those recorded, the file holds the
-    bytes it held then (our files are replaced by a rename, never written in place)."""
-    try:
-        st = os.stat(chemin)
-    except OSError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 class Connue(dict):
@@ -283,7 +266,7 @@ class Rapide(BasePlugin[RapideConfig]):
             return page
         generee = PageGeneree(page.title, page.file, config)  # becomes `page.file.page`: what MkDocs builds
         if self.code:
-            md = self._md[page.file.src_uri] = identite(page.file.abs_src_path)
+            md = self._md[page.file.src_uri] = store.identite(page.file.abs_src_path)
             connue = self.avant.get(page.file.dest_uri)
             if isinstance(connue, dict) and md is not None and connue.get("md") == md and isinstance(connue.get("meta"), dict):
                 generee.connue = Connue(connue)
@@ -381,7 +364,7 @@ class Rapide(BasePlugin[RapideConfig]):
         if not (isinstance(connue, dict) and connue.get("cle") == fiche["cle"]):
             return None
         ancien = os.path.join(self.config.precedent, page.file.dest_uri)
-        if identite(ancien) == connue.get("html") or _empreinte_fichier(ancien) == connue.get("sha256"):
+        if isinstance(connue.get("sha256"), str) and store.a_le_contenu(ancien, connue["sha256"], connue.get("html")):
             return ancien, connue["sha256"]
         return None
 
@@ -397,7 +380,7 @@ class Rapide(BasePlugin[RapideConfig]):
             dest = page.file.abs_dest_path
             if not lier(ancien, dest):
                 shutil.copyfile(ancien, dest)
-            self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=identite(dest))
+            self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=store.identite(dest))
             self.reprises += 1
             return ""
         html = compacter_html(sortie)
@@ -412,7 +395,7 @@ class Rapide(BasePlugin[RapideConfig]):
         if not self.config.empreintes:
             return
         for uri in self._ecrites:
-            self.apres[uri]["html"] = identite(os.path.join(config.site_dir, uri))
+            self.apres[uri]["html"] = store.identite(os.path.join(config.site_dir, uri))
         Path(self.config.empreintes).write_text(
             json.dumps({"pages": dict(sorted(self.apres.items())), "reprises": self.reprises}, ensure_ascii=False), "utf-8"
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import json
 import os
 import re
@@ -58,6 +59,30 @@ def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
     with remplacement_atomique(path, durable) as tmp, open(tmp, "xb") as f:
         f.write(data)
     return True
+
+
+def identite(chemin: Path | str) -> list[int] | None:
+    """A file's inode, size and modification time (ns), None when it cannot be read: while they are those
+    recorded, the file holds the bytes it held then (our files are replaced by a rename, never written in
+    place, so a new text is a new inode), the way make and rsync tell a file unchanged without reading it."""
+    try:
+        st = os.stat(chemin)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def a_le_contenu(chemin: Path | str, sha256: str, connue: list[int] | None) -> bool:
+    """Whether the file holds the bytes of SHA-256 `sha256`: known without reading it when its `identite`
+    is still `connue` (recorded when it held them), else read and hashed (an edited, truncated or missing
+    file does not)."""
+    if connue is not None and identite(chemin) == connue:
+        return True
+    try:
+        with open(chemin, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest() == sha256
+    except OSError:
+        return False
 
 
 def _identique(path: Path, data: bytes) -> bool:

@@ -12,7 +12,6 @@ its lines.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -65,7 +64,7 @@ def publier(
                 cible.unlink(missing_ok=True)
                 continue
             _copier(recu[0], cible)
-        empreintes[url] = _etat(cible) + [doc.sha256]
+        empreintes[url] = [*(store.identite(cible) or []), doc.sha256]
         out[doc.source] = {"url": url, "pages": len(doc.pages), "taille": cible.stat().st_size, "sha256": doc.sha256}
     gardes = {Path(content) / o["url"] for o in out.values()}
     if dossier.is_dir():
@@ -76,20 +75,13 @@ def publier(
     return out
 
 
-def _etat(f: Path) -> list[int]:
-    st = f.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
 def _a_le_contenu(f: Path, sha256: str, connu: list[int | str] | None) -> bool:
-    """`f` holds the bytes of SHA-256 `sha256`: known from the last build (`connu`: size, date, inode,
-    SHA-256) when the file has not changed since, else read."""
+    """`f` holds the bytes of SHA-256 `sha256` (`connu`: its `store.identite` and that SHA-256 at the last
+    build, known without reading it while the file is unchanged); a link is never taken for the file."""
     if not f.is_file() or f.is_symlink():
         return False
-    if connu == _etat(f) + [sha256]:
-        return True
-    with f.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest() == sha256
+    identite = [int(x) for x in connu[:-1]] if connu and connu[-1] == sha256 else None
+    return store.a_le_contenu(f, sha256, identite)
 
 
 def _copier(origine: Path, cible: Path) -> None:

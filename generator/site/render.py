@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from generator.commun import formats
 from generator.commun.genere import GENERATED_DIRS
-from generator.commun.store import write_json, write_text
+from generator.commun.store import a_le_contenu, identite, write_json, write_text
 from generator.records import Deliberation, JsonObject, Subvention
 from generator.site import lexique, tableau_subventions
 
@@ -214,8 +215,9 @@ def empreinte_code() -> str:
     return h.hexdigest()
 
 
-def _lire_cache(cache: Path | None) -> dict[str, list[str]]:
-    """`.cache/pages.json`: page → [its key, the SHA-256 of its text] at the last build; empty when unreadable."""
+def _lire_cache(cache: Path | None) -> dict[str, list[Any]]:
+    """`.cache/pages.json`: page → [its key, the SHA-256 of its text, its file's `store.identite`] at the last
+    build; empty when unreadable."""
     if cache is None:
         return {}
     try:
@@ -223,14 +225,6 @@ def _lire_cache(cache: Path | None) -> dict[str, list[str]]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _inchangee(path: Path, sha256: str) -> bool:
-    """Whether the page's file holds the text whose digest the cache recorded (an edited or truncated file does not)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
-    except OSError:
-        return False
 
 
 def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environment | None = None, cache: Path | None = None) -> int:
@@ -243,7 +237,8 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     blocks, and it keeps their dates for `rsync`).
 
     `cache` (`.cache/pages.json`): the pages whose key (`Page.cle`: code, address, context or data and
-    text) is that of the last build and whose file still holds the text written then are not rendered
+    text) is that of the last build and whose file still holds the text written then (its inode, size and date
+    unchanged, else read: `store.a_le_contenu`) are not rendered
     again: adding a month renders the pages it changes, not ten years of others. The key is taken
     when the page comes out of its builder, which may have changed its context until then (`lieux`'
     year pages, a canton's fractions of communes).
@@ -262,15 +257,15 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
         cle = page.cle(code, empreintes) if cache is not None else None
         if cle is not None:
             connue = avant.get(page.path)
-            if isinstance(connue, list) and connue[:1] == [cle] and _inchangee(path, connue[1]):
-                apres[page.path] = connue
+            if isinstance(connue, list) and len(connue) == 3 and connue[0] == cle and a_le_contenu(path, connue[1], connue[2]):
+                apres[page.path] = [cle, connue[1], identite(path)]
                 written.add(path)
                 continue
         text = _rendre(env, page)
         write_text(path, text, durable=False)  # recomputed and compared at every build (`store`)
         written.add(path)
         if cle is not None:
-            apres[page.path] = [cle, hashlib.sha256(text.encode("utf-8")).hexdigest()]
+            apres[page.path] = [cle, hashlib.sha256(text.encode("utf-8")).hexdigest(), identite(path)]
     if cache is not None:
         write_json(cache, dict(sorted(apres.items())))
     for d in GENERATED_DIRS:

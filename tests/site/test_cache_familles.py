@@ -6,11 +6,13 @@ controls and councillors' years it does not touch."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from generator.commun import store
 from generator.lieux import places
 from generator.records.corpus import Corpus
 from generator.site import render
@@ -169,3 +171,29 @@ def test_a_record_is_digested_once_and_whole(donnees):
     s.acte.titre += " (modifié)"
     assert page.cle("code", e) == cle  # (the records do not change while the pages of a build are written)
     assert page.cle("code", render.Empreintes()) != cle
+
+
+def test_cached_pages_are_not_read_while_their_files_are_unchanged(tmp_path, donnees, rendues, monkeypatch):
+    """A cached page whose file keeps its inode, size and date (`store.identite`) is known to hold its
+    text without being read (14 000 files at ten years); a file edited since, even in place to the same
+    size, is read, and the page written again."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    canton = content / "cantons" / "desvres.md"
+    texte = canton.read_text("utf-8")
+    assert "Canton de Desvres" in texte
+    lus: list[str] = []
+    digest = store.hashlib.file_digest
+    monkeypatch.setattr(store.hashlib, "file_digest", lambda f, algo: lus.append(f.name) or digest(f, algo))
+    rendues.clear()
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    assert rendues == [] and lus == []
+    # edited in place (same inode, same size, a later date): the digest tells, the page is written again
+    date = canton.stat().st_mtime_ns
+    with canton.open("r+b") as f:
+        f.write(texte.replace("Desvres", "Desvrez", 1).encode("utf-8")[:64])
+    os.utime(canton, ns=(date + 1_000_000, date + 1_000_000))
+    assert canton.stat().st_size == len(texte.encode("utf-8")) and "Desvrez" in canton.read_text("utf-8")
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    assert lus == [str(canton)] and rendues == ["cantons/desvres.md"]
+    assert canton.read_text("utf-8") == texte
