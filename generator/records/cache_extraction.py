@@ -21,6 +21,7 @@ councillors) and the digest of a snapshot of the file as the build holds it (`re
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import marshal
@@ -58,6 +59,7 @@ def entree(
             "deliberations": r.deliberations,
             "lignes": r.lignes,
             "subventions": dict(sorted(r.subventions.items())),
+            "code": code_resume(),
         },
         "civilites": civilites,
         "releve": empreinte(releve),
@@ -85,12 +87,19 @@ def civilites(e: JsonObject, code: str) -> dict[str, str] | None:
     return None
 
 
+@functools.cache
+def code_resume() -> str:
+    """The digest of the code that summarises an extraction (`controle/garde.py`, not part of the
+    extraction key): a summary made by another version of it is not trusted, but made again."""
+    return empreinte((PAQUET / "controle" / "garde.py").read_bytes())
+
+
 def resume_entree(e: JsonObject | None) -> Resume | None:
     """What a source's extraction publishes, as its cache entry says (None: an entry without it).
     The entry vouches for the files it describes (`relire` checks them against its digests): a source
     read back unchanged is not turned into records again to know it."""
     r = (e or {}).get("resume")
-    if isinstance(r, dict):
+    if isinstance(r, dict) and r.get("code") == code_resume():  # made by today's `garde.resumer`
         try:
             return Resume(r["source"], dict(r["deliberations"]), dict(r["lignes"]), Counter(r["subventions"]), r["recueil"])
         except (KeyError, TypeError, ValueError):

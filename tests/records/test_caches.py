@@ -405,3 +405,17 @@ def test_damaged_snapshot_is_never_loaded(root, extrait, abimer):
     entree = json.loads((root / ".cache" / "extraction.json").read_text("utf-8"))[S004]
     assert cache_extraction.empreinte(releve.read_bytes()) == entree["releve"]
     assert _donnees(root) == _donnees(extrait)
+
+
+def test_guard_summary_in_a_cache_entry_is_trusted_only_from_todays_code(extrait, monkeypatch):
+    """An unchanged source's summary (what the guard checks its next version against) comes from its cache
+    entry when today's `garde` made it; one made by another version of `controle/garde.py` (not part of the
+    extraction key) is not trusted, the summary is made again from the files."""
+    entree = json.loads((extrait / ".cache" / "extraction.json").read_text("utf-8"))["004_45492b4b56f19b50.txt"]
+    r = cache_extraction.resume_entree(entree)
+    assert r is not None and r.source == "004_45492b4b56f19b50.txt" and "2021-243" in r.deliberations
+    monkeypatch.setattr(cache_extraction, "code_resume", lambda: "une autre version de garde.py")
+    assert cache_extraction.resume_entree(entree) is None
+    nom = store.data_name("004_45492b4b56f19b50.txt")
+    refait = cache_extraction.resume(entree, extrait / "site_data" / "actes" / nom, extrait / "site_data" / "subventions" / nom)
+    assert refait is not None and refait.deliberations == r.deliberations and refait.subventions == r.subventions
