@@ -244,7 +244,6 @@ def extract(paths: Paths, log=print) -> BuildResult:
     nouveaux: dict[str, garde.Resume] = {}
     appliquees: dict[str, list[dict]] = {}
     entrees: dict[str, dict] = {}  # cache entries of the sources parsed now
-    nouveaux_releves: dict[str, bytes] = {}  # their snapshots (`cache_extraction.releve`), written if accepted
     for (e, key), (ok, out) in zip(todo, _parse_all([e for e, _ in todo], fixes)):
         if ok is None:  # a bug of ours while reading this source: its traceback in a file, the others go on
             _refuser(res, paths, e.nom, _erreur_interne(paths, e.nom, out), None, log)
@@ -270,7 +269,10 @@ def extract(paths: Paths, log=print) -> BuildResult:
         res.civilites[doc.source] = civilites
         nouveaux[e.nom] = garde.resumer(doc, subs)
         appliquees[e.nom] = mine
-        nouveaux_releves[e.nom] = cache_extraction.releve(doc, subs, code_releve)
+        # its snapshot (`cache_extraction.releve`) waits in the staging folder like its two files, not in
+        # memory: ten years of snapshots (106 MB) held until the guard's verdict raised the build's peak
+        releve = cache_extraction.releve(doc, subs, code_releve)
+        store.write_bytes(staging / "releves" / name, releve, durable=False)
         entrees[e.nom] = cache_extraction.entree(
             key,
             mine,
@@ -278,7 +280,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
             subventions,
             nouveaux[e.nom],
             cache_extraction.avec_civilites(code_civilites, civilites),
-            nouveaux_releves[e.nom],
+            releve,
         )
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
@@ -342,7 +344,9 @@ def extract(paths: Paths, log=print) -> BuildResult:
         for folder in (paths.actes, paths.subventions):
             folder.mkdir(parents=True, exist_ok=True)
             os.replace(staging / folder.name / data_name(source), folder / data_name(source))
-        store.write_bytes(cache_extraction.chemin_releve(paths.root, data_name(source)), nouveaux_releves[source], durable=False)
+        instantane = cache_extraction.chemin_releve(paths.root, data_name(source))
+        instantane.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / "releves" / data_name(source), instantane)
         cache[source] = entrees[source]
     for source in sorted(retires - set(verdict.gardes)):
         for folder in (paths.actes, paths.subventions):

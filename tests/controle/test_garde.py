@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 
+from generator.records import cache_extraction
+
 from conftest import CORPUS
 from projet import S001, S003, S004, extraire
 
@@ -41,6 +43,8 @@ def test_a_recueil_replaced_by_its_sommaire_alone_is_refused_and_its_acts_stay(r
     res, _ = extraire(root)
     assert _ids(res, S001) == ["2019-117", "2019-118", "2019-119", "2019-120", "2019-121"]
     before = _snapshot(root)
+    releve = cache_extraction.chemin_releve(root, f"{S001[:-4]}.json")  # what the next builds load it from
+    instantane = releve.read_bytes()
     lines = (CORPUS / S001).read_text("utf-8").split("\n")
     premiere = json.loads(before[f"site_data/actes/{S001[:-4]}.json"])["deliberations"][0]["line"]
     _depose(root, S001, "\n".join(lines[: premiere - 1]) + "\n")  # everything before the first deliberation: the sommaire
@@ -50,6 +54,7 @@ def test_a_recueil_replaced_by_its_sommaire_alone_is_refused_and_its_acts_stay(r
     assert "ne contient plus 5 délibération(s) qu'il publiait (2019-117, 2019-118, 2019-119, 2019-120, 2019-121)" in msg
     assert "sa version précédente reste publiée" in msg and "retraits: - deliberation: 2019-117" in msg
     assert _snapshot(root) == before
+    assert releve.read_bytes() == instantane and not (root / ".build" / "extraction").exists()  # the refused one's: not kept
     assert _ids(res, S001) == ["2019-117", "2019-118", "2019-119", "2019-120", "2019-121"]  # still what the site is built from
     assert res.nb_subventions == 19
     assert any(l.startswith(f"ERREUR {S001} :") for l in logs)
