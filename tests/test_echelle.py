@@ -333,6 +333,8 @@ def test_annex_texts_are_read_back_from_site_data_not_held_in_memory(donnees):
     attendu = next(x for x in fichier["deliberations"] if x["id"] == "2019-117")
     assert textes == [a["texte"] for a in attendu["annexes"]]
     assert d.caracteres_annexes == [len(t) for t in textes]  # their lengths, without reading them back
+    # and their digests, what an export or a page is keyed on without reading them back
+    assert d.empreintes_annexes == [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in textes]
     # a deliberation of another source: the file read follows the deliberation asked for
     autre = next(x for x in corpus.deliberations.values() if x.source != d.source and x.annexes)
     assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre.source

@@ -51,16 +51,23 @@ def empreinte_texte(d: JsonObject) -> str:
     return hashlib.sha256((d["texte"] or "").encode("utf-8")).hexdigest()
 
 
+def empreinte_annexe(texte: str) -> str:
+    """The digest of an annex's text (`DocumentLu.empreintes_annexes`)."""
+    return hashlib.sha256(texte.encode("utf-8")).hexdigest()
+
+
 @dataclass
 class DocumentLu:
     """A file of site_data/actes as held in memory (`alleger`): its JSON (`contenu`), maybe without
     the texts of its deliberations and annexes, and what is kept of those texts, in the order of
     `contenu["deliberations"]`: each deliberation's digest (`empreinte_texte`: the duplicate check and
-    the guard) and the length of each of its annexes (`caracteres`)."""
+    the guard), the length of each of its annexes (`caracteres`) and the digest of each annex's text
+    (`empreintes_annexes`, SHA-256: what the exports and pages key an annex on without reading it back)."""
 
     contenu: JsonObject
     empreintes: list[str]
     caracteres: list[list[int]]
+    empreintes_annexes: list[list[str]]
 
     @property
     def source(self) -> str:
@@ -91,16 +98,17 @@ def alleger(doc: JsonObject, *, textes: bool = True, annexes: bool = False) -> D
     read them, one deliberation at a time: `Corpus.texte_annexe` reads them back from the source's
     file when asked, so ten years of annexes are never all in memory.
     """
-    empreintes, caracteres = [], []
+    empreintes, caracteres, annexes_lues = [], [], []
     for d in doc["deliberations"]:
         empreintes.append(empreinte_texte(d))
         caracteres.append([len(a.get("texte") or "") for a in d.get("annexes") or []])
+        annexes_lues.append([empreinte_annexe(a.get("texte") or "") for a in d.get("annexes") or []])
         if not textes:
             d.pop("texte", None)
         if not annexes:
             for a in d.get("annexes") or []:
                 a.pop("texte", None)
-    return DocumentLu(doc, empreintes, caracteres)
+    return DocumentLu(doc, empreintes, caracteres, annexes_lues)
 
 
 def lire_actes(path: Path) -> DocumentLu:
@@ -140,6 +148,7 @@ class DeliberationPubliee(Deliberation):
     _: KW_ONLY
     recueil: str | None = None
     caracteres_annexes: list[int] = field(default_factory=list)
+    empreintes_annexes: list[str] = field(default_factory=list)  # the SHA-256 of each annex's text (`empreinte_annexe`)
     annexes_en_memoire: bool = True
     texte_en_memoire: bool = True  # False: the build left `texte` out (`alleger`), read back by who needs it
 
@@ -212,15 +221,16 @@ def document_publie(doc: JsonObject) -> DocumentPublie:
 _A_CALCULER = Beneficiaire("", "", "")  # (a grant's, set by `Corpus._index` as soon as the grant is read)
 
 
-def publiee(d: JsonObject, caracteres: list[int], recueil: str | None) -> DeliberationPubliee:
+def publiee(d: JsonObject, caracteres: list[int], recueil: str | None, empreintes_annexes: list[str]) -> DeliberationPubliee:
     """The deliberation `d` of a document of site_data/actes as the corpus holds it, in recueil `recueil`
-    (slug), its annexes of `caracteres` characters. Its annexes' texts and its own text may have been
-    left out by the reader (`alleger`): they are then empty here."""
+    (slug), its annexes of `caracteres` characters and texts of digests `empreintes_annexes`. Its annexes'
+    texts and its own text may have been left out by the reader (`alleger`): they are then empty here."""
     annexes = d.get("annexes") or []
     champs = _textes_vides(d)
     champs.update(
         recueil=recueil,
         caracteres_annexes=caracteres,
+        empreintes_annexes=empreintes_annexes,
         annexes_en_memoire=all("texte" in a for a in annexes),
         texte_en_memoire="texte" in d,
     )
@@ -315,10 +325,10 @@ class Corpus:
                             publie.source, publie.recueil, publie.sessions, publie.ids, publie.dates, publie.pages, publie.sha256, slug=slug
                         )
                     )
-            for x, caracteres in zip(doc["deliberations"], document.caracteres, strict=True):
+            for x, caracteres, annexes in zip(doc["deliberations"], document.caracteres, document.empreintes_annexes, strict=True):
                 if x["id"] in self.deliberations:
                     continue  # a duplicate: the control report says which source is published
-                dp = self.deliberations[x["id"]] = publiee(x, caracteres, slug)
+                dp = self.deliberations[x["id"]] = publiee(x, caracteres, slug, annexes)
                 r = dp.rapport
                 if r is not None:
                     for kind, lieux in (("territoire", r.territoires), ("canton", r.cantons), ("epci", r.epcis)):
