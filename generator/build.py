@@ -40,7 +40,7 @@ from generator.controle import garde, identifiants
 from generator.controle.reconcile import CONSEILLERS_PAR_CANTON, build_report
 from generator.elus import alias as alias_elus
 from generator.elus import personnes
-from generator.exports import fichiers_meta, write_all
+from generator.exports import Ecritures, fichiers_meta, write_all
 from generator.lieux import places
 from generator.lieux.localisation import localise
 from generator.parse import ingest
@@ -527,7 +527,9 @@ def render(paths: Paths, res: BuildResult) -> int:
         for k in source["controles"]:
             checks_par_delib[k["deliberation"]].append(k)
     out = paths.content / "donnees"
-    exports = _en_parallele(_exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None)
+    exports = _en_parallele(
+        _exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None, paths.root / ".cache" / "exports.json"
+    )
 
     # the pages and the SQLite export are one long task each; the search indexes are many small ones
     # (spread over the cores by their own workers): lower priority, they fill whatever core is free
@@ -569,10 +571,11 @@ def render(paths: Paths, res: BuildResult) -> int:
     return n
 
 
-def _exports(corpus, out: Path, identifiants: list, base_url: str | None) -> list[JsonObject]:
-    """The exports written, and the « Données » page's list of them (`fichiers_meta` reads them back
-    to count their rows: done in the exports' process, beside the pages, not after them)."""
-    return fichiers_meta(out, write_all(corpus, out, identifiants=identifiants, base_url=base_url))
+def _exports(corpus, out: Path, identifiants: list, base_url: str | None, cache: Path) -> list[JsonObject]:
+    """The exports written (those the last build left unchanged kept: `cache`, `exports.Ecritures`), and the
+    « Données » page's list of them (their rows counted: done in the exports' process, beside the pages)."""
+    ecritures = Ecritures(out, cache)
+    return fichiers_meta(out, write_all(corpus, out, identifiants=identifiants, base_url=base_url, ecritures=ecritures), ecritures)
 
 
 def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable[[], T]:

@@ -16,11 +16,13 @@ from pathlib import Path
 from generator.commun.formats import taille_fr
 from generator.controle.identifiants import Identifiant
 from generator.exports import csv_deliberations, csv_subventions, datapackage, elus, par_lieu, scdl, sqlite
+from generator.exports.csv_subventions import Rangees
+from generator.exports.ecritures import Ecritures
 from generator.exports.par_lieu import telechargements
 from generator.records import JsonObject
 from generator.records.corpus import Corpus
 
-__all__ = ["write_all", "fichiers_meta", "telechargements"]
+__all__ = ["write_all", "fichiers_meta", "telechargements", "Ecritures"]
 
 TEXTES = sqlite.TEXTE.format(annee="*")
 """`recueil-texte-*.sqlite`: the year text databases."""
@@ -141,26 +143,38 @@ def _clean(out_dir: Path, written: list[Path]) -> None:
                 f.unlink()
 
 
-def write_all(corpus: Corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
+def write_all(
+    corpus: Corpus,
+    out_dir: Path,
+    identifiants: list[Identifiant] | None = None,
+    base_url: str | None = None,
+    ecritures: Ecritures | None = None,
+) -> list[Path]:
     """Every export under `out_dir`; main files first, then per-place CSVs in (kind, code) order.
 
     `identifiants` (the publisher's checked table, `generator.controle.identifiants.load`) and
-    `base_url` (public address of the site) only enrich the SCDL files.
+    `base_url` (public address of the site) only enrich the SCDL files. `ecritures`: what the last
+    build wrote (`Ecritures`, with its cache): the files and databases it left unchanged are not
+    written again; saved once every file is written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = csv_subventions.write(corpus, out_dir)
+    ecritures = ecritures or Ecritures(out_dir)
+    rangees = Rangees(corpus)  # each grant's row and lines, made once for every file that lists it
+    paths = csv_subventions.write(corpus, out_dir, rangees, ecritures)
     paths += csv_deliberations.write(corpus, out_dir)
     paths += scdl.write(corpus, out_dir, identifiants, base_url)
-    paths += elus.write(getattr(corpus, "elus", None), out_dir)
-    paths += sqlite.write(corpus, out_dir, base_url)
-    paths += par_lieu.write(corpus, out_dir)
+    paths += elus.write(getattr(corpus, "elus", None), out_dir, rangees.elus, rangees.presences)
+    paths += sqlite.write(corpus, out_dir, base_url, rangees, ecritures)
+    paths += par_lieu.write(corpus, out_dir, rangees, ecritures)
     paths += datapackage.write(out_dir, paths, DESCRIPTIONS, GROUPS, base_url)
     _clean(out_dir, paths)
+    ecritures.sauver()
     return paths
 
 
-def _lignes(path: Path) -> int | None:
+def lignes_du_fichier(path: Path) -> int | None:
+    """The rows of an export, counted in the file (None: not a table)."""
     if path.name == "subventions-tableur.csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
             return sum(1 for _ in csv.reader(f, delimiter=";")) - 1
@@ -244,16 +258,22 @@ def a_completer(out_dir: Path) -> int | None:
         du_departement = {r["DELIB_ID"] for r in csv.DictReader(f)}
     with paths[0].open(encoding="utf-8", newline="") as f:
         toutes = sum(1 for r in csv.DictReader(f) if r["deliberation"] in du_departement)
-    return toutes - (_lignes(paths[1]) or 0)
+    return toutes - (lignes_du_fichier(paths[1]) or 0)
 
 
-def fichiers_meta(out_dir: Path, written_paths: list[Path]) -> list[JsonObject]:
+def fichiers_meta(out_dir: Path, written_paths: list[Path], ecritures: Ecritures | None = None) -> list[JsonObject]:
     """The « Données » page's list: main files one by one, per-page files grouped by folder and format.
+    Rows are counted in the files, unless `ecritures` (that wrote them) knows them.
 
     Each item: {nom, url (relative to the site root, None for a group), taille,
     description, lignes, colonnes, schema ({nom, url} or None)}; a group also has `nombre` (its file count).
     """
     out_dir = Path(out_dir)
+
+    def _lignes(path: Path) -> int | None:
+        connues = ecritures.lignes(path) if ecritures is not None else None
+        return connues if connues is not None else lignes_du_fichier(path)
+
     prefix = out_dir.name
     rel = sorted({p.relative_to(out_dir).as_posix() for p in written_paths})
     ecrits = set(rel)

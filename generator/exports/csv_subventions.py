@@ -9,12 +9,15 @@ plain decimals with a dot and two decimals (`3107.00`), never floats.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from generator.commun.store import write_bytes, write_text
+from generator.exports.ecritures import Ecritures
+from generator.exports.elus import lignes_elus, lignes_presences
 from generator.lieux.places import Reference
 from generator.lieux.places import slug as place_slug
 from generator.records import JsonObject, PlaceRef
@@ -168,10 +171,12 @@ def sort_key(s: SubventionPubliee) -> tuple[str, str, str]:
     return (s.date, s.deliberation, s.id)
 
 
-def rows(corpus: Corpus, subs: list[SubventionPubliee] | None = None) -> list[dict[str, str]]:
-    """Rows sorted by date, then deliberation, then grant id."""
+def rows(corpus: Corpus, subs: list[SubventionPubliee] | None = None, rangees: Rangees | None = None) -> list[dict[str, str]]:
+    """Rows sorted by date, then deliberation, then grant id (made once per grant when `rangees` are given)."""
     subs = corpus.subventions if subs is None else subs
-    return [row(corpus, s) for s in sorted(subs, key=sort_key)]
+    if rangees is None:
+        return [row(corpus, s) for s in sorted(subs, key=sort_key)]
+    return [rangees.rangee(s) for s in sorted(subs, key=sort_key)]
 
 
 def neutraliser(texte: str) -> str:
@@ -180,19 +185,47 @@ def neutraliser(texte: str) -> str:
     return "'" + texte if texte.startswith(FORMULE) else texte
 
 
+class LignesCsv:
+    """The lines of one CSV (RFC 4180: comma, minimal quoting, `\\n` line ends) one row at a time, each
+    line alone (a row's line depends on it only: a file is its header and its rows' lines, in any
+    selection); the cells of the columns `texte` neutralised (`neutraliser`: the CSVs for people, not
+    the SCDL files). A row is a dict of the columns `fields` (a missing one empty, another one an error,
+    as `csv.DictWriter` has them)."""
+
+    def __init__(self, fields: list[str], texte: frozenset[str] = frozenset()) -> None:
+        self.fields, self.texte, self._noms = fields, texte, frozenset(fields)
+        self._buf = io.StringIO()
+        self._w = csv.writer(self._buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        # the csv module quotes a cell holding a line feed, not one holding a lone carriage return (not in
+        # `lineterminator`): such a row is written all quoted, so that no reader cuts it in two
+        self._w_cr = csv.writer(self._buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self._w.writerow(fields)
+        self.entete = self._vider()
+
+    def _vider(self) -> str:
+        texte = self._buf.getvalue()
+        self._buf.seek(0)
+        self._buf.truncate(0)
+        return texte
+
+    def valeurs(self, r: JsonObject) -> list[Any]:
+        """The cells of row `r`, in the columns' order, neutralised where they are text."""
+        if not r.keys() <= self._noms:
+            raise ValueError(f"colonnes inconnues : {sorted(r.keys() - self._noms)}")
+        if self.texte:
+            return [neutraliser(v) if k in self.texte and isinstance(v, str) else v for k in self.fields for v in (r.get(k, ""),)]
+        return [r.get(k, "") for k in self.fields]
+
+    def ligne(self, r: JsonObject) -> str:
+        cellules = self.valeurs(r)
+        (self._w_cr if any(isinstance(v, str) and "\r" in v for v in cellules) else self._w).writerow(cellules)
+        return self._vider()
+
+
 def csv_text(fields: list[str], data: list[JsonObject], texte: frozenset[str] = frozenset()) -> str:
-    """RFC 4180 CSV (comma, minimal quoting, `\\n` line ends), header first; the cells of the columns
-    `texte` neutralised (`neutraliser`: the CSVs for people, not the SCDL files)."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    # the csv module quotes a cell holding a line feed, not one holding a lone carriage return (not in
-    # `lineterminator`): such a row is written all quoted, so that no reader cuts it in two
-    w_cr = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    w.writeheader()
-    for r in data:
-        r = {k: neutraliser(v) if k in texte else v for k, v in r.items()} if texte else r
-        (w_cr if any("\r" in v for v in r.values() if isinstance(v, str)) else w).writerow(r)
-    return buf.getvalue()
+    """The CSV of `data`, header first (`LignesCsv`)."""
+    lignes = LignesCsv(fields, texte)
+    return lignes.entete + "".join(lignes.ligne(r) for r in data)
 
 
 # subventions-tableur.csv: French column titles, in the order of FIELDS.
@@ -230,32 +263,84 @@ DECIMAUX = ("montant", "cout_projet", "montant_eligible", "taux")
 def tableur_text(data: list[JsonObject]) -> bytes:
     """subventions-tableur.csv: what French Excel and LibreOffice open right by a double click — UTF-8
     with a BOM, « ; » between cells, a decimal comma, CRLF line ends, French column titles; the text
-    cells neutralised (`neutraliser`, through `csv_text`)."""
-    fr = [{**r, **{c: r[c].replace(".", ",") for c in DECIMAUX}} for r in data]
-    text = csv_text(FIELDS, fr, TEXTE)
+    cells neutralised (`neutraliser`, as in `csv_text`). A cell holding « ; », a quote, a carriage return or
+    a line feed is quoted."""
+    lignes = LignesCsv(FIELDS, TEXTE)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader)
     w.writerow([TITRES[c] for c in FIELDS])
-    w.writerows(reader)
+    w.writerows(lignes.valeurs({**r, **{c: r[c].replace(".", ",") for c in DECIMAUX}}) for r in data)
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def json_ligne(r: JsonObject) -> str:
+    """One record of `json_text`: empty cells null, amounts strings, whole numbers (`ENTIERS`) numbers, no spaces."""
+    return json.dumps(
+        {k: (None if v == "" else int(v) if k in ENTIERS else v) for k, v in r.items()}, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def json_lignes(lignes: list[str]) -> str:
+    """A JSON array of the records `lignes` (`json_ligne`), one a line."""
+    return "[\n" + ",\n".join(lignes) + "\n]\n" if lignes else "[]\n"
 
 
 def json_text(data: list[JsonObject]) -> str:
     """The same records as a JSON array; empty cells become null, amounts stay strings, whole numbers
     (`ENTIERS`) are numbers. One record a line, without spaces: indented, the files were 15 % larger (ten synthetic
     years: 236 MB for subventions.json and the per-page files, 206 MB so)."""
-    out = [{k: (None if v == "" else int(v) if k in ENTIERS else v) for k, v in r.items()} for r in data]
-    if not out:
-        return "[]\n"
-    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in out) + "\n]\n"
+    return json_lignes([json_ligne(r) for r in data])
 
 
-def write(corpus: Corpus, out_dir: Path) -> list[Path]:
-    data = rows(corpus)
+class Rangees:
+    """Each grant's row (`row`), CSV line (of subventions.csv: `LignesCsv` with `TEXTE`) and JSON line
+    (`json_ligne`), made once a build for every file that lists it: subventions.csv and .json, the
+    per-page files (a grant is in about six), the SQLite export; and the rows of the élus and their
+    presences (`exports.elus`), which the CSVs and the databases share (None: no registry)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.csv_lignes = LignesCsv(FIELDS, TEXTE)
+        self._rangees: dict[str, dict[str, str]] = {}
+        self._csv: dict[str, str] = {}
+        self._json: dict[str, str] = {}
+
+    @functools.cached_property
+    def elus(self) -> list[list[str]] | None:
+        reg = getattr(self.corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
+        return lignes_elus(reg) if reg is not None else None
+
+    @functools.cached_property
+    def presences(self) -> list[list[str]] | None:
+        reg = getattr(self.corpus, "elus", None)
+        return lignes_presences(reg) if reg is not None else None
+
+    def rangee(self, s: SubventionPubliee) -> dict[str, str]:
+        r = self._rangees.get(s.id)
+        if r is None:
+            r = self._rangees[s.id] = row(self.corpus, s)
+        return r
+
+    def csv(self, s: SubventionPubliee) -> str:
+        ligne = self._csv.get(s.id)
+        if ligne is None:
+            ligne = self._csv[s.id] = self.csv_lignes.ligne(self.rangee(s))
+        return ligne
+
+    def json(self, s: SubventionPubliee) -> str:
+        ligne = self._json.get(s.id)
+        if ligne is None:
+            ligne = self._json[s.id] = json_ligne(self.rangee(s))
+        return ligne
+
+
+def write(corpus: Corpus, out_dir: Path, rangees: Rangees | None = None, ecritures: Ecritures | None = None) -> list[Path]:
+    """subventions.csv, subventions.json and subventions-tableur.csv."""
+    rangees = rangees or Rangees(corpus)
+    ecritures = ecritures or Ecritures(out_dir)
+    subs = sorted(corpus.subventions, key=sort_key)
     paths = [out_dir / "subventions.csv", out_dir / "subventions.json", out_dir / "subventions-tableur.csv"]
-    write_text(paths[0], csv_text(FIELDS, data, TEXTE), durable=False)
-    write_text(paths[1], json_text(data), durable=False)
-    write_bytes(paths[2], tableur_text(data), durable=False)
+    ecritures.texte(paths[0], rangees.csv_lignes.entete + "".join(rangees.csv(s) for s in subs), len(subs))
+    ecritures.texte(paths[1], json_lignes([rangees.json(s) for s in subs]), len(subs))
+    ecritures.texte(paths[2], tableur_text([rangees.rangee(s) for s in subs]), len(subs))
     return paths

@@ -32,6 +32,7 @@ def lignes_elus(reg: Registre) -> list[list[str]]:
     out = []
     for p in reg.personnes.values():
         dates = [d for m in p.mandats for d in (m["premiere"], m["derniere"])]
+        n = p.comptes()
         out.append(
             [
                 p.slug,
@@ -41,9 +42,9 @@ def lignes_elus(reg: Registre) -> list[list[str]]:
                 " | ".join(m["organe"] for m in p.mandats),
                 min(dates) if dates else "",
                 max(dates) if dates else "",
-                str(p.compte("present")),
-                str(p.compte("excuse")),
-                str(p.compte("absent")),
+                str(n["present"]),
+                str(n["excuse"]),
+                str(n["absent"]),
                 str(len(p.interets)),
                 str(len(p.presidences)),
                 f"elus/{p.slug}/",
@@ -68,10 +69,11 @@ def _csv(colonnes: list[str], rows: list[list[str]]) -> str:
     return buf.getvalue()
 
 
-def write(reg: Registre | None, out_dir: Path) -> list[Path]:
+def write(reg: Registre | None, out_dir: Path, elus: list[list[str]] | None = None, presences: list[list[str]] | None = None) -> list[Path]:
+    """elus.csv and presences.csv, from their rows when they are given (`lignes_elus`, `lignes_presences`)."""
     if reg is None:
         return []
     a, b = out_dir / "elus.csv", out_dir / "presences.csv"
-    write_text(a, _csv(COLONNES_ELUS, lignes_elus(reg)))
-    write_text(b, _csv(COLONNES_PRESENCES, lignes_presences(reg)))
+    write_text(a, _csv(COLONNES_ELUS, lignes_elus(reg) if elus is None else elus))
+    write_text(b, _csv(COLONNES_PRESENCES, lignes_presences(reg) if presences is None else presences))
     return [a, b]

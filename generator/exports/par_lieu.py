@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.commun.store import write_text
-from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, json_text, row, sort_key
+from generator.exports.csv_subventions import Rangees, json_lignes, sort_key
+from generator.exports.ecritures import Ecritures
 from generator.lieux.places import KINDS as LIEUX
 from generator.records.corpus import Corpus, SubventionPubliee
 
@@ -60,26 +60,18 @@ def telechargements(corpus: Corpus) -> dict[tuple[str, str], str]:
     return {key: chemin(key[0], _slug(corpus, *key)) for key in sorted(_subventions_par_page(corpus))}
 
 
-def write(corpus: Corpus, out_dir: Path) -> list[Path]:
+def write(corpus: Corpus, out_dir: Path, rangees: Rangees | None = None, ecritures: Ecritures | None = None) -> list[Path]:
     """Two files (CSV, JSON) per page with grants, in (kind, code) order. A grant is in the files of its
-    commune, canton, EPCI, territoire and deliberation: its row and its CSV line are made once and reused
-    (a CSV line depends on its row only)."""
+    commune, canton, EPCI, territoire and deliberation: its row and its lines are made once (`Rangees`),
+    and a file that holds its text already is not written again (`Ecritures`)."""
+    rangees = rangees or Rangees(corpus)
+    ecritures = ecritures or Ecritures(out_dir)
     paths = []
-    entete = csv_text(FIELDS, [])
-    lignes: dict[str, str] = {}
-    rangees: dict[str, dict[str, str]] = {}
     for key, subs in sorted(_subventions_par_page(corpus).items()):
         stem = out_dir / chemin(key[0], _slug(corpus, *key))
-        parts, data = [entete], []
-        for s in sorted(subs, key=sort_key):
-            r = rangees.get(s.id)
-            if r is None:
-                r = rangees[s.id] = row(corpus, s)
-                lignes[s.id] = csv_text(FIELDS, [r], TEXTE).removeprefix(entete)
-            parts.append(lignes[s.id])
-            data.append(r)
+        ordre = sorted(subs, key=sort_key)
         csv_path, json_path = stem.with_name(stem.name + ".csv"), stem.with_name(stem.name + ".json")
-        write_text(csv_path, "".join(parts), durable=False)
-        write_text(json_path, json_text(data), durable=False)
+        ecritures.texte(csv_path, rangees.csv_lignes.entete + "".join(rangees.csv(s) for s in ordre), len(ordre))
+        ecritures.texte(json_path, json_lignes([rangees.json(s) for s in ordre]), len(ordre))
         paths += [csv_path, json_path]
     return paths

@@ -65,10 +65,13 @@ def subventions_rows(corpus: Corpus, identifiants: list[Identifiant] | None = No
     table = par_cle(identifiants)
     ref = corpus.ref
     out = []
+    conditions: dict[str, str] = {}  # deliberation → `conditions_versement`, read once for all its grants
     for s in sorted(corpus.subventions, key=sort_key):
         d = s.acte
         if d.collectivite != DEPARTEMENT:
             continue
+        if d.id not in conditions:
+            conditions[d.id] = conditions_versement(d)
         siret, rna = identifiants_de(s, table, siren_de(s, ref.communes))
         objet = s.objet or s.dispositif or d.titre or ""
         out.append(
@@ -83,7 +86,7 @@ def subventions_rows(corpus: Corpus, identifiants: list[Identifiant] | None = No
                 "objet": _short(objet, OBJET_MAX),
                 "montant": decimal_text(s.montant),
                 "nature": "aide en numéraire",
-                "conditionsVersement": conditions_versement(d),
+                "conditionsVersement": conditions[d.id],
                 "datesPeriodeVersement": s.date,
                 "idRAE": "",
                 "notificationUE": "non",

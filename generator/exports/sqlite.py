@@ -23,16 +23,20 @@ whole before it is published: `store.synchroniser`).
 from __future__ import annotations
 
 import errno
+import functools
+import hashlib
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from generator.commun import code
 from generator.commun.annexes import ancre_annexe, parties_annexe
 from generator.commun.store import remplacement_atomique, write_text
 from generator.exports import csv_deliberations
-from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, centimes, rows
+from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, Rangees, centimes, rows, sort_key
+from generator.exports.ecritures import Ecritures
 from generator.exports.elus import lignes_elus, lignes_presences
 from generator.records import JsonObject
 from generator.records.corpus import Corpus, DeliberationPubliee
@@ -292,7 +296,7 @@ def _fill_texte(
     _insert(con, "presences_elus", [tuple(x or None for x in r) for r in presences])
 
 
-def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
+def _fill(con: sqlite3.Connection, corpus: Corpus, rangees: Rangees | None = None) -> None:
     ref = corpus.ref
     _insert(
         con,
@@ -320,19 +324,24 @@ def _fill(con: sqlite3.Connection, corpus: Corpus) -> None:
     )
     _insert(con, "cantons", [(k, c["nom"], c.get("slug"), c.get("territoire")) for k, c in sorted(ref.cantons.items())])
     cc = []
-    for code, k in sorted(ref.cantons.items()):
+    for canton, k in sorted(ref.cantons.items()):
         fraction = set(k.get("fraction") or [])
-        cc += [(i, code, int(i in fraction)) for i in sorted(set(k["communes"]))]
+        cc += [(i, canton, int(i in fraction)) for i in sorted(set(k["communes"]))]
     _insert(con, "commune_cantons", sorted(cc))
 
     _insert(con, "deliberations", [tuple(csv_deliberations.valeurs(corpus, d).values()) for d in csv_deliberations.ordre(corpus)])
 
     reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
     if reg is not None:
-        _insert(con, "elus", [tuple(int(x) if i in (7, 8, 9, 10, 11) else (x or None) for i, x in enumerate(r)) for r in lignes_elus(reg)])
+        elus = rangees.elus if rangees is not None else None
+        _insert(
+            con,
+            "elus",
+            [tuple(int(x) if i in (7, 8, 9, 10, 11) else (x or None) for i, x in enumerate(r)) for r in elus or lignes_elus(reg)],
+        )
 
     srows = []
-    data = rows(corpus)
+    data = rows(corpus, rangees=rangees)
     benef: dict[tuple[str, str], list[int]] = {}
     for r in data:
         benef.setdefault(cle_beneficiaire(r), []).append(centimes(r["montant"]))
@@ -381,12 +390,12 @@ def _base(path: Path, schema: str, remplir: Callable[[sqlite3.Connection], None]
     return path
 
 
-def build(corpus: Corpus, path: Path) -> Path:
+def build(corpus: Corpus, path: Path, rangees: Rangees | None = None) -> Path:
     """The core database at `path`: everything but the long texts."""
     fts = fts_module()
 
     def remplir(con: sqlite3.Connection) -> None:
-        _fill(con, corpus)
+        _fill(con, corpus, rangees)
         _index_fts_vues(con, fts)
 
     return _base(path, _schema(), remplir)
@@ -421,15 +430,62 @@ def presences_annee(corpus: Corpus, deliberations: list[DeliberationPubliee], li
     return [r for r in lignes if r[2] in ids]
 
 
-def write(corpus: Corpus, out_dir: Path, base_url: str | None = None) -> list[Path]:
-    """recueil.sqlite, then one recueil-texte-AAAA.sqlite per year, then metadata.json (which describes them all)."""
+@functools.cache
+def empreinte_code() -> str:
+    """What makes the databases besides their data: this module and all it imports, SQLite's version and its full-text module."""
+    return code.empreinte(code.modules([Path(__file__)]), f"sqlite {sqlite3.sqlite_version}", fts_module())
+
+
+def cle_coeur(corpus: Corpus, rangees: Rangees) -> str:
+    """What the core database is made of (`build`): the reference geography, the deliberations' rows, the élus,
+    the grants' rows (`Rangees.json`: one text per row, empty cells told from the others) and the code."""
+    ref = corpus.ref
+    h = hashlib.sha256(empreinte_code().encode())
+    geographie = [ref.territoires, ref.epci, ref.communes, ref.cantons]
+    h.update(json.dumps(geographie, ensure_ascii=False, sort_keys=True).encode())
+    valeurs = [list(csv_deliberations.valeurs(corpus, d).values()) for d in csv_deliberations.ordre(corpus)]
+    h.update(b"\x1d" + json.dumps(valeurs, ensure_ascii=False).encode())
+    h.update(b"\x1d" + json.dumps(rangees.elus, ensure_ascii=False).encode())
+    for s in sorted(corpus.subventions, key=sort_key):
+        h.update(b"\x1e" + rangees.json(s).encode())
+    return h.hexdigest()
+
+
+def cle_texte(corpus: Corpus, deliberations: list[DeliberationPubliee], presences: list[list[str]], base_url: str | None) -> str | None:
+    """What a year's text database is made of (`build_texte`): its deliberations, which source each comes from and
+    that source's file in site_data/actes (`Corpus.empreinte_actes`: their texts, annexes, lists as printed), the
+    élus' `presences`, the site's address and the code. None when the corpus was not read from files."""
+    sources = sorted({d.source for d in deliberations})
+    fichiers = [corpus.empreinte_actes(s) for s in sources]
+    if any(f is None for f in fichiers):
+        return None
+    donnees = [empreinte_code(), base_url, [[d.id, d.source] for d in deliberations], list(zip(sources, fichiers, strict=True)), presences]
+    return hashlib.sha256(json.dumps(donnees, ensure_ascii=False).encode()).hexdigest()
+
+
+def write(
+    corpus: Corpus, out_dir: Path, base_url: str | None = None, rangees: Rangees | None = None, ecritures: Ecritures | None = None
+) -> list[Path]:
+    """recueil.sqlite, then one recueil-texte-AAAA.sqlite per year, then metadata.json (which describes them all).
+    A database whose key (`cle_coeur`, `cle_texte`) is that of the file the last build left (`Ecritures`) is not
+    made again: a month added rebuilds the core and its year's texts, not ten years of them."""
     out_dir = Path(out_dir)
+    rangees = rangees or Rangees(corpus)
+    ecritures = ecritures or Ecritures(out_dir)
     annees = par_annee(corpus)
-    reg = getattr(corpus, "elus", None)
-    lignes = lignes_presences(reg) if reg is not None else []  # sorted once, then cut by year
-    paths = [build(corpus, out_dir / "recueil.sqlite")]
+    lignes = rangees.presences or []  # sorted once, then cut by year
+    coeur, cle = out_dir / "recueil.sqlite", cle_coeur(corpus, rangees)
+    if not ecritures.a_jour(coeur, cle):
+        ecritures.construit(build(corpus, coeur, rangees), cle)
+    paths = [coeur]
     for a, ds in sorted(annees.items()):
-        paths.append(build_texte(corpus, ds, out_dir / TEXTE.format(annee=a), presences_annee(corpus, ds, lignes), base_url))
+        chemin, presences = out_dir / TEXTE.format(annee=a), presences_annee(corpus, ds, lignes)
+        cle_annee = cle_texte(corpus, ds, presences, base_url)
+        if cle_annee is None or not ecritures.a_jour(chemin, cle_annee):
+            build_texte(corpus, ds, chemin, presences, base_url)
+            if cle_annee is not None:
+                ecritures.construit(chemin, cle_annee)
+        paths.append(chemin)
     return paths + [write_metadata(out_dir, base_url, sorted(annees))]
 
 

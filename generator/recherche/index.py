@@ -343,16 +343,11 @@ class AnnexesLues:
         return sum(self.corpus.longueur_annexe(d, i) for d, i in self.refs)
 
     def empreinte(self) -> str | None:
-        """What decides these texts, without reading them back: the digest of their source's file in
-        site_data/actes (None when the corpus holds the texts in memory)."""
-        if not self.refs or self.corpus.actes is None or any(d.annexes_en_memoire for d, _ in self.refs):
+        """What decides these texts, without reading them back: the digest of each text (kept by the
+        corpus, `DeliberationPubliee.empreintes_annexes`); None when the corpus holds the texts in memory."""
+        if not self.refs or any(d.annexes_en_memoire or len(d.empreintes_annexes) != len(d.annexes) for d, _ in self.refs):
             return None
-        sources = sorted({d.source for d, _ in self.refs})
-        h = hashlib.sha256()
-        for s in sources:
-            h.update(s.encode() + b"\0" + hashlib.sha256((self.corpus.actes / store.data_name(s)).read_bytes()).digest())
-        h.update(dumps([[d.id, i] for d, i in self.refs]).encode())
-        return h.hexdigest()
+        return hashlib.sha256(dumps([[d.id, i, d.empreintes_annexes[i]] for d, i in self.refs]).encode()).hexdigest()
 
 
 def _taille(m: Morceau) -> int:

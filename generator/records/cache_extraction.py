@@ -20,7 +20,6 @@ councillors) and the digest of a snapshot of the file as the build holds it (`re
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import json
@@ -30,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
+from generator.commun import code
 from generator.commun.store import sans_ramasse_miettes
 from generator.controle.garde import Resume, resumer
 from generator.records.common import JsonObject
@@ -69,7 +69,7 @@ def entree(
 def code_civilites() -> str:
     """The digest of the code that finds the civilities (`elus.personnes.civilites_document`, not part
     of the extraction's key): civilities an entry kept from another version of it are found again."""
-    return empreinte((PAQUET / "elus" / "personnes.py").read_bytes())
+    return code.empreinte([PAQUET / "elus" / "personnes.py"])
 
 
 def avec_civilites(code: str, civilites: dict[str, str]) -> JsonObject:
@@ -91,7 +91,7 @@ def civilites(e: JsonObject, code: str) -> dict[str, str] | None:
 def code_resume() -> str:
     """The digest of the code that summarises an extraction (`controle/garde.py`, not part of the
     extraction key): a summary made by another version of it is not trusted, but made again."""
-    return empreinte((PAQUET / "controle" / "garde.py").read_bytes())
+    return code.empreinte([PAQUET / "controle" / "garde.py"])
 
 
 def resume_entree(e: JsonObject | None) -> Resume | None:
@@ -186,7 +186,7 @@ def chemin_releve(root: Path, nom: str) -> Path:
 def code_releve() -> str:
     """What the snapshots' content depends on besides the files: the reader that lightens them
     (`corpus.alleger`) and `marshal`'s format."""
-    return empreinte(f"{marshal.version}\x1f".encode() + (PAQUET / "records" / "corpus.py").read_bytes())
+    return code.empreinte([PAQUET / "records" / "corpus.py"], f"marshal {marshal.version}")
 
 
 def releve(lu: DocumentLu, subventions: JsonObject, code: str) -> bytes:
@@ -243,7 +243,7 @@ def _nom(f: Path) -> str:
     return affichable("/".join(f.parts[-3:]))
 
 
-PAQUET = Path(__file__).parent.parent  # generator/
+PAQUET = code.PAQUET
 # What `_parse_one` calls: the parser entry points and the JSON writer; `subventions`
 # discovers its table readers, so the whole package counts.
 _EXTRACTION = ("parse/ingest.py", "lieux/localisation.py", "controle/corrections.py", "commun/store.py", "subventions")
@@ -251,56 +251,18 @@ _EXTRACTION = ("parse/ingest.py", "lieux/localisation.py", "controle/corrections
 
 def code_extraction() -> list[Path]:
     """Source files of the extraction: its entry points and every module they import, found in
-    the code itself (import statements, at any depth), so a change to the pages, templates or
-    exports does not re-parse ten years of recueils, and a change to any parser module does."""
-    pkg = PAQUET
-    todo = [pkg / e for e in _EXTRACTION if e.endswith(".py")]
-    todo += [f for e in _EXTRACTION if not e.endswith(".py") for f in sorted((pkg / e).rglob("*.py"))]
-    seen: set[Path] = set()
-
-    def module(base: Path, dotted: str) -> list[Path]:
-        target = base.joinpath(*dotted.split(".")) if dotted else base
-        return [f for f in (target.with_suffix(".py"), target / "__init__.py") if f.exists()]
-
-    while todo:
-        f = todo.pop()
-        if f in seen:
-            continue
-        seen.add(f)
-        d = f.parent
-        while d != pkg.parent and (d / "__init__.py").exists():  # importing a module runs its packages' __init__
-            todo.append(d / "__init__.py")
-            d = d.parent
-        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = f.parent
-                    for _ in range(node.level - 1):
-                        base = base.parent
-                elif (node.module or "").split(".")[0] == pkg.name:
-                    base = pkg.parent
-                else:
-                    continue
-                todo += module(base, node.module or "")
-                for alias in node.names:  # `from . import places`: a submodule
-                    todo += module(base, f"{node.module}.{alias.name}" if node.module else alias.name)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.split(".")[0] == pkg.name:
-                        todo += module(pkg.parent, alias.name)
-    return sorted(seen)
+    the code itself (`code.modules`), so a change to the pages, templates or exports does not
+    re-parse ten years of recueils, and a change to any parser module does."""
+    entrees = [PAQUET / e for e in _EXTRACTION if e.endswith(".py")]
+    entrees += [f for e in _EXTRACTION if not e.endswith(".py") for f in sorted((PAQUET / e).rglob("*.py"))]
+    return code.modules(entrees)
 
 
 def empreinte_extraction(root: Path, corrections: Path) -> str:
     """What, besides a source's own bytes, decides its extraction: parser code, reference data, corrections
     (part of each source's cache key)."""
-    h = hashlib.sha256()
-    pkg = PAQUET
     files = code_extraction()
     files += sorted((root / "site_data" / "reference").glob("*.json"))
     if corrections.exists():
         files.append(corrections)
-    for f in files:
-        h.update((f.relative_to(pkg).as_posix() if f.is_relative_to(pkg) else f.name).encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    return code.empreinte(files)

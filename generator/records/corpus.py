@@ -254,6 +254,7 @@ class Corpus:
     _annexes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
     originaux: dict[str, JsonObject] = field(default_factory=dict)  # source → its published PDF (`originaux.publier`)
     elus: Registre | None = None  # the councillors, set by the build (`site.pages.elus.registre`) before the pages
+    _fichiers: dict[str, str] = field(default_factory=dict)  # source → SHA-256 of its file in site_data/actes (`empreinte_actes`)
 
     def lier_originaux(self, originaux: dict[str, JsonObject]) -> None:
         """The published PDFs (`originaux.publier`): each grant of one of them links to its page (`url_original`: the PDF's address)."""
@@ -286,6 +287,19 @@ class Corpus:
         c = cls(ref=ref, controle=controle, actes=actes)
         c._index(documents, subs_by_source)
         return c
+
+    def empreinte_actes(self, source: str) -> str | None:
+        """The SHA-256 of source `source`'s file in site_data/actes, from which its deliberations are made
+        whole (texts, annexes, presences as printed): what a result made of them is keyed on. Hashed once
+        per corpus; None when the corpus was not read from files (`actes` unset) or the file is gone."""
+        connue = self._fichiers.get(source)
+        if connue is None and self.actes is not None:
+            try:
+                with (self.actes / store.data_name(source)).open("rb") as f:
+                    connue = self._fichiers[source] = hashlib.file_digest(f, "sha256").hexdigest()
+            except OSError:
+                return None
+        return connue
 
     def longueur_annexe(self, d: DeliberationPubliee, i: int) -> int:
         """Characters of deliberation `d`'s annex `i` (0-based), without reading it back."""

@@ -8,7 +8,7 @@ publisher's site_data/elus_alias.yaml, and published as elus.csv, presences.csv 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -92,5 +92,9 @@ class Elu:
                 out[li.date[:4]][0] += li.statut == "present"
         return {a: (v[0], v[1]) for a, v in sorted(out.items())}
 
+    def comptes(self) -> Counter[str]:
+        """Status → how many of the person's lines have it (one pass)."""
+        return Counter(li.statut for li in self.lignes)
+
     def compte(self, statut: str) -> int:
-        return sum(li.statut == statut for li in self.lignes)
+        return self.comptes()[statut]

@@ -1,0 +1,70 @@
+"""What a cached result was made by: the generator's own source files, found from an entry point.
+
+Each cache (extraction, snapshots, exports…) keeps, beside its inputs, the digest of the code that made
+it, so that a new version of that code makes it again and a change elsewhere does not. `modules` finds
+the files a module runs (its imports, at any depth, read in the code itself); `empreinte` digests files
+and any other text that decides a result (a library's version).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+PAQUET = Path(__file__).parent.parent
+"""The `generator` package."""
+
+
+def _module(base: Path, dotted: str) -> list[Path]:
+    target = base.joinpath(*dotted.split(".")) if dotted else base
+    return [f for f in (target.with_suffix(".py"), target / "__init__.py") if f.exists()]
+
+
+def modules(entrees: Iterable[Path]) -> list[Path]:
+    """The source files of the package that the files `entrees` import, with them, at any depth
+    (`import generator.x`, `from generator.x import y`, relative imports, and the `__init__.py` of
+    each package on the way, which importing a module runs), in path order."""
+    pkg = PAQUET
+    todo = list(entrees)
+    seen: set[Path] = set()
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        d = f.parent
+        while d != pkg.parent and (d / "__init__.py").exists():  # importing a module runs its packages' __init__
+            todo.append(d / "__init__.py")
+            d = d.parent
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = f.parent
+                    for _ in range(node.level - 1):
+                        base = base.parent
+                elif (node.module or "").split(".")[0] == pkg.name:
+                    base = pkg.parent
+                else:
+                    continue
+                todo += _module(base, node.module or "")
+                for alias in node.names:  # `from . import places`: a submodule
+                    todo += _module(base, f"{node.module}.{alias.name}" if node.module else alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == pkg.name:
+                        todo += _module(pkg.parent, alias.name)
+    return sorted(seen)
+
+
+def empreinte(fichiers: Iterable[Path], *autres: str) -> str:
+    """The SHA-256 of `fichiers` (each named by its path in the package, else its file name, then its
+    bytes) and of the texts `autres` (versions of libraries, formats…)."""
+    h = hashlib.sha256()
+    for f in fichiers:
+        h.update((f.relative_to(PAQUET).as_posix() if f.is_relative_to(PAQUET) else f.name).encode() + b"\x1e")
+        h.update(f.read_bytes() + b"\x1f")
+    for texte in autres:
+        h.update(texte.encode() + b"\x1f")
+    return h.hexdigest()
