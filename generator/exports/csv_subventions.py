@@ -194,6 +194,7 @@ class LignesCsv:
 
     def __init__(self, fields: list[str], texte: frozenset[str] = frozenset()) -> None:
         self.fields, self.texte, self._noms = fields, texte, frozenset(fields)
+        self._textes = [k in texte for k in fields]
         self._buf = io.StringIO()
         self._w = csv.writer(self._buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         # the csv module quotes a cell holding a line feed, not one holding a lone carriage return (not in
@@ -212,9 +213,10 @@ class LignesCsv:
         """The cells of row `r`, in the columns' order, neutralised where they are text."""
         if not r.keys() <= self._noms:
             raise ValueError(f"colonnes inconnues : {sorted(r.keys() - self._noms)}")
+        cellules = [r.get(k, "") for k in self.fields]
         if self.texte:
-            return [neutraliser(v) if k in self.texte and isinstance(v, str) else v for k in self.fields for v in (r.get(k, ""),)]
-        return [r.get(k, "") for k in self.fields]
+            return [neutraliser(v) if t and isinstance(v, str) else v for t, v in zip(self._textes, cellules)]
+        return cellules
 
     def ligne(self, r: JsonObject) -> str:
         cellules = self.valeurs(r)

@@ -473,16 +473,20 @@ def write(
     rangees = rangees or Rangees(corpus)
     ecritures = ecritures or Ecritures(out_dir)
     annees = par_annee(corpus)
-    lignes = rangees.presences or []  # sorted once, then cut by year
+    annee_de = {d.id: a for a, ds in annees.items() for d in ds}
+    presences: dict[str, list[list[str]]] = {a: [] for a in annees}
+    for r in rangees.presences or []:  # sorted once, then cut by year (`presences_annee`, in one pass)
+        if r[2] in annee_de:
+            presences[annee_de[r[2]]].append(r)
     coeur, cle = out_dir / "recueil.sqlite", cle_coeur(corpus, rangees)
     if not ecritures.a_jour(coeur, cle):
         ecritures.construit(build(corpus, coeur, rangees), cle)
     paths = [coeur]
     for a, ds in sorted(annees.items()):
-        chemin, presences = out_dir / TEXTE.format(annee=a), presences_annee(corpus, ds, lignes)
-        cle_annee = cle_texte(corpus, ds, presences, base_url)
+        chemin = out_dir / TEXTE.format(annee=a)
+        cle_annee = cle_texte(corpus, ds, presences[a], base_url)
         if cle_annee is None or not ecritures.a_jour(chemin, cle_annee):
-            build_texte(corpus, ds, chemin, presences, base_url)
+            build_texte(corpus, ds, chemin, presences[a], base_url)
             if cle_annee is not None:
                 ecritures.construit(chemin, cle_annee)
         paths.append(chemin)
