@@ -389,9 +389,15 @@ def test_a_month_added_publishes_what_a_build_from_scratch_does(tmp_path):
     project must give, byte for byte, the site, data and pages of one build of all its recueils."""
     pas_a_pas = projet.projet_construit(tmp_path / "pas-a-pas", sources=(projet.S002, projet.S003))
     avant = _snapshot(pas_a_pas / "site")
+    donnees = pas_a_pas / "content" / "donnees"
+    gardees = ["recueil-texte-2022.sqlite", "recueil-texte-2023.sqlite"]  # (the month adds 2019)
+    inodes = {f: (donnees / f).stat().st_ino for f in gardees}
     shutil.copy(CORPUS / projet.S001, pas_a_pas / "site_data" / "sources" / projet.S001)
     r = projet.construire(pas_a_pas)
     assert r.returncode == 0, r.stdout + r.stderr
+    # the exports the month does not change are not written again (`exports.Ecritures`)
+    assert {f: (donnees / f).stat().st_ino for f in gardees} == inodes
+    assert (donnees / "recueil-texte-2019.sqlite").exists()
     d_un_coup = projet.projet_construit(tmp_path / "d-un-coup", sources=(projet.S001, projet.S002, projet.S003))
     for dossier in ("site", "content", "site_data"):
         a, b = _snapshot((pas_a_pas / dossier).resolve()), _snapshot((d_un_coup / dossier).resolve())
