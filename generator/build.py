@@ -221,6 +221,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
     applied: list[dict] = []
     todo = []
     lus: dict[str, tuple[DocumentLu, dict]] = {}  # read back (unchanged sources) or from the texts just written
+    vouches: dict[str, tuple[DocumentLu, dict]] = {}  # name → a document of `lus` and the cache entry that describes its files
     resumes: dict[str, garde.Resume | None] = {}  # what the unchanged sources publish, as their cache entries say
     for e in files:
         with e.chemin.open("rb") as fichier:
@@ -233,6 +234,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
             if not isinstance(lu, str):
                 doc, subs, civilites, cache[e.nom] = lu
                 lus[data_name(e.nom)] = (doc, subs)
+                vouches[data_name(e.nom)] = (doc, cache[e.nom])
                 res.civilites[doc.source] = civilites
                 resumes[data_name(e.nom)] = cache_extraction.resume_entree(entry)
                 applied += entry["corrections"]
@@ -282,6 +284,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
             cache_extraction.avec_civilites(code_civilites, civilites),
             releve,
         )
+        vouches[name] = (doc, entrees[e.nom])
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
@@ -333,7 +336,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
             applied += appliquees[source]
     # an act or grant that corrections.yaml names must exist in what is about to be published
     ids_subventions = (s["id"] for data in res.subventions.values() for s in data["subventions"])
-    sans_cible = corr.verifier_cibles(fixes, *corr.cibles((d.document() for d in res.documents), ids_subventions), applied)
+    sans_cible = corr.verifier_cibles(fixes, *corr.cibles((d.contenu for d in res.documents), ids_subventions), applied)
     if erreurs_corrections or sans_cible:  # nothing of this build is written
         shutil.rmtree(staging, ignore_errors=True)
         raise corr.CorrectionError(erreurs_corrections + sans_cible)
@@ -365,9 +368,17 @@ def extract(paths: Paths, log=print) -> BuildResult:
     res.parsed = len(nouveaux) - len(verdict.refuses)
     membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [to_dict(u) for u in corr.unused(fixes, applied)]
+    # a source's part of the report is made again only when its files, the control's code or the council's size changed
+    cles = {
+        doc.source: cache_extraction.cle_partie(vouches[data_name(doc.source)][1], membres_cd)
+        for doc in res.documents
+        if data_name(doc.source) in vouches and vouches[data_name(doc.source)][0] is doc
+    }
+    parties = cache_extraction.lire_parties(paths.root / ".cache" / "controle.json", cles)
     res.report = build_report(
-        res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente
+        res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente, parties
     )
+    cache_extraction.garder_parties(paths.root / ".cache" / "controle.json", cles, res.report["sources"])
     res.report["identifiants"] = _couverture(res)
     ecrire_controle(paths, res.report)
     return res

@@ -32,7 +32,6 @@ from generator.parse.actes import ORGANES_CONNUS
 from generator.parse.ingest import Extraction
 from generator.records import ID_DELIBERATION, ID_SUBVENTION, JsonObject, PlaceRef, Problem
 from generator.records.place import PlaceKind
-from generator.records.source import SourceDocument
 from generator.subventions.beneficiaires import TYPES as TYPES_BENEFICIAIRE
 from generator.subventions.tables.base import PORTEUR_INCERTAIN
 
@@ -577,14 +576,14 @@ def apply(ex: Extraction, corrections: Corrections, applied: list[JsonObject]) -
     return Extraction(document=doc, subventions=subs, controles=checks)
 
 
-def cibles(documents: Iterable[SourceDocument], subventions: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:
-    """What a correction can name, from the extracted corpus: ({deliberation id or printed number: the
-    sources holding it}, the grant ids `subventions`)."""
+def cibles(documents: Iterable[JsonObject], subventions: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:
+    """What a correction can name, from the extracted corpus (the documents of site_data/actes as JSON):
+    ({deliberation id or printed number: the sources holding it}, the grant ids `subventions`)."""
     delibs: dict[str, set[str]] = {}
     for doc in documents:
-        for d in doc.deliberations:
-            for numero in {n for n in (d.id, d.numero_imprime) if n is not None}:
-                delibs.setdefault(numero, set()).add(doc.source)
+        for d in doc["deliberations"]:
+            for numero in {n for n in (d["id"], d.get("numero_imprime")) if n is not None}:
+                delibs.setdefault(numero, set()).add(doc["source"])
     return delibs, set(subventions)
 
 

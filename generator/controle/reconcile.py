@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
@@ -203,32 +203,34 @@ def votes_vs_presences(doc: SourceDocument) -> list[Constat]:
     return out
 
 
-def duplicates(docs: Iterable[tuple[SourceDocument, list[str]]]) -> list[Constat]:
+def duplicates(docs: Iterable[DocumentLu]) -> list[Constat]:
     """A deliberation found again in a later source: the same (its texts' digests agree, `empreinte_texte`,
-    given beside each document in the order of its deliberations: the build keeps only the digest once
-    the sources are read, not ten years of texts twice) or not. Each finding names its PDF page."""
+    kept beside each document in the order of its deliberations: the build keeps only the digest once
+    the sources are read, not ten years of texts twice) or not. Each finding names its PDF page. Read
+    from the documents as they are held (`DocumentLu.contenu`), without making their records."""
     out: list[Constat] = []
     seen: dict[str, tuple[str, int, str]] = {}  # id → (source, line, digest) of its first copy
-    for doc, empreintes in docs:
-        for d, empreinte in zip(doc.deliberations, empreintes, strict=True):
-            prev = seen.get(d.id)
+    for lu in docs:
+        source, pages = lu.source, list(lu.contenu.get("pages") or [])
+        for d, empreinte in zip(lu.contenu["deliberations"], lu.empreintes, strict=True):
+            prev = seen.get(d["id"])
             if prev is None:
-                seen[d.id] = (doc.source, d.line, empreinte)
+                seen[d["id"]] = (source, d["line"], empreinte)
                 continue
             same = prev[2] == empreinte
             out += _paginer(
                 [
                     Constat(
-                        doc.source,
-                        d.line,
+                        source,
+                        d["line"],
                         "doublon" if same else "doublon-different",
-                        f"Délibération {d.id} déjà présente dans {prev[0]} (ligne {prev[1]})"
+                        f"Délibération {d['id']} déjà présente dans {prev[0]} (ligne {prev[1]})"
                         + ("" if same else " avec un contenu DIFFÉRENT : la première source est publiée, vérifiez laquelle fait foi"),
                         "info" if same else "erreur",
-                        d.id,
+                        d["id"],
                     )
                 ],
-                doc.pages,
+                pages,
             )
     return out
 
@@ -276,20 +278,22 @@ def build_report(
     membres_cd: int,
     corrections: list[JsonObject] | None = None,
     en_attente: list[JsonObject] | None = None,
+    parties: dict[str, JsonObject] | None = None,
 ) -> JsonObject:
     """The whole control report, per source, deterministic. `en_attente`: sources waiting for a tool
-    the machine lacks (warnings, `build._mettre_en_attente`). Each document is read back as its record
-    once, while the duplicates are looked for (`duplicates`), and not kept."""
+    the machine lacks (warnings, `build._mettre_en_attente`). A source's part (`_controle`) is taken from
+    `parties` when given there (the build's cache: `build._parties_connues`), else made from its document
+    read back as its record, and not kept."""
     sources: list[JsonObject] = []
-
-    def lus() -> Iterator[tuple[SourceDocument, list[str]]]:
-        for lu in docs:
+    for lu in docs:
+        partie = (parties or {}).get(lu.source)
+        if partie is None:
             doc = lu.document()
             subs = subventions.get(doc.source)
-            sources.append(_controle(doc, from_dict(SubventionsSource, subs) if subs else SubventionsSource(doc.source), membres_cd))
-            yield doc, lu.empreintes
+            partie = _controle(doc, from_dict(SubventionsSource, subs) if subs else SubventionsSource(doc.source), membres_cd)
+        sources.append(partie)
 
-    dups = [c.to_json() for c in duplicates(lus())]
+    dups = [c.to_json() for c in duplicates(docs)]
     counts = Counter(f["severity"] for s in sources for f in s["constats"])
     counts.update(f["severity"] for f in dups)
     return {

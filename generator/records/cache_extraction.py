@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import cast
 
 from generator.commun import code
-from generator.commun.store import sans_ramasse_miettes
+from generator.commun.store import sans_ramasse_miettes, write_text
 from generator.controle.garde import Resume, resumer
 from generator.records.common import JsonObject
 from generator.records.corpus import DocumentLu, alleger
@@ -92,6 +92,42 @@ def code_resume() -> str:
     """The digest of the code that summarises an extraction (`controle/garde.py`, not part of the
     extraction key): a summary made by another version of it is not trusted, but made again."""
     return code.empreinte([PAQUET / "controle" / "garde.py"])
+
+
+@functools.cache
+def code_controle() -> str:
+    """The code of a source's part of the control report (`controle.reconcile._controle` and all it imports)."""
+    return code.empreinte(code.modules([PAQUET / "controle" / "reconcile.py"]))
+
+
+def cle_partie(e: JsonObject, membres: int) -> str:
+    """The key of the control report's part on a source whose files entry `e` describes (its key and their
+    digests: the files verified this build or just written), made by today's code for a council of `membres`."""
+    return code.empreinte([], e["key"], e["empreintes"]["actes"], e["empreintes"]["subventions"], code_controle(), str(membres))
+
+
+def lire_parties(chemin: Path, cles: dict[str, str]) -> dict[str, JsonObject]:
+    """The parts of the control report (`.cache/controle.json`: source → [key, part]) still valid: of the
+    sources of `cles` whose key is the one recorded; an unreadable file gives none."""
+    try:
+        data = json.loads(chemin.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    out = {}
+    for source, cle in cles.items():
+        connue = data.get(source)
+        if isinstance(connue, list) and len(connue) == 2 and connue[0] == cle and isinstance(connue[1], dict):
+            out[source] = connue[1]
+    return out
+
+
+def garder_parties(chemin: Path, cles: dict[str, str], parties: list[JsonObject]) -> None:
+    """Keep the report's `parties` of the sources of `cles` for the next build (`lire_parties`)."""
+    data = {p["source"]: [cles[p["source"]], p] for p in parties if p["source"] in cles}
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    write_text(chemin, json.dumps(dict(sorted(data.items())), ensure_ascii=False, separators=(",", ":")) + "\n", durable=False)
 
 
 def resume_entree(e: JsonObject | None) -> Resume | None:

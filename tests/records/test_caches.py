@@ -419,3 +419,47 @@ def test_guard_summary_in_a_cache_entry_is_trusted_only_from_todays_code(extrait
     nom = store.data_name("004_45492b4b56f19b50.txt")
     refait = cache_extraction.resume(entree, extrait / "site_data" / "actes" / nom, extrait / "site_data" / "subventions" / nom)
     assert refait is not None and refait.deliberations == r.deliberations and refait.subventions == r.subventions
+
+
+# -- the control report's part on each source ------------------------------------------------------------
+
+
+def test_the_report_part_of_an_unchanged_source_is_not_made_again(root, extrait, monkeypatch):
+    """A source's part of the control report (its totals checked, presences, votes…) is kept in
+    .cache/controle.json with the key of its files: an unchanged source's is not made again from its
+    records; a source whose file changed, or another council size, makes it again; the report is the same."""
+    from generator.controle import reconcile
+    from generator.records.corpus import DocumentLu
+
+    faites: list[str] = []
+    vraie = reconcile._controle
+
+    def compter(doc, subs, membres):
+        faites.append(doc.source)
+        return vraie(doc, subs, membres)
+
+    monkeypatch.setattr(reconcile, "_controle", compter)
+    lectures: list[str] = []
+    document = DocumentLu.document
+    monkeypatch.setattr(DocumentLu, "document", lambda self: lectures.append(self.source) or document(self))
+    rapport = json.loads((extrait / "site_data" / "controle.json").read_text("utf-8"))
+    res, _ = _extraire(root)
+    assert faites == [] and lectures == []  # neither the records nor the parts of the four sources
+    assert res.report["sources"] == rapport["sources"] and res.report["doublons"] == rapport["doublons"]
+    s004 = next(p for p in res.report["sources"] if p["source"] == S004)
+    assert s004["subventions"] > 0 and s004["totaux_verifies"] > 0
+    # its file parsed again (another byte in its source): only its part is made again
+    source = root / "site_data" / "sources" / S004
+    source.write_bytes(source.read_bytes() + b"\n")
+    res, _ = _extraire(root)
+    assert res.parsed == 1 and faites == [S004]
+    assert next(p for p in res.report["sources"] if p["source"] == S004) == s004
+    faites.clear()
+    cache = root / ".cache" / "controle.json"
+    cache.write_text("{pas du JSON", "utf-8")  # unreadable: every part made again, the same
+    res, _ = _extraire(root)
+    assert sorted(faites) == DOCUMENTS and res.report["sources"] == rapport["sources"]
+    faites.clear()
+    monkeypatch.setattr("generator.build.CONSEILLERS_PAR_CANTON", 3)  # another council size: every part again
+    res, _ = _extraire(root)
+    assert sorted(faites) == DOCUMENTS
