@@ -9,6 +9,7 @@ and any other text that decides a result (a library's version).
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,39 +23,46 @@ def _module(base: Path, dotted: str) -> list[Path]:
     return [f for f in (target.with_suffix(".py"), target / "__init__.py") if f.exists()]
 
 
+@functools.cache
+def _importes(f: Path) -> tuple[Path, ...]:
+    """The package's files that file `f` imports directly, and the `__init__.py` of its packages (read once a process)."""
+    pkg = PAQUET
+    out: list[Path] = []
+    d = f.parent
+    while d != pkg.parent and (d / "__init__.py").exists():  # importing a module runs its packages' __init__
+        out.append(d / "__init__.py")
+        d = d.parent
+    for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = f.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+            elif (node.module or "").split(".")[0] == pkg.name:
+                base = pkg.parent
+            else:
+                continue
+            out += _module(base, node.module or "")
+            for alias in node.names:  # `from . import places`: a submodule
+                out += _module(base, f"{node.module}.{alias.name}" if node.module else alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == pkg.name:
+                    out += _module(pkg.parent, alias.name)
+    return tuple(out)
+
+
 def modules(entrees: Iterable[Path]) -> list[Path]:
     """The source files of the package that the files `entrees` import, with them, at any depth
     (`import generator.x`, `from generator.x import y`, relative imports, and the `__init__.py` of
     each package on the way, which importing a module runs), in path order."""
-    pkg = PAQUET
     todo = list(entrees)
     seen: set[Path] = set()
     while todo:
         f = todo.pop()
-        if f in seen:
-            continue
-        seen.add(f)
-        d = f.parent
-        while d != pkg.parent and (d / "__init__.py").exists():  # importing a module runs its packages' __init__
-            todo.append(d / "__init__.py")
-            d = d.parent
-        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = f.parent
-                    for _ in range(node.level - 1):
-                        base = base.parent
-                elif (node.module or "").split(".")[0] == pkg.name:
-                    base = pkg.parent
-                else:
-                    continue
-                todo += _module(base, node.module or "")
-                for alias in node.names:  # `from . import places`: a submodule
-                    todo += _module(base, f"{node.module}.{alias.name}" if node.module else alias.name)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.split(".")[0] == pkg.name:
-                        todo += _module(pkg.parent, alias.name)
+        if f not in seen:
+            seen.add(f)
+            todo += _importes(f)
     return sorted(seen)
 
 
