@@ -223,16 +223,26 @@ def extract(paths: Paths, log=print) -> BuildResult:
     lus: dict[str, tuple[DocumentLu, dict]] = {}  # read back (unchanged sources) or from the texts just written
     vouches: dict[str, tuple[DocumentLu, dict]] = {}  # name → a document of `lus` and the cache entry that describes its files
     resumes: dict[str, garde.Resume | None] = {}  # what the unchanged sources publish, as their cache entries say
+    lues: dict[str, JsonObject] = {}  # source → its SHA-256 and the identity of the file it was taken from
     for e in files:
-        with e.chemin.open("rb") as fichier:
-            digest = hashlib.file_digest(fichier, "sha256").hexdigest()  # streamed: a huge file is never held whole here
+        entry = cache.get(e.nom)
+        lue: JsonObject = {"identite": store.identite(e.chemin)}  # (before reading it: changed meanwhile, it is hashed next time)
+        connue = entry.get("source") if entry else None
+        meme = isinstance(connue, dict) and lue["identite"] is not None and connue.get("identite") == lue["identite"]
+        if meme and isinstance(connue, dict) and isinstance(connue.get("sha256"), str):
+            lue["sha256"] = connue["sha256"]  # the file the last build hashed, untouched since (`store.identite`)
+        else:
+            with e.chemin.open("rb") as fichier:  # streamed: a huge file is never held whole here
+                lue["sha256"] = hashlib.file_digest(fichier, "sha256").hexdigest()
+        lues[e.nom] = lue
+        digest: str = lue["sha256"]
         res.fichiers[e.nom] = (e.chemin, digest)
         key = f"{digest}:{fingerprint}"
-        entry = cache.get(e.nom)
         if entry and entry["key"] == key:  # unchanged: its files are read back if they are what was written
             lu = _relire_inchangee(paths, data_name(e.nom), entry, code_civilites, code_releve)
             if not isinstance(lu, str):
                 doc, subs, civilites, cache[e.nom] = lu
+                cache[e.nom]["source"] = lues[e.nom]
                 lus[data_name(e.nom)] = (doc, subs)
                 vouches[data_name(e.nom)] = (doc, cache[e.nom])
                 res.civilites[doc.source] = civilites
@@ -350,7 +360,8 @@ def extract(paths: Paths, log=print) -> BuildResult:
         instantane = cache_extraction.chemin_releve(paths.root, data_name(source))
         instantane.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / "releves" / data_name(source), instantane)
-        cache[source] = entrees[source]
+        identites = cache_extraction.identites(paths.actes / data_name(source), paths.subventions / data_name(source))
+        cache[source] = entrees[source] | {"identites": identites, "source": lues[source]}
     for source in sorted(retires - set(verdict.gardes)):
         for folder in (paths.actes, paths.subventions):
             (folder / data_name(source)).unlink(missing_ok=True)
@@ -407,8 +418,8 @@ def _relire_inchangee(
     civilites = cache_extraction.civilites(entry, code_civilites)
     if civilites is not None:  # (else its texts are needed once: read as JSON)
         releve = cache_extraction.relire_releve(actes, subventions, entry, chemin, code_releve)
-        if releve is not None:
-            return *releve, civilites, entry
+        if releve is not None:  # (its files checked: their identities are kept for the next build)
+            return *releve, civilites, entry | {"identites": cache_extraction.identites(actes, subventions)}
     lu = cache_extraction.relire(actes, subventions, entry)
     if isinstance(lu, str):
         return lu
@@ -417,7 +428,11 @@ def _relire_inchangee(
     doc = alleger(lu[0], textes=False)
     ecrit = cache_extraction.releve(doc, lu[1], code_releve)
     store.write_bytes(chemin, ecrit, durable=False)  # (a cache: a lost one is made again)
-    entry = entry | {"civilites": cache_extraction.avec_civilites(code_civilites, civilites), "releve": cache_extraction.empreinte(ecrit)}
+    entry = entry | {
+        "civilites": cache_extraction.avec_civilites(code_civilites, civilites),
+        "releve": cache_extraction.empreinte(ecrit),
+        "identites": cache_extraction.identites(actes, subventions),
+    }
     return doc, lu[1], civilites, entry
 
 

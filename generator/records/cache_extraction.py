@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import cast
 
 from generator.commun import code
-from generator.commun.store import sans_ramasse_miettes, write_text
+from generator.commun.store import a_le_contenu, identite, sans_ramasse_miettes, write_text
 from generator.controle.garde import Resume, resumer
 from generator.records.common import JsonObject
 from generator.records.corpus import DocumentLu, alleger
@@ -230,12 +230,30 @@ def releve(lu: DocumentLu, subventions: JsonObject, code: str) -> bytes:
     return marshal.dumps((code, lu.contenu, lu.empreintes, lu.caracteres, lu.empreintes_annexes, subventions))
 
 
+def identites(actes: Path, subventions: Path) -> JsonObject:
+    """The `store.identite` of a source's two data files, kept in its entry (`identites`) once they are known to
+    hold the bytes it vouches for: the next build knows them unchanged without reading them (`intacts`)."""
+    return {"actes": identite(actes), "subventions": identite(subventions)}
+
+
+def intacts(actes: Path, subventions: Path, e: JsonObject) -> bool:
+    """Whether a source's two data files hold the bytes whose digests entry `e` keeps: known without reading
+    them while their identity is the one it recorded (`identites`), else read and hashed (`store.a_le_contenu`)."""
+    connues = e.get("identites")
+    if not isinstance(connues, dict):
+        connues = {}
+    return all(
+        a_le_contenu(f, e["empreintes"][k], connues.get(k) if isinstance(connues.get(k), list) else None)
+        for k, f in (("actes", actes), ("subventions", subventions))
+    )
+
+
 def relire_releve(actes: Path, subventions: Path, e: JsonObject, chemin: Path, code: str) -> tuple[DocumentLu, JsonObject] | None:
     """A source's two data files as the build holds them, from their snapshot `chemin` (`releve`), when
     the files are those the cache entry `e` vouches for and the snapshot the one it names; else None (the
     files are then read as JSON, `relire`, which says what is wrong with them)."""
     attendu = e.get("releve")
-    if not isinstance(attendu, str) or isinstance(_lire_verifies(actes, subventions, e), str):
+    if not isinstance(attendu, str) or not intacts(actes, subventions, e):
         return None
     try:
         data = chemin.read_bytes()

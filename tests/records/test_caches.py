@@ -55,6 +55,11 @@ def _tout(root: Path) -> dict[str, bytes]:
     return out
 
 
+def _sans_identites(entrees: dict) -> dict:
+    """Cache entries without what names the files on this disk (their `store.identite`: another copy's differ)."""
+    return {k: {c: v for c, v in x.items() if c not in ("identites", "source")} for k, x in entrees.items()}
+
+
 def _extraire(root: Path):
     logs: list[str] = []
     return extract(Paths(root), log=logs.append), logs
@@ -102,7 +107,9 @@ def test_unreadable_extraction_cache_is_ignored_and_the_sources_parsed_again(roo
     assert not res.errors and res.parsed >= 2
     assert any("extraction.json (cache de l'extraction)" in line and "analysées à nouveau" in line for line in logs)
     assert _donnees(root) == _donnees(extrait)
-    assert cache.read_bytes() == (extrait / ".cache" / "extraction.json").read_bytes()  # rewritten whole
+    propre = json.loads((extrait / ".cache" / "extraction.json").read_text("utf-8"))
+    assert _sans_identites(json.loads(cache.read_text("utf-8"))) == _sans_identites(propre)  # rewritten whole
+    assert all(e["source"]["sha256"] == e["key"].split(":")[0] for e in json.loads(cache.read_text("utf-8")).values())
     res, logs = _extraire(root)
     assert res.parsed == 0 and logs == []  # and trusted again
 
@@ -343,7 +350,7 @@ def test_cache_entry_without_civilities_or_of_another_code_finds_them_again_once
     assert apres[S004]["civilites"] == attendu
 
     def sans_releve(entrees):  # (a snapshot's bytes depend on how its objects are shared in memory: not compared)
-        return {k: {c: v for c, v in x.items() if c != "releve"} for k, x in entrees.items()}
+        return {k: {c: v for c, v in x.items() if c != "releve"} for k, x in _sans_identites(entrees).items()}
 
     assert sans_releve(apres) == sans_releve(propre)
     assert _donnees(root) == _donnees(extrait)
@@ -463,3 +470,34 @@ def test_the_report_part_of_an_unchanged_source_is_not_made_again(root, extrait,
     monkeypatch.setattr("generator.build.CONSEILLERS_PAR_CANTON", 3)  # another council size: every part again
     res, _ = _extraire(root)
     assert sorted(faites) == DOCUMENTS
+
+
+def test_files_unchanged_since_the_last_build_are_not_read_again(root, monkeypatch):
+    """The sources and the data files of site_data/ the last build hashed are known unchanged by their
+    identity (inode, size, date: `store.identite`) without being read; a source touched is hashed again
+    (and, its bytes the same, not parsed); a data file replaced is hashed and, different, refused."""
+    import hashlib
+
+    _extraire(root)  # (the identities recorded)
+    lus: list[str] = []
+    vrai = hashlib.file_digest
+
+    def compter(f, algo):
+        lus.append(Path(f.name).name)
+        return vrai(f, algo)
+
+    monkeypatch.setattr(hashlib, "file_digest", compter)
+    res, logs = _extraire(root)
+    assert lus == [] and res.parsed == 0 and logs == [] and res.nb_subventions == 524
+    source = root / "site_data" / "sources" / S004
+    st = source.stat()
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    res, logs = _extraire(root)
+    assert lus == [S004] and res.parsed == 0
+    lus.clear()
+    actes = root / "site_data" / "actes" / store.data_name(S003)
+    texte = actes.read_text("utf-8")
+    actes.write_text(texte.replace('"2022-317"', '"2022-318"', 1), "utf-8")  # a new file (new inode and date)
+    res, logs = _extraire(root)
+    assert lus == [store.data_name(S003)] and res.parsed == 1  # found changed, its source parsed again
+    assert actes.read_text("utf-8") == texte
