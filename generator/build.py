@@ -664,20 +664,19 @@ def _content_epoch(res: BuildResult) -> int:
     return int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp())
 
 
-def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> dict:
+def mkdocs_build(paths: Paths, res: BuildResult, dest: Path, precedent: Path | None) -> Path:
     """Stage 9: MkDocs into `dest`, a new version folder beside the published site (`publication`
-    verifies it and switches it in); returns the generated pages' keys and digests (address → [key,
-    SHA-256]), which the version's verification record keeps for the next build.
+    verifies it and switches it in); returns the file where MkDocs wrote the generated pages' keys and
+    digests, which `publication.marquer_verifiee` keeps beside the version's record for the next build.
 
     MkDocs runs through `generator.mkdocs_plugin` (same output, without redoing for every
     generated page what is the same for all), in a child process that dies with this one. The
-    published version is its `--precedent`: the pages whose key is the one its record gives are
+    published version `precedent` is its `--precedent`: the pages whose key is the one its record gives are
     hard-linked from it rather than made and written again.
     """
     t0, c0 = time.perf_counter(), _cpu()
     empreintes = dest.with_name(dest.name + ".pages")  # beside the version: `publication.nettoyer` removes what a killed build leaves
     cmd = [sys.executable, "-m", "generator.mkdocs_plugin", "--site-dir", str(dest), "--empreintes", str(empreintes)]
-    precedent = publication.version_courante(paths.root)
     if precedent is not None:
         cmd += ["--precedent", str(precedent)]
     if res.recherche is not None:
@@ -720,13 +719,9 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path) -> dict:
 
     # the site's own scripts and style sheets (content/assets/), minified in the built site only
     minifier(dest, [f"assets/{f.name}" for f in sorted((paths.content / "assets").glob("*")) if f.suffix in (".js", ".css")])
-    try:
-        pages = json.loads(empreintes.read_text(encoding="utf-8"))["pages"]
-    finally:
-        empreintes.unlink(missing_ok=True)
     res.timings["mkdocs"] = time.perf_counter() - t0
     res.cpu["mkdocs"] = _cpu() - c0
-    return pages
+    return empreintes
 
 
 def _lier(source: Path, dest: Path) -> None:
@@ -830,12 +825,11 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     attendu = res.attendu
     _alleger(res)
     version = publication.nouvelle_version(paths.root)
+    precedente = publication.version_courante(paths.root)  # the published version: MkDocs links its unchanged pages
     try:
-        pages_html = mkdocs_build(paths, res, version)
+        pages_html = mkdocs_build(paths, res, version, precedente)
         t0 = time.perf_counter()
-        publication.rendre_lisible(version)
-        fichiers = publication.inventaire(version)  # complete: nothing writes into the version any more
-        precedente = publication.version_courante(paths.root)
+        fichiers = publication.rendre_lisible(version)  # its inventaire, complete: nothing writes into the version any more
         record = publication.lire_record(precedente) if precedente is not None else None
         problemes = verification.verifier(version, attendu, record["fichiers"] if record else None, fichiers)
         if problemes:
@@ -850,6 +844,7 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         res.timings["écriture sur disque et bascule"] = time.perf_counter() - t1
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)
+        version.with_name(version.name + ".pages").unlink(missing_ok=True)
         raise
     publication.nettoyer(paths.root)
     retirees = ocr.elaguer(paths.root / ".cache" / "ocr", res.empreintes)  # published: readings no source needs go

@@ -63,7 +63,6 @@ plugin's options from the command line, and an error if mkdocs.yml does not list
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
 import hashlib
 import importlib.metadata
@@ -89,7 +88,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 
 from generator.commun import store
-from generator.publication.transaction import lire_record
+from generator.publication.transaction import lire_pages
 from generator.site import minification
 from generator.site.minification import compacter_html
 
@@ -145,9 +144,17 @@ class FichierLie(File):
 def lier(src: str, dest: str) -> bool:
     """`dest` made a hard link to `src` (any file there first removed); False where the file system
     has no hard link (another device, a file system without links): the caller copies."""
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
+    try:  # the usual case first (a new version's folder): one system call
+        os.link(src, dest)
+        return True
+    except FileNotFoundError:  # its folder not made yet (or `src` missing: said again below)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+    except FileExistsError:
         os.unlink(dest)
+    except OSError as e:
+        if e.errno not in _AUTRE_SYSTEME:
+            raise
+        return False
     try:
         os.link(src, dest)
     except OSError as e:
@@ -237,9 +244,7 @@ class Rapide(BasePlugin[RapideConfig]):
         self.reprises = 0  # pages linked from the previous version
         self.code = ""
         if self.config.raccourcis and self.config.precedent and not self.garde_contenu:
-            rec = lire_record(Path(self.config.precedent))
-            pages = rec.get("pages") if rec else None
-            self.avant = pages if isinstance(pages, dict) else {}
+            self.avant = lire_pages(Path(self.config.precedent))
         if self.config.raccourcis and (self.avant or self.config.empreintes):
             self.code = empreinte_code()
         return config
@@ -259,7 +264,25 @@ class Rapide(BasePlugin[RapideConfig]):
     def on_nav(self, nav, config, files):
         self.nav_uris = {p.file.src_uri for p in nav.pages}
         self.nav_urls = sorted({p.url for p in nav.pages})
+        self._noms_nav = {nom for u in self.nav_urls for nom in u.split("/")}
+        self._liens: dict[str, tuple[str, ...]] = {}  # kind of page → the navigation's links from it (`_liens_nav`)
         return nav
+
+    def _liens_nav(self, url: str) -> tuple[str, ...]:
+        """The navigation's addresses relative to the page at `url` (`get_relative_url`), computed once per
+        kind of page: a link depends on the page's depth and on the parts of its address it shares with the
+        navigation's, which stop at its first part in no address of the navigation (what follows is not looked at)."""
+        parties = url[:-1].split("/") if url.endswith("/") else []
+        k = next((i for i, p in enumerate(parties) if p not in self._noms_nav), None)
+        cle = None
+        if k is not None and not any(p in ("", ".", "..") for p in parties):  # (`get_relative_url` normalises those)
+            cle = f"{len(parties)}:{'/'.join(parties[:k])}"
+        liens = self._liens.get(cle) if cle is not None else None
+        if liens is None:
+            liens = tuple(get_relative_url(u, url) for u in self.nav_urls)
+            if cle is not None:
+                self._liens[cle] = liens
+        return liens
 
     def on_pre_page(self, page, config, files):
         if not self.config.raccourcis or page.file.src_uri in self.nav_uris:
@@ -312,7 +335,7 @@ class Rapide(BasePlugin[RapideConfig]):
         h1 = source[1] if source is not None else "<h1" in html
         key = (
             context["base_url"],
-            tuple(get_relative_url(u, page.url) for u in self.nav_urls),
+            self._liens_nav(page.url),
             h1,
             page.canonical_url is not None,
             page.edit_url,
@@ -329,12 +352,13 @@ class Rapide(BasePlugin[RapideConfig]):
         fiche = None
         if source is not None:
             meta = _sans_gabarit(page.meta)
+            fidele = getattr(page, "connue", None) is not None or _json_fidele(meta)  # (a recorded front matter came from JSON)
             fiche = Connue(
                 cle=self._cle(coquille[2], page, source[0]),
                 md=self._md.get(page.file.src_uri),
                 source=source[0],
                 h1=h1,
-                **({"meta": meta} if _json_fidele(meta) else {}),
+                **({"meta": meta} if fidele else {}),
             )
         ancien = self._reprise(page, fiche)
         if ancien is not None:

@@ -421,9 +421,9 @@ def _version(projet: Path, config: Path, site: Path, precedent: Path | None = No
     options = ["--empreintes", str(empreintes), *(["--precedent", str(precedent)] if precedent else [])]
     res = _mkdocs(projet, site, config, "generator.mkdocs_plugin", *options)
     assert res.returncode == 0, res.stderr
-    data = json.loads(empreintes.read_text("utf-8"))
-    publication.marquer_verifiee(site, {}, pages=data["pages"])
-    return data["reprises"]
+    reprises = json.loads(empreintes.read_text("utf-8"))["reprises"]
+    publication.marquer_verifiee(site, {}, pages=empreintes)
+    return reprises
 
 
 def _refaites(site: Path, precedent: Path) -> set[str]:
@@ -451,7 +451,7 @@ def test_unchanged_pages_are_linked_from_the_previous_version(tmp_path, projet_c
     v = tmp_path / "versions"
     v.mkdir()
     assert _version(projet_construit, config, v / "1") == 0
-    generees = json.loads((v / "1.json").read_text("utf-8"))["pages"]
+    generees = publication.lire_pages(v / "1")
     assert len(generees) > 1000 and "communes/wancourt/index.html" in generees
     autres = {p.relative_to(v / "1").as_posix() for p in (v / "1").rglob("*.html")} - set(generees)
     assert "404.html" in autres and "a-propos/index.html" in autres and "index.html" in autres  # not generated, or in the nav
@@ -488,3 +488,35 @@ def test_unchanged_pages_are_linked_from_the_previous_version(tmp_path, projet_c
     assert _version(projet_construit, config, v / "6", v / "5") == len(generees) - 1
     assert _refaites(v / "6", v / "5") == autres | {"cantons/arras-3/index.html"}
     assert (v / "6" / "cantons" / "arras-3" / "index.html").read_bytes() == juste
+
+
+def test_the_navigation_links_kept_per_kind_of_page_are_those_of_each_page():
+    """`Rapide._liens_nav` computes the navigation's relative links once for the pages that share them:
+    for every page they are what `get_relative_url` gives it."""
+    from types import SimpleNamespace
+
+    from mkdocs.utils import get_relative_url
+
+    from generator.mkdocs_plugin import Rapide
+
+    nav = ["", "communes/", "deliberations/", "deliberations/2019/", "a-propos/", "recherche/", "lieux/communes/"]
+    r = Rapide()
+    r.on_nav(SimpleNamespace(pages=[SimpleNamespace(url=u, file=SimpleNamespace(src_uri=u + "index.md")) for u in nav]), None, None)
+    pages = [
+        *(f"deliberations/2019-{i}/" for i in range(5)),
+        *(f"deliberations/2019-{i}/annexe-1/" for i in range(5)),
+        "deliberations/2019/",
+        "deliberations/2019/page-2/",
+        "communes/wancourt/",
+        "lieux/communes/arras/",
+        "lieux/cantons/arras-3/",
+        "communes/",
+        "a-propos/x/",
+        "",
+        "404.html",
+        "seances/2019-05-06.html",
+        "x//y/",
+        "x/../communes/",
+    ]
+    for url in pages * 2:  # the second time from what was kept
+        assert r._liens_nav(url) == tuple(get_relative_url(u, url) for u in r.nav_urls), url

@@ -5,8 +5,9 @@ On disk, under the project root:
 
     site                       symbolic link to .build/sites/<version>: the site as published
     .build/sites/<version>/    one whole version of the site (the one `site` points to, the previous one)
-    .build/sites/<version>.json  its verification record: every file with its size (what `make publish` checks),
-                               and its generated pages' keys and digests (what the next build reuses)
+    .build/sites/<version>.json  its verification record: every file with its size (what `make publish` checks)
+    .build/sites/<version>.pages.json  its generated pages' keys and digests (what the next build's MkDocs
+                               reuses), put there with the record once the version passed verification
     .build/sites/precedent     link to the previous version (`make rollback` switches back to it)
     .build/verrou              the lock (flock), with who holds it: PID, command, start
 
@@ -39,7 +40,7 @@ from pathlib import Path
 
 from generator.commun.erreurs import ErreurDeSaisie
 from generator.commun.genere import VERROU
-from generator.commun.store import fsync, synchroniser, write_text
+from generator.commun.store import fsync, sans_ramasse_miettes, synchroniser, write_text
 
 SITES = Path(".build") / "sites"
 PRECEDENT = "precedent"
@@ -165,30 +166,35 @@ def version_precedente(root: Path) -> Path | None:
     return cible if cible.is_dir() else None
 
 
-def rendre_lisible(dossier: Path) -> None:
+def rendre_lisible(dossier: Path) -> dict[str, int]:
     """Files 0644 and folders 0755 whatever the umask (a server's `umask 077` would make the site
     unreadable by the web server). A file already so (one linked from the previous version) is not
-    changed: reading its mode is cheaper than writing it."""
-    os.chmod(dossier, DOSSIER_PUBLIE)
-    for base, dirs, files in os.walk(dossier):
-        for d in dirs:
-            os.chmod(os.path.join(base, d), DOSSIER_PUBLIE)
-        for f in files:
-            p = os.path.join(base, f)
-            mode = os.lstat(p).st_mode
-            if not stat.S_ISLNK(mode) and stat.S_IMODE(mode) != FICHIER_PUBLIE:
-                os.chmod(p, FICHIER_PUBLIE)
+    changed: reading its mode is cheaper than writing it. Returns the folder's `inventaire`, taken by
+    the same walk (complete when nothing writes into the folder any more)."""
+    return _parcourir(dossier, lisible=True)
 
 
 def inventaire(dossier: Path) -> dict[str, int]:
     """Every file of a site with its size, by relative path (sorted)."""
+    return _parcourir(dossier, lisible=False)
+
+
+def _parcourir(dossier: Path, lisible: bool) -> dict[str, int]:
+    """`inventaire`, and with `lisible` the modes `rendre_lisible` sets, in one walk (one `lstat` a file)."""
+    if lisible:
+        os.chmod(dossier, DOSSIER_PUBLIE)
     out: dict[str, int] = {}
     for base, dirs, files in os.walk(dossier):
-        dirs.sort()
         rel = os.path.relpath(base, dossier)
-        for f in sorted(files):
+        prefixe = "" if rel == "." else rel + "/"
+        for d in dirs if lisible else ():
+            os.chmod(os.path.join(base, d), DOSSIER_PUBLIE)
+        for f in files:
             p = os.path.join(base, f)
-            out[f if rel == "." else f"{rel}/{f}"] = os.lstat(p).st_size
+            st = os.lstat(p)
+            if lisible and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) != FICHIER_PUBLIE:
+                os.chmod(p, FICHIER_PUBLIE)
+            out[prefixe + f] = st.st_size
     return dict(sorted(out.items()))
 
 
@@ -196,13 +202,25 @@ def _record(version: Path) -> Path:
     return version.with_name(version.name + ".json")
 
 
-def marquer_verifiee(version: Path, resume: dict, pages: dict | None = None, fichiers: dict[str, int] | None = None) -> None:
+def record_des_pages(version: Path) -> Path:
+    """Where a verified version keeps its generated pages' records (`generator.mkdocs_plugin`, written by
+    MkDocs' child process, never parsed by the build: ten years make 10 MB of JSON)."""
+    return version.with_name(version.name + ".pages.json")
+
+
+def marquer_verifiee(version: Path, resume: dict, pages: Path | None = None, fichiers: dict[str, int] | None = None) -> None:
     """The verification record of a version, written (atomically) once the site passed every check;
-    `pages`: the generated pages' records (`generator.mkdocs_plugin.Connue`), which the next build
-    reads to link the pages it would make the same (`generator.mkdocs_plugin`, option `precedent`);
-    `fichiers`: the version's `inventaire` when the caller took it (after the last write), not walked
-    again. One line of JSON: the indented form goes through the pure-Python encoder, seconds for ten years."""
-    data = {"resume": resume, "fichiers": fichiers or inventaire(version), **({"pages": pages} if pages is not None else {})}
+    `pages`: the file where MkDocs wrote the generated pages' records (`generator.mkdocs_plugin.Connue`),
+    renamed (not read) to `record_des_pages` before the record is written, for the next build to link the
+    pages it would make the same (`generator.mkdocs_plugin`, option `precedent`); `fichiers`: the version's
+    `inventaire` when the caller took it (after the last write), not walked again. One line of JSON: the
+    indented form goes through the pure-Python encoder."""
+    cible = record_des_pages(version)
+    if pages is not None:
+        os.replace(pages, cible)
+    else:
+        cible.unlink(missing_ok=True)
+    data = {"resume": resume, "fichiers": fichiers or inventaire(version)}
     write_text(_record(version), json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
@@ -212,6 +230,20 @@ def lire_record(version: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and isinstance(data.get("fichiers"), dict) else None
+
+
+def lire_pages(version: Path) -> dict:
+    """The generated pages' records of a verified version (address → record), empty when it has none (or
+    was not verified: its record is written last)."""
+    if not _record(version).is_file():
+        return {}
+    try:
+        with sans_ramasse_miettes():
+            data = json.loads(record_des_pages(version).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    pages = data.get("pages") if isinstance(data, dict) else None
+    return pages if isinstance(pages, dict) else {}
 
 
 def ecart_au_record(version: Path) -> str | None:
@@ -318,7 +350,7 @@ def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
     for p in sorted(base.iterdir()):
         if p.name == PRECEDENT or p.name.startswith(".poubelle-"):
             continue
-        cible = p.with_suffix("") if p.suffix == ".json" and not p.is_dir() else p
+        cible = p.with_name(p.name.removesuffix(".pages.json").removesuffix(".json")) if p.suffix == ".json" and not p.is_dir() else p
         if cible.resolve() in vivants:
             continue
         jetes.append(p)

@@ -58,21 +58,22 @@ def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = Non
     where the file's name proves its bytes (the search's files named by their hash); `fichiers`: the
     site's files with their sizes (`publication.inventaire`) when the caller has them, not walked again."""
     site = Path(site)
+    fichiers = inventaire(site) if fichiers is None else fichiers  # what is there: looked up, not asked of the disk file by file
     problemes: list[str] = []
     for nom in ("index.html", "404.html"):
         f = site / nom
-        if not f.is_file() or b"</html>" not in f.read_bytes()[-4096:]:
+        if nom not in fichiers or b"</html>" not in f.read_bytes()[-4096:]:
             problemes.append(f"la page {nom} est absente ou incomplète")
     if problemes:
         return problemes
-    manquantes = [i for i in attendu.deliberations if not (site / "deliberations" / i / "index.html").is_file()]
+    manquantes = [i for i in attendu.deliberations if f"deliberations/{i}/index.html" not in fichiers]
     if manquantes:
         problemes.append(f"{len(manquantes)} délibération(s) sans page, dont {', '.join(manquantes[:5])}")
-    manquants = [s for s in attendu.recueils if not (site / "recueils" / s / "index.html").is_file()]
+    manquants = [s for s in attendu.recueils if f"recueils/{s}/index.html" not in fichiers]
     if manquants:
         problemes.append(f"recueil(s) sans page : {', '.join(manquants[:5])}")
     problemes += _originaux(site, attendu)
-    problemes += _liens_des_index(site)
+    problemes += _liens_des_index(site, fichiers)
     problemes += _recherche(site, verifies or {})
     problemes += _exports(site, attendu)
     problemes += _flux(site, attendu)
@@ -154,24 +155,25 @@ def _index(site: Path) -> list[Path]:
     return pages
 
 
-def _cible_existe(site: Path, page: Path, href: str) -> bool:
+def _cible_existe(site: Path, page: Path, href: str, fichiers: dict[str, int]) -> bool:
+    """Whether a link of `page` leads to a file of the site (`fichiers`: its `inventaire`), or a folder's index.html."""
     chemin = unquote(href.split("#", 1)[0].split("?", 1)[0])
     if not chemin:
         return True
-    cible = Path(os.path.normpath(page.parent / chemin))
-    if not cible.is_relative_to(site):
+    cible = os.path.normpath(os.path.join(os.path.dirname(page.relative_to(site).as_posix()), chemin))
+    if cible == ".." or cible.startswith(("../", "/")):
         return False
-    return cible.is_file() or (cible / "index.html").is_file()
+    return cible in fichiers or ("index.html" if cible == "." else f"{cible}/index.html") in fichiers
 
 
-def _liens_des_index(site: Path) -> list[str]:
+def _liens_des_index(site: Path, fichiers: dict[str, int]) -> list[str]:
     casses: list[str] = []
     for page in _index(site):
         texte = page.read_text(encoding="utf-8", errors="replace")
         for href in dict.fromkeys(_HREF.findall(texte)):
             if _EXTERNE.match(href) or href.startswith("#"):
                 continue
-            if not _cible_existe(site, page, href):
+            if not _cible_existe(site, page, href, fichiers):
                 casses.append(f"{page.relative_to(site).as_posix()} → {href}")
     if casses:
         return [f"{len(casses)} lien(s) des pages d'index sans cible, dont {' ; '.join(casses[:5])}"]

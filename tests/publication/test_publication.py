@@ -337,3 +337,33 @@ def test_the_search_files_of_the_previous_verified_version_are_not_parsed_again(
     assert verification._recherche(tmp_path, {f"recherche/{nom}": len(donnees)}) == [
         f"recherche/{nom} n'a pas le contenu que son nom annonce (fichier tronqué ou altéré)"
     ]
+
+
+def test_a_rebuild_reads_the_previous_record_once_and_hands_the_pages_records_over_unparsed(projet, monkeypatch, capsys):
+    """Issue 22: the build reads the published version's record once (its files, for the verification);
+    the generated pages' records (10 MB at ten years) go from MkDocs' child process, which reads the
+    previous ones, to the new version's `.pages.json` without this process parsing them; with nothing
+    changed every generated page is the previous version's file, hard-linked."""
+    from generator import build
+
+    precedente = publication.version_courante(projet)
+    assert precedente is not None
+    lectures = []
+    lire_record = publication.lire_record
+    monkeypatch.setattr(publication, "lire_record", lambda v: lectures.append(v) or lire_record(v))
+
+    def interdit(version):
+        raise AssertionError(f"les fiches des pages de {version} lues par la construction")
+
+    monkeypatch.setattr(publication, "lire_pages", interdit)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert build.run(projet, log=lambda *_: None) == 0
+    assert lectures == [precedente]
+    monkeypatch.undo()
+    version = publication.version_courante(projet)
+    assert version is not None and version != precedente
+    assert "pages" not in publication.lire_record(version)  # kept beside it, not in it
+    pages = publication.lire_pages(version)
+    assert "communes/wancourt/index.html" in pages or len(pages) > 100
+    assert all(os.path.samefile(version / p, precedente / p) for p in pages)
+    assert publication.lire_pages(precedente).keys() == pages.keys()

@@ -102,9 +102,12 @@ def test_a_build_killed_at_any_instant_leaves_one_whole_site(tmp_path):
     assert _entier(root, versions) == ("avec" if corrige else "sans")
     assert vus == {"avec", "sans"}  # killed before and after the switch
     restes = [p.name for p in (root / ".build" / "sites").iterdir()]
-    # the current and previous versions with their records, the link to the previous one; what
-    # killed builds left is gone (or being deleted in the background: .poubelle-*)
-    assert len([p for p in restes if not p.startswith(".poubelle-")]) == 5, restes
+    # the current and previous versions with their records and their pages' records, the link to the
+    # previous one; what killed builds left is gone (or being deleted in the background: .poubelle-*)
+    gardes = sorted(p for p in restes if not p.startswith(".poubelle-"))
+    versions_gardees = sorted(p for p in gardes if "." not in p and p != "precedent")
+    assert gardes == sorted(["precedent", *(v + s for v in versions_gardees for s in ("", ".json", ".pages.json"))]), restes
+    assert len(versions_gardees) == 2, restes
 
 
 def test_the_old_layout_is_exchanged_for_the_link_in_one_step(tmp_path, monkeypatch):
