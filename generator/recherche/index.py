@@ -55,7 +55,7 @@ from lunr.pipeline import Pipeline
 from lunr.vector import Vector
 from snowballstemmer.french_stemmer import FrenchStemmer
 
-from generator.commun import formats, store
+from generator.commun import code, formats, store
 from generator.commun.annexes import ancre_annexe, parties_annexe
 from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
@@ -402,12 +402,12 @@ def documents_lieux(corpus) -> Morceau:
             f"communes/{c['slug']}/",
             detail,
         )
-    for code, k in ref.cantons.items():
+    for canton, k in ref.cantons.items():
         ajoute(
             "canton",
             k["nom"],
             "Canton " + de(k["nom"]),
-            ["canton", code],
+            ["canton", canton],
             f"cantons/{k['slug']}/",
             f"Canton · {len(k['communes'])} communes",
         )
@@ -593,11 +593,10 @@ def morceaux(corpus: Corpus) -> list[Morceau]:
 
 # -- writing ---------------------------------------------------------------------
 def _empreinte_code() -> str:
-    """What besides a shard's documents decides its bytes: this module and the lunr / Snowball versions."""
-    h = hashlib.sha256(Path(__file__).read_bytes() + Path(classement.__file__).read_bytes())
-    h.update(f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}".encode())
-    h.update((Path(__file__).parent.parent / "site" / "pages" / "actes.py").read_bytes())  # annex parts and their pages
-    return h.hexdigest()
+    """What besides a shard's documents decides its bytes: this module, the ranking, the annexes' parts and
+    their pages, and the lunr / Snowball versions."""
+    fichiers = [Path(__file__), Path(classement.__file__), code.PAQUET / "site" / "pages" / "actes.py"]
+    return code.empreinte(fichiers, f"{lunr.__VERSION__}|{getattr(snowballstemmer, '__version__', '')}|{VERSION}")
 
 
 def _cle(m: Morceau, empreinte: str) -> str:
