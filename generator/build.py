@@ -545,11 +545,12 @@ def render(paths: Paths, res: BuildResult) -> int:
     page_recherche = Page(
         "recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={"annees": annees, "types": recherche.TYPES_FILTRE}
     )
+    decoupes = pages_actes.Decoupes(paths.root / ".cache" / "annexes.json")
     n = write_pages(
         itertools.chain(
             pages_lieux.build(corpus),
             [pages_lieux.accueil(corpus), pages_lexique.build(corpus)],
-            pages_actes.build(corpus, subs_par_delib, checks_par_delib),
+            pages_actes.build(corpus, subs_par_delib, checks_par_delib, decoupes),
             pages_subventions.build(corpus),
             pages_elus.build(corpus, corpus.elus),
             pages_controle.pages(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
@@ -559,6 +560,7 @@ def render(paths: Paths, res: BuildResult) -> int:
         paths.content,
         cache=paths.root / ".cache" / "pages.json",
     )
+    decoupes.ecrire()
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
     ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""))
     res.attendu.flux = [p.relative_to(paths.content).as_posix() for p in ecrits]  # announced by their pages: checked in the built site
