@@ -521,9 +521,10 @@ def render(paths: Paths, res: BuildResult) -> int:
     """
     t0, c0 = time.perf_counter(), _cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
-    corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
-    res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
-    registre_elus = pages_elus.registre(corpus, res.alias_elus, res.civilites)
+    with store.sans_ramasse_miettes():  # ten years: 440 000 records made, acyclic, all kept (frozen below)
+        corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
+        res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
+        registre_elus = pages_elus.registre(corpus, res.alias_elus, res.civilites)
     corpus.elus = registre_elus  # read by pages, exports and search
     # the people figures of the control report (its page and controle.json): known only now
     res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()
@@ -573,11 +574,12 @@ def render(paths: Paths, res: BuildResult) -> int:
     page_recherche = Page(
         "recherche/index.md", "recherche.md.j2", "Rechercher", kind="recherche", context={"annees": annees, "types": recherche.TYPES_FILTRE}
     )
+    decoupes = pages_actes.Decoupes(paths.root / ".cache" / "annexes.json")
     n = write_pages(
         itertools.chain(
             pages_lieux.build(corpus),
             [pages_lieux.accueil(corpus), pages_lexique.build(corpus)],
-            pages_actes.build(corpus, subs_par_delib, checks_par_delib),
+            pages_actes.build(corpus, subs_par_delib, checks_par_delib, decoupes),
             pages_subventions.build(corpus),
             pages_elus.build(corpus, corpus.elus),
             pages_controle.pages(corpus.controle, {s: o["url"] for s, o in corpus.originaux.items()}),
@@ -587,8 +589,9 @@ def render(paths: Paths, res: BuildResult) -> int:
         paths.content,
         cache=paths.root / ".cache" / "pages.json",
     )
+    decoupes.ecrire()
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
-    ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""))
+    ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""), paths.root / ".cache" / "flux.json")
     res.attendu.flux = [p.relative_to(paths.content).as_posix() for p in ecrits]  # announced by their pages: checked in the built site
     res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
     gc.unfreeze()

@@ -50,11 +50,19 @@ def ancre_annexe(did: str, i: int) -> str:
     return f"deliberations/{did}/#annexe-{i}"
 
 
+def en_ligne(caracteres: int) -> bool:
+    """Whether an annex of `caracteres` characters is shown inside its deliberation's page (no page of its own)."""
+    return caracteres <= ANNEXE_INLINE_MAX
+
+
+def url_partie(did: str, i: int, k: int, n: int) -> str:
+    """The page of part `k` (from 1) of the `n` parts (`decouper`) of a deliberation's i-th annex that has pages of its own."""
+    return f"deliberations/{did}/annexe-{i}/" if n == 1 else f"deliberations/{did}/annexe-{i}-partie-{k}/"
+
+
 def parties_annexe(did: str, i: int, texte: str) -> list[tuple[str | None, str]]:
     """(page URL, text) of each part of a deliberation's i-th annex (text `texte`); URL None when it is shown inline."""
-    if len(texte) <= ANNEXE_INLINE_MAX:
+    if en_ligne(len(texte)):
         return [(None, texte)]
     parts = decouper(texte)
-    if len(parts) == 1:
-        return [(f"deliberations/{did}/annexe-{i}/", parts[0])]
-    return [(f"deliberations/{did}/annexe-{i}-partie-{k}/", part) for k, part in enumerate(parts, start=1)]
+    return [(url_partie(did, i, k, len(parts)), part) for k, part in enumerate(parts, start=1)]

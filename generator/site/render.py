@@ -215,9 +215,10 @@ def empreinte_code() -> str:
     return h.hexdigest()
 
 
-def _lire_cache(cache: Path | None) -> dict[str, list[Any]]:
-    """`.cache/pages.json`: page → [its key, the SHA-256 of its text, its file's `store.identite`] at the last
-    build; empty when unreadable."""
+def lire_cache(cache: Path | None) -> dict[str, list[Any]]:
+    """A cache of written files as the last build left it: `.cache/pages.json`, page → [its key, the SHA-256
+    of its text, its file's `store.identite`] (`write_pages`); `.cache/flux.json`, feed → [SHA-256, identity]
+    (`flux.ecrire_flux_lieux`). Empty when unreadable."""
     if cache is None:
         return {}
     try:
@@ -246,7 +247,7 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     env = env or environment()
     written: set[Path] = set()
     n = 0
-    avant, apres = _lire_cache(cache), {}
+    avant, apres = lire_cache(cache), {}
     code = empreinte_code() if cache is not None else ""
     empreintes = Empreintes()
     for page in pages:

@@ -4,6 +4,8 @@ and a page whose input changed must never stay as it was."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -91,3 +93,72 @@ def test_a_name_missing_from_the_key_stops_the_rendering(donnees):
     del page.donnees["elus"]["Alain MEQUIGNON"]
     with pytest.raises(KeyError):
         render._rendre(render.environment(), page)
+
+
+def _lectures(monkeypatch) -> list[tuple[str, int]]:
+    """The annex texts read back from site_data/actes (`Corpus.texte_annexe`): (deliberation, annex from 0)."""
+    lus: list[tuple[str, int]] = []
+    vrai = Corpus.texte_annexe
+
+    def lire(self: Corpus, d, i: int) -> str:
+        lus.append((d.id, i))
+        return vrai(self, d, i)
+
+    monkeypatch.setattr(Corpus, "texte_annexe", lire)
+    return lus
+
+
+def _construire(donnees: Path, content: Path, cache: Path, fichier: Path) -> None:
+    """The deliberation and annex pages written, the long annexes' cuts kept in `fichier` (as the build does)."""
+    decoupes = actes.Decoupes(fichier)
+    subs = defaultdict(list)
+    for s in (corpus := _corpus(donnees)).subventions:
+        subs[s.deliberation].append(s)
+    write_pages((p for p in actes.build(corpus, subs, {}, decoupes) if p.kind in ("deliberation", "annexe")), content, cache=cache)
+    decoupes.ecrire()
+
+
+def test_unchanged_annexes_are_not_read_back(tmp_path, donnees, rendues, monkeypatch):
+    """The annex pages' keys are made from their texts' digests (`empreintes_annexes`) and the cut of the
+    long ones kept from the last build (`Decoupes`): a build where nothing changed reads no annex text."""
+    content, cache, fichier = tmp_path / "content", tmp_path / "pages.json", tmp_path / "annexes.json"
+    lus = _lectures(monkeypatch)
+    _construire(donnees, content, cache, fichier)
+    assert ("2019-117", 0) in lus and ("2021-250", 1) in lus  # its long annex, in 8 parts; 2 parts
+    assert "deliberations/2019-117/annexe-1-partie-8.md" in rendues and "deliberations/2021-250/annexe-2-partie-2.md" in rendues
+    avant = {p: p.read_bytes() for p in content.rglob("*.md")}
+    lus.clear()
+    rendues.clear()
+    _construire(donnees, content, cache, fichier)
+    assert lus == [] and rendues == []
+    # without the kept cuts (another code's file): every long annex is read again, its pages the same
+    fichier.write_text('{"code": "autre", "annexes": {}}', encoding="utf-8")
+    (tmp_path / "pages.json").unlink()
+    _construire(donnees, content, cache, fichier)
+    assert ("2019-117", 0) in lus and {p: p.read_bytes() for p in content.rglob("*.md")} == avant
+
+
+def test_an_edited_annex_has_its_pages_rendered_again_with_its_new_text(tmp_path, donnees, rendues):
+    """2021-250's second annex (265 489 characters, 2 parts) and 2021-232's second (8 928, inline) edited in
+    site_data/actes: their pages are rendered again and show the new text; no other page is."""
+    copie = tmp_path / "site_data"
+    shutil.copytree(donnees, copie)
+    content, cache, fichier = tmp_path / "content", tmp_path / "pages.json", tmp_path / "annexes.json"
+    _construire(copie, content, cache, fichier)
+    rendues.clear()
+    f = next((copie / "actes").glob("004_*.json"))
+    doc = json.loads(f.read_text("utf-8"))
+    for d in doc["deliberations"]:
+        if d["id"] in ("2021-250", "2021-232"):
+            a = d["annexes"][1]
+            a["texte"] = a["texte"][:-200] + "\nTexte corrigé après publication.\n" + a["texte"][-200:]
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _construire(copie, content, cache, fichier)
+    assert sorted(rendues) == [
+        "deliberations/2021-232/index.md",
+        "deliberations/2021-250/annexe-2-partie-1.md",
+        "deliberations/2021-250/annexe-2-partie-2.md",
+        "deliberations/2021-250/index.md",
+    ]
+    assert "Texte corrigé après publication." in (content / "deliberations/2021-250/annexe-2-partie-2.md").read_text("utf-8")
+    assert "Texte corrigé après publication." in (content / "deliberations/2021-232/index.md").read_text("utf-8")

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from generator.commun import store
 from generator.lieux import places
 from generator.publication import verification
 from generator.records.corpus import Corpus
@@ -232,3 +233,28 @@ def test_writing_the_feeds_removes_stale_ones_and_the_former_layout(corpus, feed
     assert sorted(p.name for p in (tmp_path / "flux").iterdir()) == sorted([*(k.removeprefix("flux/") for k in feeds), "sitemap.xml"])
     assert (tmp_path / "flux" / "communes-wancourt.xml").read_text("utf-8") == feeds["flux/communes-wancourt.xml"]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "communes").rglob("*")) == ["communes/wancourt.md"]
+
+
+def test_an_unchanged_feed_is_neither_read_back_nor_written_again(corpus, feeds, tmp_path, monkeypatch):
+    """With `.cache/flux.json`, a feed whose text and file are those of the last build is left alone
+    (not read back: `store.a_le_contenu` trusts its file identity); one edited in place is written again."""
+    content, cache = tmp_path / "content", tmp_path / "flux.json"
+    ecrits: list[str] = []
+    vrai = flux.write_bytes
+
+    def ecrire(p, octets, durable=True):
+        ecrits.append(p.relative_to(content).as_posix())
+        return vrai(p, octets, durable)
+
+    monkeypatch.setattr(flux, "write_bytes", ecrire)
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    assert sorted(ecrits) == sorted(feeds) and len(feeds) > 900
+    ecrits.clear()
+    lus: list[str] = []
+    monkeypatch.setattr(store, "_identique", lambda p, d: lus.append(str(p)) or False)  # (what write_bytes compares)
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    assert ecrits == [] and sorted(lus) == sorted([str(content / "flux" / "sitemap.xml"), str(cache)])  # those two only
+    f = content / "flux" / "communes-wancourt.xml"
+    f.write_text("<feed/>", encoding="utf-8")  # edited in place: another size and date
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    assert ecrits == ["flux/communes-wancourt.xml"] and f.read_text("utf-8") == feeds["flux/communes-wancourt.xml"]

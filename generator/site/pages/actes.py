@@ -4,41 +4,89 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
-from generator.commun.annexes import parties_annexe
+from generator.commun.annexes import decouper, en_ligne, parties_annexe, url_partie
 from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
+from generator.commun.store import write_json
 from generator.exports.par_lieu import chemin
 from generator.records import Annexe, JsonObject, Session, plage_numeros
 from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
 from generator.records.place import PlaceKind
 from generator.site import couverture
 from generator.site.pages.decoupage import trop_long
-from generator.site.render import Page
+from generator.site.render import Page, empreinte_code
 from generator.site.textes import html
 
 
-def _taille(texte: str) -> str:
-    n = texte.count("\n") + 1
-    return f"{n} lignes"
+def _taille(lignes: int) -> str:
+    return f"{lignes} lignes"
 
 
-def _contexte_annexe(donnees: JsonObject, texte: str) -> JsonObject:
-    """An annex part's page context: its data, and its text as HTML (only when the page is rendered)."""
-    return {**donnees, "html": html(texte)}
+def _contexte_annexe(parties: Callable[[str, int], list[str]], i: int, donnees: JsonObject, texte: str) -> JsonObject:
+    """An annex part's page context: its data but the annex's digest, and its part's text as HTML, read back
+    and cut (`parties`: deliberation id, annex number → its parts) only when the page is rendered."""
+    contexte = {k: v for k, v in donnees.items() if k != "empreinte"}
+    return contexte | {"html": html(parties(donnees["did"], i)[donnees["partie"] - 1])}
 
 
-def page_dans_annexe(a: Annexe, texte: str, debut: int) -> int | None:
-    """The page of the source PDF where annex `a`'s text `texte` has its first character after offset `debut`
-    that is not a blank (where a part of it starts, `parties_annexe`); None for a text source."""
+def page_dans_annexe(a: Annexe, ligne: int) -> int | None:
+    """The page of the source PDF where line `ligne` of annex `a`'s text is (where a part of it starts:
+    `Decoupes`); None for a text source."""
     if not a.page_pdf:
         return None
-    premier = len(texte) - len(texte[debut:].lstrip())
-    ligne = texte.count("\n", 0, premier) + 1
     return a.page_pdf + bisect.bisect_right(a.sauts_page, ligne)
+
+
+def decoupe(texte: str) -> list[Any]:
+    """What the pages of an annex too long to be shown inline take from its text, besides their parts' texts
+    (`decouper`): [its number of lines, [for each part, the line (from 1) of its first character that is
+    not a blank]]."""
+    debuts, debut = [], 0
+    for part in decouper(texte):
+        premier = len(texte) - len(texte[debut:].lstrip())
+        debuts.append(texte.count("\n", 0, premier) + 1)
+        debut += len(part)
+    return [texte.count("\n") + 1, debuts]
+
+
+class Decoupes:
+    """`decoupe` of each long annex, by the digest of its text (`DeliberationPubliee.empreintes_annexes`), kept
+    from a build to the next in `fichier` (`.cache/annexes.json`) with the code's digest (`empreinte_code`:
+    `decouper` is code): an annex whose text is unchanged is neither read back from site_data/actes nor
+    cut to make its pages and their keys (`Page.cle`), only when one of its pages is rendered again."""
+
+    def __init__(self, fichier: Path | None = None) -> None:
+        self.fichier = fichier
+        self._code = empreinte_code() if fichier is not None else ""
+        self._avant: dict[str, list[Any]] = {}
+        self._apres: dict[str, list[Any]] = {}
+        if fichier is not None:
+            try:
+                lu = json.loads(fichier.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                lu = None
+            if isinstance(lu, dict) and lu.get("code") == self._code and isinstance(lu.get("annexes"), dict):
+                self._avant = lu["annexes"]
+
+    def de(self, empreinte: str, texte: Callable[[], str]) -> list[Any]:
+        """`decoupe` of the annex whose text has digest `empreinte` (`texte`: reads it, when it is not known)."""
+        connue = self._apres.get(empreinte) or self._avant.get(empreinte)
+        if connue is None:
+            connue = decoupe(texte())
+        self._apres[empreinte] = connue
+        return connue
+
+    def ecrire(self) -> None:
+        """Keep those of this build's annexes (`fichier`)."""
+        if self.fichier is not None:
+            write_json(self.fichier, {"code": self._code, "annexes": dict(sorted(self._apres.items()))})
 
 
 # the places a rapport names: (label, its field, their kind, their pages' folder)
@@ -133,7 +181,7 @@ def _donnees_deliberation(
 ) -> JsonObject:
     """Everything a deliberation's page shows (hashed into its key, `Page.cle`): its record
     whole (texts included), its séance, recueil, original, EPCI, grants whole, checks, places, annexes
-    (the text of those shown inline), and the person page of each councillor it names. Its context
+    (the digest of the text of those shown inline), and the person page of each councillor it names. Its context
     (`_contexte_deliberation`) is made only from these, so that a page whose data is unchanged is
     not rendered again (`write_pages`)."""
     did = d.id
@@ -155,10 +203,11 @@ def _donnees_deliberation(
 
 
 def _contexte_deliberation(
-    d: DeliberationPubliee, subs: list[SubventionPubliee], session: Session | JsonObject, donnees: JsonObject, texte: str
+    corpus: Corpus, d: DeliberationPubliee, subs: list[SubventionPubliee], session: Session | JsonObject, donnees: JsonObject, texte: str
 ) -> JsonObject:
     """A deliberation page's context, made when the page is rendered: its records (`d`, `subs`,
-    `session`: what `donnees` holds), the rest from `donnees`, and the HTML of its texts."""
+    `session`: what `donnees` holds), the rest from `donnees`, and the HTML of its texts (its annexes
+    shown inline read back from `corpus`, `donnees` holding their digests)."""
     liens = donnees["elus"]
     return {
         **donnees,
@@ -167,7 +216,7 @@ def _contexte_deliberation(
         "subs": subs,
         "total": Decimal(donnees["total"]) if donnees["total"] is not None else None,
         "articles_html": [html(a.texte) for a in d.articles],
-        "annexes": [a if a["url"] else {**a, "html": html(a["texte"])} for a in donnees["annexes"]],
+        "annexes": [a if a["url"] else {**a, "html": html(corpus.texte_annexe(d, i))} for i, a in enumerate(donnees["annexes"])],
         "rapport_html": html(d.rapport.texte if d.rapport else ""),
         "elus": lambda nom: liens[nom] if nom else None,  # a name not in `donnees`: KeyError, never a page missing a link
     }
@@ -188,10 +237,20 @@ def page_elu(corpus: Corpus) -> Callable[[str | None], str | None]:
 
 
 def build(
-    corpus: Corpus, subs_par_delib: dict[str, list[SubventionPubliee]], checks_par_delib: dict[str, list[JsonObject]]
+    corpus: Corpus,
+    subs_par_delib: dict[str, list[SubventionPubliee]],
+    checks_par_delib: dict[str, list[JsonObject]],
+    decoupes: Decoupes | None = None,
 ) -> Iterator[Page]:
     """The pages of the acts, yielded deliberation by deliberation (ten years of texts are never
-    all turned into page contexts at once)."""
+    all turned into page contexts at once). `decoupes`: how the long annexes are cut, kept from the
+    last build (`Decoupes`); when not given, each is read back and cut."""
+    decoupes = decoupes if decoupes is not None else Decoupes()
+
+    @functools.lru_cache(maxsize=1)  # the pages of an annex's parts are rendered one after the other
+    def parties(did: str, i: int) -> list[str]:
+        return [part for _, part in parties_annexe(did, i, corpus.texte_annexe(corpus.deliberations[did], i - 1))]
+
     pages: list[Page] = []
     cov = couverture.calculer(corpus)
     elus = page_elu(corpus)
@@ -202,44 +261,40 @@ def build(
         session = sessions.get(d.session_id)
         annexes = []
         for i, a in enumerate(d.annexes, start=1):
-            titre = a.titre or f"Annexe {i}"
-            texte = corpus.texte_annexe(d, i - 1)
-            parts = parties_annexe(did, i, texte)
-            en_pages = [(url, part) for url, part in parts if url is not None]  # none: shown inline
-            if en_pages:
-                debut = 0
-                for k, (url, part) in enumerate(en_pages, start=1):
-                    pages.append(
-                        Page(
-                            url.rstrip("/") + ".md",
-                            "annexe.md.j2",
-                            f"{titre} — délibération {did}",
-                            kind="annexe",
-                            donnees={
-                                "did": did,
-                                "titre": titre,
-                                "partie": k,
-                                "nb_parties": len(en_pages),
-                                "original": corpus.originaux.get(d.source),
-                                "page_pdf": page_dans_annexe(a, texte, debut),
-                                "recueil": d.recueil is not None,
-                                "base_url": f"deliberations/{did}/annexe-{i}-partie-",
-                            },
-                            texte=part,
-                            contexte=_contexte_annexe,
-                        )
+            titre, empreinte = a.titre or f"Annexe {i}", d.empreintes_annexes[i - 1]
+            if en_ligne(d.caracteres_annexes[i - 1]):  # shown inline: its text read and made HTML only when the page is rendered
+                annexes.append({"titre": titre, "url": None, "empreinte": empreinte, "page_pdf": a.page_pdf})
+                continue
+            lignes, debuts = decoupes.de(empreinte, functools.partial(corpus.texte_annexe, d, i - 1))
+            for k, ligne in enumerate(debuts, start=1):
+                pages.append(
+                    Page(
+                        url_partie(did, i, k, len(debuts)).rstrip("/") + ".md",
+                        "annexe.md.j2",
+                        f"{titre} — délibération {did}",
+                        kind="annexe",
+                        donnees={
+                            "did": did,
+                            "titre": titre,
+                            "partie": k,
+                            "nb_parties": len(debuts),
+                            "original": corpus.originaux.get(d.source),
+                            "page_pdf": page_dans_annexe(a, ligne),
+                            "recueil": d.recueil is not None,
+                            "base_url": f"deliberations/{did}/annexe-{i}-partie-",
+                            "empreinte": empreinte,  # its text (the part's, `decouper`, is made from it by the code)
+                        },
+                        contexte=functools.partial(_contexte_annexe, parties, i),
                     )
-                    debut += len(part)
-                annexes.append(
-                    {
-                        "titre": titre,
-                        "url": en_pages[0][0],
-                        "page_pdf": a.page_pdf,
-                        "taille": _taille(texte) + (f", {len(en_pages)} parties" if len(en_pages) > 1 else ""),
-                    }
                 )
-            else:  # shown inline: its HTML made only when the page is rendered (`_contexte_deliberation`)
-                annexes.append({"titre": titre, "url": None, "texte": texte, "page_pdf": a.page_pdf})
+            annexes.append(
+                {
+                    "titre": titre,
+                    "url": url_partie(did, i, 1, len(debuts)),
+                    "page_pdf": a.page_pdf,
+                    "taille": _taille(lignes) + (f", {len(debuts)} parties" if len(debuts) > 1 else ""),
+                }
+            )
         pages.append(
             Page(
                 f"deliberations/{did}/index.md",
@@ -256,7 +311,7 @@ def build(
                     annexes,
                     elus,
                 ),
-                contexte=functools.partial(_contexte_deliberation, d, subs, session if session is not None else {}),
+                contexte=functools.partial(_contexte_deliberation, corpus, d, subs, session if session is not None else {}),
             )
         )
         yield from pages

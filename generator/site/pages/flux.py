@@ -14,6 +14,7 @@ only: one function per kind of record.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,11 +22,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.commun.formats import date_fr, montant_fr
-from generator.commun.store import write_text
+from generator.commun.store import a_le_contenu, identite, write_bytes, write_json, write_text
 from generator.exports.par_lieu import subventions_par_lieu
 from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
 from generator.site import abonnement
 from generator.site.pages.subventions import par_dispositif, slug_dispositif
+from generator.site.render import lire_cache
 
 MAX_ENTREES = 200
 MAX_ENTREES_LIEU = 50  # a place's or a scheme's feed: ten years of grants would make it huge
@@ -199,16 +201,28 @@ def plan(chemins: Iterable[str], site_url: str = "") -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
 
 
-def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "") -> list[Path]:
+def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "", cache: Path | None = None) -> list[Path]:
     """Every place's and scheme's feed under content/flux/ and flux/sitemap.xml, which lists them; the
     feeds of a previous build no page announces any more are removed, and those of the former layout
-    (`<page>/flux.xml`, in the page's folder)."""
+    (`<page>/flux.xml`, in the page's folder).
+
+    `cache` (`.cache/flux.json`): each feed's SHA-256 and file identity when last written; a feed whose
+    text has that digest and whose file is unchanged (`store.a_le_contenu`) is neither read back nor
+    written (about a thousand feeds at every build)."""
     dossier = content / abonnement.DOSSIER
     ecrits = []
+    avant, apres = lire_cache(cache), {}
     for chemin, texte in flux_lieux(corpus, site_url):
         p = content / chemin
-        write_text(p, texte, durable=False)
+        octets = texte.encode("utf-8")
+        sha = hashlib.sha256(octets).hexdigest()
+        connu = avant.get(chemin)
+        if not (isinstance(connu, list) and len(connu) == 2 and connu[0] == sha and a_le_contenu(p, sha, connu[1])):
+            write_bytes(p, octets, durable=False)
+        apres[chemin] = [sha, identite(p)]
         ecrits.append(p)
+    if cache is not None:
+        write_json(cache, dict(sorted(apres.items())))
     sitemap = dossier / "sitemap.xml"
     write_text(sitemap, plan((p.relative_to(content).as_posix() for p in ecrits), site_url), durable=False)
     garder = {*ecrits, sitemap}

@@ -107,10 +107,10 @@ def _contexte_commune(corpus: Corpus, subs: list[SubventionPubliee], donnees: Js
 def _carte(corpus: Corpus, path: str, titre: str, communes: Iterable[str] | None = None, **options: str) -> Markup:
     """Static SVG map of communes shaded by the grants located in them, each linked to its page."""
     root = root_for(path)
-    montants = {c: corpus.total(subs) for c, subs in corpus.par_commune.items() if c in corpus.ref.communes}
     if communes is not None:
         communes = [c for c in communes if c in corpus.ref.communes]
-        montants = {c: v for c, v in montants.items() if c in set(communes)}
+    retenues = set(communes) if communes is not None else corpus.ref.communes  # (a territoire's: only its grants summed)
+    montants = {c: corpus.total(subs) for c, subs in corpus.par_commune.items() if c in retenues}
     return Markup(graphiques.carte_communes(montants, lambda c: f"{root}communes/{c['slug']}/", titre, communes, **options))
 
 
