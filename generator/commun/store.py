@@ -188,6 +188,19 @@ def read_json(path: Path) -> Any:
         return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def lire_cache(cache: Path | None) -> dict[str, Any]:
+    """A cache of what a build wrote, as the last one left it (a JSON object: `.cache/pages.json`,
+    `.cache/flux.json`, `.cache/exports.json`…); empty when absent or unreadable (then everything is
+    made again, never a crash)."""
+    if cache is None:
+        return {}
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def data_name(source: str) -> str:
     """The name of a source's files in site_data/actes and site_data/subventions (file-system spelling,
     `nom_fichier`), from the source's published name or from its file-system form (`boite.Entree`)."""

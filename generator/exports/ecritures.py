@@ -20,23 +20,13 @@ from typing import Any
 from generator.commun import store
 
 
-def _lire(chemin: Path | None) -> dict[str, list[Any]]:
-    if chemin is None:
-        return {}
-    try:
-        data = json.loads(chemin.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 class Ecritures:
     """The files of one build of the exports under `dossier`, checked against the last build's (`cache`,
     None: no cache, every file compared and written as `store.write_bytes` does)."""
 
     def __init__(self, dossier: Path, cache: Path | None = None) -> None:
         self.dossier, self.cache = Path(dossier), cache
-        self.avant = _lire(cache)
+        self.avant = store.lire_cache(cache)
         self.apres: dict[str, list[Any]] = {}
 
     def _rel(self, chemin: Path) -> str:

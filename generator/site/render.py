@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from generator.commun import formats
 from generator.commun.genere import GENERATED_DIRS
-from generator.commun.store import a_le_contenu, identite, write_json, write_text
+from generator.commun.store import a_le_contenu, identite, lire_cache, write_json, write_text
 from generator.records import Deliberation, JsonObject, Subvention
 from generator.site import lexique, tableau_subventions
 
@@ -215,19 +214,6 @@ def empreinte_code() -> str:
     return h.hexdigest()
 
 
-def lire_cache(cache: Path | None) -> dict[str, list[Any]]:
-    """A cache of written files as the last build left it: `.cache/pages.json`, page → [its key, the SHA-256
-    of its text, its file's `store.identite`] (`write_pages`); `.cache/flux.json`, feed → [SHA-256, identity]
-    (`flux.ecrire_flux_lieux`). Empty when unreadable."""
-    if cache is None:
-        return {}
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environment | None = None, cache: Path | None = None) -> int:
     """Write the pages (any iterable: builders may yield them one by one, so that ten years of
     pages are never all in memory); return how many.
@@ -247,7 +233,7 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     env = env or environment()
     written: set[Path] = set()
     n = 0
-    avant, apres = lire_cache(cache), {}
+    avant, apres = lire_cache(cache), {}  # page → [its key, the SHA-256 of its text, its file's `store.identite`]
     code = empreinte_code() if cache is not None else ""
     empreintes = Empreintes()
     for page in pages:

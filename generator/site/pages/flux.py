@@ -22,12 +22,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.commun.formats import date_fr, montant_fr
-from generator.commun.store import a_le_contenu, identite, write_bytes, write_json, write_text
+from generator.commun.store import a_le_contenu, identite, lire_cache, write_bytes, write_json, write_text
 from generator.exports.par_lieu import subventions_par_lieu
 from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
 from generator.site import abonnement
 from generator.site.pages.subventions import par_dispositif, slug_dispositif
-from generator.site.render import lire_cache
 
 MAX_ENTREES = 200
 MAX_ENTREES_LIEU = 50  # a place's or a scheme's feed: ten years of grants would make it huge
