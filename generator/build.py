@@ -12,7 +12,6 @@ import ctypes
 import datetime as dt
 import functools
 import gc
-import hashlib
 import itertools
 import json
 import multiprocessing
@@ -119,6 +118,8 @@ class BuildResult:
     alias_elus: dict[str, str] = field(default_factory=dict)  # site_data/elus_alias.yaml, checked first (`extract`)
     # source → civilities of its presence lists (`personnes.civilites_document`), kept by the extraction cache
     civilites: dict[str, dict[str, str]] = field(default_factory=dict)
+    # source → SHA-256 of its file in site_data/actes, as its cache entry vouches for it (`Corpus.connaitre_actes`)
+    empreintes_actes: dict[str, str] = field(default_factory=dict)
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -220,21 +221,14 @@ def extract(paths: Paths, log=print) -> BuildResult:
     presents = {data_name(e.nom): e.nom for e in files}
     applied: list[dict] = []
     todo = []
-    lus: dict[str, tuple[DocumentLu, dict]] = {}  # read back (unchanged sources) or from the texts just written
-    vouches: dict[str, tuple[DocumentLu, dict]] = {}  # name → a document of `lus` and the cache entry that describes its files
+    # name → (document, grants, the cache entry that describes its files or None): read back (unchanged sources),
+    # from the texts just written, or a refused source's previous files (no entry vouches for them)
+    lus: dict[str, tuple[DocumentLu, dict, JsonObject | None]] = {}
     resumes: dict[str, garde.Resume | None] = {}  # what the unchanged sources publish, as their cache entries say
     lues: dict[str, JsonObject] = {}  # source → its SHA-256 and the identity of the file it was taken from
     for e in files:
         entry = cache.get(e.nom)
-        lue: JsonObject = {"identite": store.identite(e.chemin)}  # (before reading it: changed meanwhile, it is hashed next time)
-        connue = entry.get("source") if entry else None
-        meme = isinstance(connue, dict) and lue["identite"] is not None and connue.get("identite") == lue["identite"]
-        if meme and isinstance(connue, dict) and isinstance(connue.get("sha256"), str):
-            lue["sha256"] = connue["sha256"]  # the file the last build hashed, untouched since (`store.identite`)
-        else:
-            with e.chemin.open("rb") as fichier:  # streamed: a huge file is never held whole here
-                lue["sha256"] = hashlib.file_digest(fichier, "sha256").hexdigest()
-        lues[e.nom] = lue
+        lue = lues[e.nom] = store.empreinte_fichier(e.chemin, entry.get("source") if entry else None)  # (hashed unless untouched since)
         digest: str = lue["sha256"]
         res.fichiers[e.nom] = (e.chemin, digest)
         key = f"{digest}:{fingerprint}"
@@ -243,8 +237,7 @@ def extract(paths: Paths, log=print) -> BuildResult:
             if not isinstance(lu, str):
                 doc, subs, civilites, cache[e.nom] = lu
                 cache[e.nom]["source"] = lues[e.nom]
-                lus[data_name(e.nom)] = (doc, subs)
-                vouches[data_name(e.nom)] = (doc, cache[e.nom])
+                lus[data_name(e.nom)] = (doc, subs, cache[e.nom])
                 res.civilites[doc.source] = civilites
                 resumes[data_name(e.nom)] = cache_extraction.resume_entree(entry)
                 applied += entry["corrections"]
@@ -277,7 +270,6 @@ def extract(paths: Paths, log=print) -> BuildResult:
             contenu, subs = json.loads(actes), json.loads(subventions)
         civilites = personnes.civilites_document(contenu)  # (before `alleger` drops the texts)
         doc = alleger(contenu, textes=False)
-        lus[name] = (doc, subs)
         res.civilites[doc.source] = civilites
         nouveaux[e.nom] = garde.resumer(doc, subs)
         appliquees[e.nom] = mine
@@ -294,12 +286,12 @@ def extract(paths: Paths, log=print) -> BuildResult:
             cache_extraction.avec_civilites(code_civilites, civilites),
             releve,
         )
-        vouches[name] = (doc, entrees[e.nom])
+        lus[name] = (doc, subs, entrees[e.nom])
     # what was published before: the sources parsed now (their previous extraction), those refused
     # (it stays published if it is whole), those gone from the inbox
     anciens: dict[str, garde.Resume] = {}
     inchanges = {
-        doc.source: resumes.get(name) or garde.resumer(doc, subs) for name, (doc, subs) in lus.items() if doc.source not in nouveaux
+        doc.source: resumes.get(name) or garde.resumer(doc, subs) for name, (doc, subs, _) in lus.items() if doc.source not in nouveaux
     }
     retires: set[str] = set()
     refuses_avant = {data_name(e["source"]) for e in res.errors + res.en_attente}
@@ -335,10 +327,15 @@ def extract(paths: Paths, log=print) -> BuildResult:
         _refuser(res, paths, source, refus.message, refus.line, log)
         _relire_refusee(res, paths, paths.actes / data_name(source), lus, inchanges, log)
     gardees = {data_name(n) for n in presents.values()} | {data_name(s) for s in verdict.gardes} | refuses_avant
+    membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
+    # a source's part of the report is made again only when its files, the control's code or the council's size changed
+    cles: dict[str, str] = {}
     for name in sorted(lus):
         if name in gardees:
-            doc, subs = lus[name]
+            doc, subs, vouchee = lus[name]
             res.documents.append(doc)
+            if vouchee is not None:
+                cles[doc.source] = cache_extraction.cle_partie(vouchee, membres_cd)
             if subs is not None:
                 res.subventions[doc.source] = subs
     for source in sorted(nouveaux):
@@ -372,33 +369,28 @@ def extract(paths: Paths, log=print) -> BuildResult:
         if f.with_suffix(".json").name not in presents:
             f.unlink()
     store.write_json(paths.cache, to_dict(dict(sorted(cache.items()))))
+    res.empreintes_actes = {source: e["empreintes"]["actes"] for source, e in cache.items()}  # (files verified or just written)
     res.nb_subventions = sum(len(s["subventions"]) for s in res.subventions.values())
     res.empreintes = {d for _, d in res.fichiers.values()} | {d.contenu["sha256"] for d in res.documents if d.contenu.get("sha256")}
     res.timings["extraction"] = time.perf_counter() - t0
     res.cpu["extraction"] = _cpu() - c0
     res.parsed = len(nouveaux) - len(verdict.refuses)
-    membres_cd = CONSEILLERS_PAR_CANTON * len(places.reference().cantons)
     unused = [to_dict(u) for u in corr.unused(fixes, applied)]
-    # a source's part of the report is made again only when its files, the control's code or the council's size changed
-    cles = {
-        doc.source: cache_extraction.cle_partie(vouches[data_name(doc.source)][1], membres_cd)
-        for doc in res.documents
-        if data_name(doc.source) in vouches and vouches[data_name(doc.source)][0] is doc
-    }
     parties = cache_extraction.lire_parties(paths.root / ".cache" / "controle.json", cles)
     res.report = build_report(
         res.documents, res.subventions, res.errors, membres_cd, applied + unused + constats_identifiants, res.en_attente, parties
     )
     cache_extraction.garder_parties(paths.root / ".cache" / "controle.json", cles, res.report["sources"])
     res.report["identifiants"] = _couverture(res)
-    ecrire_controle(paths, res.report)
-    return res
+    return res  # its report is written by the caller: once, with the people figures when the site is rendered (`render`)
 
 
-def ecrire_controle(paths: Paths, report: JsonObject) -> None:
-    """site_data/controle.json, validated against its schema (records/controle.py) before it is written:
-    a report that does not follow it is a bug of ours, never written."""
-    data = to_dict(report)
+def ecrire_controle(paths: Paths, data: JsonObject) -> None:
+    """site_data/controle.json (`data`: the report as `to_dict` gives it), validated against its schema
+    (records/controle.py) before it is written: a report that does not follow it is a bug of ours, never
+    written. Written once a build: by `render` with the councillors' figures, else where the build stops
+    before the pages (a refused source, `STRICT=1`) and by `make extract`, so that the publisher reads
+    there why."""
     faute = non_conforme("controle.schema.json", data)
     if faute is not None:
         raise ValueError(
@@ -452,7 +444,7 @@ def _relire_refusee(res: BuildResult, paths: Paths, f: Path, lus: dict, inchange
         return
     res.civilites[lu[0]["source"]] = personnes.civilites_document(lu[0])  # (no cache entry vouches for it)
     doc, subs = alleger(lu[0], textes=False), lu[1]  # without texts: Corpus.texte_annexe reads annexes when needed
-    lus[f.name] = (doc, subs)
+    lus[f.name] = (doc, subs, None)
     inchanges[doc.source] = garde.resumer(doc, subs)
 
 
@@ -522,13 +514,15 @@ def render(paths: Paths, res: BuildResult) -> int:
     t0, c0 = time.perf_counter(), _cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
     with store.sans_ramasse_miettes():  # ten years: 440 000 records made, acyclic, all kept (frozen below)
-        corpus = Corpus.from_data(res.documents, res.subventions, store.read_json(paths.controle), places.reference(), actes=paths.actes)
+        controle = to_dict(res.report)  # what site_data/controle.json holds (written below, once the people figures are known)
+        corpus = Corpus.from_data(res.documents, res.subventions, controle, places.reference(), actes=paths.actes)
         res.subventions = {}  # the corpus holds them now (as copies): not twice in memory
         registre_elus = pages_elus.registre(corpus, res.alias_elus, res.civilites)
     corpus.elus = registre_elus  # read by pages, exports and search
+    corpus.connaitre_actes(res.empreintes_actes)
     # the people figures of the control report (its page and controle.json): known only now
-    res.report["elus"] = corpus.controle["elus"] = registre_elus.chiffres()
-    ecrire_controle(paths, res.report)
+    res.report["elus"] = corpus.controle["elus"] = to_dict(registre_elus.chiffres())
+    ecrire_controle(paths, corpus.controle)
     corpus.lier_originaux(
         originaux.publier(
             paths.content,
@@ -810,6 +804,7 @@ def _construire(paths: Paths, strict: bool, log) -> int:
     constats = _constats(res)
     summary = res.report.get("resume", {})
     if res.errors:  # a refused source: the others are extracted and ready, nothing is published until it is fixed
+        ecrire_controle(paths, to_dict(res.report))
         _afficher(res, constats, log)
         refuses = sorted({e["source"] for e in res.errors})
         log(
@@ -819,6 +814,7 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         )
         return 2
     if strict and (constats or summary.get("totaux_en_ecart")):
+        ecrire_controle(paths, to_dict(res.report))
         _afficher(res, constats, log)
         log(
             f"Rien n'a été publié (STRICT=1) : {len(constats)} erreur(s) ou avertissement(s) du contrôle à traiter ; le site en ligne est inchangé."

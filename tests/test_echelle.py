@@ -24,7 +24,7 @@ from markupsafe import escape
 from generator import build
 from generator.lieux import places
 from generator.publication import transaction as publication
-from generator.records import cache_extraction
+from generator.records import cache_extraction, to_dict
 from generator.records.corpus import Corpus
 from generator.site.minification import compacter_html
 from generator.site.pages import controle, decoupage, lieux
@@ -223,6 +223,7 @@ def test_extraction_cache_follows_the_parser_code_only():
 
 
 def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
+    rapports = []
     for n in ("1", "2"):
         root = tmp_path / n
         (root / "site_data" / "sources").mkdir(parents=True)
@@ -231,7 +232,9 @@ def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
         monkeypatch.setenv("RPC_PROCESSUS", n)
         res = build.extract(build.Paths(root), log=lambda *_: None)
         assert res.parsed == 2 and not res.errors
+        rapports.append(to_dict(res.report))
     assert _snapshot(tmp_path / "1" / "site_data") == _snapshot(tmp_path / "2" / "site_data")
+    assert rapports[0] == rapports[1] and len(rapports[0]["sources"]) == 2
 
 
 def test_pages_rewritten_only_when_changed_and_stale_ones_removed(tmp_path):

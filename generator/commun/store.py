@@ -72,6 +72,12 @@ def identite(chemin: Path | str) -> list[int] | None:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
+def sha256_fichier(chemin: Path | str) -> str:
+    """A file's SHA-256, read in a stream (a huge file is never held whole); OSError when it cannot be read."""
+    with open(chemin, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def a_le_contenu(chemin: Path | str, sha256: str, connue: list[int] | None) -> bool:
     """Whether the file holds the bytes of SHA-256 `sha256`: known without reading it when its `identite`
     is still `connue` (recorded when it held them), else read and hashed (an edited, truncated or missing
@@ -79,10 +85,20 @@ def a_le_contenu(chemin: Path | str, sha256: str, connue: list[int] | None) -> b
     if connue is not None and identite(chemin) == connue:
         return True
     try:
-        with open(chemin, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest() == sha256
+        return sha256_fichier(chemin) == sha256
     except OSError:
         return False
+
+
+def empreinte_fichier(chemin: Path | str, connue: object = None) -> dict[str, Any]:
+    """`{"identite": …, "sha256": …}` of a file: the SHA-256 that `connue` (such a record, kept by an
+    earlier build) gives while the file's `identite` is still the one it names, else read and hashed
+    (`a_le_contenu`'s rule). The identity is taken before reading: a file changed meanwhile is hashed
+    next time. OSError when the file cannot be read."""
+    lue = identite(chemin)
+    if lue is not None and isinstance(connue, dict) and connue.get("identite") == lue and isinstance(sha := connue.get("sha256"), str):
+        return {"identite": lue, "sha256": sha}
+    return {"identite": lue, "sha256": sha256_fichier(chemin)}
 
 
 def _identique(path: Path, data: bytes) -> bool:

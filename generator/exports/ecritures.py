@@ -54,8 +54,7 @@ class Ecritures:
 
     def construit(self, chemin: Path, cle: str, lignes: int | None = None) -> Path:
         """Record the file `chemin` just made from key `cle`."""
-        with chemin.open("rb") as f:
-            sha = hashlib.file_digest(f, "sha256").hexdigest()
+        sha = store.sha256_fichier(chemin)
         self.apres[self._rel(chemin)] = [cle, sha, store.identite(chemin), lignes]
         return chemin
 

@@ -409,25 +409,34 @@ def build_texte(
     base_url: str | None = None,
 ) -> Path:
     """A year's text database at `path`: the texts of `deliberations` (`par_annee`) and their full-text index, and the
-    élus' `presences` (`exports.elus.lignes_presences`: `presences_annee` gives each year's); the annexes' addresses
+    élus' `presences` (`exports.elus.lignes_presences`: `presences_par_annee` cuts them by year); the annexes' addresses
     absolute under `base_url`."""
     fts = fts_module()
 
     def remplir(con: sqlite3.Connection) -> None:
         _annexes_fts(con, fts)
-        _fill_texte(con, corpus, deliberations, presences if presences is not None else presences_annee(corpus, deliberations), base_url)
+        lignes = presences if presences is not None else presences_par_annee(corpus, {"": deliberations})[""]
+        _fill_texte(con, corpus, deliberations, lignes, base_url)
         _recherche(con, fts)
 
     return _base(path, SCHEMA_TEXTE, remplir)
 
 
-def presences_annee(corpus: Corpus, deliberations: list[DeliberationPubliee], lignes: list[list[str]] | None = None) -> list[list[str]]:
-    """The rows of presences.csv (`lignes`, else read from the corpus's élus) of `deliberations`, in their order."""
-    reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
+def presences_par_annee(
+    corpus: Corpus, annees: dict[str, list[DeliberationPubliee]], lignes: list[list[str]] | None = None
+) -> dict[str, list[list[str]]]:
+    """The rows of presences.csv (`lignes`, else made from the corpus's élus) cut by the year of their deliberation
+    (`annees`: year → deliberations, as `par_annee` gives them), in one pass, each year's in their order."""
     if lignes is None:
+        reg = getattr(corpus, "elus", None)  # `generator.elus.personnes.Registre`, set by the build
         lignes = lignes_presences(reg) if reg is not None else []
-    ids = {d.id for d in deliberations}
-    return [r for r in lignes if r[2] in ids]
+    annee_de = {d.id: a for a, ds in annees.items() for d in ds}
+    out: dict[str, list[list[str]]] = {a: [] for a in annees}
+    for r in lignes:
+        a = annee_de.get(r[2])
+        if a is not None:
+            out[a].append(r)
+    return out
 
 
 @functools.cache
@@ -473,11 +482,7 @@ def write(
     rangees = rangees or Rangees(corpus)
     ecritures = ecritures or Ecritures(out_dir)
     annees = par_annee(corpus)
-    annee_de = {d.id: a for a, ds in annees.items() for d in ds}
-    presences: dict[str, list[list[str]]] = {a: [] for a in annees}
-    for r in rangees.presences or []:  # sorted once, then cut by year (`presences_annee`, in one pass)
-        if r[2] in annee_de:
-            presences[annee_de[r[2]]].append(r)
+    presences = presences_par_annee(corpus, annees, rangees.presences or [])  # (made once for presences.csv)
     coeur, cle = out_dir / "recueil.sqlite", cle_coeur(corpus, rangees)
     if not ecritures.a_jour(coeur, cle):
         ecritures.construit(build(corpus, coeur, rangees), cle)

@@ -199,7 +199,9 @@ def visas_interests(doc: Document, a: int, b: int) -> tuple[list[str], list[Inte
 
 def _paragraph_units(doc: Document, a: int, b: int) -> list[tuple[int, str]]:
     """Paragraphs where each `Vu …` line opens a new one (visas are often not blank-separated);
-    a paragraph continues over a blank line when it visibly does not end (page break)."""
+    a paragraph continues over a blank line when it visibly does not end (page break, or the wider
+    spacing a scan's reading puts between two lines of a visa: « … en date du 12/11/2018 », blank,
+    « « Contractualiser pour … » ; »): its next line starts in lower case or opens a quotation."""
     out: list[tuple[int, str]] = []
     prev_blank = True
     for i in range(a, b):
@@ -209,7 +211,7 @@ def _paragraph_units(doc: Document, a: int, b: int) -> list[tuple[int, str]]:
             continue
         opens = re.match(r"^(?:« ?)?Vu\b", t) or _INTERET_NOM.match(t) or re.match(r"^Après ", t)
         unfinished = out and not re.search(r"[;.:,»]$", out[-1][1])
-        if out and not opens and (not prev_blank or (unfinished and t[:1].islower())):
+        if out and not opens and (not prev_blank or (unfinished and (t[:1].islower() or t[:1] == "«"))):
             out[-1] = (out[-1][0], out[-1][1] + " " + t)
         else:
             out.append((i, t))

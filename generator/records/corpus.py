@@ -295,11 +295,15 @@ class Corpus:
         connue = self._fichiers.get(source)
         if connue is None and self.actes is not None:
             try:
-                with (self.actes / store.data_name(source)).open("rb") as f:
-                    connue = self._fichiers[source] = hashlib.file_digest(f, "sha256").hexdigest()
+                connue = self._fichiers[source] = store.sha256_fichier(self.actes / store.data_name(source))
             except OSError:
                 return None
         return connue
+
+    def connaitre_actes(self, empreintes: dict[str, str]) -> None:
+        """The SHA-256 of sources' files in site_data/actes as the extraction has just verified or written
+        them (its cache entries, `build.extract`): `empreinte_actes` gives them without hashing the files again."""
+        self._fichiers.update(empreintes)
 
     def longueur_annexe(self, d: DeliberationPubliee, i: int) -> int:
         """Characters of deliberation `d`'s annex `i` (0-based), without reading it back."""

@@ -38,13 +38,14 @@ DELAI = 30  # days a source gone from the inbox (and from the site) keeps its re
 DPI = 300  # a 200 dpi scan rendered at 300 dpi: measured, fewer misread letters (« les » read « Les » at 200)
 LANGUE = "fra"
 OPTIONS = ("--psm", "6", "-c", "preserve_interword_spaces=1")
-VERSION = "2"  # of this reading (rendering, options, text clean-up): part of the cache key
+VERSION = "3"  # of this reading (rendering, options, text clean-up): part of the cache key
 INSTALLER = "apt-get install tesseract-ocr tesseract-ocr-fra poppler-utils"
 # Tesseract's confusions that change what the parsers read, measured on scans of real acts: a zero
-# alone read as a letter (« Contre : O voix »), a capital A between numbers read « À » (« C03 - 321 À
-# 17 », an operation code). Only where no word can stand: never inside a word or a name.
+# alone read as a letter (« Contre : O voix »), or as a letter and a zero (« Contre : O0 voix », the
+# 2022-317 scan), a capital A between numbers read « À » (« C03 - 321 À 17 », an operation code). Only
+# where no word can stand: never inside a word or a name.
 _CONFUSIONS = (
-    (re.compile(r"(?<![\w@])[Oo@](?= voix\b)"), "0"),
+    (re.compile(r"(?<![\w@])[Oo@](?=\d* voix\b)"), "0"),
     (re.compile(r"(?<=\d)[Oo](?=\d)|(?<=\d )[Oo](?=[ ,.]\d{2,3}\b)"), "0"),
     (re.compile(r"(?<=\d )À(?= \d)"), "A"),
 )

@@ -21,15 +21,18 @@ from fpdf import FPDF
 
 from generator import build
 from generator.controle.corrections import Corrections
+from generator.parse.actes import parse_actes
 from generator.parse.ingest import ingest_source
+from generator.parse.normalise import normalise
 from generator.sources import ocr
-from generator.sources.lecture import SourceError, read_source
+from generator.sources.lecture import SourceError, join_pages, read_source
 from tools.impression import scanner
 
 from conftest import CORPUS, ROOT
 from projet import S001, construire, empreinte_site
 
 S004 = CORPUS / "004_45492b4b56f19b50.txt"
+FIXTURES = ROOT / "tests" / "fixtures"
 POLICE = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 OUTILS = all(shutil.which(o) for o in ("tesseract", "pdftoppm", "pdfimages"))
 
@@ -250,10 +253,11 @@ def test_a_text_pdf_with_a_blank_page_needs_no_tesseract(tmp_path, monkeypatch):
 
 
 def test_tesseract_confusions_are_corrected_where_no_word_can_stand():
-    brut = "\fContre : O voix\nAbstention : @ voix\nC03 - 321 À 17 2041421//9132\n1 2O0 000,00\nMme Odette à 5 O\n\n\f"
+    brut = "\fContre : O voix\nAbstention : @ voix\nContre : O0 voix\nC03 - 321 À 17 2041421//9132\n1 2O0 000,00\nMme Odette à 5 O\n\n\f"
     assert ocr._mettre_en_forme(brut).split("\n") == [
         " Contre : 0 voix",
         "Abstention : 0 voix",
+        "Contre : 00 voix",
         "C03 - 321 A 17 2041421//9132",
         "1 200 000,00",
         "Mme Odette à 5 O",
@@ -348,3 +352,26 @@ def test_a_build_that_publishes_prunes_the_cache(dossier, deux_sources, modele, 
     assert lancements and not [a for a in lancements if a.endswith(".pgm")]  # its version asked, no page read
     assert {f.name for f in cache.glob("*.txt")} == lectures
     assert not liste.exists() and not (cache / f"{une}.txt").exists()
+
+
+def test_a_scanned_deliberation_reads_as_its_text():
+    """The six pages of deliberation 2022-317 (corpus 003) printed, scanned at 200 dpi and read by Tesseract
+    (tests/fixtures/ocr_2022-317_lecture.txt: its reading as `ocr` cached it before its last clean-up, pages
+    separated by form feeds). Tesseract read « Contre : 0 voix » as « O0 voix » and put a blank line inside
+    the second visa (« … du 12/11/2018 », blank, « « Contractualiser … » ; »): the vote and the visas are
+    those of the text."""
+    brut = (FIXTURES / "ocr_2022-317_lecture.txt").read_text(encoding="utf-8").split("\f")
+    texte, _ = join_pages([ocr._mettre_en_forme(p) for p in brut])
+    _, (lu,), _ = parse_actes(normalise(texte), "scan.pdf")
+    _, (attendu,), _ = parse_actes(normalise((CORPUS / "003_97c6f9649ae06488.txt").read_text(encoding="utf-8")), "003.txt")
+    assert (lu.vote.pour, lu.vote.contre, lu.vote.abstention, lu.vote.resultat) == (78, 0, 0, "Adopté")
+    assert (
+        lu.visas[1]
+        == attendu.visas[1]
+        == (
+            "Vu la délibération n°2018-514 du Conseil départemental en date du 12/11/2018 « Contractualiser pour mieux "
+            "appréhender et partager les enjeux de développement et d'aménagement » ;"
+        )
+    )
+    assert len(lu.visas) == len(attendu.visas) == 9
+    assert (lu.id, lu.titre, len(lu.attendance.presents)) == (attendu.id, attendu.titre, len(attendu.attendance.presents))
