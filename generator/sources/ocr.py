@@ -42,9 +42,11 @@ VERSION = "3"  # of this reading (rendering, options, text clean-up): part of th
 INSTALLER = "apt-get install tesseract-ocr tesseract-ocr-fra poppler-utils"
 # Tesseract's confusions that change what the parsers read, measured on scans of real acts: a zero
 # alone read as a letter (« Contre : O voix »), or as a letter and a zero (« Contre : O0 voix », the
-# 2022-317 scan), a capital A between numbers read « À » (« C03 - 321 À 17 », an operation code). Only
-# where no word can stand: never inside a word or a name.
+# 2022-317 scan), a capital A between numbers read « À » (« C03 - 321 À 17 », an operation code), the
+# zero of a dossier's year doubled (« 20021-00334 » for « 2021-00334 », 4 of the 176 lines of the
+# scanned FARDA voirie table of 2021-239). Only where no word can stand: never inside a word or a name.
 _CONFUSIONS = (
+    (re.compile(r"(?<![\w-])200(\d\d-\d{5})(?![\w-])"), r"20\1"),
     (re.compile(r"(?<![\w@])[Oo@](?=\d* voix\b)"), "0"),
     (re.compile(r"(?<=\d)[Oo](?=\d)|(?<=\d )[Oo](?=[ ,.]\d{2,3}\b)"), "0"),
     (re.compile(r"(?<=\d )À(?= \d)"), "A"),

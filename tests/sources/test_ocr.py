@@ -253,7 +253,10 @@ def test_a_text_pdf_with_a_blank_page_needs_no_tesseract(tmp_path, monkeypatch):
 
 
 def test_tesseract_confusions_are_corrected_where_no_word_can_stand():
-    brut = "\fContre : O voix\nAbstention : @ voix\nContre : O0 voix\nC03 - 321 À 17 2041421//9132\n1 2O0 000,00\nMme Odette à 5 O\n\n\f"
+    brut = (
+        "\fContre : O voix\nAbstention : @ voix\nContre : O0 voix\nC03 - 321 À 17 2041421//9132\n1 2O0 000,00\nMme Odette à 5 O\n"
+        "COMMUNE DE COYECQUES 20021-00334 AVC\nCOMMUNE DE COURSET 2021-02814 AVC\n\n\f"
+    )
     assert ocr._mettre_en_forme(brut).split("\n") == [
         " Contre : 0 voix",
         "Abstention : 0 voix",
@@ -261,6 +264,8 @@ def test_tesseract_confusions_are_corrected_where_no_word_can_stand():
         "C03 - 321 A 17 2041421//9132",
         "1 200 000,00",
         "Mme Odette à 5 O",
+        "COMMUNE DE COYECQUES 2021-00334 AVC",
+        "COMMUNE DE COURSET 2021-02814 AVC",
     ]
 
 
