@@ -38,7 +38,7 @@ DELAI = 30  # days a source gone from the inbox (and from the site) keeps its re
 DPI = 300  # a 200 dpi scan rendered at 300 dpi: measured, fewer misread letters (« les » read « Les » at 200)
 LANGUE = "fra"
 OPTIONS = ("--psm", "6", "-c", "preserve_interword_spaces=1")
-VERSION = "3"  # of this reading (rendering, options, text clean-up): part of the cache key
+VERSION = "4"  # of this reading (rendering, options, text clean-up): part of the cache key
 INSTALLER = "apt-get install tesseract-ocr tesseract-ocr-fra poppler-utils"
 # Tesseract's confusions that change what the parsers read, measured on scans of real acts: a zero
 # alone read as a letter (« Contre : O voix »), or as a letter and a zero (« Contre : O0 voix », the
