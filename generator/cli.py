@@ -21,7 +21,6 @@ from generator import build
 from generator.commun import genere
 from generator.commun.erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
 from generator.publication import transaction as publication
-from generator.records import to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +55,7 @@ def _executer(args: argparse.Namespace, log) -> int:
     if args.command == "extract":
         with publication.Verrou(ROOT, "make extract"):
             res = build.extract(build.Paths(ROOT), log)
-            build.ecrire_controle(build.Paths(ROOT), to_dict(res.report))
+            build.rapport_sans_rendu(build.Paths(ROOT), res)
         return 2 if res.errors else 0
     if args.command == "publish":
         with publication.Verrou(ROOT, f"make publish DEST={args.dest}") as verrou:

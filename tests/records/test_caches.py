@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Paths, ecrire_controle, extract, run
+from generator.build import Paths, extract, rapport_sans_rendu, run
 from generator.commun import store
 from generator.elus import alias
 from generator.lieux import places
 from generator.recherche import index as recherche
-from generator.records import cache_extraction, to_dict
+from generator.records import cache_extraction
 from generator.records.corpus import Corpus
 from generator.site.pages import elus as pages_elus
 
@@ -77,7 +77,7 @@ def extrait(tmp_path_factory):
     _sources(root)
     res, _ = _extraire(root)
     assert res.parsed == len(DOCUMENTS) and not res.errors
-    ecrire_controle(Paths(root), to_dict(res.report))  # as `make extract` does
+    rapport_sans_rendu(Paths(root), res)  # as `make extract` does
     return root
 
 

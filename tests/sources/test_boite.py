@@ -19,7 +19,6 @@ from generator import build
 from generator.commun import store
 from generator.controle import corrections
 from generator.parse import ingest
-from generator.records import to_dict
 from generator.sources import boite
 
 from conftest import CORPUS
@@ -217,7 +216,7 @@ def test_a_parser_bug_refuses_its_source_with_a_journal_and_keeps_what_it_publis
     assert f"  → les données déjà publiées pour {S003} sont conservées telles quelles." in logs
     assert sorted(d.contenu["source"] for d in res.documents) == [S002, S003]  # its previous extraction, and the other file
     assert empreinte_donnees(root) == donnees
-    build.ecrire_controle(build.Paths(root), to_dict(res.report))  # as `make extract`, or a build that stops there, writes it
+    build.rapport_sans_rendu(build.Paths(root), res)  # as `make extract`, or a build that stops there, writes it
     assert json.loads((root / "site_data" / "controle.json").read_text("utf-8"))["erreurs"] == res.errors
 
 
