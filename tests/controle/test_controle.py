@@ -60,3 +60,31 @@ def test_partner_deliberation_linked_to_its_epci(donnees):
     assert d["organe"] == "Conseil communautaire" and d["date"] == "2023-12-12"
     assert d["epci_siren"] == "200072460"  # CA de Béthune-Bruay, Artois-Lys Romane
     assert d["certifie_executoire"] == "2023-12-20"
+
+
+def test_an_unchanged_report_is_neither_validated_nor_written_again(donnees, tmp_path, monkeypatch):
+    """controle.json of the real corpus written by `ecrire_controle`: the same report again leaves the file as it
+    is (same inode, not validated again); a report that changed, or a file edited by hand, is validated and written."""
+    import os
+
+    from generator import build
+    from generator.records import schema
+
+    rapport = json.loads((donnees / "controle.json").read_text("utf-8"))
+    (tmp_path / "site_data").mkdir()
+    paths = build.Paths(tmp_path)
+    validations = []
+    valider = schema.non_conforme
+    monkeypatch.setattr(build, "non_conforme", lambda nom, data: validations.append(nom) or valider(nom, data))
+    build.ecrire_controle(paths, rapport)
+    assert paths.controle.read_text("utf-8") == (donnees / "controle.json").read_text("utf-8") and validations == ["controle.schema.json"]
+    inode = os.stat(paths.controle).st_ino
+    build.ecrire_controle(paths, json.loads(json.dumps(rapport)))
+    assert os.stat(paths.controle).st_ino == inode and len(validations) == 1
+    rapport["resume"]["avertissements"] += 1
+    build.ecrire_controle(paths, rapport)
+    assert json.loads(paths.controle.read_text("utf-8"))["resume"]["avertissements"] == 14
+    assert len(validations) == 2
+    paths.controle.write_text("{}", "utf-8")  # edited by hand: written again
+    build.ecrire_controle(paths, rapport)
+    assert json.loads(paths.controle.read_text("utf-8")) == rapport and len(validations) == 3
