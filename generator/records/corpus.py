@@ -10,9 +10,11 @@ dataclass too: `DeliberationPubliee` (its recueil, its annexes' lengths), `Subve
 from __future__ import annotations
 
 import hashlib
+import marshal
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,6 +153,7 @@ class DeliberationPubliee(Deliberation):
     empreintes_annexes: list[str] = field(default_factory=list)  # the SHA-256 of each annex's text (`empreinte_annexe`)
     annexes_en_memoire: bool = True
     texte_en_memoire: bool = True  # False: the build left `texte` out (`alleger`), read back by who needs it
+    lu: Lu | None = field(default=None, repr=False, compare=False)  # what it was read from (`Corpus._index`)
 
 
 @dataclass
@@ -165,6 +168,60 @@ class SubventionPubliee(Subvention):
     affiche: Beneficiaire
     commune_ref: JsonObject | None = None
     url_original: str | None = None
+    lu: Lu | None = field(default=None, repr=False, compare=False)  # what it was read from (`Corpus._index`)
+
+
+@dataclass(frozen=True)
+class Lu:
+    """What a published record was read from (`Corpus._index`): the digest of its dict of site_data/
+    (`empreinte_lue`), which decides the fields of the extraction's record (`from_dict`), and those
+    fields' values as read (`valeurs`, the objects: one assigned since is told by its identity): what
+    stands for them in a page's key (`cle_lu`)."""
+
+    empreinte: str
+    valeurs: tuple[object, ...]
+
+
+def empreinte_lue(x: JsonObject) -> str:
+    """The digest of the dict `x` of site_data/ (as read: JSON values) a record is made from.
+
+    marshal's format 0 writes a value by its content alone (its types, dict order included; no reference
+    to an object met before nor to an interned string, which later formats write and which depend on how
+    the value was built), so equal dicts give the same bytes and different ones different bytes (marshal
+    reads them back). It needs no escaping: three times as fast as `json.dumps` on ten years of records."""
+    return hashlib.sha256(marshal.dumps(x, 0)).hexdigest()
+
+
+_CHAMPS: dict[type, tuple[operator.attrgetter[tuple[object, ...]], tuple[str, ...]]] = {
+    t: (
+        operator.attrgetter(*(f.name for f in fields(lu))),
+        tuple(f.name for f in fields(t) if f.name not in {g.name for g in fields(lu)} | {"lu"}),
+    )
+    for t, lu in ((DeliberationPubliee, Deliberation), (SubventionPubliee, Subvention))
+}
+"""Of each published record, the getter of the fields of the record of site_data/ it is made from (all
+of them: a tuple) and the names of the fields the published view adds."""
+
+
+def marquer_lu(r: DeliberationPubliee | SubventionPubliee, x: JsonObject) -> None:
+    """Record that `r` was just made from the dict `x` of site_data/ (`Corpus._index`)."""
+    r.lu = Lu(empreinte_lue(x), _CHAMPS[type(r)][0](r))
+
+
+def cle_lu(r: object) -> list[object] | None:
+    """What stands for the published record `r` in a page's key (`render.Empreintes`): the digest of the
+    dict it was read from (`Lu`), for the fields that dict decides, and the fields the published view
+    adds as they are now (the corpus sets some after reading: `affiche`, `commune_ref`, `url_original`…).
+
+    None (the record is to be serialised whole) for a record not read by `Corpus._index`, or one of whose
+    fields of site_data/ was assigned since (`d.titre = …`: not the object read any more). A change made
+    inside such a field (an article's text edited in place) would not be seen: nothing in the build does
+    that (tests/site/test_cache_familles.py checks that the pages and feeds leave every record as read)."""
+    champs = _CHAMPS.get(type(r))
+    lu = getattr(r, "lu", None)
+    if champs is None or not isinstance(lu, Lu) or not all(map(operator.is_, champs[0](r), lu.valeurs)):
+        return None
+    return [lu.empreinte, [getattr(r, k) for k in champs[1]]]
 
 
 @dataclass
@@ -347,6 +404,7 @@ class Corpus:
                 if x["id"] in self.deliberations:
                     continue  # a duplicate: the control report says which source is published
                 dp = self.deliberations[x["id"]] = publiee(x, caracteres, slug, annexes)
+                marquer_lu(dp, x)
                 r = dp.rapport
                 if r is not None:
                     for kind, lieux in (("territoire", r.territoires), ("canton", r.cantons), ("epci", r.epcis)):
@@ -366,6 +424,7 @@ class Corpus:
                 if d is None or d.source != source:
                     continue
                 s = from_dict(SubventionPubliee, x | {"date": d.date, "acte": d, "affiche": _A_CALCULER})
+                marquer_lu(s, x)
                 s.affiche = self.beneficiaire(s)
                 insee = self.commune_of(s)
                 s.commune_ref = self.ref.communes.get(insee) if insee else None

@@ -9,11 +9,13 @@ owned by this stage: they are emptied and rewritten on every build.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import hashlib
 import html
 import json
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,10 +25,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator.commun import formats
+from generator.commun import code, formats
 from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import a_le_contenu, identite, lire_cache, write_json, write_text
-from generator.records import Deliberation, JsonObject, Subvention
+from generator.records import Deliberation, JsonObject, Recueil, Subvention
+from generator.records.corpus import cle_lu
 from generator.site import lexique, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -162,10 +165,10 @@ class Page:
         return h.hexdigest()
 
 
-_REPETES = (Deliberation, Subvention)
+_REPETES = (Deliberation, Subvention, Recueil)
 """The records shown on many pages (a grant on its commune's, canton's, EPCI's, territoires', scheme's,
-beneficiary's, month's and deliberation's pages and their year pages, with its deliberation inside it):
-digested once a build (`Empreintes`)."""
+beneficiary's, month's and deliberation's pages and their year pages, with its deliberation inside it; a
+recueil with its sommaire on its page, twice, and on the index): digested once a build (`Empreintes`)."""
 
 
 class Empreintes:
@@ -174,11 +177,13 @@ class Empreintes:
     A record (a dataclass) is all its attributes, records inside it too: the template may read any of
     them, and call its methods and properties, which are code. The records `_REPETES` are serialised
     and hashed the first time a key meets them, keys holding their digest: ten years of grants, each
-    with its deliberation whole, are not serialised again for every page that lists them. The others,
-    small (a place named, a line of a presence list…) and shown once or twice, are serialised where
-    they are met (cheaper than hashing each). Records are not changed while the pages are written
-    (`write_pages` makes one `Empreintes` per call); each record digested is kept (`_connues`) so that
-    its `id` is never another object's meanwhile."""
+    with its deliberation whole, are not serialised again for every page that lists them. A grant or
+    deliberation of the corpus stands there for the fields it was read with as the digest of the dict of
+    site_data/ they were made from (`corpus.cle_lu`: not serialised field by field, 1,5 s at ten years),
+    and for the others as they are. The other records, small (a place named, a line of a presence
+    list…) and shown once or twice, are serialised where they are met (cheaper than hashing each).
+    Records are not changed while the pages are written (`write_pages` makes one `Empreintes` per
+    call); each record digested is kept (`_connues`) so that its `id` is never another object's meanwhile."""
 
     def __init__(self) -> None:
         self._connues: dict[int, tuple[object, str]] = {}
@@ -190,11 +195,14 @@ class Empreintes:
         return json.dumps(obj, ensure_ascii=False, default=self._en_json)
 
     def _en_json(self, obj: object) -> object:
+        connue = self._connues.get(id(obj))  # first: a million times at ten years, a record already digested
+        if connue is not None:
+            return connue[1]
         if isinstance(obj, _REPETES):
-            connue = self._connues.get(id(obj))
-            if connue is None:
-                texte = self.dumps([type(obj).__module__, type(obj).__qualname__, vars(obj)])
-                connue = self._connues[id(obj)] = (obj, "\x00" + hashlib.sha256(texte.encode()).hexdigest())
+            lu = cle_lu(obj)
+            texte = self.dumps([type(obj).__module__, type(obj).__qualname__, _champs(obj) if lu is None else lu])
+            # (base 85: 40 characters, none escaped in JSON; a million of them in a build's keys, not 64 hex digits)
+            connue = self._connues[id(obj)] = (obj, "\x00" + base64.b85encode(hashlib.sha256(texte.encode()).digest()).decode())
             return connue[1]
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return [type(obj).__module__, type(obj).__qualname__, vars(obj)]
@@ -205,13 +213,19 @@ class Empreintes:
         raise TypeError(f"{type(obj).__name__} dans les données d'une page")
 
 
+def _champs(r: object) -> dict[str, object]:
+    """A record's attributes, but what a published one was read from (`lu`: its fields as they were)."""
+    return {k: v for k, v in vars(r).items() if k != "lu"}
+
+
 def empreinte_code() -> str:
-    """The rendering code: every module and template of the generator, Jinja2's and MarkupSafe's versions."""
-    paquet = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256(f"{version('jinja2')}|{version('markupsafe')}".encode())
-    for f in sorted(p for p in paquet.rglob("*") if p.suffix in (".py", ".j2") and p.is_file()):
-        h.update(b"\x1f" + f.relative_to(paquet).as_posix().encode() + b"\x1e" + f.read_bytes())
-    return h.hexdigest()
+    """The rendering code: every module and template of the generator (what builds a page's context, from
+    the reading of site_data/ to the builders, imports most of the package: its import closure would be
+    nearly all of it, and a template is no import), Jinja2's, MarkupSafe's and Python's versions (marshal's
+    format: `corpus.empreinte_lue`). Read at each call, not kept: a template edited while a process runs
+    is read by Jinja as it is now (a few milliseconds: twice a build)."""
+    fichiers = sorted(p for p in code.PAQUET.rglob("*") if p.suffix in (".py", ".j2") and p.is_file())
+    return code.empreinte(fichiers, f"jinja2 {version('jinja2')}", f"markupsafe {version('markupsafe')}", f"python {sys.version}")
 
 
 def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environment | None = None, cache: Path | None = None) -> int:

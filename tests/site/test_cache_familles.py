@@ -14,9 +14,9 @@ from pathlib import Path
 
 from generator.commun import store
 from generator.lieux import places
-from generator.records.corpus import Corpus
+from generator.records.corpus import Corpus, cle_lu
 from generator.site import render
-from generator.site.pages import actes, controle, decoupage, lexique, lieux, subventions
+from generator.site.pages import actes, controle, decoupage, flux, lexique, lieux, subventions
 from generator.site.pages import elus as pages_elus
 from generator.site.render import Page, write_pages
 
@@ -64,6 +64,30 @@ def test_no_page_is_rendered_again_when_nothing_changed(tmp_path, donnees, rendu
     assert _lire(content, "cantons/desvres.md") == canton
 
 
+_PAGES_DE_FERK_ADOS = [
+    "beneficiaires/association-ferk-ados.md",
+    "beneficiaires/index.md",
+    "cantons/desvres.md",
+    "cantons/index.md",
+    "communes/ferques.md",
+    "communes/index.md",
+    "deliberations/2021-232/index.md",
+    "dispositifs/bourse-initiatives-jeunes.md",
+    "dispositifs/index.md",
+    "epci/cc-de-la-terre-des-deux-caps.md",
+    "epci/index.md",
+    "index.md",
+    "seances/commission-permanente-2021-06-07.md",
+    "subventions/2021.md",
+    "subventions/2021/06-2.md",
+    "subventions/2021/06.md",
+    "subventions/index.md",
+    "territoires/boulonnais.md",
+    "territoires/index.md",
+]
+"""The pages that show the 750 € of Association Ferk'Ados (grant 2021-232-0002)."""
+
+
 def test_a_grant_changed_renders_again_the_pages_that_show_it(tmp_path, donnees, rendues):
     """Association Ferk'Ados' 750 € (Bourse Initiatives Jeunes, Ferques) is on its commune's, canton's,
     EPCI's, territoire's, scheme's, beneficiary's, month's, year's, deliberation's and séance's pages and
@@ -77,27 +101,7 @@ def test_a_grant_changed_renders_again_the_pages_that_show_it(tmp_path, donnees,
     assert (s.montant, s.affiche.nom, s.dispositif) == (Decimal("750"), "Association Ferk'Ados", "Bourse Initiatives Jeunes")
     s.montant = Decimal("751")
     write_pages(_pages(corpus), content, cache=cache)
-    assert sorted(rendues) == [
-        "beneficiaires/association-ferk-ados.md",
-        "beneficiaires/index.md",
-        "cantons/desvres.md",
-        "cantons/index.md",
-        "communes/ferques.md",
-        "communes/index.md",
-        "deliberations/2021-232/index.md",
-        "dispositifs/bourse-initiatives-jeunes.md",
-        "dispositifs/index.md",
-        "epci/cc-de-la-terre-des-deux-caps.md",
-        "epci/index.md",
-        "index.md",
-        "seances/commission-permanente-2021-06-07.md",
-        "subventions/2021.md",
-        "subventions/2021/06-2.md",
-        "subventions/2021/06.md",
-        "subventions/index.md",
-        "territoires/boulonnais.md",
-        "territoires/index.md",
-    ]
+    assert sorted(rendues) == _PAGES_DE_FERK_ADOS
     for chemin in (
         "cantons/desvres.md",
         "epci/cc-de-la-terre-des-deux-caps.md",
@@ -197,3 +201,69 @@ def test_cached_pages_are_not_read_while_their_files_are_unchanged(tmp_path, don
     write_pages(_pages(_corpus(donnees)), content, cache=cache)
     assert lus == [str(canton)] and rendues == ["cantons/desvres.md"]
     assert canton.read_text("utf-8") == texte
+
+
+def _textes(content: Path) -> dict[str, str]:
+    return {f.relative_to(content).as_posix(): f.read_text("utf-8") for f in sorted(content.rglob("*.md"))}
+
+
+def test_a_grant_changed_in_its_data_file_renders_again_the_pages_that_show_it(tmp_path, donnees, rendues):
+    """The same 750 € changed in site_data/subventions/ (as an extraction would): the grant read again is
+    keyed on the digest of its new dict (`corpus.cle_lu`); the pages rendered again are exactly those whose
+    text changed, the pages those of a build from scratch, and a next build renders none."""
+    copie = tmp_path / "site_data"
+    shutil.copytree(donnees, copie)
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(copie)), content, cache=cache)
+    avant = _textes(content)
+    f = copie / "subventions" / "004_45492b4b56f19b50.json"
+    data = store.read_json(f)
+    (x,) = [x for x in data["subventions"] if x["id"] == "2021-232-0002"]
+    assert x["montant"] == "750"
+    x["montant"] = "751"
+    store.write_json(f, data)
+    rendues.clear()
+    write_pages(_pages(_corpus(copie)), content, cache=cache)
+    assert sorted(rendues) == _PAGES_DE_FERK_ADOS
+    apres = _textes(content)
+    assert sorted(k for k in apres if apres[k] != avant.get(k)) == _PAGES_DE_FERK_ADOS
+    neuf = tmp_path / "neuf"
+    write_pages(_pages(_corpus(copie)), neuf)  # (no cache: every page rendered)
+    assert _textes(neuf) == apres
+    rendues.clear()
+    write_pages(_pages(_corpus(copie)), content, cache=cache)
+    assert rendues == []
+
+
+def test_the_pages_and_feeds_leave_every_record_as_read(tmp_path, donnees):
+    """A grant or deliberation stands in the pages' keys for its fields of site_data/ by the digest of
+    the dict it was read from (`corpus.cle_lu`), which a change made inside one of them after reading
+    would not follow: the pages and feeds of a build change none (each record equal to its copy read
+    again, every field the object read)."""
+    corpus = _corpus(donnees)
+    write_pages(_pages(corpus), tmp_path / "content", cache=tmp_path / "pages.json")
+    flux.atom(corpus)
+    flux.ecrire_flux_lieux(corpus, tmp_path / "content")
+    relu = _corpus(donnees)
+    assert len(corpus.deliberations) == 28 and len(corpus.subventions) == 524
+    assert all(cle_lu(r) is not None for r in [*corpus.deliberations.values(), *corpus.subventions])
+    assert list(corpus.deliberations.values()) == list(relu.deliberations.values())
+    assert corpus.subventions == relu.subventions
+
+
+def test_a_field_set_after_reading_changes_the_key(donnees):
+    """What the corpus sets on a grant after reading it (`lier_originaux`: its PDF's address) is keyed as it
+    is; a field of site_data/ assigned since (`s.montant = …`) is not the object read: the grant is then
+    keyed on all its fields."""
+    corpus = _corpus(donnees)
+    s = next(s for s in corpus.subventions if s.id == "2021-232-0002")
+    page = Page("cantons/x.md", "page.md.j2", "X", context={"subs": [s]})
+    cle = page.cle("code", render.Empreintes())
+    assert cle_lu(s) is not None and s.url_original is None
+    corpus.lier_originaux({s.source: {"url": "originaux/recueil.pdf"}})
+    assert s.url_original == "originaux/recueil.pdf"
+    lie = page.cle("code", render.Empreintes())
+    assert lie != cle
+    s.montant = Decimal("751")
+    assert cle_lu(s) is None
+    assert page.cle("code", render.Empreintes()) not in (cle, lie)

@@ -352,8 +352,17 @@ def build(
                     "rec": r.recueil,
                     "parties": _parties(corpus, r),
                     "original": corpus.originaux.get(r.source),
+                    # of each act and of its communes, what the page shows: not their every field into its key (`Page.cle`)
                     "actes": [
-                        (a, [corpus.ref.communes[c] for c in a.communes if c in corpus.ref.communes]) for a in r.recueil.actes_executif
+                        (
+                            {"rubrique": a.rubrique, "titre": a.titre, "page": a.page},
+                            [
+                                {"slug": corpus.ref.communes[c]["slug"], "nom": corpus.ref.communes[c]["nom"]}
+                                for c in a.communes
+                                if c in corpus.ref.communes
+                            ],
+                        )
+                        for a in r.recueil.actes_executif
                     ],
                 },
             )
