@@ -700,8 +700,13 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path, precedent: Path | N
     generated page what is the same for all), in a child process that dies with this one. The
     published version `precedent` is its `--precedent`: the pages whose key is the one its record gives are
     hard-linked from it rather than made and written again.
+
+    Its CPU time (`res.cpu`) counts MkDocs' child and, apart as « dont index de recherche », the search
+    index's process, which ran beside the rendering and MkDocs and is reaped here (`res.recherche`), with
+    the writing of its files: that is why MkDocs' CPU time was over its wall time.
     """
     t0, c0 = time.perf_counter(), _cpu()
+    cpu_recherche: float | None = None
     empreintes = dest.with_name(dest.name + ".pages")  # beside the version: `publication.nettoyer` removes what a killed build leaves
     cmd = [sys.executable, "-m", "generator.mkdocs_plugin", "--site-dir", str(dest), "--empreintes", str(empreintes)]
     if precedent is not None:
@@ -726,10 +731,11 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path, precedent: Path | N
         )
         try:
             if res.recherche is not None:  # the search indexes end while MkDocs builds the pages
-                t1 = time.perf_counter()
+                t1, c1 = time.perf_counter(), _cpu()
                 _, fichiers = res.recherche()
                 recherche.ecrire_fichiers(paths.content / "recherche", fichiers)
                 res.timings["dont attente de la recherche"] = time.perf_counter() - t1
+                cpu_recherche = _cpu() - c1
         except BaseException:
             proc.kill()
             proc.wait()
@@ -748,6 +754,8 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path, precedent: Path | N
     minifier(dest, [f"assets/{f.name}" for f in sorted((paths.content / "assets").glob("*")) if f.suffix in (".js", ".css")])
     res.timings["mkdocs"] = time.perf_counter() - t0
     res.cpu["mkdocs"] = _cpu() - c0
+    if cpu_recherche is not None:
+        res.cpu["dont index de recherche"] = cpu_recherche
     return empreintes
 
 

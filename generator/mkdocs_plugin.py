@@ -40,8 +40,12 @@ block, front matter holding only a title, a description, the sidebars it hides, 
    (`generator.site.minification.compacter_html`): some 5 KB a page;
 7. option `precedent` (`--precedent DIR`, the published version): a generated page whose key is the
    one the previous version's verification record gives it (`pages`: address → `Connue`) is not
-   filled nor written: `on_post_page` hard-links the previous version's file (when it still has the
-   recorded bytes) and returns an empty output, which MkDocs does not write. The key (`Rapide._cle`)
+   built: once MkDocs has read the pages and before it builds any (`on_env`, `Rapide._reprendre`), its
+   previous file (when it still has the recorded bytes) is hard-linked and the page leaves MkDocs'
+   list of files, so MkDocs spends on it neither template context, template nor events (the
+   templates' `pages`, the sitemap's list, is given back whole: `on_page_context`,
+   `on_template_context`); a page found unchanged only later is linked by `on_post_page`, which
+   returns an empty output that MkDocs does not write. The key (`Rapide._cle`)
    is the digest of the page's front matter and HTML block, its address and canonical address, its
    shell's text (Material's whole page but the page's own values: it changes with anything global,
    mkdocs.yml, the nav, the theme, MkDocs' and Material's versions) and the code that fills and
@@ -64,6 +68,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -71,7 +76,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,14 +87,14 @@ from mkdocs.config import base, config_options, load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 
-from generator.commun import store
+from generator.commun import code, store
 from generator.publication.transaction import lire_pages
-from generator.site import minification
 from generator.site.minification import compacter_html
 
 NOM = "rpc-rapide"  # the entry point's name (pyproject.toml), as mkdocs.yml lists it
@@ -176,12 +181,9 @@ class Connue(dict):
 
 
 def empreinte_code() -> str:
-    """What fills and writes a page besides its shell: this module, the minification, MkDocs' and Material's versions."""
-    h = hashlib.sha256()
-    for f in (Path(__file__), Path(minification.__file__)):
-        h.update(f.read_bytes())
-    h.update(f"{mkdocs.__version__}\0{importlib.metadata.version('mkdocs-material')}".encode())
-    return h.hexdigest()
+    """What fills and writes a page besides its shell: this module and the generator's modules it imports
+    (the minification…), MkDocs' and Material's versions."""
+    return code.empreinte(code.modules([Path(__file__)]), mkdocs.__version__, importlib.metadata.version("mkdocs-material"))
 
 
 class PageGeneree(Page):
@@ -242,6 +244,9 @@ class Rapide(BasePlugin[RapideConfig]):
         self.apres: dict[str, dict] = {}  # this build's
         self._ecrites: list[str] = []  # addresses of the pages this build writes (their `identite` once written)
         self.reprises = 0  # pages linked from the previous version
+        self.nav: Navigation | None = None
+        # every page (files), when those taken from the previous version left MkDocs' list (`_reprendre`)
+        self.plan: Sequence[File] | None = None
         self.code = ""
         if self.config.raccourcis and self.config.precedent and not self.garde_contenu:
             self.avant = lire_pages(Path(self.config.precedent))
@@ -262,6 +267,7 @@ class Rapide(BasePlugin[RapideConfig]):
         return Files(garder)
 
     def on_nav(self, nav, config, files):
+        self.nav = nav
         self.nav_uris = {p.file.src_uri for p in nav.pages}
         self.nav_urls = sorted({p.url for p in nav.pages})
         self._noms_nav = {nom for u in self.nav_urls for nom in u.split("/")}
@@ -324,42 +330,62 @@ class Rapide(BasePlugin[RapideConfig]):
         if self.config.raccourcis:
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_GABARIT: ""}), env.loader])
         self.env = env
+        if self.avant:
+            self._reprendre(config, files)
         return env
+
+    def _reprendre(self, config, files: Files) -> None:
+        """Step 7 before MkDocs builds any page: each generated page whose key is the one the previous version
+        recorded, its file there still the recorded bytes, is hard-linked from it now and leaves `files`, so
+        that MkDocs does not build it (context, template, events: most of a month-added build's time). The
+        key needs the page's shell, rendered here once per kind of page, with the context MkDocs would give
+        the page (`get_context`, the page active); the pages made next use the same shells (and check the
+        first two of each against Material). What else reads `files` gets the whole list back: the
+        templates' `pages` (`on_page_context`, `on_template_context`: the sitemap), so the output is a full
+        build's."""
+        if self.nav is None:
+            raise ErreurRapide(f"{NOM} : MkDocs donne son environnement Jinja (on_env) avant la navigation (on_nav)")
+        nav, plan = self.nav, files.documentation_pages()
+        self.plan = plan
+        for f in plan:
+            page = f.page
+            connue = page.connue if isinstance(page, PageGeneree) else None
+            if page is None or connue is None or page.meta.get("template") != _GABARIT:
+                continue
+            page.active = True
+            try:
+                coquille = self._coquille_de(
+                    get_relative_url(".", page.url),
+                    page,
+                    connue["h1"],
+                    functools.partial(mk_build.get_context, nav, plan, config, page),
+                )
+            finally:
+                page.active = False
+            fiche = self._fiche(page, coquille[2], connue["source"], connue["h1"])
+            ancien = self._reprise(page, fiche)
+            if ancien is not None:
+                self._lier_ancien(page, ancien, fiche)
+                self._sources.pop(f.src_uri, None)
+                files.remove(f)
+
+    def on_template_context(self, context, template_name, config):
+        """The theme's templates (sitemap.xml, 404.html) see every page, those `_reprendre` took out of MkDocs' list too."""
+        if self.plan is not None:
+            context["pages"] = self.plan
+        return context
 
     @event_priority(-100)  # after other plugins: the context the template is rendered with
     def on_page_context(self, context, page, config, nav):
+        if self.plan is not None:  # every page, as in a build without `_reprendre`
+            context["pages"] = self.plan
         if page.meta.get("template") != _GABARIT:
             return context
         source = self._sources.pop(page.file.src_uri, None)
         html = None if source is not None else page.content if self.garde_contenu else self.relire(page)
         h1 = source[1] if source is not None else "<h1" in html
-        key = (
-            context["base_url"],
-            self._liens_nav(page.url),
-            h1,
-            page.canonical_url is not None,
-            page.edit_url,
-            tuple(page.meta.get("hide") or ()),
-            page.url if page.url in self.config.pages_a_part else None,
-            "description" in page.meta,
-            page.meta.get("robots"),
-            "flux" in page.meta,
-        )
-        coquille = self.coquilles.get(key)
-        if coquille is None:
-            shell = self._coquille(context, page, h1)
-            coquille = self.coquilles[key] = [shell, 0, empreinte(shell.encode()) if self.code else ""]
-        fiche = None
-        if source is not None:
-            meta = _sans_gabarit(page.meta)
-            fidele = getattr(page, "connue", None) is not None or _json_fidele(meta)  # (a recorded front matter came from JSON)
-            fiche = Connue(
-                cle=self._cle(coquille[2], page, source[0]),
-                md=self._md.get(page.file.src_uri),
-                source=source[0],
-                h1=h1,
-                **({"meta": meta} if fidele else {}),
-            )
+        coquille = self._coquille_de(context["base_url"], page, h1, lambda: context)
+        fiche = None if source is None else self._fiche(page, coquille[2], source[0], h1)
         ancien = self._reprise(page, fiche)
         if ancien is not None:
             self._sortie = (page, ancien, fiche)
@@ -372,6 +398,41 @@ class Rapide(BasePlugin[RapideConfig]):
             coquille[1] += 1
         self._sortie = (page, sortie, fiche)
         return context
+
+    def _coquille_de(self, base_url: str, page, h1: bool, contexte: Callable[[], Mapping]) -> list:
+        """The shell of the page's kind — [its text, pages of it checked against Material, its digest] —
+        rendered for the first page of that kind (`contexte`: the page's template context, as MkDocs makes
+        it, whose `base_url` is `base_url`). Pages of one kind differ only by what `_remplir` puts in place
+        of the markers."""
+        key = (
+            base_url,
+            self._liens_nav(page.url),
+            h1,
+            page.canonical_url is not None,
+            page.edit_url,
+            tuple(page.meta.get("hide") or ()),
+            page.url if page.url in self.config.pages_a_part else None,
+            "description" in page.meta,
+            page.meta.get("robots"),
+            "flux" in page.meta,
+        )
+        coquille = self.coquilles.get(key)
+        if coquille is None:
+            shell = self._coquille(contexte(), page, h1)
+            coquille = self.coquilles[key] = [shell, 0, empreinte(shell.encode()) if self.code else ""]
+        return coquille
+
+    def _fiche(self, page, coquille: str, source: str, h1: bool) -> Connue:
+        """The page's record for the next build (`coquille`: its shell's digest, `source`: its front matter and block's)."""
+        meta = _sans_gabarit(page.meta)
+        fidele = getattr(page, "connue", None) is not None or _json_fidele(meta)  # (a recorded front matter came from JSON)
+        return Connue(
+            cle=self._cle(coquille, page, source),
+            md=self._md.get(page.file.src_uri),
+            source=source,
+            h1=h1,
+            **({"meta": meta} if fidele else {}),
+        )
 
     def _cle(self, coquille: str, page, source: str) -> str:
         """What the page's HTML is made of: the code, its shell, its address and canonical address, its
@@ -392,6 +453,16 @@ class Rapide(BasePlugin[RapideConfig]):
             return ancien, connue["sha256"]
         return None
 
+    def _lier_ancien(self, page, ancien: tuple[str, str], fiche: Connue) -> None:
+        """The previous version's file of the page (`_reprise`: its path and digest) linked (copied across
+        file systems) in its place, and recorded."""
+        chemin, digest = ancien
+        dest = page.file.abs_dest_path
+        if not lier(chemin, dest):
+            shutil.copyfile(chemin, dest)
+        self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=store.identite(dest))
+        self.reprises += 1
+
     @event_priority(100)  # before other plugins: they see the whole page
     def on_post_page(self, output, page, config):
         if page.meta.get("template") != _GABARIT:
@@ -400,12 +471,7 @@ class Rapide(BasePlugin[RapideConfig]):
             raise ErreurRapide(f"{NOM} : pas de coquille remplie pour {page.file.src_uri}")
         (_, sortie, fiche), self._sortie = self._sortie, None
         if isinstance(sortie, tuple):  # unchanged: the previous version's file, linked (MkDocs writes no empty output)
-            ancien, digest = sortie
-            dest = page.file.abs_dest_path
-            if not lier(ancien, dest):
-                shutil.copyfile(ancien, dest)
-            self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=store.identite(dest))
-            self.reprises += 1
+            self._lier_ancien(page, sortie, fiche)
             return ""
         html = compacter_html(sortie)
         if fiche is not None:

@@ -493,6 +493,39 @@ def test_unchanged_pages_are_linked_from_the_previous_version(tmp_path, projet_c
     assert (v / "6" / "cantons" / "arras-3" / "index.html").read_bytes() == juste
 
 
+def test_pages_taken_from_the_previous_version_are_not_built_by_mkdocs(tmp_path, projet_construit, monkeypatch):
+    """Issue 22: the generated pages whose key is the previous version's leave MkDocs' list before it builds
+    any page (`Rapide._reprendre`, in `on_env`): MkDocs builds only the others (context, template, events),
+    and the site, sitemap included (it lists every page), is the bytes of a full build."""
+    from mkdocs.commands import build as mk_build
+
+    from generator import mkdocs_plugin
+
+    config = tmp_path / "mkdocs.yml"
+    yml = (projet_construit / "mkdocs.yml").read_text("utf-8")
+    config.write_text(yml.replace("custom_dir: overrides", f"custom_dir: {projet_construit / 'overrides'}"), "utf-8")
+    shutil.copytree(projet_construit / "content", tmp_path / "content")
+    v = tmp_path / "versions"
+    v.mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1623024000")
+    monkeypatch.setenv("SITE_URL", "https://exemple.fr/recueil/")
+    monkeypatch.chdir(projet_construit)
+    mkdocs_plugin.build(config, v / "1", empreintes=v / "1.pages")  # (in this process, as the next: the same code)
+    publication.marquer_verifiee(v / "1", {}, pages=v / "1.pages")
+    generees = publication.lire_pages(v / "1")
+    construites: list[str] = []
+    build_page = mk_build._build_page
+    monkeypatch.setattr(mk_build, "_build_page", lambda page, *a, **k: construites.append(page.file.dest_uri) or build_page(page, *a, **k))
+    mkdocs_plugin.build(config, v / "2", precedent=v / "1", empreintes=v / "2.pages")
+    assert json.loads((v / "2.pages").read_text("utf-8"))["reprises"] == len(generees) > 1000
+    html = {p.relative_to(v / "1").as_posix() for p in (v / "1").rglob("*.html")}
+    assert set(construites) == html - set(generees) - {"404.html"}  # (404.html: a theme's template, not a page)
+    assert "index.html" in construites and "a-propos/index.html" in construites
+    assert _refaites(v / "2", v / "1") == html - set(generees)
+    assert _snapshot(v / "2") == _snapshot(v / "1")
+    assert "<loc>https://exemple.fr/recueil/communes/wancourt/</loc>" in (v / "2" / "sitemap.xml").read_text("utf-8")
+
+
 def test_the_navigation_links_kept_per_kind_of_page_are_those_of_each_page():
     """`Rapide._liens_nav` computes the navigation's relative links once for the pages that share them:
     for every page they are what `get_relative_url` gives it."""

@@ -8,6 +8,8 @@ On disk, under the project root:
     .build/sites/<version>.json  its verification record: every file with its size (what `make publish` checks)
     .build/sites/<version>.pages.json  its generated pages' keys and digests (what the next build's MkDocs
                                reuses), put there with the record once the version passed verification
+    .build/sites/<version>.controles.json  the `identite` of its exports when they passed verification and
+                               the counts they were checked against (what the next verification need not redo)
     .build/sites/precedent     link to the previous version (`make rollback` switches back to it)
     .build/verrou              the lock (flock), with who holds it: PID, command, start
 
@@ -40,7 +42,7 @@ from pathlib import Path
 
 from generator.commun.erreurs import ErreurDeSaisie
 from generator.commun.genere import VERROU
-from generator.commun.store import fsync, sans_ramasse_miettes, synchroniser, write_text
+from generator.commun.store import fsync, identite, sans_ramasse_miettes, synchroniser, write_text
 
 SITES = Path(".build") / "sites"
 PRECEDENT = "precedent"
@@ -208,6 +210,29 @@ def record_des_pages(version: Path) -> Path:
     return version.with_name(version.name + ".pages.json")
 
 
+def controles(version: Path) -> Path:
+    """Where a verified version keeps what its verification checked by content: the `identite` of the files
+    directly in donnees/ (the exports, hard-linked from content/donnees/, a new inode when rewritten) and the
+    summary they were counted against (`resume`)."""
+    return version.with_name(version.name + ".controles.json")
+
+
+def controles_precedents(version: Path) -> dict:
+    """What the published version beside `version` (a new one in `dossier_sites`) passed (`controles`), empty
+    when there is none, it was not verified (its record is written last) or `version` is elsewhere."""
+    base = Path(version).parent
+    if base.parts[-len(SITES.parts) :] != SITES.parts:
+        return {}
+    courante = version_courante(base.parent.parent)
+    if courante is None or courante == Path(version).resolve() or not _record(courante).is_file():
+        return {}
+    try:
+        data = json.loads(controles(courante).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and isinstance(data.get("identites"), dict) else {}
+
+
 def marquer_verifiee(version: Path, resume: dict, pages: Path | None = None, fichiers: dict[str, int] | None = None) -> None:
     """The verification record of a version, written (atomically) once the site passed every check;
     `pages`: the file where MkDocs wrote the generated pages' records (`generator.mkdocs_plugin.Connue`),
@@ -220,7 +245,10 @@ def marquer_verifiee(version: Path, resume: dict, pages: Path | None = None, fic
         os.replace(pages, cible)
     else:
         cible.unlink(missing_ok=True)
-    data = {"resume": resume, "fichiers": fichiers or inventaire(version)}
+    fichiers = fichiers or inventaire(version)
+    exports = {p: identite(version / p) for p in fichiers if p.startswith("donnees/") and "/" not in p[len("donnees/") :]}
+    write_text(controles(version), json.dumps({"resume": resume, "identites": exports}, separators=(",", ":")) + "\n")
+    data = {"resume": resume, "fichiers": fichiers}
     write_text(_record(version), json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
@@ -350,7 +378,8 @@ def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
     for p in sorted(base.iterdir()):
         if p.name == PRECEDENT or p.name.startswith(".poubelle-"):
             continue
-        cible = p.with_name(p.name.removesuffix(".pages.json").removesuffix(".json")) if p.suffix == ".json" and not p.is_dir() else p
+        nom = p.name.removesuffix(".json")
+        cible = p.with_name(nom.removesuffix(".pages").removesuffix(".controles")) if p.suffix == ".json" and not p.is_dir() else p
         if cible.resolve() in vivants:
             continue
         jetes.append(p)

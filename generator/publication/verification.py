@@ -14,6 +14,13 @@ What is checked, in the new version's folder (`publication` swaps it in only if 
   scheme's), the sitemap and the feeds' own (flux/sitemap.xml, which Material fetches beside them) parse;
 - no file is over 100 MB (`TAILLE_MAX`): static hosts (GitHub Pages…) refuse it.
 
+An export the published version's verification passed and that is still the same file (its `identite`
+is the one `publication.marquer_verifiee` recorded then: the exports are hard-linked from content/donnees/,
+which replaces a file by a rename, never in place, so new bytes are a new inode) is not read again: the
+databases' `quick_check` is not redone (their rows are still counted, a cheap read), the CSV and JSON
+files are not parsed again when the count they were checked against is still the expected one. A
+changed, damaged or replaced file is a new `identite`: every check is made.
+
 Each problem is one French sentence; a clean site gives an empty list.
 """
 
@@ -32,7 +39,8 @@ from urllib.parse import unquote
 
 from generator.commun.formats import taille_fr
 from generator.commun.genere import GENERATED_DIRS
-from generator.publication.transaction import inventaire
+from generator.commun.store import identite
+from generator.publication.transaction import controles_precedents, inventaire
 
 _HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 _HACHE = re.compile(r"\.([0-9a-f]{10})\.json$")
@@ -75,7 +83,7 @@ def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = Non
     problemes += _originaux(site, attendu)
     problemes += _liens_des_index(site, fichiers)
     problemes += _recherche(site, verifies or {})
-    problemes += _exports(site, attendu)
+    problemes += _exports(site, attendu, controles_precedents(site))
     problemes += _flux(site, attendu)
     problemes += _tailles(site, exclus=set(attendu.originaux), fichiers=fichiers)
     return problemes
@@ -226,19 +234,27 @@ def _recherche(site: Path, verifies: dict[str, int]) -> list[str]:
     return problemes
 
 
-def _compter(f: Path, *tables: str) -> tuple[str, list[int]]:
-    """quick_check's verdict on a database, read-only, and the rows of each of `tables`."""
+def _inchange(d: Path, nom: str, connus: dict) -> bool:
+    """Whether the export `donnees/{nom}` is the file the previous verification passed (`connus`: its
+    `publication.controles_precedents`): same `identite`."""
+    deja = connus.get("identites", {}).get(f"donnees/{nom}")
+    return deja is not None and identite(d / nom) == deja
+
+
+def _compter(f: Path, *tables: str, integrite: bool = True) -> tuple[str, list[int]]:
+    """quick_check's verdict on a database (without `integrite`: "ok", not checked), read-only, and the rows
+    of each of `tables`."""
     con = sqlite3.connect(f"file:{f}?mode=ro&immutable=1", uri=True)
     try:
-        etat = con.execute("PRAGMA quick_check").fetchone()[0]
+        etat = con.execute("PRAGMA quick_check").fetchone()[0] if integrite else "ok"
         return etat, [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables]
     finally:
         con.close()
 
 
-def _bases(d: Path, attendu: Attendu) -> list[str]:
+def _bases(d: Path, attendu: Attendu, connus: dict | None = None) -> list[str]:
     """recueil.sqlite holds every deliberation and grant; each year's text database opens, and together they
-    hold every deliberation's texts."""
+    hold every deliberation's texts (`connus`: as `_exports`'s, the databases not checked again)."""
     base = d / "recueil.sqlite"
     if not base.is_file():
         return ["donnees/recueil.sqlite absent"]
@@ -247,7 +263,9 @@ def _bases(d: Path, attendu: Attendu) -> list[str]:
     total = 0
     for f in [base, *textes]:
         try:
-            etat, (nd, *ns) = _compter(f, "deliberations", *(["subventions"] if f == base else []))
+            etat, (nd, *ns) = _compter(
+                f, "deliberations", *(["subventions"] if f == base else []), integrite=not _inchange(d, f.name, connus or {})
+            )
         except sqlite3.Error as exc:
             problemes.append(f"donnees/{f.name} illisible ({exc})")
             continue
@@ -268,33 +286,44 @@ def _bases(d: Path, attendu: Attendu) -> list[str]:
     return problemes
 
 
-def _exports(site: Path, attendu: Attendu) -> list[str]:
+def _exports(site: Path, attendu: Attendu, connus: dict | None = None) -> list[str]:
+    """The exports' checks (module docstring); `connus`: what the published version's verification passed
+    (`publication.controles_precedents`), whose unchanged files are not read again."""
     d = site / "donnees"
+    connus = connus or {}
+    meme_compte = connus.get("resume", {}).get("subventions") == attendu.subventions  # what an unchanged file was counted against
+
+    def a_lire(nom: str, compte: bool = False) -> bool:
+        return not ((meme_compte or not compte) and _inchange(d, nom, connus))
+
     problemes = []
     try:
-        with (d / "subventions.csv").open(encoding="utf-8", newline="") as f:
-            lignes = sum(1 for _ in csv.reader(f)) - 1
-        if lignes != attendu.subventions:
-            problemes.append(f"donnees/subventions.csv compte {lignes} subvention(s) au lieu de {attendu.subventions}")
+        if a_lire("subventions.csv", compte=True):
+            with (d / "subventions.csv").open(encoding="utf-8", newline="") as f:
+                lignes = sum(1 for _ in csv.reader(f)) - 1
+            if lignes != attendu.subventions:
+                problemes.append(f"donnees/subventions.csv compte {lignes} subvention(s) au lieu de {attendu.subventions}")
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
         problemes.append(f"donnees/subventions.csv illisible ({exc.__class__.__name__})")
     try:
-        donnees = _json(d / "subventions.json")
-        if not isinstance(donnees, list):
-            problemes.append("donnees/subventions.json illisible (pas une liste de subventions)")
-        elif len(donnees) != attendu.subventions:
-            problemes.append(f"donnees/subventions.json compte {len(donnees)} subvention(s) au lieu de {attendu.subventions}")
+        if a_lire("subventions.json", compte=True):
+            donnees = _json(d / "subventions.json")
+            if not isinstance(donnees, list):
+                problemes.append("donnees/subventions.json illisible (pas une liste de subventions)")
+            elif len(donnees) != attendu.subventions:
+                problemes.append(f"donnees/subventions.json compte {len(donnees)} subvention(s) au lieu de {attendu.subventions}")
     except (OSError, ValueError) as exc:
         problemes.append(f"donnees/subventions.json illisible ({exc.__class__.__name__})")
     for nom in ("subventions-scdl.csv", "deliberations-scdl.csv"):
         try:
-            with (d / nom).open(encoding="utf-8", newline="") as f:
-                entete = next(csv.reader(f), None)
-            if not entete:
-                problemes.append(f"donnees/{nom} est vide")
+            if a_lire(nom):
+                with (d / nom).open(encoding="utf-8", newline="") as f:
+                    entete = next(csv.reader(f), None)
+                if not entete:
+                    problemes.append(f"donnees/{nom} est vide")
         except (OSError, csv.Error, UnicodeDecodeError) as exc:
             problemes.append(f"donnees/{nom} illisible ({exc.__class__.__name__})")
-    problemes += _bases(d, attendu)
+    problemes += _bases(d, attendu, connus)
     for nom in ("flux.xml", "sitemap.xml"):
         try:
             ET.parse(site / nom)

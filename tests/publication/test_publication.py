@@ -367,3 +367,60 @@ def test_a_rebuild_reads_the_previous_record_once_and_hands_the_pages_records_ov
     assert "communes/wancourt/index.html" in pages or len(pages) > 100
     assert all(os.path.samefile(version / p, precedente / p) for p in pages)
     assert publication.lire_pages(precedente).keys() == pages.keys()
+
+
+def test_the_exports_the_published_version_passed_are_checked_again_only_when_changed(projet, monkeypatch):
+    """Issue 22: a new version's exports that are still the files the published version's verification
+    passed (hard links: same `identite`) are not read again (no `quick_check`, no parsing); a changed count,
+    a file replaced by a damaged one or damaged in place are checked, and refused."""
+    r = construire(projet)  # (the copied project's files are not the inodes its record names: everything checked)
+    assert r.returncode == 0, _sortie(r)
+    courante = publication.version_courante(projet)
+    assert courante is not None
+    rec = publication.lire_record(courante)
+    connus = json.loads(publication.controles(courante).read_text("utf-8"))
+    assert connus["resume"] == rec["resume"]
+    exports = {p for p in rec["fichiers"] if p.startswith("donnees/") and p.count("/") == 1}
+    assert set(connus["identites"]) == exports and "donnees/recueil.sqlite" in exports
+    neuve = publication.nouvelle_version(projet)
+    shutil.copytree(courante, neuve, copy_function=os.link, dirs_exist_ok=True)  # as a build links what did not change
+    assert publication.controles_precedents(neuve) == connus
+    assert publication.controles_precedents(courante) == {}  # (itself is not its own previous version)
+    attendu = verification.Attendu(
+        deliberations=[f"d{i}" for i in range(rec["resume"]["deliberations"])], subventions=rec["resume"]["subventions"]
+    )
+    controles: list[tuple[str, bool]] = []
+    compter = verification._compter
+    monkeypatch.setattr(
+        verification, "_compter", lambda f, *t, integrite=True: controles.append((f.name, integrite)) or compter(f, *t, integrite=integrite)
+    )
+    lus: list[str] = []
+    lire_json = verification._json
+    monkeypatch.setattr(verification, "_json", lambda f: lus.append(f.name) or lire_json(f))
+
+    bases = sorted(p.name for p in (neuve / "donnees").glob("*.sqlite"))
+    assert len(bases) >= 2 and "recueil.sqlite" in bases
+    assert verification._exports(neuve, attendu, publication.controles_precedents(neuve)) == []
+    assert sorted(controles) == [(b, False) for b in bases] and lus == []
+    controles.clear()
+    assert verification._exports(neuve, attendu) == []  # without the record: everything read
+    assert sorted(controles) == [(b, True) for b in bases] and lus == ["subventions.json"]
+    lus.clear()
+
+    autre = verification.Attendu(deliberations=attendu.deliberations, subventions=attendu.subventions + 1)
+    assert "donnees/subventions.json compte" in " ".join(verification._exports(neuve, autre, publication.controles_precedents(neuve)))
+    assert lus == ["subventions.json"]  # the count it was checked against is no longer the expected one
+
+    base = neuve / "donnees" / "recueil.sqlite"
+    donnees = base.read_bytes()
+    base.unlink()
+    base.write_bytes(b"abimee" + donnees[6:])  # replaced by a damaged file: a new inode
+    assert verification._exports(neuve, attendu, publication.controles_precedents(neuve)) == [
+        "donnees/recueil.sqlite illisible (file is not a database)"
+    ]
+    texte = neuve / "donnees" / bases[0]
+    with texte.open("r+b") as f:  # damaged in place (the link's bytes, shared with the published version's)
+        f.write(b"abimee")
+    assert f"donnees/{bases[0]} illisible (file is not a database)" in verification._exports(
+        neuve, attendu, publication.controles_precedents(neuve)
+    )

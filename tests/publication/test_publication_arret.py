@@ -102,11 +102,13 @@ def test_a_build_killed_at_any_instant_leaves_one_whole_site(tmp_path):
     assert _entier(root, versions) == ("avec" if corrige else "sans")
     assert vus == {"avec", "sans"}  # killed before and after the switch
     restes = [p.name for p in (root / ".build" / "sites").iterdir()]
-    # the current and previous versions with their records and their pages' records, the link to the
+    # the current and previous versions with their records, their pages' and exports' records, the link to the
     # previous one; what killed builds left is gone (or being deleted in the background: .poubelle-*)
     gardes = sorted(p for p in restes if not p.startswith(".poubelle-"))
     versions_gardees = sorted(p for p in gardes if "." not in p and p != "precedent")
-    assert gardes == sorted(["precedent", *(v + s for v in versions_gardees for s in ("", ".json", ".pages.json"))]), restes
+    assert gardes == sorted(["precedent", *(v + s for v in versions_gardees for s in ("", ".json", ".pages.json", ".controles.json"))]), (
+        restes
+    )
     assert len(versions_gardees) == 2, restes
 
 
@@ -174,6 +176,6 @@ def test_cleaning_keeps_the_current_and_previous_versions_only(tmp_path):
     inacheve = root / ".build" / "sites" / "20261204-000000-2"
     inacheve.mkdir()
     jetes = publication.nettoyer(root)
-    assert sorted(jetes) == ["20261200-000000-1", "20261200-000000-1.json", "20261204-000000-2"]
+    assert sorted(jetes) == ["20261200-000000-1", "20261200-000000-1.controles.json", "20261200-000000-1.json", "20261204-000000-2"]
     assert publication.version_courante(root) == vs[2].resolve() and publication.version_precedente(root) == vs[1].resolve()
     assert not inacheve.exists() and not vs[0].exists()
