@@ -152,17 +152,22 @@ def construire(
     deliberations whose record does not hold it)."""
     delibs = sorted((d for d in deliberations.values() if d.collectivite == DEPARTEMENT), key=lambda d: (d.date, d.id))
     alias_vus: set[str] = set()
+    cles: dict[str, str] = {}  # printed name → person key: a few hundred names printed hundreds of thousands of times
 
-    def cle(nom: str) -> str:  # (`cle_personne` is memoised: a few hundred names printed tens of thousands of times)
-        k = cle_personne(nom)
-        if k in alias:
-            alias_vus.add(k)
-            return cle_personne(alias[k])
+    def cle(nom: str) -> str:
+        k = cles.get(nom)
+        if k is None:
+            k = cle_personne(nom)
+            if k in alias:
+                alias_vus.add(k)
+                k = cle_personne(alias[k])
+            cles[nom] = k
         return k
 
     imprimes: dict[str, Counter[str]] = defaultdict(Counter)  # person key → printings
     civ: dict[str, Counter[str]] = defaultdict(Counter)
     ensemble: dict[str, set[str]] = defaultdict(set)  # key → keys printed in the same deliberation
+    listes_vues: set[frozenset[str]] = set()  # (the deliberations of a séance mostly print the same lists)
     brut: list[tuple[Deliberation, str, str, str | None]] = []  # (deliberation, printed name, statut, mandataire)
     sans_liste: list[str] = []
     for d in delibs:
@@ -175,13 +180,16 @@ def construire(
             civs = {n: _CIVILITE[c] for (n, _, _), c in zip(noms, lettres) if c in _CIVILITE}
         else:
             civs = _civilites(d.texte or (textes or {}).get(d.id, ""), [n for n, _, _ in noms])
-        keys = {cle(n) for n, _, _ in noms}
+        keys = frozenset(cle(n) for n, _, _ in noms)
+        if keys not in listes_vues:  # each key printed with all of them
+            listes_vues.add(keys)
+            for k in keys:
+                ensemble[k] |= keys
         for n, statut, mandataire in noms:
-            k = cle(n)
+            k = cles[n]
             imprimes[k][n] += 1
             if n in civs:
                 civ[k][civs[n]] += 1
-            ensemble[k] |= keys
             brut.append((d, n, statut, mandataire))
     for s in sessions:
         for nom in (s.president, s.secretaire):
@@ -212,11 +220,11 @@ def construire(
     lignes: list[Presence] = []
     mandats: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for d, n, statut, mandataire in brut:
-        p = personnes[slugs[cle(n)]]
+        p = personnes[slugs[cles[n]]]
         m_slug = slugs.get(cle(mandataire)) if mandataire else None
         li = Presence(p.slug, n, d.id, d.session_id, d.date, d.organe, statut, m_slug or mandataire)
         for it in d.interets:
-            if it.name and cle(it.name) == cle(n):
+            if it.name and cle(it.name) == cles[n]:
                 li.interet = nature_interet(it.text)
         lignes.append(li)
         p.lignes.append(li)

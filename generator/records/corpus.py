@@ -9,6 +9,7 @@ dataclass too: `DeliberationPubliee` (its recueil, its annexes' lengths), `Subve
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import operator
@@ -16,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field, fields
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -466,33 +468,83 @@ class Corpus:
         return None
 
     def total(self, subs: Iterable[Subvention]) -> Decimal:
-        return sum((s.montant for s in subs), Decimal(0))
+        return sum(map(_MONTANT, subs), Decimal(0))  # (`map`: no Python frame per grant; ten years of grants summed by every page)
 
     def by_year(self, subs: Iterable[SubventionPubliee]) -> list[tuple[int, Decimal, int]]:
-        acc: dict[int, list[SubventionPubliee]] = defaultdict(list)
+        """(year, total, count) of `subs` by year, oldest first. One pass: each year's total is summed in
+        the grants' order from Decimal(0), as `total` sums them."""
+        acc: dict[int, tuple[Decimal, int]] = {}
         for s in subs:
-            acc[int(s.date[:4])].append(s)
-        return [(y, self.total(v), len(v)) for y, v in sorted(acc.items())]
+            y = int(s.date[:4])
+            t, n = acc.get(y, (Decimal(0), 0))
+            acc[y] = (t + s.montant, n + 1)
+        return [(y, t, n) for y, (t, n) in sorted(acc.items())]
+
+    # -- grants by place -----------------------------------------------------
+    # A place's grants are asked for by its page, the index of its kind, its files and its feed (four
+    # times a build, for a thousand places, ten years of grants): each selection is made once per corpus
+    # and kept (`_selections`). The corpus is complete once indexed (`_index`) and never changed after,
+    # so a kept selection cannot go stale; callers get a copy of the list.
+
+    @functools.cached_property
+    def _selections(self) -> _Selections:
+        return _Selections()
+
+    def grants_in(self, communes: Iterable[str]) -> list[SubventionPubliee]:
+        """Grants located in any of these communes (each grant once, its first copy), newest first."""
+        cle = tuple(communes)
+        memo = self._selections.grants
+        out = memo.get(cle)
+        if out is None:
+            uniques: dict[str, SubventionPubliee] = {}
+            for code in cle:
+                for s in self.par_commune.get(code, ()):
+                    uniques.setdefault(s.id, s)
+            out = memo[cle] = sorted(uniques.values(), key=_ORDRE, reverse=True)
+        return list(out)
+
+    def total_in(self, communes: Iterable[str]) -> Decimal:
+        """The total of `grants_in(communes)`, summed once per corpus."""
+        cle = tuple(communes)
+        memo = self._selections.totaux
+        t = memo.get(cle)
+        if t is None:
+            t = memo[cle] = self.total(self.grants_in(cle))
+        return t
+
+    def totaux_par_commune(self) -> dict[str, Decimal]:
+        """Commune → the total of the grants located in it (`par_commune`), for the maps: summed once per corpus."""
+        memo = self._selections.par_commune
+        if memo is None:
+            memo = self._selections.par_commune = {c: self.total(subs) for c, subs in self.par_commune.items()}
+        return memo
 
     def subventions_du_lieu(self, kind: PlaceKind, code: str) -> list[SubventionPubliee]:
         """A place's grants, each once: those it received itself (an EPCI), then those located in the
         communes it counts (`Reference.communes_comptees`): its page, its files and its feed."""
-        propres = self.par_epci.get(code, []) if kind == "epci" else []
-        seen: set[str] = set()
-        out = []
-        for s in [*propres, *self.grants_in(self.ref.communes_comptees(kind, code))]:
-            if s.id not in seen:
-                seen.add(s.id)
-                out.append(s)
-        return out
+        memo = self._selections.du_lieu
+        out = memo.get((kind, code))
+        if out is None:
+            situees = self.grants_in(self.ref.communes_comptees(kind, code))  # (each once already)
+            propres = self.par_epci.get(code, []) if kind == "epci" else []
+            if propres:
+                uniques: dict[str, SubventionPubliee] = {}
+                for s in [*propres, *situees]:
+                    uniques.setdefault(s.id, s)
+                situees = list(uniques.values())
+            out = memo[(kind, code)] = situees
+        return list(out)
 
-    def grants_in(self, communes: Iterable[str]) -> list[SubventionPubliee]:
-        """Grants located in any of these communes (each grant once)."""
-        seen, out = set(), []
-        for code in communes:
-            for s in self.par_commune.get(code, []):
-                if s.id not in seen:
-                    seen.add(s.id)
-                    out.append(s)
-        out.sort(key=lambda s: (s.date, s.deliberation, s.id), reverse=True)
-        return out
+
+_MONTANT = attrgetter("montant")
+_ORDRE = attrgetter("date", "deliberation", "id")  # a place's grants, newest first (as `_index` sorts `par_commune`)
+
+
+@dataclass
+class _Selections:
+    """The grants of each place as `Corpus` selected them (see `Corpus.grants_in`), kept for the build."""
+
+    grants: dict[tuple[str, ...], list[SubventionPubliee]] = field(default_factory=dict)  # communes → their grants
+    totaux: dict[tuple[str, ...], Decimal] = field(default_factory=dict)  # communes → the total of their grants
+    du_lieu: dict[tuple[str, str], list[SubventionPubliee]] = field(default_factory=dict)  # (kind, code) → `subventions_du_lieu`
+    par_commune: dict[str, Decimal] | None = None  # `totaux_par_commune`

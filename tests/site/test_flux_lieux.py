@@ -6,14 +6,17 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from urllib.parse import urljoin
 
 import pytest
 
 from generator.commun import store
+from generator.commun.formats import montant_fr
 from generator.lieux import places
 from generator.publication import verification
 from generator.records.corpus import Corpus
+from generator.site import abonnement
 from generator.site.pages import flux
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -258,3 +261,54 @@ def test_an_unchanged_feed_is_neither_read_back_nor_written_again(corpus, feeds,
     f.write_text("<feed/>", encoding="utf-8")  # edited in place: another size and date
     flux.ecrire_flux_lieux(corpus, content, cache=cache)
     assert ecrits == ["flux/communes-wancourt.xml"] and f.read_text("utf-8") == feeds["flux/communes-wancourt.xml"]
+
+
+def test_a_feed_holds_the_newest_of_all_its_entries(corpus, feeds):
+    """`flux_lieux` makes only the entries a feed keeps (chosen by their order, without their text):
+    the same feed as one made of all its entries (`document` keeps the newest)."""
+    par_lieu = flux.subventions_par_lieu(corpus)
+    recueils = {r.slug: r for r in corpus.recueils}
+    defaut = flux.mise_a_jour(corpus) or "2000-01-01"
+    plus = 0
+    for kind, code, a in abonnement.lieux(corpus.ref):
+        subs = par_lieu.get((kind, code), [])
+        ids = set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs}
+        toutes = [flux._subvention(s) for s in subs] + [
+            flux._deliberation(i, corpus.deliberations[i]) for i in ids if i in corpus.deliberations
+        ]
+        if kind == "commune":
+            actes = (flux._acte(x, recueils[x.recueil]) for x in corpus.actes_par_commune.get(code, []) if x.recueil in recueils)
+            toutes += [e for e in actes if e is not None]
+        plus += len(toutes) > flux.MAX_ENTREES_LIEU
+        assert feeds[a.chemin] == flux._document_de(a, toutes, defaut, "")
+    assert plus > 0  # some feeds keep only their newest entries
+
+
+def test_an_entrys_order_is_known_without_its_text(corpus):
+    for s in corpus.subventions:
+        assert flux._ordre_subvention(s) == flux._ordre(flux._subvention(s))
+    for i, d in corpus.deliberations.items():
+        assert flux._ordre_deliberation(i, d) == flux._ordre(flux._deliberation(i, d))
+
+
+def test_a_feed_is_made_again_when_one_of_its_grants_changes(donnees, feeds, tmp_path):
+    """A grant's amount changed: the feeds that show it (its commune's, canton's, EPCI's, territoire's,
+    scheme's) are written again with the new amount, the others are left alone (`.cache/flux.json`)."""
+    corpus = Corpus.load(donnees, places.reference())
+    content, cache = tmp_path / "content", tmp_path / "flux.json"
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    s = corpus.grants_in(["62873"])[0]  # Wancourt's newest grant: in its feed's entries
+    avant = montant_fr(s.montant)
+    s.montant += Decimal("1000.01")
+    apres = dict(flux.flux_lieux(corpus))
+    changes = sorted(k for k in feeds if apres[k] != feeds[k])
+    assert changes == sorted(k for k in feeds if f"subvention:{s.id}<" in feeds[k])  # (its date, hence its place, unchanged)
+    assert "flux/communes-wancourt.xml" in changes and len(changes) < len(feeds) / 10
+    for k in changes:
+        entree = next(e for e in _entries(apres[k]) if e["id"] == f"{flux.URN}subvention:{s.id}")
+        assert entree["title"] == f"{montant_fr(s.montant)} — {s.affiche.nom}" != f"{avant} — {s.affiche.nom}"
+    dates = {k: (content / k).stat().st_mtime_ns for k in feeds}
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    for k in feeds:
+        assert (content / k).read_text("utf-8") == apres[k]
+        assert ((content / k).stat().st_mtime_ns != dates[k]) == (k in changes), k

@@ -85,12 +85,13 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
         },
     )
     noms = {s: q.nom for s, q in reg.personnes.items()}
+    acte = corpus.deliberations.get
     for p in reg.personnes.values():
         seances: Seances = {}
         with store.sans_ramasse_miettes():  # ten years: 300 000 acyclic tuples, each collection rescanning the pages' data
             for li in p.lignes:
                 ligne = Ligne(li.deliberation, li.date, li.organe, li.statut, li.interet)
-                seances.setdefault(li.seance, []).append((ligne, corpus.deliberations.get(li.deliberation)))
+                seances.setdefault(li.seance, []).append((ligne, acte(li.deliberation)))
         context: JsonObject = {"p": fiches[p.slug], "seances": seances, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
         pages = [Page(f"elus/{p.slug}/index.md", "elu.md.j2", p.nom, kind="elu", context=context)]
         if decoupage.trop_long(p.lignes):  # ten years: about 6 000 lines, 1,3 Mo on one page

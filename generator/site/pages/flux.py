@@ -18,6 +18,7 @@ import hashlib
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -61,9 +62,22 @@ def mise_a_jour(corpus: Corpus) -> str | None:
     return max(dates, default=None)
 
 
+Ordre = tuple[str, int, str]  # an entry's place in its feed, newest first: (date, rang, id), as `document` sorts them
+
+
+def _ordre_deliberation(did: str, d: DeliberationPubliee) -> Ordre:
+    """`_deliberation(did, d)`'s (date, rang, id), without making its text."""
+    return date_publication(d), 1, f"{URN}deliberation:{did}"
+
+
 def _deliberation(did: str, d: DeliberationPubliee) -> Entree:
-    date = date_publication(d)
-    return Entree(f"{URN}deliberation:{did}", f"{did} — {d.titre}", f"deliberations/{did}/", date, f"{d.organe} du {date_fr(d.date)}", 1)
+    date, rang, id_ = _ordre_deliberation(did, d)
+    return Entree(id_, f"{did} — {d.titre}", f"deliberations/{did}/", date, f"{d.organe} du {date_fr(d.date)}", rang)
+
+
+def _ordre_subvention(s: SubventionPubliee) -> Ordre:
+    """`_subvention(s)`'s (date, rang, id), without making its text."""
+    return date_publication(s.acte), 0, f"{URN}subvention:{s.id}"
 
 
 def _subvention(s: SubventionPubliee) -> Entree:
@@ -71,7 +85,8 @@ def _subvention(s: SubventionPubliee) -> Entree:
     montant, qui, objet = montant_fr(s.montant), s.affiche.nom, s.objet
     resume = f"Subvention de {montant} à {qui}" + (f" : {objet}" if objet else "")
     resume += f". Délibération {d.id} ({d.organe} du {date_fr(d.date)})."
-    return Entree(f"{URN}subvention:{s.id}", f"{montant} — {qui}", f"deliberations/{d.id}/#{s.id}", date_publication(d), resume, 0)
+    date, rang, id_ = _ordre_subvention(s)
+    return Entree(id_, f"{montant} — {qui}", f"deliberations/{d.id}/#{s.id}", date, resume, rang)
 
 
 def _acte(a: ActePublie, recueil: RecueilPublie) -> Entree | None:
@@ -89,7 +104,7 @@ def document(
     """An Atom feed at `chemin` (relative to the site's root) for the page `page`: its newest `limite`
     entries, `updated` the newest entry's date (`defaut` without entries)."""
     base = site_url.rstrip("/") + "/" if site_url else "../" * chemin.count("/")  # links resolved against the feed's address
-    triees = heapq.nlargest(limite, entrees, key=lambda e: (e.date, e.rang, e.id))  # (ids are unique: a total order)
+    triees = heapq.nlargest(limite, entrees, key=_ordre)  # (ids are unique: a total order)
     updated = triees[0].date if triees else defaut
     corps = "".join(
         f"<entry><id>{escape(e.id)}</id><title>{escape(e.titre)}</title><link href={quoteattr(base + e.lien)}/>"
@@ -106,6 +121,10 @@ def document(
         f"<link href={quoteattr(lien)}/>\n"
         f"<author><name>Département du Pas-de-Calais</name></author>\n<updated>{updated}T00:00:00Z</updated>\n{corps}</feed>\n"
     )
+
+
+def _ordre(e: Entree) -> Ordre:
+    return e.date, e.rang, e.id
 
 
 def atom(corpus: Corpus, site_url: str = "") -> str:
@@ -146,31 +165,48 @@ def flux_lieux(corpus: Corpus, site_url: str = "") -> Iterator[tuple[str, str]]:
 
     A place's entries: the grants its page lists (`subventions_par_lieu`: located in its communes, plus
     an EPCI's own), the deliberations concerning it (the places its report names, and those of its grants)
-    and, for a commune, the acts of the executive that name it. A scheme's: its grants and their deliberations."""
+    and, for a commune, the acts of the executive that name it. A scheme's: its grants and their deliberations.
+
+    A feed shows its newest `MAX_ENTREES_LIEU` entries only: they are chosen by their order (`Ordre`,
+    known without their text) and only those are made, each once for all the feeds that show it
+    (a territoire's feed: 50 entries of ten years' 20 000 grants)."""
     defaut = mise_a_jour(corpus) or "2000-01-01"
     par_lieu = subventions_par_lieu(corpus)
     recueils = _recueils(corpus)
-    # a grant is in the feeds of its commune, canton, EPCI, territoire and scheme: its entry is made once
     de_subvention: dict[str, Entree] = {}
     de_deliberation: dict[str, Entree] = {}
+    # a grant is a candidate in the feeds of its commune, canton, EPCI, territoire and scheme: its order is known once
+    # (by the record itself: `id`, its address, as the records are alive for the whole build)
+    ordres = {id(s): _ordre_subvention(s) for s in corpus.subventions}
+    ordres_d = {i: _ordre_deliberation(i, d) for i, d in corpus.deliberations.items()}
 
-    def entrees_de(subs: list[SubventionPubliee], ids: set[str]) -> list[Entree]:
+    def entrees_de(subs: list[SubventionPubliee], ids: set[str], actes: Iterable[Entree] = ()) -> list[Entree]:
+        """The entries `document` keeps of these, in their order: the same choice as its `heapq.nlargest`
+        (ties in the candidates' order: a stable sort, in C, where `nlargest` runs a Python loop over ten
+        years of candidates) over the same candidates in the same order, made without text."""
+        candidats: list[tuple[Ordre, SubventionPubliee | str | Entree]]
+        candidats = [(ordres.get(id(s)) or _ordre_subvention(s), s) for s in subs]
+        candidats += [(ordres_d[i], i) for i in ids if i in ordres_d]
+        candidats += [(_ordre(e), e) for e in actes]
         out = []
-        for s in subs:
-            e = de_subvention.get(s.id)
-            out.append(e if e is not None else de_subvention.setdefault(s.id, _subvention(s)))
-        for i in ids:
-            if i in corpus.deliberations:
-                e = de_deliberation.get(i)
-                out.append(e if e is not None else de_deliberation.setdefault(i, _deliberation(i, corpus.deliberations[i])))
+        for _, x in sorted(candidats, key=itemgetter(0), reverse=True)[:MAX_ENTREES_LIEU]:
+            if isinstance(x, Entree):
+                out.append(x)
+            elif isinstance(x, str):
+                e = de_deliberation.get(x)
+                out.append(e if e is not None else de_deliberation.setdefault(x, _deliberation(x, corpus.deliberations[x])))
+            else:
+                e = de_subvention.get(x.id)
+                out.append(e if e is not None else de_subvention.setdefault(x.id, _subvention(x)))
         return out
 
     for kind, code, a in abonnement.lieux(corpus.ref):
         subs = par_lieu.get((kind, code), [])
-        entrees = entrees_de(subs, set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs})
+        actes: list[Entree] = []
         if kind == "commune":
-            actes = (_acte(x, recueils[x.recueil]) for x in corpus.actes_par_commune.get(code, []) if x.recueil in recueils)
-            entrees += [e for e in actes if e is not None]
+            faits = (_acte(x, recueils[x.recueil]) for x in corpus.actes_par_commune.get(code, []) if x.recueil in recueils)
+            actes = [e for e in faits if e is not None]
+        entrees = entrees_de(subs, set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs}, actes)
         yield a.chemin, _document_de(a, entrees, defaut, site_url)
     for nom, subs in sorted(par_dispositif(corpus).items()):
         a = abonnement.de_dispositif(nom, slug_dispositif(nom))

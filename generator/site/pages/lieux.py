@@ -67,7 +67,7 @@ def _chiffres_activite(corpus: Corpus, subs: list[SubventionPubliee]) -> JsonObj
         c = corpus.commune_of(s)
         if c:
             tot, n = montants.get(c, (Decimal(0), 0))
-            montants[c] = (tot + corpus.total([s]), n + 1)
+            montants[c] = (tot + s.montant, n + 1)  # (as `Corpus.total`: from Decimal(0), in the grants' order)
     years = corpus.by_year(subs)
     chart = Markup(graphiques.barres_par_annee([(y, t) for y, t, _ in years], "Subventions par année")) if years else ""
     return {"subs": subs, "total": corpus.total(subs), "years": years, "montants": montants, "graphique": chart}
@@ -110,7 +110,7 @@ def _carte(corpus: Corpus, path: str, titre: str, communes: Iterable[str] | None
     if communes is not None:
         communes = [c for c in communes if c in corpus.ref.communes]
     retenues = set(communes) if communes is not None else corpus.ref.communes  # (a territoire's: only its grants summed)
-    montants = {c: corpus.total(subs) for c, subs in corpus.par_commune.items() if c in retenues}
+    montants = {c: t for c, t in corpus.totaux_par_commune().items() if c in retenues}
     return Markup(graphiques.carte_communes(montants, lambda c: f"{root}communes/{c['slug']}/", titre, communes, **options))
 
 
@@ -169,7 +169,7 @@ def build(corpus: Corpus) -> Iterator[Page]:
         for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
             subs = corpus.grants_in([c])
             if subs:
-                canton.context["montants"][c] = (corpus.total(subs), len(subs))
+                canton.context["montants"][c] = (corpus.total_in([c]), len(subs))
         pages.append(canton)
         yield from pages.vider()
     # EPCI
@@ -309,11 +309,11 @@ def _par_habitant(total: Decimal, population: int | None) -> Decimal | None:
     return (total / population).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if population else None
 
 
-def _chiffres(corpus: Corpus, codes: Iterable[str], population: int | None) -> tuple[list[JsonObject], dict[str, SubventionPubliee]]:
+def _chiffres(corpus: Corpus, codes: list[str], population: int | None) -> tuple[list[JsonObject], dict[str, SubventionPubliee]]:
     """The figures of a place (its communes `codes`) for an index row: cells (display, sort value)
     and the grants behind them (each grant once)."""
     subs = corpus.grants_in(codes)
-    total = corpus.total(subs)
+    total = corpus.total_in(codes)
     ph = _par_habitant(total, population)
     cols: list[JsonObject] = [
         {"v": nombre_fr(population), "s": population or 0},
