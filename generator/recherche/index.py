@@ -625,13 +625,32 @@ def contenu(m: Morceau) -> str:
 
 def _calculer(m: Morceau, cache: Path | None) -> tuple[str, str]:
     """(text, sha256 of the text) of a shard, written to the cache if given (`cache`: the cache folder
-    and the shard's key, `<cache>/<clé>`, to which the digest and `.json` are added)."""
+    and the shard's key, `<cache>/<clé>`, to which the digest and `.json` are added), with its summary
+    for the term directory when it is one of its sources (`repertoire.garder`: made here, on the cores
+    that index the shards, rather than by `repertorier` after them all)."""
     text = contenu(m)
     data = text.encode("utf-8")
     empreinte = hashlib.sha256(data).hexdigest()
     if cache is not None:
         store.write_bytes(_fichier_cache(cache, empreinte), data)
+        sorte = _sorte_repertoire(m.chemin)
+        if sorte is not None:
+            repertoire.garder(_resumes(cache.parent), text, sorte)
     return text, empreinte
+
+
+def _sorte_repertoire(chemin: str) -> str | None:
+    """The kind of source a shard is in the term directory (as `preparer` lists it in the manifest): a
+    year's titles « deliberations », a lot's « textes », « subventions » or « annexes »; None for the
+    shards outside it (places, beneficiaries, councillors)."""
+    if "/" not in chemin:
+        return None
+    return chemin.split("/")[1].split("-", 1)[0]
+
+
+def _resumes(cache: Path) -> Path:
+    """Where the term directory's summaries of the shards are kept (`repertoire.Resumes`), in the search's cache folder."""
+    return cache / "repertoire"
 
 
 def _fichier_cache(cache: Path, empreinte: str) -> Path:
@@ -768,7 +787,7 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    fichiers.update(repertoire.repertorier(manifeste, fichiers, cache / "repertoire" if cache is not None else None))
+    fichiers.update(repertoire.repertorier(manifeste, fichiers, _resumes(cache) if cache is not None else None))
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)

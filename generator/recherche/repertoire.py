@@ -14,6 +14,7 @@ small for common words: [idf, source, bound, source, bound, …, -1, bound].
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -59,6 +60,28 @@ def textes_fichiers(fichiers: dict[str, dict[str, list[int]]]) -> tuple[dict[str
     return out, h.hexdigest()[:10]
 
 
+@functools.cache
+def _code() -> bytes:
+    return hashlib.sha256(Path(classement.__file__).read_bytes()).digest()
+
+
+def _cle(texte: str, sorte: str) -> str:
+    """A summary's key: the shard's text, its kind and classement.py."""
+    return hashlib.sha256(_code() + sorte.encode() + b"\0" + texte.encode()).hexdigest()
+
+
+def garder(dossier: Path, texte: str, sorte: str, cle: str | None = None) -> tuple[Path, tuple[dict[str, int], dict[str, int], int]]:
+    """`classement.resume` of a shard's text, written into `dossier` as `Resumes` reads it: (its file, the
+    summary). Called where the shard was just indexed (`index._calculer`, in the search's workers): the
+    directory, made once every shard is there, then reads the summaries instead of parsing each shard
+    again one after the other at the end of the search."""
+    r = classement.resume(texte, sorte)
+    data = json.dumps(r, separators=(",", ":")).encode()
+    f = dossier / f"{cle or _cle(texte, sorte)}.{hashlib.sha256(data).hexdigest()}.json"
+    store.write_bytes(f, data, durable=False)
+    return f, r
+
+
 class Resumes:
     """`classement.resume` of each shard, kept in `dossier` (.cache/recherche/repertoire/) under the digest of
     the shard's text and of classement.py: a build whose shards come from the cache does not read them all
@@ -67,14 +90,13 @@ class Resumes:
 
     def __init__(self, dossier: Path | None):
         self.dossier = dossier
-        self.code = hashlib.sha256(Path(classement.__file__).read_bytes()).digest()
         self.fichiers = {f.name.partition(".")[0]: f for f in dossier.glob("*.json")} if dossier is not None and dossier.is_dir() else {}
         self.utilises: set[Path] = set()
 
     def __call__(self, texte: str, sorte: str) -> tuple[dict[str, int], dict[str, int], int]:
         if self.dossier is None:
             return classement.resume(texte, sorte)
-        cle = hashlib.sha256(self.code + sorte.encode() + b"\0" + texte.encode()).hexdigest()
+        cle = _cle(texte, sorte)
         f = self.fichiers.get(cle)
         if f is not None:
             data = f.read_bytes()
@@ -82,10 +104,7 @@ class Resumes:
                 self.utilises.add(f)
                 bornes, df, n = json.loads(data)
                 return bornes, df, n
-        r = classement.resume(texte, sorte)
-        data = json.dumps(r, separators=(",", ":")).encode()
-        f = self.dossier / f"{cle}.{hashlib.sha256(data).hexdigest()}.json"
-        store.write_bytes(f, data, durable=False)
+        f, r = garder(self.dossier, texte, sorte, cle)
         self.utilises.add(f)
         return r
 

@@ -159,3 +159,26 @@ def test_resumes_des_morceaux_en_cache(corpus, tmp_path, monkeypatch):
     assert len(list((cache / "repertoire").glob("*.json"))) == len(resumes)  # the truncated one replaced
     appels.clear()
     assert R.preparer(corpus, cache)[1] == propre and appels == []
+
+
+def test_resumes_faits_avec_leurs_morceaux(corpus, tmp_path, monkeypatch):
+    """Each shard of the directory is summed up where it is indexed (`_calculer`, in the search's workers at
+    ten years): the directory, made once every shard is there, parses none of them again."""
+    appels: list[str] = []
+    resume = classement.resume
+    monkeypatch.setattr(classement, "resume", lambda texte, sorte: (appels.append(sorte), resume(texte, sorte))[1])
+    repertorier = R.repertoire.repertorier
+    pendant: list[int] = []
+
+    def espion(*args):
+        avant = len(appels)
+        out = repertorier(*args)
+        pendant.append(len(appels) - avant)
+        return out
+
+    monkeypatch.setattr(R.repertoire, "repertorier", espion)
+    _, fichiers = R.preparer(corpus, tmp_path / "recherche")
+    assert pendant == [0]
+    assert sorted(appels) == sorted(["deliberations"] * 4 + ["textes"] * 4 + ["subventions"] * 2 + ["annexes"] * 3)
+    monkeypatch.setattr(R.repertoire, "repertorier", repertorier)
+    assert R.preparer(corpus)[1] == fichiers  # the same files as without any cache
