@@ -160,6 +160,15 @@ Pipeline.register_function(mots_vides_fr, "mots-vides-fr")
 _K1, _B = classement.K1, classement.B  # lunr's BM25 parameters, left at its defaults (`Builder.k1`, `Builder.b` are not called)
 
 
+class _Vecteur(Vector):
+    """A document's lunr vector made by `Constructeur.build`, its weights rounded already: serialised as it
+    is, which is what `Vector.serialize` gives (it rounds every element to three decimals again, and a
+    number rounded so is its own rounding) without a `round` per element (millions at ten years)."""
+
+    def serialize(self):
+        return self.elements
+
+
 class Constructeur(Builder):
     """A lunr Builder fed with our French terms, fast enough for ten years of full text.
 
@@ -228,7 +237,7 @@ class Constructeur(Builder):
                 score *= self.boosts.get(fr.doc_ref, 1)
                 elements.append((self.inverted_index[term]["_index"], round(score, 3)))
             elements.sort()
-            vectors[field_ref] = Vector([x for pair in elements for x in pair])
+            vectors[field_ref] = _Vecteur([x for pair in elements for x in pair])
         return Index(
             inverted_index=self.inverted_index,
             field_vectors=vectors,

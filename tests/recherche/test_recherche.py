@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from lunr.builder import Builder
+from lunr.vector import Vector
 
 from generator.lieux import places
 from generator.recherche import classement
@@ -167,6 +168,19 @@ def test_constructeur_rapide_egale_builder_lunr(shards, chemin, monkeypatch):
 def test_constructeur_ne_surcharge_que_des_methodes_publiques_de_lunr():
     surcharges = {nom for nom in vars(R.Constructeur) if callable(getattr(Builder, nom, None))}
     assert surcharges == {"__init__", "add", "build"}
+
+
+def test_vecteurs_serialises_tels_quels(shards):
+    """The vectors `Constructeur` makes hold weights rounded already: serialised as they are (no `round` per
+    element, millions at ten years), which is what lunr's `Vector.serialize` gives them."""
+    m = shards["2021/textes"]
+    b = R.Constructeur(m.champs, m.moyennes)
+    for d in m.docs:
+        b.add(d)
+    vecteurs = list(b.build().field_vectors.values())
+    assert len(vecteurs) == len(m.docs) * len(m.champs)
+    assert all(v.serialize() is v.elements for v in vecteurs)
+    assert [v.serialize() for v in vecteurs] == [Vector.serialize(v) for v in vecteurs]
 
 
 def test_lunr_js_du_paquet_npm_a_la_version_des_index():
