@@ -27,7 +27,7 @@ _RETRAIT = re.compile(r"\n[ \t\r\n\f]+")  # HTML's white space only: a no-break 
 # (Material's partials/content.html, overrides/main.html) leave blank lines around the page's own HTML
 _ICONE = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([^"<>]*)"><path d="([^"<>]*)"/></svg>')
 _BORD_ARTICLE = re.compile(r'<article\b[^>]*>(?:[ \t\r\n\f]+|<div id="contenu"[^>]*></div>)*')
-_FIN_ARTICLE = re.compile(r"[ \t\r\n\f]*\Z")
+_BLANCS = " \t\r\n\f"  # HTML's white space
 
 
 def minifier_texte(texte: str, suffixe: str) -> str:
@@ -72,11 +72,10 @@ def compacter_html(page: str) -> str:
         return _icones_partagees(_compacter(page))
     tete = _BORD_ARTICLE.match(page, debut)
     milieu = tete.end() if tete else debut
-    corps = page[milieu:fin]
-    queue = _FIN_ARTICLE.search(corps)
-    bout = queue.start() if queue else len(corps)
-    avant = _icones_partagees(_compacter(page[:milieu]))
-    return avant + corps[:bout] + _compacter(corps[bout:] + page[fin:])
+    bout = fin  # the article's trailing white space, found from its end (a regular expression would scan it whole)
+    while bout > milieu and page[bout - 1] in _BLANCS:
+        bout -= 1
+    return _icones_partagees(_compacter(page[:milieu])) + page[milieu:bout] + _compacter(page[bout:])
 
 
 def _icones_partagees(html: str) -> str:
