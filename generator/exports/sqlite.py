@@ -185,6 +185,20 @@ def _schema() -> str:
     return SCHEMA.replace("{subvention_columns}", cols)
 
 
+TAMPON_FTS = 1 << 30
+"""The bytes of index an FTS5 table keeps in memory before it writes a segment (its `hashsize`, 1 MB by default):
+a file's tables are filled in one transaction, so each index is written once, whole, as one segment, instead of
+segments written every megabyte then merged, whose pages the merges leave free in the file. The same rows and
+answers (only the index's layout differs); at ten synthetic years, 0.4 to 0.7 MB less a year's file and 0.45 MB
+less the core (327.8 → 321.3 MB in all). A year's annexes, the largest index (some 12 MB), take some 15 MB more of
+memory while they are filled."""
+
+
+def _tampon_fts(con: sqlite3.Connection, table: str) -> None:
+    """FTS5 table `table` written as one segment (`TAMPON_FTS`); recorded in its `<table>_config`."""
+    con.execute(f"INSERT INTO [{table}] ([{table}], rank) VALUES ('hashsize', ?)", (TAMPON_FTS,))
+
+
 def _fts_tables(con: sqlite3.Connection, fts: str, tables: dict[str, tuple[str, ...]]) -> None:
     if fts == "fts5":  # Datasette's search needs FTS4 or 5; an FTS4 `content=` table would do, not worth it
         for table, cols in tables.items():
@@ -192,6 +206,7 @@ def _fts_tables(con: sqlite3.Connection, fts: str, tables: dict[str, tuple[str, 
             con.execute(
                 f"CREATE VIRTUAL TABLE [{table}_fts] USING FTS5 ({liste}, tokenize='unicode61 remove_diacritics 2', content=[{table}])"
             )
+            _tampon_fts(con, f"{table}_fts")
             con.execute(f"INSERT INTO [{table}_fts] (rowid, {liste}) SELECT rowid, {liste} FROM [{table}] ORDER BY rowid")
 
 
@@ -209,6 +224,8 @@ def _annexes_fts(con: sqlite3.Connection, fts: str) -> None:
     con.execute(
         f"CREATE VIRTUAL TABLE {ANNEXES_FTS} USING {fts}(titre, texte, content='', tokenize = 'unicode61 remove_diacritics {diacritiques}')"
     )
+    if fts == "fts5":
+        _tampon_fts(con, ANNEXES_FTS)
 
 
 def _recherche(con: sqlite3.Connection, fts: str) -> None:
@@ -221,6 +238,8 @@ def _recherche(con: sqlite3.Connection, fts: str) -> None:
     con.execute(
         f"CREATE VIRTUAL TABLE recherche USING {fts}(type, ref, titre, texte, tokenize = 'unicode61 remove_diacritics {diacritiques}'{contenu})"
     )
+    if fts == "fts5":
+        _tampon_fts(con, "recherche")
     con.execute(
         "INSERT INTO recherche (rowid, type, ref, titre, texte) SELECT rid, type, ref, titre, texte FROM recherche_contenu ORDER BY rid"
     )

@@ -542,6 +542,29 @@ def test_sqlite_byte_identical(corpus, tmp_path):
     assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob("*-journal"))
 
 
+def test_fts_index_written_once_whole(tmp_path):
+    """An FTS5 table filled in one transaction with more than a megabyte of index (a year's annexes at ten years: some
+    12 MB) writes it as one segment: no page left free in the file by segments merged (`sqlite.TAMPON_FTS`), and
+    the same answers."""
+    mots = [f"mot{i:05d}" for i in range(20000)]
+    textes = [" ".join(mots[(i * 7919 + j * 104729) % len(mots)] for j in range(300)) for i in range(3000)]
+    con = sqlite3.connect(tmp_path / "a.sqlite")
+    try:
+        exp_sqlite._annexes_fts(con, "fts5")
+        with con:
+            con.executemany("INSERT INTO annexes_fts (rowid, titre, texte) VALUES (?, '', ?)", enumerate(textes, 1))
+        assert con.execute("SELECT SUM(LENGTH(block)) FROM annexes_fts_data").fetchone()[0] > 2_000_000
+        assert con.execute("PRAGMA freelist_count").fetchone() == (0,)
+        assert ("hashsize", exp_sqlite.TAMPON_FTS) in con.execute("SELECT k, v FROM annexes_fts_config").fetchall()
+        for mot in (mots[0], mots[7919], mots[19999]):
+            attendus = [i for i, t in enumerate(textes, 1) if mot in t.split()]
+            assert attendus and con.execute(
+                "SELECT rowid FROM annexes_fts WHERE annexes_fts MATCH ? ORDER BY rowid", (mot,)
+            ).fetchall() == [(i,) for i in attendus]
+    finally:
+        con.close()
+
+
 def test_write_all_deterministic_and_cleans(corpus, exported, tmp_path):
     out, paths = exported
     again = tmp_path / "donnees"
