@@ -165,7 +165,12 @@ class Page:
         return h.hexdigest()
 
 
-_REPETES = (Deliberation, Subvention, Recueil)
+class Partage:
+    """A record of the builders that many pages' keys hold (the deliberations of a séance, in the keys of
+    the pages of everyone who sat in it: `pages.elus`): digested once a build, as `_REPETES`."""
+
+
+_REPETES = (Deliberation, Subvention, Recueil, Partage)
 """The records shown on many pages (a grant on its commune's, canton's, EPCI's, territoires', scheme's,
 beneficiary's, month's and deliberation's pages and their year pages, with its deliberation inside it; a
 recueil with its sommaire on its page, twice, and on the index): digested once a build (`Empreintes`)."""
@@ -187,12 +192,14 @@ class Empreintes:
 
     def __init__(self) -> None:
         self._connues: dict[int, tuple[object, str]] = {}
+        # one encoder for the build (`json.dumps` makes one at each call: once for each of 50 000 records digested)
+        self._encodeur = json.JSONEncoder(ensure_ascii=False, default=self._en_json)
 
     def dumps(self, obj: object) -> str:
         """The text of `obj` (JSON, records by type and attributes or digest): order kept (a template
         shows a dict or a list in its order), sets sorted; a TypeError for what has no digest (a
         function, a path…)."""
-        return json.dumps(obj, ensure_ascii=False, default=self._en_json)
+        return self._encodeur.encode(obj)
 
     def _en_json(self, obj: object) -> object:
         connue = self._connues.get(id(obj))  # first: a million times at ten years, a record already digested
@@ -201,8 +208,9 @@ class Empreintes:
         if isinstance(obj, _REPETES):
             lu = cle_lu(obj)
             texte = self.dumps([type(obj).__module__, type(obj).__qualname__, _champs(obj) if lu is None else lu])
-            # (base 85: 40 characters, none escaped in JSON; a million of them in a build's keys, not 64 hex digits)
-            connue = self._connues[id(obj)] = (obj, "\x00" + base64.b85encode(hashlib.sha256(texte.encode()).digest()).decode())
+            # (base 64: 43 characters, none escaped in JSON; a million of them in a build's keys, not 64 hex digits;
+            # `b85encode`, 40, is written in Python: 5 µs a record)
+            connue = self._connues[id(obj)] = (obj, "\x00" + base64.b64encode(hashlib.sha256(texte.encode()).digest()).decode()[:43])
             return connue[1]
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return [type(obj).__module__, type(obj).__qualname__, vars(obj)]
