@@ -300,3 +300,25 @@ def test_a_councillors_pages_are_keyed_on_their_seances_acts_and_their_lines(tmp
     write_pages(_pages(corpus), content, cache=cache)
     assert {p for p in rendues if p.startswith("elus/")} == {annee, "elus/caroline-matrat/index.md", "elus/index.md"}  # (and the counts)
     assert personnes.STATUTS[statut] in _lire(content, annee)
+
+
+def test_a_cantons_key_holds_the_grants_of_its_fractions_of_communes(tmp_path, donnees, rendues):
+    """A commune shared by several cantons (Arras, Boulogne-sur-Mer…) is in each one's table with the
+    amount of its grants, which their totals leave out (`lieux._collectivite`'s `fraction`): one of those
+    grants changed renders again the cantons that share its commune, with the new amount."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    corpus = _corpus(donnees)
+    ref = corpus.ref
+    partagees = {c for k in ref.cantons.values() for c in k.get("fraction", []) if corpus.grants_in([c])}
+    s = next(s for c in sorted(partagees) for s in corpus.grants_in([c]) if corpus.commune_of(s) == c)
+    c = corpus.commune_of(s)
+    cantons = sorted(f"cantons/{k['slug']}.md" for k in ref.cantons.values() if c in k.get("fraction", []))
+    assert len(cantons) > 1 and all(s not in corpus.grants_in(ref.communes_comptees("canton", code)) for code in ref.cantons)
+    total = corpus.total_in([c]) + Decimal("1000")
+    s.montant += Decimal("1000")
+    rendues.clear()
+    write_pages(_pages(corpus), content, cache=cache)
+    assert set(cantons) <= set(rendues)
+    for chemin in cantons:
+        assert f'data-sort="{total}">' in _lire(content, chemin)
