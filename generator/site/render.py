@@ -30,7 +30,7 @@ from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import a_le_contenu, identite, lire_cache, write_json, write_text
 from generator.records import Deliberation, JsonObject, Recueil, Subvention
 from generator.records.corpus import cle_lu
-from generator.site import lexique, tableau_subventions
+from generator.site import lexique, listes, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -79,7 +79,7 @@ def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environm
         bytecode_cache=cache,
     )
     env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
-    env.globals["lignes_subventions"] = tableau_subventions.lignes
+    env.globals.update(lignes_subventions=tableau_subventions.lignes, liste_deliberations=listes.deliberations, liste_actes=listes.actes)
     return env
 
 
