@@ -145,10 +145,11 @@ def test_long_lists_get_one_page_per_year(tmp_path, monkeypatch, donnees):
     pages = list(lieux.build(corpus))
     by_path = {p.path: p for p in pages}
     arrageois = by_path["territoires/arrageois.md"]
-    assert len(arrageois.context["subs"]) > 40
-    annees = arrageois.context["annees"]
+    donnees_arrageois = arrageois.donnees  # a page made from its data (`Page.cle`), its year pages beside it
+    assert donnees_arrageois is not None and len(donnees_arrageois["subs"]) > 40
+    annees = donnees_arrageois["annees"]
     assert [a["annee"] for a in annees] == ["2021", "2019"]
-    assert sum(a["n"] for a in annees) == len(arrageois.context["subs"])
+    assert sum(a["n"] for a in annees) == len(donnees_arrageois["subs"])
     first = by_path["territoires/arrageois/2021.md"]
     assert first.context["subs"] and len(first.context["subs"]) <= 40
     parts = [p for p in pages if p.path.startswith("territoires/arrageois/2021")]

@@ -30,7 +30,7 @@ from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import a_le_contenu, identite, lire_cache, write_json, write_text
 from generator.records import Deliberation, JsonObject, Recueil, Subvention
 from generator.records.corpus import cle_lu
-from generator.site import lexique, tableau_subventions
+from generator.site import lexique, listes, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -56,7 +56,19 @@ class _Environnement(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def environment() -> jinja2.Environment:
+def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environment:
+    """The pages' Jinja2 environment. `compiles`: a folder where the templates compiled by the code of digest
+    `code` (`empreinte_code`) are kept from a build to the next (Jinja2's bytecode cache, checked against each
+    template's text): compiling the thirty templates is about half a second of every build. The compiled
+    templates of another code (the environment's settings are code) are removed."""
+    cache = None
+    if compiles is not None:
+        compiles.mkdir(parents=True, exist_ok=True)
+        suffixe = f"-{code[:16]}.cache"
+        for f in compiles.iterdir():
+            if not f.name.endswith(suffixe):  # (another code's, or a file a killed build left half written)
+                f.unlink()
+        cache = jinja2.FileSystemBytecodeCache(str(compiles), "%s" + suffixe)
     env = _Environnement(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -64,9 +76,10 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=cache,
     )
     env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
-    env.globals["lignes_subventions"] = tableau_subventions.lignes
+    env.globals.update(lignes_subventions=tableau_subventions.lignes, liste_deliberations=listes.deliberations, liste_actes=listes.actes)
     return env
 
 
@@ -165,7 +178,12 @@ class Page:
         return h.hexdigest()
 
 
-_REPETES = (Deliberation, Subvention, Recueil)
+class Partage:
+    """A record of the builders that many pages' keys hold (the deliberations of a séance, in the keys of
+    the pages of everyone who sat in it: `pages.elus`): digested once a build, as `_REPETES`."""
+
+
+_REPETES = (Deliberation, Subvention, Recueil, Partage)
 """The records shown on many pages (a grant on its commune's, canton's, EPCI's, territoires', scheme's,
 beneficiary's, month's and deliberation's pages and their year pages, with its deliberation inside it; a
 recueil with its sommaire on its page, twice, and on the index): digested once a build (`Empreintes`)."""
@@ -187,12 +205,14 @@ class Empreintes:
 
     def __init__(self) -> None:
         self._connues: dict[int, tuple[object, str]] = {}
+        # one encoder for the build (`json.dumps` makes one at each call: once for each of 50 000 records digested)
+        self._encodeur = json.JSONEncoder(ensure_ascii=False, default=self._en_json)
 
     def dumps(self, obj: object) -> str:
         """The text of `obj` (JSON, records by type and attributes or digest): order kept (a template
         shows a dict or a list in its order), sets sorted; a TypeError for what has no digest (a
         function, a path…)."""
-        return json.dumps(obj, ensure_ascii=False, default=self._en_json)
+        return self._encodeur.encode(obj)
 
     def _en_json(self, obj: object) -> object:
         connue = self._connues.get(id(obj))  # first: a million times at ten years, a record already digested
@@ -201,8 +221,9 @@ class Empreintes:
         if isinstance(obj, _REPETES):
             lu = cle_lu(obj)
             texte = self.dumps([type(obj).__module__, type(obj).__qualname__, _champs(obj) if lu is None else lu])
-            # (base 85: 40 characters, none escaped in JSON; a million of them in a build's keys, not 64 hex digits)
-            connue = self._connues[id(obj)] = (obj, "\x00" + base64.b85encode(hashlib.sha256(texte.encode()).digest()).decode())
+            # (base 64: 43 characters, none escaped in JSON; a million of them in a build's keys, not 64 hex digits;
+            # `b85encode`, 40, is written in Python: 5 µs a record)
+            connue = self._connues[id(obj)] = (obj, "\x00" + base64.b64encode(hashlib.sha256(texte.encode()).digest()).decode()[:43])
             return connue[1]
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return [type(obj).__module__, type(obj).__qualname__, vars(obj)]
@@ -244,11 +265,11 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     when the page comes out of its builder, which may have changed its context until then (`lieux`'
     year pages, a canton's fractions of communes).
     """
-    env = env or environment()
     written: set[Path] = set()
     n = 0
     avant, apres = lire_cache(cache), {}  # page → [its key, the SHA-256 of its text, its file's `store.identite`]
     code = empreinte_code() if cache is not None else ""
+    env = env or environment(cache.parent / "gabarits" if cache is not None else None, code)
     empreintes = Empreintes()
     for page in pages:
         n += 1

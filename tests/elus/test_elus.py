@@ -247,15 +247,16 @@ def test_la_presence_d_un_elu_passe_en_pages_annuelles_au_dela_du_seuil(tmp_path
     pages = {p.path: p for p in pages_elus.build(corpus, reg)}
     matrat = pages["elus/caroline-matrat/index.md"]
     personne = reg.personnes["caroline-matrat"]
-    assert len(personne.lignes) > 10 and matrat.context["seances"] == {}
-    annees = matrat.context["annees"]
+    assert matrat.donnees is not None and len(personne.lignes) > 10 and matrat.donnees["seances"] == {}
+    annees = matrat.donnees["annees"]
     assert [a["url"] for a in annees] == [f"elus/caroline-matrat/{a['annee']}/" for a in annees]
     assert sum(a["deliberations"] for a in annees) == len(personne.lignes)
     assert [a["annee"] for a in annees][:2] == ["2022", "2021"]  # newest first
     an = pages["elus/caroline-matrat/2021.md"]
-    assert sum(len(v) for v in an.context["seances"].values()) == annees[1]["deliberations"]
+    assert an.donnees is not None and sum(len(lignes) for _, lignes in an.donnees["seances"].values()) == annees[1]["deliberations"]
     court = next(p for p in reg.personnes.values() if len(p.lignes) <= 10)
-    assert pages[f"elus/{court.slug}/index.md"].context["annees"] is None
+    du_court = pages[f"elus/{court.slug}/index.md"].donnees
+    assert du_court is not None and du_court["annees"] is None and du_court["seances"]
     write_pages([matrat, an], tmp_path)
     page = (tmp_path / "elus" / "caroline-matrat" / "index.md").read_text("utf-8")
     assert f'href="../../elus/caroline-matrat/{annees[0]["annee"]}/"' in page and "année par année" in page

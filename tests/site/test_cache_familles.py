@@ -5,6 +5,7 @@ controls and councillors' years it does not touch."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.commun import store
+from generator.elus import personnes
 from generator.lieux import places
 from generator.records.corpus import Corpus, cle_lu
 from generator.site import render
@@ -267,3 +269,56 @@ def test_a_field_set_after_reading_changes_the_key(donnees):
     s.montant = Decimal("751")
     assert cle_lu(s) is None
     assert page.cle("code", render.Empreintes()) not in (cle, lie)
+
+
+def test_a_councillors_pages_are_keyed_on_their_seances_acts_and_their_lines(tmp_path, donnees, rendues, monkeypatch):
+    """A councillor's pages hold of the acts of their lines the digest of each séance's acts only
+    (`elus.ActesSeance`, made once a build for all who sat): a deliberation's title changed renders again
+    the pages that list it, with the new title; a line's statut changed, its person's pages only."""
+    monkeypatch.setattr(decoupage, "SEUIL", 10)  # the year pages too
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    corpus = _corpus(donnees)
+    assert corpus.elus is not None
+    personne = corpus.elus.personnes["caroline-matrat"]
+    li = personne.lignes[0]
+    annee = f"elus/caroline-matrat/{li.date[:4]}.md"
+    assert len(personne.lignes) > 10 and (content / annee).is_file()
+    d = corpus.deliberations[li.deliberation]
+    d.titre = "Titre changé"
+    rendues.clear()
+    write_pages(_pages(corpus), content, cache=cache)
+    elus = {p for p in rendues if p.startswith("elus/")}
+    assert annee in elus and "Titre changé" in _lire(content, annee)
+    # the pages of everyone who sat in its séance (its acts are one digest), their year's when they have year pages
+    assis = [q for q in corpus.elus.personnes.values() if any(x.seance == li.seance for x in q.lignes)]
+    assert elus == {f"elus/{q.slug}/{li.date[:4]}.md" if len(q.lignes) > 10 else f"elus/{q.slug}/index.md" for q in assis}
+    assert len(assis) > 2
+    statut = next(k for k in ("absent", "excuse") if k != li.statut)
+    personne.lignes[0] = dataclasses.replace(li, statut=statut)
+    rendues.clear()
+    write_pages(_pages(corpus), content, cache=cache)
+    assert {p for p in rendues if p.startswith("elus/")} == {annee, "elus/caroline-matrat/index.md", "elus/index.md"}  # (and the counts)
+    assert personnes.STATUTS[statut] in _lire(content, annee)
+
+
+def test_a_cantons_key_holds_the_grants_of_its_fractions_of_communes(tmp_path, donnees, rendues):
+    """A commune shared by several cantons (Arras, Boulogne-sur-Mer…) is in each one's table with the
+    amount of its grants, which their totals leave out (`lieux._collectivite`'s `fraction`): one of those
+    grants changed renders again the cantons that share its commune, with the new amount."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    corpus = _corpus(donnees)
+    ref = corpus.ref
+    partagees = {c for k in ref.cantons.values() for c in k.get("fraction", []) if corpus.grants_in([c])}
+    s = next(s for c in sorted(partagees) for s in corpus.grants_in([c]) if corpus.commune_of(s) == c)
+    c = corpus.commune_of(s)
+    cantons = sorted(f"cantons/{k['slug']}.md" for k in ref.cantons.values() if c in k.get("fraction", []))
+    assert len(cantons) > 1 and all(s not in corpus.grants_in(ref.communes_comptees("canton", code)) for code in ref.cantons)
+    total = corpus.total_in([c]) + Decimal("1000")
+    s.montant += Decimal("1000")
+    rendues.clear()
+    write_pages(_pages(corpus), content, cache=cache)
+    assert set(cantons) <= set(rendues)
+    for chemin in cantons:
+        assert f'data-sort="{total}">' in _lire(content, chemin)

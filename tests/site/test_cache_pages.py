@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator.lieux import places
@@ -162,3 +163,31 @@ def test_an_edited_annex_has_its_pages_rendered_again_with_its_new_text(tmp_path
     ]
     assert "Texte corrigé après publication." in (content / "deliberations/2021-250/annexe-2-partie-2.md").read_text("utf-8")
     assert "Texte corrigé après publication." in (content / "deliberations/2021-232/index.md").read_text("utf-8")
+
+
+def test_compiled_templates_are_kept_for_the_next_build_of_the_same_code(tmp_path, monkeypatch):
+    """The templates compiled by a build are kept beside its pages' cache (`.cache/gabarits/`) and not
+    compiled again by the next build of the same code, which writes the same text; another code's are
+    removed and compiled again (the environment's settings are code)."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    compiles: list[str] = []
+    compiler = jinja2.Environment.compile
+
+    def compter(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiles.append(name)
+        return compiler(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compter)
+    pages = [Page("cantons/a.md", "page.md.j2", "A", context={"x": 1})]
+    write_pages(pages, content, cache=cache)
+    texte = (content / "cantons" / "a.md").read_text("utf-8")
+    assert compiles == ["page.md.j2"]
+    gardes = sorted(f.name for f in (tmp_path / "gabarits").iterdir())
+    assert len(gardes) == 1 and gardes[0].endswith(f"-{render.empreinte_code()[:16]}.cache")
+    (content / "cantons" / "a.md").unlink()  # rendered again, from the compiled template kept
+    write_pages(pages, content, cache=cache)
+    assert compiles == ["page.md.j2"] and (content / "cantons" / "a.md").read_text("utf-8") == texte
+    monkeypatch.setattr(render, "empreinte_code", lambda: "0123456789abcdef-autre")
+    write_pages(pages, content, cache=cache)  # (another code: every page rendered)
+    assert compiles == ["page.md.j2", "page.md.j2"]
+    assert sorted(f.name for f in (tmp_path / "gabarits").iterdir()) == [gardes[0].rsplit("-", 1)[0] + "-0123456789abcdef.cache"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from generator.commun import store
@@ -10,7 +11,7 @@ from generator.elus import personnes
 from generator.records import JsonObject
 from generator.records.corpus import Corpus, DeliberationPubliee
 from generator.site.pages import decoupage
-from generator.site.render import Page
+from generator.site.render import Page, Partage
 
 
 class Ligne(NamedTuple):
@@ -25,7 +26,17 @@ class Ligne(NamedTuple):
     interet: str | None
 
 
+@dataclass(eq=False)
+class ActesSeance(Partage):
+    """The deliberations named by a séance's presence lines (id → the act, None when not published), one
+    object per séance for all who sat in it: a page's key (`Page.cle`) holds its digest, made once a build,
+    and its person's lines, not the digest of an act at each of ten years' 300 000 lines."""
+
+    actes: dict[str, DeliberationPubliee | None]
+
+
 Seances = dict[str, list[tuple[Ligne, DeliberationPubliee | None]]]  # séance id → a person's lines in it, with their act
+Presences = dict[str, tuple[ActesSeance, list[Ligne]]]  # séance id → its acts and a person's lines in it (a page's data)
 
 
 def registre(corpus: Corpus, alias: Mapping[str, str], civilites: Mapping[str, Mapping[str, str]] | None = None) -> personnes.Registre:
@@ -86,35 +97,56 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
     )
     noms = {s: q.nom for s, q in reg.personnes.items()}
     acte = corpus.deliberations.get
+    actes: dict[str, ActesSeance] = {}  # séance id → its acts: all known before any page is keyed
     for p in reg.personnes.values():
-        seances: Seances = {}
+        for li in p.lignes:
+            a = actes.get(li.seance)
+            if a is None:
+                a = actes[li.seance] = ActesSeance({})
+            if li.deliberation not in a.actes:
+                a.actes[li.deliberation] = acte(li.deliberation)
+    for p in reg.personnes.values():
+        presences: Presences = {}
         with store.sans_ramasse_miettes():  # ten years: 300 000 acyclic tuples, each collection rescanning the pages' data
             for li in p.lignes:
-                ligne = Ligne(li.deliberation, li.date, li.organe, li.statut, li.interet)
-                seances.setdefault(li.seance, []).append((ligne, acte(li.deliberation)))
-        context: JsonObject = {"p": fiches[p.slug], "seances": seances, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
-        pages = [Page(f"elus/{p.slug}/index.md", "elu.md.j2", p.nom, kind="elu", context=context)]
+                presences.setdefault(li.seance, (actes[li.seance], []))[1].append(
+                    Ligne(li.deliberation, li.date, li.organe, li.statut, li.interet)
+                )
+        donnees: JsonObject = {"p": fiches[p.slug], "seances": presences, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
+        pages = [_page(f"elus/{p.slug}/index.md", "elu.md.j2", p.nom, donnees)]
         if decoupage.trop_long(p.lignes):  # ten years: about 6 000 lines, 1,3 Mo on one page
-            context["annees"], par_annee = _pages_par_annee(p, seances, fiches[p.slug]["taux"])
-            context["seances"] = {}
+            donnees["annees"], par_annee = _pages_par_annee(p, presences, fiches[p.slug]["taux"])
+            donnees["seances"] = {}
             pages += par_annee
         yield from pages
 
 
-def _pages_par_annee(p: personnes.Personne, seances: Seances, taux: dict[str, tuple[int, int]]) -> tuple[list[JsonObject], list[Page]]:
+def _page(path: str, template: str, title: str, donnees: JsonObject) -> Page:
+    """A councillor's page (or one of its years) made from its data (`Page.donnees`: its séances as
+    `Presences`), its context (`_contexte`) made only when it is rendered."""
+    return Page(path, template, title, kind="elu", donnees=donnees, contexte=_contexte)
+
+
+def _contexte(donnees: JsonObject, texte: str) -> JsonObject:
+    """A councillor's page's context: its data, each of its séances' lines with their act (`Seances`)."""
+    seances: Seances = {s: [(li, a.actes[li.deliberation]) for li in lignes] for s, (a, lignes) in donnees["seances"].items()}
+    return {**donnees, "seances": seances}
+
+
+def _pages_par_annee(p: personnes.Personne, seances: Presences, taux: dict[str, tuple[int, int]]) -> tuple[list[JsonObject], list[Page]]:
     """A councillor's presence séance by séance, one page per year (`elus/<slug>/<année>/`), for a person
     whose lines pass `decoupage.SEUIL`; the links for their page, newest year first, with each year's
     attendance (`taux`: their `taux_par_annee`)."""
-    par_an: dict[str, Seances] = {}
-    for seance, lignes in seances.items():
-        par_an.setdefault(lignes[0][0].date[:4] or "sans date", {})[seance] = lignes
+    par_an: dict[str, Presences] = {}
+    for seance, (actes, lignes) in seances.items():
+        par_an.setdefault(lignes[0].date[:4] or "sans date", {})[seance] = (actes, lignes)
     annees = sorted(par_an, reverse=True)
     liens: list[JsonObject] = [
         {
             "annee": a,
             "url": f"elus/{p.slug}/{a}/",
             "seances": len(par_an[a]),
-            "deliberations": sum(len(v) for v in par_an[a].values()),
+            "deliberations": sum(len(lignes) for _, lignes in par_an[a].values()),
             "presences": taux.get(a, (0, 0)),
         }
         for a in annees
@@ -123,12 +155,11 @@ def _pages_par_annee(p: personnes.Personne, seances: Seances, taux: dict[str, tu
     # (`Page.cle`) does not change when a séance is added to another year
     qui, nav = {"slug": p.slug, "nom": p.nom}, [{"annee": x["annee"], "url": x["url"]} for x in liens]
     pages = [
-        Page(
+        _page(
             f"elus/{p.slug}/{a}.md",
             "elu_annee.md.j2",
             f"{p.nom} — {a}",
-            kind="elu",
-            context={"p": qui, "annee": a, "seances": par_an[a], "annees": nav, "statuts": personnes.STATUTS},
+            {"p": qui, "annee": a, "seances": par_an[a], "annees": nav, "statuts": personnes.STATUTS},
         )
         for a in annees
     ]

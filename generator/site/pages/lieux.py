@@ -54,12 +54,6 @@ def _subs_delibs(
     return subs, delibs
 
 
-def _activite(corpus: Corpus, kind: str, code: str, communes: Iterable[str]) -> JsonObject:
-    """Grants located in the place's communes, their totals, and the deliberations concerning it."""
-    subs, delibs = _subs_delibs(corpus, kind, code, communes)
-    return {**_chiffres_activite(corpus, subs), "delibs": delibs}
-
-
 def _chiffres_activite(corpus: Corpus, subs: list[SubventionPubliee]) -> JsonObject:
     """What a place page shows of its grants `subs`: them, their total, by year (table and chart) and by commune."""
     montants: dict[str, tuple[Decimal, int]] = {}
@@ -164,12 +158,8 @@ def build(corpus: Corpus) -> Iterator[Page]:
                 ("Intercommunalités", _by_codes(ref.epci, k.get("epci", [])), "epci"),
             ],
             k["communes"],
-            fraction=set(k.get("fraction", [])),
+            fraction={c: corpus.grants_in([c]) for c in k.get("fraction", [])},
         )
-        for c in k.get("fraction", []):  # shown in the table, not counted in the canton's totals
-            subs = corpus.grants_in([c])
-            if subs:
-                canton.context["montants"][c] = (corpus.total_in([c]), len(subs))
         pages.append(canton)
         yield from pages.vider()
     # EPCI
@@ -249,34 +239,49 @@ def _collectivite(
     membres: list[str],
     *,
     title: str | None = None,
-    fraction: set[str] | None = None,
+    fraction: dict[str, list[SubventionPubliee]] | None = None,
     carte: str = "",
 ) -> Page:
     """The page of a canton, an EPCI or a territoire: its facts and links, its communes (`membres`) and the
     grants located in those it counts (`Reference.communes_comptees`), the grants an EPCI received itself
-    (`propres`). `title`: its name in the page's title, else `p["nom"]`; `couv`: what its figures cover."""
-    propres = corpus.par_epci.get(code, []) if kind == "epci" else None
+    (`propres`), a canton's communes it shares with others (`fraction`: their grants, shown in the table,
+    not counted in its totals). `title`: its name in the page's title, else `p["nom"]`; `couv`: what its
+    figures cover. Made from its data (`Page.donnees`), its figures computed only when it is rendered
+    (`_contexte_collectivite`)."""
+    subs, delibs = _subs_delibs(corpus, kind, code, corpus.ref.communes_comptees(kind, code))
     return Page(
         path=path,
         template="collectivite.md.j2",
         title=title or p["nom"],
         kind=kind,
-        context={
+        donnees={
             "p": p,
             "kicker": kicker,
             "facts": facts,
             "links": links,
             "communes": _communes(corpus.ref, membres),
-            "fraction": fraction or set(),
-            "propres": propres or [],  # (their table has no commune column)
-            "propres_total": corpus.total(propres) if propres is not None else 0,
+            "fraction": fraction or {},
+            "propres": corpus.par_epci.get(code, []) if kind == "epci" else [],  # (their table has no commune column)
             "carte": carte,
             "telechargement": fichiers.get((kind, code)),
             "flux": abonnement.de_lieu(corpus.ref, kind, code),
             "couv": couv,
-            **_activite(corpus, kind, code, corpus.ref.communes_comptees(kind, code)),
+            "subs": subs,
+            "delibs": delibs,
+            "annees": None,
         },
+        contexte=functools.partial(_contexte_collectivite, corpus),
     )
+
+
+def _contexte_collectivite(corpus: Corpus, donnees: JsonObject, texte: str) -> JsonObject:
+    """A canton's, EPCI's or territoire's context, made when the page is rendered: its data (`_collectivite`)
+    and the figures of its grants, its communes' amounts with those of its fractions of communes."""
+    chiffres = _chiffres_activite(corpus, donnees["subs"])
+    for c, subs in donnees["fraction"].items():  # shown in the table, not counted in the canton's totals
+        if subs:
+            chiffres["montants"][c] = (corpus.total(subs), len(subs))
+    return {**donnees, **chiffres, "propres_total": corpus.total(donnees["propres"])}
 
 
 class _Sortie(list[Page]):
@@ -289,14 +294,12 @@ class _Sortie(list[Page]):
 
     def append(self, p: Page) -> None:
         super().append(p)
-        if p.contexte is not None:  # a page made from data (`Page.donnees`): not split (`trop_long`)
-            return
-        p.context["annees"] = None
-        if trop_long(p.context["subs"], p.context["delibs"]):
+        d = p.context if p.contexte is None else p.donnees  # (a commune's made from data is never too long: `build`)
+        assert d is not None
+        d["annees"] = None
+        if trop_long(d["subs"], d["delibs"]):
             base = p.path.removesuffix(".md")
-            p.context["annees"], more = pages_par_annee(
-                base, p.title, base + "/", p.context["subs"], p.context["delibs"], kind=p.kind, total=self.corpus.total
-            )
+            d["annees"], more = pages_par_annee(base, p.title, base + "/", d["subs"], d["delibs"], kind=p.kind, total=self.corpus.total)
             self.extend(more)
 
     def vider(self) -> list[Page]:
