@@ -17,7 +17,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from generator import build
+from generator import build, extraction
 from generator.commun import genere
 from generator.commun.erreurs import INCHANGE, ErreurDeSaisie, journal, message_systeme
 from generator.publication import transaction as publication
@@ -54,8 +54,8 @@ def _executer(args: argparse.Namespace, log) -> int:
         return build.run(ROOT, strict=args.strict, log=log, commande="make build" + (" STRICT=1" if args.strict else ""))
     if args.command == "extract":
         with publication.Verrou(ROOT, "make extract"):
-            res = build.extract(build.Paths(ROOT), log)
-            build.rapport_sans_rendu(build.Paths(ROOT), res)
+            res = extraction.extract(extraction.Paths(ROOT), log)
+            extraction.rapport_sans_rendu(extraction.Paths(ROOT), res)
         return 2 if res.errors else 0
     if args.command == "publish":
         with publication.Verrou(ROOT, f"make publish DEST={args.dest}") as verrou:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildResult, Paths, extract, prepare_root
+from generator.build import prepare_root
 from generator.commun.genere import CONTENU_GENERE
+from generator.extraction import BuildResult, Paths, extract
 
 from conftest import CORPUS, ROOT
 
@@ -104,7 +105,7 @@ def root(tmp_path) -> Path:
 
 
 def extraire(root: Path) -> tuple[BuildResult, list[str]]:
-    """`build.extract` in this process: its result and what it logged."""
+    """`extraction.extract` in this process: its result and what it logged."""
     logs: list[str] = []
     return extract(Paths(root), log=logs.append), logs
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 
 import pytest
 
-from generator.build import Paths, extract
+from generator import build
+from generator.extraction import Paths, extract
 
 from conftest import CORPUS
 
@@ -40,6 +42,36 @@ def test_good_source_alone(root):
     res, _ = _extract(root)
     assert not res.errors
     assert [d["id"] for d in res.documents[0].contenu["deliberations"]] == ["2022-317"]
+
+
+def test_extract_alone_leaves_nothing_frozen(root):
+    """`make extract` and the tests run the extraction alone: what it reads back is frozen while it runs
+    (`store.gel`), never after it returns, where nothing would unfreeze it (a test process would keep
+    every extraction it ran, its cycles never collected)."""
+    assert gc.get_freeze_count() == 0
+    _extract(root)
+    assert gc.get_freeze_count() == 0
+    res, _ = _extract(root)  # read back this time (`store.geler` after the unchanged sources)
+    assert res.parsed == 0 and [d.source for d in res.documents] == [S003]
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_keeps_what_it_read_frozen_until_the_pages_and_unfreezes_it_whatever_stops_it(root, monkeypatch):
+    """From the extraction to the pages a build is one `store.gel` block: what the extraction read back is
+    still frozen when `render` starts, and unfrozen when the build stops, here by an error in the pages."""
+    extract(Paths(root), log=lambda *_: None)  # (the source read back by the build)
+    vus = []
+
+    def panne(paths, res):
+        (document,) = res.documents
+        vus.append((document.source, any(o is document for o in gc.get_objects())))  # (the collector's generations, not the frozen)
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(build, "render", panne)
+    with pytest.raises(RuntimeError, match="panne simulée"):
+        build.run(root, log=lambda *_: None)
+    assert vus == [(S003, False)]  # the document read back: out of the collector's sight
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize(

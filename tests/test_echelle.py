@@ -21,7 +21,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from generator import build
+from generator import extraction
 from generator.lieux import places
 from generator.publication import transaction as publication
 from generator.records import cache_extraction, to_dict
@@ -220,7 +220,7 @@ def test_extraction_cache_follows_the_parser_code_only():
         "__init__.py",
     } <= files
     assert not any(f.startswith(("site/", "exports/", "recherche/", "publication/")) for f in files)
-    assert not {"records/corpus.py", "build.py", "cli.py"} & files
+    assert not {"records/corpus.py", "build.py", "extraction.py", "cli.py"} & files
 
 
 def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
@@ -231,7 +231,7 @@ def test_two_workers_extract_what_one_does(tmp_path, monkeypatch):
         for name in ("002_4b206b7012456076.txt", "003_97c6f9649ae06488.txt"):
             shutil.copy(CORPUS / name, root / "site_data" / "sources" / name)
         monkeypatch.setenv("RPC_PROCESSUS", n)
-        res = build.extract(build.Paths(root), log=lambda *_: None)
+        res = extraction.extract(extraction.Paths(root), log=lambda *_: None)
         assert res.parsed == 2 and not res.errors
         rapports.append(to_dict(res.report))
     assert _snapshot(tmp_path / "1" / "site_data") == _snapshot(tmp_path / "2" / "site_data")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import signal
 
 _PR_SET_PDEATHSIG = 1
@@ -19,6 +20,13 @@ _PR_SET_PDEATHSIG = 1
 def processus() -> int:
     """Worker processes for the extraction (and OCR): one per core (RPC_PROCESSUS overrides)."""
     return max(1, int(os.environ.get("RPC_PROCESSUS") or os.cpu_count() or 1))
+
+
+def temps_cpu() -> float:
+    """CPU seconds of this process and of its finished children (workers, exports, MkDocs): what the
+    build reports per stage beside their wall time."""
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
 def lier_au_parent(parent: int) -> None:

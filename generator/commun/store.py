@@ -78,16 +78,26 @@ def sha256_fichier(chemin: Path | str) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def a_le_contenu(chemin: Path | str, sha256: str, connue: list[int] | None) -> bool:
+def a_le_contenu(chemin: Path | str, sha256: str, connue: object) -> bool:
     """Whether the file holds the bytes of SHA-256 `sha256`: known without reading it when its `identite`
     is still `connue` (recorded when it held them), else read and hashed (an edited, truncated or missing
     file does not)."""
-    if connue is not None and identite(chemin) == connue:
-        return True
-    try:
-        return sha256_fichier(chemin) == sha256
-    except OSError:
-        return False
+    return _identite_si_contenu(chemin, sha256, connue) is not None
+
+
+def _identite_si_contenu(chemin: Path | str, sha256: str, connue: object) -> list[int] | None:
+    """The file's `identite` when it holds the bytes of SHA-256 `sha256` (`a_le_contenu`), else None. The
+    identity is taken before reading: a file changed meanwhile does not keep it, and is hashed next time."""
+    lue = identite(chemin)
+    if lue is None:
+        return None
+    if lue != connue:
+        try:
+            if sha256_fichier(chemin) != sha256:
+                return None
+        except OSError:
+            return None
+    return lue
 
 
 def empreinte_fichier(chemin: Path | str, connue: object = None) -> dict[str, Any]:
@@ -217,6 +227,66 @@ def lire_cache(cache: Path | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+class Ecrits:
+    """Files a build writes, each written again only when it changed: the rule of the generated pages
+    (`.cache/pages.json`), the exports (`.cache/exports.json`), the feeds by place (`.cache/flux.json`)
+    and the control report (`.cache/controle-ecrit.json`).
+
+    `cache` records, for each file by its name (the caller's: its path under its folder), what the last
+    build wrote there: `[its key, the SHA-256 of its bytes, its file's identite, what the caller keeps with
+    it (None: nothing)]`. A file whose key is the one recorded and that still holds the bytes recorded (its
+    identity unchanged, else read and hashed: `a_le_contenu`) is up to date (`a_jour`): its caller neither
+    makes its bytes again (a page's rendering) nor writes it; a file edited, truncated or gone behind the
+    record is written again. Only what this build wrote or found up to date is recorded for the next one
+    (`sauver`); an unreadable record is an empty one (everything written), never a crash."""
+
+    def __init__(self, cache: Path | None) -> None:
+        self.cache = cache
+        self.avant = lire_cache(cache)
+        self.apres: dict[str, list[Any]] = {}
+
+    def a_jour(self, nom: str, chemin: Path, cle: str, garde: Any = None) -> bool:
+        """Whether the file `chemin` (named `nom` in the record) is what key `cle` made at the last build
+        and still holds it; then recorded as such for the next build, with `garde` (None: what was kept)."""
+        connue = self.avant.get(nom)
+        if type(connue) is not list or len(connue) != 4 or connue[0] != cle or type(connue[1]) is not str:
+            return False
+        lue = _identite_si_contenu(chemin, connue[1], connue[2])
+        if lue is None:
+            return False
+        self.apres[nom] = [cle, connue[1], lue, connue[3] if garde is None else garde]
+        return True
+
+    def ecrire(self, nom: str, chemin: Path, data: bytes, cle: str | None = None, garde: Any = None, durable: bool = False) -> None:
+        """Write `data` at `chemin` (`write_bytes`: not rewritten if the file holds it already) and record it
+        as made from key `cle` (None: its own digest). `durable`: as `write_bytes`' (False: a file every
+        build makes again and compares)."""
+        sha = hashlib.sha256(data).hexdigest()
+        write_bytes(chemin, data, durable)
+        self.apres[nom] = [sha if cle is None else cle, sha, identite(chemin), garde]
+
+    def contenu(self, nom: str, chemin: Path, data: bytes, garde: Any = None) -> None:
+        """Write `data` at `chemin` unless the record says the file holds it already (its key: the digest of
+        `data`): a text cheap to make again, not read back to be compared with it."""
+        if not self.a_jour(nom, chemin, hashlib.sha256(data).hexdigest(), garde):
+            self.ecrire(nom, chemin, data, garde=garde)
+
+    def noter(self, nom: str, chemin: Path, cle: str, garde: Any = None) -> None:
+        """Record the file `chemin` that the caller has just made itself (a database) from key `cle`."""
+        self.apres[nom] = [cle, sha256_fichier(chemin), identite(chemin), garde]
+
+    def garde(self, nom: str) -> Any:
+        """What the caller keeps with the file `nom` as this build recorded it (None: nothing, or not recorded)."""
+        connue = self.apres.get(nom)
+        return None if connue is None else connue[3]
+
+    def sauver(self) -> None:
+        """Record this build's files for the next one (compact, not durable: a lost record only costs
+        writing the files again)."""
+        if self.cache is not None:
+            write_text(self.cache, json.dumps(dict(sorted(self.apres.items())), separators=(",", ":")) + "\n", durable=False)
+
+
 def data_name(source: str) -> str:
     """The name of a source's files in site_data/actes and site_data/subventions (file-system spelling,
     `nom_fichier`), from the source's published name or from its file-system form (`boite.Entree`)."""
@@ -242,3 +312,34 @@ def sans_ramasse_miettes():
     finally:
         if actif:
             gc.enable()
+
+
+_gel = 0
+"""How many `gel` blocks this process is in."""
+
+
+@contextmanager
+def gel() -> Iterator[None]:
+    """A stage whose data lives long and is many (ten years: 540 000 objects read back by the extraction,
+    440 000 records of the corpus): `geler` puts what is alive out of the cyclic collector's sight, so that
+    no collection scans it again, nor touches (and so copies) the memory a forked child shares with this
+    process. The one rule: nothing is frozen but inside such a block, and the outermost block unfreezes
+    everything when it ends, whatever ends it; a block within another leaves it to that one. So a build
+    (`build._construire`, one block from the extraction to the pages) keeps what the extraction read frozen
+    until the pages are written, and `extraction.extract` run alone (`make extract`, the tests) leaves
+    nothing frozen behind it."""
+    global _gel
+    _gel += 1
+    try:
+        yield
+    finally:
+        _gel -= 1
+        if _gel == 0:
+            gc.unfreeze()
+
+
+def geler() -> None:
+    """`gc.freeze()`: what is alive now out of the collector's sight until the outermost `gel` block ends."""
+    if _gel == 0:
+        raise RuntimeError("store.geler() hors d'un bloc store.gel() : rien ne le dégèlerait")
+    gc.freeze()

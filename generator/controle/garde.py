@@ -18,7 +18,7 @@ The publisher confirms an intended loss in `site_data/corrections.yaml`:
       - source: ancien-nom.txt      # a file withdrawn with all its acts
         motif: "doublon"
 
-Pure functions of summaries; `build.extract` reads and writes the files.
+Pure functions of summaries; `extraction.extract` reads and writes the files.
 """
 
 from __future__ import annotations

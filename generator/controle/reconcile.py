@@ -281,8 +281,8 @@ def build_report(
     parties: dict[str, JsonObject] | None = None,
 ) -> JsonObject:
     """The whole control report, per source, deterministic. `en_attente`: sources waiting for a tool
-    the machine lacks (warnings, `build._mettre_en_attente`). A source's part (`_controle`) is taken from
-    `parties` when given there (the build's cache: `build._parties_connues`), else made from its document
+    the machine lacks (warnings, `extraction._mettre_en_attente`). A source's part (`_controle`) is taken from
+    `parties` when given there (the build's cache: `cache_extraction.lire_parties`), else made from its document
     read back as its record, and not kept."""
     sources: list[JsonObject] = []
     for lu in docs:

@@ -21,7 +21,7 @@ FICHIER = "elus_alias.yaml"
 
 class AliasError(ErreurDeSaisie):
     """The alias file is wrong: `erreurs` lists every mistake, in French, each naming its entry. A
-    publisher's mistake: the build reads the file first and stops there (`build.extract`), before
+    publisher's mistake: the build reads the file first and stops there (`extraction.extract`), before
     anything is written, as for corrections.yaml."""
 
     def __init__(self, erreurs: list[str], ligne: int | None = None):

@@ -6,7 +6,7 @@ that key, the corrections it applied, and the sha256 of the two files as they we
 read back must hash to it. So a file truncated by a full disk or a crash, or edited by hand, is never
 published: its source is parsed again. Checking costs one sha256 of what is read anyway (about half
 a millisecond per megabyte). Every file is validated against its JSON Schema when it is written
-(`build._parse_one`); a file read back without the cache's word for it (that of a refused source)
+(`extraction._parse_one`); a file read back without the cache's word for it (that of a refused source)
 is validated again.
 
 A cache file that cannot be read, is not JSON or not of its shape is ignored (its sources are parsed

@@ -1,6 +1,6 @@
 """The control report as site_data/controle.json holds it: its records describe the file, so that its
 JSON Schema (`schema.py`, controle.schema.json) is derived from them and the build validates the report
-when it writes it (`build.ecrire_controle`). The control stage builds it (`controle.reconcile.build_report`,
+when it writes it (`extraction.ecrire_controle`). The control stage builds it (`controle.reconcile.build_report`,
 then the build adds the identifiers' and the people's figures); the control pages read it."""
 
 from __future__ import annotations

@@ -5,6 +5,20 @@ is exactly what site_data/ holds. They read it typed: each record of site_data/ 
 as its dataclass (`lecture.from_dict`), and what the site adds to it is a published view, a
 dataclass too: `DeliberationPubliee` (its recueil, its annexes' lengths), `SubventionPubliee`
 (date, deliberation, beneficiary as shown, commune, original PDF), `ActePublie`, `RecueilPublie`.
+
+Frozen after indexing (the contract every reader keeps): once `Corpus._index` has made them, the
+corpus's records (documents, recueils, séances, deliberations, grants, acts of the executive) and its
+indexes of them (`par_commune`, `par_epci`, `delib_lieux`, `actes_par_commune`, `sessions`) are never
+changed, neither assigned nor changed inside: the pages, the feeds, the exports and the search indexes
+only read them, and the exports and the search read the very same objects in forked processes. What the
+build adds after indexing is set before any of them runs, and only there: the councillors' registry
+(`elus`), the digests of the files (`connaitre_actes`) and, on each grant, its published PDF's address
+(`lier_originaux`: `url_original`). Two mechanisms rest on it: a grant or a deliberation stands in a
+page's key for its fields of site_data/ by the digest of the dict it was read from (`Lu`, `cle_lu`: a
+change made inside one of those fields would not be seen), and a place's grants are selected once per
+corpus and kept (`Corpus._selections`: a grant or an index changed would leave them stale).
+tests/records/test_corpus_fige.py renders the whole corpus of the fixtures (pages, feeds, exports,
+search) and finds every record as it was right after indexing.
 """
 
 from __future__ import annotations
@@ -178,7 +192,8 @@ class Lu:
     """What a published record was read from (`Corpus._index`): the digest of its dict of site_data/
     (`empreinte_lue`), which decides the fields of the extraction's record (`from_dict`), and those
     fields' values as read (`valeurs`, the objects: one assigned since is told by its identity): what
-    stands for them in a page's key (`cle_lu`)."""
+    stands for them in a page's key (`cle_lu`), valid because records are frozen after indexing (the
+    module's docstring)."""
 
     empreinte: str
     valeurs: tuple[object, ...]
@@ -217,8 +232,8 @@ def cle_lu(r: object) -> list[object] | None:
 
     None (the record is to be serialised whole) for a record not read by `Corpus._index`, or one of whose
     fields of site_data/ was assigned since (`d.titre = …`: not the object read any more). A change made
-    inside such a field (an article's text edited in place) would not be seen: nothing in the build does
-    that (tests/site/test_cache_familles.py checks that the pages and feeds leave every record as read)."""
+    inside such a field (an article's text edited in place) would not be seen: nothing in the build makes
+    one, records being frozen after indexing (the module's docstring)."""
     champs = _CHAMPS.get(type(r))
     lu = getattr(r, "lu", None)
     if champs is None or not isinstance(lu, Lu) or not all(map(operator.is_, champs[0](r), lu.valeurs)):
@@ -361,7 +376,7 @@ class Corpus:
 
     def connaitre_actes(self, empreintes: dict[str, str]) -> None:
         """The SHA-256 of sources' files in site_data/actes as the extraction has just verified or written
-        them (its cache entries, `build.extract`): `empreinte_actes` gives them without hashing the files again."""
+        them (its cache entries, `extraction.extract`): `empreinte_actes` gives them without hashing the files again."""
         self._fichiers.update(empreintes)
 
     def longueur_annexe(self, d: DeliberationPubliee, i: int) -> int:
@@ -483,8 +498,8 @@ class Corpus:
     # -- grants by place -----------------------------------------------------
     # A place's grants are asked for by its page, the index of its kind, its files and its feed (four
     # times a build, for a thousand places, ten years of grants): each selection is made once per corpus
-    # and kept (`_selections`). The corpus is complete once indexed (`_index`) and never changed after,
-    # so a kept selection cannot go stale; callers get a copy of the list.
+    # and kept (`_selections`). The records and indexes it is made of are frozen after indexing (the
+    # module's docstring), so a kept selection cannot go stale; callers get a copy of the list.
 
     @functools.cached_property
     def _selections(self) -> _Selections:

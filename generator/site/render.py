@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from generator.commun import code, formats
 from generator.commun.genere import GENERATED_DIRS
-from generator.commun.store import a_le_contenu, identite, lire_cache, write_json, write_text
+from generator.commun.store import Ecrits, write_bytes
 from generator.records import Deliberation, JsonObject, Recueil, Subvention
 from generator.records.corpus import cle_lu
 from generator.site import lexique, listes, tableau_subventions
@@ -200,8 +200,9 @@ class Empreintes:
     site_data/ they were made from (`corpus.cle_lu`: not serialised field by field, 1,5 s at ten years),
     and for the others as they are. The other records, small (a place named, a line of a presence
     list…) and shown once or twice, are serialised where they are met (cheaper than hashing each).
-    Records are not changed while the pages are written (`write_pages` makes one `Empreintes` per
-    call); each record digested is kept (`_connues`) so that its `id` is never another object's meanwhile."""
+    Records are not changed while the pages are written (frozen after indexing: `records.corpus`'s
+    docstring; `write_pages` makes one `Empreintes` per call); each record digested is kept (`_connues`)
+    so that its `id` is never another object's meanwhile."""
 
     def __init__(self) -> None:
         self._connues: dict[int, tuple[object, str]] = {}
@@ -258,16 +259,15 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     without deleting and rewriting thousands of unchanged files (slow on disks that trim freed
     blocks, and it keeps their dates for `rsync`).
 
-    `cache` (`.cache/pages.json`): the pages whose key (`Page.cle`: code, address, context or data and
-    text) is that of the last build and whose file still holds the text written then (its inode, size and date
-    unchanged, else read: `store.a_le_contenu`) are not rendered
-    again: adding a month renders the pages it changes, not ten years of others. The key is taken
-    when the page comes out of its builder, which may have changed its context until then (`lieux`'
-    year pages, a canton's fractions of communes).
+    `cache` (`.cache/pages.json`, `store.Ecrits`): the pages whose key (`Page.cle`: code, address, context
+    or data and text) is that of the last build and whose file still holds the text written then (its
+    inode, size and date unchanged, else read) are not rendered again: adding a month renders the pages it
+    changes, not ten years of others. The key is taken when the page comes out of its builder, which may
+    have changed its context until then (`lieux`' year pages, a canton's fractions of communes).
     """
     written: set[Path] = set()
     n = 0
-    avant, apres = lire_cache(cache), {}  # page → [its key, the SHA-256 of its text, its file's `store.identite`]
+    ecrits = Ecrits(cache)
     code = empreinte_code() if cache is not None else ""
     env = env or environment(cache.parent / "gabarits" if cache is not None else None, code)
     empreintes = Empreintes()
@@ -277,19 +277,15 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
             raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
         path = content_dir / page.path
         cle = page.cle(code, empreintes) if cache is not None else None
-        if cle is not None:
-            connue = avant.get(page.path)
-            if isinstance(connue, list) and len(connue) == 3 and connue[0] == cle and a_le_contenu(path, connue[1], connue[2]):
-                apres[page.path] = [cle, connue[1], identite(path)]
-                written.add(path)
-                continue
-        text = _rendre(env, page)
-        write_text(path, text, durable=False)  # recomputed and compared at every build (`store`)
         written.add(path)
-        if cle is not None:
-            apres[page.path] = [cle, hashlib.sha256(text.encode("utf-8")).hexdigest(), identite(path)]
-    if cache is not None:
-        write_json(cache, dict(sorted(apres.items())))
+        if cle is not None and ecrits.a_jour(page.path, path, cle):
+            continue
+        texte = _rendre(env, page).encode("utf-8")
+        if cle is None:  # (no cache, or a page without a key: compared with its file and written if it changed)
+            write_bytes(path, texte, durable=False)
+        else:
+            ecrits.ecrire(page.path, path, texte, cle)  # recomputed and compared at every build (`store`)
+    ecrits.sauver()
     for d in GENERATED_DIRS:
         folder = content_dir / d
         if not folder.is_dir():

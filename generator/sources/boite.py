@@ -14,7 +14,7 @@ is one of:
 - a remark (a log line, not an error): hidden files, editor and download leftovers (`.~lock…#`, `~$…`,
   `*.part`, `*.crdownload`…), sub-folders and files of another type.
 
-The build refuses a source the way it refuses an unreadable one (`build._refuser`): the other files are
+The build refuses a source the way it refuses an unreadable one (`extraction._refuser`): the other files are
 read, what the refused name published before stays published, nothing is published until it is fixed.
 
 Long names are refused rather than shortened: a derived short name would make the published « fichier

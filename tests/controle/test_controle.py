@@ -67,24 +67,24 @@ def test_an_unchanged_report_is_neither_validated_nor_written_again(donnees, tmp
     is (same inode, not validated again); a report that changed, or a file edited by hand, is validated and written."""
     import os
 
-    from generator import build
+    from generator import extraction
     from generator.records import schema
 
     rapport = json.loads((donnees / "controle.json").read_text("utf-8"))
     (tmp_path / "site_data").mkdir()
-    paths = build.Paths(tmp_path)
+    paths = extraction.Paths(tmp_path)
     validations = []
     valider = schema.non_conforme
-    monkeypatch.setattr(build, "non_conforme", lambda nom, data: validations.append(nom) or valider(nom, data))
-    build.ecrire_controle(paths, rapport)
+    monkeypatch.setattr(extraction, "non_conforme", lambda nom, data: validations.append(nom) or valider(nom, data))
+    extraction.ecrire_controle(paths, rapport)
     assert paths.controle.read_text("utf-8") == (donnees / "controle.json").read_text("utf-8") and validations == ["controle.schema.json"]
     inode = os.stat(paths.controle).st_ino
-    build.ecrire_controle(paths, json.loads(json.dumps(rapport)))
+    extraction.ecrire_controle(paths, json.loads(json.dumps(rapport)))
     assert os.stat(paths.controle).st_ino == inode and len(validations) == 1
     rapport["resume"]["avertissements"] += 1
-    build.ecrire_controle(paths, rapport)
+    extraction.ecrire_controle(paths, rapport)
     assert json.loads(paths.controle.read_text("utf-8"))["resume"]["avertissements"] == 14
     assert len(validations) == 2
     paths.controle.write_text("{}", "utf-8")  # edited by hand: written again
-    build.ecrire_controle(paths, rapport)
+    extraction.ecrire_controle(paths, rapport)
     assert json.loads(paths.controle.read_text("utf-8")) == rapport and len(validations) == 3

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from generator.build import Paths, extract
 from generator.controle.corrections import CorrectionError
+from generator.extraction import Paths, extract
 
 from conftest import CORPUS
 

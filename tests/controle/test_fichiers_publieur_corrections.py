@@ -8,10 +8,10 @@ import json
 import pytest
 from test_corrections import S003, S004, root  # noqa: F401  (root: a site_data with the real 003 and 004)
 
-from generator.build import Paths, extract
 from generator.commun.erreurs import ErreurDeSaisie
 from generator.controle import corrections
 from generator.controle.corrections import CorrectionDeliberation, CorrectionError, CorrectionLieu, CorrectionSubvention
+from generator.extraction import Paths, extract
 
 from conftest import CORPUS
 from projet import CORRECTIONS

@@ -16,9 +16,9 @@ import sqlite3
 import pytest
 from test_exports import validate_scdl
 
-from generator.build import Paths, extract
 from generator.exports import csv_subventions, scdl, write_all
 from generator.exports.csv_subventions import FIELDS, TEXTE, csv_text, neutraliser
+from generator.extraction import Paths, extract
 from generator.lieux import places
 from generator.records.corpus import Corpus
 

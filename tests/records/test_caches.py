@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Paths, extract, rapport_sans_rendu, run
+from generator.build import run
 from generator.commun import store
 from generator.elus import alias
+from generator.extraction import Paths, extract, rapport_sans_rendu
 from generator.lieux import places
 from generator.recherche import index as recherche
 from generator.records import cache_extraction
@@ -468,7 +469,7 @@ def test_the_report_part_of_an_unchanged_source_is_not_made_again(root, extrait,
     res, _ = _extraire(root)
     assert sorted(faites) == DOCUMENTS and res.report["sources"] == rapport["sources"]
     faites.clear()
-    monkeypatch.setattr("generator.build.CONSEILLERS_PAR_CANTON", 3)  # another council size: every part again
+    monkeypatch.setattr("generator.extraction.CONSEILLERS_PAR_CANTON", 3)  # another council size: every part again
     res, _ = _extraire(root)
     assert sorted(faites) == DOCUMENTS
 

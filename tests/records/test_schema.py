@@ -107,7 +107,7 @@ def test_the_fast_validator_agrees_with_jsonschema(donnees):
 def test_a_record_that_breaks_its_schema_is_never_written(monkeypatch, tmp_path):
     """A parser bug giving a record of the wrong shape: the source is refused as an internal error,
     its message names the file and the field, nothing of it is written."""
-    from generator import build
+    from generator import extraction
     from generator.controle.corrections import Corrections
     from generator.parse import ingest
 
@@ -119,7 +119,7 @@ def test_a_record_that_breaks_its_schema_is_never_written(monkeypatch, tmp_path)
         return ex
 
     monkeypatch.setattr(ingest, "ingest_source", faute)
-    ok, trace = build._parse_one(CORPUS / "003_97c6f9649ae06488.txt", Corrections())
+    ok, trace = extraction._parse_one(CORPUS / "003_97c6f9649ae06488.txt", Corrections())
     assert ok is None
     assert trace == (
         "EnregistrementNonConforme: site_data/actes/003_97c6f9649ae06488.json ne suit pas "

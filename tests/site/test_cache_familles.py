@@ -18,7 +18,7 @@ from generator.elus import personnes
 from generator.lieux import places
 from generator.records.corpus import Corpus, cle_lu
 from generator.site import render
-from generator.site.pages import actes, controle, decoupage, flux, lexique, lieux, subventions
+from generator.site.pages import actes, controle, decoupage, lexique, lieux, subventions
 from generator.site.pages import elus as pages_elus
 from generator.site.render import Page, write_pages
 
@@ -235,22 +235,6 @@ def test_a_grant_changed_in_its_data_file_renders_again_the_pages_that_show_it(t
     rendues.clear()
     write_pages(_pages(_corpus(copie)), content, cache=cache)
     assert rendues == []
-
-
-def test_the_pages_and_feeds_leave_every_record_as_read(tmp_path, donnees):
-    """A grant or deliberation stands in the pages' keys for its fields of site_data/ by the digest of
-    the dict it was read from (`corpus.cle_lu`), which a change made inside one of them after reading
-    would not follow: the pages and feeds of a build change none (each record equal to its copy read
-    again, every field the object read)."""
-    corpus = _corpus(donnees)
-    write_pages(_pages(corpus), tmp_path / "content", cache=tmp_path / "pages.json")
-    flux.atom(corpus)
-    flux.ecrire_flux_lieux(corpus, tmp_path / "content")
-    relu = _corpus(donnees)
-    assert len(corpus.deliberations) == 28 and len(corpus.subventions) == 524
-    assert all(cle_lu(r) is not None for r in [*corpus.deliberations.values(), *corpus.subventions])
-    assert list(corpus.deliberations.values()) == list(relu.deliberations.values())
-    assert corpus.subventions == relu.subventions
 
 
 def test_a_field_set_after_reading_changes_the_key(donnees):

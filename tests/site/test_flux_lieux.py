@@ -240,16 +240,16 @@ def test_writing_the_feeds_removes_stale_ones_and_the_former_layout(corpus, feed
 
 def test_an_unchanged_feed_is_neither_read_back_nor_written_again(corpus, feeds, tmp_path, monkeypatch):
     """With `.cache/flux.json`, a feed whose text and file are those of the last build is left alone
-    (not read back: `store.a_le_contenu` trusts its file identity); one edited in place is written again."""
+    (not read back: `store.Ecrits` trusts its file identity); one edited in place is written again."""
     content, cache = tmp_path / "content", tmp_path / "flux.json"
     ecrits: list[str] = []
-    vrai = flux.write_bytes
+    vrai = store.Ecrits.ecrire
 
-    def ecrire(p, octets, durable=True):
-        ecrits.append(p.relative_to(content).as_posix())
-        return vrai(p, octets, durable)
+    def ecrire(self, nom, chemin, data, *args, **kwargs):
+        ecrits.append(chemin.relative_to(content).as_posix())
+        return vrai(self, nom, chemin, data, *args, **kwargs)
 
-    monkeypatch.setattr(flux, "write_bytes", ecrire)
+    monkeypatch.setattr(store.Ecrits, "ecrire", ecrire)
     flux.ecrire_flux_lieux(corpus, content, cache=cache)
     assert sorted(ecrits) == sorted(feeds) and len(feeds) > 900
     ecrits.clear()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import build
+from generator import extraction
 from generator.commun import store
 from generator.controle import corrections
 from generator.parse import ingest
@@ -187,10 +187,10 @@ def _panne(vraie):
 def test_parse_one_returns_the_traceback_of_an_unexpected_exception(monkeypatch, tmp_path):
     monkeypatch.setattr(ingest, "ingest_source", _panne(ingest.ingest_source))
     fixes = corrections.load(tmp_path / "corrections.yaml")
-    ok, trace = build._parse_one(CORPUS / S003, fixes)
+    ok, trace = extraction._parse_one(CORPUS / S003, fixes)
     assert ok is None
     assert trace.startswith("Traceback") and trace.rstrip().endswith("RuntimeError: panne simulée")
-    ok, out = build._parse_one(CORPUS / S002, fixes)
+    ok, out = extraction._parse_one(CORPUS / S002, fixes)
     assert ok is True and json.loads(out[0])["source"] == S002
 
 
@@ -202,7 +202,7 @@ def test_a_parser_bug_refuses_its_source_with_a_journal_and_keeps_what_it_publis
     monkeypatch.setenv("RPC_PROCESSUS", "1")  # parsed in this process, where the parser is patched
     monkeypatch.setattr(ingest, "ingest_source", _panne(ingest.ingest_source))
     logs = []
-    res = build.extract(build.Paths(root), logs.append)
+    res = extraction.extract(extraction.Paths(root), logs.append)
     assert [e["source"] for e in res.errors] == [S003]
     message = res.errors[0]["message"]
     assert message.startswith(
@@ -216,7 +216,7 @@ def test_a_parser_bug_refuses_its_source_with_a_journal_and_keeps_what_it_publis
     assert f"  → les données déjà publiées pour {S003} sont conservées telles quelles." in logs
     assert sorted(d.contenu["source"] for d in res.documents) == [S002, S003]  # its previous extraction, and the other file
     assert empreinte_donnees(root) == donnees
-    build.rapport_sans_rendu(build.Paths(root), res)  # as `make extract`, or a build that stops there, writes it
+    extraction.rapport_sans_rendu(extraction.Paths(root), res)  # as `make extract`, or a build that stops there, writes it
     assert json.loads((root / "site_data" / "controle.json").read_text("utf-8"))["erreurs"] == res.errors
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from generator import build
+from generator import extraction
 from generator.controle.corrections import Corrections
 from generator.parse.actes import parse_actes
 from generator.parse.ingest import ingest_source
@@ -187,7 +187,7 @@ def test_without_tesseract_the_source_is_refused_with_how_to_install_it(dossier,
     assert "5 pages (1–5) sans couche texte" in err.value.message
     assert "apt-get install tesseract-ocr tesseract-ocr-fra" in err.value.message
     # in the build, the SourceError path: the source refused with that message, the others published
-    ok, (source, message, _, bloquant) = build._parse_one(dossier / "2021-234-scan.pdf", Corrections())
+    ok, (source, message, _, bloquant) = extraction._parse_one(dossier / "2021-234-scan.pdf", Corrections())
     assert ok is False and source == "2021-234-scan.pdf" and "tesseract introuvable" in message
     assert bloquant is False  # the file is not at fault: it waits, the others are published
 

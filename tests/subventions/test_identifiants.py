@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from generator.build import Paths, extract
 from generator.commun.erreurs import ErreurDeSaisie
 from generator.controle import identifiants
+from generator.extraction import Paths, extract
 from generator.parse.ingest import ingest_source
 from generator.records import Line
 from generator.subventions.identifiants import sirets_imprimes

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from test_tables_autres import R004, units
 
-from generator.build import Paths, extract
+from generator.extraction import Paths, extract
 from generator.subventions.tables import vie_etudiante
 from generator.subventions.tables.base import PORTEUR_INCERTAIN, Contexte
 

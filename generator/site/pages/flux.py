@@ -14,7 +14,6 @@ only: one function per kind of record.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.commun.formats import date_fr, montant_fr
-from generator.commun.store import a_le_contenu, identite, lire_cache, write_bytes, write_json, write_text
+from generator.commun.store import Ecrits, write_text
 from generator.exports.par_lieu import subventions_par_lieu
 from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
 from generator.site import abonnement
@@ -241,23 +240,16 @@ def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "", cache: 
     feeds of a previous build no page announces any more are removed, and those of the former layout
     (`<page>/flux.xml`, in the page's folder).
 
-    `cache` (`.cache/flux.json`): each feed's SHA-256 and file identity when last written; a feed whose
-    text has that digest and whose file is unchanged (`store.a_le_contenu`) is neither read back nor
-    written (about a thousand feeds at every build)."""
+    `cache` (`.cache/flux.json`, `store.Ecrits`): a feed whose text is the one last written there, in a
+    file that still holds it, is neither read back nor written (about a thousand feeds at every build)."""
     dossier = content / abonnement.DOSSIER
     ecrits = []
-    avant, apres = lire_cache(cache), {}
+    enregistres = Ecrits(cache)
     for chemin, texte in flux_lieux(corpus, site_url):
         p = content / chemin
-        octets = texte.encode("utf-8")
-        sha = hashlib.sha256(octets).hexdigest()
-        connu = avant.get(chemin)
-        if not (isinstance(connu, list) and len(connu) == 2 and connu[0] == sha and a_le_contenu(p, sha, connu[1])):
-            write_bytes(p, octets, durable=False)
-        apres[chemin] = [sha, identite(p)]
+        enregistres.contenu(chemin, p, texte.encode("utf-8"))
         ecrits.append(p)
-    if cache is not None:
-        write_json(cache, dict(sorted(apres.items())))
+    enregistres.sauver()
     sitemap = dossier / "sitemap.xml"
     write_text(sitemap, plan((p.relative_to(content).as_posix() for p in ecrits), site_url), durable=False)
     garder = {*ecrits, sitemap}

@@ -1,0 +1,80 @@
+"""What a build writes again only when it changed (`store.Ecrits`: pages, exports, feeds, control report),
+and the one rule of the frozen collector (`store.gel`, `store.geler`)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+
+import pytest
+
+from generator.commun import store
+
+
+def _identite(chemin) -> tuple[int, int]:
+    st = os.stat(chemin)
+    return st.st_ino, st.st_mtime_ns
+
+
+def test_a_file_is_written_again_only_when_its_key_or_its_bytes_on_disk_changed(tmp_path, monkeypatch):
+    """A file whose key and bytes on disk are those recorded is neither read nor touched (same inode, same
+    date); one changed on disk behind the record, even in place at the same size, is read, found
+    different and written again; another key writes it again; an unreadable record writes everything."""
+    cache, a, b = tmp_path / "ecrits.json", tmp_path / "a.md", tmp_path / "sous" / "b.csv"
+    ecrits = store.Ecrits(cache)
+    ecrits.ecrire("a.md", a, b"texte de a\n", "cle-a")
+    ecrits.contenu("sous/b.csv", b, b"1;2;3\n", garde=1)
+    ecrits.sauver()
+    assert json.loads(cache.read_text("utf-8"))["sous/b.csv"][3] == 1
+    avant = _identite(a), _identite(b)
+    lus: list[str] = []
+    digest = store.hashlib.file_digest
+    monkeypatch.setattr(store.hashlib, "file_digest", lambda f, algo: lus.append(os.path.basename(f.name)) or digest(f, algo))
+
+    suivant = store.Ecrits(cache)  # the next build, nothing changed
+    assert suivant.a_jour("a.md", a, "cle-a")
+    suivant.contenu("sous/b.csv", b, b"1;2;3\n")
+    suivant.sauver()
+    assert (_identite(a), _identite(b)) == avant and lus == []
+    assert suivant.garde("sous/b.csv") == 1  # (what was kept with it, kept)
+
+    date = b.stat().st_mtime_ns
+    with b.open("r+b") as f:  # edited in place behind the record: same inode, same size, a later date
+        f.write(b"4;5;6\n")
+    os.utime(b, ns=(date + 1_000_000, date + 1_000_000))
+    troisieme = store.Ecrits(cache)
+    assert not troisieme.a_jour("a.md", a, "cle-autre")  # another key: made again (the same bytes here)
+    troisieme.ecrire("a.md", a, b"texte de a\n", "cle-autre")
+    troisieme.contenu("sous/b.csv", b, b"1;2;3\n", garde=1)
+    troisieme.sauver()
+    assert lus == ["b.csv"] and b.read_bytes() == b"1;2;3\n"
+    assert _identite(b)[0] != avant[1][0]  # (replaced by a rename: a new inode)
+    assert _identite(a) == avant[0]  # (the same bytes: not rewritten)
+
+    os.utime(a, ns=(date + 2_000_000, date + 2_000_000))  # touched, bytes the same: read once, kept, untouched
+    lus.clear()
+    quatrieme = store.Ecrits(cache)
+    assert quatrieme.a_jour("a.md", a, "cle-autre") and lus == ["a.md"]
+    assert quatrieme.apres["a.md"][2] == store.identite(a)  # (its new identity recorded: not read next time)
+    assert not quatrieme.a_jour("a.md", a, "cle-a")  # (the key of the build before)
+
+    a.unlink()
+    assert not store.Ecrits(cache).a_jour("a.md", a, "cle-autre")  # gone
+    cache.write_text("[pas un objet", "utf-8")
+    assert not store.Ecrits(cache).a_jour("sous/b.csv", b, store.hashlib.sha256(b"1;2;3\n").hexdigest())
+
+
+def test_only_the_outermost_block_unfreezes_whatever_ends_it():
+    """`store.geler` freezes only within a `store.gel` block; a block within another leaves the freeze to
+    that one, and the outermost unfreezes everything when it ends, by an error too."""
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError, match="hors d'un bloc"):
+        store.geler()
+    with pytest.raises(ValueError), store.gel():
+        store.geler()
+        with store.gel():
+            store.geler()
+        assert gc.get_freeze_count() > 0
+        raise ValueError
+    assert gc.get_freeze_count() == 0
