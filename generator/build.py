@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.commun import store
+from generator.commun import memoire, store
 from generator.commun.enfants import lier_au_parent, processus, temps_cpu
 from generator.commun.erreurs import erreur_systeme_dans
 from generator.commun.genere import CONTENU_GENERE
@@ -51,7 +51,8 @@ from generator.site.pages import flux
 from generator.site.pages import lexique as pages_lexique
 from generator.site.pages import lieux as pages_lieux
 from generator.site.pages import subventions as pages_subventions
-from generator.site.render import Page, write_pages
+from generator.site.render import COMPILES, Page, elaguer_compiles, write_pages
+from generator.site.render import empreinte_code as empreinte_rendu
 from generator.sources import ocr
 
 T = TypeVar("T")
@@ -79,11 +80,11 @@ def render(paths: Paths, res: BuildResult) -> int:
     The three are independent readers of the same corpus: the exports and the search indexes are
     computed by two forked processes (they share the corpus read once) while this one writes the
     pages, so that the two cores stay busy; pages are written as they are built. Run within the build's
-    `store.gel` block (`_construire`), which unfreezes the corpus once the pages are written.
+    `memoire.gel` block (`_construire`), which unfreezes the corpus once the pages are written.
     """
     t0, c0 = time.perf_counter(), temps_cpu()
     res.timings["rendu"] = 0.0  # (set below; keeps the stages in order in the log)
-    with store.sans_ramasse_miettes():  # ten years: 440 000 records made, acyclic, all kept (frozen below)
+    with memoire.sans_ramasse_miettes():  # ten years: 440 000 records made, acyclic, all kept (frozen below)
         controle = to_dict(res.report)  # what site_data/controle.json holds (written below, once the people figures are known)
         corpus = Corpus.from_data(res.documents, res.subventions, controle, places.reference(), actes=paths.actes)
         res.report["identifiants"] = controle["identifiants"] = couverture(res, corpus.subventions)
@@ -111,7 +112,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     )
     # the corpus lives until the pages are written: out of the collector's sight, it is not rescanned
     # at every full collection the rendering triggers (and the exports' fork shares it untouched)
-    store.geler()
+    memoire.geler()
     subs_par_delib, checks_par_delib = defaultdict(list), defaultdict(list)
     for s in corpus.subventions:
         subs_par_delib[s.deliberation].append(s)
@@ -196,8 +197,8 @@ def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable
 
     # objects that exist now are not moved by the child's garbage collector: it only touches
     # (and so copies) what it reads, the rest of the parent's memory stays shared
-    with store.gel():
-        store.geler()
+    with memoire.gel():
+        memoire.geler()
         proc = ctx.Process(target=child)  # not a daemon: it may start its own workers (search)
         proc.start()
     send.close()
@@ -373,12 +374,12 @@ def construire_sous_verrou(root: Path, verrou: publication.Verrou, strict: bool 
 def _construire(paths: Paths, strict: bool, log) -> int:
     """`run` once the lock is held and what a killed build left is cleaned: 0, 1 or 2 as `run`.
 
-    From the extraction until the pages are written, the build is one `store.gel` block: what the
+    From the extraction until the pages are written, the build is one `memoire.gel` block: what the
     extraction read back, then the corpus, stay frozen out of the collector's sight (`extract`,
     `render`, and each fork of `_en_parallele`, freeze them) and are unfrozen once, here, when the pages
     are written or the build stops, whatever stops it (MkDocs then runs in another process, and this
     one drops the texts: `_alleger`)."""
-    with store.gel():
+    with memoire.gel():
         res = extract(paths, log)
         constats = _constats(res)
         summary = res.report.get("resume", {})
@@ -426,6 +427,7 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         raise
     publication.nettoyer(paths.root)
     retirees = ocr.elaguer(paths.root / ".cache" / "ocr", res.empreintes)  # published: readings no source needs go
+    elaguer_compiles(paths.root / ".cache" / COMPILES, empreinte_rendu())  # and another code's templates
     if retirees:
         log(f"Reconnaissance de caractères : {retirees} lecture(s) de page qu'aucune source n'utilise plus retirée(s) du cache.")
     log(

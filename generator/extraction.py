@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.commun import store
+from generator.commun import memoire, store
 from generator.commun.enfants import lier_au_parent, processus, temps_cpu
 from generator.commun.erreurs import ErreurDeSaisie, journal
 from generator.commun.store import data_name
@@ -102,7 +102,7 @@ def _parse_one(path: Path, fixes: corr.Corrections, nom: str | None = None):
     name (`boite.Entree.nom`), when the path spells it otherwise."""
     nom = nom or path.name
     mine: list[dict] = []
-    with store.sans_ramasse_miettes():
+    with memoire.sans_ramasse_miettes():
         try:
             ex = corr.apply(localise(ingest.ingest_source(path, nom), corr.lieux(fixes), mine), fixes, mine)
             doc = to_dict(ex.document)
@@ -148,10 +148,10 @@ def extract(paths: Paths, log=print) -> BuildResult:
     or that conflicts with another file; only then are the accepted ones moved into site_data/ (one
     rename each). A refused source keeps its previous extraction.
 
-    What it reads back is frozen (`store.gel`): until the end of the build's block when a build runs it,
+    What it reads back is frozen (`memoire.gel`): until the end of the build's block when a build runs it,
     else until it returns.
     """
-    with store.gel():
+    with memoire.gel():
         return _extraire(paths, log)
 
 
@@ -193,7 +193,7 @@ def _extraire(paths: Paths, log) -> BuildResult:
     # as each snapshot re-enabled the collector (measured: 1,6 s of a no-change build at ten years), then frozen:
     # else, made while the collector was paused, they would all be young, and the next collections would scan
     # them generation after generation (measured: 1,4 s of a no-change extraction at ten years)
-    with store.sans_ramasse_miettes():
+    with memoire.sans_ramasse_miettes():
         for e in files:
             entry = cache.get(e.nom)
             lue = lues[e.nom] = store.empreinte_fichier(e.chemin, entry.get("source") if entry else None)  # (hashed unless untouched since)
@@ -212,7 +212,7 @@ def _extraire(paths: Paths, log) -> BuildResult:
                     continue
                 log(f"{lu} : {e.nom} est analysée à nouveau.")
             todo.append((e, key))
-        store.geler()  # (what was read back lives until the pages are written)
+        memoire.geler()  # (what was read back lives until the pages are written)
     staging = paths.root / ".build" / "extraction"
     shutil.rmtree(staging, ignore_errors=True)
     nouveaux: dict[str, garde.Resume] = {}
@@ -235,7 +235,7 @@ def _extraire(paths: Paths, log) -> BuildResult:
         name = data_name(e.nom)
         store.write_text(staging / "actes" / name, actes)
         store.write_text(staging / "subventions" / name, subventions)
-        with store.sans_ramasse_miettes():
+        with memoire.sans_ramasse_miettes():
             contenu, subs = json.loads(actes), json.loads(subventions)
         civilites = personnes.civilites_document(contenu)  # (before `alleger` drops the texts)
         doc = alleger(contenu, textes=False)

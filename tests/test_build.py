@@ -46,18 +46,18 @@ def test_good_source_alone(root):
 
 def test_extract_alone_leaves_nothing_frozen(root):
     """`make extract` and the tests run the extraction alone: what it reads back is frozen while it runs
-    (`store.gel`), never after it returns, where nothing would unfreeze it (a test process would keep
+    (`memoire.gel`), never after it returns, where nothing would unfreeze it (a test process would keep
     every extraction it ran, its cycles never collected)."""
     assert gc.get_freeze_count() == 0
     _extract(root)
     assert gc.get_freeze_count() == 0
-    res, _ = _extract(root)  # read back this time (`store.geler` after the unchanged sources)
+    res, _ = _extract(root)  # read back this time (`memoire.geler` after the unchanged sources)
     assert res.parsed == 0 and [d.source for d in res.documents] == [S003]
     assert gc.get_freeze_count() == 0
 
 
 def test_a_build_keeps_what_it_read_frozen_until_the_pages_and_unfreezes_it_whatever_stops_it(root, monkeypatch):
-    """From the extraction to the pages a build is one `store.gel` block: what the extraction read back is
+    """From the extraction to the pages a build is one `memoire.gel` block: what the extraction read back is
     still frozen when `render` starts, and unfrozen when the build stops, here by an error in the pages."""
     extract(Paths(root), log=lambda *_: None)  # (the source read back by the build)
     vus = []

@@ -16,7 +16,6 @@ files, is flushed whole by one `synchroniser` before it is published.
 from __future__ import annotations
 
 import ctypes
-import gc
 import hashlib
 import json
 import os
@@ -26,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+
+from generator.commun.memoire import sans_ramasse_miettes
 
 TEMPORAIRE = re.compile(r"^\..+\.tmp-(\d+)-[0-9a-f]{8}$")
 """A temporary file of `remplacement_atomique` (the pid of the process that writes it is in its name)."""
@@ -78,14 +79,14 @@ def sha256_fichier(chemin: Path | str) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def a_le_contenu(chemin: Path | str, sha256: str, connue: object) -> bool:
+def a_le_contenu(chemin: Path | str, sha256: str, connue: list[int] | None) -> bool:
     """Whether the file holds the bytes of SHA-256 `sha256`: known without reading it when its `identite`
     is still `connue` (recorded when it held them), else read and hashed (an edited, truncated or missing
     file does not)."""
     return _identite_si_contenu(chemin, sha256, connue) is not None
 
 
-def _identite_si_contenu(chemin: Path | str, sha256: str, connue: object) -> list[int] | None:
+def _identite_si_contenu(chemin: Path | str, sha256: str, connue: list[int] | None) -> list[int] | None:
     """The file's `identite` when it holds the bytes of SHA-256 `sha256` (`a_le_contenu`), else None. The
     identity is taken before reading: a file changed meanwhile does not keep it, and is hashed next time."""
     lue = identite(chemin)
@@ -298,48 +299,3 @@ def nom_fichier(nom: str) -> str:
     UTF-8, whatever the locale (under `LC_ALL=C PYTHONUTF8=0` Python spells them with surrogates, and
     a path holding « é » cannot even be opened)."""
     return os.fsdecode(nom.encode("utf-8", "surrogateescape"))
-
-
-@contextmanager
-def sans_ramasse_miettes():
-    """The cyclic garbage collector paused for a bounded burst of allocation (parsing one source,
-    reading one JSON file). Those create hundreds of thousands of acyclic objects, and every
-    collection they trigger rescans all that is alive: measured, a third of a source's parse time."""
-    actif = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if actif:
-            gc.enable()
-
-
-_gel = 0
-"""How many `gel` blocks this process is in."""
-
-
-@contextmanager
-def gel() -> Iterator[None]:
-    """A stage whose data lives long and is many (ten years: 540 000 objects read back by the extraction,
-    440 000 records of the corpus): `geler` puts what is alive out of the cyclic collector's sight, so that
-    no collection scans it again, nor touches (and so copies) the memory a forked child shares with this
-    process. The one rule: nothing is frozen but inside such a block, and the outermost block unfreezes
-    everything when it ends, whatever ends it; a block within another leaves it to that one. So a build
-    (`build._construire`, one block from the extraction to the pages) keeps what the extraction read frozen
-    until the pages are written, and `extraction.extract` run alone (`make extract`, the tests) leaves
-    nothing frozen behind it."""
-    global _gel
-    _gel += 1
-    try:
-        yield
-    finally:
-        _gel -= 1
-        if _gel == 0:
-            gc.unfreeze()
-
-
-def geler() -> None:
-    """`gc.freeze()`: what is alive now out of the collector's sight until the outermost `gel` block ends."""
-    if _gel == 0:
-        raise RuntimeError("store.geler() hors d'un bloc store.gel() : rien ne le dégèlerait")
-    gc.freeze()

@@ -42,7 +42,8 @@ from pathlib import Path
 
 from generator.commun.erreurs import ErreurDeSaisie
 from generator.commun.genere import VERROU
-from generator.commun.store import fsync, identite, sans_ramasse_miettes, synchroniser, write_text
+from generator.commun.memoire import sans_ramasse_miettes
+from generator.commun.store import fsync, identite, synchroniser, write_text
 
 SITES = Path(".build") / "sites"
 PRECEDENT = "precedent"

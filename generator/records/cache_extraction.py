@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import cast
 
 from generator.commun import code
-from generator.commun.store import a_le_contenu, identite, sans_ramasse_miettes, write_text
+from generator.commun.memoire import sans_ramasse_miettes
+from generator.commun.store import a_le_contenu, identite, write_text
 from generator.controle.garde import Resume, resumer
 from generator.records.common import JsonObject
 from generator.records.corpus import DocumentLu, alleger

@@ -33,6 +33,8 @@ from generator.records.corpus import cle_lu
 from generator.site import lexique, listes, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
+COMPILES = "gabarits"
+"""The folder of `.cache/` where the compiled templates are kept (`environment`)."""
 
 
 _METHODES_DICT = frozenset(dir(dict))
@@ -59,16 +61,12 @@ class _Environnement(jinja2.Environment):
 def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environment:
     """The pages' Jinja2 environment. `compiles`: a folder where the templates compiled by the code of digest
     `code` (`empreinte_code`) are kept from a build to the next (Jinja2's bytecode cache, checked against each
-    template's text): compiling the thirty templates is about half a second of every build. The compiled
-    templates of another code (the environment's settings are code) are removed."""
+    template's text): compiling the thirty templates is about half a second of every build. Those of another
+    code are left to `elaguer_compiles`, once the build is published."""
     cache = None
     if compiles is not None:
         compiles.mkdir(parents=True, exist_ok=True)
-        suffixe = f"-{code[:16]}.cache"
-        for f in compiles.iterdir():
-            if not f.name.endswith(suffixe):  # (another code's, or a file a killed build left half written)
-                f.unlink()
-        cache = jinja2.FileSystemBytecodeCache(str(compiles), "%s" + suffixe)
+        cache = jinja2.FileSystemBytecodeCache(str(compiles), "%s" + _suffixe(code))
     env = _Environnement(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -81,6 +79,22 @@ def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environm
     env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
     env.globals.update(lignes_subventions=tableau_subventions.lignes, liste_deliberations=listes.deliberations, liste_actes=listes.actes)
     return env
+
+
+def _suffixe(code: str) -> str:
+    return f"-{code[:16]}.cache"
+
+
+def elaguer_compiles(compiles: Path, code: str) -> int:
+    """Remove from `compiles` the templates compiled by another code than `code` (the environment's settings
+    are code too; kept by `environment`), as the build prunes its other caches once it has published; return
+    how many."""
+    if not compiles.is_dir():
+        return 0
+    autres = [f for f in compiles.iterdir() if not f.name.endswith(_suffixe(code))]
+    for f in autres:
+        f.unlink(missing_ok=True)
+    return len(autres)
 
 
 def front_matter(title: str, **extra: object) -> str:
@@ -269,7 +283,7 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     n = 0
     ecrits = Ecrits(cache)
     code = empreinte_code() if cache is not None else ""
-    env = env or environment(cache.parent / "gabarits" if cache is not None else None, code)
+    env = env or environment(cache.parent / COMPILES if cache is not None else None, code)
     empreintes = Empreintes()
     for page in pages:
         n += 1

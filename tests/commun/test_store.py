@@ -1,13 +1,9 @@
-"""What a build writes again only when it changed (`store.Ecrits`: pages, exports, feeds, control report),
-and the one rule of the frozen collector (`store.gel`, `store.geler`)."""
+"""What a build writes again only when it changed (`store.Ecrits`: pages, exports, feeds, control report)."""
 
 from __future__ import annotations
 
-import gc
 import json
 import os
-
-import pytest
 
 from generator.commun import store
 
@@ -63,18 +59,3 @@ def test_a_file_is_written_again_only_when_its_key_or_its_bytes_on_disk_changed(
     assert not store.Ecrits(cache).a_jour("a.md", a, "cle-autre")  # gone
     cache.write_text("[pas un objet", "utf-8")
     assert not store.Ecrits(cache).a_jour("sous/b.csv", b, store.hashlib.sha256(b"1;2;3\n").hexdigest())
-
-
-def test_only_the_outermost_block_unfreezes_whatever_ends_it():
-    """`store.geler` freezes only within a `store.gel` block; a block within another leaves the freeze to
-    that one, and the outermost unfreezes everything when it ends, by an error too."""
-    assert gc.get_freeze_count() == 0
-    with pytest.raises(RuntimeError, match="hors d'un bloc"):
-        store.geler()
-    with pytest.raises(ValueError), store.gel():
-        store.geler()
-        with store.gel():
-            store.geler()
-        assert gc.get_freeze_count() > 0
-        raise ValueError
-    assert gc.get_freeze_count() == 0

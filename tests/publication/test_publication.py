@@ -149,10 +149,14 @@ def test_a_build_killed_earlier_is_reported_and_its_leftovers_removed(projet):
     )
     reste = projet / ".build" / "sites" / "20261201-030000-999999"
     (reste / "deliberations").mkdir(parents=True)
+    compiles = sorted((projet / ".cache" / "gabarits").iterdir())
+    assert compiles  # (the templates compiled by the code that built the project)
+    (projet / ".cache" / "gabarits" / "page.md.j2-0123456789abcdef.cache").write_bytes(b"\x00")  # an older code's
     r = construire(projet)
     assert r.returncode == 0
     assert "La construction précédente (make build, PID 999999, commencée le 2026-12-01 03:00:00) s'est arrêtée avant la fin" in r.stdout
     assert not reste.exists()
+    assert sorted((projet / ".cache" / "gabarits").iterdir()) == compiles  # the older code's removed once published
 
 
 def test_umask_077_still_publishes_files_the_web_server_can_read(projet):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 
 from generator import build
-from generator.commun import store
+from generator.commun import memoire
 from generator.extraction import Paths, extract
 from generator.records.corpus import Corpus, cle_lu
 
@@ -59,7 +59,7 @@ def test_rendering_the_whole_corpus_changes_no_record(tmp_path, monkeypatch):
     monkeypatch.setattr(Corpus, "_index", copier_apres)
     monkeypatch.setenv("RPC_PROCESSUS", "1")  # the exports and the search in this process: what they change is seen here
     paths = Paths(copier_projet(tmp_path / "projet", CORPUS_COMPLET, corrections=True))
-    with store.gel():  # (as the build runs them: `build._construire`)
+    with memoire.gel():  # (as the build runs them: `build._construire`)
         res = extract(paths, log=lambda *_: None)
         pages = build.render(paths, res)
     assert res.recherche is not None

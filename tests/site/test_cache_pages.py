@@ -168,7 +168,7 @@ def test_an_edited_annex_has_its_pages_rendered_again_with_its_new_text(tmp_path
 def test_compiled_templates_are_kept_for_the_next_build_of_the_same_code(tmp_path, monkeypatch):
     """The templates compiled by a build are kept beside its pages' cache (`.cache/gabarits/`) and not
     compiled again by the next build of the same code, which writes the same text; another code's are
-    removed and compiled again (the environment's settings are code)."""
+    compiled again (the environment's settings are code), and the others removed once the build is published."""
     content, cache = tmp_path / "content", tmp_path / "pages.json"
     compiles: list[str] = []
     compiler = jinja2.Environment.compile
@@ -190,4 +190,7 @@ def test_compiled_templates_are_kept_for_the_next_build_of_the_same_code(tmp_pat
     monkeypatch.setattr(render, "empreinte_code", lambda: "0123456789abcdef-autre")
     write_pages(pages, content, cache=cache)  # (another code: every page rendered)
     assert compiles == ["page.md.j2", "page.md.j2"]
-    assert sorted(f.name for f in (tmp_path / "gabarits").iterdir()) == [gardes[0].rsplit("-", 1)[0] + "-0123456789abcdef.cache"]
+    autre = gardes[0].rsplit("-", 1)[0] + "-0123456789abcdef.cache"
+    assert sorted(f.name for f in (tmp_path / "gabarits").iterdir()) == sorted([gardes[0], autre])  # (kept until published)
+    assert render.elaguer_compiles(tmp_path / "gabarits", render.empreinte_code()) == 1  # as a build does once published
+    assert sorted(f.name for f in (tmp_path / "gabarits").iterdir()) == [autre]

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from generator.commun import store
+from generator.commun import memoire, store
 from generator.elus import personnes
 from generator.records import JsonObject
 from generator.records.corpus import Corpus, DeliberationPubliee
@@ -107,7 +107,7 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
                 a.actes[li.deliberation] = acte(li.deliberation)
     for p in reg.personnes.values():
         presences: Presences = {}
-        with store.sans_ramasse_miettes():  # ten years: 300 000 acyclic tuples, each collection rescanning the pages' data
+        with memoire.sans_ramasse_miettes():  # ten years: 300 000 acyclic tuples, each collection rescanning the pages' data
             for li in p.lignes:
                 presences.setdefault(li.seance, (actes[li.seance], []))[1].append(
                     Ligne(li.deliberation, li.date, li.organe, li.statut, li.interet)
