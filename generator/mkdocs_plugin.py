@@ -30,8 +30,10 @@ block, front matter holding only a title, a description, the sidebars it hides, 
 3. when no other plugin is configured (one could read every page's HTML, as Material's search
    does), a page's HTML is not kept in memory: it is read again from content/ when the page is
    written;
-4. `on_files`: the data files of content/donnees/ and content/originaux/ (written by a rename,
-   never in place) become files that hard-link themselves into the site instead of being copied;
+4. `on_files`: the data files of content/donnees/ and content/originaux/ and the feeds of content/flux/
+   (written by a rename, never in place) become files that hard-link themselves into the site instead of
+   being copied (the feeds: a thousand copies at every build, and a feed that keeps its file is not parsed
+   again by the verification, `generator.publication.verification`);
 5. option `sans_fichiers_recherche` (`--sans-fichiers-recherche`): the search's index files
    (content/recherche/, not its page) are left out: the build computes them while MkDocs runs
    and links them in after;
@@ -108,7 +110,7 @@ _META = frozenset({"title", "hide", "description", "robots", "flux"})  # a gener
 _STUB = "<!-- rpc: contenu relu au moment d'écrire la page -->"
 _GABARIT = "rpc-rapide/page-generee.html"  # renders nothing: on_post_page gives the filled shell
 _VERIFIEES = 2  # pages of each shell also rendered the normal way and compared
-_LIES = ("donnees", "originaux")  # large files of content/: hard-linked, not copied
+_LIES = ("donnees", "originaux", "flux")  # files of content/ replaced by a rename, never in place: hard-linked, not copied
 _AUTRE_SYSTEME = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP}  # no hard link there: copied
 
 
@@ -293,7 +295,13 @@ class Rapide(BasePlugin[RapideConfig]):
     def on_pre_page(self, page, config, files):
         if not self.config.raccourcis or page.file.src_uri in self.nav_uris:
             return page
-        generee = PageGeneree(page.title, page.file, config)  # becomes `page.file.page`: what MkDocs builds
+        if type(page) is Page:
+            # the page MkDocs made becomes a `PageGeneree` in place (it is `page.file.page` already, and has no
+            # title yet: MkDocs reads it with the source): a new one would run `Page.__init__` again, 13 000 times
+            page.__class__ = PageGeneree
+            generee = page
+        else:  # another plugin's kind of page: a new one, which becomes `page.file.page`
+            generee = PageGeneree(page.title, page.file, config)
         if self.code:
             md = self._md[page.file.src_uri] = store.identite(page.file.abs_src_path)
             connue = self.avant.get(page.file.dest_uri)

@@ -187,9 +187,10 @@ def _parcourir(dossier: Path, lisible: bool) -> dict[str, int]:
     if lisible:
         os.chmod(dossier, DOSSIER_PUBLIE)
     out: dict[str, int] = {}
-    for base, dirs, files in os.walk(dossier):
-        rel = os.path.relpath(base, dossier)
-        prefixe = "" if rel == "." else rel + "/"
+    racine = os.fspath(dossier)
+    debut = len(racine.rstrip(os.sep)) + 1  # a folder's path relative to the site, cut from the walk's (not `relpath`: 15 000 folders)
+    for base, dirs, files in os.walk(racine):
+        prefixe = "" if base == racine else base[debut:] + "/"
         for d in dirs if lisible else ():
             os.chmod(os.path.join(base, d), DOSSIER_PUBLIE)
         for f in files:
@@ -213,9 +214,15 @@ def record_des_pages(version: Path) -> Path:
 
 def controles(version: Path) -> Path:
     """Where a verified version keeps what its verification checked by content: the `identite` of the files
-    directly in donnees/ (the exports, hard-linked from content/donnees/, a new inode when rewritten) and the
-    summary they were counted against (`resume`)."""
+    directly in donnees/ and flux/ (the exports and the places' feeds, hard-linked from content/, where a
+    rewritten file is a new inode) and the summary they were counted against (`resume`)."""
     return version.with_name(version.name + ".controles.json")
+
+
+def _controle_par_contenu(chemin: str) -> bool:
+    """Whether the site's file `chemin` is one whose checks `controles` records: directly in donnees/ or flux/."""
+    dossier, _, nom = chemin.partition("/")
+    return dossier in ("donnees", "flux") and nom != "" and "/" not in nom
 
 
 def controles_precedents(version: Path) -> dict:
@@ -247,8 +254,8 @@ def marquer_verifiee(version: Path, resume: dict, pages: Path | None = None, fic
     else:
         cible.unlink(missing_ok=True)
     fichiers = fichiers or inventaire(version)
-    exports = {p: identite(version / p) for p in fichiers if p.startswith("donnees/") and "/" not in p[len("donnees/") :]}
-    write_text(controles(version), json.dumps({"resume": resume, "identites": exports}, separators=(",", ":")) + "\n")
+    verifies = {p: identite(version / p) for p in fichiers if _controle_par_contenu(p)}
+    write_text(controles(version), json.dumps({"resume": resume, "identites": verifies}, separators=(",", ":")) + "\n")
     data = {"resume": resume, "fichiers": fichiers}
     write_text(_record(version), json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
 

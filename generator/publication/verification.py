@@ -18,8 +18,9 @@ An export the published version's verification passed and that is still the same
 is the one `publication.marquer_verifiee` recorded then: the exports are hard-linked from content/donnees/,
 which replaces a file by a rename, never in place, so new bytes are a new inode) is not read again: the
 databases' `quick_check` is not redone (their rows are still counted, a cheap read), the CSV and JSON
-files are not parsed again when the count they were checked against is still the expected one. A
-changed, damaged or replaced file is a new `identite`: every check is made.
+files are not parsed again when the count they were checked against is still the expected one. A feed
+of flux/ (hard-linked from content/flux/, replaced the same way) that is still the file parsed then is
+not parsed again. A changed, damaged or replaced file is a new `identite`: every check is made.
 
 Each problem is one French sentence; a clean site gives an empty list.
 """
@@ -44,6 +45,7 @@ from generator.publication.transaction import controles_precedents, inventaire
 
 _HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 _HACHE = re.compile(r"\.([0-9a-f]{10})\.json$")
+_INDEX_ANNEE = re.compile(r"([^/]+)/\d{4}/index\.html")  # a section's index split by year
 _EXTERNE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 TAILLE_MAX = 100_000_000
 """The largest file a static host accepts (GitHub Pages refuses a file over 100 MB): bytes."""
@@ -83,8 +85,9 @@ def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = Non
     problemes += _originaux(site, attendu)
     problemes += _liens_des_index(site, fichiers)
     problemes += _recherche(site, verifies or {})
-    problemes += _exports(site, attendu, controles_precedents(site))
-    problemes += _flux(site, attendu)
+    connus = controles_precedents(site)
+    problemes += _exports(site, attendu, connus)
+    problemes += _flux(site, attendu, connus)
     problemes += _tailles(site, exclus=set(attendu.originaux), fichiers=fichiers)
     return problemes
 
@@ -116,12 +119,16 @@ def originaux_trop_gros(originaux: dict[str, int], limite: int = TAILLE_MAX) -> 
     ]
 
 
-def _flux(site: Path, attendu: Attendu) -> list[str]:
+def _flux(site: Path, attendu: Attendu, connus: dict | None = None) -> list[str]:
     """Each feed a place's or a scheme's page announces is there and parses, and so does the sitemap beside it
-    (Material fetches sitemap.xml beside every feed a page's head announces: a 404 otherwise)."""
+    (Material fetches sitemap.xml beside every feed a page's head announces: a 404 otherwise). `connus`: as
+    `_exports`'s; a feed that is still the file the published version's verification parsed (a hard link
+    from content/flux/, where a changed feed is a new file) is not parsed again."""
     mauvais = []
     plans = sorted({c.rsplit("/", 1)[0] + "/sitemap.xml" for c in attendu.flux if "/" in c})
     for chemin in [*attendu.flux, *plans]:
+        if _inchange(site, chemin, connus or {}):
+            continue
         try:
             ET.parse(site / chemin)
         except (OSError, ET.ParseError):
@@ -147,28 +154,31 @@ def _originaux(site: Path, attendu: Attendu) -> list[str]:
     return []
 
 
-def _index(site: Path) -> list[Path]:
+def _index(fichiers: dict[str, int]) -> list[str]:
     """The home page, each generated section's index, and the pages an index is split into (one per
-    year…). Hand-written pages (« À propos »…) are not indexes: they may cite pages of the real corpus."""
-    pages = [site / "index.html"]
-    for nom in sorted({*GENERATED_DIRS, "donnees"}):
-        d = site / nom
-        if not d.is_dir():
-            continue
-        if (d / "index.html").is_file():
-            pages.append(d / "index.html")
-        for sous in sorted(p for p in d.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)):
-            if (sous / "index.html").is_file():
-                pages.append(sous / "index.html")
+    year…), by their path in the site (`fichiers`: its `inventaire`, looked up rather than the disk).
+    Hand-written pages (« À propos »…) are not indexes: they may cite pages of the real corpus."""
+    sections = sorted({*GENERATED_DIRS, "donnees"})
+    par_annee: dict[str, list[str]] = {nom: [] for nom in sections}
+    for f in fichiers:
+        m = _INDEX_ANNEE.fullmatch(f)
+        if m and m.group(1) in par_annee:
+            par_annee[m.group(1)].append(f)
+    pages = ["index.html"]
+    for nom in sections:
+        if f"{nom}/index.html" in fichiers:
+            pages.append(f"{nom}/index.html")
+        pages += sorted(par_annee[nom])
     return pages
 
 
-def _cible_existe(site: Path, page: Path, href: str, fichiers: dict[str, int]) -> bool:
-    """Whether a link of `page` leads to a file of the site (`fichiers`: its `inventaire`), or a folder's index.html."""
+def _cible_existe(dossier: str, href: str, fichiers: dict[str, int]) -> bool:
+    """Whether a link of a page of the folder `dossier` (relative to the site) leads to a file of the site
+    (`fichiers`: its `inventaire`), or a folder's index.html."""
     chemin = unquote(href.split("#", 1)[0].split("?", 1)[0])
     if not chemin:
         return True
-    cible = os.path.normpath(os.path.join(os.path.dirname(page.relative_to(site).as_posix()), chemin))
+    cible = os.path.normpath(os.path.join(dossier, chemin))
     if cible == ".." or cible.startswith(("../", "/")):
         return False
     return cible in fichiers or ("index.html" if cible == "." else f"{cible}/index.html") in fichiers
@@ -176,13 +186,14 @@ def _cible_existe(site: Path, page: Path, href: str, fichiers: dict[str, int]) -
 
 def _liens_des_index(site: Path, fichiers: dict[str, int]) -> list[str]:
     casses: list[str] = []
-    for page in _index(site):
-        texte = page.read_text(encoding="utf-8", errors="replace")
+    for page in _index(fichiers):
+        texte = (site / page).read_text(encoding="utf-8", errors="replace")
+        dossier = os.path.dirname(page)
         for href in dict.fromkeys(_HREF.findall(texte)):
             if _EXTERNE.match(href) or href.startswith("#"):
                 continue
-            if not _cible_existe(site, page, href, fichiers):
-                casses.append(f"{page.relative_to(site).as_posix()} → {href}")
+            if not _cible_existe(dossier, href, fichiers):
+                casses.append(f"{page} → {href}")
     if casses:
         return [f"{len(casses)} lien(s) des pages d'index sans cible, dont {' ; '.join(casses[:5])}"]
     return []
@@ -234,11 +245,11 @@ def _recherche(site: Path, verifies: dict[str, int]) -> list[str]:
     return problemes
 
 
-def _inchange(d: Path, nom: str, connus: dict) -> bool:
-    """Whether the export `donnees/{nom}` is the file the previous verification passed (`connus`: its
-    `publication.controles_precedents`): same `identite`."""
-    deja = connus.get("identites", {}).get(f"donnees/{nom}")
-    return deja is not None and identite(d / nom) == deja
+def _inchange(site: Path, chemin: str, connus: dict) -> bool:
+    """Whether the file `chemin` of the site (an export, a feed) is the file the previous verification passed
+    (`connus`: its `publication.controles_precedents`): same `identite`."""
+    deja = connus.get("identites", {}).get(chemin)
+    return deja is not None and identite(site / chemin) == deja
 
 
 def _compter(f: Path, *tables: str, integrite: bool = True) -> tuple[str, list[int]]:
@@ -264,7 +275,10 @@ def _bases(d: Path, attendu: Attendu, connus: dict | None = None) -> list[str]:
     for f in [base, *textes]:
         try:
             etat, (nd, *ns) = _compter(
-                f, "deliberations", *(["subventions"] if f == base else []), integrite=not _inchange(d, f.name, connus or {})
+                f,
+                "deliberations",
+                *(["subventions"] if f == base else []),
+                integrite=not _inchange(d.parent, f"donnees/{f.name}", connus or {}),
             )
         except sqlite3.Error as exc:
             problemes.append(f"donnees/{f.name} illisible ({exc})")
@@ -294,7 +308,7 @@ def _exports(site: Path, attendu: Attendu, connus: dict | None = None) -> list[s
     meme_compte = connus.get("resume", {}).get("subventions") == attendu.subventions  # what an unchanged file was counted against
 
     def a_lire(nom: str, compte: bool = False) -> bool:
-        return not ((meme_compte or not compte) and _inchange(d, nom, connus))
+        return not ((meme_compte or not compte) and _inchange(site, f"donnees/{nom}", connus))
 
     problemes = []
     try:

@@ -371,12 +371,14 @@ def test_a_rebuild_reads_the_previous_record_once_and_hands_the_pages_records_ov
     assert "communes/wancourt/index.html" in pages or len(pages) > 100
     assert all(os.path.samefile(version / p, precedente / p) for p in pages)
     assert publication.lire_pages(precedente).keys() == pages.keys()
+    feeds = [p for p in publication.lire_record(version)["fichiers"] if p.startswith("flux/")]  # linked from content/, not copied
+    assert feeds and all(os.path.samefile(version / p, projet / "content" / p) for p in feeds)
 
 
 def test_the_exports_the_published_version_passed_are_checked_again_only_when_changed(projet, monkeypatch):
-    """Issue 22: a new version's exports that are still the files the published version's verification
-    passed (hard links: same `identite`) are not read again (no `quick_check`, no parsing); a changed count,
-    a file replaced by a damaged one or damaged in place are checked, and refused."""
+    """Issue 22: a new version's exports and places' feeds that are still the files the published version's
+    verification passed (hard links: same `identite`) are not read again (no `quick_check`, no parsing); a
+    changed count, a file replaced by a damaged one or damaged in place are checked, and refused."""
     r = construire(projet)  # (the copied project's files are not the inodes its record names: everything checked)
     assert r.returncode == 0, _sortie(r)
     courante = publication.version_courante(projet)
@@ -385,7 +387,8 @@ def test_the_exports_the_published_version_passed_are_checked_again_only_when_ch
     connus = json.loads(publication.controles(courante).read_text("utf-8"))
     assert connus["resume"] == rec["resume"]
     exports = {p for p in rec["fichiers"] if p.startswith("donnees/") and p.count("/") == 1}
-    assert set(connus["identites"]) == exports and "donnees/recueil.sqlite" in exports
+    feeds = {p for p in rec["fichiers"] if p.startswith("flux/") and p.count("/") == 1}
+    assert set(connus["identites"]) == exports | feeds and "donnees/recueil.sqlite" in exports and "flux/sitemap.xml" in feeds
     neuve = publication.nouvelle_version(projet)
     shutil.copytree(courante, neuve, copy_function=os.link, dirs_exist_ok=True)  # as a build links what did not change
     assert publication.controles_precedents(neuve) == connus
@@ -428,3 +431,20 @@ def test_the_exports_the_published_version_passed_are_checked_again_only_when_ch
     assert f"donnees/{bases[0]} illisible (file is not a database)" in verification._exports(
         neuve, attendu, publication.controles_precedents(neuve)
     )
+
+    # the places' feeds likewise: parsed only when not the files the published version's verification parsed
+    annonces = sorted(feeds - {"flux/sitemap.xml"})
+    assert len(annonces) >= 2
+    avec_flux = verification.Attendu(flux=annonces)
+    parses: list[str] = []
+    parse = verification.ET.parse
+    monkeypatch.setattr(verification.ET, "parse", lambda f: parses.append(Path(f).relative_to(neuve).as_posix()) or parse(f))
+    assert verification._flux(neuve, avec_flux, publication.controles_precedents(neuve)) == [] and parses == []
+    assert verification._flux(neuve, avec_flux) == [] and sorted(parses) == sorted(feeds)  # without the record: every one
+    parses.clear()
+    with (neuve / annonces[1]).open("r+b") as f:  # damaged in place: same inode, another modification time
+        f.write(b"abimee")
+    assert verification._flux(neuve, avec_flux, publication.controles_precedents(neuve)) == [
+        f"1 flux Atom de lieu ou de dispositif (ou leur plan, sitemap.xml) absent(s) ou illisible(s), dont {annonces[1]}"
+    ]
+    assert parses == [annonces[1]]

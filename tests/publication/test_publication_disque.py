@@ -108,7 +108,7 @@ def test_a_full_disk_at_any_stage_leaves_site_and_data_whole(modele, reference, 
     assert (root / "site" / "deliberations" / "2019-117" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("reste_ko", [8192, 24576])
+@pytest.mark.parametrize("reste_ko", [8192, 20480])
 def test_a_full_disk_while_mkdocs_writes_the_new_version(modele, disque, reste_ko):
     """Caches warm, every page changes (the public address is set): the disk fills while MkDocs
     writes the new version, in a child process; told as a full disk, with the version folder."""
