@@ -183,22 +183,36 @@ def inventaire(dossier: Path) -> dict[str, int]:
 
 
 def _parcourir(dossier: Path, lisible: bool) -> dict[str, int]:
-    """`inventaire`, and with `lisible` the modes `rendre_lisible` sets, in one walk (one `lstat` a file)."""
+    """`inventaire`, and with `lisible` the modes `rendre_lisible` sets, in one walk (one `lstat` a file), as
+    `os.walk` would go: a link to a folder is listed as a folder (its mode set) but not walked into, a folder
+    that cannot be listed is passed over. Entries of `os.scandir` give each path and `lstat` without the
+    path joins of a walk (15 000 folders, 35 000 files at ten years)."""
     if lisible:
         os.chmod(dossier, DOSSIER_PUBLIE)
     out: dict[str, int] = {}
-    racine = os.fspath(dossier)
-    debut = len(racine.rstrip(os.sep)) + 1  # a folder's path relative to the site, cut from the walk's (not `relpath`: 15 000 folders)
-    for base, dirs, files in os.walk(racine):
-        prefixe = "" if base == racine else base[debut:] + "/"
-        for d in dirs if lisible else ():
-            os.chmod(os.path.join(base, d), DOSSIER_PUBLIE)
-        for f in files:
-            p = os.path.join(base, f)
-            st = os.lstat(p)
-            if lisible and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) != FICHIER_PUBLIE:
-                os.chmod(p, FICHIER_PUBLIE)
-            out[prefixe + f] = st.st_size
+    a_voir = [(os.fspath(dossier), "")]  # folders to list, with their path relative to `dossier` ("" or ending in "/")
+    while a_voir:
+        chemin, prefixe = a_voir.pop()
+        try:
+            entrees = os.scandir(chemin)
+        except OSError:
+            continue
+        with entrees:
+            for e in entrees:
+                try:
+                    est_dossier = e.is_dir()
+                except OSError:
+                    est_dossier = False
+                if est_dossier:
+                    if lisible:
+                        os.chmod(e.path, DOSSIER_PUBLIE)
+                    if not e.is_symlink():
+                        a_voir.append((e.path, prefixe + e.name + "/"))
+                    continue
+                st = e.stat(follow_symlinks=False)
+                if lisible and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) != FICHIER_PUBLIE:
+                    os.chmod(e.path, FICHIER_PUBLIE)
+                out[prefixe + e.name] = st.st_size
     return dict(sorted(out.items()))
 
 
@@ -214,14 +228,18 @@ def record_des_pages(version: Path) -> Path:
 
 def controles(version: Path) -> Path:
     """Where a verified version keeps what its verification checked by content: the `identite` of the files
-    directly in donnees/ and flux/ (the exports and the places' feeds, hard-linked from content/, where a
-    rewritten file is a new inode) and the summary they were counted against (`resume`)."""
+    directly in donnees/ and flux/ and of the search's index files (the exports, the places' feeds, the search:
+    hard-linked from content/, where a rewritten file is a new inode) and the summary the exports were counted
+    against (`resume`)."""
     return version.with_name(version.name + ".controles.json")
 
 
 def _controle_par_contenu(chemin: str) -> bool:
-    """Whether the site's file `chemin` is one whose checks `controles` records: directly in donnees/ or flux/."""
+    """Whether the site's file `chemin` is one whose checks `controles` records: directly in donnees/ or flux/,
+    or a file of the search's index (recherche/, but its page)."""
     dossier, _, nom = chemin.partition("/")
+    if dossier == "recherche":
+        return nom.endswith((".json", ".js"))
     return dossier in ("donnees", "flux") and nom != "" and "/" not in nom
 
 

@@ -7,7 +7,8 @@ What is checked, in the new version's folder (`publication` swaps it in only if 
   into) leads to a page or file of the site;
 - the search: its manifest and every file it names are there, parse as JSON, and a file named by
   its content's hash has that content (one that the previous verified version held, same name and
-  size, was parsed then: its hash proves the same bytes, it is not parsed again);
+  size, was parsed then: its hash proves the same bytes, it is not parsed again; one that is still the
+  very file the published version's verification read, same `identite`, is not read again);
 - the exports: `subventions.csv`, `subventions.json` and `recueil.sqlite` hold every grant (and the
   database every deliberation) and open; each year's `recueil-texte-AAAA.sqlite` opens, and together they
   hold the texts of every deliberation; the SCDL files, the Atom feeds (the site's and each place's and
@@ -84,8 +85,8 @@ def verifier(site: Path, attendu: Attendu, verifies: dict[str, int] | None = Non
         problemes.append(f"recueil(s) sans page : {', '.join(manquants[:5])}")
     problemes += _originaux(site, attendu)
     problemes += _liens_des_index(site, fichiers)
-    problemes += _recherche(site, verifies or {})
     connus = controles_precedents(site)
+    problemes += _recherche(site, verifies or {}, connus)
     problemes += _exports(site, attendu, connus)
     problemes += _flux(site, attendu, connus)
     problemes += _tailles(site, exclus=set(attendu.originaux), fichiers=fichiers)
@@ -203,8 +204,10 @@ def _json(f: Path) -> object:
     return json.loads(f.read_bytes())
 
 
-def _recherche(site: Path, verifies: dict[str, int]) -> list[str]:
-    """The search's manifest and files (see the module's docstring); `verifies` as `verifier`'s."""
+def _recherche(site: Path, verifies: dict[str, int], connus: dict | None = None) -> list[str]:
+    """The search's manifest and files (see the module's docstring); `verifies` as `verifier`'s; `connus` as
+    `_exports`'s: a file that is still the one the published version's verification read (hard-linked from
+    content/recherche/, where a changed file is a new one) is not read again (ten years: 100 MB hashed)."""
     dossier = site / "recherche"
     manifeste = dossier / "manifeste.json"
     try:
@@ -226,6 +229,8 @@ def _recherche(site: Path, verifies: dict[str, int]) -> list[str]:
     parcourir(donnees)
     problemes = []
     for nom in sorted(noms):
+        if _inchange(site, f"recherche/{nom}", connus or {}):
+            continue
         f = dossier / nom
         try:
             data = f.read_bytes()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.commun import store
 from generator.publication import transaction as publication
 from generator.publication import verification
 
@@ -343,6 +344,34 @@ def test_the_search_files_of_the_previous_verified_version_are_not_parsed_again(
     ]
 
 
+def test_the_search_files_the_published_version_read_are_not_read_again(tmp_path, monkeypatch):
+    """A search file that is still the very file the published version's verification read (its `identite`
+    in `publication.controles`: same inode, size and date) is not even read; one changed in place since
+    (another date) is read, and its altered bytes told."""
+    d = tmp_path / "recherche"
+    d.mkdir()
+    donnees = b'{"mots": ["piscine"]}'
+    nom = f"2019.{hashlib.sha256(donnees).hexdigest()[:10]}.json"
+    (d / nom).write_bytes(donnees)
+    (d / "manifeste.json").write_text(json.dumps({"annees": {"2019": nom}}), "utf-8")
+    os.utime(d / nom, (1_000_000_000, 1_000_000_000))  # written long ago: the write below gives it another date
+    connus = {"identites": {f"recherche/{nom}": store.identite(d / nom)}}
+    lus: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: lus.append(p.name) or read_bytes(p))
+    assert verification._recherche(tmp_path, {}, connus) == [] and lus == ["manifeste.json"]
+    lus.clear()
+    assert verification._recherche(tmp_path, {}) == [] and lus == ["manifeste.json", nom]  # without the record: read
+    lus.clear()
+    with (d / nom).open("r+b") as f:  # altered in place: same inode and size, another modification time
+        f.write(b"[")
+    assert store.identite(d / nom) != connus["identites"][f"recherche/{nom}"]
+    assert verification._recherche(tmp_path, {}, connus) == [
+        f"recherche/{nom} n'a pas le contenu que son nom annonce (fichier tronqué ou altéré)"
+    ]
+    assert lus == ["manifeste.json", nom]
+
+
 def test_a_rebuild_reads_the_previous_record_once_and_hands_the_pages_records_over_unparsed(projet, monkeypatch, capsys):
     """Issue 22: the build reads the published version's record once (its files, for the verification);
     the generated pages' records (10 MB at ten years) go from MkDocs' child process, which reads the
@@ -388,7 +417,9 @@ def test_the_exports_the_published_version_passed_are_checked_again_only_when_ch
     assert connus["resume"] == rec["resume"]
     exports = {p for p in rec["fichiers"] if p.startswith("donnees/") and p.count("/") == 1}
     feeds = {p for p in rec["fichiers"] if p.startswith("flux/") and p.count("/") == 1}
-    assert set(connus["identites"]) == exports | feeds and "donnees/recueil.sqlite" in exports and "flux/sitemap.xml" in feeds
+    recherche = {p for p in rec["fichiers"] if p.startswith("recherche/") and p.endswith((".json", ".js"))}
+    assert set(connus["identites"]) == exports | feeds | recherche
+    assert "donnees/recueil.sqlite" in exports and "flux/sitemap.xml" in feeds and "recherche/manifeste.json" in recherche
     neuve = publication.nouvelle_version(projet)
     shutil.copytree(courante, neuve, copy_function=os.link, dirs_exist_ok=True)  # as a build links what did not change
     assert publication.controles_precedents(neuve) == connus
