@@ -134,6 +134,7 @@ def lire_actes(path: Path) -> DocumentLu:
     return alleger(store.read_json(path))
 
 
+@functools.cache  # (ten years: 48 000 grants read at every build, a few thousand names; `slugify` runs regexes and unidecode)
 def beneficiaire_slug(nom: str) -> str:
     return slugify(nom, max_length=80, word_boundary=True) or "sans-nom"
 

@@ -8,12 +8,14 @@ publisher's site_data/elus_alias.yaml, and published as elus.csv, presences.csv 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TypedDict
 
 # statuts of a person in one deliberation, as the lists print them
 VOTANTS = ("present", "excuse", "absent", "represente")  # members with a deliberative vote
+_STATUT = attrgetter("statut")
 
 
 class Mandat(TypedDict):
@@ -85,16 +87,21 @@ class Elu:
 
     def taux_par_annee(self) -> dict[str, tuple[int, int]]:
         """year → (present, voting-member lines): attendance where the person had a vote."""
-        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for li in self.lignes:
-            if li.statut in VOTANTS:
-                out[li.date[:4]][1] += 1
-                out[li.date[:4]][0] += li.statut == "present"
+        out: dict[str, list[int]] = {}
+        for li in self.lignes:  # (ten years: 300 000 lines at every build, each looked up once)
+            statut = li.statut
+            if statut in VOTANTS:
+                v = out.get(li.date[:4])
+                if v is None:
+                    v = out[li.date[:4]] = [0, 0]
+                v[1] += 1
+                if statut == "present":
+                    v[0] += 1
         return {a: (v[0], v[1]) for a, v in sorted(out.items())}
 
     def comptes(self) -> Counter[str]:
-        """Status → how many of the person's lines have it (one pass)."""
-        return Counter(li.statut for li in self.lignes)
+        """Status → how many of the person's lines have it (one pass, without a Python frame per line)."""
+        return Counter(map(_STATUT, self.lignes))
 
     def compte(self, statut: str) -> int:
         return self.comptes()[statut]

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.commun.formats import montant_fr
 from generator.lieux import places
 from generator.records.corpus import Corpus
 from generator.site import render
@@ -62,6 +63,22 @@ def test_a_deliberation_page_whose_grant_changed_is_rendered_again(tmp_path, don
     assert rendues == ["deliberations/2021-243/index.md"]  # its annexes do not show its grants
     texte = (content / "deliberations" / "2021-243" / "index.md").read_text("utf-8")
     assert 'data-sort="2751.00"' in texte
+    # its summary by commune and its total, made from its grants when the page is rendered, show the new amount
+    assert '<a href="#2021-243-0001">2\u202f751,00\xa0€</a>' in texte
+    total = corpus.total(x for x in corpus.subventions if x.deliberation == "2021-243")
+    assert f"<strong>{montant_fr(total)}</strong>" in texte and montant_fr(total - 1) not in texte
+
+
+def test_deliberations_printing_the_same_names_share_their_links(donnees):
+    """The links of the names a deliberation prints are one object for all the pages printing the same
+    names (`actes.LiensElus`, digested once into their keys): equal lists, one object."""
+    pages = [p for p in _pages(_corpus(donnees)) if p.kind == "deliberation"]
+    objets: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for p in pages:
+        assert p.donnees is not None and isinstance(p.donnees["elus"], actes.LiensElus)
+        objets[tuple(p.donnees["elus"].liens)].add(id(p.donnees["elus"]))
+    assert all(len(ids) == 1 for ids in objets.values())
+    assert len(objets) < len(pages)  # some pages print the same names
 
 
 def test_a_deliberation_page_whose_councillor_link_changed_is_rendered_again(tmp_path, donnees, rendues, monkeypatch):
@@ -90,8 +107,8 @@ def test_a_name_missing_from_the_key_stops_the_rendering(donnees):
     without it in `donnees` is a KeyError, never a page silently missing its link."""
     page = next(p for p in _pages(_corpus(donnees)) if p.path == "deliberations/2022-317/index.md")
     assert page.donnees is not None and page.contexte is not None
-    assert page.donnees["elus"]["Alain MEQUIGNON"] == "alain-mequignon"
-    del page.donnees["elus"]["Alain MEQUIGNON"]
+    assert page.donnees["elus"].liens["Alain MEQUIGNON"] == "alain-mequignon"
+    del page.donnees["elus"].liens["Alain MEQUIGNON"]
     with pytest.raises(KeyError):
         render._rendre(render.environment(), page)
 

@@ -289,6 +289,14 @@ def test_an_entrys_order_is_known_without_its_text(corpus):
         assert flux._ordre_subvention(s) == flux._ordre(flux._subvention(s))
     for i, d in corpus.deliberations.items():
         assert flux._ordre_deliberation(i, d) == flux._ordre(flux._deliberation(i, d))
+    recueils = {r.slug: r for r in corpus.recueils}
+    actes = [(x, recueils[x.recueil]) for xs in corpus.actes_par_commune.values() for x in xs if x.recueil in recueils]
+    assert len(actes) > 10  # the corpus' acts of the executive naming a commune
+    for x, r in actes:
+        e = flux._acte(x, r)
+        assert e is not None and flux._ordre_acte(x, r, flux._date_recueil(r)) == flux._ordre(e)
+    x, r = actes[0]
+    assert flux._ordre_acte(x, r, None) is None  # an undated recueil's act: in no feed
 
 
 def test_a_feed_is_made_again_when_one_of_its_grants_changes(donnees, feeds, tmp_path):

@@ -7,6 +7,7 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, R
 from generator.records.place import PlaceKind
 from generator.site import couverture
 from generator.site.pages.decoupage import trop_long
-from generator.site.render import Page, empreinte_code
+from generator.site.render import Page, Partage, empreinte_code
 from generator.site.textes import html
 
 
@@ -112,17 +113,17 @@ def _lieux(corpus: Corpus, d: DeliberationPubliee, subs: list[SubventionPubliee]
                 items.append({"nom": p.written + " (non reconnu)", "slug": None})
         if items:
             out.append((label, items, folder))
-    communes = {}
+    communes, refs = {}, []
     for s in subs:
         code = corpus.commune_of(s)
         if code and code in corpus.ref.communes:
             c = corpus.ref.communes[code]
             communes[c["slug"]] = {"nom": c["nom"], "slug": c["slug"]}
+            refs.append(c)  # (each grant's, in their order: a commune of ten years' grants looked up once)
     if communes:
         out.append((f"Communes des subventions ({len(communes)})", [communes[k] for k in sorted(communes)], "communes"))
         cantons, epcis = {}, {}
-        for s in subs:
-            com = corpus.ref.communes.get(corpus.commune_of(s) or "")
+        for com in refs:
             if not com:
                 continue
             for k in com.get("cantons", []):
@@ -177,7 +178,7 @@ def _donnees_deliberation(
     recueil: RecueilPublie | None,
     checks: list[JsonObject],
     annexes: list[JsonObject],
-    elus: Callable[[str | None], str | None],
+    elus: Callable[[list[str]], LiensElus],
 ) -> JsonObject:
     """Everything a deliberation's page shows (hashed into its key, `Page.cle`): its record
     whole (texts included), its séance, recueil, original, EPCI, grants whole, checks, places, annexes
@@ -191,14 +192,12 @@ def _donnees_deliberation(
         "recueil": {"slug": recueil.slug, "titre": recueil.titre} if recueil is not None else None,
         "original": corpus.originaux.get(d.source),
         "epci": corpus.ref.epci.get(d.epci_siren) if d.epci_siren else None,
-        "subs": subs,
-        "total": format(corpus.total(subs), "f") if subs else None,
+        "subs": subs,  # (its total and summary, made from them alone, are computed when the page is rendered)
         "telechargement": chemin("deliberation", did) if subs else None,  # its grants' files (`par_lieu`)
-        "sommaire": sommaire(subs),
         "checks": checks,
         "lieux": _lieux(corpus, d, subs),
         "annexes": annexes,
-        "elus": {n: elus(n) for n in _noms_elus(d, session)},
+        "elus": elus(_noms_elus(d, session)),
     }
 
 
@@ -206,20 +205,32 @@ def _contexte_deliberation(
     corpus: Corpus, d: DeliberationPubliee, subs: list[SubventionPubliee], session: Session | JsonObject, donnees: JsonObject, texte: str
 ) -> JsonObject:
     """A deliberation page's context, made when the page is rendered: its records (`d`, `subs`,
-    `session`: what `donnees` holds), the rest from `donnees`, and the HTML of its texts (its annexes
-    shown inline read back from `corpus`, `donnees` holding their digests)."""
-    liens = donnees["elus"]
+    `session`: what `donnees` holds), the rest from `donnees`, what is made from its grants alone (their
+    total and summary: `subs` are in its key whole, amounts, communes and beneficiaries included) and the
+    HTML of its texts (its annexes shown inline read back from `corpus`, `donnees` holding their digests)."""
+    liens = donnees["elus"].liens
     return {
         **donnees,
         "d": d,
         "session": session,
         "subs": subs,
-        "total": Decimal(donnees["total"]) if donnees["total"] is not None else None,
+        "total": Decimal(format(corpus.total(subs), "f")) if subs else None,
+        "sommaire": sommaire(subs),
         "articles_html": [html(a.texte) for a in d.articles],
         "annexes": [a if a["url"] else {**a, "html": html(corpus.texte_annexe(d, i))} for i, a in enumerate(donnees["annexes"])],
         "rapport_html": html(d.rapport.texte if d.rapport else ""),
         "elus": lambda nom: liens[nom] if nom else None,  # a name not in `donnees`: KeyError, never a page missing a link
     }
+
+
+@dataclass(eq=False)
+class LiensElus(Partage):
+    """The person page of each name a deliberation's page prints (name → slug, None when the registry of
+    councillors does not know it), one object for all the deliberations printing the same names (those of
+    a séance mostly print the same lists): a page's key (`Page.cle`) holds its digest, made once a build,
+    not 2 Ko of names and slugs at each of ten years' 6 000 deliberations. Not changed once made."""
+
+    liens: dict[str, str | None]
 
 
 def page_elu(corpus: Corpus) -> Callable[[str | None], str | None]:
@@ -253,7 +264,15 @@ def build(
 
     pages: list[Page] = []
     cov = couverture.calculer(corpus)
-    elus = page_elu(corpus)
+    elu = page_elu(corpus)
+    liens_elus: dict[tuple[str, ...], LiensElus] = {}  # the names printed → their links: one object for all who print them
+
+    def elus(noms: list[str]) -> LiensElus:
+        liens = liens_elus.get(cle := tuple(noms))
+        if liens is None:
+            liens = liens_elus[cle] = LiensElus({n: elu(n) for n in noms})
+        return liens
+
     recueils = {r.slug: r for r in corpus.recueils}
     sessions = corpus.sessions
     for did, d in sorted(corpus.deliberations.items(), key=lambda kv: (kv[1].source, kv[0])):  # by source: annex texts are read per source

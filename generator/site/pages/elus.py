@@ -26,6 +26,9 @@ class Ligne(NamedTuple):
     interet: str | None
 
 
+_ligne = Ligne._make  # (a NamedTuple's constructor is a Python function: 300 000 calls at ten years)
+
+
 @dataclass(eq=False)
 class ActesSeance(Partage):
     """The deliberations named by a séance's presence lines (id → the act, None when not published), one
@@ -109,9 +112,10 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
         presences: Presences = {}
         with memoire.sans_ramasse_miettes():  # ten years: 300 000 acyclic tuples, each collection rescanning the pages' data
             for li in p.lignes:
-                presences.setdefault(li.seance, (actes[li.seance], []))[1].append(
-                    Ligne(li.deliberation, li.date, li.organe, li.statut, li.interet)
-                )
+                seance = presences.get(li.seance)  # (not `setdefault`: a tuple and a list made for each line)
+                if seance is None:
+                    seance = presences[li.seance] = (actes[li.seance], [])
+                seance[1].append(_ligne((li.deliberation, li.date, li.organe, li.statut, li.interet)))
         donnees: JsonObject = {"p": fiches[p.slug], "seances": presences, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
         pages = [_page(f"elus/{p.slug}/index.md", "elu.md.j2", p.nom, donnees)]
         if decoupage.trop_long(p.lignes):  # ten years: about 6 000 lines, 1,3 Mo on one page

@@ -88,13 +88,20 @@ def _subvention(s: SubventionPubliee) -> Entree:
     return Entree(id_, f"{montant} — {qui}", f"deliberations/{d.id}/#{s.id}", date, resume, rang)
 
 
+def _ordre_acte(a: ActePublie, recueil: RecueilPublie, date: str | None) -> Ordre | None:
+    """`_acte(a, recueil)`'s (date, rang, id), without making its text; `date`: the recueil's (`_date_recueil`,
+    known once for all its acts). None for an act of an undated recueil, which no feed shows."""
+    return (date, 2, f"{URN}acte:{recueil.slug}:{a.line}") if date else None
+
+
 def _acte(a: ActePublie, recueil: RecueilPublie) -> Entree | None:
     """An act of the executive naming a commune: no page of its own, its recueil's."""
-    date, slug = _date_recueil(recueil), recueil.slug
-    if not date:
+    ordre = _ordre_acte(a, recueil, _date_recueil(recueil))
+    if ordre is None:
         return None
+    date, rang, id_ = ordre
     resume = f"{a.rubrique}, {recueil.titre}" + (f", page {a.page}" if a.page else "") + " (texte non disponible dans le fichier)."
-    return Entree(f"{URN}acte:{slug}:{a.line}", a.titre, f"recueils/{slug}/", date, resume, 2)
+    return Entree(id_, a.titre, f"recueils/{recueil.slug}/", date, resume, rang)
 
 
 def document(
@@ -179,18 +186,21 @@ def flux_lieux(corpus: Corpus, site_url: str = "") -> Iterator[tuple[str, str]]:
     ordres = {id(s): _ordre_subvention(s) for s in corpus.subventions}
     ordres_d = {i: _ordre_deliberation(i, d) for i, d in corpus.deliberations.items()}
 
-    def entrees_de(subs: list[SubventionPubliee], ids: set[str], actes: Iterable[Entree] = ()) -> list[Entree]:
-        """The entries `document` keeps of these, in their order: the same choice as its `heapq.nlargest`
-        (ties in the candidates' order: a stable sort, in C, where `nlargest` runs a Python loop over ten
-        years of candidates) over the same candidates in the same order, made without text."""
-        candidats: list[tuple[Ordre, SubventionPubliee | str | Entree]]
+    def entrees_de(subs: list[SubventionPubliee], ids: set[str], actes: Iterable[tuple[Ordre, ActePublie]] = ()) -> list[Entree]:
+        """The entries `document` keeps of these (`actes`: a commune's acts with their order), in their order:
+        the same choice as its `heapq.nlargest` (ties in the candidates' order: a stable sort, in C, where
+        `nlargest` runs a Python loop over ten years of candidates) over the same candidates in the same
+        order, made without text."""
+        candidats: list[tuple[Ordre, SubventionPubliee | str | ActePublie]]
         candidats = [(ordres.get(id(s)) or _ordre_subvention(s), s) for s in subs]
         candidats += [(ordres_d[i], i) for i in ids if i in ordres_d]
-        candidats += [(_ordre(e), e) for e in actes]
+        candidats += actes
         out = []
         for _, x in sorted(candidats, key=itemgetter(0), reverse=True)[:MAX_ENTREES_LIEU]:
-            if isinstance(x, Entree):
-                out.append(x)
+            if isinstance(x, ActePublie):
+                e = _acte(x, recueils[x.recueil])  # (a few of a commune's acts: those its feed shows)
+                assert e is not None  # (an act of an undated recueil is no candidate)
+                out.append(e)
             elif isinstance(x, str):
                 e = de_deliberation.get(x)
                 out.append(e if e is not None else de_deliberation.setdefault(x, _deliberation(x, corpus.deliberations[x])))
@@ -199,12 +209,17 @@ def flux_lieux(corpus: Corpus, site_url: str = "") -> Iterator[tuple[str, str]]:
                 out.append(e if e is not None else de_subvention.setdefault(x.id, _subvention(x)))
         return out
 
+    dates_recueils = {slug: _date_recueil(r) for slug, r in recueils.items()}  # (a recueil's date: once for all its acts)
     for kind, code, a in abonnement.lieux(corpus.ref):
         subs = par_lieu.get((kind, code), [])
-        actes: list[Entree] = []
-        if kind == "commune":
-            faits = (_acte(x, recueils[x.recueil]) for x in corpus.actes_par_commune.get(code, []) if x.recueil in recueils)
-            actes = [e for e in faits if e is not None]
+        actes: list[tuple[Ordre, ActePublie]] = []
+        if kind == "commune":  # its acts' entries are made only for those its feed shows (`entrees_de`)
+            faits = (
+                (_ordre_acte(x, recueils[x.recueil], dates_recueils[x.recueil]), x)
+                for x in corpus.actes_par_commune.get(code, [])
+                if x.recueil in recueils
+            )
+            actes = [(o, x) for o, x in faits if o is not None]
         entrees = entrees_de(subs, set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs}, actes)
         yield a.chemin, _document_de(a, entrees, defaut, site_url)
     for nom, subs in sorted(par_dispositif(corpus).items()):
