@@ -130,7 +130,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     # the pages and the SQLite export are one long task each; the search indexes are many small ones
     # (spread over the cores by their own workers): lower priority, they fill whatever core is free
     # and end the stage on both cores, rather than one long task ending it alone on one
-    index_recherche = _en_parallele(recherche.preparer, corpus, paths.root / ".cache" / "recherche", gentil=10)
+    index_recherche = _en_parallele(recherche.preparer_contenus, corpus, paths.root / ".cache" / "recherche", gentil=10)
 
     def donnees():  # last: its page lists the files the exports wrote
         t = time.perf_counter()

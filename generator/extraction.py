@@ -83,8 +83,9 @@ class BuildResult:
     cpu: dict[str, float] = field(default_factory=dict)
     parsed: int = 0
     nb_subventions: int = 0
-    # waits for the search index files, (manifest, {file: text}) (computed beside the pages, written beside MkDocs)
-    recherche: Callable[[], tuple[dict, dict[str, str]]] | None = None
+    # waits for the search index files, (manifest, {file: text or the cache file holding it}) (computed beside
+    # the pages, written beside MkDocs: `recherche.preparer_contenus`)
+    recherche: Callable[[], tuple[dict, dict[str, str | Path]]] | None = None
     attendu: verification.Attendu = field(default_factory=verification.Attendu)  # what the built site must hold
     fichiers: dict[str, tuple[Path, str]] = field(default_factory=dict)  # the inbox: source → its path and SHA-256
     empreintes: set[str] = field(default_factory=set)  # SHA-256 of the inbox's files and of the published sources (`ocr.elaguer`)

@@ -110,20 +110,30 @@ def poids_lunr(index: dict) -> dict[str, dict[str, float]]:
     return dict(out)
 
 
+def poids_parties(parties_annexes: list[dict[str, int]], longueurs: list[int]) -> list[dict[str, float]]:
+    """{term: weight} of each annex part, from its counts and its length (`parties`, the file's "longueurs")."""
+    moyenne = MOYENNES["annexes"]["x"]
+    docs: list[dict[str, float]] = []
+    for p, n in zip(parties_annexes, longueurs):
+        par_compte = {tf: poids(tf, n, moyenne) for tf in set(p.values())}  # a part's weights: one per count
+        docs.append({t: par_compte[tf] for t, tf in p.items()})
+    return docs
+
+
 def resume(texte: str, sorte: str) -> tuple[dict[str, int], dict[str, int], int]:
     """What a shard gives the directory: ({term: `borne` of its best weight}, {term: documents holding it},
     number of documents), the last two only for the kinds the idf counts."""
     data = json.loads(texte)
+    if sorte == "annexes":
+        return resumer(poids_parties(parties(data), data["longueurs"]), sorte)
+    return resumer(list(poids_lunr(data["index"]).values()), sorte)
+
+
+def resumer(docs: list[dict[str, float]], sorte: str) -> tuple[dict[str, int], dict[str, int], int]:
+    """`resume` of a shard whose documents' weights ({term: weight}) are known: the indexing, which has them
+    in memory, does not read its own text back."""
     bornes: dict[str, float] = {}
     df: dict[str, int] = defaultdict(int)
-    if sorte == "annexes":
-        moyenne = MOYENNES["annexes"]["x"]
-        docs: list[dict[str, float]] = []
-        for p, n in zip(parties(data), data["longueurs"]):
-            par_compte = {tf: poids(tf, n, moyenne) for tf in set(p.values())}  # a part's weights: one per count
-            docs.append({t: par_compte[tf] for t, tf in p.items()})
-    else:
-        docs = list(poids_lunr(data["index"]).values())
     for d in docs:
         for t, w in d.items():
             if w > bornes.get(t, -1.0):

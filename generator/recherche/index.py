@@ -40,10 +40,11 @@ import multiprocessing
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import lunr
 import snowballstemmer
@@ -113,6 +114,7 @@ def _termes_brut(brut: str) -> tuple[str, ...]:
 
 
 _TERMES_BLOC: dict[str, tuple[str, ...]] = {}
+_BLOCS_MAX = 2_000_000  # pieces remembered by `_termes_blocs` (each search worker holds its own)
 
 
 def _termes_blocs(blocs: set[str]) -> dict[str, tuple[str, ...]]:
@@ -121,7 +123,7 @@ def _termes_blocs(blocs: set[str]) -> dict[str, tuple[str, ...]]:
     the whole text: no whitespace character folds into a word character or joins two words."""
     cache = _TERMES_BLOC
     nouveaux = blocs.difference(cache)
-    if len(cache) + len(nouveaux) > 2_000_000:  # ten years of annexes hold millions of distinct pieces
+    if len(cache) + len(nouveaux) > _BLOCS_MAX:  # ten years of annexes hold millions of distinct pieces
         cache.clear()
         nouveaux = blocs
     for b in nouveaux:
@@ -266,6 +268,12 @@ def vocabulaire_annexes(annexes: Iterable[dict], lignes: list[list]) -> dict:
     previous one, followed by ":count" when the term is there more than once. Counts and lengths give each
     term its BM25 weight (generator/recherche/classement.py): annex parts are ranked with the lunr
     documents. Much smaller than a lunr index (no positions, no vectors, no per-field postings)."""
+    return _vocabulaire(annexes, lignes)[0]
+
+
+def _vocabulaire(annexes: Iterable[dict], lignes: list[list]) -> tuple[dict, list[dict[str, int]]]:
+    """`vocabulaire_annexes` and the counts of each part ({term: count}), which the term directory's summary
+    weighs (`classement.poids_parties`) without reading the file back."""
     rows: list[list] = []
     comptes: list[dict[str, int]] = []
     longueurs: list[int] = []
@@ -285,7 +293,7 @@ def vocabulaire_annexes(annexes: Iterable[dict], lignes: list[list]) -> dict:
             entrees.append(f"{k - precedent}:{tf}" if tf > 1 else str(k - precedent))
             precedent = k
         parties.append(" ".join(entrees))
-    return {"docs": rows, "termes": " ".join(tous), "parties": parties, "longueurs": longueurs}
+    return {"docs": rows, "termes": " ".join(tous), "parties": parties, "longueurs": longueurs}, comptes
 
 
 def termes_des_parties(fichier: dict) -> list[list[str]]:
@@ -624,27 +632,50 @@ def _cle(m: Morceau, empreinte: str) -> str:
 
 def contenu(m: Morceau) -> str:
     """The shard's JSON text: {"index": lunr index, "docs": display rows} (annexes: {"docs", "termes"})."""
+    return _contenu(m)[0]
+
+
+def _contenu(m: Morceau) -> tuple[str, Callable[[], list[dict[str, float]]]]:
+    """`contenu`, and what gives the weights of its documents ({term: weight}, `classement.resumer`) from
+    what the indexing has in memory: the summary for the term directory is made without parsing the text."""
     if isinstance(m.docs, AnnexesLues):  # sorte "annexes"
-        return dumps(vocabulaire_annexes(m.docs, m.affichage or []))
+        vocabulaire, comptes = _vocabulaire(m.docs, m.affichage or [])
+        return dumps(vocabulaire), lambda: classement.poids_parties(comptes, vocabulaire["longueurs"])
+    data = construire(m.champs, m.docs, m.boosts, m.moyennes)
     # the index is written in the order it was built (deterministic: same documents, same order),
     # without sort_keys, which costs a third of the time on full text
-    index = json.dumps(compacter(construire(m.champs, m.docs, m.boosts, m.moyennes)), ensure_ascii=False, separators=(",", ":"))
-    return '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
+    index = json.dumps(compacter(data), ensure_ascii=False, separators=(",", ":"))
+    text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
+    return text, lambda: list(classement.poids_lunr(data).values())
 
 
-def _calculer(m: Morceau, cache: Path | None) -> tuple[str, str]:
+Contenu = str | Path
+"""A search file: its text, or the cache file that holds it (`_calculer`, `_en_cache`): ten years of shards
+(about 100 Mo) go to the cache from the workers that index them and to content/recherche/ from there
+(`ecrire_fichiers`), never through the processes in between (pickled by each, then held at once)."""
+
+
+def lire(contenu: Contenu) -> str:
+    """The text of a search file."""
+    return contenu.read_text(encoding="utf-8") if isinstance(contenu, Path) else contenu
+
+
+def _calculer(m: Morceau, cache: Path | None) -> tuple[Contenu, str]:
     """(text, sha256 of the text) of a shard, written to the cache if given (`cache`: the cache folder
-    and the shard's key, `<cache>/<clé>`, to which the digest and `.json` are added), with its summary
-    for the term directory when it is one of its sources (`repertoire.garder`: made here, on the cores
-    that index the shards, rather than by `repertorier` after them all)."""
-    text = contenu(m)
+    and the shard's key, `<cache>/<clé>`, to which the digest and `.json` are added) and then given as
+    that file, with its summary for the term directory when it is one of its sources (`repertoire.garder`:
+    made here, on the cores that index the shards, rather than by `repertorier` after them all)."""
+    text, poids = _contenu(m)
     data = text.encode("utf-8")
     empreinte = hashlib.sha256(data).hexdigest()
     if cache is not None:
-        store.write_bytes(_fichier_cache(cache, empreinte), data)
+        # not flushed: a file cut short by a crash does not match the digest in its name and is not used (`_en_cache`)
+        fichier = _fichier_cache(cache, empreinte)
+        store.write_bytes(fichier, data, durable=False)
         sorte = _sorte_repertoire(m.chemin)
         if sorte is not None:
-            repertoire.garder(_resumes(cache.parent), text, sorte)
+            repertoire.garder(_resumes(cache.parent), text, sorte, resume=classement.resumer(poids(), sorte))
+        return fichier, empreinte
     return text, empreinte
 
 
@@ -667,14 +698,14 @@ def _fichier_cache(cache: Path, empreinte: str) -> Path:
     return cache.with_name(f"{cache.name}.{empreinte}.json")
 
 
-def _en_cache(cache: Path | None, cles: list[str]) -> list[tuple[str, str] | None]:
-    """(text, digest) of the shards whose key is in the cache, each checked against the digest its
+def _en_cache(cache: Path | None, cles: list[str]) -> list[tuple[Contenu, str] | None]:
+    """(cache file, digest) of the shards whose key is in the cache, each checked against the digest its
     name holds: a file truncated by a full disk or a crash, or edited, does not match, is never
     used, and its shard is indexed again."""
     if cache is None or not cache.is_dir():
         return [None] * len(cles)
     fichiers = {f.name.partition(".")[0]: f for f in cache.glob("*.json")}
-    out: list[tuple[str, str] | None] = []
+    out: list[tuple[Contenu, str] | None] = []
     for cle in cles:
         f = fichiers.get(cle)
         if f is None:
@@ -682,7 +713,7 @@ def _en_cache(cache: Path | None, cles: list[str]) -> list[tuple[str, str] | Non
             continue
         data = f.read_bytes()
         empreinte = hashlib.sha256(data).hexdigest()
-        out.append((data.decode("utf-8"), empreinte) if f == _fichier_cache(cache / cle, empreinte) else None)
+        out.append((f, empreinte) if f == _fichier_cache(cache / cle, empreinte) else None)
     return out
 
 
@@ -698,18 +729,43 @@ def bibliotheques() -> dict[str, str]:
     return {"lunr.js": LUNR_JS.read_text(encoding="utf-8"), "racine-fr.js": racine_fr_js()}
 
 
-_A_FAIRE: tuple[list[Morceau], list[Path | None]] = ([], [])
+@dataclass
+class _Travail:
+    """The shards to index (`_contenus`), shared by the processes that index them: each takes the next
+    one in `ordre` from the counter `suivant` (shared memory) until there is none left."""
+
+    ms: list[Morceau]
+    fichiers: list[Path | None]
+    ordre: list[int]
+    suivant: Any  # multiprocessing.Value("i"): the position in `ordre` of the next shard nobody has taken
 
 
-def _contenu_n(i: int) -> tuple[str, str]:
-    """`_calculer` of the i-th shard of `_A_FAIRE`, in a forked worker: the shards' text (hundreds of
-    megabytes at ten years) is inherited from the parent, not sent through a pipe."""
-    ms, fichiers = _A_FAIRE
-    return _calculer(ms[i], fichiers[i])
+_A_FAIRE: _Travail | None = None
+# characters to index from which the shards are indexed on several cores: forking a process that holds ten
+# years of corpus costs more than indexing a month's text (about 4 Mo)
+EN_PARALLELE = 20_000_000
 
 
-def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tuple[str, str]]:
-    """Every shard's (text, sha256 of the text), from the cache when its input is unchanged and its
+def _travailler() -> list[tuple[int, tuple[Contenu, str]]]:
+    """`_calculer` of the shards of `_A_FAIRE` this process takes, in the search's process and in its
+    forked workers: the shards' documents (hundreds of megabytes at ten years) are inherited from it, not
+    sent through a pipe, and with a cache a shard's text comes back as its cache file, not through the
+    pipe either."""
+    travail = _A_FAIRE
+    assert travail is not None
+    out: list[tuple[int, tuple[Contenu, str]]] = []
+    while True:
+        with travail.suivant.get_lock():
+            k = travail.suivant.value
+            travail.suivant.value = k + 1
+        if k >= len(travail.ordre):
+            return out
+        i = travail.ordre[k]
+        out.append((i, _calculer(travail.ms[i], travail.fichiers[i])))
+
+
+def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tuple[Contenu, str]]:
+    """Every shard's (text or cache file, sha256 of the text), from the cache when its input is unchanged and its
     file checks; the others are indexed on all cores (the result does not depend on it)."""
     global _A_FAIRE
 
@@ -717,20 +773,25 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
     en_cache = _en_cache(cache, cles)
     fichiers: list[Path | None] = [cache / cle if cache is not None else None for cle in cles]
     a_faire = [i for i, t in enumerate(en_cache) if t is None]
-    faits: dict[int, tuple[str, str]] = {}
+    faits: dict[int, tuple[Contenu, str]] = {}
     taille = {i: _taille(ms[i]) for i in a_faire}
     a_faire.sort(key=lambda i: -taille[i])  # largest first: no core idle at the end
     coeurs = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 4)
-    # forking a process that holds ten years of corpus costs more than indexing a month's text (about 4 Mo)
-    if coeurs > 1 and sum(taille.values()) > 20_000_000:
-        _A_FAIRE = (ms, fichiers)
+    if coeurs > 1 and sum(taille.values()) > EN_PARALLELE:
+        contexte = multiprocessing.get_context("fork")
+        _A_FAIRE = _Travail(ms, fichiers, a_faire, contexte.Value("i", 0))
         try:
             with ProcessPoolExecutor(
-                max_workers=coeurs, mp_context=multiprocessing.get_context("fork"), initializer=lier_au_parent, initargs=(os.getpid(),)
+                max_workers=coeurs - 1, mp_context=contexte, initializer=lier_au_parent, initargs=(os.getpid(),)
             ) as pool:
-                faits.update(zip(a_faire, pool.map(_contenu_n, a_faire)))
+                autres = [pool.submit(_travailler) for _ in range(coeurs - 1)]
+                # this process indexes too, rather than wait: one process fewer holding what a worker holds
+                # (its caches, the pages of the shards' documents it copies by reading them)
+                faits.update(_travailler())
+                for autre in autres:
+                    faits.update(autre.result())
         finally:
-            _A_FAIRE = ([], [])
+            _A_FAIRE = None
     for i in a_faire:
         if i not in faits:
             faits[i] = _calculer(ms[i], fichiers[i])
@@ -745,17 +806,19 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
 
 def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
     """Write the manifest, libraries and every shard into `dossier` (content/recherche/). Returns the manifest."""
-    manifeste, fichiers = preparer(corpus, cache)
+    manifeste, fichiers = preparer_contenus(corpus, cache)
     ecrire_fichiers(dossier, fichiers)
     return manifeste
 
 
-def ecrire_fichiers(dossier: Path, fichiers: dict[str, str]) -> None:
-    """Write the files `preparer` made; one already there with the same bytes is not rewritten (a shard
-    named by its content hash but truncated by a crash is), and what an earlier build wrote and this
-    one did not goes (the search page itself stays)."""
-    for nom, text in sorted(fichiers.items()):  # a shard's name holds its source's (file-system spelling)
-        store.write_text(dossier / store.nom_fichier(nom), text, durable=False)
+def ecrire_fichiers(dossier: Path, fichiers: dict[str, Contenu]) -> None:
+    """Write the files `preparer_contenus` made (a shard given as its cache file is copied, one file
+    in memory at a time); one already there with the same bytes is not rewritten (a shard named by its
+    content hash but truncated by a crash is), and what an earlier build wrote and this one did not
+    goes (the search page itself stays)."""
+    for nom, contenu in sorted(fichiers.items()):  # a shard's name holds its source's (file-system spelling)
+        data = contenu.read_bytes() if isinstance(contenu, Path) else contenu.encode("utf-8")
+        store.write_bytes(dossier / store.nom_fichier(nom), data, durable=False)
     ecrits = {store.nom_fichier(nom) for nom in fichiers}
     for p in sorted(dossier.rglob("*")):
         if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in ecrits:
@@ -763,8 +826,15 @@ def ecrire_fichiers(dossier: Path, fichiers: dict[str, str]) -> None:
 
 
 def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
-    """(manifest, {file name: text}) of the whole search, written nowhere but the cache: the build
-    computes it beside the pages and writes it once they are written.
+    """(manifest, {file name: text}) of the whole search: `preparer_contenus` with every file's text."""
+    manifeste, fichiers = preparer_contenus(corpus, cache)
+    return manifeste, {nom: lire(contenu) for nom, contenu in fichiers.items()}
+
+
+def preparer_contenus(corpus, cache: Path | None = None) -> tuple[dict, dict[str, Contenu]]:
+    """(manifest, {file name: text, or the cache file holding it}) of the whole search, written nowhere
+    but the cache: the build computes it beside the pages and writes it once they are written
+    (`ecrire_fichiers`).
 
     Manifest: the small shards (places, beneficiaries, councillors), then each year newest first with its titles
     shard and its lots (one per source, newest first), each lot listing its grant and full-text chunks
@@ -772,14 +842,14 @@ def preparer(corpus, cache: Path | None = None) -> tuple[dict, dict[str, str]]:
     position_subventions, position_annexes; the year's titles: position_titres).
     """
     empreinte = _empreinte_code()
-    fichiers: dict[str, str] = {}
+    fichiers: dict[str, Contenu] = {}
     annees: dict[str, dict] = {}
     manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
     manifeste["bm25"] = {"k1": _K1, "b": _B, "annexes": classement.MOYENNES["annexes"]["x"]}  # an annex part's weight in recherche.js
     ms = morceaux(corpus)
-    for m, (text, empreinte_texte) in zip(ms, _contenus(ms, cache, empreinte)):
+    for m, (contenu, empreinte_texte) in zip(ms, _contenus(ms, cache, empreinte)):
         nom = _nom_fichier(m.chemin, empreinte_texte)
-        fichiers[nom] = text
+        fichiers[nom] = contenu
         if "/" not in m.chemin:
             manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}
             continue

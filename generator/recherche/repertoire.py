@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator.commun import store
@@ -70,12 +71,16 @@ def _cle(texte: str, sorte: str) -> str:
     return hashlib.sha256(_code() + sorte.encode() + b"\0" + texte.encode()).hexdigest()
 
 
-def garder(dossier: Path, texte: str, sorte: str, cle: str | None = None) -> tuple[Path, tuple[dict[str, int], dict[str, int], int]]:
+Resume = tuple[dict[str, int], dict[str, int], int]  # `classement.resume`: (bounds, document frequencies, documents)
+
+
+def garder(dossier: Path, texte: str, sorte: str, cle: str | None = None, resume: Resume | None = None) -> tuple[Path, Resume]:
     """`classement.resume` of a shard's text, written into `dossier` as `Resumes` reads it: (its file, the
     summary). Called where the shard was just indexed (`index._calculer`, in the search's workers): the
     directory, made once every shard is there, then reads the summaries instead of parsing each shard
-    again one after the other at the end of the search."""
-    r = classement.resume(texte, sorte)
+    again one after the other at the end of the search. `resume`: the summary, when the indexing made it
+    from what it had in memory (`classement.resumer`), rather than by parsing the text it just wrote."""
+    r = resume if resume is not None else classement.resume(texte, sorte)
     data = json.dumps(r, separators=(",", ":")).encode()
     f = dossier / f"{cle or _cle(texte, sorte)}.{hashlib.sha256(data).hexdigest()}.json"
     store.write_bytes(f, data, durable=False)
@@ -93,7 +98,9 @@ class Resumes:
         self.fichiers = {f.name.partition(".")[0]: f for f in dossier.glob("*.json")} if dossier is not None and dossier.is_dir() else {}
         self.utilises: set[Path] = set()
 
-    def __call__(self, texte: str, sorte: str) -> tuple[dict[str, int], dict[str, int], int]:
+    def __call__(self, contenu: str | Path, sorte: str) -> Resume:
+        """The summary of a shard, given as its text or the cache file holding it (`index.Contenu`)."""
+        texte = contenu.read_text(encoding="utf-8") if isinstance(contenu, Path) else contenu
         if self.dossier is None:
             return classement.resume(texte, sorte)
         cle = _cle(texte, sorte)
@@ -114,7 +121,7 @@ class Resumes:
                 f.unlink(missing_ok=True)
 
 
-def repertorier(manifeste: dict, fichiers: dict[str, str], cache: Path | None = None) -> dict[str, str]:
+def repertorier(manifeste: dict, fichiers: Mapping[str, str | Path], cache: Path | None = None) -> dict[str, str]:
     """The term directory's files (`repertoire/<prefix>.json`) of the shards `fichiers` the manifest's years
     list, whose source numbers it writes into the manifest (and its version and number of files).
     `cache`: where the shards' summaries are kept (`Resumes`).

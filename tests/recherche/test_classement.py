@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -163,22 +165,67 @@ def test_resumes_des_morceaux_en_cache(corpus, tmp_path, monkeypatch):
 
 def test_resumes_faits_avec_leurs_morceaux(corpus, tmp_path, monkeypatch):
     """Each shard of the directory is summed up where it is indexed (`_calculer`, in the search's workers at
-    ten years): the directory, made once every shard is there, parses none of them again."""
+    ten years), from the weights it has in memory (`classement.resumer`): neither the indexing nor the
+    directory, made once every shard is there, parses a shard's text again (`classement.resume`)."""
     appels: list[str] = []
-    resume = classement.resume
-    monkeypatch.setattr(classement, "resume", lambda texte, sorte: (appels.append(sorte), resume(texte, sorte))[1])
+    lus: list[str] = []
+    resume, resumer = classement.resume, classement.resumer
+    monkeypatch.setattr(classement, "resume", lambda texte, sorte: (lus.append(sorte), resume(texte, sorte))[1])
+    monkeypatch.setattr(classement, "resumer", lambda docs, sorte: (appels.append(sorte), resumer(docs, sorte))[1])
     repertorier = R.repertoire.repertorier
     pendant: list[int] = []
 
     def espion(*args):
-        avant = len(appels)
+        avant = len(appels) + len(lus)
         out = repertorier(*args)
-        pendant.append(len(appels) - avant)
+        pendant.append(len(appels) + len(lus) - avant)
         return out
 
     monkeypatch.setattr(R.repertoire, "repertorier", espion)
     _, fichiers = R.preparer(corpus, tmp_path / "recherche")
     assert pendant == [0]
     assert sorted(appels) == sorted(["deliberations"] * 4 + ["textes"] * 4 + ["subventions"] * 2 + ["annexes"] * 3)
+    assert lus == []
     monkeypatch.setattr(R.repertoire, "repertorier", repertorier)
+    # without a cache, the directory parses each shard (`classement.resume`): the same summaries, the same files
     assert R.preparer(corpus)[1] == fichiers  # the same files as without any cache
+
+
+def test_morceaux_donnes_par_leur_fichier_du_cache(corpus, tmp_path):
+    """With a cache, the shards come back from the processes that index them as their cache files, not as
+    their texts (`preparer_contenus`), and are copied from there into content/recherche/: the same files,
+    byte for byte, as from the texts."""
+    manifeste, contenus = R.preparer_contenus(corpus, tmp_path / "cache" / "recherche")
+    morceaux = [nom for nom in contenus if nom.startswith(("lieux.", "beneficiaires.", "elus.")) or nom[:4].isdigit()]
+    assert len(morceaux) == 3 + 4 + 4 + 2 + 3
+    assert all(isinstance(contenus[nom], Path) and contenus[nom].parent == tmp_path / "cache" / "recherche" for nom in morceaux)
+    assert all(isinstance(c, str) for nom, c in contenus.items() if nom not in morceaux)  # manifest, directory, libraries
+    R.ecrire_fichiers(tmp_path / "du-cache", contenus)
+    _, textes = R.preparer(corpus)
+    R.ecrire_fichiers(tmp_path / "des-textes", textes)
+    lus = {p.relative_to(tmp_path / "du-cache").as_posix(): p.read_bytes() for p in (tmp_path / "du-cache").rglob("*.*")}
+    assert lus == {p.relative_to(tmp_path / "des-textes").as_posix(): p.read_bytes() for p in (tmp_path / "des-textes").rglob("*.*")}
+    assert len(lus) == len(contenus) and manifeste == R.preparer_contenus(corpus)[0]
+
+
+def test_morceaux_partages_entre_processus(corpus, tmp_path, monkeypatch):
+    """On several cores the search's process and its workers take the shards one by one from a shared
+    counter (`_travailler`): each shard is indexed once, by one of them, and the files are those made
+    in one process."""
+    _, seul = R.preparer(corpus)
+    journal = tmp_path / "journal"
+    calculer = R._calculer
+
+    def note(m, cache):
+        with open(journal, "a") as f:  # written by whichever process indexes the shard
+            f.write(f"{os.getpid()} {m.chemin}\n")
+        return calculer(m, cache)
+
+    monkeypatch.setattr(R, "_calculer", note)
+    monkeypatch.setattr(R, "EN_PARALLELE", 0)
+    monkeypatch.setattr(R.os, "sched_getaffinity", lambda pid: {0, 1, 2})  # this process and two workers
+    assert R.preparer(corpus, tmp_path / "cache" / "recherche")[1] == seul
+    lignes = [ligne.split(" ", 1) for ligne in journal.read_text().splitlines()]
+    chemins = [c for _, c in lignes]
+    assert len(chemins) == len(set(chemins)) == 3 + 4 + 4 + 2 + 3
+    assert len({pid for pid, _ in lignes}) <= 3
