@@ -61,6 +61,7 @@ from generator.commun.annexes import ancre_annexe, parties_annexe
 from generator.commun.enfants import lier_au_parent
 from generator.commun.pliage import plier
 from generator.recherche import classement, repertoire
+from generator.recherche.repertoire import Contenu, lire
 from generator.recherche.snowball_js import racine_fr_js
 from generator.records import Deliberation
 from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, SubventionPubliee, de
@@ -647,17 +648,6 @@ def _contenu(m: Morceau) -> tuple[str, Callable[[], list[dict[str, float]]]]:
     index = json.dumps(compacter(data), ensure_ascii=False, separators=(",", ":"))
     text = '{"docs":' + dumps(m.affichage) + ',"index":' + index + "}" if m.affichage is not None else '{"index":' + index + "}"
     return text, lambda: list(classement.poids_lunr(data).values())
-
-
-Contenu = str | Path
-"""A search file: its text, or the cache file that holds it (`_calculer`, `_en_cache`): ten years of shards
-(about 100 Mo) go to the cache from the workers that index them and to content/recherche/ from there
-(`ecrire_fichiers`), never through the processes in between (pickled by each, then held at once)."""
-
-
-def lire(contenu: Contenu) -> str:
-    """The text of a search file."""
-    return contenu.read_text(encoding="utf-8") if isinstance(contenu, Path) else contenu
 
 
 def _calculer(m: Morceau, cache: Path | None) -> tuple[Contenu, str]:

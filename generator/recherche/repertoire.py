@@ -71,6 +71,17 @@ def _cle(texte: str, sorte: str) -> str:
     return hashlib.sha256(_code() + sorte.encode() + b"\0" + texte.encode()).hexdigest()
 
 
+Contenu = str | Path
+"""A search file: its text, or the cache file that holds it (`index._calculer`, `index._en_cache`): ten years
+of shards (about 100 Mo) go to the cache from the workers that index them and to content/recherche/ from
+there (`index.ecrire_fichiers`), never through the processes in between (pickled by each, then held at once)."""
+
+
+def lire(contenu: Contenu) -> str:
+    """The text of a search file."""
+    return contenu.read_text(encoding="utf-8") if isinstance(contenu, Path) else contenu
+
+
 Resume = tuple[dict[str, int], dict[str, int], int]  # `classement.resume`: (bounds, document frequencies, documents)
 
 
@@ -98,9 +109,9 @@ class Resumes:
         self.fichiers = {f.name.partition(".")[0]: f for f in dossier.glob("*.json")} if dossier is not None and dossier.is_dir() else {}
         self.utilises: set[Path] = set()
 
-    def __call__(self, contenu: str | Path, sorte: str) -> Resume:
-        """The summary of a shard, given as its text or the cache file holding it (`index.Contenu`)."""
-        texte = contenu.read_text(encoding="utf-8") if isinstance(contenu, Path) else contenu
+    def __call__(self, contenu: Contenu, sorte: str) -> Resume:
+        """The summary of a shard, given as its text or the cache file holding it (`Contenu`)."""
+        texte = lire(contenu)
         if self.dossier is None:
             return classement.resume(texte, sorte)
         cle = _cle(texte, sorte)
@@ -121,7 +132,7 @@ class Resumes:
                 f.unlink(missing_ok=True)
 
 
-def repertorier(manifeste: dict, fichiers: Mapping[str, str | Path], cache: Path | None = None) -> dict[str, str]:
+def repertorier(manifeste: dict, fichiers: Mapping[str, Contenu], cache: Path | None = None) -> dict[str, str]:
     """The term directory's files (`repertoire/<prefix>.json`) of the shards `fichiers` the manifest's years
     list, whose source numbers it writes into the manifest (and its version and number of files).
     `cache`: where the shards' summaries are kept (`Resumes`).
