@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.commun import memoire, store
+from generator.commun import gabarits, memoire, store
 from generator.commun.enfants import lier_au_parent, processus, temps_cpu
 from generator.commun.erreurs import erreur_systeme_dans
 from generator.commun.genere import CONTENU_GENERE
@@ -51,11 +51,13 @@ from generator.site.pages import flux
 from generator.site.pages import lexique as pages_lexique
 from generator.site.pages import lieux as pages_lieux
 from generator.site.pages import subventions as pages_subventions
-from generator.site.render import COMPILES, Page, elaguer_compiles, write_pages
+from generator.site.render import COMPILES, Page, write_pages
 from generator.site.render import empreinte_code as empreinte_rendu
 from generator.sources import ocr
 
 T = TypeVar("T")
+COMPILES_MKDOCS = "gabarits-mkdocs"
+"""The folder of `.cache/` where MkDocs' child keeps the theme's compiled templates (`mkdocs_plugin`, option `gabarits`)."""
 
 
 def prepare_root(root: Path, projet: Path) -> None:
@@ -251,6 +253,7 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path, precedent: Path | N
     cpu_recherche: float | None = None
     empreintes = dest.with_name(dest.name + ".pages")  # beside the version: `publication.nettoyer` removes what a killed build leaves
     cmd = [sys.executable, "-m", "generator.mkdocs_plugin", "--site-dir", str(dest), "--empreintes", str(empreintes)]
+    cmd += ["--gabarits", str(paths.root / ".cache" / COMPILES_MKDOCS)]
     if precedent is not None:
         cmd += ["--precedent", str(precedent)]
     if res.recherche is not None:
@@ -430,7 +433,7 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         raise
     publication.nettoyer(paths.root)
     retirees = ocr.elaguer(paths.root / ".cache" / "ocr", res.empreintes)  # published: readings no source needs go
-    elaguer_compiles(paths.root / ".cache" / COMPILES, empreinte_rendu())  # and another code's templates
+    gabarits.elaguer(paths.root / ".cache" / COMPILES, empreinte_rendu())  # and another code's templates (MkDocs prunes its own)
     if retirees:
         log(f"Reconnaissance de caractères : {retirees} lecture(s) de page qu'aucune source n'utilise plus retirée(s) du cache.")
     log(

@@ -95,7 +95,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 
-from generator.commun import code, store
+from generator.commun import code, gabarits, store
 from generator.publication.transaction import lire_pages
 from generator.site.minification import compacter_html
 
@@ -227,6 +227,7 @@ class RapideConfig(base.Config):
     pages_a_part = config_options.Type(list, default=[])
     precedent = config_options.Type(str, default="")  # the published version: its unchanged pages are linked, not written
     empreintes = config_options.Type(str, default="")  # where this build writes its pages' keys and digests
+    gabarits = config_options.Type(str, default="")  # where the theme's compiled templates are kept from a build to the next
 
 
 class Rapide(BasePlugin[RapideConfig]):
@@ -335,6 +336,8 @@ class Rapide(BasePlugin[RapideConfig]):
         return html if self.garde_contenu else _STUB
 
     def on_env(self, env, config, files):
+        if self.config.gabarits:  # before any template is loaded
+            env.bytecode_cache = gabarits.cache(Path(self.config.gabarits), _code_compiles())
         if self.config.raccourcis:
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_GABARIT: ""}), env.loader])
         self.env = env
@@ -489,7 +492,10 @@ class Rapide(BasePlugin[RapideConfig]):
 
     def on_post_build(self, config):
         """The pages' records for the next build (the parent keeps them in the version's record), with the
-        `identite` of the files MkDocs wrote after `on_post_page`."""
+        `identite` of the files MkDocs wrote after `on_post_page`; the theme's templates compiled by another
+        code removed (MkDocs has built with this one)."""
+        if self.config.gabarits:
+            gabarits.elaguer(Path(self.config.gabarits), _code_compiles())
         if not self.config.empreintes:
             return
         for uri in self._ecrites:
@@ -557,6 +563,12 @@ class Rapide(BasePlugin[RapideConfig]):
         return html
 
 
+def _code_compiles() -> str:
+    """What compiles the theme's templates besides their text: MkDocs' environment (its version, and this
+    module's changes to it), Material's version, Jinja2's and Python's (`gabarits`)."""
+    return code.empreinte([], empreinte_code(), f"jinja2 {importlib.metadata.version('jinja2')}", f"python {sys.version}")
+
+
 def _sans_gabarit(meta: dict) -> dict:
     return {k: v for k, v in meta.items() if k != "template"}
 
@@ -588,6 +600,7 @@ def build(
     sans_fichiers_recherche: bool = False,
     precedent: Path | None = None,
     empreintes: Path | None = None,
+    compiles: Path | None = None,
 ) -> None:
     """`mkdocs build --quiet --config-file … --site-dir …` with the plugin's options set."""
     logging.getLogger("mkdocs").setLevel(logging.ERROR)  # as `mkdocs build --quiet`
@@ -602,6 +615,7 @@ def build(
     plugin.config.sans_fichiers_recherche = sans_fichiers_recherche
     plugin.config.precedent = str(precedent or "")
     plugin.config.empreintes = str(empreintes or "")
+    plugin.config.gabarits = str(compiles or "")
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         mk_build.build(cfg, dirty=False)
@@ -617,6 +631,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sans-fichiers-recherche", action="store_true", help="sans les fichiers d'index de content/recherche/")
     p.add_argument("--precedent", type=Path, help="version publiée dont les pages inchangées sont reprises (liens physiques)")
     p.add_argument("--empreintes", type=Path, help="fichier où écrire la clé et l'empreinte de chaque page générée")
+    p.add_argument("--gabarits", type=Path, help="dossier où garder les gabarits du thème compilés d'une construction à l'autre")
     a = p.parse_args(argv)
     build(
         a.config_file,
@@ -625,6 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         sans_fichiers_recherche=a.sans_fichiers_recherche,
         precedent=a.precedent,
         empreintes=a.empreintes,
+        compiles=a.gabarits,
     )
     return 0
 

@@ -133,6 +133,24 @@ def test_shell_differing_from_material_stops_the_build(tmp_path):
     assert "<p>a/z/</p>" in (tmp_path / "site" / "a" / "z" / "index.html").read_text("utf-8")
 
 
+def test_the_themes_compiled_templates_are_kept_from_a_build_to_the_next(tmp_path):
+    """MkDocs' child keeps the theme's compiled templates (`--gabarits`): a second build compiles none (their
+    files are not written again) and gives the same pages; those compiled by another code are removed."""
+    config, compiles = _petit_projet(tmp_path / "p"), tmp_path / "compiles"
+    compiles.mkdir()
+    (compiles / "main.html-0123456789abcdef.cache").write_bytes(b"\0")  # compiled by another code
+    res = _mkdocs(ROOT, tmp_path / "s1", config, "generator.mkdocs_plugin", "--normal", "--gabarits", str(compiles))
+    assert res.returncode == 0, res.stderr
+    gardes = {f.name: (f.stat().st_ino, f.stat().st_mtime_ns) for f in compiles.iterdir()}
+    assert "main.html-0123456789abcdef.cache" not in gardes
+    assert len({n.rsplit("-", 1)[1] for n in gardes}) == 1 and len(gardes) >= 3  # (main.html, base.html, partials…: one code)
+    res = _mkdocs(ROOT, tmp_path / "s2", config, "generator.mkdocs_plugin", "--normal", "--gabarits", str(compiles))
+    assert res.returncode == 0, res.stderr
+    assert {f.name: (f.stat().st_ino, f.stat().st_mtime_ns) for f in compiles.iterdir()} == gardes
+    assert _snapshot(tmp_path / "s1") == _snapshot(tmp_path / "s2")
+    assert "<p>a/z/</p>" in (tmp_path / "s2" / "a" / "z" / "index.html").read_text("utf-8")
+
+
 def test_build_requires_the_plugin_in_mkdocs_yml(tmp_path):
     res = _mkdocs(ROOT, tmp_path / "site", _petit_projet(tmp_path / "p", plugins="[]"), "generator.mkdocs_plugin")
     assert res.returncode != 0 and "ne déclare pas le greffon rpc-rapide" in res.stderr

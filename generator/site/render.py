@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator.commun import code, formats
+from generator.commun import code, formats, gabarits
 from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import Ecrits, write_bytes
 from generator.records import Deliberation, JsonObject, Recueil, Subvention
@@ -62,11 +62,8 @@ def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environm
     """The pages' Jinja2 environment. `compiles`: a folder where the templates compiled by the code of digest
     `code` (`empreinte_code`) are kept from a build to the next (Jinja2's bytecode cache, checked against each
     template's text): compiling the thirty templates is about half a second of every build. Those of another
-    code are left to `elaguer_compiles`, once the build is published."""
-    cache = None
-    if compiles is not None:
-        compiles.mkdir(parents=True, exist_ok=True)
-        cache = jinja2.FileSystemBytecodeCache(str(compiles), "%s" + _suffixe(code))
+    code are left to `gabarits.elaguer`, once the build is published."""
+    cache = gabarits.cache(compiles, code) if compiles is not None else None
     env = _Environnement(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -79,22 +76,6 @@ def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environm
     env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
     env.globals.update(lignes_subventions=tableau_subventions.lignes, liste_deliberations=listes.deliberations, liste_actes=listes.actes)
     return env
-
-
-def _suffixe(code: str) -> str:
-    return f"-{code[:16]}.cache"
-
-
-def elaguer_compiles(compiles: Path, code: str) -> int:
-    """Remove from `compiles` the templates compiled by another code than `code` (the environment's settings
-    are code too; kept by `environment`), as the build prunes its other caches once it has published; return
-    how many."""
-    if not compiles.is_dir():
-        return 0
-    autres = [f for f in compiles.iterdir() if not f.name.endswith(_suffixe(code))]
-    for f in autres:
-        f.unlink(missing_ok=True)
-    return len(autres)
 
 
 def front_matter(title: str, **extra: object) -> str:

@@ -153,11 +153,15 @@ def test_a_build_killed_earlier_is_reported_and_its_leftovers_removed(projet):
     compiles = sorted((projet / ".cache" / "gabarits").iterdir())
     assert compiles  # (the templates compiled by the code that built the project)
     (projet / ".cache" / "gabarits" / "page.md.j2-0123456789abcdef.cache").write_bytes(b"\x00")  # an older code's
+    theme = sorted((projet / ".cache" / "gabarits-mkdocs").iterdir())
+    assert theme  # (MkDocs' compiled theme templates)
+    (projet / ".cache" / "gabarits-mkdocs" / "main.html-0123456789abcdef.cache").write_bytes(b"\x00")
     r = construire(projet)
     assert r.returncode == 0
     assert "La construction précédente (make build, PID 999999, commencée le 2026-12-01 03:00:00) s'est arrêtée avant la fin" in r.stdout
     assert not reste.exists()
     assert sorted((projet / ".cache" / "gabarits").iterdir()) == compiles  # the older code's removed once published
+    assert sorted((projet / ".cache" / "gabarits-mkdocs").iterdir()) == theme
 
 
 def test_umask_077_still_publishes_files_the_web_server_can_read(projet):

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.commun import gabarits
 from generator.commun.formats import montant_fr
 from generator.lieux import places
 from generator.records.corpus import Corpus
@@ -209,5 +210,5 @@ def test_compiled_templates_are_kept_for_the_next_build_of_the_same_code(tmp_pat
     assert compiles == ["page.md.j2", "page.md.j2"]
     autre = gardes[0].rsplit("-", 1)[0] + "-0123456789abcdef.cache"
     assert sorted(f.name for f in (tmp_path / "gabarits").iterdir()) == sorted([gardes[0], autre])  # (kept until published)
-    assert render.elaguer_compiles(tmp_path / "gabarits", render.empreinte_code()) == 1  # as a build does once published
+    assert gabarits.elaguer(tmp_path / "gabarits", render.empreinte_code()) == 1  # as a build does once published
     assert sorted(f.name for f in (tmp_path / "gabarits").iterdir()) == [autre]
