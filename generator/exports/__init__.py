@@ -9,6 +9,7 @@ gives unchanged files and a clean diff.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from fnmatch import fnmatch
 from pathlib import Path
@@ -162,13 +163,14 @@ def write_all(
     ecritures = ecritures or Ecritures(out_dir)
     rangees = Rangees(corpus)  # each grant's row and lines, made once for every file that lists it
     paths = csv_subventions.write(corpus, out_dir, rangees, ecritures)
-    paths += csv_deliberations.write(corpus, out_dir)
-    paths += scdl.write(corpus, out_dir, identifiants, base_url)
-    paths += elus.write(getattr(corpus, "elus", None), out_dir, rangees.elus, rangees.presences)
+    paths += csv_deliberations.write(corpus, out_dir, rangees, ecritures)
+    paths += scdl.write(corpus, out_dir, identifiants, base_url, rangees, ecritures)
+    paths += elus.write(getattr(corpus, "elus", None), out_dir, rangees.elus, rangees.presences, ecritures)
     paths += sqlite.write(corpus, out_dir, base_url, rangees, ecritures)
     paths += par_lieu.write(corpus, out_dir, rangees, ecritures)
     paths += datapackage.write(out_dir, paths, DESCRIPTIONS, GROUPS, base_url)
     _clean(out_dir, paths)
+    a_completer(out_dir, ecritures)  # (for the « Données » page, `fichiers_meta`: kept with the files)
     ecritures.sauver()
     return paths
 
@@ -247,13 +249,19 @@ RULES = {
 }
 
 
-def a_completer(out_dir: Path) -> int | None:
+def a_completer(out_dir: Path, ecritures: Ecritures | None = None) -> int | None:
     """How many of the Département's grants are not yet in subventions-scdl.csv (beneficiary without
     SIRET or RNA): those of subventions.csv whose deliberation is in deliberations-scdl.csv (the
-    Département's), minus the SCDL file's rows. Read from the files themselves."""
+    Département's), minus the SCDL file's rows. Read from the files themselves, unless `ecritures` (that
+    wrote them) knows the count for the same three files (their digests)."""
     paths = [out_dir / n for n in ("subventions.csv", "subventions-scdl.csv", "deliberations-scdl.csv")]
     if not all(p.exists() for p in paths):
         return None
+    if ecritures is not None:
+        empreintes = [ecritures.empreinte(p) for p in paths]
+        cle = None if None in empreintes else "\x1f".join(map(str, empreintes))
+        compte: int | None = ecritures.retenu("a_completer", cle, functools.partial(a_completer, out_dir))
+        return compte
     with paths[2].open(encoding="utf-8", newline="") as f:
         du_departement = {r["DELIB_ID"] for r in csv.DictReader(f)}
     with paths[0].open(encoding="utf-8", newline="") as f:
@@ -292,7 +300,7 @@ def fichiers_meta(out_dir: Path, written_paths: list[Path], ecritures: Ecritures
                 "schema": _schema(name, ecrits, prefix),
             }
             if name == "subventions-scdl.csv":
-                item["a_completer"] = a_completer(out_dir)
+                item["a_completer"] = a_completer(out_dir, ecritures)
             out.append(item)
         if name == "recueil.sqlite":  # then each year's texts, the tables described once (under the first)
             for i, r in enumerate(annees):

@@ -7,10 +7,11 @@ CSV and the database never differ; the dispositif is in the year's `recueil-text
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from generator.commun.store import write_text
-from generator.exports.csv_subventions import csv_text
+from generator.exports.csv_subventions import Rangees, csv_text
+from generator.exports.ecritures import Ecritures
 from generator.records.corpus import Corpus, DeliberationPubliee
 
 # column → description: the « Données » page, datapackage.json and Datasette's metadata.json
@@ -98,8 +99,16 @@ def ordre(corpus: Corpus) -> list[DeliberationPubliee]:
     return sorted(corpus.deliberations.values(), key=lambda d: (d.date, d.id))
 
 
-def write(corpus: Corpus, out_dir: Path) -> list[Path]:
-    data = [{k: "" if x is None else str(x) for k, x in valeurs(corpus, d).items()} for d in ordre(corpus)]
+def write(corpus: Corpus, out_dir: Path, rangees: Rangees | None = None, ecritures: Ecritures | None = None) -> list[Path]:
+    """deliberations.csv, its rows counted in `ecritures` (for the « Données » page); neither made nor written when
+    the last build left it from the same deliberations (`Rangees.deliberations`) and code."""
+    rangees = rangees or Rangees(corpus)
     path = out_dir / "deliberations.csv"
-    write_text(path, csv_text(FIELDS, data), durable=False)
+    lues = rangees.deliberations
+    cle = None if lues is None else rangees.cle_fichier(path.name, [], lues)
+    (ecritures or Ecritures(out_dir)).fichier(path, cle, functools.partial(_texte, corpus), len(corpus.deliberations))
     return [path]
+
+
+def _texte(corpus: Corpus) -> str:
+    return csv_text(FIELDS, [{k: "" if x is None else str(x) for k, x in valeurs(corpus, d).items()} for d in ordre(corpus)])

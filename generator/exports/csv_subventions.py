@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generator.exports import ecritures as module_ecritures
 from generator.exports.ecritures import Ecritures
 from generator.exports.elus import lignes_elus, lignes_presences
 from generator.lieux.places import Reference
 from generator.lieux.places import slug as place_slug
 from generator.records import JsonObject, PlaceRef
-from generator.records.corpus import Corpus, SubventionPubliee
+from generator.records.corpus import Corpus, SubventionPubliee, empreinte_valide
 
 # (column, description) — the description feeds the « Données » page.
 COLUMNS: list[tuple[str, str]] = [
@@ -294,11 +297,21 @@ def json_text(data: list[JsonObject]) -> str:
     return json_lignes([json_ligne(r) for r in data])
 
 
+def geographie(ref: Reference) -> str:
+    """The digest of the reference geography a grant's row and the selections by place read (names, codes,
+    cantons, members, territoires of the communes, cantons, EPCI and territoires)."""
+    tables = [ref.territoires, ref.epci, ref.communes, ref.cantons]
+    return hashlib.sha256(json.dumps(tables, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
 class Rangees:
     """Each grant's row (`row`), CSV line (of subventions.csv: `LignesCsv` with `TEXTE`) and JSON line
     (`json_ligne`), made once a build for every file that lists it: subventions.csv and .json, the
     per-page files (a grant is in about six), the SQLite export; and the rows of the élus and their
-    presences (`exports.elus`), which the CSVs and the databases share (None: no registry)."""
+    presences (`exports.elus`), which the CSVs and the databases share (None: no registry).
+
+    And what each row is made of (`cle`), so that a file of rows is keyed on its grants without making
+    them (`cle_fichier`, `Ecritures.fichier`): a build without change formats no row."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
@@ -306,6 +319,58 @@ class Rangees:
         self._rangees: dict[str, dict[str, str]] = {}
         self._csv: dict[str, str] = {}
         self._json: dict[str, str] = {}
+        self._cles: dict[str, bytes] = {}
+        self.relues: set[str] = set()  # the grants changed since read, keyed on their row (`cle`)
+
+    @functools.cached_property
+    def ordre(self) -> list[SubventionPubliee]:
+        """The corpus's grants in the order of the files (`sort_key`)."""
+        return sorted(self.corpus.subventions, key=sort_key)
+
+    @functools.cached_property
+    def geographie(self) -> str:
+        return geographie(self.corpus.ref)
+
+    def cle(self, s: SubventionPubliee) -> bytes:
+        """The digest of what `row` makes of grant `s` but the reference geography (in `cle_fichier`): the dict
+        of site_data/ it was read from (`empreinte_valide`: its own fields), its deliberation's date and
+        assembly and its published PDF's address; a grant changed since it was read (no such digest), its
+        row itself."""
+        k = self._cles.get(s.id)
+        if k is None:
+            lu = empreinte_valide(s)
+            if lu is None:
+                self.relues.add(s.id)
+                texte = "\x1dligne\x1f" + self.json(s)
+            else:
+                original = self.corpus.originaux.get(s.source)
+                texte = "\x1f".join(("\x1dlu", lu, s.date, s.acte.organe or "", original["url"] if original else ""))
+            k = self._cles[s.id] = hashlib.sha256(texte.encode()).digest()
+        return k
+
+    @functools.cached_property
+    def _cles_ordre(self) -> bytes:
+        """The `cle` of every grant, in `ordre` (the main files, the core database, the SCDL files, the per-place group)."""
+        return b"".join(map(self.cle, self.ordre))
+
+    def cle_fichier(self, nom: str, subs: Iterable[SubventionPubliee], *autres: str) -> str:
+        """The key of the file `nom` (its path in the exports folder) that lists the grants `subs` in that order:
+        the code, the reference geography, its name, each grant's `cle` and the texts `autres`."""
+        h = hashlib.sha256("\x1f".join((module_ecritures.empreinte_code(), self.geographie, nom, *autres)).encode())
+        h.update(self._cles_ordre if subs is self.ordre else b"".join(map(self.cle, subs)))
+        return h.hexdigest()
+
+    @functools.cached_property
+    def deliberations(self) -> str | None:
+        """What the deliberations' rows are made of (deliberations.csv, the SCDL files): each one's dict of site_data/
+        (`empreinte_valide`), recueil and published PDF's address; None when one was changed since read."""
+        lues = []
+        for d in sorted(self.corpus.deliberations.values(), key=lambda d: d.id):
+            empreinte, original = empreinte_valide(d), self.corpus.originaux.get(d.source)
+            if empreinte is None:
+                return None
+            lues.append([d.id, empreinte, d.recueil, original["url"] if original else None])
+        return hashlib.sha256(json.dumps(lues, ensure_ascii=False).encode()).hexdigest()
 
     @functools.cached_property
     def elus(self) -> list[list[str]] | None:
@@ -340,9 +405,24 @@ def write(corpus: Corpus, out_dir: Path, rangees: Rangees | None = None, ecritur
     """subventions.csv, subventions.json and subventions-tableur.csv."""
     rangees = rangees or Rangees(corpus)
     ecritures = ecritures or Ecritures(out_dir)
-    subs = sorted(corpus.subventions, key=sort_key)
+    subs = rangees.ordre
     paths = [out_dir / "subventions.csv", out_dir / "subventions.json", out_dir / "subventions-tableur.csv"]
-    ecritures.texte(paths[0], rangees.csv_lignes.entete + "".join(rangees.csv(s) for s in subs), len(subs))
-    ecritures.texte(paths[1], json_lignes([rangees.json(s) for s in subs]), len(subs))
-    ecritures.texte(paths[2], tableur_text([rangees.rangee(s) for s in subs]), len(subs))
+    faire: list[Callable[[Rangees, list[SubventionPubliee]], str | bytes]] = [lignes_csv, lignes_json, lignes_tableur]
+    for chemin, texte in zip(paths, faire, strict=True):
+        ecritures.fichier(chemin, rangees.cle_fichier(chemin.name, subs), functools.partial(texte, rangees, subs), len(subs))
     return paths
+
+
+def lignes_csv(rangees: Rangees, subs: list[SubventionPubliee]) -> str:
+    """The CSV of the grants `subs` (in that order), from their lines made once (`Rangees.csv`)."""
+    return rangees.csv_lignes.entete + "".join(rangees.csv(s) for s in subs)
+
+
+def lignes_tableur(rangees: Rangees, subs: list[SubventionPubliee]) -> bytes:
+    """subventions-tableur.csv of the grants `subs` (in that order), from their rows made once (`Rangees.rangee`)."""
+    return tableur_text([rangees.rangee(s) for s in subs])
+
+
+def lignes_json(rangees: Rangees, subs: list[SubventionPubliee]) -> str:
+    """The JSON array of the grants `subs` (in that order), from their lines made once (`Rangees.json`)."""
+    return json_lignes([rangees.json(s) for s in subs])

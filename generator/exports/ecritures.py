@@ -2,17 +2,33 @@
 the files it changes, not ten years of others.
 
 Each file, by its path in the exports folder, is recorded as `store.Ecrits` records any file a build
-writes, its number of rows kept with it (None: not a table). A text file's key is its own digest: its
-text is made again (cheap, from rows made once: `csv_subventions.Rangees`) but not compared with the
-file by reading it back; a database's key is the digest of what it is made of (`sqlite`: its year's
-source files, code…), so that an unchanged one is not built again at all.
+writes, its number of rows kept with it (None: not a table). A file's key is the digest of what it is
+made of (the grants' records as read, the reference geography, the code…: `csv_subventions.Rangees.cle`;
+`sqlite`: a year's source files…), so that an unchanged one is neither made again nor read back: a build
+without change makes no text. A file without such a key (`texte`) has its own digest for key: its text is
+made again but not compared with the file by reading it back.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from generator.commun import store
+from generator.commun import code, store
+
+MEMO = "\0"
+"""The start of the names of the values kept with the files (`retenu`): never a file's path."""
+
+
+@functools.cache
+def empreinte_code() -> str:
+    """The code that makes the exports' text files: the package `generator.exports` and all it imports
+    (rows, CSV and JSON lines, selections of grants by place, SCDL rules…), and Python's version (its
+    `csv` and `json` modules write the lines)."""
+    return code.empreinte(code.modules([Path(__file__).with_name("__init__.py")]), f"python {sys.version}")
 
 
 class Ecritures:
@@ -35,6 +51,58 @@ class Ecritures:
         """Write `texte` (UTF-8) at `chemin` unless the file holds it already; `lignes`: its rows."""
         self.ecrits.contenu(self._rel(chemin), chemin, texte.encode("utf-8") if isinstance(texte, str) else texte, lignes)
         return chemin
+
+    def fichier(self, chemin: Path, cle: str | None, faire: Callable[[], str | bytes], lignes: int | None = None) -> Path:
+        """The file `chemin` made by `faire` (its text, UTF-8) from what key `cle` digests: neither made nor
+        written when the last build left it from the same key (None: no key, made and compared, `texte`)."""
+        if cle is None:
+            return self.texte(chemin, faire(), lignes)
+        if not self.a_jour(chemin, cle, lignes):
+            texte = faire()
+            self.ecrits.ecrire(self._rel(chemin), chemin, texte.encode("utf-8") if isinstance(texte, str) else texte, cle, lignes)
+        return chemin
+
+    def _connu(self, nom: str, cle: str) -> list[Any] | None:
+        """`[cle, value]` kept under `nom` (`retenu`, `groupe`) by this build, else by the last one, from key `cle`."""
+        for connus in (self.ecrits.apres, self.ecrits.avant):
+            connue = connus.get(MEMO + nom)
+            if type(connue) is list and len(connue) == 2 and connue[0] == cle:
+                return connue
+        return None
+
+    def retenu(self, nom: str, cle: str | None, calcul: Callable[[], Any]) -> Any:
+        """A value computed from files of this build (`calcul`: JSON) kept from a build to the next with what it
+        is computed from (`cle`, None: computed each time): computed again only when that changed."""
+        if cle is None:
+            return calcul()
+        connue = self._connu(nom, cle)
+        if connue is None:
+            connue = [cle, calcul()]
+        self.ecrits.apres[MEMO + nom] = connue
+        return connue[1]
+
+    def groupe(self, nom: str, cle: str, ecrire: Callable[[], list[Path]]) -> list[Path]:
+        """The files that `ecrire` writes (each keyed: `fichier`) from what key `cle` digests: when the last build
+        wrote them from the same key and each still holds what it wrote, kept as they are, not even listed
+        again (their paths and rows are those recorded: the per-place files, whose selections of grants
+        cost more than the files' keys); else `ecrire`."""
+        connue = self._connu(nom, cle)
+        if connue is not None and type(connue[1]) is list and all(isinstance(r, str) and self._garde(r) for r in connue[1]):
+            self.ecrits.apres[MEMO + nom] = connue
+            return [self.dossier / r for r in connue[1]]
+        chemins = ecrire()
+        self.ecrits.apres[MEMO + nom] = [cle, [self._rel(c) for c in chemins]]
+        return chemins
+
+    def _garde(self, rel: str) -> bool:
+        """Whether the file `rel` (in the folder) is what the last build recorded, from its recorded key (then kept)."""
+        connue = self.ecrits.avant.get(rel)
+        return type(connue) is list and len(connue) == 4 and self.ecrits.a_jour(rel, self.dossier / rel, connue[0])
+
+    def empreinte(self, chemin: Path) -> str | None:
+        """The SHA-256 of the file `chemin` as this build wrote it or found it (None: not recorded)."""
+        connue = self.ecrits.apres.get(self._rel(chemin))
+        return connue[1] if connue is not None else None
 
     def construit(self, chemin: Path, cle: str, lignes: int | None = None) -> Path:
         """Record the file `chemin` just made from key `cle`."""

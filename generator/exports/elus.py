@@ -7,8 +7,8 @@ import csv
 import io
 from pathlib import Path
 
-from generator.commun.store import write_text
 from generator.elus.personnes import Registre
+from generator.exports.ecritures import Ecritures
 
 COLONNES_ELUS = [
     "id",
@@ -69,11 +69,21 @@ def _csv(colonnes: list[str], rows: list[list[str]]) -> str:
     return buf.getvalue()
 
 
-def write(reg: Registre | None, out_dir: Path, elus: list[list[str]] | None = None, presences: list[list[str]] | None = None) -> list[Path]:
-    """elus.csv and presences.csv, from their rows when they are given (`lignes_elus`, `lignes_presences`)."""
+def write(
+    reg: Registre | None,
+    out_dir: Path,
+    elus: list[list[str]] | None = None,
+    presences: list[list[str]] | None = None,
+    ecritures: Ecritures | None = None,
+) -> list[Path]:
+    """elus.csv and presences.csv, from their rows when they are given (`lignes_elus`, `lignes_presences`);
+    their rows counted in `ecritures` (for the « Données » page), which writes them if they changed."""
     if reg is None:
         return []
+    ecritures = ecritures or Ecritures(out_dir)
+    elus = lignes_elus(reg) if elus is None else elus
+    presences = lignes_presences(reg) if presences is None else presences
     a, b = out_dir / "elus.csv", out_dir / "presences.csv"
-    write_text(a, _csv(COLONNES_ELUS, lignes_elus(reg) if elus is None else elus))
-    write_text(b, _csv(COLONNES_PRESENCES, lignes_presences(reg) if presences is None else presences))
+    ecritures.texte(a, _csv(COLONNES_ELUS, elus), len(elus))
+    ecritures.texte(b, _csv(COLONNES_PRESENCES, presences), len(presences))
     return [a, b]

@@ -11,9 +11,10 @@ subventions.json (`csv_subventions`).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from generator.exports.csv_subventions import Rangees, json_lignes, sort_key
+from generator.exports.csv_subventions import Rangees, lignes_csv, lignes_json, sort_key
 from generator.exports.ecritures import Ecritures
 from generator.lieux.places import KINDS as LIEUX
 from generator.records.corpus import Corpus, SubventionPubliee
@@ -66,12 +67,18 @@ def write(corpus: Corpus, out_dir: Path, rangees: Rangees | None = None, ecritur
     and a file that holds its text already is not written again (`Ecritures`)."""
     rangees = rangees or Rangees(corpus)
     ecritures = ecritures or Ecritures(out_dir)
+    # every page's selection is made of the grants and the geography: all of them unchanged, every file is kept
+    cle = rangees.cle_fichier("par_lieu", rangees.ordre)
+    return ecritures.groupe("par_lieu", cle, functools.partial(_write, corpus, out_dir, rangees, ecritures))
+
+
+def _write(corpus: Corpus, out_dir: Path, rangees: Rangees, ecritures: Ecritures) -> list[Path]:
     paths = []
     for key, subs in sorted(_subventions_par_page(corpus).items()):
-        stem = out_dir / chemin(key[0], _slug(corpus, *key))
+        rel = chemin(key[0], _slug(corpus, *key))
         ordre = sorted(subs, key=sort_key)
-        csv_path, json_path = stem.with_name(stem.name + ".csv"), stem.with_name(stem.name + ".json")
-        ecritures.texte(csv_path, rangees.csv_lignes.entete + "".join(rangees.csv(s) for s in ordre), len(ordre))
-        ecritures.texte(json_path, json_lignes([rangees.json(s) for s in ordre]), len(ordre))
+        csv_path, json_path = out_dir / f"{rel}.csv", out_dir / f"{rel}.json"
+        ecritures.fichier(csv_path, rangees.cle_fichier(f"{rel}.csv", ordre), functools.partial(lignes_csv, rangees, ordre), len(ordre))
+        ecritures.fichier(json_path, rangees.cle_fichier(f"{rel}.json", ordre), functools.partial(lignes_json, rangees, ordre), len(ordre))
         paths += [csv_path, json_path]
     return paths

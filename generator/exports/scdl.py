@@ -13,14 +13,17 @@ publisher in `site_data/identifiants.csv` (`generator.controle.identifiants`).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from generator.commun.store import write_text
 from generator.controle.identifiants import Identifiant, identifiants_de, par_cle, siren_de
-from generator.exports.csv_subventions import csv_text, decimal_text, sort_key
+from generator.exports.csv_subventions import Rangees, csv_text, decimal_text, sort_key
+from generator.exports.ecritures import Ecritures
 from generator.records import Deliberation, JsonObject
 from generator.records.corpus import DEPARTEMENT, Corpus
 
@@ -211,10 +214,39 @@ def identifiees(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [r for r in rows if r["idBeneficiaire"] or r["rnaBeneficiaire"]]
 
 
-def write(corpus: Corpus, out_dir: Path, identifiants: list[Identifiant] | None = None, base_url: str | None = None) -> list[Path]:
+def cle(corpus: Corpus, rangees: Rangees, identifiants: list[Identifiant] | None, base_url: str | None) -> str | None:
+    """What the two SCDL files are made of: the grants and the deliberations as read (`empreinte_valide`: a row
+    takes its deliberation's text, a SIRET… beyond what `Rangees.cle` stands for, so a record changed since read
+    leaves no key: the files are made and compared), the publisher's identifiants, the site's address, the
+    reference geography and the code (`Rangees.cle_fichier`)."""
+    delibs = corpus.deliberations
+    if rangees.deliberations is None or any(s.acte is not delibs.get(s.acte.id) for s in rangees.ordre):
+        return None  # (a grant's deliberation outside the corpus's: not in `Rangees.deliberations`)
+    table = json.dumps([[dataclasses.astuple(i) for i in identifiants or []], base_url], ensure_ascii=False)
+    cle = rangees.cle_fichier("scdl", rangees.ordre, rangees.deliberations, table)
+    return None if rangees.relues else cle
+
+
+def write(
+    corpus: Corpus,
+    out_dir: Path,
+    identifiants: list[Identifiant] | None = None,
+    base_url: str | None = None,
+    rangees: Rangees | None = None,
+    ecritures: Ecritures | None = None,
+) -> list[Path]:
     """subventions-scdl.csv holds only the identified grants (`identifiees`): a file that claims a
-    schema passes it."""
+    schema passes it. Neither made nor written when the last build left them from the same inputs (`cle`)."""
+    rangees = rangees or Rangees(corpus)
+    ecritures = ecritures or Ecritures(out_dir)
     paths = [out_dir / "subventions-scdl.csv", out_dir / "deliberations-scdl.csv"]
-    write_text(paths[0], csv_text(fields("subventions"), identifiees(subventions_rows(corpus, identifiants))), durable=False)
-    write_text(paths[1], csv_text(fields("deliberations"), deliberations_rows(corpus, base_url)), durable=False)
+    k = cle(corpus, rangees, identifiants, base_url)
+    subventions = functools.partial(_scdl, "subventions", lambda: identifiees(subventions_rows(corpus, identifiants)))
+    deliberations = functools.partial(_scdl, "deliberations", lambda: deliberations_rows(corpus, base_url))
+    ecritures.fichier(paths[0], None if k is None else k + paths[0].name, subventions)
+    ecritures.fichier(paths[1], None if k is None else k + paths[1].name, deliberations)
     return paths
+
+
+def _scdl(nom: str, lignes: Callable[[], list[dict[str, str]]]) -> str:
+    return csv_text(fields(nom), lignes())

@@ -35,7 +35,7 @@ from generator.commun import code
 from generator.commun.annexes import ancre_annexe, parties_annexe
 from generator.commun.store import remplacement_atomique, write_text
 from generator.exports import csv_deliberations
-from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, Rangees, centimes, rows, sort_key
+from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, Rangees, centimes, rows
 from generator.exports.ecritures import Ecritures
 from generator.exports.elus import lignes_elus, lignes_presences
 from generator.records import JsonObject
@@ -466,16 +466,12 @@ def empreinte_code() -> str:
 
 def cle_coeur(corpus: Corpus, rangees: Rangees) -> str:
     """What the core database is made of (`build`): the reference geography, the deliberations' rows, the élus,
-    the grants' rows (`Rangees.json`: one text per row, empty cells told from the others) and the code."""
-    ref = corpus.ref
-    h = hashlib.sha256(empreinte_code().encode())
-    geographie = [ref.territoires, ref.epci, ref.communes, ref.cantons]
-    h.update(json.dumps(geographie, ensure_ascii=False, sort_keys=True).encode())
+    what the grants' rows are made of (`Rangees.cle`: not the rows, made only when a file changes) and the code."""
+    h = hashlib.sha256(f"{empreinte_code()}\x1f{rangees.geographie}".encode())
     valeurs = [list(csv_deliberations.valeurs(corpus, d).values()) for d in csv_deliberations.ordre(corpus)]
     h.update(b"\x1d" + json.dumps(valeurs, ensure_ascii=False).encode())
     h.update(b"\x1d" + json.dumps(rangees.elus, ensure_ascii=False).encode())
-    for s in sorted(corpus.subventions, key=sort_key):
-        h.update(b"\x1e" + rangees.json(s).encode())
+    h.update(b"\x1e" + b"".join(map(rangees.cle, rangees.ordre)))
     return h.hexdigest()
 
 

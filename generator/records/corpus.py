@@ -235,11 +235,21 @@ def cle_lu(r: object) -> list[object] | None:
     fields of site_data/ was assigned since (`d.titre = …`: not the object read any more). A change made
     inside such a field (an article's text edited in place) would not be seen: nothing in the build makes
     one, records being frozen after indexing (the module's docstring)."""
+    empreinte = empreinte_valide(r)
+    if empreinte is None:
+        return None
+    return [empreinte, [getattr(r, k) for k in _CHAMPS[type(r)][1]]]
+
+
+def empreinte_valide(r: object) -> str | None:
+    """The digest of the dict of site_data/ the published record `r` was read from (`Lu`), which stands for
+    the fields that dict decides; None for a record not read by `Corpus._index` or one of whose fields of
+    site_data/ was assigned since (the caveat of `cle_lu`, which adds the published view's own fields)."""
     champs = _CHAMPS.get(type(r))
     lu = getattr(r, "lu", None)
     if champs is None or not isinstance(lu, Lu) or not all(map(operator.is_, champs[0](r), lu.valeurs)):
         return None
-    return [lu.empreinte, [getattr(r, k) for k in champs[1]]]
+    return lu.empreinte
 
 
 @dataclass

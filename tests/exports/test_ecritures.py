@@ -14,17 +14,46 @@ from pathlib import Path
 
 import pytest
 
+from generator.controle.identifiants import Identifiant
 from generator.exports import Ecritures, fichiers_meta, write_all
+from generator.exports import csv_deliberations as exp_deliberations
+from generator.exports import csv_subventions as exp_csv
+from generator.exports import ecritures as exp_ecritures
+from generator.exports import par_lieu as exp_par_lieu
+from generator.exports import scdl as exp_scdl
 from generator.exports import sqlite as exp_sqlite
 from generator.lieux import places
 from generator.records.corpus import Corpus
 from generator.site.pages import elus as pages_elus
 
 
-def _corpus(donnees: Path) -> Corpus:
-    corpus = Corpus.load(donnees, places.reference())
+def _corpus(donnees: Path, ref: places.Reference | None = None) -> Corpus:
+    corpus = Corpus.load(donnees, ref or places.reference())
     corpus.elus = pages_elus.registre(corpus, {})
     return corpus
+
+
+@pytest.fixture
+def faits(monkeypatch) -> list[str]:
+    """What the exports made of their texts: "row" for each grant's row, the SCDL rows ("scdl subventions",
+    "scdl deliberations"), the text of deliberations.csv and the selections of grants by place ("par lieu")."""
+    out: list[str] = []
+
+    def espion(module, nom: str, quoi: str) -> None:
+        fonction = getattr(module, nom)
+
+        def appel(*args, **kwargs):
+            out.append(quoi)
+            return fonction(*args, **kwargs)
+
+        monkeypatch.setattr(module, nom, appel)
+
+    espion(exp_csv, "row", "row")
+    espion(exp_scdl, "subventions_rows", "scdl subventions")
+    espion(exp_scdl, "deliberations_rows", "scdl deliberations")
+    espion(exp_deliberations, "_texte", "deliberations.csv")
+    espion(exp_par_lieu, "_subventions_par_page", "par lieu")
+    return out
 
 
 @pytest.fixture
@@ -55,20 +84,55 @@ def _fichiers(out: Path) -> dict[str, tuple[int, int, bytes]]:
     }
 
 
-def _ecrire(corpus: Corpus, out: Path, cache: Path) -> list:
+def _ecrire(corpus: Corpus, out: Path, cache: Path, identifiants: list[Identifiant] | None = None) -> list:
     ecritures = Ecritures(out, cache)
-    return fichiers_meta(out, write_all(corpus, out, ecritures=ecritures), ecritures)
+    return fichiers_meta(out, write_all(corpus, out, identifiants=identifiants, ecritures=ecritures), ecritures)
 
 
-def test_nothing_changed_nothing_built_nor_written(tmp_path, donnees, construites):
+def _changes(avant: dict, apres: dict) -> list[str]:
+    """The files written again (another inode or date), or added or removed."""
+    return sorted(r for r in avant.keys() | apres.keys() if avant.get(r, (None,))[:2] != apres.get(r, (None,))[:2])
+
+
+def _comme_de_zero(corpus: Corpus, out: Path, tmp_path: Path, identifiants: list[Identifiant] | None = None) -> None:
+    """The files of `out` are those a write from scratch (no cache) makes of `corpus`."""
+    frais = tmp_path / "frais"
+    shutil.rmtree(frais, ignore_errors=True)
+    write_all(corpus, frais, identifiants=identifiants)
+    assert {r: v[2] for r, v in _fichiers(frais).items()} == {r: v[2] for r, v in _fichiers(out).items()}
+
+
+FERQUES = [
+    "cantons/desvres.csv",
+    "cantons/desvres.json",
+    "communes/ferques.csv",
+    "communes/ferques.json",
+    "deliberations/2021-232.csv",
+    "deliberations/2021-232.json",
+    "epci/cc-de-la-terre-des-deux-caps.csv",
+    "epci/cc-de-la-terre-des-deux-caps.json",
+]
+"""The per-page files that list Association Ferk'Ados' grant 2021-232-0002 (Ferques, canton of Desvres, CC de
+la Terre des Deux Caps, Boulonnais), but the territoire's."""
+FERQUES_PARTOUT = sorted(
+    FERQUES
+    + ["recueil.sqlite", "subventions-tableur.csv", "subventions.csv", "subventions.json"]
+    + ["territoires/boulonnais.csv", "territoires/boulonnais.json"]
+)
+"""Every file that lists it."""
+
+
+def test_nothing_changed_nothing_built_nor_written(tmp_path, donnees, construites, faits):
     out, cache = tmp_path / "donnees", tmp_path / "exports.json"
     _ecrire(_corpus(donnees), out, cache)
     assert construites == ["recueil.sqlite"] + [f"recueil-texte-{a}.sqlite" for a in ("2019", "2021", "2022", "2023")]
     avant = _fichiers(out)
     assert "communes/ferques.csv" in avant and len(json.loads(cache.read_text("utf-8"))) > 800
     construites.clear()
+    faits.clear()
     meta = _ecrire(_corpus(donnees), out, cache)  # the same inputs, read again
     assert construites == []
+    assert faits == []  # no row, no SCDL row, no selection by place made: every file kept on its key
     assert _fichiers(out) == avant  # same inodes and dates: nothing rewritten
     # the « Données » page's rows, taken from the cache, are those counted in the files
     assert meta == fichiers_meta(out, [out / r for r in avant])
@@ -92,28 +156,11 @@ def test_a_grant_changed_rewrites_the_files_that_list_it(tmp_path, donnees, cons
     _ecrire(corpus, out, cache)
     assert construites == ["recueil.sqlite"]
     apres = _fichiers(out)
-    assert sorted(r for r in apres if apres[r][:2] != avant[r][:2]) == [
-        "cantons/desvres.csv",
-        "cantons/desvres.json",
-        "communes/ferques.csv",
-        "communes/ferques.json",
-        "deliberations/2021-232.csv",
-        "deliberations/2021-232.json",
-        "epci/cc-de-la-terre-des-deux-caps.csv",
-        "epci/cc-de-la-terre-des-deux-caps.json",
-        "recueil.sqlite",
-        "subventions-tableur.csv",
-        "subventions.csv",
-        "subventions.json",
-        "territoires/boulonnais.csv",
-        "territoires/boulonnais.json",
-    ]
+    assert _changes(avant, apres) == FERQUES_PARTOUT
     assert "Association Ferk'Ados" in apres["communes/ferques.csv"][2].decode() and "751.00" in apres["communes/ferques.csv"][2].decode()
     with sqlite3.connect(out / "recueil.sqlite") as con:
         assert con.execute("SELECT montant FROM subventions WHERE id = '2021-232-0002'").fetchone() == ("751.00",)
-    frais = tmp_path / "frais"
-    write_all(corpus, frais)  # from scratch, without a cache
-    assert {r: v[2] for r, v in _fichiers(frais).items()} == {r: v[2] for r, v in apres.items()}
+    _comme_de_zero(corpus, out, tmp_path)
 
 
 def test_a_year_is_built_again_when_its_file_or_its_source_changes(tmp_path, donnees, construites):
@@ -157,3 +204,94 @@ def test_an_unreadable_cache_writes_everything(tmp_path, donnees, construites):
     _ecrire(_corpus(donnees), out, cache)
     assert construites == ["recueil.sqlite"] + [f"recueil-texte-{a}.sqlite" for a in ("2019", "2021", "2022", "2023")]
     assert isinstance(json.loads(cache.read_text("utf-8")), dict)
+
+
+def test_a_grant_changed_in_site_data_remakes_the_files_that_list_it(tmp_path, donnees, construites, faits):
+    """The grant 2021-232-0002 changed in its file of site_data/subventions (751 € for 750 €: another digest of
+    the record read, `Rangees.cle`): the files that list it are made again, and only they (the others kept on
+    their keys, their rows not made), as a write from scratch makes them."""
+    site_data = tmp_path / "site_data"
+    shutil.copytree(donnees, site_data)
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(site_data), out, cache)
+    avant = _fichiers(out)
+    fichier = next(f for f in (site_data / "subventions").glob("*.json") if '"2021-232-0002"' in f.read_text("utf-8"))
+    doc = json.loads(fichier.read_text("utf-8"))
+    s = next(s for s in doc["subventions"] if s["id"] == "2021-232-0002")
+    assert (s["montant"], s["beneficiaire"]) == ("750", "Association Ferk'Ados")
+    s["montant"] = "751"
+    fichier.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    construites.clear()
+    faits.clear()
+    corpus = _corpus(site_data)
+    _ecrire(corpus, out, cache)
+    assert construites == ["recueil.sqlite"]
+    # each grant's row made once (subventions.csv lists them all), the SCDL rows made and compared (unchanged: no
+    # SIRET is known for it), deliberations.csv kept
+    assert faits.count("row") == len(corpus.subventions) and "deliberations.csv" not in faits
+    assert sorted(set(faits) - {"row"}) == ["par lieu", "scdl deliberations", "scdl subventions"]
+    apres = _fichiers(out)
+    assert _changes(avant, apres) == FERQUES_PARTOUT
+    assert "751.00" in apres["communes/ferques.csv"][2].decode()
+    _comme_de_zero(corpus, out, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("champ", "valeur", "refaits"),
+    [
+        ("nom", "Ferques-la-Neuve", FERQUES),  # its name in the rows of every file that lists its grants
+        ("cantons", ["6222", "6203"], FERQUES),  # the canton column; Ferques now shared, Desvres no longer counts it
+    ],
+)
+def test_a_place_changed_in_the_reference_remakes_the_files(tmp_path, donnees, faits, champ, valeur, refaits):
+    """Ferques' name or cantons changed in the reference geography: the rows take them, so every file of grants is
+    keyed on it (`Rangees.geographie`): all are made again, those that list its grants written again with the new
+    value, as a write from scratch makes them."""
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(donnees), out, cache)
+    avant = _fichiers(out)
+    ref = places.Reference.load()
+    ref.communes["62329"][champ] = valeur
+    faits.clear()
+    corpus = _corpus(donnees, ref)
+    _ecrire(corpus, out, cache)
+    assert faits.count("row") == len(corpus.subventions) and "par lieu" in faits
+    changes = _changes(avant, _fichiers(out))
+    assert set(refaits) <= set(changes) and {"subventions.csv", "subventions.json", "subventions-tableur.csv"} <= set(changes)
+    texte = (out / "communes" / "ferques.csv").read_text("utf-8")
+    assert ("Ferques-la-Neuve" in texte) == (champ == "nom") and ("6203;6222" in texte) == (champ == "cantons")
+    _comme_de_zero(corpus, out, tmp_path)
+
+
+def test_the_code_changed_remakes_every_file(tmp_path, donnees, faits, monkeypatch):
+    """Another code of the exports (`ecritures.empreinte_code`): every file is made again (the same bytes here,
+    so none is written again)."""
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(donnees), out, cache)
+    avant = _fichiers(out)
+    monkeypatch.setattr(exp_ecritures, "empreinte_code", lambda: "un autre code")
+    faits.clear()
+    corpus = _corpus(donnees)
+    _ecrire(corpus, out, cache)
+    assert faits.count("row") == len(corpus.subventions)
+    assert sorted(set(faits) - {"row"}) == ["deliberations.csv", "par lieu", "scdl deliberations", "scdl subventions"]
+    assert _changes(avant, _fichiers(out)) == []  # (the databases are keyed on their own code: `sqlite.empreinte_code`)
+
+
+def test_an_identifiant_given_remakes_the_scdl_files(tmp_path, donnees, faits):
+    """A SIRET given for Association Ferk'Ados in the publisher's table: the SCDL files are made again and its
+    grant is in subventions-scdl.csv; no other file of rows is, and the « Données » page counts one grant fewer to
+    complete."""
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    meta = _ecrire(_corpus(donnees), out, cache)
+    avant = _fichiers(out)
+    faits.clear()
+    identifiants = [Identifiant("Association Ferk'Ados", "73282932000074", "", "identifiants.csv", 2)]
+    corpus = _corpus(donnees)
+    apres = _ecrire(corpus, out, cache, identifiants)
+    assert sorted(faits) == ["scdl deliberations", "scdl subventions"]
+    assert _changes(avant, _fichiers(out)) == ["datapackage.json", "subventions-scdl.csv"]  # (which describes its rows)
+    assert "73282932000074" in (out / "subventions-scdl.csv").read_text("utf-8")
+    a_completer = [next(m["a_completer"] for m in x if m["nom"] == "subventions-scdl.csv") for x in (meta, apres)]
+    assert a_completer[1] == a_completer[0] - 1
+    _comme_de_zero(corpus, out, tmp_path, identifiants)
