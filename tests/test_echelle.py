@@ -395,6 +395,12 @@ def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, capsys, projet_con
     assert ajout["pages_html"] > 1000 and ajout["nombre_pages_plus_de_1_mo"] == 0
     assert res["largest_file_mb"] == res["construction_complete"]["plus_gros_fichier_mo"]
     assert "| après ajout d'un mois |" in (tmp_path / "out" / "bench.md").read_text(encoding="utf-8")
+    # the peak is the summed PSS (a page shared by forked processes once); the summed RSS, which counts it in each, is beside it
+    complete = res["construction_complete"]
+    assert complete["pic_rss_somme_mo"] >= complete["pic_mo"] == res["full_build_peak_mb"]
+    assert f"la somme de leurs RSS, qui compte une page partagée dans chacun, montait à {complete['pic_rss_somme_mo']} Mo" in (
+        tmp_path / "out" / "bench.md"
+    ).read_text(encoding="utf-8")
     # the README's figures are written from bench.json, between its two markers, the rest kept
     readme = tmp_path / "README.md"
     readme.write_text(f"# Titre\n\n{bench.DEBUT}\nancien\n{bench.FIN}\n\nSuite.\n", encoding="utf-8")

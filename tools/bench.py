@@ -142,8 +142,11 @@ def _memoire_kb(pids: list[int]) -> tuple[int, int]:
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """Run `cmd`; wall time, CPU time (all its processes) and peak summed RSS of its process tree
-    (sampled every 50 ms). The load average before the run says whether other work shared the cores."""
+    """Run `cmd`; wall time, CPU time (all its processes) and the peak memory of its process tree, sampled
+    every 0.2 s from /proc/<pid>/smaps_rollup of each process: `pic_mo` the peak of the summed PSS (a page
+    shared by forked processes counted once, split between them: what the tree really occupies), `pic_rss_mo`
+    the peak of the summed RSS (a shared page counted in every process that maps it: an over-count).
+    The load average before the run says whether other work shared the cores."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     charge = os.getloadavg()[0]
     t = time.perf_counter()
@@ -405,6 +408,10 @@ def rapport_md(res: dict) -> str:
             "",
         ]
     lines += [
+        f"Pic mémoire : somme des PSS des processus de la construction (une page partagée par des processus "
+        f"issus d'un même fork comptée une fois), relevée toutes les 0,2 s ; la somme de leurs RSS, qui compte une "
+        f"page partagée dans chacun, montait à {f['pic_rss_somme_mo']} Mo (construction complète).",
+        "",
         f"Pages HTML : {a['pages_html']} ({a['pages_mo']} Mo ; site complet {a['site_mo']} Mo). "
         f"Plus grande page : {a['plus_grande_page']} ({a['plus_grande_page_ko']} Ko). "
         f"Pages de plus de 1 Mo : {a['nombre_pages_plus_de_1_mo']}.",
