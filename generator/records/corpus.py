@@ -210,18 +210,28 @@ def empreinte_lue(x: JsonObject) -> str:
     return hashlib.sha256(marshal.dumps(x, 0)).hexdigest()
 
 
+@dataclass
+class ActePublie(ExecutiveAct):
+    """An act of the executive listed in a recueil's sommaire, with the recueil (slug) and source that list it."""
+
+    _: KW_ONLY
+    recueil: str | None
+    source: str
+    lu: Lu | None = field(default=None, repr=False, compare=False)  # what it was read from (`Corpus._index`)
+
+
 _CHAMPS: dict[type, tuple[operator.attrgetter[tuple[object, ...]], tuple[str, ...]]] = {
     t: (
         operator.attrgetter(*(f.name for f in fields(lu))),
         tuple(f.name for f in fields(t) if f.name not in {g.name for g in fields(lu)} | {"lu"}),
     )
-    for t, lu in ((DeliberationPubliee, Deliberation), (SubventionPubliee, Subvention))
+    for t, lu in ((DeliberationPubliee, Deliberation), (SubventionPubliee, Subvention), (ActePublie, ExecutiveAct))
 }
 """Of each published record, the getter of the fields of the record of site_data/ it is made from (all
 of them: a tuple) and the names of the fields the published view adds."""
 
 
-def marquer_lu(r: DeliberationPubliee | SubventionPubliee, x: JsonObject) -> None:
+def marquer_lu(r: DeliberationPubliee | SubventionPubliee | ActePublie, x: JsonObject) -> None:
     """Record that `r` was just made from the dict `x` of site_data/ (`Corpus._index`)."""
     r.lu = Lu(empreinte_lue(x), _CHAMPS[type(r)][0](r))
 
@@ -250,15 +260,6 @@ def empreinte_valide(r: object) -> str | None:
     if champs is None or not isinstance(lu, Lu) or not all(map(operator.is_, champs[0](r), lu.valeurs)):
         return None
     return lu.empreinte
-
-
-@dataclass
-class ActePublie(ExecutiveAct):
-    """An act of the executive listed in a recueil's sommaire, with the recueil (slug) and source that list it."""
-
-    _: KW_ONLY
-    recueil: str | None
-    source: str
 
 
 @dataclass
@@ -444,6 +445,7 @@ class Corpus:
             if doc.get("recueil"):
                 for a in doc["recueil"].get("actes_executif", []):
                     acte = from_dict(ActePublie, a | {"recueil": slug, "source": doc["source"]})
+                    marquer_lu(acte, a)  # (on a commune's page with its other acts: 27 Mo of keys at ten years, serialised whole)
                     for code in dict.fromkeys(acte.communes):
                         self.actes_par_commune[code].append(acte)
         for source in sorted(subs_by_source):

@@ -42,6 +42,24 @@ def _optionnel(conv: Convertisseur) -> Convertisseur:
     return lambda x: None if x is None else conv(x)
 
 
+def _record(tp: type) -> Convertisseur:
+    """The converter of a field holding the record `tp` (a record already built: as it is)."""
+    return lambda x: x if isinstance(x, tp) else from_dict(tp, x)
+
+
+def _record_optionnel(tp: type) -> Convertisseur:
+    """`_optionnel(_record(tp))` in one call: ten years of grants and deliberations hold some 100 000
+    optional records (places, reports), each read at every build."""
+    return lambda x: x if x is None or isinstance(x, tp) else from_dict(tp, x)
+
+
+def _decimal_optionnel(x: Any) -> Decimal | None:
+    """`_optionnel(_decimal)`, in one call for an amount as site_data/ writes it (a grant's amounts: 100 000 at ten years)."""
+    if type(x) is str:
+        return Decimal(x)
+    return None if x is None else _decimal(x)
+
+
 # A list or an object of plain values (names, codes, pages) is taken as it is, not copied: ten years of
 # deliberations hold some 10 000 such lists, read once and never changed.
 def _liste(conv: Convertisseur) -> Convertisseur:
@@ -64,14 +82,19 @@ def _convertisseur(tp: object) -> Convertisseur:
         options = [a for a in args if a is not type(None)]
         if len(options) != 1:
             raise TypeError(f"union non prise en charge : {tp}")
-        conv = _convertisseur(options[0])
+        option = options[0]
+        if isinstance(option, type) and dataclasses.is_dataclass(option):
+            return _record_optionnel(option)
+        conv = _convertisseur(option)
+        if conv is _decimal:
+            return _decimal_optionnel
         return conv if conv is _tel_quel else _optionnel(conv)
     if origin is list:
         return _liste(_convertisseur(args[0]) if args else _tel_quel)
     if origin is dict:
         return _dico(_convertisseur(args[1]) if len(args) > 1 else _tel_quel)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return lambda x: x if isinstance(x, tp) else from_dict(tp, x)  # (a record already built: as it is)
+        return _record(tp)
     if tp is Decimal:
         return _decimal
     return _tel_quel  # str, int, bool, Literal, a TypedDict (`Procuration`: a JSON object as it is)

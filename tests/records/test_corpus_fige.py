@@ -73,4 +73,5 @@ def test_rendering_the_whole_corpus_changes_no_record(tmp_path, monkeypatch):
     assert _etat(corpus) == copie  # every record equal, every index in its order
     assert _attributs(_etat(corpus)) == _attributs(copie)
     # and no field of site_data/ assigned, even to an equal value: each still the object read (`cle_lu`)
-    assert all(cle_lu(r) is not None for r in [*corpus.deliberations.values(), *corpus.subventions])
+    actes = [a for liste in corpus.actes_par_commune.values() for a in liste]
+    assert actes and all(cle_lu(r) is not None for r in [*corpus.deliberations.values(), *corpus.subventions, *actes])

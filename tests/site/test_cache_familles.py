@@ -179,6 +179,25 @@ def test_a_record_is_digested_once_and_whole(donnees):
     assert page.cle("code", render.Empreintes()) != cle
 
 
+def test_a_list_of_records_digested_is_keyed_by_their_digests_the_same(donnees):
+    """Once digested, a page's list of records is keyed as the list of their digests (`Empreintes.abreger`),
+    the very text the encoder writes for them one by one: the same key; a list holding anything else is
+    left to the encoder."""
+    corpus = _corpus(donnees)
+    subs = corpus.subventions[:5]
+    page = Page("cantons/x.md", "page.md.j2", "X", context={"subs": subs, "autres": [subs[0], "x"], "n": 1})
+    e = render.Empreintes()
+    assert e.abreger(page.context) is page.context  # (none digested yet)
+    cle = page.cle("code", e)
+    abregees = e.abreger(page.context)
+    assert abregees is not None and abregees["autres"] is page.context["autres"] and abregees["n"] == 1
+    assert [x[:1] for x in abregees["subs"]] == ["\x00"] * 5 and len(set(abregees["subs"])) == 5
+    assert e.dumps(abregees) == e.dumps(page.context)
+    assert page.cle("code", e) == cle == page.cle("code", render.Empreintes())
+    subs[0].montant += 1  # (a record assigned since: not the object read, keyed whole by a new build's digests)
+    assert page.cle("code", render.Empreintes()) != cle
+
+
 def test_cached_pages_are_not_read_while_their_files_are_unchanged(tmp_path, donnees, rendues, monkeypatch):
     """A cached page whose file keeps its inode, size and date (`store.identite`) is known to hold its
     text without being read (14 000 files at ten years); a file edited since, even in place to the same
@@ -209,6 +228,23 @@ def _textes(content: Path) -> dict[str, str]:
     return {f.relative_to(content).as_posix(): f.read_text("utf-8") for f in sorted(content.rglob("*.md"))}
 
 
+def _reecrire(copie: Path, content: Path, cache: Path, rendues: list[str]) -> dict[str, str]:
+    """The pages written again from `copie` (a site_data/ just changed), `rendues` those rendered: their texts."""
+    rendues.clear()
+    write_pages(_pages(_corpus(copie)), content, cache=cache)
+    return _textes(content)
+
+
+def _comme_de_zero(tmp_path: Path, copie: Path, content: Path, cache: Path, rendues: list[str]) -> None:
+    """The pages in `content` are those of a build from scratch of `copie`, and a next build renders none."""
+    neuf = tmp_path / "neuf"
+    write_pages(_pages(_corpus(copie)), neuf)  # (no cache: every page rendered)
+    assert _textes(neuf) == _textes(content)
+    rendues.clear()
+    write_pages(_pages(_corpus(copie)), content, cache=cache)
+    assert rendues == []
+
+
 def test_a_grant_changed_in_its_data_file_renders_again_the_pages_that_show_it(tmp_path, donnees, rendues):
     """The same 750 € changed in site_data/subventions/ (as an extraction would): the grant read again is
     keyed on the digest of its new dict (`corpus.cle_lu`); the pages rendered again are exactly those whose
@@ -224,17 +260,10 @@ def test_a_grant_changed_in_its_data_file_renders_again_the_pages_that_show_it(t
     assert x["montant"] == "750"
     x["montant"] = "751"
     store.write_json(f, data)
-    rendues.clear()
-    write_pages(_pages(_corpus(copie)), content, cache=cache)
+    apres = _reecrire(copie, content, cache, rendues)
     assert sorted(rendues) == _PAGES_DE_FERK_ADOS
-    apres = _textes(content)
     assert sorted(k for k in apres if apres[k] != avant.get(k)) == _PAGES_DE_FERK_ADOS
-    neuf = tmp_path / "neuf"
-    write_pages(_pages(_corpus(copie)), neuf)  # (no cache: every page rendered)
-    assert _textes(neuf) == apres
-    rendues.clear()
-    write_pages(_pages(_corpus(copie)), content, cache=cache)
-    assert rendues == []
+    _comme_de_zero(tmp_path, copie, content, cache, rendues)
 
 
 def test_a_field_set_after_reading_changes_the_key(donnees):
@@ -306,3 +335,78 @@ def test_a_cantons_key_holds_the_grants_of_its_fractions_of_communes(tmp_path, d
     assert set(cantons) <= set(rendues)
     for chemin in cantons:
         assert f'data-sort="{total}">' in _lire(content, chemin)
+
+
+def test_an_executive_act_changed_in_its_data_file_renders_again_the_pages_that_show_it(tmp_path, donnees, rendues):
+    """An act of the executive stands in the keys of its communes' pages for the digest of its dict of
+    site_data/actes (`corpus.cle_lu`, not serialised whole at each of them): its title changed there (as
+    an extraction would) renders again exactly the pages whose text changed (the pages of the communes it
+    names, its recueil's), as a build from scratch writes them; a next build renders none."""
+    copie = tmp_path / "site_data"
+    shutil.copytree(donnees, copie)
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    corpus = _corpus(copie)
+    acte = next(a for liste in corpus.actes_par_commune.values() for a in liste if a.recueil and len(set(a.communes)) > 1)
+    assert cle_lu(acte) is not None
+    communes = sorted(f"communes/{corpus.ref.communes[c]['slug']}.md" for c in set(acte.communes))
+    write_pages(_pages(corpus), content, cache=cache)
+    avant = _textes(content)
+    f = copie / "actes" / store.data_name(acte.source)
+    data = store.read_json(f)
+    (x,) = [x for x in data["recueil"]["actes_executif"] if x["line"] == acte.line]
+    assert x["titre"] == acte.titre
+    x["titre"] = "Arrêté modifié <b>"
+    store.write_json(f, data)
+    apres = _reecrire(copie, content, cache, rendues)
+    changees = sorted(k for k in apres if apres[k] != avant.get(k))
+    assert set(communes) < set(changees) and f"recueils/{acte.recueil}.md" in changees
+    # (and the index of the recueils, keyed on them whole, sommaire included, which shows no act)
+    assert sorted(rendues) == sorted([*changees, "recueils/index.md"])
+    for chemin in communes:
+        assert "Arrêté modifié &lt;b&gt;" in apres[chemin] and acte.titre not in apres[chemin]
+    _comme_de_zero(tmp_path, copie, content, cache, rendues)
+
+
+def test_an_executive_act_assigned_since_reading_is_keyed_whole(donnees):
+    """An act one of whose fields of site_data/ was assigned after reading (`a.page = …`) is not the object
+    read: keyed on all its fields, its change is seen."""
+    corpus = _corpus(donnees)
+    acte = next(a for liste in corpus.actes_par_commune.values() for a in liste)
+    page = Page("communes/x.md", "page.md.j2", "X", donnees={"actes": [acte]}, contexte=lambda d, t: d)
+    cle = page.cle("code", render.Empreintes())
+    assert cle_lu(acte) is not None and cle is not None
+    acte.page = (acte.page or 0) + 1
+    assert cle_lu(acte) is None
+    assert page.cle("code", render.Empreintes()) not in (cle, None)
+
+
+def test_a_presence_changed_in_its_data_file_renders_again_the_pages_that_show_it(tmp_path, donnees, rendues, monkeypatch):
+    """A councillor printed among the excused instead of the present of one deliberation (as an extraction
+    of a corrected list would): their pages (their year's, their page's attendance), the index's counts and
+    the deliberation's page are rendered again, every page whose text changed, as a build from scratch
+    writes them; a next build renders none."""
+    monkeypatch.setattr(decoupage, "SEUIL", 10)  # the year pages too
+    copie = tmp_path / "site_data"
+    shutil.copytree(donnees, copie)
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    corpus = _corpus(copie)
+    assert corpus.elus is not None
+    personne = corpus.elus.personnes["caroline-matrat"]
+    li = next(x for x in personne.lignes if x.statut == "present")
+    d = corpus.deliberations[li.deliberation]
+    write_pages(_pages(corpus), content, cache=cache)
+    avant = _textes(content)
+    f = copie / "actes" / store.data_name(d.source)
+    data = store.read_json(f)
+    x = next(x for x in data["deliberations"] if x["id"] == d.id)
+    x["attendance"]["presents"].remove(li.nom_imprime)
+    x["attendance"]["excuses"].append(li.nom_imprime)
+    store.write_json(f, data)
+    apres = _reecrire(copie, content, cache, rendues)
+    changees = sorted(k for k in apres if apres[k] != avant.get(k))
+    annee = f"elus/caroline-matrat/{li.date[:4]}.md"
+    assert {annee, "elus/caroline-matrat/index.md", "elus/index.md", f"deliberations/{d.id}/index.md"} <= set(changees)
+    # (and, unchanged, the pages keyed on the deliberation whole: its grants' lists, its séance's other councillors)
+    assert set(changees) < set(rendues)
+    assert personnes.STATUTS["excuse"] in apres[annee]
+    _comme_de_zero(tmp_path, copie, content, cache, rendues)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from generator.commun import memoire, store
@@ -26,7 +29,12 @@ class Ligne(NamedTuple):
     interet: str | None
 
 
-_ligne = Ligne._make  # (a NamedTuple's constructor is a Python function: 300 000 calls at ten years)
+# a person's lines as `Ligne`s and their séances, made in C (`Ligne._make` and a NamedTuple's constructor are
+# Python functions: 300 000 calls at ten years)
+_ligne = functools.partial(tuple.__new__, Ligne)
+_CHAMPS_LIGNE = attrgetter(*Ligne._fields)
+_SEANCE = attrgetter("seance")
+_SEANCE_ACTE = attrgetter("seance", "deliberation")
 
 
 @dataclass(eq=False)
@@ -101,21 +109,23 @@ def build(corpus: Corpus, reg: personnes.Registre) -> Iterator[Page]:
     noms = {s: q.nom for s, q in reg.personnes.items()}
     acte = corpus.deliberations.get
     actes: dict[str, ActesSeance] = {}  # séance id → its acts: all known before any page is keyed
-    for p in reg.personnes.values():
-        for li in p.lignes:
-            a = actes.get(li.seance)
-            if a is None:
-                a = actes[li.seance] = ActesSeance({})
-            if li.deliberation not in a.actes:
-                a.actes[li.deliberation] = acte(li.deliberation)
+    # each (séance, deliberation) of the lines once, in the order the people's lines first name it (that of
+    # each séance's acts, which its digest follows): one pass in C over ten years' lines
+    for seance, deliberation in dict.fromkeys(itertools.chain.from_iterable(map(_SEANCE_ACTE, p.lignes) for p in reg.personnes.values())):
+        a = actes.get(seance)
+        if a is None:
+            a = actes[seance] = ActesSeance({})
+        a.actes[deliberation] = acte(deliberation)
     for p in reg.personnes.values():
         presences: Presences = {}
         with memoire.sans_ramasse_miettes():  # ten years: 300 000 acyclic tuples, each collection rescanning the pages' data
-            for li in p.lignes:
-                seance = presences.get(li.seance)  # (not `setdefault`: a tuple and a list made for each line)
+            # the lines in their order, by runs of one séance (a séance's lines follow one another: one run each)
+            runs = itertools.groupby(zip(map(_SEANCE, p.lignes), map(_ligne, map(_CHAMPS_LIGNE, p.lignes))), key=itemgetter(0))
+            for s, run in runs:
+                seance = presences.get(s)  # (not `setdefault`: a tuple and a list made for each run)
                 if seance is None:
-                    seance = presences[li.seance] = (actes[li.seance], [])
-                seance[1].append(_ligne((li.deliberation, li.date, li.organe, li.statut, li.interet)))
+                    seance = presences[s] = (actes[s], [])
+                seance[1].extend(map(itemgetter(1), run))
         donnees: JsonObject = {"p": fiches[p.slug], "seances": presences, "statuts": personnes.STATUTS, "noms": noms, "annees": None}
         pages = [_page(f"elus/{p.slug}/index.md", "elu.md.j2", p.nom, donnees)]
         if decoupage.trop_long(p.lignes):  # ten years: about 6 000 lines, 1,3 Mo on one page
