@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
@@ -131,7 +130,11 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
-@functools.cache
+_CHAMPS: dict[type, tuple[str, ...] | None] = {}
+
+
 def _champs(t: type) -> tuple[str, ...] | None:
-    """The names of the fields of the dataclass `t`, in order; None when `t` is not one."""
-    return tuple(f.name for f in dataclasses.fields(t)) if dataclasses.is_dataclass(t) else None
+    """The names of the fields of the dataclass `t`, in order; None when `t` is not one (kept per class)."""
+    if t not in _CHAMPS:
+        _CHAMPS[t] = tuple(f.name for f in dataclasses.fields(t)) if dataclasses.is_dataclass(t) else None
+    return _CHAMPS[t]
