@@ -97,10 +97,11 @@ class BuildResult:
 
 
 def _parse_one(path: Path, fixes: corr.Corrections, nom: str | None = None):
-    """One source to its two JSON texts (run in a worker process): (True, (actes, subventions,
-    corrections applied)), (False, SourceError) or, for a bug of ours, (None, its traceback), so that
-    one source's crash neither stops the build nor the other sources. `nom`: the source's published
-    name (`boite.Entree.nom`), when the path spells it otherwise."""
+    """One source to the bytes of its two JSON files (run in a worker process, which encodes them: the
+    parent writes, hashes and reads them as they are): (True, (actes, subventions, corrections applied)),
+    (False, SourceError) or, for a bug of ours, (None, its traceback), so that one source's crash neither
+    stops the build nor the other sources. `nom`: the source's published name (`boite.Entree.nom`), when
+    the path spells it otherwise."""
     nom = nom or path.name
     mine: list[dict] = []
     with memoire.sans_ramasse_miettes():
@@ -115,7 +116,8 @@ def _parse_one(path: Path, fixes: corr.Corrections, nom: str | None = None):
                         f"EnregistrementNonConforme: site_data/{dossier}/{data_name(nom)} ne suit pas "
                         f"generator/records/schemas/{schema} ({faute})"
                     )
-            return True, (store.texte_json(doc), store.texte_json(subs), mine)  # (already JSON-ready: validated as such)
+            # (already JSON-ready: validated as such)
+            return True, (store.texte_json(doc).encode("utf-8"), store.texte_json(subs).encode("utf-8"), mine)
         except SourceError as err:
             return False, (err.source, err.message, err.line, err.bloquant)  # plain values: they cross processes
         except Exception:
@@ -234,8 +236,8 @@ def _extraire(paths: Paths, log) -> BuildResult:
             continue
         actes, subventions, mine = out
         name = data_name(e.nom)
-        store.write_text(staging / "actes" / name, actes)
-        store.write_text(staging / "subventions" / name, subventions)
+        store.write_bytes(staging / "actes" / name, actes)
+        store.write_bytes(staging / "subventions" / name, subventions)
         with memoire.sans_ramasse_miettes():
             contenu, subs = json.loads(actes), json.loads(subventions)
         civilites = personnes.civilites_document(contenu)  # (before `alleger` drops the texts)

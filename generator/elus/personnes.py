@@ -94,17 +94,55 @@ def _surname_key(nom: str) -> str:
     return unicodedata.normalize("NFKD", " ".join(toks[k:] + toks[:k])).casefold()
 
 
+# (led by their letter, which the regex engine looks for as a literal: « \b(M\.|…) » was tried at every position)
+_CIVILITE_IMPRIMEE = re.compile(r"(M(?:\.|me|onsieur|adame)) ")
+_BORD = re.compile(r"\b")
+_MOT = re.compile(r"\w")
+
+
 def _civilites(texte: str, noms: Iterable[str]) -> dict[str, str]:
-    """{name: « M. »/« Mme »} as printed before each name in the deliberation's lists (`texte`: its text)."""
-    texte = " ".join(texte[:20000].split())
-    texte = re.sub(r"(\w)- (\w)", r"\1-\2", texte)
+    """{name: « M. »/« Mme »} as printed before each name in the deliberation's lists (`texte`: its text): the
+    first civility (after a word boundary) followed by the name, its words one blank apart, and a word boundary.
+
+    Once the text's blanks are single spaces, the civilities are found in one pass, indexed by the word that
+    follows them; a name of several words is then looked for only after the civilities followed by its first
+    word (it was one search of the text per name: 6 000 deliberations of some 50 names at ten years, 5 s)."""
+    texte = _recoller(" ".join(texte[:20000].split()))  # (blanks: single spaces from here on)
+    apres: dict[str, list[tuple[int, str]]] = {}  # word after a civility → (where it starts, the civility), in order
+    toutes: list[tuple[int, str]] = []
+    for m in _CIVILITE_IMPRIMEE.finditer(texte):
+        if not _BORD.match(texte, m.start()):
+            continue
+        debut = m.end()
+        fin = texte.find(" ", debut)
+        apres.setdefault(texte[debut : fin if fin >= 0 else len(texte)], []).append((debut, m.group(1)))
+        toutes.append((debut, m.group(1)))
     out: dict[str, str] = {}
     for nom in noms:
-        pat = r"\s+".join(re.escape(t) for t in nom.split(" "))
-        m = re.search(rf"\b(M\.|Mme|Monsieur|Madame)\s+{pat}\b", texte)
-        if m:
-            out[nom] = "Mme" if m.group(1) in ("Mme", "Madame") else "M."
+        premier, espace, _ = nom.partition(" ")
+        # (a name of one word may end inside the next word of the text: « DUPONT » before « -MARTIN »)
+        for debut, civilite in apres.get(premier, ()) if espace else toutes:
+            if texte.startswith(nom, debut) and _BORD.match(texte, debut + len(nom)):
+                out[nom] = "Mme" if civilite in ("Mme", "Madame") else "M."
+                break
     return out
+
+
+def _recoller(texte: str) -> str:
+    """`re.sub(r"(\\w)- (\\w)", r"\\1-\\2", texte)`: a word cut at a line's end (« Pas- de-Calais ») joined again,
+    looked for at its « - » (the regex tried every position). As that substitution, a letter that ends a
+    joined word does not start the next one (« a- b- c » gives « a-b- c »)."""
+    if "- " not in texte:
+        return texte
+    morceaux = texte.split("- ")
+    out = [morceaux[0]]
+    joint = False  # the « - » before `avant` was joined: its first letter was taken
+    for avant, apres in zip(morceaux, morceaux[1:]):
+        libre = len(avant) > 1 or not joint  # (its last letter is not the one the join before it took)
+        joint = bool(avant and apres and libre and _MOT.match(avant, len(avant) - 1) and _MOT.match(apres))
+        out.append("-" if joint else "- ")
+        out.append(apres)
+    return "".join(out)
 
 
 def _imprimes(a: Attendance) -> list[tuple[str, str, str | None]]:

@@ -74,7 +74,7 @@ def _fold_spaces(text: str) -> str:
 def _find_units(doc: Document, problems: list[Problem]) -> list[Unit]:
     units: list[Unit] = []
     partner_headers: list[int] = []
-    for i in [i for i, t in enumerate(doc.sq) if t.startswith("DELIBERATION ")]:  # (a listcomp: faster)
+    for i in doc.commencant("DELIBERATION "):
         t = doc.sq[i]
         if not HEADER.match(t):
             continue
@@ -173,8 +173,7 @@ def parse_actes(lines: list[Line], source: str) -> tuple[list[Session], list[Del
         attach_rapport_and_annexes(doc, u, d, info.sig_end, problems, last=(k == len(units) - 1))
         delibs.append(d)
         infos.append(info)
-    # the lines a number or a rapport may start, in one pass over the source (a listcomp: some 100 000 lines)
-    reperes = [i for i, t in enumerate(doc.sq) if t.startswith(("(N°", "RAPPORT"))]
+    reperes = doc.commencant("(N°", "RAPPORT")  # the lines a number or a rapport may start
     for i in reperes:
         t = doc.sq[i]
         if t.startswith("(N°") and NUMERO.match(t) and i not in used_numbers:

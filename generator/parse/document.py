@@ -7,6 +7,7 @@ squashed text; a pattern only one parser uses lives in its module.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -70,9 +71,40 @@ class Document:
     lines: list[Line]
     source: str
     sq: list[str] = field(default_factory=list)
+    _commencant: dict[str, list[int]] = field(default_factory=dict, repr=False)  # prefix → `commencant`'s answer
+    _joint: str | None = field(default=None, repr=False)  # the squashed lines, each after a newline (`_chercher`)
 
     def __post_init__(self) -> None:
         self.sq = [squash(l.text) for l in self.lines]
+
+    def commencant(self, *prefixes: str, a: int = 0, b: int | None = None) -> list[int]:
+        """Indices of the lines in a..b-1 (b: the end) whose squashed text starts with one of `prefixes`, in order.
+
+        The parsers look through a whole source (some 100 000 lines) for a few prefixes (a header, a number,
+        a rapport, an annex), each range of it once: the text is joined once and each prefix found there
+        by `str.find` after a newline, instead of a `startswith` on every line each time."""
+        trouves: list[int] = []
+        for prefixe in prefixes:
+            if prefixe not in self._commencant:
+                self._commencant[prefixe] = self._chercher(prefixe)
+            tous = self._commencant[prefixe]
+            trouves += tous[bisect.bisect_left(tous, a) : bisect.bisect_left(tous, len(self.sq) if b is None else b)]
+        return sorted(trouves) if len(prefixes) > 1 else trouves  # (a line starts with one of them at most once)
+
+    def _chercher(self, prefixe: str) -> list[int]:
+        if self._joint is None:
+            self._joint = "\n" + "\n".join(self.sq)  # (line k starts after the text's newline k)
+        texte = self._joint
+        if "\n" in prefixe or texte.count("\n") != len(self.sq):  # a line that holds a newline: line by line
+            return [i for i, t in enumerate(self.sq) if t.startswith(prefixe)]
+        cle, out, ligne, avant = "\n" + prefixe, [], 0, 0
+        p = texte.find(cle)
+        while p >= 0:
+            ligne += texte.count("\n", avant, p)
+            out.append(ligne)
+            avant = p
+            p = texte.find(cle, p + 1)
+        return out
 
     def no(self, i: int) -> int:
         return self.lines[i].no

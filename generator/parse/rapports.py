@@ -31,9 +31,9 @@ def attach_rapport_and_annexes(doc: Document, u: Unit, d: Deliberation, sig_end:
         return
     rap_i = None
     numero = ""
-    for i in range(sig_end + 1, end + 1):
+    for i in doc.commencant("RAPPORT", a=sig_end + 1, b=end + 1):
         t = doc.sq[i]
-        if t.startswith("RAPPORT") and (m := RAPPORT.match(t)):
+        if m := RAPPORT.match(t):
             if any(REUNION.match(doc.sq[k]) for k in range(i + 1, min(end + 1, i + 60))):
                 rap_i, numero = i, m.group(1)
                 break
@@ -258,9 +258,9 @@ def _annexes(doc: Document, a: int, b: int, position: str) -> list[Annexe]:
     if a > b:
         return []
     cuts = [a]
-    for i in range(a + 1, b + 1):
+    for i in doc.commencant("ANNEXE", a=a + 1, b=b + 1):
         t = doc.sq[i]
-        if t.startswith("ANNEXE") and ANNEXE_SPLIT.match(t) and (not doc.sq[i - 1] or doc.lines[i].page_start):
+        if ANNEXE_SPLIT.match(t) and (not doc.sq[i - 1] or doc.lines[i].page_start):
             if any(doc.sq[k] for k in range(cuts[-1], i)):
                 cuts.append(i)
     out = []

@@ -44,16 +44,16 @@ def empreinte(data: bytes) -> str:
 
 
 def entree(
-    cle: str, corrections: list[JsonObject], actes: str, subventions: str, r: Resume, civilites: JsonObject, releve: bytes
+    cle: str, corrections: list[JsonObject], actes: bytes, subventions: bytes, r: Resume, civilites: JsonObject, releve: bytes
 ) -> JsonObject:
-    """The cache entry of a source just parsed, whose two files hold `actes` and `subventions`, what
+    """The cache entry of a source just parsed, whose two files hold the bytes `actes` and `subventions`, what
     they publish (`garde.Resume`: its next version is checked against it without reading them), the
     civilities of their presence lists (`civilites`, from `avec_civilites`: the registry of the
     councillors reads them here, not in the files) and the digest of their snapshot (`releve`)."""
     return {
         "key": cle,
         "corrections": corrections,
-        "empreintes": {"actes": empreinte(actes.encode("utf-8")), "subventions": empreinte(subventions.encode("utf-8"))},
+        "empreintes": {"actes": empreinte(actes), "subventions": empreinte(subventions)},
         "resume": {
             "source": r.source,
             "recueil": r.recueil,

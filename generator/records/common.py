@@ -106,9 +106,19 @@ _SI_PRESENTS = ("chiffres", "page_pdf")
 
 
 def to_dict(obj: Any) -> Any:
-    """JSON-ready, deterministic representation of records (Decimal as plain string)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    """JSON-ready, deterministic representation of records (Decimal as plain string).
+
+    The values of exact types that need no conversion, and lists, dicts and records, are told by their
+    type first, and a record's fields are looked up once per class (`_champs`): a ten-year extraction
+    converts some 3 million values (`dataclasses.is_dataclass` and `fields` on each took 3 s)."""
+    t = type(obj)
+    if t is str or t is int or obj is None or t is bool or t is float:
+        return obj
+    if t is list:
+        return [to_dict(v) for v in obj]
+    champs = _champs(t)
+    if champs is not None:
+        return {f: to_dict(getattr(obj, f)) for f in champs}
     if isinstance(obj, Decimal):
         return format(obj, "f")
     if isinstance(obj, (_dt.date, _dt.datetime)):
@@ -118,3 +128,13 @@ def to_dict(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
     return obj
+
+
+_CHAMPS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _champs(t: type) -> tuple[str, ...] | None:
+    """The names of the fields of the dataclass `t`, in order; None when `t` is not one (kept per class)."""
+    if t not in _CHAMPS:
+        _CHAMPS[t] = tuple(f.name for f in dataclasses.fields(t)) if dataclasses.is_dataclass(t) else None
+    return _CHAMPS[t]

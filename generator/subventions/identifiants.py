@@ -64,9 +64,12 @@ def _paragraphe(lines: list[Line], i: int) -> str:
 def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
     """Every valid 14-digit SIRET printed next to a named party, other than the Département's."""
     out = []
-    for i, line in enumerate(lines):
-        if "SIRE" not in line.text.upper():
-            continue
+    # the lines in capitals in one call (a unit is up to some 10 000 lines), one per line unless one holds a newline
+    hauts = "\n".join([line.text for line in lines]).upper().split("\n")
+    if len(hauts) != len(lines):
+        hauts = [line.text.upper() for line in lines]
+    for i in [i for i, haut in enumerate(hauts) if "SIRE" in haut]:
+        line = lines[i]
         texte = _paragraphe(lines, i)
         for m in _NUMERO.finditer(texte):
             numero = chiffres(m.group("n"))

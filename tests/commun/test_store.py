@@ -59,3 +59,22 @@ def test_a_file_is_written_again_only_when_its_key_or_its_bytes_on_disk_changed(
     assert not store.Ecrits(cache).a_jour("a.md", a, "cle-autre")  # gone
     cache.write_text("[pas un objet", "utf-8")
     assert not store.Ecrits(cache).a_jour("sous/b.csv", b, store.hashlib.sha256(b"1;2;3\n").hexdigest())
+
+
+def test_site_data_json_is_the_text_of_the_standard_encoder_indented_by_one():
+    """`texte_json` writes what `json.dumps(…, ensure_ascii=False, indent=1)` writes, for the values records give
+    (escapes, empty containers, tuples, floats) and for those it leaves to that encoder (a number as key, NaN)."""
+    donnees = [
+        {"texte": 'Ligne « 1 »\n\t"cité" \\ \x00\u2028é', "n": -3, "x": 1.5, "e": 1e-07, "vrai": True, "faux": False, "rien": None},
+        {"vide": {}, "liste": [], "imbriques": [[], {}, [{"a": [1, (2, 3)]}]], "t": (1, "deux")},
+        [1, [2, [3, {"fin": "ok"}]]],
+        "seul",
+        7,
+        {},
+        [],
+        {1: "clé nombre"},
+        {"nan": float("nan"), "inf": [float("inf")]},
+    ]
+    for data in donnees:
+        assert store.texte_json(data) == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    assert store.texte_json({"a": [1, {}]}) == '{\n "a": [\n  1,\n  {}\n ]\n}\n'

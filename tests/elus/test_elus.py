@@ -266,3 +266,50 @@ def test_la_presence_d_un_elu_passe_en_pages_annuelles_au_dela_du_seuil(tmp_path
         and 'href="../../../elus/caroline-matrat/2022/"' in annuelle
         and 'href="../../../deliberations/2021-233/"' in annuelle
     )
+
+
+def _civilites_par_regex(texte: str, noms: list[str]) -> dict[str, str]:
+    """What `personnes._civilites` finds, as its definition says it: one search of the text per name."""
+    texte = re.sub(r"(\w)- (\w)", r"\1-\2", " ".join(texte[:20000].split()))
+    out = {}
+    for nom in noms:
+        pat = r"\s+".join(re.escape(t) for t in nom.split(" "))
+        m = re.search(rf"\b(M\.|Mme|Monsieur|Madame)\s+{pat}\b", texte)
+        if m:
+            out[nom] = "Mme" if m.group(1) in ("Mme", "Madame") else "M."
+    return out
+
+
+def test_civilities_are_the_first_civility_printed_before_each_name():
+    """The first civility followed by the name, its words one blank apart whatever the blanks printed, ending on a
+    word boundary: after a letter (« XMme ») a civility is none; a one-word name may end where a hyphen starts; a
+    word cut at a line's end is joined, except the letter another join took (« a- b- c »)."""
+    texte = (
+        "Présents : XMme Anne DURAND, M.  Jean\n DUPONT-MARTIN, Madame Anne DURAND, Monsieur DUPONT, M. Paul PAS- SAGE, "
+        "Mme Léa DUPONTEL, M. a- b- c, Mme Zoé UN-\nDEUX"
+    )
+    noms = [
+        "Anne DURAND",
+        "Jean DUPONT-MARTIN",
+        "Jean DUPONT",
+        "DUPONT",
+        "Paul PAS-SAGE",
+        "Léa DUPONT",
+        "a-b-c",
+        "a-b- c",
+        "Zoé UN-DEUX",
+        "Absent",
+    ]
+    attendu = {
+        "Anne DURAND": "Mme",
+        "Jean DUPONT-MARTIN": "M.",
+        "Jean DUPONT": "M.",
+        "DUPONT": "M.",
+        "Paul PAS-SAGE": "M.",
+        "a-b- c": "M.",
+        "Zoé UN-DEUX": "Mme",
+    }
+    assert personnes._civilites(texte, noms) == attendu
+    assert _civilites_par_regex(texte, noms) == attendu
+    assert personnes._recoller("a- b- c d- e") == re.sub(r"(\w)- (\w)", r"\1-\2", "a- b- c d- e") == "a-b- c d-e"
+    assert personnes._recoller("x- - y _- 1") == "x- - y _-1"

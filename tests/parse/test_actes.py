@@ -6,6 +6,7 @@ import pytest
 
 from generator.commun.dates import parse_date_fr
 from generator.parse.actes import parse_actes
+from generator.parse.document import Document
 from generator.parse.normalise import normalise
 from generator.parse.presences import person_name
 from generator.records import Line, to_dict
@@ -373,3 +374,17 @@ def test_parse_date_fr(text, iso):
 )
 def test_person_name(raw, name):
     assert person_name(raw) == name
+
+
+def test_lines_starting_with_a_prefix_are_found_in_order_within_a_range():
+    """`Document.commencant`: the lines of a..b-1 whose squashed text starts with one of the prefixes, in order, as
+    a `startswith` on each line finds them (the first line, the last one, a prefix inside a line is not one)."""
+    textes = ["RAPPORT N°1", "", "  ANNEXE 2", "texte RAPPORT", "ANNEXE", "(N°2021-3)", "RAPPORT", "ANNEXES"]
+    doc = Document([Line(i + 1, t) for i, t in enumerate(textes)], "s.txt")
+    assert doc.commencant("RAPPORT") == [0, 6]
+    assert doc.commencant("ANNEXE", a=3) == [4, 7]
+    assert doc.commencant("ANNEXE", a=2, b=7) == [2, 4]
+    assert doc.commencant("(N°", "RAPPORT", a=1) == [5, 6]
+    assert doc.commencant("ABSENT") == []
+    for prefixes in (("RAPPORT",), ("ANNEXE",), ("(N°", "RAPPORT")):
+        assert doc.commencant(*prefixes) == [i for i, t in enumerate(doc.sq) if t.startswith(prefixes)]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 from decimal import Decimal
 
 import pytest
 
-from generator.records import Deliberation, PlaceRef, SourceDocument, Subvention, SubventionsSource, to_dict
+from generator.records import Deliberation, Line, PlaceRef, SourceDocument, Subvention, SubventionsSource, to_dict
 from generator.records.lecture import from_dict
 
 
@@ -59,3 +61,19 @@ def test_an_unknown_or_missing_field_is_refused():
                 "montant": 3107.0,
             },
         )
+
+
+def test_to_dict_converts_records_and_values_as_their_types_say():
+    """Records to dicts of their fields in order, Decimal as plain text, dates in ISO, tuples and named tuples to
+    lists, dict keys to text; a str or int of a subclass is kept as it is, a record class itself too."""
+
+    class Code(str):
+        pass
+
+    line = Line(3, "texte")
+    data = {"d": Decimal("1.50"), "j": datetime.date(2021, 7, 5), "t": (1, line), 4: [Code("x")], "classe": PlaceRef}
+    assert to_dict(data) == {"d": "1.50", "j": "2021-07-05", "t": [1, [3, "texte", False, None, None]], "4": ["x"], "classe": PlaceRef}
+    assert type(to_dict(data)["4"][0]) is Code
+    ref = PlaceRef("commune", "Ablain-Saint-Nazaire", code="62001", candidates=["62001"])
+    assert to_dict(ref) == {f.name: getattr(ref, f.name) for f in dataclasses.fields(PlaceRef)}
+    assert list(to_dict(ref))[:3] == ["kind", "written", "status"]

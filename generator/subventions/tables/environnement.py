@@ -47,7 +47,7 @@ _B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """FIEET and FIEN tables of a délibération unit; [] when the unit has none."""
-    whole = None  # the unit's text, joined only when a header is seen (most units have none)
+    whole = None  # the unit's text, joined only when a header's lines ask for it (most units have none)
     results: list[TableResult] = []
     i = 0
     while i < len(lines):
@@ -56,14 +56,16 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
             continue
         t = c.texte(lines[i])
         if _HEAD.match(t):
-            if whole is None:
-                whole = " ".join(c.texte(ln) for ln in lines)
             head = " ".join(c.texte(ln) for ln in lines[i : i + 10])
-            if re.search(r"[ée]ligible", head, re.I) and "Taux" in head and re.search(r"\bFIEET\b|ENJEUX [ÉE]COLOGIQUES", whole, re.I):
+            fieet = re.search(r"[ée]ligible", head, re.I) and "Taux" in head
+            fien = "Territoire" in t and re.search(r"subvention", head, re.I) and "Taux" not in head
+            if (fieet or fien) and whole is None:
+                whole = " ".join(c.texte(ln) for ln in lines)
+            if fieet and re.search(r"\bFIEET\b|ENJEUX [ÉE]COLOGIQUES", whole or "", re.I):
                 res, i = _read_fieet(lines, i, ctx)
                 results.append(res)
                 continue
-            if "Territoire" in t and re.search(r"subvention", head, re.I) and "Taux" not in head and re.search(r"\bFIEN\b", whole):
+            if fien and re.search(r"\bFIEN\b", whole or ""):
                 res, i = _read_fien(lines, i, ctx)
                 results.append(res)
                 continue

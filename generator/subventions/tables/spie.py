@@ -34,13 +34,14 @@ _TERR_LINE = re.compile(r"^(?P<terr>(?:" + "|".join(re.escape(t) for t in c.TERR
 
 # Necessary for a table here (the start of its header row): searched in the unit's text in lower case (extract_subventions).
 INDICE = re.compile(r"territoires?\s+structures?")
+_T = frozenset("tT")  # what a line _HEADER matches starts with, once stripped
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """The SPIE referents table of a délibération unit; [] when the unit has none."""
     results = []
     for k, ln in enumerate(lines):
-        if _HEADER.match(c.texte(ln)):
+        if ln.text.lstrip()[:1] in _T and _HEADER.match(c.texte(ln)):  # (most lines: no squash, no regex)
             results.append(_read(lines, k, ctx))
     return results
 
