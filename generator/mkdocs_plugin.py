@@ -251,11 +251,19 @@ class Rapide(BasePlugin[RapideConfig]):
         # every page (files), when those taken from the previous version left MkDocs' list (`_reprendre`)
         self.plan: Sequence[File] | None = None
         self.code = ""
+        self._compiles = ""  # `_code_compiles`, once per build (`compiles`)
         if self.config.raccourcis and self.config.precedent and not self.garde_contenu:
             self.avant = lire_pages(Path(self.config.precedent))
         if self.config.raccourcis and (self.avant or self.config.empreintes):
             self.code = empreinte_code()
         return config
+
+    def compiles(self) -> str:
+        """`_code_compiles`, hashed once per build: `on_env` keys the compiled templates with it, `on_post_build`
+        prunes the others."""
+        if not self._compiles:
+            self._compiles = _code_compiles()
+        return self._compiles
 
     def on_files(self, files, config):
         c = self.config
@@ -337,7 +345,7 @@ class Rapide(BasePlugin[RapideConfig]):
 
     def on_env(self, env, config, files):
         if self.config.gabarits:  # before any template is loaded
-            env.bytecode_cache = gabarits.cache(Path(self.config.gabarits), _code_compiles())
+            env.bytecode_cache = gabarits.cache(Path(self.config.gabarits), self.compiles())
         if self.config.raccourcis:
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_GABARIT: ""}), env.loader])
         self.env = env
@@ -495,7 +503,7 @@ class Rapide(BasePlugin[RapideConfig]):
         `identite` of the files MkDocs wrote after `on_post_page`; the theme's templates compiled by another
         code removed (MkDocs has built with this one)."""
         if self.config.gabarits:
-            gabarits.elaguer(Path(self.config.gabarits), _code_compiles())
+            gabarits.elaguer(Path(self.config.gabarits), self.compiles())
         if not self.config.empreintes:
             return
         for uri in self._ecrites:

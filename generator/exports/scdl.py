@@ -18,7 +18,6 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 from generator.controle.identifiants import Identifiant, identifiants_de, par_cle, siren_de
@@ -33,7 +32,7 @@ PREFECTURE = "PREF062"  # the Département's acts go to the préfecture du Pas-d
 OBJET_MAX = 256
 
 
-@cache
+@functools.cache
 def schema(name: str) -> JsonObject:
     """`subventions` or `deliberations`: the Table Schema as published on schema.data.gouv.fr."""
     lu: JsonObject = json.loads((SCHEMAS / f"scdl-{name}.schema.json").read_text(encoding="utf-8"))
