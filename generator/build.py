@@ -35,6 +35,7 @@ from generator.commun.erreurs import erreur_systeme_dans
 from generator.commun.genere import CONTENU_GENERE
 from generator.elus import alias as alias_elus
 from generator.exports import Ecritures, fichiers_meta, write_all
+from generator.exports.par_lieu import subventions_par_lieu
 from generator.extraction import BuildResult, Paths, couverture, ecrire_controle, extract, ou, rapport_sans_rendu
 from generator.lieux import places
 from generator.publication import transaction as publication
@@ -125,6 +126,9 @@ def render(paths: Paths, res: BuildResult) -> int:
         for k in source["controles"]:
             checks_par_delib[k["deliberation"]].append(k)
     out = paths.content / "donnees"
+    # each place's grants (`Corpus.subventions_du_lieu`, kept by the corpus): its page, its feed and, when they
+    # changed, its files of the exports read them; selected here, before the fork, the exports' process shares them
+    subventions_par_lieu(corpus)
     exports = _en_parallele(
         _exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None, paths.root / ".cache" / "exports.json"
     )

@@ -8,19 +8,24 @@ entries (a place with no grant yet, to which one may subscribe all the same) is 
 published. Links are absolute when SITE_URL is set at build time, relative to the feed otherwise (valid
 Atom: a relative reference is resolved against the feed's own address; the build then says so, loudly).
 
-The fields of the records are read in `_deliberation`, `_subvention`, `_acte` and `date_publication`
-only: one function per kind of record.
+The fields of the records are read in `_lu_deliberation`, `_lu_subvention`, `_lu_acte` and `date_publication`
+only: one function per kind of record, whose tuple (`Lu`) both makes the entry and keys the feeds that show it.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import heapq
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
+from generator.commun import code
 from generator.commun.formats import date_fr, montant_fr
 from generator.commun.store import Ecrits, write_text
 from generator.exports.par_lieu import subventions_par_lieu
@@ -62,6 +67,9 @@ def mise_a_jour(corpus: Corpus) -> str | None:
 
 
 Ordre = tuple[str, int, str]  # an entry's place in its feed, newest first: (date, rang, id), as `document` sorts them
+Lu = tuple[Any, ...]
+"""What an entry is made of: its `Ordre`, then the fields of its record it reads (`_lu_subvention`…), so that
+a feed is keyed on its entries without making their text (`_Flux`)."""
 
 
 def _ordre_deliberation(did: str, d: DeliberationPubliee) -> Ordre:
@@ -69,9 +77,18 @@ def _ordre_deliberation(did: str, d: DeliberationPubliee) -> Ordre:
     return date_publication(d), 1, f"{URN}deliberation:{did}"
 
 
+def _lu_deliberation(did: str, d: DeliberationPubliee, ordre: Ordre) -> Lu:
+    """What `_deliberation(did, d)` is made of, its order (`_ordre_deliberation`) first."""
+    return (*ordre, did, d.titre, d.organe, d.date)
+
+
 def _deliberation(did: str, d: DeliberationPubliee) -> Entree:
-    date, rang, id_ = _ordre_deliberation(did, d)
-    return Entree(id_, f"{did} — {d.titre}", f"deliberations/{did}/", date, f"{d.organe} du {date_fr(d.date)}", rang)
+    return _entree_deliberation(_lu_deliberation(did, d, _ordre_deliberation(did, d)))
+
+
+def _entree_deliberation(lu: Lu) -> Entree:
+    date, rang, id_, did, titre, organe, jour = lu
+    return Entree(id_, f"{did} — {titre}", f"deliberations/{did}/", date, f"{organe} du {date_fr(jour)}", rang)
 
 
 def _ordre_subvention(s: SubventionPubliee) -> Ordre:
@@ -79,13 +96,22 @@ def _ordre_subvention(s: SubventionPubliee) -> Ordre:
     return date_publication(s.acte), 0, f"{URN}subvention:{s.id}"
 
 
-def _subvention(s: SubventionPubliee) -> Entree:
+def _lu_subvention(s: SubventionPubliee, ordre: Ordre) -> Lu:
+    """What `_subvention(s)` is made of (the record's fields it reads), its order (`_ordre_subvention`) first."""
     d = s.acte
-    montant, qui, objet = montant_fr(s.montant), s.affiche.nom, s.objet
+    return (*ordre, s.id, s.montant, s.affiche.nom, s.objet, d.id, d.organe, d.date)
+
+
+def _subvention(s: SubventionPubliee) -> Entree:
+    return _entree_subvention(_lu_subvention(s, _ordre_subvention(s)))
+
+
+def _entree_subvention(lu: Lu) -> Entree:
+    date, rang, id_, sid, montant_, qui, objet, did, organe, jour = lu
+    montant = montant_fr(montant_)
     resume = f"Subvention de {montant} à {qui}" + (f" : {objet}" if objet else "")
-    resume += f". Délibération {d.id} ({d.organe} du {date_fr(d.date)})."
-    date, rang, id_ = _ordre_subvention(s)
-    return Entree(id_, f"{montant} — {qui}", f"deliberations/{d.id}/#{s.id}", date, resume, rang)
+    resume += f". Délibération {did} ({organe} du {date_fr(jour)})."
+    return Entree(id_, f"{montant} — {qui}", f"deliberations/{did}/#{sid}", date, resume, rang)
 
 
 def _ordre_acte(a: ActePublie, recueil: RecueilPublie, date: str | None) -> Ordre | None:
@@ -94,14 +120,21 @@ def _ordre_acte(a: ActePublie, recueil: RecueilPublie, date: str | None) -> Ordr
     return (date, 2, f"{URN}acte:{recueil.slug}:{a.line}") if date else None
 
 
+def _lu_acte(a: ActePublie, recueil: RecueilPublie, ordre: Ordre) -> Lu:
+    """What `_acte(a, recueil)` is made of, its order (`_ordre_acte`, not None) first."""
+    return (*ordre, a.titre, a.rubrique, a.page, recueil.slug, recueil.titre)
+
+
 def _acte(a: ActePublie, recueil: RecueilPublie) -> Entree | None:
     """An act of the executive naming a commune: no page of its own, its recueil's."""
     ordre = _ordre_acte(a, recueil, _date_recueil(recueil))
-    if ordre is None:
-        return None
-    date, rang, id_ = ordre
-    resume = f"{a.rubrique}, {recueil.titre}" + (f", page {a.page}" if a.page else "") + " (texte non disponible dans le fichier)."
-    return Entree(id_, a.titre, f"recueils/{recueil.slug}/", date, resume, rang)
+    return None if ordre is None else _entree_acte(_lu_acte(a, recueil, ordre))
+
+
+def _entree_acte(lu: Lu) -> Entree:
+    date, rang, id_, titre, rubrique, page, slug, titre_recueil = lu
+    resume = f"{rubrique}, {titre_recueil}" + (f", page {page}" if page else "") + " (texte non disponible dans le fichier)."
+    return Entree(id_, titre, f"recueils/{slug}/", date, resume, rang)
 
 
 def document(
@@ -166,65 +199,105 @@ def _recueils(corpus: Corpus) -> dict[str | None, RecueilPublie]:
     return {r.slug: r for r in corpus.recueils}
 
 
-def flux_lieux(corpus: Corpus, site_url: str = "") -> Iterator[tuple[str, str]]:
-    """(path relative to the site's root, Atom text) of the feed of every place and scheme, with or without entries.
+Faire = Callable[[Lu], Entree]  # the entry made of what it reads: `_entree_subvention`, `_entree_deliberation`, `_entree_acte`
+
+
+class Choisie(NamedTuple):
+    """An entry a feed shows, before its text: how it is made (`faire`) of what it reads (`lu`), and the
+    digest of that (`empreinte`), which keys the feeds that show it."""
+
+    faire: Faire
+    lu: Lu
+    empreinte: bytes
+
+
+def _flux(corpus: Corpus) -> Iterator[tuple[abonnement.Abonnement, list[Choisie]]]:
+    """Every place's and scheme's feed, with or without entries, and the entries it shows, newest first.
 
     A place's entries: the grants its page lists (`subventions_par_lieu`: located in its communes, plus
     an EPCI's own), the deliberations concerning it (the places its report names, and those of its grants)
     and, for a commune, the acts of the executive that name it. A scheme's: its grants and their deliberations.
 
-    A feed shows its newest `MAX_ENTREES_LIEU` entries only: they are chosen by their order (`Ordre`,
-    known without their text) and only those are made, each once for all the feeds that show it
-    (a territoire's feed: 50 entries of ten years' 20 000 grants)."""
-    defaut = mise_a_jour(corpus) or "2000-01-01"
+    A feed shows its newest `MAX_ENTREES_LIEU` entries only: every candidate of every feed is sorted once
+    by its order (`Ordre`, known without reading its fields: ids are unique, a total order), and a feed's
+    choice is that of the smallest ranks in this order among its candidates (integers sorted in C: a
+    territoire's feed shows 50 entries of ten years' 20 000 grants); only the entries chosen are read,
+    each once for all the feeds that show it. The same choice as `document`'s `heapq.nlargest` over the
+    same candidates (`test_a_feed_holds_the_newest_of_all_its_entries`)."""
     par_lieu = subventions_par_lieu(corpus)
     recueils = _recueils(corpus)
-    de_subvention: dict[str, Entree] = {}
-    de_deliberation: dict[str, Entree] = {}
-    # a grant is a candidate in the feeds of its commune, canton, EPCI, territoire and scheme: its order is known once
-    # (by the record itself: `id`, its address, as the records are alive for the whole build)
-    ordres = {id(s): _ordre_subvention(s) for s in corpus.subventions}
-    ordres_d = {i: _ordre_deliberation(i, d) for i, d in corpus.deliberations.items()}
-
-    def entrees_de(subs: list[SubventionPubliee], ids: set[str], actes: Iterable[tuple[Ordre, ActePublie]] = ()) -> list[Entree]:
-        """The entries `document` keeps of these (`actes`: a commune's acts with their order), in their order:
-        the same choice as its `heapq.nlargest` (ties in the candidates' order: a stable sort, in C, where
-        `nlargest` runs a Python loop over ten years of candidates) over the same candidates in the same
-        order, made without text."""
-        candidats: list[tuple[Ordre, SubventionPubliee | str | ActePublie]]
-        candidats = [(ordres.get(id(s)) or _ordre_subvention(s), s) for s in subs]
-        candidats += [(ordres_d[i], i) for i in ids if i in ordres_d]
-        candidats += actes
-        out = []
-        for _, x in sorted(candidats, key=itemgetter(0), reverse=True)[:MAX_ENTREES_LIEU]:
-            if isinstance(x, ActePublie):
-                e = _acte(x, recueils[x.recueil])  # (a few of a commune's acts: those its feed shows)
-                assert e is not None  # (an act of an undated recueil is no candidate)
-                out.append(e)
-            elif isinstance(x, str):
-                e = de_deliberation.get(x)
-                out.append(e if e is not None else de_deliberation.setdefault(x, _deliberation(x, corpus.deliberations[x])))
-            else:
-                e = de_subvention.get(x.id)
-                out.append(e if e is not None else de_subvention.setdefault(x.id, _subvention(x)))
-        return out
-
     dates_recueils = {slug: _date_recueil(r) for slug, r in recueils.items()}  # (a recueil's date: once for all its acts)
-    for kind, code, a in abonnement.lieux(corpus.ref):
-        subs = par_lieu.get((kind, code), [])
-        actes: list[tuple[Ordre, ActePublie]] = []
-        if kind == "commune":  # its acts' entries are made only for those its feed shows (`entrees_de`)
-            faits = (
-                (_ordre_acte(x, recueils[x.recueil], dates_recueils[x.recueil]), x)
-                for x in corpus.actes_par_commune.get(code, [])
-                if x.recueil in recueils
-            )
-            actes = [(o, x) for o, x in faits if o is not None]
-        entrees = entrees_de(subs, set(corpus.delib_lieux.get((kind, code), set())) | {s.deliberation for s in subs}, actes)
-        yield a.chemin, _document_de(a, entrees, defaut, site_url)
+    toutes: list[tuple[Ordre, SubventionPubliee | str | ActePublie]] = [(_ordre_subvention(s), s) for s in corpus.subventions]
+    toutes += [(_ordre_deliberation(i, d), i) for i, d in corpus.deliberations.items()]
+    for xs in corpus.actes_par_commune.values():  # an act of an undated recueil is no candidate (`_ordre_acte`)
+        toutes += [
+            (o, x) for x in xs if x.recueil in recueils for o in [_ordre_acte(x, recueils[x.recueil], dates_recueils[x.recueil])] if o
+        ]
+    toutes.sort(key=itemgetter(0), reverse=True)
+    # a candidate's rank: grants and acts by the record itself (`id`, its address: the records are alive for the whole build)
+    rangs: dict[int | str, int] = {(x if isinstance(x, str) else id(x)): r for r, (_, x) in enumerate(toutes)}
+    choisies: dict[int, Choisie] = {}  # each record read once for every feed that shows it, by its rank
+
+    def choisie(rang: int) -> Choisie:
+        ordre, x = toutes[rang]
+        if isinstance(x, ActePublie):
+            faire, lu = _entree_acte, _lu_acte(x, recueils[x.recueil], ordre)
+        elif isinstance(x, str):
+            faire, lu = _entree_deliberation, _lu_deliberation(x, corpus.deliberations[x], ordre)
+        else:
+            faire, lu = _entree_subvention, _lu_subvention(x, ordre)
+        c = choisies[rang] = Choisie(faire, lu, hashlib.sha256(repr(lu).encode("utf-8")).digest())
+        return c
+
+    def choix(subs: list[SubventionPubliee], ids: Iterable[str], actes: Iterable[ActePublie] = ()) -> list[Choisie]:
+        """The entries shown among these grants, deliberations (those published) and acts (those dated)."""
+        trouves = list(map(rangs.__getitem__, map(id, subs)))
+        trouves += [r for r in map(rangs.get, ids) if r is not None]
+        trouves += [r for r in map(rangs.get, map(id, actes)) if r is not None]
+        trouves.sort()
+        return [choisies.get(r) or choisie(r) for r in trouves[:MAX_ENTREES_LIEU]]
+
+    deliberation = attrgetter("deliberation")
+    for kind, lieu, a in abonnement.lieux(corpus.ref):
+        subs = par_lieu.get((kind, lieu), [])
+        ids = set(corpus.delib_lieux.get((kind, lieu), ())).union(map(deliberation, subs))
+        yield a, choix(subs, ids, corpus.actes_par_commune.get(lieu, []) if kind == "commune" else ())
     for nom, subs in sorted(par_dispositif(corpus).items()):
-        a = abonnement.de_dispositif(nom, slug_dispositif(nom))
-        yield a.chemin, _document_de(a, entrees_de(subs, {s.deliberation for s in subs}), defaut, site_url)
+        yield abonnement.de_dispositif(nom, slug_dispositif(nom)), choix(subs, set(map(deliberation, subs)))
+
+
+def _textes(corpus: Corpus, site_url: str) -> Iterator[tuple[abonnement.Abonnement, str, Callable[[], str]]]:
+    """(feed, key, what makes its text) of every place's and scheme's feed (`_flux`): the key digests what
+    its text is made of (the code, the site's address, the feed's page and title, what each entry reads
+    and, for a feed without entries, the date it is as of), so that an unchanged feed is not made again;
+    an entry is made once for all the feeds that show it."""
+    defaut = mise_a_jour(corpus) or "2000-01-01"
+    code_flux = _empreinte_code()
+    faites: dict[str, Entree] = {}
+
+    def entree(c: Choisie) -> Entree:
+        e = faites.get(c.lu[2])
+        return e if e is not None else faites.setdefault(c.lu[2], c.faire(c.lu))
+
+    def texte(a: abonnement.Abonnement, choisies: list[Choisie]) -> str:
+        return _document_de(a, [entree(c) for c in choisies], defaut, site_url)
+
+    for a, choisies in _flux(corpus):
+        h = hashlib.sha256(repr([code_flux, site_url, a.kind, a.slug, a.nom, None if choisies else defaut]).encode("utf-8"))
+        h.update(b"".join([c.empreinte for c in choisies]))
+        yield a, h.hexdigest(), functools.partial(texte, a, choisies)
+
+
+@functools.cache
+def _empreinte_code() -> str:
+    """The code that makes the feeds (this module and all it imports) and Python's version."""
+    return code.empreinte(code.modules([Path(__file__)]), f"python {sys.version}")
+
+
+def flux_lieux(corpus: Corpus, site_url: str = "") -> Iterator[tuple[str, str]]:
+    """(path relative to the site's root, Atom text) of the feed of every place and scheme (`_flux`)."""
+    for a, _, texte in _textes(corpus, site_url):
+        yield a.chemin, texte()
 
 
 def _document_de(a: abonnement.Abonnement, entrees: list[Entree], defaut: str, site_url: str) -> str:
@@ -255,14 +328,16 @@ def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "", cache: 
     feeds of a previous build no page announces any more are removed, and those of the former layout
     (`<page>/flux.xml`, in the page's folder).
 
-    `cache` (`.cache/flux.json`, `store.Ecrits`): a feed whose text is the one last written there, in a
-    file that still holds it, is neither read back nor written (about a thousand feeds at every build)."""
+    `cache` (`.cache/flux.json`, `store.Ecrits`): a feed whose key (`_textes`: what it is made of) is the
+    one last written there, in a file that still holds it, is neither made nor read back nor written (about a
+    thousand feeds at every build, a few dozen changed by a month added)."""
     dossier = content / abonnement.DOSSIER
     ecrits = []
     enregistres = Ecrits(cache)
-    for chemin, texte in flux_lieux(corpus, site_url):
-        p = content / chemin
-        enregistres.contenu(chemin, p, texte.encode("utf-8"))
+    for a, cle, texte in _textes(corpus, site_url):
+        p = content / a.chemin
+        if not enregistres.a_jour(a.chemin, p, cle):
+            enregistres.ecrire(a.chemin, p, texte().encode("utf-8"), cle)
         ecrits.append(p)
     enregistres.sauver()
     sitemap = dossier / "sitemap.xml"
