@@ -4,7 +4,9 @@ from the real corpus, announced by its page, deterministic, its text escaped."""
 from __future__ import annotations
 
 import html
+import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from urllib.parse import urljoin
@@ -320,3 +322,40 @@ def test_a_feed_is_made_again_when_one_of_its_grants_changes(donnees, feeds, tmp
     for k in feeds:
         assert (content / k).read_text("utf-8") == apres[k]
         assert ((content / k).stat().st_mtime_ns != dates[k]) == (k in changes), k
+
+
+def test_feeds_are_made_only_when_what_they_show_changed_in_site_data(donnees, feeds, tmp_path, monkeypatch):
+    """Keyed on what their entries read (`.cache/flux.json`): a build without change makes no feed (no
+    text, no write); a grant's amount changed in site_data/ makes again exactly the feeds that show it,
+    each as a build from scratch makes it."""
+    corpus = Corpus.load(donnees, places.reference())
+    content, cache = tmp_path / "content", tmp_path / "flux.json"
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    faits: list[str] = []
+    vrai = flux.document
+    monkeypatch.setattr(
+        flux, "document", lambda id_, titre, sous_titre, chemin, *a: faits.append(chemin) or vrai(id_, titre, sous_titre, chemin, *a)
+    )
+    ecrits: list[str] = []
+    ecrire = store.Ecrits.ecrire
+    monkeypatch.setattr(store.Ecrits, "ecrire", lambda self, nom, *a, **k: ecrits.append(nom) or ecrire(self, nom, *a, **k))
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    assert faits == [] and ecrits == []
+
+    modifiees = tmp_path / "site_data"
+    shutil.copytree(donnees, modifiees)
+    s = corpus.grants_in(["62873"])[0]  # Wancourt's newest grant: in its feed's entries
+    f = modifiees / "subventions" / store.data_name(s.source)
+    d = json.loads(f.read_text("utf-8"))
+    (x,) = [x for x in d["subventions"] if x["id"] == s.id]
+    x["montant"] = str(Decimal(x["montant"]) + Decimal("1000.01"))
+    f.write_text(json.dumps(d, ensure_ascii=False), "utf-8")
+    apres = Corpus.load(modifiees, places.reference())
+    flux.ecrire_flux_lieux(apres, content, cache=cache)
+    montrent = sorted(k for k, texte in feeds.items() if f"subvention:{s.id}<" in texte)
+    assert "flux/communes-wancourt.xml" in montrent and sorted(faits) == sorted(ecrits) == montrent
+    neuf = tmp_path / "neuf"
+    flux.ecrire_flux_lieux(apres, neuf)
+    for k in feeds:
+        assert (content / k).read_bytes() == (neuf / k).read_bytes(), k
+    assert f"{montant_fr(Decimal(x['montant']))} — " in (content / "flux/communes-wancourt.xml").read_text("utf-8")
