@@ -69,7 +69,7 @@ def mise_a_jour(corpus: Corpus) -> str | None:
 Ordre = tuple[str, int, str]  # an entry's place in its feed, newest first: (date, rang, id), as `document` sorts them
 Lu = tuple[Any, ...]
 """What an entry is made of: its `Ordre`, then the fields of its record it reads (`_lu_subvention`…), so that
-a feed is keyed on its entries without making their text (`_Flux`)."""
+a feed is keyed on its entries without making their text (`_textes`)."""
 
 
 def _ordre_deliberation(did: str, d: DeliberationPubliee) -> Ordre:
@@ -330,7 +330,7 @@ def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "", cache: 
 
     `cache` (`.cache/flux.json`, `store.Ecrits`): a feed whose key (`_textes`: what it is made of) is the
     one last written there, in a file that still holds it, is neither made nor read back nor written (about a
-    thousand feeds at every build, a few dozen changed by a month added)."""
+    thousand feeds at every build: a month added makes those whose entries it changed)."""
     dossier = content / abonnement.DOSSIER
     ecrits = []
     enregistres = Ecrits(cache)
