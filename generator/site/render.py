@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from markupsafe import Markup
@@ -30,7 +31,7 @@ from generator.commun import code, formats, gabarits
 from generator.commun.genere import GENERATED_DIRS
 from generator.commun.store import Ecrits, write_bytes
 from generator.records import Deliberation, JsonObject, Recueil, Subvention
-from generator.records.corpus import ActePublie, cle_lu
+from generator.records.corpus import ActePublie, DeliberationPubliee, cle_lu
 from generator.site import lexique, listes, tableau_subventions
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -178,6 +179,24 @@ class Partage:
     """A record of the builders that many pages' keys hold (the deliberations of a séance, in the keys of
     the pages of everyone who sat in it: `pages.elus`): digested once a build, as `_REPETES`."""
 
+    def tenant(self) -> object:
+        """What stands for it in a page's key: all its attributes, unless its class says what its pages
+        show of them (`elus.ActesSeance`: of each act, its `vue_deliberation`)."""
+        return vars(self)
+
+
+_VUE_DELIBERATION = operator.attrgetter("id", "titre", "date", "organe", "collectivite", "session_id", "source", "recueil")
+
+
+def vue_deliberation(d: DeliberationPubliee | None) -> tuple[object, ...] | None:
+    """What a page shows of a deliberation it lists inside another record (a grant's row: its number and
+    whether its source is a recueil, `tableau_subventions`; a councillor's séance: its number and title,
+    `_elus.j2`): its number, title, date, body, séance, source and recueil, not its texts, presence lists or
+    votes, which only its own page shows (keyed on it whole). A deliberation's text corrected renders its
+    page again, not the pages of the places, schemes and beneficiaries listing its grants nor those of
+    everyone who sat in its séance. A template reading more of a grant's deliberation must have it added here."""
+    return None if d is None else _VUE_DELIBERATION(d)
+
 
 _REPETES = (Deliberation, Subvention, Recueil, ActePublie, Partage)
 """The records shown on many pages (a grant on its commune's, canton's, EPCI's, territoires', scheme's,
@@ -209,18 +228,22 @@ class Empreintes:
 
     def abreger(self, entrees: JsonObject | None) -> JsonObject | None:
         """`entrees` (a page's data or context) with each of its lists of records already digested (a place's
-        grants, a year's deliberations…) as the list of their digests: the same text (`dumps`), made without
-        calling `_en_json` from the encoder for each of them (half a million times at ten years). A list
-        holding anything else, or a record not digested yet, is left as it is."""
+        grants, a year's deliberations…) as the digest of their digests, in their order (`"\\x01"` first: no
+        record's digest): made without calling `_en_json` from the encoder for each of them (half a million
+        times at ten years) nor encoding each digest (a year page's key held 500 of them). A list holding
+        anything else, or a record not digested yet, is left as it is."""
         if entrees is None:
             return None
         connue = self._connues.get
         abregees = {}
         for k, v in entrees.items():
-            if type(v) is list and v and connue(id(v[0])) is not None:  # (a list of anything else is not gone through)
+            if type(v) is list and v and (connue(id(v[0])) is not None or isinstance(v[0], _REPETES)):  # (else not gone through)
                 digests = list(map(connue, map(id, v)))
-                if None not in digests:
-                    abregees[k] = digests
+                if None in digests:  # (records met for the first time: the same text whether or not a page met them before)
+                    if not all(isinstance(x, _REPETES) for x in v):
+                        continue
+                    digests = [e if e is not None else self._digerer(x) for e, x in zip(digests, v)]
+                abregees[k] = "\x01" + _condenser("".join(cast(list[str], digests)))  # (each 44 characters: joined, told apart)
         return entrees | abregees if abregees else entrees
 
     def dumps(self, obj: object) -> str:
@@ -229,18 +252,18 @@ class Empreintes:
         function, a path…)."""
         return self._encodeur.encode(obj)
 
+    def _digerer(self, obj: object) -> str:
+        """The digest of a record of `_REPETES` met for the first time (its `_tenant`), kept for the build."""
+        connue = self._connues[id(obj)] = "\x00" + _condenser(self.dumps([type(obj).__module__, type(obj).__qualname__, _tenant(obj)]))
+        self._gardes.append(obj)
+        return connue
+
     def _en_json(self, obj: object) -> object:
         connue = self._connues.get(id(obj))  # first: a million times at ten years, a record already digested
         if connue is not None:
             return connue
         if isinstance(obj, _REPETES):
-            lu = cle_lu(obj)
-            texte = self.dumps([type(obj).__module__, type(obj).__qualname__, _champs(obj) if lu is None else lu])
-            # (base 64: 43 characters, none escaped in JSON; a million of them in a build's keys, not 64 hex digits;
-            # `b85encode`, 40, is written in Python: 5 µs a record)
-            connue = self._connues[id(obj)] = "\x00" + base64.b64encode(hashlib.sha256(texte.encode()).digest()).decode()[:43]
-            self._gardes.append(obj)
-            return connue
+            return self._digerer(obj)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return [type(obj).__module__, type(obj).__qualname__, vars(obj)]
         if isinstance(obj, (Decimal, dt.date)):
@@ -250,9 +273,24 @@ class Empreintes:
         raise TypeError(f"{type(obj).__name__} dans les données d'une page")
 
 
-def _champs(r: object) -> dict[str, object]:
-    """A record's attributes, but what a published one was read from (`lu`: its fields as they were)."""
-    return {k: v for k, v in vars(r).items() if k != "lu"}
+def _tenant(r: object) -> object:
+    """What stands for a record of `_REPETES` in a key: a published record read by the corpus its `cle_lu`,
+    a deliberation inside it (a grant's) as `vue_deliberation`; a `Partage` its `tenant`; any other all
+    its attributes but what a published one was read from (`lu`: its fields as they were)."""
+    if isinstance(r, Partage):
+        return r.tenant()
+    lu = cle_lu(r)
+    if lu is None:
+        return {k: v for k, v in vars(r).items() if k != "lu"}
+    empreinte, ajouts = lu
+    assert isinstance(ajouts, list)
+    return [empreinte, [vue_deliberation(v) if type(v) is DeliberationPubliee else v for v in ajouts]]
+
+
+def _condenser(texte: str) -> str:
+    """The digest of a text of a key, 43 characters of base 64 (none escaped in JSON; a million of them in
+    a build's keys, not 64 hex digits; `b85encode`, 40, is written in Python: 5 µs each)."""
+    return base64.b64encode(hashlib.sha256(texte.encode()).digest()).decode()[:43]
 
 
 def empreinte_code() -> str:

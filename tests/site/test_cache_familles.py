@@ -179,21 +179,24 @@ def test_a_record_is_digested_once_and_whole(donnees):
     assert page.cle("code", render.Empreintes()) != cle
 
 
-def test_a_list_of_records_digested_is_keyed_by_their_digests_the_same(donnees):
-    """Once digested, a page's list of records is keyed as the list of their digests (`Empreintes.abreger`),
-    the very text the encoder writes for them one by one: the same key; a list holding anything else is
-    left to the encoder."""
+def test_a_list_of_records_is_keyed_by_the_digest_of_their_digests(donnees):
+    """A page's list of records is keyed as one digest of their digests in their order (`Empreintes.abreger`),
+    whether or not another page met them before in the build (the same key); a list holding anything else is
+    left to the encoder, which digests its records one by one."""
     corpus = _corpus(donnees)
     subs = corpus.subventions[:5]
     page = Page("cantons/x.md", "page.md.j2", "X", context={"subs": subs, "autres": [subs[0], "x"], "n": 1})
     e = render.Empreintes()
-    assert e.abreger(page.context) is page.context  # (none digested yet)
-    cle = page.cle("code", e)
     abregees = e.abreger(page.context)
     assert abregees is not None and abregees["autres"] is page.context["autres"] and abregees["n"] == 1
-    assert [x[:1] for x in abregees["subs"]] == ["\x00"] * 5 and len(set(abregees["subs"])) == 5
-    assert e.dumps(abregees) == e.dumps(page.context)
-    assert page.cle("code", e) == cle == page.cle("code", render.Empreintes())
+    assert abregees["subs"][:1] == "\x01" and len(abregees["subs"]) == 44
+    assert e.abreger(page.context) == abregees
+    cle = page.cle("code", e)
+    deja = render.Empreintes()
+    deja.dumps(subs[2:])  # (three of them met by another page first)
+    assert page.cle("code", deja) == cle == page.cle("code", render.Empreintes())
+    inverse = Page("cantons/x.md", "page.md.j2", "X", context={"subs": subs[::-1], "autres": [subs[0], "x"], "n": 1})
+    assert inverse.cle("code", render.Empreintes()) != cle  # (a template shows them in their order)
     subs[0].montant += 1  # (a record assigned since: not the object read, keyed whole by a new build's digests)
     assert page.cle("code", render.Empreintes()) != cle
 
@@ -263,6 +266,41 @@ def test_a_grant_changed_in_its_data_file_renders_again_the_pages_that_show_it(t
     apres = _reecrire(copie, content, cache, rendues)
     assert sorted(rendues) == _PAGES_DE_FERK_ADOS
     assert sorted(k for k in apres if apres[k] != avant.get(k)) == _PAGES_DE_FERK_ADOS
+    _comme_de_zero(tmp_path, copie, content, cache, rendues)
+
+
+def test_a_deliberations_text_changed_renders_its_page_not_those_listing_its_grants(tmp_path, donnees, rendues, monkeypatch):
+    """A grant stands in a page's key for what its row shows of its deliberation (`render.vue_deliberation`),
+    a séance's acts on a councillor's page for their title: an article of 2021-232 corrected in its data
+    file renders again its page, with the new text, and the pages listing it whole (its séance's, the
+    deliberations' indexes, the places' lists of deliberations), not the pages listing its grants (its
+    commune's, scheme's, beneficiary's, month's) nor those of the councillors who sat in its séance; the
+    pages are those of a build from scratch, and a next build renders none."""
+    monkeypatch.setattr(decoupage, "SEUIL", 10)  # the year pages too
+    copie = tmp_path / "site_data"
+    shutil.copytree(donnees, copie)
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    corpus = _corpus(copie)
+    d = corpus.deliberations["2021-232"]
+    assert corpus.elus is not None and any(li.deliberation == d.id for q in corpus.elus.personnes.values() for li in q.lignes)
+    write_pages(_pages(corpus), content, cache=cache)
+    avant = _textes(content)
+    f = copie / "actes" / store.data_name(d.source)
+    data = store.read_json(f)
+    x = next(x for x in data["deliberations"] if x["id"] == d.id)
+    assert x["articles"][0]["texte"].startswith("D'attribuer une participation globale de 2 750")
+    assert "participation globale de 2" in avant["deliberations/2021-232/index.md"]
+    x["articles"][0]["texte"] = "Article corrigé <i>ici</i>."
+    store.write_json(f, data)
+    apres = _reecrire(copie, content, cache, rendues)
+    changees = sorted(k for k in apres if apres[k] != avant.get(k))
+    assert changees == ["deliberations/2021-232/index.md"]
+    assert "Article corrigé &lt;i&gt;ici&lt;/i&gt;." in apres["deliberations/2021-232/index.md"]
+    assert "participation globale de 2" not in apres["deliberations/2021-232/index.md"]
+    assert f"seances/{d.session_id}.md" in rendues  # (keyed on its deliberations whole: it shows their votes)
+    grants = {"communes/ferques.md", "dispositifs/bourse-initiatives-jeunes.md", "beneficiaires/association-ferk-ados.md"}
+    assert grants <= set(avant) and not grants & set(rendues)
+    assert not [p for p in rendues if p.startswith(("elus/", "subventions/"))]
     _comme_de_zero(tmp_path, copie, content, cache, rendues)
 
 

@@ -14,7 +14,7 @@ from generator.elus import personnes
 from generator.records import JsonObject
 from generator.records.corpus import Corpus, DeliberationPubliee
 from generator.site.pages import decoupage
-from generator.site.render import Page, Partage
+from generator.site.render import Page, Partage, vue_deliberation
 
 
 class Ligne(NamedTuple):
@@ -44,6 +44,11 @@ class ActesSeance(Partage):
     and its person's lines, not the digest of an act at each of ten years' 300 000 lines."""
 
     actes: dict[str, DeliberationPubliee | None]
+
+    def tenant(self) -> object:
+        """Of each act, what the pages show (`vue_deliberation`: its title): one's text corrected does not
+        render again the pages of everyone who sat in its séance."""
+        return {did: vue_deliberation(a) for did, a in self.actes.items()}
 
 
 Seances = dict[str, list[tuple[Ligne, DeliberationPubliee | None]]]  # séance id → a person's lines in it, with their act
