@@ -37,12 +37,14 @@ import functools
 import hashlib
 import json
 import multiprocessing
+import operator
 import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -114,36 +116,30 @@ def _termes_brut(brut: str) -> tuple[str, ...]:
     return tuple(racine(m) for m in (SYNONYMES.get(x, x) for x in _ELISION.sub("", brut).split("'") if x) if m not in MOTS_VIDES)
 
 
-_TERMES_BLOC: dict[str, tuple[str, ...]] = {}
-_BLOCS_MAX = 2_000_000  # pieces remembered by `_termes_blocs` (each search worker holds its own)
+class _TermesBlocs(dict[bytes, tuple[str, ...]]):
+    """`termes` of whitespace-free pieces of UTF-8 text, remembered: a text is read as its pieces
+    (`bytes.split`, done in C) and each distinct piece is folded and stemmed once, on its first lookup.
+    Same terms as reading the whole text: no whitespace character folds into a word character or joins two
+    words, so a piece that `bytes.split` (ASCII whitespace only) leaves holding a no-break space gives the
+    terms of its parts one after the other."""
+
+    def __missing__(self, bloc: bytes) -> tuple[str, ...]:
+        if len(self) >= _BLOCS_MAX:  # ten years of annexes hold millions of distinct pieces
+            self.clear()
+        t = self[bloc] = tuple(x for brut in _MOT.findall(plier(bloc.decode("utf-8", "surrogatepass"))) for x in _termes_brut(brut))
+        return t
 
 
-def _termes_blocs(blocs: set[str]) -> dict[str, tuple[str, ...]]:
-    """`termes` of whitespace-free pieces of text, remembered: a text is read as its distinct pieces
-    (`str.split`, done in C) and each distinct piece is folded and stemmed once. Same terms as reading
-    the whole text: no whitespace character folds into a word character or joins two words."""
-    cache = _TERMES_BLOC
-    nouveaux = blocs.difference(cache)
-    if len(cache) + len(nouveaux) > _BLOCS_MAX:  # ten years of annexes hold millions of distinct pieces
-        cache.clear()
-        nouveaux = blocs
-    for b in nouveaux:
-        cache[b] = tuple(x for brut in _MOT.findall(plier(b)) for x in _termes_brut(brut))
-    return cache
+_BLOCS_MAX = 2_000_000  # pieces remembered by `_TERMES_BLOCS` (each search worker holds its own)
+_TERMES_BLOCS = _TermesBlocs()
 
 
 def compter(texte: str) -> tuple[dict[str, int], int]:
-    """`Counter(termes(texte))` (in first-occurrence order) and `len(termes(texte))`, computed per distinct
-    piece of text rather than per word: indexing ten years of full text stays a matter of seconds."""
-    counts: dict[str, int] = {}
-    n = 0
-    blocs = Counter((texte or "").split())  # first-occurrence order of pieces, hence of terms
-    cache = _termes_blocs(set(blocs))
-    for bloc, k in blocs.items():
-        for t in cache[bloc]:
-            counts[t] = counts.get(t, 0) + k
-            n += k
-    return counts, n
+    """`Counter(termes(texte))` (in first-occurrence order) and `len(termes(texte))`, computed per piece of
+    text rather than per word, every step in C (split, look-up, counting) but the folding and stemming of
+    a piece not met before: indexing ten years of full text stays a matter of seconds."""
+    counts = Counter(chain.from_iterable(map(_TERMES_BLOCS.__getitem__, (texte or "").encode("utf-8", "surrogatepass").split())))
+    return counts, sum(counts.values())
 
 
 # lunr pipeline functions: the search pipeline is serialised by name in every index and
@@ -272,6 +268,17 @@ def vocabulaire_annexes(annexes: Iterable[dict], lignes: list[list]) -> dict:
     return _vocabulaire(annexes, lignes)[0]
 
 
+class _Suffixes(dict[int, str]):
+    """What follows a term's number in an annex part: « :count » when the term is there more than once."""
+
+    def __missing__(self, tf: int) -> str:
+        s = self[tf] = f":{tf}" if tf > 1 else ""
+        return s
+
+
+_SUFFIXES = _Suffixes()
+
+
 def _vocabulaire(annexes: Iterable[dict], lignes: list[list]) -> tuple[dict, list[dict[str, int]]]:
     """`vocabulaire_annexes` and the counts of each part ({term: count}), which the term directory's summary
     weighs (`classement.poids_parties`) without reading the file back."""
@@ -288,12 +295,11 @@ def _vocabulaire(annexes: Iterable[dict], lignes: list[list]) -> tuple[dict, lis
     tous = sorted(set().union(*comptes))
     numero = {t: k for k, t in enumerate(tous)}
     parties = []
-    for c in comptes:
-        precedent, entrees = 0, []
-        for k, tf in sorted(zip(map(numero.__getitem__, c), c.values())):
-            entrees.append(f"{k - precedent}:{tf}" if tf > 1 else str(k - precedent))
-            precedent = k
-        parties.append(" ".join(entrees))
+    for c in comptes:  # each step in C: ten years of annexes are millions of entries
+        ordre = sorted(c)  # the order of their numbers, `tous` being sorted
+        numeros = list(map(numero.__getitem__, ordre))
+        ecarts = map(str, map(operator.sub, numeros, [0, *numeros[:-1]]))
+        parties.append(" ".join(map(operator.add, ecarts, map(_SUFFIXES.__getitem__, map(c.__getitem__, ordre)))))
     return {"docs": rows, "termes": " ".join(tous), "parties": parties, "longueurs": longueurs}, comptes
 
 
@@ -535,9 +541,11 @@ def documents_source(
     out: list[Morceau] = []
     stem = Path(source).stem
     delibs = sorted(delibs, key=lambda d: (d.date, d.id), reverse=True)
-    for k, groupe in enumerate(_decouper(delibs, lambda d: len(_texte_deliberation(d)), TEXTE_PAR_MORCEAU), start=1):
-        docs = [{"r": str(i), "n": d.id, "t": d.titre or "", "x": _texte_deliberation(d)} for i, d in enumerate(groupe)]
-        out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, [_ligne_deliberation(d) for d in groupe]))
+    textes = [(d, _texte_deliberation(d)) for d in delibs]  # joined once: ten years of articles and rapports
+    for k, groupe in enumerate(_decouper(textes, lambda dt: len(dt[1]), TEXTE_PAR_MORCEAU), start=1):
+        docs = [{"r": str(i), "n": d.id, "t": d.titre or "", "x": x} for i, (d, x) in enumerate(groupe)]
+        rows = [_ligne_deliberation(d) for d, _ in groupe]
+        out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, rows))
     refs: list[tuple[DeliberationPubliee, int]] = []
     annexes: list[list] = []  # the annexes; `vocabulaire_annexes` splits them into their pages' parts
     for d in delibs:
@@ -624,10 +632,11 @@ def _cle(m: Morceau, empreinte: str) -> str:
     if fichier is not None:  # annexes: their source file's digest, not their texts read back and hashed
         h.update(b"\x1c" + fichier.encode())
         return h.hexdigest()
+    parties: list[str] = []  # the documents' fields joined and encoded at once, not one digest call per field
     for d in m.docs:
-        for k in sorted(d):
-            h.update(b"\x1f" + k.encode() + b"\x1e" + (d[k] or "").encode())
-        h.update(b"\x1d")
+        parties += [f"\x1f{k}\x1e{d[k] or ''}" for k in sorted(d)]
+        parties.append("\x1d")
+    h.update("".join(parties).encode())
     return h.hexdigest()
 
 
@@ -664,7 +673,7 @@ def _calculer(m: Morceau, cache: Path | None) -> tuple[Contenu, str]:
         store.write_bytes(fichier, data, durable=False)
         sorte = _sorte_repertoire(m.chemin)
         if sorte is not None:
-            repertoire.garder(_resumes(cache.parent), text, sorte, resume=classement.resumer(poids(), sorte))
+            repertoire.garder(_resumes(cache.parent), empreinte, sorte, classement.resumer(poids(), sorte))
         return fichier, empreinte
     return text, empreinte
 
@@ -836,10 +845,11 @@ def preparer_contenus(corpus, cache: Path | None = None) -> tuple[dict, dict[str
     annees: dict[str, dict] = {}
     manifeste: dict = {"version": VERSION, "mots_vides": sorted(MOTS_VIDES), "synonymes": SYNONYMES}
     manifeste["bm25"] = {"k1": _K1, "b": _B, "annexes": classement.MOYENNES["annexes"]["x"]}  # an annex part's weight in recherche.js
+    empreintes: dict[str, str] = {}  # shard file → sha256 of its text
     ms = morceaux(corpus)
     for m, (contenu, empreinte_texte) in zip(ms, _contenus(ms, cache, empreinte)):
         nom = _nom_fichier(m.chemin, empreinte_texte)
-        fichiers[nom] = contenu
+        fichiers[nom], empreintes[nom] = contenu, empreinte_texte
         if "/" not in m.chemin:
             manifeste[m.chemin] = {"fichier": nom, "n": len(m.docs)}
             continue
@@ -856,7 +866,7 @@ def preparer_contenus(corpus, cache: Path | None = None) -> tuple[dict, dict[str
         if genre == "subventions":
             a["n_subventions"] += len(m.docs)
     manifeste["annees"] = [annees[a] for a in sorted(annees, reverse=True)]
-    fichiers.update(repertoire.repertorier(manifeste, fichiers, _resumes(cache) if cache is not None else None))
+    fichiers.update(repertoire.repertorier(manifeste, fichiers, empreintes, _resumes(cache) if cache is not None else None))
     for nom, text in bibliotheques().items():
         fichiers[nom] = text
     fichiers["manifeste.json"] = dumps(manifeste)

@@ -66,9 +66,10 @@ def _code() -> bytes:
     return hashlib.sha256(Path(classement.__file__).read_bytes()).digest()
 
 
-def _cle(texte: str, sorte: str) -> str:
-    """A summary's key: the shard's text, its kind and classement.py."""
-    return hashlib.sha256(_code() + sorte.encode() + b"\0" + texte.encode()).hexdigest()
+def _cle(empreinte: str, sorte: str) -> str:
+    """A summary's key: the sha256 of the shard's text (known where the shard is indexed or checked in the
+    cache, `index._en_cache`: the text is neither read again nor hashed again), its kind and classement.py."""
+    return hashlib.sha256(_code() + sorte.encode() + b"\0" + empreinte.encode()).hexdigest()
 
 
 Contenu = str | Path
@@ -85,36 +86,36 @@ def lire(contenu: Contenu) -> str:
 Resume = tuple[dict[str, int], dict[str, int], int]  # `classement.resume`: (bounds, document frequencies, documents)
 
 
-def garder(dossier: Path, texte: str, sorte: str, cle: str | None = None, resume: Resume | None = None) -> tuple[Path, Resume]:
-    """`classement.resume` of a shard's text, written into `dossier` as `Resumes` reads it: (its file, the
-    summary). Called where the shard was just indexed (`index._calculer`, in the search's workers): the
-    directory, made once every shard is there, then reads the summaries instead of parsing each shard
-    again one after the other at the end of the search. `resume`: the summary, when the indexing made it
-    from what it had in memory (`classement.resumer`), rather than by parsing the text it just wrote."""
-    r = resume if resume is not None else classement.resume(texte, sorte)
-    data = json.dumps(r, separators=(",", ":")).encode()
-    f = dossier / f"{cle or _cle(texte, sorte)}.{hashlib.sha256(data).hexdigest()}.json"
+def garder(dossier: Path, empreinte: str, sorte: str, resume: Resume) -> Path:
+    """Write the summary `resume` of a shard whose text has the sha256 `empreinte` into `dossier`, as
+    `Resumes` reads it: its file. Called where the shard was just indexed (`index._calculer`, in the
+    search's workers), with the summary made from what the indexing had in memory (`classement.resumer`):
+    the directory, made once every shard is there, then reads the summaries instead of parsing each shard
+    again one after the other at the end of the search."""
+    data = json.dumps(resume, separators=(",", ":")).encode()
+    f = dossier / f"{_cle(empreinte, sorte)}.{hashlib.sha256(data).hexdigest()}.json"
     store.write_bytes(f, data, durable=False)
-    return f, r
+    return f
 
 
 class Resumes:
     """`classement.resume` of each shard, kept in `dossier` (.cache/recherche/repertoire/) under the digest of
-    the shard's text and of classement.py: a build whose shards come from the cache does not read them all
-    again. A file is named `<key>.<sha256 of its text>.json` and used only when its text has that digest
-    (a file truncated or edited is computed again); `ranger` removes those this build did not use."""
+    the shard's text and of classement.py: a build whose shards come from the cache reads neither them
+    nor their summaries' sources again. A file is named `<key>.<sha256 of its text>.json` and used only
+    when its text has that digest (a file truncated or edited is computed again); `ranger` removes those
+    this build did not use."""
 
     def __init__(self, dossier: Path | None):
         self.dossier = dossier
         self.fichiers = {f.name.partition(".")[0]: f for f in dossier.glob("*.json")} if dossier is not None and dossier.is_dir() else {}
         self.utilises: set[Path] = set()
 
-    def __call__(self, contenu: Contenu, sorte: str) -> Resume:
-        """The summary of a shard, given as its text or the cache file holding it (`Contenu`)."""
-        texte = lire(contenu)
+    def __call__(self, contenu: Contenu, empreinte: str, sorte: str) -> Resume:
+        """The summary of a shard, given as its text or the cache file holding it (`Contenu`) and the
+        sha256 of that text: the text is read only when its summary is not kept."""
         if self.dossier is None:
-            return classement.resume(texte, sorte)
-        cle = _cle(texte, sorte)
+            return classement.resume(lire(contenu), sorte)
+        cle = _cle(empreinte, sorte)
         f = self.fichiers.get(cle)
         if f is not None:
             data = f.read_bytes()
@@ -122,8 +123,8 @@ class Resumes:
                 self.utilises.add(f)
                 bornes, df, n = json.loads(data)
                 return bornes, df, n
-        f, r = garder(self.dossier, texte, sorte, cle)
-        self.utilises.add(f)
+        r = classement.resume(lire(contenu), sorte)
+        self.utilises.add(garder(self.dossier, empreinte, sorte, r))
         return r
 
     def ranger(self) -> None:
@@ -132,10 +133,12 @@ class Resumes:
                 f.unlink(missing_ok=True)
 
 
-def repertorier(manifeste: dict, fichiers: Mapping[str, Contenu], cache: Path | None = None) -> dict[str, str]:
+def repertorier(
+    manifeste: dict, fichiers: Mapping[str, Contenu], empreintes: Mapping[str, str], cache: Path | None = None
+) -> dict[str, str]:
     """The term directory's files (`repertoire/<prefix>.json`) of the shards `fichiers` the manifest's years
     list, whose source numbers it writes into the manifest (and its version and number of files).
-    `cache`: where the shards' summaries are kept (`Resumes`).
+    `empreintes`: the sha256 of each shard's text; `cache`: where the shards' summaries are kept (`Resumes`).
 
     Per year its titles shard, then per recueil in the manifest's order its full-text chunks, its grant
     chunks and its annex vocabulary, each a numbered source (the numbers written in the year and its lots: recherche.js asks
@@ -149,7 +152,7 @@ def repertorier(manifeste: dict, fichiers: Mapping[str, Contenu], cache: Path | 
         nonlocal n
         bornes: dict[str, int] = {}
         for nom in noms:
-            b, d, k = resume(fichiers[nom], sorte)
+            b, d, k = resume(fichiers[nom], empreintes[nom], sorte)
             for t, v in b.items():
                 if v > bornes.get(t, -1):
                     bornes[t] = v

@@ -163,6 +163,24 @@ def test_resumes_des_morceaux_en_cache(corpus, tmp_path, monkeypatch):
     assert R.preparer(corpus, cache)[1] == propre and appels == []
 
 
+def test_resumes_en_cache_sans_relire_les_morceaux(corpus, tmp_path, monkeypatch):
+    """A build whose shards come from the cache finds their summaries by the digest of their texts: it reads
+    no shard's text for the directory (`repertoire.lire`), and gives the same files as a build from scratch."""
+    _, propre = R.preparer(corpus)
+    cache = tmp_path / "recherche"
+    R.preparer_contenus(corpus, cache)
+    lus: list[str] = []
+    lire = R.repertoire.lire
+    monkeypatch.setattr(R.repertoire, "lire", lambda contenu: (lus.append(str(contenu)), lire(contenu))[1])
+    manifeste, contenus = R.preparer_contenus(corpus, cache)
+    assert lus == []
+    assert {nom: R.lire(c) for nom, c in contenus.items()} == propre
+    for f in (cache / "repertoire").glob("*.json"):  # summaries lost: read back from the shards, the same files
+        f.unlink()
+    assert {nom: R.lire(c) for nom, c in R.preparer_contenus(corpus, cache)[1].items()} == propre
+    assert len(lus) == 4 + 4 + 2 + 3
+
+
 def test_resumes_faits_avec_leurs_morceaux(corpus, tmp_path, monkeypatch):
     """Each shard of the directory is summed up where it is indexed (`_calculer`, in the search's workers at
     ten years), from the weights it has in memory (`classement.resumer`): neither the indexing nor the

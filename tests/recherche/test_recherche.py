@@ -92,7 +92,10 @@ def test_racine_snowball_3_pas_celle_de_lunr_fr():
     assert R.racine("subventions") == R.racine("subvention") == "subvent"
 
 
-ESPACES_PIEGES = "St-Omer,\u00a0l'école\u2003d’Arras\n\tÉ\u0301cole a \u0301b jusqu'\u00a0à 3\u202f107,00 ﬁn Ⅳ ¨ ²"
+# whitespace `str.split` cuts at and `bytes.split` does not (no-break, em, narrow, ideographic spaces, separators)
+ESPACES_PIEGES = (
+    "St-Omer,\u00a0l'école\u2003d’Arras\n\tÉ\u0301cole a \u0301b jusqu'\u00a0à 3\u202f107,00 ﬁn Ⅳ ¨ ² x\x1cy\x85z\u2028w\u3000v"
+)
 
 
 def test_compter_egale_termes_sur_le_corpus(corpus):
@@ -105,12 +108,21 @@ def test_compter_egale_termes_sur_le_corpus(corpus):
 
 
 def test_compter_egale_termes_sur_les_annexes(corpus):
-    """The annexes' terms and counts are read piece by piece (`str.split`): the same as reading word by word."""
+    """The annexes' terms and counts are read piece by piece (`bytes.split`): the same as reading word by word,
+    in the same order."""
     textes = [corpus.texte_annexe(d, i) for d in corpus.deliberations.values() for i in range(len(d.annexes))]
     assert sum(map(len, textes)) > 2_000_000
     for texte in textes + [ESPACES_PIEGES]:
         termes = R.termes(texte)
-        assert R.compter(texte) == (dict(Counter(termes)), len(termes))
+        counts, n = R.compter(texte)
+        assert list(counts.items()) == list(Counter(termes).items()) and n == len(termes)
+
+
+def test_compter_pieces_retenues_une_fois():
+    """A piece of text met again is not folded nor stemmed again; a no-break space inside a piece still parts words."""
+    R._TERMES_BLOCS.clear()
+    assert R.compter("Arras\u00a0Lens Arras\u00a0Lens") == ({"arras": 2, "len": 2}, 4)
+    assert dict(R._TERMES_BLOCS) == {"Arras\u00a0Lens".encode(): ("arras", "len")}
 
 
 # -- query side ---------------------------------------------------------------------
