@@ -359,7 +359,7 @@ def test_annex_texts_are_read_back_from_site_data_not_held_in_memory(donnees):
     assert d.empreintes_annexes == [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in textes]
     # a deliberation of another source: the file read follows the deliberation asked for
     autre = next(x for x in corpus.deliberations.values() if x.source != d.source and x.annexes)
-    assert corpus.texte_annexe(autre, 0) and list(corpus._annexes)[-1] == autre.source
+    assert corpus.texte_annexe(autre, 0) and list(corpus._relus)[-1] == autre.source
 
 
 def test_the_benchmark_runs_end_to_end(tmp_path, monkeypatch, capsys, projet_construit):

@@ -292,13 +292,14 @@ def _fill_texte(
     presences: list[list[str]],
     base_url: str | None = None,
 ) -> None:
-    """One deliberation at a time, each with its rows in every table: annex texts are read from
-    site_data/actes as they come (Corpus.texte_annexe), never all held at once, and only indexed
+    """One deliberation at a time, each with its rows in every table: visas, rapport and annex texts are read
+    from site_data/actes as they come (`Corpus.textes`), never all held at once, and annexes only indexed
     (`ANNEXES_FTS`); then the élus' `presences`."""
     ligne = _lignes(con)
     for d in deliberations:
+        textes = corpus.textes(d)
         ligne("deliberations", (d.id, d.date, d.titre, dispositif(d)))
-        ligne("visas", (d.id, " ".join(d.visas)))
+        ligne("visas", (d.id, " ".join(textes.visas)))
         for statut in STATUTS:
             for i, nom in enumerate(getattr(d.attendance, statut), 1):
                 ligne("presences", (d.id, i, str(nom), statut))
@@ -306,9 +307,9 @@ def _fill_texte(
             ligne("articles", (d.id, i, art.numero, art.texte, art.line))
         rapport = d.rapport
         if rapport:
-            ligne("rapports", (d.id, rapport.numero, rapport.titre, rapport.texte, rapport.line, rapport.page_pdf))
+            ligne("rapports", (d.id, rapport.numero, rapport.titre, textes.rapport, rapport.line, rapport.page_pdf))
         for i, x in enumerate(d.annexes, 1):
-            texte = corpus.texte_annexe(d, i - 1)
+            texte = textes.annexes[i - 1]
             url, parties = url_annexe(d.id, i, texte, base_url)
             rowid = ligne("annexes", (d.id, i, x.titre, url, parties, len(texte), x.line, x.page_pdf))
             con.execute(f"INSERT INTO {ANNEXES_FTS} (rowid, titre, texte) VALUES (?, ?, ?)", (rowid, x.titre, texte))

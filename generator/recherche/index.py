@@ -247,7 +247,7 @@ class Constructeur(Builder):
 
 
 def construire(
-    champs: list[tuple[str, int]], docs: list[dict], boosts: list[float] | None = None, moyennes: dict[str, float] | None = None
+    champs: list[tuple[str, int]], docs: Iterable[dict], boosts: list[float] | None = None, moyennes: dict[str, float] | None = None
 ) -> dict:
     """lunr index (serialised dict) of `docs`, each {"r": ref, field: text…}; without documents, the
     empty index lunr.js loads. `moyennes`: see `Constructeur`."""
@@ -374,9 +374,46 @@ class AnnexesLues:
         return hashlib.sha256(dumps([[d.id, i, d.empreintes_annexes[i]] for d, i in self.refs]).encode()).hexdigest()
 
 
+class TextesLus:
+    """The deliberations of one full-text shard as its documents ({"r", "n", "t", "x"}: `_texte_deliberation`),
+    their rapports' texts read back from site_data/actes each time they are gone through (`Corpus.textes`):
+    ten years of rapports are never all in memory, here nor in the workers that index them."""
+
+    def __init__(self, corpus: Corpus, delibs: list[DeliberationPubliee]):
+        self.corpus, self.delibs = corpus, delibs
+
+    def __len__(self) -> int:
+        return len(self.delibs)
+
+    def __getitem__(self, i: int) -> dict:
+        d = self.delibs[i]
+        return {"r": str(i), "n": d.id, "t": d.titre or "", "x": _texte_deliberation(d, self.corpus.textes(d).rapport)}
+
+    def __iter__(self) -> Iterator[dict]:
+        return map(self.__getitem__, range(len(self.delibs)))
+
+    def taille(self) -> int:
+        return sum(len(str(i)) + len(d.id) + len(d.titre or "") + _longueur_texte(d) for i, d in enumerate(self.delibs))
+
+    def empreinte(self) -> str | None:
+        """What decides these documents, without reading the rapports back: of each deliberation, its id, title,
+        articles, rapport's title and the digest of its rapport's text (`DeliberationPubliee.empreinte_longs`);
+        None when the corpus holds the texts in memory."""
+        if not self.delibs or any(d.texte_en_memoire for d in self.delibs):
+            return None
+        return hashlib.sha256(
+            dumps(
+                [
+                    [d.id, d.titre, [a.texte for a in d.articles], d.rapport.titre if d.rapport else None, d.empreinte_longs]
+                    for d in self.delibs
+                ]
+            ).encode()
+        ).hexdigest()
+
+
 def _taille(m: Morceau) -> int:
-    """Characters a shard indexes (to start the largest first), without reading annex texts back."""
-    return m.docs.taille() if isinstance(m.docs, AnnexesLues) else sum(len(v) for d in m.docs for v in d.values())
+    """Characters a shard indexes (to start the largest first), without reading texts back."""
+    return m.docs.taille() if isinstance(m.docs, AnnexesLues | TextesLus) else sum(len(v) for d in m.docs for v in d.values())
 
 
 @dataclass
@@ -386,7 +423,7 @@ class Morceau:
 
     chemin: str
     champs: list[tuple[str, int]]
-    docs: list[dict] | AnnexesLues
+    docs: list[dict] | AnnexesLues | TextesLus
     affichage: list | None  # display rows aligned with refs (None: refs point into another shard)
     boosts: list[float] | None = None
 
@@ -495,12 +532,21 @@ def documents_elus(corpus) -> Morceau:
     return Morceau("elus", [("n", 10), ("a", 5)], docs, rows)
 
 
-def _texte_deliberation(d: Deliberation) -> str:
-    """Full text searched for a deliberation: its articles and its rapport (annexes have their own vocabulary)."""
+def _texte_deliberation(d: Deliberation, rapport: str) -> str:
+    """Full text searched for a deliberation: its articles and its rapport (`rapport`: its text, which the
+    corpus may have left out of `d`, `Corpus.textes`; annexes have their own vocabulary)."""
     r = d.rapport
     parts = [a.texte or "" for a in d.articles]
-    parts += [r.titre or "", r.texte or ""] if r is not None else ["", ""]
+    parts += [r.titre or "", rapport] if r is not None else ["", ""]
     return "\n".join(parts)
+
+
+def _longueur_texte(d: DeliberationPubliee) -> int:
+    """`len(_texte_deliberation(d, …))` without reading the rapport's text back (`caracteres_rapport`)."""
+    r = d.rapport
+    rapport = (len(r.texte) if d.texte_en_memoire else d.caracteres_rapport) if r is not None else 0
+    titre = len(r.titre or "") if r is not None else 0
+    return sum(len(a.texte or "") for a in d.articles) + titre + rapport + len(d.articles) + 1  # (the `\n` between its parts)
 
 
 def _organe(d: Deliberation) -> str:
@@ -541,11 +587,9 @@ def documents_source(
     out: list[Morceau] = []
     stem = Path(source).stem
     delibs = sorted(delibs, key=lambda d: (d.date, d.id), reverse=True)
-    textes = [(d, _texte_deliberation(d)) for d in delibs]  # joined once: ten years of articles and rapports
-    for k, groupe in enumerate(_decouper(textes, lambda dt: len(dt[1]), TEXTE_PAR_MORCEAU), start=1):
-        docs = [{"r": str(i), "n": d.id, "t": d.titre or "", "x": x} for i, (d, x) in enumerate(groupe)]
-        rows = [_ligne_deliberation(d) for d, _ in groupe]
-        out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], docs, rows))
+    for k, groupe in enumerate(_decouper(delibs, _longueur_texte, TEXTE_PAR_MORCEAU), start=1):
+        lus = TextesLus(corpus, groupe)
+        out.append(Morceau(f"{annee}/textes-{stem}-{k}", [("n", 20), ("t", 10), ("x", 1)], lus, [_ligne_deliberation(d) for d in groupe]))
     refs: list[tuple[DeliberationPubliee, int]] = []
     annexes: list[list] = []  # the annexes; `vocabulaire_annexes` splits them into their pages' parts
     for d in delibs:
@@ -556,7 +600,8 @@ def documents_source(
         out.append(Morceau(f"{annee}/annexes-{stem}-1", [], AnnexesLues(corpus, refs), annexes))
     subs = sorted(subs, key=lambda s: (s.date, s.deliberation, s.id), reverse=True)
     for k, start in enumerate(range(0, len(subs), SUBVENTIONS_PAR_MORCEAU), start=1):
-        docs, rows = [], []
+        docs: list[dict] = []
+        rows: list[list] = []
         for s in subs[start : start + SUBVENTIONS_PAR_MORCEAU]:
             b = s.affiche
             c = s.commune_ref
@@ -628,8 +673,8 @@ def _empreinte_code() -> str:
 def _cle(m: Morceau, empreinte: str) -> str:
     """Cache key: hash of everything the shard is made of, fed piece by piece (full text is large)."""
     h = hashlib.sha256((empreinte + dumps([m.chemin, m.champs, m.affichage, m.boosts])).encode())
-    fichier = m.docs.empreinte() if isinstance(m.docs, AnnexesLues) else None
-    if fichier is not None:  # annexes: their source file's digest, not their texts read back and hashed
+    fichier = m.docs.empreinte() if isinstance(m.docs, AnnexesLues | TextesLus) else None
+    if fichier is not None:  # annexes, rapports: their texts' digests, not their texts read back and hashed
         h.update(b"\x1c" + fichier.encode())
         return h.hexdigest()
     parties: list[str] = []  # the documents' fields joined and encoded at once, not one digest call per field

@@ -228,7 +228,9 @@ def code_releve() -> str:
 
 def releve(lu: DocumentLu, subventions: JsonObject, code: str) -> bytes:
     """The snapshot of a source's files as read (`lu`: by `alleger`, without its texts; `subventions`)."""
-    return marshal.dumps((code, lu.contenu, lu.empreintes, lu.caracteres, lu.empreintes_annexes, subventions))
+    return marshal.dumps(
+        (code, lu.contenu, lu.empreintes, lu.caracteres, lu.empreintes_annexes, lu.empreintes_longs, lu.caracteres_rapports, subventions)
+    )
 
 
 def identites(actes: Path, subventions: Path) -> JsonObject:
@@ -264,12 +266,12 @@ def relire_releve(actes: Path, subventions: Path, e: JsonObject, chemin: Path, c
         return None
     try:
         with sans_ramasse_miettes():
-            version, contenu, empreintes, caracteres, annexes, subs = marshal.loads(data)
+            version, contenu, empreintes, caracteres, annexes, longs, rapports, subs = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
         return None
     if version != code:
         return None
-    return DocumentLu(contenu, empreintes, caracteres, annexes), subs
+    return DocumentLu(contenu, empreintes, caracteres, annexes, longs, rapports), subs
 
 
 def relire(actes: Path, subventions: Path, e: JsonObject | None) -> tuple[JsonObject, JsonObject] | str:

@@ -74,18 +74,50 @@ def empreinte_annexe(texte: str) -> str:
     return hashlib.sha256(texte.encode("utf-8")).hexdigest()
 
 
+def _visas_rapport(d: JsonObject) -> tuple[list[str], str]:
+    """A deliberation of site_data/actes's visas and its rapport's text ("" without a rapport)."""
+    return d.get("visas") or [], (d.get("rapport") or {}).get("texte") or ""
+
+
+def empreinte_longs(d: JsonObject) -> str:
+    """The digest of a deliberation's visas and its rapport's text (`DocumentLu.empreintes_longs`): what
+    stands for them in a page's key when the build leaves them out of the record (`alleger`)."""
+    return hashlib.sha256(marshal.dumps(_visas_rapport(d), 0)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Textes:
+    """A deliberation's long texts as its file of site_data/actes holds them (`Corpus.textes`): its own text,
+    its visas, its rapport's text ("" without a rapport) and its annexes' texts."""
+
+    texte: str
+    visas: list[str]
+    rapport: str
+    annexes: list[str]
+
+    @classmethod
+    def de(cls, d: JsonObject) -> Textes:
+        """Those of the deliberation `d` of a file of site_data/actes, as read."""
+        visas, rapport = _visas_rapport(d)
+        return cls(d.get("texte") or "", visas, rapport, [a.get("texte") or "" for a in d.get("annexes") or []])
+
+
 @dataclass
 class DocumentLu:
     """A file of site_data/actes as held in memory (`alleger`): its JSON (`contenu`), maybe without
     the texts of its deliberations and annexes, and what is kept of those texts, in the order of
     `contenu["deliberations"]`: each deliberation's digest (`empreinte_texte`: the duplicate check and
-    the guard), the length of each of its annexes (`caracteres`) and the digest of each annex's text
-    (`empreintes_annexes`, SHA-256: what the exports and pages key an annex on without reading it back)."""
+    the guard), the length of each of its annexes (`caracteres`), the digest of each annex's text
+    (`empreintes_annexes`, SHA-256: what the exports and pages key an annex on without reading it back),
+    the digest of its visas and rapport's text (`empreintes_longs`, `empreinte_longs`) and the length of
+    that text (`caracteres_rapports`: the search cuts its shards by length without reading it back)."""
 
     contenu: JsonObject
     empreintes: list[str]
     caracteres: list[list[int]]
     empreintes_annexes: list[list[str]]
+    empreintes_longs: list[str]
+    caracteres_rapports: list[int]
 
     @property
     def source(self) -> str:
@@ -109,29 +141,36 @@ def _textes_vides(d: JsonObject) -> JsonObject:
 
 def alleger(doc: JsonObject, *, textes: bool = True, annexes: bool = False) -> DocumentLu:
     """A document of site_data/actes, in place, without its annexes' texts (unless `annexes`) and,
-    unless `textes`, without its deliberations' texts (the build: only their digests are needed).
+    unless `textes`, without its deliberations' long texts: their own text, visas and rapport's text
+    (the build: only their digests and lengths are needed).
 
     Annexes are nine tenths of a recueil's text (ten synthetic years: 348 of 395 million characters,
-    about 700 Mo in memory). Only the deliberation and annex pages, the SQLite export and search
-    read them, one deliberation at a time: `Corpus.texte_annexe` reads them back from the source's
-    file when asked, so ten years of annexes are never all in memory.
+    about 700 Mo in memory); rapports, deliberations' texts and visas most of the rest (ten years: 87,
+    57 and 11 Mo). Only the deliberation and annex pages, the SQLite export, search and the councillors'
+    civilities read them, one deliberation at a time: `Corpus.textes` reads them back from the source's
+    file when asked, so ten years of them are never all in memory.
     """
-    empreintes, caracteres, annexes_lues = [], [], []
+    empreintes, caracteres, annexes_lues, longs, rapports = [], [], [], [], []
     for d in doc["deliberations"]:
         empreintes.append(empreinte_texte(d))
         caracteres.append([len(a.get("texte") or "") for a in d.get("annexes") or []])
         annexes_lues.append([empreinte_annexe(a.get("texte") or "") for a in d.get("annexes") or []])
+        longs.append(empreinte_longs(d))
+        rapports.append(len(_visas_rapport(d)[1]))
         if not textes:
             d.pop("texte", None)
+            d.pop("visas", None)
+            if d.get("rapport"):
+                d["rapport"].pop("texte", None)
         if not annexes:
             for a in d.get("annexes") or []:
                 a.pop("texte", None)
-    return DocumentLu(doc, empreintes, caracteres, annexes_lues)
+    return DocumentLu(doc, empreintes, caracteres, annexes_lues, longs, rapports)
 
 
 def lire_actes(path: Path) -> DocumentLu:
-    """One file of site_data/actes, without its annexes' texts (see `alleger`)."""
-    return alleger(store.read_json(path))
+    """One file of site_data/actes, without its texts (see `alleger`): `Corpus.textes` reads them back."""
+    return alleger(store.read_json(path), textes=False)
 
 
 @functools.cache  # (ten years: 48 000 grants read at every build, a few thousand names; `slugify` runs regexes and unidecode)
@@ -162,14 +201,18 @@ class Beneficiaire:
 class DeliberationPubliee(Deliberation):
     """A deliberation as the site publishes it: the record of site_data/actes, its recueil (slug, None
     outside any recueil) and the length of each annex (`caracteres_annexes`), whose texts the corpus
-    may leave in their file (`annexes_en_memoire` False: `Corpus.texte_annexe` reads them back)."""
+    may leave in their file (`annexes_en_memoire` False: `Corpus.texte_annexe` reads them back), as it
+    may its own text, visas and rapport's text (`texte_en_memoire` False: `Corpus.textes` reads them
+    back; their digest, `empreinte_longs`, stands for them in a page's key, `cle_lu`)."""
 
     _: KW_ONLY
     recueil: str | None = None
     caracteres_annexes: list[int] = field(default_factory=list)
     empreintes_annexes: list[str] = field(default_factory=list)  # the SHA-256 of each annex's text (`empreinte_annexe`)
     annexes_en_memoire: bool = True
-    texte_en_memoire: bool = True  # False: the build left `texte` out (`alleger`), read back by who needs it
+    texte_en_memoire: bool = True  # False: the build left `texte`, `visas` and the rapport's `texte` out (`alleger`)
+    empreinte_longs: str = ""  # the digest of its visas and rapport's text (`empreinte_longs`), in memory or not
+    caracteres_rapport: int = 0  # the length of its rapport's text, in memory or not
     lu: Lu | None = field(default=None, repr=False, compare=False)  # what it was read from (`Corpus._index`)
 
 
@@ -307,18 +350,20 @@ def document_publie(doc: JsonObject) -> DocumentPublie:
 _A_CALCULER = Beneficiaire("", "", "")  # (a grant's, set by `Corpus._index` as soon as the grant is read)
 
 
-def publiee(d: JsonObject, caracteres: list[int], recueil: str | None, empreintes_annexes: list[str]) -> DeliberationPubliee:
-    """The deliberation `d` of a document of site_data/actes as the corpus holds it, in recueil `recueil`
-    (slug), its annexes of `caracteres` characters and texts of digests `empreintes_annexes`. Its annexes'
-    texts and its own text may have been left out by the reader (`alleger`): they are then empty here."""
+def publiee(document: DocumentLu, k: int, recueil: str | None) -> DeliberationPubliee:
+    """The `k`-th deliberation of `document` as the corpus holds it, in recueil `recueil` (slug). Its
+    annexes' texts and its long texts may have been left out by the reader (`alleger`): they are then empty here."""
+    d = document.contenu["deliberations"][k]
     annexes = d.get("annexes") or []
     champs = _textes_vides(d)
     champs.update(
         recueil=recueil,
-        caracteres_annexes=caracteres,
-        empreintes_annexes=empreintes_annexes,
+        caracteres_annexes=document.caracteres[k],
+        empreintes_annexes=document.empreintes_annexes[k],
         annexes_en_memoire=all("texte" in a for a in annexes),
         texte_en_memoire="texte" in d,
+        empreinte_longs=document.empreintes_longs[k],
+        caracteres_rapport=document.caracteres_rapports[k],
     )
     return from_dict(DeliberationPubliee, champs)
 
@@ -336,8 +381,8 @@ class Corpus:
     actes_par_commune: dict[str, list[ActePublie]] = field(default_factory=lambda: defaultdict(list))
     recueils: list[RecueilPublie] = field(default_factory=list)
     sessions: dict[str, Session] = field(default_factory=dict)  # id → séance (its first copy, in the order of the documents)
-    actes: Path | None = None  # site_data/actes: where annex texts left out of `documents` are read back
-    _annexes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # source → {deliberation id: [annex texts]}, the last few read
+    actes: Path | None = None  # site_data/actes: where texts left out of `documents` are read back
+    _relus: dict[str, dict[str, Textes]] = field(default_factory=dict)  # source → {deliberation id: its texts}, the last few read
     originaux: dict[str, JsonObject] = field(default_factory=dict)  # source → its published PDF (`originaux.publier`)
     elus: Registre | None = None  # the councillors, set by the build (`site.pages.elus.registre`) before the pages
     _fichiers: dict[str, str] = field(default_factory=dict)  # source → SHA-256 of its file in site_data/actes (`empreinte_actes`)
@@ -397,20 +442,28 @@ class Corpus:
 
     def texte_annexe(self, d: DeliberationPubliee, i: int) -> str:
         """The text of deliberation `d`'s annex `i` (0-based): from memory when the document kept it,
-        else from its source's file in site_data/actes. The last few sources read are kept: readers go
-        through the deliberations by source or by date, so each file is read about once."""
+        else from its source's file in site_data/actes (`textes`)."""
         if d.annexes_en_memoire:
             return d.annexes[i].texte
-        textes = self._annexes.pop(d.source, None)
+        return self.textes(d).annexes[i]
+
+    def textes(self, d: DeliberationPubliee) -> Textes:
+        """Deliberation `d`'s long texts: from memory when the document kept them, else from its source's
+        file in site_data/actes. The last few sources read are kept: readers go through the deliberations
+        by source or by date, so each file is read about once by each of them."""
+        if d.texte_en_memoire and d.annexes_en_memoire:
+            return Textes(d.texte, d.visas, d.rapport.texte if d.rapport else "", [a.texte for a in d.annexes])
+        textes = self._relus.pop(d.source, None)
         if textes is None:
-            assert self.actes is not None, "a document without its annexes' texts is read from site_data/actes (`load`)"
+            assert self.actes is not None, "a document without its texts is read from site_data/actes (`load`)"
             textes = {}
             for x in store.read_json(self.actes / store.data_name(d.source))["deliberations"]:
-                textes.setdefault(x["id"], [a.get("texte") or "" for a in x.get("annexes") or []])  # first copy, as _index
-            if len(self._annexes) >= 4:
-                del self._annexes[next(iter(self._annexes))]  # the least recently used
-        self._annexes[d.source] = textes
-        return textes[d.id][i]
+                if x["id"] not in textes:  # its first copy, as _index
+                    textes[x["id"]] = Textes.de(x)
+            if len(self._relus) >= 4:
+                del self._relus[next(iter(self._relus))]  # the least recently used
+        self._relus[d.source] = textes
+        return textes[d.id]
 
     def _index(self, documents: list[DocumentLu], subs_by_source: dict[str, JsonObject]) -> None:
         for document in documents:
@@ -429,10 +482,10 @@ class Corpus:
                             publie.source, publie.recueil, publie.sessions, publie.ids, publie.dates, publie.pages, publie.sha256, slug=slug
                         )
                     )
-            for x, caracteres, annexes in zip(doc["deliberations"], document.caracteres, document.empreintes_annexes, strict=True):
+            for k, x in enumerate(doc["deliberations"]):
                 if x["id"] in self.deliberations:
                     continue  # a duplicate: the control report says which source is published
-                dp = self.deliberations[x["id"]] = publiee(x, caracteres, slug, annexes)
+                dp = self.deliberations[x["id"]] = publiee(document, k, slug)
                 marquer_lu(dp, x)
                 r = dp.rapport
                 if r is not None:

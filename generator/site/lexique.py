@@ -21,8 +21,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from generator.records import Deliberation
-from generator.records.corpus import Corpus
+from generator.records.corpus import Corpus, DeliberationPubliee
 
 
 @dataclass(frozen=True)
@@ -272,12 +271,14 @@ def _norme(texte: str) -> str:
     return " ".join(texte.replace("’", "'").split())
 
 
-def textes(d: Deliberation) -> str:
-    """The words of a deliberation where a citation may be: title, visas, articles, rapport (not its annexes)."""
+def textes(corpus: Corpus, d: DeliberationPubliee) -> str:
+    """The words of a deliberation where a citation may be: title, visas, articles, rapport (not its annexes;
+    visas and rapport read back by `corpus` when the build left them out)."""
     r = d.rapport
-    parts = [d.titre or "", *d.visas, *(a.texte or "" for a in d.articles)]
+    lus = corpus.textes(d)
+    parts = [d.titre or "", *lus.visas, *(a.texte or "" for a in d.articles)]
     if r is not None:
-        parts += [r.titre or "", r.texte or ""]
+        parts += [r.titre or "", lus.rapport]
     else:
         parts += ["", ""]
     return _norme("\n".join(parts))
@@ -290,7 +291,7 @@ def verifier(corpus: Corpus, source: str | None, citation: str | None) -> str | 
     if not d or not citation:
         return None
     mots = _norme(citation)
-    if mots in textes(d):
+    if mots in textes(corpus, d):
         return "texte"
     for i in range(len(d.annexes)):
         if mots in _norme(corpus.texte_annexe(d, i)):

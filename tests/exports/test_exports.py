@@ -499,7 +499,7 @@ def test_annexes_texte_hors_des_bases(exported, corpus):
     out, _ = exported
     path = out / "recueil-texte-2021.sqlite"
     d = corpus.deliberations["2021-250"]
-    annexe, rapport = corpus.texte_annexe(d, 1), d.rapport.texte
+    annexe, rapport = corpus.texte_annexe(d, 1), corpus.textes(d).rapport
     assert len(annexe) == 265489 and rapport
     brut = path.read_bytes()
     for texte in (annexe, corpus.texte_annexe(corpus.deliberations["2021-233"], 0)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -114,16 +115,22 @@ def test_a_name_missing_from_the_key_stops_the_rendering(donnees):
         render._rendre(render.environment(), page)
 
 
-def _lectures(monkeypatch) -> list[tuple[str, int]]:
-    """The annex texts read back from site_data/actes (`Corpus.texte_annexe`): (deliberation, annex from 0)."""
-    lus: list[tuple[str, int]] = []
-    vrai = Corpus.texte_annexe
+def _lectures(monkeypatch) -> list[tuple[str, int | None]]:
+    """The texts read back from site_data/actes: (deliberation, annex from 0) for an annex's (`Corpus.texte_annexe`),
+    (deliberation, None) for all of a deliberation's (`Corpus.textes`: its visas, rapport, annexes)."""
+    lus: list[tuple[str, int | None]] = []
+    vrai, vrais = Corpus.texte_annexe, Corpus.textes
 
     def lire(self: Corpus, d, i: int) -> str:
         lus.append((d.id, i))
         return vrai(self, d, i)
 
+    def lire_tous(self: Corpus, d):
+        lus.append((d.id, None))
+        return vrais(self, d)
+
     monkeypatch.setattr(Corpus, "texte_annexe", lire)
+    monkeypatch.setattr(Corpus, "textes", lire_tous)
     return lus
 
 
@@ -157,9 +164,9 @@ def test_unchanged_annexes_are_not_read_back(tmp_path, donnees, rendues, monkeyp
     assert ("2019-117", 0) in lus and {p: p.read_bytes() for p in content.rglob("*.md")} == avant
 
 
-def test_an_edited_annex_has_its_pages_rendered_again_with_its_new_text(tmp_path, donnees, rendues):
-    """2021-250's second annex (265 489 characters, 2 parts) and 2021-232's second (8 928, inline) edited in
-    site_data/actes: their pages are rendered again and show the new text; no other page is."""
+def _reconstruire(tmp_path: Path, donnees: Path, rendues: list[str], corriger: Callable[[dict], None]) -> Path:
+    """The pages built from a copy of `donnees`, then, `rendues` cleared, built again once `corriger` has edited
+    each deliberation of the file of site_data/actes of 2021-250 and 2021-232: the content folder."""
     copie = tmp_path / "site_data"
     shutil.copytree(donnees, copie)
     content, cache, fichier = tmp_path / "content", tmp_path / "pages.json", tmp_path / "annexes.json"
@@ -168,11 +175,22 @@ def test_an_edited_annex_has_its_pages_rendered_again_with_its_new_text(tmp_path
     f = next((copie / "actes").glob("004_*.json"))
     doc = json.loads(f.read_text("utf-8"))
     for d in doc["deliberations"]:
+        corriger(d)
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _construire(copie, content, cache, fichier)
+    return content
+
+
+def test_an_edited_annex_has_its_pages_rendered_again_with_its_new_text(tmp_path, donnees, rendues):
+    """2021-250's second annex (265 489 characters, 2 parts) and 2021-232's second (8 928, inline) edited in
+    site_data/actes: their pages are rendered again and show the new text; no other page is."""
+
+    def corriger(d: dict) -> None:
         if d["id"] in ("2021-250", "2021-232"):
             a = d["annexes"][1]
             a["texte"] = a["texte"][:-200] + "\nTexte corrigé après publication.\n" + a["texte"][-200:]
-    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    _construire(copie, content, cache, fichier)
+
+    content = _reconstruire(tmp_path, donnees, rendues, corriger)
     assert sorted(rendues) == [
         "deliberations/2021-232/index.md",
         "deliberations/2021-250/annexe-2-partie-1.md",
@@ -181,6 +199,24 @@ def test_an_edited_annex_has_its_pages_rendered_again_with_its_new_text(tmp_path
     ]
     assert "Texte corrigé après publication." in (content / "deliberations/2021-250/annexe-2-partie-2.md").read_text("utf-8")
     assert "Texte corrigé après publication." in (content / "deliberations/2021-232/index.md").read_text("utf-8")
+
+
+def test_an_edited_rapport_or_visa_has_its_page_rendered_again_with_its_new_text(tmp_path, donnees, rendues):
+    """The build leaves the visas and rapports' texts out of the records (`corpus.alleger`): a page's key holds
+    their digest (`DeliberationPubliee.empreinte_longs`). 2021-250's rapport and a visa of 2021-232 edited in
+    site_data/actes: their pages are rendered again and show the new text; no other page is."""
+
+    def corriger(d: dict) -> None:
+        if d["id"] == "2021-250":
+            d["rapport"]["texte"] += "\n\nRapport corrigé après publication."
+        if d["id"] == "2021-232":
+            assert len(d["visas"]) > 1
+            d["visas"][1] += " (visa corrigé)"
+
+    content = _reconstruire(tmp_path, donnees, rendues, corriger)
+    assert sorted(rendues) == ["deliberations/2021-232/index.md", "deliberations/2021-250/index.md"]
+    assert "Rapport corrigé après publication." in (content / "deliberations/2021-250/index.md").read_text("utf-8")
+    assert "(visa corrigé)</li>" in (content / "deliberations/2021-232/index.md").read_text("utf-8")
 
 
 def test_compiled_templates_are_kept_for_the_next_build_of_the_same_code(tmp_path, monkeypatch):

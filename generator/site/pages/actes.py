@@ -207,8 +207,10 @@ def _contexte_deliberation(
     """A deliberation page's context, made when the page is rendered: its records (`d`, `subs`,
     `session`: what `donnees` holds), the rest from `donnees`, what is made from its grants alone (their
     total and summary: `subs` are in its key whole, amounts, communes and beneficiaries included) and the
-    HTML of its texts (its annexes shown inline read back from `corpus`, `donnees` holding their digests)."""
+    HTML of its texts (its visas, rapport and annexes shown inline read back from `corpus`, `donnees` and
+    its record holding their digests)."""
     liens = donnees["elus"].liens
+    textes = corpus.textes(d)
     return {
         **donnees,
         "d": d,
@@ -216,9 +218,10 @@ def _contexte_deliberation(
         "subs": subs,
         "total": Decimal(format(corpus.total(subs), "f")) if subs else None,
         "sommaire": sommaire(subs),
+        "visas": textes.visas,
         "articles_html": [html(a.texte) for a in d.articles],
-        "annexes": [a if a["url"] else {**a, "html": html(corpus.texte_annexe(d, i))} for i, a in enumerate(donnees["annexes"])],
-        "rapport_html": html(d.rapport.texte if d.rapport else ""),
+        "annexes": [a if a["url"] else {**a, "html": html(textes.annexes[i])} for i, a in enumerate(donnees["annexes"])],
+        "rapport_html": html(textes.rapport),
         "elus": lambda nom: liens[nom] if nom else None,  # a name not in `donnees`: KeyError, never a page missing a link
     }
 
