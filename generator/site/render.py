@@ -223,6 +223,7 @@ class Empreintes:
     def __init__(self) -> None:
         self._connues: dict[int, str] = {}  # id of a record digested → what stands for it in a key
         self._gardes: list[object] = []  # those records
+        self._vues: dict[int, str] = {}  # id of a deliberation inside a grant → the digest of its `vue_deliberation`
         # one encoder for the build (`json.dumps` makes one at each call: once for each of 50 000 records digested)
         self._encodeur = json.JSONEncoder(ensure_ascii=False, default=self._en_json)
 
@@ -254,9 +255,20 @@ class Empreintes:
 
     def _digerer(self, obj: object) -> str:
         """The digest of a record of `_REPETES` met for the first time (its `_tenant`), kept for the build."""
-        connue = self._connues[id(obj)] = "\x00" + _condenser(self.dumps([type(obj).__module__, type(obj).__qualname__, _tenant(obj)]))
+        connue = self._connues[id(obj)] = "\x00" + _condenser(
+            self.dumps([type(obj).__module__, type(obj).__qualname__, _tenant(obj, self._vue)])
+        )
         self._gardes.append(obj)
         return connue
+
+    def _vue(self, d: DeliberationPubliee) -> str:
+        """What stands for deliberation `d` inside the grants that cite it: the digest of its `vue_deliberation`,
+        made once a build (ten years: 48 000 grants, 6 000 deliberations), kept as records are (`_gardes`)."""
+        vue = self._vues.get(id(d))
+        if vue is None:
+            vue = self._vues[id(d)] = "\x02" + _condenser(self.dumps(vue_deliberation(d)))
+            self._gardes.append(d)
+        return vue
 
     def _en_json(self, obj: object) -> object:
         connue = self._connues.get(id(obj))  # first: a million times at ten years, a record already digested
@@ -273,9 +285,9 @@ class Empreintes:
         raise TypeError(f"{type(obj).__name__} dans les données d'une page")
 
 
-def _tenant(r: object) -> object:
+def _tenant(r: object, vue: Callable[[DeliberationPubliee], str]) -> object:
     """What stands for a record of `_REPETES` in a key: a published record read by the corpus its `cle_lu`,
-    a deliberation inside it (a grant's) as `vue_deliberation`; a `Partage` its `tenant`; any other all
+    a deliberation inside it (a grant's) as the digest of its `vue_deliberation` (`vue`); a `Partage` its `tenant`; any other all
     its attributes but what a published one was read from (`lu`: its fields as they were)."""
     if isinstance(r, Partage):
         return r.tenant()
@@ -284,7 +296,7 @@ def _tenant(r: object) -> object:
         return {k: v for k, v in vars(r).items() if k != "lu"}
     empreinte, ajouts = lu
     assert isinstance(ajouts, list)
-    return [empreinte, [vue_deliberation(v) if type(v) is DeliberationPubliee else v for v in ajouts]]
+    return [empreinte, [vue(v) if type(v) is DeliberationPubliee else v for v in ajouts]]
 
 
 def _condenser(texte: str) -> str:
