@@ -282,7 +282,7 @@ def mkdocs_build(paths: Paths, res: BuildResult, dest: Path, precedent: Path | N
             if res.recherche is not None:  # the search indexes end while MkDocs builds the pages
                 t1, c1 = time.perf_counter(), temps_cpu()
                 _, fichiers = res.recherche()
-                recherche.ecrire_fichiers(paths.content / "recherche", fichiers)
+                recherche.ecrire_fichiers(paths.content / "recherche", fichiers, paths.root / ".cache" / "recherche-ecrits.json")
                 res.timings["dont attente de la recherche"] = time.perf_counter() - t1
                 cpu_recherche = temps_cpu() - c1
         except BaseException:

@@ -742,23 +742,54 @@ def _fichier_cache(cache: Path, empreinte: str) -> Path:
     return cache.with_name(f"{cache.name}.{empreinte}.json")
 
 
+def _identites(cache: Path) -> Path:
+    """Where the identity and digest of each of the cache's shard files are recorded (`.cache/recherche.identites.json`,
+    beside the folder: out of its `*.json`)."""
+    return cache.with_name(f"{cache.name}.identites.json")
+
+
+def _empreinte_nommee(f: Path) -> str:
+    """The sha256 a cache file's name says its text has (`_fichier_cache`); "" for another name."""
+    cle, _, reste = f.name.partition(".")
+    empreinte = reste.removesuffix(".json")
+    return empreinte if f.name == _fichier_cache(Path(cle), empreinte).name and len(empreinte) == 64 else ""
+
+
 def _en_cache(cache: Path | None, cles: list[str]) -> list[tuple[Contenu, str] | None]:
     """(cache file, digest) of the shards whose key is in the cache, each checked against the digest its
     name holds: a file truncated by a full disk or a crash, or edited, does not match, is never
-    used, and its shard is indexed again."""
+    used, and its shard is indexed again. A file still the one recorded at the last build (same `identite`,
+    `_identites`: the cache's files are replaced by a rename, never written in place) is not read again
+    (ten years: some 125 MB); one whose identity changed is read and hashed (`store.empreinte_fichier`)."""
     if cache is None or not cache.is_dir():
         return [None] * len(cles)
     fichiers = {f.name.partition(".")[0]: f for f in cache.glob("*.json")}
+    connues = store.lire_cache(_identites(cache))
     out: list[tuple[Contenu, str] | None] = []
     for cle in cles:
         f = fichiers.get(cle)
-        if f is None:
+        empreinte = _empreinte_nommee(f) if f is not None else ""
+        if f is None or not empreinte:
             out.append(None)
             continue
-        data = f.read_bytes()
-        empreinte = hashlib.sha256(data).hexdigest()
-        out.append((f, empreinte) if f == _fichier_cache(cache / cle, empreinte) else None)
+        try:
+            lue = store.empreinte_fichier(f, connues.get(f.name))
+        except OSError:
+            out.append(None)
+            continue
+        out.append((f, empreinte) if lue["sha256"] == empreinte else None)
     return out
+
+
+def _noter_identites(cache: Path, utilises: set[Path]) -> None:
+    """The `identite` and digest of each cache file this build used, for the next one (`_en_cache`): each holds
+    the text its name's digest names (checked by `_en_cache`, or written by this build)."""
+    connues = {}
+    for f in sorted(utilises):
+        lue = store.identite(f)
+        if lue is not None:
+            connues[f.name] = {"identite": lue, "sha256": _empreinte_nommee(f)}
+    store.write_text(_identites(cache), json.dumps(connues, separators=(",", ":")) + "\n", durable=False)
 
 
 def _nom_fichier(chemin: str, empreinte: str) -> str:
@@ -845,6 +876,7 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
         for f in cache.glob("*.json"):
             if f not in utilises:
                 f.unlink()
+        _noter_identites(cache, utilises)
     return textes
 
 
@@ -855,17 +887,28 @@ def ecrire(corpus, dossier: Path, cache: Path | None = None) -> dict:
     return manifeste
 
 
-def ecrire_fichiers(dossier: Path, fichiers: dict[str, Contenu]) -> None:
+def ecrire_fichiers(dossier: Path, fichiers: dict[str, Contenu], ecrits: Path | None = None) -> None:
     """Write the files `preparer_contenus` made (a shard given as its cache file is copied, one file
     in memory at a time); one already there with the same bytes is not rewritten (a shard named by its
     content hash but truncated by a crash is), and what an earlier build wrote and this one did not
-    goes (the search page itself stays)."""
+    goes (the search page itself stays).
+
+    `ecrits`: the record of what the last build wrote there (`store.Ecrits`): a file still holding the
+    bytes it was written with (same `identite`, else read and hashed) whose text is this one (a shard's
+    cache file names its text's sha256) is neither read back nor compared (ten years: 125 MB, twice)."""
+    fait = store.Ecrits(ecrits)
     for nom, contenu in sorted(fichiers.items()):  # a shard's name holds its source's (file-system spelling)
-        data = contenu.read_bytes() if isinstance(contenu, Path) else contenu.encode("utf-8")
-        store.write_bytes(dossier / store.nom_fichier(nom), data, durable=False)
-    ecrits = {store.nom_fichier(nom) for nom in fichiers}
+        cible = dossier / store.nom_fichier(nom)
+        if isinstance(contenu, Path):
+            empreinte = _empreinte_nommee(contenu)
+            if not (empreinte and fait.a_jour(nom, cible, empreinte)):
+                fait.ecrire(nom, cible, contenu.read_bytes(), cle=empreinte or None)
+        else:
+            fait.contenu(nom, cible, contenu.encode("utf-8"))
+    fait.sauver()
+    ecrits_ici = {store.nom_fichier(nom) for nom in fichiers}
     for p in sorted(dossier.rglob("*")):
-        if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in ecrits:
+        if p.suffix in (".json", ".js") and p.relative_to(dossier).as_posix() not in ecrits_ici:
             p.unlink()
 
 

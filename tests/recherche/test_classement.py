@@ -226,6 +226,74 @@ def test_morceaux_donnes_par_leur_fichier_du_cache(corpus, tmp_path):
     assert len(lus) == len(contenus) and manifeste == R.preparer_contenus(corpus)[0]
 
 
+def _alterer(f: Path, decalage_ns: int) -> None:
+    """`f` changed in place behind the caches' back: same inode and size, other bytes, its modification time
+    moved by `decalage_ns` (older or newer)."""
+    data = f.read_bytes()
+    st = f.stat()
+    with f.open("r+b") as h:
+        h.write(bytes([data[0] ^ 1]) + data[1:])
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + decalage_ns))
+    assert f.stat().st_ino == st.st_ino and f.stat().st_size == st.st_size
+
+
+@pytest.mark.parametrize("decalage_ns", [-(10**10), 10**10])
+def test_morceaux_en_cache_reconnus_sans_etre_relus(corpus, tmp_path, monkeypatch, decalage_ns):
+    """A shard's cache file still the one recorded (`identite`, `.cache/recherche.identites.json`) is taken without
+    being read and hashed again; one changed in place behind the cache's back (same size, other bytes, older or
+    newer modification time) is read, does not match the digest its name holds, and its shard is indexed again."""
+    cache = tmp_path / "recherche"
+    _, propre = R.preparer(corpus)
+    R.preparer_contenus(corpus, cache)
+    hashes: list[str] = []
+    calcules: list[str] = []
+    sha256_fichier, calculer, read_bytes = R.store.sha256_fichier, R._calculer, Path.read_bytes
+    monkeypatch.setattr(R.store, "sha256_fichier", lambda f: (hashes.append(Path(f).name), sha256_fichier(f))[1])
+    monkeypatch.setattr(Path, "read_bytes", lambda p: (p.parent == cache and hashes.append(p.name), read_bytes(p))[1])
+    monkeypatch.setattr(R, "_calculer", lambda m, c: (calcules.append(m.chemin), calculer(m, c))[1])
+    _, contenus = R.preparer_contenus(corpus, cache)
+    assert hashes == [] and calcules == []
+    assert {nom: R.lire(c) for nom, c in contenus.items()} == propre
+    morceau = next(c for nom, c in sorted(contenus.items()) if nom.startswith("2021/subventions-"))
+    _alterer(morceau, decalage_ns)
+    _, contenus = R.preparer_contenus(corpus, cache)
+    assert set(hashes) == {morceau.name} and len(calcules) == 1 and calcules[0].startswith("2021/subventions-")
+    assert {nom: R.lire(c) for nom, c in contenus.items()} == propre  # indexed again: the right bytes
+    hashes.clear()
+    calcules.clear()
+    assert {nom: R.lire(c) for nom, c in R.preparer_contenus(corpus, cache)[1].items()} == propre
+    assert hashes == [] and calcules == []  # the rewritten file recorded in turn
+
+
+@pytest.mark.parametrize("decalage_ns", [-(10**10), 10**10])
+def test_fichiers_ecrits_reconnus_sans_etre_relus(corpus, tmp_path, monkeypatch, decalage_ns):
+    """content/recherche/ written from the cache with its record (`ecrire_fichiers(…, ecrits)`): a build where
+    nothing changed reads back no shard and writes nothing; a file changed in place behind the record's back
+    (same size, other bytes, older or newer modification time) is written again with the right bytes."""
+    dossier, ecrits = tmp_path / "contenu", tmp_path / "recherche-ecrits.json"
+    _, propre = R.preparer(corpus)
+    cache = tmp_path / "cache" / "recherche"
+    _, contenus = R.preparer_contenus(corpus, cache)
+    R.ecrire_fichiers(dossier, contenus, ecrits)
+    lus = {p.relative_to(dossier).as_posix(): p.read_bytes() for p in dossier.rglob("*.*")}
+    assert lus == {nom: texte.encode() for nom, texte in propre.items()}
+    ecrites: list[str] = []
+    relus: list[str] = []
+    write_bytes, read_bytes = R.store.write_bytes, Path.read_bytes
+    monkeypatch.setattr(
+        R.store, "write_bytes", lambda p, data, durable=True: (ecrites.append(Path(p).name), write_bytes(p, data, durable))[1]
+    )
+    monkeypatch.setattr(Path, "read_bytes", lambda p: (p.parent == cache and relus.append(p.name), read_bytes(p))[1])
+    R.ecrire_fichiers(dossier, contenus, ecrits)
+    ecrites.remove(ecrits.name)  # (the record itself, the same bytes: `write_bytes` leaves it)
+    assert ecrites == [] and relus == []
+    nom = next(nom for nom in sorted(contenus) if nom.startswith("2021/textes-"))
+    _alterer(dossier / nom, decalage_ns)
+    R.ecrire_fichiers(dossier, contenus, ecrits)
+    assert ecrites == [Path(nom).name, ecrits.name] and len(relus) == 1  # the shard's cache file, copied again
+    assert {p.relative_to(dossier).as_posix(): read_bytes(p) for p in dossier.rglob("*.*")} == lus
+
+
 def test_morceaux_partages_entre_processus(corpus, tmp_path, monkeypatch):
     """On several cores the search's process and its workers take the shards one by one from a shared
     counter (`_travailler`): each shard is indexed once, by one of them, and the files are those made
