@@ -148,13 +148,37 @@ class FichierLie(File):
             super().copy_file(dirty)
 
 
+_DOSSIERS: set[str] = set()
+"""Folders of the site this build has made (`dossier`), emptied when a build starts (`Rapide.on_config`)."""
+
+
+def dossier(chemin: str) -> None:
+    """The folder `chemin` made if this build has not made it yet: one `mkdir` when its parent is one it made
+    (a new version's folder has every page in a folder of its own: 13 000 at ten years), `os.makedirs` otherwise."""
+    if chemin in _DOSSIERS:
+        return
+    if os.path.dirname(chemin) in _DOSSIERS:
+        try:
+            os.mkdir(chemin)
+        except FileExistsError:
+            pass
+        _DOSSIERS.add(chemin)
+        return
+    os.makedirs(chemin, exist_ok=True)
+    while chemin not in _DOSSIERS:  # it and every folder above it are there now
+        _DOSSIERS.add(chemin)
+        chemin = os.path.dirname(chemin)
+
+
 def lier(src: str, dest: str) -> bool:
     """`dest` made a hard link to `src` (any file there first removed); False where the file system
     has no hard link (another device, a file system without links): the caller copies."""
+    dossier(os.path.dirname(dest))
     try:  # the usual case first (a new version's folder): one system call
         os.link(src, dest)
         return True
-    except FileNotFoundError:  # its folder not made yet (or `src` missing: said again below)
+    except FileNotFoundError:  # its folder removed since this build made it (or `src` missing: said again below)
+        _DOSSIERS.clear()
         os.makedirs(os.path.dirname(dest), exist_ok=True)
     except FileExistsError:
         os.unlink(dest)
@@ -234,6 +258,7 @@ class Rapide(BasePlugin[RapideConfig]):
     """The MkDocs events of the shortcuts (see the module's docstring)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        _DOSSIERS.clear()  # MkDocs empties the site's folder next (a folder made by an earlier build is gone)
         self.garde_contenu = any(p is not self for p in config.plugins.values())
         self.nav_uris: set[str] = set()
         self.nav_urls: list[str] = []
@@ -456,11 +481,12 @@ class Rapide(BasePlugin[RapideConfig]):
     def _cle(self, coquille: str, page, source: str) -> str:
         """What the page's HTML is made of: the code, its shell, its address and canonical address, its
         front matter and block. The same key gives the same bytes: the page is `_remplir(shell, …)`."""
-        return empreinte(json.dumps([self.code, coquille, page.url, page.canonical_url, source]).encode())
+        canonique = "\x00" if page.canonical_url is None else page.canonical_url  # (None and "" apart)
+        return empreinte("\x1f".join((self.code, coquille, page.url, canonique, source)).encode())
 
-    def _reprise(self, page, fiche: Connue | None) -> tuple[str, str] | None:
-        """The previous version's file of this page and its digest, when its key is this one and the file
-        still has the bytes recorded (its `identite`, or else its digest: a file changed since is not
+    def _reprise(self, page, fiche: Connue | None) -> tuple[str, str, list[int]] | None:
+        """The previous version's file of this page, its digest and its `identite`, when its key is this one and
+        the file still has the bytes recorded (its `identite`, or else its digest: a file changed since is not
         taken, the page is made again)."""
         if fiche is None:
             return None
@@ -468,18 +494,25 @@ class Rapide(BasePlugin[RapideConfig]):
         if not (isinstance(connue, dict) and connue.get("cle") == fiche["cle"]):
             return None
         ancien = os.path.join(self.config.precedent, page.file.dest_uri)
-        if isinstance(connue.get("sha256"), str) and store.a_le_contenu(ancien, connue["sha256"], connue.get("html")):
-            return ancien, connue["sha256"]
-        return None
+        sha = connue.get("sha256")
+        if not isinstance(sha, str):
+            return None
+        try:
+            lue = store.empreinte_fichier(ancien, {"identite": connue.get("html"), "sha256": sha})
+        except OSError:
+            return None
+        return (ancien, sha, lue["identite"]) if lue["sha256"] == sha and lue["identite"] is not None else None
 
-    def _lier_ancien(self, page, ancien: tuple[str, str], fiche: Connue) -> None:
-        """The previous version's file of the page (`_reprise`: its path and digest) linked (copied across
-        file systems) in its place, and recorded."""
-        chemin, digest = ancien
+    def _lier_ancien(self, page, ancien: tuple[str, str, list[int]], fiche: Connue) -> None:
+        """The previous version's file of the page (`_reprise`: its path, digest and `identite`) linked (copied
+        across file systems) in its place, and recorded: a hard link is the same file, its `identite` the one
+        `_reprise` read (a file replaced meanwhile is another inode: the next build hashes it)."""
+        chemin, digest, lue = ancien
         dest = page.file.abs_dest_path
         if not lier(chemin, dest):
             shutil.copyfile(chemin, dest)
-        self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=store.identite(dest))
+            lue = store.identite(dest)
+        self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=lue)
         self.reprises += 1
 
     @event_priority(100)  # before other plugins: they see the whole page

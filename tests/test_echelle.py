@@ -516,6 +516,15 @@ def test_unchanged_pages_are_linked_from_the_previous_version(tmp_path, projet_c
     assert _version(projet_construit, config, v / "6", v / "5") == len(generees) - 1
     assert _refaites(v / "6", v / "5") == autres | {"cantons/arras-3/index.html"}
     assert (v / "6" / "cantons" / "arras-3" / "index.html").read_bytes() == juste
+    for k, decalage in enumerate((-(10**10), 10**10)):  # changed in place, same size, its modification time moved back or on
+        page = v / str(6 + k) / "communes" / "wancourt" / "index.html"
+        juste, st = page.read_bytes(), page.stat()
+        with page.open("r+b") as f:
+            f.write(juste.replace(b"Wancourt", b"Wancoure"))
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + decalage))
+        assert page.stat().st_ino == st.st_ino and page.stat().st_size == st.st_size
+        assert _version(projet_construit, config, v / str(7 + k), v / str(6 + k)) == len(generees) - 1
+        assert (v / str(7 + k) / "communes" / "wancourt" / "index.html").read_bytes() == juste
 
 
 def test_pages_taken_from_the_previous_version_are_not_built_by_mkdocs(tmp_path, projet_construit, monkeypatch):
@@ -581,3 +590,26 @@ def test_the_navigation_links_kept_per_kind_of_page_are_those_of_each_page():
     ]
     for url in pages * 2:  # the second time from what was kept
         assert r._liens_nav(url) == tuple(get_relative_url(u, url) for u in r.nav_urls), url
+
+
+def test_links_into_the_new_version_make_each_folder_once(tmp_path, monkeypatch):
+    """`mkdocs_plugin.lier` makes a page's folder with one `mkdir` when its parent is a folder this build made (no
+    `os.makedirs`, no failed link first), and still links into a folder removed since (an earlier build's)."""
+    from generator import mkdocs_plugin
+
+    src = tmp_path / "ancien.html"
+    src.write_bytes(b"<html></html>")
+    site = tmp_path / "site"
+    mkdocs_plugin._DOSSIERS.clear()
+    assert mkdocs_plugin.lier(str(src), str(site / "communes" / "arras" / "index.html"))
+    faits: list[str] = []
+    makedirs = os.makedirs
+    monkeypatch.setattr(os, "makedirs", lambda d, exist_ok=False: (faits.append(d), makedirs(d, exist_ok=exist_ok))[1])
+    for nom in ("wancourt", "lens", "arras"):
+        assert mkdocs_plugin.lier(str(src), str(site / "communes" / nom / "index.html"))
+        assert (site / "communes" / nom / "index.html").stat().st_ino == src.stat().st_ino
+    assert faits == []
+    shutil.rmtree(site)  # (MkDocs empties the site's folder when a build starts)
+    assert mkdocs_plugin.lier(str(src), str(site / "communes" / "lens" / "index.html"))
+    assert (site / "communes" / "lens" / "index.html").read_bytes() == b"<html></html>" and str(site / "communes" / "lens") in faits
+    mkdocs_plugin._DOSSIERS.clear()
