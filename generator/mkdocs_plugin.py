@@ -508,11 +508,12 @@ class Rapide(BasePlugin[RapideConfig]):
         across file systems) in its place, and recorded: a hard link is the same file, its `identite` the one
         `_reprise` read (a file replaced meanwhile is another inode: the next build hashes it)."""
         chemin, digest, lue = ancien
+        identite: list[int] | None = lue
         dest = page.file.abs_dest_path
         if not lier(chemin, dest):
             shutil.copyfile(chemin, dest)
-            lue = store.identite(dest)
-        self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=lue)
+            identite = store.identite(dest)
+        self.apres[page.file.dest_uri] = Connue(fiche, sha256=digest, html=identite)
         self.reprises += 1
 
     @event_priority(100)  # before other plugins: they see the whole page
