@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import version
+from json.encoder import encode_basestring
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
@@ -254,12 +255,40 @@ class Empreintes:
         return self._encodeur.encode(obj)
 
     def _digerer(self, obj: object) -> str:
-        """The digest of a record of `_REPETES` met for the first time (its `_tenant`), kept for the build."""
-        connue = self._connues[id(obj)] = "\x00" + _condenser(
-            self.dumps([type(obj).__module__, type(obj).__qualname__, _tenant(obj, self._vue)])
-        )
+        """The digest of a record of `_REPETES` met for the first time (the text of `_tenant`), kept for the build."""
+        connue = self._connues[id(obj)] = "\x00" + _condenser(self._tenant(obj))
         self._gardes.append(obj)
         return connue
+
+    def _tenant(self, r: object) -> str:
+        """The text of what stands for a record of `_REPETES` in a key: a published record read by the corpus
+        its `cle_lu`, a deliberation inside it (a grant's) as the digest of its `vue_deliberation` (`_vue`);
+        a `Partage` its `tenant`; any other all its attributes but what a published one was read from (`lu`:
+        its fields as they were).
+
+        A published record's text is made without the JSON encoder (ten years: 74 000 records, each an
+        encoder's call and a callback for its beneficiary, a third of the keys' time): its type, its digest
+        and each field it adds, separated by `"\x1f"`, which no part holds (JSON escapes it, a digest is
+        base 64), a scalar as JSON writes it, anything else as `dumps` does. It starts with `"\x03"`, the
+        others' text with `[`: no record's text is another's."""
+        t = type(r)
+        if isinstance(r, Partage):
+            return self.dumps([t.__module__, t.__qualname__, r.tenant()])
+        lu = cle_lu(r)
+        if lu is None:
+            return self.dumps([t.__module__, t.__qualname__, {k: v for k, v in vars(r).items() if k != "lu"}])
+        empreinte, ajouts = lu
+        assert isinstance(ajouts, list) and isinstance(empreinte, str)
+        parties = ["\x03" + t.__module__, t.__qualname__, empreinte]
+        for v in ajouts:
+            scalaire = _SCALAIRES.get(type(v))
+            if scalaire is not None:
+                parties.append(scalaire(v))
+            elif type(v) is DeliberationPubliee:
+                parties.append(self._vue(v))
+            else:
+                parties.append(self.dumps(v))
+        return "\x1f".join(parties)
 
     def _vue(self, d: DeliberationPubliee) -> str:
         """What stands for deliberation `d` inside the grants that cite it: the digest of its `vue_deliberation`,
@@ -285,18 +314,13 @@ class Empreintes:
         raise TypeError(f"{type(obj).__name__} dans les données d'une page")
 
 
-def _tenant(r: object, vue: Callable[[DeliberationPubliee], str]) -> object:
-    """What stands for a record of `_REPETES` in a key: a published record read by the corpus its `cle_lu`,
-    a deliberation inside it (a grant's) as the digest of its `vue_deliberation` (`vue`); a `Partage` its `tenant`; any other all
-    its attributes but what a published one was read from (`lu`: its fields as they were)."""
-    if isinstance(r, Partage):
-        return r.tenant()
-    lu = cle_lu(r)
-    if lu is None:
-        return {k: v for k, v in vars(r).items() if k != "lu"}
-    empreinte, ajouts = lu
-    assert isinstance(ajouts, list)
-    return [empreinte, [vue(v) if type(v) is DeliberationPubliee else v for v in ajouts]]
+_SCALAIRES: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,  # (in C: `json.dumps` of a string without `ensure_ascii`)
+    int: int.__repr__,
+    bool: lambda b: "true" if b else "false",
+    type(None): lambda _: "null",
+}
+"""Of the fields a published record adds (`cle_lu`), the text of a scalar as JSON writes it, by its exact type."""
 
 
 def _condenser(texte: str) -> str:
