@@ -225,6 +225,7 @@ class Empreintes:
         self._connues: dict[int, str] = {}  # id of a record digested → what stands for it in a key
         self._gardes: list[object] = []  # those records
         self._vues: dict[int, str] = {}  # id of a deliberation inside a grant → the digest of its `vue_deliberation`
+        self._ajouts: dict[int, str] = {}  # id of a field a published record adds → its text (`_ajout`)
         # one encoder for the build (`json.dumps` makes one at each call: once for each of 50 000 records digested)
         self._encodeur = json.JSONEncoder(ensure_ascii=False, default=self._en_json)
 
@@ -282,13 +283,24 @@ class Empreintes:
         parties = ["\x03" + t.__module__, t.__qualname__, empreinte]
         for v in ajouts:
             scalaire = _SCALAIRES.get(type(v))
-            if scalaire is not None:
-                parties.append(scalaire(v))
-            elif type(v) is DeliberationPubliee:
-                parties.append(self._vue(v))
-            else:
-                parties.append(self.dumps(v))
+            parties.append(scalaire(v) if scalaire is not None else self._vue(v) if type(v) is DeliberationPubliee else self._ajout(v))
         return "\x1f".join(parties)
+
+    def _ajout(self, v: object) -> str:
+        """The text of a field a published record adds that is no scalar: a record all of whose attributes
+        are scalars (a grant's beneficiary as shown: 48 000 at ten years) as its type and their texts
+        separated by `"\x1e"` (no JSON text's first character either), anything else as `dumps` does,
+        kept for the build (a grant's commune: 900 dicts for 48 000 grants)."""
+        texte = self._ajouts.get(id(v))
+        if texte is not None:
+            return texte
+        if dataclasses.is_dataclass(v) and not isinstance(v, (type, *_REPETES)):
+            textes = [_SCALAIRES.get(type(x), _non_scalaire)(x) for x in vars(v).values()]
+            if None not in textes:
+                return "\x1e".join(["\x04" + type(v).__module__, type(v).__qualname__, *cast(list[str], textes)])
+        texte = self._ajouts[id(v)] = self.dumps(v)
+        self._gardes.append(v)
+        return texte
 
     def _vue(self, d: DeliberationPubliee) -> str:
         """What stands for deliberation `d` inside the grants that cite it: the digest of its `vue_deliberation`,
@@ -321,6 +333,10 @@ _SCALAIRES: dict[type, Callable[[Any], str]] = {
     type(None): lambda _: "null",
 }
 """Of the fields a published record adds (`cle_lu`), the text of a scalar as JSON writes it, by its exact type."""
+
+
+def _non_scalaire(_: object) -> None:
+    return None
 
 
 def _condenser(texte: str) -> str:
