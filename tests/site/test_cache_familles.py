@@ -448,3 +448,39 @@ def test_a_presence_changed_in_its_data_file_renders_again_the_pages_that_show_i
     assert set(changees) < set(rendues)
     assert personnes.STATUTS["excuse"] in apres[annee]
     _comme_de_zero(tmp_path, copie, content, cache, rendues)
+
+
+def test_a_published_record_is_keyed_by_its_digest_and_each_field_it_adds(donnees):
+    """A grant or an act of the executive read by the corpus stands in a key for the digest of its dict of
+    site_data/ and the fields its published view adds (`Empreintes._tenant`, made without the JSON
+    encoder): each of those changed changes the key of a page listing it, a string's quotes and
+    separators escaped (a field's end moved into the next one is another key)."""
+    corpus = _corpus(donnees)
+    s = next(s for s in corpus.subventions if s.id == "2021-232-0002")
+    assert cle_lu(s) is not None and s.commune_ref is not None
+
+    def cle(*records: object) -> str | None:
+        return Page("cantons/x.md", "page.md.j2", "X", context={"subs": list(records)}).cle("code", render.Empreintes())
+
+    vues = {cle(s)}
+    for champ, valeur in (
+        ("date", s.date + "1"),
+        ("affiche", dataclasses.replace(s.affiche, nom=s.affiche.nom + " (modifié)")),
+        ("affiche", dataclasses.replace(s.affiche, incertain=not s.affiche.incertain)),
+        ("commune_ref", {**s.commune_ref, "nom": "Autre"}),
+        ("commune_ref", None),
+        ("url_original", "originaux/x.pdf"),
+    ):
+        setattr(s, champ, valeur)
+        assert cle_lu(s) is not None  # (still keyed by its digest: an added field is not one of site_data/)
+        vues.add(cle(s))
+    s.acte.titre += " (modifié)"  # (its deliberation's view: `vue_deliberation`)
+    vues.add(cle(s))
+    assert len(vues) == 8 and None not in vues
+    a = next(a for actes_ in corpus.actes_par_commune.values() for a in actes_)
+    assert cle_lu(a) is not None
+    cles = set()
+    for recueil, source in (("a", "b\x1fc"), ("a\x1fb", "c"), ("a", 'b"\x1f"c'), ('a"\x1f"b', "c"), (None, "c"), ("null", "c")):
+        a.recueil, a.source = recueil, source
+        cles.add(cle(a))
+    assert len(cles) == 6 and None not in cles
