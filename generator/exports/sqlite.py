@@ -471,15 +471,20 @@ def cle_coeur(corpus: Corpus, rangees: Rangees) -> str:
     h = hashlib.sha256(f"{empreinte_code()}\x1f{rangees.geographie}".encode())
     valeurs = [list(csv_deliberations.valeurs(corpus, d).values()) for d in csv_deliberations.ordre(corpus)]
     h.update(b"\x1d" + json.dumps(valeurs, ensure_ascii=False).encode())
-    h.update(b"\x1d" + json.dumps(rangees.elus, ensure_ascii=False).encode())
+    elus = rangees.registre  # (what the élus' rows are made of: the rows themselves when unknown)
+    h.update(b"\x1d" + (elus.encode() if elus is not None else json.dumps(rangees.elus, ensure_ascii=False).encode()))
     h.update(b"\x1e" + b"".join(map(rangees.cle, rangees.ordre)))
     return h.hexdigest()
 
 
-def cle_texte(corpus: Corpus, deliberations: list[DeliberationPubliee], presences: list[list[str]], base_url: str | None) -> str | None:
+def cle_texte(
+    corpus: Corpus, deliberations: list[DeliberationPubliee], presences: list[list[str]] | str, base_url: str | None
+) -> str | None:
     """What a year's text database is made of (`build_texte`): its deliberations, which source each comes from and
     that source's file in site_data/actes (`Corpus.empreinte_actes`: their texts, annexes, lists as printed), the
-    élus' `presences`, the site's address and the code. None when the corpus was not read from files."""
+    élus' `presences` (their rows, or how the register resolves a printed name, `Rangees.resolution`: with the
+    lists as printed, what they are made of), the site's address and the code. None when the corpus was not read
+    from files."""
     sources = sorted({d.source for d in deliberations})
     fichiers = [corpus.empreinte_actes(s) for s in sources]
     if any(f is None for f in fichiers):
@@ -498,16 +503,21 @@ def write(
     rangees = rangees or Rangees(corpus)
     ecritures = ecritures or Ecritures(out_dir)
     annees = par_annee(corpus)
-    presences = presences_par_annee(corpus, annees, rangees.presences or [])  # (made once for presences.csv)
+
+    @functools.cache
+    def presences() -> dict[str, list[list[str]]]:  # (made once for presences.csv; only when a year is built or keyed on them)
+        return presences_par_annee(corpus, annees, rangees.presences or [])
+
     coeur, cle = out_dir / "recueil.sqlite", cle_coeur(corpus, rangees)
     if not ecritures.a_jour(coeur, cle):
         ecritures.construit(build(corpus, coeur, rangees), cle)
     paths = [coeur]
+    resolution = rangees.resolution
     for a, ds in sorted(annees.items()):
         chemin = out_dir / TEXTE.format(annee=a)
-        cle_annee = cle_texte(corpus, ds, presences[a], base_url)
+        cle_annee = cle_texte(corpus, ds, presences()[a] if resolution is None else resolution, base_url)
         if cle_annee is None or not ecritures.a_jour(chemin, cle_annee):
-            build_texte(corpus, ds, chemin, presences[a], base_url)
+            build_texte(corpus, ds, chemin, presences()[a], base_url)
             if cle_annee is not None:
                 ecritures.construit(chemin, cle_annee)
         paths.append(chemin)

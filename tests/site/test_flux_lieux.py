@@ -359,3 +359,43 @@ def test_feeds_are_made_only_when_what_they_show_changed_in_site_data(donnees, f
     for k in feeds:
         assert (content / k).read_bytes() == (neuf / k).read_bytes(), k
     assert f"{montant_fr(Decimal(x['montant']))} — " in (content / "flux/communes-wancourt.xml").read_text("utf-8")
+
+
+def test_a_feed_none_of_whose_sources_changed_chooses_no_entry(donnees, feeds, tmp_path, monkeypatch):
+    """`flux._Sources`: a build without change chooses no feed's entries (ten years of candidates are not
+    even ranked); a grant changed in site_data/ makes choose again exactly the feeds with a candidate of
+    its source, written as a build from scratch writes them, and then none again."""
+    corpus = Corpus.load(donnees, places.reference())
+    content, cache = tmp_path / "content", tmp_path / "flux.json"
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    choisis: list[str] = []
+    vrai = flux._Choix.__call__
+    monkeypatch.setattr(flux._Choix, "__call__", lambda self, lieu: choisis.append(lieu.a.chemin) or vrai(self, lieu))
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    assert choisis == []
+
+    modifiees = tmp_path / "site_data"
+    shutil.copytree(donnees, modifiees)
+    s = corpus.grants_in(["62873"])[0]  # Wancourt's newest grant
+    f = modifiees / "subventions" / store.data_name(s.source)
+    d = json.loads(f.read_text("utf-8"))
+    (x,) = [x for x in d["subventions"] if x["id"] == s.id]
+    x["montant"] = str(Decimal(x["montant"]) + Decimal("1000.01"))
+    f.write_text(json.dumps(d, ensure_ascii=False), "utf-8")
+    apres = Corpus.load(modifiees, places.reference())
+    flux.ecrire_flux_lieux(apres, content, cache=cache)
+    de_la_source = sorted(
+        lieu.a.chemin
+        for lieu in flux._lieux(apres)
+        if s.source
+        in {*(t.source for t in lieu.subs), *(apres.deliberations[i].source for i in lieu.ids() if i in apres.deliberations)}
+        | {a.source for a in lieu.actes}
+    )
+    assert "flux/communes-wancourt.xml" in de_la_source and sorted(choisis) == de_la_source and len(de_la_source) < len(feeds)
+    neuf = tmp_path / "neuf"
+    flux.ecrire_flux_lieux(apres, neuf)
+    for k in feeds:
+        assert (content / k).read_bytes() == (neuf / k).read_bytes(), k
+    choisis.clear()
+    flux.ecrire_flux_lieux(apres, content, cache=cache)
+    assert choisis == []
