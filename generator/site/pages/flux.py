@@ -20,7 +20,7 @@ import heapq
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,6 +32,8 @@ from generator.commun.store import Ecrits, write_text
 from generator.exports.csv_subventions import geographie
 from generator.exports.par_lieu import subventions_par_lieu
 from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee, empreinte_valide
+from generator.records.deliberation import Deliberation
+from generator.records.subvention import Subvention
 from generator.site import abonnement
 from generator.site.pages.subventions import par_dispositif, slug_dispositif
 
@@ -231,6 +233,10 @@ class Lieu(NamedTuple):
 
 _DELIBERATION = attrgetter("deliberation")
 _SOURCE = attrgetter("source")
+_LU = attrgetter("lu")
+_EMPREINTE = attrgetter("empreinte")
+_CHAMPS_DELIBERATION = attrgetter(*(f.name for f in fields(Deliberation)))  # (those a record is read from: `records.corpus.Lu`)
+_CHAMPS_SUBVENTION = attrgetter(*(f.name for f in fields(Subvention)))
 
 
 def _lieux(corpus: Corpus) -> Iterator[Lieu]:
@@ -347,8 +353,14 @@ class _Sources:
         corpus = self.corpus
         parties: defaultdict[str, list[str]] = defaultdict(list)
         sans: set[str] = set()
-        for records in (corpus.deliberations.values(), corpus.subventions):
-            for r in records:
+        for records, champs in ((list(corpus.deliberations.values()), _CHAMPS_DELIBERATION), (corpus.subventions, _CHAMPS_SUBVENTION)):
+            lus = list(map(_LU, records))
+            # every record's fields still those read (compared in C, each by identity first): its digest as read
+            if None not in lus and list(map(champs, records)) == [lu.valeurs for lu in lus]:
+                for source, e in zip(map(_SOURCE, records), map(_EMPREINTE, lus), strict=True):
+                    parties[source].append(e)
+                continue
+            for r in records:  # (one assigned since it was read: `empreinte_valide` tells which)
                 e = empreinte_valide(r)
                 if e is None:
                     sans.add(r.source)
