@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.exports import ecritures as module_ecritures
 from generator.exports.ecritures import Ecritures
-from generator.exports.elus import empreinte_registre, empreinte_resolution, lignes_elus, lignes_presences
+from generator.exports.elus import empreinte_registre, lignes_elus, lignes_presences
 from generator.lieux.places import Reference
 from generator.lieux.places import slug as place_slug
 from generator.records import JsonObject, PlaceRef
@@ -387,12 +387,6 @@ class Rangees:
     def registre(self) -> str | None:
         """What the élus' rows are made of (`exports.elus.empreinte_registre`); None: not known (no register or no alias given)."""
         return empreinte_registre(self.corpus, self.alias) if getattr(self.corpus, "elus", None) is not None else None
-
-    @functools.cached_property
-    def resolution(self) -> str | None:
-        """How the register resolves a printed name to a person (`exports.elus.empreinte_resolution`); None: not known."""
-        reg = getattr(self.corpus, "elus", None)
-        return empreinte_resolution(reg, self.alias) if reg is not None and self.alias is not None and self.registre else None
 
     def rangee(self, s: SubventionPubliee) -> dict[str, str]:
         r = self._rangees.get(s.id)

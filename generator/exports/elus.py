@@ -103,16 +103,6 @@ def empreinte_registre(corpus: Corpus, alias: Mapping[str, str] | None) -> str |
     return hashlib.sha256(json.dumps(donnees, ensure_ascii=False).encode()).hexdigest()
 
 
-def empreinte_resolution(reg: Registre, alias: Mapping[str, str]) -> str:
-    """The digest of how the register `reg` resolves a printed name to a person: the `alias`, each person's
-    id and printings (`variantes`: every printing of their key) and the code. A presence row is made of
-    it and of its deliberation as read (its list, séance, date, organ, declared interests): with a year's
-    deliberations and their files, what that year's rows are made of (`sqlite.cle_texte`), without making them."""
-    personnes_ = [[p.slug, p.variantes] for p in reg.personnes.values()]
-    donnees = [_code_registre(), sorted(alias.items()), personnes_]
-    return hashlib.sha256(json.dumps(donnees, ensure_ascii=False).encode()).hexdigest()
-
-
 def write(
     reg: Registre | None,
     out_dir: Path,

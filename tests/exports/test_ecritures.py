@@ -318,7 +318,9 @@ def _ecrire_avec_alias(corpus: Corpus, out: Path, cache: Path) -> None:
 def test_councillors_rows_are_made_only_when_what_the_register_is_built_from_changed(tmp_path, donnees, construites, rangs_elus):
     """`Rangees.registre`: without change, no councillor's row is made (elus.csv, presences.csv and their
     tables kept); a status changed in a presence list of site_data/actes (2022-317: Valérie CUVILLIER
-    excused) makes them once, rebuilds the core and 2022's texts only, as a write from scratch makes them."""
+    excused) makes them once, rebuilds the core and 2022's texts only, as a write from scratch makes them; an
+    annex edited makes them again (their digests, kept with what the register is built from, `Ecritures.retenu`)
+    and rebuilds its year's texts only."""
     site_data = tmp_path / "site_data"
     shutil.copytree(donnees, site_data)
     out, cache = tmp_path / "donnees", tmp_path / "exports.json"
@@ -346,3 +348,15 @@ def test_councillors_rows_are_made_only_when_what_the_register_is_built_from_cha
     lignes = (out / "presences.csv").read_text("utf-8").splitlines()
     assert [li for li in lignes if ",Valérie CUVILLIER,2022-317," in li][0].split(",")[6] == "excuse"
     _comme_de_zero(corpus, out, tmp_path)
+
+    # an annex's text edited: the rows are made again (its file changed), found the same: only its year is built
+    rangs_elus.clear()
+    construites.clear()
+    avant = _fichiers(out)
+    fichier = next(f for f in (site_data / "actes").glob("*.json") if '"2019-117"' in f.read_text("utf-8"))
+    doc = json.loads(fichier.read_text("utf-8"))
+    next(d for d in doc["deliberations"] if d["id"] == "2019-117")["annexes"][0]["texte"] += " Aquabulle"
+    fichier.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _ecrire_avec_alias(_corpus(site_data), out, cache)
+    assert sorted(rangs_elus) == ["elus", "presences"] and construites == ["recueil-texte-2019.sqlite"]
+    assert _changes(avant, _fichiers(out)) == ["recueil-texte-2019.sqlite"]
