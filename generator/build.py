@@ -130,7 +130,13 @@ def render(paths: Paths, res: BuildResult) -> int:
     # changed, its files of the exports read them; selected here, before the fork, the exports' process shares them
     subventions_par_lieu(corpus)
     exports = _en_parallele(
-        _exports, corpus, out, res.identifiants, os.environ.get("SITE_URL") or None, paths.root / ".cache" / "exports.json"
+        _exports,
+        corpus,
+        out,
+        res.identifiants,
+        os.environ.get("SITE_URL") or None,
+        paths.root / ".cache" / "exports.json",
+        res.alias_elus,
     )
 
     # the pages and the SQLite export are one long task each; the search indexes are many small ones
@@ -174,11 +180,13 @@ def render(paths: Paths, res: BuildResult) -> int:
     return n
 
 
-def _exports(corpus, out: Path, identifiants: list, base_url: str | None, cache: Path) -> list[JsonObject]:
+def _exports(corpus, out: Path, identifiants: list, base_url: str | None, cache: Path, alias: dict[str, str]) -> list[JsonObject]:
     """The exports written (those the last build left unchanged kept: `cache`, `exports.Ecritures`), and the
-    « Données » page's list of them (their rows counted: done in the exports' process, beside the pages)."""
+    « Données » page's list of them (their rows counted: done in the exports' process, beside the pages);
+    `alias`: the élus' alias the register was built with (what keys their rows)."""
     ecritures = Ecritures(out, cache)
-    return fichiers_meta(out, write_all(corpus, out, identifiants=identifiants, base_url=base_url, ecritures=ecritures), ecritures)
+    ecrits = write_all(corpus, out, identifiants=identifiants, base_url=base_url, ecritures=ecritures, alias=alias)
+    return fichiers_meta(out, ecrits, ecritures)
 
 
 def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable[[], T]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+from collections.abc import Mapping
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -150,22 +151,31 @@ def write_all(
     identifiants: list[Identifiant] | None = None,
     base_url: str | None = None,
     ecritures: Ecritures | None = None,
+    alias: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Every export under `out_dir`; main files first, then per-place CSVs in (kind, code) order.
 
     `identifiants` (the publisher's checked table, `generator.controle.identifiants.load`) and
     `base_url` (public address of the site) only enrich the SCDL files. `ecritures`: what the last
     build wrote (`Ecritures`, with its cache): the files and databases it left unchanged are not
-    written again; saved once every file is written.
+    written again; saved once every file is written. `alias`: the publisher's alias of élus the
+    register (`corpus.elus`) was built with, which keys the élus' rows (`Rangees.registre`: None, made).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ecritures = ecritures or Ecritures(out_dir)
-    rangees = Rangees(corpus)  # each grant's row and lines, made once for every file that lists it
+    rangees = Rangees(corpus, alias)  # each grant's row and lines, made once for every file that lists it
     paths = csv_subventions.write(corpus, out_dir, rangees, ecritures)
     paths += csv_deliberations.write(corpus, out_dir, rangees, ecritures)
     paths += scdl.write(corpus, out_dir, identifiants, base_url, rangees, ecritures)
-    paths += elus.write(getattr(corpus, "elus", None), out_dir, rangees.elus, rangees.presences, ecritures)
+    paths += elus.write(
+        getattr(corpus, "elus", None),
+        out_dir,
+        lambda: rangees.elus or [],
+        lambda: rangees.presences or [],
+        ecritures,
+        rangees.registre,
+    )
     paths += sqlite.write(corpus, out_dir, base_url, rangees, ecritures)
     paths += par_lieu.write(corpus, out_dir, rangees, ecritures)
     paths += datapackage.write(out_dir, paths, DESCRIPTIONS, GROUPS, base_url)

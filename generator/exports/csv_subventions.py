@@ -13,14 +13,14 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from generator.exports import ecritures as module_ecritures
 from generator.exports.ecritures import Ecritures
-from generator.exports.elus import lignes_elus, lignes_presences
+from generator.exports.elus import empreinte_registre, lignes_elus, lignes_presences
 from generator.lieux.places import Reference
 from generator.lieux.places import slug as place_slug
 from generator.records import JsonObject, PlaceRef
@@ -313,8 +313,9 @@ class Rangees:
     And what each row is made of (`cle`), so that a file of rows is keyed on its grants without making
     them (`cle_fichier`, `Ecritures.fichier`): a build without change formats no row."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, alias: Mapping[str, str] | None = None) -> None:
         self.corpus = corpus
+        self.alias = alias  # the publisher's alias of élus the register was built with (None: unknown, its rows not keyed)
         self.csv_lignes = LignesCsv(FIELDS, TEXTE)
         self._rangees: dict[str, dict[str, str]] = {}
         self._csv: dict[str, str] = {}
@@ -381,6 +382,11 @@ class Rangees:
     def presences(self) -> list[list[str]] | None:
         reg = getattr(self.corpus, "elus", None)
         return lignes_presences(reg) if reg is not None else None
+
+    @functools.cached_property
+    def registre(self) -> str | None:
+        """What the élus' rows are made of (`exports.elus.empreinte_registre`); None: not known (no register or no alias given)."""
+        return empreinte_registre(self.corpus, self.alias) if getattr(self.corpus, "elus", None) is not None else None
 
     def rangee(self, s: SubventionPubliee) -> dict[str, str]:
         r = self._rangees.get(s.id)

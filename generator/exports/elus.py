@@ -4,11 +4,20 @@ one row per person × deliberation with the status the lists give (`generator.el
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
+import importlib.util
 import io
+import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from generator.commun import code
+from generator.elus import alias as module_alias
+from generator.elus import personnes
 from generator.elus.personnes import Registre
-from generator.exports.ecritures import Ecritures
+from generator.exports.ecritures import Ecritures, empreinte_code
+from generator.records.corpus import Corpus
 
 COLONNES_ELUS = [
     "id",
@@ -69,21 +78,51 @@ def _csv(colonnes: list[str], rows: list[list[str]]) -> str:
     return buf.getvalue()
 
 
+def _code_registre() -> str:
+    """The code that builds the register (`pages.elus.registre`, `personnes.construire`, the alias' keys)."""
+    spec = importlib.util.find_spec("generator.site.pages.elus")  # (not imported: the pages import the exports)
+    fichiers = [Path(personnes.__file__), Path(module_alias.__file__)] + ([Path(spec.origin)] if spec and spec.origin else [])
+    return code.empreinte(code.modules(fichiers))
+
+
+def empreinte_registre(corpus: Corpus, alias: Mapping[str, str] | None) -> str | None:
+    """The digest of what the register of élus (`corpus.elus`) is built from (`pages.elus.registre`): the
+    deliberations published (by id and source: the first copy of each), every source's file of site_data/actes
+    (`Corpus.empreinte_actes`: their presence lists, séances, texts and so civilities), the publisher's `alias`
+    (as `generator.elus.alias.lire` read them) and the code; with the exports' code, what elus.csv and
+    presences.csv are made of. A person's id (slug) and name depend on every year (the name most printed, the
+    alias), so nothing narrower keys them. None: no alias given or a source without its file (rows made)."""
+    if alias is None:
+        return None
+    sources = [doc.source for doc in corpus.documents]
+    fichiers = [corpus.empreinte_actes(s) for s in sources]
+    if None in fichiers:
+        return None
+    publiees = [[i, d.source] for i, d in corpus.deliberations.items()]
+    donnees = [empreinte_code(), _code_registre(), sorted(alias.items()), list(zip(sources, fichiers, strict=True)), publiees]
+    return hashlib.sha256(json.dumps(donnees, ensure_ascii=False).encode()).hexdigest()
+
+
 def write(
     reg: Registre | None,
     out_dir: Path,
-    elus: list[list[str]] | None = None,
-    presences: list[list[str]] | None = None,
+    elus: Callable[[], list[list[str]]] | None = None,
+    presences: Callable[[], list[list[str]]] | None = None,
     ecritures: Ecritures | None = None,
+    cle: str | None = None,
 ) -> list[Path]:
-    """elus.csv and presences.csv, from their rows when they are given (`lignes_elus`, `lignes_presences`);
-    their rows counted in `ecritures` (for the « Données » page), which writes them if they changed."""
+    """elus.csv and presences.csv, their rows made by `elus` and `presences` (else `lignes_elus`,
+    `lignes_presences`) and counted in `ecritures` (for the « Données » page), which writes them if they
+    changed. `cle`: what the register is built from (`empreinte_registre`): a file the last build made from
+    the same is kept, its rows not even made (None: made, and compared with the file)."""
     if reg is None:
         return []
     ecritures = ecritures or Ecritures(out_dir)
-    elus = lignes_elus(reg) if elus is None else elus
-    presences = lignes_presences(reg) if presences is None else presences
-    a, b = out_dir / "elus.csv", out_dir / "presences.csv"
-    ecritures.texte(a, _csv(COLONNES_ELUS, elus), len(elus))
-    ecritures.texte(b, _csv(COLONNES_PRESENCES, presences), len(presences))
-    return [a, b]
+    faire = [elus or (lambda: lignes_elus(reg)), presences or (lambda: lignes_presences(reg))]
+    chemins = [out_dir / "elus.csv", out_dir / "presences.csv"]
+    for chemin, colonnes, lignes in zip(chemins, [COLONNES_ELUS, COLONNES_PRESENCES], faire, strict=True):
+        cle_fichier = None if cle is None else hashlib.sha256(f"{cle}\x1f{chemin.name}".encode()).hexdigest()
+        if cle_fichier is None or not ecritures.a_jour(chemin, cle_fichier):
+            rows = lignes()
+            ecritures.fichier(chemin, cle_fichier, functools.partial(_csv, colonnes, rows), len(rows))
+    return chemins

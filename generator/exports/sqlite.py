@@ -465,21 +465,29 @@ def empreinte_code() -> str:
     return code.empreinte(code.modules([Path(__file__)]), f"sqlite {sqlite3.sqlite_version}", fts_module())
 
 
-def cle_coeur(corpus: Corpus, rangees: Rangees) -> str:
-    """What the core database is made of (`build`): the reference geography, the deliberations' rows, the élus,
-    what the grants' rows are made of (`Rangees.cle`: not the rows, made only when a file changes) and the code."""
+def _empreinte(valeur: object) -> str:
+    return hashlib.sha256(json.dumps(valeur, ensure_ascii=False).encode()).hexdigest()
+
+
+def cle_coeur(corpus: Corpus, rangees: Rangees, elus: str | None = None) -> str:
+    """What the core database is made of (`build`): the reference geography, the deliberations' rows, the élus'
+    (`elus`: their digest, else made of them), what the grants' rows are made of (`Rangees.cle`: not the rows,
+    made only when a file changes) and the code."""
     h = hashlib.sha256(f"{empreinte_code()}\x1f{rangees.geographie}".encode())
     valeurs = [list(csv_deliberations.valeurs(corpus, d).values()) for d in csv_deliberations.ordre(corpus)]
     h.update(b"\x1d" + json.dumps(valeurs, ensure_ascii=False).encode())
-    h.update(b"\x1d" + json.dumps(rangees.elus, ensure_ascii=False).encode())
+    h.update(b"\x1d" + (elus or _empreinte(rangees.elus)).encode())
     h.update(b"\x1e" + b"".join(map(rangees.cle, rangees.ordre)))
     return h.hexdigest()
 
 
-def cle_texte(corpus: Corpus, deliberations: list[DeliberationPubliee], presences: list[list[str]], base_url: str | None) -> str | None:
+def cle_texte(
+    corpus: Corpus, deliberations: list[DeliberationPubliee], presences: list[list[str]] | str, base_url: str | None
+) -> str | None:
     """What a year's text database is made of (`build_texte`): its deliberations, which source each comes from and
     that source's file in site_data/actes (`Corpus.empreinte_actes`: their texts, annexes, lists as printed), the
-    élus' `presences`, the site's address and the code. None when the corpus was not read from files."""
+    élus' `presences` (their rows, or their digest), the site's address and the code. None when the corpus was
+    not read from files."""
     sources = sorted({d.source for d in deliberations})
     fichiers = [corpus.empreinte_actes(s) for s in sources]
     if any(f is None for f in fichiers):
@@ -498,16 +506,24 @@ def write(
     rangees = rangees or Rangees(corpus)
     ecritures = ecritures or Ecritures(out_dir)
     annees = par_annee(corpus)
-    presences = presences_par_annee(corpus, annees, rangees.presences or [])  # (made once for presences.csv)
-    coeur, cle = out_dir / "recueil.sqlite", cle_coeur(corpus, rangees)
+
+    @functools.cache
+    def presences() -> dict[str, list[list[str]]]:  # (made once for presences.csv; only when a year is built or keyed on them)
+        return presences_par_annee(corpus, annees, rangees.presences or [])
+
+    # the digests of the élus' rows and of each year's presences, kept from a build to the next with what the
+    # register is built from (`Rangees.registre`): made of the rows only when that changed (then made anyway)
+    elus: str = ecritures.retenu("elus", rangees.registre, lambda: _empreinte(rangees.elus))
+    par_an: dict[str, str] = ecritures.retenu("presences", rangees.registre, lambda: {a: _empreinte(r) for a, r in presences().items()})
+    coeur, cle = out_dir / "recueil.sqlite", cle_coeur(corpus, rangees, elus)
     if not ecritures.a_jour(coeur, cle):
         ecritures.construit(build(corpus, coeur, rangees), cle)
     paths = [coeur]
     for a, ds in sorted(annees.items()):
         chemin = out_dir / TEXTE.format(annee=a)
-        cle_annee = cle_texte(corpus, ds, presences[a], base_url)
+        cle_annee = cle_texte(corpus, ds, par_an[a], base_url)
         if cle_annee is None or not ecritures.a_jour(chemin, cle_annee):
-            build_texte(corpus, ds, chemin, presences[a], base_url)
+            build_texte(corpus, ds, chemin, presences()[a], base_url)
             if cle_annee is not None:
                 ecritures.construit(chemin, cle_annee)
         paths.append(chemin)

@@ -19,6 +19,7 @@ from generator.exports import Ecritures, fichiers_meta, write_all
 from generator.exports import csv_deliberations as exp_deliberations
 from generator.exports import csv_subventions as exp_csv
 from generator.exports import ecritures as exp_ecritures
+from generator.exports import elus as exp_elus
 from generator.exports import par_lieu as exp_par_lieu
 from generator.exports import scdl as exp_scdl
 from generator.exports import sqlite as exp_sqlite
@@ -295,3 +296,67 @@ def test_an_identifiant_given_remakes_the_scdl_files(tmp_path, donnees, faits):
     a_completer = [next(m["a_completer"] for m in x if m["nom"] == "subventions-scdl.csv") for x in (meta, apres)]
     assert a_completer[1] == a_completer[0] - 1
     _comme_de_zero(corpus, out, tmp_path, identifiants)
+
+
+@pytest.fixture
+def rangs_elus(monkeypatch) -> list[str]:
+    """The councillors' rows made: "elus" (`lignes_elus`) and "presences" (`lignes_presences`), wherever asked for."""
+    out: list[str] = []
+    for module in (exp_csv, exp_sqlite, exp_elus):
+        for nom, quoi in (("lignes_elus", "elus"), ("lignes_presences", "presences")):
+            fonction = getattr(exp_elus, nom)
+            monkeypatch.setattr(module, nom, lambda *a, fonction=fonction, quoi=quoi, **k: out.append(quoi) or fonction(*a, **k))
+    return out
+
+
+def _ecrire_avec_alias(corpus: Corpus, out: Path, cache: Path) -> None:
+    """A build's write: the register built with no alias (`_corpus`), and said so (`write_all`'s `alias`)."""
+    ecritures = Ecritures(out, cache)
+    fichiers_meta(out, write_all(corpus, out, ecritures=ecritures, alias={}), ecritures)
+
+
+def test_councillors_rows_are_made_only_when_what_the_register_is_built_from_changed(tmp_path, donnees, construites, rangs_elus):
+    """`Rangees.registre`: without change, no councillor's row is made (elus.csv, presences.csv and their
+    tables kept); a status changed in a presence list of site_data/actes (2022-317: Valérie CUVILLIER
+    excused) makes them once, rebuilds the core and 2022's texts only, as a write from scratch makes them; an
+    annex edited makes them again (their digests, kept with what the register is built from, `Ecritures.retenu`)
+    and rebuilds its year's texts only."""
+    site_data = tmp_path / "site_data"
+    shutil.copytree(donnees, site_data)
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire_avec_alias(_corpus(site_data), out, cache)
+    assert sorted(rangs_elus) == ["elus", "presences"]
+    avant = _fichiers(out)
+    rangs_elus.clear()
+    construites.clear()
+    _ecrire_avec_alias(_corpus(site_data), out, cache)
+    assert rangs_elus == [] and construites == [] and _fichiers(out) == avant
+
+    fichier = next(f for f in (site_data / "actes").glob("*.json") if '"2022-317"' in f.read_text("utf-8"))
+    doc = json.loads(fichier.read_text("utf-8"))
+    liste = next(d for d in doc["deliberations"] if d["id"] == "2022-317")["attendance"]
+    liste["presents"].remove("Valérie CUVILLIER")
+    liste["excuses"].append("Valérie CUVILLIER")
+    fichier.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    corpus = _corpus(site_data)
+    _ecrire_avec_alias(corpus, out, cache)
+    assert sorted(rangs_elus) == ["elus", "presences"]
+    assert construites == ["recueil.sqlite", "recueil-texte-2022.sqlite"]
+    changes = _changes(avant, _fichiers(out))
+    assert {"elus.csv", "presences.csv", "recueil.sqlite", "recueil-texte-2022.sqlite"} <= set(changes)
+    assert "recueil-texte-2021.sqlite" not in changes
+    lignes = (out / "presences.csv").read_text("utf-8").splitlines()
+    assert [li for li in lignes if ",Valérie CUVILLIER,2022-317," in li][0].split(",")[6] == "excuse"
+    _comme_de_zero(corpus, out, tmp_path)
+
+    # an annex's text edited: the rows are made again (its file changed), found the same: only its year is built
+    rangs_elus.clear()
+    construites.clear()
+    avant = _fichiers(out)
+    fichier = next(f for f in (site_data / "actes").glob("*.json") if '"2019-117"' in f.read_text("utf-8"))
+    doc = json.loads(fichier.read_text("utf-8"))
+    next(d for d in doc["deliberations"] if d["id"] == "2019-117")["annexes"][0]["texte"] += " Aquabulle"
+    fichier.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _ecrire_avec_alias(_corpus(site_data), out, cache)
+    assert sorted(rangs_elus) == ["elus", "presences"] and construites == ["recueil-texte-2019.sqlite"]
+    assert _changes(avant, _fichiers(out)) == ["recueil-texte-2019.sqlite"]

@@ -17,7 +17,7 @@ from generator.commun import store
 from generator.commun.formats import montant_fr
 from generator.lieux import places
 from generator.publication import verification
-from generator.records.corpus import Corpus
+from generator.records.corpus import Corpus, SubventionPubliee
 from generator.site import abonnement
 from generator.site.pages import flux
 
@@ -324,6 +324,20 @@ def test_a_feed_is_made_again_when_one_of_its_grants_changes(donnees, feeds, tmp
         assert ((content / k).stat().st_mtime_ns != dates[k]) == (k in changes), k
 
 
+def _montant_change(corpus: Corpus, donnees, tmp_path) -> tuple[SubventionPubliee, dict, Corpus]:
+    """Wancourt's newest grant (in its feed's entries), 1 000,01 € more in a copy of site_data/: the grant,
+    its record there, and the corpus of that copy."""
+    modifiees = tmp_path / "site_data"
+    shutil.copytree(donnees, modifiees)
+    s = corpus.grants_in(["62873"])[0]
+    f = modifiees / "subventions" / store.data_name(s.source)
+    d = json.loads(f.read_text("utf-8"))
+    (x,) = [x for x in d["subventions"] if x["id"] == s.id]
+    x["montant"] = str(Decimal(x["montant"]) + Decimal("1000.01"))
+    f.write_text(json.dumps(d, ensure_ascii=False), "utf-8")
+    return s, x, Corpus.load(modifiees, places.reference())
+
+
 def test_feeds_are_made_only_when_what_they_show_changed_in_site_data(donnees, feeds, tmp_path, monkeypatch):
     """Keyed on what their entries read (`.cache/flux.json`): a build without change makes no feed (no
     text, no write); a grant's amount changed in site_data/ makes again exactly the feeds that show it,
@@ -342,15 +356,7 @@ def test_feeds_are_made_only_when_what_they_show_changed_in_site_data(donnees, f
     flux.ecrire_flux_lieux(corpus, content, cache=cache)
     assert faits == [] and ecrits == []
 
-    modifiees = tmp_path / "site_data"
-    shutil.copytree(donnees, modifiees)
-    s = corpus.grants_in(["62873"])[0]  # Wancourt's newest grant: in its feed's entries
-    f = modifiees / "subventions" / store.data_name(s.source)
-    d = json.loads(f.read_text("utf-8"))
-    (x,) = [x for x in d["subventions"] if x["id"] == s.id]
-    x["montant"] = str(Decimal(x["montant"]) + Decimal("1000.01"))
-    f.write_text(json.dumps(d, ensure_ascii=False), "utf-8")
-    apres = Corpus.load(modifiees, places.reference())
+    s, x, apres = _montant_change(corpus, donnees, tmp_path)
     flux.ecrire_flux_lieux(apres, content, cache=cache)
     montrent = sorted(k for k, texte in feeds.items() if f"subvention:{s.id}<" in texte)
     assert "flux/communes-wancourt.xml" in montrent and sorted(faits) == sorted(ecrits) == montrent
@@ -359,3 +365,35 @@ def test_feeds_are_made_only_when_what_they_show_changed_in_site_data(donnees, f
     for k in feeds:
         assert (content / k).read_bytes() == (neuf / k).read_bytes(), k
     assert f"{montant_fr(Decimal(x['montant']))} — " in (content / "flux/communes-wancourt.xml").read_text("utf-8")
+
+
+def test_a_feed_none_of_whose_sources_changed_chooses_no_entry(donnees, feeds, tmp_path, monkeypatch):
+    """`flux._Sources`: a build without change chooses no feed's entries (ten years of candidates are not
+    even ranked); a grant changed in site_data/ makes choose again exactly the feeds with a candidate of
+    its source, written as a build from scratch writes them, and then none again."""
+    corpus = Corpus.load(donnees, places.reference())
+    content, cache = tmp_path / "content", tmp_path / "flux.json"
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    choisis: list[str] = []
+    vrai = flux._Choix.__call__
+    monkeypatch.setattr(flux._Choix, "__call__", lambda self, lieu: choisis.append(lieu.a.chemin) or vrai(self, lieu))
+    flux.ecrire_flux_lieux(corpus, content, cache=cache)
+    assert choisis == []
+
+    s, _, apres = _montant_change(corpus, donnees, tmp_path)
+    flux.ecrire_flux_lieux(apres, content, cache=cache)
+    de_la_source = sorted(
+        lieu.a.chemin
+        for lieu in flux._lieux(apres)
+        if s.source
+        in {*(t.source for t in lieu.subs), *(apres.deliberations[i].source for i in lieu.ids() if i in apres.deliberations)}
+        | {a.source for a in lieu.actes}
+    )
+    assert "flux/communes-wancourt.xml" in de_la_source and sorted(choisis) == de_la_source and len(de_la_source) < len(feeds)
+    neuf = tmp_path / "neuf"
+    flux.ecrire_flux_lieux(apres, neuf)
+    for k in feeds:
+        assert (content / k).read_bytes() == (neuf / k).read_bytes(), k
+    choisis.clear()
+    flux.ecrire_flux_lieux(apres, content, cache=cache)
+    assert choisis == []

@@ -18,8 +18,9 @@ import functools
 import hashlib
 import heapq
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, fields
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,8 +29,11 @@ from xml.sax.saxutils import escape, quoteattr
 from generator.commun import code
 from generator.commun.formats import date_fr, montant_fr
 from generator.commun.store import Ecrits, write_text
+from generator.exports.csv_subventions import geographie
 from generator.exports.par_lieu import subventions_par_lieu
-from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
+from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee, empreinte_valide
+from generator.records.deliberation import Deliberation
+from generator.records.subvention import Subvention
 from generator.site import abonnement
 from generator.site.pages.subventions import par_dispositif, slug_dispositif
 
@@ -211,81 +215,192 @@ class Choisie(NamedTuple):
     empreinte: bytes
 
 
-def _flux(corpus: Corpus) -> Iterator[tuple[abonnement.Abonnement, list[Choisie]]]:
-    """Every place's and scheme's feed, with or without entries, and the entries it shows, newest first.
+class Lieu(NamedTuple):
+    """A place's or a scheme's feed and its candidates: the grants its page lists (`subventions_par_lieu`:
+    located in its communes, plus an EPCI's own; a scheme's grants), the deliberations concerning it
+    besides its grants' (the places its report names) and, for a commune, the acts of the executive that
+    name it (those of a dated recueil: `_ordre_acte`)."""
 
-    A place's entries: the grants its page lists (`subventions_par_lieu`: located in its communes, plus
-    an EPCI's own), the deliberations concerning it (the places its report names, and those of its grants)
-    and, for a commune, the acts of the executive that name it. A scheme's: its grants and their deliberations.
+    a: abonnement.Abonnement
+    subs: list[SubventionPubliee]
+    deliberations: Collection[str]
+    actes: list[ActePublie]
+
+    def ids(self) -> set[str]:
+        """The deliberations it may show: those concerning it and its grants' (those published are candidates)."""
+        return set(self.deliberations).union(map(_DELIBERATION, self.subs))
+
+
+_DELIBERATION = attrgetter("deliberation")
+_SOURCE = attrgetter("source")
+_LU = attrgetter("lu")
+_EMPREINTE = attrgetter("empreinte")
+_CHAMPS_DELIBERATION = attrgetter(*(f.name for f in fields(Deliberation)))  # (those a record is read from: `records.corpus.Lu`)
+_CHAMPS_SUBVENTION = attrgetter(*(f.name for f in fields(Subvention)))
+
+
+def _lieux(corpus: Corpus) -> Iterator[Lieu]:
+    """Every place's and scheme's feed with its candidates, in the order of `abonnement.lieux`, then the schemes'."""
+    par_lieu = subventions_par_lieu(corpus)
+    for kind, lieu, a in abonnement.lieux(corpus.ref):
+        actes = corpus.actes_par_commune.get(lieu, []) if kind == "commune" else []
+        yield Lieu(a, par_lieu.get((kind, lieu), []), corpus.delib_lieux.get((kind, lieu), ()), actes)
+    for nom, subs in sorted(par_dispositif(corpus).items()):
+        yield Lieu(abonnement.de_dispositif(nom, slug_dispositif(nom)), subs, (), [])
+
+
+class _Choix:
+    """The entries a feed shows among its candidates (`Lieu`), newest first.
 
     A feed shows its newest `MAX_ENTREES_LIEU` entries only: every candidate of every feed is sorted once
     by its order (`Ordre`, known without reading its fields: ids are unique, a total order), and a feed's
     choice is that of the smallest ranks in this order among its candidates (integers sorted in C: a
     territoire's feed shows 50 entries of ten years' 20 000 grants); only the entries chosen are read,
     each once for all the feeds that show it. The same choice as `document`'s `heapq.nlargest` over the
-    same candidates (`test_a_feed_holds_the_newest_of_all_its_entries`)."""
-    par_lieu = subventions_par_lieu(corpus)
-    recueils = _recueils(corpus)
-    dates_recueils = {slug: _date_recueil(r) for slug, r in recueils.items()}  # (a recueil's date: once for all its acts)
-    toutes: list[tuple[Ordre, SubventionPubliee | str | ActePublie]] = [(_ordre_subvention(s), s) for s in corpus.subventions]
-    toutes += [(_ordre_deliberation(i, d), i) for i, d in corpus.deliberations.items()]
-    for xs in corpus.actes_par_commune.values():  # an act of an undated recueil is no candidate (`_ordre_acte`)
-        toutes += [
-            (o, x) for x in xs if x.recueil in recueils for o in [_ordre_acte(x, recueils[x.recueil], dates_recueils[x.recueil])] if o
-        ]
-    toutes.sort(key=itemgetter(0), reverse=True)
-    # a candidate's rank: grants and acts by the record itself (`id`, its address: the records are alive for the whole build)
-    rangs: dict[int | str, int] = {(x if isinstance(x, str) else id(x)): r for r, (_, x) in enumerate(toutes)}
-    choisies: dict[int, Choisie] = {}  # each record read once for every feed that shows it, by its rank
+    same candidates (`test_a_feed_holds_the_newest_of_all_its_entries`). The ranks are made at the first
+    feed chosen: a build whose feeds are all unchanged (`_Sources`) makes none."""
 
-    def choisie(rang: int) -> Choisie:
-        ordre, x = toutes[rang]
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.recueils = _recueils(corpus)
+        self.choisies: dict[int, Choisie] = {}  # each record read once for every feed that shows it, by its rank
+
+    @functools.cached_property
+    def _rangs(self) -> tuple[list[tuple[Ordre, SubventionPubliee | str | ActePublie]], dict[int | str, int]]:
+        """Every candidate sorted newest first, and each one's rank: grants and acts by the record itself
+        (`id`, its address: the records are alive for the whole build), deliberations by their id."""
+        corpus, recueils = self.corpus, self.recueils
+        dates_recueils = {slug: _date_recueil(r) for slug, r in recueils.items()}  # (a recueil's date: once for all its acts)
+        toutes: list[tuple[Ordre, SubventionPubliee | str | ActePublie]] = [(_ordre_subvention(s), s) for s in corpus.subventions]
+        toutes += [(_ordre_deliberation(i, d), i) for i, d in corpus.deliberations.items()]
+        for xs in corpus.actes_par_commune.values():  # an act of an undated recueil is no candidate (`_ordre_acte`)
+            toutes += [
+                (o, x) for x in xs if x.recueil in recueils for o in [_ordre_acte(x, recueils[x.recueil], dates_recueils[x.recueil])] if o
+            ]
+        toutes.sort(key=itemgetter(0), reverse=True)
+        return toutes, {(x if isinstance(x, str) else id(x)): r for r, (_, x) in enumerate(toutes)}
+
+    def _choisie(self, rang: int) -> Choisie:
+        ordre, x = self._rangs[0][rang]
         if isinstance(x, ActePublie):
-            faire, lu = _entree_acte, _lu_acte(x, recueils[x.recueil], ordre)
+            faire, lu = _entree_acte, _lu_acte(x, self.recueils[x.recueil], ordre)
         elif isinstance(x, str):
-            faire, lu = _entree_deliberation, _lu_deliberation(x, corpus.deliberations[x], ordre)
+            faire, lu = _entree_deliberation, _lu_deliberation(x, self.corpus.deliberations[x], ordre)
         else:
             faire, lu = _entree_subvention, _lu_subvention(x, ordre)
-        c = choisies[rang] = Choisie(faire, lu, hashlib.sha256(repr(lu).encode("utf-8")).digest())
+        c = self.choisies[rang] = Choisie(faire, lu, hashlib.sha256(repr(lu).encode("utf-8")).digest())
         return c
 
-    def choix(subs: list[SubventionPubliee], ids: Iterable[str], actes: Iterable[ActePublie] = ()) -> list[Choisie]:
-        """The entries shown among these grants, deliberations (those published) and acts (those dated)."""
-        trouves = list(map(rangs.__getitem__, map(id, subs)))
-        trouves += [r for r in map(rangs.get, ids) if r is not None]
-        trouves += [r for r in map(rangs.get, map(id, actes)) if r is not None]
+    def __call__(self, lieu: Lieu) -> list[Choisie]:
+        """The entries shown among its grants, deliberations (those published) and acts (those dated)."""
+        rangs = self._rangs[1]
+        trouves = list(map(rangs.__getitem__, map(id, lieu.subs)))
+        trouves += [r for r in map(rangs.get, lieu.ids()) if r is not None]
+        trouves += [r for r in map(rangs.get, map(id, lieu.actes)) if r is not None]
         trouves.sort()
-        return [choisies.get(r) or choisie(r) for r in trouves[:MAX_ENTREES_LIEU]]
+        return [self.choisies.get(r) or self._choisie(r) for r in trouves[:MAX_ENTREES_LIEU]]
 
-    deliberation = attrgetter("deliberation")
-    for kind, lieu, a in abonnement.lieux(corpus.ref):
-        subs = par_lieu.get((kind, lieu), [])
-        ids = set(corpus.delib_lieux.get((kind, lieu), ())).union(map(deliberation, subs))
-        yield a, choix(subs, ids, corpus.actes_par_commune.get(lieu, []) if kind == "commune" else ())
-    for nom, subs in sorted(par_dispositif(corpus).items()):
-        yield abonnement.de_dispositif(nom, slug_dispositif(nom)), choix(subs, set(map(deliberation, subs)))
+
+class _Textes:
+    """What makes a feed's text (`texte`) and its key (`cle`): the digest of what its text is made of (the
+    code, the site's address, the feed's page and title, what each entry reads and, for a feed without
+    entries, the date it is as of), so that an unchanged feed is not made again; an entry is made once
+    for all the feeds that show it."""
+
+    def __init__(self, corpus: Corpus, site_url: str) -> None:
+        self.site_url = site_url
+        self.choix = _Choix(corpus)
+        self.defaut = mise_a_jour(corpus) or "2000-01-01"
+        self.faites: dict[str, Entree] = {}
+
+    def _entree(self, c: Choisie) -> Entree:
+        e = self.faites.get(c.lu[2])
+        return e if e is not None else self.faites.setdefault(c.lu[2], c.faire(c.lu))
+
+    def de(self, lieu: Lieu) -> tuple[str, Callable[[], str]]:
+        """(key, what makes the text) of `lieu`'s feed."""
+        a, choisies = lieu.a, self.choix(lieu)
+        h = hashlib.sha256(
+            repr([_empreinte_code(), self.site_url, a.kind, a.slug, a.nom, None if choisies else self.defaut]).encode("utf-8")
+        )
+        h.update(b"".join([c.empreinte for c in choisies]))
+        return h.hexdigest(), lambda: _document_de(a, [self._entree(c) for c in choisies], self.defaut, self.site_url)
+
+
+class _Sources:
+    """What each feed's candidates are made of, by source (`contexte`), so that a feed none of whose
+    sources changed since the last build is known unchanged without choosing its entries (`_Choix`:
+    ten years of candidates sorted) nor keying them.
+
+    A source's digest (`empreintes`) stands for every candidate made of its files: its file of
+    site_data/actes (`Corpus.empreinte_actes`: its deliberations, its recueil and its acts as read), the
+    deliberations published from it (a copy of one published from an earlier source is not: their digests
+    of site_data/, `empreinte_valide`, in the corpus's order), its grants (those attached, likewise) and
+    its recueil's slug (an exact copy of an earlier one has none); a record assigned since it was read
+    (no such digest), or a source without its file, has no digest: its feeds are chosen again. What a
+    record of a source shows in a feed that is not of its files (a grant's beneficiary as shown, the places
+    a grant is counted in, a place's or scheme's name) is made of them, of the reference geography
+    (`csv_subventions.geographie`) and of the code, which the context keys too."""
+
+    def __init__(self, corpus: Corpus, site_url: str) -> None:
+        self.corpus = corpus
+        self.commun = "\x1f".join((_empreinte_code(), site_url, geographie(corpus.ref)))
+        self.defaut = mise_a_jour(corpus) or "2000-01-01"
+        self.publiees = {i: d.source for i, d in corpus.deliberations.items()}
+        self.empreintes = self._empreintes()
+
+    def _empreintes(self) -> dict[str, str | None]:
+        corpus = self.corpus
+        parties: defaultdict[str, list[str]] = defaultdict(list)
+        sans: set[str] = set()
+        for records, champs in ((list(corpus.deliberations.values()), _CHAMPS_DELIBERATION), (corpus.subventions, _CHAMPS_SUBVENTION)):
+            lus = list(map(_LU, records))
+            # every record's fields still those read (compared in C, each by identity first): its digest as read
+            if None not in lus and list(map(champs, records)) == [lu.valeurs for lu in lus]:
+                for source, e in zip(map(_SOURCE, records), map(_EMPREINTE, lus), strict=True):
+                    parties[source].append(e)
+                continue
+            for r in records:  # (one assigned since it was read: `empreinte_valide` tells which)
+                e = empreinte_valide(r)
+                if e is None:
+                    sans.add(r.source)
+                else:
+                    parties[r.source].append(e)
+        slugs = {r.source: r.slug or "" for r in corpus.recueils}
+        out: dict[str, str | None] = {}
+        for source in {d.source for d in corpus.documents} | set(parties) | sans:
+            fichier = corpus.empreinte_actes(source)
+            if fichier is None or source in sans:
+                out[source] = None
+            else:
+                texte = "\x1f".join((source, fichier, slugs.get(source, "\x00"), *parties[source]))
+                out[source] = hashlib.sha256(texte.encode()).hexdigest()
+        return out
+
+    def contexte(self, lieu: Lieu) -> str | None:
+        """The digest of what `lieu`'s feed is made of (each source of its candidates by its digest, the
+        code, the site's address, the reference geography, the feed's name and, for a feed that may have
+        no entry, the date it is then as of); None when one of its sources has no digest."""
+        sources = set(map(_SOURCE, lieu.subs))
+        sources.update(map(self.publiees.get, lieu.deliberations))  # (grants' deliberations: of their grant's source)
+        sources.update(map(_SOURCE, lieu.actes))
+        sources.discard(None)
+        defaut = "" if lieu.subs or any(map(self.publiees.__contains__, lieu.deliberations)) else self.defaut
+        a = lieu.a
+        parties = [self.commun, a.kind, a.slug, a.nom, defaut]
+        for source in sorted(sources):  # (None discarded)
+            e = self.empreintes.get(source)
+            if e is None:
+                return None
+            parties += [source, e]
+        return hashlib.sha256("\x1f".join(parties).encode()).hexdigest()
 
 
 def _textes(corpus: Corpus, site_url: str) -> Iterator[tuple[abonnement.Abonnement, str, Callable[[], str]]]:
-    """(feed, key, what makes its text) of every place's and scheme's feed (`_flux`): the key digests what
-    its text is made of (the code, the site's address, the feed's page and title, what each entry reads
-    and, for a feed without entries, the date it is as of), so that an unchanged feed is not made again;
-    an entry is made once for all the feeds that show it."""
-    defaut = mise_a_jour(corpus) or "2000-01-01"
-    code_flux = _empreinte_code()
-    faites: dict[str, Entree] = {}
-
-    def entree(c: Choisie) -> Entree:
-        e = faites.get(c.lu[2])
-        return e if e is not None else faites.setdefault(c.lu[2], c.faire(c.lu))
-
-    def texte(a: abonnement.Abonnement, choisies: list[Choisie]) -> str:
-        return _document_de(a, [entree(c) for c in choisies], defaut, site_url)
-
-    for a, choisies in _flux(corpus):
-        h = hashlib.sha256(repr([code_flux, site_url, a.kind, a.slug, a.nom, None if choisies else defaut]).encode("utf-8"))
-        h.update(b"".join([c.empreinte for c in choisies]))
-        yield a, h.hexdigest(), functools.partial(texte, a, choisies)
+    """(feed, key, what makes its text) of every place's and scheme's feed (`_lieux`, `_Textes`)."""
+    textes = _Textes(corpus, site_url)
+    for lieu in _lieux(corpus):
+        yield lieu.a, *textes.de(lieu)
 
 
 @functools.cache
@@ -334,10 +449,18 @@ def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "", cache: 
     dossier = content / abonnement.DOSSIER
     ecrits = []
     enregistres = Ecrits(cache)
-    for a, cle, texte in _textes(corpus, site_url):
+    textes = _Textes(corpus, site_url)
+    sources = _Sources(corpus, site_url) if cache is not None else None
+    for lieu in _lieux(corpus):
+        a = lieu.a
         p = content / a.chemin
-        if not enregistres.a_jour(a.chemin, p, cle):
-            enregistres.ecrire(a.chemin, p, texte().encode("utf-8"), cle)
+        contexte = sources.contexte(lieu) if sources is not None else None
+        avant = enregistres.avant.get(a.chemin)
+        cle_avant = avant[0] if contexte is not None and type(avant) is list and len(avant) == 4 and avant[3] == contexte else None
+        if not (cle_avant and enregistres.a_jour(a.chemin, p, cle_avant)):  # (its key, as the last build made it)
+            cle, texte = textes.de(lieu)
+            if not enregistres.a_jour(a.chemin, p, cle, contexte or ""):
+                enregistres.ecrire(a.chemin, p, texte().encode("utf-8"), cle, contexte or "")
         ecrits.append(p)
     enregistres.sauver()
     sitemap = dossier / "sitemap.xml"
