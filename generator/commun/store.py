@@ -332,6 +332,16 @@ class Ecrits:
         self.apres[nom] = [cle, connue[1], lue, connue[3] if garde is None else garde]
         return True
 
+    def intact(self, nom: str, chemin: Path, garde: Any = None) -> bool:
+        """Whether the file `chemin` still holds what the last build wrote there, whatever its key, when what
+        that build kept with it is `garde` (None: whatever it kept); then recorded as `a_jour` records it. For
+        a caller that knows the file unchanged without making its key again: its inputs, digested in `garde`,
+        are those of the last build (a feed's sources), or the caller keeps the file whole (`Ecritures.groupe`)."""
+        connue = self.avant.get(nom)
+        if type(connue) is not list or len(connue) != 4 or type(connue[0]) is not str:
+            return False
+        return (garde is None or connue[3] == garde) and self.a_jour(nom, chemin, connue[0])
+
     def ecrire(self, nom: str, chemin: Path, data: bytes, cle: str | None = None, garde: Any = None, durable: bool = False) -> None:
         """Write `data` at `chemin` (`write_bytes`: not rewritten if the file holds it already) and record it
         as made from key `cle` (None: its own digest). `durable`: as `write_bytes`' (False: a file every
@@ -346,9 +356,21 @@ class Ecrits:
         if not self.a_jour(nom, chemin, hashlib.sha256(data).hexdigest(), garde):
             self.ecrire(nom, chemin, data, garde=garde)
 
-    def noter(self, nom: str, chemin: Path, cle: str, garde: Any = None) -> None:
-        """Record the file `chemin` that the caller has just made itself (a database) from key `cle`."""
-        self.apres[nom] = [cle, sha256_fichier(chemin), identite(chemin), garde]
+    def noter(self, nom: str, chemin: Path, cle: str, garde: Any = None, sha256: str | None = None) -> None:
+        """Record the file `chemin` that the caller has just made itself (a database) from key `cle`; `sha256`:
+        its bytes' digest when the caller knows it (it hashed the text it wrote), else read and hashed."""
+        self.apres[nom] = [cle, sha256_fichier(chemin) if sha256 is None else sha256, identite(chemin), garde]
+
+    def tient(self, nom: str, chemin: Path, sha256: str) -> bool:
+        """Whether the file `chemin` holds the bytes of SHA-256 `sha256` (a file named by its digest, that the
+        caller did not write this time): known without reading it while its identity is the one recorded with
+        that digest, else read and hashed; then recorded, its key being that digest."""
+        connue = self.avant.get(nom)
+        lue = _identite_si_contenu(chemin, sha256, connue[2] if type(connue) is list and len(connue) == 4 and connue[1] == sha256 else None)
+        if lue is None:
+            return False
+        self.apres[nom] = [sha256, sha256, lue, None]
+        return True
 
     def garde(self, nom: str) -> Any:
         """What the caller keeps with the file `nom` as this build recorded it (None: nothing, or not recorded)."""

@@ -96,8 +96,7 @@ class Ecritures:
 
     def _garde(self, rel: str) -> bool:
         """Whether the file `rel` (in the folder) is what the last build recorded, from its recorded key (then kept)."""
-        connue = self.ecrits.avant.get(rel)
-        return type(connue) is list and len(connue) == 4 and self.ecrits.a_jour(rel, self.dossier / rel, connue[0])
+        return self.ecrits.intact(rel, self.dossier / rel)
 
     def empreinte(self, chemin: Path) -> str | None:
         """The SHA-256 of the file `chemin` as this build wrote it or found it (None: not recorded)."""

@@ -743,8 +743,8 @@ def _fichier_cache(cache: Path, empreinte: str) -> Path:
 
 
 def _identites(cache: Path) -> Path:
-    """Where the identity and digest of each of the cache's shard files are recorded (`.cache/recherche.identites.json`,
-    beside the folder: out of its `*.json`)."""
+    """Where the identity and digest of each of the cache's shard files are recorded (`store.Ecrits`:
+    `.cache/recherche.identites.json`, beside the folder: out of its `*.json`)."""
     return cache.with_name(f"{cache.name}.identites.json")
 
 
@@ -755,41 +755,21 @@ def _empreinte_nommee(f: Path) -> str:
     return empreinte if f.name == _fichier_cache(Path(cle), empreinte).name and len(empreinte) == 64 else ""
 
 
-def _en_cache(cache: Path | None, cles: list[str]) -> list[tuple[Contenu, str] | None]:
+def _en_cache(cache: Path | None, cles: list[str], ecrits: store.Ecrits) -> list[tuple[Contenu, str] | None]:
     """(cache file, digest) of the shards whose key is in the cache, each checked against the digest its
     name holds: a file truncated by a full disk or a crash, or edited, does not match, is never
-    used, and its shard is indexed again. A file still the one recorded at the last build (same `identite`,
-    `_identites`: the cache's files are replaced by a rename, never written in place) is not read again
-    (ten years: some 125 MB); one whose identity changed is read and hashed (`store.empreinte_fichier`)."""
+    used, and its shard is indexed again. A file still the one recorded at the last build (`ecrits`, at
+    `_identites`: its identity; the cache's files are replaced by a rename, never written in place) is not
+    read again (ten years: some 125 MB); one whose identity changed is read and hashed (`Ecrits.tient`)."""
     if cache is None or not cache.is_dir():
         return [None] * len(cles)
     fichiers = {f.name.partition(".")[0]: f for f in cache.glob("*.json")}
-    connues = store.lire_cache(_identites(cache))
     out: list[tuple[Contenu, str] | None] = []
     for cle in cles:
         f = fichiers.get(cle)
         empreinte = _empreinte_nommee(f) if f is not None else ""
-        if f is None or not empreinte:
-            out.append(None)
-            continue
-        try:
-            lue = store.empreinte_fichier(f, connues.get(f.name))
-        except OSError:
-            out.append(None)
-            continue
-        out.append((f, empreinte) if lue["sha256"] == empreinte else None)
+        out.append((f, empreinte) if f is not None and empreinte and ecrits.tient(f.name, f, empreinte) else None)
     return out
-
-
-def _noter_identites(cache: Path, utilises: set[Path]) -> None:
-    """The `identite` and digest of each cache file this build used, for the next one (`_en_cache`): each holds
-    the text its name's digest names (checked by `_en_cache`, or written by this build)."""
-    connues = {}
-    for f in sorted(utilises):
-        lue = store.identite(f)
-        if lue is not None:
-            connues[f.name] = {"identite": lue, "sha256": _empreinte_nommee(f)}
-    store.write_text(_identites(cache), json.dumps(connues, separators=(",", ":")) + "\n", durable=False)
 
 
 def _nom_fichier(chemin: str, empreinte: str) -> str:
@@ -845,7 +825,8 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
     global _A_FAIRE
 
     cles = [_cle(m, empreinte) for m in ms]
-    en_cache = _en_cache(cache, cles)
+    ecrits = store.Ecrits(_identites(cache) if cache is not None else None)
+    en_cache = _en_cache(cache, cles, ecrits)
     fichiers: list[Path | None] = [cache / cle if cache is not None else None for cle in cles]
     a_faire = [i for i, t in enumerate(en_cache) if t is None]
     faits: dict[int, tuple[Contenu, str]] = {}
@@ -876,7 +857,10 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
         for f in cache.glob("*.json"):
             if f not in utilises:
                 f.unlink()
-        _noter_identites(cache, utilises)
+        for f in sorted(utilises):  # those written by this build: each holds the text its name's digest names
+            if f.name not in ecrits.apres and store.identite(f) is not None:
+                ecrits.noter(f.name, f, _empreinte_nommee(f), sha256=_empreinte_nommee(f))
+        ecrits.sauver()
     return textes
 
 

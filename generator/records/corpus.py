@@ -28,9 +28,10 @@ import hashlib
 import marshal
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field, fields
 from decimal import Decimal
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -303,6 +304,28 @@ def empreinte_valide(r: object) -> str | None:
     if champs is None or not isinstance(lu, Lu) or not all(map(operator.is_, champs[0](r), lu.valeurs)):
         return None
     return lu.empreinte
+
+
+def empreintes_valides(records: Sequence[object]) -> list[str | None]:
+    """`empreinte_valide` of each of `records`, by the same rule (each field of site_data/ still the object
+    read, by identity), for ten years of them at once: when all are of one published type, all read and
+    none assigned since, every field is compared in one pass in C; else record by record."""
+    if not records:
+        return []
+    t = type(records[0])
+    champs = _CHAMPS.get(t)
+    if champs is not None and set(map(type, records)) == {t}:
+        lus = list(map(_LU, records))
+        if None not in lus and all(
+            map(operator.is_, chain.from_iterable(map(champs[0], records)), chain.from_iterable(map(_VALEURS, lus)))
+        ):
+            return list(map(_EMPREINTE, lus))
+    return list(map(empreinte_valide, records))
+
+
+_LU = attrgetter("lu")
+_VALEURS = attrgetter("valeurs")
+_EMPREINTE = attrgetter("empreinte")
 
 
 @dataclass

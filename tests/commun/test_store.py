@@ -78,3 +78,51 @@ def test_site_data_json_is_the_text_of_the_standard_encoder_indented_by_one():
     for data in donnees:
         assert store.texte_json(data) == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     assert store.texte_json({"a": [1, {}]}) == '{\n "a": [\n  1,\n  {}\n ]\n}\n'
+
+
+def test_a_file_is_kept_intact_by_what_was_kept_with_it_whatever_its_key(tmp_path):
+    """`intact`: a file the last build wrote, still holding its bytes, is kept without its key when what the
+    caller kept with it is the one given (a feed's sources); another, or the file changed, is not; kept, it
+    is recorded again with its key and what was kept, for the build after."""
+    cache, a = tmp_path / "ecrits.json", tmp_path / "a.xml"
+    ecrits = store.Ecrits(cache)
+    ecrits.ecrire("a.xml", a, b"<feed/>\n", "cle-a", "sources-1")
+    ecrits.sauver()
+
+    suivant = store.Ecrits(cache)
+    assert not suivant.intact("a.xml", a, "sources-2")  # its sources changed: its key is to be made again
+    assert not suivant.intact("b.xml", tmp_path / "b.xml")  # never written
+    assert suivant.intact("a.xml", a, "sources-1") and suivant.intact("a.xml", a)
+    suivant.sauver()
+    assert json.loads(cache.read_text("utf-8"))["a.xml"][::3] == ["cle-a", "sources-1"]
+
+    a.write_bytes(b"<feed>autre</feed>\n")  # changed behind the record
+    assert not store.Ecrits(cache).intact("a.xml", a, "sources-1")
+
+
+def test_a_file_named_by_its_digest_is_checked_once_then_known_by_its_identity(tmp_path, monkeypatch):
+    """`tient` (the search's cache files, named by their text's digest): a file not recorded is read and hashed
+    once, then known by its identity; one changed in place behind the record is read again and does not hold
+    that digest; `noter` with the digest the caller hashed records a file without reading it."""
+    cache, f, g = tmp_path / "ecrits.json", tmp_path / "morceau.json", tmp_path / "autre.json"
+    f.write_bytes(b'{"index":1}')
+    g.write_bytes(b'{"index":2}')
+    sha_f, sha_g = (store.hashlib.sha256(p.read_bytes()).hexdigest() for p in (f, g))
+    lus: list[str] = []
+    digest = store.hashlib.file_digest
+    monkeypatch.setattr(store.hashlib, "file_digest", lambda h, algo: lus.append(os.path.basename(h.name)) or digest(h, algo))
+
+    ecrits = store.Ecrits(cache)
+    assert ecrits.tient("morceau.json", f, sha_f) and not ecrits.tient("autre.json", g, sha_f)
+    ecrits.noter("autre.json", g, sha_g, sha256=sha_g)  # (written by the caller, who hashed its text)
+    ecrits.sauver()
+    assert lus == ["morceau.json", "autre.json"]
+
+    suivant = store.Ecrits(cache)
+    assert suivant.tient("morceau.json", f, sha_f) and suivant.tient("autre.json", g, sha_g) and lus == ["morceau.json", "autre.json"]
+    suivant.sauver()
+    date = f.stat().st_mtime_ns
+    with f.open("r+b") as h:  # edited in place, same size, the same date moved
+        h.write(b'{"index":9}')
+    os.utime(f, ns=(date + 1_000_000, date + 1_000_000))
+    assert not store.Ecrits(cache).tient("morceau.json", f, sha_f) and lus[-1] == "morceau.json" and len(lus) == 3

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.commun import store
 from generator.elus import personnes
 from generator.lieux import places
-from generator.records.corpus import Corpus, cle_lu
+from generator.records.corpus import Corpus, cle_lu, empreinte_valide, empreintes_valides
 from generator.site import render
 from generator.site.pages import actes, controle, decoupage, lexique, lieux, subventions
 from generator.site.pages import elus as pages_elus
@@ -320,6 +320,21 @@ def test_a_field_set_after_reading_changes_the_key(donnees):
     s.montant = Decimal("751")
     assert cle_lu(s) is None
     assert page.cle("code", render.Empreintes()) not in (cle, lie)
+
+
+def test_many_records_are_told_as_read_by_the_rule_of_one(donnees):
+    """`empreintes_valides` (ten years of records at once, the feeds' sources) gives what `empreinte_valide`
+    gives each: a field of site_data/ assigned since, even to an equal value, is not the object read."""
+    corpus = _corpus(donnees)
+    subs, delibs = list(corpus.subventions), list(corpus.deliberations.values())
+    lues = empreintes_valides(subs)
+    assert len(lues) == 524 and None not in lues and lues == [empreinte_valide(s) for s in subs]
+    s = next(s for s in subs if s.id == "2021-232-0002")
+    s.montant = Decimal(str(s.montant))  # equal, not the object read
+    assert empreintes_valides(subs) == [None if x is s else e for x, e in zip(subs, lues, strict=True)]
+    melange = [delibs[0], s, subs[0]]  # (several types: record by record)
+    assert empreintes_valides(melange) == [empreinte_valide(delibs[0]), None, lues[0]] and None not in empreintes_valides(delibs)
+    assert empreintes_valides([]) == []
 
 
 def test_a_councillors_pages_are_keyed_on_their_seances_acts_and_their_lines(tmp_path, donnees, rendues, monkeypatch):

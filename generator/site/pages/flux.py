@@ -20,7 +20,7 @@ import heapq
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -31,9 +31,7 @@ from generator.commun.formats import date_fr, montant_fr
 from generator.commun.store import Ecrits, write_text
 from generator.exports.csv_subventions import geographie
 from generator.exports.par_lieu import subventions_par_lieu
-from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee, empreinte_valide
-from generator.records.deliberation import Deliberation
-from generator.records.subvention import Subvention
+from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee, empreintes_valides
 from generator.site import abonnement
 from generator.site.pages.subventions import par_dispositif, slug_dispositif
 
@@ -233,10 +231,6 @@ class Lieu(NamedTuple):
 
 _DELIBERATION = attrgetter("deliberation")
 _SOURCE = attrgetter("source")
-_LU = attrgetter("lu")
-_EMPREINTE = attrgetter("empreinte")
-_CHAMPS_DELIBERATION = attrgetter(*(f.name for f in fields(Deliberation)))  # (those a record is read from: `records.corpus.Lu`)
-_CHAMPS_SUBVENTION = attrgetter(*(f.name for f in fields(Subvention)))
 
 
 def _lieux(corpus: Corpus) -> Iterator[Lieu]:
@@ -342,10 +336,10 @@ class _Sources:
     a grant is counted in, a place's or scheme's name) is made of them, of the reference geography
     (`csv_subventions.geographie`) and of the code, which the context keys too."""
 
-    def __init__(self, corpus: Corpus, site_url: str) -> None:
+    def __init__(self, corpus: Corpus, site_url: str, defaut: str) -> None:
         self.corpus = corpus
         self.commun = "\x1f".join((_empreinte_code(), site_url, geographie(corpus.ref)))
-        self.defaut = mise_a_jour(corpus) or "2000-01-01"
+        self.defaut = defaut  # (`_Textes.defaut`)
         self.publiees = {i: d.source for i, d in corpus.deliberations.items()}
         self.empreintes = self._empreintes()
 
@@ -353,19 +347,12 @@ class _Sources:
         corpus = self.corpus
         parties: defaultdict[str, list[str]] = defaultdict(list)
         sans: set[str] = set()
-        for records, champs in ((list(corpus.deliberations.values()), _CHAMPS_DELIBERATION), (corpus.subventions, _CHAMPS_SUBVENTION)):
-            lus = list(map(_LU, records))
-            # every record's fields still those read (compared in C, each by identity first): its digest as read
-            if None not in lus and list(map(champs, records)) == [lu.valeurs for lu in lus]:
-                for source, e in zip(map(_SOURCE, records), map(_EMPREINTE, lus), strict=True):
-                    parties[source].append(e)
-                continue
-            for r in records:  # (one assigned since it was read: `empreinte_valide` tells which)
-                e = empreinte_valide(r)
-                if e is None:
-                    sans.add(r.source)
+        for records in (list(corpus.deliberations.values()), corpus.subventions):
+            for source, e in zip(map(_SOURCE, records), empreintes_valides(records), strict=True):
+                if e is None:  # (assigned since it was read)
+                    sans.add(source)
                 else:
-                    parties[r.source].append(e)
+                    parties[source].append(e)
         slugs = {r.source: r.slug or "" for r in corpus.recueils}
         out: dict[str, str | None] = {}
         for source in {d.source for d in corpus.documents} | set(parties) | sans:
@@ -450,14 +437,12 @@ def ecrire_flux_lieux(corpus: Corpus, content: Path, site_url: str = "", cache: 
     ecrits = []
     enregistres = Ecrits(cache)
     textes = _Textes(corpus, site_url)
-    sources = _Sources(corpus, site_url) if cache is not None else None
+    sources = _Sources(corpus, site_url, textes.defaut) if cache is not None else None
     for lieu in _lieux(corpus):
         a = lieu.a
         p = content / a.chemin
         contexte = sources.contexte(lieu) if sources is not None else None
-        avant = enregistres.avant.get(a.chemin)
-        cle_avant = avant[0] if contexte is not None and type(avant) is list and len(avant) == 4 and avant[3] == contexte else None
-        if not (cle_avant and enregistres.a_jour(a.chemin, p, cle_avant)):  # (its key, as the last build made it)
+        if not (contexte is not None and enregistres.intact(a.chemin, p, contexte)):  # (its sources as at the last build)
             cle, texte = textes.de(lieu)
             if not enregistres.a_jour(a.chemin, p, cle, contexte or ""):
                 enregistres.ecrire(a.chemin, p, texte().encode("utf-8"), cle, contexte or "")
