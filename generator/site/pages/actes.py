@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +20,17 @@ from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
 from generator.commun.store import write_json
 from generator.exports.par_lieu import chemin
-from generator.records import Annexe, JsonObject, Session, plage_numeros
-from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee, cle_lu, empreinte_valide
+from generator.records import Annexe, JsonObject, Session, Subvention, plage_numeros
+from generator.records.corpus import (
+    DEPARTEMENT,
+    Corpus,
+    DeliberationPubliee,
+    Lu,
+    RecueilPublie,
+    SubventionPubliee,
+    cle_lu,
+    empreinte_valide,
+)
 from generator.records.place import PlaceKind
 from generator.site import couverture
 from generator.site.pages.decoupage import trop_long
@@ -215,7 +227,7 @@ class _Precles:
     as the corpus already has them, so that the pages of an unchanged deliberation are neither made nor
     keyed (`write_pages`).
 
-    Of the deliberation (`annexe`: its annexes' pages), what stands for it in a key (`cle_lu`: the digest
+    Of the deliberation (its annexes' pages: `deliberation`'s second part), what stands for it in a key (`cle_lu`: the digest
     of its dict of site_data/actes and the fields the published view adds, its recueil's slug and its
     texts' digests among them) and its source's original; its page adds its recueil's title, its séance
     (whole, the first copy of the corpus: maybe another source's), its control checks, the person page of
@@ -233,30 +245,29 @@ class _Precles:
         self.geographie = precle(self.empreintes, [ref.territoires, ref.epci, ref.communes, ref.cantons])  # (dicts in their order)
         self._sessions: dict[str | None, str] = {}  # séance id → its digest
         self._liens: dict[int, str] = {}  # id of a `LiensElus` (kept by `build` for the build) → its digest
-
-    def annexe(self, d: DeliberationPubliee) -> str | None:
-        """What the pages of `d`'s long annexes are made of (their part's number and count are in their address)."""
-        lu = cle_lu(d)
-        return None if lu is None else precle(self.empreintes, [lu, self.corpus.originaux.get(d.source)])
+        self._subventions = _lus(corpus.subventions)  # id of a grant → the digest of its dict (`empreinte_valide`)
 
     def deliberation(
         self,
-        annexe: str | None,
         d: DeliberationPubliee,
         subs: list[SubventionPubliee],
         session: Session | None,
         recueil: RecueilPublie | None,
         elus: LiensElus,
-    ) -> str | None:
-        """What `d`'s page is made of (`annexe`: what its annexes' pages are)."""
-        if annexe is None:
-            return None
+    ) -> tuple[str | None, Callable[[], str | None]]:
+        """What `d`'s page is made of, and what makes that of its annexes' pages (asked for a long annex only)."""
+        lu = cle_lu(d)
+        if lu is None:
+            return None, lambda: None
+        original = self.corpus.originaux.get(d.source)
+        annexes = functools.cache(lambda: precle(self.empreintes, [lu, original]))
+        lus = self._subventions
         subventions: list[str | None] = []
         for s in subs:
-            lu = empreinte_valide(s)
-            if lu is None:
-                return None
-            subventions += (lu, s.url_original)
+            e = lus.get(id(s)) or empreinte_valide(s)
+            if e is None:
+                return None, annexes
+            subventions += (e, s.url_original)
         seance = self._sessions.get(d.session_id)
         if seance is None:
             seance = self._sessions[d.session_id] = precle(self.empreintes, [session])
@@ -264,7 +275,27 @@ class _Precles:
         if liens is None:
             liens = self._liens[id(elus)] = precle(self.empreintes, [elus.liens])
         titre = recueil.titre if recueil is not None else None
-        return precle(self.empreintes, [annexe, titre, seance, self.checks.get(d.id, []), liens, self.geographie, subventions])
+        return precle(
+            self.empreintes, [lu, original, titre, seance, self.checks.get(d.id, []), liens, self.geographie, subventions]
+        ), annexes
+
+
+_LU = attrgetter("lu")
+_VALEURS = attrgetter("valeurs")
+_EMPREINTE = attrgetter("empreinte")
+_CHAMPS_SUBVENTION = attrgetter(*(f.name for f in fields(Subvention)))
+
+
+def _lus(subs: list[SubventionPubliee]) -> dict[int, str]:
+    """`empreinte_valide` of every grant by its `id` (its address: the records live for the whole build),
+    told in C for all at once (each field the very object read, `operator.is_`: ten years, 48 000 grants);
+    empty when one was assigned since it was read (then each one's is asked for)."""
+    lus = list(map(_LU, subs))
+    if all(map(isinstance, lus, itertools.repeat(Lu))) and all(
+        map(operator.is_, itertools.chain.from_iterable(map(_CHAMPS_SUBVENTION, subs)), itertools.chain.from_iterable(map(_VALEURS, lus)))
+    ):
+        return dict(zip(map(id, subs), map(_EMPREINTE, lus)))
+    return {}
 
 
 def _contexte_deliberation(
@@ -350,7 +381,7 @@ def build(
         session = sessions.get(d.session_id)
         recueil = recueils.get(d.recueil) if d.recueil else None
         liens = elus(_noms_elus(d, session))
-        precle_annexe = precles.annexe(d)
+        precle_deliberation, precle_annexes = precles.deliberation(d, subs, session, recueil, liens)
         annexes = []
         for i, a in enumerate(d.annexes, start=1):
             titre, empreinte = a.titre or f"Annexe {i}", d.empreintes_annexes[i - 1]
@@ -377,7 +408,7 @@ def build(
                             "empreinte": empreinte,  # its text (the part's, `decouper`, is made from it by the code)
                         },
                         contexte=functools.partial(_contexte_annexe, parties, i),
-                        precle=precle_annexe,
+                        precle=precle_annexes(),
                     )
                 )
             annexes.append(
@@ -394,7 +425,7 @@ def build(
                 "deliberation.md.j2",
                 f"{did} — {d.titre}",
                 kind="deliberation",
-                precle=precles.deliberation(precle_annexe, d, subs, session, recueil, liens),
+                precle=precle_deliberation,
                 faire=functools.partial(
                     _page_deliberation, corpus, d, subs, session, recueil, checks_par_delib.get(did, []), annexes, liens
                 ),
