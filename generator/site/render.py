@@ -157,6 +157,12 @@ class Page:
     donnees: JsonObject | None = None
     texte: str = ""
     contexte: Callable[[JsonObject, str], JsonObject] | None = None
+    # a page whose builder knows cheaply what it is made of (`precle`: the digest of every input of its bytes but
+    # the code and its address, title, kind and template, which `write_pages` adds) and makes it whole only when
+    # asked (`faire`: the page with its data or context, at the same address): while its pre-key and its file
+    # are those of the last build, neither its context nor its key (`cle`) is made (`write_pages`)
+    precle: str | None = None
+    faire: Callable[[], Page] | None = None
 
     def cle(self, code: str, empreintes: Empreintes) -> str | None:
         """What the page's text is made of: the code, its address, title, kind, template and inputs (its
@@ -339,6 +345,12 @@ def _non_scalaire(_: object) -> None:
     return None
 
 
+def precle(empreintes: Empreintes, parties: list[object]) -> str:
+    """A page's pre-key (`Page.precle`) made of `parties`: the digest of their text (`Empreintes.dumps`, in
+    which a record of `_REPETES` stands whole: a builder gives of those what its pages show, digests first)."""
+    return _condenser(empreintes.dumps(parties))
+
+
 def _condenser(texte: str) -> str:
     """The digest of a text of a key, 43 characters of base 64 (none escaped in JSON; a million of them in
     a build's keys, not 64 hex digits; `b85encode`, 40, is written in Python: 5 µs each)."""
@@ -368,7 +380,9 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     or data and text) is that of the last build and whose file still holds the text written then (its
     inode, size and date unchanged, else read) are not rendered again: adding a month renders the pages it
     changes, not ten years of others. The key is taken when the page comes out of its builder, which may
-    have changed its context until then (`lieux`' year pages, a canton's fractions of communes).
+    have changed its context until then (`lieux`' year pages, a canton's fractions of communes). A page
+    with a pre-key (`Page.precle`) recorded with that key is not even made whole (`Page.faire`) nor keyed
+    while its pre-key and its file are those of the last build; it counts as written all the same.
     """
     written: set[Path] = set()
     n = 0
@@ -381,15 +395,20 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
         if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
             raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
         path = content_dir / page.path
-        cle = page.cle(code, empreintes) if cache is not None else None
         written.add(path)
-        if cle is not None and ecrits.a_jour(page.path, path, cle):
+        garde = _garde(code, page) if cache is not None else ""
+        if garde and _a_jour_par_precle(ecrits, page.path, path, garde):
+            continue  # (written: its file holds what its inputs make)
+        if page.faire is not None:
+            page = _faite(page)
+        cle = page.cle(code, empreintes) if cache is not None else None
+        if cle is not None and ecrits.a_jour(page.path, path, cle, garde):
             continue
         texte = _rendre(env, page).encode("utf-8")
         if cle is None:  # (no cache, or a page without a key: compared with its file and written if it changed)
             write_bytes(path, texte, durable=False)
         else:
-            ecrits.ecrire(page.path, path, texte, cle)  # recomputed and compared at every build (`store`)
+            ecrits.ecrire(page.path, path, texte, cle, garde)  # recomputed and compared at every build (`store`)
     ecrits.sauver()
     for d in GENERATED_DIRS:
         folder = content_dir / d
@@ -407,6 +426,35 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
 
 
 _PARTIES = operator.attrgetter("parts")
+
+
+def _garde(code: str, page: Page) -> str:
+    """What `write_pages` records with a page's key: the digest of its pre-key (`Page.precle`) with the code
+    and the page's address, title, kind and template, which its builder's pre-key leaves out; "" for a page
+    without one (recorded as such: a pre-key of an earlier build never stands for a key made without one)."""
+    if page.precle is None:
+        return ""
+    return _condenser("\x1f".join((code, page.path, page.template, page.title, page.kind, page.precle)))
+
+
+def _a_jour_par_precle(ecrits: Ecrits, nom: str, chemin: Path, garde: str) -> bool:
+    """Whether the page `nom`'s pre-key (`garde`) is the one the last build recorded with its key, and its
+    file still holds what that key made (`Ecrits.a_jour`): then its inputs are those of the last build,
+    and so is its text."""
+    connue = ecrits.avant.get(nom)
+    if type(connue) is not list or len(connue) != 4 or connue[3] != garde or type(connue[0]) is not str:
+        return False
+    return ecrits.a_jour(nom, chemin, connue[0], garde)
+
+
+def _faite(page: Page) -> Page:
+    """The page whole (`Page.faire`), its pre-key kept; at its address, with its title, kind and template."""
+    assert page.faire is not None
+    faite = page.faire()
+    if (faite.path, faite.template, faite.title, faite.kind) != (page.path, page.template, page.title, page.kind):
+        raise ValueError(f"page faite autre que celle annoncée : {page.path!r}")  # a builder's bug
+    faite.precle = page.precle
+    return faite
 
 
 def _rendre(env: jinja2.Environment, page: Page) -> str:

@@ -4,6 +4,7 @@ and a page whose input changed must never stay as it was."""
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from collections import defaultdict
@@ -16,6 +17,7 @@ import pytest
 
 from generator.commun import gabarits
 from generator.commun.formats import montant_fr
+from generator.elus import alias
 from generator.lieux import places
 from generator.records.corpus import Corpus
 from generator.site import render
@@ -38,10 +40,15 @@ def _pages(corpus: Corpus) -> list[Page]:
     return [p for p in actes.build(corpus, subs, {}) if p.kind in ("deliberation", "annexe")]
 
 
+def _entiere(page: Page) -> Page:
+    """The page with its data (a deliberation's is made only when its pre-key changed: `Page.faire`)."""
+    return page.faire() if page.faire is not None else page
+
+
 def test_an_unchanged_deliberation_page_is_not_rendered_again(tmp_path, donnees, rendues):
     content, cache = tmp_path / "content", tmp_path / "pages.json"
     pages = _pages(_corpus(donnees))
-    assert sum(p.kind == "deliberation" for p in pages) == 28 and all(p.contexte is not None for p in pages)
+    assert sum(p.kind == "deliberation" for p in pages) == 28 and all(_entiere(p).contexte is not None for p in pages)
     write_pages(pages, content, cache=cache)
     assert len(rendues) == len(pages)
     page = content / "deliberations" / "2021-243" / "index.md"
@@ -71,10 +78,90 @@ def test_a_deliberation_page_whose_grant_changed_is_rendered_again(tmp_path, don
     assert f"<strong>{montant_fr(total)}</strong>" in texte and montant_fr(total - 1) not in texte
 
 
+def _fichiers(content: Path) -> dict[str, bytes]:
+    return {f.relative_to(content).as_posix(): f.read_bytes() for f in sorted(content.rglob("*.md"))}
+
+
+def test_an_unchanged_deliberation_is_neither_made_nor_keyed(tmp_path, donnees, rendues, monkeypatch):
+    """A build without change makes no deliberation page's data nor any key of a deliberation's or an
+    annex's page (their pre-keys, `Page.precle`, are those of the last build), and keeps their files;
+    the code changed, every one is made, keyed and rendered again."""
+    content, cache = tmp_path / "content", tmp_path / "pages.json"
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    avant = _fichiers(content)
+    faites: list[str] = []
+    cles: list[str] = []
+    vraie, vraie_cle = actes._page_deliberation, Page.cle
+    monkeypatch.setattr(actes, "_page_deliberation", lambda corpus, d, *args: faites.append(d.id) or vraie(corpus, d, *args))
+    monkeypatch.setattr(Page, "cle", lambda page, *args: cles.append(page.path) or vraie_cle(page, *args))
+    rendues.clear()
+    pages = _pages(_corpus(donnees))
+    assert all(p.precle is not None for p in pages) and sum(p.kind == "annexe" for p in pages) > 0
+    assert write_pages(pages, content, cache=cache) == len(pages) == len(avant)
+    assert (faites, cles, rendues) == ([], [], [])
+    assert _fichiers(content) == avant  # (skipped, written all the same: none removed)
+    monkeypatch.setattr(render, "empreinte_code", lambda: "un autre code")
+    write_pages(_pages(_corpus(donnees)), content, cache=cache)
+    assert len(faites) == 28 and len(cles) == len(rendues) == len(avant)
+
+
+def _changement(tmp_path: Path, rendues: list[str], avant: Corpus, apres: Corpus) -> list[str]:
+    """The pages rendered again when the inputs go from `avant` to `apres`: exactly those whose text
+    changed, each as a build from scratch writes it."""
+    content, cache, neuf = tmp_path / "content", tmp_path / "pages.json", tmp_path / "neuf"
+    write_pages(_pages(avant), content, cache=cache)
+    anciens = _fichiers(content)
+    rendues.clear()
+    write_pages(_pages(apres), content, cache=cache)
+    refaites = sorted(rendues)
+    write_pages(_pages(apres), neuf)  # (no cache)
+    nouveaux = _fichiers(neuf)
+    assert _fichiers(content) == nouveaux
+    assert refaites == sorted(k for k, v in nouveaux.items() if anciens.get(k) != v)
+    return refaites
+
+
+def test_a_grant_changed_in_site_data_renders_again_its_deliberation(tmp_path, donnees, rendues):
+    avant = tmp_path / "avant"
+    shutil.copytree(donnees, avant)
+    f = avant / "subventions" / "004_45492b4b56f19b50.json"
+    data = json.loads(f.read_text("utf-8"))
+    s = next(s for s in data["subventions"] if s["id"] == "2021-243-0001")
+    assert s["montant"] == "2750.00"
+    s["montant"] = "2751.00"
+    f.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert _changement(tmp_path, rendues, _corpus(donnees), _corpus(avant)) == ["deliberations/2021-243/index.md"]
+    assert 'data-sort="2751.00"' in (tmp_path / "content" / "deliberations" / "2021-243" / "index.md").read_text("utf-8")
+
+
+def test_a_place_renamed_in_the_reference_renders_again_the_deliberations_naming_it(tmp_path, donnees, rendues):
+    """Bavincourt, a commune of 2021-243's grants (« Commune de Bavincourt »), renamed in the reference."""
+    ref = copy.deepcopy(places.reference())
+    insee = next(c for c, x in ref.communes.items() if x["nom"] == "Bavincourt")
+    ref.communes[insee]["nom"] = "Bavincourt-en-Artois"
+    apres = Corpus.load(donnees, ref)
+    apres.elus = pages_elus.registre(apres, {})
+    refaites = _changement(tmp_path, rendues, _corpus(donnees), apres)
+    assert "deliberations/2021-243/index.md" in refaites and all(r.startswith("deliberations/20") for r in refaites)
+    assert "Commune de Bavincourt-en-Artois" in (tmp_path / "content" / "deliberations" / "2021-243" / "index.md").read_text("utf-8")
+
+
+def test_a_councillors_alias_renders_again_the_deliberations_printing_the_name(tmp_path, donnees, rendues):
+    """Alain MEQUIGNON, named on 2022-317 only, said by the alias file to be Jean-Claude LEROY: his name
+    links to the latter's page there, and nowhere else changes."""
+    f = tmp_path / alias.FICHIER
+    f.write_text("alias:\n  - variante: Alain MEQUIGNON\n    nom: Jean-Claude LEROY\n", "utf-8")
+    apres = Corpus.load(donnees, places.reference())
+    apres.elus = pages_elus.registre(apres, alias.lire(f))
+    assert _changement(tmp_path, rendues, _corpus(donnees), apres) == ["deliberations/2022-317/index.md"]
+    texte = (tmp_path / "content" / "deliberations" / "2022-317" / "index.md").read_text("utf-8")
+    assert '<a href="../../elus/jean-claude-leroy/">Alain MEQUIGNON</a>' in texte
+
+
 def test_deliberations_printing_the_same_names_share_their_links(donnees):
     """The links of the names a deliberation prints are one object for all the pages printing the same
     names (`actes.LiensElus`, digested once into their keys): equal lists, one object."""
-    pages = [p for p in _pages(_corpus(donnees)) if p.kind == "deliberation"]
+    pages = [_entiere(p) for p in _pages(_corpus(donnees)) if p.kind == "deliberation"]
     objets: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for p in pages:
         assert p.donnees is not None and isinstance(p.donnees["elus"], actes.LiensElus)
@@ -107,7 +194,7 @@ def test_a_deliberation_page_whose_councillor_link_changed_is_rendered_again(tmp
 def test_a_name_missing_from_the_key_stops_the_rendering(donnees):
     """The page's context links only the names its key holds: a name the template would print
     without it in `donnees` is a KeyError, never a page silently missing its link."""
-    page = next(p for p in _pages(_corpus(donnees)) if p.path == "deliberations/2022-317/index.md")
+    page = _entiere(next(p for p in _pages(_corpus(donnees)) if p.path == "deliberations/2022-317/index.md"))
     assert page.donnees is not None and page.contexte is not None
     assert page.donnees["elus"].liens["Alain MEQUIGNON"] == "alain-mequignon"
     del page.donnees["elus"].liens["Alain MEQUIGNON"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +20,21 @@ from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
 from generator.commun.store import write_json
 from generator.exports.par_lieu import chemin
-from generator.records import Annexe, JsonObject, Session, plage_numeros
-from generator.records.corpus import DEPARTEMENT, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee
+from generator.records import Annexe, JsonObject, Session, Subvention, plage_numeros
+from generator.records.corpus import (
+    DEPARTEMENT,
+    Corpus,
+    DeliberationPubliee,
+    Lu,
+    RecueilPublie,
+    SubventionPubliee,
+    cle_lu,
+    empreinte_valide,
+)
 from generator.records.place import PlaceKind
 from generator.site import couverture
 from generator.site.pages.decoupage import trop_long
-from generator.site.render import Page, Partage, empreinte_code
+from generator.site.render import Empreintes, Page, Partage, empreinte_code, precle
 from generator.site.textes import html
 
 
@@ -170,7 +182,7 @@ def _noms_elus(d: DeliberationPubliee, session: Session | None) -> list[str]:
     return [n for n in noms if n]
 
 
-def _donnees_deliberation(
+def _page_deliberation(
     corpus: Corpus,
     d: DeliberationPubliee,
     subs: list[SubventionPubliee],
@@ -178,15 +190,16 @@ def _donnees_deliberation(
     recueil: RecueilPublie | None,
     checks: list[JsonObject],
     annexes: list[JsonObject],
-    elus: Callable[[list[str]], LiensElus],
-) -> JsonObject:
-    """Everything a deliberation's page shows (hashed into its key, `Page.cle`): its record
-    whole (texts included), its séance, recueil, original, EPCI, grants whole, checks, places, annexes
-    (the digest of the text of those shown inline), and the person page of each councillor it names. Its context
-    (`_contexte_deliberation`) is made only from these, so that a page whose data is unchanged is
-    not rendered again (`write_pages`)."""
+    elus: LiensElus,
+) -> Page:
+    """A deliberation's page whole (`Page.faire`: made only when its pre-key changed) from everything it
+    shows (its data, hashed into its key, `Page.cle`): its record whole (texts included), its séance,
+    recueil, original, EPCI, grants whole, checks, places, annexes (the digest of the text of those shown
+    inline), and the person page of each councillor it names (`elus`: those of `_noms_elus`). Its context
+    (`_contexte_deliberation`) is made only from these, so that a page whose data is unchanged is not
+    rendered again (`write_pages`)."""
     did = d.id
-    return {
+    donnees = {
         "d": d,  # records, hashed whole, once a build (`render.Empreintes`)
         "session": session,
         "recueil": {"slug": recueil.slug, "titre": recueil.titre} if recueil is not None else None,
@@ -197,8 +210,92 @@ def _donnees_deliberation(
         "checks": checks,
         "lieux": _lieux(corpus, d, subs),
         "annexes": annexes,
-        "elus": elus(_noms_elus(d, session)),
+        "elus": elus,
     }
+    return Page(
+        f"deliberations/{did}/index.md",
+        "deliberation.md.j2",
+        f"{did} — {d.titre}",
+        kind="deliberation",
+        donnees=donnees,
+        contexte=functools.partial(_contexte_deliberation, corpus, d, subs, session if session is not None else {}),
+    )
+
+
+class _Precles:
+    """The pre-keys of a deliberation's pages (`Page.precle`): the digests of every input of their bytes
+    as the corpus already has them, so that the pages of an unchanged deliberation are neither made nor
+    keyed (`write_pages`).
+
+    Of the deliberation (its annexes' pages: `deliberation`'s second part), what stands for it in a key (`cle_lu`: the digest
+    of its dict of site_data/actes and the fields the published view adds, its recueil's slug and its
+    texts' digests among them) and its source's original; its page adds its recueil's title, its séance
+    (whole, the first copy of the corpus: maybe another source's), its control checks, the person page of
+    each name it prints (`LiensElus`: the registry of councillors), the reference geography (its EPCI, its
+    rapport's places, its grants' communes and beneficiaries as shown) and of each grant the digest of its
+    dict of site_data/subventions and its original's address (its date and deliberation are its
+    deliberation's, its beneficiary and commune as shown made of its fields and the geography). None (the
+    page made and keyed) for a record changed since it was read (no such digest)."""
+
+    def __init__(self, corpus: Corpus, checks: dict[str, list[JsonObject]]) -> None:
+        self.corpus = corpus
+        self.checks = checks
+        self.empreintes = Empreintes()
+        ref = corpus.ref
+        self.geographie = precle(self.empreintes, [ref.territoires, ref.epci, ref.communes, ref.cantons])  # (dicts in their order)
+        self._sessions: dict[str | None, str] = {}  # séance id → its digest
+        self._liens: dict[int, str] = {}  # id of a `LiensElus` (kept by `build` for the build) → its digest
+        self._subventions = _lus(corpus.subventions)  # id of a grant → the digest of its dict (`empreinte_valide`)
+
+    def deliberation(
+        self,
+        d: DeliberationPubliee,
+        subs: list[SubventionPubliee],
+        session: Session | None,
+        recueil: RecueilPublie | None,
+        elus: LiensElus,
+    ) -> tuple[str | None, Callable[[], str | None]]:
+        """What `d`'s page is made of, and what makes that of its annexes' pages (asked for a long annex only)."""
+        lu = cle_lu(d)
+        if lu is None:
+            return None, lambda: None
+        original = self.corpus.originaux.get(d.source)
+        annexes = functools.cache(lambda: precle(self.empreintes, [lu, original]))
+        lus = self._subventions
+        subventions: list[str | None] = []
+        for s in subs:
+            e = lus.get(id(s)) or empreinte_valide(s)
+            if e is None:
+                return None, annexes
+            subventions += (e, s.url_original)
+        seance = self._sessions.get(d.session_id)
+        if seance is None:
+            seance = self._sessions[d.session_id] = precle(self.empreintes, [session])
+        liens = self._liens.get(id(elus))
+        if liens is None:
+            liens = self._liens[id(elus)] = precle(self.empreintes, [elus.liens])
+        titre = recueil.titre if recueil is not None else None
+        return precle(
+            self.empreintes, [lu, original, titre, seance, self.checks.get(d.id, []), liens, self.geographie, subventions]
+        ), annexes
+
+
+_LU = attrgetter("lu")
+_VALEURS = attrgetter("valeurs")
+_EMPREINTE = attrgetter("empreinte")
+_CHAMPS_SUBVENTION = attrgetter(*(f.name for f in fields(Subvention)))
+
+
+def _lus(subs: list[SubventionPubliee]) -> dict[int, str]:
+    """`empreinte_valide` of every grant by its `id` (its address: the records live for the whole build),
+    told in C for all at once (each field the very object read, `operator.is_`: ten years, 48 000 grants);
+    empty when one was assigned since it was read (then each one's is asked for)."""
+    lus = list(map(_LU, subs))
+    if all(map(isinstance, lus, itertools.repeat(Lu))) and all(
+        map(operator.is_, itertools.chain.from_iterable(map(_CHAMPS_SUBVENTION, subs)), itertools.chain.from_iterable(map(_VALEURS, lus)))
+    ):
+        return dict(zip(map(id, subs), map(_EMPREINTE, lus)))
+    return {}
 
 
 def _contexte_deliberation(
@@ -278,9 +375,13 @@ def build(
 
     recueils = {r.slug: r for r in corpus.recueils}
     sessions = corpus.sessions
+    precles = _Precles(corpus, checks_par_delib)
     for did, d in sorted(corpus.deliberations.items(), key=lambda kv: (kv[1].source, kv[0])):  # by source: annex texts are read per source
         subs = sorted(subs_par_delib.get(did, []), key=lambda s: s.id)
         session = sessions.get(d.session_id)
+        recueil = recueils.get(d.recueil) if d.recueil else None
+        liens = elus(_noms_elus(d, session))
+        precle_deliberation, precle_annexes = precles.deliberation(d, subs, session, recueil, liens)
         annexes = []
         for i, a in enumerate(d.annexes, start=1):
             titre, empreinte = a.titre or f"Annexe {i}", d.empreintes_annexes[i - 1]
@@ -307,6 +408,7 @@ def build(
                             "empreinte": empreinte,  # its text (the part's, `decouper`, is made from it by the code)
                         },
                         contexte=functools.partial(_contexte_annexe, parties, i),
+                        precle=precle_annexes(),
                     )
                 )
             annexes.append(
@@ -318,22 +420,15 @@ def build(
                 }
             )
         pages.append(
-            Page(
+            Page(  # made whole only when its pre-key changed (`write_pages`)
                 f"deliberations/{did}/index.md",
                 "deliberation.md.j2",
                 f"{did} — {d.titre}",
                 kind="deliberation",
-                donnees=_donnees_deliberation(
-                    corpus,
-                    d,
-                    subs,
-                    session,
-                    recueils.get(d.recueil) if d.recueil else None,
-                    checks_par_delib.get(did, []),
-                    annexes,
-                    elus,
+                precle=precle_deliberation,
+                faire=functools.partial(
+                    _page_deliberation, corpus, d, subs, session, recueil, checks_par_delib.get(did, []), annexes, liens
                 ),
-                contexte=functools.partial(_contexte_deliberation, corpus, d, subs, session if session is not None else {}),
             )
         )
         yield from pages
