@@ -397,7 +397,7 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
         path = content_dir / page.path
         written.add(path)
         garde = _garde(code, page) if cache is not None else ""
-        if garde and _a_jour_par_precle(ecrits, page.path, path, garde):
+        if garde and ecrits.intact(page.path, path, garde):  # (its pre-key recorded with its key, its file intact)
             continue  # (written: its file holds what its inputs make)
         if page.faire is not None:
             page = _faite(page)
@@ -435,16 +435,6 @@ def _garde(code: str, page: Page) -> str:
     if page.precle is None:
         return ""
     return _condenser("\x1f".join((code, page.path, page.template, page.title, page.kind, page.precle)))
-
-
-def _a_jour_par_precle(ecrits: Ecrits, nom: str, chemin: Path, garde: str) -> bool:
-    """Whether the page `nom`'s pre-key (`garde`) is the one the last build recorded with its key, and its
-    file still holds what that key made (`Ecrits.a_jour`): then its inputs are those of the last build,
-    and so is its text."""
-    connue = ecrits.avant.get(nom)
-    if type(connue) is not list or len(connue) != 4 or connue[3] != garde or type(connue[0]) is not str:
-        return False
-    return ecrits.a_jour(nom, chemin, connue[0], garde)
 
 
 def _faite(page: Page) -> Page:
