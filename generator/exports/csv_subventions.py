@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.exports import ecritures as module_ecritures
-from generator.exports.ecritures import Ecritures
+from generator.exports.ecritures import Ecritures, empreinte_json
 from generator.exports.elus import empreinte_registre, lignes_elus, lignes_presences
 from generator.lieux.places import Reference
 from generator.lieux.places import slug as place_slug
@@ -301,7 +301,7 @@ def geographie(ref: Reference) -> str:
     """The digest of the reference geography a grant's row and the selections by place read (names, codes,
     cantons, members, territoires of the communes, cantons, EPCI and territoires)."""
     tables = [ref.territoires, ref.epci, ref.communes, ref.cantons]
-    return hashlib.sha256(json.dumps(tables, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return empreinte_json(tables, trier=True)
 
 
 class Rangees:
@@ -371,7 +371,7 @@ class Rangees:
             if empreinte is None:
                 return None
             lues.append([d.id, empreinte, d.recueil, original["url"] if original else None])
-        return hashlib.sha256(json.dumps(lues, ensure_ascii=False).encode()).hexdigest()
+        return empreinte_json(lues)
 
     @functools.cached_property
     def elus(self) -> list[list[str]] | None:

@@ -12,6 +12,8 @@ made again but not compared with the file by reading it back.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +23,12 @@ from generator.commun import code, store
 
 MEMO = "\0"
 """The start of the names of the values kept with the files (`retenu`): never a file's path."""
+
+
+def empreinte_json(valeur: object, trier: bool = False) -> str:
+    """The SHA-256 (hex) of `valeur` as JSON, its text as is (`ensure_ascii=False`), its objects' keys sorted
+    when `trier`: how the exports digest what a file is made of, one spelling for every key."""
+    return hashlib.sha256(json.dumps(valeur, ensure_ascii=False, sort_keys=trier).encode()).hexdigest()
 
 
 @functools.cache

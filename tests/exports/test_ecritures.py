@@ -5,6 +5,7 @@ result is byte for byte that of a write from scratch."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -360,3 +361,13 @@ def test_councillors_rows_are_made_only_when_what_the_register_is_built_from_cha
     _ecrire_avec_alias(_corpus(site_data), out, cache)
     assert sorted(rangs_elus) == ["elus", "presences"] and construites == ["recueil-texte-2019.sqlite"]
     assert _changes(avant, _fichiers(out)) == ["recueil-texte-2019.sqlite"]
+
+
+def test_the_json_digest_of_the_keys_is_that_of_its_text():
+    """`empreinte_json`: the SHA-256 of the JSON text, non-ASCII as is (the keys of `.cache/exports.json` made
+    before it was one helper stay the same), the objects' keys sorted only when asked."""
+    valeur = {"b": "Béthune", "a": [1, None]}
+    assert exp_ecritures.empreinte_json(valeur) == hashlib.sha256('{"b": "Béthune", "a": [1, null]}'.encode()).hexdigest()
+    trie = hashlib.sha256('{"a": [1, null], "b": "Béthune"}'.encode()).hexdigest()
+    assert exp_ecritures.empreinte_json(valeur, trier=True) == trie
+    assert exp_ecritures.empreinte_json(valeur) != trie
