@@ -164,7 +164,7 @@ def write_all(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ecritures = ecritures or Ecritures(out_dir)
-    rangees = Rangees(corpus, alias)  # each grant's row and lines, made once for every file that lists it
+    rangees = Rangees(corpus, alias, ecritures)  # each grant's row and lines, made once for every file that lists it
     paths = csv_subventions.write(corpus, out_dir, rangees, ecritures)
     paths += csv_deliberations.write(corpus, out_dir, rangees, ecritures)
     paths += scdl.write(corpus, out_dir, identifiants, base_url, rangees, ecritures)
@@ -181,6 +181,7 @@ def write_all(
     paths += datapackage.write(out_dir, paths, DESCRIPTIONS, GROUPS, base_url)
     _clean(out_dir, paths)
     a_completer(out_dir, ecritures)  # (for the « Données » page, `fichiers_meta`: kept with the files)
+    rangees.garder()
     ecritures.sauver()
     return paths
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.exports import ecritures as module_ecritures
-from generator.exports.ecritures import Ecritures
+from generator.exports.ecritures import Ecritures, Lignes, empreinte_json
 from generator.exports.elus import empreinte_registre, lignes_elus, lignes_presences
 from generator.lieux.places import Reference
 from generator.lieux.places import slug as place_slug
@@ -127,8 +127,10 @@ def _territoire(ref: Reference, insee: str | None, siren: str | None, written: s
     return ""
 
 
-def row(corpus: Corpus, s: SubventionPubliee) -> dict[str, str]:
-    """The flat CSV row of one grant (every value a string)."""
+def lieux(corpus: Corpus, s: SubventionPubliee) -> tuple[str, str, str, str, str, str, str]:
+    """The cells of grant `s`'s row that the reference geography decides (with its record): code_insee, commune,
+    commune_ecrite, siren_epci, epci, canton, territoire (`row`); what keys its lines besides its record
+    (`Rangees.cle_lignes`): a place renamed in the reference makes again the lines of its grants, no other."""
     ref = corpus.ref
     insee = corpus.commune_of(s)
     siren = _resolved(s.beneficiaire_ref, "epci")
@@ -139,6 +141,20 @@ def row(corpus: Corpus, s: SubventionPubliee) -> dict[str, str]:
             if p and p.kind == "commune" and p.written:
                 ecrite = p.written
                 break
+    return (
+        insee or "",
+        commune["nom"] if commune else "",
+        ecrite,
+        siren or "",
+        ref.epci[siren]["nom"] if siren in ref.epci else "",
+        ";".join(sorted(commune.get("cantons") or [])) if commune else "",
+        _territoire(ref, insee, siren, s.territoire),
+    )
+
+
+def row(corpus: Corpus, s: SubventionPubliee) -> dict[str, str]:
+    """The flat CSV row of one grant (every value a string)."""
+    insee, commune, ecrite, siren, epci, canton, territoire = lieux(corpus, s)
     original = corpus.originaux.get(s.source)  # its published PDF (`Corpus.lier_originaux`)
     return {
         "id": s.id,
@@ -147,13 +163,13 @@ def row(corpus: Corpus, s: SubventionPubliee) -> dict[str, str]:
         "organe": s.acte.organe or "",
         "beneficiaire": s.beneficiaire or "",
         "type_beneficiaire": s.type_beneficiaire or "",
-        "code_insee": insee or "",
-        "commune": commune["nom"] if commune else "",
+        "code_insee": insee,
+        "commune": commune,
         "commune_ecrite": ecrite,
-        "siren_epci": siren or "",
-        "epci": ref.epci[siren]["nom"] if siren in ref.epci else "",
-        "canton": ";".join(sorted(commune.get("cantons") or [])) if commune else "",
-        "territoire": _territoire(ref, insee, siren, s.territoire),
+        "siren_epci": siren,
+        "epci": epci,
+        "canton": canton,
+        "territoire": territoire,
         "objet": s.objet or "",
         "montant": decimal_text(s.montant),
         "cout_projet": decimal_text(s.cout_projet),
@@ -189,21 +205,29 @@ def neutraliser(texte: str) -> str:
 
 
 class LignesCsv:
-    """The lines of one CSV (RFC 4180: comma, minimal quoting, `\\n` line ends) one row at a time, each
-    line alone (a row's line depends on it only: a file is its header and its rows' lines, in any
-    selection); the cells of the columns `texte` neutralised (`neutraliser`: the CSVs for people, not
-    the SCDL files). A row is a dict of the columns `fields` (a missing one empty, another one an error,
-    as `csv.DictWriter` has them)."""
+    """The lines of one CSV (RFC 4180: comma, minimal quoting, `\\n` line ends; or `separateur` and `fin`)
+    one row at a time, each line alone (a row's line depends on it only: a file is its header and its rows'
+    lines, in any selection); the cells of the columns `texte` neutralised (`neutraliser`: the CSVs for
+    people, not the SCDL files). A row is a dict of the columns `fields` (a missing one empty, another one
+    an error, as `csv.DictWriter` has them); the header is `fields`, or `titres`."""
 
-    def __init__(self, fields: list[str], texte: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        fields: list[str],
+        texte: frozenset[str] = frozenset(),
+        separateur: str = ",",
+        fin: str = "\n",
+        titres: list[str] | None = None,
+    ) -> None:
         self.fields, self.texte, self._noms = fields, texte, frozenset(fields)
         self._textes = [k in texte for k in fields]
         self._buf = io.StringIO()
-        self._w = csv.writer(self._buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        self._w = csv.writer(self._buf, delimiter=separateur, lineterminator=fin, quoting=csv.QUOTE_MINIMAL)
         # the csv module quotes a cell holding a line feed, not one holding a lone carriage return (not in
         # `lineterminator`): such a row is written all quoted, so that no reader cuts it in two
-        self._w_cr = csv.writer(self._buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        self._w.writerow(fields)
+        self._cr = "\r" not in fin
+        self._w_cr = csv.writer(self._buf, delimiter=separateur, lineterminator=fin, quoting=csv.QUOTE_ALL)
+        self._w.writerow(fields if titres is None else titres)
         self.entete = self._vider()
 
     def _vider(self) -> str:
@@ -223,7 +247,7 @@ class LignesCsv:
 
     def ligne(self, r: JsonObject) -> str:
         cellules = self.valeurs(r)
-        (self._w_cr if any(isinstance(v, str) and "\r" in v for v in cellules) else self._w).writerow(cellules)
+        (self._w_cr if self._cr and any(isinstance(v, str) and "\r" in v for v in cellules) else self._w).writerow(cellules)
         return self._vider()
 
 
@@ -265,17 +289,29 @@ TITRES = {
 DECIMAUX = ("montant", "cout_projet", "montant_eligible", "taux")
 
 
+def lignes_du_tableur() -> LignesCsv:
+    """The lines of subventions-tableur.csv: what French Excel and LibreOffice open right by a double click —
+    « ; » between cells, CRLF line ends (a cell holding « ; », a quote, a carriage return or a line feed
+    quoted), French column titles; the text cells neutralised (`neutraliser`, as in `csv_text`). The rows are
+    given with a decimal comma (`pour_tableur`)."""
+    return LignesCsv(FIELDS, TEXTE, ";", "\r\n", [TITRES[c] for c in FIELDS])
+
+
+def pour_tableur(r: JsonObject) -> JsonObject:
+    """Row `r` with a decimal comma in its amounts and rate (`DECIMAUX`), for subventions-tableur.csv."""
+    return {**r, **{c: r[c].replace(".", ",") for c in DECIMAUX}}
+
+
+def tableur_fichier(entete: str, lignes: Iterable[str]) -> bytes:
+    """subventions-tableur.csv from its header and lines (`lignes_du_tableur`): UTF-8 with a BOM, as the
+    spreadsheets expect."""
+    return b"\xef\xbb\xbf" + (entete + "".join(lignes)).encode("utf-8")
+
+
 def tableur_text(data: list[JsonObject]) -> bytes:
-    """subventions-tableur.csv: what French Excel and LibreOffice open right by a double click — UTF-8
-    with a BOM, « ; » between cells, a decimal comma, CRLF line ends, French column titles; the text
-    cells neutralised (`neutraliser`, as in `csv_text`). A cell holding « ; », a quote, a carriage return or
-    a line feed is quoted."""
-    lignes = LignesCsv(FIELDS, TEXTE)
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow([TITRES[c] for c in FIELDS])
-    w.writerows(lignes.valeurs({**r, **{c: r[c].replace(".", ",") for c in DECIMAUX}}) for r in data)
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    """subventions-tableur.csv of the rows `data` (`lignes_du_tableur`, `tableur_fichier`)."""
+    lignes = lignes_du_tableur()
+    return tableur_fichier(lignes.entete, (lignes.ligne(pour_tableur(r)) for r in data))
 
 
 def json_ligne(r: JsonObject) -> str:
@@ -301,25 +337,30 @@ def geographie(ref: Reference) -> str:
     """The digest of the reference geography a grant's row and the selections by place read (names, codes,
     cantons, members, territoires of the communes, cantons, EPCI and territoires)."""
     tables = [ref.territoires, ref.epci, ref.communes, ref.cantons]
-    return hashlib.sha256(json.dumps(tables, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return empreinte_json(tables, trier=True)
 
 
 class Rangees:
-    """Each grant's row (`row`), CSV line (of subventions.csv: `LignesCsv` with `TEXTE`) and JSON line
-    (`json_ligne`), made once a build for every file that lists it: subventions.csv and .json, the
-    per-page files (a grant is in about six), the SQLite export; and the rows of the élus and their
-    presences (`exports.elus`), which the CSVs and the databases share (None: no registry).
+    """Each grant's row (`row`) and lines (`formater`: of subventions.csv, `LignesCsv` with `TEXTE`; of
+    subventions.json, `json_ligne`; of subventions-tableur.csv), made once a build for every file that lists it:
+    subventions.csv, .json and -tableur.csv, the per-page files (a grant is in about six), the SQLite export; and
+    the rows of the élus and their presences (`exports.elus`), which the CSVs and the databases share (None: no
+    registry).
 
     And what each row is made of (`cle`), so that a file of rows is keyed on its grants without making
-    them (`cle_fichier`, `Ecritures.fichier`): a build without change formats no row."""
+    them (`cle_fichier`, `Ecritures.fichier`): a build without change formats no row. A grant's lines are
+    kept from a build to the next (`ecritures`: `Ecritures.lignes_connues`, by `cle_lignes`): a month added
+    formats the lines of its grants, and joins the others' as the last build made them."""
 
-    def __init__(self, corpus: Corpus, alias: Mapping[str, str] | None = None) -> None:
+    def __init__(self, corpus: Corpus, alias: Mapping[str, str] | None = None, ecritures: Ecritures | None = None) -> None:
         self.corpus = corpus
         self.alias = alias  # the publisher's alias of élus the register was built with (None: unknown, its rows not keyed)
+        self.ecritures = ecritures
         self.csv_lignes = LignesCsv(FIELDS, TEXTE)
+        self.tableur_lignes = lignes_du_tableur()
         self._rangees: dict[str, dict[str, str]] = {}
-        self._csv: dict[str, str] = {}
-        self._json: dict[str, str] = {}
+        self._lignes: dict[str, tuple[str, ...]] = {}
+        self.gardees: Lignes = {}  # the lines of this build's grants, by `cle_lignes` (kept for the next build)
         self._cles: dict[str, bytes] = {}
         self.relues: set[str] = set()  # the grants changed since read, keyed on their row (`cle`)
 
@@ -354,11 +395,16 @@ class Rangees:
         """The `cle` of every grant, in `ordre` (the main files, the core database, the SCDL files, the per-place group)."""
         return b"".join(map(self.cle, self.ordre))
 
-    def cle_fichier(self, nom: str, subs: Iterable[SubventionPubliee], *autres: str) -> str:
-        """The key of the file `nom` (its path in the exports folder) that lists the grants `subs` in that order:
-        the code, the reference geography, its name, each grant's `cle` and the texts `autres`."""
+    def cles(self, subs: Iterable[SubventionPubliee]) -> bytes:
+        """The `cle` of the grants `subs`, in that order (what `cle_fichier` keys a file listing them on)."""
+        return self._cles_ordre if subs is self.ordre else b"".join(map(self.cle, subs))
+
+    def cle_fichier(self, nom: str, subs: Iterable[SubventionPubliee] | bytes, *autres: str) -> str:
+        """The key of the file `nom` (its path in the exports folder) that lists the grants `subs` in that order
+        (or their `cles`, for files that list the same): the code, the reference geography, its name, each grant's
+        `cle` and the texts `autres`."""
         h = hashlib.sha256("\x1f".join((module_ecritures.empreinte_code(), self.geographie, nom, *autres)).encode())
-        h.update(self._cles_ordre if subs is self.ordre else b"".join(map(self.cle, subs)))
+        h.update(subs if isinstance(subs, bytes) else self.cles(subs))
         return h.hexdigest()
 
     @functools.cached_property
@@ -371,7 +417,7 @@ class Rangees:
             if empreinte is None:
                 return None
             lues.append([d.id, empreinte, d.recueil, original["url"] if original else None])
-        return hashlib.sha256(json.dumps(lues, ensure_ascii=False).encode()).hexdigest()
+        return empreinte_json(lues)
 
     @functools.cached_property
     def elus(self) -> list[list[str]] | None:
@@ -394,17 +440,49 @@ class Rangees:
             r = self._rangees[s.id] = row(self.corpus, s)
         return r
 
+    def cle_lignes(self, s: SubventionPubliee) -> bytes | None:
+        """What grant `s`'s lines are made of: its row's (`cle`: its record as read, its deliberation's date and
+        assembly, its PDF's address), the cells the reference geography decides (`lieux`: its commune's name and
+        cantons, its EPCI's name, its territoire); the code is the cache's (`Ecritures.lignes_connues`). None for
+        a grant changed since read (its lines made each time)."""
+        if empreinte_valide(s) is None:
+            return None
+        return hashlib.sha256(self.cle(s) + "\x1f".join(lieux(self.corpus, s)).encode()).digest()
+
+    def lignes(self, s: SubventionPubliee) -> tuple[str, ...]:
+        """Grant `s`'s lines (CSV, JSON, spreadsheet): as the last build made them from the same (`cle_lignes`),
+        else formatted (`formater`)."""
+        lignes = self._lignes.get(s.id)
+        if lignes is None:
+            cle = self.cle_lignes(s)
+            if cle is not None and self.ecritures is not None:
+                lignes = self.ecritures.lignes_connues().get(cle)
+            if lignes is None:
+                lignes = formater(self, s)
+            if cle is not None:
+                self.gardees[cle] = lignes
+            self._lignes[s.id] = lignes
+        return lignes
+
     def csv(self, s: SubventionPubliee) -> str:
-        ligne = self._csv.get(s.id)
-        if ligne is None:
-            ligne = self._csv[s.id] = self.csv_lignes.ligne(self.rangee(s))
-        return ligne
+        return self.lignes(s)[0]
 
     def json(self, s: SubventionPubliee) -> str:
-        ligne = self._json.get(s.id)
-        if ligne is None:
-            ligne = self._json[s.id] = json_ligne(self.rangee(s))
-        return ligne
+        return self.lignes(s)[1]
+
+    def tableur(self, s: SubventionPubliee) -> str:
+        return self.lignes(s)[2]
+
+    def garder(self) -> None:
+        """Keep this build's lines for the next one (`Ecritures.garder_lignes`)."""
+        if self.ecritures is not None:
+            self.ecritures.garder_lignes(self.gardees, len(self._lignes) == len(self.corpus.subventions))
+
+
+def formater(rangees: Rangees, s: SubventionPubliee) -> tuple[str, str, str]:
+    """Grant `s`'s line in subventions.csv, in subventions.json and in subventions-tableur.csv, from its row."""
+    r = rangees.rangee(s)
+    return rangees.csv_lignes.ligne(r), json_ligne(r), rangees.tableur_lignes.ligne(pour_tableur(r))
 
 
 def write(corpus: Corpus, out_dir: Path, rangees: Rangees | None = None, ecritures: Ecritures | None = None) -> list[Path]:
@@ -425,8 +503,8 @@ def lignes_csv(rangees: Rangees, subs: list[SubventionPubliee]) -> str:
 
 
 def lignes_tableur(rangees: Rangees, subs: list[SubventionPubliee]) -> bytes:
-    """subventions-tableur.csv of the grants `subs` (in that order), from their rows made once (`Rangees.rangee`)."""
-    return tableur_text([rangees.rangee(s) for s in subs])
+    """subventions-tableur.csv of the grants `subs` (in that order), from their lines made once (`Rangees.tableur`)."""
+    return tableur_fichier(rangees.tableur_lignes.entete, map(rangees.tableur, subs))
 
 
 def lignes_json(rangees: Rangees, subs: list[SubventionPubliee]) -> str:

@@ -8,7 +8,6 @@ import functools
 import hashlib
 import importlib.util
 import io
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from generator.commun import code
 from generator.elus import alias as module_alias
 from generator.elus import personnes
 from generator.elus.personnes import Registre
-from generator.exports.ecritures import Ecritures, empreinte_code
+from generator.exports.ecritures import Ecritures, empreinte_code, empreinte_json
 from generator.records.corpus import Corpus
 
 COLONNES_ELUS = [
@@ -100,7 +99,7 @@ def empreinte_registre(corpus: Corpus, alias: Mapping[str, str] | None) -> str |
         return None
     publiees = [[i, d.source] for i, d in corpus.deliberations.items()]
     donnees = [empreinte_code(), _code_registre(), sorted(alias.items()), list(zip(sources, fichiers, strict=True)), publiees]
-    return hashlib.sha256(json.dumps(donnees, ensure_ascii=False).encode()).hexdigest()
+    return empreinte_json(donnees)
 
 
 def write(

@@ -78,7 +78,8 @@ def _write(corpus: Corpus, out_dir: Path, rangees: Rangees, ecritures: Ecritures
         rel = chemin(key[0], _slug(corpus, *key))
         ordre = sorted(subs, key=sort_key)
         csv_path, json_path = out_dir / f"{rel}.csv", out_dir / f"{rel}.json"
-        ecritures.fichier(csv_path, rangees.cle_fichier(f"{rel}.csv", ordre), functools.partial(lignes_csv, rangees, ordre), len(ordre))
-        ecritures.fichier(json_path, rangees.cle_fichier(f"{rel}.json", ordre), functools.partial(lignes_json, rangees, ordre), len(ordre))
+        cles = rangees.cles(ordre)  # (the two files list the same grants)
+        ecritures.fichier(csv_path, rangees.cle_fichier(f"{rel}.csv", cles), functools.partial(lignes_csv, rangees, ordre), len(ordre))
+        ecritures.fichier(json_path, rangees.cle_fichier(f"{rel}.json", cles), functools.partial(lignes_json, rangees, ordre), len(ordre))
         paths += [csv_path, json_path]
     return paths

@@ -36,7 +36,7 @@ from generator.commun.annexes import ancre_annexe, parties_annexe
 from generator.commun.store import remplacement_atomique, write_text
 from generator.exports import csv_deliberations
 from generator.exports.csv_subventions import COLUMNS, ENTIERS, FIELDS, Rangees, centimes, rows
-from generator.exports.ecritures import Ecritures
+from generator.exports.ecritures import Ecritures, empreinte_json
 from generator.exports.elus import lignes_elus, lignes_presences
 from generator.records import JsonObject
 from generator.records.corpus import Corpus, DeliberationPubliee
@@ -465,10 +465,6 @@ def empreinte_code() -> str:
     return code.empreinte(code.modules([Path(__file__)]), f"sqlite {sqlite3.sqlite_version}", fts_module())
 
 
-def _empreinte(valeur: object) -> str:
-    return hashlib.sha256(json.dumps(valeur, ensure_ascii=False).encode()).hexdigest()
-
-
 def cle_coeur(corpus: Corpus, rangees: Rangees, elus: str | None = None) -> str:
     """What the core database is made of (`build`): the reference geography, the deliberations' rows, the élus'
     (`elus`: their digest, else made of them), what the grants' rows are made of (`Rangees.cle`: not the rows,
@@ -476,7 +472,7 @@ def cle_coeur(corpus: Corpus, rangees: Rangees, elus: str | None = None) -> str:
     h = hashlib.sha256(f"{empreinte_code()}\x1f{rangees.geographie}".encode())
     valeurs = [list(csv_deliberations.valeurs(corpus, d).values()) for d in csv_deliberations.ordre(corpus)]
     h.update(b"\x1d" + json.dumps(valeurs, ensure_ascii=False).encode())
-    h.update(b"\x1d" + (elus or _empreinte(rangees.elus)).encode())
+    h.update(b"\x1d" + (elus or empreinte_json(rangees.elus)).encode())
     h.update(b"\x1e" + b"".join(map(rangees.cle, rangees.ordre)))
     return h.hexdigest()
 
@@ -493,7 +489,7 @@ def cle_texte(
     if any(f is None for f in fichiers):
         return None
     donnees = [empreinte_code(), base_url, [[d.id, d.source] for d in deliberations], list(zip(sources, fichiers, strict=True)), presences]
-    return hashlib.sha256(json.dumps(donnees, ensure_ascii=False).encode()).hexdigest()
+    return empreinte_json(donnees)
 
 
 def write(
@@ -513,8 +509,8 @@ def write(
 
     # the digests of the élus' rows and of each year's presences, kept from a build to the next with what the
     # register is built from (`Rangees.registre`): made of the rows only when that changed (then made anyway)
-    elus: str = ecritures.retenu("elus", rangees.registre, lambda: _empreinte(rangees.elus))
-    par_an: dict[str, str] = ecritures.retenu("presences", rangees.registre, lambda: {a: _empreinte(r) for a, r in presences().items()})
+    elus: str = ecritures.retenu("elus", rangees.registre, lambda: empreinte_json(rangees.elus))
+    par_an: dict[str, str] = ecritures.retenu("presences", rangees.registre, lambda: {a: empreinte_json(r) for a, r in presences().items()})
     coeur, cle = out_dir / "recueil.sqlite", cle_coeur(corpus, rangees, elus)
     if not ecritures.a_jour(coeur, cle):
         ecritures.construit(build(corpus, coeur, rangees), cle)

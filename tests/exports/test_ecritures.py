@@ -5,7 +5,9 @@ result is byte for byte that of a write from scratch."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 import shutil
 import sqlite3
@@ -360,3 +362,168 @@ def test_councillors_rows_are_made_only_when_what_the_register_is_built_from_cha
     _ecrire_avec_alias(_corpus(site_data), out, cache)
     assert sorted(rangs_elus) == ["elus", "presences"] and construites == ["recueil-texte-2019.sqlite"]
     assert _changes(avant, _fichiers(out)) == ["recueil-texte-2019.sqlite"]
+
+
+def test_the_json_digest_of_the_keys_is_that_of_its_text():
+    """`empreinte_json`: the SHA-256 of the JSON text, non-ASCII as is (the keys of `.cache/exports.json` made
+    before it was one helper stay the same), the objects' keys sorted only when asked."""
+    valeur = {"b": "Béthune", "a": [1, None]}
+    assert exp_ecritures.empreinte_json(valeur) == hashlib.sha256('{"b": "Béthune", "a": [1, null]}'.encode()).hexdigest()
+    trie = hashlib.sha256('{"a": [1, null], "b": "Béthune"}'.encode()).hexdigest()
+    assert exp_ecritures.empreinte_json(valeur, trier=True) == trie
+    assert exp_ecritures.empreinte_json(valeur) != trie
+
+
+@pytest.fixture
+def formatees(monkeypatch) -> list[str]:
+    """The grants whose lines (CSV, JSON, spreadsheet) were formatted (`csv_subventions.formater`), by id."""
+    out: list[str] = []
+    formater = exp_csv.formater
+
+    def espion(rangees, s):
+        out.append(s.id)
+        return formater(rangees, s)
+
+    monkeypatch.setattr(exp_csv, "formater", espion)
+    return out
+
+
+TROIS = ["subventions-tableur.csv", "subventions.csv", "subventions.json"]
+
+
+def _ids(corpus: Corpus, garder) -> list[str]:
+    return sorted(s.id for s in corpus.subventions if garder(s))
+
+
+def test_a_month_added_formats_only_its_grants(tmp_path, donnees, formatees):
+    """The source of 2019-117 (its 19 grants) added to a build of the others: only its grants' lines are formatted,
+    the others' joined as the last build made them (`Ecritures.lignes_connues`); the files are those of a write from
+    scratch. Then nothing changed: no line formatted, the lines kept not written again."""
+    site_data = tmp_path / "site_data"
+    shutil.copytree(donnees, site_data)
+    mis_de_cote = tmp_path / "mis de côté"
+    mis_de_cote.mkdir()
+    for dossier in ("actes", "subventions"):
+        (site_data / dossier / "001_e1a7153a0531ec73.json").rename(mis_de_cote / dossier)
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    sans = _corpus(site_data)
+    _ecrire(sans, out, cache)
+    assert sorted(formatees) == _ids(sans, lambda s: True) and len(formatees) == 505
+    for dossier in ("actes", "subventions"):
+        (mis_de_cote / dossier).rename(site_data / dossier / "001_e1a7153a0531ec73.json")
+    formatees.clear()
+    corpus = _corpus(site_data)
+    _ecrire(corpus, out, cache)
+    assert sorted(formatees) == _ids(corpus, lambda s: s.deliberation == "2019-117") and len(formatees) == 19
+    _comme_de_zero(corpus, out, tmp_path)
+    lignes = cache.with_name("exports-lignes.marshal")
+    avant = lignes.stat().st_ino, lignes.stat().st_mtime_ns
+    formatees.clear()
+    _ecrire(_corpus(site_data), out, cache)
+    assert formatees == [] and (lignes.stat().st_ino, lignes.stat().st_mtime_ns) == avant
+
+
+def _changer(site_data: Path, dossier: str, changer) -> None:
+    """Apply `changer` to the JSON of the file of site_data/`dossier` of the source 004 (2021's grants)."""
+    fichier = site_data / dossier / "004_45492b4b56f19b50.json"
+    doc = json.loads(fichier.read_text("utf-8"))
+    changer(doc)
+    fichier.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _montant(doc: dict) -> None:
+    s = next(s for s in doc["subventions"] if s["id"] == "2021-232-0002")
+    assert s["montant"] == "750"
+    s["montant"] = "751"
+
+
+def _date(doc: dict) -> None:
+    d = next(d for d in doc["deliberations"] if d["id"] == "2021-233")
+    assert d["date"] == "2021-06-07"
+    d["date"] = "2021-06-08"
+
+
+@pytest.mark.parametrize(
+    ("dossier", "changer", "attendues", "texte"),
+    [
+        ("subventions", _montant, lambda s: s.id == "2021-232-0002", "751.00"),  # a grant's field
+        ("actes", _date, lambda s: s.deliberation == "2021-233", "2021-06-08"),  # its deliberation's date, in its rows
+    ],
+)
+def test_a_record_changed_formats_the_lines_it_shows_in(tmp_path, donnees, formatees, dossier, changer, attendues, texte):
+    """A grant's amount or its deliberation's date changed in site_data/: exactly the lines that show it are formatted
+    again (`Rangees.cle_lignes`), and the three files are those of a write from scratch."""
+    site_data = tmp_path / "site_data"
+    shutil.copytree(donnees, site_data)
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(site_data), out, cache)
+    _changer(site_data, dossier, changer)
+    formatees.clear()
+    corpus = _corpus(site_data)
+    _ecrire(corpus, out, cache)
+    assert sorted(formatees) == _ids(corpus, attendues) and formatees
+    assert texte in (out / "subventions.csv").read_text("utf-8")
+    _comme_de_zero(corpus, out, tmp_path)
+
+
+def test_a_commune_renamed_in_the_reference_formats_its_grants_lines(tmp_path, donnees, formatees):
+    """Ferques renamed in the reference geography: the lines of its grants, and theirs only, are formatted again
+    (`csv_subventions.lieux`); every file that lists them takes the new name, as a write from scratch."""
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(donnees), out, cache)
+    ref = places.Reference.load()
+    ref.communes["62329"]["nom"] = "Ferques-la-Neuve"
+    formatees.clear()
+    corpus = _corpus(donnees, ref)
+    _ecrire(corpus, out, cache)
+    assert sorted(formatees) == _ids(corpus, lambda s: corpus.commune_of(s) == "62329") and formatees
+    assert all("Ferques-la-Neuve" in (out / f).read_text("utf-8-sig") for f in [*TROIS, "communes/ferques.csv"])
+    _comme_de_zero(corpus, out, tmp_path)
+
+
+def test_the_code_changed_formats_every_line(tmp_path, donnees, formatees, monkeypatch):
+    """Another code of the exports (`ecritures.empreinte_code`): the lines kept are not read, every one is formatted."""
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(donnees), out, cache)
+    monkeypatch.setattr(exp_ecritures, "empreinte_code", lambda: "un autre code")
+    formatees.clear()
+    corpus = _corpus(donnees)
+    _ecrire(corpus, out, cache)
+    assert sorted(formatees) == _ids(corpus, lambda s: True)
+
+
+def test_lines_kept_but_edited_are_not_read(tmp_path, donnees, formatees):
+    """The file of the lines kept edited behind the build (the lines of 2021-232-0002 made to say 999.00), then
+    subventions.csv lost: not the bytes recorded, the lines are not read; every line is formatted again, the files
+    hold the grant's true amount."""
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(donnees), out, cache)
+    chemin = cache.with_name("exports-lignes.marshal")
+    lignes = marshal.loads(chemin.read_bytes())
+    cle = next(k for k, v in lignes.items() if '"2021-232-0002"' in v[1])
+    assert all("750" in x for x in lignes[cle])
+    lignes[cle] = tuple(x.replace("750.00", "999.00").replace("750,00", "999,00") for x in lignes[cle])
+    chemin.write_bytes(marshal.dumps(lignes))
+    (out / "subventions.csv").unlink()
+    formatees.clear()
+    corpus = _corpus(donnees)
+    _ecrire(corpus, out, cache)
+    assert sorted(formatees) == _ids(corpus, lambda s: True)
+    ligne = (out / "subventions.csv").read_text("utf-8").split("2021-232-0002", 1)[1].split("\n", 1)[0]
+    assert ",750.00," in ligne and "999.00" not in ligne
+    _comme_de_zero(corpus, out, tmp_path)
+
+
+def test_a_grant_changed_since_read_formats_its_lines(tmp_path, donnees, formatees):
+    """A grant's field assigned after reading (`empreinte_valide`: no digest any more): its lines are formatted
+    from what it holds now, never taken from the last build; the others are."""
+    out, cache = tmp_path / "donnees", tmp_path / "exports.json"
+    _ecrire(_corpus(donnees), out, cache)
+    corpus = _corpus(donnees)
+    s = next(s for s in corpus.subventions if s.id == "2021-232-0002")
+    s.montant = Decimal("751")
+    formatees.clear()
+    _ecrire(corpus, out, cache)
+    assert formatees == ["2021-232-0002"]
+    assert "751.00" in (out / "communes" / "ferques.csv").read_text("utf-8")
+    _comme_de_zero(corpus, out, tmp_path)
