@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import json
-import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +17,16 @@ from generator.commun.formats import date_fr
 from generator.commun.pliage import plier
 from generator.commun.store import write_json
 from generator.exports.par_lieu import chemin
-from generator.records import Annexe, JsonObject, Session, Subvention, plage_numeros
+from generator.records import Annexe, JsonObject, Session, plage_numeros
 from generator.records.corpus import (
     DEPARTEMENT,
     Corpus,
     DeliberationPubliee,
-    Lu,
     RecueilPublie,
     SubventionPubliee,
     cle_lu,
     empreinte_valide,
+    empreintes_valides,
 )
 from generator.records.place import PlaceKind
 from generator.site import couverture
@@ -245,7 +242,8 @@ class _Precles:
         self.geographie = precle(self.empreintes, [ref.territoires, ref.epci, ref.communes, ref.cantons])  # (dicts in their order)
         self._sessions: dict[str | None, str] = {}  # séance id → its digest
         self._liens: dict[int, str] = {}  # id of a `LiensElus` (kept by `build` for the build) → its digest
-        self._subventions = _lus(corpus.subventions)  # id of a grant → the digest of its dict (`empreinte_valide`)
+        # id of a grant (its address: the records live for the whole build) → the digest of its dict, told for all at once
+        self._subventions = dict(zip(map(id, corpus.subventions), empreintes_valides(corpus.subventions), strict=True))
 
     def deliberation(
         self,
@@ -278,24 +276,6 @@ class _Precles:
         return precle(
             self.empreintes, [lu, original, titre, seance, self.checks.get(d.id, []), liens, self.geographie, subventions]
         ), annexes
-
-
-_LU = attrgetter("lu")
-_VALEURS = attrgetter("valeurs")
-_EMPREINTE = attrgetter("empreinte")
-_CHAMPS_SUBVENTION = attrgetter(*(f.name for f in fields(Subvention)))
-
-
-def _lus(subs: list[SubventionPubliee]) -> dict[int, str]:
-    """`empreinte_valide` of every grant by its `id` (its address: the records live for the whole build),
-    told in C for all at once (each field the very object read, `operator.is_`: ten years, 48 000 grants);
-    empty when one was assigned since it was read (then each one's is asked for)."""
-    lus = list(map(_LU, subs))
-    if all(map(isinstance, lus, itertools.repeat(Lu))) and all(
-        map(operator.is_, itertools.chain.from_iterable(map(_CHAMPS_SUBVENTION, subs)), itertools.chain.from_iterable(map(_VALEURS, lus)))
-    ):
-        return dict(zip(map(id, subs), map(_EMPREINTE, lus)))
-    return {}
 
 
 def _contexte_deliberation(
