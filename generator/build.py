@@ -24,10 +24,10 @@ import tempfile
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from generator.commun import gabarits, memoire, store
 from generator.commun.enfants import lier_au_parent, processus, temps_cpu
@@ -80,9 +80,9 @@ def render(paths: Paths, res: BuildResult) -> int:
     """Stage 8: content/*.md from site_data/ (as read by `extract`, through `Corpus`), the open-data
     exports (content/donnees/) and the search indexes (content/recherche/).
 
-    The three are independent readers of the same corpus: the exports and the search indexes are
-    computed by two forked processes (they share the corpus read once) while this one writes the
-    pages, so that the two cores stay busy; pages are written as they are built. Run within the build's
+    The three are independent readers of the same corpus: the exports, then the search indexes, are
+    computed by forked processes (they share the corpus read once) while this one writes the pages, so
+    that the two cores stay busy; pages are written as they are built. Run within the build's
     `memoire.gel` block (`_construire`), which unfreezes the corpus once the pages are written.
     """
     t0, c0 = time.perf_counter(), temps_cpu()
@@ -138,16 +138,27 @@ def render(paths: Paths, res: BuildResult) -> int:
         paths.root / ".cache" / "exports.json",
         res.alias_elus,
     )
+    index_recherche: list[_Resultat[tuple[dict, dict[str, str | Path]]]] = []  # (its process, once forked)
 
-    # the pages and the SQLite export are one long task each; the search indexes are many small ones
-    # (spread over the cores by their own workers): lower priority, they fill whatever core is free
-    # and end the stage on both cores, rather than one long task ending it alone on one
-    index_recherche = _en_parallele(recherche.preparer_contenus, corpus, paths.root / ".cache" / "recherche", gentil=10)
+    def recherche_apres_exports(gentil: int = 10) -> None:
+        """The search indexes' process, forked once the exports' has ended (looked at between two pages, and
+        when they are all built). A forked process that reads the corpus copies the memory pages of every
+        record it reads (reading an object writes its reference count): the two, each with its copy, never
+        run together (ten years: the build's peak was this process, the exports', the search's and its
+        worker's, 1,75 GB). The pages and the SQLite export are one long task each; the search indexes are
+        many small ones (spread over the cores by their own workers): beside the pages, at a lower priority
+        (`gentil`), they fill whatever core the pages leave, then end beside MkDocs on both cores rather than
+        one long task ending it alone on one; forked when the pages are built (a month added: the exports end
+        after them), they have no pages to leave a core to."""
+        if not index_recherche and exports.pret():
+            exports()  # (its process reaped: what it copied is freed before the next fork)
+            index_recherche.append(_en_parallele(recherche.preparer_contenus, corpus, paths.root / ".cache" / "recherche", gentil=gentil))
 
     def donnees():  # last: its page lists the files the exports wrote
         t = time.perf_counter()
         fichiers = exports()
         res.timings["dont attente des exports"] = time.perf_counter() - t
+        recherche_apres_exports(gentil=0)
         contexte = {"fichiers": fichiers, "mise_a_jour": flux.mise_a_jour(corpus)}
         yield Page("donnees/index.md", "donnees.md.j2", "Données", kind="donnees", context=contexte)
 
@@ -157,7 +168,8 @@ def render(paths: Paths, res: BuildResult) -> int:
     )
     decoupes = pages_actes.Decoupes(paths.root / ".cache" / "annexes.json")
     n = write_pages(
-        itertools.chain(
+        _entre_les_pages(
+            recherche_apres_exports,
             pages_lieux.build(corpus),
             [pages_lieux.accueil(corpus), pages_lexique.build(corpus)],
             pages_actes.build(corpus, subs_par_delib, checks_par_delib, decoupes),
@@ -174,7 +186,7 @@ def render(paths: Paths, res: BuildResult) -> int:
     store.write_text(paths.content / "flux.xml", flux.atom(corpus, os.environ.get("SITE_URL", "")), durable=False)
     ecrits = flux.ecrire_flux_lieux(corpus, paths.content, os.environ.get("SITE_URL", ""), paths.root / ".cache" / "flux.json")
     res.attendu.flux = [p.relative_to(paths.content).as_posix() for p in ecrits]  # announced by their pages: checked in the built site
-    res.recherche = index_recherche  # its files are written while MkDocs runs (mkdocs_build)
+    (res.recherche,) = index_recherche  # (forked by `donnees` at the latest); its files are written while MkDocs runs (mkdocs_build)
     res.timings["rendu"] = time.perf_counter() - t0
     res.cpu["rendu"] = temps_cpu() - c0
     return n
@@ -189,13 +201,54 @@ def _exports(corpus, out: Path, identifiants: list, base_url: str | None, cache:
     return fichiers_meta(out, ecrits, ecritures)
 
 
-def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable[[], T]:
+def _entre_les_pages(ensuite: Callable[[], None], *pages: Iterable[Page]) -> Iterator[Page]:
+    """The `pages` one after the other (`itertools.chain`), `ensuite()` called after each is written (a
+    check as cheap as polling a pipe: the rendering is the build's longest task, the others start as it goes)."""
+    for page in itertools.chain(*pages):
+        yield page
+        ensuite()
+
+
+class _Resultat(Generic[T]):
+    """The result of `_en_parallele`'s process: `pret()` whether it is there (then calling for it does not wait),
+    calling for it waits for it (and for the process's end), and raises what it raised."""
+
+    def __init__(self, nom: str, proc: Any, recv: Any) -> None:
+        self.nom, self.proc, self.recv = nom, proc, recv
+        self.got: list[tuple[bool, Any]] = []  # (True, the result) or (False, (its traceback, a system error or None))
+
+    def pret(self) -> bool:
+        return bool(self.got) or self.recv.poll()
+
+    def __call__(self) -> T:
+        if not self.got:
+            try:
+                self.got.append(self.recv.recv())
+            except EOFError:
+                self.got.append((False, (f"le processus {self.nom} s'est arrêté sans résultat (code {self.proc.exitcode})", None)))
+            self.proc.join()
+        ok, value = self.got[0]
+        if not ok:
+            trace, systeme = value
+            if systeme is not None:
+                raise systeme
+            raise RuntimeError(f"{self.nom} a échoué :\n{trace}")
+        return value
+
+
+class _Calcule(_Resultat[T]):
+    """A result `_en_parallele` computed at once, in this process (one core)."""
+
+    def __init__(self, nom: str, value: T) -> None:
+        self.nom, self.got = nom, [(True, value)]
+
+
+def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> _Resultat[T]:
     """Run `fn(*args)` in a forked process (it sees the parent's data without copying it);
-    returns a function that waits for its result. One core: run it here, now.
+    returns its `_Resultat`, to wait for. One core: run it here, now.
     `gentil`: the child's niceness, so that it takes only the CPU the others leave."""
     if processus() < 2:
-        result = fn(*args)
-        return lambda: result
+        return _Calcule(fn.__name__, fn(*args))
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
 
@@ -219,24 +272,7 @@ def _en_parallele(fn: Callable[..., T], *args: Any, gentil: int = 0) -> Callable
         proc = ctx.Process(target=child)  # not a daemon: it may start its own workers (search)
         proc.start()
     send.close()
-    got: list[tuple[bool, Any]] = []  # (True, the result) or (False, (its traceback, a system error or None))
-
-    def wait() -> T:
-        if not got:
-            try:
-                got.append(recv.recv())
-            except EOFError:
-                got.append((False, (f"le processus {fn.__name__} s'est arrêté sans résultat (code {proc.exitcode})", None)))
-            proc.join()
-        ok, value = got[0]
-        if not ok:
-            trace, systeme = value
-            if systeme is not None:
-                raise systeme
-            raise RuntimeError(f"{fn.__name__} a échoué :\n{trace}")
-        return value
-
-    return wait
+    return _Resultat(fn.__name__, proc, recv)
 
 
 def _content_epoch(res: BuildResult) -> int:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import gc
+import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from generator import build
 from generator.extraction import Paths, extract
+from generator.recherche import index as recherche
 
 from conftest import CORPUS
+from projet import empreinte_site
 
 S003 = "003_97c6f9649ae06488.txt"
 
@@ -208,3 +213,48 @@ def test_a_new_source_claiming_a_published_act_with_another_text_is_refused(root
     assert any(f"ERREUR autre.txt, ligne {ligne}" in l for l in logs)
     assert _snapshot(root) == before
     assert [d.contenu["source"] for d in res.documents] == [S003]
+
+
+def test_the_search_is_forked_by_the_build_once_the_exports_process_has_ended(projet, tmp_path, monkeypatch):
+    """Each forked process that reads the corpus copies the memory pages it reads: the exports' and the search's
+    never run together. The search's is forked by the build's process (not by the exports'), once the exports'
+    has ended and was reaped; both results are published."""
+    monkeypatch.setenv("RPC_PROCESSUS", "2")
+    vu = tmp_path / "vu.json"
+    exports, preparer = build._exports, recherche.preparer_contenus
+
+    def _exports(*args):
+        vu.write_text(json.dumps({"exports": os.getpid()}))
+        return exports(*args)
+
+    def preparer_contenus(*args):
+        pid = json.loads(vu.read_text())["exports"]
+        vu.write_text(
+            json.dumps({"exports": pid, "recherche": os.getpid(), "parent": os.getppid(), "exports_vivant": Path(f"/proc/{pid}").exists()})
+        )
+        return preparer(*args)
+
+    monkeypatch.setattr(build, "_exports", _exports)
+    monkeypatch.setattr(recherche, "preparer_contenus", preparer_contenus)
+    assert build.run(projet, log=lambda *_: None) == 0
+    v = json.loads(vu.read_text())
+    assert v["parent"] == os.getpid() and len({v["exports"], v["recherche"], os.getpid()}) == 3
+    assert v["exports_vivant"] is False
+    assert (projet / "site" / "recherche" / "manifeste.json").exists() and (projet / "site" / "donnees" / "index.html").exists()
+
+
+def _en_panne(*args):
+    raise ValueError("panne simulée")
+
+
+@pytest.mark.parametrize("module,nom", [(build, "_exports"), (recherche, "preparer_contenus")])
+def test_a_child_process_that_fails_is_told_and_leaves_the_published_site_whole(projet, monkeypatch, module, nom):
+    """The exports' or the search's process failing: the build stops with its traceback, told in French, and the
+    published site is byte for byte the one before; nothing stays frozen."""
+    monkeypatch.setenv("RPC_PROCESSUS", "2")
+    avant = empreinte_site(projet)
+    monkeypatch.setattr(module, nom, _en_panne)
+    with pytest.raises(RuntimeError, match="_en_panne a échoué :(.|\n)*ValueError: panne simulée"):
+        build.run(projet, log=lambda *_: None)
+    assert empreinte_site(projet) == avant
+    assert gc.get_freeze_count() == 0
