@@ -17,6 +17,7 @@ import html
 import json
 import operator
 import sys
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -233,7 +234,7 @@ class Empreintes:
         self._vues: dict[int, str] = {}  # id of a deliberation inside a grant → the digest of its `vue_deliberation`
         self._ajouts: dict[int, str] = {}  # id of a field a published record adds → its text (`_ajout`)
         # one encoder for the build (`json.dumps` makes one at each call: once for each of 50 000 records digested)
-        self._encodeur = json.JSONEncoder(ensure_ascii=False, default=self._en_json)
+        self._encodeur = _Encodeur(self)
 
     def abreger(self, entrees: JsonObject | None) -> JsonObject | None:
         """`entrees` (a page's data or context) with each of its lists of records already digested (a place's
@@ -330,6 +331,19 @@ class Empreintes:
         if isinstance(obj, (set, frozenset)):
             return sorted(obj, key=self.dumps)  # (set order varies from a process to the next)
         raise TypeError(f"{type(obj).__name__} dans les données d'une page")
+
+
+class _Encodeur(json.JSONEncoder):
+    """`Empreintes`' encoder, which asks it for what JSON does not write (`Empreintes._en_json`) through a weak
+    reference: not a cycle (an encoder holding the bound method of what holds it), so that the records it keeps
+    (`_gardes`) are freed with it once the pages are written, not left to the cyclic collector with the corpus."""
+
+    def __init__(self, empreintes: Empreintes) -> None:
+        super().__init__(ensure_ascii=False)
+        self._empreintes = weakref.proxy(empreintes)
+
+    def default(self, o: object) -> object:
+        return self._empreintes._en_json(o)
 
 
 _SCALAIRES: dict[type, Callable[[Any], str]] = {

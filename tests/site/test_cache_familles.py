@@ -6,9 +6,11 @@ controls and councillors' years it does not touch."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import shutil
+import weakref
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -335,6 +337,22 @@ def test_many_records_are_told_as_read_by_the_rule_of_one(donnees):
     melange = [delibs[0], s, subs[0]]  # (several types: record by record)
     assert empreintes_valides(melange) == [empreinte_valide(delibs[0]), None, lues[0]] and None not in empreintes_valides(delibs)
     assert empreintes_valides([]) == []
+
+
+def test_the_digests_of_a_build_are_freed_without_the_cyclic_collector(donnees):
+    """`Empreintes` holds no cycle (its encoder asks it through a weak reference): once dropped, it and the
+    records it kept are freed at once, with the corpus, not left to the cyclic collector (ten years: 590 000
+    objects collected in the build's process before MkDocs)."""
+    corpus = _corpus(donnees)
+    empreintes = render.Empreintes()
+    assert empreintes.dumps([corpus.subventions[0], list(corpus.deliberations.values())[0]]).startswith("[")
+    ref = weakref.ref(empreintes)
+    gc.disable()
+    try:
+        del empreintes
+        assert ref() is None
+    finally:
+        gc.enable()
 
 
 def test_a_councillors_pages_are_keyed_on_their_seances_acts_and_their_lines(tmp_path, donnees, rendues, monkeypatch):
