@@ -333,13 +333,6 @@ def json_text(data: list[JsonObject]) -> str:
     return json_lignes([json_ligne(r) for r in data])
 
 
-def geographie(ref: Reference) -> str:
-    """The digest of the reference geography a grant's row and the selections by place read (names, codes,
-    cantons, members, territoires of the communes, cantons, EPCI and territoires)."""
-    tables = [ref.territoires, ref.epci, ref.communes, ref.cantons]
-    return empreinte_json(tables, trier=True)
-
-
 class Rangees:
     """Each grant's row (`row`) and lines (`formater`: of subventions.csv, `LignesCsv` with `TEXTE`; of
     subventions.json, `json_ligne`; of subventions-tableur.csv), made once a build for every file that lists it:
@@ -371,7 +364,7 @@ class Rangees:
 
     @functools.cached_property
     def geographie(self) -> str:
-        return geographie(self.corpus.ref)
+        return self.corpus.ref.empreinte()
 
     def cle(self, s: SubventionPubliee) -> bytes:
         """The digest of what `row` makes of grant `s` but the reference geography (in `cle_fichier`): the dict

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -214,6 +215,15 @@ class Reference:
         )
         ref._build_indexes()
         return ref
+
+    def empreinte(self) -> str:
+        """The digest (SHA-256, hex) of the geography that pages, feeds and exports show of a place: the
+        territoires, EPCI, communes and cantons with every field (names, codes, cantons, members), their dicts
+        in their order (a list follows it). What the keys of the pages (`site.pages.actes`), of the feeds and
+        of the files of grants (`exports.csv_subventions.Rangees`) read of it, each caller once (6 ms); not
+        kept here: a reference copied and changed (the tests') must not carry its original's."""
+        tables = [self.territoires, self.epci, self.communes, self.cantons]
+        return hashlib.sha256(json.dumps(tables, ensure_ascii=False).encode()).hexdigest()
 
     def entities(self, kind: PlaceKind) -> dict[str, dict]:
         return {"commune": self.communes, "canton": self.cantons, "epci": self.epci, "territoire": self.territoires}[kind]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.lieux.places import find_communes, normalise, reference, resolve, resolve_list, slug
+from generator.lieux.places import Reference, find_communes, normalise, reference, resolve, resolve_list, slug
 
 
 @pytest.mark.parametrize(
@@ -283,3 +283,17 @@ def test_every_official_name_resolves_to_itself():
         for code, ent in ref.entities(kind).items():
             got = resolve(kind, ent["nom"])
             assert (got.status, got.code) == ("resolu", code), (kind, ent["nom"], got)
+
+
+def test_the_digest_of_the_geography_follows_every_field_and_the_order():
+    """`Reference.empreinte`, what every key of pages, feeds and files of grants reads of the geography: the same
+    for the geography loaded again; another when a commune's name changes, or when the communes come in another
+    order (lists follow the dicts' order: the digest is not loosened to a sorted one)."""
+    ref, autre = Reference.load(), Reference.load()
+    assert ref.empreinte() == autre.empreinte() and len(ref.empreinte()) == 64
+    nom = Reference.load()
+    nom.communes["62329"]["nom"] = "Ferques-la-Neuve"  # Ferques
+    ordre = Reference.load()
+    ordre.communes = dict(reversed(ordre.communes.items()))
+    assert len({ref.empreinte(), nom.empreinte(), ordre.empreinte()}) == 3
+    assert ordre.communes.keys() == ref.communes.keys()

@@ -238,8 +238,7 @@ class _Precles:
         self.corpus = corpus
         self.checks = checks
         self.empreintes = Empreintes()
-        ref = corpus.ref
-        self.geographie = precle(self.empreintes, [ref.territoires, ref.epci, ref.communes, ref.cantons])  # (dicts in their order)
+        self.geographie = corpus.ref.empreinte()  # (its dicts in their order)
         self._sessions: dict[str | None, str] = {}  # séance id → its digest
         self._liens: dict[int, str] = {}  # id of a `LiensElus` (kept by `build` for the build) → its digest
         # id of a grant (its address: the records live for the whole build) → the digest of its dict, told for all at once
@@ -262,7 +261,7 @@ class _Precles:
         lus = self._subventions
         subventions: list[str | None] = []
         for s in subs:
-            e = lus.get(id(s)) or empreinte_valide(s)
+            e = lus[id(s)] if id(s) in lus else empreinte_valide(s)
             if e is None:
                 return None, annexes
             subventions += (e, s.url_original)

@@ -29,7 +29,6 @@ from xml.sax.saxutils import escape, quoteattr
 from generator.commun import code
 from generator.commun.formats import date_fr, montant_fr
 from generator.commun.store import Ecrits, write_text
-from generator.exports.csv_subventions import geographie
 from generator.exports.par_lieu import subventions_par_lieu
 from generator.records.corpus import ActePublie, Corpus, DeliberationPubliee, RecueilPublie, SubventionPubliee, empreintes_valides
 from generator.site import abonnement
@@ -334,11 +333,11 @@ class _Sources:
     (no such digest), or a source without its file, has no digest: its feeds are chosen again. What a
     record of a source shows in a feed that is not of its files (a grant's beneficiary as shown, the places
     a grant is counted in, a place's or scheme's name) is made of them, of the reference geography
-    (`csv_subventions.geographie`) and of the code, which the context keys too."""
+    (`Reference.empreinte`) and of the code, which the context keys too."""
 
     def __init__(self, corpus: Corpus, site_url: str, defaut: str) -> None:
         self.corpus = corpus
-        self.commun = "\x1f".join((_empreinte_code(), site_url, geographie(corpus.ref)))
+        self.commun = "\x1f".join((_empreinte_code(), site_url, corpus.ref.empreinte()))
         self.defaut = defaut  # (`_Textes.defaut`)
         self.publiees = {i: d.source for i, d in corpus.deliberations.items()}
         self.empreintes = self._empreintes()
