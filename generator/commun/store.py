@@ -358,8 +358,11 @@ class Ecrits:
 
     def noter(self, nom: str, chemin: Path, cle: str, garde: Any = None, sha256: str | None = None) -> None:
         """Record the file `chemin` that the caller has just made itself (a database) from key `cle`; `sha256`:
-        its bytes' digest when the caller knows it (it hashed the text it wrote), else read and hashed."""
-        self.apres[nom] = [cle, sha256_fichier(chemin) if sha256 is None else sha256, identite(chemin), garde]
+        its bytes' digest when the caller knows it (it hashed the text it wrote), else read and hashed. A file
+        gone (not written after all: a full disk) is not recorded."""
+        lue = identite(chemin)
+        if lue is not None:
+            self.apres[nom] = [cle, sha256_fichier(chemin) if sha256 is None else sha256, lue, garde]
 
     def tient(self, nom: str, chemin: Path, sha256: str) -> bool:
         """Whether the file `chemin` holds the bytes of SHA-256 `sha256` (a file named by its digest, that the
@@ -371,6 +374,12 @@ class Ecrits:
             return False
         self.apres[nom] = [sha256, sha256, lue, None]
         return True
+
+    def reprendre(self, nom: str) -> None:
+        """Keep for the next build the record of the file `nom` as the last build left it, when this build
+        neither checked nor wrote it (a file it did not need, kept as it is: `Ecritures.garder_lignes`)."""
+        if nom not in self.apres and nom in self.avant:
+            self.apres[nom] = self.avant[nom]
 
     def garde(self, nom: str) -> Any:
         """What the caller keeps with the file `nom` as this build recorded it (None: nothing, or not recorded)."""

@@ -159,8 +159,8 @@ class Ecritures:
         if connues is not None and (lignes.keys() != connues.keys() if toutes else not lignes.keys() <= connues.keys()):
             gardees = lignes if toutes else {**connues, **lignes}
             self.ecrits.ecrire(LIGNES, self.chemin_lignes, marshal.dumps(gardees), empreinte_code())
-        elif LIGNES not in self.ecrits.apres and LIGNES in self.ecrits.avant:
-            self.ecrits.apres[LIGNES] = self.ecrits.avant[LIGNES]
+        else:
+            self.ecrits.reprendre(LIGNES)
 
     def sauver(self) -> None:
         """`.cache/exports.json`: the files of this build (not durable: a lost cache only costs a rebuild)."""

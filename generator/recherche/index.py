@@ -853,13 +853,13 @@ def _contenus(ms: list[Morceau], cache: Path | None, empreinte: str) -> list[tup
             faits[i] = _calculer(ms[i], fichiers[i])
     textes = [t if t is not None else faits[i] for i, t in enumerate(en_cache)]
     if cache is not None and cache.exists():  # the cache keeps only what this build used (a file that did not check is replaced)
-        utilises = {_fichier_cache(cache / cle, t[1]) for cle, t in zip(cles, textes)}
+        utilises = {_fichier_cache(cache / cle, t[1]): t[1] for cle, t in zip(cles, textes)}  # file → its text's digest
         for f in cache.glob("*.json"):
             if f not in utilises:
                 f.unlink()
-        for f in sorted(utilises):  # those written by this build: each holds the text its name's digest names
-            if f.name not in ecrits.apres and store.identite(f) is not None:
-                ecrits.noter(f.name, f, _empreinte_nommee(f), sha256=_empreinte_nommee(f))
+        for f, sha in sorted(utilises.items()):  # those written by this build: each holds the text its name's digest names
+            if f.name not in ecrits.apres:
+                ecrits.noter(f.name, f, sha, sha256=sha)
         ecrits.sauver()
     return textes
 

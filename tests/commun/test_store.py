@@ -126,3 +126,27 @@ def test_a_file_named_by_its_digest_is_checked_once_then_known_by_its_identity(t
         h.write(b'{"index":9}')
     os.utime(f, ns=(date + 1_000_000, date + 1_000_000))
     assert not store.Ecrits(cache).tient("morceau.json", f, sha_f) and lus[-1] == "morceau.json" and len(lus) == 3
+
+
+def test_a_record_not_needed_this_time_is_kept_as_it_was_and_a_gone_file_is_not_recorded(tmp_path):
+    """`reprendre`: a file this build did not check (the grants' lines when no file of grants was made) keeps
+    the last build's record, neither dropped (the next build would read it again) nor replaced when this build
+    wrote it; `noter` of a file that is not there (not written after all) records nothing."""
+    cache, a, b = tmp_path / "ecrits.json", tmp_path / "a.bin", tmp_path / "b.bin"
+    ecrits = store.Ecrits(cache)
+    ecrits.ecrire("a.bin", a, b"avant", "cle-a")
+    ecrits.noter("b.bin", b, "cle-b", sha256="0" * 64)  # never written
+    ecrits.sauver()
+    assert list(json.loads(cache.read_text("utf-8"))) == ["a.bin"]
+
+    suivant = store.Ecrits(cache)
+    suivant.reprendre("a.bin")
+    suivant.reprendre("b.bin")  # (nothing recorded: nothing kept)
+    suivant.sauver()
+    assert json.loads(cache.read_text("utf-8")) == store.Ecrits(cache).avant and list(store.Ecrits(cache).avant) == ["a.bin"]
+    assert store.Ecrits(cache).a_jour("a.bin", a, "cle-a")
+
+    ecrit = store.Ecrits(cache)
+    ecrit.ecrire("a.bin", a, b"apres", "cle-a2")
+    ecrit.reprendre("a.bin")  # written this time: this build's record stands
+    assert ecrit.apres["a.bin"][0] == "cle-a2"
