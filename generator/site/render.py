@@ -78,7 +78,12 @@ def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environm
         bytecode_cache=cache,
     )
     env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
-    env.globals.update(lignes_subventions=tableau_subventions.lignes, liste_deliberations=listes.deliberations, liste_actes=listes.actes)
+    env.globals.update(
+        lignes_subventions=tableau_subventions.lignes,
+        liste_deliberations=listes.deliberations,
+        liste_actes=listes.actes,
+        presences=listes.presences,
+    )
     return env
 
 
@@ -199,7 +204,7 @@ _VUE_DELIBERATION = operator.attrgetter("id", "titre", "date", "organe", "collec
 def vue_deliberation(d: DeliberationPubliee | None) -> tuple[object, ...] | None:
     """What a page shows of a deliberation it lists inside another record (a grant's row: its number and
     whether its source is a recueil, `tableau_subventions`; a councillor's séance: its number and title,
-    `_elus.j2`): its number, title, date, body, séance, source and recueil, not its texts, presence lists or
+    `listes.presences`): its number, title, date, body, séance, source and recueil, not its texts, presence lists or
     votes, which only its own page shows (keyed on it whole). A deliberation's text corrected renders its
     page again, not the pages of the places, schemes and beneficiaries listing its grants nor those of
     everyone who sat in its séance. A template reading more of a grant's deliberation must have it added here."""

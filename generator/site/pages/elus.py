@@ -18,7 +18,7 @@ from generator.site.render import Page, Partage, vue_deliberation
 
 
 class Ligne(NamedTuple):
-    """A line of a presence list as a councillor's pages show it (`_elus.j2`): a tuple, which their
+    """A line of a presence list as a councillor's pages show it (`listes.presences`): a tuple, which their
     keys (`Page.cle`) serialise without a call for each of ten years of lines (`personnes.Ligne`, a
     record, would take one)."""
 
