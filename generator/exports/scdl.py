@@ -59,8 +59,11 @@ def conditions_versement(delib: Deliberation) -> str:
     return "échelonné" if ECHELONNE.search(texte) else "autre"
 
 
-def subventions_rows(corpus: Corpus, identifiants: list[Identifiant] | None = None) -> list[dict[str, str]]:
-    """One SCDL row per grant of the Département, in the order of subventions.csv.
+def subventions_rows(corpus: Corpus, identifiants: list[Identifiant] | None = None, identifiees: bool = False) -> list[dict[str, str]]:
+    """One SCDL row per grant of the Département, in the order of subventions.csv; `identifiees`: only those
+    whose beneficiary is identified (SIRET or RNA), the only ones the schema accepts (`one-of-required`):
+    subventions-scdl.csv's, the others left before their row is made (ten years: a few hundred rows of
+    48 000). The others stay in subventions.csv; the control report counts them.
 
     `identifiants` is the publisher's table (site_data/identifiants.csv, checked on load).
     """
@@ -72,9 +75,11 @@ def subventions_rows(corpus: Corpus, identifiants: list[Identifiant] | None = No
         d = s.acte
         if d.collectivite != DEPARTEMENT:
             continue
+        siret, rna = identifiants_de(s, table, siren_de(s, ref.communes))
+        if identifiees and not (siret or rna):
+            continue
         if d.id not in conditions:
             conditions[d.id] = conditions_versement(d)
-        siret, rna = identifiants_de(s, table, siren_de(s, ref.communes))
         objet = s.objet or s.dispositif or d.titre or ""
         out.append(
             {
@@ -207,12 +212,6 @@ def deliberations_rows(corpus: Corpus, base_url: str | None = None) -> list[dict
     return out
 
 
-def identifiees(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The rows whose beneficiary is identified (SIRET or RNA): the only ones the schema accepts
-    (`one-of-required`). The others stay in subventions.csv; the control report counts them."""
-    return [r for r in rows if r["idBeneficiaire"] or r["rnaBeneficiaire"]]
-
-
 def cle(corpus: Corpus, rangees: Rangees, identifiants: list[Identifiant] | None, base_url: str | None) -> str | None:
     """What the two SCDL files are made of: the grants and the deliberations as read (`empreinte_valide`: a row
     takes its deliberation's text, a SIRET… beyond what `Rangees.cle` stands for, so a record changed since read
@@ -234,13 +233,13 @@ def write(
     rangees: Rangees | None = None,
     ecritures: Ecritures | None = None,
 ) -> list[Path]:
-    """subventions-scdl.csv holds only the identified grants (`identifiees`): a file that claims a
+    """subventions-scdl.csv holds only the identified grants (`subventions_rows`' `identifiees`): a file that claims a
     schema passes it. Neither made nor written when the last build left them from the same inputs (`cle`)."""
     rangees = rangees or Rangees(corpus)
     ecritures = ecritures or Ecritures(out_dir)
     paths = [out_dir / "subventions-scdl.csv", out_dir / "deliberations-scdl.csv"]
     k = cle(corpus, rangees, identifiants, base_url)
-    subventions = functools.partial(_scdl, "subventions", lambda: identifiees(subventions_rows(corpus, identifiants)))
+    subventions = functools.partial(_scdl, "subventions", lambda: subventions_rows(corpus, identifiants, identifiees=True))
     deliberations = functools.partial(_scdl, "deliberations", lambda: deliberations_rows(corpus, base_url))
     ecritures.fichier(paths[0], None if k is None else k + paths[0].name, subventions)
     ecritures.fichier(paths[1], None if k is None else k + paths[1].name, deliberations)

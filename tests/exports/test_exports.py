@@ -399,6 +399,9 @@ def test_scdl_identifiants_only_when_checked(corpus):
     assert {r["idBeneficiaire"] for r in rows if r["nomBeneficiaire"] == "COMMUNE DE WANCOURT"} == {good}
     assert {r["idBeneficiaire"] for r in rows if r["nomBeneficiaire"] == "COMMUNE DE BAINCTHUN"} == {""}
     assert {(r["idBeneficiaire"], r["rnaBeneficiaire"]) for r in rows if "Ambleteuse" in r["nomBeneficiaire"]} == {("", "W623000001")}
+    # the file's rows: the identified ones only, the same rows in the same order
+    assert scdl.subventions_rows(corpus, table, identifiees=True) == [r for r in rows if r["idBeneficiaire"] or r["rnaBeneficiaire"]]
+    assert {r["nomBeneficiaire"] for r in scdl.subventions_rows(corpus, table, identifiees=True)} >= {"COMMUNE DE WANCOURT"}
 
 
 def test_scdl_deliberations_valid(exported):
