@@ -111,13 +111,14 @@ class Lignes:
     the pages of one `write_pages` call (`gardees`): a grant is listed on six to eight pages (its commune's,
     canton's, EPCI's, territoires', beneficiary's, scheme's, year's or month's, mostly with the same options)
     at two depths (`"../../"`, `"../../../"`). January added to ten years: 1 710 tables, 212 000 rows of
-    48 000 grants, made in 0,7 s of processor instead of 1,4 (1,9 s instead of 3,6 in the profiled build);
-    a whole build's 4 900 tables (340 000 rows), 1,5 s instead of 2,8.
+    47 000 grants, 3 in 4 already made: 1,4–1,6 s of processor → 0,65–0,9 s (all those rows replayed
+    alone; 7,8 → 2,1 s in the profiled build); a whole build's 4 900 tables (340 000 rows), 2,1–2,8 → 1,0–1,4 s.
 
     A row is kept as its UTF-8 bytes, `RACINE` where the root goes (`_morceaux`), so that pages of any depth
-    share it: 25 to 36 MB at ten years (the rows of 48 000 grants: bytes are half the size of text that
-    holds a « € », and one object per row), freed when the pages are written. The rows of a deliberation's
-    page (`ancres`: the grant's own address, on no other page) are made and not kept.
+    share it: 30 MB at ten years (the rows of 48 000 grants; bytes are half the size of a text holding a
+    « € », and one object per row), freed when the pages are written. The parent's peak is reached while
+    they are: 616 → 640 MB with January added, 623 → 638 MB rendering every page. The rows of a
+    deliberation's page (`ancres`: the grant's own address, on no other page) are made and not kept.
 
     Keyed by the grant's identity, valid because the records are frozen while the pages are written
     (`records.corpus`'s docstring, on which the pages' keys rest too: `render.Empreintes`); each grant whose
@@ -145,7 +146,7 @@ class Lignes:
             return lignes(subs, root, show_commune, show_delib, ancres)
         faites = self._faites.setdefault((bool(show_commune), bool(show_delib)), {})
         subs = subs if type(subs) is list else list(subs)
-        rangees = list(map(faites.get, map(id, subs)))  # (in C: at ten years, 3 rows in 4 already made)
+        rangees = list(map(faites.get, map(id, subs)))  # (in C: January added, 3 rows in 4 already made)
         if None in rangees:
             for k, s in enumerate(subs):
                 if rangees[k] is None:
