@@ -10,6 +10,7 @@ owned by this stage: they are emptied and rewritten on every build.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -79,7 +80,7 @@ def environment(compiles: Path | None = None, code: str = "") -> jinja2.Environm
     )
     env.filters.update(montant=formats.montant_fr, date=formats.date_fr, nombre=formats.nombre_fr, taille=formats.taille_fr)
     env.globals.update(
-        lignes_subventions=tableau_subventions.lignes,
+        lignes_subventions=tableau_subventions.Lignes(),  # (its rows kept only inside `write_pages`)
         liste_deliberations=listes.deliberations,
         liste_actes=listes.actes,
         presences=listes.presences,
@@ -402,6 +403,9 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     have changed its context until then (`lieux`' year pages, a canton's fractions of communes). A page
     with a pre-key (`Page.precle`) recorded with that key is not even made whole (`Page.faire`) nor keyed
     while its pre-key and its file are those of the last build; it counts as written all the same.
+
+    The grants' rows are kept from a page to the next while the call runs (`tableau_subventions.Lignes`,
+    the environment's `lignes_subventions`; records are frozen meanwhile) and forgotten when it ends.
     """
     written: set[Path] = set()
     n = 0
@@ -409,25 +413,27 @@ def write_pages(pages: Iterable[Page], content_dir: Path, env: jinja2.Environmen
     code = empreinte_code() if cache is not None else ""
     env = env or environment(cache.parent / COMPILES if cache is not None else None, code)
     empreintes = Empreintes()
-    for page in pages:
-        n += 1
-        if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
-            raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
-        path = content_dir / page.path
-        written.add(path)
-        garde = _garde(code, page) if cache is not None else ""
-        if garde and ecrits.intact(page.path, path, garde):  # (its pre-key recorded with its key, its file intact)
-            continue  # (written: its file holds what its inputs make)
-        if page.faire is not None:
-            page = _faite(page)
-        cle = page.cle(code, empreintes) if cache is not None else None
-        if cle is not None and ecrits.a_jour(page.path, path, cle, garde):
-            continue
-        texte = _rendre(env, page).encode("utf-8")
-        if cle is None:  # (no cache, or a page without a key: compared with its file and written if it changed)
-            write_bytes(path, texte, durable=False)
-        else:
-            ecrits.ecrire(page.path, path, texte, cle, garde)  # recomputed and compared at every build (`store`)
+    lignes = env.globals.get("lignes_subventions")
+    with lignes.gardees() if isinstance(lignes, tableau_subventions.Lignes) else contextlib.nullcontext():
+        for page in pages:
+            n += 1
+            if ".." in page.path.split("/") or page.path.startswith("/") or "\\" in page.path or "\0" in page.path:
+                raise ValueError(f"chemin de page hors de content/ : {page.path!r}")  # ids are checked where they are read: a bug
+            path = content_dir / page.path
+            written.add(path)
+            garde = _garde(code, page) if cache is not None else ""
+            if garde and ecrits.intact(page.path, path, garde):  # (its pre-key recorded with its key, its file intact)
+                continue  # (written: its file holds what its inputs make)
+            if page.faire is not None:
+                page = _faite(page)
+            cle = page.cle(code, empreintes) if cache is not None else None
+            if cle is not None and ecrits.a_jour(page.path, path, cle, garde):
+                continue
+            texte = _rendre(env, page).encode("utf-8")
+            if cle is None:  # (no cache, or a page without a key: compared with its file and written if it changed)
+                write_bytes(path, texte, durable=False)
+            else:
+                ecrits.ecrire(page.path, path, texte, cle, garde)  # recomputed and compared at every build (`store`)
     ecrits.sauver()
     for d in GENERATED_DIRS:
         folder = content_dir / d
