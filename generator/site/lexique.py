@@ -352,8 +352,8 @@ class _Formes:
         form of capitals standing as a word is one of them, whole: the characters around it are not
         letters, so bytes made spaces (those of a character beyond ASCII too). One pass through the page
         instead of a `str.find` through it for each form that it does not hold (most of them, on most
-        pages): 0,22–0,28 ms for a page of the July build, against 0,67 (a regular expression of the forms
-        as a tree of their letters, `_arbre`: 0,32–0,41)."""
+        pages): 0,23–0,25 ms a page of the July build against 0,60–0,62 (a regular expression of the forms
+        as a tree of their letters, `_arbre`: 0,35–0,37; the least of five runs of each page)."""
         runs = html.encode("utf-8", "surrogatepass").translate(_LETTRES).split()
         return {self.capitales[m] for m in self.capitales.keys() & runs} | self.autres
 
@@ -425,8 +425,9 @@ def lier(html: str, root: str) -> str:
     Each form that the page may hold (`_Formes.presentes`) is looked for with `str.find` (a regular
     expression of all the terms with their borders tries them at every position: 3 ms for a deliberation
     of 180 grants, against a tenth of that), its occurrences taken in page order until one stands in text
-    (`_Enclos`). The 2 468 pages that January renders again on ten years: 1,04–1,10 ms a page, then
-    0,55–0,57 since the forms a page does not hold are told by one scan and the depth of the tags in C."""
+    (`_Enclos`). The 2 468 pages that January renders again on ten years: 1,03–1,15 ms a page (the least
+    of five runs of each), then 0,44–0,53 since the forms a page does not hold are told by one pass and
+    the depth of the tags in C; in the build, 3,36 s of processor, then 1,53–1,62."""
     file = []
     formes = _FORMES
     for sigle in formes.presentes(html):

@@ -99,6 +99,10 @@ def test_a_term_inside_a_longer_word_is_skipped_for_the_next():
     assert _marques(lexique.lier(page, "../")) == (
         "<p>ESSAI, [ESMS→../lexique/#esms] puis [ESS→../lexique/#ess] ; xEPCI, EPCI-2 et ([EPCI→../lexique/#epci])</p>"
     )
+    page = "<p>ÉFARDA, FARDAé, FARDA2 ; l’FARDA\u00a0: DECIÉ, ΣDECI, DECI</p>"  # letters beyond ASCII are letters too
+    assert _marques(lexique.lier(page, "")) == (
+        "<p>ÉFARDA, FARDAé, FARDA2 ; l’[FARDA→lexique/#farda]\u00a0: DECIÉ, ΣDECI, [DECI→lexique/#deci]</p>"
+    )
 
 
 def test_variants_link_their_term_once(monkeypatch):
