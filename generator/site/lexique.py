@@ -15,11 +15,12 @@ and only the first occurrence of each term on a page.
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from itertools import accumulate
 
 from generator.records.corpus import Corpus, DeliberationPubliee
 
@@ -301,10 +302,63 @@ def verifier(corpus: Corpus, source: str | None, citation: str | None) -> str | 
 
 # ---------------------------------------------------------------- links at render time
 
-_PAR_SIGLE = {v: t for t in TERMES for v in (t.sigle, *t.variantes)}
 # where a link must not go: links, headings and what reads as one, table headers, code, SVG, form controls
 _INTERDITS = "a h1 h2 h3 h4 h5 h6 summary caption th title script style svg button label option select textarea code pre abbr nav".split()
-_BALISE_INTERDITE = re.compile(r"<(/?)(?:" + "|".join(_INTERDITS) + r")(?=[\s>])", re.I)
+
+
+def _arbre(mots: Iterable[str]) -> str:
+    """A regular expression of the alternatives `mots` as the tree of their letters (« a(?:bbr)?|c(?:aption|ode) »):
+    at each position the scan tries the first letters once, not every word (Python's `re` does not factor
+    an alternation: the tags of `_INTERDITS` through a page of the July build, 0,58 ms as an alternation,
+    0,38 as a tree). It matches where the alternation of the words longest first matches, the same words:
+    at each branch the longer word is tried first."""
+    suites: dict[str, list[str]] = {}
+    for mot in sorted(set(mots)):
+        suites.setdefault(mot[0], []).append(mot[1:])
+    branches = []
+    for lettre, restes in suites.items():
+        plus = [r for r in restes if r]
+        if not plus:
+            branches.append(re.escape(lettre))
+            continue
+        suite, court = _arbre(plus), len(plus) < len(restes)  # court: a word ends here, the longer tried first
+        if court or len({r[0] for r in plus}) > 1:
+            suite = f"(?:{suite})"
+        branches.append(re.escape(lettre) + suite + ("?" if court else ""))
+    return "|".join(branches)
+
+
+_BALISE_INTERDITE = re.compile(r"<(/?)(?:" + _arbre(_INTERDITS) + r")(?=[\s>])", re.I)
+_PAS = {"": 1, "/": -1}  # what an opening and a closing tag of `_BALISE_INTERDITE` (its group) do to the depth
+
+
+_LETTRES = bytes(c if 65 <= c <= 90 else 32 for c in range(256))  # for bytes.translate: every byte but A–Z a space
+
+
+class _Formes:
+    """The printed forms of the terms (each sigle and its variants) and what `lier` needs of them, made once."""
+
+    def __init__(self, termes: Iterable[Terme]):
+        self.terme = {v: t for t in termes for v in (t.sigle, *t.variantes)}
+        self.lien = {v: (t.ancre, escape(t.developpe)) for v, t in self.terme.items()}  # anchor and title of its link
+        self.capitales = {v.encode(): v for v in self.terme if re.fullmatch("[A-Z]+", v)}  # every form today
+        self.autres = {v for v in self.terme if v.encode() not in self.capitales}
+
+    def presentes(self, html: str) -> set[str]:
+        """The forms that may stand in `html` as words: every one that does (and some that stand only
+        inside a longer word), with all those not made of capitals.
+
+        The page's runs of capitals are its UTF-8 with every byte but A–Z made a space, split (in C); a
+        form of capitals standing as a word is one of them, whole: the characters around it are not
+        letters, so bytes made spaces (those of a character beyond ASCII too). One pass through the page
+        instead of a `str.find` through it for each form that it does not hold (most of them, on most
+        pages): 0,23–0,25 ms a page of the July build against 0,60–0,62 (a regular expression of the forms
+        as a tree of their letters, `_arbre`: 0,35–0,37; the least of five runs of each page)."""
+        runs = html.encode("utf-8", "surrogatepass").translate(_LETTRES).split()
+        return {self.capitales[m] for m in self.capitales.keys() & runs} | self.autres
+
+
+_FORMES = _Formes(TERMES)
 
 
 def _suivante(html: str, sigle: str, debut: int) -> int:
@@ -322,29 +376,45 @@ def _suivante(html: str, sigle: str, debut: int) -> int:
 
 
 class _Enclos:
-    """Whether a position of the page is inside an element of `_INTERDITS`: the tags of those elements
-    are read once, from the start of the page up to the furthest position asked."""
+    """Whether a position of the page is inside an element of `_INTERDITS`, the positions asked never
+    going back (`lier` takes them in page order): the tags of those elements are read once, from the start
+    of the page up to the furthest position asked, by `findall` and their depth told by `accumulate`
+    (both in C; a loop over them in Python cost 1,4 s for the 2 468 pages that January renders again,
+    a grants table holding a link on each row). The depth never goes below zero: a closing tag with none
+    open is not counted, as a browser ignores it."""
 
     def __init__(self, html: str):
         self.html, self.lu, self.profondeur = html, 0, 0
-        self.commentaires = "<!--" in html  # most pages hold none: no search back to their start for each term
-        self.bornes: list[int] = []
-        self.profondeurs: list[int] = []
+        self.sans_commentaire: int | None = 0  # html[:n] holds no « <!-- » (None: one was seen before a position asked)
 
     def interdit(self, i: int) -> bool:
-        if i > self.lu:
-            for m in _BALISE_INTERDITE.finditer(self.html, self.lu, i):
-                self.profondeur = max(0, self.profondeur - 1) if m.group(1) else self.profondeur + 1
-                self.bornes.append(m.start())
-                self.profondeurs.append(self.profondeur)
-            self.lu = i
-        k = bisect.bisect_right(self.bornes, i) - 1
-        if k >= 0 and self.profondeurs[k]:
-            return True  # inside a link, a heading…
         html = self.html
+        if i > self.lu:
+            signes = _BALISE_INTERDITE.findall(html, self.lu, i)  # "" opens, "/" closes
+            fermees = signes.count("/")
+            if fermees <= self.profondeur:  # depth never below zero on the way: opened minus closed
+                self.profondeur += len(signes) - 2 * fermees
+            else:  # once below zero, the depth is counted from there: minus the lowest it went (reflected walk)
+                sommes = list(accumulate(map(_PAS.__getitem__, signes), initial=self.profondeur))
+                self.profondeur = sommes[-1] - min(0, min(sommes))
+            self.lu = i
+        if self.profondeur:
+            return True  # inside a link, a heading…
         if html.rfind("<", 0, i) > html.rfind(">", 0, i):
             return True  # inside a tag: an attribute's value
-        return self.commentaires and html.rfind("<!--", 0, i) > html.rfind("-->", 0, i)
+        return self._commentaire(i)
+
+    def _commentaire(self, i: int) -> bool:
+        """Whether `i` is inside a comment. Most pages hold none: the page is searched for one only up to
+        the furthest position asked (a search of the whole page for each: 0,08 ms of a page of the July build,
+        of the 0,6 that `lier` takes), and never back to its start."""
+        html, vu = self.html, self.sans_commentaire
+        if vu is not None:
+            if html.find("<!--", max(0, vu - 3), i) == -1:
+                self.sans_commentaire = max(vu, i)
+                return False
+            self.sans_commentaire = None
+        return html.rfind("<!--", 0, i) > html.rfind("-->", 0, i)
 
 
 def lier(html: str, root: str) -> str:
@@ -352,11 +422,15 @@ def lier(html: str, root: str) -> str:
     page's relative prefix to the site's root). Text only: tags, attributes, comments and what
     `_INTERDITS` encloses are left as they are.
 
-    Each term is looked for with `str.find` (a regular expression of all the terms tries them at
-    every position: 3 ms for a deliberation of 180 grants, against a tenth of that), its occurrences
-    taken in page order until one stands in text (`_Enclos`)."""
+    Each form that the page may hold (`_Formes.presentes`) is looked for with `str.find` (a regular
+    expression of all the terms with their borders tries them at every position: 3 ms for a deliberation
+    of 180 grants, against a tenth of that), its occurrences taken in page order until one stands in text
+    (`_Enclos`). The 2 468 pages that January renders again on ten years: 1,03–1,15 ms a page (the least
+    of five runs of each), then 0,44–0,53 since the forms a page does not hold are told by one pass and
+    the depth of the tags in C; in the build, 3,36 s of processor, then 1,53–1,62."""
     file = []
-    for sigle in _PAR_SIGLE:
+    formes = _FORMES
+    for sigle in formes.presentes(html):
         i = _suivante(html, sigle, 0)
         if i != -1:
             file.append((i, sigle))
@@ -367,7 +441,7 @@ def lier(html: str, root: str) -> str:
     choisis: dict[str, tuple[int, str]] = {}
     while file:
         i, sigle = heapq.heappop(file)
-        t = _PAR_SIGLE[sigle]
+        t = formes.terme[sigle]
         if t.sigle in choisis:
             continue
         if enclos.interdit(i):
@@ -378,8 +452,8 @@ def lier(html: str, root: str) -> str:
         choisis[t.sigle] = (i, sigle)
     morceaux, pos = [], 0
     for i, sigle in sorted(choisis.values()):
-        t = _PAR_SIGLE[sigle]
-        morceaux += [html[pos:i], f'<a class="rpc-terme" href="{root}lexique/#{t.ancre}" title="{escape(t.developpe)}">{sigle}</a>']
+        ancre, titre = formes.lien[sigle]
+        morceaux += [html[pos:i], f'<a class="rpc-terme" href="{root}lexique/#{ancre}" title="{titre}">{sigle}</a>']
         pos = i + len(sigle)
     morceaux.append(html[pos:])
     return "".join(morceaux)

@@ -66,6 +66,66 @@ def test_link_never_enters_svg_code_or_comments():
     )
 
 
+def _marques(html: str) -> str:
+    """The page with each link of the lexique written [SIGLE→href], to read what was linked where."""
+    return re.sub(r'<a class="rpc-terme" href="([^"]*)" title="[^"]*">([^<]*)</a>', r"[\2→\1]", html)
+
+
+def test_link_skips_attributes_comments_and_table_headers():
+    page = '<p title="EPCI et FARDA"><!-- FARDA --></p><table><tr><th>CP</th><td>CP 2021</td></tr></table><p>FARDA</p>'
+    assert _marques(lexique.lier(page, "../")) == (
+        '<p title="EPCI et FARDA"><!-- FARDA --></p><table><tr><th>CP</th><td>[CP→../lexique/#cp] 2021</td></tr></table>'
+        "<p>[FARDA→../lexique/#farda]</p>"
+    )  # EPCI stands only in an attribute: not linked at all
+    assert lexique.lier("<p>Un <!-- commentaire --> puis EPCI <!-- EPCI --></p>", "") == (
+        '<p>Un <!-- commentaire --> puis <a class="rpc-terme" href="lexique/#epci" '
+        'title="Établissement public de coopération intercommunale">EPCI</a> <!-- EPCI --></p>'
+    )
+
+
+def test_a_closing_tag_with_none_open_is_not_counted():
+    assert _marques(lexique.lier("</a></h2><p>EPCI</p>", "")) == "</a></h2><p>[EPCI→lexique/#epci]</p>"
+    # the stray </a> leaves the depth at zero: the EPCI of the link that follows is inside it, the second one is not
+    assert _marques(lexique.lier('</a><a href="x">EPCI</a> et DECI ; EPCI', "")) == (
+        '</a><a href="x">EPCI</a> et [DECI→lexique/#deci] ; [EPCI→lexique/#epci]'
+    )
+    assert _marques(lexique.lier("</A ></a><A>x</a> FARDA <ABBR>CP</abbr>", "")) == (
+        "</A ></a><A>x</a> [FARDA→lexique/#farda] <ABBR>CP</abbr>"
+    )  # tags in capitals count as well
+
+
+def test_a_term_inside_a_longer_word_is_skipped_for_the_next():
+    page = "<p>ESSAI, ESMS puis ESS ; xEPCI, EPCI-2 et (EPCI)</p>"
+    assert _marques(lexique.lier(page, "../")) == (
+        "<p>ESSAI, [ESMS→../lexique/#esms] puis [ESS→../lexique/#ess] ; xEPCI, EPCI-2 et ([EPCI→../lexique/#epci])</p>"
+    )
+    page = "<p>ÉFARDA, FARDAé, FARDA2 ; l’FARDA\u00a0: DECIÉ, ΣDECI, DECI</p>"  # letters beyond ASCII are letters too
+    assert _marques(lexique.lier(page, "")) == (
+        "<p>ÉFARDA, FARDAé, FARDA2 ; l’[FARDA→lexique/#farda]\u00a0: DECIÉ, ΣDECI, [DECI→lexique/#deci]</p>"
+    )
+
+
+def test_variants_link_their_term_once(monkeypatch):
+    termes = (
+        lexique.Terme("FARDA", "Fonds d'aménagement rural", "x", variantes=("FA", "Farda")),
+        lexique.Terme("FAR", "Autre", "x"),
+        lexique.Terme("EPCI", "Intercommunalité", "x", variantes=("E.P.C.I.",)),
+    )
+    monkeypatch.setattr(lexique, "_FORMES", lexique._Formes(termes))
+    page = '<p title="Farda">FARDAS, <a>FA</a> le FAR ; Farda, FARDA, FA et les E.P.C.I. ; EPCI</p>'
+    assert _marques(lexique.lier(page, "")) == (
+        '<p title="Farda">FARDAS, <a>FA</a> le [FAR→lexique/#far] ; [Farda→lexique/#farda], FARDA, FA et les '
+        "[E.P.C.I.→lexique/#epci] ; EPCI</p>"
+    )
+
+
+def test_tree_of_words_matches_the_words_longest_first():
+    assert lexique._arbre(["ESS", "ESMS", "EPCI", "FIEN", "FIEET"]) == "E(?:PCI|S(?:MS|S))|FIE(?:ET|N)"
+    assert lexique._arbre(["a", "abbr", "h1", "h2"]) == "a(?:bbr)?|h(?:1|2)"
+    arbre = re.compile(lexique._arbre(["FA", "FAR", "FARDA", "CP"]))
+    assert arbre.findall("FARDAS FARD FA CPA FAR") == ["FARDA", "FAR", "FA", "CP", "FAR"]
+
+
 class _Imbrication(HTMLParser):
     """Links inside links or headings, on a built page."""
 
