@@ -32,6 +32,10 @@ PDFTOTEXT_ABSENT = (
 )
 PDF_DELAI = 600  # seconds: a 2,000-page recueil is read in a few seconds; beyond this the file is abnormal
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# every byte but those of _CONTROL: what `bytes.translate` deletes to tell in one C pass whether a text decoded from
+# UTF-8 or Windows-1252 holds a control character (they are those very bytes in both), where the search of a
+# character class in the decoded text took 8 ms of a month's 20 ms of reading
+_SANS_CONTROLE = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
 
 
 class SourceError(Exception):
@@ -110,6 +114,7 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
 def decode_text(name: str, data: bytes) -> tuple[str, list[str]]:
     """Decode a text source: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     warnings: list[str] = []
+    controles = True  # the text may hold a control character (UTF-16: searched in the text)
     if data.startswith(b"%PDF-"):
         raise SourceError(name, "ce fichier .txt est en réalité un PDF : renommez-le en .pdf")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -129,11 +134,12 @@ def decode_text(name: str, data: bytes) -> tuple[str, list[str]]:
                 raise SourceError(name, "contenu binaire, pas du texte (fichier corrompu ou mal nommé)", line) from None
             text = data.decode("cp1252", errors="replace")
             warnings.append(f"pas en UTF-8 (premier octet invalide ligne {line}) : lu comme Windows-1252 / Latin-1")
-    bad = _CONTROL.search(text)
+        controles = bool(data.translate(None, _SANS_CONTROLE))
+    bad = _CONTROL.search(text) if controles else None
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise SourceError(name, f"caractère de contrôle U+{ord(bad.group()):04X} : contenu binaire ou corrompu", line)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+    return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), warnings
 
 
 def _looks_binary(data: bytes) -> bool:
