@@ -388,3 +388,9 @@ def test_lines_starting_with_a_prefix_are_found_in_order_within_a_range():
     assert doc.commencant("ABSENT") == []
     for prefixes in (("RAPPORT",), ("ANNEXE",), ("(N°", "RAPPORT")):
         assert doc.commencant(*prefixes) == [i for i, t in enumerate(doc.sq) if t.startswith(prefixes)]
+    # many lines before the hits (found by bisection on where each line starts in the joined text)
+    long = Document([Line(i + 1, "texte") for i in range(5000)] + [Line(5001, "RAPPORT N°2"), Line(5002, "")], "s.txt")
+    assert long.commencant("RAPPORT") == [5000] and long.commencant("texte", a=4998) == [4998, 4999]
+    # a line that holds a newline (joined by `normalise` across a hyphen: never in practice): searched line by line
+    coupe = Document([Line(1, "RAPPORT A\nRAPPORT B"), Line(2, "x"), Line(3, "RAPPORT C")], "s.txt")
+    assert coupe.commencant("RAPPORT") == [0, 2] and coupe.commencant("RAPPORT B") == []
