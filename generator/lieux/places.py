@@ -37,6 +37,7 @@ MIN_TRUNCATED_PREFIX = 12
 MAX_CANDIDATES = 10
 
 _APOSTROPHES = "'’‘`´ʼ"
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "lez": "les", "s": "sur"}
 _NUMBERS = {"2": "deux", "7": "sept"}  # as EPCI names write them (`Terre des 2 Caps`)
 # Words that say what kind of EPCI it is but not which one.
@@ -78,7 +79,7 @@ def normalise(text: str) -> str:
     text = sans_accents(text).lower()
     for ch in _APOSTROPHES:
         text = text.replace(ch, " ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = _NON_ALNUM.sub(" ", text)
     return " ".join(_ABBREVIATIONS.get(tok, tok) for tok in text.split())
 
 
@@ -282,28 +283,36 @@ def reference() -> Reference:
 
 def _lookup(kind: PlaceKind, written: str) -> tuple[Status, list[str], bool]:
     """(status, codes, exact) for one name; `exact` is False for prefix matches."""
+    status, codes, exact = _resoudre(kind, written)
+    return status, list(codes), exact
+
+
+@lru_cache(maxsize=1 << 14)
+def _resoudre(kind: PlaceKind, written: str) -> tuple[Status, tuple[str, ...], bool]:
+    """`_lookup`, cached as long as the reference (`reference`, loaded once per process): a month names the
+    same communes, cantons and EPCI in many grants and rapports (some 1 100 names looked up, 12 ms)."""
     if _TOUS.match(normalise(written)):
-        return "tous", [], True
+        return "tous", (), True
     index = reference().indexes[kind]
     keys = _KEYS[kind](written)
     if not keys:
-        return "non-resolu", [], True
+        return "non-resolu", (), True
     for key in keys:
         codes = index.exact(key)
         if len(codes) == 1:
-            return "resolu", sorted(codes), True
+            return "resolu", tuple(sorted(codes)), True
         if codes:
-            return "ambigu", sorted(codes), True
+            return "ambigu", tuple(sorted(codes)), True
     # Truncated or shortened names: only a long, unique prefix resolves.
     key = keys[-1]
     codes, complete = index.prefixed(key)
     if not codes:
-        return "non-resolu", [], False
+        return "non-resolu", (), False
     if len(key) >= MIN_TRUNCATED_PREFIX and len(codes) == 1:
-        return "resolu", sorted(codes), False
+        return "resolu", tuple(sorted(codes)), False
     if complete and len(codes) > 1:
-        return "ambigu", sorted(codes), False
-    return "non-resolu", [], False
+        return "ambigu", tuple(sorted(codes)), False
+    return "non-resolu", (), False
 
 
 @lru_cache(maxsize=4096)

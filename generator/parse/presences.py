@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from generator.commun.dates import parse_date_fr
 from generator.commun.pliage import cle_majuscules
@@ -46,8 +47,12 @@ def _title_token(tok: str) -> str:
 _CIVILITE = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Madame|Monsieur|Mademoiselle)\s+", re.I)
 
 
+@lru_cache(maxsize=1 << 12)
 def person_name(raw: str) -> str:
-    """« Prénom NOM » from `M. Jean-Claude LEROY`, `JEAN-CLAUDE LEROY`, `GACQUERRE Olivier`."""
+    """« Prénom NOM » from `M. Jean-Claude LEROY`, `JEAN-CLAUDE LEROY`, `GACQUERRE Olivier`.
+
+    Cached: the same councillors are named in every deliberation's lists (some 2 500 names a month, a few
+    hundred distinct)."""
     text = squash(raw).strip(" .,;")
     text = _CIVILITE.sub("", text)
     toks = text.split(" ")
@@ -182,6 +187,8 @@ def _fill_list(att: Attendance, fieldname: str, text: str) -> None:
 
 
 _INTERET = re.compile(r"int[ée]ress[ée]e?s? à l'affaire", re.I)
+_VU = re.compile(r"^(?:« ?)?Vu\b")
+_FINS_DE_PHRASE = (";", ".", ":", ",", "»")
 
 
 def visas_interests(doc: Document, a: int, b: int) -> tuple[list[str], list[Interest]]:
@@ -189,7 +196,7 @@ def visas_interests(doc: Document, a: int, b: int) -> tuple[list[str], list[Inte
     visas: list[str] = []
     interests: list[Interest] = []
     for start, text in _paragraph_units(doc, a, b):
-        if re.match(r"^(?:« ?)?Vu\b", text):
+        if _VU.match(text):
             visas.append(text)
         elif _INTERET.search(text):
             m = _INTERET_NOM.match(text)
@@ -209,8 +216,9 @@ def _paragraph_units(doc: Document, a: int, b: int) -> list[tuple[int, str]]:
         if not t:
             prev_blank = True
             continue
-        opens = re.match(r"^(?:« ?)?Vu\b", t) or _INTERET_NOM.match(t) or re.match(r"^Après ", t)
-        unfinished = out and not re.search(r"[;.:,»]$", out[-1][1])
+        opens = _VU.match(t) or _INTERET_NOM.match(t) or t.startswith("Après ")
+        # (the paragraph's last character: a search for `[;.:,»]$` tried every position of the paragraph so far)
+        unfinished = out and not out[-1][1].endswith(_FINS_DE_PHRASE)
         if out and not opens and (not prev_blank or (unfinished and (t[:1].islower() or t[:1] == "«"))):
             out[-1] = (out[-1][0], out[-1][1] + " " + t)
         else:

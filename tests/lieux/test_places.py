@@ -2,6 +2,7 @@
 
 import pytest
 
+from generator.lieux import places
 from generator.lieux.places import Reference, find_communes, normalise, reference, resolve, resolve_list, slug
 
 
@@ -297,3 +298,12 @@ def test_the_digest_of_the_geography_follows_every_field_and_the_order():
     ordre.communes = dict(reversed(ordre.communes.items()))
     assert len({ref.empreinte(), nom.empreinte(), ordre.empreinte()}) == 3
     assert ordre.communes.keys() == ref.communes.keys()
+
+
+def test_a_name_looked_up_again_gives_the_same_codes_in_a_list_of_its_own():
+    """`_lookup` is cached: the list of codes it gives is the caller's to change."""
+    status, codes, exact = places._lookup("commune", "Fouqieres-les-Bethune")
+    assert (status, codes, exact) == ("resolu", ["62350"], True)
+    codes.append("62041")
+    assert places._lookup("commune", "Fouqieres-les-Bethune") == ("resolu", ["62350"], True)
+    assert places._lookup("commune", "Atlantis") == ("non-resolu", [], False)
