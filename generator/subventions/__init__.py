@@ -67,7 +67,8 @@ def extract_subventions(
     problems: list[Problem] = []
     results: list[TableResult] = []
     owner: dict[int, str] = {}
-    brut = "\n".join(map(_TEXTE, lines)).lower()  # lower case: the INDICEs need no case-insensitive search (slow)
+    joint = "\n".join(map(_TEXTE, lines))  # (joined once: `sirets_imprimes` reads it too)
+    brut = joint.lower()  # lower case: the INDICEs need no case-insensitive search (slow)
     for mod in table_modules() if modules is None else modules:
         indice = getattr(mod, "INDICE", None)
         if indice is not None and not indice.search(brut):
@@ -117,7 +118,7 @@ def extract_subventions(
         checks.append(dep)
     subs.sort(key=lambda s: (s.line, fold_name(s.beneficiaire), s.montant))
     if "sire" in brut:  # SIRET or SIREN: most units print neither
-        attacher(subs, sirets_imprimes(lines))
+        attacher(subs, sirets_imprimes(lines, joint))
     for n, s in enumerate(subs, start=1):
         s.id = f"{deliberation.id}-{n:04d}"
         s.deliberation = deliberation.id

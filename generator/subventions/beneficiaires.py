@@ -10,15 +10,24 @@ name only, never from a list of known beneficiaries.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from generator.commun.pliage import plier, plier_lettre_a_lettre
+
+# (compiled once: `re.sub` looks its pattern up in a cache at each of the some 20 000 calls a month; `classify`,
+# `clean_name` and `fold_name`, functions of a name alone, are cached: a month names the same communes and bodies
+# in its articles, its tables and their checks, some 2 000 calls for a few hundred names)
+_ESPACES = re.compile(r"\s+")
+_GUILLEMETS = re.compile(r"[«»\"]")
+_GUILLEMETS_TOUS = re.compile(r"[«»\"“”]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 TYPES = ("commune", "epci", "association", "syndicat", "gip", "departement", "autre")
 
 
 def _fold(text: str) -> str:
     """`plier` (lower case, no accents, ligatures spelt out, every apostrophe as « ' »), spaces collapsed."""
-    return re.sub(r"\s+", " ", plier(text)).strip()
+    return _ESPACES.sub(" ", plier(text)).strip()
 
 
 # Order matters: a name written « commune de … » is the commune; a « syndicat intercommunal » is a
@@ -56,13 +65,14 @@ _RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+@lru_cache(maxsize=1 << 13)
 def classify(name: str, defaut: str = "autre") -> str:
     """commune | epci | association | syndicat | gip | departement, from the written name (an article's
     `la commune de …`, a table's `COM DE COM …`); `defaut` when the name says nothing (a table of
     communes writes their bare names: its reader passes « commune »). The one classifier of beneficiaries."""
     f = _fold(name)
-    f = re.sub(r"[«»\"]", " ", f).strip(" ,;.")
-    f = re.sub(r"\s+", " ", f)
+    f = _GUILLEMETS.sub(" ", f).strip(" ,;.")
+    f = _ESPACES.sub(" ", f)
     for kind, rx in _RULES:
         if rx.search(f):
             return kind
@@ -79,6 +89,7 @@ _LEADS = re.compile(
 _ARTICLE_ONLY = re.compile(r"^(?:a |au |aux )?(?:la |le |les |l')", re.I)
 
 
+@lru_cache(maxsize=1 << 13)
 def clean_name(written: str) -> str:
     """The name itself: no `la commune de`, no quotes « », no trailing commas.
 
@@ -88,7 +99,7 @@ def clean_name(written: str) -> str:
     The article inside a commune name is kept (`commune de Le Portel` → `Le Portel`).
     """
     s = written.replace("\u2019", "'").replace("\u00a0", " ")
-    s = re.sub(r"\s+", " ", s).strip().strip(" ,;:.")
+    s = _ESPACES.sub(" ", s).strip().strip(" ,;:.")
     folded = plier_lettre_a_lettre(s)  # one character for one: its offsets cut `s`
     m = _LEADS.match(folded)
     if m and m.end() < len(s):
@@ -97,13 +108,14 @@ def clean_name(written: str) -> str:
         m2 = _ARTICLE_ONLY.match(folded)
         if m2 and m2.end() < len(s):
             s = s[m2.end() :]
-    s = re.sub(r"[«»\"“”]", " ", s)
-    s = re.sub(r"\s+", " ", s).strip().strip(" ,;:.")
+    s = _GUILLEMETS_TOUS.sub(" ", s)
+    s = _ESPACES.sub(" ", s).strip().strip(" ,;:.")
     return s
 
 
+@lru_cache(maxsize=1 << 13)
 def fold_name(name: str) -> str:
     """Comparison key of a beneficiary (dedup article ↔ table): cleaned, folded, no punctuation."""
     f = _fold(clean_name(name))
-    f = re.sub(r"[^a-z0-9]+", " ", f)
+    f = _NON_ALNUM.sub(" ", f)
     return f.strip()

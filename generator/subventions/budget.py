@@ -28,6 +28,9 @@ _IMPUT = re.compile(r"^\d{2,8}(?:/{1,2}\d{2,6})?$")
 _COLS = re.compile(r"(AP/AE|AP|AE|CP|D[ée]pense|Recette|Disponible|Proposition|Solde)\s*(?:€|$|\s)", re.I)
 _AMOUNT_LINE = re.compile(r"^[\d\s.,€-]+$")
 _SECTION = re.compile(r"^(Investissement|Fonctionnement)\b\s*", re.I)
+# the end of a deliberation's own table (`_zone`), searched only in the lines that hold one of its words: an
+# alternation without a common start is tried at every position of every line of the deliberation
+_FIN_ZONE = re.compile(r"Dans les conditions de vote|^\s*\(Adopt|^\s*RAPPORT N°")
 _STOP = re.compile(r"^\s*(?:Article\s+\S+\s*:|Dans les conditions de vote|\(Adopt)", re.I)
 
 
@@ -72,7 +75,8 @@ def _zone(lines: list[Line], deliberation: Deliberation | None) -> list[Line]:
     for l in lines:
         if l.no < start:
             continue
-        if re.search(r"Dans les conditions de vote|^\s*\(Adopt|^\s*RAPPORT N°", l.text):
+        t = l.text
+        if ("Dans les conditions de vote" in t or "(Adopt" in t or "RAPPORT N°" in t) and _FIN_ZONE.search(t):
             break
         out.append(l)
     return out

@@ -61,14 +61,31 @@ def _paragraphe(lines: list[Line], i: int) -> str:
     return " ".join(l.text.strip() for l in lines[j : i + 1])
 
 
-def sirets_imprimes(lines: list[Line]) -> list[SiretImprime]:
-    """Every valid 14-digit SIRET printed next to a named party, other than the Département's."""
+def _lignes_sire(lines: list[Line], haut: str) -> list[int]:
+    """Indices of the lines that hold « SIRE » in capitals (`haut`: their texts joined by newlines, in capitals),
+    found in the joined text (a unit is up to some 10 000 lines, a few of which name a SIRET: splitting it into
+    lines and testing each took 2 ms a unit); line by line if one of them holds a newline."""
+    if haut.count("\n") != len(lines) - 1:
+        return [i for i, line in enumerate(lines) if "SIRE" in line.text.upper()]
+    out: list[int] = []
+    ligne, avant = 0, 0
+    p = haut.find("SIRE")
+    while p >= 0:
+        ligne += haut.count("\n", avant, p)
+        avant = p
+        if not out or out[-1] != ligne:
+            out.append(ligne)
+        p = haut.find("SIRE", p + 1)
+    return out
+
+
+def sirets_imprimes(lines: list[Line], joint: str | None = None) -> list[SiretImprime]:
+    """Every valid 14-digit SIRET printed next to a named party, other than the Département's. `joint`: the
+    lines' texts joined by newlines, when the caller has it (`extract_subventions`)."""
     out = []
-    # the lines in capitals in one call (a unit is up to some 10 000 lines), one per line unless one holds a newline
-    hauts = "\n".join([line.text for line in lines]).upper().split("\n")
-    if len(hauts) != len(lines):
-        hauts = [line.text.upper() for line in lines]
-    for i in [i for i, haut in enumerate(hauts) if "SIRE" in haut]:
+    if joint is None:
+        joint = "\n".join([line.text for line in lines])
+    for i in _lignes_sire(lines, joint.upper()):
         line = lines[i]
         texte = _paragraphe(lines, i)
         for m in _NUMERO.finditer(texte):

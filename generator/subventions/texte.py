@@ -19,6 +19,7 @@ are reported as info Problems so nothing is silently dropped.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,10 +79,9 @@ def analyse_articles(deliberation: Deliberation, ctx: Contexte, lines: list[Line
     """Read every article; grants and breakdown checks now, global amounts for later."""
     out = Analyse()
     arts = sorted(deliberation.articles, key=lambda x: x.line)
-    nos = [l.no for l in lines] if lines else []  # ascending: each article's lines are one slice
     for i, art in enumerate(arts):
         nxt = arts[i + 1].line if i + 1 < len(arts) else None
-        segs = _segments(art, nxt, lines, nos)
+        segs = _segments(art, nxt, lines)
         before = len(out.globales)
         _article(deliberation, art.numero, art.line, segs, ctx, out)
         for g in out.globales[before:]:
@@ -89,14 +89,17 @@ def analyse_articles(deliberation: Deliberation, ctx: Contexte, lines: list[Line
     return out
 
 
+_NUMERO = operator.itemgetter(0)  # a Line's number (`Line.no`), without a list of them made for each unit
 _VOTE_BLOCK = re.compile(r"Dans les conditions de vote|^\s*\(Adopt")
 _ARTICLE_HEAD = re.compile(r"^\s*Article\s+\S+\s*:\s*", re.I)
 
 
-def _segments(art, nxt: int | None, lines: list[Line] | None, nos: list[int]) -> list[tuple[int, str]]:
-    """(line number, text) of an article: from the Lines when given, else from its texte."""
+def _segments(art, nxt: int | None, lines: list[Line] | None) -> list[tuple[int, str]]:
+    """(line number, text) of an article: from the Lines when given (ascending numbers: each article's lines
+    are one slice, found by bisection on their numbers), else from its texte."""
     if lines:
-        a, b = bisect.bisect_left(nos, art.line), (len(lines) if nxt is None else bisect.bisect_left(nos, nxt))
+        a = bisect.bisect_left(lines, art.line, key=_NUMERO)
+        b = len(lines) if nxt is None else bisect.bisect_left(lines, nxt, key=_NUMERO)
         seg: list[tuple[int, str]] = []
         for k in range(a, b):  # (the last article runs to the unit's end, its annexes too: stopped early)
             t = lines[k].text

@@ -25,6 +25,9 @@ def test_letter_for_letter_keeps_offsets():
     plie = plier_lettre_a_lettre(texte)
     assert len(plie) == len(texte) and plie.endswith("seance du 1er decembre")
     assert plie.index("decembre") == texte.index("décembre")
+    # each character its first letter when it decomposes into a letter and accents, else itself (œ, ß, €)
+    assert plier_lettre_a_lettre("ÀÉÎÕÜÇŒñß€ Ÿ") == "aeioucœnß€ y"
+    assert plier_lettre_a_lettre("ÀÉÎÕÜÇŒñß€ Ÿ") == "aeioucœnß€ y"  # (the second time from the table)
 
 
 def test_keys_and_slugs():

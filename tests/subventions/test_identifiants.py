@@ -85,6 +85,10 @@ def test_sirets_printed_in_a_convention():
     found = sirets_imprimes(lines)
     # the Département (SIREN only) is not a beneficiary; the GIP's 14-digit number is its SIRET
     assert [(f.partie, f.siret, f.line) for f in found] == [("Pas-de-Calais Actif", "18620009300083", 1686)]
+    # the same with the unit's text joined by the caller, and with a line that holds a newline (line by line)
+    assert sirets_imprimes(lines, "\n".join(line.text for line in lines)) == found
+    coupees = lines[:3] + [Line(lines[3].no, lines[3].text + "\n")] + lines[4:]
+    assert [(f.partie, f.siret, f.line) for f in sirets_imprimes(coupees)] == [("Pas-de-Calais Actif", "18620009300083", 1686)]
 
 
 def test_printed_siret_reaches_the_grant():

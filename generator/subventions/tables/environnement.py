@@ -49,27 +49,25 @@ def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:
     """FIEET and FIEN tables of a délibération unit; [] when the unit has none."""
     whole = None  # the unit's text, joined only when a header's lines ask for it (most units have none)
     results: list[TableResult] = []
-    i = 0
-    while i < len(lines):
-        if lines[i].text.lstrip()[:1] not in _B:  # _HEAD cannot match: no squash, no regex
-            i += 1
+    i = 0  # the first line not read by a table
+    # the lines _HEAD may match, found in one pass (the unit's other lines: no squash, no regex; a loop testing
+    # each line: this reader 12 -> 10 ms a month)
+    for k in [k for k, ln in enumerate(lines) if ln.text.lstrip()[:1] in _B]:
+        if k < i:
             continue
-        t = c.texte(lines[i])
+        t = c.texte(lines[k])
         if _HEAD.match(t):
-            head = " ".join(c.texte(ln) for ln in lines[i : i + 10])
+            head = " ".join(c.texte(ln) for ln in lines[k : k + 10])
             fieet = re.search(r"[ée]ligible", head, re.I) and "Taux" in head
             fien = "Territoire" in t and re.search(r"subvention", head, re.I) and "Taux" not in head
             if (fieet or fien) and whole is None:
                 whole = " ".join(c.texte(ln) for ln in lines)
             if fieet and re.search(r"\bFIEET\b|ENJEUX [ÉE]COLOGIQUES", whole or "", re.I):
-                res, i = _read_fieet(lines, i, ctx)
+                res, i = _read_fieet(lines, k, ctx)
                 results.append(res)
-                continue
-            if fien and re.search(r"\bFIEN\b", whole or ""):
-                res, i = _read_fien(lines, i, ctx)
+            elif fien and re.search(r"\bFIEN\b", whole or ""):
+                res, i = _read_fien(lines, k, ctx)
                 results.append(res)
-                continue
-        i += 1
     for res in results:
         _article_checks(lines, ctx, res)
     return results
