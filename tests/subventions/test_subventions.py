@@ -11,6 +11,7 @@ import pytest
 from test_subventions_texte import F001, F003, F004, _all_units, corpus_lines
 
 from generator.subventions import Contexte, extract_subventions, table_modules
+from generator.subventions.tables._commun import EnDebutDeLigne, Motif, UnDes
 from generator.subventions.tables.base import TableResult, commune_ecrite
 
 from conftest import CORPUS
@@ -204,16 +205,27 @@ def test_indice_skips_only_units_where_the_reader_finds_nothing():
     assert sautes > 5 * lus  # the point of it: most readers are skipped on most units
 
 
+def test_an_indice_searches_its_pattern_only_in_a_text_holding_its_piece_of_text():
+    """`Motif`: the regex's search, not made where the piece of text that every match holds is absent."""
+    motif = Motif(r"code\s+de\s+la\s+demande", "demande")
+    assert motif.search("tableau\ncode  de la\tdemande\n").group() == "code  de la\tdemande"
+    assert motif.search("code de la requête, demande") is None
+    en_tete = EnDebutDeLigne(r"b[ée]n[ée]ficiaire", "ficiaire")
+    assert en_tete.search("les bénéficiaires\n  bénéficiaire montant").start() == 20
+    assert en_tete.search("le beneficiaire") is None
+    assert UnDes(Motif(r"soutien", "soutien"), Motif(r"subvention\s+sollicitée", "sollicitée")).search("la subvention  sollicitée")
+    with pytest.raises(ValueError):
+        Motif(r"code\s+de\s+la\s+demande", "requête")  # not a piece of the pattern: it would skip its tables
+
+
 def test_an_indice_at_line_start_searches_as_its_regex_does():
     """`EnDebutDeLigne` (the fast INDICE of a header that starts a line) finds a line start exactly
     where `^\\s*motif` (re.M) does: on every unit of the real sources and on edge cases."""
     import re
 
-    from generator.subventions.tables._commun import EnDebutDeLigne
-
     actes = pytest.importorskip("generator.parse.actes")
-    motifs = [r"b[ée]n[ée]ficiaire", r"thématiques[^\n]*bénéficiaires", r"article"]
-    paires = [(re.compile(r"^\s*" + m, re.M), EnDebutDeLigne(m)) for m in motifs]
+    motifs = {r"b[ée]n[ée]ficiaire": "ficiaire", r"thématiques[^\n]*bénéficiaires": "thématiques", r"article": "article"}
+    paires = [(re.compile(r"^\s*" + m, re.M), EnDebutDeLigne(m, litteral)) for m, litteral in motifs.items()]
     textes = [
         "",
         "bénéficiaire",
@@ -239,7 +251,7 @@ def test_an_indice_at_line_start_searches_as_its_regex_does():
             attendu = regex.search(texte)
             assert bool(rapide.search(texte)) == bool(attendu), (regex.pattern, texte[:80])
             trouves += bool(attendu)
-    assert trouves > 20 and not EnDebutDeLigne(motifs[0]).search("x bénéficiaire")
+    assert trouves > 20 and not EnDebutDeLigne(r"b[ée]n[ée]ficiaire", "ficiaire").search("x bénéficiaire")
 
 
 def test_an_indice_of_several_patterns_finds_what_their_alternation_does():
@@ -247,10 +259,8 @@ def test_an_indice_of_several_patterns_finds_what_their_alternation_does():
     of its patterns does: on edge cases and on the real sources' units."""
     import re
 
-    from generator.subventions.tables._commun import UnDes
-
-    motifs = (r"propositions de soutien financier", r"subvention\s+sollicitée")
-    regex, rapide = re.compile("|".join(motifs)), UnDes(*motifs)
+    motifs = {r"propositions de soutien financier": "propositions de soutien financier", r"subvention\s+sollicitée": "sollicitée"}
+    regex, rapide = re.compile("|".join(motifs)), UnDes(*(Motif(m, litteral) for m, litteral in motifs.items()))
     textes = ["", "subvention sollicitée", "x subvention\n  sollicitée y", "propositions de soutien financier", "subvention sollicitee"]
     textes += [p.read_text(encoding="utf-8").lower() for p in sorted(CORPUS.glob("*.txt"))]
     assert [bool(rapide.search(t)) for t in textes] == [bool(regex.search(t)) for t in textes]

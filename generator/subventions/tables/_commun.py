@@ -40,15 +40,30 @@ _DECIDE = re.compile(r"^\s*(?:DECIDE|DÉCIDE|INFORME L'ASSEMBLEE|APPROUVE)\b")
 _VOTE = re.compile(r"^\s*Dans les conditions de vote")
 
 
-class EnDebutDeLigne:
+class Motif:
+    """An INDICE: the search of `re.compile(motif)`, made only in a text that holds `litteral`, a piece of
+    text that every match of `motif` holds. Most units hold no table: `str.__contains__` tells it in a tenth
+    of the time the regex takes to find nothing (the INDICEs of a ten-year month, searched in some 3 MB of
+    text each, 23 -> 3 ms)."""
+
+    def __init__(self, motif: str, litteral: str):
+        if not litteral or litteral not in motif:  # (a piece of the pattern as written, not a guess)
+            raise ValueError(f"« {litteral} » n'est pas un morceau de {motif!r}")
+        self.motif = re.compile(motif)
+        self.litteral = litteral
+
+    def search(self, texte: str) -> re.Match | None:
+        return self.motif.search(texte) if self.litteral in texte else None
+
+
+class EnDebutDeLigne(Motif):
     r"""An INDICE for a header that starts a line: the search of `re.compile(r"^\s*" + motif, re.M)`,
     done by finding `motif` (a fast scan when it starts with a letter) and checking that only
     blanks precede it on its line. `^\s*` alone makes the regex try every position of the unit."""
 
-    def __init__(self, motif: str):
-        self.motif = re.compile(motif)
-
     def search(self, texte: str) -> re.Match | None:
+        if self.litteral not in texte:
+            return None
         for m in self.motif.finditer(texte):
             debut = texte.rfind("\n", 0, m.start()) + 1
             if debut == m.start() or texte[debut : m.start()].isspace():
@@ -61,8 +76,8 @@ class UnDes:
     as far as finding one or none goes, but each pattern searched on its own (an alternation of patterns
     that start differently has no literal prefix to scan for: the regex tries every position)."""
 
-    def __init__(self, *motifs: str):
-        self.motifs = [re.compile(m) for m in motifs]
+    def __init__(self, *motifs: Motif):
+        self.motifs = motifs
 
     def search(self, texte: str) -> re.Match | None:
         for motif in self.motifs:

@@ -33,7 +33,7 @@ _SHEET = re.compile(rf"Montant Propos[ée]\s*:\s*(?P<m>{_A})\s*€", re.I)
 
 
 # Necessary for a table here (its header line starts with « Thématiques » and names the « Bénéficiaires »): searched in the unit's text in lower case (extract_subventions).
-INDICE = c.EnDebutDeLigne(r"thématiques[^\n]*bénéficiaires")
+INDICE = c.EnDebutDeLigne(r"thématiques[^\n]*bénéficiaires", "thématiques")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

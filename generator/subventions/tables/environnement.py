@@ -39,7 +39,7 @@ _LONE_AMOUNT = re.compile(rf"^({c.AMOUNT})\s*€?$")
 
 
 # Necessary for a table here (a line starting with its header, as _HEAD): searched in the unit's text in lower case (extract_subventions).
-INDICE = c.EnDebutDeLigne(r"b[ée]n[ée]ficiaire")
+INDICE = c.EnDebutDeLigne(r"b[ée]n[ée]ficiaire", "ficiaire")
 
 
 _B = frozenset("bB")  # what a line _HEAD matches starts with, once stripped

@@ -80,7 +80,7 @@ def _split_mid(mid: str) -> tuple[str, str, str, bool] | None:
 
 
 # Necessary for a table here (the start of its header row): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"num[ée]ro\s+description")
+INDICE = c.Motif(r"num[ée]ro\s+description", "description")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

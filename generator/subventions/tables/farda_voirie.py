@@ -59,7 +59,7 @@ def _split_type(rest: str) -> tuple[str, str]:
 
 
 # Necessary for a table here (its header names the « CODE DE LA DEMANDE »): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"code\s+de\s+la\s+demande")
+INDICE = c.Motif(r"code\s+de\s+la\s+demande", "demande")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

@@ -24,6 +24,7 @@ from generator.commun.pliage import sans_accents
 from generator.records import Line, Subvention
 from generator.subventions.beneficiaires import classify
 from generator.subventions.tables._commun import (
+    Motif,
     extraire_tableaux,
     fermer,
     ligne_des_totaux,
@@ -119,7 +120,7 @@ def _tokens(pieces: list[str]) -> list[tuple[str, bool, bool]]:
 
 
 # Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"territoires?\s+communes?\s+b[ée]n[ée]ficiaires?\s+[ée]difices?")
+INDICE = Motif(r"territoires?\s+communes?\s+b[ée]n[ée]ficiaires?\s+[ée]difices?", "difice")
 
 
 def extract(lines: list[Line], ctx: Contexte) -> list[TableResult]:

@@ -33,7 +33,7 @@ _TERR_LINE = re.compile(r"^(?P<terr>(?:" + "|".join(re.escape(t) for t in c.TERR
 
 
 # Necessary for a table here (the start of its header row): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"territoires?\s+structures?")
+INDICE = c.Motif(r"territoires?\s+structures?", "structure")
 _T = frozenset("tT")  # what a line _HEADER matches starts with, once stripped
 
 

@@ -31,7 +31,7 @@ _NATURE = re.compile(
 
 
 # Necessary for a table here (its header row): searched in the unit's text in lower case (extract_subventions).
-INDICE = re.compile(r"ma[iî]tre\s+d'ouvrage")
+INDICE = c.Motif(r"ma[iî]tre\s+d'ouvrage", "d'ouvrage")
 
 
 _HEADER = re.compile(r"Ma[iî]tre d'Ouvrage.*Equipements?|Ma[iî]tre d'Ouvrage.*[ÉE]quipements?", re.I)

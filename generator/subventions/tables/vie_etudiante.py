@@ -101,7 +101,9 @@ def _untick(part: str) -> str:
 
 
 # Necessary for a table here (its title or its header row): searched in the unit's text in lower case (extract_subventions).
-INDICE = c.UnDes(r"propositions de soutien financier", r"subvention\s+sollicitée")
+INDICE = c.UnDes(
+    c.Motif(r"propositions de soutien financier", "propositions de soutien financier"), c.Motif(r"subvention\s+sollicitée", "sollicitée")
+)
 
 
 def _titre(texts: list[str]) -> int | None:
