@@ -306,8 +306,10 @@ class Rapide(BasePlugin[RapideConfig]):
         self.plan: Sequence[File] | None = None
         self.code = ""
         self._compiles = ""  # `_code_compiles`, once per build (`compiles`)
-        if self.config.raccourcis and self.config.precedent and not self.garde_contenu:
-            self.avant = lire_pages(Path(self.config.precedent))
+        # the options read for every page, kept as plain attributes (MkDocs' config's `__get__`: 1 µs a read)
+        self._a_part, self._precedent = frozenset(self.config.pages_a_part), self.config.precedent
+        if self.config.raccourcis and self._precedent and not self.garde_contenu:
+            self.avant = lire_pages(Path(self._precedent))
         if self.config.raccourcis and (self.avant or self.config.empreintes):
             self.code = empreinte_code()
         return config
@@ -320,16 +322,19 @@ class Rapide(BasePlugin[RapideConfig]):
         return self._compiles
 
     def on_files(self, files, config):
-        c = self.config
+        raccourcis, sans_recherche = self.config.raccourcis, self.config.sans_fichiers_recherche  # (read once: 29 000 files)
         garder = []
         for f in files:
             statique = not f.is_documentation_page()
-            if c.sans_fichiers_recherche and statique and f.src_uri.startswith("recherche/"):
+            if sans_recherche and statique and f.src_uri.startswith("recherche/"):
                 continue
-            if c.raccourcis and statique and f.src_uri.split("/", 1)[0] in _LIES and f.abs_src_path:
-                f = FichierLie.generated(config, f.src_uri, abs_src_path=f.abs_src_path, inclusion=f.inclusion)
+            if raccourcis and statique and f.src_uri.split("/", 1)[0] in _LIES and f.abs_src_path:
+                if type(f) is File:  # MkDocs' file of content/: it becomes one in place (7 750 `File` not made again)
+                    f.__class__ = FichierLie
+                else:
+                    f = FichierLie.generated(config, f.src_uri, abs_src_path=f.abs_src_path, inclusion=f.inclusion)
             garder.append(f)
-        return Fichiers(garder) if c.raccourcis and self.avant else Files(garder)
+        return Fichiers(garder) if raccourcis and self.avant else Files(garder)
 
     def on_nav(self, nav, config, files):
         self.nav = nav
@@ -515,7 +520,7 @@ class Rapide(BasePlugin[RapideConfig]):
             page.canonical_url is not None,
             page.edit_url,
             tuple(page.meta.get("hide") or ()),
-            url if url in self.config.pages_a_part else None,
+            url if url in self._a_part else None,
             "description" in page.meta,
             page.meta.get("robots"),
             "flux" in page.meta,
@@ -553,7 +558,7 @@ class Rapide(BasePlugin[RapideConfig]):
         connue = self.avant.get(page.file.dest_uri)
         if not (isinstance(connue, dict) and connue.get("cle") == fiche["cle"]):
             return None
-        ancien = os.path.join(self.config.precedent, page.file.dest_uri)
+        ancien = os.path.join(self._precedent, page.file.dest_uri)
         sha = connue.get("sha256")
         if not isinstance(sha, str):
             return None
