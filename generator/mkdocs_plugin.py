@@ -98,7 +98,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import YAML_RE
 
-from generator.commun import code, gabarits, store
+from generator.commun import code, gabarits, memoire, store
 from generator.publication.transaction import lire_pages
 from generator.site.minification import compacter_html
 
@@ -286,6 +286,17 @@ class RapideConfig(base.Config):
 class Rapide(BasePlugin[RapideConfig]):
     """The MkDocs events of the shortcuts (see the module's docstring)."""
 
+    # set by `build`, which runs MkDocs inside a `memoire.gel` block: what is alive at the end of `on_config`,
+    # `on_files`, `on_nav` and `on_env` (the config, the previous version's records, MkDocs' files, pages and
+    # navigation: all alive to the end of the build) is frozen out of the cyclic collector's sight (`_geler`)
+    gel = False
+
+    def _geler(self) -> None:
+        """What is alive now frozen (`memoire.geler`) when `build` runs MkDocs in a `gel` block. Measured on ten
+        years, a build without change: the collector's time in the child 0,32-0,36 -> 0,11-0,12 s (gen2 passes 3 -> 1)."""
+        if self.gel:
+            memoire.geler()
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         _DOSSIERS.clear()  # MkDocs empties the site's folder next (a folder made by an earlier build is gone)
         self.garde_contenu = any(p is not self for p in config.plugins.values())
@@ -312,6 +323,7 @@ class Rapide(BasePlugin[RapideConfig]):
             self.avant = lire_pages(Path(self._precedent))
         if self.config.raccourcis and (self.avant or self.config.empreintes):
             self.code = empreinte_code()
+        self._geler()
         return config
 
     def compiles(self) -> str:
@@ -334,6 +346,7 @@ class Rapide(BasePlugin[RapideConfig]):
                 else:
                     f = FichierLie.generated(config, f.src_uri, abs_src_path=f.abs_src_path, inclusion=f.inclusion)
             garder.append(f)
+        self._geler()
         return Fichiers(garder) if raccourcis and self.avant else Files(garder)
 
     def on_nav(self, nav, config, files):
@@ -344,6 +357,7 @@ class Rapide(BasePlugin[RapideConfig]):
         self._liens: dict[str, tuple[str, tuple[str, ...]]] = {}  # kind of page → its `_genre`
         if isinstance(files, Fichiers):  # (`on_files` gives one when it may link pages from the previous version)
             self._prendre(files, config)
+        self._geler()
         return nav
 
     def _prendre(self, files: Fichiers, config) -> None:
@@ -446,6 +460,7 @@ class Rapide(BasePlugin[RapideConfig]):
         self.env = env
         if self.avant:
             self._reprendre(config, files)
+        self._geler()
         return env
 
     def _reprendre(self, config, files: Files) -> None:
@@ -723,9 +738,11 @@ def build(
     plugin.config.precedent = str(precedent or "")
     plugin.config.empreintes = str(empreintes or "")
     plugin.config.gabarits = str(compiles or "")
+    plugin.gel = True
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
-        mk_build.build(cfg, dirty=False)
+        with memoire.gel():
+            mk_build.build(cfg, dirty=False)
     finally:
         cfg.plugins.on_shutdown()
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from generator import extraction
+from generator.commun import memoire
 from generator.lieux import places
 from generator.publication import transaction as publication
 from generator.records import cache_extraction, to_dict
@@ -555,10 +557,13 @@ def test_pages_taken_from_the_previous_version_are_not_built_by_mkdocs(tmp_path,
     md.write_text(texte[:fin] + "<p>Paragraphe ajouté.</p>" + texte[fin:], "utf-8")
     lues: list[str] = []
     construites: list[str] = []
-    populate_page, build_page = mk_build._populate_page, mk_build._build_page
+    gels: list[int] = []
+    populate_page, build_page, geler = mk_build._populate_page, mk_build._build_page, memoire.geler
+    monkeypatch.setattr(memoire, "geler", lambda: gels.append(1) or geler())
     monkeypatch.setattr(mk_build, "_populate_page", lambda page, *a, **k: lues.append(page.file.dest_uri) or populate_page(page, *a, **k))
     monkeypatch.setattr(mk_build, "_build_page", lambda page, *a, **k: construites.append(page.file.dest_uri) or build_page(page, *a, **k))
     mkdocs_plugin.build(config, v / "2", precedent=v / "1", empreintes=v / "2.pages")
+    assert len(gels) == 4 and gc.get_freeze_count() == 0  # (files, pages, records frozen while MkDocs runs, and only then)
     assert json.loads((v / "2.pages").read_text("utf-8"))["reprises"] == len(generees) - 1 > 1000
     html = {p.relative_to(v / "1").as_posix() for p in (v / "1").rglob("*.html")}
     autres = html - set(generees) - {"404.html"}  # (404.html: a theme's template, not a page)
