@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from generator import extraction
+from generator.commun import memoire
 from generator.lieux import places
 from generator.publication import transaction as publication
 from generator.records import cache_extraction, to_dict
@@ -528,9 +530,11 @@ def test_unchanged_pages_are_linked_from_the_previous_version(tmp_path, projet_c
 
 
 def test_pages_taken_from_the_previous_version_are_not_built_by_mkdocs(tmp_path, projet_construit, monkeypatch):
-    """Issue 22: the generated pages whose key is the previous version's leave MkDocs' list before it builds
-    any page (`Rapide._reprendre`, in `on_env`): MkDocs builds only the others (context, template, events),
-    and the site, sitemap included (it lists every page), is the bytes of a full build."""
+    """Issue 22: the generated pages whose Markdown file and key are the previous version's leave MkDocs' list
+    before it reads any page (`Rapide._prendre`, in `on_nav`) and are hard-linked from it: MkDocs reads and
+    builds only the others, the page whose Markdown changed among them; the hand-written pages' links to the
+    pages taken out still resolve (accessibilite.md links to communes/wancourt.md and cantons/arras-3.md); the
+    site, sitemap included (it lists every page), is the bytes of a build without the shortcuts."""
     from mkdocs.commands import build as mk_build
 
     from generator import mkdocs_plugin
@@ -547,21 +551,37 @@ def test_pages_taken_from_the_previous_version_are_not_built_by_mkdocs(tmp_path,
     mkdocs_plugin.build(config, v / "1", empreintes=v / "1.pages")  # (in this process, as the next: the same code)
     publication.marquer_verifiee(v / "1", {}, pages=v / "1.pages")
     generees = publication.lire_pages(v / "1")
+    md = tmp_path / "content" / "communes" / "lens.md"
+    texte = md.read_text("utf-8")
+    fin = texte.rindex("</div>")
+    md.write_text(texte[:fin] + "<p>Paragraphe ajouté.</p>" + texte[fin:], "utf-8")
+    lues: list[str] = []
     construites: list[str] = []
-    build_page = mk_build._build_page
+    gels: list[int] = []
+    populate_page, build_page, geler = mk_build._populate_page, mk_build._build_page, memoire.geler
+    monkeypatch.setattr(memoire, "geler", lambda: gels.append(1) or geler())
+    monkeypatch.setattr(mk_build, "_populate_page", lambda page, *a, **k: lues.append(page.file.dest_uri) or populate_page(page, *a, **k))
     monkeypatch.setattr(mk_build, "_build_page", lambda page, *a, **k: construites.append(page.file.dest_uri) or build_page(page, *a, **k))
     mkdocs_plugin.build(config, v / "2", precedent=v / "1", empreintes=v / "2.pages")
-    assert json.loads((v / "2.pages").read_text("utf-8"))["reprises"] == len(generees) > 1000
+    assert len(gels) == 4 and gc.get_freeze_count() == 0  # (files, pages, records frozen while MkDocs runs, and only then)
+    assert json.loads((v / "2.pages").read_text("utf-8"))["reprises"] == len(generees) - 1 > 1000
     html = {p.relative_to(v / "1").as_posix() for p in (v / "1").rglob("*.html")}
-    assert set(construites) == html - set(generees) - {"404.html"}  # (404.html: a theme's template, not a page)
-    assert "index.html" in construites and "a-propos/index.html" in construites
-    assert _refaites(v / "2", v / "1") == html - set(generees)
-    assert _snapshot(v / "2") == _snapshot(v / "1")
+    autres = html - set(generees) - {"404.html"}  # (404.html: a theme's template, not a page)
+    assert "index.html" in autres and "a-propos/index.html" in autres and "accessibilite/index.html" in autres
+    assert set(lues) == set(construites) == autres | {"communes/lens/index.html"}  # (Lens: its Markdown file is another)
+    assert _refaites(v / "2", v / "1") == html - set(generees) | {"communes/lens/index.html"}
+    arras = "cantons/arras-3/index.html"
+    assert (v / "2" / arras).stat().st_ino == (v / "1" / arras).stat().st_ino
+    assert "<p>Paragraphe ajouté.</p>" in (v / "2" / "communes" / "lens" / "index.html").read_text("utf-8")
+    accessibilite = (v / "2" / "accessibilite" / "index.html").read_text("utf-8")
+    assert 'href="../communes/wancourt/"' in accessibilite and 'href="../cantons/arras-3/"' in accessibilite
+    mkdocs_plugin.build(config, v / "normal", normal=True)
+    assert _snapshot(v / "2") == _snapshot(v / "normal")
     assert "<loc>https://exemple.fr/recueil/communes/wancourt/</loc>" in (v / "2" / "sitemap.xml").read_text("utf-8")
 
 
 def test_the_navigation_links_kept_per_kind_of_page_are_those_of_each_page():
-    """`Rapide._liens_nav` computes the navigation's relative links once for the pages that share them:
+    """`Rapide._genre` computes `base_url` and the navigation's relative links once for the pages that share them:
     for every page they are what `get_relative_url` gives it."""
     from types import SimpleNamespace
 
@@ -589,7 +609,7 @@ def test_the_navigation_links_kept_per_kind_of_page_are_those_of_each_page():
         "x/../communes/",
     ]
     for url in pages * 2:  # the second time from what was kept
-        assert r._liens_nav(url) == tuple(get_relative_url(u, url) for u in r.nav_urls), url
+        assert r._genre(url) == (get_relative_url(".", url), tuple(get_relative_url(u, url) for u in r.nav_urls)), url
 
 
 def test_links_into_the_new_version_make_each_folder_once(tmp_path, monkeypatch):
