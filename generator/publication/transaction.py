@@ -11,6 +11,12 @@ On disk, under the project root:
     .build/sites/<version>.controles.json  the `identite` of its exports when they passed verification and
                                the counts they were checked against (what the next verification need not redo)
     .build/sites/precedent     link to the previous version (`make rollback` switches back to it)
+    .build/sites/.squelette    the folders of the last version dropped, without a file: the next build's
+                               version starts from them (`nettoyer` strips it in the background, as
+                               .squelette-en-cours-*, then renames it; `nouvelle_version` takes it). Stripping
+                               a ten-year version: 0,26 s (0,23 s of system time) against 1,25 s (0,57) for
+                               `rm -rf`; the MkDocs child without change 0,6-0,7 s of system time in it against
+                               1,0-7,0 s into an empty folder (13 200 `mkdir`, dearer after a deletion on ext4)
     .build/verrou              the lock (flock), with who holds it: PID, command, start
 
 A kill at any instant leaves `site` pointing at one whole, verified version: a new version is
