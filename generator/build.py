@@ -476,8 +476,11 @@ def _construire(paths: Paths, strict: bool, log) -> int:
         res.timings["vérification"] = t1 - t0
         res.timings["écriture sur disque et bascule"] = time.perf_counter() - t1
     except BaseException:
-        shutil.rmtree(version, ignore_errors=True)
-        version.with_name(version.name + ".pages").unlink(missing_ok=True)
+        try:  # the refused version: the next one's folders, or deleted in the background (`publication.nettoyer`)
+            publication.nettoyer(paths.root)
+        except OSError:  # (a full disk: the new folders cannot be made) removed here
+            shutil.rmtree(version, ignore_errors=True)
+            version.with_name(version.name + ".pages").unlink(missing_ok=True)
         raise
     publication.nettoyer(paths.root)
     retirees = ocr.elaguer(paths.root / ".cache" / "ocr", res.empreintes)  # published: readings no source needs go

@@ -11,6 +11,12 @@ On disk, under the project root:
     .build/sites/<version>.controles.json  the `identite` of its exports when they passed verification and
                                the counts they were checked against (what the next verification need not redo)
     .build/sites/precedent     link to the previous version (`make rollback` switches back to it)
+    .build/sites/.squelette    the folders of the last version dropped, without a file: the next build's
+                               version starts from them (`nettoyer` strips it in the background, as
+                               .squelette-en-cours-*, then renames it; `nouvelle_version` takes it). Stripping
+                               a ten-year version: 0,26 s (0,23 s of system time) against 1,25 s (0,57) for
+                               `rm -rf`; the MkDocs child without change 0,6-0,7 s of system time in it against
+                               1,0-7,0 s into an empty folder (13 200 `mkdir`, dearer after a deletion on ext4)
     .build/verrou              the lock (flock), with who holds it: PID, command, start
 
 A kill at any instant leaves `site` pointing at one whole, verified version: a new version is
@@ -47,6 +53,8 @@ from generator.commun.store import fsync, identite, synchroniser, write_text
 
 SITES = Path(".build") / "sites"
 PRECEDENT = "precedent"
+SQUELETTE = ".squelette"  # the folders of a dropped version, stripped of its files: the next version's (`nouvelle_version`)
+DEPOUILLE = ".squelette-en-cours-"  # a dropped version being stripped in the background (`nettoyer`)
 FICHIER_PUBLIE = 0o644  # published files readable by the web server whatever the umask
 DOSSIER_PUBLIE = 0o755
 
@@ -141,14 +149,29 @@ def dossier_sites(root: Path) -> Path:
 
 
 def nouvelle_version(root: Path) -> Path:
-    """An empty folder for the site being built, beside the published versions (same file system,
-    so that switching is a rename). Its name orders the versions; nothing of it is published."""
+    """The folder for the site being built, beside the published versions (same file system, so that
+    switching is a rename). Its name orders the versions; nothing of it is published.
+
+    It is the skeleton `nettoyer` kept (`SQUELETTE`: the folders of the version the previous build dropped,
+    every file removed before it got that name), taken by one rename, when there is one; else an empty folder.
+    Its folders save MkDocs about 13 000 `mkdir` at ten years (2,5 of the MkDocs child's 7,8 s, system time).
+    MkDocs' cleaning unlinks any file it would still hold and keeps its folders (`mkdocs_plugin.vider`): no
+    file is ever written through (one could be a hard link of the published site); `rendre_lisible` removes the
+    folders the build left empty (pages gone since), so the version is the tree a build into an empty folder
+    makes."""
     base = dossier_sites(root)
     base.mkdir(parents=True, exist_ok=True)
     nom = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
     chemin = base / nom
     shutil.rmtree(chemin, ignore_errors=True)
-    chemin.mkdir()
+    try:
+        os.rename(base / SQUELETTE, chemin)  # (a stripping still under way has another name: not taken)
+    except OSError:
+        chemin.mkdir()
+        return chemin
+    if not stat.S_ISDIR(os.lstat(chemin).st_mode):  # (not ours: a link or a file by that name)
+        os.unlink(chemin)
+        chemin.mkdir()
     return chemin
 
 
@@ -172,8 +195,9 @@ def version_precedente(root: Path) -> Path | None:
 def rendre_lisible(dossier: Path) -> dict[str, int]:
     """Files 0644 and folders 0755 whatever the umask (a server's `umask 077` would make the site
     unreadable by the web server). A file already so (one linked from the previous version) is not
-    changed: reading its mode is cheaper than writing it. Returns the folder's `inventaire`, taken by
-    the same walk (complete when nothing writes into the folder any more)."""
+    changed: reading its mode is cheaper than writing it. The folders left empty are removed, deepest first
+    (a version built in a skeleton, `nouvelle_version`, keeps the folders of pages gone since). Returns the
+    folder's `inventaire`, taken by the same walk (complete when nothing writes into the folder any more)."""
     return _parcourir(dossier, lisible=True)
 
 
@@ -190,15 +214,25 @@ def _parcourir(dossier: Path, lisible: bool) -> dict[str, int]:
     if lisible:
         os.chmod(dossier, DOSSIER_PUBLIE)
     out: dict[str, int] = {}
-    a_voir = [(os.fspath(dossier), "")]  # folders to list, with their path relative to `dossier` ("" or ending in "/")
+    # folders to list: path, path relative to `dossier` ("" or ending in "/"), index of the parent in `vus`
+    a_voir = [(os.fspath(dossier), "", -1)]
+    # folders listed, parents before children: path, index of the parent, entries left (`lisible`: empty ones removed)
+    vus: list[str] = []
+    parents: list[int] = []
+    restes: list[int] = []
     while a_voir:
-        chemin, prefixe = a_voir.pop()
+        chemin, prefixe, parent = a_voir.pop()
         try:
             entrees = os.scandir(chemin)
         except OSError:
             continue
+        ici = len(vus)
+        vus.append(chemin)
+        parents.append(parent)
+        restes.append(0)
         with entrees:
             for e in entrees:
+                restes[ici] += 1
                 try:
                     est_dossier = e.is_dir()
                 except OSError:
@@ -207,12 +241,17 @@ def _parcourir(dossier: Path, lisible: bool) -> dict[str, int]:
                     if lisible:
                         os.chmod(e.path, DOSSIER_PUBLIE)
                     if not e.is_symlink():
-                        a_voir.append((e.path, prefixe + e.name + "/"))
+                        a_voir.append((e.path, prefixe + e.name + "/", ici))
                     continue
                 st = e.stat(follow_symlinks=False)
                 if lisible and not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) != FICHIER_PUBLIE:
                     os.chmod(e.path, FICHIER_PUBLIE)
                 out[prefixe + e.name] = st.st_size
+    if lisible:  # the empty folders removed, children (listed after their parent) first; `dossier` kept
+        for i in range(len(vus) - 1, 0, -1):
+            if restes[i] == 0:
+                os.rmdir(vus[i])
+                restes[parents[i]] -= 1
     return dict(sorted(out.items()))
 
 
@@ -389,7 +428,15 @@ def retour(root: Path) -> Path:
 def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
     """Remove what killed or refused builds left (versions neither online nor previous, their records,
     half-made links) in the background: deleting thousands of pages takes longer than building them.
-    Returns the names removed."""
+    Returns the names removed.
+
+    One dropped version (the newest by name) is not deleted but kept as the next version's folders
+    (`nouvelle_version`), unless a skeleton is already there or being made: a detached `find … ! -type d -delete`
+    removes its files and links (0,76 s of system time for `rm -rf` of a whole version, which also removes the
+    13 000 folders the next build would make again) under a `flock` of the folder, then `mv -T` gives it the name
+    `SQUELETTE` in one rename, so that name only ever holds a folder without files. A stripping still under way
+    when the next build starts (its lock held) is left alone and not used; one that was killed (its lock free)
+    is deleted with the rest."""
     base = dossier_sites(root)
     if not base.is_dir():
         return []
@@ -401,9 +448,14 @@ def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
                 break
     vivants = {p.resolve() for p in (version_courante(root), version_precedente(root), *garder) if p is not None}
     jetes = []
+    squelette = (base / SQUELETTE).is_dir()  # a skeleton there (complete) or being made (its stripping alive)
     for p in sorted(base.iterdir()):
-        if p.name == PRECEDENT or p.name.startswith(".poubelle-"):
+        if p.name == PRECEDENT or p.name.startswith(".poubelle-") or p.name == SQUELETTE:
             continue
+        if p.name.startswith(DEPOUILLE):
+            if _depouillement_en_cours(p):
+                squelette = True
+                continue
         nom = p.name.removesuffix(".json")
         cible = p.with_name(nom.removesuffix(".pages").removesuffix(".controles")) if p.suffix == ".json" and not p.is_dir() else p
         if cible.resolve() in vivants:
@@ -415,6 +467,11 @@ def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
     for p in fichiers:
         p.unlink(missing_ok=True)
     dossiers = [p for p in jetes if p.is_dir() and not p.is_symlink()]
+    versions = [p for p in dossiers if p.name[:1].isdigit()]  # (versions are named by their time; not a killed stripping)
+    if versions and not squelette:
+        garde = max(versions, key=lambda p: p.name)
+        dossiers.remove(garde)
+        _depouiller(garde, base / f"{DEPOUILLE}{os.getpid()}-{time.monotonic_ns()}", base / SQUELETTE)
     if dossiers:  # moved out of the way at once (renames), deleted in the background
         poubelle = base / f".poubelle-{os.getpid()}-{time.monotonic_ns()}"
         poubelle.mkdir()
@@ -422,15 +479,45 @@ def nettoyer(root: Path, garder: tuple[Path, ...] = ()) -> list[str]:
             os.rename(d, poubelle / d.name)
     poubelles = sorted(base.glob(".poubelle-*"))  # this one, and any a killed cleaning left
     if poubelles:
-        subprocess.Popen(
-            ["rm", "-rf", "--", *map(str, poubelles)],
-            start_new_session=True,
-            cwd=base,  # detached, not in the project
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        _detache(["rm", "-rf", "--", *map(str, poubelles)], base)
     return [p.name for p in jetes]
+
+
+def _depouillement_en_cours(dossier: Path) -> bool:
+    """Whether a process still holds the lock of a dropped version being stripped (`_depouiller`)."""
+    try:
+        fd = os.open(dossier, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # (releases the lock if it was taken)
+    return False
+
+
+def _depouiller(version: Path, en_cours: Path, squelette: Path) -> None:
+    """`version`'s files and links removed in the background, then the folder renamed `squelette` (`nettoyer`).
+    The lock is taken here, before the rename to `en_cours`, and held by the detached process (its inherited
+    descriptor) until its last step: from the first instant, `nettoyer` knows it alive."""
+    fd = os.open(version, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.rename(version, en_cours)
+        script = 'find "$1" -mindepth 1 ! -type d -delete && exec mv -T -- "$1" "$2"'
+        _detache(["sh", "-c", script, "sh", str(en_cours), str(squelette)], version.parent, (fd,))
+    finally:
+        os.close(fd)
+
+
+def _detache(cmd: list[str], cwd: Path, fds: tuple[int, ...] = ()) -> None:
+    """`cmd` run detached (its own session, no output), in `cwd` (not the project: a build's children are
+    found by their working folder)."""
+    subprocess.Popen(
+        cmd, start_new_session=True, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=fds
+    )
 
 
 # -- make publish DEST=… ------------------------------------------------------------------------

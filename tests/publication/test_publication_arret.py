@@ -103,8 +103,9 @@ def test_a_build_killed_at_any_instant_leaves_one_whole_site(tmp_path):
     assert vus == {"avec", "sans"}  # killed before and after the switch
     restes = [p.name for p in (root / ".build" / "sites").iterdir()]
     # the current and previous versions with their records, their pages' and exports' records, the link to the
-    # previous one; what killed builds left is gone (or being deleted in the background: .poubelle-*)
-    gardes = sorted(p for p in restes if not p.startswith(".poubelle-"))
+    # previous one; what killed builds left is gone (or being deleted in the background: .poubelle-*), but the
+    # skeleton of the next version (.squelette, or .squelette-en-cours-* while its files are removed)
+    gardes = sorted(p for p in restes if not p.startswith((".poubelle-", publication.SQUELETTE)))
     versions_gardees = sorted(p for p in gardes if "." not in p and p != "precedent")
     assert gardes == sorted(["precedent", *(v + s for v in versions_gardees for s in ("", ".json", ".pages.json", ".controles.json"))]), (
         restes
